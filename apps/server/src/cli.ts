@@ -1,0 +1,115 @@
+// tongban serve | migrate | seed — one command for every deployment shape.
+import { parseArgs } from 'node:util';
+import {
+  ConfigError, MigrationError, VERSION, createLogger, loadConfig, migrate, migrationSources, openPlatformDatabase,
+  startPlatform, type Config, type Platform,
+} from '@tongban/kernel';
+import { UsageError, selectModules } from './modules.ts';
+import { startSummary } from './summary.ts';
+
+const HELP = `tongban ${VERSION} — 通办 one-stop government service platform
+
+usage: tongban <command> [options]
+
+commands:
+  serve     run the platform (all modules, or --modules=a,b)
+  migrate   apply database migrations and exit
+  seed      load the demo city into an empty database and exit
+  version   print the version
+
+options:
+  --modules=a,b   modules to run (default: all)
+  --seed          serve: seed demo data (always on for the embedded database)
+  -h, --help      this text
+
+configuration: TONGBAN_* environment variables (see README.md), optionally a YAML file in TONGBAN_CONFIG`;
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { modules: { type: 'string' }, seed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    const command = positionals[0] ?? 'serve';
+    if (values.help || command === 'help') {
+      console.log(HELP);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+    switch (command) {
+      case 'version':
+        console.log(VERSION);
+        return 0;
+      case 'serve':
+        return await serve(loadConfig(), values.modules, values.seed ?? false);
+      case 'migrate':
+        return await runMigrate(loadConfig(), values.modules);
+      case 'seed':
+        return await runSeed(loadConfig(), values.modules);
+      default:
+        throw new UsageError(`unknown command '${command}' (try: tongban --help)`);
+    }
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+function fail(error: unknown): number {
+  const e = error as Error & { code?: string };
+  if (error instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`tongban: ${e.message}`);
+    return 2;
+  }
+  if (error instanceof ConfigError || error instanceof MigrationError) {
+    console.error(`tongban: ${e.message}`);
+    return 1;
+  }
+  console.error(`tongban: ${e.message ?? String(error)}`);
+  return 1;
+}
+
+async function serve(config: Config, moduleList: string | undefined, seed: boolean): Promise<number> {
+  const modules = selectModules(moduleList);
+  const started = performance.now();
+  const platform = await startPlatform({ config, modules, seed: seed || !config.databaseUrl });
+  const address = await platform.listen();
+  console.log(startSummary(platform, address, Math.round(performance.now() - started)));
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      platform.log.info({ signal }, 'shutting down');
+      void shutdown(platform).then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+async function shutdown(platform: Platform): Promise<void> {
+  const timer = setTimeout(() => process.exit(1), 10_000).unref();
+  await platform.close();
+  clearTimeout(timer);
+}
+
+async function runMigrate(config: Config, moduleList: string | undefined): Promise<number> {
+  const modules = selectModules(moduleList);
+  const database = await openPlatformDatabase(config);
+  try {
+    const applied = await migrate(database.db, migrationSources(modules));
+    console.log(applied.length === 0 ? 'tongban: database is up to date' : applied.map((a) => `applied ${a.module}/${a.name}`).join('\n'));
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function runSeed(config: Config, moduleList: string | undefined): Promise<number> {
+  const platform = await startPlatform({
+    config, modules: selectModules(moduleList), seed: true, background: false, log: createLogger({ logLevel: 'warn' }),
+  });
+  await platform.bus.settled();
+  await platform.close();
+  console.log('tongban: demo data seeded');
+  return 0;
+}

@@ -1,0 +1,22 @@
+// Every module the `tongban` command can run. The composition root is the one place allowed to
+// import modules; modules themselves never import each other.
+import catalog from '@tongban/catalog';
+import type { ModuleDefinition } from '@tongban/kernel';
+
+export const allModules: readonly ModuleDefinition[] = [catalog];
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** `--modules=a,b` → the definitions, in the order given; unknown names are a usage error. */
+export function selectModules(list: string | undefined): ModuleDefinition[] {
+  if (list === undefined || list === '' || list === 'all') return [...allModules];
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = new Map(allModules.map((m) => [m.name, m]));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown module ${unknown.map((n) => `'${n}'`).join(', ')} (known: ${[...known.keys()].join(', ')})`);
+  }
+  return [...new Set(names)].map((n) => known.get(n)!);
+}

@@ -1,0 +1,26 @@
+import { VERSION, redactedConfig, type Platform } from '@tongban/kernel';
+
+/** The one-screen start summary: what runs, where, on what; secrets redacted. */
+export function startSummary(platform: Platform, address: string, startedInMs: number): string {
+  const { config, database, bus, modules, secrets } = platform;
+  const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
+  const shape = database.kind === 'embedded' ? 'embedded (内嵌)' : bus.driver.name === 'nats' ? 'cluster-ready (PostgreSQL + NATS)' : 'single node (PostgreSQL)';
+  const settings = redactedConfig(config);
+  const lines = [
+    '',
+    `  通办 Tongban v${VERSION} — ready in ${startedInMs} ms on Node.js ${process.version}`,
+    '',
+    `  URL          ${url}`,
+    `  API docs     ${url}/api/docs`,
+    `  shape        ${shape}`,
+    `  modules      ${modules.map((m) => `${m.name} (${m.title.zh})`).join(', ')}`,
+    `  database     ${database.kind === 'embedded' ? `${config.dataDir}/pg` : String(settings.databaseUrl)}`,
+    `  event bus    ${bus.driver.name === 'nats' ? String(settings.natsUrl) : 'in-process (outbox + durable local queue)'}`,
+    `  environment  ${config.env}, log level ${config.logLevel}`,
+  ];
+  if (database.kind === 'embedded' && secrets.generated.includes('operator-token')) {
+    lines.push(`  operator     Authorization: Bearer ${secrets.operatorToken}   (development token in ${config.dataDir}/keys)`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

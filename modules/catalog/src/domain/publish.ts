@@ -1,0 +1,164 @@
+// What publishing checks (发布校验). Pure functions: they return every problem found, as field
+// errors, so an operator fixes a draft in one go; the store writes nothing unless none is found.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { FieldError } from '@tongban/kernel';
+import { elementSchema, jsonTypeOf } from './elements.ts';
+import type { Bundle, BundleItem, DataElement, FormSchema, Matter, MatterVersion, MergedField } from './model.ts';
+
+const schemaChecker = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+
+const problem = (field: string, code: string, message: string): FieldError => ({ field, code, message });
+
+export interface MatterReferences {
+  readonly elements: ReadonlyMap<string, DataElement>;
+  readonly departments: ReadonlySet<string>;
+}
+
+export function checkMatter(matter: Matter, refs: MatterReferences): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!refs.departments.has(matter.departmentCode)) {
+    errors.push(problem('departmentCode', 'unknown_department', `department ${matter.departmentCode} does not exist`));
+  }
+  if (matter.promisedDays > matter.legalDays) {
+    errors.push(problem('promisedDays', 'promise_exceeds_law', `the promised deadline (${matter.promisedDays}) exceeds the legal deadline (${matter.legalDays})`));
+  }
+  errors.push(...duplicates(matter.materials.map((m) => m.code), 'materials'));
+  errors.push(...duplicates(matter.fees.map((f) => f.code), 'fees'));
+  errors.push(...checkForm(matter.form, refs.elements));
+  return errors;
+}
+
+function duplicates(codes: readonly string[], field: string): FieldError[] {
+  const seen = new Set<string>();
+  return codes.flatMap((code, i) => {
+    if (!seen.has(code)) { seen.add(code); return []; }
+    return [problem(`${field}.${i}.code`, 'duplicate_code', `code ${code} appears twice`)];
+  });
+}
+
+export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataElement>): FieldError[] {
+  const errors: FieldError[] = [];
+  try {
+    schemaChecker.compile(form);
+  } catch (error) {
+    return [problem('form', 'invalid_schema', `not a valid JSON Schema: ${(error as Error).message}`)];
+  }
+  if (form.type !== 'object' || typeof form.properties !== 'object' || form.properties === null) {
+    return [problem('form', 'invalid_schema', 'a form is an object schema with properties')];
+  }
+  for (const [name, field] of Object.entries(form.properties)) {
+    const at = `form.properties.${name}`;
+    const id = field['x-data-element'];
+    const element = typeof id === 'string' ? elements.get(id) : undefined;
+    if (!element) {
+      errors.push(problem(`${at}.x-data-element`, typeof id === 'string' ? 'unknown_data_element' : 'unbound_field',
+        typeof id === 'string' ? `data element ${id} is not in the dictionary` : 'every field binds to a data element'));
+      continue;
+    }
+    if (field.type !== undefined && field.type !== jsonTypeOf(element)) {
+      errors.push(problem(`${at}.type`, 'contradicts_data_element', `type ${String(field.type)} contradicts data element ${element.id} (${element.type})`));
+    }
+    if (element.type === 'date' && field.format !== undefined && field.format !== 'date') {
+      errors.push(problem(`${at}.format`, 'contradicts_data_element', `data element ${element.id} is a date`));
+    }
+    if (field.enum !== undefined) {
+      const allowed = new Set(element.values?.map((v) => v.code) ?? []);
+      const outside = Array.isArray(field.enum) ? field.enum.filter((v) => !allowed.has(String(v))) : [field.enum];
+      if (element.type !== 'code' || outside.length > 0) {
+        errors.push(problem(`${at}.enum`, 'contradicts_data_element', `values ${outside.join(', ')} are outside the value domain of ${element.id}`));
+      }
+    }
+  }
+  for (const name of form.required ?? []) {
+    if (!(name in form.properties)) errors.push(problem('form.required', 'unknown_field', `required field ${name} is not in properties`));
+  }
+  return errors;
+}
+
+/** Every problem with a bundle's items and their dependencies, including a cycle's path. */
+export function checkBundle(bundle: Bundle, published: ReadonlyMap<string, MatterVersion>): FieldError[] {
+  const errors: FieldError[] = [];
+  const codes = bundle.items.map((i) => i.matterCode);
+  errors.push(...duplicates(codes, 'items').map((e) => ({ ...e, field: e.field.replace(/\.code$/, '.matterCode') })));
+  const inBundle = new Set(codes);
+  bundle.items.forEach((item, i) => {
+    if (!published.has(item.matterCode)) {
+      errors.push(problem(`items.${i}.matterCode`, 'matter_not_published', `matter ${item.matterCode} has no published version`));
+    }
+    item.dependsOn.forEach((dep, j) => {
+      if (dep === item.matterCode) errors.push(problem(`items.${i}.dependsOn.${j}`, 'self_dependency', `matter ${dep} cannot depend on itself`));
+      else if (!inBundle.has(dep)) errors.push(problem(`items.${i}.dependsOn.${j}`, 'unknown_dependency', `matter ${dep} is not part of this bundle`));
+    });
+  });
+  const cycle = findCycle(bundle.items);
+  if (cycle) errors.push(problem('items', 'dependency_cycle', `dependency cycle: ${cycle.join(' → ')}`));
+  return errors;
+}
+
+/** A dependency cycle among the items, as the path that closes it, or undefined. */
+export function findCycle(items: readonly BundleItem[]): string[] | undefined {
+  const deps = new Map(items.map((i) => [i.matterCode, i.dependsOn.filter((d) => d !== i.matterCode)]));
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (code: string): string[] | undefined => {
+    if (state.get(code) === 'done') return undefined;
+    if (state.get(code) === 'open') return [...stack.slice(stack.indexOf(code)), code];
+    state.set(code, 'open');
+    stack.push(code);
+    for (const dep of deps.get(code) ?? []) {
+      const found = deps.has(dep) ? visit(dep) : undefined;
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(code, 'done');
+    return undefined;
+  };
+  for (const code of deps.keys()) {
+    const found = visit(code);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The bundle's one form (一表申请): each data element once, whichever matters ask for it, with
+ * the strictest narrowing any of them applies; required when any matter requires it.
+ */
+export function mergeForms(matters: readonly MatterVersion[], elements: ReadonlyMap<string, DataElement>): { form: FormSchema; fields: MergedField[] } {
+  const byElement = new Map<string, { schema: Record<string, unknown>; matters: string[]; required: boolean }>();
+  for (const matter of matters) {
+    const required = new Set(matter.form.required ?? []);
+    for (const [name, field] of Object.entries(matter.form.properties)) {
+      const id = field['x-data-element'];
+      const element = elements.get(id);
+      if (!element) continue;
+      let entry = byElement.get(id);
+      if (!entry) {
+        entry = { schema: elementSchema(element), matters: [], required: false };
+        byElement.set(id, entry);
+      }
+      entry.matters.push(matter.code);
+      entry.required ||= required.has(name);
+      narrow(entry.schema, field);
+    }
+  }
+  const fields = [...byElement.entries()].map(([element, e]) => ({ element, schema: e.schema, matters: e.matters, required: e.required }));
+  const properties: Record<string, FormSchema['properties'][string]> = {};
+  for (const f of fields) properties[f.element] = { ...f.schema, 'x-data-element': f.element, 'x-matters': f.matters };
+  const form: FormSchema = { type: 'object', properties, required: fields.filter((f) => f.required).map((f) => f.element), additionalProperties: false };
+  return { form, fields };
+}
+
+function narrow(schema: Record<string, unknown>, field: Record<string, unknown>): void {
+  if (typeof field.maxLength === 'number') schema.maxLength = Math.min(field.maxLength, (schema.maxLength as number | undefined) ?? Infinity);
+  if (Array.isArray(field.enum)) {
+    const current = (schema.enum as unknown[] | undefined) ?? field.enum;
+    schema.enum = current.filter((v) => field.enum instanceof Array && field.enum.includes(v));
+  }
+  for (const key of ['minimum', 'exclusiveMinimum'] as const) {
+    if (typeof field[key] === 'number') schema[key] = Math.max(field[key] as number, (schema[key] as number | undefined) ?? -Infinity);
+  }
+  for (const key of ['maximum', 'exclusiveMaximum'] as const) {
+    if (typeof field[key] === 'number') schema[key] = Math.min(field[key] as number, (schema[key] as number | undefined) ?? Infinity);
+  }
+}

@@ -1,0 +1,19 @@
+// Search terms for Chinese and English text. Chinese has no spaces between words, so text is
+// segmented with ICU's dictionary (Intl.Segmenter): 出生医学证明 → 出生 / 医学 / 证明, and a query
+// 出生证明 → 出生 / 证明 finds it. English words are lower-cased; codes are kept whole.
+
+const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+const STOP_WORDS = new Set(['的', '和', '及', '与', '或', '之', '等', 'the', 'of', 'and', 'or', 'a', 'an', 'for', 'to', 'in']);
+
+export function searchTerms(...texts: readonly (string | undefined)[]): string[] {
+  const terms = new Set<string>();
+  for (const text of texts) {
+    if (!text) continue;
+    for (const { segment, isWordLike } of segmenter.segment(text.normalize('NFKC'))) {
+      if (!isWordLike) continue;
+      const word = segment.toLowerCase();
+      if (!STOP_WORDS.has(word)) terms.add(word);
+    }
+  }
+  return [...terms];
+}

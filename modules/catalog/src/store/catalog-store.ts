@@ -1,0 +1,241 @@
+// Reads and writes of the catalog's own tables. Writes that publish run in one transaction with
+// their outbox event, and check everything before the first write (nothing half-published).
+import type { BundlePublished, MatterPublished } from '@tongban/contracts';
+import { DomainError, type FieldError, type ModuleContext } from '@tongban/kernel';
+import { sql } from 'kysely';
+import type { Bundle, BundleVersion, DataElement, Department, Matter, MatterVersion, Region } from '../domain/model.ts';
+import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
+import { searchTerms } from '../domain/search.ts';
+import { typed, type CatalogDb, type Trx } from './tables.ts';
+
+type Db = CatalogDb | Trx;
+const tdb = (db: Db) => typed(db);
+const json = (value: unknown) => JSON.stringify(value);
+const parse = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+// ── regions and departments ──────────────────────────────────────────────────────────────────
+
+export async function listRegions(db: Db): Promise<Region[]> {
+  const rows = await tdb(db).selectFrom('catalog.region').selectAll().orderBy('code').execute();
+  return rows.map((r) => ({ code: r.code, name: { zh: r.name_zh, en: r.name_en }, ...(r.parent_code ? { parentCode: r.parent_code } : {}) }));
+}
+
+export async function putRegion(db: Db, region: Region): Promise<void> {
+  const t = tdb(db);
+  if (region.parentCode) {
+    if (region.parentCode === region.code) throw invalidRef('parentCode', 'a region cannot be its own parent');
+    const parent = await t.selectFrom('catalog.region').select('code').where('code', '=', region.parentCode).executeTakeFirst();
+    if (!parent) throw invalidRef('parentCode', `region ${region.parentCode} does not exist`);
+  }
+  const row = { code: region.code, parent_code: region.parentCode ?? null, name_zh: region.name.zh, name_en: region.name.en };
+  await t.insertInto('catalog.region').values(row).onConflict((oc) => oc.column('code').doUpdateSet(row)).execute();
+}
+
+export async function listDepartments(db: Db, regionCode?: string): Promise<Department[]> {
+  let q = tdb(db).selectFrom('catalog.department').selectAll().orderBy('code');
+  if (regionCode) q = q.where('region_code', '=', regionCode);
+  return (await q.execute()).map((r) => ({
+    code: r.code, regionCode: r.region_code, name: { zh: r.name_zh, en: r.name_en }, ...(r.parent_code ? { parentCode: r.parent_code } : {}),
+  }));
+}
+
+export async function getDepartment(db: Db, code: string): Promise<Department> {
+  const found = (await listDepartments(db)).find((d) => d.code === code);
+  if (!found) throw new DomainError('CATALOG_DEPARTMENT_NOT_FOUND', { code });
+  return found;
+}
+
+export async function putDepartment(db: Db, department: Department): Promise<void> {
+  const t = tdb(db);
+  const region = await t.selectFrom('catalog.region').select('code').where('code', '=', department.regionCode).executeTakeFirst();
+  if (!region) throw invalidRef('regionCode', `region ${department.regionCode} does not exist`);
+  if (department.parentCode) {
+    const all = new Map((await listDepartments(db)).map((d) => [d.code, d]));
+    const parent = all.get(department.parentCode);
+    if (!parent) throw invalidRef('parentCode', `department ${department.parentCode} does not exist`);
+    // Walking up from the parent must never reach this department again.
+    for (let at: Department | undefined = parent; at; at = at.parentCode ? all.get(at.parentCode) : undefined) {
+      if (at.code === department.code) throw invalidRef('parentCode', 'the department tree would contain a cycle');
+    }
+  }
+  const row = {
+    code: department.code, region_code: department.regionCode, parent_code: department.parentCode ?? null,
+    name_zh: department.name.zh, name_en: department.name.en,
+  };
+  await t.insertInto('catalog.department').values(row).onConflict((oc) => oc.column('code').doUpdateSet(row)).execute();
+}
+
+function invalidRef(field: string, message: string): DomainError {
+  return new DomainError('CATALOG_INVALID_REFERENCE', {}, [{ field: `body.${field}`, code: 'invalid_reference', message }]);
+}
+
+// ── data elements ────────────────────────────────────────────────────────────────────────────
+
+export async function listElements(db: Db): Promise<DataElement[]> {
+  const rows = await tdb(db).selectFrom('catalog.data_element').select('definition').orderBy('id').execute();
+  return rows.map((r) => parse<DataElement>(r.definition));
+}
+
+export async function getElement(db: Db, id: string): Promise<DataElement> {
+  const row = await tdb(db).selectFrom('catalog.data_element').select('definition').where('id', '=', id).executeTakeFirst();
+  if (!row) throw new DomainError('CATALOG_DATA_ELEMENT_NOT_FOUND', { id });
+  return parse<DataElement>(row.definition);
+}
+
+export function checkElement(element: DataElement): FieldError[] {
+  const errors: FieldError[] = [];
+  if (element.pattern !== undefined) {
+    try {
+      new RegExp(element.pattern, 'u');
+    } catch {
+      errors.push({ field: 'body.pattern', code: 'invalid_pattern', message: 'not a valid regular expression' });
+    }
+  }
+  if (element.type === 'code' && !element.values?.length) {
+    errors.push({ field: 'body.values', code: 'required', message: 'a code element needs its value domain' });
+  }
+  if (element.type !== 'code' && element.values) {
+    errors.push({ field: 'body.values', code: 'not_allowed', message: 'only code elements have a value domain' });
+  }
+  const codes = element.values?.map((v) => v.code) ?? [];
+  if (new Set(codes).size !== codes.length) errors.push({ field: 'body.values', code: 'duplicate_code', message: 'value codes must be unique' });
+  return errors;
+}
+
+export async function putElement(db: Db, element: DataElement): Promise<void> {
+  const errors = checkElement(element);
+  if (errors.length > 0) throw new DomainError('CATALOG_INVALID_DATA_ELEMENT', {}, errors);
+  await tdb(db).insertInto('catalog.data_element').values({ id: element.id, definition: json(element) })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ definition: json(element), updated_at: sql`now()` })).execute();
+}
+
+// ── matters ──────────────────────────────────────────────────────────────────────────────────
+
+export async function saveMatterDraft(db: Db, matter: Matter): Promise<void> {
+  const department = await tdb(db).selectFrom('catalog.department').select('code').where('code', '=', matter.departmentCode).executeTakeFirst();
+  if (!department) throw invalidRef('departmentCode', `department ${matter.departmentCode} does not exist`);
+  const row = { code: matter.code, department_code: matter.departmentCode, draft: json(matter) };
+  await tdb(db).insertInto('catalog.matter').values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet({ department_code: row.department_code, draft: row.draft, updated_at: sql`now()` })).execute();
+}
+
+export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
+  const row = await tdb(db).selectFrom('catalog.matter').select('draft').where('code', '=', code).executeTakeFirst();
+  if (!row) throw new DomainError('CATALOG_MATTER_NOT_FOUND', { code });
+  return parse<Matter>(row.draft);
+}
+
+/** Publishes the draft as the next immutable version; returns that version. */
+export async function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const t = tdb(trx);
+    const row = await t.selectFrom('catalog.matter').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
+    if (!row) throw new DomainError('CATALOG_MATTER_NOT_FOUND', { code });
+    const matter = parse<Matter>(row.draft);
+    const elements = new Map((await listElements(trx)).map((e) => [e.id, e]));
+    const departments = new Set((await listDepartments(trx)).map((d) => d.code));
+    const errors = checkMatter(matter, { elements, departments }).map((e) => ({ ...e, field: `draft.${e.field}` }));
+    if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
+    const version = await nextVersion(trx, 'catalog.matter_version', code);
+    const used = Object.values(matter.form.properties).map((f) => elements.get(f['x-data-element'])!);
+    const content = { ...matter, elements: Object.fromEntries(used.map((e) => [e.id, e])) };
+    const inserted = await t.insertInto('catalog.matter_version').values({ code, version, content: json(content) })
+      .returning('published_at').executeTakeFirstOrThrow();
+    const department = await getDepartment(trx, matter.departmentCode);
+    await indexForSearch(trx, {
+      kind: 'matter', code, version, name_zh: matter.name.zh, name_en: matter.name.en, department_code: matter.departmentCode,
+      life_events: [...matter.lifeEvents],
+      name_terms: searchTerms(matter.name.zh, matter.name.en, matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
+      terms: searchTerms(code, matter.name.zh, matter.name.en, matter.description.zh, matter.description.en, department.name.zh, department.name.en,
+        ...matter.materials.flatMap((m) => [m.name.zh, m.name.en]), matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
+    });
+    await ctx.events.publish<MatterPublished>(trx, 'catalog.matter.published', { code, version, departmentCode: matter.departmentCode });
+    return { ...matter, version, publishedAt: inserted.published_at.toISOString() };
+  });
+}
+
+export async function getMatterVersion(db: Db, code: string, version?: number): Promise<MatterVersion & { elements: Record<string, DataElement> }> {
+  let q = tdb(db).selectFrom('catalog.matter_version').select(['version', 'content', 'published_at']).where('code', '=', code);
+  q = version === undefined ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
+  const row = await q.executeTakeFirst();
+  if (!row) {
+    throw version === undefined ? new DomainError('CATALOG_MATTER_NOT_FOUND', { code }) : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
+  }
+  return { ...parse<Matter & { elements: Record<string, DataElement> }>(row.content), version: row.version, publishedAt: row.published_at.toISOString() };
+}
+
+export async function listVersions(db: Db, table: 'catalog.matter_version' | 'catalog.bundle_version', code: string) {
+  const rows = await tdb(db).selectFrom(table).select(['version', 'published_at']).where('code', '=', code).orderBy('version', 'desc').execute();
+  return rows.map((r) => ({ version: r.version, publishedAt: r.published_at.toISOString() }));
+}
+
+async function nextVersion(trx: Trx, table: 'catalog.matter_version' | 'catalog.bundle_version', code: string): Promise<number> {
+  const row = await tdb(trx).selectFrom(table).select((eb) => eb.fn.max('version').as('v')).where('code', '=', code).executeTakeFirst();
+  return (row?.v ?? 0) + 1;
+}
+
+async function indexForSearch(trx: Trx, entry: CatalogSearchRow): Promise<void> {
+  await tdb(trx).insertInto('catalog.search_entry').values(entry)
+    .onConflict((oc) => oc.columns(['kind', 'code']).doUpdateSet(entry)).execute();
+}
+
+type CatalogSearchRow = {
+  kind: 'matter' | 'bundle'; code: string; version: number; name_zh: string; name_en: string;
+  department_code: string | null; life_events: string[]; terms: string[]; name_terms: string[];
+};
+
+// ── bundles ──────────────────────────────────────────────────────────────────────────────────
+
+export async function saveBundleDraft(db: Db, bundle: Bundle): Promise<void> {
+  await tdb(db).insertInto('catalog.bundle').values({ code: bundle.code, draft: json(bundle) })
+    .onConflict((oc) => oc.column('code').doUpdateSet({ draft: json(bundle), updated_at: sql`now()` })).execute();
+}
+
+export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
+  const row = await tdb(db).selectFrom('catalog.bundle').select('draft').where('code', '=', code).executeTakeFirst();
+  if (!row) throw new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code });
+  return parse<Bundle>(row.draft);
+}
+
+/** Publishes a bundle pinned to the latest published version of each of its matters. */
+export async function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await tdb(trx).selectFrom('catalog.bundle').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
+    if (!row) throw new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code });
+    const bundle = parse<Bundle>(row.draft);
+    const published = new Map<string, MatterVersion & { elements: Record<string, DataElement> }>();
+    for (const item of bundle.items) {
+      const found = await getMatterVersion(trx, item.matterCode).catch(() => undefined);
+      if (found) published.set(item.matterCode, found);
+    }
+    const errors = checkBundle(bundle, published).map((e) => ({ ...e, field: `draft.${e.field}` }));
+    if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
+    const elements = new Map([...published.values()].flatMap((m) => Object.values(m.elements)).map((e) => [e.id, e]));
+    const { form } = mergeForms([...published.values()], elements);
+    const version = await nextVersion(trx, 'catalog.bundle_version', code);
+    const matterVersions = Object.fromEntries([...published.values()].map((m) => [m.code, m.version]));
+    const content = { ...bundle, matterVersions, form };
+    const inserted = await tdb(trx).insertInto('catalog.bundle_version').values({ code, version, content: json(content) })
+      .returning('published_at').executeTakeFirstOrThrow();
+    const matters = [...published.values()];
+    await indexForSearch(trx, {
+      kind: 'bundle', code, version, name_zh: bundle.name.zh, name_en: bundle.name.en, department_code: null,
+      life_events: [bundle.lifeEvent],
+      name_terms: searchTerms(bundle.name.zh, bundle.name.en),
+      terms: searchTerms(code, bundle.name.zh, bundle.name.en, bundle.description.zh, bundle.description.en, ...matters.flatMap((m) => [m.name.zh, m.name.en])),
+    });
+    await ctx.events.publish<BundlePublished>(trx, 'catalog.bundle.published', { code, version, matterVersions });
+    return { ...content, version, publishedAt: inserted.published_at.toISOString() };
+  });
+}
+
+export async function getBundleVersion(db: Db, code: string, version?: number): Promise<BundleVersion> {
+  let q = tdb(db).selectFrom('catalog.bundle_version').select(['version', 'content', 'published_at']).where('code', '=', code);
+  q = version === undefined ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
+  const row = await q.executeTakeFirst();
+  if (!row) {
+    throw version === undefined ? new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code }) : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
+  }
+  return { ...parse<Omit<BundleVersion, 'version' | 'publishedAt'>>(row.content), version: row.version, publishedAt: row.published_at.toISOString() };
+}
+

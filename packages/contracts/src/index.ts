@@ -1,0 +1,17 @@
+// Contracts shared between modules and the web app: the events modules publish and the shapes
+// other modules may rely on. A module imports another's contract from here, never its code.
+import Type, { type Static } from 'typebox';
+
+export const CatalogEvents = {
+  'catalog.matter.published': Type.Object({
+    code: Type.String(), version: Type.Integer({ minimum: 1 }), departmentCode: Type.String(),
+  }),
+  'catalog.bundle.published': Type.Object({
+    code: Type.String(), version: Type.Integer({ minimum: 1 }),
+    /** The matter versions the bundle version pins, by matter code. */
+    matterVersions: Type.Record(Type.String(), Type.Integer({ minimum: 1 })),
+  }),
+} as const;
+
+export type MatterPublished = Static<(typeof CatalogEvents)['catalog.matter.published']>;
+export type BundlePublished = Static<(typeof CatalogEvents)['catalog.bundle.published']>;

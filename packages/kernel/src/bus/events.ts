@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import { quoteIdent } from '../db/migrations.ts';
+import type { AnyKysely } from '../db/database.ts';
+
+/** What travels on the bus. `type` reads `<module>.<thing>.<past-tense verb>`, e.g. `catalog.bundle.published`. */
+export interface EventEnvelope<T = unknown> {
+  readonly id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly occurredAt: string;
+  readonly data: T;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTransaction = Transaction<any>;
+
+export interface ConsumerContext {
+  /** The transaction the inbox record is written in: write the handler's effects here, so both commit together. */
+  readonly trx: AnyTransaction;
+  readonly log: Logger;
+  readonly attempt: number;
+}
+
+export type EventHandler<T = unknown> = (event: EventEnvelope<T>, ctx: ConsumerContext) => Promise<void>;
+
+export interface Subscription {
+  /** `<module>:<event type>`: the unit of once-only processing and of dead-lettering. */
+  readonly consumer: string;
+  readonly module: string;
+  readonly type: string;
+  readonly handler: EventHandler;
+}
+
+export const EVENT_TYPE = /^[a-z]+\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
+
+/** Writes an event to the module's outbox in the caller's transaction; the relay sends it after commit. */
+export async function appendToOutbox<T>(trx: AnyTransaction, module: string, type: string, data: T): Promise<EventEnvelope<T>> {
+  if (!EVENT_TYPE.test(type) || !type.startsWith(`${module}.`)) throw new Error(`event type ${type} must read ${module}.<thing>.<verb>`);
+  const event: EventEnvelope<T> = { id: randomUUID(), type, source: module, occurredAt: new Date().toISOString(), data };
+  await trx.insertInto(`${module}.outbox`)
+    .values({ id: event.id, type, data: JSON.stringify(data), occurred_at: event.occurredAt })
+    .execute();
+  return event;
+}
+
+/** The kernel's tables in every module's schema: outbox, inbox, local delivery queue, dead letters. */
+export function busTablesSql(module: string): string {
+  const s = quoteIdent(module);
+  return `
+create table ${s}.outbox (
+  seq bigserial primary key,
+  id uuid not null unique,
+  type text not null,
+  data jsonb not null,
+  occurred_at timestamptz not null,
+  published_at timestamptz
+);
+create index outbox_unpublished on ${s}.outbox (seq) where published_at is null;
+
+-- one row per event a consumer has processed: redelivery finds it and skips the handler
+create table ${s}.inbox (
+  consumer text not null,
+  event_id uuid not null,
+  processed_at timestamptz not null default now(),
+  primary key (consumer, event_id)
+);
+
+-- deliveries waiting for a consumer of this module (the in-process driver's durable queue)
+create table ${s}.pending (
+  seq bigserial primary key,
+  consumer text not null,
+  event_id uuid not null,
+  event jsonb not null,
+  attempts int not null default 0,
+  next_attempt_at timestamptz not null default now(),
+  last_error text,
+  unique (consumer, event_id)
+);
+create index pending_due on ${s}.pending (next_attempt_at);
+
+create table ${s}.dead_letter (
+  consumer text not null,
+  event_id uuid not null,
+  event jsonb not null,
+  error text not null,
+  attempts int not null,
+  failed_at timestamptz not null default now(),
+  primary key (consumer, event_id)
+);
+`;
+}
+
+export interface Outcome {
+  readonly result: 'processed' | 'duplicate';
+}
+
+/**
+ * Runs a consumer on an event at most once in effect: the inbox row and the handler's writes
+ * commit together, so a redelivered event finds the row and is skipped.
+ */
+export async function processInTransaction(trx: AnyTransaction, sub: Subscription, event: EventEnvelope, log: Logger, attempt: number): Promise<Outcome> {
+  const inserted = await trx.insertInto(`${sub.module}.inbox`)
+    .values({ consumer: sub.consumer, event_id: event.id })
+    .onConflict((oc) => oc.doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  if (inserted) await sub.handler(event, { trx, log, attempt });
+  return { result: inserted ? 'processed' : 'duplicate' };
+}
+
+export function processOnce(db: AnyKysely, sub: Subscription, event: EventEnvelope, log: Logger, attempt: number): Promise<Outcome> {
+  return db.transaction().execute((trx) => processInTransaction(trx, sub, event, log, attempt));
+}
+
+export async function recordDeadLetter(db: AnyKysely | AnyTransaction, sub: Subscription, event: EventEnvelope, error: string, attempts: number): Promise<void> {
+  await db.insertInto(`${sub.module}.dead_letter`)
+    .values({ consumer: sub.consumer, event_id: event.id, event: JSON.stringify(event), error, attempts })
+    .onConflict((oc) => oc.columns(['consumer', 'event_id']).doUpdateSet({ error, attempts, failed_at: sql`now()` }))
+    .execute();
+}
+
+/** Exponential backoff with jitter: attempt 1 waits about base, each next one about twice as long. */
+export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random());
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,133 @@
+// The NATS JetStream driver, for the cluster shape: events cross processes through one stream.
+// Publishing waits for JetStream's acknowledgement and sets the message id to the event id, so a
+// relay that republishes after a crash is deduplicated by the stream; consumers are durable,
+// acknowledge only after the inbox transaction commits, and are redelivered with backoff.
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import type { BusDriver, DriverContext } from './driver.ts';
+import { backoffMs, describeError, processOnce, recordDeadLetter, type EventEnvelope, type Subscription } from './events.ts';
+
+export interface NatsOptions {
+  readonly url: string;
+  /** Stream name and subject prefix; tests use their own to stay apart. */
+  readonly stream?: string;
+  readonly subjectPrefix?: string;
+}
+
+export class NatsDriver implements BusDriver {
+  readonly name = 'nats' as const;
+  readonly #ctx: DriverContext;
+  readonly #nc: NatsConnection;
+  readonly #js: JetStreamClient;
+  readonly #jsm: JetStreamManager;
+  readonly #stream: string;
+  readonly #prefix: string;
+  readonly #consumers: { durable: string; messages: ConsumerMessages; loop: Promise<void> }[] = [];
+
+  private constructor(ctx: DriverContext, nc: NatsConnection, jsm: JetStreamManager, stream: string, prefix: string) {
+    this.#ctx = ctx;
+    this.#nc = nc;
+    this.#jsm = jsm;
+    this.#js = jetstream(nc);
+    this.#stream = stream;
+    this.#prefix = prefix;
+  }
+
+  static async connect(ctx: DriverContext, options: NatsOptions): Promise<NatsDriver> {
+    const nc = await connect({ servers: options.url, name: 'tongban', maxReconnectAttempts: -1 });
+    const jsm = await jetstreamManager(nc);
+    const stream = options.stream ?? 'TONGBAN';
+    const prefix = options.subjectPrefix ?? 'tongban';
+    const config = { subjects: [`${prefix}.>`], duplicate_window: nanos(10 * 60_000), max_age: nanos(14 * 24 * 3_600_000) };
+    try {
+      await jsm.streams.info(stream);
+      await jsm.streams.update(stream, config);
+    } catch {
+      await jsm.streams.add({ name: stream, ...config });
+    }
+    return new NatsDriver(ctx, nc, jsm, stream, prefix);
+  }
+
+  async publish(_trx: unknown, events: readonly EventEnvelope[]): Promise<void> {
+    await Promise.all(events.map((event) =>
+      this.#js.publish(`${this.#prefix}.${event.type}`, JSON.stringify(event), { msgID: event.id })));
+  }
+
+  async subscribe(sub: Subscription): Promise<void> {
+    const durable = sub.consumer.replace(/[^A-Za-z0-9_-]/g, '_');
+    await this.#jsm.consumers.add(this.#stream, {
+      durable_name: durable,
+      filter_subject: `${this.#prefix}.${sub.type}`,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      ack_wait: nanos(30_000),
+    });
+    const consumer = await this.#js.consumers.get(this.#stream, durable);
+    const messages = await consumer.consume({ max_messages: 64 });
+    const loop = (async () => {
+      for await (const msg of messages) {
+        const event = msg.json<EventEnvelope>();
+        const attempt = msg.info.deliveryCount;
+        await this.#handle(sub, event, attempt, {
+          ack: () => msg.ack(),
+          retry: (ms) => msg.nak(ms),
+          giveUp: () => msg.term(),
+        });
+      }
+    })();
+    this.#consumers.push({ durable, messages, loop });
+  }
+
+  async #handle(sub: Subscription, event: EventEnvelope, attempt: number, msg: { ack(): void; retry(ms: number): void; giveUp(): void }) {
+    const { db, log, metrics, retry } = this.#ctx;
+    try {
+      const { result } = await processOnce(db, sub, event, log.child({ consumer: sub.consumer, eventId: event.id }), attempt);
+      metrics.deliveries.inc({ consumer: sub.consumer, outcome: result });
+      msg.ack();
+    } catch (error) {
+      metrics.deliveries.inc({ consumer: sub.consumer, outcome: 'failed' });
+      const reason = describeError(error);
+      if (attempt >= retry.maxAttempts) {
+        try {
+          await recordDeadLetter(db, sub, event, reason, attempt);
+          metrics.deadLetters.inc({ consumer: sub.consumer });
+          log.error({ consumer: sub.consumer, eventId: event.id, type: event.type, attempts: attempt, error: reason }, 'event dead-lettered after the last retry');
+          msg.giveUp();
+        } catch (deadLetterError) {
+          log.error({ error: describeError(deadLetterError) }, 'could not record a dead letter; leaving the event for redelivery');
+          msg.retry(retry.backoffMaxMs);
+        }
+        return;
+      }
+      const delay = backoffMs(attempt, retry.backoffBaseMs, retry.backoffMaxMs);
+      log.warn({ consumer: sub.consumer, eventId: event.id, attempts: attempt, retryInMs: delay, error: reason }, 'event handler failed; will retry');
+      msg.retry(delay);
+    }
+  }
+
+  /** True when every consumer of this process has nothing waiting and nothing unacknowledged. */
+  async idle(): Promise<boolean> {
+    for (const { durable } of this.#consumers) {
+      const info = await this.#jsm.consumers.info(this.#stream, durable);
+      if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
+    }
+    return true;
+  }
+
+  async drain(): Promise<void> {}
+
+  async ping(): Promise<void> {
+    await this.#nc.flush();
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.#consumers) c.messages.stop();
+    await Promise.allSettled(this.#consumers.map((c) => c.loop));
+    await this.#nc.drain();
+  }
+
+  /** Removes this driver's stream: for tests that made their own. */
+  async deleteStream(): Promise<void> {
+    await this.#jsm.streams.delete(this.#stream);
+  }
+}

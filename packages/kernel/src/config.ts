@@ -1,0 +1,134 @@
+// Configuration: TONGBAN_* environment variables over an optional YAML file (TONGBAN_CONFIG),
+// validated once at start. Anything invalid stops the process with one line naming the setting.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import Type, { type Static } from 'typebox';
+
+const Settings = Type.Object({
+  env: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  host: Type.String({ default: '127.0.0.1' }),
+  publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+  dataDir: Type.String({ default: './data' }),
+  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  natsUrl: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
+  logLevel: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
+  ], { default: 'info' }),
+  operatorToken: Type.Optional(Type.String({ minLength: 32 })),
+  /** Base URLs of modules that run in other processes (cluster shape), by module name. */
+  services: Type.Record(Type.String({ pattern: '^[a-z]+$' }), Type.String({ pattern: '^https?://' }), { default: {} }),
+  http: Type.Object({
+    bodyLimit: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+    requestTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
+    rateLimitPerMinute: Type.Integer({ minimum: 1, default: 600 }),
+    /** Trust X-Forwarded-For from these proxies (addresses or CIDRs, comma-separated); none by default. */
+    trustProxy: Type.String({ default: '' }),
+  }, { default: {}, additionalProperties: false }),
+  bus: Type.Object({
+    maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
+    backoffBaseMs: Type.Integer({ minimum: 1, default: 200 }),
+    backoffMaxMs: Type.Integer({ minimum: 1, default: 60_000 }),
+    pollIntervalMs: Type.Integer({ minimum: 10, default: 200 }),
+  }, { default: {}, additionalProperties: false }),
+}, { additionalProperties: false });
+
+export type Config = Static<typeof Settings>;
+
+/** Environment variable → setting path. Fixed names; documented in README and docs/architecture.md. */
+const ENV: Record<string, string[]> = {
+  NODE_ENV: ['env'],
+  TONGBAN_PORT: ['port'],
+  TONGBAN_HOST: ['host'],
+  TONGBAN_PUBLIC_URL: ['publicUrl'],
+  TONGBAN_DATA_DIR: ['dataDir'],
+  TONGBAN_DATABASE_URL: ['databaseUrl'],
+  TONGBAN_NATS_URL: ['natsUrl'],
+  TONGBAN_LOG_LEVEL: ['logLevel'],
+  TONGBAN_OPERATOR_TOKEN: ['operatorToken'],
+  TONGBAN_HTTP_BODY_LIMIT: ['http', 'bodyLimit'],
+  TONGBAN_HTTP_REQUEST_TIMEOUT_MS: ['http', 'requestTimeoutMs'],
+  TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: ['http', 'rateLimitPerMinute'],
+  TONGBAN_HTTP_TRUST_PROXY: ['http', 'trustProxy'],
+  TONGBAN_BUS_MAX_ATTEMPTS: ['bus', 'maxAttempts'],
+  TONGBAN_BUS_BACKOFF_BASE_MS: ['bus', 'backoffBaseMs'],
+  TONGBAN_BUS_POLL_INTERVAL_MS: ['bus', 'pollIntervalMs'],
+};
+
+const SECRET_KEYS = new Set(['operatorToken']);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const validate = new Ajv({ coerceTypes: true, useDefaults: true, allErrors: false, strict: false }).compile(Settings);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  const file = env.TONGBAN_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`TONGBAN_CONFIG ${file}: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ConfigError(`TONGBAN_CONFIG ${file}: not a mapping`);
+    Object.assign(raw, parsed);
+  }
+  for (const [name, path] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, path, value);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    const m = /^TONGBAN_SERVICE_([A-Z]+)_URL$/.exec(name);
+    if (m?.[1] && value) setPath(raw, ['services', m[1].toLowerCase()], value);
+  }
+  Object.assign(raw, overrides);
+  if (!validate(raw)) {
+    const e = validate.errors?.[0];
+    const where = (e?.instancePath ?? '').split('/').filter(Boolean).join('.') || (e?.params as { additionalProperty?: string })?.additionalProperty || 'config';
+    throw new ConfigError(`invalid setting ${where}: ${e?.message ?? 'invalid'}${envNameFor(where)}`);
+  }
+  const config = raw as Config;
+  config.dataDir = resolve(config.dataDir);
+  return config;
+}
+
+function envNameFor(dotted: string): string {
+  const found = Object.entries(ENV).find(([, path]) => path.join('.') === dotted);
+  return found ? ` (${found[0]})` : '';
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node[key] !== 'object' || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/** The settings with secrets and database passwords redacted, for the start summary. */
+export function redactedConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (SECRET_KEYS.has(key)) out[key] = value ? '[redacted]' : undefined;
+    else if (typeof value === 'string' && /^[a-z]+:\/\//.test(value)) out[key] = redactUrl(value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

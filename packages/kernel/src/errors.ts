@@ -1,0 +1,78 @@
+// Domain errors with stable codes. Every code is declared once in an error table (kernel's below,
+// each module's in its own errors.ts) with its HTTP status and its message in zh-CN and English;
+// the HTTP layer (http/problem.ts) turns them into RFC 9457 problem+json in one place.
+
+export interface Message {
+  readonly zh: string;
+  readonly en: string;
+}
+
+export interface ErrorSpec extends Message {
+  readonly status: number;
+}
+
+export type ErrorTable = Readonly<Record<string, ErrorSpec>>;
+
+/** One invalid field, for problem+json `errors[]`: a JSON-pointer-like dotted path and a code. */
+export interface FieldError {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+const registry = new Map<string, ErrorSpec>();
+
+/** Declares a table of error codes; a code declared twice with a different meaning is a bug. */
+export function defineErrors<const T extends ErrorTable>(table: T): T {
+  for (const [code, spec] of Object.entries(table)) {
+    const known = registry.get(code);
+    if (known && (known.status !== spec.status || known.en !== spec.en)) {
+      throw new Error(`error code ${code} is declared twice with different meanings`);
+    }
+    registry.set(code, spec);
+  }
+  return table;
+}
+
+export function findErrorSpec(code: string): ErrorSpec | undefined {
+  return registry.get(code);
+}
+
+export class DomainError extends Error {
+  readonly code: string;
+  readonly params: Readonly<Record<string, string | number>>;
+  readonly errors: readonly FieldError[];
+
+  constructor(code: string, params: Record<string, string | number> = {}, errors: readonly FieldError[] = []) {
+    const spec = registry.get(code);
+    super(spec ? interpolate(spec.en, params) : code);
+    this.name = 'DomainError';
+    this.code = code;
+    this.params = params;
+    this.errors = errors;
+  }
+
+  get status(): number {
+    return registry.get(this.code)?.status ?? 500;
+  }
+}
+
+export function interpolate(template: string, params: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in params ? String(params[key]) : whole));
+}
+
+export const KernelErrors = defineErrors({
+  VALIDATION_FAILED: { status: 400, zh: '请求内容不符合要求', en: 'The request is not valid' },
+  MALFORMED_JSON: { status: 400, zh: '请求正文不是有效的 JSON', en: 'The request body is not valid JSON' },
+  BODY_TOO_LARGE: { status: 413, zh: '请求正文过大（上限 {limit} 字节）', en: 'The request body is too large (limit {limit} bytes)' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  NOT_FOUND: { status: 404, zh: '找不到请求的资源', en: 'The requested resource was not found' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '不允许的请求方法', en: 'Method not allowed' },
+  UNAUTHENTICATED: { status: 401, zh: '需要登录', en: 'Authentication is required' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
+  REQUEST_TIMEOUT: { status: 408, zh: '请求超时', en: 'The request timed out' },
+  NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },
+  UPSTREAM_UNAVAILABLE: { status: 502, zh: '依赖的服务 {module} 不可用', en: 'The service {module} is unavailable' },
+  INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
+});

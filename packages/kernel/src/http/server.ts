@@ -1,0 +1,123 @@
+// The Fastify factory every shape uses: validation, problem+json errors, security headers, limits,
+// rate limiting, OpenAPI with a browsable UI, health, readiness and Prometheus metrics.
+import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { DomainError } from '../errors.ts';
+import { enforcePolicy, type Authenticator } from '../guard.ts';
+import type { Metrics } from '../metrics.ts';
+import { toProblem } from './problem.ts';
+import { compileValidator } from './validation.ts';
+
+export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface HttpOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly version: string;
+  readonly authenticate: Authenticator;
+  /** Throws when a dependency (database, bus) is unreachable. */
+  readonly readiness: () => Promise<Record<string, 'ok'>>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
+  const { config, metrics } = options;
+  const production = config.env === 'production';
+  const app = Fastify({
+    loggerInstance: options.log as FastifyBaseLogger,
+    bodyLimit: config.http.bodyLimit,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.requestTimeoutMs,
+    trustProxy: config.http.trustProxy ? config.http.trustProxy.split(',').map((s) => s.trim()) : false,
+    requestIdHeader: 'x-request-id',
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(compileValidator);
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error, request, config.http.bodyLimit);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
+    void reply.code(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+  });
+  app.setNotFoundHandler((request) => {
+    throw new DomainError('NOT_FOUND', {}, [{ field: 'path', code: 'not_found', message: request.url.split('?')[0] ?? '' }]);
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequests.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  // Every API route declares its policy; one without is a programming error caught at start.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && !route.url.startsWith('/api/docs') && !route.config?.policy) {
+      throw new Error(`route ${route.method} ${route.url} declares no policy`);
+    }
+  });
+  app.addHook('preValidation', async (request) => {
+    const policy = request.routeOptions.config.policy;
+    if (policy) await enforcePolicy(request, policy, options.authenticate);
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: production ? [] : null } },
+    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: config.http.rateLimitPerMinute,
+    timeWindow: 60_000,
+    errorResponseBuilder: () => new DomainError('RATE_LIMITED'),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tongban 通办 API', version: options.version, description: '一网通办 — one-stop government services' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: ({ schema, url, route }) => {
+      const policy = (route as { config?: { policy?: object } }).config?.policy;
+      const withSecurity = policy && !('public' in policy) ? { ...schema, security: [{ bearer: [] }] } : schema;
+      return { schema: withSecurity as typeof schema, url };
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  const infra = { config: { policy: { public: true } as const, rateLimit: false as const }, schema: { hide: true } };
+  app.get('/api/openapi.json', infra, async () => app.swagger());
+  app.get('/healthz', infra, async () => ({ status: 'ok' }));
+  app.get('/readyz', infra, async (_request, reply) => {
+    try {
+      return { status: 'ready', checks: await options.readiness() };
+    } catch (error) {
+      return reply.code(503).header('content-type', 'application/problem+json; charset=utf-8')
+        .send({ type: 'urn:tongban:error:not-ready', title: 'not ready', status: 503, code: 'NOT_READY', detail: (error as Error).message });
+    }
+  });
+  app.get('/metrics', infra, async (_request, reply) => {
+    void reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  return app;
+}

@@ -1,0 +1,70 @@
+// Request validation: one Ajv for bodies with no type coercion (a string is not a number), one
+// for path and query strings that coerces, as a URL can only carry strings. Neither drops an
+// unknown field quietly: schemas say additionalProperties: false and a stray field is an error.
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FieldError } from '../errors.ts';
+
+// ajv-formats ships CommonJS; its default export arrives wrapped under ESM.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+export type ValidationIssue = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'>;
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv;
+}
+
+const bodyAjv = makeAjv(false);
+const urlAjv = makeAjv(true);
+
+export function compileValidator({ schema, httpPart }: { schema: object; httpPart?: string }) {
+  return (httpPart === 'body' ? bodyAjv : urlAjv).compile(schema);
+}
+
+const MESSAGES: Record<string, { zh: string; en: string }> = {
+  required: { zh: '必填', en: 'is required' },
+  additionalProperties: { zh: '不允许的字段', en: 'is not an allowed field' },
+  type: { zh: '类型错误，应为 {type}', en: 'must be of type {type}' },
+  pattern: { zh: '格式不正确', en: 'does not match the required format' },
+  format: { zh: '格式不正确（{format}）', en: 'must be a valid {format}' },
+  enum: { zh: '取值不在允许范围内', en: 'must be one of the allowed values' },
+  const: { zh: '取值不在允许范围内', en: 'must be one of the allowed values' },
+  minLength: { zh: '过短（至少 {limit} 个字符）', en: 'is too short (at least {limit} characters)' },
+  maxLength: { zh: '过长（至多 {limit} 个字符）', en: 'is too long (at most {limit} characters)' },
+  minimum: { zh: '不能小于 {limit}', en: 'must be at least {limit}' },
+  maximum: { zh: '不能大于 {limit}', en: 'must be at most {limit}' },
+  minItems: { zh: '至少需要 {limit} 项', en: 'needs at least {limit} items' },
+  maxItems: { zh: '至多 {limit} 项', en: 'allows at most {limit} items' },
+};
+
+const CODES: Record<string, string> = { additionalProperties: 'unknown_field', required: 'required', type: 'wrong_type' };
+
+/** Ajv's errors as fields a person can find: `body.name.zh`, `query.limit`. */
+export function fieldErrorsFrom(part: string, issues: readonly ValidationIssue[], lang: 'zh' | 'en'): FieldError[] {
+  const prefix = part === 'querystring' ? 'query' : part;
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    if (issue.keyword === 'anyOf' || issue.keyword === 'oneOf' || issue.keyword === 'if') continue;
+    const path = issue.instancePath.split('/').filter(Boolean).map(decodePointer);
+    const params = issue.params as Record<string, unknown>;
+    if (issue.keyword === 'required') path.push(String(params.missingProperty));
+    if (issue.keyword === 'additionalProperties') path.push(String(params.additionalProperty));
+    const field = [prefix, ...path].join('.');
+    const code = CODES[issue.keyword] ?? issue.keyword;
+    const template = MESSAGES[issue.keyword]?.[lang] ?? issue.message ?? 'is not valid';
+    const message = template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
+    const key = `${field}|${code}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ field, code, message });
+    }
+  }
+  return out;
+}
+
+function decodePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}

@@ -1,0 +1,80 @@
+// The module contract: what a bounded context tells the kernel about itself. A module's
+// src/index.ts is one defineModule call that reads like its table of contents.
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { AnyKysely } from './db/database.ts';
+import type { AnyTransaction, EventEnvelope, EventHandler } from './bus/events.ts';
+import type { ModuleClient } from './client.ts';
+import type { ErrorTable } from './errors.ts';
+import type { HttpApp } from './http/server.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface ModuleContext {
+  readonly name: string;
+  readonly config: Config;
+  readonly db: AnyKysely;
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** Events leave through this module's outbox, in the caller's transaction. */
+  readonly events: {
+    publish<T>(trx: AnyTransaction, type: string, data: T): Promise<EventEnvelope<T>>;
+  };
+  /** Other modules' HTTP APIs: in-process when they run here, over HTTP when they do not. */
+  readonly modules: ModuleClient;
+}
+
+export interface JobDefinition {
+  readonly name: string;
+  readonly everyMs: number;
+  /** Runs in a transaction that holds the job's lock: one replica at a time runs a job. */
+  run(ctx: ModuleContext & { readonly trx: AnyTransaction }): Promise<void>;
+}
+
+export interface ModuleDefinition {
+  /** Lower-case; also the PostgreSQL schema and the `/api/<name>/` route prefix. */
+  readonly name: string;
+  readonly title: { readonly zh: string; readonly en: string };
+  /** Modules this one calls or consumes from; they start first when in the same process. */
+  readonly dependsOn?: readonly string[];
+  /** A folder of plain SQL files applied in name order; never edit one that has landed. */
+  readonly migrations?: URL;
+  readonly errors?: ErrorTable;
+  readonly routes?: (app: HttpApp, ctx: ModuleContext) => void | Promise<void>;
+  readonly consumers?: Readonly<Record<string, EventHandler>>;
+  readonly jobs?: readonly JobDefinition[];
+  /** Demo data for an empty database (embedded shape, `tongban seed`); must be idempotent. */
+  readonly seed?: (ctx: ModuleContext) => Promise<void>;
+}
+
+export const MODULE_NAME = /^[a-z]{2,20}$/;
+
+export function defineModule<const M extends ModuleDefinition>(definition: M): M {
+  if (!MODULE_NAME.test(definition.name)) throw new Error(`module name ${definition.name} must be 2–20 lower-case letters`);
+  return definition;
+}
+
+/** Orders modules so that each comes after those it depends on (among the ones loaded). */
+export function orderModules(modules: readonly ModuleDefinition[]): ModuleDefinition[] {
+  const byName = new Map(modules.map((m) => [m.name, m]));
+  if (byName.size !== modules.length) throw new Error('a module is listed twice');
+  const ordered: ModuleDefinition[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (m: ModuleDefinition, path: string[]) => {
+    if (state.get(m.name) === 'done') return;
+    if (state.get(m.name) === 'visiting') throw new Error(`module dependency cycle: ${[...path, m.name].join(' → ')}`);
+    state.set(m.name, 'visiting');
+    for (const dep of m.dependsOn ?? []) {
+      const d = byName.get(dep);
+      if (d) visit(d, [...path, m.name]);
+    }
+    state.set(m.name, 'done');
+    ordered.push(m);
+  };
+  for (const m of modules) visit(m, []);
+  return ordered;
+}

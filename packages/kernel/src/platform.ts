@@ -1,0 +1,132 @@
+// Composes modules into one process: database and migrations, bus, HTTP, consumers, jobs and
+// demo seed. Every deployment shape runs this; only the configuration differs.
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { createBus, type Bus } from './bus/bus.ts';
+import { appendToOutbox, busTablesSql } from './bus/events.ts';
+import type { NatsOptions } from './bus/nats.ts';
+import { createModuleClient } from './client.ts';
+import type { Config } from './config.ts';
+import { embeddedDirFor, openDatabase, type Database } from './db/database.ts';
+import { migrate, readMigrations, type AppliedMigration, type MigrationSource } from './db/migrations.ts';
+import { operatorTokenAuthenticator, type Authenticator } from './guard.ts';
+import { createHttpServer, type HttpApp } from './http/server.ts';
+import { Scheduler } from './jobs.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { orderModules, systemClock, type Clock, type ModuleContext, type ModuleDefinition } from './module.ts';
+import { loadSecrets, type Secrets } from './secrets.ts';
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface PlatformOptions {
+  readonly config: Config;
+  readonly modules: readonly ModuleDefinition[];
+  readonly log?: Logger;
+  /** Embedded database in memory instead of under the data directory (tests). */
+  readonly inMemoryDatabase?: boolean;
+  readonly nats?: Omit<NatsOptions, 'url'>;
+  readonly clock?: Clock;
+  /** Seed demo data into modules whose tables are empty. */
+  readonly seed?: boolean;
+  /** Relay, consumers' polling and jobs run in the background (off in tests that step them). */
+  readonly background?: boolean;
+  readonly authenticate?: Authenticator;
+}
+
+export interface Platform {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly database: Database;
+  readonly bus: Bus;
+  readonly app: HttpApp;
+  readonly metrics: Metrics;
+  readonly secrets: Secrets;
+  readonly modules: readonly ModuleDefinition[];
+  readonly contexts: ReadonlyMap<string, ModuleContext>;
+  readonly migrations: readonly AppliedMigration[];
+  readonly scheduler: Scheduler;
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export function migrationSources(modules: readonly ModuleDefinition[]): MigrationSource[] {
+  return orderModules(modules).map((m) => {
+    const own = readMigrations(m.name, m.migrations);
+    return { module: m.name, files: [{ name: '0000-kernel-bus.sql', sql: busTablesSql(m.name) }, ...own.files] };
+  });
+}
+
+export async function openPlatformDatabase(config: Config, inMemory = false): Promise<Database> {
+  return openDatabase({ url: config.databaseUrl, embeddedDir: inMemory ? undefined : embeddedDirFor(config.dataDir) });
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config } = options;
+  const log = options.log ?? createLogger(config);
+  const secrets = loadSecrets(config, log);
+  const modules = orderModules(options.modules);
+  const clock = options.clock ?? systemClock;
+  const metrics = createMetrics();
+  const database = await openPlatformDatabase(config, options.inMemoryDatabase);
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    const applied = await migrate(database.db, migrationSources(modules));
+    const bus = await createBus({ db: database.db, log, metrics, config, modules: modules.map((m) => m.name), ...(options.nats ? { nats: options.nats } : {}) });
+    closers.unshift(() => bus.close());
+    const app = await createHttpServer({
+      config, log, metrics, version: VERSION,
+      authenticate: options.authenticate ?? operatorTokenAuthenticator(secrets.operatorToken),
+      readiness: async () => {
+        await database.ping().catch(() => { throw new Error('database unreachable'); });
+        await bus.driver.ping().catch(() => { throw new Error('bus unreachable'); });
+        return { database: 'ok', bus: 'ok' };
+      },
+    });
+    closers.unshift(() => app.close());
+    const client = createModuleClient({
+      app: () => app, localModules: new Set(modules.map((m) => m.name)), services: config.services, timeoutMs: config.http.requestTimeoutMs,
+    });
+    const contexts = new Map<string, ModuleContext>();
+    const scheduler = new Scheduler(metrics);
+    closers.unshift(() => scheduler.stop());
+    for (const m of modules) {
+      const ctx: ModuleContext = {
+        name: m.name, config, db: database.db, log: log.child({ module: m.name }), clock, modules: client,
+        events: { publish: (trx, type, data) => appendToOutbox(trx, m.name, type, data) },
+      };
+      contexts.set(m.name, ctx);
+      if (m.routes) {
+        const routes = m.routes;
+        await app.register(async (scope) => {
+          scope.addHook('onRequest', async (request) => { request.log = request.log.child({ module: m.name }); });
+          await routes(scope as unknown as HttpApp, ctx);
+        }, { prefix: `/api/${m.name}` });
+      }
+      for (const [type, handler] of Object.entries(m.consumers ?? {})) await bus.subscribe(m.name, type, handler);
+    }
+    await app.ready();
+    if (options.seed) {
+      for (const m of modules) if (m.seed) await m.seed(contexts.get(m.name)!);
+    }
+    if (options.background ?? true) {
+      bus.relay.start();
+      for (const m of modules) for (const job of m.jobs ?? []) scheduler.schedule(job, contexts.get(m.name)!);
+    }
+    let closed = false;
+    return {
+      config, log, database, bus, app, metrics, secrets, modules, contexts, migrations: applied, scheduler,
+      async listen() {
+        return app.listen({ port: config.port, host: config.host });
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const close of closers) await close().catch((error) => log.error({ err: error }, 'error while closing'));
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,170 @@
+// The event bus keeps its promises with either driver: at-least-once delivery, effects applied
+// once, retries with backoff, dead letters, and nothing lost when the relay stops mid-stream.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { defineModule, type EventEnvelope, type ModuleContext } from '../src/index.ts';
+import { busDrivers, databaseLabel, startTestPlatform, type TestPlatform } from '../src/testing.ts';
+
+interface Counted { n: number }
+
+/** A module that writes events and one that consumes them, recording each effect in a table. */
+function modulesUnderTest(behaviour: { failFirst?: Set<number>; alwaysFail?: Set<number> }) {
+  const attempts = new Map<number, number>();
+  const producer = defineModule({ name: 'producer', title: { zh: '生产者', en: 'Producer' } });
+  const consumer = defineModule({
+    name: 'consumer',
+    title: { zh: '消费者', en: 'Consumer' },
+    migrations: new URL('./fixtures/consumer-migrations/', import.meta.url),
+    consumers: {
+      'producer.thing.counted': async (event: EventEnvelope, { trx }) => {
+        const { n } = event.data as Counted;
+        attempts.set(n, (attempts.get(n) ?? 0) + 1);
+        // The effect is written first, then the handler fails: the rollback must undo it.
+        await trx.insertInto('consumer.effect').values({ n }).execute();
+        if (behaviour.alwaysFail?.has(n)) throw new Error(`poison event ${n}`);
+        if (behaviour.failFirst?.has(n) && attempts.get(n) === 1) throw new Error(`transient failure on ${n}`);
+      },
+    },
+  });
+  return { producer, consumer, attempts };
+}
+
+async function produce(ctx: ModuleContext, from: number, to: number): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    for (let n = from; n < to; n++) await ctx.events.publish(trx, 'producer.thing.counted', { n });
+  });
+}
+
+async function effects(platform: TestPlatform): Promise<number[]> {
+  const rows = await platform.database.db.selectFrom('consumer.effect').select('n').orderBy('n').execute();
+  return rows.map((r) => Number(r.n));
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+
+for (const driver of busDrivers) {
+  describe(`event bus (${driver} driver, ${databaseLabel})`, () => {
+    test('every committed event is delivered and applied exactly once', async () => {
+      const { producer, consumer } = modulesUnderTest({});
+      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      try {
+        await produce(p.contexts.get('producer')!, 0, 50);
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 50));
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    test('an event written in a rolled-back transaction is never sent', async () => {
+      const { producer, consumer } = modulesUnderTest({});
+      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      try {
+        const ctx = p.contexts.get('producer')!;
+        await assert.rejects(ctx.db.transaction().execute(async (trx) => {
+          await ctx.events.publish(trx, 'producer.thing.counted', { n: 1 });
+          throw new Error('business rule failed');
+        }));
+        await produce(ctx, 2, 3);
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), [2]);
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    test('a consumer that throws mid-event is redelivered and its effect applied once', async () => {
+      const { producer, consumer, attempts } = modulesUnderTest({ failFirst: new Set([3, 7]) });
+      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      try {
+        await produce(p.contexts.get('producer')!, 0, 10);
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 10));
+        assert.equal(attempts.get(3), 2);
+        assert.equal(attempts.get(7), 2);
+        assert.equal(attempts.get(4), 1);
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    test('an event that always fails is dead-lettered after the last retry, and the rest flow on', async () => {
+      const { producer, consumer, attempts } = modulesUnderTest({ alwaysFail: new Set([5]) });
+      const p = await startTestPlatform([producer, consumer], { bus: driver, env: { TONGBAN_BUS_MAX_ATTEMPTS: '3' } });
+      try {
+        await produce(p.contexts.get('producer')!, 0, 10);
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 10).filter((n) => n !== 5));
+        assert.equal(attempts.get(5), 3);
+        const dead = await p.database.db.selectFrom('consumer.dead_letter').selectAll().execute();
+        assert.equal(dead.length, 1);
+        assert.match(String(dead[0]!.error), /poison event 5/);
+        assert.equal(Number(dead[0]!.attempts), 3);
+        const metrics = await p.metrics.registry.getSingleMetricAsString('tongban_bus_dead_letters_total');
+        assert.match(metrics, /consumer="consumer:producer.thing.counted"\} 1/);
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    test('a relay stopped mid-stream and started again loses nothing and duplicates nothing', async () => {
+      const { producer, consumer } = modulesUnderTest({});
+      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      try {
+        const ctx = p.contexts.get('producer')!;
+        await produce(ctx, 0, 300);
+        // Stop the relay right after its first batch, while more events keep arriving.
+        const { driver: bus } = p.bus;
+        const original = bus.publish.bind(bus);
+        let stopped: Promise<void> | undefined;
+        bus.publish = async (trx, events) => {
+          await original(trx, events);
+          stopped ??= p.bus.relay.stop();
+        };
+        p.bus.relay.start();
+        await p.bus.relay.runOnce();
+        const writing = produce(ctx, 300, 400);
+        await stopped;
+        await writing;
+        bus.publish = original;
+        const sentBeforeRestart = await sentCount(p);
+        assert.ok(sentBeforeRestart < 400, 'the relay stopped before the end of the stream');
+        p.bus.relay.start();
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 400));
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    test('a relay that dies after sending but before marking the events sent causes no double effect', async () => {
+      const { producer, consumer } = modulesUnderTest({});
+      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      try {
+        await produce(p.contexts.get('producer')!, 0, 20);
+        // Hand the events over, then fail before the relay's transaction commits its marking:
+        // the next pass sends the same events again (NATS has them twice; memory rolls back).
+        const { driver: bus } = p.bus;
+        const original = bus.publish.bind(bus);
+        let crashes = 1;
+        bus.publish = async (trx, events) => {
+          await original(trx, events);
+          if (crashes-- > 0) throw new Error('relay crashed');
+        };
+        await assert.rejects(p.bus.relay.runOnce(), /relay crashed/);
+        bus.publish = original;
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 20));
+      } finally {
+        await p.dispose();
+      }
+    });
+  });
+}
+
+async function sentCount(p: TestPlatform): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from producer.outbox where published_at is not null`.execute(p.database.db);
+  return rows[0]!.n;
+}
+
