@@ -1,0 +1,12 @@
+// npm run bench -- <name>: runs one benchmark (or all) and prints its table.
+import { benchCatalog } from './catalog.ts';
+
+const BENCHES: Record<string, () => Promise<void>> = { catalog: benchCatalog };
+
+const names = process.argv.slice(2);
+const unknown = names.filter((n) => !(n in BENCHES));
+if (unknown.length > 0) {
+  console.error(`bench: unknown benchmark ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})`);
+  process.exit(2);
+}
+for (const name of names.length > 0 ? names : Object.keys(BENCHES)) await BENCHES[name]!();
