@@ -60,7 +60,13 @@ export function createModuleClient(options: ClientOptions): ModuleClient {
         status = res.status;
         text = await res.text();
       }
-      const body = text ? JSON.parse(text) : undefined;
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not our API answering (a proxy's error page, a wrong URL): the module is not reachable.
+        throw new DomainError('UPSTREAM_UNAVAILABLE', { module });
+      }
       if (status >= 400) {
         if (body && typeof body === 'object' && 'code' in body) throw new ProblemError(body as Problem);
         throw new DomainError('UPSTREAM_UNAVAILABLE', { module });

@@ -90,7 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   Object.assign(raw, overrides);
   if (!validate(raw)) {
     const e = validate.errors?.[0];
-    const where = (e?.instancePath ?? '').split('/').filter(Boolean).join('.') || (e?.params as { additionalProperty?: string })?.additionalProperty || 'config';
+    const unknown = (e?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+    const where = [...(e?.instancePath ?? '').split('/').filter(Boolean), ...(unknown ? [unknown] : [])].join('.') || 'config';
     throw new ConfigError(`invalid setting ${where}: ${e?.message ?? 'invalid'}${envNameFor(where)}`);
   }
   const config = raw as Config;
@@ -99,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 }
 
 function envNameFor(dotted: string): string {
+  const service = /^services\.([a-z]+)$/.exec(dotted)?.[1];
+  if (service) return ` (TONGBAN_SERVICE_${service.toUpperCase()}_URL)`;
   const found = Object.entries(ENV).find(([, path]) => path.join('.') === dotted);
   return found ? ` (${found[0]})` : '';
 }

@@ -69,10 +69,18 @@ export async function startTestPlatform(modules: readonly ModuleDefinition[], op
     TONGBAN_DATABASE_URL: database.url, TONGBAN_NATS_URL: useNats ? testNatsUrl : undefined, ...options.env,
   });
   const suffix = randomBytes(4).toString('hex');
-  const platform = await startPlatform({
-    inMemoryDatabase: true, background: false, ...options, config, modules,
-    ...(useNats ? { nats: { stream: `TEST_${suffix}`, subjectPrefix: `test${suffix}` } } : {}),
-  });
+  let platform: Platform;
+  try {
+    platform = await startPlatform({
+      inMemoryDatabase: true, background: false, ...options, config, modules,
+      ...(useNats ? { nats: { stream: `TEST_${suffix}`, subjectPrefix: `test${suffix}` } } : {}),
+    });
+  } catch (error) {
+    // A platform that fails to start must not leave its database or data directory behind.
+    if (!options.database) await database.drop();
+    rmSync(config.dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return Object.assign(platform, {
     async dispose() {
       if (useNats) await (platform.bus.driver as unknown as { deleteStream(): Promise<void> }).deleteStream().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
 import * as store from '../store/catalog-store.ts';
-import { CodeParam, DepartmentBody, DepartmentView, RegionBody, RegionCodeParam, RegionView } from './schemas.ts';
+import { CodeParam, DepartmentBody, DepartmentCodeParam, DepartmentView, RegionBody, RegionCodeParam, RegionView } from './schemas.ts';
 
 const tags = ['catalog: organisation'];
 
@@ -36,7 +36,7 @@ export function orgRoutes(app: HttpApp, ctx: ModuleContext): void {
 
   app.put('/departments/:code', {
     config: { policy: Policies.operator },
-    schema: { tags, summary: 'Create or update a department', params: CodeParam, body: DepartmentBody, response: { 200: DepartmentView } },
+    schema: { tags, summary: 'Create or update a department', params: DepartmentCodeParam, body: DepartmentBody, response: { 200: DepartmentView } },
   }, async (req) => {
     const department = { code: req.params.code, ...req.body };
     await store.putDepartment(ctx.db, department);

@@ -10,6 +10,9 @@ const LifeEventName = Type.Union(Object.keys(LIFE_EVENTS).map((k) => Type.Litera
 
 export const RegionCodeParam = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) });
 export const CodeParam = Type.Object({ code: Code });
+// Narrower than other codes: the department table's CHECK allows letters, digits and dashes only.
+const DepartmentCode = Type.String({ pattern: '^[0-9A-Za-z-]{2,40}$', description: 'A department code: 2–40 letters, digits and dashes' });
+export const DepartmentCodeParam = Type.Object({ code: DepartmentCode });
 export const ElementIdParam = Type.Object({ id: Type.String({ pattern: '^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)+$' }) });
 export const VersionParam = Type.Object({ code: Code, version: Type.Integer({ minimum: 1 }) });
 
@@ -22,7 +25,7 @@ export const RegionView = Type.Object({ code: Type.String(), name: LocalizedText
 export const DepartmentBody = Type.Object({
   regionCode: Type.String({ pattern: '^[0-9]{6}$' }),
   name: LocalizedText,
-  parentCode: Type.Optional(Code),
+  parentCode: Type.Optional(DepartmentCode),
 }, { additionalProperties: false });
 export const DepartmentView = Type.Object({ code: Type.String(), regionCode: Type.String(), name: LocalizedText, parentCode: Type.Optional(Type.String()) });
 

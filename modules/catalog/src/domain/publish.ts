@@ -5,7 +5,13 @@ import type { FieldError } from '@tongban/kernel';
 import { elementSchema, jsonTypeOf } from './elements.ts';
 import type { Bundle, BundleItem, DataElement, FormSchema, Matter, MatterVersion, MergedField } from './model.ts';
 
-const schemaChecker = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+// Checking a form has two halves. Against the meta-schema, with one shared validator: the form
+// is only data to it, so nothing of the form stays behind. Compiling (regular expressions,
+// $ref targets), with a compiler of its own per form — a fraction of a millisecond without
+// meta-schemas — because Ajv keeps every schema it compiles, by object and by $id: a shared one
+// would grow with every publish and refuse the next version of a form that declares an $id.
+const metaSchemaChecker = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+const formCompiler = () => new Ajv2020({ strict: false, meta: false, validateSchema: false, validateFormats: false });
 
 const problem = (field: string, code: string, message: string): FieldError => ({ field, code, message });
 
@@ -39,7 +45,8 @@ function duplicates(codes: readonly string[], field: string): FieldError[] {
 export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataElement>): FieldError[] {
   const errors: FieldError[] = [];
   try {
-    schemaChecker.compile(form);
+    if (!metaSchemaChecker.validateSchema(form)) throw new Error(metaSchemaChecker.errorsText(metaSchemaChecker.errors));
+    formCompiler().compile(form);
   } catch (error) {
     return [problem('form', 'invalid_schema', `not a valid JSON Schema: ${(error as Error).message}`)];
   }

@@ -10,6 +10,7 @@ import { bundles, calendars, dataElements, departments, matters, regions } from 
 export async function seedDemoCity(ctx: ModuleContext): Promise<void> {
   const existing = await typed(ctx.db).selectFrom('catalog.department').select('code').limit(1).executeTakeFirst();
   if (existing) return;
+  // One transaction: a start that dies half-way leaves no half-published demo behind.
   await ctx.db.transaction().execute(async (trx) => {
     for (const region of regions) await store.putRegion(trx, region);
     // Parents before children: the department tree is checked on every write.
@@ -19,8 +20,8 @@ export async function seedDemoCity(ctx: ModuleContext): Promise<void> {
     for (const calendar of calendars) await putCalendar(trx, calendar);
     for (const matter of matters) await store.saveMatterDraft(trx, matter);
     for (const bundle of bundles) await store.saveBundleDraft(trx, bundle);
+    for (const matter of matters) await store.publishMatterIn(trx, ctx, matter.code);
+    for (const bundle of bundles) await store.publishBundleIn(trx, ctx, bundle.code);
   });
-  for (const matter of matters) await store.publishMatter(ctx, matter.code);
-  for (const bundle of bundles) await store.publishBundle(ctx, bundle.code);
   ctx.log.info({ departments: departments.length, matters: matters.length, bundles: bundles.length }, 'demo city seeded');
 }

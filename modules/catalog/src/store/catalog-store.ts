@@ -24,8 +24,13 @@ export async function putRegion(db: Db, region: Region): Promise<void> {
   const t = tdb(db);
   if (region.parentCode) {
     if (region.parentCode === region.code) throw invalidRef('parentCode', 'a region cannot be its own parent');
-    const parent = await t.selectFrom('catalog.region').select('code').where('code', '=', region.parentCode).executeTakeFirst();
+    const all = new Map((await listRegions(db)).map((r) => [r.code, r]));
+    const parent = all.get(region.parentCode);
     if (!parent) throw invalidRef('parentCode', `region ${region.parentCode} does not exist`);
+    // As for departments: walking up from the parent must never reach this region again.
+    for (let at: Region | undefined = parent; at; at = at.parentCode ? all.get(at.parentCode) : undefined) {
+      if (at.code === region.code) throw invalidRef('parentCode', 'the region tree would contain a cycle');
+    }
   }
   const row = { code: region.code, parent_code: region.parentCode ?? null, name_zh: region.name.zh, name_en: region.name.en };
   await t.insertInto('catalog.region').values(row).onConflict((oc) => oc.column('code').doUpdateSet(row)).execute();
@@ -126,32 +131,35 @@ export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
 }
 
 /** Publishes the draft as the next immutable version; returns that version. */
-export async function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const t = tdb(trx);
-    const row = await t.selectFrom('catalog.matter').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
-    if (!row) throw new DomainError('CATALOG_MATTER_NOT_FOUND', { code });
-    const matter = parse<Matter>(row.draft);
-    const elements = new Map((await listElements(trx)).map((e) => [e.id, e]));
-    const departments = new Set((await listDepartments(trx)).map((d) => d.code));
-    const errors = checkMatter(matter, { elements, departments }).map((e) => ({ ...e, field: `draft.${e.field}` }));
-    if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
-    const version = await nextVersion(trx, 'catalog.matter_version', code);
-    const used = Object.values(matter.form.properties).map((f) => elements.get(f['x-data-element'])!);
-    const content = { ...matter, elements: Object.fromEntries(used.map((e) => [e.id, e])) };
-    const inserted = await t.insertInto('catalog.matter_version').values({ code, version, content: json(content) })
-      .returning('published_at').executeTakeFirstOrThrow();
-    const department = await getDepartment(trx, matter.departmentCode);
-    await indexForSearch(trx, {
-      kind: 'matter', code, version, name_zh: matter.name.zh, name_en: matter.name.en, department_code: matter.departmentCode,
-      life_events: [...matter.lifeEvents],
-      name_terms: searchTerms(matter.name.zh, matter.name.en, matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
-      terms: searchTerms(code, matter.name.zh, matter.name.en, matter.description.zh, matter.description.en, department.name.zh, department.name.en,
-        ...matter.materials.flatMap((m) => [m.name.zh, m.name.en]), matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
-    });
-    await ctx.events.publish<MatterPublished>(trx, 'catalog.matter.published', { code, version, departmentCode: matter.departmentCode });
-    return { ...matter, version, publishedAt: inserted.published_at.toISOString() };
+export function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
+  return ctx.db.transaction().execute((trx) => publishMatterIn(trx, ctx, code));
+}
+
+/** publishMatter inside the caller's transaction (the demo seed publishes everything in one). */
+export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string): Promise<MatterVersion> {
+  const t = tdb(trx);
+  const row = await t.selectFrom('catalog.matter').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
+  if (!row) throw new DomainError('CATALOG_MATTER_NOT_FOUND', { code });
+  const matter = parse<Matter>(row.draft);
+  const elements = new Map((await listElements(trx)).map((e) => [e.id, e]));
+  const departments = new Set((await listDepartments(trx)).map((d) => d.code));
+  const errors = checkMatter(matter, { elements, departments }).map((e) => ({ ...e, field: `draft.${e.field}` }));
+  if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
+  const version = await nextVersion(trx, 'catalog.matter_version', code);
+  const used = Object.values(matter.form.properties).map((f) => elements.get(f['x-data-element'])!);
+  const content = { ...matter, elements: Object.fromEntries(used.map((e) => [e.id, e])) };
+  const inserted = await t.insertInto('catalog.matter_version').values({ code, version, content: json(content) })
+    .returning('published_at').executeTakeFirstOrThrow();
+  const department = await getDepartment(trx, matter.departmentCode);
+  await indexForSearch(trx, {
+    kind: 'matter', code, version, name_zh: matter.name.zh, name_en: matter.name.en, department_code: matter.departmentCode,
+    life_events: [...matter.lifeEvents],
+    name_terms: searchTerms(matter.name.zh, matter.name.en, matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
+    terms: searchTerms(code, matter.name.zh, matter.name.en, matter.description.zh, matter.description.en, department.name.zh, department.name.en,
+      ...matter.materials.flatMap((m) => [m.name.zh, m.name.en]), matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
   });
+  await ctx.events.publish<MatterPublished>(trx, 'catalog.matter.published', { code, version, departmentCode: matter.departmentCode });
+  return { ...matter, version, publishedAt: inserted.published_at.toISOString() };
 }
 
 export async function getMatterVersion(db: Db, code: string, version?: number): Promise<MatterVersion & { elements: Record<string, DataElement> }> {
@@ -198,35 +206,40 @@ export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
 }
 
 /** Publishes a bundle pinned to the latest published version of each of its matters. */
-export async function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await tdb(trx).selectFrom('catalog.bundle').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
-    if (!row) throw new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code });
-    const bundle = parse<Bundle>(row.draft);
-    const published = new Map<string, MatterVersion & { elements: Record<string, DataElement> }>();
-    for (const item of bundle.items) {
-      const found = await getMatterVersion(trx, item.matterCode).catch(() => undefined);
-      if (found) published.set(item.matterCode, found);
-    }
-    const errors = checkBundle(bundle, published).map((e) => ({ ...e, field: `draft.${e.field}` }));
-    if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
-    const elements = new Map([...published.values()].flatMap((m) => Object.values(m.elements)).map((e) => [e.id, e]));
-    const { form } = mergeForms([...published.values()], elements);
-    const version = await nextVersion(trx, 'catalog.bundle_version', code);
-    const matterVersions = Object.fromEntries([...published.values()].map((m) => [m.code, m.version]));
-    const content = { ...bundle, matterVersions, form };
-    const inserted = await tdb(trx).insertInto('catalog.bundle_version').values({ code, version, content: json(content) })
-      .returning('published_at').executeTakeFirstOrThrow();
-    const matters = [...published.values()];
-    await indexForSearch(trx, {
-      kind: 'bundle', code, version, name_zh: bundle.name.zh, name_en: bundle.name.en, department_code: null,
-      life_events: [bundle.lifeEvent],
-      name_terms: searchTerms(bundle.name.zh, bundle.name.en),
-      terms: searchTerms(code, bundle.name.zh, bundle.name.en, bundle.description.zh, bundle.description.en, ...matters.flatMap((m) => [m.name.zh, m.name.en])),
+export function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
+  return ctx.db.transaction().execute((trx) => publishBundleIn(trx, ctx, code));
+}
+
+export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string): Promise<BundleVersion> {
+  const row = await tdb(trx).selectFrom('catalog.bundle').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
+  if (!row) throw new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code });
+  const bundle = parse<Bundle>(row.draft);
+  const published = new Map<string, MatterVersion & { elements: Record<string, DataElement> }>();
+  for (const item of bundle.items) {
+    const found = await getMatterVersion(trx, item.matterCode).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'CATALOG_MATTER_NOT_FOUND') return undefined;
+      throw error;
     });
-    await ctx.events.publish<BundlePublished>(trx, 'catalog.bundle.published', { code, version, matterVersions });
-    return { ...content, version, publishedAt: inserted.published_at.toISOString() };
+    if (found) published.set(item.matterCode, found);
+  }
+  const errors = checkBundle(bundle, published).map((e) => ({ ...e, field: `draft.${e.field}` }));
+  if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
+  const elements = new Map([...published.values()].flatMap((m) => Object.values(m.elements)).map((e) => [e.id, e]));
+  const { form } = mergeForms([...published.values()], elements);
+  const version = await nextVersion(trx, 'catalog.bundle_version', code);
+  const matterVersions = Object.fromEntries([...published.values()].map((m) => [m.code, m.version]));
+  const content = { ...bundle, matterVersions, form };
+  const inserted = await tdb(trx).insertInto('catalog.bundle_version').values({ code, version, content: json(content) })
+    .returning('published_at').executeTakeFirstOrThrow();
+  const matters = [...published.values()];
+  await indexForSearch(trx, {
+    kind: 'bundle', code, version, name_zh: bundle.name.zh, name_en: bundle.name.en, department_code: null,
+    life_events: [bundle.lifeEvent],
+    name_terms: searchTerms(bundle.name.zh, bundle.name.en),
+    terms: searchTerms(code, bundle.name.zh, bundle.name.en, bundle.description.zh, bundle.description.en, ...matters.flatMap((m) => [m.name.zh, m.name.en])),
   });
+  await ctx.events.publish<BundlePublished>(trx, 'catalog.bundle.published', { code, version, matterVersions });
+  return { ...content, version, publishedAt: inserted.published_at.toISOString() };
 }
 
 export async function getBundleVersion(db: Db, code: string, version?: number): Promise<BundleVersion> {

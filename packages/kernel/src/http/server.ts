@@ -38,7 +38,8 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     requestTimeout: config.http.requestTimeoutMs,
     connectionTimeout: config.http.requestTimeoutMs,
     trustProxy: config.http.trustProxy ? config.http.trustProxy.split(',').map((s) => s.trim()) : false,
-    requestIdHeader: 'x-request-id',
+    // Not `requestIdHeader`: Fastify would take the header as is and skip genReqId's check.
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -48,6 +49,8 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(compileValidator);
+  // Bodies are JSON only; Fastify's default text/plain parser would hand a string to the schema.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request, config.http.bodyLimit);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
