@@ -23,6 +23,8 @@ export async function benchCatalog(): Promise<void> {
     const database = adminUrl ? await createTestDatabase() : undefined;
     const server = await startServer(new URL('./servers/tongban.ts', import.meta.url), ['catalog'], { TONGBAN_DATABASE_URL: database?.url ?? '' });
     try {
+      // The platform's own HTTP cost (helmet, rate limiter, metrics, request ids) without a query.
+      if (!adminUrl) results.push(await load('tongban /healthz (platform HTTP overhead, no query)', server.url, ['/healthz'], { seconds }));
       results.push(await load(`catalog search, ${label}`, server.url, QUERIES, { seconds }));
     } finally {
       await server.stop();
@@ -31,7 +33,7 @@ export async function benchCatalog(): Promise<void> {
   }
   console.log(`\ncatalog bench — ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, 50 connections, ${seconds} s each\n`);
   console.log(table(results, ceiling));
-  for (const r of results.slice(1)) {
+  for (const r of results.slice(1).filter((r) => r.label.startsWith('catalog'))) {
     console.log(`\n${r.label}: ${Math.round(r.requestsPerSecond)} req/s, p99 ${r.p99Ms} ms — ${(r.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)} × the bare route`);
   }
 }
