@@ -1,9 +1,11 @@
 // Every module the `tongban` command can run. The composition root is the one place allowed to
 // import modules; modules themselves never import each other.
 import catalog from '@tongban/catalog';
+import identity from '@tongban/identity';
 import type { ModuleDefinition } from '@tongban/kernel';
 
-export const allModules: readonly ModuleDefinition[] = [catalog];
+// Catalog first: identity's demo seed gives every catalog department an officer.
+export const allModules: readonly ModuleDefinition[] = [catalog, identity];
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -21,6 +21,7 @@ export function startSummary(platform: Platform, address: string, startedInMs: n
   if (database.kind === 'embedded' && secrets.generated.includes('operator-token')) {
     lines.push(`  operator     Authorization: Bearer ${secrets.operatorToken}   (development token in ${config.dataDir}/keys)`);
   }
+  if (database.kind === 'embedded') for (const note of platform.seedNotes) lines.push(`  ${note}`);
   lines.push('');
   return lines.join('\n');
 }

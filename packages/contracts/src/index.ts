@@ -15,3 +15,15 @@ export const CatalogEvents = {
 
 export type MatterPublished = Static<(typeof CatalogEvents)['catalog.matter.published']>;
 export type BundlePublished = Static<(typeof CatalogEvents)['catalog.bundle.published']>;
+
+/** Security events identity publishes; the ledger and security operations consume them. */
+export const IdentityEvents = {
+  'identity.sign-in.succeeded': Type.Object({ accountId: Type.String(), acr: Type.String(), ip: Type.String() }),
+  'identity.sign-in.failed': Type.Object({
+    accountId: Type.Union([Type.String(), Type.Null()]),
+    factor: Type.Union([Type.Literal('password'), Type.Literal('totp')]),
+    reason: Type.Union([Type.Literal('unknown_account'), Type.Literal('locked'), Type.Literal('wrong_password'), Type.Literal('wrong_code')]),
+    ip: Type.String(),
+  }),
+  'identity.account.locked': Type.Object({ accountId: Type.String(), until: Type.String(), lockCount: Type.Integer() }),
+} as const;

@@ -26,6 +26,11 @@ export interface ModuleContext {
   };
   /** Other modules' HTTP APIs: in-process when they run here, over HTTP when they do not. */
   readonly modules: ModuleClient;
+  /**
+   * A named secret: TONGBAN_SECRET_<NAME> (upper case, dashes as underscores); in development a
+   * missing one is generated into the data directory with a warning; production refuses to start.
+   */
+  secret(name: string): string;
 }
 
 export interface JobDefinition {
@@ -45,10 +50,18 @@ export interface ModuleDefinition {
   readonly migrations?: URL;
   readonly errors?: ErrorTable;
   readonly routes?: (app: HttpApp, ctx: ModuleContext) => void | Promise<void>;
+  /**
+   * Routes at the server's root instead of under /api/<name>/, for paths a standard fixes (OpenID
+   * discovery at /.well-known/openid-configuration). Each still declares its policy.
+   */
+  readonly rootRoutes?: (app: HttpApp, ctx: ModuleContext) => void | Promise<void>;
   readonly consumers?: Readonly<Record<string, EventHandler>>;
   readonly jobs?: readonly JobDefinition[];
-  /** Demo data for an empty database (embedded shape, `tongban seed`); must be idempotent. */
-  readonly seed?: (ctx: ModuleContext) => Promise<void>;
+  /**
+   * Demo data for an empty database (embedded shape, `tongban seed`); must be idempotent. May
+   * return lines for the start summary (the embedded shape prints them: demo credentials).
+   */
+  readonly seed?: (ctx: ModuleContext) => Promise<void | readonly string[]>;
 }
 
 export const MODULE_NAME = /^[a-z]{2,20}$/;

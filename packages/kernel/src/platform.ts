@@ -15,7 +15,7 @@ import { Scheduler } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { orderModules, systemClock, type Clock, type ModuleContext, type ModuleDefinition } from './module.ts';
-import { loadSecrets, type Secrets } from './secrets.ts';
+import { loadSecrets, namedSecrets, type Secrets } from './secrets.ts';
 
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -46,6 +46,8 @@ export interface Platform {
   readonly contexts: ReadonlyMap<string, ModuleContext>;
   readonly migrations: readonly AppliedMigration[];
   readonly scheduler: Scheduler;
+  /** Lines the modules' seeds asked to show in the start summary (demo credentials). */
+  readonly seedNotes: readonly string[];
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -88,14 +90,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       app: () => app, localModules: new Set(modules.map((m) => m.name)), services: config.services, timeoutMs: config.http.requestTimeoutMs,
     });
     const contexts = new Map<string, ModuleContext>();
+    const secret = namedSecrets(config, process.env, log);
     const scheduler = new Scheduler(metrics);
     closers.unshift(() => scheduler.stop());
     for (const m of modules) {
       const ctx: ModuleContext = {
         name: m.name, config, db: database.db, log: log.child({ module: m.name }), clock, modules: client,
         events: { publish: (trx, type, data) => appendToOutbox(trx, m.name, type, data) },
+        secret,
       };
       contexts.set(m.name, ctx);
+      if (m.rootRoutes) await m.rootRoutes(app, ctx);
       if (m.routes) {
         const routes = m.routes;
         await app.register(async (scope) => {
@@ -106,8 +111,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       for (const [type, handler] of Object.entries(m.consumers ?? {})) await bus.subscribe(m.name, type, handler);
     }
     await app.ready();
+    const seedNotes: string[] = [];
     if (options.seed) {
-      for (const m of modules) if (m.seed) await m.seed(contexts.get(m.name)!);
+      for (const m of modules) if (m.seed) seedNotes.push(...((await m.seed(contexts.get(m.name)!)) ?? []));
     }
     if (options.background ?? true) {
       bus.relay.start();
@@ -115,7 +121,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
     let closed = false;
     return {
-      config, log, database, bus, app, metrics, secrets, modules, contexts, migrations: applied, scheduler,
+      config, log, database, bus, app, metrics, secrets, modules, contexts, migrations: applied, scheduler, seedNotes,
       async listen() {
         return app.listen({ port: config.port, host: config.host });
       },

@@ -21,6 +21,24 @@ export function assertProductionReady(config: Config): void {
   if (missing.length > 0) throw new ConfigError(`NODE_ENV=production needs ${missing.join('; ')}`);
 }
 
+/** Reads or (in development) generates named secrets; see ModuleContext.secret. */
+export function namedSecrets(config: Config, env: NodeJS.ProcessEnv, log: Logger): (name: string) => string {
+  const cache = new Map<string, string>();
+  return (name) => {
+    const known = cache.get(name);
+    if (known) return known;
+    const variable = `TONGBAN_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
+    let value = env[variable];
+    if (!value) {
+      if (config.env === 'production') throw new ConfigError(`NODE_ENV=production needs ${variable}`);
+      value = devSecret(config.dataDir, name, () => randomBytes(32).toString('base64url'), () => undefined);
+      log.warn({ secret: name, variable }, 'using a development secret generated into the data directory');
+    }
+    cache.set(name, value);
+    return value;
+  };
+}
+
 export function loadSecrets(config: Config, log: Logger): Secrets {
   assertProductionReady(config);
   const generated: string[] = [];

@@ -1,0 +1,35 @@
+// What operators manage here: the systems that sign in through the platform (relying parties).
+import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import Type from 'typebox';
+
+const ClientId = Type.Object({ clientId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }) });
+const Jwk = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
+const ClientBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  /** department systems: client credentials signed with their own key (private_key_jwt) */
+  jwks: Type.Optional(Type.Object({ keys: Type.Array(Jwk, { minItems: 1, maxItems: 5 }) }, { additionalProperties: false })),
+  /** browser apps: authorization code with PKCE, no client secret */
+  redirectUris: Type.Optional(Type.Array(Type.String({ pattern: '^https?://' }), { maxItems: 10 })),
+  postLogoutRedirectUris: Type.Optional(Type.Array(Type.String({ pattern: '^https?://' }), { maxItems: 10 })),
+  roles: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9.:-]{1,63}$' }), { maxItems: 50, default: [] }),
+}, { additionalProperties: false });
+
+export function adminRoutes(app: HttpApp, ctx: ModuleContext): void {
+  app.put('/clients/:clientId', {
+    config: { policy: Policies.operator },
+    schema: { tags: ['identity: clients'], summary: 'Register or update a relying party', params: ClientId, body: ClientBody },
+  }, async (request) => {
+    const { clientId } = request.params;
+    const b = request.body;
+    const metadata = b.jwks
+      ? { client_id: clientId, client_name: b.name, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: b.jwks, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }
+      : {
+        client_id: clientId, client_name: b.name, token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'], redirect_uris: b.redirectUris ?? [], post_logout_redirect_uris: b.postLogoutRedirectUris ?? [],
+      };
+    const row = { client_id: clientId, metadata: JSON.stringify(metadata), roles: b.roles };
+    await ctx.db.insertInto('identity.client').values(row)
+      .onConflict((oc) => oc.column('client_id').doUpdateSet({ metadata: row.metadata, roles: row.roles })).execute();
+    return { clientId, kind: b.jwks ? 'department-system' : 'browser-app', roles: b.roles };
+  });
+}

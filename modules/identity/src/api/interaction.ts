@@ -1,0 +1,100 @@
+// The sign-in pages the OpenID provider sends a browser to (its "interactions").
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
+import type Provider from 'oidc-provider';
+import Type from 'typebox';
+import { signInPage, type Field } from './pages.ts';
+import { passwordStep, totpStep, type StepResult } from './signin.ts';
+
+const LOGIN_FIELDS: readonly Field[] = [
+  { name: 'login', label: 'login', type: 'text', autocomplete: 'username' },
+  { name: 'password', label: 'password', type: 'password', autocomplete: 'current-password' },
+];
+const TOTP_FIELDS: readonly Field[] = [{ name: 'code', label: 'totp', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' }];
+
+const Uid = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) });
+const LangQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) }, { additionalProperties: false });
+const LoginForm = Type.Object({ login: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
+const CodeForm = Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false });
+
+export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: () => Promise<Provider>): void {
+  // Sign-in forms post as application/x-www-form-urlencoded, at most a few kilobytes.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+  const langOf = (query: { lang?: Lang }, accept: string | undefined): Lang => query.lang ?? negotiateLang(accept);
+  const html = (reply: { type(t: string): unknown; header(k: string, v: string): unknown }) => {
+    reply.type('text/html; charset=utf-8');
+    reply.header('cache-control', 'no-store');
+  };
+
+  app.get('/interaction/:uid', {
+    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery },
+  }, async (request, reply) => {
+    const oidc = await provider();
+    const details = await oidc.interactionDetails(request.raw, reply.raw);
+    if (details.prompt.name === 'consent') {
+      // First-party platform: what a registered client asks for is granted without a screen
+      // (documented in docs/security.md); the grant is still recorded and revocable.
+      const { session, params, prompt, grantId } = details;
+      const grant = grantId ? (await oidc.Grant.find(grantId))! : new oidc.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+      const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
+      const saved = await grant.save();
+      reply.hijack();
+      await oidc.interactionFinished(request.raw, reply.raw, { consent: grantId ? {} : { grantId: saved } }, { mergeWithLastSubmission: true });
+      return reply;
+    }
+    const lang = langOf(request.query, request.headers['accept-language']);
+    const second = await ctx.db.selectFrom('identity.sign_in_step').select('uid').where('uid', '=', details.uid).executeTakeFirst();
+    html(reply);
+    return second
+      ? signInPage({ lang, heading: 'totpHeading', action: `/api/identity/interaction/${details.uid}/totp?lang=${lang}`, fields: TOTP_FIELDS })
+      : signInPage({ lang, heading: 'heading', action: `/api/identity/interaction/${details.uid}/login?lang=${lang}`, fields: LOGIN_FIELDS });
+  });
+
+  const finish = async (request: { raw: IncomingMessage }, reply: { hijack(): void; raw: ServerResponse }, result: StepResult & { outcome: 'done' }) => {
+    reply.hijack();
+    await (await provider()).interactionFinished(request.raw, reply.raw, {
+      login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: false },
+    }, { mergeWithLastSubmission: false });
+  };
+
+  app.post('/interaction/:uid/login', {
+    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: LoginForm },
+  }, async (request, reply) => {
+    const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+    const lang = langOf(request.query, request.headers['accept-language']);
+    const { login, password } = request.body;
+    const again = (message: 'missing' | 'badCredentials' | 'mfaRequired', field: string) => {
+      html(reply);
+      reply.code(message === 'missing' ? 400 : 401);
+      return signInPage({ lang, heading: 'heading', action: request.url, fields: LOGIN_FIELDS.map((f) => (f.name === 'login' ? { ...f, value: login } : f)), error: { message, field } });
+    };
+    if (!login.trim()) return again('missing', 'login');
+    if (!password) return again('missing', 'password');
+    const result = await passwordStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, login, password);
+    if (result.outcome === 'failed') return again('badCredentials', 'login');
+    if (result.outcome === 'mfa_not_enrolled') return again('mfaRequired', 'login');
+    if (result.outcome === 'needs_second_factor') {
+      return reply.redirect(`/api/identity/interaction/${details.uid}?lang=${lang}`, 303);
+    }
+    return finish(request, reply, result);
+  });
+
+  app.post('/interaction/:uid/totp', {
+    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: CodeForm },
+  }, async (request, reply) => {
+    const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+    const lang = langOf(request.query, request.headers['accept-language']);
+    const result = await totpStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, request.body.code);
+    if (result.outcome !== 'done') {
+      html(reply);
+      reply.code(401);
+      return signInPage({ lang, heading: 'totpHeading', action: request.url, fields: TOTP_FIELDS, error: { message: 'badCode', field: 'code' } });
+    }
+    return finish(request, reply, result);
+  });
+}

@@ -1,0 +1,63 @@
+// Server-rendered sign-in pages following the GOV.UK patterns: one thing per page, labelled
+// inputs, an error summary that takes focus and links to the field, no puzzle captcha, no script.
+import type { Lang } from '@tongban/kernel';
+import { MESSAGES, type MessageKey } from './messages.ts';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export interface Field {
+  readonly name: string;
+  readonly label: MessageKey;
+  readonly type: 'text' | 'password';
+  readonly autocomplete: string;
+  readonly inputmode?: 'numeric';
+  readonly value?: string;
+}
+
+export interface PageInput {
+  readonly lang: Lang;
+  readonly heading: MessageKey;
+  readonly action: string;
+  readonly fields: readonly Field[];
+  readonly error?: { readonly message: MessageKey; readonly field: string };
+}
+
+export function signInPage(input: PageInput): string {
+  const t = (key: MessageKey) => escape(MESSAGES[key][input.lang]);
+  const other = input.lang === 'zh' ? 'en' : 'zh';
+  const summary = input.error
+    ? `<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
+  <h2 id="error-summary-title">${t('errorSummary')}</h2>
+  <ul><li><a href="#${escape(input.error.field)}">${t(input.error.message)}</a></li></ul>
+</div>`
+    : '';
+  const fields = input.fields.map((f) => {
+    const invalid = input.error?.field === f.name;
+    return `<div class="field${invalid ? ' field--error' : ''}">
+  <label for="${f.name}">${t(f.label)}</label>
+  ${invalid ? `<p id="${f.name}-error" class="error-message">${t(input.error!.message)}</p>` : ''}
+  <input id="${f.name}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}"${f.inputmode ? ` inputmode="${f.inputmode}"` : ''}${invalid ? ` aria-invalid="true" aria-describedby="${f.name}-error"` : ''}${f.value ? ` value="${escape(f.value)}"` : ''} required>
+</div>`;
+  }).join('\n');
+  return `<!doctype html>
+<html lang="${input.lang === 'zh' ? 'zh-CN' : 'en'}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${input.error ? `${t('errorSummary')}: ` : ''}${t('title')}</title>
+<style>
+body{font:18px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}
+label{display:block;font-weight:600;margin-top:1rem}input{font:inherit;width:100%;box-sizing:border-box;min-height:48px;padding:.4rem;border:2px solid #0b0c0c}
+input:focus,a:focus,button:focus{outline:3px solid #fd0;outline-offset:0}
+button{font:inherit;min-height:48px;min-width:8rem;margin-top:1.5rem;background:#00703c;color:#fff;border:0;padding:.5rem 1rem}
+.error-summary{border:4px solid #d4351c;padding:1rem}.error-summary a{color:#d4351c;font-weight:600}
+.field--error{border-left:5px solid #d4351c;padding-left:.8rem}.error-message{color:#d4351c;font-weight:600;margin:.2rem 0}
+</style></head>
+<body><main>
+<p><a href="?lang=${other}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a></p>
+${summary}
+<h1>${t(input.heading)}</h1>
+<form method="post" action="${escape(input.action)}" novalidate>
+${fields}
+<button type="submit">${t('continue')}</button>
+</form>
+</main></body></html>`;
+}

@@ -1,0 +1,148 @@
+// The OpenID provider (oidc-provider, a certified implementation) configured for Tongban:
+// authorization code with PKCE, refresh-token rotation with reuse detection (a reused refresh
+// token revokes its whole grant), client credentials with private_key_jwt for department
+// systems, pushed authorization requests and DPoP (FAPI 2.0-ready), RP-initiated logout, and
+// short-lived JWT access tokens (ES256) carrying the claims the kernel's guard reads.
+import type { AnyKysely } from '@tongban/kernel';
+import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import { findAccountById, type Account } from '../store/accounts.ts';
+import { adapterFor } from '../store/oidc-adapter.ts';
+import type { SigningKey } from '../store/keys.ts';
+
+export const API_AUDIENCE = 'urn:tongban:api';
+export const ACR_PASSWORD = 'urn:tongban:acr:password';
+export const ACR_MFA = 'urn:tongban:acr:mfa';
+
+export interface ProviderOptions {
+  readonly db: AnyKysely;
+  readonly issuer: string;
+  readonly cookieKeys: string[];
+  readonly signingKeys: SigningKey[];
+  readonly trustProxy: boolean;
+  readonly accessTokenSeconds: number;
+  readonly sessionAbsoluteSeconds: number;
+}
+
+export const OIDC_ROUTES = {
+  authorization: '/oidc/auth',
+  token: '/oidc/token',
+  jwks: '/oidc/jwks',
+  userinfo: '/oidc/me',
+  end_session: '/oidc/session/end',
+  pushed_authorization_request: '/oidc/request',
+  introspection: '/oidc/token/introspection',
+  revocation: '/oidc/token/revocation',
+} as const;
+
+/** The `tongban` claim of an access token: what the kernel's guard decides with. */
+export function tongbanClaim(account: Account) {
+  return {
+    kind: account.kind, roles: account.roles, departments: account.departments, regions: account.regions,
+  };
+}
+
+export function createProvider(options: ProviderOptions): Provider {
+  const { db } = options;
+  const configuration: Configuration = {
+    adapter: adapterFor(db),
+    jwks: { keys: options.signingKeys },
+    cookies: { keys: options.cookieKeys },
+    routes: OIDC_ROUTES,
+    acrValues: [ACR_PASSWORD, ACR_MFA],
+    // acr, amr and auth_time in every ID token: a relying party must see how strongly the person signed in.
+    claims: { openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'], profile: ['name', 'tongban_kind'] },
+    interactions: { url: (_ctx, interaction) => `/api/identity/interaction/${interaction.uid}` },
+    findAccount: async (_ctx, sub) => {
+      const account = await findAccountById(db, sub);
+      if (!account || account.disabled) return undefined;
+      return { accountId: sub, claims: async () => ({ sub, name: account.displayName, tongban_kind: account.kind }) };
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true },
+      dPoP: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Our own confirmation page: both languages, no third-party fonts, a real button.
+        logoutSource: async (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>退出登录 Sign out — 通办</title><style>body{font:18px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}button{font:inherit;min-height:48px;margin:.5rem .5rem 0 0;padding:.5rem 1rem}</style></head>
+<body><main><h1>退出登录？<span lang="en"> Sign out?</span></h1>${form}
+<button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">退出 <span lang="en">Sign out</span></button>
+<button type="submit" form="op.logoutForm">保持登录 <span lang="en">Stay signed in</span></button></main></body></html>`;
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        // RFC 8707: a token is for the platform's APIs when the client names the resource
+        // (resource=urn:tongban:api), otherwise it is for userinfo only. Department systems
+        // using client credentials always get API tokens.
+        defaultResource: (ctx) => (ctx.oidc.params?.grant_type === 'client_credentials' ? API_AUDIENCE : undefined),
+        useGrantedResource: () => false,
+        getResourceServerInfo: () => ({
+          scope: 'api',
+          audience: API_AUDIENCE,
+          accessTokenTTL: options.accessTokenSeconds,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'ES256' } },
+        }),
+      },
+    },
+    pkce: { required: () => true },
+    clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'ES256' },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256'],
+      clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+      dPoPSigningAlgValues: ['ES256', 'EdDSA', 'PS256'],
+    },
+    rotateRefreshToken: true,
+    // Every token ends with the sign-in session: signing out or revoking a session (on any
+    // device, by the person or an operator) kills its refresh tokens too.
+    expiresWithSession: () => true,
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    ttl: {
+      AccessToken: options.accessTokenSeconds,
+      ClientCredentials: options.accessTokenSeconds,
+      IdToken: options.accessTokenSeconds,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: options.sessionAbsoluteSeconds,
+      Grant: options.sessionAbsoluteSeconds,
+      RefreshToken: options.sessionAbsoluteSeconds,
+    },
+    extraTokenClaims: async (ctx, token) => {
+      if (token.kind === 'ClientCredentials') {
+        const client = await db.selectFrom('identity.client').select('roles').where('client_id', '=', token.clientId).executeTakeFirst();
+        return { tongban: { kind: 'service', roles: client?.roles ?? [], departments: [], regions: [] } };
+      }
+      const accountId = (token as { accountId?: string }).accountId;
+      const account = accountId ? await findAccountById(db, accountId) : undefined;
+      if (!account) return undefined;
+      // The code or refresh token being exchanged knows how the person signed in, and in which session.
+      const source = (ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken) as { acr?: string; sessionUid?: string } | undefined;
+      return { tongban: tongbanClaim(account), ...(source?.acr ? { acr: source.acr } : {}), ...(source?.sessionUid ? { sid: source.sessionUid } : {}) };
+    },
+    // First-party platform: the portal and operator-registered department systems are trusted,
+    // so the scopes a client asks for are granted without a consent screen.
+    loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
+      const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      if (!ctx.oidc.session?.accountId) return undefined;
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session.accountId });
+      grant.addOIDCScope(String(ctx.oidc.params?.scope ?? 'openid'));
+      await grant.save();
+      return grant;
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'application/problem+json';
+      ctx.body = JSON.stringify({ type: `urn:tongban:error:oidc-${out.error}`, title: out.error, status: ctx.status, code: 'OIDC_ERROR', detail: out.error_description });
+    },
+  };
+  const provider = new Provider(options.issuer, configuration);
+  provider.proxy = options.trustProxy;
+  return provider;
+}

@@ -1,0 +1,101 @@
+// The steps of a sign-in: password, then a second factor where the account has one or must
+// have one. Each attempt is charged to the account before the secret is compared, so parallel
+// guesses cannot outrun the lockout; unknown and locked accounts spend the same hashing time and
+// get the same answer as a wrong password (no account enumeration).
+import type { ModuleContext } from '@tongban/kernel';
+import { sql } from 'kysely';
+import { DEFAULT_LOCKOUT, evaluateLock, recordFailure, recordSuccess } from '../domain/lockout.ts';
+import { dummyHash, verifyPassword } from '../domain/passwords.ts';
+import { verifyTotp } from '../domain/totp.ts';
+import { findAccountById, findAccountByLogin, lockAccountForUpdate, saveLockState, saveTotpStep, type Account, type LockStateValue } from '../store/accounts.ts';
+import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
+
+const STAFF = new Set(['officer', 'operator', 'security']);
+
+export type StepResult =
+  | { readonly outcome: 'failed' }
+  | { readonly outcome: 'mfa_not_enrolled' }
+  | { readonly outcome: 'needs_second_factor'; readonly accountId: string }
+  | { readonly outcome: 'done'; readonly accountId: string; readonly acr: string; readonly amr: string[] };
+
+export interface Attempt {
+  readonly uid: string;
+  readonly ip: string;
+  readonly now: Date;
+}
+
+/** Charges one attempt; undefined when the account is locked (the attempt is refused uncompared). */
+async function charge(ctx: ModuleContext, accountId: string, now: Date): Promise<LockStateValue | undefined> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const account = await lockAccountForUpdate(trx, accountId);
+    if (!account) return undefined;
+    if (evaluateLock(account.lockState, now).locked) return undefined;
+    const charged = recordFailure(account.lockState, now, DEFAULT_LOCKOUT);
+    await saveLockState(trx, accountId, charged);
+    if (charged.lockedUntil && !account.lockState.lockedUntil) {
+      await ctx.events.publish(trx, 'identity.account.locked', { accountId, until: charged.lockedUntil, lockCount: charged.lockCount });
+    }
+    return account.lockState;
+  });
+}
+
+async function settleSuccess(ctx: ModuleContext, accountId: string, before: LockStateValue): Promise<void> {
+  await saveLockState(ctx.db, accountId, recordSuccess(before));
+}
+
+async function securityEvent(ctx: ModuleContext, type: string, data: Record<string, unknown>): Promise<void> {
+  await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, type, data));
+}
+
+export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: string, password: string): Promise<StepResult> {
+  const account = await findAccountByLogin(ctx.db, normaliseLogin(login));
+  const before = account && !account.disabled && account.passwordHash ? await charge(ctx, account.id, attempt.now) : undefined;
+  if (!account || !before) {
+    await verifyPassword(await dummyHash(), password);
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account?.id ?? null, factor: 'password', reason: account ? 'locked' : 'unknown_account', ip: attempt.ip });
+    return { outcome: 'failed' };
+  }
+  if (!(await verifyPassword(account.passwordHash!, password))) {
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'password', reason: 'wrong_password', ip: attempt.ip });
+    return { outcome: 'failed' };
+  }
+  await settleSuccess(ctx, account.id, before);
+  if (account.totpSecret) {
+    await ctx.db.insertInto('identity.sign_in_step')
+      .values({ uid: attempt.uid, account_id: account.id, factors: ['pwd'], expires_at: sql`now() + interval '10 minutes'` })
+      .onConflict((oc) => oc.column('uid').doUpdateSet({ account_id: account.id, factors: ['pwd'], expires_at: sql`now() + interval '10 minutes'` }))
+      .execute();
+    return { outcome: 'needs_second_factor', accountId: account.id };
+  }
+  if (STAFF.has(account.kind)) return { outcome: 'mfa_not_enrolled' };
+  await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_PASSWORD, ip: attempt.ip });
+  return { outcome: 'done', accountId: account.id, acr: ACR_PASSWORD, amr: ['pwd'] };
+}
+
+export async function totpStep(ctx: ModuleContext, attempt: Attempt, code: string): Promise<StepResult> {
+  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'factors'])
+    .where('uid', '=', attempt.uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
+  const account: Account | undefined = step ? await findAccountById(ctx.db, step.account_id) : undefined;
+  if (!step || !account?.totpSecret) return { outcome: 'failed' };
+  const before = await charge(ctx, account.id, attempt.now);
+  if (!before) {
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'totp', reason: 'locked', ip: attempt.ip });
+    return { outcome: 'failed' };
+  }
+  const result = await verifyTotp(account.totpSecret, code.trim(), { now: attempt.now, lastUsedStep: account.totpLastStep ?? undefined });
+  if (!result.ok) {
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'totp', reason: 'wrong_code', ip: attempt.ip });
+    return { outcome: 'failed' };
+  }
+  await saveTotpStep(ctx.db, account.id, result.step);
+  await settleSuccess(ctx, account.id, before);
+  await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
+  await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
+  return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', 'otp'] };
+}
+
+/** Resident ID numbers end in X, typed in either case. */
+export function normaliseLogin(login: string): string {
+  const trimmed = login.trim();
+  return /^\d{17}[xX]$/.test(trimmed) ? trimmed.toUpperCase() : trimmed;
+}

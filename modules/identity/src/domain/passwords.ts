@@ -1,0 +1,75 @@
+// Password policy and storage. The policy follows NIST SP 800-63B §3.1.1.2: a minimum length, a
+// generous maximum, a check against commonly used passwords and no composition rules.
+import { randomBytes } from 'node:crypto';
+import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 128;
+
+export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'same_as_identifier';
+
+export interface PasswordOwner {
+  /** The sign-in identifier: resident ID number, credit code or staff login. */
+  readonly identifier?: string | null;
+  readonly mobile?: string | null;
+}
+
+// Argon2id with OWASP's first recommended configuration: m = 19 MiB, t = 2, p = 1
+// (OWASP Password Storage Cheat Sheet, "Argon2id").
+// https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#argon2id
+// Algorithm is an ambient const enum, which isolatedModules may not read: 2 is Argon2id.
+const ARGON2ID = 2 as Algorithm;
+const ARGON2_OPTIONS: Options = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+let commonPasswords: ReadonlySet<string> | undefined;
+
+/** ~49k entries; built on first use so importing this module stays cheap. */
+function isCommon(password: string): boolean {
+  commonPasswords ??= new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
+  return commonPasswords.has(password.toLowerCase());
+}
+
+/**
+ * What is wrong with a proposed password; empty when it is acceptable. Lengths count code points,
+ * so a password of Chinese characters or emoji is measured as the person typed it.
+ */
+export function passwordProblems(password: string, owner: PasswordOwner = {}): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  const length = [...password].length;
+  if (length < PASSWORD_MIN_LENGTH) problems.push('too_short');
+  if (length > PASSWORD_MAX_LENGTH) problems.push('too_long');
+  if (isCommon(password)) problems.push('common');
+  const lowered = password.toLowerCase();
+  if ([owner.identifier, owner.mobile].some((v) => v && v.trim().toLowerCase() === lowered)) problems.push('same_as_identifier');
+  return problems;
+}
+
+/** A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON2_OPTIONS);
+}
+
+/** False for a wrong password and for anything that is not a readable argon2 hash; never throws. */
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummy: Promise<string> | undefined;
+
+/**
+ * A hash of a random value nobody knows, computed once on first use. A sign-in for an unknown or
+ * locked account verifies against it so it takes as long as a real one: response time does not
+ * tell which accounts exist.
+ */
+export function dummyHash(): Promise<string> {
+  dummy ??= hashPassword(randomBytes(32).toString('base64url')).catch((error: unknown) => {
+    dummy = undefined; // let the next sign-in try again rather than fail for ever
+    throw error;
+  });
+  return dummy;
+}

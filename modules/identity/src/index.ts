@@ -1,0 +1,57 @@
+// 统一身份认证 — one sign-in for every service: an OpenID provider with citizen, business and
+// staff accounts, multi-factor sign-in, and the keys the kernel's guard verifies tokens with.
+import { defineModule, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import type Provider from 'oidc-provider';
+import { adminRoutes } from './api/admin.ts';
+import { interactionRoutes } from './api/interaction.ts';
+import { mountProvider } from './api/oidc.ts';
+import { createProvider } from './api/provider.ts';
+import { keyRoutes } from './api/keys.ts';
+import { IdentityErrors } from './errors.ts';
+import { seedDemoAccounts } from './seed/seed.ts';
+import { ensureSigningKeys } from './store/keys.ts';
+
+/** The provider needs the issuer URL, known once the server listens (or from TONGBAN_PUBLIC_URL). */
+function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider> {
+  let provider: Promise<Provider> | undefined;
+  return () => {
+    provider ??= (async () => createProvider({
+      db: ctx.db,
+      issuer: issuerOf(app, ctx),
+      cookieKeys: [ctx.secret('identity-cookie-key')],
+      signingKeys: await ensureSigningKeys(ctx.db),
+      trustProxy: Boolean(ctx.config.http.trustProxy),
+      accessTokenSeconds: 600,
+      sessionAbsoluteSeconds: 12 * 3600,
+    }))();
+    return provider;
+  };
+}
+
+export function issuerOf(app: HttpApp, ctx: ModuleContext): string {
+  if (ctx.config.publicUrl) return ctx.config.publicUrl.replace(/\/$/, '');
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : ctx.config.port;
+  return `http://localhost:${port}`;
+}
+
+const providers = new WeakMap<ModuleContext, () => Promise<Provider>>();
+
+export default defineModule({
+  name: 'identity',
+  title: { zh: '统一身份认证', en: 'Identity' },
+  migrations: new URL('./store/migrations/', import.meta.url),
+  errors: IdentityErrors,
+  rootRoutes(app, ctx) {
+    const provider = lazyProvider(app, ctx);
+    providers.set(ctx, provider);
+    mountProvider(app, provider);
+  },
+  routes(app, ctx) {
+    const provider = providers.get(ctx) ?? lazyProvider(app, ctx);
+    interactionRoutes(app, ctx, provider);
+    adminRoutes(app, ctx);
+    keyRoutes(app, ctx, () => issuerOf(app, ctx));
+  },
+  seed: seedDemoAccounts,
+});

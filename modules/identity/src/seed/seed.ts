@@ -1,0 +1,65 @@
+// Demo accounts for the embedded shape: citizens, a business with its legal representative, an
+// officer for each catalog department, an operator and a security operator. Passwords and TOTP
+// secrets are generated on first seeding (none is in the repository), kept in the data
+// directory (mode 0600) and printed in the start summary.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModuleContext } from '@tongban/kernel';
+import { creditCodeCheckChar, residentIdCheckChar } from '../domain/identifiers.ts';
+import { hashPassword } from '../domain/passwords.ts';
+import { newTotpSecret } from '../domain/totp.ts';
+import { insertAccount, type AccountKind } from '../store/accounts.ts';
+
+interface DemoCredential {
+  kind: AccountKind;
+  login: string;
+  name: string;
+  password: string;
+  totpSecret?: string;
+}
+
+const residentId = (first17: string) => first17 + residentIdCheckChar(first17);
+const creditCode = (first17: string) => first17 + creditCodeCheckChar(first17);
+const password = () => randomBytes(9).toString('base64url');
+
+export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
+  const file = join(ctx.config.dataDir, 'keys', 'demo-accounts.json');
+  const existing = await ctx.db.selectFrom('identity.account').select('id').limit(1).executeTakeFirst();
+  if (existing) return existsSync(file) ? summary(JSON.parse(readFileSync(file, 'utf8')) as DemoCredential[]) : [];
+
+  const departments = ctx.modules.locate('catalog')
+    ? await ctx.modules.request<{ code: string; regionCode: string; name: { zh: string } }[]>('catalog', { path: '/departments' })
+    : [];
+  const credentials: DemoCredential[] = [];
+  const zhang = randomUUID();
+  await ctx.db.transaction().execute(async (trx) => {
+    const add = async (kind: AccountKind, login: string, name: string, extra: Partial<Parameters<typeof insertAccount>[1]> = {}, mfa = false) => {
+      const secret = password();
+      const totpSecret = mfa ? newTotpSecret() : undefined;
+      await insertAccount(trx, { id: extra.id ?? randomUUID(), kind, login, displayName: name, passwordHash: await hashPassword(secret), ...(totpSecret ? { totpSecret } : {}), ...extra });
+      credentials.push({ kind, login, name, password: secret, ...(totpSecret ? { totpSecret } : {}) });
+    };
+    await add('citizen', residentId('33010619900101123'), '张三', { id: zhang, mobile: '13800000001', regions: ['330106'] });
+    await add('citizen', residentId('33010219920315234'), '李四', { mobile: '13800000002', regions: ['330102'] }, true);
+    await add('business', creditCode('91330100MA2H00001'), '杭州通办示范科技有限公司', { legalRepresentative: zhang, regions: ['330100'] });
+    for (const d of departments) {
+      await add('officer', `officer.${d.code.toLowerCase()}`, `${d.name.zh}工作人员`, { roles: ['officer'], departments: [d.code], regions: [d.regionCode] }, true);
+    }
+    await add('operator', 'operator', '政务服务管理办公室运营人员', { roles: ['operator'], regions: ['330100'] }, true);
+    await add('security', 'security', '安全运营人员', { roles: ['security'], regions: ['330100'] }, true);
+  });
+  mkdirSync(join(ctx.config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+  ctx.log.info({ accounts: credentials.length }, 'demo accounts seeded');
+  return summary(credentials);
+}
+
+function summary(credentials: readonly DemoCredential[]): string[] {
+  return [
+    'demo accounts (development only; also in the data directory, keys/demo-accounts.json):',
+    ...credentials.filter((c) => c.kind !== 'officer').concat(credentials.filter((c) => c.kind === 'officer').slice(0, 3)).map((c) =>
+      `  ${c.kind.padEnd(9)} ${c.login.padEnd(24)} password ${c.password}${c.totpSecret ? `   TOTP secret ${c.totpSecret}` : ''}   (${c.name})`),
+    `  … ${credentials.filter((c) => c.kind === 'officer').length} officers in all, one per department`,
+  ];
+}

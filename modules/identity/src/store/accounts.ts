@@ -1,0 +1,91 @@
+import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+
+export type AccountKind = 'citizen' | 'business' | 'officer' | 'operator' | 'security';
+
+export interface Account {
+  id: string;
+  kind: AccountKind;
+  login: string;
+  displayName: string;
+  mobile: string | null;
+  passwordHash: string | null;
+  totpSecret: string | null;
+  totpLastStep: number | null;
+  roles: string[];
+  departments: string[];
+  regions: string[];
+  legalRepresentative: string | null;
+  lockState: LockStateValue;
+  disabled: boolean;
+}
+
+export interface LockStateValue {
+  failures: number;
+  lockCount: number;
+  lockedUntil?: string;
+}
+
+type Db = AnyKysely | AnyTransaction;
+
+interface AccountRow {
+  id: string; kind: AccountKind; login: string; display_name: string; mobile: string | null; password_hash: string | null;
+  totp_secret: string | null; totp_last_step: number | null; roles: string[]; departments: string[]; regions: string[];
+  legal_representative: string | null; lock_state: unknown; disabled_at: Date | null;
+}
+
+function toAccount(r: AccountRow): Account {
+  return {
+    id: r.id, kind: r.kind, login: r.login, displayName: r.display_name, mobile: r.mobile, passwordHash: r.password_hash,
+    totpSecret: r.totp_secret, totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
+    roles: r.roles, departments: r.departments, regions: r.regions, legalRepresentative: r.legal_representative,
+    lockState: (typeof r.lock_state === 'string' ? JSON.parse(r.lock_state) : r.lock_state) as LockStateValue,
+    disabled: r.disabled_at !== null,
+  };
+}
+
+export async function findAccountByLogin(db: Db, login: string): Promise<Account | undefined> {
+  const row = await db.selectFrom('identity.account').selectAll().where('login', '=', login).executeTakeFirst();
+  return row ? toAccount(row as AccountRow) : undefined;
+}
+
+export async function findAccountById(db: Db, id: string): Promise<Account | undefined> {
+  const row = await db.selectFrom('identity.account').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toAccount(row as AccountRow) : undefined;
+}
+
+/** Reads and locks the account row: sign-in steps that count failures serialise per account. */
+export async function lockAccountForUpdate(trx: AnyTransaction, id: string): Promise<Account | undefined> {
+  const row = await trx.selectFrom('identity.account').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  return row ? toAccount(row as AccountRow) : undefined;
+}
+
+export async function saveLockState(db: Db, id: string, state: LockStateValue): Promise<void> {
+  await db.updateTable('identity.account').set({ lock_state: JSON.stringify(state) }).where('id', '=', id).execute();
+}
+
+export async function saveTotpStep(db: Db, id: string, step: number): Promise<void> {
+  await db.updateTable('identity.account').set({ totp_last_step: step }).where('id', '=', id).execute();
+}
+
+export interface NewAccount {
+  id: string;
+  kind: AccountKind;
+  login: string;
+  displayName: string;
+  mobile?: string;
+  passwordHash?: string;
+  totpSecret?: string;
+  roles?: string[];
+  departments?: string[];
+  regions?: string[];
+  legalRepresentative?: string;
+}
+
+export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
+  await db.insertInto('identity.account').values({
+    id: a.id, kind: a.kind, login: a.login, display_name: a.displayName, mobile: a.mobile ?? null,
+    password_hash: a.passwordHash ?? null, totp_secret: a.totpSecret ?? null,
+    roles: a.roles ?? [], departments: a.departments ?? [], regions: a.regions ?? [],
+    legal_representative: a.legalRepresentative ?? null,
+  }).execute();
+}

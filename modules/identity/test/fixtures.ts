@@ -1,0 +1,50 @@
+// Small factories for identity tests: accounts with known credentials, relying parties.
+import { randomUUID } from 'node:crypto';
+import { operatorHeaders, type TestPlatform } from '@tongban/kernel/testing';
+import { generate } from 'otplib';
+import { residentIdCheckChar } from '../src/domain/identifiers.ts';
+import { hashPassword } from '../src/domain/passwords.ts';
+import { newTotpSecret } from '../src/domain/totp.ts';
+import { insertAccount, type AccountKind } from '../src/store/accounts.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface TestAccount {
+  id: string;
+  login: string;
+  password: string;
+  totpSecret?: string;
+}
+
+let serial = 100;
+
+export async function createAccount(p: TestPlatform, kind: AccountKind, options: { mfa?: boolean; departments?: string[]; roles?: string[] } = {}): Promise<TestAccount> {
+  const id = randomUUID();
+  const login = kind === 'citizen' ? (() => { const first17 = `3301061990010${String(serial++).padStart(4, '0')}`; return first17 + residentIdCheckChar(first17); })() : `${kind}.${serial++}`;
+  const totpSecret = options.mfa ? newTotpSecret() : undefined;
+  await insertAccount(p.database.db, {
+    id, kind, login, displayName: `${kind} ${serial}`, passwordHash: await hashPassword(PASSWORD),
+    ...(totpSecret ? { totpSecret } : {}), roles: options.roles ?? (kind === 'citizen' ? [] : [kind]), departments: options.departments ?? [],
+  });
+  return { id, login, password: PASSWORD, ...(totpSecret ? { totpSecret } : {}) };
+}
+
+export async function totpNow(secret: string): Promise<string> {
+  return generate({ secret });
+}
+
+export async function registerBrowserClient(p: TestPlatform, clientId: string, redirectUri: string): Promise<void> {
+  const r = await p.app.inject({
+    method: 'PUT', url: `/api/identity/clients/${clientId}`, headers: operatorHeaders(),
+    payload: { name: 'test relying party', redirectUris: [redirectUri], postLogoutRedirectUris: [redirectUri], roles: [] },
+  });
+  if (r.statusCode !== 200) throw new Error(`client registration failed: ${r.body}`);
+}
+
+export async function registerServiceClient(p: TestPlatform, clientId: string, publicJwk: object, roles: string[]): Promise<void> {
+  const r = await p.app.inject({
+    method: 'PUT', url: `/api/identity/clients/${clientId}`, headers: operatorHeaders(),
+    payload: { name: 'department system', jwks: { keys: [publicJwk] }, roles },
+  });
+  if (r.statusCode !== 200) throw new Error(`client registration failed: ${r.body}`);
+}
