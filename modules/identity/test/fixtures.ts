@@ -29,8 +29,9 @@ export async function createAccount(p: TestPlatform, kind: AccountKind, options:
   return { id, login, password: PASSWORD, ...(totpSecret ? { totpSecret } : {}) };
 }
 
-export async function totpNow(secret: string): Promise<string> {
-  return generate({ secret });
+/** The code an authenticator app shows at `at` (default: now). */
+export async function totpNow(secret: string, at: Date = new Date()): Promise<string> {
+  return generate({ secret, epoch: Math.floor(at.getTime() / 1000) });
 }
 
 export async function registerBrowserClient(p: TestPlatform, clientId: string, redirectUri: string): Promise<void> {
