@@ -9,6 +9,7 @@ import { createProvider } from './api/provider.ts';
 import { keyRoutes } from './api/keys.ts';
 import { IdentityErrors } from './errors.ts';
 import { seedDemoAccounts } from './seed/seed.ts';
+import { sessionRoutes } from './api/sessions.ts';
 import { ensureSigningKeys } from './store/keys.ts';
 
 /** The provider needs the issuer URL, known once the server listens (or from TONGBAN_PUBLIC_URL). */
@@ -51,6 +52,7 @@ export default defineModule({
     const provider = providers.get(ctx) ?? lazyProvider(app, ctx);
     interactionRoutes(app, ctx, provider);
     adminRoutes(app, ctx);
+    sessionRoutes(app, ctx);
     keyRoutes(app, ctx, () => issuerOf(app, ctx));
   },
   seed: seedDemoAccounts,

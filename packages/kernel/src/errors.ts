@@ -70,6 +70,13 @@ export const KernelErrors = defineErrors({
   METHOD_NOT_ALLOWED: { status: 405, zh: '不允许的请求方法', en: 'Method not allowed' },
   UNAUTHENTICATED: { status: 401, zh: '需要登录', en: 'Authentication is required' },
   FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'You are not allowed to do this' },
+  // The guard's refusals (guard.ts); 401s carry a WWW-Authenticate challenge.
+  TOKEN_INVALID: { status: 401, zh: '登录凭证无效，请重新登录', en: 'The access token is not valid; sign in again' },
+  TOKEN_EXPIRED: { status: 401, zh: '登录凭证已过期，请重新登录', en: 'The access token has expired; sign in again' },
+  DPOP_PROOF_INVALID: { status: 401, zh: '缺少有效的 DPoP 证明', en: 'A valid DPoP proof is required' },
+  STEP_UP_REQUIRED: { status: 401, zh: '此操作需要多因素认证', en: 'This needs multi-factor authentication' },
+  FORBIDDEN_RESOURCE: { status: 403, zh: '无权访问此资源', en: 'You are not allowed to reach this resource' },
+  ADDRESS_BLOCKED: { status: 403, zh: '来自此地址的访问已被阻止', en: 'Access from this address is blocked' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   REQUEST_TIMEOUT: { status: 408, zh: '请求超时', en: 'The request timed out' },
   NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },

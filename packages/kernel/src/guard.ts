@@ -5,7 +5,7 @@
 // denial is reported through `onDenied` so that it can become a security event.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { AccessDenied } from './auth/denial.ts';
+import { AccessDenied, type DenialCode } from './auth/denial.ts';
 import { checkPrincipal, isScopedKind, needsFlagCheck, reachesResource, type DenialReason, type Policy } from './auth/policy.ts';
 import type { Principal } from './auth/principal.ts';
 
@@ -24,7 +24,12 @@ export { ACR, API_AUDIENCE, PRINCIPAL_KINDS, type Assurance, type Principal, typ
  */
 export type Authenticator = (request: FastifyRequest) => Principal | undefined | Promise<Principal | undefined>;
 
-/** Sentinel's signals, as cheap local look-ups (a cache fed by events, not a call per request). */
+/**
+ * Sentinel's signals, as cheap local look-ups (a cache fed by events, not a call per request); an
+ * error thrown here fails the request (closed). A blocked address is refused on every route but
+ * the probes (PROBE_ROUTES); a flagged session must present a multi-factor token: step-up, never
+ * a loop (see checkPrincipal). To shut a session out entirely, identity revokes it.
+ */
 export interface RiskSignals {
   isBlockedAddress(ip: string): boolean | Promise<boolean>;
   isFlaggedSession(sessionId: string): boolean | Promise<boolean>;
@@ -32,7 +37,7 @@ export interface RiskSignals {
 
 export interface Denial {
   readonly reason: DenialReason;
-  readonly code: string;
+  readonly code: DenialCode;
   readonly detail?: string;
   readonly principal?: Principal;
   /** `url` is the path only: query strings may carry personal data. */

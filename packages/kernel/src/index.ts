@@ -6,7 +6,13 @@ export { openDatabase, type AnyKysely, type Database } from './db/database.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export { appendToOutbox, type AnyTransaction, type EventEnvelope, type EventHandler, type ConsumerContext } from './bus/events.ts';
 export type { Bus } from './bus/bus.ts';
-export { Policies, PRINCIPAL_KINDS, type Policy, type Principal, type PrincipalKind } from './guard.ts';
+export {
+  AccessDenied, ACR, anyOf, API_AUDIENCE, createJwtAuthenticator, definePolicies, DENIAL_CODES, operatorTokenAuthenticator, Policies,
+  PRINCIPAL_KINDS, reachesResource, regionCovers,
+  type Assurance, type Authenticator, type Denial, type DenialCode, type DenialReason, type DpopOptions, type GuardOptions,
+  type JwtAuthenticator, type JwtAuthenticatorOptions, type Policy, type Principal, type PrincipalKind, type PrincipalPolicy,
+  type PublicPolicy, type ResourceScope, type RiskSignals, type TongbanClaim,
+} from './guard.ts';
 export { negotiateLang, problemFor, ProblemError, type Lang, type Problem } from './http/problem.ts';
 export type { HttpApp } from './http/server.ts';
 export type { ModuleClient, ModuleRequest } from './client.ts';

@@ -5,11 +5,12 @@ import type { Logger } from 'pino';
 import { createBus, type Bus } from './bus/bus.ts';
 import { appendToOutbox, busTablesSql } from './bus/events.ts';
 import type { NatsOptions } from './bus/nats.ts';
-import { createModuleClient } from './client.ts';
+import { createModuleClient, type ModuleClient } from './client.ts';
 import type { Config } from './config.ts';
 import { embeddedDirFor, openDatabase, type Database } from './db/database.ts';
 import { migrate, readMigrations, type AppliedMigration, type MigrationSource } from './db/migrations.ts';
-import { operatorTokenAuthenticator, type Authenticator } from './guard.ts';
+import { identityKeySource, IDENTITY_MODULE } from './auth/identity-keys.ts';
+import { anyOf, API_AUDIENCE, createJwtAuthenticator, operatorTokenAuthenticator, type Authenticator, type Denial, type RiskSignals } from './guard.ts';
 import { createHttpServer, type HttpApp } from './http/server.ts';
 import { Scheduler } from './jobs.ts';
 import { createLogger } from './logger.ts';
@@ -31,7 +32,12 @@ export interface PlatformOptions {
   readonly seed?: boolean;
   /** Relay, consumers' polling and jobs run in the background (off in tests that step them). */
   readonly background?: boolean;
+  /** Default: identity's access tokens when identity is reachable, and the operator token. */
   readonly authenticate?: Authenticator;
+  /** Default: a warning in the log with the request id. */
+  readonly onDenied?: (denial: Denial) => void | Promise<void>;
+  /** Sentinel's blocked addresses and flagged sessions. */
+  readonly risk?: RiskSignals;
 }
 
 export interface Platform {
@@ -63,6 +69,29 @@ export async function openPlatformDatabase(config: Config, inMemory = false): Pr
   return openDatabase({ url: config.databaseUrl, embeddedDir: inMemory ? undefined : embeddedDirFor(config.dataDir) });
 }
 
+/**
+ * Identity's access tokens (verified locally against its keys) whenever identity runs here or is
+ * configured (TONGBAN_SERVICE_IDENTITY_URL), and the operator token as a development credential.
+ */
+function platformAuthenticator(client: ModuleClient, operatorToken: string, config: Config): Authenticator {
+  const operator = operatorTokenAuthenticator(operatorToken);
+  if (!client.locate(IDENTITY_MODULE)) return operator;
+  const source = identityKeySource(client);
+  const jwt = createJwtAuthenticator({
+    issuer: source.issuer, audience: API_AUDIENCE, keys: source.keys, ...(config.publicUrl ? { dpop: { publicUrl: config.publicUrl } } : {}),
+  });
+  return anyOf(jwt, operator);
+}
+
+/** Until sentinel consumes them as security events, denials are warnings in the log. */
+function logDenial(log: Logger, denial: Denial): void {
+  const { request, principal } = denial;
+  log.warn({
+    reqId: request.id, reason: denial.reason, code: denial.code, detail: denial.detail,
+    principal: principal && { kind: principal.kind, id: principal.id }, method: request.method, url: request.url, ip: request.ip,
+  }, 'access denied');
+}
+
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config } = options;
   const log = options.log ?? createLogger(config);
@@ -76,9 +105,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const applied = await migrate(database.db, migrationSources(modules));
     const bus = await createBus({ db: database.db, log, metrics, config, modules: modules.map((m) => m.name), ...(options.nats ? { nats: options.nats } : {}) });
     closers.unshift(() => bus.close());
+    // Created before the server it calls into (lazily, through `app`): the guard fetches
+    // identity's keys through it.
+    const client = createModuleClient({
+      app: () => app, localModules: new Set(modules.map((m) => m.name)), services: config.services, timeoutMs: config.http.requestTimeoutMs,
+    });
     const app = await createHttpServer({
       config, log, metrics, version: VERSION,
-      authenticate: options.authenticate ?? operatorTokenAuthenticator(secrets.operatorToken),
+      authenticate: options.authenticate ?? platformAuthenticator(client, secrets.operatorToken, config),
+      onDenied: options.onDenied ?? ((denial) => logDenial(log, denial)),
+      ...(options.risk ? { risk: options.risk } : {}),
       readiness: async () => {
         await database.ping().catch(() => { throw new Error('database unreachable'); });
         await bus.driver.ping().catch(() => { throw new Error('bus unreachable'); });
@@ -86,9 +122,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     });
     closers.unshift(() => app.close());
-    const client = createModuleClient({
-      app: () => app, localModules: new Set(modules.map((m) => m.name)), services: config.services, timeoutMs: config.http.requestTimeoutMs,
-    });
     const contexts = new Map<string, ModuleContext>();
     const secret = namedSecrets(config, process.env, log);
     const scheduler = new Scheduler(metrics);

@@ -138,11 +138,11 @@ describe(`HTTP edge (${databaseLabel})`, () => {
     test('the operator token opens an operator route', async () => {
       const res = await p.app.inject({ url: '/api/tiny/ledger', headers: operatorHeaders() });
       assert.equal(res.statusCode, 200);
-      assert.deepEqual(res.json(), { principal: { kind: 'operator', id: 'operator-token' } });
+      assert.deepEqual(res.json(), { principal: { kind: 'operator', id: 'operator-token', roles: [], departments: [], regions: [], assurance: 'password' } });
     });
 
     test('a signed-in principal of the wrong kind is 403 FORBIDDEN', async () => {
-      const citizens = await startTestPlatform([tiny], { authenticate: () => ({ kind: 'citizen', id: 'c-1' }) });
+      const citizens = await startTestPlatform([tiny], { authenticate: () => ({ kind: 'citizen', id: 'c-1', roles: [], departments: [], regions: [], assurance: 'password' }) });
       try {
         const res = await citizens.app.inject({ url: '/api/tiny/ledger', headers: { authorization: 'Bearer citizen' } });
         assert.equal(res.statusCode, 403);

@@ -10,19 +10,19 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import { enforcePolicy, type Authenticator } from '../guard.ts';
+import { AccessDenied, enforcePolicy, type GuardOptions } from '../guard.ts';
 import type { Metrics } from '../metrics.ts';
 import { toProblem } from './problem.ts';
 import { compileValidator } from './validation.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
-export interface HttpOptions {
+/** The guard's options: authenticate, and optionally onDenied and sentinel's risk signals. */
+export interface HttpOptions extends GuardOptions {
   readonly config: Config;
   readonly log: Logger;
   readonly metrics: Metrics;
   readonly version: string;
-  readonly authenticate: Authenticator;
   /** Throws when a dependency (database, bus) is unreachable. */
   readonly readiness: () => Promise<Record<string, 'ok'>>;
 }
@@ -53,6 +53,7 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request, config.http.bodyLimit);
+    if (error instanceof AccessDenied && error.challenge) void reply.header('www-authenticate', error.challenge);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
     void reply.code(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
@@ -77,9 +78,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
       throw new Error(`route ${route.method} ${route.url} declares no policy`);
     }
   });
+  // The guard runs before validation (an unauthenticated caller learns nothing about the schema)
+  // and after the rate limiter's onRequest hook (a flood of bad tokens is still limited).
   app.addHook('preValidation', async (request) => {
-    const policy = request.routeOptions.config.policy;
-    if (policy) await enforcePolicy(request, policy, options.authenticate);
+    await enforcePolicy(request, request.routeOptions.config.policy, options);
   });
 
   await app.register(helmet, {

@@ -1,0 +1,90 @@
+// Verifies identity's access tokens locally (no call to identity per request): ES256 only, the
+// issuer, the audience, the lifetime (5 s of clock tolerance at most), the RFC 9068 `typ`, and a
+// DPoP proof for key-bound tokens. The claims contract is in principal.ts.
+import type { FastifyRequest } from 'fastify';
+import { errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { AccessDenied, invalidToken } from './denial.ts';
+import { createDpopVerifier, type DpopOptions } from './dpop.ts';
+import { createKeyCache } from './keys.ts';
+import { principalFromClaims, type Principal } from './principal.ts';
+
+export interface JwtAuthenticatorOptions {
+  /** The issuer URL tokens must name, or a function giving it (read after the keys are fetched). */
+  readonly issuer: string | (() => string | Promise<string>);
+  /** The audience tokens must name: 'urn:tongban:api' (API_AUDIENCE) for the platform's API. */
+  readonly audience: string;
+  /** Fetches the issuer's JWKS; called once, again for unknown keys (see keys.ts). */
+  readonly keys: () => Promise<JSONWebKeySet>;
+  /** Clock tolerance for exp and iat; default and maximum 5 s. */
+  readonly clockToleranceSeconds?: number;
+  /** Tokens older than this (by iat) are refused whatever their exp; default 600 s. */
+  readonly maxTokenAgeSeconds?: number;
+  /** Minimum time between JWKS fetches caused by unknown keys; default 30 s. */
+  readonly refetchIntervalMs?: number;
+  readonly dpop?: DpopOptions;
+  /** The clock, in milliseconds (tests). */
+  readonly now?: () => number;
+}
+
+export interface JwtAuthenticator {
+  (request: FastifyRequest): Promise<Principal | undefined>;
+  /** How many times the key set was fetched. */
+  readonly keyFetches: () => number;
+}
+
+/** RFC 6750 §2.1 b64token, after the scheme; the scheme is case-insensitive (RFC 9110 §11.1). */
+const AUTHORIZATION = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAuthenticator {
+  const now = options.now ?? Date.now;
+  const clockTolerance = Math.min(options.clockToleranceSeconds ?? 5, 5);
+  const maxTokenAge = options.maxTokenAgeSeconds ?? 600;
+  const cache = createKeyCache({ keys: options.keys, now, ...(options.refetchIntervalMs !== undefined ? { refetchIntervalMs: options.refetchIntervalMs } : {}) });
+  const verifyProof = createDpopVerifier(options.dpop, now);
+  const issuer = typeof options.issuer === 'string' ? () => options.issuer as string : options.issuer;
+
+  async function verify(token: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, cache.getKey, {
+        audience: options.audience, algorithms: ['ES256'], typ: 'at+jwt', clockTolerance, maxTokenAge,
+        requiredClaims: ['iss', 'sub', 'exp', 'iat', 'jti', 'client_id'], currentDate: new Date(now()),
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new AccessDenied('TOKEN_EXPIRED', 'token', error.message);
+      if (error instanceof errors.JOSEError) throw invalidToken(`${error.code}: ${error.message}`);
+      throw error;
+    }
+  }
+
+  const authenticate = async (request: FastifyRequest): Promise<Principal | undefined> => {
+    const header = request.headers.authorization;
+    if (!header) return undefined;
+    const match = AUTHORIZATION.exec(header);
+    if (!match) {
+      if (/^(bearer|dpop)\b/i.test(header)) throw invalidToken('malformed Authorization header');
+      return undefined; // another scheme: not ours to judge
+    }
+    const scheme = match[1]!.toLowerCase();
+    const token = match[2]!;
+    if (token.split('.').length !== 3) throw invalidToken('not a signed JWT');
+    const payload = await verify(token);
+    if (payload.iss !== await issuer()) throw invalidToken('unexpected issuer');
+    const cnf = payload.cnf as Record<string, unknown> | undefined;
+    if (cnf !== undefined) {
+      // Bound to a key: only DPoP binding is understood here (not mTLS `x5t#S256`).
+      if (typeof cnf !== 'object' || cnf === null || typeof cnf.jkt !== 'string' || Object.keys(cnf).length !== 1) {
+        throw invalidToken('unsupported token binding');
+      }
+      // RFC 9449 §7.1: a DPoP-bound token is sent with the DPoP scheme, never as a bearer token.
+      if (scheme !== 'dpop') throw invalidToken('a DPoP-bound token presented as a bearer token');
+      await verifyProof(request, token, cnf.jkt);
+    } else if (scheme === 'dpop') {
+      throw invalidToken('the DPoP scheme with a token that is not DPoP-bound');
+    }
+    const principal = principalFromClaims(payload);
+    if (typeof principal === 'string') throw invalidToken(principal);
+    return principal;
+  };
+  return Object.assign(authenticate, { keyFetches: cache.fetches });
+}

@@ -1,0 +1,129 @@
+// Route policies as typed values (docs/code-style.md, "Permissions as typed values"): who may call
+// (kind, any of some roles), at which assurance, and on what (ownership, department, region).
+// A misspelt field or kind fails to compile; a route without a policy fails to start.
+import type { FastifyRequest } from 'fastify';
+import { ASSURANCE_RANK, type Principal, type PrincipalKind } from './principal.ts';
+
+/** What a route's resource belongs to, as its `resource` function finds it (e.g. by id in params). */
+export interface ResourceScope {
+  /** The citizen or business account that owns it. */
+  readonly ownerId?: string;
+  /** The department that handles it. */
+  readonly departmentCode?: string;
+  /** The region whose jurisdiction it falls under. */
+  readonly regionCode?: string;
+}
+
+export interface PublicPolicy {
+  readonly public: true;
+  readonly kinds?: never;
+}
+
+export interface PrincipalPolicy {
+  readonly public?: never;
+  readonly kinds: readonly PrincipalKind[];
+  /** The principal needs at least one of these roles. */
+  readonly roles?: readonly string[];
+  /** The minimum assurance; below it a person is asked to step up (RFC 9470). */
+  readonly assurance?: 'password' | 'mfa';
+  /**
+   * Finds the scope of the resource the request names. Runs only after the principal passed every
+   * other check, with `request.principal` set; it may throw NOT_FOUND. Body is not validated yet.
+   */
+  readonly resource?: (request: FastifyRequest) => ResourceScope | Promise<ResourceScope>;
+}
+
+export type Policy = PublicPolicy | PrincipalPolicy;
+
+export const Policies = {
+  /** Anyone, signed in or not: published service information, health. */
+  public: { public: true },
+  operator: { kinds: ['operator'] },
+  security: { kinds: ['security'] },
+} as const satisfies Record<string, Policy>;
+
+/** A module's own table of policies, checked by the compiler like `Policies`. */
+export function definePolicies<const T extends Record<string, Policy>>(table: T): T {
+  return table;
+}
+
+export type DenialReason =
+  | 'unauthenticated' // no credential at all
+  | 'token' // a credential that does not verify (signature, issuer, audience, expiry, DPoP, contract)
+  | 'kind'
+  | 'role'
+  | 'assurance' // below the route's minimum
+  | 'session-flagged' // sentinel flagged the sign-in session; multi-factor required
+  | 'resource' // not the owner, not the department, not the jurisdiction
+  | 'address-blocked';
+
+export interface PolicyVerdict {
+  readonly reason: DenialReason;
+  readonly code: 'FORBIDDEN' | 'STEP_UP_REQUIRED';
+}
+
+/**
+ * Checks kind, roles and assurance (pure). A flagged session needs multi-factor whatever the
+ * route asks: stepping up ends the demand (no loop), and an attacker holding only a password
+ * cannot pass it. A system cannot step up, so too low an assurance is FORBIDDEN for it.
+ */
+export function checkPrincipal(policy: PrincipalPolicy, principal: Principal, sessionFlagged = false): PolicyVerdict | undefined {
+  if (!policy.kinds.includes(principal.kind)) return { reason: 'kind', code: 'FORBIDDEN' };
+  if (policy.roles && !policy.roles.some((role) => principal.roles.includes(role))) return { reason: 'role', code: 'FORBIDDEN' };
+  const required = sessionFlagged ? 'mfa' : policy.assurance;
+  if (required && ASSURANCE_RANK[principal.assurance] < ASSURANCE_RANK[required]) {
+    if (principal.kind === 'service') return { reason: 'assurance', code: 'FORBIDDEN' };
+    return { reason: sessionFlagged && policy.assurance !== 'mfa' ? 'session-flagged' : 'assurance', code: 'STEP_UP_REQUIRED' };
+  }
+  return undefined;
+}
+
+/** Whether asking sentinel about the session could change the verdict (only a person below mfa). */
+export function needsFlagCheck(principal: Principal): boolean {
+  return principal.sessionId !== undefined && principal.assurance !== 'mfa';
+}
+
+/**
+ * Whether a principal reaches a resource (pure; deny unless a rule allows):
+ * - a citizen or business reaches what it owns, or what the business it acts for owns;
+ * - an officer reaches what is handled by one of its departments (when the resource names one)
+ *   and lies in its jurisdiction (when it names a region); a resource naming neither is out of reach;
+ * - operators, security operators and systems are limited by kinds and roles only: their routes
+ *   are theirs by design, and resource functions on those routes are not consulted.
+ */
+export function reachesResource(principal: Principal, scope: ResourceScope): boolean {
+  switch (principal.kind) {
+    case 'citizen':
+    case 'business':
+      return scope.ownerId !== undefined && (scope.ownerId === principal.id || scope.ownerId === principal.actingFor);
+    case 'officer': {
+      if (scope.departmentCode === undefined && scope.regionCode === undefined) return false;
+      const department = scope.departmentCode === undefined || principal.departments.includes(scope.departmentCode);
+      const code = scope.regionCode;
+      const region = code === undefined || principal.regions.some((jurisdiction) => regionCovers(jurisdiction, code));
+      return department && region;
+    }
+    case 'operator':
+    case 'security':
+    case 'service':
+      return true;
+  }
+}
+
+/**
+ * GB/T 2260 region codes nest by prefix: 330000 (a province) covers 330100 (a city), which covers
+ * 330102 (a district) and its 9- and 12-digit township and village codes.
+ */
+export function regionCovers(jurisdiction: string, region: string): boolean {
+  if (jurisdiction === region) return true;
+  if (!/^\d{6}(\d{3}){0,2}$/.test(jurisdiction) || !/^\d{6}(\d{3}){0,2}$/.test(region)) return false;
+  const base = jurisdiction.slice(0, 6);
+  const rest = jurisdiction.slice(6).replace(/(?:000)+$/, '');
+  const prefix = rest ? base + rest : base.replace(/(?:00)+$/, '');
+  return prefix.length >= 2 && prefix.length < region.length && region.startsWith(prefix);
+}
+
+/** Whether a principal's kind is limited by resource scope at all (see reachesResource). */
+export function isScopedKind(kind: PrincipalKind): boolean {
+  return kind === 'citizen' || kind === 'business' || kind === 'officer';
+}
