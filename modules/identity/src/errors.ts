@@ -3,5 +3,8 @@ import { defineErrors } from '@tongban/kernel';
 export const IdentityErrors = defineErrors({
   IDENTITY_INVALID_RESIDENT_ID: { status: 422, zh: '身份证号码校验不通过', en: 'The resident ID number is not valid' },
   IDENTITY_INVALID_CREDIT_CODE: { status: 422, zh: '统一社会信用代码校验不通过', en: 'The unified social credit code is not valid' },
+  IDENTITY_WEAK_PASSWORD: { status: 422, zh: '密码不符合要求', en: 'The password does not meet the requirements' },
+  IDENTITY_ACCOUNT_EXISTS: { status: 409, zh: '该账号已注册', en: 'An account is already registered for this identifier' },
+  IDENTITY_WRONG_CODE: { status: 422, zh: '验证码不正确', en: 'The code is not correct' },
   IDENTITY_SESSION_NOT_FOUND: { status: 404, zh: '会话不存在或已结束', en: 'The session does not exist or has ended' },
 });

@@ -2,6 +2,7 @@
 // staff accounts, multi-factor sign-in, and the keys the kernel's guard verifies tokens with.
 import { defineModule, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import type Provider from 'oidc-provider';
+import { accountRoutes } from './api/accounts.ts';
 import { adminRoutes } from './api/admin.ts';
 import { interactionRoutes } from './api/interaction.ts';
 import { mountProvider } from './api/oidc.ts';
@@ -16,7 +17,7 @@ import { ensureSigningKeys } from './store/keys.ts';
 function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider> {
   let provider: Promise<Provider> | undefined;
   return () => {
-    provider ??= (async () => createProvider({
+    provider ??= (async () => watchProvider(ctx, createProvider({
       db: ctx.db,
       issuer: issuerOf(app, ctx),
       cookieKeys: [ctx.secret('identity-cookie-key')],
@@ -24,9 +25,24 @@ function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider>
       trustProxy: Boolean(ctx.config.http.trustProxy),
       accessTokenSeconds: 600,
       sessionAbsoluteSeconds: 12 * 3600,
-    }))();
+    })))();
     return provider;
   };
+}
+
+/** Turns what the provider notices into security events and logs. */
+function watchProvider(ctx: ModuleContext, provider: Provider): Provider {
+  provider.on('grant.error', (koa, error: { error_detail?: string }) => {
+    // oidc-provider has already revoked the grant; the event lets security operations react.
+    if (error.error_detail === 'refresh token already used') {
+      const token = koa.oidc.entities.RefreshToken as { accountId?: string; grantId?: string; clientId?: string } | undefined;
+      void ctx.db.transaction().execute((trx) => ctx.events.publish(trx, 'identity.refresh-token.reused', {
+        accountId: token?.accountId ?? null, clientId: koa.oidc.client?.clientId ?? null, grantId: token?.grantId ?? null, ip: koa.ip,
+      })).catch((e: unknown) => ctx.log.error({ err: e }, 'could not record a refresh-token reuse'));
+    }
+  });
+  provider.on('server_error', (_koa, error: Error) => ctx.log.error({ err: error }, 'OpenID provider error'));
+  return provider;
 }
 
 export function issuerOf(app: HttpApp, ctx: ModuleContext): string {
@@ -53,6 +69,7 @@ export default defineModule({
     interactionRoutes(app, ctx, provider);
     adminRoutes(app, ctx);
     sessionRoutes(app, ctx);
+    accountRoutes(app, ctx);
     keyRoutes(app, ctx, () => issuerOf(app, ctx));
   },
   seed: seedDemoAccounts,

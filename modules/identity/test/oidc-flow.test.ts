@@ -85,6 +85,8 @@ describe('OpenID Connect with an independent relying party', () => {
     const first = await client.refreshTokenGrant(rp, tokens.refresh_token!);
     await assert.rejects(client.refreshTokenGrant(rp, tokens.refresh_token!), invalidGrant);
     await assert.rejects(client.refreshTokenGrant(rp, first.refresh_token!), invalidGrant, 'the newer token died with the family');
+    const reuse = await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', 'identity.refresh-token.reused').execute();
+    assert.equal(reuse.length, 1, 'the reuse is a security event');
   });
 
   test('a department system gets a client-credentials token with private_key_jwt', async () => {

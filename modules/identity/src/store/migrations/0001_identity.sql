@@ -10,6 +10,7 @@ create table identity.account (
   mobile text,
   password_hash text,
   totp_secret text,
+  totp_pending_secret text,                -- an enrolment started and not yet confirmed
   totp_last_step bigint,
   roles text[] not null default '{}',
   departments text[] not null default '{}',

@@ -1,0 +1,126 @@
+// Accounts: citizens register themselves (ID number checked by GB 11643, password policy),
+// a citizen registers the business they legally represent (credit code checked by GB 32100) and
+// names agents for it, operators set staff roles, and anyone enrols an authenticator app.
+import { randomUUID } from 'node:crypto';
+import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import QRCode from 'qrcode';
+import Type from 'typebox';
+import { isValidCreditCode, isValidMobile, isValidResidentId, normaliseResidentId } from '../domain/identifiers.ts';
+import { hashPassword, passwordProblems } from '../domain/passwords.ts';
+import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
+import { findAccountById, findAccountByLogin, insertAccount } from '../store/accounts.ts';
+
+const tags = ['identity: accounts'];
+const Registration = Type.Object({
+  residentId: Type.String({ minLength: 18, maxLength: 18 }),
+  name: Type.String({ minLength: 1, maxLength: 50 }),
+  mobile: Type.String({ maxLength: 11 }),
+  password: Type.String({ maxLength: 256 }),
+}, { additionalProperties: false });
+const BusinessBody = Type.Object({ creditCode: Type.String({ minLength: 18, maxLength: 18 }), name: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
+const Roles = Type.Object({
+  roles: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9.:-]{1,63}$' }), { maxItems: 50 }),
+  departments: Type.Array(Type.String({ pattern: '^[0-9A-Za-z-]{2,40}$' }), { maxItems: 50 }),
+  regions: Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { maxItems: 50 }),
+}, { additionalProperties: false });
+const Id = Type.Object({ accountId: Type.String({ format: 'uuid' }) });
+const AgentParams = Type.Object({ businessId: Type.String({ format: 'uuid' }), citizenId: Type.String({ format: 'uuid' }) });
+
+function weak(problems: string[]): DomainError {
+  return new DomainError('IDENTITY_WEAK_PASSWORD', {}, problems.map((code) => ({ field: 'body.password', code, message: code })));
+}
+
+async function audit(ctx: ModuleContext, type: string, data: Record<string, unknown>): Promise<void> {
+  await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, type, data));
+}
+
+export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
+  app.post('/register', {
+    config: { policy: Policies.public },
+    schema: { tags, summary: 'Register a citizen account', body: Registration },
+  }, async (request, reply) => {
+    const b = request.body;
+    const residentId = normaliseResidentId(b.residentId);
+    if (!isValidResidentId(residentId)) throw new DomainError('IDENTITY_INVALID_RESIDENT_ID', {}, [{ field: 'body.residentId', code: 'checksum', message: 'GB 11643' }]);
+    if (!isValidMobile(b.mobile)) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'body.mobile', code: 'pattern', message: 'mainland mobile number' }]);
+    const problems = passwordProblems(b.password, { identifier: residentId, mobile: b.mobile });
+    if (problems.length > 0) throw weak(problems);
+    if (await findAccountByLogin(ctx.db, residentId)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+    const id = randomUUID();
+    await insertAccount(ctx.db, { id, kind: 'citizen', login: residentId, displayName: b.name, mobile: b.mobile, passwordHash: await hashPassword(b.password) });
+    await audit(ctx, 'identity.account.registered', { accountId: id, kind: 'citizen' });
+    return reply.code(201).send({ id });
+  });
+
+  app.post('/businesses', {
+    config: { policy: { kinds: ['citizen'], assurance: 'mfa' } },
+    schema: { tags, summary: 'Register the business I legally represent', body: BusinessBody },
+  }, async (request, reply) => {
+    const b = request.body;
+    if (!isValidCreditCode(b.creditCode)) throw new DomainError('IDENTITY_INVALID_CREDIT_CODE', {}, [{ field: 'body.creditCode', code: 'checksum', message: 'GB 32100' }]);
+    const problems = passwordProblems(b.password, { identifier: b.creditCode });
+    if (problems.length > 0) throw weak(problems);
+    if (await findAccountByLogin(ctx.db, b.creditCode)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+    const id = randomUUID();
+    await insertAccount(ctx.db, { id, kind: 'business', login: b.creditCode, displayName: b.name, passwordHash: await hashPassword(b.password), legalRepresentative: request.principal!.id });
+    await audit(ctx, 'identity.account.registered', { accountId: id, kind: 'business', legalRepresentative: request.principal!.id });
+    return reply.code(201).send({ id });
+  });
+
+  app.put('/businesses/:businessId/agents/:citizenId', {
+    config: { policy: { kinds: ['citizen'], assurance: 'mfa' } },
+    schema: { tags, summary: 'Authorise a citizen to act for my business (经办人)', params: AgentParams },
+  }, async (request, reply) => {
+    const { businessId, citizenId } = request.params;
+    const business = await findAccountById(ctx.db, businessId);
+    if (!business || business.kind !== 'business' || business.legalRepresentative !== request.principal!.id) throw new DomainError('FORBIDDEN_RESOURCE');
+    const agent = await findAccountById(ctx.db, citizenId);
+    if (!agent || agent.kind !== 'citizen') throw new DomainError('NOT_FOUND');
+    await ctx.db.insertInto('identity.agent').values({ business_id: businessId, citizen_id: citizenId }).onConflict((oc) => oc.doNothing()).execute();
+    await audit(ctx, 'identity.agent.authorised', { businessId, citizenId, by: request.principal!.id });
+    return reply.code(204).send();
+  });
+
+  app.put('/accounts/:accountId/roles', {
+    config: { policy: { ...Policies.operator, assurance: 'mfa' } },
+    schema: { tags, summary: "Set a staff account's roles, departments and jurisdiction", params: Id, body: Roles },
+  }, async (request) => {
+    const account = await findAccountById(ctx.db, request.params.accountId);
+    if (!account) throw new DomainError('NOT_FOUND');
+    const { roles, departments, regions } = request.body;
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.updateTable('identity.account').set({ roles, departments, regions }).where('id', '=', account.id).execute();
+      await ctx.events.publish(trx, 'identity.account.roles-changed', {
+        accountId: account.id, by: request.principal!.id, before: { roles: account.roles, departments: account.departments, regions: account.regions }, after: request.body,
+      });
+    });
+    return { accountId: account.id, ...request.body };
+  });
+
+  app.post('/me/totp', {
+    config: { policy: { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } },
+    schema: { tags, summary: 'Start enrolling an authenticator app: a secret and its QR code' },
+  }, async (request) => {
+    const me = await findAccountById(ctx.db, request.principal!.id);
+    if (!me) throw new DomainError('UNAUTHENTICATED');
+    const secret = newTotpSecret();
+    await ctx.db.updateTable('identity.account').set({ totp_pending_secret: secret }).where('id', '=', me.id).execute();
+    const uri = totpUri({ secret, account: me.login });
+    return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }) };
+  });
+
+  app.post('/me/totp/confirm', {
+    config: { policy: { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } },
+    schema: { tags, summary: 'Finish enrolling: prove the app shows the right code', body: Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false }) },
+  }, async (request, reply) => {
+    const row = await ctx.db.selectFrom('identity.account').select(['totp_pending_secret']).where('id', '=', request.principal!.id).executeTakeFirst();
+    const secret = row?.totp_pending_secret as string | null | undefined;
+    const check = secret ? await verifyTotp(secret, request.body.code, { now: ctx.clock.now() }) : { ok: false as const };
+    if (!secret || !check.ok) throw new DomainError('IDENTITY_WRONG_CODE', {}, [{ field: 'body.code', code: 'wrong_code', message: 'wrong code' }]);
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.updateTable('identity.account').set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: check.step }).where('id', '=', request.principal!.id).execute();
+      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId: request.principal!.id, factor: 'totp', change: 'enrolled' });
+    });
+    return reply.code(204).send();
+  });
+}
