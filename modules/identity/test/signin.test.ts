@@ -28,9 +28,9 @@ describe('signing in', () => {
   after(() => p.dispose());
 
   /** Opens a sign-in page; returns a function that submits the password form. */
-  async function signInPage() {
+  async function signInPage(extra: Record<string, string> = {}) {
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      ...extra, redirect_uri: REDIRECT, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
     });
     const browser = new Browser();
     const page = await browser.follow(url, REDIRECT);
@@ -94,7 +94,7 @@ describe('signing in', () => {
     const officer = await createAccount(p, 'officer', { departments: ['330100-GA'] });
     const result = await (await signInPage()).password(officer.login, officer.password);
     assert.equal(result.done, false);
-    assert.match(result.html, /two-step verification/);
+    assert.match(result.html, /Two-step verification is needed/);
   });
 
   test('a TOTP code signs in once; the same code again is refused', async () => {
@@ -108,5 +108,25 @@ describe('signing in', () => {
     const step2 = await second.password(citizen.login, citizen.password);
     const replay = await second.browser.follow(formAction(step2.html, step2.url), REDIRECT, { form: { code } });
     assert.equal(replay.response?.status, 401, 'a replayed code is refused');
+  });
+
+  test('asked for multi-factor, an account without an authenticator gets an SMS code that works once', async () => {
+    const citizen = await createAccount(p, 'citizen', { mobile: '13700000042' });
+    const page = await signInPage({ acr_values: 'urn:tongban:acr:mfa' });
+    const step = await page.password(citizen.login, citizen.password);
+    assert.match(step.html, /Enter the code we texted you/);
+    const sms = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', '13700000042').execute();
+    assert.equal(sms.length, 1, 'one message to the account’s mobile');
+    const code = /(\d{6})/.exec(String(sms[0]!.text))![1]!;
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    const wrong = await page.browser.follow(formAction(step.html, step.url), REDIRECT, { form: { code: wrongCode } });
+    assert.equal(wrong.response?.status, 401);
+    const done = await page.browser.follow(formAction(step.html, step.url), REDIRECT, { form: { code } });
+    assert.ok(done.url.href.startsWith(REDIRECT), 'the right code finishes the sign-in');
+    const again = await signInPage({ acr_values: 'urn:tongban:acr:mfa' });
+    const step2 = await again.password(citizen.login, citizen.password);
+    const replay = await again.browser.follow(formAction(step2.html, step2.url), REDIRECT, { form: { code } });
+    assert.equal(replay.response?.status, 401, 'a used code is refused, and no second SMS within a minute');
+    assert.equal((await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', '13700000042').execute()).length, 1);
   });
 });

@@ -21,7 +21,7 @@ export const IdentityEvents = {
   'identity.sign-in.succeeded': Type.Object({ accountId: Type.String(), acr: Type.String(), ip: Type.String() }),
   'identity.sign-in.failed': Type.Object({
     accountId: Type.Union([Type.String(), Type.Null()]),
-    factor: Type.Union([Type.Literal('password'), Type.Literal('totp')]),
+    factor: Type.Union([Type.Literal('password'), Type.Literal('totp'), Type.Literal('sms')]),
     reason: Type.Union([Type.Literal('unknown_account'), Type.Literal('locked'), Type.Literal('wrong_password'), Type.Literal('wrong_code')]),
     ip: Type.String(),
   }),

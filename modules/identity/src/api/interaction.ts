@@ -4,13 +4,17 @@ import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } 
 import type Provider from 'oidc-provider';
 import Type from 'typebox';
 import { signInPage, type Field } from './pages.ts';
-import { passwordStep, totpStep, type StepResult } from './signin.ts';
+import { ACR_MFA } from './provider.ts';
+import { passwordStep, secondFactorStep, type StepResult } from './signin.ts';
+import { devSmsSender } from './sms.ts';
 
 const LOGIN_FIELDS: readonly Field[] = [
   { name: 'login', label: 'login', type: 'text', autocomplete: 'username' },
   { name: 'password', label: 'password', type: 'password', autocomplete: 'current-password' },
 ];
 const TOTP_FIELDS: readonly Field[] = [{ name: 'code', label: 'totp', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' }];
+const SMS_FIELDS: readonly Field[] = [{ name: 'code', label: 'smsCode', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' }];
+const secondPage = (factor: string) => (factor === 'sms' ? { heading: 'smsHeading' as const, fields: SMS_FIELDS } : { heading: 'totpHeading' as const, fields: TOTP_FIELDS });
 
 const Uid = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) });
 const LangQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) }, { additionalProperties: false });
@@ -48,10 +52,10 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       return reply;
     }
     const lang = langOf(request.query, request.headers['accept-language']);
-    const second = await ctx.db.selectFrom('identity.sign_in_step').select('uid').where('uid', '=', details.uid).executeTakeFirst();
+    const second = await ctx.db.selectFrom('identity.sign_in_step').select('second_factor').where('uid', '=', details.uid).executeTakeFirst();
     html(reply);
     return second
-      ? signInPage({ lang, heading: 'totpHeading', action: `/api/identity/interaction/${details.uid}/totp?lang=${lang}`, fields: TOTP_FIELDS })
+      ? signInPage({ lang, ...secondPage(second.second_factor), action: `/api/identity/interaction/${details.uid}/code?lang=${lang}` })
       : signInPage({ lang, heading: 'heading', action: `/api/identity/interaction/${details.uid}/login?lang=${lang}`, fields: LOGIN_FIELDS });
   });
 
@@ -75,7 +79,8 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     };
     if (!login.trim()) return again('missing', 'login');
     if (!password) return again('missing', 'password');
-    const result = await passwordStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, login, password);
+    const wantsMfa = String(details.params.acr_values ?? '').split(' ').includes(ACR_MFA);
+    const result = await passwordStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now(), wantsMfa, sms: devSmsSender(ctx) }, login, password);
     if (result.outcome === 'failed') return again('badCredentials', 'login');
     if (result.outcome === 'mfa_not_enrolled') return again('mfaRequired', 'login');
     if (result.outcome === 'needs_second_factor') {
@@ -84,16 +89,17 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     return finish(request, reply, result);
   });
 
-  app.post('/interaction/:uid/totp', {
+  app.post('/interaction/:uid/code', {
     config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: CodeForm },
   }, async (request, reply) => {
     const details = await (await provider()).interactionDetails(request.raw, reply.raw);
     const lang = langOf(request.query, request.headers['accept-language']);
-    const result = await totpStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, request.body.code);
+    const step = await ctx.db.selectFrom('identity.sign_in_step').select('second_factor').where('uid', '=', details.uid).executeTakeFirst();
+    const result = await secondFactorStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, request.body.code);
     if (result.outcome !== 'done') {
       html(reply);
       reply.code(401);
-      return signInPage({ lang, heading: 'totpHeading', action: request.url, fields: TOTP_FIELDS, error: { message: 'badCode', field: 'code' } });
+      return signInPage({ lang, ...secondPage(step?.second_factor ?? 'totp'), action: request.url, error: { message: 'badCode', field: 'code' } });
     }
     return finish(request, reply, result);
   });

@@ -5,13 +5,15 @@ export const MESSAGES = {
   totpHeading: { zh: '输入动态验证码', en: 'Enter your authenticator code' },
   login: { zh: '身份证号、统一社会信用代码或工号', en: 'Resident ID number, credit code or staff user name' },
   password: { zh: '密码', en: 'Password' },
+  smsHeading: { zh: '输入短信验证码', en: 'Enter the code we texted you' },
+  smsCode: { zh: '发送到您手机的 6 位数字验证码', en: 'The 6-digit code sent to your mobile' },
   totp: { zh: '身份验证器中的 6 位数字', en: 'The 6-digit code from your authenticator app' },
   continue: { zh: '继续', en: 'Continue' },
   errorSummary: { zh: '出现了问题', en: 'There is a problem' },
   badCredentials: { zh: '登录名或密码不正确，或账号已被暂时锁定。请稍后再试。', en: 'The sign-in name or password is wrong, or the account is locked for a while. Try again later.' },
   badCode: { zh: '验证码不正确或已使用，或账号已被暂时锁定。', en: 'The code is wrong or was already used, or the account is locked for a while.' },
   missing: { zh: '请填写此项', en: 'Enter this' },
-  mfaRequired: { zh: '工作人员账号必须使用两步验证，请联系管理员开通身份验证器。', en: 'Staff accounts must use two-step verification; ask an administrator to set up an authenticator.' },
+  mfaRequired: { zh: '此处需要两步验证：请先开通身份验证器或绑定手机号。工作人员账号请联系管理员。', en: 'Two-step verification is needed here: set up an authenticator or a mobile number first. Staff: ask an administrator.' },
   language: { zh: 'English', en: '中文' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

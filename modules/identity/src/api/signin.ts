@@ -9,19 +9,23 @@ import { dummyHash, verifyPassword } from '../domain/passwords.ts';
 import { verifyTotp } from '../domain/totp.ts';
 import { findAccountById, findAccountByLogin, lockAccountForUpdate, saveLockState, saveTotpStep, type Account, type LockStateValue } from '../store/accounts.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
+import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
 
 const STAFF = new Set(['officer', 'operator', 'security']);
 
 export type StepResult =
   | { readonly outcome: 'failed' }
   | { readonly outcome: 'mfa_not_enrolled' }
-  | { readonly outcome: 'needs_second_factor'; readonly accountId: string }
+  | { readonly outcome: 'needs_second_factor'; readonly accountId: string; readonly factor: 'totp' | 'sms' }
   | { readonly outcome: 'done'; readonly accountId: string; readonly acr: string; readonly amr: string[] };
 
 export interface Attempt {
   readonly uid: string;
   readonly ip: string;
   readonly now: Date;
+  /** The relying party asked for multi-factor (acr_values), e.g. a step-up. */
+  readonly wantsMfa?: boolean;
+  readonly sms?: SmsSender | undefined;
 }
 
 /** Charges one attempt; undefined when the account is locked (the attempt is refused uncompared). */
@@ -60,38 +64,48 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
     return { outcome: 'failed' };
   }
   await settleSuccess(ctx, account.id, before);
-  if (account.totpSecret) {
-    await ctx.db.insertInto('identity.sign_in_step')
-      .values({ uid: attempt.uid, account_id: account.id, factors: ['pwd'], expires_at: sql`now() + interval '10 minutes'` })
-      .onConflict((oc) => oc.column('uid').doUpdateSet({ account_id: account.id, factors: ['pwd'], expires_at: sql`now() + interval '10 minutes'` }))
+  const second = account.totpSecret ? 'totp' : (attempt.wantsMfa || STAFF.has(account.kind)) && account.mobile && attempt.sms ? 'sms' : undefined;
+  if (second) {
+    if (second === 'sms') await sendSignInCode(ctx, attempt.sms!, account.id, account.mobile!, attempt.now);
+    const row = { uid: attempt.uid, account_id: account.id, factors: ['pwd'], second_factor: second, expires_at: sql`now() + interval '10 minutes'` };
+    await ctx.db.insertInto('identity.sign_in_step').values(row)
+      .onConflict((oc) => oc.column('uid').doUpdateSet({ account_id: row.account_id, factors: row.factors, second_factor: second, expires_at: row.expires_at }))
       .execute();
-    return { outcome: 'needs_second_factor', accountId: account.id };
+    return { outcome: 'needs_second_factor', accountId: account.id, factor: second };
   }
-  if (STAFF.has(account.kind)) return { outcome: 'mfa_not_enrolled' };
+  if (STAFF.has(account.kind) || attempt.wantsMfa) return { outcome: 'mfa_not_enrolled' };
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_PASSWORD, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_PASSWORD, amr: ['pwd'] };
 }
 
-export async function totpStep(ctx: ModuleContext, attempt: Attempt, code: string): Promise<StepResult> {
-  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'factors'])
+/** The second step: a TOTP code, or the SMS code sent after the password. */
+export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, code: string): Promise<StepResult> {
+  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'second_factor'])
     .where('uid', '=', attempt.uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
   const account: Account | undefined = step ? await findAccountById(ctx.db, step.account_id) : undefined;
-  if (!step || !account?.totpSecret) return { outcome: 'failed' };
+  if (!step || !account) return { outcome: 'failed' };
+  const factor = step.second_factor as 'totp' | 'sms';
   const before = await charge(ctx, account.id, attempt.now);
   if (!before) {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'totp', reason: 'locked', ip: attempt.ip });
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor, reason: 'locked', ip: attempt.ip });
     return { outcome: 'failed' };
   }
-  const result = await verifyTotp(account.totpSecret, code.trim(), { now: attempt.now, lastUsedStep: account.totpLastStep ?? undefined });
-  if (!result.ok) {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'totp', reason: 'wrong_code', ip: attempt.ip });
+  let ok = false;
+  if (factor === 'totp' && account.totpSecret) {
+    const result = await verifyTotp(account.totpSecret, code.trim(), { now: attempt.now, lastUsedStep: account.totpLastStep ?? undefined });
+    if (result.ok) await saveTotpStep(ctx.db, account.id, result.step);
+    ok = result.ok;
+  } else if (factor === 'sms') {
+    ok = await checkSignInCode(ctx, account.id, code, attempt.now);
+  }
+  if (!ok) {
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor, reason: 'wrong_code', ip: attempt.ip });
     return { outcome: 'failed' };
   }
-  await saveTotpStep(ctx.db, account.id, result.step);
   await settleSuccess(ctx, account.id, before);
   await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
-  return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', 'otp'] };
+  return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', factor === 'totp' ? 'otp' : 'sms'] };
 }
 
 /** Resident ID numbers end in X, typed in either case. */

@@ -87,5 +87,14 @@ create table identity.sign_in_step (
   uid text primary key,
   account_id uuid not null references identity.account (id),
   factors text[] not null,
+  second_factor text not null check (second_factor in ('totp', 'sms')),
   expires_at timestamptz not null
+);
+
+-- the development SMS driver's outbox: what a real gateway would have sent, for the demo to show
+create table identity.dev_sms (
+  id bigserial primary key,
+  mobile text not null,
+  text text not null,
+  sent_at timestamptz not null default now()
 );

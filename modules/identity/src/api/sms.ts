@@ -1,0 +1,53 @@
+// SMS one-time codes as a second factor, through a notifier. Until a real gateway adapter exists
+// the development driver writes each message to identity.dev_sms, which operators can read in
+// non-production shapes; in production the factor is simply not offered.
+import type { ModuleContext } from '@tongban/kernel';
+import { checkCode, issueCode, type CodeRecord } from '../domain/one-time-codes.ts';
+import { maskMobile } from '../domain/identifiers.ts';
+
+export interface SmsSender {
+  send(mobile: string, text: string): Promise<void>;
+}
+
+export function devSmsSender(ctx: ModuleContext): SmsSender | undefined {
+  if (ctx.config.env === 'production') return undefined;
+  return {
+    async send(mobile, text) {
+      await ctx.db.insertInto('identity.dev_sms').values({ mobile, text }).execute();
+      ctx.log.info({ mobile: maskMobile(mobile) }, 'development SMS written to identity.dev_sms');
+    },
+  };
+}
+
+const PURPOSE = 'sign-in';
+/** At most one new code a minute per account, so the channel cannot be used to flood a phone. */
+const RESEND_SECONDS = 60;
+
+const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as CodeRecord & { issuedAt?: string };
+
+export async function sendSignInCode(ctx: ModuleContext, sender: SmsSender, accountId: string, mobile: string, now: Date): Promise<'sent' | 'too_soon'> {
+  const existing = await ctx.db.selectFrom('identity.one_time_code').select('record')
+    .where('account_id', '=', accountId).where('purpose', '=', PURPOSE).executeTakeFirst();
+  const issuedAt = existing ? parse(existing.record).issuedAt : undefined;
+  if (issuedAt && now.getTime() - new Date(issuedAt).getTime() < RESEND_SECONDS * 1000) return 'too_soon';
+  const { code, record } = issueCode(now, ctx.secret('identity-otp-pepper'));
+  const stored = JSON.stringify({ ...record, issuedAt: now.toISOString() });
+  await ctx.db.insertInto('identity.one_time_code').values({ account_id: accountId, purpose: PURPOSE, record: stored })
+    .onConflict((oc) => oc.columns(['account_id', 'purpose']).doUpdateSet({ record: stored })).execute();
+  await sender.send(mobile, `【通办】您的登录验证码是 ${code}，10 分钟内有效，请勿告诉他人。Your Tongban sign-in code is ${code}; it expires in 10 minutes.`);
+  return 'sent';
+}
+
+/** Checks a submitted code; the attempt is written before the answer is known to the caller. */
+export async function checkSignInCode(ctx: ModuleContext, accountId: string, submitted: string, now: Date): Promise<boolean> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('identity.one_time_code').select('record')
+      .where('account_id', '=', accountId).where('purpose', '=', PURPOSE).forUpdate().executeTakeFirst();
+    if (!row) return false;
+    const record = parse(row.record);
+    const result = checkCode(record, submitted.trim(), now, ctx.secret('identity-otp-pepper'));
+    await trx.updateTable('identity.one_time_code').set({ record: JSON.stringify({ ...result.record, issuedAt: record.issuedAt }) })
+      .where('account_id', '=', accountId).where('purpose', '=', PURPOSE).execute();
+    return result.outcome === 'ok';
+  });
+}
