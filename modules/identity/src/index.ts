@@ -23,8 +23,8 @@ function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider>
       cookieKeys: [ctx.secret('identity-cookie-key')],
       signingKeys: await ensureSigningKeys(ctx.db),
       trustProxy: Boolean(ctx.config.http.trustProxy),
-      accessTokenSeconds: 600,
-      sessionAbsoluteSeconds: 12 * 3600,
+      accessTokenSeconds: ctx.config.identity.accessTokenSeconds,
+      session: { idleSeconds: ctx.config.identity.sessionIdleSeconds, absoluteSeconds: ctx.config.identity.sessionAbsoluteSeconds },
     })))();
     return provider;
   };

@@ -28,6 +28,12 @@ const Settings = Type.Object({
     /** Trust X-Forwarded-For from these proxies (addresses or CIDRs, comma-separated); none by default. */
     trustProxy: Type.String({ default: '' }),
   }, { default: {}, additionalProperties: false }),
+  /** Identity's session and token lifetimes (seconds). */
+  identity: Type.Object({
+    sessionIdleSeconds: Type.Integer({ minimum: 60, default: 1800 }),
+    sessionAbsoluteSeconds: Type.Integer({ minimum: 300, default: 43_200 }),
+    accessTokenSeconds: Type.Integer({ minimum: 30, maximum: 600, default: 600 }),
+  }, { default: {}, additionalProperties: false }),
   bus: Type.Object({
     maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
     backoffBaseMs: Type.Integer({ minimum: 1, default: 200 }),
@@ -53,6 +59,9 @@ const ENV: Record<string, string[]> = {
   TONGBAN_HTTP_REQUEST_TIMEOUT_MS: ['http', 'requestTimeoutMs'],
   TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: ['http', 'rateLimitPerMinute'],
   TONGBAN_HTTP_TRUST_PROXY: ['http', 'trustProxy'],
+  TONGBAN_IDENTITY_SESSION_IDLE_SECONDS: ['identity', 'sessionIdleSeconds'],
+  TONGBAN_IDENTITY_SESSION_ABSOLUTE_SECONDS: ['identity', 'sessionAbsoluteSeconds'],
+  TONGBAN_IDENTITY_ACCESS_TOKEN_SECONDS: ['identity', 'accessTokenSeconds'],
   TONGBAN_BUS_MAX_ATTEMPTS: ['bus', 'maxAttempts'],
   TONGBAN_BUS_BACKOFF_BASE_MS: ['bus', 'backoffBaseMs'],
   TONGBAN_BUS_POLL_INTERVAL_MS: ['bus', 'pollIntervalMs'],

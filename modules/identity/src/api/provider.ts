@@ -8,6 +8,9 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import { findAccountById, type Account } from '../store/accounts.ts';
 import { adapterFor } from '../store/oidc-adapter.ts';
 import type { SigningKey } from '../store/keys.ts';
+import { sessionTtl, type SessionLifetime } from '../domain/session-lifetime.ts';
+
+const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 export const API_AUDIENCE = 'urn:tongban:api';
 export const ACR_PASSWORD = 'urn:tongban:acr:password';
@@ -20,7 +23,7 @@ export interface ProviderOptions {
   readonly signingKeys: SigningKey[];
   readonly trustProxy: boolean;
   readonly accessTokenSeconds: number;
-  readonly sessionAbsoluteSeconds: number;
+  readonly session: SessionLifetime;
 }
 
 export const OIDC_ROUTES = {
@@ -110,9 +113,11 @@ export function createProvider(options: ProviderOptions): Provider {
       IdToken: options.accessTokenSeconds,
       AuthorizationCode: 60,
       Interaction: 600,
-      Session: options.sessionAbsoluteSeconds,
-      Grant: options.sessionAbsoluteSeconds,
-      RefreshToken: options.sessionAbsoluteSeconds,
+      // Rolling: every save of the session (each authorization, each refresh) restarts the idle
+      // period, within the absolute limit from the sign-in.
+      Session: (_ctx, session) => sessionTtl((session as { loginTs?: number }).loginTs, epochSeconds(), options.session),
+      Grant: options.session.absoluteSeconds,
+      RefreshToken: options.session.absoluteSeconds,
     },
     extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
@@ -124,6 +129,11 @@ export function createProvider(options: ProviderOptions): Provider {
       if (!account) return undefined;
       // The code or refresh token being exchanged knows how the person signed in, and in which session.
       const source = (ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken) as { acr?: string; sessionUid?: string } | undefined;
+      if (ctx.oidc.entities.RefreshToken && source?.sessionUid) {
+        // Using the refresh token is activity: it keeps the session from going idle.
+        const session = await ctx.oidc.provider.Session.findByUid(source.sessionUid);
+        if (session) await session.save(sessionTtl(session.loginTs, epochSeconds(), options.session));
+      }
       return { tongban: tongbanClaim(account), ...(source?.acr ? { acr: source.acr } : {}), ...(source?.sessionUid ? { sid: source.sessionUid } : {}) };
     },
     // First-party platform: the portal and operator-registered department systems are trusted,
