@@ -3,26 +3,61 @@
 // ceiling measured in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 
 export interface Server {
   readonly url: string;
+  /** What the server printed on stdout before `listening <url>` (e.g. fixtures it created). */
+  readonly preamble: readonly string[];
+  /** CPU seconds (user + system, all threads) the server process has used; NaN where /proc is missing. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
+}
+
+/** Busy CPU seconds of the whole machine, all cores (Linux /proc/stat); NaN elsewhere. */
+export function machineCpuSeconds(): number {
+  try {
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    return (total - ticks[3]! - ticks[4]!) / 100; // less idle and iowait
+  } catch {
+    return NaN;
+  }
+}
+
+/** utime + stime of a process from /proc/<pid>/stat (Linux; clock ticks of 1/100 s). */
+function procCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 export async function startServer(script: URL, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, [script.pathname, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
+  const preamble: string[] = [];
+  let listening = false;
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${script.pathname} exited with ${code} before listening`)));
     lines.on('line', (line) => {
+      if (listening) return; // keep draining the pipe so the child never blocks on a full stdout
       const m = /^listening (\S+)/.exec(line);
-      if (m?.[1]) resolve(m[1]);
+      if (m?.[1]) {
+        listening = true;
+        resolve(m[1]);
+      } else preamble.push(line);
     });
   });
   return {
     url,
+    preamble,
+    cpuSeconds: () => procCpuSeconds(child.pid),
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
@@ -39,11 +74,12 @@ export interface LoadResult {
   readonly non2xx: number;
 }
 
-export async function load(label: string, url: string, paths: readonly string[], options: { connections?: number; seconds?: number } = {}): Promise<LoadResult> {
+export async function load(label: string, url: string, paths: readonly string[], options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {}): Promise<LoadResult> {
   const run = (seconds: number) => autocannon({
     url,
     connections: options.connections ?? 50,
     duration: seconds,
+    ...(options.headers ? { headers: options.headers } : {}),
     requests: paths.map((path) => ({ method: 'GET' as const, path })),
   });
   await run(2); // warm-up: JIT, connection pools, caches

@@ -1,7 +1,8 @@
 // npm run bench -- <name>: runs one benchmark (or all) and prints its table.
 import { benchCatalog } from './catalog.ts';
+import { benchIdentity } from './identity.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { catalog: benchCatalog };
+const BENCHES: Record<string, () => Promise<void>> = { catalog: benchCatalog, identity: benchIdentity };
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !(n in BENCHES));

@@ -6,5 +6,6 @@ export const IdentityErrors = defineErrors({
   IDENTITY_WEAK_PASSWORD: { status: 422, zh: '密码不符合要求', en: 'The password does not meet the requirements' },
   IDENTITY_ACCOUNT_EXISTS: { status: 409, zh: '该账号已注册', en: 'An account is already registered for this identifier' },
   IDENTITY_WRONG_CODE: { status: 422, zh: '验证码不正确', en: 'The code is not correct' },
+  IDENTITY_PASSKEY_REJECTED: { status: 422, zh: '通行密钥验证未通过，请重新开始', en: 'The passkey could not be verified; start again' },
   IDENTITY_SESSION_NOT_FOUND: { status: 404, zh: '会话不存在或已结束', en: 'The session does not exist or has ended' },
 });

@@ -6,6 +6,7 @@ import { accountRoutes } from './api/accounts.ts';
 import { adminRoutes } from './api/admin.ts';
 import { interactionRoutes } from './api/interaction.ts';
 import { mountProvider } from './api/oidc.ts';
+import { passkeyRoutes } from './api/passkeys.ts';
 import { createProvider } from './api/provider.ts';
 import { keyRoutes } from './api/keys.ts';
 import { IdentityErrors } from './errors.ts';
@@ -70,6 +71,7 @@ export default defineModule({
     adminRoutes(app, ctx);
     sessionRoutes(app, ctx);
     accountRoutes(app, ctx);
+    passkeyRoutes(app, ctx, () => issuerOf(app, ctx));
     keyRoutes(app, ctx, () => issuerOf(app, ctx));
   },
   seed: seedDemoAccounts,

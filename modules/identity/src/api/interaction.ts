@@ -5,7 +5,8 @@ import type Provider from 'oidc-provider';
 import Type from 'typebox';
 import { signInPage, type Field } from './pages.ts';
 import { ACR_MFA } from './provider.ts';
-import { passwordStep, secondFactorStep, type StepResult } from './signin.ts';
+import { relyingPartyOf } from './passkeys.ts';
+import { passkeySignInOptions, passkeyStep, passwordStep, secondFactorStep, type StepResult } from './signin.ts';
 import { devSmsSender } from './sms.ts';
 
 const LOGIN_FIELDS: readonly Field[] = [
@@ -15,11 +16,16 @@ const LOGIN_FIELDS: readonly Field[] = [
 const TOTP_FIELDS: readonly Field[] = [{ name: 'code', label: 'totp', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' }];
 const SMS_FIELDS: readonly Field[] = [{ name: 'code', label: 'smsCode', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' }];
 const secondPage = (factor: string) => (factor === 'sms' ? { heading: 'smsHeading' as const, fields: SMS_FIELDS } : { heading: 'totpHeading' as const, fields: TOTP_FIELDS });
+const passkeyPage = (uid: string, lang: Lang, error?: { message: 'badPasskey'; field: string }) => ({
+  lang, heading: 'passkeyHeading' as const, fields: [], action: `/api/identity/interaction/${uid}/passkey?lang=${lang}`,
+  passkeyOptions: `/api/identity/interaction/${uid}/passkey-options`, ...(error ? { error } : {}),
+});
 
 const Uid = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) });
 const LangQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) }, { additionalProperties: false });
 const LoginForm = Type.Object({ login: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
 const CodeForm = Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false });
+const PasskeyForm = Type.Object({ credential: Type.String({ maxLength: 6000 }) }, { additionalProperties: false });
 
 export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: () => Promise<Provider>): void {
   // Sign-in forms post as application/x-www-form-urlencoded, at most a few kilobytes.
@@ -54,6 +60,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     const lang = langOf(request.query, request.headers['accept-language']);
     const second = await ctx.db.selectFrom('identity.sign_in_step').select('second_factor').where('uid', '=', details.uid).executeTakeFirst();
     html(reply);
+    if (second?.second_factor === 'passkey') return signInPage(passkeyPage(details.uid, lang));
     return second
       ? signInPage({ lang, ...secondPage(second.second_factor), action: `/api/identity/interaction/${details.uid}/code?lang=${lang}` })
       : signInPage({ lang, heading: 'heading', action: `/api/identity/interaction/${details.uid}/login?lang=${lang}`, fields: LOGIN_FIELDS });
@@ -100,6 +107,32 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       html(reply);
       reply.code(401);
       return signInPage({ lang, ...secondPage(step?.second_factor ?? 'totp'), action: request.url, error: { message: 'badCode', field: 'code' } });
+    }
+    return finish(request, reply, result);
+  });
+
+  app.get('/interaction/:uid/passkey-options', {
+    config: { policy: Policies.public }, schema: { hide: true, params: Uid },
+  }, async (request, reply) => {
+    const oidc = await provider();
+    const details = await oidc.interactionDetails(request.raw, reply.raw);
+    const options = await passkeySignInOptions(ctx, details.uid, relyingPartyOf(oidc.issuer).rpID);
+    reply.header('cache-control', 'no-store');
+    if (!options) return reply.code(404).send({ code: 'NOT_FOUND' });
+    return options;
+  });
+
+  app.post('/interaction/:uid/passkey', {
+    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: PasskeyForm },
+  }, async (request, reply) => {
+    const oidc = await provider();
+    const details = await oidc.interactionDetails(request.raw, reply.raw);
+    const lang = langOf(request.query, request.headers['accept-language']);
+    const result = await passkeyStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, relyingPartyOf(oidc.issuer), request.body.credential);
+    if (result.outcome !== 'done') {
+      html(reply);
+      reply.code(401);
+      return signInPage(passkeyPage(details.uid, lang, { message: 'badPasskey', field: 'passkey-button' }));
     }
     return finish(request, reply, result);
   });

@@ -1,5 +1,6 @@
 // Server-rendered sign-in pages following the GOV.UK patterns: one thing per page, labelled
-// inputs, an error summary that takes focus and links to the field, no puzzle captcha, no script.
+// inputs, an error summary that takes focus and links to the field, no puzzle captcha, no script
+// (except the passkey page's one same-origin file, which asks the browser for the passkey).
 import type { Lang } from '@tongban/kernel';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
@@ -20,6 +21,8 @@ export interface PageInput {
   readonly action: string;
   readonly fields: readonly Field[];
   readonly error?: { readonly message: MessageKey; readonly field: string };
+  /** The passkey page: where its script fetches the options from. */
+  readonly passkeyOptions?: string;
 }
 
 export function signInPage(input: PageInput): string {
@@ -55,9 +58,17 @@ button{font:inherit;min-height:48px;min-width:8rem;margin-top:1.5rem;background:
 <p><a href="?lang=${other}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a></p>
 ${summary}
 <h1>${t(input.heading)}</h1>
-<form method="post" action="${escape(input.action)}" novalidate>
+${input.passkeyOptions
+    ? `<p>${t('passkeyHint')}</p>
+<form id="passkey-form" method="post" action="${escape(input.action)}" data-options="${escape(input.passkeyOptions)}" novalidate>
+<input type="hidden" id="credential" name="credential" value="">
+<button id="passkey-button" type="submit"${input.error ? '' : ' autofocus'}>${t('passkeyButton')}</button>
+</form>
+<noscript><p>${t('passkeyNoScript')}</p></noscript>
+<script src="/api/identity/static/passkey.js" defer></script>`
+    : `<form method="post" action="${escape(input.action)}" novalidate>
 ${fields}
 <button type="submit">${t('continue')}</button>
-</form>
+</form>`}
 </main></body></html>`;
 }

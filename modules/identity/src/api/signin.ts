@@ -3,11 +3,13 @@
 // guesses cannot outrun the lockout; unknown and locked accounts spend the same hashing time and
 // get the same answer as a wrong password (no account enumeration).
 import type { ModuleContext } from '@tongban/kernel';
+import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { sql } from 'kysely';
 import { DEFAULT_LOCKOUT, evaluateLock, recordFailure, recordSuccess } from '../domain/lockout.ts';
 import { dummyHash, verifyPassword } from '../domain/passwords.ts';
 import { verifyTotp } from '../domain/totp.ts';
 import { findAccountById, findAccountByLogin, lockAccountForUpdate, saveLockState, saveTotpStep, type Account, type LockStateValue } from '../store/accounts.ts';
+import { CHALLENGE_SECONDS, findPasskey, hasPasskey, passkeysOf, recordPasskeyUse, saveChallenge, takeChallenge } from '../store/passkeys.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
 
@@ -16,8 +18,17 @@ const STAFF = new Set(['officer', 'operator', 'security']);
 export type StepResult =
   | { readonly outcome: 'failed' }
   | { readonly outcome: 'mfa_not_enrolled' }
-  | { readonly outcome: 'needs_second_factor'; readonly accountId: string; readonly factor: 'totp' | 'sms' }
+  | { readonly outcome: 'needs_second_factor'; readonly accountId: string; readonly factor: SecondFactor }
   | { readonly outcome: 'done'; readonly accountId: string; readonly acr: string; readonly amr: string[] };
+
+export type SecondFactor = 'totp' | 'passkey' | 'sms';
+
+/**
+ * RFC 8176 amr for a passkey: "hwk", proof of possession of a key held by an authenticator. The
+ * user verification we require (PIN or biometric, done by the authenticator) is not reported as
+ * "pin"/"fpt"/"face" because the server cannot tell which the authenticator used.
+ */
+export const PASSKEY_AMR = 'hwk';
 
 export interface Attempt {
   readonly uid: string;
@@ -64,7 +75,10 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
     return { outcome: 'failed' };
   }
   await settleSuccess(ctx, account.id, before);
-  const second = account.totpSecret ? 'totp' : (attempt.wantsMfa || STAFF.has(account.kind)) && account.mobile && attempt.sms ? 'sms' : undefined;
+  // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.
+  const second: SecondFactor | undefined = (await hasPasskey(ctx.db, account.id)) ? 'passkey'
+    : account.totpSecret ? 'totp'
+      : (attempt.wantsMfa || STAFF.has(account.kind)) && account.mobile && attempt.sms ? 'sms' : undefined;
   if (second) {
     if (second === 'sms') await sendSignInCode(ctx, attempt.sms!, account.id, account.mobile!, attempt.now);
     const row = { uid: attempt.uid, account_id: account.id, factors: ['pwd'], second_factor: second, expires_at: sql`now() + interval '10 minutes'` };
@@ -84,7 +98,8 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
     .where('uid', '=', attempt.uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
   const account: Account | undefined = step ? await findAccountById(ctx.db, step.account_id) : undefined;
   if (!step || !account) return { outcome: 'failed' };
-  const factor = step.second_factor as 'totp' | 'sms';
+  const factor = step.second_factor as SecondFactor;
+  if (factor === 'passkey') return { outcome: 'failed' };
   const before = await charge(ctx, account.id, attempt.now);
   if (!before) {
     await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor, reason: 'locked', ip: attempt.ip });
@@ -106,6 +121,64 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', factor === 'totp' ? 'otp' : 'sms'] };
+}
+
+/** The options for navigator.credentials.get on the passkey page; undefined without a passkey step. */
+export async function passkeySignInOptions(ctx: ModuleContext, uid: string, rpID: string): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
+  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'second_factor'])
+    .where('uid', '=', uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
+  if (!step || step.second_factor !== 'passkey') return undefined;
+  const passkeys = await passkeysOf(ctx.db, step.account_id as string);
+  const options = await generateAuthenticationOptions({
+    rpID, userVerification: 'required', timeout: CHALLENGE_SECONDS * 1000,
+    allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
+  });
+  await saveChallenge(ctx.db, uid, 'sign-in', options.challenge, CHALLENGE_SECONDS);
+  return options;
+}
+
+/**
+ * The second step with a passkey: the assertion must answer this interaction's challenge (taken
+ * out whatever the outcome, so it cannot be replayed), come from the issuer's origin, be signed by
+ * one of the account's passkeys with user verification, and move its signature counter forward.
+ */
+export async function passkeyStep(ctx: ModuleContext, attempt: Attempt, rp: { rpID: string; origin: string }, credentialJson: string): Promise<StepResult> {
+  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'second_factor'])
+    .where('uid', '=', attempt.uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
+  const account: Account | undefined = step?.second_factor === 'passkey' ? await findAccountById(ctx.db, step.account_id as string) : undefined;
+  if (!account) return { outcome: 'failed' };
+  const challenge = await takeChallenge(ctx.db, attempt.uid, 'sign-in');
+  const before = await charge(ctx, account.id, attempt.now);
+  const fail = async (reason: string) => {
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'passkey', reason, ip: attempt.ip });
+    return { outcome: 'failed' } as const;
+  };
+  if (!before) return fail('locked');
+  if (!challenge) return fail('no_challenge');
+  let response: AuthenticationResponseJSON;
+  try {
+    response = JSON.parse(credentialJson) as AuthenticationResponseJSON;
+  } catch {
+    return fail('malformed');
+  }
+  const passkey = typeof response?.id === 'string' ? await findPasskey(ctx.db, account.id, response.id) : undefined;
+  if (!passkey) return fail('unknown_passkey');
+  const result = await verifyAuthenticationResponse({
+    response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true,
+    credential: { id: passkey.id, publicKey: passkey.publicKey, counter: passkey.counter, transports: passkey.transports },
+  }).catch((e: unknown) => {
+    ctx.log.info({ err: e, accountId: account.id }, 'passkey assertion refused');
+    return undefined;
+  });
+  if (!result?.verified || !result.authenticationInfo.userVerified) return fail('bad_assertion');
+  const counter = result.authenticationInfo.newCounter;
+  // An authenticator that counts must count up; a counter that did not move means a cloned key.
+  if ((counter !== 0 || passkey.counter !== 0) && counter <= passkey.counter) return fail('counter');
+  if (!(await recordPasskeyUse(ctx.db, passkey.id, passkey.counter, counter))) return fail('counter');
+  await settleSuccess(ctx, account.id, before);
+  await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
+  await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
+  return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', PASSKEY_AMR] };
 }
 
 /** Resident ID numbers end in X, typed in either case. */

@@ -37,7 +37,19 @@ create table identity.webauthn_credential (
   public_key bytea not null,
   counter bigint not null default 0,
   transports text[] not null default '{}',
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  last_used_at timestamptz
+);
+create index webauthn_credential_account on identity.webauthn_credential (account_id);
+
+-- a WebAuthn challenge handed out and not yet answered: by account (enrolling a passkey) or by
+-- sign-in interaction uid (signing in with one); taken out when answered, so it works once
+create table identity.webauthn_challenge (
+  subject text not null,
+  purpose text not null check (purpose in ('register', 'sign-in')),
+  challenge text not null,
+  expires_at timestamptz not null,
+  primary key (subject, purpose)
 );
 
 create table identity.one_time_code (
@@ -87,7 +99,7 @@ create table identity.sign_in_step (
   uid text primary key,
   account_id uuid not null references identity.account (id),
   factors text[] not null,
-  second_factor text not null check (second_factor in ('totp', 'sms')),
+  second_factor text not null check (second_factor in ('totp', 'sms', 'passkey')),
   expires_at timestamptz not null
 );
 
