@@ -27,3 +27,44 @@ export const IdentityEvents = {
   }),
   'identity.account.locked': Type.Object({ accountId: Type.String(), until: Type.String(), lockCount: Type.Integer() }),
 } as const;
+
+/**
+ * Automatic approval (秒批): a matter in the catalog lists rules; the workflow evaluates them when a
+ * task starts. `when` is a CEL expression (https://cel.dev) over these variables, each a map:
+ *   form          the application's form values, by field key
+ *   applicant     { id, kind, channel }
+ *   prerequisites the outcome of each prerequisite matter, by matter code ('approved' …)
+ *   verified      data verified by an authoritative registry (datahub prefill), by data element
+ * The catalog refuses to publish a rule that does not parse or names another variable.
+ */
+export const AUTO_APPROVAL_VARIABLES = ['form', 'applicant', 'prerequisites', 'verified'] as const;
+
+export const AutoApprovalRuleSchema = Type.Object({
+  id: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
+  name: Type.Object({ zh: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+  when: Type.String({ minLength: 1, maxLength: 2000 }),
+}, { additionalProperties: false });
+export type AutoApprovalRule = Static<typeof AutoApprovalRuleSchema>;
+
+const TaskRef = {
+  applicationId: Type.String(), caseNumber: Type.String(), taskId: Type.String(), matterCode: Type.String(),
+  departmentCode: Type.String(), applicantId: Type.String(),
+};
+
+/** Every transition of the workflow; notifications, licences, the ledger and ratings consume them. */
+export const WorkflowEvents = {
+  'workflow.application.submitted': Type.Object({
+    applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String(), channel: Type.String(),
+    subject: Type.Object({ kind: Type.String(), code: Type.String(), version: Type.Integer() }),
+    tasks: Type.Array(Type.Object({ taskId: Type.String(), matterCode: Type.String(), departmentCode: Type.String(), state: Type.String() })),
+  }),
+  'workflow.application.completed': Type.Object({ applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String() }),
+  'workflow.application.closed': Type.Object({ applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String() }),
+  /** One schema for every task transition and note: the action, the states, who and why. */
+  'workflow.task.transitioned': Type.Object({
+    ...TaskRef, action: Type.String(), from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]),
+    actor: Type.Object({ kind: Type.String(), id: Type.String() }), reason: Type.Optional(Type.String()), rule: Type.Optional(Type.String()),
+    at: Type.String(), seq: Type.Integer(),
+  }),
+} as const;
+export type TaskTransitioned = Static<(typeof WorkflowEvents)['workflow.task.transitioned']>;

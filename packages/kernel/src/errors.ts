@@ -42,14 +42,17 @@ export class DomainError extends Error {
   readonly code: string;
   readonly params: Readonly<Record<string, string | number>>;
   readonly errors: readonly FieldError[];
+  /** Extra members for the problem document (RFC 9457 §3.2); never personal data. */
+  readonly extensions: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, params: Record<string, string | number> = {}, errors: readonly FieldError[] = []) {
+  constructor(code: string, params: Record<string, string | number> = {}, errors: readonly FieldError[] = [], extensions: Record<string, unknown> = {}) {
     const spec = registry.get(code);
     super(spec ? interpolate(spec.en, params) : code);
     this.name = 'DomainError';
     this.code = code;
     this.params = params;
     this.errors = errors;
+    this.extensions = extensions;
   }
 
   get status(): number {

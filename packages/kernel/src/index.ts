@@ -1,7 +1,7 @@
 // The kernel's public surface: the only way modules and apps reach shared runtime pieces.
 export { loadConfig, redactedConfig, ConfigError, type Config } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { DomainError, defineErrors, KernelErrors, type ErrorTable, type FieldError, type Message } from './errors.ts';
+export { DomainError, defineErrors, interpolate as interpolateMessage, KernelErrors, type ErrorTable, type FieldError, type Message } from './errors.ts';
 export { openDatabase, type AnyKysely, type Database } from './db/database.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export { appendToOutbox, type AnyTransaction, type EventEnvelope, type EventHandler, type ConsumerContext } from './bus/events.ts';
@@ -19,3 +19,4 @@ export type { ModuleClient, ModuleRequest } from './client.ts';
 export { defineModule, orderModules, systemClock, type Clock, type JobDefinition, type ModuleContext, type ModuleDefinition } from './module.ts';
 export { startPlatform, migrationSources, openPlatformDatabase, VERSION, type Platform, type PlatformOptions } from './platform.ts';
 export { ProblemDetails, LocalizedText } from './http/schemas.ts';
+export { validateOverrides, WorkingCalendar, type Overrides as CalendarDays } from './working-days.ts';

@@ -1,5 +1,6 @@
 // HTTP shapes of the catalog: one TypeBox schema gives validation, OpenAPI and the handler's
 // types. The compile-time checks at the bottom keep them in step with domain/model.ts.
+import { AutoApprovalRuleSchema } from '@tongban/contracts';
 import { LocalizedText } from '@tongban/kernel';
 import Type, { type Static } from 'typebox';
 import { DATA_ELEMENT_TYPES, LIFE_EVENTS, type Bundle, type DataElement, type Department, type Matter, type Region } from '../domain/model.ts';
@@ -64,6 +65,7 @@ export const MatterBody = Type.Object({
   form: Form,
   producesLicence: Type.Optional(Type.Object({ type: Code, name: LocalizedText }, { additionalProperties: false })),
   lifeEvents: Type.Array(LifeEventName, { maxItems: 8 }),
+  autoApprove: Type.Optional(Type.Array(AutoApprovalRuleSchema, { maxItems: 20 })),
 }, { additionalProperties: false });
 
 export const BundleBody = Type.Object({

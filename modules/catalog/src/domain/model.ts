@@ -1,5 +1,6 @@
 // The catalog's vocabulary (事项库): regions and departments, the data-element dictionary (数据元),
 // matters (事项) and bundles (一件事), as plain values. Storage and HTTP shapes derive from these.
+import type { AutoApprovalRule } from '@tongban/contracts';
 
 export interface LocalizedText {
   readonly zh: string;
@@ -100,6 +101,8 @@ export interface Matter {
   /** The electronic licence type the matter issues, if any (e.g. 出生医学证明). */
   readonly producesLicence?: { readonly type: string; readonly name: LocalizedText };
   readonly lifeEvents: LifeEvent[];
+  /** 秒批: rules under which the workflow approves without an officer (see packages/contracts). */
+  readonly autoApprove?: AutoApprovalRule[];
 }
 
 export interface BundleItem {

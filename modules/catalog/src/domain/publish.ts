@@ -1,6 +1,8 @@
 // What publishing checks (发布校验). Pure functions: they return every problem found, as field
 // errors, so an operator fixes a draft in one go; the store writes nothing unless none is found.
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { Environment } from '@marcbachmann/cel-js';
+import { AUTO_APPROVAL_VARIABLES } from '@tongban/contracts';
 import type { FieldError } from '@tongban/kernel';
 import { elementSchema, jsonTypeOf } from './elements.ts';
 import type { Bundle, BundleItem, DataElement, FormSchema, Matter, MatterVersion, MergedField } from './model.ts';
@@ -31,6 +33,28 @@ export function checkMatter(matter: Matter, refs: MatterReferences): FieldError[
   errors.push(...duplicates(matter.materials.map((m) => m.code), 'materials'));
   errors.push(...duplicates(matter.fees.map((f) => f.code), 'fees'));
   errors.push(...checkForm(matter.form, refs.elements));
+  errors.push(...checkAutoApproval(matter));
+  return errors;
+}
+
+// The variables the workflow binds when it evaluates a rule (packages/contracts); nothing else.
+const ruleEnvironment = AUTO_APPROVAL_VARIABLES.reduce((env, name) => env.registerVariable(name, 'map'), new Environment());
+
+/** 秒批 rules: unique ids, expressions that parse, name only the bound variables and give a boolean. */
+export function checkAutoApproval(matter: Matter): FieldError[] {
+  const rules = matter.autoApprove ?? [];
+  const errors = duplicates(rules.map((r) => r.id), 'autoApprove').map((e) => ({ ...e, field: e.field.replace(/\.code$/, '.id') }));
+  rules.forEach((rule, i) => {
+    let verdict: { valid: boolean; type?: string; error?: Error };
+    try {
+      verdict = ruleEnvironment.check(rule.when) as typeof verdict;
+    } catch (error) {
+      verdict = { valid: false, error: error as Error };
+    }
+    const message = verdict.error?.message.split('\n')[0];
+    if (!verdict.valid) errors.push(problem(`autoApprove.${i}.when`, 'invalid_rule', `the rule does not compile: ${message}`));
+    else if (verdict.type !== 'bool' && verdict.type !== 'dyn') errors.push(problem(`autoApprove.${i}.when`, 'rule_not_boolean', `the rule gives ${verdict.type}, not a boolean`));
+  });
   return errors;
 }
 

@@ -532,6 +532,12 @@ const birthMatters: readonly Matter[] = [
       relation: 'child.applicantRelation',
     }),
     lifeEvents: ['birth'],
+    // 秒批: once the newborn is registered (落户 granted), a parent's enrolment needs no officer.
+    autoApprove: [{
+      id: 'registered-newborn-by-parent',
+      name: t('新生儿已落户且由父母申请', 'The newborn is registered and a parent applies'),
+      when: `prerequisites["${M.birthRegistration}"] == "approved" && form.relation in ["1", "2"]`,
+    }],
   },
   {
     code: M.socialSecurityCard,

@@ -18,6 +18,11 @@ class Mutex {
   }
 }
 
+// PGlite 0.5 ignores the `parsers` given to its constructor but honours them per query: DATE
+// stays an ISO string here as it does on node-postgres (database.ts), so no module can tell.
+const DATE = 1082;
+const PARSERS = { parsers: { [DATE]: (value: string) => value } };
+
 class PGliteConnection implements DatabaseConnection {
   readonly #pg: PGlite;
 
@@ -28,11 +33,11 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (query.parameters.length === 0) {
       // exec() speaks the simple protocol, so a migration file with many statements runs as one.
-      const results = await this.#pg.exec(query.sql);
+      const results = await this.#pg.exec(query.sql, PARSERS);
       const last = results[results.length - 1];
       return { rows: (last?.rows ?? []) as R[], numAffectedRows: BigInt(last?.affectedRows ?? 0) };
     }
-    const result = await this.#pg.query<R>(query.sql, query.parameters as unknown[]);
+    const result = await this.#pg.query<R>(query.sql, query.parameters as unknown[], PARSERS);
     return { rows: result.rows, numAffectedRows: BigInt(result.affectedRows ?? 0) };
   }
 

@@ -14,6 +14,8 @@ export interface Problem {
   detail?: string;
   instance?: string;
   errors?: readonly FieldError[];
+  /** RFC 9457 §3.2 extension members, e.g. the current state of a resource a 409 refers to. */
+  [extension: string]: unknown;
 }
 
 /** An error already expressed as a problem, e.g. one answered by another module. */
@@ -74,7 +76,7 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
   if (error instanceof ProblemError) {
     problem = { ...error.problem };
   } else if (error instanceof DomainError) {
-    problem = problemFor(error.code, lang, error.params, error.errors);
+    problem = { ...error.extensions, ...problemFor(error.code, lang, error.params, error.errors) };
   } else {
     const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
     if (fe.validation) {

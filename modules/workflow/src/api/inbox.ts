@@ -1,0 +1,65 @@
+// The applicant's notices (站内信) and the live stream of their applications' steps (Server-Sent
+// Events), for every open channel: the web portal, an app or a kiosk using the API.
+import { DomainError, negotiateLang, type HttpApp } from '@tongban/kernel';
+import type { Services } from '../service/submit.ts';
+import { notices } from '../service/views.ts';
+import { typed } from '../store/tables.ts';
+import { applicantOf } from './applicant.ts';
+import { IdParam, NoticeList, NoticeQuery } from './schemas.ts';
+
+const HEARTBEAT_MS = 15_000;
+
+export function inboxRoutes(app: HttpApp, s: Services): void {
+  const db = s.ctx.db;
+  const applicant = { kinds: ['citizen', 'business'] as const, assurance: 'password' as const };
+
+  app.get('/me/notices', {
+    config: { policy: applicant },
+    schema: { tags: ['workflow: notices'], summary: 'My notices, newest first, in the language asked for', querystring: NoticeQuery, response: { 200: NoticeList } },
+  }, async (req) => notices(db, applicantOf(req.principal!).id, negotiateLang(req.headers['accept-language']), req.query.unread ?? false, req.query.limit));
+
+  app.post('/me/notices/:id/read', {
+    config: { policy: applicant },
+    schema: { tags: ['workflow: notices'], summary: 'Mark a notice read', params: IdParam },
+  }, async (req, reply) => {
+    const done = await typed(db).updateTable('workflow.notice').set({ read_at: s.engine.now() })
+      .where('id', '=', req.params.id).where('recipient_id', '=', applicantOf(req.principal!).id).executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 0) throw new DomainError('WORKFLOW_NOTICE_NOT_FOUND', { id: req.params.id });
+    return reply.code(204).send();
+  });
+
+  app.get('/me/events', {
+    config: { policy: applicant },
+    schema: {
+      tags: ['workflow: notices'],
+      summary: 'Live steps of my applications (text/event-stream); send Last-Event-ID to receive what was missed while away',
+    },
+  }, async (req, reply) => {
+    const owner = applicantOf(req.principal!).id;
+    const last = Number(req.headers['last-event-id']);
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive',
+      'x-accel-buffering': 'no', 'x-request-id': String(req.id),
+    });
+    const send = (e: { seq: number }) => res.write(`id: ${e.seq}\nevent: step\ndata: ${JSON.stringify(e)}\n\n`);
+    res.write(': connected\n\n');
+    // Subscribe first, then replay: an event landing between the two is sent at most twice, never lost.
+    const buffered: { seq: number }[] = [];
+    let replaying = true;
+    let sent = Number.isSafeInteger(last) && last > 0 ? last : 0;
+    const unsubscribe = await s.live.subscribe(owner, (e) => {
+      if (replaying) buffered.push(e);
+      else if (e.seq > sent) { sent = e.seq; send(e); }
+    });
+    if (sent > 0) for (const e of await s.live.since(owner, sent)) { send(e); sent = Math.max(sent, e.seq); }
+    for (const e of buffered) if (e.seq > sent) { send(e); sent = e.seq; }
+    replaying = false;
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
+    req.raw.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+}

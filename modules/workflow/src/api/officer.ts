@@ -1,0 +1,113 @@
+// The officer's workbench (审批人员): department queues, one task with its application and
+// timeline, the actions of the process table, claim and assign; and the service counter (窗口),
+// where an officer files an application on a citizen's behalf.
+import { DomainError, type HttpApp, type Principal } from '@tongban/kernel';
+import type { FastifyRequest } from 'fastify';
+import { serviceDate } from '../domain/deadlines.ts';
+import { matterFields } from '../domain/plan.ts';
+import { actionsFor } from '../domain/process.ts';
+import { assign, claim, officerAct } from '../service/act.ts';
+import { submit, type Services } from '../service/submit.ts';
+import { applicationView, getApplication, queue, taskView, timeline } from '../service/views.ts';
+import { typed } from '../store/tables.ts';
+import { idempotencyKey, taskOf } from './applicant.ts';
+import { ActionBody, ApplicationView, AssignBody, CounterBody, IdempotencyHeaders, IdParam, OPEN_STATES, QueueQuery, QueueView, TaskResult, VersionBody } from './schemas.ts';
+import Type from 'typebox';
+
+const tags = ['workflow: officers'];
+
+const officerOf = (p: Principal) => ({ id: p.id, roles: p.roles });
+
+export function officerRoutes(app: HttpApp, s: Services): void {
+  const db = s.ctx.db;
+  const officer = { kinds: ['officer'] as const, assurance: 'mfa' as const };
+  // A task is reached by the officers of its department, within their jurisdiction.
+  const ownTask = {
+    ...officer,
+    resource: async (r: FastifyRequest) => {
+      const id = (r.params as { id: string }).id;
+      const row = await typed(db).selectFrom('workflow.task').select(['department_code', 'region_code']).where('id', '=', id).executeTakeFirst();
+      if (!row) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id });
+      return { departmentCode: row.department_code, regionCode: row.region_code };
+    },
+  };
+
+  app.get('/queue', {
+    config: { policy: officer },
+    schema: { tags, summary: "My departments' open tasks, soonest due first; filter by department, state, deadline, assignee", querystring: QueueQuery, response: { 200: QueueView } },
+  }, async (req) => {
+    const p = req.principal!;
+    const q = req.query;
+    if (q.department && !p.departments.includes(q.department)) {
+      throw new DomainError('FORBIDDEN_RESOURCE', {}, [{ field: 'query.department', code: 'not_your_department', message: q.department }]);
+    }
+    return queue(db, officerOf(p), {
+      departments: q.department ? [q.department] : p.departments, states: q.state ? [q.state] : OPEN_STATES,
+      ...(q.deadline ? { deadline: q.deadline } : {}), ...(q.assignee ? { assignee: q.assignee } : {}), ...(q.escalated ? { escalated: true } : {}),
+      limit: q.limit, offset: q.offset,
+    }, s.engine.now());
+  });
+
+  app.get('/tasks/:id', {
+    config: { policy: ownTask },
+    schema: {
+      tags, summary: 'A task with the fields and materials of its matter, its application and the timeline', params: IdParam,
+      response: { 200: Type.Object({ task: TaskResult, actions: Type.Array(Type.String()), fields: Type.Array(Type.String()), application: ApplicationView, timeline: Type.Array(Type.Unknown()) }) },
+    },
+  }, async (req) => {
+    const task = await typed(db).selectFrom('workflow.task').selectAll().where('id', '=', req.params.id).executeTakeFirstOrThrow();
+    const { app: a, tasks } = await getApplication(db, task.application_id);
+    const matter = await s.catalog.matter(task.matter_code, task.matter_version);
+    const fields = matterFields(matter, a.subject_kind);
+    const view = applicationView(a, tasks, serviceDate(s.engine.now()));
+    // An officer sees the part of the form their matter uses (least privilege), not the whole bundle's.
+    const form = Object.fromEntries(Object.entries(a.form).filter(([k]) => fields.includes(k)));
+    const codes = new Set(matter.materials.map((m) => m.code));
+    return {
+      task: taskView(task, serviceDate(s.engine.now())), actions: actionsFor(task.state, req.principal!.roles), fields,
+      application: { ...view, form, materials: a.materials.filter((m) => codes.has(m.code)) },
+      timeline: (await timeline(db, a.id, true)).filter((e) => e.taskId === task.id || e.taskId === null),
+    };
+  });
+
+  app.post('/tasks/:id/actions', {
+    config: { policy: ownTask },
+    schema: { tags, summary: 'Act on a task: accept, acceptPending, review, approve, reject, requestCorrection; `version` as loaded', params: IdParam, body: ActionBody, response: { 200: TaskResult } },
+  }, async (req) => {
+    await officerAct(s, officerOf(req.principal!), req.params.id, req.body);
+    s.live.nudge();
+    return taskOf(s, req.params.id);
+  });
+
+  app.post('/tasks/:id/claim', {
+    config: { policy: ownTask },
+    schema: { tags, summary: 'Claim an unassigned task (认领)', params: IdParam, body: VersionBody, response: { 200: TaskResult } },
+  }, async (req) => {
+    await claim(s, officerOf(req.principal!), req.params.id, req.body.version);
+    return taskOf(s, req.params.id);
+  });
+
+  app.post('/tasks/:id/assign', {
+    config: { policy: ownTask },
+    schema: { tags, summary: "Assign a task to an officer (指派; the department lead's)", params: IdParam, body: AssignBody, response: { 200: TaskResult } },
+  }, async (req) => {
+    await assign(s, officerOf(req.principal!), req.params.id, req.body.version, req.body.assignee);
+    return taskOf(s, req.params.id);
+  });
+
+  app.post('/counter/applications', {
+    config: { policy: officer },
+    schema: {
+      tags: ['workflow: service counter'], headers: IdempotencyHeaders, body: CounterBody, response: { 200: ApplicationView, 201: ApplicationView },
+      summary: "File an application at a service counter (窗口) on a citizen's behalf; it appears in the citizen's account",
+    },
+  }, async (req, reply) => {
+    const b = req.body;
+    const { application, replayed } = await submit(s, {
+      applicant: b.applicant, content: { subject: b.subject, form: b.form, materials: b.materials }, idempotencyKey: idempotencyKey(req), counterOfficer: req.principal!.id,
+    });
+    s.live.nudge();
+    const { app: a, tasks } = await getApplication(db, application.id);
+    return reply.code(replayed ? 200 : 201).send(applicationView(a, tasks, serviceDate(s.engine.now())));
+  });
+}

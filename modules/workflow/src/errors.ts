@@ -1,0 +1,25 @@
+import { defineErrors } from '@tongban/kernel';
+
+export const WorkflowErrors = defineErrors({
+  WORKFLOW_APPLICATION_NOT_FOUND: { status: 404, zh: '办件 {id} 不存在', en: 'Application {id} does not exist' },
+  WORKFLOW_TASK_NOT_FOUND: { status: 404, zh: '部门办件 {id} 不存在', en: 'Task {id} does not exist' },
+  WORKFLOW_NOTICE_NOT_FOUND: { status: 404, zh: '消息 {id} 不存在', en: 'Notice {id} does not exist' },
+  WORKFLOW_FORM_INVALID: { status: 422, zh: '申请表有 {count} 处需要修改', en: 'The form has {count} problem(s) to fix' },
+  WORKFLOW_MATERIALS_INVALID: { status: 422, zh: '申请材料有 {count} 处问题', en: 'The materials have {count} problem(s)' },
+  WORKFLOW_IDEMPOTENCY_KEY_REQUIRED: { status: 400, zh: '提交申请需要 Idempotency-Key 请求头', en: 'Submitting needs an Idempotency-Key header' },
+  WORKFLOW_IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '此 Idempotency-Key 已用于另一份申请', en: 'This Idempotency-Key was already used for a different application' },
+  WORKFLOW_ALREADY_SUBMITTED: { status: 409, zh: '该申请已经提交，办件编号 {caseNumber}', en: 'This application was already submitted as {caseNumber}' },
+  WORKFLOW_NOT_A_DRAFT: { status: 409, zh: '只有草稿可以修改或删除', en: 'Only a draft can be changed or deleted' },
+  WORKFLOW_STALE_DRAFT: { status: 409, zh: '草稿已在别处修改，请刷新后再保存', en: 'The draft was changed elsewhere; reload it before saving' },
+  WORKFLOW_STALE_TASK: { status: 409, zh: '办件已被他人处理（当前状态：{state}），请刷新', en: 'The task changed since you loaded it (now {state}); reload it' },
+  WORKFLOW_INVALID_TRANSITION: { status: 409, zh: '当前状态“{state}”下不能执行“{action}”', en: 'Cannot {action} a task that is {state}' },
+  WORKFLOW_ROLE_REQUIRED: { status: 403, zh: '执行“{action}”需要以下角色之一：{roles}', en: 'To {action} you need one of the roles: {roles}' },
+  WORKFLOW_TASK_ASSIGNED_TO_OTHER: { status: 409, zh: '该办件已由其他工作人员认领', en: 'Another officer has claimed this task' },
+  WORKFLOW_REASON_REQUIRED: { status: 422, zh: '请说明理由', en: 'A reason is required' },
+  WORKFLOW_MATERIALS_PENDING: { status: 409, zh: '容缺材料尚未补齐：{materials}', en: 'Materials to follow have not arrived yet: {materials}' },
+  WORKFLOW_CORRECTION_INVALID: { status: 422, zh: '补正要求不合法', en: 'The correction request is not valid' },
+  WORKFLOW_CORRECTION_NOT_REQUESTED: { status: 422, zh: '只能修改要求补正的内容', en: 'Only the fields and materials asked for may be changed' },
+  WORKFLOW_NOT_AWAITING_CORRECTION: { status: 409, zh: '该办件没有待补正的内容', en: 'This task is not awaiting a correction' },
+  WORKFLOW_ASSIGNEE_INVALID: { status: 422, zh: '指派对象不合法', en: 'The assignee is not valid' },
+  WORKFLOW_UNKNOWN_SUBJECT: { status: 422, zh: '事项或一件事 {code} 不存在或未发布', en: 'Matter or bundle {code} does not exist or is not published' },
+});

@@ -1,0 +1,194 @@
+// Acting on a department task: officers accept, review, decide, ask for corrections, claim and
+// assign; applicants answer corrections and send the materials that were to follow. Each call
+// names the task version it was looking at; anything else in between is a 409 with what is there now.
+import { DomainError, type FieldError } from '@tongban/kernel';
+import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
+import { checkForm, matterFields } from '../domain/plan.ts';
+import { ACTIONS, type ActionName, type ActionSpec } from '../domain/process.ts';
+import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
+import { prefetch, type Actor, type Loaded } from './engine.ts';
+import { resolveSubject, type Services } from './submit.ts';
+
+export interface Officer {
+  readonly id: string;
+  readonly roles: readonly string[];
+}
+
+export interface OfficerAction {
+  readonly action: ActionName;
+  readonly version: number;
+  readonly reason?: string;
+  /** requestCorrection: what the applicant may change. */
+  readonly correction?: { readonly fields: readonly string[]; readonly materials: readonly string[] };
+  /** acceptPending: the materials that may follow (容缺受理). */
+  readonly pendingMaterials?: readonly string[];
+}
+
+async function loadForAction(s: Services, taskId: string): Promise<{ app: ApplicationRow; task: TaskRow; loaded: Loaded }> {
+  const db = typed(s.ctx.db);
+  const task = await db.selectFrom('workflow.task').selectAll().where('id', '=', taskId).executeTakeFirst();
+  if (!task) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
+  const app = await db.selectFrom('workflow.application').selectAll().where('id', '=', task.application_id).executeTakeFirstOrThrow();
+  const all = await db.selectFrom('workflow.task').select(['matter_code', 'matter_version', 'region_code']).where('application_id', '=', app.id).execute();
+  return { app, task, loaded: await prefetch(s.catalog, all) };
+}
+
+/** Runs `body` on the task locked at the version the caller saw, then settles the application. */
+async function withTask<T>(
+  s: Services, taskId: string, version: number, body: (trx: Trx, app: ApplicationRow, task: TaskRow, loaded: Loaded) => Promise<T>,
+): Promise<T> {
+  const { loaded } = await loadForAction(s, taskId);
+  return s.ctx.db.transaction().execute(async (anyTrx) => {
+    const trx = anyTrx as unknown as Trx;
+    const task = await typed(trx).selectFrom('workflow.task').selectAll().where('id', '=', taskId).forUpdate().executeTakeFirstOrThrow();
+    if (task.version !== version) throw await s.engine.stale(trx, taskId);
+    const app = await typed(trx).selectFrom('workflow.application').selectAll().where('id', '=', task.application_id).forUpdate().executeTakeFirstOrThrow();
+    const result = await body(trx, app, task, loaded);
+    await s.engine.settle(trx, app, loaded);
+    return result;
+  });
+}
+
+const invalid = (field: string, code: string, message: string): FieldError => ({ field, code, message });
+
+export async function officerAct(s: Services, officer: Officer, taskId: string, input: OfficerAction): Promise<TaskRow> {
+  const spec: ActionSpec = ACTIONS[input.action];
+  if (spec.actor !== 'officer') throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action: input.action, state: 'any' });
+  if (!(spec.roles ?? []).some((r) => officer.roles.includes(r))) {
+    throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: input.action, roles: (spec.roles ?? []).join(', ') });
+  }
+  const reason = input.reason?.trim();
+  if (spec.needsReason && !reason) throw new DomainError('WORKFLOW_REASON_REQUIRED', {}, [invalid('body.reason', 'required', 'say why')]);
+  const actor: Actor = { kind: 'officer', id: officer.id };
+
+  return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
+    if (task.assignee && task.assignee !== officer.id) {
+      throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], { current: { state: task.state, version: task.version, assignee: task.assignee } });
+    }
+    const matter = loaded.matters.get(task.matter_code)!;
+    const names = { matterZh: matter.name.zh, matterEn: matter.name.en };
+    const base = { ...(reason ? { reason } : {}), patch: { assignee: task.assignee ?? officer.id } };
+    switch (input.action) {
+      case 'acceptPending': {
+        const pending = [...new Set(input.pendingMaterials ?? [])];
+        const known = new Set(matter.materials.map((m) => m.code));
+        const unknown = pending.filter((c) => !known.has(c));
+        if (pending.length === 0 || unknown.length > 0) {
+          throw new DomainError('WORKFLOW_CORRECTION_INVALID', {}, [invalid('body.pendingMaterials', pending.length === 0 ? 'required' : 'unknown_material', pending.length === 0 ? 'name the materials to follow' : `not materials of this matter: ${unknown.join(', ')}`)]);
+        }
+        const row = await s.engine.transition(trx, app, task, 'acceptPending', actor, { ...base, patch: { ...base.patch, pending_materials: pending }, detail: { pendingMaterials: pending } });
+        await s.engine.notify(trx, app, row, 'materials_to_follow', { ...names, materials: pending.join(', ') });
+        return row;
+      }
+      case 'approve':
+        if (task.pending_materials.length > 0) throw new DomainError('WORKFLOW_MATERIALS_PENDING', { materials: task.pending_materials.join(', ') });
+        return approveOrReject(s, trx, app, task, 'approve', actor, base, names);
+      case 'reject':
+        return approveOrReject(s, trx, app, task, 'reject', actor, base, names);
+      case 'requestCorrection': {
+        const fields = [...new Set(input.correction?.fields ?? [])];
+        const materials = [...new Set(input.correction?.materials ?? [])];
+        const ownFields = new Set(matterFields(matter, app.subject_kind));
+        const ownMaterials = new Set(matter.materials.map((m) => m.code));
+        const errors = [
+          ...fields.filter((f) => !ownFields.has(f)).map((f) => invalid('body.correction.fields', 'unknown_field', `${f} is not a field of this matter`)),
+          ...materials.filter((m) => !ownMaterials.has(m)).map((m) => invalid('body.correction.materials', 'unknown_material', `${m} is not a material of this matter`)),
+        ];
+        if (fields.length + materials.length === 0) errors.push(invalid('body.correction', 'required', 'name at least one field or material to correct'));
+        if (errors.length > 0) throw new DomainError('WORKFLOW_CORRECTION_INVALID', {}, errors);
+        // 补正 stops the clock: the legal deadline excludes the time the applicant takes.
+        const calendar = loaded.calendars.get(task.region_code)!;
+        const remaining = pauseClock(calendar, serviceDate(s.engine.now()), task.due_on!);
+        const row = await s.engine.transition(trx, app, task, 'requestCorrection', actor, {
+          ...base, detail: { fields, materials, remainingDays: remaining },
+          patch: { ...base.patch, correction: JSON.stringify({ fields, materials, reason }) as never, resume_state: task.state, remaining_days: remaining, due_on: null, warn_on: null },
+        });
+        await s.engine.notify(trx, app, row, 'correction_requested', { ...names, reason: reason! });
+        return row;
+      }
+      default:
+        return s.engine.transition(trx, app, task, input.action, actor, base);
+    }
+  });
+}
+
+async function approveOrReject(
+  s: Services, trx: Trx, app: ApplicationRow, task: TaskRow, action: 'approve' | 'reject', actor: Actor,
+  base: { reason?: string; patch: Partial<TaskRow> }, names: Record<string, string>,
+): Promise<TaskRow> {
+  const row = await s.engine.transition(trx, app, task, action, actor, base);
+  await s.engine.notify(trx, app, row, action === 'approve' ? 'approved' : 'rejected', { ...names, reason: base.reason ?? '' });
+  return row;
+}
+
+/** Claims an unassigned task for oneself (认领). */
+export async function claim(s: Services, officer: Officer, taskId: string, version: number): Promise<TaskRow> {
+  return withTask(s, taskId, version, async (trx, app, task) => {
+    if (task.assignee === officer.id) return task;
+    if (task.assignee) throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], { current: { state: task.state, version: task.version, assignee: task.assignee } });
+    return s.engine.note(trx, app, task, 'claim', { kind: 'officer', id: officer.id }, { bump: true, patch: { assignee: officer.id } });
+  });
+}
+
+/** A department lead assigns (or reassigns) a task to an officer of the department (指派). */
+export async function assign(s: Services, officer: Officer, taskId: string, version: number, assignee: string): Promise<TaskRow> {
+  if (!officer.roles.includes('lead')) throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'assign', roles: 'lead' });
+  return withTask(s, taskId, version, async (trx, app, task) =>
+    s.engine.note(trx, app, task, 'assign', { kind: 'officer', id: officer.id }, { bump: true, patch: { assignee }, detail: { from: task.assignee, to: assignee } }));
+}
+
+// ── the applicant's side ─────────────────────────────────────────────────────────────────────
+
+export interface CorrectionAnswer {
+  readonly version: number;
+  readonly form: Readonly<Record<string, unknown>>;
+  readonly materials: readonly MaterialRef[];
+}
+
+/** 补正: the applicant changes only what was asked for; the clock resumes with the days that were left. */
+export async function answerCorrection(s: Services, applicantId: string, taskId: string, input: CorrectionAnswer): Promise<TaskRow> {
+  const { app: before } = await loadForAction(s, taskId);
+  const subject = await resolveSubject(s.catalog, { kind: before.subject_kind, code: before.subject_code, version: before.subject_version });
+  const schema = subject.kind === 'matter' ? subject.matter.form : subject.bundle.form;
+  return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
+    if (task.state !== 'correction' || !task.correction) throw new DomainError('WORKFLOW_NOT_AWAITING_CORRECTION');
+    const asked = task.correction;
+    const errors = [
+      ...Object.keys(input.form).filter((f) => !asked.fields.includes(f)).map((f) => invalid(`form.${f}`, 'not_requested', `${f} was not asked for`)),
+      ...input.materials.filter((m) => !asked.materials.includes(m.code)).map((m) => invalid(`materials.${m.code}`, 'not_requested', `${m.code} was not asked for`)),
+    ];
+    if (errors.length > 0) throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, errors);
+    const form = { ...app.form, ...input.form };
+    const formErrors = checkForm(`${app.subject_kind}:${app.subject_code}@${app.subject_version}`, schema, form);
+    if (formErrors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
+    const replaced = new Set(input.materials.map((m) => m.code));
+    const materials = [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials];
+    const at = s.engine.now();
+    const updated = await typed(trx).updateTable('workflow.application')
+      .set({ form: JSON.stringify(form) as never, materials: JSON.stringify(materials) as never, version: app.version + 1, updated_at: at })
+      .where('id', '=', app.id).returningAll().executeTakeFirstOrThrow();
+    const clock = resumeClock(loaded.calendars.get(task.region_code)!, serviceDate(at), task.remaining_days ?? 0);
+    // Values stay out of the log (personal data); which fields and materials changed is enough.
+    return s.engine.transition(trx, updated, task, 'resubmit', { kind: 'applicant', id: applicantId }, {
+      detail: { fields: Object.keys(input.form), materials: [...replaced] },
+      patch: { correction: null, resume_state: null, remaining_days: null, due_on: clock.dueOn, warn_on: clock.warnOn },
+    });
+  });
+}
+
+/** 容缺: the applicant sends materials that were to follow; once all are in, the decision may be made. */
+export async function supplyMaterials(s: Services, applicantId: string, taskId: string, input: { version: number; materials: readonly MaterialRef[] }): Promise<TaskRow> {
+  return withTask(s, taskId, input.version, async (trx, app, task) => {
+    const unexpected = input.materials.filter((m) => !task.pending_materials.includes(m.code));
+    if (input.materials.length === 0 || unexpected.length > 0) {
+      throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, (unexpected.length > 0 ? unexpected : [{ code: '' }]).map((m) => invalid(`materials.${m.code}`, 'not_requested', m.code ? `${m.code} is not awaited` : 'send at least one awaited material')));
+    }
+    const replaced = new Set(input.materials.map((m) => m.code));
+    const updated = await typed(trx).updateTable('workflow.application')
+      .set({ materials: JSON.stringify([...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials]) as never, version: app.version + 1, updated_at: s.engine.now() })
+      .where('id', '=', app.id).returningAll().executeTakeFirstOrThrow();
+    return s.engine.transition(trx, updated, task, 'supplyMaterial', { kind: 'applicant', id: applicantId }, {
+      detail: { materials: [...replaced] }, patch: { pending_materials: task.pending_materials.filter((c) => !replaced.has(c)) },
+    });
+  });
+}

@@ -1,0 +1,125 @@
+// Live updates for every open channel (web, app, kiosk): one poller per process reads new rows of
+// the action log — the one place every replica writes to — and hands each to the applicant's open
+// streams, so a change made by any replica reaches a browser connected to any other. A commit in
+// this process nudges the poller at once; others are seen within one interval.
+//
+// Sequence numbers are handed out before commit, so a row can appear after a higher one was
+// read: the cursor stops at such a gap and rows past it are remembered as delivered, until the
+// gap is filled or is older than GAP_MS (a rolled-back transaction never fills it).
+import type { AnyKysely, Logger } from '@tongban/kernel';
+import { typed } from '../store/tables.ts';
+
+export interface LiveEvent {
+  readonly seq: number;
+  readonly applicationId: string;
+  readonly caseNumber: string | null;
+  readonly taskId: string | null;
+  readonly action: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly at: string;
+}
+
+type Listener = (event: LiveEvent) => void;
+
+const GAP_MS = 2_000;
+const BATCH = 500;
+
+export class LiveFeed {
+  readonly #db: AnyKysely;
+  readonly #log: Logger;
+  readonly #intervalMs: number;
+  readonly #listeners = new Map<string, Set<Listener>>();
+  #cursor: number | undefined;
+  readonly #delivered = new Set<number>();
+  #gapSince: number | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(db: AnyKysely, log: Logger, intervalMs = 250) {
+    this.#db = db;
+    this.#log = log;
+    this.#intervalMs = intervalMs;
+  }
+
+  /** Streams `applicantId`'s events to `listener` until the returned function is called. */
+  async subscribe(applicantId: string, listener: Listener): Promise<() => void> {
+    if (this.#cursor === undefined) {
+      const row = await typed(this.#db).selectFrom('workflow.action').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+      this.#cursor ??= Number(row?.max ?? 0);
+    }
+    let set = this.#listeners.get(applicantId);
+    if (!set) this.#listeners.set(applicantId, (set = new Set()));
+    set.add(listener);
+    this.#timer ??= setInterval(() => void this.poll(), this.#intervalMs).unref();
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.#listeners.delete(applicantId);
+      if (this.#listeners.size === 0) {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
+      }
+    };
+  }
+
+  /** Events of an applicant after `seq`: what a reconnecting stream missed (SSE Last-Event-ID). */
+  async since(applicantId: string, seq: number): Promise<LiveEvent[]> {
+    const rows = await this.#query().where('ap.applicant_id', '=', applicantId).where('a.seq', '>', seq).orderBy('a.seq').limit(BATCH).execute();
+    return rows.map(toEvent);
+  }
+
+  /** A commit here may concern an open stream: look now rather than at the next tick. */
+  nudge(): void {
+    if (this.#listeners.size > 0) setImmediate(() => void this.poll());
+  }
+
+  poll(): Promise<void> {
+    if (this.#closed || this.#cursor === undefined) return Promise.resolve();
+    this.#running ??= this.#pass().catch((error: unknown) => this.#log.warn({ err: error }, 'live feed poll failed')).finally(() => { this.#running = undefined; });
+    return this.#running;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+
+  #query() {
+    return typed(this.#db).selectFrom('workflow.action as a').innerJoin('workflow.application as ap', 'ap.id', 'a.application_id')
+      .select(['a.seq', 'a.application_id', 'a.task_id', 'a.action', 'a.from_state', 'a.to_state', 'a.at', 'ap.applicant_id', 'ap.case_number']);
+  }
+
+  async #pass(): Promise<void> {
+    const rows = await this.#query().where('a.seq', '>', this.#cursor!).orderBy('a.seq').limit(BATCH).execute();
+    for (const row of rows) {
+      if (this.#delivered.has(row.seq)) continue;
+      this.#delivered.add(row.seq);
+      for (const listener of this.#listeners.get(row.applicant_id) ?? []) listener(toEvent(row));
+    }
+    // Advance over every delivered seq that follows the cursor without a gap.
+    while (this.#delivered.has(this.#cursor! + 1)) {
+      this.#delivered.delete(++this.#cursor!);
+      this.#gapSince = undefined;
+    }
+    if (this.#delivered.size === 0) {
+      this.#gapSince = undefined;
+      return;
+    }
+    this.#gapSince ??= Date.now();
+    if (Date.now() - this.#gapSince > GAP_MS) {
+      // The missing seq is not coming: skip to the next delivered one and carry on from there.
+      this.#cursor = Math.min(...this.#delivered) - 1;
+      this.#gapSince = undefined;
+      while (this.#delivered.has(this.#cursor + 1)) this.#delivered.delete(++this.#cursor);
+    }
+  }
+}
+
+function toEvent(row: { seq: number; application_id: string; case_number: string | null; task_id: string | null; action: string; from_state: string | null; to_state: string | null; at: Date }): LiveEvent {
+  return {
+    seq: row.seq, applicationId: row.application_id, caseNumber: row.case_number, taskId: row.task_id,
+    action: row.action, from: row.from_state, to: row.to_state, at: new Date(row.at).toISOString(),
+  };
+}

@@ -1,0 +1,129 @@
+// What applicants and officers read: an application with its tasks and what is needed from the
+// applicant now, the timeline (from the action log, the source of truth), officer queues, notices.
+import { DomainError, interpolateMessage, type AnyKysely, type Lang } from '@tongban/kernel';
+import { sql } from 'kysely';
+import { deadlineStatus, serviceDate } from '../domain/deadlines.ts';
+import { ACTIONS, NOTES, TASK_STATES, actionsFor, type TaskState } from '../domain/process.ts';
+import { NOTICES, type NoticeKind } from '../messages.ts';
+import { typed, type ApplicationRow, type TaskRow } from '../store/tables.ts';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function taskView(task: TaskRow, today: string) {
+  return {
+    id: task.id, matterCode: task.matter_code, matterVersion: task.matter_version, departmentCode: task.department_code, regionCode: task.region_code,
+    state: task.state, stateName: { zh: TASK_STATES[task.state].zh, en: TASK_STATES[task.state].en }, dependsOn: task.depends_on,
+    dueOn: task.due_on, deadline: deadlineStatus(today, { dueOn: task.due_on, warnOn: task.warn_on }) ?? null,
+    paused: task.state === 'correction', remainingDays: task.remaining_days, escalated: task.escalated_at !== null,
+    assignee: task.assignee, pendingMaterials: task.pending_materials, correction: task.correction,
+    version: task.version, startedAt: iso(task.started_at), finishedAt: iso(task.finished_at),
+  };
+}
+
+/** What the applicant has to do now: answer a correction, send materials that were to follow. */
+export interface Needed {
+  readonly taskId: string;
+  readonly matterCode: string;
+  readonly kind: 'correction' | 'materials';
+  readonly fields: string[];
+  readonly materials: string[];
+  readonly reason: string;
+  readonly version: number;
+}
+
+export function neededFrom(tasks: readonly TaskRow[]): Needed[] {
+  return tasks.flatMap((t): Needed[] => {
+    if (t.state === 'correction' && t.correction) {
+      return [{ taskId: t.id, matterCode: t.matter_code, kind: 'correction', fields: t.correction.fields, materials: t.correction.materials, reason: t.correction.reason, version: t.version }];
+    }
+    if (t.pending_materials.length > 0 && !TASK_STATES[t.state].terminal) {
+      return [{ taskId: t.id, matterCode: t.matter_code, kind: 'materials', fields: [], materials: t.pending_materials, reason: '', version: t.version }];
+    }
+    return [];
+  });
+}
+
+export function applicationView(app: ApplicationRow, tasks: readonly TaskRow[], today: string) {
+  return {
+    id: app.id, caseNumber: app.case_number, status: app.status, channel: app.channel, filedBy: app.filed_by,
+    subject: { kind: app.subject_kind, code: app.subject_code, version: app.subject_version }, regionCode: app.region_code,
+    form: app.form, materials: app.materials, version: app.version,
+    createdAt: iso(app.created_at), submittedAt: iso(app.submitted_at), finishedAt: iso(app.finished_at),
+    tasks: tasks.map((t) => taskView(t, today)), needed: neededFrom(tasks),
+  };
+}
+
+export async function getApplication(db: AnyKysely, id: string): Promise<{ app: ApplicationRow; tasks: TaskRow[] }> {
+  const app = await typed(db).selectFrom('workflow.application').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!app) throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
+  const tasks = await typed(db).selectFrom('workflow.task').selectAll().where('application_id', '=', id).orderBy('started_at').orderBy('matter_code').execute();
+  return { app, tasks };
+}
+
+export async function listApplications(db: AnyKysely, applicantId: string, status: string | undefined, limit: number, offset: number, today: string) {
+  let q = typed(db).selectFrom('workflow.application').selectAll().where('applicant_id', '=', applicantId);
+  if (status) q = q.where('status', '=', status as ApplicationRow['status']);
+  const apps = await q.orderBy('created_at', 'desc').limit(limit).offset(offset).execute();
+  const tasks = apps.length === 0 ? [] : await typed(db).selectFrom('workflow.task').selectAll().where('application_id', 'in', apps.map((a) => a.id)).execute();
+  return apps.map((a) => {
+    const own = tasks.filter((t) => t.application_id === a.id);
+    const { form: _form, materials: _materials, ...summary } = applicationView(a, own, today);
+    return summary;
+  });
+}
+
+const actionName = (action: string) =>
+  (ACTIONS as Record<string, { zh: string; en: string }>)[action] ?? (NOTES as Record<string, { zh: string; en: string }>)[action]
+    ?? { submit: { zh: '提交申请', en: 'Submitted' }, complete: { zh: '全部办结', en: 'Completed' }, close: { zh: '办结', en: 'Closed' } }[action]
+    ?? { zh: action, en: action };
+
+/** The application's log, oldest first. Applicants see who acted by kind only; officers see ids. */
+export async function timeline(db: AnyKysely, applicationId: string, withActorIds: boolean) {
+  const rows = await typed(db).selectFrom('workflow.action').selectAll().where('application_id', '=', applicationId).orderBy('seq').execute();
+  return rows.map((r) => ({
+    seq: r.seq, taskId: r.task_id, action: r.action, actionName: { zh: actionName(r.action).zh, en: actionName(r.action).en },
+    actor: withActorIds ? { kind: r.actor_kind, id: r.actor_id } : { kind: r.actor_kind }, from: r.from_state, to: r.to_state,
+    reason: r.reason, rule: r.rule, detail: withActorIds ? r.detail : {}, at: iso(r.at),
+  }));
+}
+
+export interface QueueFilter {
+  readonly departments: readonly string[];
+  readonly states: readonly TaskState[];
+  readonly deadline?: 'overdue' | 'due_soon';
+  readonly assignee?: 'me' | 'unassigned';
+  readonly escalated?: boolean;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A department's open tasks, soonest due first (overdue at the top), with the actions the officer's roles allow. */
+export async function queue(db: AnyKysely, officer: { id: string; roles: readonly string[] }, filter: QueueFilter, now: Date) {
+  const today = serviceDate(now);
+  let q = typed(db).selectFrom('workflow.task as t').innerJoin('workflow.application as a', 'a.id', 't.application_id')
+    .select(['t.id', 't.application_id', 't.matter_code', 't.department_code', 't.region_code', 't.state', 't.due_on', 't.warn_on', 't.escalated_at', 't.assignee', 't.version', 't.pending_materials', 'a.case_number', 'a.channel', 'a.submitted_at'])
+    .where('t.department_code', 'in', filter.departments).where('t.state', 'in', filter.states);
+  if (filter.deadline === 'overdue') q = q.where('t.due_on', '<', today);
+  if (filter.deadline === 'due_soon') q = q.where('t.warn_on', '<=', today).where('t.due_on', '>=', today);
+  if (filter.assignee === 'me') q = q.where('t.assignee', '=', officer.id);
+  if (filter.assignee === 'unassigned') q = q.where('t.assignee', 'is', null);
+  if (filter.escalated) q = q.where('t.escalated_at', 'is not', null);
+  const rows = await q.orderBy(sql`t.due_on asc nulls last`).orderBy('t.id').limit(filter.limit).offset(filter.offset).execute();
+  return rows.map((r) => ({
+    taskId: r.id, applicationId: r.application_id, caseNumber: r.case_number, matterCode: r.matter_code, departmentCode: r.department_code,
+    state: r.state, stateName: { zh: TASK_STATES[r.state].zh, en: TASK_STATES[r.state].en }, dueOn: r.due_on,
+    deadline: deadlineStatus(today, { dueOn: r.due_on, warnOn: r.warn_on }) ?? null, escalated: r.escalated_at !== null,
+    assignee: r.assignee, version: r.version, pendingMaterials: r.pending_materials, channel: r.channel, submittedAt: iso(r.submitted_at),
+    actions: actionsFor(r.state, officer.roles),
+  }));
+}
+
+export async function notices(db: AnyKysely, recipientId: string, lang: Lang, unreadOnly: boolean, limit: number) {
+  let q = typed(db).selectFrom('workflow.notice').selectAll().where('recipient_id', '=', recipientId);
+  if (unreadOnly) q = q.where('read_at', 'is', null);
+  const rows = await q.orderBy('created_at', 'desc').limit(limit).execute();
+  return rows.map((n) => ({
+    id: n.id, kind: n.kind, applicationId: n.application_id, taskId: n.task_id,
+    text: interpolateMessage(NOTICES[n.kind as NoticeKind]?.[lang] ?? n.kind, n.params), createdAt: iso(n.created_at), read: n.read_at !== null,
+  }));
+}

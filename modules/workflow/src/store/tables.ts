@@ -1,0 +1,105 @@
+// Row shapes of the workflow's tables (store/migrations/0001_workflow.sql), for typed queries.
+import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import type { Generated, Kysely, Transaction } from 'kysely';
+import type { TaskState } from '../domain/process.ts';
+
+export type ApplicationStatus = 'draft' | 'in_progress' | 'completed' | 'closed';
+
+export interface MaterialRef {
+  readonly code: string;
+  /** A stored document's id, or an electronic licence's identifier (免证办). */
+  readonly ref: string;
+}
+
+export interface Correction {
+  fields: string[];
+  materials: string[];
+  reason: string;
+}
+
+export interface ApplicationRow {
+  id: string;
+  case_number: string | null;
+  applicant_id: string;
+  applicant_kind: 'citizen' | 'business';
+  subject_kind: 'matter' | 'bundle';
+  subject_code: string;
+  subject_version: number;
+  region_code: string;
+  status: ApplicationStatus;
+  channel: 'online' | 'counter';
+  filed_by: string | null;
+  form: Record<string, unknown>;
+  materials: MaterialRef[];
+  idempotency_key: string | null;
+  request_digest: string | null;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+  submitted_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface TaskRow {
+  id: string;
+  application_id: string;
+  matter_code: string;
+  matter_version: number;
+  department_code: string;
+  region_code: string;
+  depends_on: string[];
+  state: TaskState;
+  resume_state: TaskState | null;
+  assignee: string | null;
+  promised_days: number;
+  due_on: string | null;
+  warn_on: string | null;
+  remaining_days: number | null;
+  correction: Correction | null;
+  pending_materials: string[];
+  warned_at: Date | null;
+  escalated_at: Date | null;
+  version: number;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+export interface ActionRow {
+  seq: Generated<number>;
+  application_id: string;
+  task_id: string | null;
+  task_version: number | null;
+  action: string;
+  actor_kind: 'applicant' | 'officer' | 'system';
+  actor_id: string;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  rule: string | null;
+  detail: Record<string, unknown>;
+  at: Date;
+}
+
+export interface NoticeRow {
+  id: string;
+  recipient_id: string;
+  application_id: string;
+  task_id: string | null;
+  kind: string;
+  params: Record<string, string>;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export interface WorkflowTables {
+  'workflow.application': ApplicationRow;
+  'workflow.task': TaskRow;
+  'workflow.action': ActionRow;
+  'workflow.notice': NoticeRow;
+}
+
+export type WorkflowDb = Kysely<WorkflowTables>;
+export type Trx = Transaction<WorkflowTables>;
+
+/** The kernel hands out an untyped Kysely; this is the same object, typed for our tables. */
+export const typed = (db: AnyKysely | AnyTransaction): WorkflowDb => db as unknown as WorkflowDb;
