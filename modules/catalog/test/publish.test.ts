@@ -127,6 +127,17 @@ describe('a matter keeps its promises and codes in order', () => {
     assert.deepEqual(found(errors), ['materials.2.code duplicate_code', 'fees.1.code duplicate_code']);
   });
 
+  it('秒批 rules must compile as CEL over the variables the workflow binds, give a boolean, and have unique ids', () => {
+    const rule = (id: string, when: string) => ({ id, name: text('规则', 'Rule'), when });
+    assert.deepEqual(checkMatter(matter({ autoApprove: [rule('parent', 'form.relation in ["1", "2"] && prerequisites["A"] == "approved"')] }), refs), []);
+    const errors = checkMatter(matter({
+      autoApprove: [rule('broken', 'form.relation ==='), rule('stranger', 'secret.x == 1'), rule('number', 'size(form)'), rule('broken', 'true')],
+    }), refs);
+    assert.deepEqual(found(errors), [
+      'autoApprove.3.id duplicate_code', 'autoApprove.0.when invalid_rule', 'autoApprove.1.when invalid_rule', 'autoApprove.2.when rule_not_boolean',
+    ]);
+  });
+
   it('the department must exist', () => {
     assert.deepEqual(found(checkMatter(matter({ departmentCode: '330100-XX' }), refs)), ['departmentCode unknown_department']);
   });

@@ -88,6 +88,25 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     assert.match(ended.reason, /城乡居民基本医疗保险参保登记|出生医学证明/);
   });
 
+  test('the action log accounts for every task: its last versioned action gives the task its state and version', async () => {
+    const db = h.p.database.db;
+    const tasks = await db.selectFrom('workflow.task').select(['id', 'state', 'version']).execute();
+    assert.ok(tasks.length >= 18);
+    for (const task of tasks) {
+      const log = await db.selectFrom('workflow.action').select(['to_state', 'task_version']).where('task_id', '=', task.id).where('task_version', 'is not', null).orderBy('seq').execute();
+      const last = log[log.length - 1];
+      assert.equal(last?.to_state ?? 'waiting', task.state, task.id);
+      assert.equal(last?.task_version ?? 1, task.version, task.id);
+      assert.deepEqual(log.map((a) => a.task_version), log.map((_, i) => i + 2), 'one action per version, none skipped');
+    }
+  });
+
+  test('the action log is append-only: the database refuses to change or remove an entry', async () => {
+    const db = h.p.database.db;
+    await assert.rejects(db.updateTable('workflow.action').set({ reason: 'rewritten' }).where('seq', '=', 1).execute(), /append-only/);
+    await assert.rejects(db.deleteFrom('workflow.action').where('seq', '=', 1).execute(), /append-only/);
+  });
+
   test('every transition leaves through the outbox as an event', async () => {
     await h.p.bus.settled();
     const types = (await h.p.database.db.selectFrom('workflow.outbox').select('type').execute()).map((r) => r.type as string);

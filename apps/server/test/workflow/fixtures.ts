@@ -126,3 +126,48 @@ export function taskOf(view: { tasks: { matterCode: string }[] }, matterCode: st
   if (!t) throw new Error(`no task for ${matterCode}`);
   return t;
 }
+
+/** The 出生医学证明 form when applied for alone: the matter's own keys. */
+export function birthCertificateForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    childName: '张小宝', childGender: '1', childBirthDate: '2026-11-20', birthPlace: '浙江大学医学院附属妇产科医院', birthWeight: 3400,
+    motherName: '李梅', motherIdNumber: '330106199201011228', applicantName: '张三', applicantIdNumber: '330106199001011234',
+    applicantMobile: '13800000001', relation: '1', ...overrides,
+  };
+}
+
+/** Submits 出生医学证明 alone (one task at 卫健委) and returns the application view. */
+export async function submitBirthCertificate(h: Harness, headers: Record<string, string>, key = randomUUID()) {
+  const r = await h.call('POST', '/api/workflow/applications', { ...headers, 'idempotency-key': key }, {
+    subject: { kind: 'matter', code: M.birthCertificate }, form: birthCertificateForm(), materials: [{ code: 'mother-id-card', ref: 'licence:resident-id-card:mother' }],
+  });
+  if (r.status !== 201) throw new Error(`submission failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Posts an officer action on a task and returns the response. */
+export async function act(h: Harness, headers: Record<string, string>, taskId: string, body: Record<string, unknown>) {
+  return h.call('POST', `/api/workflow/tasks/${taskId}/actions`, headers, body);
+}
+
+/** The 社会保障卡 form when applied for alone (promised in 2 working days). */
+export function socialSecurityCardForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    childName: '张小宝', childGender: '1', childBirthDate: '2026-11-20', applicantName: '张三', applicantIdNumber: '330106199001011234',
+    applicantMobile: '13800000001', relation: '1', mailingAddress: '杭州市西湖区文三路 1 号', bankBranch: '中国银行杭州西湖支行', ...overrides,
+  };
+}
+
+export async function submitSocialSecurityCard(h: Harness, headers: Record<string, string>, key = randomUUID()) {
+  const r = await h.call('POST', '/api/workflow/applications', { ...headers, 'idempotency-key': key }, {
+    subject: { kind: 'matter', code: M.socialSecurityCard }, form: socialSecurityCardForm(), materials: [{ code: 'household-register', ref: 'licence:household-register:1' }],
+  });
+  if (r.status !== 201) throw new Error(`submission failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** Runs the deadline sweep once, as the scheduler would. */
+export async function sweep(h: Harness): Promise<void> {
+  const job = workflow.jobs.find((j) => j.name === 'deadline-sweep')!;
+  await h.p.scheduler.runNow(job, h.p.contexts.get('workflow')!);
+}

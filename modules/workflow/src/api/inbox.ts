@@ -44,7 +44,6 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
       'x-accel-buffering': 'no', 'x-request-id': String(req.id),
     });
     const send = (e: { seq: number }) => res.write(`id: ${e.seq}\nevent: step\ndata: ${JSON.stringify(e)}\n\n`);
-    res.write(': connected\n\n');
     // Subscribe first, then replay: an event landing between the two is sent at most twice, never lost.
     const buffered: { seq: number }[] = [];
     let replaying = true;
@@ -56,6 +55,8 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
     if (sent > 0) for (const e of await s.live.since(owner, sent)) { send(e); sent = Math.max(sent, e.seq); }
     for (const e of buffered) if (e.seq > sent) { send(e); sent = e.seq; }
     replaying = false;
+    // Said once the stream is subscribed: from here on, nothing that happens is missed.
+    res.write(': connected\n\n');
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
     req.raw.on('close', () => {
       clearInterval(heartbeat);

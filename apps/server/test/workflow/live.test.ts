@@ -1,0 +1,129 @@
+// What the applicant sees: live steps over Server-Sent Events on a real socket (with Last-Event-ID
+// to catch up after a disconnect), the in-app notices, and applications filed at a service counter.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { databaseLabel } from '@tongban/kernel/testing';
+import { act, birthCertificateForm, M, startWorkflow, submitBirthCertificate, type Harness } from './fixtures.ts';
+
+interface Step { seq: number; applicationId: string; taskId: string | null; action: string; from: string | null; to: string | null }
+
+/**
+ * Reads an event stream until `until` holds for the steps received; `connected` resolves when the
+ * server says the stream is subscribed (its `: connected` comment).
+ */
+function readSteps(url: string, headers: Record<string, string>, until: (steps: Step[]) => boolean, signal: AbortSignal): { connected: Promise<void>; done: Promise<{ steps: Step[]; ids: number[] }> } {
+  let connected!: () => void;
+  const ready = new Promise<void>((resolve) => { connected = resolve; });
+  return { connected: ready, done: read(url, headers, until, signal, connected) };
+}
+
+async function read(url: string, headers: Record<string, string>, until: (steps: Step[]) => boolean, signal: AbortSignal, connected: () => void): Promise<{ steps: Step[]; ids: number[] }> {
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+  const steps: Step[] = [];
+  const ids: number[] = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (block.split('\n').includes(': connected')) connected();
+      const data = block.split('\n').find((l) => l.startsWith('data: '));
+      const id = block.split('\n').find((l) => l.startsWith('id: '));
+      if (data) steps.push(JSON.parse(data.slice(6)) as Step);
+      if (id) ids.push(Number(id.slice(4)));
+    }
+    if (until(steps)) break;
+  }
+  return { steps, ids };
+}
+
+describe(`live status, notices and the counter (${databaseLabel})`, () => {
+  let h: Harness;
+  let base: string;
+  before(async () => {
+    h = await startWorkflow({ env: { TONGBAN_PORT: '0', TONGBAN_HOST: '127.0.0.1' } });
+    base = await h.p.listen();
+  });
+  after(() => h.p.dispose());
+
+  test('every open channel of the applicant receives each step as it happens', async () => {
+    const citizen = await h.citizen('c-live');
+    const app = await submitBirthCertificate(h, citizen);
+    const task = app.tasks[0];
+    const officer = await h.officer('330100-WJW');
+    const controller = new AbortController();
+    const wanted = (steps: Step[]) => steps.some((s) => s.action === 'approve');
+    // Two channels (say the web portal and a kiosk), both subscribed before the officer acts.
+    const channels = [0, 1].map(() => readSteps(`${base}/api/workflow/me/events`, citizen, (s) => wanted(s), controller.signal));
+    await Promise.all(channels.map((c) => c.connected));
+    let version = task.version;
+    for (const action of ['accept', 'review', 'approve']) {
+      const r = await act(h, officer, task.id, { action, version });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      version = r.body.version;
+    }
+    const results = await Promise.all(channels.map((c) => c.done));
+    controller.abort();
+    for (const { steps } of results) {
+      const mine = steps.filter((s) => s.applicationId === app.id).map((s) => s.action);
+      assert.deepEqual(mine.filter((a) => a !== 'complete'), ['accept', 'review', 'approve']);
+    }
+  });
+
+  test('a reconnecting channel sends Last-Event-ID and receives what it missed, nothing of others', async () => {
+    const citizen = await h.citizen('c-away');
+    const app = await submitBirthCertificate(h, citizen);
+    const seen = await h.p.database.db.selectFrom('workflow.action').select('seq').where('application_id', '=', app.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const officer = await h.officer('330100-WJW');
+    await act(h, officer, app.tasks[0].id, { action: 'reject', version: app.tasks[0].version, reason: '非本机构出生' });
+    await submitBirthCertificate(h, await h.citizen('c-neighbour'));
+    const controller = new AbortController();
+    const { steps, ids } = await readSteps(`${base}/api/workflow/me/events`, { ...citizen, 'last-event-id': String(seen.seq) }, (s) => s.some((x) => x.action === 'close'), controller.signal).done;
+    controller.abort();
+    assert.deepEqual(steps.map((s) => s.action), ['reject', 'close']);
+    assert.ok(steps.every((s) => s.applicationId === app.id));
+    assert.ok(ids.every((id) => id > seen.seq));
+  });
+
+  test('notices arrive in the inbox in the asked language and can be marked read', async () => {
+    const citizen = await h.citizen('c-inbox');
+    const app = await submitBirthCertificate(h, citizen);
+    const zh = (await h.call('GET', '/api/workflow/me/notices', citizen)).body;
+    assert.equal(zh[0].kind, 'submitted');
+    assert.equal(zh[0].text, `您的申请已提交，办件编号 ${app.caseNumber}。`);
+    const en = (await h.call('GET', '/api/workflow/me/notices', { ...citizen, 'accept-language': 'en-GB,en;q=0.8' })).body;
+    assert.equal(en[0].text, `Your application has been submitted as ${app.caseNumber}.`);
+    assert.equal((await h.call('POST', `/api/workflow/me/notices/${zh[0].id}/read`, citizen)).status, 204);
+    assert.deepEqual((await h.call('GET', '/api/workflow/me/notices?unread=true', citizen)).body, []);
+    assert.equal((await h.call('POST', `/api/workflow/me/notices/${zh[0].id}/read`, await h.citizen('c-nosy'))).status, 404);
+  });
+
+  test('an officer files at a service counter; the application is marked so and the citizen sees it', async () => {
+    const counter = await h.officer('330100-SJZY', ['officer'], 'counter-officer-1');
+    const key = randomUUID();
+    const body = {
+      applicant: { id: 'c-counter', kind: 'citizen' }, subject: { kind: 'matter', code: M.birthCertificate },
+      form: birthCertificateForm(), materials: [{ code: 'mother-id-card', ref: 'doc:scanned-at-counter' }],
+    };
+    const r = await h.call('POST', '/api/workflow/counter/applications', { ...counter, 'idempotency-key': key }, body);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.channel, 'counter');
+    assert.equal(r.body.filedBy, 'counter-officer-1');
+    assert.equal((await h.call('POST', '/api/workflow/counter/applications', { ...counter, 'idempotency-key': key }, body)).status, 200, 'a retried filing is the same one');
+    const citizen = await h.citizen('c-counter');
+    const mine = (await h.call('GET', '/api/workflow/applications', citizen)).body;
+    assert.deepEqual(mine.map((a: { id: string; channel: string }) => [a.id, a.channel]), [[r.body.id, 'counter']]);
+    const notices = (await h.call('GET', '/api/workflow/me/notices', citizen)).body;
+    assert.equal(notices[0].kind, 'counter_filed');
+    const timeline = (await h.call('GET', `/api/workflow/applications/${r.body.id}/timeline`, citizen)).body;
+    assert.deepEqual(timeline[0].actor, { kind: 'officer' }, 'the citizen sees an officer filed it, not who');
+    const asCitizen = await h.call('POST', '/api/workflow/counter/applications', { ...citizen, 'idempotency-key': randomUUID() }, body);
+    assert.equal(asCitizen.status, 403);
+  });
+});

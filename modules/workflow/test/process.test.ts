@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ACTIONS, actionsFor, allows, checkProcess, nextState, TASK_STATES, type ActionSpec } from '../src/domain/process.ts';
+
+test('the process table is sound: every state reached, every open state has a way out, terminal states none', () => {
+  assert.deepEqual(checkProcess(TASK_STATES, ACTIONS), []);
+});
+
+test('the load-time check catches an unknown state, a way out of a terminal state, an unreachable state and a role-less officer action', () => {
+  const broken: Record<string, ActionSpec> = {
+    ...ACTIONS,
+    reopen: { zh: '重开', en: 'Reopen', actor: 'officer', roles: ['officer'], from: ['approved'], to: 'submitted', event: 'workflow.task.reopened' },
+    vanish: { zh: '消失', en: 'Vanish', actor: 'officer', from: ['submitted'], to: 'nowhere' as never, event: 'workflow.task.vanished' },
+  };
+  const problems = checkProcess({ ...TASK_STATES, limbo: { terminal: false } }, broken);
+  assert.ok(problems.some((p) => p.includes('reopen: leaves the terminal state approved')), problems.join('\n'));
+  assert.ok(problems.some((p) => p.includes('vanish: unknown to-state nowhere')));
+  assert.ok(problems.some((p) => p.includes('vanish: an officer action names no role')));
+  assert.ok(problems.some((p) => p.includes('state limbo is never reached')));
+  assert.ok(problems.some((p) => p.includes('state limbo has no way out')));
+});
+
+test('a correction returns to the state it interrupted; supplying materials keeps the state', () => {
+  assert.equal(nextState('resubmit', 'correction', 'accepted'), 'accepted');
+  assert.equal(nextState('resubmit', 'correction', 'submitted'), 'submitted');
+  assert.throws(() => nextState('resubmit', 'correction'));
+  assert.equal(nextState('supplyMaterial', 'reviewed'), 'reviewed');
+  assert.equal(nextState('approve', 'reviewed'), 'approved');
+});
+
+test('the decision comes only after review; nothing leaves a finished task', () => {
+  assert.equal(allows('approve', 'accepted'), false);
+  assert.equal(allows('approve', 'reviewed'), true);
+  for (const state of ['approved', 'rejected', 'cancelled'] as const) assert.deepEqual(actionsFor(state, ['officer', 'approver', 'lead']), []);
+});
+
+test("an officer's queue offers only the actions of the officer's roles", () => {
+  assert.deepEqual(actionsFor('submitted', ['officer']).sort(), ['accept', 'acceptPending', 'reject', 'requestCorrection']);
+  assert.deepEqual(actionsFor('reviewed', ['viewer']), []);
+});
