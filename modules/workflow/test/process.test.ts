@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACTIONS, actionsFor, allows, checkProcess, nextState, TASK_STATES, type ActionSpec } from '../src/domain/process.ts';
+import { ACTIONS, actionsFor, allows, checkProcess, nextState, PROCESSES, TASK_STATES, type ActionSpec } from '../src/domain/process.ts';
 
-test('the process table is sound: every state reached, every open state has a way out, terminal states none', () => {
-  assert.deepEqual(checkProcess(TASK_STATES, ACTIONS), []);
+test('the process tables are sound: every state reached, every open state has a way out, terminal states none', () => {
+  assert.deepEqual(checkProcess(TASK_STATES, PROCESSES.standard), []);
+  const { reviewed: _reviewed, ...withoutReview } = TASK_STATES;
+  assert.deepEqual(checkProcess(withoutReview, PROCESSES.immediate), []);
+});
+
+test('即办件 (immediate) is decided on acceptance: no review step', () => {
+  assert.equal(allows('immediate', 'approve', 'accepted'), true);
+  assert.equal(allows('immediate', 'review', 'accepted'), false);
+  assert.deepEqual(actionsFor('immediate', 'accepted', ['officer']).sort(), ['approve', 'reject', 'requestCorrection']);
+  assert.deepEqual(actionsFor('standard', 'accepted', ['officer']).sort(), ['reject', 'requestCorrection', 'review']);
 });
 
 test('the load-time check catches an unknown state, a way out of a terminal state, an unreachable state and a role-less officer action', () => {
@@ -29,12 +38,12 @@ test('a correction returns to the state it interrupted; supplying materials keep
 });
 
 test('the decision comes only after review; nothing leaves a finished task', () => {
-  assert.equal(allows('approve', 'accepted'), false);
-  assert.equal(allows('approve', 'reviewed'), true);
-  for (const state of ['approved', 'rejected', 'cancelled'] as const) assert.deepEqual(actionsFor(state, ['officer', 'approver', 'lead']), []);
+  assert.equal(allows('standard', 'approve', 'accepted'), false);
+  assert.equal(allows('standard', 'approve', 'reviewed'), true);
+  for (const state of ['approved', 'rejected', 'cancelled'] as const) assert.deepEqual(actionsFor('standard', state, ['officer', 'approver', 'lead']), []);
 });
 
 test("an officer's queue offers only the actions of the officer's roles", () => {
-  assert.deepEqual(actionsFor('submitted', ['officer']).sort(), ['accept', 'acceptPending', 'reject', 'requestCorrection']);
-  assert.deepEqual(actionsFor('reviewed', ['viewer']), []);
+  assert.deepEqual(actionsFor('standard', 'submitted', ['officer']).sort(), ['accept', 'acceptPending', 'reject', 'requestCorrection']);
+  assert.deepEqual(actionsFor('standard', 'reviewed', ['viewer']), []);
 });

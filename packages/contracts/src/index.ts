@@ -37,6 +37,10 @@ export const IdentityEvents = {
  *   verified      data verified by an authoritative registry (datahub prefill), by data element
  * The catalog refuses to publish a rule that does not parse or names another variable.
  */
+/** How a matter's task is handled: 受理 → 审核 → 决定, or 即办件 (decided on acceptance). */
+export const MATTER_PROCESSES = ['standard', 'immediate'] as const;
+export type MatterProcess = (typeof MATTER_PROCESSES)[number];
+
 export const AUTO_APPROVAL_VARIABLES = ['form', 'applicant', 'prerequisites', 'verified'] as const;
 
 export const AutoApprovalRuleSchema = Type.Object({

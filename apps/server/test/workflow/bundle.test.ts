@@ -7,10 +7,10 @@ import { databaseLabel } from '@tongban/kernel/testing';
 import { M, startWorkflow, submitBirth, taskOf, type Harness } from './fixtures.ts';
 
 async function decide(h: Harness, taskId: string, outcome: 'approve' | 'reject', reason?: string) {
-  const view = async (department: string) => (await h.call('GET', `/api/workflow/tasks/${taskId}`, await h.officer(department))).body;
-  const first = await h.p.database.db.selectFrom('workflow.task').select(['department_code', 'version']).where('id', '=', taskId).executeTakeFirstOrThrow();
-  const officer = await h.officer(first.department_code);
-  let version = (await view(first.department_code)).task.version;
+  const { department_code: department } = await h.p.database.db.selectFrom('workflow.task').select('department_code').where('id', '=', taskId).executeTakeFirstOrThrow();
+  const officer = await h.officer(department);
+  const { task } = (await h.call('GET', `/api/workflow/tasks/${taskId}`, officer)).body;
+  let version = task.version;
   const act = async (action: string, extra: Record<string, unknown> = {}) => {
     const r = await h.call('POST', `/api/workflow/tasks/${taskId}/actions`, officer, { action, version, ...extra });
     assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.body)}`);
@@ -18,8 +18,9 @@ async function decide(h: Harness, taskId: string, outcome: 'approve' | 'reject',
     return r.body;
   };
   if (outcome === 'reject') return act('reject', { reason: reason ?? '材料不符' });
-  await act('accept');
-  await act('review');
+  if (task.state === 'submitted') await act('accept');
+  // 即办件 (the vaccination certificate) is decided on acceptance; the others are reviewed first.
+  if (task.process === 'standard') await act('review');
   return act('approve');
 }
 
@@ -51,6 +52,12 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     let view = await get();
     for (const m of [M.vaccination, M.birthRegistration, M.maternityBenefits]) assert.equal(taskOf(view, m).state, 'submitted', m);
     assert.equal(taskOf(view, M.medicalInsurance).state, 'waiting', '医保参保 waits for 落户');
+    assert.equal(taskOf(view, M.vaccination).process, 'immediate', '预防接种证 is 即办: decided on acceptance');
+    const officer = await h.officer('330100-CDC');
+    const accepted = await h.call('POST', `/api/workflow/tasks/${taskOf(view, M.vaccination).id}/actions`, officer, { action: 'accept', version: taskOf(view, M.vaccination).version });
+    const review = await h.call('POST', `/api/workflow/tasks/${taskOf(view, M.vaccination).id}/actions`, officer, { action: 'review', version: accepted.body.version });
+    assert.equal(review.status, 409, 'no review step in an immediate process');
+    assert.equal(review.body.code, 'WORKFLOW_INVALID_TRANSITION');
 
     await decide(h, taskOf(view, M.birthRegistration).id, 'approve');
     view = await get();

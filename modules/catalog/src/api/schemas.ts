@@ -1,6 +1,6 @@
 // HTTP shapes of the catalog: one TypeBox schema gives validation, OpenAPI and the handler's
 // types. The compile-time checks at the bottom keep them in step with domain/model.ts.
-import { AutoApprovalRuleSchema } from '@tongban/contracts';
+import { AutoApprovalRuleSchema, MATTER_PROCESSES, type MatterProcess } from '@tongban/contracts';
 import { LocalizedText } from '@tongban/kernel';
 import Type, { type Static } from 'typebox';
 import { DATA_ELEMENT_TYPES, LIFE_EVENTS, type Bundle, type DataElement, type Department, type Matter, type Region } from '../domain/model.ts';
@@ -66,6 +66,7 @@ export const MatterBody = Type.Object({
   producesLicence: Type.Optional(Type.Object({ type: Code, name: LocalizedText }, { additionalProperties: false })),
   lifeEvents: Type.Array(LifeEventName, { maxItems: 8 }),
   autoApprove: Type.Optional(Type.Array(AutoApprovalRuleSchema, { maxItems: 20 })),
+  process: Type.Optional(Type.Unsafe<MatterProcess>({ type: 'string', enum: [...MATTER_PROCESSES] })),
 }, { additionalProperties: false });
 
 export const BundleBody = Type.Object({

@@ -1,6 +1,6 @@
 // The catalog's vocabulary (事项库): regions and departments, the data-element dictionary (数据元),
 // matters (事项) and bundles (一件事), as plain values. Storage and HTTP shapes derive from these.
-import type { AutoApprovalRule } from '@tongban/contracts';
+import type { AutoApprovalRule, MatterProcess } from '@tongban/contracts';
 
 export interface LocalizedText {
   readonly zh: string;
@@ -103,6 +103,8 @@ export interface Matter {
   readonly lifeEvents: LifeEvent[];
   /** 秒批: rules under which the workflow approves without an officer (see packages/contracts). */
   readonly autoApprove?: AutoApprovalRule[];
+  /** How the workflow handles it: 受理 → 审核 → 决定 ('standard', the default) or 即办件 ('immediate'). */
+  readonly process?: MatterProcess;
 }
 
 export interface BundleItem {

@@ -478,6 +478,7 @@ const birthMatters: readonly Matter[] = [
     }),
     producesLicence: { type: L.vaccinationCertificate, name: t('预防接种证', 'Vaccination certificate') },
     lifeEvents: ['birth'],
+    process: 'immediate', // 即办件: issued at the clinic's counter on acceptance
   },
   {
     code: M.birthRegistration,

@@ -64,7 +64,7 @@ export function officerRoutes(app: HttpApp, s: Services): void {
     const form = Object.fromEntries(Object.entries(a.form).filter(([k]) => fields.includes(k)));
     const codes = new Set(matter.materials.map((m) => m.code));
     return {
-      task: taskView(task, serviceDate(s.engine.now())), actions: actionsFor(task.state, req.principal!.roles), fields,
+      task: taskView(task, serviceDate(s.engine.now())), actions: actionsFor(task.process, task.state, req.principal!.roles), fields,
       application: { ...view, form, materials: a.materials.filter((m) => codes.has(m.code)) },
       timeline: (await timeline(db, a.id, true)).filter((e) => e.taskId === task.id || e.taskId === null),
     };

@@ -1,4 +1,5 @@
 // HTTP shapes of the workflow: one TypeBox schema gives validation, OpenAPI and the handler's types.
+import { MATTER_PROCESSES } from '@tongban/contracts';
 import Type from 'typebox';
 import { OFFICER_ACTIONS, TASK_STATES } from '../domain/process.ts';
 
@@ -97,6 +98,7 @@ export const NoticeQuery = Type.Object({
 
 const TaskView = Type.Object({
   id: Type.String(), matterCode: Type.String(), matterVersion: Type.Integer(), departmentCode: Type.String(), regionCode: Type.String(),
+  process: oneOf(MATTER_PROCESSES),
   state: oneOf(Object.keys(TASK_STATES) as (keyof typeof TASK_STATES)[]), stateName: Localized, dependsOn: Type.Array(Type.String()),
   dueOn: Type.Union([Type.String(), Type.Null()]), deadline: Type.Union([Type.String(), Type.Null()]), paused: Type.Boolean(),
   remainingDays: Type.Union([Type.Integer(), Type.Null()]), escalated: Type.Boolean(), assignee: Type.Union([Type.String(), Type.Null()]),

@@ -1,6 +1,9 @@
 // Per-matter processes as states and actions with roles (DIGIT's model), declared in typed tables
 // and checked when this file loads: an action from or to an unknown state, a state no action
 // reaches, or a terminal state with a way out stops the module before it serves anything.
+// A matter names its process in the catalog: 'standard' (受理 → 审核 → 决定) or 'immediate'
+// (即办件: 受理 → 决定, no separate review).
+import type { MatterProcess } from '@tongban/contracts';
 
 /** The states of a department task (部门办件). Few statuses; flags (overdue, paused) live beside them. */
 export const TASK_STATES = {
@@ -73,6 +76,26 @@ export const NOTES = {
 } as const satisfies Record<string, { zh: string; en: string; event: `workflow.task.${string}` }>;
 export type NoteName = keyof typeof NOTES;
 
+/** 即办件: decided on acceptance, without a separate review step. */
+const IMMEDIATE: Partial<Record<ActionName, ActionSpec>> = (() => {
+  const { review: _review, ...rest } = ACTIONS;
+  return {
+    ...rest,
+    approve: { ...ACTIONS.approve, from: ['accepted'] },
+    reject: { ...ACTIONS.reject, from: ['submitted', 'accepted'] },
+    supplyMaterial: { ...ACTIONS.supplyMaterial, from: ['accepted'] },
+  };
+})();
+
+export const PROCESSES = {
+  standard: ACTIONS,
+  immediate: IMMEDIATE,
+} as const satisfies Record<MatterProcess, Partial<Record<ActionName, ActionSpec>>>;
+
+export function actionSpec(process: MatterProcess, action: ActionName): ActionSpec | undefined {
+  return (PROCESSES[process] as Partial<Record<ActionName, ActionSpec>>)[action];
+}
+
 /** Actions officers may send through the API (the others are the applicant's or the system's). */
 export const OFFICER_ACTIONS = (Object.keys(ACTIONS) as ActionName[]).filter((a) => ACTIONS[a].actor === 'officer');
 
@@ -91,24 +114,22 @@ export function nextState(action: ActionName, from: TaskState, resumeTo?: TaskSt
   return spec.to;
 }
 
-export function allows(action: ActionName, from: TaskState): boolean {
-  return (ACTIONS[action].from as readonly TaskState[]).includes(from);
+export function allows(process: MatterProcess, action: ActionName, from: TaskState): boolean {
+  return actionSpec(process, action)?.from.includes(from) ?? false;
 }
 
 /** The actions open to a role in a state: what an officer's queue offers on a task. */
-export function actionsFor(state: TaskState, roles: readonly string[]): ActionName[] {
-  return OFFICER_ACTIONS.filter((a) => {
-    const spec: ActionSpec = ACTIONS[a];
-    return allows(a, state) && (spec.roles ?? []).some((r) => roles.includes(r));
-  });
+export function actionsFor(process: MatterProcess, state: TaskState, roles: readonly string[]): ActionName[] {
+  return OFFICER_ACTIONS.filter((a) => allows(process, a, state) && (actionSpec(process, a)!.roles ?? []).some((r) => roles.includes(r)));
 }
 
 /** Load-time check of the table (see the top of this file); returns the problems, empty when sound. */
-export function checkProcess(states: Record<string, { terminal: boolean }>, actions: Record<string, ActionSpec>): string[] {
+export function checkProcess(states: Record<string, { terminal: boolean }>, actions: Partial<Record<string, ActionSpec>>): string[] {
   const problems: string[] = [];
   const known = new Set(Object.keys(states));
   const reached = new Set<string>(['waiting', 'submitted']); // where a task is born
   for (const [name, spec] of Object.entries(actions)) {
+    if (!spec) continue;
     for (const s of spec.from) {
       if (!known.has(s)) problems.push(`${name}: unknown from-state ${s}`);
       else if (states[s]!.terminal) problems.push(`${name}: leaves the terminal state ${s}`);
@@ -122,10 +143,14 @@ export function checkProcess(states: Record<string, { terminal: boolean }>, acti
   }
   for (const s of known) if (!reached.has(s)) problems.push(`state ${s} is never reached`);
   for (const [s, spec] of Object.entries(states)) {
-    if (!spec.terminal && !Object.values(actions).some((a) => a.from.includes(s as TaskState))) problems.push(`state ${s} has no way out`);
+    if (!spec.terminal && !Object.values(actions).some((a) => a?.from.includes(s as TaskState))) problems.push(`state ${s} has no way out`);
   }
   return problems;
 }
 
-const problems = checkProcess(TASK_STATES, ACTIONS);
-if (problems.length > 0) throw new Error(`workflow process table is not sound: ${problems.join('; ')}`);
+for (const [name, actions] of Object.entries(PROCESSES)) {
+  // 'reviewed' is reached only where there is a review step.
+  const states = name === 'immediate' ? Object.fromEntries(Object.entries(TASK_STATES).filter(([k]) => k !== 'reviewed')) : TASK_STATES;
+  const problems = checkProcess(states, actions);
+  if (problems.length > 0) throw new Error(`workflow process '${name}' is not sound: ${problems.join('; ')}`);
+}

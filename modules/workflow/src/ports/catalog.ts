@@ -3,7 +3,7 @@
 // change, so they are kept for the life of the process; departments and calendars for a minute.
 // Everything is fetched before a transaction opens: the embedded database has one connection,
 // and a call into another module from inside a transaction would wait on itself.
-import type { AutoApprovalRule } from '@tongban/contracts';
+import type { AutoApprovalRule, MatterProcess } from '@tongban/contracts';
 import { WorkingCalendar, type ModuleClient } from '@tongban/kernel';
 
 export interface LocalizedText {
@@ -29,6 +29,7 @@ export interface MatterVersion {
   readonly form: { readonly type: 'object'; readonly properties: Readonly<Record<string, unknown>>; readonly required?: readonly string[] };
   readonly producesLicence?: { readonly type: string; readonly name: LocalizedText };
   readonly autoApprove?: readonly AutoApprovalRule[];
+  readonly process?: MatterProcess;
 }
 
 export interface BundleVersion {

@@ -7,7 +7,7 @@ import type { TaskTransitioned } from '@tongban/contracts';
 import { DomainError, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
 import { serviceDate, startClock } from '../domain/deadlines.ts';
 import { applicationOutcome, matterForm, nextSteps } from '../domain/plan.ts';
-import { ACTIONS, NOTES, TASK_STATES, allows, nextState, type ActionName, type ActorKind, type NoteName, type TaskState } from '../domain/process.ts';
+import { NOTES, TASK_STATES, actionSpec, allows, nextState, type ActionName, type ActorKind, type NoteName, type TaskState } from '../domain/process.ts';
 import { firstRuleThatHolds } from '../domain/rules.ts';
 import type { CatalogPort, MatterVersion } from '../ports/catalog.ts';
 import type { NoticeKind } from '../messages.ts';
@@ -59,7 +59,8 @@ export class Engine {
    * acting on the same version, one wins and the other gets 409 with the current state.
    */
   async transition(trx: Trx, app: ApplicationRow, task: TaskRow, action: ActionName, actor: Actor, options: TransitionOptions = {}): Promise<TaskRow> {
-    if (!allows(action, task.state)) {
+    const spec = actionSpec(task.process, action);
+    if (!spec || !allows(task.process, action, task.state)) {
       throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], { current: { state: task.state, version: task.version } });
     }
     const to = nextState(action, task.state, task.resume_state ?? undefined);
@@ -70,7 +71,7 @@ export class Engine {
       .where('id', '=', task.id).where('version', '=', task.version)
       .returningAll().executeTakeFirst();
     if (!changed) throw await this.stale(trx, task.id);
-    await this.#log(trx, app, changed, ACTIONS[action].event, action, actor, task.state, to, at, options);
+    await this.#log(trx, app, changed, spec.event, action, actor, task.state, to, at, options);
     return changed;
   }
 

@@ -187,6 +187,7 @@ export async function submit(s: Services, input: SubmitInput): Promise<Submitted
     const tasks: TaskRow[] = await t.insertInto('workflow.task').values(planned.map((p) => ({
       id: randomUUID(), application_id: app.id, matter_code: p.matterCode, matter_version: p.matterVersion,
       department_code: p.departmentCode, region_code: p.regionCode, depends_on: [...p.dependsOn], state: 'waiting' as const,
+      process: loaded.matters.get(p.matterCode)!.process ?? 'standard',
       promised_days: loaded.matters.get(p.matterCode)!.promisedDays, pending_materials: [], version: 1,
     }))).returningAll().execute();
     const submitter = input.counterOfficer ? { kind: 'officer' as const, id: input.counterOfficer } : { kind: 'applicant' as const, id: input.applicant.id };

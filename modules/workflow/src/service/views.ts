@@ -12,7 +12,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 export function taskView(task: TaskRow, today: string) {
   return {
     id: task.id, matterCode: task.matter_code, matterVersion: task.matter_version, departmentCode: task.department_code, regionCode: task.region_code,
-    state: task.state, stateName: { zh: TASK_STATES[task.state].zh, en: TASK_STATES[task.state].en }, dependsOn: task.depends_on,
+    process: task.process, state: task.state, stateName: { zh: TASK_STATES[task.state].zh, en: TASK_STATES[task.state].en }, dependsOn: task.depends_on,
     dueOn: task.due_on, deadline: deadlineStatus(today, { dueOn: task.due_on, warnOn: task.warn_on }) ?? null,
     paused: task.state === 'correction', remainingDays: task.remaining_days, escalated: task.escalated_at !== null,
     assignee: task.assignee, pendingMaterials: task.pending_materials, correction: task.correction,
@@ -101,7 +101,7 @@ export interface QueueFilter {
 export async function queue(db: AnyKysely, officer: { id: string; roles: readonly string[] }, filter: QueueFilter, now: Date) {
   const today = serviceDate(now);
   let q = typed(db).selectFrom('workflow.task as t').innerJoin('workflow.application as a', 'a.id', 't.application_id')
-    .select(['t.id', 't.application_id', 't.matter_code', 't.department_code', 't.region_code', 't.state', 't.due_on', 't.warn_on', 't.escalated_at', 't.assignee', 't.version', 't.pending_materials', 'a.case_number', 'a.channel', 'a.submitted_at'])
+    .select(['t.id', 't.application_id', 't.matter_code', 't.department_code', 't.region_code', 't.process', 't.state', 't.due_on', 't.warn_on', 't.escalated_at', 't.assignee', 't.version', 't.pending_materials', 'a.case_number', 'a.channel', 'a.submitted_at'])
     .where('t.department_code', 'in', filter.departments).where('t.state', 'in', filter.states);
   if (filter.deadline === 'overdue') q = q.where('t.due_on', '<', today);
   if (filter.deadline === 'due_soon') q = q.where('t.warn_on', '<=', today).where('t.due_on', '>=', today);
@@ -114,7 +114,7 @@ export async function queue(db: AnyKysely, officer: { id: string; roles: readonl
     state: r.state, stateName: { zh: TASK_STATES[r.state].zh, en: TASK_STATES[r.state].en }, dueOn: r.due_on,
     deadline: deadlineStatus(today, { dueOn: r.due_on, warnOn: r.warn_on }) ?? null, escalated: r.escalated_at !== null,
     assignee: r.assignee, version: r.version, pendingMaterials: r.pending_materials, channel: r.channel, submittedAt: iso(r.submitted_at),
-    actions: actionsFor(r.state, officer.roles),
+    actions: actionsFor(r.process, r.state, officer.roles),
   }));
 }
 

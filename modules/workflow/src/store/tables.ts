@@ -1,6 +1,7 @@
 // Row shapes of the workflow's tables (store/migrations/0001_workflow.sql), for typed queries.
 import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
 import type { Generated, Kysely, Transaction } from 'kysely';
+import type { MatterProcess } from '@tongban/contracts';
 import type { TaskState } from '../domain/process.ts';
 
 export type ApplicationStatus = 'draft' | 'in_progress' | 'completed' | 'closed';
@@ -48,6 +49,7 @@ export interface TaskRow {
   department_code: string;
   region_code: string;
   depends_on: string[];
+  process: MatterProcess;
   state: TaskState;
   resume_state: TaskState | null;
   assignee: string | null;

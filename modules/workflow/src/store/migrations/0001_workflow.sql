@@ -39,6 +39,7 @@ create table workflow.task (
   department_code text not null,
   region_code text not null,
   depends_on text[] not null,
+  process text not null check (process in ('standard', 'immediate')), -- the matter's process (即办件 or not)
   state text not null check (state in ('waiting', 'submitted', 'accepted', 'reviewed', 'correction', 'approved', 'rejected', 'cancelled')),
   resume_state text,                          -- where a correction returns
   assignee text,
