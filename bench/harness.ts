@@ -1,10 +1,12 @@
 // Shared benchmark plumbing: servers run in their own process (so the load generator does not
 // share their event loop), autocannon drives them, and every figure is printed beside the
 // ceiling measured in the same run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { createTestDatabase } from '@tongban/kernel/testing';
 import autocannon from 'autocannon';
 
 export interface Server {
@@ -91,4 +93,35 @@ export function table(rows: readonly LoadResult[], ceiling: LoadResult): string 
   const head = '| what | requests/s | p50 ms | p99 ms | share of ceiling | errors / non-2xx |\n|---|---:|---:|---:|---:|---:|';
   const body = rows.map((r) => `| ${r.label} | ${Math.round(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${(r.requestsPerSecond / ceiling.requestsPerSecond * 100).toFixed(1)} % | ${r.errors} / ${r.non2xx} |`);
   return [head, ...body].join('\n');
+}
+
+export interface PgbenchResult {
+  readonly tps: number;
+  readonly latencyAvgMs: number;
+  readonly failed: number;
+  readonly clients: number;
+  readonly scale: number;
+}
+
+/**
+ * The durable-commit ceiling: pgbench's TPC-B (its default script) on a scratch database of its
+ * own on the test PostgreSQL server, dropped afterwards. pgbench from PATH, or BENCH_PGBENCH.
+ */
+export async function pgbench(seconds: number, clients = 10, scale = 10): Promise<PgbenchResult> {
+  const run = promisify(execFile);
+  const bin = process.env.BENCH_PGBENCH ?? 'pgbench';
+  const database = await createTestDatabase();
+  try {
+    await run(bin, ['-i', '-q', '-s', String(scale), database.url!]);
+    const { stdout } = await run(bin, ['-c', String(clients), '-j', '2', '-T', String(seconds), database.url!]);
+    const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]);
+    if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
+    return {
+      tps, clients, scale,
+      latencyAvgMs: Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]),
+      failed: Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0),
+    };
+  } finally {
+    await database.drop();
+  }
 }

@@ -4,6 +4,7 @@ import {
   ConfigError, MigrationError, VERSION, createLogger, loadConfig, migrate, migrationSources, openPlatformDatabase,
   startPlatform, type Config, type Platform,
 } from '@tongban/kernel';
+import { ledgerVerify } from './ledger-verify.ts';
 import { UsageError, selectModules } from './modules.ts';
 import { startSummary } from './summary.ts';
 
@@ -15,6 +16,9 @@ commands:
   serve     run the platform (all modules, or --modules=a,b)
   migrate   apply database migrations and exit
   seed      load the demo city into an empty database and exit
+  ledger verify --url <server> | --database <url> [--log <id>]
+            recompute a ledger from its entries, check every checkpoint and co-signature,
+            and name the first tampered position (exit 1), or say it is intact
   version   print the version
 
 options:
@@ -29,12 +33,19 @@ export async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { modules: { type: 'string' }, seed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        modules: { type: 'string' }, seed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        url: { type: 'string' }, database: { type: 'string' }, log: { type: 'string' },
+      },
     });
     const command = positionals[0] ?? 'serve';
     if (values.help || command === 'help') {
       console.log(HELP);
       return 0;
+    }
+    if (command === 'ledger') {
+      if (positionals[1] !== 'verify' || positionals.length > 2) throw new UsageError('usage: tongban ledger verify --url <server> | --database <url> [--log <id>]');
+      return await ledgerVerify(values);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
     switch (command) {

@@ -2,11 +2,12 @@
 // import modules; modules themselves never import each other.
 import catalog from '@tongban/catalog';
 import identity from '@tongban/identity';
+import ledger from '@tongban/ledger';
 import workflow from '@tongban/workflow';
 import type { ModuleDefinition } from '@tongban/kernel';
 
 // Catalog first: identity's demo seed gives every catalog department an officer.
-export const allModules: readonly ModuleDefinition[] = [catalog, identity, workflow];
+export const allModules: readonly ModuleDefinition[] = [catalog, identity, workflow, ledger];
 
 export class UsageError extends Error {
   override name = 'UsageError';

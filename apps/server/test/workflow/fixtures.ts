@@ -3,7 +3,7 @@
 // verified by the kernel's real JWT authenticator against a key made for the test.
 import { randomUUID } from 'node:crypto';
 import catalog from '@tongban/catalog';
-import { ACR, anyOf, API_AUDIENCE, createJwtAuthenticator, operatorTokenAuthenticator, type Clock, type PrincipalKind } from '@tongban/kernel';
+import { ACR, anyOf, API_AUDIENCE, createJwtAuthenticator, operatorTokenAuthenticator, type Clock, type ModuleDefinition, type PrincipalKind } from '@tongban/kernel';
 import { startTestPlatform, TEST_OPERATOR_TOKEN, type TestPlatform, type TestPlatformOptions } from '@tongban/kernel/testing';
 import workflow from '@tongban/workflow';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
@@ -71,10 +71,11 @@ export interface Harness {
 }
 
 /** 2026-12-01 (a Tuesday) at 10:00 in Hangzhou, unless the test says otherwise. */
-export async function startWorkflow(options: { now?: string } & TestPlatformOptions = {}): Promise<Harness> {
+export async function startWorkflow(options: { now?: string; modules?: readonly ModuleDefinition[] } & TestPlatformOptions = {}): Promise<Harness> {
   const key = await signer();
   const clock = new TestClock(options.now ?? '2026-12-01T02:00:00Z');
-  const p = await startTestPlatform([catalog, workflow], { seed: true, clock, authenticate: authenticatorFor(key), ...options });
+  const { modules = [catalog, workflow], ...rest } = options;
+  const p = await startTestPlatform(modules, { seed: true, clock, authenticate: authenticatorFor(key), ...rest });
   const bearer = async (who: Who) => ({ authorization: `Bearer ${await token(key, who)}` });
   return {
     p, clock, key,

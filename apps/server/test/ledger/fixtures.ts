@@ -1,0 +1,22 @@
+// A platform with the ledger beside the producers it records (workflow on the demo catalog), and
+// helpers to step it: deliver events, sequence what is queued, issue a checkpoint now.
+import catalog from '@tongban/catalog';
+import type { TestPlatformOptions } from '@tongban/kernel/testing';
+import ledger, { ledgerOf } from '@tongban/ledger';
+import workflow from '@tongban/workflow';
+import { startWorkflow, type Harness } from '../workflow/fixtures.ts';
+
+export type { Harness };
+
+export function startLedger(options: TestPlatformOptions & { now?: string } = {}): Promise<Harness> {
+  return startWorkflow({ modules: [catalog, workflow, ledger], ...options });
+}
+
+export const ledgerFor = (h: Harness) => ledgerOf(h.p.contexts.get('ledger')!);
+
+/** Delivers every event, sequences every queued entry and signs a checkpoint of what there is. */
+export async function settle(h: Harness): Promise<void> {
+  await h.p.bus.settled();
+  await ledgerFor(h).sequencer.kick();
+  await ledgerFor(h).checkpointAll(true);
+}

@@ -1,0 +1,149 @@
+// The ledger through its API: workflow steps recorded from events, direct appends with receipts,
+// checkpoints co-signed by a witness that refuses a fork, the citizen's own records with proofs
+// that verify, SM3/SM2 logs, and the refusals at the edge.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { operatorHeaders, databaseLabel } from '@tongban/kernel/testing';
+import { sql } from 'kysely';
+import { checkpointText, hasher, parseCheckpoint, verifyConsistency, verifyInclusion, verifySignature } from '@tongban/ledger';
+import { act, submitBirthCertificate } from '../workflow/fixtures.ts';
+import { ledgerFor, settle, startLedger, type Harness } from './fixtures.ts';
+
+const b = (s: string) => Buffer.from(s, 'base64');
+
+describe(`ledger (${databaseLabel})`, () => {
+  let h: Harness;
+  before(async () => { h = await startLedger(); });
+  after(() => h.p.dispose());
+
+  test('every workflow step is recorded; the citizen lists their entries, each proof verifies against the signed checkpoint', async () => {
+    const citizen = await h.citizen('c-ledger');
+    const app = await submitBirthCertificate(h, citizen);
+    const officer = await h.officer('330100-WJW');
+    const accepted = await act(h, officer, app.tasks[0].id, { action: 'accept', version: app.tasks[0].version });
+    assert.equal(accepted.status, 200);
+    await settle(h);
+    const mine = await h.call('GET', '/api/ledger/me/entries', citizen);
+    assert.equal(mine.status, 200, JSON.stringify(mine.body));
+    const { checkpoint, entries } = mine.body;
+    const actions = entries.map((e: { entry: { action: string } }) => e.entry.action).sort();
+    assert.deepEqual(actions, ['workflow.application.submitted', 'workflow.task.accepted', 'workflow.task.started']);
+    const log = (await h.call('GET', '/api/ledger/logs/audit', {})).body;
+    const key = { algorithm: log.signatureAlgorithm, key: log.publicKey };
+    assert.ok(verifySignature(key, checkpoint.body, checkpoint.signature), 'the checkpoint is signed by the log');
+    const h256 = hasher('sha256');
+    for (const e of entries) {
+      assert.ok(verifyInclusion(h256, e.index, checkpoint.size, b(e.leafHash), e.proof.map(b), b(checkpoint.root)), `entry ${e.index}`);
+      assert.equal(e.entry.subject.id, 'c-ledger');
+      assert.equal(JSON.stringify(e.entry).includes('张'), false, 'no personal data in the ledger');
+    }
+    const someoneElse = (await h.call('GET', '/api/ledger/me/entries', await h.citizen('c-nobody'))).body;
+    assert.deepEqual(someoneElse.entries, []);
+  });
+
+  test('a department system appends directly and gets a receipt; the inclusion proof follows with the next checkpoint', async () => {
+    const entry = { actor: { kind: 'service', id: 'gongan-hukou' }, action: 'datahub.record.read', subject: { kind: 'account', id: 'c-ledger' },
+      resource: { registry: 'hukou' }, purpose: 'birth-registration', outcome: 'success' };
+    const r = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), entry);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const { index, leafHash } = r.body;
+    const early = await h.call('GET', `/api/ledger/logs/audit/receipts/${index}`, {});
+    assert.equal(early.status, 409);
+    assert.equal(early.body.code, 'LEDGER_NOT_YET_COVERED');
+    await ledgerFor(h).checkpointAll(true);
+    const receipt = await h.call('GET', `/api/ledger/logs/audit/receipts/${index}`, {});
+    assert.equal(receipt.status, 200, JSON.stringify(receipt.body));
+    assert.equal(receipt.body.leafHash, leafHash);
+    assert.ok(verifyInclusion(hasher('sha256'), index, receipt.body.treeSize, b(leafHash), receipt.body.proof.map(b), b(receipt.body.checkpoint.root)));
+    const asCitizen = await h.call('POST', '/api/ledger/logs/audit/entries', await h.citizen(), entry);
+    assert.equal(asCitizen.status, 403);
+    const bad = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), { ...entry, name: '张三' });
+    assert.equal(bad.status, 400, 'unknown fields (personal data slipping in) are refused');
+  });
+
+  test('checkpoints are consistent with each other and co-signed by the witness', async () => {
+    const checkpoints = (await h.call('GET', '/api/ledger/logs/audit/checkpoints', {})).body as { size: number; root: string; body: string; cosignatures: { witness: string; signature: string }[] }[];
+    assert.ok(checkpoints.length >= 2);
+    const witnesses = (await h.call('GET', '/api/ledger/witnesses', {})).body as { name: string; publicKey: { algorithm: 'ed25519'; key: string } }[];
+    assert.equal(witnesses.length, 1);
+    for (const c of checkpoints) {
+      assert.equal(c.cosignatures.length, 1, `size ${c.size} co-signed`);
+      assert.ok(verifySignature(witnesses[0]!.publicKey, c.body, c.cosignatures[0]!.signature));
+    }
+    const [first, second] = [checkpoints[0]!, checkpoints[checkpoints.length - 1]!];
+    const proof = await h.call('GET', `/api/ledger/logs/audit/proofs/consistency?first=${first.size}&second=${second.size}`, {});
+    assert.equal(proof.status, 200);
+    assert.ok(verifyConsistency(hasher('sha256'), first.size, second.size, b(first.root), b(second.root), proof.body.proof.map(b)));
+  });
+
+  test('a witness refuses a checkpoint that forks the history it signed, and raises a security event', async () => {
+    const l = ledgerFor(h);
+    const log = await l.getLog('audit');
+    const state = await h.p.database.db.selectFrom('ledger.witness_state').selectAll().executeTakeFirstOrThrow();
+    // The log's own key signs a different history (a compromised or equivocating log).
+    const forged = checkpointText({ origin: log.origin, size: Number(state.size) + 1, root: Buffer.alloc(32, 7), time: new Date().toISOString() });
+    const honest = await l.consistency(log, Number(state.size), Number(log.size));
+    const r = await h.call('POST', '/api/ledger/witness/cosign', {}, {
+      origin: log.origin, oldSize: Number(state.size), checkpoint: forged, signature: l.signerFor(log).sign(forged), proof: honest.proof,
+    });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.code, 'LEDGER_WITNESS_FORK');
+    const unsigned = await h.call('POST', '/api/ledger/witness/cosign', {}, { origin: log.origin, oldSize: Number(state.size), checkpoint: forged, signature: 'AAAA', proof: [] });
+    assert.equal(unsigned.status, 422);
+    assert.equal(unsigned.body.code, 'LEDGER_WITNESS_BAD_CHECKPOINT');
+    const events = await h.p.database.db.selectFrom('ledger.outbox').select(['type', 'data']).where('type', '=', 'ledger.witness.refused').execute();
+    assert.deepEqual(events.map((e) => (e.data as { reason: string }).reason).sort(), ['fork', 'signature']);
+    const after = await h.p.database.db.selectFrom('ledger.witness_state').selectAll().executeTakeFirstOrThrow();
+    assert.equal(Number(after.size), Number(state.size), 'the witness still stands by what it signed');
+    assert.ok(parseCheckpoint(forged));
+  });
+
+  test('a witness that co-signed more than the log recorded says so, and is asked again with the right proof', async () => {
+    await h.p.database.db.deleteFrom('ledger.cosignature').where('log_id', '=', 'audit').execute(); // the answers were lost
+    const entry = { actor: { kind: 'service', id: 'x' }, action: 'datahub.record.read', subject: null, resource: null, purpose: 'test', outcome: 'success' };
+    assert.equal((await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), entry)).status, 201);
+    await ledgerFor(h).checkpointAll(true);
+    const latest = (await h.call('GET', '/api/ledger/logs/audit/checkpoint', {})).body;
+    assert.equal(latest.cosignatures.length, 1, JSON.stringify(latest));
+  });
+
+  test('bad requests: beyond the tree, a malformed range, an unknown log', async () => {
+    const size = (await h.call('GET', '/api/ledger/logs/audit', {})).body.size as number;
+    const beyond = await h.call('GET', `/api/ledger/logs/audit/proofs/inclusion?index=${size + 5}`, {});
+    assert.equal(beyond.status, 422);
+    assert.equal(beyond.body.code, 'LEDGER_BEYOND_TREE');
+    assert.equal(beyond.body.errors[0].field, 'query.index');
+    assert.equal((await h.call('GET', `/api/ledger/logs/audit/proofs/inclusion?index=0&size=${size + 1}`, {})).body.code, 'LEDGER_BEYOND_TREE');
+    assert.equal((await h.call('GET', `/api/ledger/logs/audit/proofs/consistency?first=3&second=${size + 1}`, {})).status, 422);
+    assert.equal((await h.call('GET', '/api/ledger/logs/audit/proofs/consistency?first=3&second=2', {})).body.code, 'LEDGER_RANGE_INVALID');
+    const range = await h.call('GET', '/api/ledger/logs/audit/entries?start=5&end=2', {});
+    assert.equal(range.status, 422);
+    assert.equal(range.body.code, 'LEDGER_RANGE_INVALID');
+    assert.equal((await h.call('GET', '/api/ledger/logs/audit/entries?start=0&end=abc', {})).status, 400);
+    const unknown = await h.call('GET', '/api/ledger/logs/nosuch/checkpoint', {});
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.code, 'LEDGER_LOG_NOT_FOUND');
+    assert.match(unknown.headers['content-type'] as string, /application\/problem\+json/);
+  });
+
+  test('a 国密 log: SM3 tree, SM2-signed checkpoints, proofs that verify', async () => {
+    const created = await h.call('POST', '/api/ledger/logs', operatorHeaders(), { id: 'gm-audit', hashAlgorithm: 'sm3', signatureAlgorithm: 'sm2' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await h.call('POST', '/api/ledger/logs', operatorHeaders(), { id: 'gm-audit', hashAlgorithm: 'sm3', signatureAlgorithm: 'sm2' })).status, 409);
+    const entry = { actor: { kind: 'service', id: 'x' }, action: 'datahub.record.read', subject: null, resource: null, purpose: 'test', outcome: 'success' };
+    const receipts = await Promise.all([1, 2, 3].map(() => h.call('POST', '/api/ledger/logs/gm-audit/entries', operatorHeaders(), entry)));
+    assert.deepEqual(receipts.map((r) => r.body.index).sort(), [0, 1, 2]);
+    await ledgerFor(h).checkpointAll(true);
+    const cp = (await h.call('GET', '/api/ledger/logs/gm-audit/checkpoint', {})).body;
+    const key = { algorithm: 'sm2' as const, key: created.body.publicKey, signerId: created.body.signerId };
+    assert.ok(verifySignature(key, cp.body, cp.signature), 'SM2 over the checkpoint with the signer identifier');
+    const proof = (await h.call('GET', '/api/ledger/logs/gm-audit/proofs/inclusion?index=1', {})).body;
+    assert.ok(verifyInclusion(hasher('sm3'), 1, 3, b(proof.leafHash), proof.proof.map(b), b(cp.root)));
+    assert.equal(verifyInclusion(hasher('sha256'), 1, 3, b(proof.leafHash), proof.proof.map(b), b(cp.root)), false);
+  });
+
+  test('the application role cannot rewrite the ledger: the database refuses', async () => {
+    await assert.rejects(sql`update ledger.entry set body = '{}' where idx = 0`.execute(h.p.database.db), /append-only/);
+    await assert.rejects(sql`delete from ledger.node where idx = 0`.execute(h.p.database.db), /append-only/);
+  });
+});

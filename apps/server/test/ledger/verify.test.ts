@@ -1,0 +1,137 @@
+// `tongban ledger verify` against a log someone with database access tampered with: an entry
+// edited, deleted, inserted or moved is found at its exact position; the intact log is reported
+// with its size and root — from the database and from a running server's API.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { AnyKysely } from '@tongban/kernel';
+import { databaseLabel, operatorHeaders, testPostgresUrl } from '@tongban/kernel/testing';
+import { databaseSource, verifyLog, type Verdict } from '@tongban/ledger';
+import { sql } from 'kysely';
+import { ledgerVerify } from '../../src/ledger-verify.ts';
+import { ledgerFor, settle, startLedger, type Harness } from './fixtures.ts';
+
+const ENTRIES = 40;
+const TRIGGERS = ['entry_append_only', 'node_append_only'];
+
+class Rollback extends Error {}
+
+describe(`ledger verify (${databaseLabel})`, () => {
+  let h: Harness;
+  let base: string;
+  before(async () => {
+    h = await startLedger({ env: { TONGBAN_PORT: '0' } });
+    base = await h.p.listen();
+    for (let i = 0; i < ENTRIES; i++) {
+      const r = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), {
+        actor: { kind: 'service', id: 'registry' }, action: 'datahub.record.read', subject: { kind: 'account', id: `c-${i % 7}` },
+        resource: { record: `r-${i}` }, purpose: 'verification', outcome: 'success',
+      });
+      assert.equal(r.status, 201);
+      if (i % 9 === 8) await ledgerFor(h).checkpointAll(true); // several checkpoints along the way
+    }
+    await settle(h);
+  });
+  after(() => h.p.dispose());
+
+  /** Tampers inside a transaction, verifies what that transaction sees, and rolls it all back. */
+  async function verdictAfter(tamper: (trx: AnyKysely) => Promise<void>): Promise<Verdict> {
+    let verdict: Verdict | undefined;
+    await h.p.database.db.transaction().execute(async (trx) => {
+      for (const t of TRIGGERS) await sql.raw(`alter table ledger.${t.startsWith('entry') ? 'entry' : 'node'} disable trigger ${t}`).execute(trx);
+      await tamper(trx);
+      const source = databaseSource(trx);
+      const log = (await source.logs()).find((l) => l.id === 'audit')!;
+      verdict = await verifyLog(source, log);
+      throw new Rollback();
+    }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
+    return verdict!;
+  }
+
+  const body = async (trx: AnyKysely, idx: number) => (await sql<{ body: string }>`select body from ledger.entry where log_id = 'audit' and idx = ${idx}`.execute(trx)).rows[0]!.body;
+
+  test('an untouched log is intact, with its size, root and every checkpoint', async () => {
+    const verdict = await verdictAfter(async () => {});
+    assert.equal(verdict.intact, true, JSON.stringify(verdict));
+    const log = await ledgerFor(h).getLog('audit');
+    assert.ok(verdict.intact && verdict.size === Number(log.size) && verdict.root === Buffer.from(log.root).toString('hex'));
+    assert.ok(verdict.intact && verdict.checkpoints >= 5 && verdict.cosignatures === verdict.checkpoints);
+  });
+
+  for (const at of [0, 17, ENTRIES - 1]) {
+    test(`an edited entry is found at its position (${at})`, async () => {
+      const verdict = await verdictAfter(async (trx) => {
+        const edited = (await body(trx, at)).replace('"success"', '"failure"');
+        await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = ${at}`.execute(trx);
+      });
+      assert.deepEqual([verdict.intact, !verdict.intact && verdict.position], [false, at], JSON.stringify(verdict));
+    });
+  }
+
+  test('a deleted entry is found at its position, in the middle and at the end', async () => {
+    for (const at of [12, ENTRIES - 1]) {
+      const verdict = await verdictAfter(async (trx) => { await sql`delete from ledger.entry where log_id = 'audit' and idx = ${at}`.execute(trx); });
+      assert.equal(!verdict.intact && verdict.position, at, JSON.stringify(verdict));
+      assert.match(!verdict.intact ? verdict.problem : '', /missing/);
+    }
+  });
+
+  test('an inserted entry is found where it was put', async () => {
+    const at = 21;
+    const verdict = await verdictAfter(async (trx) => {
+      // Make room: every later entry moves up one place, then a new one goes in.
+      await sql`update ledger.entry set idx = idx + 1000000 where log_id = 'audit' and idx >= ${at}`.execute(trx);
+      await sql`update ledger.entry set idx = idx - 999999 where log_id = 'audit' and idx >= 1000000`.execute(trx);
+      await sql`insert into ledger.entry (log_id, idx, body, subject_id, appended_at) select log_id, ${at}, body, subject_id, appended_at from ledger.entry where log_id = 'audit' and idx = 3`.execute(trx);
+    });
+    assert.equal(!verdict.intact && verdict.position, at, JSON.stringify(verdict));
+    const atEnd = await verdictAfter(async (trx) => {
+      await sql`insert into ledger.entry (log_id, idx, body, subject_id, appended_at) select log_id, (select size from ledger.log where id = 'audit'), body, subject_id, appended_at from ledger.entry where log_id = 'audit' and idx = 3`.execute(trx);
+    });
+    assert.match(!atEnd.intact ? atEnd.problem : '', /beyond the log's size/);
+  });
+
+  test('two entries swapped are found at the first of them', async () => {
+    const verdict = await verdictAfter(async (trx) => {
+      const [a, c] = [await body(trx, 30), await body(trx, 31)];
+      await sql`update ledger.entry set body = ${c} where log_id = 'audit' and idx = 30`.execute(trx);
+      await sql`update ledger.entry set body = ${a} where log_id = 'audit' and idx = 31`.execute(trx);
+    });
+    assert.equal(!verdict.intact && verdict.position, 30, JSON.stringify(verdict));
+  });
+
+  test('an entry rewritten with its stored leaf hash still breaks the signed root, and the range is named', async () => {
+    const verdict = await verdictAfter(async (trx) => {
+      const edited = (await body(trx, 25)).replace('"success"', '"denied"');
+      const { createHash } = await import('node:crypto');
+      const leaf = createHash('sha256').update(Buffer.from([0])).update(edited).digest();
+      await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = 25`.execute(trx);
+      await sql`update ledger.node set hash = ${leaf} where log_id = 'audit' and level = 0 and idx = 25`.execute(trx);
+    });
+    assert.equal(verdict.intact, false);
+    assert.match(!verdict.intact ? verdict.problem : '', /between (18|2[0-5]) and (2[5-9]|3\d)/, JSON.stringify(verdict));
+  });
+
+  test('the command: intact over the API and, on PostgreSQL, from the database; then tampered, naming the position', async () => {
+    const lines: string[] = [];
+    assert.equal(await ledgerVerify({ url: base, log: 'audit' }, (l) => lines.push(l)), 0, lines.join('\n'));
+    assert.match(lines[0]!, /^ledger audit: intact — \d+ entries, root [0-9a-f]{64}, \d+ checkpoints verified \(\d+ witness co-signatures\)/);
+    if (testPostgresUrl) {
+      lines.length = 0;
+      assert.equal(await ledgerVerify({ database: h.p.config.databaseUrl!, log: 'audit' }, (l) => lines.push(l)), 0, lines.join('\n'));
+      assert.match(lines[0]!, /intact/);
+    }
+    // Committed tampering this time, as an intruder would leave it.
+    await sql.raw('alter table ledger.entry disable trigger entry_append_only').execute(h.p.database.db);
+    const edited = (await body(h.p.database.db, 33)).replace('"verification"', '"marketing"');
+    await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = 33`.execute(h.p.database.db);
+    lines.length = 0;
+    assert.equal(await ledgerVerify({ url: base }, (l) => lines.push(l)), 1);
+    assert.ok(lines.some((l) => /^ledger audit: TAMPERED at position 33 — entry 33 does not match its leaf hash/.test(l)), lines.join('\n'));
+    if (testPostgresUrl) {
+      lines.length = 0;
+      assert.equal(await ledgerVerify({ database: h.p.config.databaseUrl! }, (l) => lines.push(l)), 1);
+      assert.ok(lines.some((l) => l.includes('TAMPERED at position 33')), lines.join('\n'));
+    }
+    await assert.rejects(ledgerVerify({}), /exactly one of --url/);
+  });
+});

@@ -1,0 +1,88 @@
+// What a ledger entry says: who did what, to whose data, for what purpose, when, with what
+// outcome, and where it came from — references and digests only, never the personal data
+// itself (an IP address or a free-text reason is kept as a SHA-256 digest). Written as RFC 8785
+// canonical JSON, so the bytes hashed are the bytes anyone can recompute.
+import { createHash } from 'node:crypto';
+import { canonicalize } from './canonical.ts';
+
+export interface AuditEntry {
+  readonly v: 1;
+  /** When it happened (the producing event's time). */
+  readonly at: string;
+  readonly actor: { readonly kind: string; readonly id: string | null };
+  /** What was done: the event type, e.g. workflow.task.approved. */
+  readonly action: string;
+  /** Whose data it concerns (an account id), if anyone's. */
+  readonly subject: { readonly kind: string; readonly id: string } | null;
+  /** The thing acted on, by reference. */
+  readonly resource: Readonly<Record<string, string>> | null;
+  readonly purpose: string;
+  readonly outcome: 'success' | 'failure' | 'denied';
+  /** Where the entry came from: the module and the event (its id makes the entry traceable). */
+  readonly source: { readonly module: string; readonly event?: string };
+  /** Digests of what may not be stored in clear. */
+  readonly digests?: Readonly<Record<string, string>>;
+}
+
+export const digest = (value: unknown): string =>
+  createHash('sha256').update(typeof value === 'string' ? value : canonicalize(value)).digest('hex');
+
+export function entryBody(entry: AuditEntry): string {
+  return canonicalize(entry);
+}
+
+interface Envelope {
+  readonly id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly occurredAt: string;
+  readonly data: unknown;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** The purposes the platform's own producers record (数据使用目的). */
+export const PURPOSES = {
+  identity: 'identity-and-access',
+  workflow: 'government-service-handling',
+} as const;
+
+/**
+ * An audit entry for an event of another module. Identifiers are kept (they are references);
+ * addresses and reasons become digests; everything else of the event is covered by `data`'s digest,
+ * so the entry proves what the event said without repeating it.
+ */
+export function entryFromEvent(event: Envelope): AuditEntry {
+  const d = (event.data ?? {}) as Record<string, unknown>;
+  const digests: Record<string, string> = { data: digest(event.data ?? null) };
+  if (str(d.ip)) digests.ip = digest(d.ip);
+  if (str(d.reason)) digests.reason = digest(d.reason);
+  const base = { v: 1 as const, at: event.occurredAt, action: event.type, source: { module: event.source, event: event.id }, digests };
+  if (event.source === 'workflow') {
+    const actor = (d.actor ?? { kind: 'applicant', id: d.applicantId }) as { kind?: unknown; id?: unknown };
+    const resource: Record<string, string> = {};
+    for (const key of ['applicationId', 'caseNumber', 'taskId', 'matterCode', 'departmentCode', 'action', 'from', 'to', 'rule'] as const) {
+      const v = str(d[key]);
+      if (v) resource[key] = v;
+    }
+    return {
+      ...base, actor: { kind: str(actor.kind) ?? 'system', id: str(actor.id) ?? null },
+      subject: str(d.applicantId) ? { kind: 'account', id: d.applicantId as string } : null,
+      resource, purpose: PURPOSES.workflow, outcome: 'success',
+    };
+  }
+  const accountId = str(d.accountId);
+  const failed = /\.(failed|locked|reused)$/.test(event.type);
+  const resource: Record<string, string> = {};
+  for (const key of ['sessionId', 'factor', 'change', 'reason', 'credentialId'] as const) {
+    const v = str(d[key]);
+    if (v && key !== 'reason') resource[key] = v;
+  }
+  return {
+    ...base, actor: { kind: 'account', id: accountId ?? null },
+    subject: accountId ? { kind: 'account', id: accountId } : null,
+    resource: Object.keys(resource).length > 0 ? resource : null,
+    purpose: event.source === 'identity' ? PURPOSES.identity : event.source,
+    outcome: failed ? 'failure' : 'success',
+  };
+}

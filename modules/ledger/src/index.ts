@@ -1,0 +1,57 @@
+// 存证 — the ledger: RFC 9162 Merkle logs of audit and provenance events, signed checkpoints,
+// witnesses, proofs, receipts, "my records", and the offline verifier (`tongban ledger verify`).
+import { defineModule, type EventHandler, type ModuleContext } from '@tongban/kernel';
+import { logRoutes } from './api/logs.ts';
+import { meRoutes } from './api/me.ts';
+import { witnessRoutes } from './api/witness.ts';
+import { entryBody, entryFromEvent } from './domain/entry.ts';
+import { LedgerErrors } from './errors.ts';
+import { AUDIT_LOG, Ledger } from './service/ledger.ts';
+
+const ledgers = new WeakMap<ModuleContext, Ledger>();
+
+/** The ledger of a platform (one per module context; tests reach it to step it). */
+export function ledgerOf(ctx: ModuleContext): Ledger {
+  let l = ledgers.get(ctx);
+  if (!l) ledgers.set(ctx, (l = new Ledger(ctx)));
+  return l;
+}
+
+/** The events whose every occurrence is recorded: identity's security events and every workflow step. */
+export const RECORDED_EVENTS = [
+  'identity.sign-in.succeeded', 'identity.sign-in.failed', 'identity.account.locked', 'identity.account.registered', 'identity.account.roles-changed',
+  'identity.agent.authorised', 'identity.mfa.changed', 'identity.session.revoked', 'identity.refresh-token.reused',
+  'workflow.application.submitted', 'workflow.application.completed', 'workflow.application.closed',
+  ...['started', 'accepted', 'reviewed', 'approved', 'rejected', 'cancelled', 'correction-requested', 'resubmitted', 'material-supplied', 'claimed', 'assigned',
+    'deadline-approaching', 'escalated'].map((verb) => `workflow.task.${verb}`),
+] as const;
+
+/** Queued in the producer's delivery transaction (with the inbox row: exactly once); sequenced in batches. */
+const record: EventHandler = async (event, { trx }) => {
+  const entry = entryFromEvent(event);
+  await trx.insertInto('ledger.queue').values({ log_id: AUDIT_LOG, body: entryBody(entry), subject_id: entry.subject?.id ?? null }).execute();
+};
+
+export default defineModule({
+  name: 'ledger',
+  title: { zh: '存证', en: 'Ledger' },
+  migrations: new URL('./store/migrations/', import.meta.url),
+  errors: LedgerErrors,
+  async routes(app, ctx) {
+    const ledger = ledgerOf(ctx);
+    await ledger.start();
+    app.addHook('onClose', () => ledger.stop());
+    logRoutes(app, ledger);
+    witnessRoutes(app, ledger);
+    meRoutes(app, ledger);
+  },
+  consumers: Object.fromEntries(RECORDED_EVENTS.map((type) => [type, record])),
+});
+
+// What a client of the ledger needs to check it without trusting the server.
+export { canonicalize } from './domain/canonical.ts';
+export { checkpointText, parseCheckpoint, type Checkpoint } from './domain/checkpoint.ts';
+export { hasher, leafHash, verifyConsistency, verifyInclusion, type HashAlgorithm } from './domain/merkle.ts';
+export { verifySignature, type PublicKey } from './domain/signing.ts';
+export { databaseSource, httpSource } from './service/source.ts';
+export { describeVerdict, verifyLog, type LogSource, type Verdict } from './service/verify.ts';

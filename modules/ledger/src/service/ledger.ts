@@ -1,0 +1,147 @@
+// The ledger of one platform: its logs, their sequencer and checkpointer, this process's witness,
+// and the reads the API offers (proofs, entries, receipts). Built once per module context.
+import { DomainError, type ModuleContext } from '@tongban/kernel';
+import { consistencyProof, emptyRoot, hasher, inclusionProof, type HashAlgorithm } from '../domain/merkle.ts';
+import { signerFromSeed, type SignatureAlgorithm, type Signer } from '../domain/signing.ts';
+import { typed, type CheckpointRow, type LogRow } from '../store/tables.ts';
+import { cosignaturesOf, findLog, hasherOf, latestCheckpoint, overNodes } from '../store/tree.ts';
+import { Checkpointer, type WitnessClient } from './checkpointer.ts';
+import { Sequencer } from './sequencer.ts';
+import { remoteWitness, Witness } from './witness.ts';
+
+export const AUDIT_LOG = 'audit';
+const b64 = (x: Uint8Array) => Buffer.from(x).toString('base64');
+
+export interface NewLog {
+  readonly id: string;
+  readonly hashAlgorithm: HashAlgorithm;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+}
+
+export class Ledger {
+  readonly ctx: ModuleContext;
+  readonly sequencer: Sequencer;
+  readonly checkpointer: Checkpointer;
+  readonly witness: Witness;
+  readonly #seed: string;
+  readonly #signers = new Map<string, Signer>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  #remote: WitnessClient[] = [];
+
+  constructor(ctx: ModuleContext) {
+    this.ctx = ctx;
+    const db = typed(ctx.db);
+    const now = () => ctx.clock.now();
+    this.#seed = ctx.secret('ledger-log-key');
+    const witnessAlgorithm: SignatureAlgorithm = ctx.config.ledger.crypto === 'gm' ? 'sm2' : 'ed25519';
+    this.witness = new Witness({
+      db, now, log: ctx.log, name: `witness.${this.host()}`,
+      signer: signerFromSeed(witnessAlgorithm, ctx.secret('ledger-witness-key'), 'witness'),
+      securityEvent: async (write) => { await ctx.db.transaction().execute(write); },
+      publish: (trx, type, data) => ctx.events.publish(trx, type, data),
+    });
+    this.checkpointer = new Checkpointer({
+      db, now, log: ctx.log, intervalMs: ctx.config.ledger.checkpointIntervalMs,
+      signerFor: (log) => this.signerFor(log), witnesses: () => [this.witness, ...this.#remote],
+    });
+    this.sequencer = new Sequencer({
+      db, now, log: ctx.log, batchSize: ctx.config.ledger.batchSize,
+      afterBatch: (logId) => void this.checkpointer.checkpointIfDue(logId).catch((error: unknown) => ctx.log.error({ err: error }, 'checkpoint failed')),
+    });
+  }
+
+  host(): string {
+    return this.ctx.config.publicUrl ? new URL(this.ctx.config.publicUrl).host : 'tongban.localhost';
+  }
+
+  signerFor(log: Pick<LogRow, 'id' | 'signature_algorithm' | 'signer_id'>): Signer {
+    let s = this.#signers.get(log.id);
+    if (!s) this.#signers.set(log.id, (s = signerFromSeed(log.signature_algorithm, this.#seed, `log:${log.id}`, log.signer_id ?? undefined)));
+    return s;
+  }
+
+  /** Creates the platform's audit log (in the configured crypto suite) and registers the witnesses. */
+  async start(): Promise<void> {
+    const gm = this.ctx.config.ledger.crypto === 'gm';
+    if (!(await findLog(typed(this.ctx.db), AUDIT_LOG))) {
+      await this.createLog({ id: AUDIT_LOG, hashAlgorithm: gm ? 'sm3' : 'sha256', signatureAlgorithm: gm ? 'sm2' : 'ed25519' }).catch((error: unknown) => {
+        if ((error as DomainError).code !== 'LEDGER_LOG_EXISTS') throw error; // another replica made it
+      });
+    }
+    const own = this.witness.publicKey;
+    await typed(this.ctx.db).insertInto('ledger.witness').values({ name: this.witness.name, algorithm: own.algorithm, public_key: own.key, signer_id: own.signerId ?? null, url: null })
+      .onConflict((oc) => oc.column('name').doNothing()).execute();
+    this.#remote = this.ctx.config.ledger.witnesses.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => {
+      const [name, url] = pair.split('=');
+      return remoteWitness(name!, url!, this.ctx.config.http.requestTimeoutMs);
+    });
+    // The queue is fed by other modules' events in their transactions: look at it often.
+    this.#timers.push(setInterval(() => void this.sequencer.kick().catch(() => undefined), 100).unref());
+    // At least one checkpoint per interval while entries arrive.
+    this.#timers.push(setInterval(() => void this.checkpointAll().catch((error: unknown) => this.ctx.log.error({ err: error }, 'checkpointing failed')), this.ctx.config.ledger.checkpointIntervalMs).unref());
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    await this.sequencer.kick().catch(() => undefined);
+  }
+
+  async checkpointAll(force = false): Promise<void> {
+    for (const log of await typed(this.ctx.db).selectFrom('ledger.log').select('id').execute()) await this.checkpointer.checkpointIfDue(log.id, force);
+  }
+
+  async createLog(input: NewLog): Promise<LogRow> {
+    const signer = signerFromSeed(input.signatureAlgorithm, this.#seed, `log:${input.id}`);
+    const row = {
+      id: input.id, origin: `${this.host()}/ledger/${input.id}`, hash_algorithm: input.hashAlgorithm, signature_algorithm: input.signatureAlgorithm,
+      public_key: signer.publicKey.key, signer_id: signer.publicKey.signerId ?? null, size: 0, root: Buffer.from(emptyRoot(hasher(input.hashAlgorithm))),
+    };
+    const created = await typed(this.ctx.db).insertInto('ledger.log').values(row).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+    if (!created) throw new DomainError('LEDGER_LOG_EXISTS', { log: input.id });
+    return created;
+  }
+
+  async getLog(id: string): Promise<LogRow> {
+    const log = await findLog(typed(this.ctx.db), id);
+    if (!log) throw new DomainError('LEDGER_LOG_NOT_FOUND', { log: id });
+    return log;
+  }
+
+  async checkpointView(log: LogRow, row: CheckpointRow) {
+    const cos = await cosignaturesOf(typed(this.ctx.db), log.id, [row.size]);
+    return checkpointJson(log, row, cos);
+  }
+
+  async latest(log: LogRow) {
+    const row = await latestCheckpoint(typed(this.ctx.db), log.id);
+    if (!row) throw new DomainError('LEDGER_NO_CHECKPOINT', { log: log.id });
+    return { row, view: await this.checkpointView(log, row) };
+  }
+
+  /** An inclusion proof of `index` in the tree of `size` (default: the latest checkpoint's). */
+  async inclusion(log: LogRow, index: number, size?: number) {
+    const latest = size === undefined ? (await this.latest(log)) : undefined;
+    const treeSize = size ?? latest!.row.size;
+    if (treeSize > log.size) throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [{ field: 'query.size', code: 'beyond_tree', message: `the tree has ${log.size} entries` }]);
+    if (index >= treeSize) {
+      throw new DomainError('LEDGER_BEYOND_TREE', { size: treeSize }, [{ field: 'query.index', code: 'beyond_tree', message: `index ${index} is not in a tree of ${treeSize}` }]);
+    }
+    const h = hasherOf(log);
+    const [proof, leaf] = await overNodes(typed(this.ctx.db), log, (node) => [inclusionProof(h, index, treeSize, node), node(0, index)] as const);
+    return { log: log.id, index, treeSize, leafHash: b64(leaf), proof: proof.map(b64), ...(latest ? { checkpoint: latest.view } : {}) };
+  }
+
+  async consistency(log: LogRow, first: number, second: number) {
+    if (second > log.size) throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [{ field: 'query.second', code: 'beyond_tree', message: `the tree has ${log.size} entries` }]);
+    if (first < 1 || first > second) throw new DomainError('LEDGER_RANGE_INVALID', { reason: 'need 1 ≤ first ≤ second' }, [{ field: 'query.first', code: 'invalid_range', message: 'need 1 ≤ first ≤ second' }]);
+    const proof = await overNodes(typed(this.ctx.db), log, (node) => consistencyProof(hasherOf(log), first, second, node));
+    return { log: log.id, first, second, proof: proof.map((p) => b64(p)) };
+  }
+}
+
+export function checkpointJson(log: Pick<LogRow, 'id'>, row: CheckpointRow, cos: readonly { witness: string; key_id: string; signature: string }[]) {
+  return {
+    log: log.id, size: Number(row.size), root: b64(row.root), issuedAt: new Date(row.issued_at).toISOString(), body: row.body, signature: row.signature,
+    cosignatures: cos.filter((c) => c !== undefined).map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature })),
+  };
+}

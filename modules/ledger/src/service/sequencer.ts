@@ -1,0 +1,136 @@
+// The sequencer gives entries their place in a log, many per transaction (group commit: one
+// fsync for a batch, not one per entry). Entries come from two doors: appended directly (the
+// caller awaits its receipt) and from the queue table, where producers' events were written in
+// their own transactions. A batch locks the log row, so replicas take turns; each keeps the
+// tree's right edge in memory and reloads it when another replica moved the log on.
+import type { Logger } from '@tongban/kernel';
+import { appendLeaf, edgeKeys, edgeRoot, leafHash, type EdgeNode } from '../domain/merkle.ts';
+import { typed, type LedgerDb, type LogRow, type Trx } from '../store/tables.ts';
+import { fetchNodes, hasherOf } from '../store/tree.ts';
+
+export interface Appended {
+  readonly log: string;
+  readonly index: number;
+  readonly leafHash: string;
+  /** The tree size once this entry's batch committed. */
+  readonly treeSize: number;
+}
+
+interface Waiting {
+  readonly body: string;
+  readonly subjectId: string | null;
+  resolve(receipt: Appended): void;
+  reject(error: unknown): void;
+}
+
+export interface SequencerOptions {
+  readonly db: LedgerDb;
+  readonly log: Logger;
+  readonly batchSize: number;
+  readonly now: () => Date;
+  /** Called after a batch committed (the checkpointer looks whether a checkpoint is due). */
+  readonly afterBatch?: (logId: string) => void;
+}
+
+const INSERT_CHUNK = 1000;
+
+export class Sequencer {
+  readonly #o: SequencerOptions;
+  readonly #waiting = new Map<string, Waiting[]>();
+  readonly #edges = new Map<string, { size: number; edge: EdgeNode[] }>();
+  #running: Promise<void> | undefined;
+  #again = false;
+
+  constructor(options: SequencerOptions) {
+    this.#o = options;
+  }
+
+  /** Appends one entry (canonical JSON) and resolves once its batch has committed. */
+  append(logId: string, body: string, subjectId: string | null): Promise<Appended> {
+    return new Promise<Appended>((resolve, reject) => {
+      let list = this.#waiting.get(logId);
+      if (!list) this.#waiting.set(logId, (list = []));
+      list.push({ body, subjectId, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Sequences what is waiting, now or right after the batch in progress. */
+  kick(): Promise<void> {
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#drain().finally(() => { this.#running = undefined; });
+    return this.#running;
+  }
+
+  async #drain(): Promise<void> {
+    do {
+      this.#again = false;
+      const logs = new Set([...this.#waiting.keys()]);
+      for (const row of await typed(this.#o.db).selectFrom('ledger.queue').select('log_id').distinct().execute()) logs.add(row.log_id);
+      for (const logId of logs) {
+        while (await this.#batch(logId)) { /* until this log's queue and waiters are empty */ }
+      }
+    } while (this.#again);
+  }
+
+  /** One batch of one log; false when there was nothing to do. */
+  async #batch(logId: string): Promise<boolean> {
+    const waiting = (this.#waiting.get(logId) ?? []).splice(0, this.#o.batchSize);
+    let committed: { edge: EdgeNode[]; size: number; first: number; leaves: Buffer[] } | undefined;
+    try {
+      committed = await this.#o.db.transaction().execute(async (trx) => {
+        const log = await typed(trx).selectFrom('ledger.log').selectAll().where('id', '=', logId).forUpdate().executeTakeFirst();
+        if (!log) throw new Error(`no log ${logId}`);
+        const queued = await typed(trx).selectFrom('ledger.queue').select(['seq', 'body', 'subject_id']).where('log_id', '=', logId)
+          .orderBy('seq').limit(Math.max(0, this.#o.batchSize - waiting.length)).forUpdate().skipLocked().execute();
+        const items = [...waiting.map((w) => ({ body: w.body, subjectId: w.subjectId })), ...queued.map((q) => ({ body: q.body, subjectId: q.subject_id }))];
+        if (items.length === 0) return undefined;
+        const edge = [...(await this.#edge(trx, log))];
+        const h = hasherOf(log);
+        const at = this.#o.now();
+        const nodes: { log_id: string; level: number; idx: number; hash: Buffer }[] = [];
+        const leaves: Buffer[] = [];
+        items.forEach((item, i) => {
+          const leaf = leafHash(h, Buffer.from(item.body));
+          leaves.push(leaf);
+          for (const n of appendLeaf(h, edge, log.size + i, leaf)) nodes.push({ log_id: logId, level: n.level, idx: n.index, hash: Buffer.from(n.hash) });
+        });
+        const entries = items.map((item, i) => ({ log_id: logId, idx: log.size + i, body: item.body, subject_id: item.subjectId, appended_at: at }));
+        for (let i = 0; i < entries.length; i += INSERT_CHUNK) await typed(trx).insertInto('ledger.entry').values(entries.slice(i, i + INSERT_CHUNK)).execute();
+        for (let i = 0; i < nodes.length; i += INSERT_CHUNK) await typed(trx).insertInto('ledger.node').values(nodes.slice(i, i + INSERT_CHUNK)).execute();
+        if (queued.length > 0) await typed(trx).deleteFrom('ledger.queue').where('seq', 'in', queued.map((q) => q.seq)).execute();
+        const size = log.size + items.length;
+        await typed(trx).updateTable('ledger.log').set({ size, root: Buffer.from(edgeRoot(h, edge)) }).where('id', '=', logId).execute();
+        return { edge, size, first: log.size, leaves };
+      });
+    } catch (error) {
+      this.#edges.delete(logId); // reload from the database next time
+      for (const w of waiting) w.reject(error);
+      this.#o.log.error({ err: error, log: logId }, 'ledger batch failed');
+      return false;
+    }
+    if (!committed) return false;
+    this.#edges.set(logId, { size: committed.size, edge: committed.edge });
+    waiting.forEach((w, i) => w.resolve({
+      log: logId, index: committed.first + i, leafHash: committed.leaves[i]!.toString('base64'), treeSize: committed.size,
+    }));
+    this.#o.afterBatch?.(logId);
+    return true;
+  }
+
+  /** The right edge of the log as it is in the database (cached while this replica is the only writer). */
+  async #edge(trx: Trx, log: LogRow): Promise<EdgeNode[]> {
+    const cached = this.#edges.get(log.id);
+    if (cached && cached.size === log.size) return cached.edge;
+    const keys = edgeKeys(log.size);
+    const found = await fetchNodes(trx, log.id, keys);
+    return keys.map(([level, index]) => {
+      const hash = found.get(`${level}/${index}`);
+      if (!hash) throw new Error(`log ${log.id} is missing node ${level}/${index}`);
+      return { level, index, hash };
+    });
+  }
+}

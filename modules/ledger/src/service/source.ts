@@ -1,0 +1,83 @@
+// The two places `tongban ledger verify` reads a log from: the database itself (as an auditor
+// with read access would), or a running server's public API (as anyone can).
+import type { AnyKysely } from '@tongban/kernel';
+import { sql } from 'kysely';
+import type { PublicKey } from '../domain/signing.ts';
+import { typed } from '../store/tables.ts';
+import type { LogSource, SourceCheckpoint, SourceEntry, SourceLog } from './verify.ts';
+
+const PAGE = 1000;
+
+/** Witness keys as the database records them, unless the verifier pins its own (`witnessKeys`). */
+export function databaseSource(db: AnyKysely, witnessKeys?: ReadonlyMap<string, PublicKey>): LogSource {
+  const t = typed(db);
+  return {
+    async logs() {
+      const rows = await t.selectFrom('ledger.log').selectAll().orderBy('id').execute();
+      return rows.map((r) => ({
+        id: r.id, origin: r.origin, hashAlgorithm: r.hash_algorithm, signatureAlgorithm: r.signature_algorithm, publicKey: r.public_key, signerId: r.signer_id, size: Number(r.size),
+      }));
+    },
+    async *entries(log) {
+      // Every stored entry row, in index order, with the leaf stored at that index (if any):
+      // a gap, a duplicate or a moved row shows up as such.
+      let after = -1;
+      for (;;) {
+        const { rows } = await sql<{ idx: number; body: string; hash: Uint8Array | null }>`select e.idx, e.body, n.hash from ledger.entry e
+          left join ledger.node n on n.log_id = e.log_id and n.level = 0 and n.idx = e.idx
+          where e.log_id = ${log.id} and e.idx > ${after} order by e.idx limit ${PAGE}`.execute(db);
+        for (const r of rows) yield { index: Number(r.idx), body: r.body, leafHash: r.hash ? Buffer.from(r.hash).toString('base64') : null } satisfies SourceEntry;
+        if (rows.length < PAGE) return;
+        after = Number(rows[rows.length - 1]!.idx);
+      }
+    },
+    async checkpoints(log) {
+      const rows = await t.selectFrom('ledger.checkpoint').selectAll().where('log_id', '=', log.id).orderBy('size').execute();
+      const cos = await t.selectFrom('ledger.cosignature').selectAll().where('log_id', '=', log.id).execute();
+      return rows.map((r): SourceCheckpoint => ({
+        size: Number(r.size), body: r.body, signature: r.signature,
+        cosignatures: cos.filter((c) => Number(c.size) === Number(r.size)).map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature })),
+      }));
+    },
+    async witnesses() {
+      if (witnessKeys) return witnessKeys;
+      const rows = await t.selectFrom('ledger.witness').selectAll().execute();
+      return new Map(rows.map((w) => [w.name, { algorithm: w.algorithm, key: w.public_key, ...(w.signer_id ? { signerId: w.signer_id } : {}) }]));
+    },
+    async leafCount(log) {
+      const row = await t.selectFrom('ledger.node').select((eb) => eb.fn.countAll<number>().as('n')).where('log_id', '=', log.id).where('level', '=', 0).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}
+
+export function httpSource(baseUrl: string, fetchImpl: typeof fetch = fetch): LogSource {
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await fetchImpl(new URL(`/api/ledger${path}`, baseUrl), { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(`GET /api/ledger${path}: ${res.status}`);
+    return res.json() as Promise<T>;
+  };
+  return {
+    logs: () => get<SourceLog[]>('/logs'),
+    async *entries(log) {
+      for (let start = 0; start < log.size; start += PAGE) {
+        const end = Math.min(log.size, start + PAGE);
+        const page = await get<{ index: number; body: string; leafHash: string }[]>(`/logs/${log.id}/entries?start=${start}&end=${end}`);
+        for (const e of page) yield { index: e.index, body: e.body, leafHash: e.leafHash };
+      }
+    },
+    async checkpoints(log) {
+      const all: SourceCheckpoint[] = [];
+      for (let after = -1; ;) {
+        const page = await get<SourceCheckpoint[]>(`/logs/${log.id}/checkpoints?after=${after}&limit=1000`);
+        all.push(...page);
+        if (page.length < 1000) return all;
+        after = page[page.length - 1]!.size;
+      }
+    },
+    async witnesses() {
+      const list = await get<{ name: string; publicKey: PublicKey }[]>('/witnesses');
+      return new Map(list.map((w) => [w.name, w.publicKey]));
+    },
+  };
+}

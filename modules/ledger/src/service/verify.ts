@@ -1,0 +1,117 @@
+// The offline verifier (`tongban ledger verify`): reads a whole log — from a running server's
+// public API or straight from the database — recomputes every leaf from its entry and the tree
+// from the leaves, and checks every checkpoint's signature, its co-signatures and that all of them
+// are prefixes of the one history the entries make. It names the first position where the stored
+// log departs from what was committed: an entry changed, missing, added or moved.
+import { canonicalize } from '../domain/canonical.ts';
+import { parseCheckpoint } from '../domain/checkpoint.ts';
+import { appendLeaf, edgeRoot, emptyRoot, hasher, leafHash, type EdgeNode, type HashAlgorithm } from '../domain/merkle.ts';
+import { keyId, verifySignature, type PublicKey, type SignatureAlgorithm } from '../domain/signing.ts';
+
+export interface SourceLog {
+  readonly id: string;
+  readonly origin: string;
+  readonly hashAlgorithm: HashAlgorithm;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly publicKey: string;
+  readonly signerId?: string | null;
+  readonly size: number;
+}
+
+export interface SourceEntry {
+  readonly index: number;
+  readonly body: string;
+  /** The leaf hash the log stored for this position (base64). */
+  readonly leafHash: string | null;
+}
+
+export interface SourceCheckpoint {
+  readonly size: number;
+  readonly body: string;
+  readonly signature: string;
+  readonly cosignatures: readonly { readonly witness: string; readonly keyId: string; readonly signature: string }[];
+}
+
+/** Where a log is read from: the database or a server's API (both in source.ts). */
+export interface LogSource {
+  logs(): Promise<SourceLog[]>;
+  /** Entries in index order; pages of any size. */
+  entries(log: SourceLog): AsyncIterable<SourceEntry>;
+  checkpoints(log: SourceLog): Promise<SourceCheckpoint[]>;
+  /** Witness keys the verifier trusts, by witness name. */
+  witnesses(): Promise<ReadonlyMap<string, PublicKey>>;
+  /** Leaf hashes stored beyond the entries (a deleted tail entry leaves its leaf behind). */
+  leafCount?(log: SourceLog): Promise<number>;
+}
+
+export type Verdict =
+  | { readonly log: string; readonly intact: true; readonly size: number; readonly root: string; readonly checkpoints: number; readonly cosignatures: number }
+  | { readonly log: string; readonly intact: false; readonly position: number | null; readonly problem: string };
+
+export async function verifyLog(source: LogSource, log: SourceLog, options: { logKey?: PublicKey } = {}): Promise<Verdict> {
+  const h = hasher(log.hashAlgorithm);
+  const key: PublicKey = options.logKey ?? { algorithm: log.signatureAlgorithm, key: log.publicKey, ...(log.signerId ? { signerId: log.signerId } : {}) };
+  const fail = (position: number | null, problem: string): Verdict => ({ log: log.id, intact: false, position, problem });
+
+  // Checkpoints first: each must be signed by the log's key and state this log.
+  const checkpoints = (await source.checkpoints(log)).sort((a, b) => a.size - b.size);
+  const witnessKeys = await source.witnesses();
+  let cosignatures = 0;
+  const parsed = [];
+  for (const c of checkpoints) {
+    const cp = parseCheckpoint(c.body);
+    if (!cp || cp.origin !== log.origin || cp.size !== c.size) return fail(null, `the checkpoint at size ${c.size} is malformed or names another log`);
+    if (!verifySignature(key, c.body, c.signature)) return fail(null, `the checkpoint at size ${c.size} is not signed by the log's key`);
+    for (const co of c.cosignatures) {
+      const wk = witnessKeys.get(co.witness);
+      if (!wk || keyId(co.witness, wk) !== co.keyId) return fail(null, `the checkpoint at size ${c.size} carries a co-signature of an unknown witness ${co.witness}`);
+      if (!verifySignature(wk, c.body, co.signature)) return fail(null, `the co-signature of ${co.witness} on the checkpoint at size ${c.size} does not verify`);
+      cosignatures++;
+    }
+    parsed.push(cp);
+  }
+  const last = parsed[parsed.length - 1];
+  if (last && last.size > log.size) return fail(last.size - 1, `the log claims ${log.size} entries but a checkpoint covers ${last.size}: entries from ${log.size} were removed`);
+
+  // Then every entry, in order, against its stored leaf and the checkpoints that cover it.
+  const edge: EdgeNode[] = [];
+  let expected = 0;
+  let next = 0; // the next checkpoint to meet
+  let lastGood = 0;
+  for await (const entry of source.entries(log)) {
+    if (entry.index > expected) return fail(expected, `entry ${expected} is missing (deleted)`);
+    if (entry.index < expected) return fail(entry.index, `entry ${entry.index} appears twice (inserted)`);
+    if (entry.index >= log.size) return fail(entry.index, `entry ${entry.index} lies beyond the log's size ${log.size} (inserted)`);
+    let canonical: string;
+    try {
+      canonical = canonicalize(JSON.parse(entry.body));
+    } catch {
+      return fail(entry.index, `entry ${entry.index} is not JSON`);
+    }
+    if (canonical !== entry.body) return fail(entry.index, `entry ${entry.index} is not in RFC 8785 canonical form (altered)`);
+    const leaf = leafHash(h, Buffer.from(entry.body));
+    if (entry.leafHash !== null && Buffer.from(entry.leafHash, 'base64').compare(leaf) !== 0) {
+      return fail(entry.index, `entry ${entry.index} does not match its leaf hash (altered, or moved from another position)`);
+    }
+    appendLeaf(h, edge, entry.index, leaf);
+    expected++;
+    while (next < parsed.length && parsed[next]!.size === expected) {
+      if (Buffer.compare(Buffer.from(edgeRoot(h, edge)), Buffer.from(parsed[next]!.root)) !== 0) {
+        return fail(lastGood, `the entries do not give the root signed at size ${expected}: the first altered entry lies between ${lastGood} and ${expected - 1}`);
+      }
+      lastGood = expected;
+      next++;
+    }
+  }
+  if (expected < log.size) return fail(expected, `entry ${expected} is missing (deleted): the log's size is ${log.size}`);
+  const stored = await source.leafCount?.(log);
+  if (stored !== undefined && stored > expected) return fail(expected, `entry ${expected} is missing (deleted): its leaf hash is still stored`);
+  const root = expected === 0 ? emptyRoot(h) : edgeRoot(h, edge);
+  return { log: log.id, intact: true, size: expected, root: Buffer.from(root).toString('hex'), checkpoints: checkpoints.length, cosignatures };
+}
+
+export function describeVerdict(v: Verdict): string {
+  return v.intact
+    ? `ledger ${v.log}: intact — ${v.size} entries, root ${v.root}, ${v.checkpoints} checkpoints verified (${v.cosignatures} witness co-signatures), all one history`
+    : `ledger ${v.log}: TAMPERED${v.position === null ? '' : ` at position ${v.position}`} — ${v.problem}`;
+}

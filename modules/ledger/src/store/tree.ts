@@ -1,0 +1,37 @@
+// Reads of a log's tree: nodes by (level, index) in one query, entries by range, checkpoints.
+import { sql } from 'kysely';
+import { hasher, withNodes, type Hasher, type NodeLookup } from '../domain/merkle.ts';
+import { typed, type CheckpointRow, type LedgerDb, type LogRow, type Trx } from './tables.ts';
+
+type Db = LedgerDb | Trx;
+
+export async function findLog(db: Db, id: string): Promise<LogRow | undefined> {
+  return typed(db).selectFrom('ledger.log').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Stored subtree hashes for the keys asked, in one round trip. */
+export async function fetchNodes(db: Db, logId: string, keys: readonly (readonly [number, number])[]): Promise<Map<string, Uint8Array>> {
+  const found = new Map<string, Uint8Array>();
+  if (keys.length === 0) return found;
+  const pairs = sql.join(keys.map(([l, i]) => sql`(${l}::smallint, ${i}::bigint)`));
+  const { rows } = await sql<{ level: number; idx: number; hash: Buffer }>`select level, idx, hash from ledger.node
+    where log_id = ${logId} and (level, idx) in (${pairs})`.execute(db);
+  for (const r of rows) found.set(`${r.level}/${Number(r.idx)}`, r.hash);
+  return found;
+}
+
+/** Runs a root or proof computation over the log's stored nodes (merkle.ts, withNodes). */
+export function overNodes<T>(db: Db, log: Pick<LogRow, 'id'>, compute: (node: NodeLookup) => T): Promise<T> {
+  return withNodes(compute, (keys) => fetchNodes(db, log.id, keys));
+}
+
+export const hasherOf = (log: Pick<LogRow, 'hash_algorithm'>): Hasher => hasher(log.hash_algorithm);
+
+export async function latestCheckpoint(db: Db, logId: string): Promise<CheckpointRow | undefined> {
+  return typed(db).selectFrom('ledger.checkpoint').selectAll().where('log_id', '=', logId).orderBy('size', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function cosignaturesOf(db: Db, logId: string, sizes: readonly number[]) {
+  if (sizes.length === 0) return [];
+  return typed(db).selectFrom('ledger.cosignature').selectAll().where('log_id', '=', logId).where('size', 'in', sizes).orderBy('witness').execute();
+}
