@@ -1,8 +1,10 @@
 // npm run bench -- <name>: runs one benchmark (or all) and prints its table.
 import { benchCatalog } from './catalog.ts';
 import { benchIdentity } from './identity.ts';
+import { benchLedger } from './ledger.ts';
+import { benchWorkflow } from './workflow.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { catalog: benchCatalog, identity: benchIdentity };
+const BENCHES: Record<string, () => Promise<void>> = { catalog: benchCatalog, identity: benchIdentity, workflow: benchWorkflow, ledger: benchLedger };
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !(n in BENCHES));
