@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { canonicalize } from '../modules/ledger/src/domain/canonical.ts';
 import { appendLeaf, edgeRoot, hasher, leafHash, type EdgeNode } from '../modules/ledger/src/domain/merkle.ts';
-import { pgbench, startServer, type Server } from './harness.ts';
+import { load, pgbench, startServer, type Server } from './harness.ts';
 
 const QUEUED = Number(process.env.BENCH_LEDGER_QUEUED ?? 100_000);
 const FILL = Number(process.env.BENCH_LEDGER_FILL ?? 1_000_000);
@@ -130,6 +130,9 @@ export async function benchLedger(): Promise<void> {
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const token = randomBytes(24).toString('hex');
   const tpcb = await pgbench(seconds);
+  const bareServer = await startServer(new URL('./servers/bare.ts', import.meta.url));
+  const bare = await load('bare Fastify route', bareServer.url, ['/bare'], { seconds, connections: CONNECTIONS });
+  await bareServer.stop();
 
   const a = await createTestDatabase();
   let queue, http;
@@ -163,10 +166,11 @@ export async function benchLedger(): Promise<void> {
   }
 
   console.log(`\nledger bench — ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, PostgreSQL, ${seconds} s loads\n`);
-  console.log('| what | per second | p50 ms | p99 ms | ratio to pgbench TPC-B | notes |\n|---|---:|---:|---:|---:|---|');
-  console.log(`| pgbench TPC-B (durable-commit ceiling), ${tpcb.clients} clients | ${Math.round(tpcb.tps)} | ${tpcb.latencyAvgMs.toFixed(1)} avg | — | 1 | scale ${tpcb.scale} |`);
-  console.log(`| entries sequenced from the queue, checkpoints on | ${Math.round(queue.perSecond)} | — | — | ${(queue.perSecond / tpcb.tps).toFixed(1)} × | ${QUEUED} entries in ${queue.seconds.toFixed(1)} s, ${queue.checkpoints} checkpoints, server CPU ${queue.cpuMs.toFixed(2)} ms/entry |`);
-  console.log(`| direct appends over HTTP, ${CONNECTIONS} connections, each awaiting its receipt | ${Math.round(http.perSecond)} | ${http.p50} | ${http.p99} | ${(http.perSecond / tpcb.tps).toFixed(1)} × | non-2xx ${http.non2xx}, errors ${http.errors} |`);
-  console.log(`| inclusion proof at ${FILL.toLocaleString('en')} entries, 50 connections | ${Math.round(proofs.perSecond)} | ${proofs.p50} | ${proofs.p99} | — | random leaves; fill took ${fillSeconds.toFixed(0)} s; non-2xx ${proofs.non2xx} |`);
+  console.log('| what | per second | p50 ms | p99 ms | ratio to ceiling | notes |\n|---|---:|---:|---:|---:|---|');
+  console.log(`| pgbench TPC-B (durable-commit ceiling), ${tpcb.clients} clients | ${Math.round(tpcb.tps)} | ${tpcb.latencyAvgMs.toFixed(1)} avg | — | — | scale ${tpcb.scale} |`);
+  console.log(`| bare Fastify route (HTTP ceiling), ${CONNECTIONS} connections | ${Math.round(bare.requestsPerSecond)} | ${bare.p50Ms} | ${bare.p99Ms} | — | |`);
+  console.log(`| entries sequenced from the queue, checkpoints on | ${Math.round(queue.perSecond)} | — | — | ${(queue.perSecond / tpcb.tps).toFixed(1)} × pgbench | ${QUEUED} entries in ${queue.seconds.toFixed(1)} s, ${queue.checkpoints} checkpoints, server CPU ${queue.cpuMs.toFixed(2)} ms/entry |`);
+  console.log(`| direct appends over HTTP, ${CONNECTIONS} connections, each awaiting its receipt | ${Math.round(http.perSecond)} | ${http.p50} | ${http.p99} | ${(http.perSecond / tpcb.tps).toFixed(2)} × pgbench, ${(http.perSecond / bare.requestsPerSecond).toFixed(3)} × bare | non-2xx ${http.non2xx}, errors ${http.errors} |`);
+  console.log(`| inclusion proof at ${FILL.toLocaleString('en')} entries, 50 connections | ${Math.round(proofs.perSecond)} | ${proofs.p50} | ${proofs.p99} | ${(proofs.perSecond / bare.requestsPerSecond).toFixed(3)} × bare | random leaves; fill took ${fillSeconds.toFixed(0)} s; non-2xx ${proofs.non2xx} |`);
   console.log(`| inclusion proof at ${FILL.toLocaleString('en')} entries, 1 connection | ${Math.round(proofsOne.perSecond)} | ${proofsOne.p50} | ${proofsOne.p99} | — | non-2xx ${proofsOne.non2xx} |`);
 }
