@@ -3,6 +3,8 @@
 // with its size and root — from the database and from a running server's API.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { AnyKysely } from '@tongban/kernel';
 import { databaseLabel, operatorHeaders, testPostgresUrl } from '@tongban/kernel/testing';
 import { databaseSource, verifyLog, type Verdict } from '@tongban/ledger';
@@ -14,6 +16,14 @@ const ENTRIES = 40;
 const TRIGGERS = ['entry_append_only', 'node_append_only'];
 
 class Rollback extends Error {}
+
+function runCli(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '' } }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 describe(`ledger verify (${databaseLabel})`, () => {
   let h: Harness;
@@ -133,5 +143,14 @@ describe(`ledger verify (${databaseLabel})`, () => {
       assert.ok(lines.some((l) => l.includes('TAMPERED at position 33')), lines.join('\n'));
     }
     await assert.rejects(ledgerVerify({}), /exactly one of --url/);
+
+    // And the command itself, as an auditor runs it.
+    const bin = fileURLToPath(new URL('../../bin/tongban.js', import.meta.url));
+    const tampered = await runCli(bin, ['ledger', 'verify', '--url', base]);
+    assert.equal(tampered.code, 1, tampered.stderr);
+    assert.match(tampered.stdout, /ledger audit: TAMPERED at position 33/);
+    const usage = await runCli(bin, ['ledger', 'check']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /usage: tongban ledger verify/);
   });
 });
