@@ -11,12 +11,15 @@ import { Engine } from './service/engine.ts';
 import { LiveFeed } from './service/live.ts';
 import type { Services } from './service/submit.ts';
 
-const services = new WeakMap<ModuleContext, Services>();
+const services = new WeakMap<object, Services>();
 
-/** One set of services per platform (tests start several in one process). */
+/**
+ * One set of services per platform (tests start several in one process), keyed by the platform's
+ * database: a job receives a copy of the context (with its transaction), not the context itself.
+ */
 function servicesFor(ctx: ModuleContext): Services {
-  let s = services.get(ctx);
-  if (!s) services.set(ctx, (s = { ctx, catalog: catalogPort(ctx.modules), engine: new Engine(ctx), live: new LiveFeed(ctx.db, ctx.log) }));
+  let s = services.get(ctx.db);
+  if (!s) services.set(ctx.db, (s = { ctx, catalog: catalogPort(ctx.modules), engine: new Engine(ctx), live: new LiveFeed(ctx.db, ctx.log) }));
   return s;
 }
 
@@ -28,7 +31,8 @@ export default defineModule({
   errors: WorkflowErrors,
   routes(app, ctx) {
     const s = servicesFor(ctx);
-    app.addHook('onClose', () => s.live.close());
+    // preClose runs before Fastify waits for in-flight requests: open event streams end first.
+    app.addHook('preClose', () => s.live.close());
     applicantRoutes(app, s);
     officerRoutes(app, s);
     inboxRoutes(app, s);

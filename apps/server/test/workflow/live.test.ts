@@ -127,3 +127,13 @@ describe(`live status, notices and the counter (${databaseLabel})`, () => {
     assert.equal(asCitizen.status, 403);
   });
 });
+
+test('closing the server ends open event streams rather than waiting on them', { timeout: 30_000 }, async () => {
+  const h = await startWorkflow({ env: { TONGBAN_PORT: '0', TONGBAN_HOST: '127.0.0.1' } });
+  const base = await h.p.listen();
+  const res = await fetch(`${base}/api/workflow/me/events`, { headers: { accept: 'text/event-stream', ...(await h.citizen('c-shutdown')) } });
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  assert.match(new TextDecoder().decode((await reader.read()).value), /: connected/);
+  await h.p.dispose();
+  assert.equal((await reader.read()).done, true, 'the stream was ended by the server');
+});

@@ -51,7 +51,7 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
     const unsubscribe = await s.live.subscribe(owner, (e) => {
       if (replaying) buffered.push(e);
       else if (e.seq > sent) { sent = e.seq; send(e); }
-    });
+    }, () => res.end());
     if (sent > 0) for (const e of await s.live.since(owner, sent)) { send(e); sent = Math.max(sent, e.seq); }
     for (const e of buffered) if (e.seq > sent) { send(e); sent = e.seq; }
     replaying = false;

@@ -30,6 +30,8 @@ export class LiveFeed {
   readonly #log: Logger;
   readonly #intervalMs: number;
   readonly #listeners = new Map<string, Set<Listener>>();
+  /** Open streams' ends: closing the feed (the server shutting down) ends them, so shutdown never waits on a browser. */
+  readonly #ends = new Set<() => void>();
   #cursor: number | undefined;
   readonly #delivered = new Set<number>();
   #gapSince: number | undefined;
@@ -43,8 +45,8 @@ export class LiveFeed {
     this.#intervalMs = intervalMs;
   }
 
-  /** Streams `applicantId`'s events to `listener` until the returned function is called. */
-  async subscribe(applicantId: string, listener: Listener): Promise<() => void> {
+  /** Streams `applicantId`'s events to `listener` until the returned function is called; `end` is called if the feed closes first. */
+  async subscribe(applicantId: string, listener: Listener, end?: () => void): Promise<() => void> {
     if (this.#cursor === undefined) {
       const row = await typed(this.#db).selectFrom('workflow.action').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
       this.#cursor ??= Number(row?.max ?? 0);
@@ -52,8 +54,10 @@ export class LiveFeed {
     let set = this.#listeners.get(applicantId);
     if (!set) this.#listeners.set(applicantId, (set = new Set()));
     set.add(listener);
+    if (end) this.#ends.add(end);
     this.#timer ??= setInterval(() => void this.poll(), this.#intervalMs).unref();
     return () => {
+      if (end) this.#ends.delete(end);
       set.delete(listener);
       if (set.size === 0) this.#listeners.delete(applicantId);
       if (this.#listeners.size === 0) {
@@ -83,6 +87,7 @@ export class LiveFeed {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#timer);
+    for (const end of [...this.#ends]) end();
     await this.#running;
   }
 
