@@ -95,6 +95,18 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     assert.match(ended.reason, /城乡居民基本医疗保险参保登记|出生医学证明/);
   });
 
+  test('officers of three departments acting at the same moment on sibling tasks all succeed (no deadlock)', async () => {
+    for (let round = 0; round < 5; round++) {
+      const citizen = await h.citizen(`c-siblings-${round}`);
+      const { body: submitted } = await submitBirth(h, citizen);
+      await decide(h, taskOf(submitted, M.birthCertificate).id, 'approve');
+      const view = (await h.call('GET', `/api/workflow/applications/${submitted.id}`, citizen)).body;
+      const siblings = [M.vaccination, M.birthRegistration, M.maternityBenefits].map((m) => taskOf(view, m));
+      const answers = await Promise.all(siblings.map(async (t) => h.call('POST', `/api/workflow/tasks/${t.id}/actions`, await h.officer(t.departmentCode), { action: 'accept', version: t.version })));
+      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200], JSON.stringify(answers.map((a) => a.body.code)));
+    }
+  });
+
   test('the action log accounts for every task: its last versioned action gives the task its state and version', async () => {
     const db = h.p.database.db;
     const tasks = await db.selectFrom('workflow.task').select(['id', 'state', 'version']).execute();

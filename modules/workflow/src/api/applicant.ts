@@ -40,7 +40,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
   const today = () => serviceDate(s.engine.now());
   const view = async (id: string) => {
     const { app: a, tasks } = await getApplication(db, id);
-    return applicationView(a, tasks, today());
+    return applicationView(a, tasks, today(), true);
   };
 
   app.post('/drafts', {
@@ -101,7 +101,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
     await belongs(s, req.params.id, req.params.taskId);
     await answerCorrection(s, applicantOf(req.principal!).id, req.params.taskId, req.body);
     s.live.nudge();
-    return taskOf(s, req.params.taskId);
+    return taskOf(s, req.params.taskId, true);
   });
 
   app.post('/applications/:id/tasks/:taskId/materials', {
@@ -111,7 +111,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
     await belongs(s, req.params.id, req.params.taskId);
     await supplyMaterials(s, applicantOf(req.principal!).id, req.params.taskId, req.body);
     s.live.nudge();
-    return taskOf(s, req.params.taskId);
+    return taskOf(s, req.params.taskId, true);
   });
 }
 
@@ -120,7 +120,8 @@ async function belongs(s: Services, applicationId: string, taskId: string): Prom
   if (!row || row.application_id !== applicationId) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
 }
 
-export async function taskOf(s: Services, taskId: string) {
+export async function taskOf(s: Services, taskId: string, forApplicant = false) {
   const task = await typed(s.ctx.db).selectFrom('workflow.task').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
-  return taskView(task, serviceDate(s.engine.now()));
+  const view = taskView(task, serviceDate(s.engine.now()));
+  return forApplicant ? { ...view, assignee: null } : view;
 }

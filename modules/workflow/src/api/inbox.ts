@@ -37,6 +37,10 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
   }, async (req, reply) => {
     const owner = applicantOf(req.principal!).id;
     const last = Number(req.headers['last-event-id']);
+    // Known before any await: a client gone while we subscribe must not leave a listener behind.
+    let gone = false;
+    let cleanup = () => { gone = true; };
+    req.raw.on('close', () => cleanup());
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -58,9 +62,10 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
     // Said once the stream is subscribed: from here on, nothing that happens is missed.
     res.write(': connected\n\n');
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
-    req.raw.on('close', () => {
+    cleanup = () => {
       clearInterval(heartbeat);
       unsubscribe();
-    });
+    };
+    if (gone) cleanup();
   });
 }

@@ -18,10 +18,10 @@ const oneOf = <const T extends readonly string[]>(values: T, options: { descript
 export const IdParam = Type.Object({ id: Uuid });
 export const TaskParam = Type.Object({ id: Uuid, taskId: Uuid });
 
+/** A matter or bundle by code: an application pins its latest published version (not the caller's choice). */
 export const SubjectRef = Type.Object({
   kind: Type.Union([Type.Literal('matter'), Type.Literal('bundle')]),
   code: Code,
-  version: Type.Optional(Version),
 }, { additionalProperties: false });
 
 /** A form: values keyed by the form's field keys, checked in full against the pinned schema at submit. */

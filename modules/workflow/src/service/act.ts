@@ -37,12 +37,14 @@ async function loadForAction(s: Services, taskId: string): Promise<{ app: Applic
 async function withTask<T>(
   s: Services, taskId: string, version: number, body: (trx: Trx, app: ApplicationRow, task: TaskRow, loaded: Loaded) => Promise<T>,
 ): Promise<T> {
-  const { loaded } = await loadForAction(s, taskId);
+  const { loaded, app: seen } = await loadForAction(s, taskId);
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
+    // Application first, then its tasks (settle locks them all): every writer takes the same
+    // order, so two officers acting on two tasks of one application queue, never deadlock.
+    const app = await typed(trx).selectFrom('workflow.application').selectAll().where('id', '=', seen.id).forUpdate().executeTakeFirstOrThrow();
     const task = await typed(trx).selectFrom('workflow.task').selectAll().where('id', '=', taskId).forUpdate().executeTakeFirstOrThrow();
     if (task.version !== version) throw await s.engine.stale(trx, taskId);
-    const app = await typed(trx).selectFrom('workflow.application').selectAll().where('id', '=', task.application_id).forUpdate().executeTakeFirstOrThrow();
     const result = await body(trx, app, task, loaded);
     await s.engine.settle(trx, app, loaded);
     return result;

@@ -61,8 +61,12 @@ export class LiveFeed {
       set.delete(listener);
       if (set.size === 0) this.#listeners.delete(applicantId);
       if (this.#listeners.size === 0) {
+        // Nobody listens: stop, and start afresh from the log's end for the next stream.
         clearInterval(this.#timer);
         this.#timer = undefined;
+        this.#cursor = undefined;
+        this.#delivered.clear();
+        this.#gapSince = undefined;
       }
     };
   }

@@ -43,7 +43,13 @@ export function neededFrom(tasks: readonly TaskRow[]): Needed[] {
   });
 }
 
-export function applicationView(app: ApplicationRow, tasks: readonly TaskRow[], today: string) {
+/** `forApplicant`: officers' ids stay out (who handles a case is shown by kind, as in the timeline). */
+export function applicationView(app: ApplicationRow, tasks: readonly TaskRow[], today: string, forApplicant = false) {
+  const view = applicationFields(app, tasks, today);
+  return forApplicant ? { ...view, filedBy: null, tasks: view.tasks.map((t) => ({ ...t, assignee: null })) } : view;
+}
+
+function applicationFields(app: ApplicationRow, tasks: readonly TaskRow[], today: string) {
   return {
     id: app.id, caseNumber: app.case_number, status: app.status, channel: app.channel, filedBy: app.filed_by,
     subject: { kind: app.subject_kind, code: app.subject_code, version: app.subject_version }, regionCode: app.region_code,
@@ -67,7 +73,7 @@ export async function listApplications(db: AnyKysely, applicantId: string, statu
   const tasks = apps.length === 0 ? [] : await typed(db).selectFrom('workflow.task').selectAll().where('application_id', 'in', apps.map((a) => a.id)).execute();
   return apps.map((a) => {
     const own = tasks.filter((t) => t.application_id === a.id);
-    const { form: _form, materials: _materials, ...summary } = applicationView(a, own, today);
+    const { form: _form, materials: _materials, ...summary } = applicationView(a, own, today, true);
     return summary;
   });
 }
@@ -99,6 +105,7 @@ export interface QueueFilter {
 
 /** A department's open tasks, soonest due first (overdue at the top), with the actions the officer's roles allow. */
 export async function queue(db: AnyKysely, officer: { id: string; roles: readonly string[] }, filter: QueueFilter, now: Date) {
+  if (filter.departments.length === 0) return [];
   const today = serviceDate(now);
   let q = typed(db).selectFrom('workflow.task as t').innerJoin('workflow.application as a', 'a.id', 't.application_id')
     .select(['t.id', 't.application_id', 't.matter_code', 't.department_code', 't.region_code', 't.process', 't.state', 't.due_on', 't.warn_on', 't.escalated_at', 't.assignee', 't.version', 't.pending_materials', 'a.case_number', 'a.channel', 'a.submitted_at'])
