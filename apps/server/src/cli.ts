@@ -17,8 +17,10 @@ commands:
   migrate   apply database migrations and exit
   seed      load the demo city into an empty database and exit
   ledger verify --url <server> | --database <url> [--log <id>]
-            recompute a ledger from its entries, check every checkpoint and co-signature,
-            and name the first tampered position (exit 1), or say it is intact
+                [--log-key ed25519:<base64>] [--witness-key <name>=ed25519:<base64>]…
+            recompute a ledger from its entries, check every checkpoint and co-signature
+            (against keys you pin, or those the log publishes), and name the first tampered
+            position (exit 1), or say it is intact
   version   print the version
 
 options:
@@ -36,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       options: {
         modules: { type: 'string' }, seed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
         url: { type: 'string' }, database: { type: 'string' }, log: { type: 'string' },
+        'log-key': { type: 'string' }, 'witness-key': { type: 'string', multiple: true },
       },
     });
     const command = positionals[0] ?? 'serve';
@@ -44,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'ledger') {
-      if (positionals[1] !== 'verify' || positionals.length > 2) throw new UsageError('usage: tongban ledger verify --url <server> | --database <url> [--log <id>]');
+      if (positionals[1] !== 'verify' || positionals.length > 2) throw new UsageError('usage: tongban ledger verify --url <server> | --database <url> [--log <id>] [--log-key …] [--witness-key …]');
       return await ledgerVerify(values);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);

@@ -4,7 +4,6 @@ import { defineModule, type EventHandler, type ModuleContext } from '@tongban/ke
 import { logRoutes } from './api/logs.ts';
 import { meRoutes } from './api/me.ts';
 import { witnessRoutes } from './api/witness.ts';
-import { entryBody, entryFromEvent } from './domain/entry.ts';
 import { LedgerErrors } from './errors.ts';
 import { AUDIT_LOG, Ledger } from './service/ledger.ts';
 
@@ -26,10 +25,12 @@ export const RECORDED_EVENTS = [
     'deadline-approaching', 'escalated'].map((verb) => `workflow.task.${verb}`),
 ] as const;
 
-/** Queued in the producer's delivery transaction (with the inbox row: exactly once); sequenced in batches. */
+/**
+ * Queued in the consumer's delivery transaction (with the inbox row: exactly once) as the event
+ * itself, like the bus's own pending row; the sequencer makes it an entry (service/ledger.ts).
+ */
 const record: EventHandler = async (event, { trx }) => {
-  const entry = entryFromEvent(event);
-  await trx.insertInto('ledger.queue').values({ log_id: AUDIT_LOG, body: entryBody(entry), subject_id: entry.subject?.id ?? null }).execute();
+  await trx.insertInto('ledger.queue').values({ log_id: AUDIT_LOG, body: null, event: JSON.stringify(event) }).execute();
 };
 
 export default defineModule({

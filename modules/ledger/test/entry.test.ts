@@ -1,17 +1,21 @@
 // Entries keep references and digests only: what an event said is provable, not repeated.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { canonicalize } from '../src/domain/canonical.ts';
 import { entryFromEvent } from '../src/domain/entry.ts';
 
-test('a sign-in failure keeps the address as a digest, the outcome as failure, and digests the whole event', () => {
+const PEPPER = 'test-pepper';
+const hmac = (text: string) => createHmac('sha256', PEPPER).update(text).digest('hex');
+
+test('a sign-in failure keeps the address as a keyed digest, the outcome as failure, and digests the whole event', () => {
   const event = { id: 'e-1', type: 'identity.sign-in.failed', source: 'identity', occurredAt: '2026-12-01T02:00:00.000Z', data: { accountId: 'a-1', factor: 'password', reason: 'wrong_password', ip: '203.0.113.9' } };
-  const entry = entryFromEvent(event);
+  const entry = entryFromEvent(event, PEPPER);
   assert.equal(entry.outcome, 'failure');
   assert.deepEqual(entry.subject, { kind: 'account', id: 'a-1' });
-  assert.equal(entry.digests?.ip, createHash('sha256').update('203.0.113.9').digest('hex'));
-  assert.equal(entry.digests?.data, createHash('sha256').update(canonicalize(event.data)).digest('hex'));
+  assert.equal(entry.digests?.ip, hmac('203.0.113.9'));
+  assert.notEqual(entry.digests?.ip, createHash('sha256').update('203.0.113.9').digest('hex'), 'not a plain hash: the IPv4 space is small');
+  assert.equal(entry.digests?.data, hmac(canonicalize(event.data)));
   assert.equal(JSON.stringify(entry).includes('203.0.113.9'), false);
 });
 
@@ -20,7 +24,7 @@ test('a workflow step names the officer, the applicant as subject, the task and 
     id: 'e-2', type: 'workflow.task.rejected', source: 'workflow', occurredAt: '2026-12-01T02:00:00.000Z',
     data: { applicationId: 'app-1', caseNumber: '330100-20261201-0000001', taskId: 't-1', matterCode: '330100-GA-001', departmentCode: '330100-GA', applicantId: 'c-1',
       action: 'reject', from: 'accepted', to: 'rejected', actor: { kind: 'officer', id: 'o-1' }, reason: '张三的材料不全', at: '2026-12-01T02:00:00.000Z', seq: 9 },
-  });
+  }, PEPPER);
   assert.deepEqual(entry.actor, { kind: 'officer', id: 'o-1' });
   assert.deepEqual(entry.subject, { kind: 'account', id: 'c-1' });
   assert.equal(entry.resource?.to, 'rejected');

@@ -128,4 +128,10 @@ describe('RFC 9162 Merkle tree', () => {
     assert.ok(verifyInclusion(sm3, 5, 7, leafHash(sm3, entries[5]!), inclusionProof(sm3, 5, 7, get), root));
     assert.notDeepEqual(Buffer.from(root), MTH(0, 7));
   });
+
+  test('sizes past 2^49 still split where RFC 9162 says (no rounding in the power-of-two test)', () => {
+    const calls: string[] = [];
+    rootHash(h, 2 ** 49 + 1, (level, index) => { calls.push(`${level}/${index}`); return Buffer.alloc(32); });
+    assert.deepEqual(calls, ['49/0', `0/${2 ** 49}`]);
+  });
 });

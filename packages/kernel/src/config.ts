@@ -34,14 +34,12 @@ const Settings = Type.Object({
     sessionAbsoluteSeconds: Type.Integer({ minimum: 300, default: 43_200 }),
     accessTokenSeconds: Type.Integer({ minimum: 30, maximum: 600, default: 600 }),
   }, { default: {}, additionalProperties: false }),
-  /** The ledger (存证): checkpoint cadence, batch size, crypto suite of new logs, witnesses to ask. */
+  /** The ledger (存证): checkpoint cadence, batch size, crypto suite of the audit log. */
   ledger: Type.Object({
     checkpointIntervalMs: Type.Integer({ minimum: 50, default: 1000 }),
     batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
     /** 'standard': SHA-256 and Ed25519; 'gm' (国密): SM3 and SM2. */
     crypto: Type.Union([Type.Literal('standard'), Type.Literal('gm')], { default: 'standard' }),
-    /** Witnesses run by other parties: comma-separated name=url pairs. This process's own witness is always asked. */
-    witnesses: Type.String({ default: '' }),
   }, { default: {}, additionalProperties: false }),
   bus: Type.Object({
     maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
@@ -74,7 +72,6 @@ const ENV: Record<string, string[]> = {
   TONGBAN_LEDGER_CHECKPOINT_INTERVAL_MS: ['ledger', 'checkpointIntervalMs'],
   TONGBAN_LEDGER_BATCH_SIZE: ['ledger', 'batchSize'],
   TONGBAN_LEDGER_CRYPTO: ['ledger', 'crypto'],
-  TONGBAN_LEDGER_WITNESSES: ['ledger', 'witnesses'],
   TONGBAN_BUS_MAX_ATTEMPTS: ['bus', 'maxAttempts'],
   TONGBAN_BUS_BACKOFF_BASE_MS: ['bus', 'backoffBaseMs'],
   TONGBAN_BUS_POLL_INTERVAL_MS: ['bus', 'pollIntervalMs'],

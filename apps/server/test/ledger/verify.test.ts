@@ -121,6 +121,31 @@ describe(`ledger verify (${databaseLabel})`, () => {
     assert.match(!verdict.intact ? verdict.problem : '', /between (18|2[0-5]) and (2[5-9]|3\d)/, JSON.stringify(verdict));
   });
 
+  test('a stored subtree hash that no longer matches its leaves is found (proofs are built from them)', async () => {
+    const verdict = await verdictAfter(async (trx) => {
+      await sql`update ledger.node set hash = ${Buffer.alloc(32, 9)} where log_id = 'audit' and level = 2 and idx = 3`.execute(trx);
+    });
+    assert.match(!verdict.intact ? verdict.problem : '', /subtree hash 2\/3/, JSON.stringify(verdict));
+  });
+
+  test('removed checkpoints, an altered log root and keys the verifier does not trust are all refused', async () => {
+    const gone = await verdictAfter(async (trx) => {
+      await sql.raw('alter table ledger.checkpoint disable trigger checkpoint_append_only').execute(trx);
+      await sql`delete from ledger.cosignature`.execute(trx);
+      await sql`delete from ledger.checkpoint`.execute(trx);
+    });
+    assert.match(!gone.intact ? gone.problem : '', /no checkpoint/);
+    const root = await verdictAfter(async (trx) => { await sql`update ledger.log set root = ${Buffer.alloc(32, 1)} where id = 'audit'`.execute(trx); });
+    assert.match(!root.intact ? root.problem : '', /root the log records/);
+    const log = await ledgerFor(h).getLog('audit');
+    const pinned = (flags: Record<string, unknown>) => ledgerVerify({ url: base, log: 'audit', ...flags }, () => undefined);
+    const witness = ledgerFor(h).witness;
+    assert.equal(await pinned({ 'log-key': `ed25519:${log.public_key}`, 'witness-key': [`${witness.name}=ed25519:${witness.publicKey.key}`] }), 0);
+    const stranger = 'ed25519:' + Buffer.alloc(32, 5).toString('base64');
+    assert.equal(await pinned({ 'log-key': stranger }), 1, 'a log signed with another key than the one pinned');
+    assert.equal(await pinned({ 'witness-key': [`someone-else=${stranger}`] }), 1, 'not co-signed by a witness the verifier trusts');
+  });
+
   test('the command: intact over the API and, on PostgreSQL, from the database; then tampered, naming the position', async () => {
     const lines: string[] = [];
     assert.equal(await ledgerVerify({ url: base, log: 'audit' }, (l) => lines.push(l)), 0, lines.join('\n'));

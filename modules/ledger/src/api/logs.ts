@@ -13,12 +13,13 @@ import { AppendBody, CheckpointsQuery, CheckpointView, ConsistencyQuery, EntryPa
 const tags = ['ledger'];
 const MAX_RANGE = 1000;
 
-const logView = (l: { id: string; origin: string; hash_algorithm: string; signature_algorithm: string; public_key: string; signer_id: string | null; size: number }) => ({
+const logView = (l: { id: string; origin: string; hash_algorithm: string; signature_algorithm: string; public_key: string; signer_id: string | null; size: number; root: Uint8Array }) => ({
   id: l.id, origin: l.origin, hashAlgorithm: l.hash_algorithm, signatureAlgorithm: l.signature_algorithm, publicKey: l.public_key, signerId: l.signer_id, size: Number(l.size),
+  root: Buffer.from(l.root).toString('base64'),
 });
 const LogView = Type.Object({
   id: Type.String(), origin: Type.String(), hashAlgorithm: Type.String(), signatureAlgorithm: Type.String(), publicKey: Type.String(),
-  signerId: Type.Union([Type.String(), Type.Null()]), size: Type.Integer(),
+  signerId: Type.Union([Type.String(), Type.Null()]), size: Type.Integer(), root: Type.String({ description: 'base64; not signed — the checkpoints are' }),
 });
 
 export function logRoutes(app: HttpApp, ledger: Ledger): void {
@@ -83,7 +84,8 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
       response: { 201: Type.Object({ log: Type.String(), index: Type.Integer(), leafHash: Type.String(), treeSize: Type.Integer() }) } },
   }, async (req, reply) => {
     const log = await ledger.getLog(req.params.log);
-    const entry: AuditEntry = { v: 1, at: req.body.at ?? ledger.ctx.clock.now().toISOString(), ...req.body, source: { module: `client:${req.principal!.clientId ?? req.principal!.id}` } };
+    // The time is the ledger's, never the caller's: an entry cannot be backdated.
+    const entry: AuditEntry = { v: 1, at: ledger.ctx.clock.now().toISOString(), ...req.body, source: { module: `client:${req.principal!.clientId ?? req.principal!.id}` } };
     const receipt = await ledger.sequencer.append(log.id, entryBody(entry), req.body.subject?.id ?? null);
     return reply.code(201).send(receipt);
   });
@@ -93,9 +95,13 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
     schema: { tags, summary: 'The receipt of an entry: its inclusion proof in the latest checkpoint (409 until one covers it)', params: EntryParam, response: { 200: ProofView } },
   }, async (req) => {
     const log = await ledger.getLog(req.params.log);
-    const { row } = await ledger.latest(log);
-    if (req.params.index >= Number(log.size)) throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [{ field: 'params.index', code: 'beyond_tree', message: `the tree has ${log.size} entries` }]);
-    if (req.params.index >= Number(row.size)) throw new DomainError('LEDGER_NOT_YET_COVERED', { index: req.params.index });
-    return ledger.inclusion(log, req.params.index);
+    const latest = await ledger.latest(log);
+    if (req.params.index >= Number(latest.row.size)) {
+      if (req.params.index >= Number((await ledger.getLog(log.id)).size)) {
+        throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [{ field: 'params.index', code: 'beyond_tree', message: `the tree has ${log.size} entries` }]);
+      }
+      throw new DomainError('LEDGER_NOT_YET_COVERED', { index: req.params.index });
+    }
+    return ledger.inclusion(log, req.params.index, Number(latest.row.size), latest);
   });
 }

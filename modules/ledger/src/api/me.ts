@@ -28,7 +28,8 @@ export function meRoutes(app: HttpApp, ledger: Ledger): void {
     for (const r of rows) {
       // Entries after the latest checkpoint get their proof once the next one covers them.
       const covered = latest && Number(r.idx) < Number(latest.row.size);
-      const proof = covered ? await ledger.inclusion(log, Number(r.idx)) : undefined;
+      // Every proof against the one checkpoint this answer shows.
+      const proof = covered ? await ledger.inclusion(log, Number(r.idx), Number(latest.row.size), latest) : undefined;
       entries.push({ index: Number(r.idx), entry: JSON.parse(r.body) as unknown, body: r.body, leafHash: proof?.leafHash ?? null, proof: proof?.proof ?? null });
     }
     return { checkpoint: latest?.view ?? null, entries };

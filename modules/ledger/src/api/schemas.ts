@@ -19,7 +19,6 @@ export const NewLogBody = Type.Object({
 const Ref = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 200 }), { maxProperties: 20 });
 /** An entry a department system appends: references and digests only. */
 export const AppendBody = Type.Object({
-  at: Type.Optional(Type.String({ format: 'date-time' })),
   actor: Type.Object({ kind: Type.String({ minLength: 1, maxLength: 40 }), id: Type.Union([Type.String({ maxLength: 128 }), Type.Null()]) }, { additionalProperties: false }),
   action: Type.String({ pattern: '^[a-z][a-z0-9.-]{2,99}$' }),
   subject: Type.Union([Type.Object({ kind: Type.String({ maxLength: 40 }), id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Type.Null()]),

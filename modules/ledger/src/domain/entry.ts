@@ -1,8 +1,9 @@
 // What a ledger entry says: who did what, to whose data, for what purpose, when, with what
 // outcome, and where it came from — references and digests only, never the personal data
-// itself (an IP address or a free-text reason is kept as a SHA-256 digest). Written as RFC 8785
+// itself (an IP address or a free-text reason is kept as a keyed digest, HMAC-SHA256 with the
+// ledger's pepper: a plain hash of an IPv4 address is reversed in minutes). Written as RFC 8785
 // canonical JSON, so the bytes hashed are the bytes anyone can recompute.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalize } from './canonical.ts';
 
 export interface AuditEntry {
@@ -24,8 +25,11 @@ export interface AuditEntry {
   readonly digests?: Readonly<Record<string, string>>;
 }
 
-export const digest = (value: unknown): string =>
-  createHash('sha256').update(typeof value === 'string' ? value : canonicalize(value)).digest('hex');
+/** A digest that proves a value without revealing it: HMAC-SHA256 under `pepper` (or SHA-256 without one, for public values). */
+export const digest = (value: unknown, pepper?: string): string => {
+  const text = typeof value === 'string' ? value : canonicalize(value);
+  return (pepper ? createHmac('sha256', pepper) : createHash('sha256')).update(text).digest('hex');
+};
 
 export function entryBody(entry: AuditEntry): string {
   return canonicalize(entry);
@@ -52,11 +56,11 @@ export const PURPOSES = {
  * addresses and reasons become digests; everything else of the event is covered by `data`'s digest,
  * so the entry proves what the event said without repeating it.
  */
-export function entryFromEvent(event: Envelope): AuditEntry {
+export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
   const d = (event.data ?? {}) as Record<string, unknown>;
-  const digests: Record<string, string> = { data: digest(event.data ?? null) };
-  if (str(d.ip)) digests.ip = digest(d.ip);
-  if (str(d.reason)) digests.reason = digest(d.reason);
+  const digests: Record<string, string> = { data: digest(event.data ?? null, pepper) };
+  if (str(d.ip)) digests.ip = digest(d.ip, pepper);
+  if (str(d.reason)) digests.reason = digest(d.reason, pepper);
   const base = { v: 1 as const, at: event.occurredAt, action: event.type, source: { module: event.source, event: event.id }, digests };
   if (event.source === 'workflow') {
     const actor = (d.actor ?? { kind: 'applicant', id: d.applicantId }) as { kind?: unknown; id?: unknown };

@@ -39,8 +39,8 @@ export function splitPoint(n: number): number {
   return k;
 }
 
-// Exact for every safe integer: log2 of a power of two is an integer in IEEE arithmetic.
-const isPowerOfTwo = (n: number) => n > 0 && Number.isInteger(Math.log2(n));
+// Math.log2 rounds: 2^49 + 1 would pass an integer test, so compare with the power it rounds to.
+const isPowerOfTwo = (n: number) => Number.isSafeInteger(n) && n > 0 && 2 ** Math.round(Math.log2(n)) === n;
 
 /** A stored subtree hash: node (level, index) covers [index·2^level, (index+1)·2^level). */
 export type NodeLookup = (level: number, index: number) => Uint8Array;

@@ -1,13 +1,14 @@
 // The ledger of one platform: its logs, their sequencer and checkpointer, this process's witness,
 // and the reads the API offers (proofs, entries, receipts). Built once per module context.
 import { DomainError, type ModuleContext } from '@tongban/kernel';
+import { entryBody, entryFromEvent } from '../domain/entry.ts';
 import { consistencyProof, emptyRoot, hasher, inclusionProof, type HashAlgorithm } from '../domain/merkle.ts';
 import { signerFromSeed, type SignatureAlgorithm, type Signer } from '../domain/signing.ts';
 import { typed, type CheckpointRow, type LogRow } from '../store/tables.ts';
 import { cosignaturesOf, findLog, hasherOf, latestCheckpoint, overNodes } from '../store/tree.ts';
-import { Checkpointer, type WitnessClient } from './checkpointer.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { Sequencer } from './sequencer.ts';
-import { remoteWitness, Witness } from './witness.ts';
+import { Witness } from './witness.ts';
 
 export const AUDIT_LOG = 'audit';
 const b64 = (x: Uint8Array) => Buffer.from(x).toString('base64');
@@ -26,7 +27,6 @@ export class Ledger {
   readonly #seed: string;
   readonly #signers = new Map<string, Signer>();
   readonly #timers: NodeJS.Timeout[] = [];
-  #remote: WitnessClient[] = [];
 
   constructor(ctx: ModuleContext) {
     this.ctx = ctx;
@@ -42,10 +42,17 @@ export class Ledger {
     });
     this.checkpointer = new Checkpointer({
       db, now, log: ctx.log, intervalMs: ctx.config.ledger.checkpointIntervalMs,
-      signerFor: (log) => this.signerFor(log), witnesses: () => [this.witness, ...this.#remote],
+      // This process's witness. Witnesses of other parties speak the same protocol (POST
+      // /witness/cosign); registering them and the logs they watch is the next increment.
+      signerFor: (log) => this.signerFor(log), witnesses: () => [this.witness],
     });
+    const pepper = ctx.secret('ledger-digest-pepper');
     this.sequencer = new Sequencer({
       db, now, log: ctx.log, batchSize: ctx.config.ledger.batchSize,
+      entryOf: (event) => {
+        const entry = entryFromEvent(event as Parameters<typeof entryFromEvent>[0], pepper);
+        return { body: entryBody(entry), subjectId: entry.subject?.id ?? null };
+      },
       afterBatch: (logId) => void this.checkpointer.checkpointIfDue(logId).catch((error: unknown) => ctx.log.error({ err: error }, 'checkpoint failed')),
     });
   }
@@ -60,7 +67,7 @@ export class Ledger {
     return s;
   }
 
-  /** Creates the platform's audit log (in the configured crypto suite) and registers the witnesses. */
+  /** Creates the platform's audit log (in the configured crypto suite) and registers this process's witness. */
   async start(): Promise<void> {
     const gm = this.ctx.config.ledger.crypto === 'gm';
     if (!(await findLog(typed(this.ctx.db), AUDIT_LOG))) {
@@ -71,10 +78,6 @@ export class Ledger {
     const own = this.witness.publicKey;
     await typed(this.ctx.db).insertInto('ledger.witness').values({ name: this.witness.name, algorithm: own.algorithm, public_key: own.key, signer_id: own.signerId ?? null, url: null })
       .onConflict((oc) => oc.column('name').doNothing()).execute();
-    this.#remote = this.ctx.config.ledger.witnesses.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => {
-      const [name, url] = pair.split('=');
-      return remoteWitness(name!, url!, this.ctx.config.http.requestTimeoutMs);
-    });
     // The queue is fed by other modules' events in their transactions: look at it often.
     this.#timers.push(setInterval(() => void this.sequencer.kick().catch(() => undefined), 100).unref());
     // At least one checkpoint per interval while entries arrive.
@@ -119,9 +122,11 @@ export class Ledger {
   }
 
   /** An inclusion proof of `index` in the tree of `size` (default: the latest checkpoint's). */
-  async inclusion(log: LogRow, index: number, size?: number) {
-    const latest = size === undefined ? (await this.latest(log)) : undefined;
-    const treeSize = size ?? latest!.row.size;
+  async inclusion(log: LogRow, index: number, size?: number, checkpoint?: Awaited<ReturnType<Ledger['latest']>>) {
+    const latest = checkpoint ?? (size === undefined ? await this.latest(log) : undefined);
+    const treeSize = size ?? Number(latest!.row.size);
+    // The log may have grown since it was read (a checkpoint newer than that read is no error).
+    if (treeSize > log.size) log = await this.getLog(log.id);
     if (treeSize > log.size) throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [{ field: 'query.size', code: 'beyond_tree', message: `the tree has ${log.size} entries` }]);
     if (index >= treeSize) {
       throw new DomainError('LEDGER_BEYOND_TREE', { size: treeSize }, [{ field: 'query.index', code: 'beyond_tree', message: `index ${index} is not in a tree of ${treeSize}` }]);

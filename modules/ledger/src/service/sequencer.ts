@@ -30,9 +30,12 @@ export interface SequencerOptions {
   readonly now: () => Date;
   /** Called after a batch committed (the checkpointer looks whether a checkpoint is due). */
   readonly afterBatch?: (logId: string) => void;
+  /** Makes a queued event an entry (canonical body and whose data it concerns). */
+  readonly entryOf: (event: unknown) => { body: string; subjectId: string | null };
 }
 
 const INSERT_CHUNK = 1000;
+const MAX_BATCHES_PER_TURN = 8;
 
 export class Sequencer {
   readonly #o: SequencerOptions;
@@ -71,22 +74,28 @@ export class Sequencer {
       const logs = new Set([...this.#waiting.keys()]);
       for (const row of await typed(this.#o.db).selectFrom('ledger.queue').select('log_id').distinct().execute()) logs.add(row.log_id);
       for (const logId of logs) {
-        while (await this.#batch(logId)) { /* until this log's queue and waiters are empty */ }
+        // A few batches per log, then the next: a busy log's queue does not starve the others.
+        for (let i = 0; i < MAX_BATCHES_PER_TURN && (await this.#batch(logId)); i++) this.#again ||= i === MAX_BATCHES_PER_TURN - 1;
       }
     } while (this.#again);
   }
 
   /** One batch of one log; false when there was nothing to do. */
   async #batch(logId: string): Promise<boolean> {
-    const waiting = (this.#waiting.get(logId) ?? []).splice(0, this.#o.batchSize);
+    const list = this.#waiting.get(logId) ?? [];
+    const waiting = list.splice(0, this.#o.batchSize);
+    if (list.length === 0) this.#waiting.delete(logId);
     let committed: { edge: EdgeNode[]; size: number; first: number; leaves: Buffer[] } | undefined;
     try {
       committed = await this.#o.db.transaction().execute(async (trx) => {
         const log = await typed(trx).selectFrom('ledger.log').selectAll().where('id', '=', logId).forUpdate().executeTakeFirst();
         if (!log) throw new Error(`no log ${logId}`);
-        const queued = await typed(trx).selectFrom('ledger.queue').select(['seq', 'body', 'subject_id']).where('log_id', '=', logId)
+        const queued = await typed(trx).selectFrom('ledger.queue').select(['seq', 'body', 'event', 'subject_id']).where('log_id', '=', logId)
           .orderBy('seq').limit(Math.max(0, this.#o.batchSize - waiting.length)).forUpdate().skipLocked().execute();
-        const items = [...waiting.map((w) => ({ body: w.body, subjectId: w.subjectId })), ...queued.map((q) => ({ body: q.body, subjectId: q.subject_id }))];
+        const items = [
+          ...waiting.map((w) => ({ body: w.body, subjectId: w.subjectId })),
+          ...queued.map((q) => (q.body !== null ? { body: q.body, subjectId: q.subject_id } : this.#o.entryOf(typeof q.event === 'string' ? JSON.parse(q.event) : q.event))),
+        ];
         if (items.length === 0) return undefined;
         const edge = [...(await this.#edge(trx, log))];
         const h = hasherOf(log);
@@ -124,7 +133,8 @@ export class Sequencer {
   /** The right edge of the log as it is in the database (cached while this replica is the only writer). */
   async #edge(trx: Trx, log: LogRow): Promise<EdgeNode[]> {
     const cached = this.#edges.get(log.id);
-    if (cached && cached.size === log.size) return cached.edge;
+    // Same size and same root: the log is as this replica left it (not moved on, not restored).
+    if (cached && cached.size === log.size && Buffer.compare(Buffer.from(edgeRoot(hasherOf(log), cached.edge)), Buffer.from(log.root)) === 0) return cached.edge;
     const keys = edgeKeys(log.size);
     const found = await fetchNodes(trx, log.id, keys);
     return keys.map(([level, index]) => {

@@ -16,6 +16,7 @@ export function databaseSource(db: AnyKysely, witnessKeys?: ReadonlyMap<string, 
       const rows = await t.selectFrom('ledger.log').selectAll().orderBy('id').execute();
       return rows.map((r) => ({
         id: r.id, origin: r.origin, hashAlgorithm: r.hash_algorithm, signatureAlgorithm: r.signature_algorithm, publicKey: r.public_key, signerId: r.signer_id, size: Number(r.size),
+        root: Buffer.from(r.root).toString('base64'),
       }));
     },
     async *entries(log) {
@@ -43,6 +44,16 @@ export function databaseSource(db: AnyKysely, witnessKeys?: ReadonlyMap<string, 
       if (witnessKeys) return witnessKeys;
       const rows = await t.selectFrom('ledger.witness').selectAll().execute();
       return new Map(rows.map((w) => [w.name, { algorithm: w.algorithm, key: w.public_key, ...(w.signer_id ? { signerId: w.signer_id } : {}) }]));
+    },
+    async *nodes(log, level) {
+      let after = -1;
+      for (;;) {
+        const rows = await t.selectFrom('ledger.node').select(['idx', 'hash']).where('log_id', '=', log.id).where('level', '=', level).where('idx', '>', after)
+          .orderBy('idx').limit(PAGE * 10).execute();
+        for (const r of rows) yield { index: Number(r.idx), hash: r.hash };
+        if (rows.length < PAGE * 10) return;
+        after = Number(rows[rows.length - 1]!.idx);
+      }
     },
     async leafCount(log) {
       const row = await t.selectFrom('ledger.node').select((eb) => eb.fn.countAll<number>().as('n')).where('log_id', '=', log.id).where('level', '=', 0).executeTakeFirstOrThrow();

@@ -5,7 +5,7 @@
 // log departs from what was committed: an entry changed, missing, added or moved.
 import { canonicalize } from '../domain/canonical.ts';
 import { parseCheckpoint } from '../domain/checkpoint.ts';
-import { appendLeaf, edgeRoot, emptyRoot, hasher, leafHash, type EdgeNode, type HashAlgorithm } from '../domain/merkle.ts';
+import { appendLeaf, edgeRoot, emptyRoot, hasher, leafHash, nodeHash, type EdgeNode, type HashAlgorithm } from '../domain/merkle.ts';
 import { keyId, verifySignature, type PublicKey, type SignatureAlgorithm } from '../domain/signing.ts';
 
 export interface SourceLog {
@@ -16,6 +16,8 @@ export interface SourceLog {
   readonly publicKey: string;
   readonly signerId?: string | null;
   readonly size: number;
+  /** The root the log row records (base64), when the source has it. */
+  readonly root?: string;
 }
 
 export interface SourceEntry {
@@ -42,20 +44,29 @@ export interface LogSource {
   witnesses(): Promise<ReadonlyMap<string, PublicKey>>;
   /** Leaf hashes stored beyond the entries (a deleted tail entry leaves its leaf behind). */
   leafCount?(log: SourceLog): Promise<number>;
+  /** The stored subtree hashes of one level, by index (the database source: proofs are made of them). */
+  nodes?(log: SourceLog, level: number): AsyncIterable<{ readonly index: number; readonly hash: Uint8Array }>;
 }
 
 export type Verdict =
   | { readonly log: string; readonly intact: true; readonly size: number; readonly root: string; readonly checkpoints: number; readonly cosignatures: number }
   | { readonly log: string; readonly intact: false; readonly position: number | null; readonly problem: string };
 
-export async function verifyLog(source: LogSource, log: SourceLog, options: { logKey?: PublicKey } = {}): Promise<Verdict> {
+export interface VerifyOptions {
+  /** The log's key as the verifier knows it, rather than as the source says. */
+  readonly logKey?: PublicKey;
+  /** Witness keys the verifier trusts, rather than the source's; then the latest checkpoint must carry one of their co-signatures. */
+  readonly witnessKeys?: ReadonlyMap<string, PublicKey>;
+}
+
+export async function verifyLog(source: LogSource, log: SourceLog, options: VerifyOptions = {}): Promise<Verdict> {
   const h = hasher(log.hashAlgorithm);
   const key: PublicKey = options.logKey ?? { algorithm: log.signatureAlgorithm, key: log.publicKey, ...(log.signerId ? { signerId: log.signerId } : {}) };
   const fail = (position: number | null, problem: string): Verdict => ({ log: log.id, intact: false, position, problem });
 
   // Checkpoints first: each must be signed by the log's key and state this log.
   const checkpoints = (await source.checkpoints(log)).sort((a, b) => a.size - b.size);
-  const witnessKeys = await source.witnesses();
+  const witnessKeys = options.witnessKeys ?? await source.witnesses();
   let cosignatures = 0;
   const parsed = [];
   for (const c of checkpoints) {
@@ -71,7 +82,12 @@ export async function verifyLog(source: LogSource, log: SourceLog, options: { lo
     parsed.push(cp);
   }
   const last = parsed[parsed.length - 1];
-  if (last && last.size > log.size) return fail(last.size - 1, `the log claims ${log.size} entries but a checkpoint covers ${last.size}: entries from ${log.size} were removed`);
+  if (last && last.size > log.size) return fail(log.size, `the log claims ${log.size} entries but a checkpoint covers ${last.size}: entries from ${log.size} were removed`);
+  if (!last && log.size > 0) return fail(null, `the log has ${log.size} entries and no checkpoint: its checkpoints were removed (or it is seconds old)`);
+  if (options.witnessKeys && last) {
+    const lastCosigned = checkpoints[checkpoints.length - 1]!.cosignatures.some((c) => options.witnessKeys!.has(c.witness));
+    if (!lastCosigned) return fail(null, `the latest checkpoint (size ${last.size}) carries no co-signature of a witness you trust`);
+  }
 
   // Then every entry, in order, against its stored leaf and the checkpoints that cover it.
   const edge: EdgeNode[] = [];
@@ -90,7 +106,8 @@ export async function verifyLog(source: LogSource, log: SourceLog, options: { lo
     }
     if (canonical !== entry.body) return fail(entry.index, `entry ${entry.index} is not in RFC 8785 canonical form (altered)`);
     const leaf = leafHash(h, Buffer.from(entry.body));
-    if (entry.leafHash !== null && Buffer.from(entry.leafHash, 'base64').compare(leaf) !== 0) {
+    if (entry.leafHash === null) return fail(entry.index, `entry ${entry.index} has no stored leaf hash (its leaf was removed)`);
+    if (Buffer.from(entry.leafHash, 'base64').compare(leaf) !== 0) {
       return fail(entry.index, `entry ${entry.index} does not match its leaf hash (altered, or moved from another position)`);
     }
     appendLeaf(h, edge, entry.index, leaf);
@@ -107,7 +124,33 @@ export async function verifyLog(source: LogSource, log: SourceLog, options: { lo
   const stored = await source.leafCount?.(log);
   if (stored !== undefined && stored > expected) return fail(expected, `entry ${expected} is missing (deleted): its leaf hash is still stored`);
   const root = expected === 0 ? emptyRoot(h) : edgeRoot(h, edge);
+  if (log.root !== undefined && Buffer.from(log.root, 'base64').compare(Buffer.from(root)) !== 0) {
+    return fail(null, 'the root the log records does not match its entries (the log row was altered)');
+  }
+  const badNode = source.nodes ? await checkNodes(source, log, h, expected) : undefined;
+  if (badNode) return fail(badNode.level === 1 ? badNode.index * 2 : null, `the stored subtree hash ${badNode.level}/${badNode.index} does not match the leaves beneath it (proofs built on it would not verify)`);
   return { log: log.id, intact: true, size: expected, root: Buffer.from(root).toString('hex'), checkpoints: checkpoints.length, cosignatures };
+}
+
+/**
+ * Every stored subtree hash against its two children, level by level (level 0 was checked against
+ * the entries): the nodes proofs are built from must be the tree the entries make.
+ */
+async function checkNodes(source: LogSource, log: SourceLog, h: ReturnType<typeof hasher>, size: number): Promise<{ level: number; index: number } | undefined> {
+  for (let level = 1; 2 ** level <= size; level++) {
+    const below = source.nodes!(log, level - 1)[Symbol.asyncIterator]();
+    let expected = 0;
+    for await (const node of source.nodes!(log, level)) {
+      if (node.index !== expected) return { level, index: expected };
+      const left = await below.next();
+      const right = await below.next();
+      if (left.done || right.done || left.value.index !== 2 * expected || right.value.index !== 2 * expected + 1) return { level, index: expected };
+      if (Buffer.compare(Buffer.from(node.hash), Buffer.from(nodeHash(h, left.value.hash, right.value.hash))) !== 0) return { level, index: expected };
+      expected++;
+    }
+    if (expected !== Math.floor(size / 2 ** level)) return { level, index: expected };
+  }
+  return undefined;
 }
 
 export function describeVerdict(v: Verdict): string {

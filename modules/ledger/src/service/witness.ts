@@ -69,7 +69,12 @@ export class Witness implements WitnessClient {
         }
       }
       await typed(trx).insertInto('ledger.witness_state').values({ witness: this.#o.name, origin: request.origin, size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
-        .onConflict((oc) => oc.columns(['witness', 'origin']).doUpdateSet({ size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })).execute();
+        .onConflict((oc) => oc.columns(['witness', 'origin'])
+          .doUpdateSet({ size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
+          // Two first requests at once find no row to lock: only the larger may be remembered.
+          .where('ledger.witness_state.size', '<=', checkpoint.size))
+        .returning('size').executeTakeFirst()
+        .then((row) => { if (!row) throw new DomainError('LEDGER_WITNESS_CONFLICT', { size: checkpoint.size }, [], { witnessSize: checkpoint.size }); });
       return this.#o.signer.sign(request.checkpoint);
     });
     if (!signed) {
@@ -85,21 +90,4 @@ export class Witness implements WitnessClient {
       witness: this.#o.name, origin: request.origin, reason, witnessSize: witnessSize ?? null, checkpoint: request.checkpoint,
     }));
   }
-}
-
-/** A witness run by another party, reached over HTTP (its /api/ledger/witness/cosign). */
-export function remoteWitness(name: string, baseUrl: string, timeoutMs: number): WitnessClient {
-  return {
-    name,
-    async cosign(request) {
-      const res = await fetch(new URL('/api/ledger/witness/cosign', baseUrl), {
-        method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(request), signal: AbortSignal.timeout(timeoutMs),
-      });
-      const body = await res.json() as { witness: string; keyId: string; signature: string; code?: string; witnessSize?: number };
-      if (!res.ok) {
-        throw Object.assign(new Error(`witness ${name} refused: ${res.status} ${body.code ?? ''}`), { code: body.code, witnessSize: body.witnessSize });
-      }
-      return body;
-    },
-  };
 }

@@ -54,7 +54,8 @@ export interface CosignatureRow {
 export interface QueueRow {
   seq: Generated<number>;
   log_id: string;
-  body: string;
+  body: string | null;
+  event: unknown;
   subject_id: string | null;
   enqueued_at: Generated<Date>;
 }

@@ -60,9 +60,11 @@ create table ledger.cosignature (
 create table ledger.queue (
   seq bigserial primary key,
   log_id text not null references ledger.log (id),
-  body text not null,
+  body text,                                   -- a ready entry, or
+  event jsonb,                                 -- an event, made an entry when sequenced (keyed digests need the ledger's pepper)
   subject_id text,
-  enqueued_at timestamptz not null default now()
+  enqueued_at timestamptz not null default now(),
+  check ((body is null) <> (event is null))
 );
 
 -- The witnesses this log asks to co-sign, with the keys a verifier checks their signatures against.
