@@ -101,6 +101,8 @@ describe(`deadlines and corrections (${databaseLabel})`, () => {
     const someoneElse = await h.call('POST', url, await h.citizen('c-other'), { version: task.version, form: { mailingAddress: 'x' }, materials: [] });
     assert.equal(someoneElse.status, 403);
 
+    const empty = await h.call('POST', url, citizen, { version: task.version, form: {}, materials: [] });
+    assert.equal(empty.status, 422, 'an answer that answers nothing');
     const answered = await h.call('POST', url, citizen, { version: task.version, form: { mailingAddress: '杭州市西湖区文三路 1 号 3 幢 101' }, materials: [{ code: 'photo', ref: 'doc:photo-1' }] });
     assert.equal(answered.status, 200, JSON.stringify(answered.body));
     assert.equal(answered.body.state, 'accepted', 'back where the correction interrupted it');

@@ -36,6 +36,9 @@ describe(`task transitions (${databaseLabel})`, () => {
     const view = (await h.call('GET', `/api/workflow/tasks/${t.id}`, officer)).body;
     assert.equal(view.application.status, 'completed');
     assert.deepEqual(view.timeline.map((e: { action: string }) => e.action), ['submit', 'start', 'accept', 'review', 'approve', 'complete']);
+    const late = await h.call('POST', `/api/workflow/tasks/${t.id}/claim`, officer, { version: r.body.version });
+    assert.equal(late.status, 409, 'a finished task is claimed by nobody');
+    assert.equal(late.body.code, 'WORKFLOW_INVALID_TRANSITION');
     const accept = view.timeline.find((e: { action: string }) => e.action === 'accept');
     assert.deepEqual([accept.from, accept.to, accept.actor.kind, accept.actor.id], ['submitted', 'accepted', 'officer', `officer-${WJW}`]);
   });

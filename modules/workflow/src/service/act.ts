@@ -4,7 +4,7 @@
 import { DomainError, type FieldError } from '@tongban/kernel';
 import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
 import { checkForm, matterFields } from '../domain/plan.ts';
-import { ACTIONS, type ActionName, type ActionSpec } from '../domain/process.ts';
+import { ACTIONS, isTerminal, type ActionName, type ActionSpec } from '../domain/process.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
 import { prefetch, type Actor, type Loaded } from './engine.ts';
 import { resolveSubject, type Services } from './submit.ts';
@@ -126,6 +126,7 @@ async function approveOrReject(
 /** Claims an unassigned task for oneself (认领). */
 export async function claim(s: Services, officer: Officer, taskId: string, version: number): Promise<TaskRow> {
   return withTask(s, taskId, version, async (trx, app, task) => {
+    refuseFinished(task, 'claim');
     if (task.assignee === officer.id) return task;
     if (task.assignee) throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], { current: { state: task.state, version: task.version, assignee: task.assignee } });
     return s.engine.note(trx, app, task, 'claim', { kind: 'officer', id: officer.id }, { bump: true, patch: { assignee: officer.id } });
@@ -135,8 +136,15 @@ export async function claim(s: Services, officer: Officer, taskId: string, versi
 /** A department lead assigns (or reassigns) a task to an officer of the department (指派). */
 export async function assign(s: Services, officer: Officer, taskId: string, version: number, assignee: string): Promise<TaskRow> {
   if (!officer.roles.includes('lead')) throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'assign', roles: 'lead' });
-  return withTask(s, taskId, version, async (trx, app, task) =>
-    s.engine.note(trx, app, task, 'assign', { kind: 'officer', id: officer.id }, { bump: true, patch: { assignee }, detail: { from: task.assignee, to: assignee } }));
+  return withTask(s, taskId, version, async (trx, app, task) => {
+    refuseFinished(task, 'assign');
+    return s.engine.note(trx, app, task, 'assign', { kind: 'officer', id: officer.id }, { bump: true, patch: { assignee }, detail: { from: task.assignee, to: assignee } });
+  });
+}
+
+/** Nobody claims or is assigned a finished task. */
+function refuseFinished(task: TaskRow, action: string): void {
+  if (isTerminal(task.state)) throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], { current: { state: task.state, version: task.version } });
 }
 
 // ── the applicant's side ─────────────────────────────────────────────────────────────────────
@@ -154,6 +162,9 @@ export async function answerCorrection(s: Services, applicantId: string, taskId:
   const schema = subject.kind === 'matter' ? subject.matter.form : subject.bundle.form;
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
     if (task.state !== 'correction' || !task.correction) throw new DomainError('WORKFLOW_NOT_AWAITING_CORRECTION');
+    if (Object.keys(input.form).length === 0 && input.materials.length === 0) {
+      throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, [invalid('body', 'required', 'answer at least one requested field or material')]);
+    }
     const asked = task.correction;
     const errors = [
       ...Object.keys(input.form).filter((f) => !asked.fields.includes(f)).map((f) => invalid(`form.${f}`, 'not_requested', `${f} was not asked for`)),
@@ -173,7 +184,8 @@ export async function answerCorrection(s: Services, applicantId: string, taskId:
     // Values stay out of the log (personal data); which fields and materials changed is enough.
     return s.engine.transition(trx, updated, task, 'resubmit', { kind: 'applicant', id: applicantId }, {
       detail: { fields: Object.keys(input.form), materials: [...replaced] },
-      patch: { correction: null, resume_state: null, remaining_days: null, due_on: clock.dueOn, warn_on: clock.warnOn },
+      // A new clock: warned and escalated anew if it runs late again.
+      patch: { correction: null, resume_state: null, remaining_days: null, due_on: clock.dueOn, warn_on: clock.warnOn, warned_at: null, escalated_at: null },
     });
   });
 }
