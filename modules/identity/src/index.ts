@@ -31,15 +31,31 @@ function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider>
   };
 }
 
+// The provider emits its events synchronously and answers the client without waiting for us, so
+// the security events it triggers are written in the background; these are the writes in flight.
+const inFlight = new WeakMap<ModuleContext, Set<Promise<unknown>>>();
+
+function track(ctx: ModuleContext, write: Promise<unknown>): void {
+  let writes = inFlight.get(ctx);
+  if (!writes) inFlight.set(ctx, writes = new Set());
+  writes.add(write);
+  void write.finally(() => writes.delete(write));
+}
+
+/** Resolves once every security event the provider has triggered so far is committed (or logged as lost). */
+export async function securityEventsRecorded(ctx: ModuleContext): Promise<void> {
+  await Promise.all([...(inFlight.get(ctx) ?? [])]);
+}
+
 /** Turns what the provider notices into security events and logs. */
 function watchProvider(ctx: ModuleContext, provider: Provider): Provider {
   provider.on('grant.error', (koa, error: { error_detail?: string }) => {
     // oidc-provider has already revoked the grant; the event lets security operations react.
     if (error.error_detail === 'refresh token already used') {
       const token = koa.oidc.entities.RefreshToken as { accountId?: string; grantId?: string; clientId?: string } | undefined;
-      void ctx.db.transaction().execute((trx) => ctx.events.publish(trx, 'identity.refresh-token.reused', {
+      track(ctx, ctx.db.transaction().execute((trx) => ctx.events.publish(trx, 'identity.refresh-token.reused', {
         accountId: token?.accountId ?? null, clientId: koa.oidc.client?.clientId ?? null, grantId: token?.grantId ?? null, ip: koa.ip,
-      })).catch((e: unknown) => ctx.log.error({ err: e }, 'could not record a refresh-token reuse'));
+      })).catch((e: unknown) => ctx.log.error({ err: e }, 'could not record a refresh-token reuse')));
     }
   });
   provider.on('server_error', (_koa, error: Error) => ctx.log.error({ err: error }, 'OpenID provider error'));
@@ -73,6 +89,8 @@ export default defineModule({
     accountRoutes(app, ctx);
     passkeyRoutes(app, ctx, () => issuerOf(app, ctx));
     keyRoutes(app, ctx, () => issuerOf(app, ctx));
+    // Closing waits for the security events still being written, before the database goes.
+    app.addHook('onClose', () => securityEventsRecorded(ctx));
   },
   seed: seedDemoAccounts,
 });

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
-import identity from '../src/index.ts';
+import identity, { securityEventsRecorded } from '../src/index.ts';
 import { ACR_MFA, API_AUDIENCE } from '../src/api/provider.ts';
 import { Browser, formAction } from './browser.ts';
 import { createAccount, registerBrowserClient, registerServiceClient, totpNow, type TestAccount } from './fixtures.ts';
@@ -85,6 +85,7 @@ describe('OpenID Connect with an independent relying party', () => {
     const first = await client.refreshTokenGrant(rp, tokens.refresh_token!);
     await assert.rejects(client.refreshTokenGrant(rp, tokens.refresh_token!), invalidGrant);
     await assert.rejects(client.refreshTokenGrant(rp, first.refresh_token!), invalidGrant, 'the newer token died with the family');
+    await securityEventsRecorded(p.contexts.get('identity')!);
     const reuse = await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', 'identity.refresh-token.reused').execute();
     assert.equal(reuse.length, 1, 'the reuse is a security event');
   });
