@@ -72,3 +72,12 @@ export const WorkflowEvents = {
   }),
 } as const;
 export type TaskTransitioned = Static<(typeof WorkflowEvents)['workflow.task.transitioned']>;
+
+/**
+ * Roles identity grants to department systems (service clients) for what other modules offer
+ * them. Staff roles (officer, approver, lead) belong to the workflow's process tables.
+ */
+export const ServiceRoles = {
+  /** Append audit entries to the ledger directly (`POST /api/ledger/logs/:log/entries`). */
+  ledgerAppend: 'ledger.append',
+} as const;

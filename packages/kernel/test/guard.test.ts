@@ -29,6 +29,7 @@ const guarded = defineModule({
     app.get('/ledger', { config: { policy: Policies.operator } }, me);
     app.get('/queue', { config: { policy: { kinds: ['officer'] } } }, me);
     app.get('/reviews', { config: { policy: { kinds: ['officer'], roles: ['reviewer', 'chief'] } } }, me);
+    app.get('/records', { config: { policy: { kinds: ['service', 'operator'], roles: { service: ['records.write'] } } } }, me);
     app.get('/payments', { config: { policy: { kinds: ['citizen', 'service'], assurance: 'mfa' } } }, me);
     app.get('/cases/:id', {
       config: {
@@ -105,11 +106,19 @@ describe(`guard (${databaseLabel})`, () => {
 
   describe('tokens', () => {
     test('a valid token passes and becomes the principal', async () => {
-      const res = await get('/me', await accessToken({ key, acr: ACR.mfa }));
+      const token = await accessToken({ key, acr: ACR.mfa, lifetime: 300 });
+      const res = await get('/me', token);
       assert.equal(res.statusCode, 200);
+      const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp as number;
       assert.deepEqual(res.json().principal, {
-        kind: 'citizen', id: 'c-1', roles: [], departments: [], regions: [], assurance: 'mfa', sessionId: 'session-1', clientId: 'portal',
+        kind: 'citizen', id: 'c-1', roles: [], departments: [], regions: [], assurance: 'mfa', sessionId: 'session-1', clientId: 'portal', expiresAt: exp * 1000,
       });
+    });
+
+    test('a principal expires when its token does, or when the token grows too old, whichever is first', async () => {
+      const long = await accessToken({ key, lifetime: 3600, issuedAgo: 100 });
+      const iat = JSON.parse(Buffer.from(long.split('.')[1]!, 'base64url').toString()).iat as number;
+      assert.equal((await get('/me', long)).json().principal.expiresAt, (iat + 600) * 1000, 'the 600 s age limit comes before an exp an hour away');
     });
 
     test('no credential is 401 UNAUTHENTICATED with a Bearer challenge', async () => {
@@ -211,6 +220,13 @@ describe(`guard (${databaseLabel})`, () => {
       await assertDenied(get('/reviews', await accessToken({ key, sub: 'o-1', tongban: officer(['330100-GA'], ['330100']) })), 403, 'FORBIDDEN', 'role');
       const chief = await accessToken({ key, sub: 'o-2', tongban: officer(['330100-GA'], ['330100'], ['officer', 'chief']) });
       assert.equal((await get('/reviews', chief)).statusCode, 200);
+    });
+
+    test('roles given per kind bind only the kinds they name', async () => {
+      const system = (roles: string[]) => accessToken({ key, sub: 'dept-sys', acr: undefined, claims: { sid: undefined, client_id: 'dept-sys' }, tongban: { kind: 'service', roles, departments: [], regions: [] } });
+      await assertDenied(get('/records', await system([])), 403, 'FORBIDDEN', 'role');
+      assert.equal((await get('/records', await system(['records.write']))).statusCode, 200);
+      assert.equal((await get('/records', undefined, operatorHeaders())).statusCode, 200, 'operators need no role here');
     });
 
     test('an officer reaches cases of their department in their jurisdiction, and no others', async () => {

@@ -4,7 +4,7 @@ import catalog from '@tongban/catalog';
 import type { TestPlatformOptions } from '@tongban/kernel/testing';
 import ledger, { ledgerOf } from '@tongban/ledger';
 import workflow from '@tongban/workflow';
-import { startWorkflow, type Harness } from '../workflow/fixtures.ts';
+import { startWorkflow, token, type Harness } from '../workflow/fixtures.ts';
 
 export type { Harness };
 
@@ -19,4 +19,9 @@ export async function settle(h: Harness): Promise<void> {
   await h.p.bus.settled();
   await ledgerFor(h).sequencer.kick();
   await ledgerFor(h).checkpointAll(true);
+}
+
+/** Bearer headers for a department system (a service client) with the roles identity gave it. */
+export async function system(h: Harness, id: string, roles: readonly string[]): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await token(h.key, { sub: id, kind: 'service', roles })}` };
 }

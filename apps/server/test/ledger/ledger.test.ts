@@ -7,7 +7,8 @@ import { operatorHeaders, databaseLabel } from '@tongban/kernel/testing';
 import { sql } from 'kysely';
 import { checkpointText, hasher, parseCheckpoint, verifyConsistency, verifyInclusion, verifySignature } from '@tongban/ledger';
 import { act, submitBirthCertificate } from '../workflow/fixtures.ts';
-import { ledgerFor, settle, startLedger, type Harness } from './fixtures.ts';
+import { ServiceRoles } from '@tongban/contracts';
+import { ledgerFor, settle, startLedger, system, type Harness } from './fixtures.ts';
 
 const b = (s: string) => Buffer.from(s, 'base64');
 
@@ -44,7 +45,7 @@ describe(`ledger (${databaseLabel})`, () => {
   test('a department system appends directly and gets a receipt; the inclusion proof follows with the next checkpoint', async () => {
     const entry = { actor: { kind: 'service', id: 'gongan-hukou' }, action: 'datahub.record.read', subject: { kind: 'account', id: 'c-ledger' },
       resource: { registry: 'hukou' }, purpose: 'birth-registration', outcome: 'success' };
-    const r = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), entry);
+    const r = await h.call('POST', '/api/ledger/logs/audit/entries', await system(h, 'gongan-hukou', [ServiceRoles.ledgerAppend]), entry);
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const { index, leafHash } = r.body;
     const early = await h.call('GET', `/api/ledger/logs/audit/receipts/${index}`, {});
@@ -57,6 +58,12 @@ describe(`ledger (${databaseLabel})`, () => {
     assert.ok(verifyInclusion(hasher('sha256'), index, receipt.body.treeSize, b(leafHash), receipt.body.proof.map(b), b(receipt.body.checkpoint.root)));
     const asCitizen = await h.call('POST', '/api/ledger/logs/audit/entries', await h.citizen(), entry);
     assert.equal(asCitizen.status, 403);
+    const asOfficer = await h.call('POST', '/api/ledger/logs/audit/entries', await h.officer('330100-GA'), entry);
+    assert.equal(asOfficer.status, 403, 'an officer cannot write what the ledger says of a case');
+    const unentitled = await h.call('POST', '/api/ledger/logs/audit/entries', await system(h, 'some-system', ['catalog.read']), entry);
+    assert.equal(unentitled.status, 403, 'a department system needs the ledger.append role');
+    assert.equal(unentitled.body.code, 'FORBIDDEN');
+    assert.equal(Number((await ledgerFor(h).getLog('audit')).size), index + 1, 'the refused appends wrote nothing');
     const bad = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), { ...entry, name: '张三' });
     assert.equal(bad.status, 400, 'unknown fields (personal data slipping in) are refused');
   });
@@ -92,7 +99,7 @@ describe(`ledger (${databaseLabel})`, () => {
     assert.equal(unsigned.status, 422);
     assert.equal(unsigned.body.code, 'LEDGER_WITNESS_BAD_CHECKPOINT');
     const events = await h.p.database.db.selectFrom('ledger.outbox').select(['type', 'data']).where('type', '=', 'ledger.witness.refused').execute();
-    assert.deepEqual(events.map((e) => (e.data as { reason: string }).reason).sort(), ['fork', 'signature']);
+    assert.deepEqual(events.map((e) => (e.data as { reason: string }).reason), ['fork'], 'the signed fork is the alarm; an unsigned checkpoint is noise anyone can send');
     const after = await h.p.database.db.selectFrom('ledger.witness_state').selectAll().executeTakeFirstOrThrow();
     assert.equal(Number(after.size), Number(state.size), 'the witness still stands by what it signed');
     assert.ok(parseCheckpoint(forged));

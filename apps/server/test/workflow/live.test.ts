@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
-import { act, birthCertificateForm, M, startWorkflow, submitBirthCertificate, type Harness } from './fixtures.ts';
+import { act, birthCertificateForm, M, startWorkflow, submitBirthCertificate, token, type Harness } from './fixtures.ts';
 
 interface Step { seq: number; applicationId: string; taskId: string | null; action: string; from: string | null; to: string | null }
 
@@ -89,6 +89,15 @@ describe(`live status, notices and the counter (${databaseLabel})`, () => {
     assert.deepEqual(steps.map((s) => s.action), ['reject', 'close']);
     assert.ok(steps.every((s) => s.applicationId === app.id));
     assert.ok(ids.every((id) => id > seen.seq));
+  });
+
+  test('a stream ends when the token that opened it expires, saying so', { timeout: 15_000 }, async () => {
+    const shortLived = { authorization: `Bearer ${await token(h.key, { sub: 'c-live-expiry', kind: 'citizen', regions: ['330106'], lifetimeSeconds: 2 })}` };
+    const res = await fetch(`${base}/api/workflow/me/events`, { headers: { accept: 'text/event-stream', ...shortLived } });
+    assert.equal(res.status, 200);
+    const text = await res.text(); // resolves only when the server ends the stream
+    assert.match(text, /: connected\n\n/);
+    assert.match(text, /event: expired\ndata: \{"reason":"token-expired"\}\n\n$/, 'the last thing said is why the stream ends');
   });
 
   test('notices arrive in the inbox in the asked language and can be marked read', async () => {

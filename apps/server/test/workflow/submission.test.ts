@@ -51,6 +51,19 @@ describe(`submission (${databaseLabel})`, () => {
     assert.equal(r.body.code, 'WORKFLOW_IDEMPOTENCY_KEY_REQUIRED');
   });
 
+  test('two drafts submitted at once with one key: one application, the other answer is 422 and its draft stays a draft', async () => {
+    const citizen = await h.citizen('c-two-drafts');
+    const drafts = await Promise.all([1, 2].map(async () => (await h.call('POST', '/api/workflow/drafts', citizen, {
+      subject: { kind: 'bundle', code: 'BIRTH' }, form: birthForm(), materials: birthMaterials,
+    })).body.id as string));
+    const key = randomUUID();
+    const answers = await Promise.all(drafts.map((draftId) => h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': key }, { draftId })));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [201, 422], JSON.stringify(answers.map((a) => [a.status, a.body.code])));
+    assert.equal(answers.find((a) => a.status === 422)!.body.code, 'WORKFLOW_IDEMPOTENCY_KEY_REUSED');
+    const statuses = await h.p.database.db.selectFrom('workflow.application').select('status').where('applicant_id', '=', 'c-two-drafts').execute();
+    assert.deepEqual(statuses.map((r) => r.status).sort(), ['draft', 'in_progress']);
+  });
+
   test('a draft saved on one device is resumed on another, guarded by its version, then submitted once', async () => {
     const phone = await h.citizen('c-draft');
     const laptop = await h.citizen('c-draft');

@@ -1,6 +1,7 @@
 // The public API of the ledger: logs, checkpoints, proofs, entries by range, receipts; appending
 // for department systems and operators. Reading is open to anyone — that is what makes the log
 // checkable — and entries hold references and digests only.
+import { ServiceRoles } from '@tongban/contracts';
 import { DomainError, Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import { entryBody, type AuditEntry } from '../domain/entry.ts';
@@ -79,7 +80,9 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
   });
 
   app.post('/logs/:log/entries', {
-    config: { policy: { kinds: ['service', 'operator'] } },
+    // A department system appends only when identity gave its client the role; the platform's
+    // operators may record what they do by hand. Citizens and officers never write the ledger.
+    config: { policy: { kinds: ['service', 'operator'], roles: { service: [ServiceRoles.ledgerAppend] } } },
     schema: { tags, summary: 'Append an entry (references and digests only); answers the receipt once it is sequenced', params: LogParam, body: AppendBody,
       response: { 201: Type.Object({ log: Type.String(), index: Type.Integer(), leafHash: Type.String(), treeSize: Type.Integer() }) } },
   }, async (req, reply) => {

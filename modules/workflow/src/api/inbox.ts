@@ -62,8 +62,17 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
     // Said once the stream is subscribed: from here on, nothing that happens is missed.
     res.write(': connected\n\n');
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS).unref();
+    // A stream lives no longer than the token that opened it (at most ten minutes): a signed-out or
+    // revoked person stops receiving steps then. The client reconnects with a fresh token and its
+    // Last-Event-ID, and misses nothing. The time is the authenticator's (the wall clock).
+    const expiresAt = req.principal!.expiresAt;
+    const expiry = expiresAt === undefined ? undefined : setTimeout(() => {
+      res.write(`event: expired\ndata: ${JSON.stringify({ reason: 'token-expired' })}\n\n`);
+      res.end();
+    }, Math.max(0, expiresAt - Date.now())).unref();
     cleanup = () => {
       clearInterval(heartbeat);
+      clearTimeout(expiry);
       unsubscribe();
     };
     if (gone) cleanup();

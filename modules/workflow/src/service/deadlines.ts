@@ -8,6 +8,7 @@ import { SYSTEM } from './engine.ts';
 import type { Services } from './submit.ts';
 
 const BATCH = 500;
+// The states the sweep's indexes (migration 0002) are made for: keep the two lists the same.
 const RUNNING = ['submitted', 'accepted', 'reviewed'] as const;
 
 export async function sweepDeadlines(s: Services, anyTrx: AnyTransaction): Promise<{ warned: number; escalated: number }> {
@@ -19,7 +20,7 @@ export async function sweepDeadlines(s: Services, anyTrx: AnyTransaction): Promi
     .orderBy('due_on').limit(BATCH).forUpdate().skipLocked().execute();
   const soon = await t.selectFrom('workflow.task').selectAll()
     .where('state', 'in', RUNNING).where('warn_on', '<=', today).where('due_on', '>=', today).where('warned_at', 'is', null)
-    .orderBy('due_on').limit(BATCH).forUpdate().skipLocked().execute();
+    .orderBy('warn_on').limit(BATCH).forUpdate().skipLocked().execute();
   const ids = [...new Set([...overdue, ...soon].map((x) => x.application_id))];
   if (ids.length === 0) return { warned: 0, escalated: 0 };
   const apps = new Map((await t.selectFrom('workflow.application').selectAll().where('id', 'in', ids).execute()).map((a) => [a.id, a]));

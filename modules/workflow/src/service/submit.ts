@@ -121,6 +121,22 @@ function replay(existing: ApplicationRow, digest: string): Submitted {
 }
 
 export async function submit(s: Services, input: SubmitInput): Promise<Submitted> {
+  try {
+    return await submitOnce(s, input);
+  } catch (error) {
+    // Two drafts submitted at once with one key: the loser's UPDATE waits for the winner and then
+    // breaks the key's unique index. Its transaction is gone; asked again, it is a replay (or 422).
+    if (!isKeyConflict(error)) throw error;
+    return submitOnce(s, input);
+  }
+}
+
+function isKeyConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  return e?.code === '23505' && String(e.constraint ?? e.message ?? '').includes('idempotency_key');
+}
+
+async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   const db = typed(s.ctx.db);
   const digest = digestOf(input);
   const seen = await findByKey(db, input.applicant.id, input.idempotencyKey);

@@ -84,7 +84,8 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAut
     }
     const principal = principalFromClaims(payload);
     if (typeof principal === 'string') throw invalidToken(principal);
-    return principal;
+    // The credential is good until its exp or until it is too old, whichever comes first.
+    return { ...principal, expiresAt: Math.min(payload.exp! * 1000, (payload.iat! + maxTokenAge) * 1000) };
   };
   return Object.assign(authenticate, { keyFetches: cache.fetches });
 }

@@ -22,8 +22,12 @@ export interface PublicPolicy {
 export interface PrincipalPolicy {
   readonly public?: never;
   readonly kinds: readonly PrincipalKind[];
-  /** The principal needs at least one of these roles. */
-  readonly roles?: readonly string[];
+  /**
+   * The principal needs at least one of these roles. Given per kind, each kind named needs one of
+   * its own list and a kind left out needs none (e.g. department systems need `ledger.append`,
+   * the platform's operators do not).
+   */
+  readonly roles?: readonly string[] | { readonly [K in PrincipalKind]?: readonly string[] };
   /** The minimum assurance; below it a person is asked to step up (RFC 9470). */
   readonly assurance?: 'password' | 'mfa';
   /**
@@ -45,6 +49,17 @@ export const Policies = {
 /** A module's own table of policies, checked by the compiler like `Policies`. */
 export function definePolicies<const T extends Record<string, Policy>>(table: T): T {
   return table;
+}
+
+/** The roles a principal of this kind needs on a route (one of them), or undefined for none. */
+export function rolesFor(policy: PrincipalPolicy, kind: PrincipalKind): readonly string[] | undefined {
+  const roles = policy.roles;
+  if (roles === undefined) return undefined;
+  return isRoleList(roles) ? roles : roles[kind];
+}
+
+function isRoleList(roles: NonNullable<PrincipalPolicy['roles']>): roles is readonly string[] {
+  return Array.isArray(roles);
 }
 
 export type DenialReason =
@@ -69,7 +84,8 @@ export interface PolicyVerdict {
  */
 export function checkPrincipal(policy: PrincipalPolicy, principal: Principal, sessionFlagged = false): PolicyVerdict | undefined {
   if (!policy.kinds.includes(principal.kind)) return { reason: 'kind', code: 'FORBIDDEN' };
-  if (policy.roles && !policy.roles.some((role) => principal.roles.includes(role))) return { reason: 'role', code: 'FORBIDDEN' };
+  const roles = rolesFor(policy, principal.kind);
+  if (roles && !roles.some((role) => principal.roles.includes(role))) return { reason: 'role', code: 'FORBIDDEN' };
   const required = sessionFlagged ? 'mfa' : policy.assurance;
   if (required && ASSURANCE_RANK[principal.assurance] < ASSURANCE_RANK[required]) {
     if (principal.kind === 'service') return { reason: 'assurance', code: 'FORBIDDEN' };

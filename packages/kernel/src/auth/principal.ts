@@ -45,6 +45,11 @@ export interface Principal {
   readonly clientId?: string;
   /** A business account an agent acts for (代办); it reaches that business's resources too. */
   readonly actingFor?: string;
+  /**
+   * When the credential stops being accepted (epoch ms): what outlives the request — a stream —
+   * must end by then. Absent for credentials without a lifetime (the operator token).
+   */
+  readonly expiresAt?: number;
 }
 
 /** The `tongban` claim identity puts in every access token. */
