@@ -1,9 +1,13 @@
 // The in-process driver, for the embedded and single-node shapes. It is as durable as the
 // database: publishing copies each event into the consuming module's `pending` table in the
-// relay's transaction, and a worker delivers from there with retries, backoff and dead letters.
+// relay's transaction, and a worker delivers from there in batches, with retries, backoff and
+// dead letters.
 import { sql } from 'kysely';
 import type { BusDriver, DriverContext } from './driver.ts';
 import { backoffMs, describeError, processInTransaction, recordDeadLetter, type AnyTransaction, type EventEnvelope, type Subscription } from './events.ts';
+
+/** Deliveries per consumer per transaction. */
+const BATCH = 100;
 
 interface PendingRow {
   seq: number;
@@ -48,52 +52,65 @@ export class MemoryDriver implements BusDriver {
 
   async #deliverDue(): Promise<void> {
     for (const sub of this.#subs) {
-      while (!this.#closed && (await this.#deliverOne(sub))) { /* until nothing is due */ }
+      while (!this.#closed && (await this.#deliverBatch(sub)) > 0) { /* until nothing is due */ }
     }
   }
 
-  /** Delivers the oldest due event of one consumer; false when none is due. */
-  async #deliverOne(sub: Subscription): Promise<boolean> {
+  /**
+   * Delivers up to BATCH of one consumer's due events, oldest first, in one transaction: each
+   * event in its own savepoint, so a handler that fails undoes only its own writes, and the batch
+   * costs one commit rather than one per event. Returns how many were due.
+   */
+  async #deliverBatch(sub: Subscription): Promise<number> {
     const { db, log, metrics } = this.#ctx;
-    let claimed: PendingRow | undefined;
-    try {
-      await db.transaction().execute(async (trx) => {
-        const { rows } = await sql<PendingRow>`select seq, event, attempts from ${sql.table(`${sub.module}.pending`)}
-          where consumer = ${sub.consumer} and next_attempt_at <= now() order by seq limit 1 for update skip locked`.execute(trx);
-        claimed = rows[0];
-        if (!claimed) return;
-        const event = parseEvent(claimed.event);
-        const seq = claimed.seq;
-        const { result } = await processInTransaction(trx, sub, event, log.child({ consumer: sub.consumer, eventId: event.id }), claimed.attempts + 1);
-        await trx.deleteFrom(`${sub.module}.pending`).where('seq', '=', seq).execute();
-        metrics.deliveries.inc({ consumer: sub.consumer, outcome: result });
-      });
-    } catch (error) {
-      if (!claimed) throw error;
-      await this.#recordFailure(sub, claimed, describeError(error));
-    }
-    return claimed !== undefined;
-  }
-
-  async #recordFailure(sub: Subscription, row: PendingRow, error: string): Promise<void> {
-    const { db, log, metrics, retry } = this.#ctx;
-    const attempts = row.attempts + 1;
-    const event = parseEvent(row.event);
-    metrics.deliveries.inc({ consumer: sub.consumer, outcome: 'failed' });
-    if (attempts >= retry.maxAttempts) {
-      await db.transaction().execute(async (trx) => {
-        await recordDeadLetter(trx, sub, event, error, attempts);
-        await trx.deleteFrom(`${sub.module}.pending`).where('seq', '=', row.seq).execute();
-      });
+    const outcomes: string[] = [];
+    const dead: { event: EventEnvelope; attempts: number; error: string }[] = [];
+    const due = await db.transaction().execute(async (trx) => {
+      const { rows } = await sql<PendingRow>`select seq, event, attempts from ${sql.table(`${sub.module}.pending`)}
+        where consumer = ${sub.consumer} and next_attempt_at <= now() order by seq limit ${BATCH} for update skip locked`.execute(trx);
+      const delivered: number[] = [];
+      for (const row of rows) {
+        const event = parseEvent(row.event);
+        await sql`savepoint delivery`.execute(trx);
+        try {
+          const { result } = await processInTransaction(trx, sub, event, log.child({ consumer: sub.consumer, eventId: event.id }), row.attempts + 1);
+          await sql`release savepoint delivery`.execute(trx);
+          delivered.push(row.seq);
+          outcomes.push(result);
+        } catch (error) {
+          await sql`rollback to savepoint delivery`.execute(trx);
+          outcomes.push('failed');
+          const failure = await this.#recordFailure(trx, sub, row, event, describeError(error));
+          if (failure) dead.push(failure);
+        }
+      }
+      if (delivered.length > 0) await trx.deleteFrom(`${sub.module}.pending`).where('seq', 'in', delivered).execute();
+      return rows.length;
+    });
+    // Counted once committed: a batch that fails to commit is delivered again, and counted then.
+    for (const outcome of outcomes) metrics.deliveries.inc({ consumer: sub.consumer, outcome });
+    for (const { event, attempts, error } of dead) {
       metrics.deadLetters.inc({ consumer: sub.consumer });
       log.error({ consumer: sub.consumer, eventId: event.id, type: event.type, attempts, error }, 'event dead-lettered after the last retry');
-      return;
+    }
+    return due;
+  }
+
+  /** Schedules the retry of a failed delivery, or dead-letters it after the last attempt (then returns what to report). */
+  async #recordFailure(trx: AnyTransaction, sub: Subscription, row: PendingRow, event: EventEnvelope, error: string): Promise<{ event: EventEnvelope; attempts: number; error: string } | undefined> {
+    const { log, retry } = this.#ctx;
+    const attempts = row.attempts + 1;
+    if (attempts >= retry.maxAttempts) {
+      await recordDeadLetter(trx, sub, event, error, attempts);
+      await trx.deleteFrom(`${sub.module}.pending`).where('seq', '=', row.seq).execute();
+      return { event, attempts, error };
     }
     const delay = backoffMs(attempts, retry.backoffBaseMs, retry.backoffMaxMs);
-    await db.updateTable(`${sub.module}.pending`)
+    await trx.updateTable(`${sub.module}.pending`)
       .set({ attempts, last_error: error, next_attempt_at: sql`now() + make_interval(secs => ${delay / 1000})` })
       .where('seq', '=', row.seq).execute();
     log.warn({ consumer: sub.consumer, eventId: event.id, attempts, retryInMs: delay, error }, 'event handler failed; will retry');
+    return undefined;
   }
 
   async idle(): Promise<boolean> {
