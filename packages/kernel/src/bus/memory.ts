@@ -6,8 +6,11 @@ import { sql } from 'kysely';
 import type { BusDriver, DriverContext } from './driver.ts';
 import { backoffMs, describeError, processInTransaction, recordDeadLetter, type AnyTransaction, type EventEnvelope, type Subscription } from './events.ts';
 
-/** Deliveries per consumer per transaction. */
-const BATCH = 100;
+/**
+ * Deliveries per consumer per transaction: enough that a burst costs few commits, few enough that
+ * a batch holds the embedded database's one connection for tens of milliseconds, not hundreds.
+ */
+const BATCH = 50;
 
 interface PendingRow {
   seq: number;
