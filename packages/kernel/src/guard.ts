@@ -120,7 +120,8 @@ async function refused(request: FastifyRequest, options: GuardOptions, denial: A
 /**
  * Applies a route's policy (or only the address check, for routes without one) and sets
  * `request.principal`. Order: blocked address, authentication, kind and roles, assurance (and a
- * flagged session), then the resource — so no resource is looked up for an unauthorised caller.
+ * flagged session); the resource follows after validation (`enforceResource`) — so no resource is
+ * looked up for an unauthorised caller or a malformed request.
  */
 export async function enforcePolicy(request: FastifyRequest, policy: Policy | undefined, options: GuardOptions): Promise<void> {
   const route = request.routeOptions.url;
@@ -145,7 +146,17 @@ export async function enforcePolicy(request: FastifyRequest, policy: Policy | un
   if (verdict) throw await refused(request, options, new AccessDenied(verdict.code, verdict.reason), principal);
 
   request.principal = principal;
-  if (policy.resource && isScopedKind(principal.kind) && !reachesResource(principal, await policy.resource(request))) {
+}
+
+/**
+ * The second half of a policy, once the request passed validation: the resource the route names
+ * must be within the principal's reach. After validation, so a lookup only ever sees well-formed
+ * params (a malformed id is a 400, never a database error).
+ */
+export async function enforceResource(request: FastifyRequest, policy: Policy | undefined, options: GuardOptions): Promise<void> {
+  if (!policy || policy.public || !policy.resource) return;
+  const principal = request.principal!;
+  if (isScopedKind(principal.kind) && !reachesResource(principal, await policy.resource(request))) {
     throw await refused(request, options, new AccessDenied('FORBIDDEN_RESOURCE', 'resource'), principal);
   }
 }

@@ -2,7 +2,8 @@
 // department lead after, overdue tasks at the top of the queue; a correction (补正) pauses the clock.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { databaseLabel } from '@tongban/kernel/testing';
+import { databaseLabel, testPostgresUrl } from '@tongban/kernel/testing';
+import pg from 'pg';
 import { act, socialSecurityCardForm, startWorkflow, submitSocialSecurityCard, sweep, type Harness } from './fixtures.ts';
 
 const RS = '330100-RS';
@@ -51,6 +52,32 @@ describe(`deadlines and corrections (${databaseLabel})`, () => {
     await h.p.bus.settled();
     const events = await h.p.database.db.selectFrom('workflow.outbox').select('type').where('type', 'in', ['workflow.task.deadline-approaching', 'workflow.task.escalated']).execute();
     assert.deepEqual(events.map((e) => e.type).sort(), ['workflow.task.deadline-approaching', 'workflow.task.escalated']);
+  });
+
+  test('the sweep passes over an application an officer is acting on, and never deadlocks with them', {
+    timeout: 20_000,
+    skip: testPostgresUrl ? false : 'needs PostgreSQL: set TONGBAN_TEST_DATABASE_URL (the embedded database has one connection, so nothing runs beside the sweep)',
+  }, async () => {
+    h.clock.set(at('2026-12-01'));
+    const app = await submitSocialSecurityCard(h, await h.citizen('c-sweep-lock'));
+    const task = app.tasks[0];
+    h.clock.set(at('2026-12-02')); // its warning day
+    // An officer's action, held open: it has the application, and will want the task next.
+    const officerSide = new pg.Client({ connectionString: h.p.config.databaseUrl });
+    await officerSide.connect();
+    try {
+      await officerSide.query('begin');
+      await officerSide.query('select id from workflow.application where id = $1 for update', [app.id]);
+      await sweep(h); // returns: it does not wait for the application
+      await officerSide.query("set local lock_timeout = '5s'");
+      await officerSide.query('select id from workflow.task where id = $1 for update', [task.id]); // nor holds its task
+      await officerSide.query('commit');
+    } finally {
+      await officerSide.end();
+    }
+    assert.deepEqual(await actionsOf(task.id), ['start'], 'the busy application was left for the next sweep');
+    await sweep(h);
+    assert.deepEqual(await actionsOf(task.id), ['start', 'warn'], 'which warns it');
   });
 
   test('overdue tasks come first in the queue', async () => {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { databaseLabel } from '@tongban/kernel/testing';
+import { databaseLabel, testPostgresUrl } from '@tongban/kernel/testing';
+import pg from 'pg';
 import { act, birthCertificateForm, M, startWorkflow, submitBirthCertificate, token, type Harness } from './fixtures.ts';
 
 interface Step { seq: number; applicationId: string; taskId: string | null; action: string; from: string | null; to: string | null }
@@ -89,6 +90,39 @@ describe(`live status, notices and the counter (${databaseLabel})`, () => {
     assert.deepEqual(steps.map((s) => s.action), ['reject', 'close']);
     assert.ok(steps.every((s) => s.applicationId === app.id));
     assert.ok(ids.every((id) => id > seen.seq));
+  });
+
+  test('a step that commits after a later one still reaches the stream', {
+    timeout: 20_000,
+    skip: testPostgresUrl ? false : 'needs PostgreSQL: set TONGBAN_TEST_DATABASE_URL (two transactions at once)',
+  }, async () => {
+    const citizen = await h.citizen('c-late-commit');
+    const [first, second] = [await submitBirthCertificate(h, citizen), await submitBirthCertificate(h, citizen)];
+    const controller = new AbortController();
+    let sawEarly!: () => void;
+    const early = new Promise<void>((resolve) => { sawEarly = resolve; });
+    const stream = readSteps(`${base}/api/workflow/me/events`, citizen, (steps) => {
+      if (steps.some((x) => x.action === 'early-step')) sawEarly();
+      return steps.some((x) => x.action === 'late-step');
+    }, controller.signal);
+    await stream.connected;
+    const note = `insert into workflow.action (application_id, task_id, task_version, action, actor_kind, actor_id, from_state, to_state, detail, at)
+      values ($1, null, null, $2, 'system', 'test', null, null, '{}', now()) returning seq`;
+    const [slow, quick] = [new pg.Client({ connectionString: h.p.config.databaseUrl }), new pg.Client({ connectionString: h.p.config.databaseUrl })];
+    await Promise.all([slow.connect(), quick.connect()]);
+    try {
+      await slow.query('begin');
+      const late = Number((await slow.query(note, [first.id, 'late-step'])).rows[0].seq); // takes the lower seq …
+      const higher = Number((await quick.query(note, [second.id, 'early-step'])).rows[0].seq); // … this one commits first
+      assert.ok(higher > late);
+      await early; // the stream has sent the higher seq
+      await slow.query('commit'); // and now the lower one lands
+      const { steps } = await stream.done;
+      controller.abort();
+      assert.deepEqual(steps.filter((x) => x.action.endsWith('-step')).map((x) => [x.action, x.seq]), [['early-step', higher], ['late-step', late]]);
+    } finally {
+      await Promise.all([slow.end(), quick.end()]);
+    }
   });
 
   test('a stream ends when the token that opened it expires, saying so', { timeout: 15_000 }, async () => {

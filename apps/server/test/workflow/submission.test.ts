@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { databaseLabel } from '@tongban/kernel/testing';
+import { databaseLabel, testPostgresUrl } from '@tongban/kernel/testing';
+import pg from 'pg';
 import { sql } from 'kysely';
 import { birthForm, birthMaterials, M, startWorkflow, submitBirth, type Harness } from './fixtures.ts';
 
@@ -62,6 +63,35 @@ describe(`submission (${databaseLabel})`, () => {
     assert.equal(answers.find((a) => a.status === 422)!.body.code, 'WORKFLOW_IDEMPOTENCY_KEY_REUSED');
     const statuses = await h.p.database.db.selectFrom('workflow.application').select('status').where('applicant_id', '=', 'c-two-drafts').execute();
     assert.deepEqual(statuses.map((r) => r.status).sort(), ['draft', 'in_progress']);
+  });
+
+  test('a draft saved while it is being submitted: the submission is refused as stale, the save is kept', {
+    timeout: 20_000,
+    skip: testPostgresUrl ? false : 'needs PostgreSQL: set TONGBAN_TEST_DATABASE_URL (two transactions at once)',
+  }, async () => {
+    const citizen = await h.citizen('c-save-vs-submit');
+    const draft = (await h.call('POST', '/api/workflow/drafts', citizen, { subject: { kind: 'bundle', code: 'BIRTH' }, form: birthForm(), materials: birthMaterials })).body;
+    const other = new pg.Client({ connectionString: h.p.config.databaseUrl });
+    await other.connect();
+    try {
+      // Another device's save, holding the draft while the submission reads it and waits.
+      await other.query('begin');
+      await other.query('select id from workflow.application where id = $1 for update', [draft.id]);
+      const submitting = h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': randomUUID() }, { draftId: draft.id });
+      while (Number((await other.query("select count(*)::int n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].n) === 0) {
+        await new Promise((resolve) => setImmediate(resolve)); // until the submission waits for the row
+      }
+      await other.query("update workflow.application set form = form || '{\"person.mobile\": \"13999999999\"}', version = version + 1 where id = $1", [draft.id]);
+      await other.query('commit');
+      const r = await submitting;
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.code, 'WORKFLOW_STALE_DRAFT');
+    } finally {
+      await other.end();
+    }
+    const after = (await h.call('GET', `/api/workflow/applications/${draft.id}`, citizen)).body;
+    assert.equal(after.status, 'draft');
+    assert.equal(after.form['person.mobile'], '13999999999', 'the save is what the draft says');
   });
 
   test('a draft saved on one device is resumed on another, guarded by its version, then submitted once', async () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
-import { act, M, startWorkflow, submitBirthCertificate, type Harness } from './fixtures.ts';
+import { act, M, startWorkflow, submitBirth, submitBirthCertificate, taskOf, type Harness } from './fixtures.ts';
 
 const WJW = '330100-WJW';
 
@@ -109,6 +109,46 @@ describe(`task transitions (${databaseLabel})`, () => {
     const r = await act(h, clerk, t.id, { action: 'accept', version: t.version });
     assert.equal(r.status, 403);
     assert.equal(r.body.code, 'WORKFLOW_ROLE_REQUIRED');
+    const claim = await h.call('POST', `/api/workflow/tasks/${t.id}/claim`, clerk, { version: t.version });
+    assert.equal(claim.status, 403, 'nor can it claim the task and shut the officers out');
+    assert.equal(claim.body.code, 'WORKFLOW_ROLE_REQUIRED');
+  });
+
+  test('a correction asked on a task that has not started is 409 with the current state, not a failure', async () => {
+    const app = await submitBirth(h, await h.citizen('c-corr-waiting'));
+    const waiting = taskOf(app.body, M.birthRegistration) as { id: string; version: number; departmentCode: string };
+    const police = await h.officer(waiting.departmentCode);
+    const r = await act(h, police, waiting.id, { action: 'requestCorrection', version: waiting.version, reason: '请补充材料', correction: { fields: ['household.address'], materials: [] } });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.code, 'WORKFLOW_INVALID_TRANSITION');
+    assert.deepEqual(r.body.current, { state: 'waiting', version: waiting.version });
+  });
+
+  test("an officer sees where another department's task stands, not its correction or who works it", async () => {
+    const app = (await submitBirth(h, await h.citizen('c-other-dept'))).body;
+    const certificate = taskOf(app, M.birthCertificate) as { id: string; version: number };
+    const asked = await act(h, officer, certificate.id, { action: 'requestCorrection', version: certificate.version, reason: '母亲身份证照片反光看不清（补正甲）', correction: { fields: [], materials: ['mother-id-card'] } });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    const registration = taskOf(app, M.birthRegistration) as { id: string; departmentCode: string };
+    const seen = (await h.call('GET', `/api/workflow/tasks/${registration.id}`, await h.officer(registration.departmentCode))).body;
+    const other = seen.application.tasks.find((t: { id: string }) => t.id === certificate.id);
+    assert.equal(other.state, 'correction', 'the prerequisite is seen to wait for the applicant');
+    assert.equal(other.correction, null);
+    assert.equal(other.assignee, null);
+    assert.deepEqual(seen.application.needed, []);
+    assert.equal(JSON.stringify(seen).includes('补正甲'), false, "no word of another department's correction");
+    const own = (await h.call('GET', `/api/workflow/tasks/${certificate.id}`, officer)).body;
+    assert.equal(own.application.tasks.find((t: { id: string }) => t.id === certificate.id).correction.reason, '母亲身份证照片反光看不清（补正甲）');
+  });
+
+  test('a malformed id is a 400 naming the parameter, never a database error', async () => {
+    for (const [url, who] of [['/api/workflow/tasks/not-a-uuid', officer], ['/api/workflow/applications/x', await h.citizen()]] as const) {
+      const r = await h.call('GET', url, who);
+      assert.equal(r.status, 400, `${url}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.errors?.[0]?.field, 'params.id');
+    }
+    const draft = await h.call('PUT', '/api/workflow/drafts/x', await h.citizen(), { version: 1, form: {}, materials: [] });
+    assert.equal(draft.status, 400);
   });
 
   test('claim, then another officer is refused; a lead reassigns', async () => {

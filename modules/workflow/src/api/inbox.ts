@@ -48,16 +48,23 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
       'x-accel-buffering': 'no', 'x-request-id': String(req.id),
     });
     const send = (e: { seq: number }) => res.write(`id: ${e.seq}\nevent: step\ndata: ${JSON.stringify(e)}\n\n`);
-    // Subscribe first, then replay: an event landing between the two is sent at most twice, never lost.
+    // Subscribe first, then replay: an event landing between the two is sent once, never lost.
+    // The feed hands each step over once, but not always in seq order (seqs are taken before
+    // commit), so a stream skips only what its replay already sent, never what is merely lower.
     const buffered: { seq: number }[] = [];
     let replaying = true;
-    let sent = Number.isSafeInteger(last) && last > 0 ? last : 0;
+    const replayed = new Set<number>();
     const unsubscribe = await s.live.subscribe(owner, (e) => {
       if (replaying) buffered.push(e);
-      else if (e.seq > sent) { sent = e.seq; send(e); }
+      else if (!replayed.has(e.seq)) send(e);
     }, () => res.end());
-    if (sent > 0) for (const e of await s.live.since(owner, sent)) { send(e); sent = Math.max(sent, e.seq); }
-    for (const e of buffered) if (e.seq > sent) { send(e); sent = e.seq; }
+    if (Number.isSafeInteger(last) && last > 0) {
+      // Page through everything missed, however much: a long absence is more than one page.
+      for (let after = last, page = await s.live.since(owner, after); page.length > 0; page = await s.live.since(owner, after)) {
+        for (const e of page) { send(e); replayed.add(e.seq); after = e.seq; }
+      }
+    }
+    for (const e of buffered) if (!replayed.has(e.seq)) { send(e); replayed.add(e.seq); }
     replaying = false;
     // Said once the stream is subscribed: from here on, nothing that happens is missed.
     res.write(': connected\n\n');

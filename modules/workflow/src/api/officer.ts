@@ -63,9 +63,12 @@ export function officerRoutes(app: HttpApp, s: Services): void {
     // An officer sees the part of the form their matter uses (least privilege), not the whole bundle's.
     const form = Object.fromEntries(Object.entries(a.form).filter(([k]) => fields.includes(k)));
     const codes = new Set(matter.materials.map((m) => m.code));
+    // Other departments' tasks show where they stand (a prerequisite's state, its due day), not
+    // their work: no correction reasons (free text), pending materials or assignees.
+    const tasksSeen = view.tasks.map((t) => (t.id === task.id ? t : { ...t, assignee: null, correction: null, pendingMaterials: [] }));
     return {
       task: taskView(task, serviceDate(s.engine.now())), actions: actionsFor(task.process, task.state, req.principal!.roles), fields,
-      application: { ...view, form, materials: a.materials.filter((m) => codes.has(m.code)) },
+      application: { ...view, form, materials: a.materials.filter((m) => codes.has(m.code)), tasks: tasksSeen, needed: view.needed.filter((n) => n.taskId === task.id) },
       timeline: (await timeline(db, a.id, true)).filter((e) => e.taskId === task.id || e.taskId === null),
     };
   });

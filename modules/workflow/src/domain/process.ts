@@ -38,7 +38,8 @@ export interface ActionSpec {
 
 // Roles: 'officer' (窗口受理 and 审核 staff), 'approver' (who signs the decision), 'lead' (科室负责人:
 // assigns work, receives escalations). An officer with 'officer' alone can run the simple process.
-const STAFF = ['officer', 'approver', 'lead'] as const;
+/** Who may take up a task at all: act on it, or claim it (认领). */
+export const STAFF = ['officer', 'approver', 'lead'] as const;
 const DECIDERS = ['officer', 'approver', 'lead'] as const;
 
 export const ACTIONS = {

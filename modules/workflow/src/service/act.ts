@@ -4,9 +4,9 @@
 import { DomainError, type FieldError } from '@tongban/kernel';
 import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
 import { checkForm, matterFields } from '../domain/plan.ts';
-import { ACTIONS, isTerminal, type ActionName, type ActionSpec } from '../domain/process.ts';
+import { ACTIONS, isTerminal, STAFF, type ActionName, type ActionSpec } from '../domain/process.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
-import { prefetch, type Actor, type Loaded } from './engine.ts';
+import { prefetch, refuseInvalidTransition, type Actor, type Loaded } from './engine.ts';
 import { resolveSubject, type Services } from './submit.ts';
 
 export interface Officer {
@@ -64,6 +64,8 @@ export async function officerAct(s: Services, officer: Officer, taskId: string, 
   const actor: Actor = { kind: 'officer', id: officer.id };
 
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
+    // Before anything the action computes from the task (a correction reads its due day).
+    refuseInvalidTransition(task, input.action);
     if (task.assignee && task.assignee !== officer.id) {
       throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], { current: { state: task.state, version: task.version, assignee: task.assignee } });
     }
@@ -125,6 +127,8 @@ async function approveOrReject(
 
 /** Claims an unassigned task for oneself (认领). */
 export async function claim(s: Services, officer: Officer, taskId: string, version: number): Promise<TaskRow> {
+  // Claiming shuts every other officer out of the task: only staff who could work it may.
+  if (!STAFF.some((r) => officer.roles.includes(r))) throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'claim', roles: STAFF.join(', ') });
   return withTask(s, taskId, version, async (trx, app, task) => {
     refuseFinished(task, 'claim');
     if (task.assignee === officer.id) return task;

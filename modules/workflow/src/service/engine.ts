@@ -7,7 +7,7 @@ import type { TaskTransitioned } from '@tongban/contracts';
 import { DomainError, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
 import { serviceDate, startClock } from '../domain/deadlines.ts';
 import { applicationOutcome, matterForm, nextSteps } from '../domain/plan.ts';
-import { NOTES, TASK_STATES, actionSpec, allows, nextState, type ActionName, type ActorKind, type NoteName, type TaskState } from '../domain/process.ts';
+import { NOTES, TASK_STATES, actionSpec, allows, nextState, type ActionName, type ActionSpec, type ActorKind, type NoteName, type TaskState } from '../domain/process.ts';
 import { firstRuleThatHolds } from '../domain/rules.ts';
 import type { CatalogPort, MatterVersion } from '../ports/catalog.ts';
 import type { NoticeKind } from '../messages.ts';
@@ -59,10 +59,7 @@ export class Engine {
    * acting on the same version, one wins and the other gets 409 with the current state.
    */
   async transition(trx: Trx, app: ApplicationRow, task: TaskRow, action: ActionName, actor: Actor, options: TransitionOptions = {}): Promise<TaskRow> {
-    const spec = actionSpec(task.process, action);
-    if (!spec || !allows(task.process, action, task.state)) {
-      throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], { current: { state: task.state, version: task.version } });
-    }
+    const spec = refuseInvalidTransition(task, action);
     const to = nextState(action, task.state, task.resume_state ?? undefined);
     const at = this.now();
     const finished = TASK_STATES[to].terminal;
@@ -183,4 +180,13 @@ export class Engine {
       params: JSON.stringify({ caseNumber: app.case_number ?? '', ...params }) as never, created_at: this.now(), read_at: null,
     }).execute();
   }
+}
+
+/** The action's spec, or 409 with the current state unless `action` may be taken on `task` as it stands. */
+export function refuseInvalidTransition(task: TaskRow, action: ActionName): ActionSpec {
+  const spec = actionSpec(task.process, action);
+  if (!spec || !allows(task.process, action, task.state)) {
+    throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], { current: { state: task.state, version: task.version } });
+  }
+  return spec;
 }

@@ -188,6 +188,9 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
       }
       const other = await findByKey(t, input.applicant.id, input.idempotencyKey);
       if (other) return replay(other, digest);
+      // Saved on another device since it was read and checked: submitting what was read would
+      // drop that save. The applicant reloads and submits what the draft now says.
+      if (locked.version !== draft.version) throw new DomainError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: locked.version } });
       app = await t.updateTable('workflow.application').set({ ...values, version: locked.version + 1 }).where('id', '=', draft.id).returningAll().executeTakeFirstOrThrow();
     } else {
       app = await t.insertInto('workflow.application').values({

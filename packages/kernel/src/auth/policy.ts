@@ -32,7 +32,8 @@ export interface PrincipalPolicy {
   readonly assurance?: 'password' | 'mfa';
   /**
    * Finds the scope of the resource the request names. Runs only after the principal passed every
-   * other check, with `request.principal` set; it may throw NOT_FOUND. Body is not validated yet.
+   * other check and the request passed validation, with `request.principal` set; it may throw
+   * NOT_FOUND.
    */
   readonly resource?: (request: FastifyRequest) => ResourceScope | Promise<ResourceScope>;
 }

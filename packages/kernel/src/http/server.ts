@@ -10,7 +10,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import { AccessDenied, enforcePolicy, type GuardOptions } from '../guard.ts';
+import { AccessDenied, enforcePolicy, enforceResource, type GuardOptions } from '../guard.ts';
 import type { Metrics } from '../metrics.ts';
 import { toProblem } from './problem.ts';
 import { compileValidator } from './validation.ts';
@@ -82,6 +82,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   // and after the rate limiter's onRequest hook (a flood of bad tokens is still limited).
   app.addHook('preValidation', async (request) => {
     await enforcePolicy(request, request.routeOptions.config.policy, options);
+  });
+  // Whose resource it is, once params and body are known to be well-formed.
+  app.addHook('preHandler', async (request) => {
+    await enforceResource(request, request.routeOptions.config.policy, options);
   });
 
   await app.register(helmet, {
