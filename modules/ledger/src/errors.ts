@@ -10,6 +10,7 @@ export const LedgerErrors = defineErrors({
   LEDGER_ENTRY_INVALID: { status: 422, zh: '存证条目不合法', en: 'The ledger entry is not valid' },
   LEDGER_WITNESS_UNKNOWN_LOG: { status: 404, zh: '见证方不认识日志 {origin}', en: 'The witness does not know the log {origin}' },
   LEDGER_WITNESS_BAD_CHECKPOINT: { status: 422, zh: '检查点格式或签名不正确，见证方拒绝签名', en: 'The checkpoint is malformed or not signed by the log; the witness refuses' },
+  LEDGER_WITNESS_BAD_PROOF: { status: 422, zh: '一致性证明无法证明检查点包含见证方已签署的历史（大小 {size}），拒绝签名', en: 'The consistency proof does not show the checkpoint extends the history the witness signed (size {size}); refused' },
   LEDGER_WITNESS_CONFLICT: { status: 409, zh: '见证方上次签署的大小为 {size}', en: 'The witness last co-signed size {size}' },
   LEDGER_WITNESS_FORK: { status: 409, zh: '检查点与见证方已签署的历史（大小 {size}）不一致，拒绝签名', en: 'The checkpoint is not consistent with the history the witness signed (size {size}); refused' },
 });

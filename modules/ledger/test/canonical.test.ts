@@ -18,3 +18,8 @@ test('the same value always gives the same bytes; values JSON cannot carry are r
   assert.equal(canonicalize({ b: [1, { d: 2, c: -0 }], a: 'x', u: undefined }), '{"a":"x","b":[1,{"c":0,"d":2}]}');
   for (const bad of [NaN, Infinity, 10n, () => 1, new Date(0)]) assert.throws(() => canonicalize(bad));
 });
+
+test('RFC 8785 §3.2.2.2: a string or a name with a lone surrogate is refused; a pair is kept', () => {
+  for (const bad of [{ a: '\ud800' }, { '\udc00': 1 }, ['x\ud83d']]) assert.throws(() => canonicalize(bad), /lone surrogate/);
+  assert.equal(canonicalize({ a: '\ud83d\ude00' }), '{"a":"😀"}');
+});

@@ -66,6 +66,11 @@ describe(`ledger (${databaseLabel})`, () => {
     assert.equal(Number((await ledgerFor(h).getLog('audit')).size), index + 1, 'the refused appends wrote nothing');
     const bad = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), { ...entry, name: '张三' });
     assert.equal(bad.status, 400, 'unknown fields (personal data slipping in) are refused');
+    for (const [field, value] of [['purpose', '为张三办理出生登记'], ['resource', { note: '身份证 330106199001011234 张三' }], ['actor', { kind: 'service', id: '张三' }], ['subject', { kind: 'account', id: 'a\ud800' }]] as const) {
+      const prose = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), { ...entry, [field]: value });
+      assert.equal(prose.status, 400, `${field}: codes, identifiers and digests only`);
+      assert.match(prose.body.errors[0].field, new RegExp(`^body\\.${field}`));
+    }
   });
 
   test('checkpoints are consistent with each other and co-signed by the witness', async () => {
@@ -87,22 +92,53 @@ describe(`ledger (${databaseLabel})`, () => {
     const l = ledgerFor(h);
     const log = await l.getLog('audit');
     const state = await h.p.database.db.selectFrom('ledger.witness_state').selectAll().executeTakeFirstOrThrow();
-    // The log's own key signs a different history (a compromised or equivocating log).
-    const forged = checkpointText({ origin: log.origin, size: Number(state.size) + 1, root: Buffer.alloc(32, 7), time: new Date().toISOString() });
-    const honest = await l.consistency(log, Number(state.size), Number(log.size));
+    // The log's own key signs another root for the size the witness stands at: an equivocating log.
+    const forged = checkpointText({ origin: log.origin, size: Number(state.size), root: Buffer.alloc(32, 7), time: new Date().toISOString() });
     const r = await h.call('POST', '/api/ledger/witness/cosign', {}, {
-      origin: log.origin, oldSize: Number(state.size), checkpoint: forged, signature: l.signerFor(log).sign(forged), proof: honest.proof,
+      origin: log.origin, oldSize: Number(state.size), checkpoint: forged, signature: l.signerFor(log).sign(forged), proof: [],
     });
     assert.equal(r.status, 409, JSON.stringify(r.body));
     assert.equal(r.body.code, 'LEDGER_WITNESS_FORK');
+    // What anyone can send is refused without an alarm: a real checkpoint's successor with a junk
+    // proof, an old genuine checkpoint (a replay), a checkpoint the log did not sign.
+    const next = checkpointText({ origin: log.origin, size: Number(state.size) + 1, root: Buffer.alloc(32, 7), time: new Date().toISOString() });
+    const honest = await l.consistency(log, Number(state.size), Number(log.size));
+    const badProof = await h.call('POST', '/api/ledger/witness/cosign', {}, {
+      origin: log.origin, oldSize: Number(state.size), checkpoint: next, signature: l.signerFor(log).sign(next), proof: honest.proof,
+    });
+    assert.equal(badProof.status, 422, JSON.stringify(badProof.body));
+    assert.equal(badProof.body.code, 'LEDGER_WITNESS_BAD_PROOF');
+    const old = ((await h.call('GET', '/api/ledger/logs/audit/checkpoints', {})).body as { size: number; body: string; signature: string }[])[0]!;
+    assert.ok(old.size < Number(state.size));
+    const replay = await h.call('POST', '/api/ledger/witness/cosign', {}, { origin: log.origin, oldSize: Number(state.size), checkpoint: old.body, signature: old.signature, proof: [] });
+    assert.equal(replay.status, 409);
+    assert.equal(replay.body.code, 'LEDGER_WITNESS_CONFLICT');
     const unsigned = await h.call('POST', '/api/ledger/witness/cosign', {}, { origin: log.origin, oldSize: Number(state.size), checkpoint: forged, signature: 'AAAA', proof: [] });
     assert.equal(unsigned.status, 422);
     assert.equal(unsigned.body.code, 'LEDGER_WITNESS_BAD_CHECKPOINT');
     const events = await h.p.database.db.selectFrom('ledger.outbox').select(['type', 'data']).where('type', '=', 'ledger.witness.refused').execute();
-    assert.deepEqual(events.map((e) => (e.data as { reason: string }).reason), ['fork'], 'the signed fork is the alarm; an unsigned checkpoint is noise anyone can send');
+    assert.deepEqual(events.map((e) => (e.data as { reason: string }).reason), ['fork'], 'the signed fork is the alarm; the rest is noise anyone can send');
     const after = await h.p.database.db.selectFrom('ledger.witness_state').selectAll().executeTakeFirstOrThrow();
     assert.equal(Number(after.size), Number(state.size), 'the witness still stands by what it signed');
     assert.ok(parseCheckpoint(forged));
+  });
+
+  test('two first checkpoints of one size with different roots at once: the witness signs one and refuses the fork', async () => {
+    const l = ledgerFor(h);
+    assert.equal((await h.call('POST', '/api/ledger/logs', operatorHeaders(), { id: 'first-contact', hashAlgorithm: 'sha256', signatureAlgorithm: 'ed25519' })).status, 201);
+    const log = await l.getLog('first-contact');
+    const time = new Date().toISOString();
+    const requests = [1, 2].map((fill) => {
+      const text = checkpointText({ origin: log.origin, size: 5, root: Buffer.alloc(32, fill), time });
+      return { origin: log.origin, oldSize: 0, checkpoint: text, signature: l.signerFor(log).sign(text), proof: [] };
+    });
+    const answers = await Promise.all(requests.map((body) => h.call('POST', '/api/ledger/witness/cosign', {}, body)));
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 409], JSON.stringify(answers.map((a) => a.body.code)));
+    const loser = answers.findIndex((a) => a.status === 409);
+    assert.equal(answers[loser]!.body.code, 'LEDGER_WITNESS_CONFLICT', 'the second finds the witness at 5 already');
+    const again = await h.call('POST', '/api/ledger/witness/cosign', {}, { ...requests[loser]!, oldSize: answers[loser]!.body.witnessSize });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.code, 'LEDGER_WITNESS_FORK', 'asked from there, it is the fork');
   });
 
   test('a witness that co-signed more than the log recorded says so, and is asked again with the right proof', async () => {
@@ -120,6 +156,10 @@ describe(`ledger (${databaseLabel})`, () => {
     assert.equal(beyond.status, 422);
     assert.equal(beyond.body.code, 'LEDGER_BEYOND_TREE');
     assert.equal(beyond.body.errors[0].field, 'query.index');
+    for (const url of ['/api/ledger/logs/audit/checkpoints?after=1e300', '/api/ledger/logs/audit/checkpoints?after=10000000000000000000', '/api/ledger/logs/audit/proofs/consistency?first=1&second=1e300']) {
+      const huge = await h.call('GET', url, {});
+      assert.equal(huge.status, 400, `${url}: ${JSON.stringify(huge.body)}`);
+    }
     assert.equal((await h.call('GET', `/api/ledger/logs/audit/proofs/inclusion?index=0&size=${size + 1}`, {})).body.code, 'LEDGER_BEYOND_TREE');
     assert.equal((await h.call('GET', `/api/ledger/logs/audit/proofs/consistency?first=3&second=${size + 1}`, {})).status, 422);
     assert.equal((await h.call('GET', '/api/ledger/logs/audit/proofs/consistency?first=3&second=2', {})).body.code, 'LEDGER_RANGE_INVALID');

@@ -4,10 +4,10 @@ export const LogParam = Type.Object({ log: Type.String({ pattern: '^[a-z][a-z0-9
 export const Index = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 export const EntryParam = Type.Object({ log: LogParam.properties.log, index: Index });
 export const InclusionQuery = Type.Object({ index: Index, size: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })) }, { additionalProperties: false });
-export const ConsistencyQuery = Type.Object({ first: Type.Integer({ minimum: 0 }), second: Type.Integer({ minimum: 1 }) }, { additionalProperties: false });
+export const ConsistencyQuery = Type.Object({ first: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }), second: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false });
 export const RangeQuery = Type.Object({ start: Index, end: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false });
 export const CheckpointsQuery = Type.Object({
-  after: Type.Integer({ minimum: -1, default: -1 }),
+  after: Type.Integer({ minimum: -1, maximum: Number.MAX_SAFE_INTEGER, default: -1 }),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
 }, { additionalProperties: false });
 export const NewLogBody = Type.Object({
@@ -16,16 +16,20 @@ export const NewLogBody = Type.Object({
   signatureAlgorithm: Type.Unsafe<'ed25519' | 'sm2'>({ type: 'string', enum: ['ed25519', 'sm2'] }),
 }, { additionalProperties: false });
 
-const Ref = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 200 }), { maxProperties: 20 });
+// Entries are public and permanent: every field is a code, an identifier or a digest — nothing a
+// name, an address or a sentence of personal data fits in (those go in as digests, or not at all).
+const Code = (maxLength: number) => Type.String({ pattern: `^[a-z][a-z0-9.-]{0,${maxLength - 1}}$` });
+const Identifier = (maxLength: number) => Type.String({ pattern: `^[A-Za-z0-9._:@/-]{1,${maxLength}}$` });
+const Ref = Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$' }), Identifier(200), { maxProperties: 20 });
 /** An entry a department system appends: references and digests only. */
 export const AppendBody = Type.Object({
-  actor: Type.Object({ kind: Type.String({ minLength: 1, maxLength: 40 }), id: Type.Union([Type.String({ maxLength: 128 }), Type.Null()]) }, { additionalProperties: false }),
+  actor: Type.Object({ kind: Code(40), id: Type.Union([Identifier(128), Type.Null()]) }, { additionalProperties: false }),
   action: Type.String({ pattern: '^[a-z][a-z0-9.-]{2,99}$' }),
-  subject: Type.Union([Type.Object({ kind: Type.String({ maxLength: 40 }), id: Type.String({ minLength: 1, maxLength: 128 }) }, { additionalProperties: false }), Type.Null()]),
+  subject: Type.Union([Type.Object({ kind: Code(40), id: Identifier(128) }, { additionalProperties: false }), Type.Null()]),
   resource: Type.Union([Ref, Type.Null()]),
-  purpose: Type.String({ minLength: 1, maxLength: 200 }),
+  purpose: Code(100),
   outcome: Type.Unsafe<'success' | 'failure' | 'denied'>({ type: 'string', enum: ['success', 'failure', 'denied'] }),
-  digests: Type.Optional(Type.Record(Type.String({ maxLength: 40 }), Type.String({ pattern: '^[0-9a-f]{64}$' }), { maxProperties: 20 })),
+  digests: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,39}$' }), Type.String({ pattern: '^[0-9a-f]{64}$' }), { maxProperties: 20 })),
 }, { additionalProperties: false });
 
 export const CosignBody = Type.Object({

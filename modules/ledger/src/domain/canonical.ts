@@ -14,7 +14,7 @@ export function canonicalize(value: unknown): string {
       if (!Number.isFinite(value)) throw new TypeError(`RFC 8785 has no form for ${value}`);
       return JSON.stringify(value); // -0 becomes 0, as RFC 8785 §3.2.2.3 says
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'object': {
       if (value === null) return 'null';
       if (Array.isArray(value)) return `[${value.map((v) => canonicalize(v)).join(',')}]`;
@@ -23,9 +23,15 @@ export function canonicalize(value: unknown): string {
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
       // Default sort compares UTF-16 code units: exactly RFC 8785 §3.2.3.
       entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalize(v)}`).join(',')}}`;
+      return `{${entries.map(([k, v]) => `${quote(k)}:${canonicalize(v)}`).join(',')}}`;
     }
     default:
       throw new TypeError(`RFC 8785 has no form for a ${typeof value}`);
   }
+}
+
+/** RFC 8785 §3.2.2.2: strings as JSON.stringify writes them; a lone surrogate has no form (it is refused, as the RFC asks). */
+function quote(text: string): string {
+  if (!text.isWellFormed()) throw new TypeError('RFC 8785 has no form for a string with a lone surrogate');
+  return JSON.stringify(text);
 }

@@ -6,7 +6,7 @@
 // the log signed that rewrites, shrinks or forks the history it saw.
 import { DomainError, type AnyTransaction, type Logger } from '@tongban/kernel';
 import { parseCheckpoint } from '../domain/checkpoint.ts';
-import { hasher, verifyConsistency } from '../domain/merkle.ts';
+import { emptyRoot, hasher, verifyConsistency } from '../domain/merkle.ts';
 import { keyId, verifySignature, type Signer } from '../domain/signing.ts';
 import { typed, type LedgerDb, type Trx } from '../store/tables.ts';
 import type { CosignRequest, WitnessClient } from './checkpointer.ts';
@@ -55,33 +55,34 @@ export class Witness implements WitnessClient {
     }
     const h = hasher(log.hash_algorithm);
     const proof = request.proof.map((p) => Buffer.from(p, 'base64'));
-    let refusal: { reason: string; size: number } | undefined;
+    let fork: { size: number } | undefined;
     const signed = await db.transaction().execute(async (anyTrx) => {
       const trx = anyTrx as unknown as Trx;
-      const state = await typed(trx).selectFrom('ledger.witness_state').selectAll().where('witness', '=', this.#o.name).where('origin', '=', request.origin).forUpdate().executeTakeFirst();
-      const seenSize = state?.size ?? 0;
-      if (seenSize !== request.oldSize) throw new DomainError('LEDGER_WITNESS_CONFLICT', { size: seenSize }, [], { witnessSize: seenSize });
-      if (state) {
-        const consistent = checkpoint.size === state.size
-          ? Buffer.compare(Buffer.from(checkpoint.root), Buffer.from(state.root)) === 0
-          : checkpoint.size > state.size && verifyConsistency(h, state.size, checkpoint.size, state.root, checkpoint.root, proof);
-        if (!consistent) {
-          refusal = { reason: checkpoint.size < state.size ? 'rollback' : 'fork', size: state.size };
-          return undefined;
-        }
+      const t = typed(trx);
+      // A row to lock even on first contact (the empty tree, which every tree extends): two first
+      // requests at once queue on it rather than both passing with nothing to check against.
+      await t.insertInto('ledger.witness_state').values({ witness: this.#o.name, origin: request.origin, size: 0, root: emptyRoot(h), updated_at: this.#o.now() })
+        .onConflict((oc) => oc.columns(['witness', 'origin']).doNothing()).execute();
+      const state = await t.selectFrom('ledger.witness_state').selectAll().where('witness', '=', this.#o.name).where('origin', '=', request.origin).forUpdate().executeTakeFirstOrThrow();
+      const seen = { size: Number(state.size), root: Buffer.from(state.root) };
+      // Asked from another size, or shown an older checkpoint (a replica behind, a replay): not
+      // evidence of anything — the answer names the size the witness stands at.
+      if (seen.size !== request.oldSize || checkpoint.size < seen.size) throw new DomainError('LEDGER_WITNESS_CONFLICT', { size: seen.size }, [], { witnessSize: seen.size });
+      if (checkpoint.size === seen.size) {
+        // The log signed two roots for one size: that is the fork, proven by the log's own signatures.
+        if (Buffer.compare(Buffer.from(checkpoint.root), seen.root) !== 0) { fork = { size: seen.size }; return undefined; }
+      } else if (seen.size > 0 && !verifyConsistency(h, seen.size, checkpoint.size, seen.root, checkpoint.root, proof)) {
+        // Anyone can send a real checkpoint with a junk proof: refused, not raised.
+        this.#o.log.warn({ origin: request.origin, size: checkpoint.size, witnessSize: seen.size }, 'witness refused a checkpoint whose consistency proof does not verify');
+        throw new DomainError('LEDGER_WITNESS_BAD_PROOF', { size: seen.size }, [], { witnessSize: seen.size });
       }
-      await typed(trx).insertInto('ledger.witness_state').values({ witness: this.#o.name, origin: request.origin, size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
-        .onConflict((oc) => oc.columns(['witness', 'origin'])
-          .doUpdateSet({ size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
-          // Two first requests at once find no row to lock: only the larger may be remembered.
-          .where('ledger.witness_state.size', '<=', checkpoint.size))
-        .returning('size').executeTakeFirst()
-        .then((row) => { if (!row) throw new DomainError('LEDGER_WITNESS_CONFLICT', { size: checkpoint.size }, [], { witnessSize: checkpoint.size }); });
+      await t.updateTable('ledger.witness_state').set({ size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
+        .where('witness', '=', this.#o.name).where('origin', '=', request.origin).execute();
       return this.#o.signer.sign(request.checkpoint);
     });
     if (!signed) {
-      await this.#refused(request, refusal!.reason, refusal!.size);
-      throw new DomainError('LEDGER_WITNESS_FORK', { size: refusal!.size }, [], { witnessSize: refusal!.size });
+      await this.#refused(request, 'fork', fork!.size);
+      throw new DomainError('LEDGER_WITNESS_FORK', { size: fork!.size }, [], { witnessSize: fork!.size });
     }
     return { witness: this.#o.name, keyId: this.keyId, signature: signed };
   }
