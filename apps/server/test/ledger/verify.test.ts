@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AnyKysely } from '@tongban/kernel';
 import { databaseLabel, operatorHeaders, testPostgresUrl } from '@tongban/kernel/testing';
-import { databaseSource, verifyLog, type Verdict } from '@tongban/ledger';
+import { databaseSource, httpSource, verifyLog, type Verdict } from '@tongban/ledger';
 import { sql } from 'kysely';
 import { ledgerVerify } from '../../src/ledger-verify.ts';
 import { ledgerFor, settle, startLedger, type Harness } from './fixtures.ts';
@@ -146,6 +147,28 @@ describe(`ledger verify (${databaseLabel})`, () => {
     assert.equal(await pinned({ 'witness-key': [`someone-else=${stranger}`] }), 1, 'not co-signed by a witness the verifier trusts');
   });
 
+  test('the application cannot empty, shrink or remove the log; wiped by an administrator, a pinned witness still refuses it', async () => {
+    const db = h.p.database.db;
+    for (const statement of ['truncate ledger.entry cascade', 'truncate ledger.node', 'truncate ledger.checkpoint cascade', "update ledger.log set size = 0 where id = 'audit'", "delete from ledger.log where id = 'audit'"]) {
+      await assert.rejects(db.transaction().execute((trx) => sql.raw(statement).execute(trx)), /append-only/, statement);
+    }
+    const witness = ledgerFor(h).witness;
+    let verdict: Verdict | undefined;
+    await db.transaction().execute(async (trx) => {
+      // Someone who can drop the guards empties everything and sets the log back to nothing.
+      await sql.raw('set local session_replication_role = replica').execute(trx);
+      await sql.raw('delete from ledger.cosignature; delete from ledger.checkpoint; delete from ledger.node; delete from ledger.entry').execute(trx);
+      await sql`update ledger.log set size = 0, root = ${createHash('sha256').digest()} where id = 'audit'`.execute(trx);
+      const source = databaseSource(trx);
+      const log = (await source.logs()).find((l) => l.id === 'audit')!;
+      assert.equal((await verifyLog(source, log)).intact, true, 'to a verifier that trusts what it reads, an empty log is whole');
+      verdict = await verifyLog(source, log, { witnessKeys: new Map([[witness.name, witness.publicKey]]) });
+      throw new Rollback();
+    }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
+    assert.equal(verdict!.intact, false, JSON.stringify(verdict));
+    assert.match(!verdict!.intact ? verdict!.problem : '', /no checkpoint carries a co-signature of a witness you trust/);
+  });
+
   test('the command: intact over the API and, on PostgreSQL, from the database; then tampered, naming the position', async () => {
     const lines: string[] = [];
     assert.equal(await ledgerVerify({ url: base, log: 'audit' }, (l) => lines.push(l)), 0, lines.join('\n'));
@@ -177,5 +200,61 @@ describe(`ledger verify (${databaseLabel})`, () => {
     const usage = await runCli(bin, ['ledger', 'check']);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /usage: tongban ledger verify/);
+  });
+});
+
+describe(`ledger verify against a server still writing (${databaseLabel})`, () => {
+  let h: Harness;
+  let base: string;
+  before(async () => {
+    h = await startLedger({ env: { TONGBAN_PORT: '0' } });
+    base = await h.p.listen();
+  });
+  after(() => h.p.dispose());
+
+  const append = async (i: number) => assert.equal((await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), {
+    actor: { kind: 'service', id: 'registry' }, action: 'datahub.record.read', subject: null, resource: { record: `r-${i}` }, purpose: 'verification', outcome: 'success',
+  })).status, 201);
+
+  test('entries and checkpoints added while the verifier reads are not taken for tampering', async () => {
+    for (let i = 0; i < 10; i++) await append(i);
+    await settle(h);
+    // Between the verifier's first look at the log and its reading of the checkpoints, the
+    // server appends and signs a new checkpoint — as a live server does every second.
+    let grown = false;
+    const live: typeof fetch = async (input, init) => {
+      if (!grown && String(input).includes('/checkpoints')) {
+        grown = true;
+        for (let i = 10; i < 15; i++) await append(i);
+        await ledgerFor(h).checkpointAll(true);
+      }
+      return fetch(input, init);
+    };
+    const source = httpSource(base, live);
+    const log = (await source.logs()).find((l) => l.id === 'audit')!;
+    const verdict = await verifyLog(source, log);
+    assert.ok(grown);
+    assert.equal(verdict.intact, true, JSON.stringify(verdict));
+    assert.ok(verdict.intact && verdict.size >= 15);
+  });
+  test('an entry past the last checkpoint rewritten with its leaf hash is named within its stored subtree', async () => {
+    for (let i = 15; i < 20; i++) await append(i);
+    await ledgerFor(h).sequencer.kick(); // sequenced, no checkpoint yet
+    let verdict: Verdict | undefined;
+    await h.p.database.db.transaction().execute(async (trx) => {
+      for (const t of TRIGGERS) await sql.raw(`alter table ledger.${t.startsWith('entry') ? 'entry' : 'node'} disable trigger ${t}`).execute(trx);
+      const size = Number((await sql<{ size: number }>`select size from ledger.log where id = 'audit'`.execute(trx)).rows[0]!.size);
+      const at = size - 2;
+      const edited = (await sql<{ body: string }>`select body from ledger.entry where log_id = 'audit' and idx = ${at}`.execute(trx)).rows[0]!.body.replace('"success"', '"denied"');
+      const { createHash } = await import('node:crypto');
+      await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = ${at}`.execute(trx);
+      await sql`update ledger.node set hash = ${createHash('sha256').update(Buffer.from([0])).update(edited).digest()} where log_id = 'audit' and level = 0 and idx = ${at}`.execute(trx);
+      const source = databaseSource(trx);
+      verdict = await verifyLog(source, (await source.logs()).find((l) => l.id === 'audit')!);
+      assert.ok(!verdict.intact && verdict.position !== null && verdict.position <= at && at <= verdict.position + 1, JSON.stringify(verdict));
+      assert.match(verdict.intact ? '' : verdict.problem, /subtree hash 1\//);
+      throw new Rollback();
+    }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
+    assert.ok(verdict);
   });
 });

@@ -70,6 +70,8 @@ export function httpSource(baseUrl: string, fetchImpl: typeof fetch = fetch): Lo
   };
   return {
     logs: () => get<SourceLog[]>('/logs'),
+    // A running server keeps growing; read after its checkpoints, the log covers all of them.
+    refresh: (log) => get<SourceLog>(`/logs/${log.id}`),
     async *entries(log) {
       for (let start = 0; start < log.size; start += PAGE) {
         const end = Math.min(log.size, start + PAGE);

@@ -40,6 +40,11 @@ export interface LogSource {
   /** Entries in index order; pages of any size. */
   entries(log: SourceLog): AsyncIterable<SourceEntry>;
   checkpoints(log: SourceLog): Promise<SourceCheckpoint[]>;
+  /**
+   * The log as it stands now, for a source that is not one snapshot (a running server): read after
+   * the checkpoints, its size covers every one of them unless entries were removed.
+   */
+  refresh?(log: SourceLog): Promise<SourceLog>;
   /** Witness keys the verifier trusts, by witness name. */
   witnesses(): Promise<ReadonlyMap<string, PublicKey>>;
   /** Leaf hashes stored beyond the entries (a deleted tail entry leaves its leaf behind). */
@@ -59,13 +64,14 @@ export interface VerifyOptions {
   readonly witnessKeys?: ReadonlyMap<string, PublicKey>;
 }
 
-export async function verifyLog(source: LogSource, log: SourceLog, options: VerifyOptions = {}): Promise<Verdict> {
-  const h = hasher(log.hashAlgorithm);
-  const key: PublicKey = options.logKey ?? { algorithm: log.signatureAlgorithm, key: log.publicKey, ...(log.signerId ? { signerId: log.signerId } : {}) };
-  const fail = (position: number | null, problem: string): Verdict => ({ log: log.id, intact: false, position, problem });
+export async function verifyLog(source: LogSource, given: SourceLog, options: VerifyOptions = {}): Promise<Verdict> {
+  const h = hasher(given.hashAlgorithm);
+  const key: PublicKey = options.logKey ?? { algorithm: given.signatureAlgorithm, key: given.publicKey, ...(given.signerId ? { signerId: given.signerId } : {}) };
+  const fail = (position: number | null, problem: string): Verdict => ({ log: given.id, intact: false, position, problem });
 
   // Checkpoints first: each must be signed by the log's key and state this log.
-  const checkpoints = (await source.checkpoints(log)).sort((a, b) => a.size - b.size);
+  const checkpoints = (await source.checkpoints(given)).sort((a, b) => a.size - b.size);
+  const log = source.refresh ? await source.refresh(given) : given;
   const witnessKeys = options.witnessKeys ?? await source.witnesses();
   let cosignatures = 0;
   const parsed = [];
@@ -84,7 +90,10 @@ export async function verifyLog(source: LogSource, log: SourceLog, options: Veri
   const last = parsed[parsed.length - 1];
   if (last && last.size > log.size) return fail(log.size, `the log claims ${log.size} entries but a checkpoint covers ${last.size}: entries from ${log.size} were removed`);
   if (!last && log.size > 0) return fail(null, `the log has ${log.size} entries and no checkpoint: its checkpoints were removed (or it is seconds old)`);
-  if (options.witnessKeys && last) {
+  if (options.witnessKeys) {
+    // Pinned witnesses vouch for a history only through a checkpoint they signed: none, no vouching
+    // (a wiped log with its size set back to 0 looks empty and whole otherwise).
+    if (!last) return fail(null, 'no checkpoint carries a co-signature of a witness you trust: the log has none');
     const lastCosigned = checkpoints[checkpoints.length - 1]!.cosignatures.some((c) => options.witnessKeys!.has(c.witness));
     if (!lastCosigned) return fail(null, `the latest checkpoint (size ${last.size}) carries no co-signature of a witness you trust`);
   }
@@ -123,12 +132,19 @@ export async function verifyLog(source: LogSource, log: SourceLog, options: Veri
   if (expected < log.size) return fail(expected, `entry ${expected} is missing (deleted): the log's size is ${log.size}`);
   const stored = await source.leafCount?.(log);
   if (stored !== undefined && stored > expected) return fail(expected, `entry ${expected} is missing (deleted): its leaf hash is still stored`);
+  // The stored subtrees first: they narrow a rewrite past the last checkpoint to their span.
+  const badNode = source.nodes ? await checkNodes(source, log, h, expected) : undefined;
+  if (badNode) {
+    const first = badNode.index * 2 ** badNode.level;
+    const lastOf = Math.min(expected, first + 2 ** badNode.level) - 1;
+    return fail(first, `the stored subtree hash ${badNode.level}/${badNode.index} does not match the leaves beneath it: an entry between ${first} and ${lastOf} was rewritten with its leaf hash, or the subtree hash itself (proofs built on it would not verify)`);
+  }
   const root = expected === 0 ? emptyRoot(h) : edgeRoot(h, edge);
   if (log.root !== undefined && Buffer.from(log.root, 'base64').compare(Buffer.from(root)) !== 0) {
-    return fail(null, 'the root the log records does not match its entries (the log row was altered)');
+    return lastGood < expected
+      ? fail(lastGood, `the entries do not give the root the log records: an entry between ${lastGood} and ${expected - 1} (after the last checkpoint) was rewritten with its leaf hash, or the log row was altered`)
+      : fail(null, 'the root the log records does not match its entries (the log row was altered)');
   }
-  const badNode = source.nodes ? await checkNodes(source, log, h, expected) : undefined;
-  if (badNode) return fail(badNode.level === 1 ? badNode.index * 2 : null, `the stored subtree hash ${badNode.level}/${badNode.index} does not match the leaves beneath it (proofs built on it would not verify)`);
   return { log: log.id, intact: true, size: expected, root: Buffer.from(root).toString('hex'), checkpoints: checkpoints.length, cosignatures };
 }
 
