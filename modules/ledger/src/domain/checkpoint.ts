@@ -21,5 +21,8 @@ const TEXT = /^([^\n]{1,255})\n(0|[1-9][0-9]{0,15})\n([A-Za-z0-9+/]{43}=)\ntime 
 export function parseCheckpoint(text: string): Checkpoint | undefined {
   const m = TEXT.exec(text);
   if (!m) return undefined;
-  return { origin: m[1]!, size: Number(m[2]), root: Buffer.from(m[3]!, 'base64'), time: m[4]! };
+  const size = Number(m[2]);
+  // Sizes past 2^53 would not survive as numbers here: refused rather than rounded.
+  if (!Number.isSafeInteger(size)) return undefined;
+  return { origin: m[1]!, size, root: Buffer.from(m[3]!, 'base64'), time: m[4]! };
 }
