@@ -30,9 +30,13 @@ async function client(url: string): Promise<pg.Client> {
   return c;
 }
 
+// The ledger's keys for this run: each server gets a fresh data directory, and a log refuses to be
+// signed with another key than it was created with, so a restart on the same database needs them.
+const LEDGER_KEYS = Object.fromEntries(['LOG_KEY', 'WITNESS_KEY', 'DIGEST_PEPPER'].map((k) => [`TONGBAN_SECRET_LEDGER_${k}`, randomBytes(32).toString('base64url')]));
+
 async function startLedger(url: string, token: string): Promise<Server> {
   return startServer(new URL('./servers/tongban.ts', import.meta.url), ['ledger'], {
-    TONGBAN_DATABASE_URL: url, TONGBAN_OPERATOR_TOKEN: token, TONGBAN_LEDGER_CHECKPOINT_INTERVAL_MS: '1000',
+    TONGBAN_DATABASE_URL: url, TONGBAN_OPERATOR_TOKEN: token, TONGBAN_LEDGER_CHECKPOINT_INTERVAL_MS: '1000', ...LEDGER_KEYS,
   });
 }
 

@@ -78,10 +78,29 @@ export class Ledger {
     const own = this.witness.publicKey;
     await typed(this.ctx.db).insertInto('ledger.witness').values({ name: this.witness.name, algorithm: own.algorithm, public_key: own.key, signer_id: own.signerId ?? null, url: null })
       .onConflict((oc) => oc.column('name').doNothing()).execute();
+    await this.#refuseOtherKeys();
     // The queue is fed by other modules' events in their transactions: look at it often.
     this.#timers.push(setInterval(() => void this.sequencer.kick().catch(() => undefined), 100).unref());
     // At least one checkpoint per interval while entries arrive.
     this.#timers.push(setInterval(() => void this.checkpointAll().catch((error: unknown) => this.ctx.log.error({ err: error }, 'checkpointing failed')), this.ctx.config.ledger.checkpointIntervalMs).unref());
+  }
+
+  /**
+   * A log is bound to the key it was created with, and a witness to its key: started with other
+   * keys (a lost data directory, a wrong secret), every checkpoint or co-signature from now on
+   * would fail verification — so the platform does not start, and says why.
+   */
+  async #refuseOtherKeys(): Promise<void> {
+    const db = typed(this.ctx.db);
+    const recorded = await db.selectFrom('ledger.witness').select(['public_key']).where('name', '=', this.witness.name).executeTakeFirstOrThrow();
+    if (recorded.public_key !== this.witness.publicKey.key) {
+      throw new Error(`ledger: witness ${this.witness.name} is recorded with another key than TONGBAN_SECRET_LEDGER_WITNESS_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — rotating a witness key is not supported yet`);
+    }
+    for (const log of await db.selectFrom('ledger.log').selectAll().execute()) {
+      if (this.signerFor(log).publicKey.key !== log.public_key) {
+        throw new Error(`ledger: log ${log.id} was created with another key than TONGBAN_SECRET_LEDGER_LOG_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — a log's key is part of what it is`);
+      }
+    }
   }
 
   async stop(): Promise<void> {
