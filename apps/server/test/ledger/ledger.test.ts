@@ -2,6 +2,7 @@
 // checkpoints co-signed by a witness that refuses a fork, the citizen's own records with proofs
 // that verify, SM3/SM2 logs, and the refusals at the edge.
 import assert from 'node:assert/strict';
+import { createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { operatorHeaders, databaseLabel } from '@tongban/kernel/testing';
 import { sql } from 'kysely';
@@ -81,6 +82,25 @@ describe(`ledger (${databaseLabel})`, () => {
     for (const c of checkpoints) {
       assert.equal(c.cosignatures.length, 1, `size ${c.size} co-signed`);
       assert.ok(verifySignature(witnesses[0]!.publicKey, c.body, c.cosignatures[0]!.signature));
+    }
+    // Each is also a C2SP signed note, read here by the spec alone (https://c2sp.org/signed-note):
+    // text, blank line, `— <name> base64(keyid ‖ sig)` lines, keyid = SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)[:4].
+    const log = (await h.call('GET', '/api/ledger/logs/audit', {})).body as { origin: string; publicKey: string };
+    const signers = new Map([[log.origin, log.publicKey], [witnesses[0]!.name, witnesses[0]!.publicKey.key]]);
+    for (const c of checkpoints as unknown as { body: string; note: string }[]) {
+      const split = c.note.lastIndexOf('\n\n');
+      assert.equal(c.note.slice(0, split + 1), c.body);
+      const lines = c.note.slice(split + 2).split('\n').filter((l) => l !== '');
+      assert.deepEqual(lines.map((l) => l.split(' ')[1]), [log.origin, witnesses[0]!.name], 'the log signs first, then the witness');
+      for (const line of lines) {
+        const [dash, name, sig] = line.split(' ');
+        assert.equal(dash, '\u2014');
+        const raw = Buffer.from(sig!, 'base64');
+        const key = Buffer.from(signers.get(name!)!, 'base64');
+        assert.deepEqual(raw.subarray(0, 4), createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), Buffer.from([1]), key])).digest().subarray(0, 4));
+        const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key]), format: 'der', type: 'spki' });
+        assert.ok(cryptoVerify(null, Buffer.from(c.body), publicKey, raw.subarray(4)), `${name} signs the text`);
+      }
     }
     const [first, second] = [checkpoints[0]!, checkpoints[checkpoints.length - 1]!];
     const proof = await h.call('GET', `/api/ledger/logs/audit/proofs/consistency?first=${first.size}&second=${second.size}`, {});
@@ -182,6 +202,7 @@ describe(`ledger (${databaseLabel})`, () => {
     assert.deepEqual(receipts.map((r) => r.body.index).sort(), [0, 1, 2]);
     await ledgerFor(h).checkpointAll(true);
     const cp = (await h.call('GET', '/api/ledger/logs/gm-audit/checkpoint', {})).body;
+    assert.equal(cp.note, null, 'signed notes have no signature type for SM2');
     const key = { algorithm: 'sm2' as const, key: created.body.publicKey, signerId: created.body.signerId };
     assert.ok(verifySignature(key, cp.body, cp.signature), 'SM2 over the checkpoint with the signer identifier');
     const proof = (await h.call('GET', '/api/ledger/logs/gm-audit/proofs/inclusion?index=1', {})).body;

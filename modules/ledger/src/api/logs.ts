@@ -49,7 +49,7 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
     const log = await ledger.getLog(req.params.log);
     const rows = await db.selectFrom('ledger.checkpoint').selectAll().where('log_id', '=', log.id).where('size', '>', req.query.after).orderBy('size').limit(req.query.limit).execute();
     const cos = await cosignaturesOf(db, log.id, rows.map((r) => r.size));
-    return rows.map((r) => checkpointJson(log, r, cos.filter((c) => Number(c.size) === Number(r.size))));
+    return rows.map((r) => checkpointJson(log, r, cos.filter((c) => Number(c.size) === Number(r.size)), ledger.witnessKey));
   });
 
   app.get('/logs/:log/proofs/inclusion', {

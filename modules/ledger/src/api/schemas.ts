@@ -43,6 +43,7 @@ export const CosignBody = Type.Object({
 export const CheckpointView = Type.Object({
   log: Type.String(), size: Type.Integer(), root: Type.String(), issuedAt: Type.String(), body: Type.String(), signature: Type.String(),
   cosignatures: Type.Array(Type.Object({ witness: Type.String(), keyId: Type.String(), signature: Type.String() })),
+  note: Type.Union([Type.String(), Type.Null()], { description: 'The checkpoint as a C2SP signed note (the log\'s and the witnesses\' Ed25519 lines); null for an SM2 log' }),
 });
 export const ProofView = Type.Object({
   log: Type.String(), index: Type.Integer(), treeSize: Type.Integer(), leafHash: Type.String(), proof: Type.Array(Type.String()), checkpoint: Type.Optional(CheckpointView),

@@ -3,7 +3,8 @@
 import { DomainError, type ModuleContext } from '@tongban/kernel';
 import { entryBody, entryFromEvent } from '../domain/entry.ts';
 import { consistencyProof, emptyRoot, hasher, inclusionProof, type HashAlgorithm } from '../domain/merkle.ts';
-import { signerFromSeed, type SignatureAlgorithm, type Signer } from '../domain/signing.ts';
+import { signedNote } from '../domain/note.ts';
+import { signerFromSeed, type PublicKey, type SignatureAlgorithm, type Signer } from '../domain/signing.ts';
 import { typed, type CheckpointRow, type LogRow } from '../store/tables.ts';
 import { cosignaturesOf, findLog, hasherOf, latestCheckpoint, overNodes } from '../store/tree.ts';
 import { Checkpointer } from './checkpointer.ts';
@@ -24,6 +25,8 @@ export class Ledger {
   readonly sequencer: Sequencer;
   readonly checkpointer: Checkpointer;
   readonly witness: Witness;
+  /** The key of a witness that co-signs here, by name (this process's own, for now). */
+  readonly witnessKey = (name: string): PublicKey | undefined => (name === this.witness.name ? this.witness.publicKey : undefined);
   readonly #seed: string;
   readonly #signers = new Map<string, Signer>();
   readonly #timers: NodeJS.Timeout[] = [];
@@ -131,7 +134,7 @@ export class Ledger {
 
   async checkpointView(log: LogRow, row: CheckpointRow) {
     const cos = await cosignaturesOf(typed(this.ctx.db), log.id, [row.size]);
-    return checkpointJson(log, row, cos);
+    return checkpointJson(log, row, cos, this.witnessKey);
   }
 
   async latest(log: LogRow) {
@@ -163,9 +166,22 @@ export class Ledger {
   }
 }
 
-export function checkpointJson(log: Pick<LogRow, 'id'>, row: CheckpointRow, cos: readonly { witness: string; key_id: string; signature: string }[]) {
+/**
+ * A checkpoint as the API shows it: the text, the log's signature, the co-signatures, and all of
+ * it as a C2SP signed note (witnesses whose key `witnessKey` does not know have no line there).
+ */
+export function checkpointJson(
+  log: Pick<LogRow, 'id' | 'origin' | 'signature_algorithm' | 'public_key' | 'signer_id'>, row: CheckpointRow,
+  cos: readonly { witness: string; key_id: string; signature: string }[], witnessKey: (name: string) => PublicKey | undefined,
+) {
+  const cosignatures = cos.filter((c) => c !== undefined).map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature }));
+  const logKey: PublicKey = { algorithm: log.signature_algorithm, key: log.public_key, ...(log.signer_id ? { signerId: log.signer_id } : {}) };
+  const witnessLines = cosignatures.flatMap((c) => {
+    const key = witnessKey(c.witness);
+    return key ? [{ name: c.witness, key, signature: c.signature }] : [];
+  });
   return {
     log: log.id, size: Number(row.size), root: b64(row.root), issuedAt: new Date(row.issued_at).toISOString(), body: row.body, signature: row.signature,
-    cosignatures: cos.filter((c) => c !== undefined).map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature })),
+    cosignatures, note: signedNote(row.body, { name: log.origin, key: logKey, signature: row.signature }, witnessLines),
   };
 }
