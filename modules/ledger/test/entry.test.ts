@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { test } from 'node:test';
 import { canonicalize } from '../src/domain/canonical.ts';
-import { entryFromEvent } from '../src/domain/entry.ts';
+import { entryFromEvent, pseudonym, subjectOf } from '../src/domain/entry.ts';
 
 const PEPPER = 'test-pepper';
 const hmac = (text: string) => createHmac('sha256', PEPPER).update(text).digest('hex');
@@ -12,7 +12,8 @@ test('a sign-in failure keeps the address as a keyed digest, the outcome as fail
   const event = { id: 'e-1', type: 'identity.sign-in.failed', source: 'identity', occurredAt: '2026-12-01T02:00:00.000Z', data: { accountId: 'a-1', factor: 'password', reason: 'wrong_password', ip: '203.0.113.9' } };
   const entry = entryFromEvent(event, PEPPER);
   assert.equal(entry.outcome, 'failure');
-  assert.deepEqual(entry.subject, { kind: 'account', id: 'a-1' });
+  assert.deepEqual(entry.subject, { kind: 'account', id: pseudonym('a-1', PEPPER) });
+  assert.equal(subjectOf(event), 'a-1', 'the account is kept beside the entry, to find it');
   assert.equal(entry.digests?.ip, hmac('203.0.113.9'));
   assert.notEqual(entry.digests?.ip, createHash('sha256').update('203.0.113.9').digest('hex'), 'not a plain hash: the IPv4 space is small');
   assert.equal(entry.digests?.data, hmac(canonicalize(event.data)));
@@ -25,9 +26,18 @@ test('a workflow step names the officer, the applicant as subject, the task and 
     data: { applicationId: 'app-1', caseNumber: '330100-20261201-0000001', taskId: 't-1', matterCode: '330100-GA-001', departmentCode: '330100-GA', applicantId: 'c-1',
       action: 'reject', from: 'accepted', to: 'rejected', actor: { kind: 'officer', id: 'o-1' }, reason: '张三的材料不全', at: '2026-12-01T02:00:00.000Z', seq: 9 },
   }, PEPPER);
-  assert.deepEqual(entry.actor, { kind: 'officer', id: 'o-1' });
-  assert.deepEqual(entry.subject, { kind: 'account', id: 'c-1' });
+  assert.deepEqual(entry.actor, { kind: 'officer', id: 'o-1' }, 'staff act in their own name');
+  assert.deepEqual(entry.subject, { kind: 'account', id: pseudonym('c-1', PEPPER) });
+  assert.equal(JSON.stringify(entry).includes('"c-1"'), false, 'the applicant only by pseudonym');
   assert.equal(entry.resource?.to, 'rejected');
   assert.equal(JSON.stringify(entry).includes('张三'), false);
   assert.ok(entry.digests?.reason);
+});
+
+test('a pseudonym is keyed: the same account gives the same one under one pepper, another under another, and no plain hash', () => {
+  assert.equal(pseudonym('c-1', PEPPER), pseudonym('c-1', PEPPER));
+  assert.notEqual(pseudonym('c-1', PEPPER), pseudonym('c-2', PEPPER));
+  assert.notEqual(pseudonym('c-1', PEPPER), pseudonym('c-1', 'another-pepper'));
+  assert.equal(pseudonym('c-1', PEPPER).includes(createHash('sha256').update('c-1').digest('hex').slice(0, 32)), false);
+  assert.match(pseudonym('c-1', PEPPER), /^p-[0-9a-f]{32}$/);
 });

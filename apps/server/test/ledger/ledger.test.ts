@@ -36,7 +36,8 @@ describe(`ledger (${databaseLabel})`, () => {
     const h256 = hasher('sha256');
     for (const e of entries) {
       assert.ok(verifyInclusion(h256, e.index, checkpoint.size, b(e.leafHash), e.proof.map(b), b(checkpoint.root)), `entry ${e.index}`);
-      assert.equal(e.entry.subject.id, 'c-ledger');
+      assert.equal(e.entry.subject.id, mine.body.pseudonym, 'named by the pseudonym the citizen is told');
+      assert.equal(e.body.includes('c-ledger'), false, 'never by account id');
       assert.equal(JSON.stringify(e.entry).includes('张'), false, 'no personal data in the ledger');
     }
     const someoneElse = (await h.call('GET', '/api/ledger/me/entries', await h.citizen('c-nobody'))).body;
@@ -49,6 +50,9 @@ describe(`ledger (${databaseLabel})`, () => {
     const r = await h.call('POST', '/api/ledger/logs/audit/entries', await system(h, 'gongan-hukou', [ServiceRoles.ledgerAppend]), entry);
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const { index, leafHash } = r.body;
+    const stored = (await h.call('GET', `/api/ledger/logs/audit/entries?start=${index}&end=${index + 1}`, {})).body[0];
+    assert.equal(JSON.parse(stored.body).subject.id, ledgerFor(h).pseudonymOf('c-ledger'), 'the public entry names the person by pseudonym');
+    assert.equal(stored.body.includes('c-ledger'), false);
     const early = await h.call('GET', `/api/ledger/logs/audit/receipts/${index}`, {});
     assert.equal(early.status, 409);
     assert.equal(early.body.code, 'LEDGER_NOT_YET_COVERED');

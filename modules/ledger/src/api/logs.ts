@@ -88,7 +88,9 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
   }, async (req, reply) => {
     const log = await ledger.getLog(req.params.log);
     // The time is the ledger's, never the caller's: an entry cannot be backdated.
-    const entry: AuditEntry = { v: 1, at: ledger.ctx.clock.now().toISOString(), ...req.body, source: { module: `client:${req.principal!.clientId ?? req.principal!.id}` } };
+    // The person the entry concerns is named by pseudonym in it; their account id stays beside it.
+    const subject = req.body.subject ? { kind: req.body.subject.kind, id: ledger.pseudonymOf(req.body.subject.id) } : null;
+    const entry: AuditEntry = { v: 1, at: ledger.ctx.clock.now().toISOString(), ...req.body, subject, source: { module: `client:${req.principal!.clientId ?? req.principal!.id}` } };
     const receipt = await ledger.sequencer.append(log.id, entryBody(entry), req.body.subject?.id ?? null);
     return reply.code(201).send(receipt);
   });

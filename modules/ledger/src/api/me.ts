@@ -14,6 +14,7 @@ export function meRoutes(app: HttpApp, ledger: Ledger): void {
       tags: ['ledger: my records'], summary: 'Ledger entries about me, newest first, each with its inclusion proof in the latest checkpoint',
       querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }) }, { additionalProperties: false }),
       response: { 200: Type.Object({
+        pseudonym: Type.String({ description: 'What the public entries call me' }),
         checkpoint: Type.Union([CheckpointView, Type.Null()]),
         entries: Type.Array(Type.Object({ index: Type.Integer(), entry: Type.Unknown(), body: Type.String(), leafHash: Type.Union([Type.String(), Type.Null()]), proof: Type.Union([Type.Array(Type.String()), Type.Null()]) })),
       }) },
@@ -32,6 +33,6 @@ export function meRoutes(app: HttpApp, ledger: Ledger): void {
       const proof = covered ? await ledger.inclusion(log, Number(r.idx), Number(latest.row.size), latest) : undefined;
       entries.push({ index: Number(r.idx), entry: JSON.parse(r.body) as unknown, body: r.body, leafHash: proof?.leafHash ?? null, proof: proof?.proof ?? null });
     }
-    return { checkpoint: latest?.view ?? null, entries };
+    return { pseudonym: ledger.pseudonymOf(me), checkpoint: latest?.view ?? null, entries };
   });
 }

@@ -45,6 +45,21 @@ interface Envelope {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
+/**
+ * What a public entry calls a person: a keyed pseudonym of the account id (HMAC under the pepper),
+ * the same in every entry. Entries are public; account ids are not secret (tokens carry them), and
+ * an account id beside case numbers and matters would tell anyone who knows it that person's life
+ * events. The person finds their entries through `GET /me/entries`, which says their pseudonym.
+ */
+export const pseudonym = (accountId: string, pepper: string): string =>
+  `p-${createHmac('sha256', pepper).update(`subject\n${accountId}`).digest('hex').slice(0, 32)}`;
+
+/** The account an event concerns (kept beside the entry, never in it, to find a person's entries). */
+export function subjectOf(event: Envelope): string | null {
+  const d = (event.data ?? {}) as Record<string, unknown>;
+  return (event.source === 'workflow' ? str(d.applicantId) : str(d.accountId)) ?? null;
+}
+
 /** The purposes the platform's own producers record (数据使用目的). */
 export const PURPOSES = {
   identity: 'identity-and-access',
@@ -63,7 +78,10 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
   if (str(d.reason)) digests.reason = digest(d.reason, pepper);
   const base = { v: 1 as const, at: event.occurredAt, action: event.type, source: { module: event.source, event: event.id }, digests };
   if (event.source === 'workflow') {
-    const actor = (d.actor ?? { kind: 'applicant', id: d.applicantId }) as { kind?: unknown; id?: unknown };
+    const given = (d.actor ?? { kind: 'applicant', id: d.applicantId }) as { kind?: unknown; id?: unknown };
+    // Staff act in their own name (accountability); an applicant is a person, named by pseudonym.
+    const actorId = str(given.id);
+    const actor = { kind: given.kind, id: actorId && given.kind === 'applicant' ? pseudonym(actorId, pepper) : actorId };
     const resource: Record<string, string> = {};
     for (const key of ['applicationId', 'caseNumber', 'taskId', 'matterCode', 'departmentCode', 'action', 'from', 'to', 'rule'] as const) {
       const v = str(d[key]);
@@ -71,7 +89,7 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
     }
     return {
       ...base, actor: { kind: str(actor.kind) ?? 'system', id: str(actor.id) ?? null },
-      subject: str(d.applicantId) ? { kind: 'account', id: d.applicantId as string } : null,
+      subject: str(d.applicantId) ? { kind: 'account', id: pseudonym(d.applicantId as string, pepper) } : null,
       resource, purpose: PURPOSES.workflow, outcome: 'success',
     };
   }
@@ -83,8 +101,8 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
     if (v && key !== 'reason') resource[key] = v;
   }
   return {
-    ...base, actor: { kind: 'account', id: accountId ?? null },
-    subject: accountId ? { kind: 'account', id: accountId } : null,
+    ...base, actor: { kind: 'account', id: accountId ? pseudonym(accountId, pepper) : null },
+    subject: accountId ? { kind: 'account', id: pseudonym(accountId, pepper) } : null,
     resource: Object.keys(resource).length > 0 ? resource : null,
     purpose: event.source === 'identity' ? PURPOSES.identity : event.source,
     outcome: failed ? 'failure' : 'success',

@@ -1,7 +1,7 @@
 // The ledger of one platform: its logs, their sequencer and checkpointer, this process's witness,
 // and the reads the API offers (proofs, entries, receipts). Built once per module context.
 import { DomainError, type ModuleContext } from '@tongban/kernel';
-import { entryBody, entryFromEvent } from '../domain/entry.ts';
+import { entryBody, entryFromEvent, pseudonym, subjectOf } from '../domain/entry.ts';
 import { consistencyProof, emptyRoot, hasher, inclusionProof, type HashAlgorithm } from '../domain/merkle.ts';
 import { signedNote } from '../domain/note.ts';
 import { signerFromSeed, type PublicKey, type SignatureAlgorithm, type Signer } from '../domain/signing.ts';
@@ -28,6 +28,7 @@ export class Ledger {
   /** The key of a witness that co-signs here, by name (this process's own, for now). */
   readonly witnessKey = (name: string): PublicKey | undefined => (name === this.witness.name ? this.witness.publicKey : undefined);
   readonly #seed: string;
+  readonly #pepper: string;
   readonly #signers = new Map<string, Signer>();
   readonly #timers: NodeJS.Timeout[] = [];
 
@@ -49,12 +50,12 @@ export class Ledger {
       // /witness/cosign); registering them and the logs they watch is the next increment.
       signerFor: (log) => this.signerFor(log), witnesses: () => [this.witness],
     });
-    const pepper = ctx.secret('ledger-digest-pepper');
+    const pepper = (this.#pepper = ctx.secret('ledger-digest-pepper'));
     this.sequencer = new Sequencer({
       db, now, log: ctx.log, batchSize: ctx.config.ledger.batchSize,
       entryOf: (event) => {
-        const entry = entryFromEvent(event as Parameters<typeof entryFromEvent>[0], pepper);
-        return { body: entryBody(entry), subjectId: entry.subject?.id ?? null };
+        const envelope = event as Parameters<typeof entryFromEvent>[0];
+        return { body: entryBody(entryFromEvent(envelope, pepper)), subjectId: subjectOf(envelope) };
       },
       afterBatch: (logId) => void this.checkpointer.checkpointIfDue(logId).catch((error: unknown) => ctx.log.error({ err: error }, 'checkpoint failed')),
     });
@@ -68,6 +69,11 @@ export class Ledger {
     let s = this.#signers.get(log.id);
     if (!s) this.#signers.set(log.id, (s = signerFromSeed(log.signature_algorithm, this.#seed, `log:${log.id}`, log.signer_id ?? undefined)));
     return s;
+  }
+
+  /** What public entries call this account (see `pseudonym`). */
+  pseudonymOf(accountId: string): string {
+    return pseudonym(accountId, this.#pepper);
   }
 
   /** Creates the platform's audit log (in the configured crypto suite) and registers this process's witness. */
