@@ -219,3 +219,27 @@ describe(`ledger (${databaseLabel})`, () => {
     await assert.rejects(sql`delete from ledger.node where idx = 0`.execute(h.p.database.db), /append-only/);
   });
 });
+
+describe(`the witness asked by the log itself (${databaseLabel})`, () => {
+  let h: Harness;
+  before(async () => { h = await startLedger(); });
+  after(() => h.p.dispose());
+
+  test('a stored tree that no longer extends what the witness signed is refused and raised', async () => {
+    const entry = { actor: { kind: 'service', id: 'x' }, action: 'datahub.record.read', subject: null, resource: null, purpose: 'test', outcome: 'success' };
+    const append = async () => assert.equal((await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), entry)).status, 201);
+    await append();
+    await settle(h);
+    const before = await h.call('GET', '/api/ledger/logs/audit/checkpoint', {});
+    assert.equal(before.body.cosignatures.length, 1);
+    // What the witness remembers is not what the log now holds (as if its history was rewritten).
+    await h.p.database.db.updateTable('ledger.witness_state').set({ root: Buffer.alloc(32, 3) }).execute();
+    await append();
+    await ledgerFor(h).checkpointAll(true);
+    const latest = (await h.call('GET', '/api/ledger/logs/audit/checkpoint', {})).body;
+    assert.ok(latest.size > before.body.size);
+    assert.equal(latest.cosignatures.length, 0, 'not co-signed');
+    const events = await h.p.database.db.selectFrom('ledger.outbox').select('data').where('type', '=', 'ledger.witness.refused').execute();
+    assert.deepEqual(events.map((e) => (e.data as { reason: string }).reason), ['fork']);
+  });
+});

@@ -48,7 +48,8 @@ export class Ledger {
       db, now, log: ctx.log, intervalMs: ctx.config.ledger.checkpointIntervalMs,
       // This process's witness. Witnesses of other parties speak the same protocol (POST
       // /witness/cosign); registering them and the logs they watch is the next increment.
-      signerFor: (log) => this.signerFor(log), witnesses: () => [this.witness],
+      // Asked by the log itself: a proof from the stored tree that fails is raised (see Witness.cosign).
+      signerFor: (log) => this.signerFor(log), witnesses: () => [{ name: this.witness.name, cosign: (request) => this.witness.cosign(request, 'log') }],
     });
     const pepper = (this.#pepper = ctx.secret('ledger-digest-pepper'));
     this.sequencer = new Sequencer({

@@ -3,7 +3,8 @@
 // readers and another to others. Each department running Tongban can be one; this process is one
 // with its own key. It trusts the logs registered in its database (their origin and key), keeps
 // the last checkpoint it signed per log, and refuses — loudly, as a security event — a checkpoint
-// the log signed that rewrites, shrinks or forks the history it saw.
+// that forks the history it saw: two signed roots for one size, or, when the log itself asks, a
+// tree that no longer extends the one it signed.
 import { DomainError, type AnyTransaction, type Logger } from '@tongban/kernel';
 import { parseCheckpoint } from '../domain/checkpoint.ts';
 import { emptyRoot, hasher, verifyConsistency } from '../domain/merkle.ts';
@@ -41,7 +42,13 @@ export class Witness implements WitnessClient {
     return this.#o.signer.publicKey;
   }
 
-  async cosign(request: CosignRequest): Promise<{ witness: string; keyId: string; signature: string }> {
+  /**
+   * `from`: who asks. Anyone may post to the public endpoint, so there a proof that fails is no
+   * evidence (a real checkpoint with a junk proof). Asked by the log itself — this process's
+   * checkpointer, with a proof from the stored tree — a proof that fails means the tree no longer
+   * extends what was witnessed: someone rewrote it, and that is raised.
+   */
+  async cosign(request: CosignRequest, from: 'log' | 'anyone' = 'anyone'): Promise<{ witness: string; keyId: string; signature: string }> {
     const { db } = this.#o;
     const log = await typed(db).selectFrom('ledger.log').selectAll().where('origin', '=', request.origin).executeTakeFirst();
     if (!log) throw new DomainError('LEDGER_WITNESS_UNKNOWN_LOG', { origin: request.origin });
@@ -72,6 +79,7 @@ export class Witness implements WitnessClient {
         // The log signed two roots for one size: that is the fork, proven by the log's own signatures.
         if (Buffer.compare(Buffer.from(checkpoint.root), seen.root) !== 0) { fork = { size: seen.size }; return undefined; }
       } else if (seen.size > 0 && !verifyConsistency(h, seen.size, checkpoint.size, seen.root, checkpoint.root, proof)) {
+        if (from === 'log') { fork = { size: seen.size }; return undefined; }
         // Anyone can send a real checkpoint with a junk proof: refused, not raised.
         this.#o.log.warn({ origin: request.origin, size: checkpoint.size, witnessSize: seen.size }, 'witness refused a checkpoint whose consistency proof does not verify');
         throw new DomainError('LEDGER_WITNESS_BAD_PROOF', { size: seen.size }, [], { witnessSize: seen.size });
