@@ -9,7 +9,7 @@ import { busDrivers, databaseLabel, startTestPlatform, type TestPlatform } from 
 interface Counted { n: number }
 
 /** A module that writes events and one that consumes them, recording each effect in a table. */
-function modulesUnderTest(behaviour: { failFirst?: Set<number>; alwaysFail?: Set<number> }) {
+function modulesUnderTest(behaviour: { failFirst?: Set<number>; alwaysFail?: Set<number>; failAtCommit?: Set<number> }) {
   const attempts = new Map<number, number>();
   const producer = defineModule({ name: 'producer', title: { zh: '生产者', en: 'Producer' } });
   const consumer = defineModule({
@@ -23,6 +23,8 @@ function modulesUnderTest(behaviour: { failFirst?: Set<number>; alwaysFail?: Set
         // The effect is written first, then the handler fails: the rollback must undo it.
         await trx.insertInto('consumer.effect').values({ n }).execute();
         if (behaviour.alwaysFail?.has(n)) throw new Error(`poison event ${n}`);
+        // Twice into a table whose uniqueness is checked at commit: the statements pass, the commit fails.
+        if (behaviour.failAtCommit?.has(n)) await trx.insertInto('consumer.deferred').values([{ n }, { n }]).execute();
         if (behaviour.failFirst?.has(n) && attempts.get(n) === 1) throw new Error(`transient failure on ${n}`);
       },
     },
@@ -103,6 +105,22 @@ for (const driver of busDrivers) {
         assert.equal(Number(dead[0]!.attempts), 3);
         const metrics = await p.metrics.registry.getSingleMetricAsString('tongban_bus_dead_letters_total');
         assert.match(metrics, /consumer="consumer:producer.thing.counted"\} 1/);
+      } finally {
+        await p.dispose();
+      }
+    });
+
+    test('an event whose effects fail only at commit is dead-lettered in the end, and the rest flow on', { timeout: 30_000 }, async () => {
+      const { producer, consumer } = modulesUnderTest({ failAtCommit: new Set([4]) });
+      const p = await startTestPlatform([producer, consumer], { bus: driver, env: { TONGBAN_BUS_MAX_ATTEMPTS: '3' } });
+      try {
+        await produce(p.contexts.get('producer')!, 0, 10);
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 10).filter((n) => n !== 4));
+        const dead = await p.database.db.selectFrom('consumer.dead_letter').selectAll().execute();
+        assert.equal(dead.length, 1);
+        assert.equal((dead[0]!.event as { data: Counted }).data.n, 4);
+        assert.equal(Number(dead[0]!.attempts), 3);
       } finally {
         await p.dispose();
       }

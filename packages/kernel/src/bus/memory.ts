@@ -39,12 +39,12 @@ export class MemoryDriver implements BusDriver {
           .execute();
       }
     }
-    if (events.length > 0) setImmediate(() => void this.drain());
+    if (events.length > 0) setImmediate(() => void this.drain().catch(() => undefined)); // failures are logged in the pass
   }
 
   async subscribe(subscription: Subscription): Promise<void> {
     this.#subs.push(subscription);
-    this.#timer ??= setInterval(() => void this.drain(), this.#ctx.pollIntervalMs).unref();
+    this.#timer ??= setInterval(() => void this.drain().catch(() => undefined), this.#ctx.pollIntervalMs).unref();
   }
 
   /** One pass over every due delivery; concurrent callers share the pass in progress. */
@@ -55,7 +55,30 @@ export class MemoryDriver implements BusDriver {
 
   async #deliverDue(): Promise<void> {
     for (const sub of this.#subs) {
-      while (!this.#closed && (await this.#deliverBatch(sub)) > 0) { /* until nothing is due */ }
+      try {
+        while (!this.#closed && (await this.#deliverBatch(sub, BATCH)) > 0) { /* until nothing is due */ }
+      } catch (error) {
+        // The batch failed as a whole (its commit, the connection): nothing of it counted. One at
+        // a time instead, so the event that breaks the commit has its attempts counted and, in
+        // the end, its dead letter — and the others go through.
+        this.#ctx.log.warn({ err: error, consumer: sub.consumer }, 'a delivery batch failed; delivering one at a time');
+        await this.#deliverOneByOne(sub).catch((e: unknown) => this.#ctx.log.error({ err: e, consumer: sub.consumer }, 'event delivery failed; will try again'));
+      }
+    }
+  }
+
+  async #deliverOneByOne(sub: Subscription): Promise<void> {
+    while (!this.#closed) {
+      let claimed: PendingRow | undefined;
+      try {
+        if ((await this.#deliverBatch(sub, 1, (row) => { claimed = row; })) === 0) return;
+      } catch (error) {
+        if (!claimed) throw error;
+        const row: PendingRow = claimed;
+        const failure = await this.#ctx.db.transaction().execute((trx) => this.#recordFailure(trx, sub, row, parseEvent(row.event), describeError(error)));
+        this.#ctx.metrics.deliveries.inc({ consumer: sub.consumer, outcome: 'failed' });
+        if (failure) this.#reportDead(sub, failure);
+      }
     }
   }
 
@@ -64,15 +87,16 @@ export class MemoryDriver implements BusDriver {
    * event in its own savepoint, so a handler that fails undoes only its own writes, and the batch
    * costs one commit rather than one per event. Returns how many were due.
    */
-  async #deliverBatch(sub: Subscription): Promise<number> {
+  async #deliverBatch(sub: Subscription, limit: number, onClaim?: (row: PendingRow) => void): Promise<number> {
     const { db, log, metrics } = this.#ctx;
     const outcomes: string[] = [];
     const dead: { event: EventEnvelope; attempts: number; error: string }[] = [];
     const due = await db.transaction().execute(async (trx) => {
       const { rows } = await sql<PendingRow>`select seq, event, attempts from ${sql.table(`${sub.module}.pending`)}
-        where consumer = ${sub.consumer} and next_attempt_at <= now() order by seq limit ${BATCH} for update skip locked`.execute(trx);
+        where consumer = ${sub.consumer} and next_attempt_at <= clock_timestamp() order by seq limit ${limit} for update skip locked`.execute(trx);
       const delivered: number[] = [];
       for (const row of rows) {
+        onClaim?.(row);
         const event = parseEvent(row.event);
         await sql`savepoint delivery`.execute(trx);
         try {
@@ -92,11 +116,13 @@ export class MemoryDriver implements BusDriver {
     });
     // Counted once committed: a batch that fails to commit is delivered again, and counted then.
     for (const outcome of outcomes) metrics.deliveries.inc({ consumer: sub.consumer, outcome });
-    for (const { event, attempts, error } of dead) {
-      metrics.deadLetters.inc({ consumer: sub.consumer });
-      log.error({ consumer: sub.consumer, eventId: event.id, type: event.type, attempts, error }, 'event dead-lettered after the last retry');
-    }
+    for (const failure of dead) this.#reportDead(sub, failure);
     return due;
+  }
+
+  #reportDead(sub: Subscription, { event, attempts, error }: { event: EventEnvelope; attempts: number; error: string }): void {
+    this.#ctx.metrics.deadLetters.inc({ consumer: sub.consumer });
+    this.#ctx.log.error({ consumer: sub.consumer, eventId: event.id, type: event.type, attempts, error }, 'event dead-lettered after the last retry');
   }
 
   /** Schedules the retry of a failed delivery, or dead-letters it after the last attempt (then returns what to report). */
@@ -110,7 +136,9 @@ export class MemoryDriver implements BusDriver {
     }
     const delay = backoffMs(attempts, retry.backoffBaseMs, retry.backoffMaxMs);
     await trx.updateTable(`${sub.module}.pending`)
-      .set({ attempts, last_error: error, next_attempt_at: sql`now() + make_interval(secs => ${delay / 1000})` })
+      // From now, not from the start of the batch's transaction (now()): a long batch would
+      // otherwise make the retry due at once.
+      .set({ attempts, last_error: error, next_attempt_at: sql`clock_timestamp() + make_interval(secs => ${delay / 1000})` })
       .where('seq', '=', row.seq).execute();
     log.warn({ consumer: sub.consumer, eventId: event.id, attempts, retryInMs: delay, error }, 'event handler failed; will retry');
     return undefined;
