@@ -1,6 +1,6 @@
 // The applicant's notices (站内信) and the live stream of their applications' steps (Server-Sent
 // Events), for every open channel: the web portal, an app or a kiosk using the API.
-import { DomainError, negotiateLang, type HttpApp } from '@tongban/kernel';
+import { AccessDenied, DomainError, negotiateLang, type HttpApp } from '@tongban/kernel';
 import type { Services } from '../service/submit.ts';
 import { notices } from '../service/views.ts';
 import { typed } from '../store/tables.ts';
@@ -8,6 +8,10 @@ import { applicantOf } from './applicant.ts';
 import { IdParam, NoticeList, NoticeQuery } from './schemas.ts';
 
 const HEARTBEAT_MS = 15_000;
+/** A stream is opened only with a token good for at least this long. */
+const MIN_STREAM_MS = 5_000;
+/** At most this many missed steps are replayed on reconnect; past it, `event: reset`. */
+const MAX_REPLAY = 2_000;
 
 export function inboxRoutes(app: HttpApp, s: Services): void {
   const db = s.ctx.db;
@@ -37,6 +41,10 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
   }, async (req, reply) => {
     const owner = applicantOf(req.principal!).id;
     const last = Number(req.headers['last-event-id']);
+    // A token the guard still takes (clock tolerance) but that is spent: a stream would end at
+    // once and the client reconnect in a loop. Asked to sign in again instead.
+    const expiresAt = req.principal!.expiresAt;
+    if (expiresAt !== undefined && expiresAt - Date.now() < MIN_STREAM_MS) throw new AccessDenied('TOKEN_EXPIRED', 'token', 'too close to its expiry to open a stream');
     // Known before any await: a client gone while we subscribe must not leave a listener behind.
     let gone = false;
     let cleanup = () => { gone = true; };
@@ -59,9 +67,15 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
       else if (!replayed.has(e.seq)) send(e);
     }, () => res.end());
     if (Number.isSafeInteger(last) && last > 0) {
-      // Page through everything missed, however much: a long absence is more than one page.
-      for (let after = last, page = await s.live.since(owner, after); page.length > 0; page = await s.live.since(owner, after)) {
+      for (const e of await s.live.lateBefore(owner, last)) { send(e); replayed.add(e.seq); }
+      // Page through what was missed, up to MAX_REPLAY; beyond that the client is told to reload
+      // what it shows (its applications, its notices) rather than be fed a whole history.
+      let after = last;
+      for (let page = await s.live.since(owner, after); page.length > 0 && replayed.size < MAX_REPLAY; page = await s.live.since(owner, after)) {
         for (const e of page) { send(e); replayed.add(e.seq); after = e.seq; }
+      }
+      if (replayed.size >= MAX_REPLAY && (await s.live.since(owner, after)).length > 0) {
+        res.write(`event: reset\ndata: ${JSON.stringify({ reason: 'too-many-missed', after })}\n\n`);
       }
     }
     for (const e of buffered) if (!replayed.has(e.seq)) { send(e); replayed.add(e.seq); }
@@ -72,7 +86,6 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
     // A stream lives no longer than the token that opened it (at most ten minutes): a signed-out or
     // revoked person stops receiving steps then. The client reconnects with a fresh token and its
     // Last-Event-ID, and misses nothing. The time is the authenticator's (the wall clock).
-    const expiresAt = req.principal!.expiresAt;
     const expiry = expiresAt === undefined ? undefined : setTimeout(() => {
       res.write(`event: expired\ndata: ${JSON.stringify({ reason: 'token-expired' })}\n\n`);
       res.end();

@@ -71,9 +71,23 @@ export class LiveFeed {
     };
   }
 
-  /** Events of an applicant after `seq`: what a reconnecting stream missed (SSE Last-Event-ID). */
+  /** Events of an applicant after `seq`, a page at a time: what a reconnecting stream missed (SSE Last-Event-ID). */
   async since(applicantId: string, seq: number): Promise<LiveEvent[]> {
     const rows = await this.#query().where('ap.applicant_id', '=', applicantId).where('a.seq', '>', seq).orderBy('a.seq').limit(BATCH).execute();
+    return rows.map(toEvent);
+  }
+
+  /**
+   * Events of an applicant numbered below `seq` but logged within GAP_MS of it: a step whose
+   * number came before the last one a stream sent, but whose commit came after the stream ended,
+   * is not "after" the Last-Event-ID — this finds it. (Sent again if it was seen: clients dedupe by seq.)
+   */
+  async lateBefore(applicantId: string, seq: number): Promise<LiveEvent[]> {
+    const last = await typed(this.#db).selectFrom('workflow.action').select('at').where('seq', '=', seq).executeTakeFirst();
+    if (!last) return [];
+    const from = new Date(new Date(last.at).getTime() - GAP_MS);
+    const rows = await this.#query().where('ap.applicant_id', '=', applicantId).where('a.seq', '<', seq).where('a.at', '>=', from)
+      .orderBy('a.seq').limit(BATCH).execute();
     return rows.map(toEvent);
   }
 
