@@ -76,6 +76,20 @@ describe(`ledger (${databaseLabel})`, () => {
       assert.equal(prose.status, 400, `${field}: codes, identifiers and digests only`);
       assert.match(prose.body.errors[0].field, new RegExp(`^body\\.${field}`));
     }
+    for (const [field, value, where] of [['actor', { kind: 'service', id: 'zhangsan@example.cn' }, 'body.actor.id']] as const) {
+      const email = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), { ...entry, [field]: value });
+      assert.equal(email.status, 400, 'an address is not an identifier');
+      assert.equal(email.body.errors[0].field, where);
+    }
+    for (const [value, where] of [[{ ...entry, resource: { idNo: '330106199001011234' } }, 'body.resource.idNo'], [{ ...entry, actor: { kind: 'service', id: '13800000001' } }, 'body.actor.id']] as const) {
+      const personal = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), value);
+      assert.equal(personal.status, 422, JSON.stringify(personal.body));
+      assert.deepEqual([personal.body.code, personal.body.errors[0].field, personal.body.errors[0].code], ['LEDGER_ENTRY_INVALID', where, 'personal_data']);
+    }
+    const byPerson = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), { ...entry, actor: { kind: 'citizen', id: 'c-ledger' } });
+    assert.equal(byPerson.status, 201);
+    const stored2 = (await h.call('GET', `/api/ledger/logs/audit/entries?start=${byPerson.body.index}&end=${byPerson.body.index + 1}`, {})).body[0];
+    assert.equal(JSON.parse(stored2.body).actor.id, ledgerFor(h).pseudonymOf('c-ledger'), 'a person acting is named by pseudonym too');
   });
 
   test('checkpoints are consistent with each other and co-signed by the witness', async () => {

@@ -88,9 +88,12 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
   }, async (req, reply) => {
     const log = await ledger.getLog(req.params.log);
     // The time is the ledger's, never the caller's: an entry cannot be backdated.
-    // The person the entry concerns is named by pseudonym in it; their account id stays beside it.
+    refusePersonalData(req.body);
+    // People are named by pseudonym in the entry — the subject, and an actor who is a person;
+    // the subject's account id stays beside it, to find the entry for them.
     const subject = req.body.subject ? { kind: req.body.subject.kind, id: ledger.pseudonymOf(req.body.subject.id) } : null;
-    const entry: AuditEntry = { v: 1, at: ledger.ctx.clock.now().toISOString(), ...req.body, subject, source: { module: `client:${req.principal!.clientId ?? req.principal!.id}` } };
+    const actor = req.body.actor.id !== null && PERSON_KINDS.has(req.body.actor.kind) ? { kind: req.body.actor.kind, id: ledger.pseudonymOf(req.body.actor.id) } : req.body.actor;
+    const entry: AuditEntry = { v: 1, at: ledger.ctx.clock.now().toISOString(), ...req.body, actor, subject, source: { module: `client:${req.principal!.clientId ?? req.principal!.id}` } };
     const receipt = await ledger.sequencer.append(log.id, entryBody(entry), req.body.subject?.id ?? null);
     return reply.code(201).send(receipt);
   });
@@ -109,4 +112,17 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
     }
     return ledger.inclusion(log, req.params.index, Number(latest.row.size), latest);
   });
+}
+
+/** Actor kinds that are people, named by pseudonym in an entry. */
+const PERSON_KINDS = new Set(['citizen', 'business', 'account', 'applicant', 'person']);
+
+// What an identifier must not be in a public entry: a resident ID (GB 11643, 18 or the old 15
+// digits) or a mainland mobile number. Such values belong in `digests`.
+const PERSONAL = /(?<!\d)(?:\d{17}[\dXx]|\d{15}|1[3-9]\d{9})(?!\d)/;
+
+function refusePersonalData(body: { actor: { id: string | null }; subject: { id: string } | null; resource: Record<string, string> | null }): void {
+  const fields: [string, string | null | undefined][] = [['body.actor.id', body.actor.id], ...Object.entries(body.resource ?? {}).map(([k, v]) => [`body.resource.${k}`, v] as [string, string])];
+  const found = fields.filter(([, v]) => v && PERSONAL.test(v)).map(([field]) => ({ field, code: 'personal_data', message: 'looks like an ID card or mobile number: put it in digests, not in clear' }));
+  if (found.length > 0) throw new DomainError('LEDGER_ENTRY_INVALID', {}, found);
 }

@@ -19,7 +19,7 @@ export const NewLogBody = Type.Object({
 // Entries are public and permanent: every field is a code, an identifier or a digest — nothing a
 // name, an address or a sentence of personal data fits in (those go in as digests, or not at all).
 const Code = (maxLength: number) => Type.String({ pattern: `^[a-z][a-z0-9.-]{0,${maxLength - 1}}$` });
-const Identifier = (maxLength: number) => Type.String({ pattern: `^[A-Za-z0-9._:@/-]{1,${maxLength}}$` });
+const Identifier = (maxLength: number) => Type.String({ pattern: `^[A-Za-z0-9._:/-]{1,${maxLength}}$` });
 const Ref = Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,39}$' }), Identifier(200), { maxProperties: 20 });
 /** An entry a department system appends: references and digests only. */
 export const AppendBody = Type.Object({
