@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AnyKysely } from '@tongban/kernel';
 import { databaseLabel, operatorHeaders, testPostgresUrl } from '@tongban/kernel/testing';
-import { databaseSource, httpSource, verifyLog, type Verdict } from '@tongban/ledger';
+import { databaseSource, describeVerdict, httpSource, verifyLog, type Verdict } from '@tongban/ledger';
 import { sql } from 'kysely';
 import { ledgerVerify } from '../../src/ledger-verify.ts';
 import { ledgerFor, settle, startLedger, type Harness } from './fixtures.ts';
@@ -167,6 +167,7 @@ describe(`ledger verify (${databaseLabel})`, () => {
     }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
     assert.equal(verdict!.intact, false, JSON.stringify(verdict));
     assert.match(!verdict!.intact ? verdict!.problem : '', /no checkpoint carries a co-signature of a witness you trust/);
+    assert.match(describeVerdict(verdict!), /^ledger audit: UNVERIFIED — /, 'said as what it is: nothing vouches for it, not a position found changed');
   });
 
   test('the command: intact over the API and, on PostgreSQL, from the database; then tampered, naming the position', async () => {

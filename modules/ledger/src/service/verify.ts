@@ -55,7 +55,7 @@ export interface LogSource {
 
 export type Verdict =
   | { readonly log: string; readonly intact: true; readonly size: number; readonly root: string; readonly checkpoints: number; readonly cosignatures: number }
-  | { readonly log: string; readonly intact: false; readonly position: number | null; readonly problem: string };
+  | { readonly log: string; readonly intact: false; readonly position: number | null; readonly problem: string; readonly unverified?: true };
 
 export interface VerifyOptions {
   /** The log's key as the verifier knows it, rather than as the source says. */
@@ -93,7 +93,10 @@ export async function verifyLog(source: LogSource, given: SourceLog, options: Ve
   if (options.witnessKeys) {
     // Pinned witnesses vouch for a history only through a checkpoint they signed: none, no vouching
     // (a wiped log with its size set back to 0 looks empty and whole otherwise).
-    if (!last) return fail(null, 'no checkpoint carries a co-signature of a witness you trust: the log has none');
+    if (!last) {
+      // Not proof of tampering — a new log has no checkpoint yet — but nothing to vouch with either.
+      return { log: given.id, intact: false, unverified: true, position: null, problem: 'no checkpoint carries a co-signature of a witness you trust: the log has none (new, or wiped; ask the witness what it last signed)' };
+    }
     const lastCosigned = checkpoints[checkpoints.length - 1]!.cosignatures.some((c) => options.witnessKeys!.has(c.witness));
     if (!lastCosigned) return fail(null, `the latest checkpoint (size ${last.size}) carries no co-signature of a witness you trust`);
   }
@@ -172,5 +175,7 @@ async function checkNodes(source: LogSource, log: SourceLog, h: ReturnType<typeo
 export function describeVerdict(v: Verdict): string {
   return v.intact
     ? `ledger ${v.log}: intact — ${v.size} entries, root ${v.root}, ${v.checkpoints} checkpoints verified (${v.cosignatures} witness co-signatures), all one history`
-    : `ledger ${v.log}: TAMPERED${v.position === null ? '' : ` at position ${v.position}`} — ${v.problem}`;
+    : v.unverified
+      ? `ledger ${v.log}: UNVERIFIED — ${v.problem}`
+      : `ledger ${v.log}: TAMPERED${v.position === null ? '' : ` at position ${v.position}`} — ${v.problem}`;
 }
