@@ -1,6 +1,8 @@
 // Small factories for identity tests: accounts with known credentials, relying parties.
 import { randomUUID } from 'node:crypto';
 import { operatorHeaders, type TestPlatform } from '@tongban/kernel/testing';
+import { exportJWK, generateKeyPair } from 'jose';
+import * as oidcClient from 'openid-client';
 import { generate } from 'otplib';
 import { residentIdCheckChar } from '../src/domain/identifiers.ts';
 import { hashPassword } from '../src/domain/passwords.ts';
@@ -48,4 +50,13 @@ export async function registerServiceClient(p: TestPlatform, clientId: string, p
     payload: { name: 'department system', jwks: { keys: [publicJwk] }, roles },
   });
   if (r.statusCode !== 200) throw new Error(`client registration failed: ${r.body}`);
+}
+
+/** A department system's access token (client credentials, private_key_jwt) with these roles. */
+export async function serviceToken(p: TestPlatform, clientId: string, roles: string[]): Promise<string> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  await registerServiceClient(p, clientId, { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }, roles);
+  const { issuer } = (await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string };
+  const system = await oidcClient.discovery(new URL(issuer), clientId, { token_endpoint_auth_signing_alg: 'ES256' }, oidcClient.PrivateKeyJwt({ key: privateKey, kid: 'k1' }), { execute: [oidcClient.allowInsecureRequests] });
+  return (await oidcClient.clientCredentialsGrant(system, { scope: 'api', resource: 'urn:tongban:api' })).access_token;
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import QRCode from 'qrcode';
 import Type from 'typebox';
-import { isValidCreditCode, isValidMobile, isValidResidentId, normaliseResidentId } from '../domain/identifiers.ts';
+import { isValidCreditCode, isValidMobile, isValidResidentId, normaliseResidentId, regionOfIdentifier } from '../domain/identifiers.ts';
 import { hashPassword, passwordProblems } from '../domain/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
 import { findAccountById, findAccountByLogin, insertAccount } from '../store/accounts.ts';
@@ -24,6 +24,18 @@ const Roles = Type.Object({
   regions: Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { maxItems: 50 }),
 }, { additionalProperties: false });
 const Id = Type.Object({ accountId: Type.String({ format: 'uuid' }) });
+/** The role a system needs to look accounts up (workflow's counter filing). */
+export const ACCOUNTS_READ_ROLE = 'identity.accounts.read';
+/** What another module may learn of an account: that it exists, its kind, region and state. */
+export const AccountSummary = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  kind: Type.Union([Type.Literal('citizen'), Type.Literal('business'), Type.Literal('officer'), Type.Literal('operator'), Type.Literal('security')]),
+  /** GB/T 2260, from the resident ID or credit code; null for staff. */
+  region: Type.Union([Type.String({ pattern: '^[0-9]{6}$' }), Type.Null()]),
+  /** Can sign in and act: not disabled. */
+  active: Type.Boolean(),
+}, { additionalProperties: false });
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AgentParams = Type.Object({ businessId: Type.String({ format: 'uuid' }), citizenId: Type.String({ format: 'uuid' }) });
 
 function weak(problems: string[]): DomainError {
@@ -34,7 +46,34 @@ async function audit(ctx: ModuleContext, type: string, data: Record<string, unkn
   await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, type, data));
 }
 
+/**
+ * `/me/*` acts on the caller's own account. The operator token and systems pass the routes' kind
+ * checks or reach them by mistake without being one, and their ids are no account id: refused
+ * here once for every `/me/` route of the module (hooks apply to the whole module's routes),
+ * before a handler would look a non-uuid up in the database.
+ */
+function meNeedsAnAccount(app: HttpApp, ctx: ModuleContext): void {
+  const me = `${app.prefix}/me/`;
+  app.addHook('preHandler', async (request) => {
+    const principal = request.principal;
+    if (!principal || !request.routeOptions.url?.startsWith(me)) return;
+    const account = principal.kind !== 'service' && UUID.test(principal.id) ? await findAccountById(ctx.db, principal.id) : undefined;
+    if (!account || account.kind !== principal.kind) throw new DomainError('IDENTITY_NOT_AN_ACCOUNT');
+  });
+}
+
 export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
+  meNeedsAnAccount(app, ctx);
+
+  app.get('/accounts/:accountId/summary', {
+    config: { policy: { kinds: ['service', 'operator'], roles: { service: [ACCOUNTS_READ_ROLE] } } },
+    schema: { tags, summary: 'Whether an account exists, its kind, region and state (for other modules)', params: Id, response: { 200: AccountSummary } },
+  }, async (request) => {
+    const account = await findAccountById(ctx.db, request.params.accountId);
+    if (!account) throw new DomainError('NOT_FOUND');
+    return { id: account.id, kind: account.kind, region: regionOfIdentifier(account.kind, account.login) ?? null, active: !account.disabled };
+  });
+
   app.post('/register', {
     config: { policy: Policies.public },
     schema: { tags, summary: 'Register a citizen account', body: Registration },

@@ -116,3 +116,14 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/**
+ * The GB/T 2260 region an account's identifier names: a resident ID's first six digits are the
+ * place of household registration at issue (GB 11643), a credit code's characters 3–8 the
+ * registering authority's division (GB 32100). Staff identifiers name none (undefined).
+ */
+export function regionOfIdentifier(kind: string, identifier: string): string | undefined {
+  const region = kind === 'citizen' && RESIDENT_ID_SHAPE.test(identifier) ? identifier.slice(0, 6)
+    : kind === 'business' && CREDIT_CODE_SHAPE.test(identifier) ? identifier.slice(2, 8) : undefined;
+  return region !== undefined && /^\d{6}$/.test(region) ? region : undefined;
+}
