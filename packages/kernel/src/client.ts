@@ -13,6 +13,11 @@ export interface ModuleRequest {
   readonly query?: Readonly<Record<string, string>>;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * 'service': sent with the calling module's own service token (ctx.serviceToken()) as
+   * `Authorization: Bearer …`. Without it the call carries no credential but `headers`.
+   */
+  readonly auth?: 'service';
 }
 
 export interface ModuleClient {
@@ -73,5 +78,37 @@ export function createModuleClient(options: ClientOptions): ModuleClient {
       }
       return body as T;
     },
+  };
+}
+
+/** A module's view of the client: `auth: 'service'` adds that module's own service token. */
+export function withServiceAuth(client: ModuleClient, serviceToken: () => Promise<string>): ModuleClient {
+  return {
+    locate: client.locate,
+    async request<T>(module: string, req: ModuleRequest): Promise<T> {
+      if (req.auth !== 'service') return client.request<T>(module, req);
+      const token = await serviceToken();
+      return client.request<T>(module, { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } });
+    },
+  };
+}
+
+/**
+ * Identity's token endpoint (`/oidc/token`, outside `/api/identity`, form-encoded): injected when
+ * identity runs here, else POSTed to TONGBAN_SERVICE_IDENTITY_URL. Undefined when neither.
+ */
+export function identityTokenEndpoint(options: ClientOptions): ((form: string) => Promise<{ status: number; body: string }>) | undefined {
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
+  if (options.localModules.has('identity')) {
+    return async (form) => {
+      const res = await options.app().inject({ method: 'POST', url: '/oidc/token', headers, payload: form });
+      return { status: res.statusCode, body: res.body };
+    };
+  }
+  const base = options.services.identity;
+  if (!base) return undefined;
+  return async (form) => {
+    const res = await fetch(new URL('/oidc/token', base), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(options.timeoutMs) });
+    return { status: res.status, body: await res.text() };
   };
 }

@@ -16,6 +16,10 @@ export {
 export { negotiateLang, problemFor, ProblemError, type Lang, type Problem } from './http/problem.ts';
 export type { HttpApp } from './http/server.ts';
 export type { ModuleClient, ModuleRequest } from './client.ts';
+export {
+  createServiceTokenSource, SERVICE_TOKEN_MARGIN_MS, serviceClientId, serviceKeyFromSecret, serviceKeySecretName,
+  type ServiceKey, type ServiceTokenOptions, type ServiceTokenSource, type TokenEndpoint,
+} from './auth/service-token.ts';
 export { defineModule, orderModules, systemClock, type Clock, type JobDefinition, type ModuleContext, type ModuleDefinition } from './module.ts';
 export { startPlatform, migrationSources, openPlatformDatabase, VERSION, type Platform, type PlatformOptions } from './platform.ts';
 export { ProblemDetails, LocalizedText } from './http/schemas.ts';

@@ -31,6 +31,14 @@ export interface ModuleContext {
    * missing one is generated into the data directory with a warning; production refuses to start.
    */
   secret(name: string): string;
+  /**
+   * An access token for this module's own authority (client `tongban-<module>`, client
+   * credentials at identity, audience urn:tongban:api), cached until 30 s before it expires.
+   * Needs the secret `<module>-service-key` in the module's `secrets`. Identity unreachable or
+   * refusing: 502 UPSTREAM_UNAVAILABLE naming identity. `modules.request(m, { auth: 'service' })`
+   * sends it.
+   */
+  serviceToken(): Promise<string>;
 }
 
 export interface JobDefinition {
@@ -49,6 +57,14 @@ export interface ModuleDefinition {
   /** A folder of plain SQL files applied in name order; never edit one that has landed. */
   readonly migrations?: URL;
   readonly errors?: ErrorTable;
+  /**
+   * Every secret the module reads through `ctx.secret(name)` (e.g. 'identity-cookie-key'), and
+   * '<module>-service-key' when it calls `ctx.serviceToken()`. The platform reads them all before
+   * it listens — production refuses to start naming every missing TONGBAN_SECRET_* — and outside
+   * production `ctx.secret` refuses a name not listed here, so a lazily read secret cannot
+   * escape the start check.
+   */
+  readonly secrets?: readonly string[];
   readonly routes?: (app: HttpApp, ctx: ModuleContext) => void | Promise<void>;
   /**
    * Routes at the server's root instead of under /api/<name>/, for paths a standard fixes (OpenID

@@ -5,11 +5,13 @@ import type { Logger } from 'pino';
 import { createBus, type Bus } from './bus/bus.ts';
 import { appendToOutbox, busTablesSql } from './bus/events.ts';
 import type { NatsOptions } from './bus/nats.ts';
-import { createModuleClient, type ModuleClient } from './client.ts';
+import { createModuleClient, identityTokenEndpoint, withServiceAuth, type ClientOptions, type ModuleClient } from './client.ts';
 import type { Config } from './config.ts';
 import { embeddedDirFor, openDatabase, type Database } from './db/database.ts';
 import { migrate, readMigrations, type AppliedMigration, type MigrationSource } from './db/migrations.ts';
-import { identityKeySource, IDENTITY_MODULE } from './auth/identity-keys.ts';
+import { identityIssuer, identityKeySource, IDENTITY_MODULE } from './auth/identity-keys.ts';
+import { createServiceTokenSource, serviceClientId, serviceKeyFromSecret, serviceKeySecretName, type ServiceKey, type TokenEndpoint } from './auth/service-token.ts';
+import { DomainError } from './errors.ts';
 import { anyOf, API_AUDIENCE, createJwtAuthenticator, operatorTokenAuthenticator, type Authenticator, type Denial, type RiskSignals } from './guard.ts';
 import { createHttpServer, type HttpApp } from './http/server.ts';
 import { Scheduler } from './jobs.ts';
@@ -107,9 +109,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     closers.unshift(() => bus.close());
     // Created before the server it calls into (lazily, through `app`): the guard fetches
     // identity's keys through it.
-    const client = createModuleClient({
+    const clientOptions: ClientOptions = {
       app: () => app, localModules: new Set(modules.map((m) => m.name)), services: config.services, timeoutMs: config.http.requestTimeoutMs,
-    });
+    };
+    const client = createModuleClient(clientOptions);
+    const tokenEndpoint: TokenEndpoint = identityTokenEndpoint(clientOptions)
+      ?? (() => Promise.reject(new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE })));
     const app = await createHttpServer({
       config, log, metrics, version: VERSION,
       authenticate: options.authenticate ?? platformAuthenticator(client, secrets.operatorToken, config),
@@ -127,10 +132,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const scheduler = new Scheduler(metrics);
     closers.unshift(() => scheduler.stop());
     for (const m of modules) {
+      let key: ServiceKey | undefined;
+      const serviceToken = createServiceTokenSource({
+        clientId: serviceClientId(m.name), tokenEndpoint, issuer: () => identityIssuer(client),
+        key: () => (key ??= serviceKeyFromSecret(secret(serviceKeySecretName(m.name)))),
+      });
       const ctx: ModuleContext = {
-        name: m.name, config, db: database.db, log: log.child({ module: m.name }), clock, modules: client,
+        name: m.name, config, db: database.db, log: log.child({ module: m.name }), clock, modules: withServiceAuth(client, serviceToken),
         events: { publish: (trx, type, data) => appendToOutbox(trx, m.name, type, data) },
-        secret,
+        secret, serviceToken,
       };
       contexts.set(m.name, ctx);
       if (m.rootRoutes) await m.rootRoutes(app, ctx);

@@ -16,6 +16,13 @@ export interface IssuerKeySource {
   readonly issuer: () => string;
 }
 
+/** Identity's issuer URL, read from its key document (the audience of client assertions). */
+export async function identityIssuer(client: ModuleClient): Promise<string> {
+  const doc = await client.request<{ issuer?: unknown }>(IDENTITY_MODULE, { path: IDENTITY_KEYS_PATH });
+  if (typeof doc?.issuer !== 'string' || !/^https?:\/\//.test(doc.issuer)) throw new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE });
+  return doc.issuer;
+}
+
 export function identityKeySource(client: ModuleClient): IssuerKeySource {
   let issuer = '';
   return {
