@@ -44,6 +44,21 @@ export function tongbanClaim(account: Account) {
   };
 }
 
+/**
+ * Koa builds absolute URLs (discovery, the redirect to the sign-in page, the logout form) from the
+ * request's Host and, behind a trusted proxy, X-Forwarded-Host/-Proto: a forged header would make
+ * the provider advertise another origin's endpoints. The issuer is configured, so every request is
+ * answered as if addressed to it; that also marks cookies Secure whenever the issuer is https.
+ */
+export function pinOrigin(issuer: string) {
+  const { host, protocol } = new URL(issuer);
+  const scheme = protocol.slice(0, -1);
+  return async (ctx: { request: object }, next: () => Promise<void>) => {
+    Object.defineProperties(ctx.request, { host: { value: host }, protocol: { value: scheme } });
+    await next();
+  };
+}
+
 export function createProvider(options: ProviderOptions): Provider {
   const { db } = options;
   const configuration: Configuration = {
@@ -96,7 +111,14 @@ export function createProvider(options: ProviderOptions): Provider {
       },
     },
     pkce: { required: () => true },
-    clientDefaults: { grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'ES256' },
+    // Only what a registered client can use (api/admin.ts): browser apps are public clients with
+    // code + PKCE, department systems authenticate with private_key_jwt. No implicit or hybrid
+    // flow, no client secrets.
+    responseTypes: ['code'],
+    clientAuthMethods: ['none', 'private_key_jwt'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'none',
+    },
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256'],
       clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
@@ -153,6 +175,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
   };
   const provider = new Provider(options.issuer, configuration);
+  // Only for the client's address (rate limits, events): the URLs come from the issuer below.
   provider.proxy = options.trustProxy;
+  provider.use(pinOrigin(options.issuer));
   return provider;
 }
