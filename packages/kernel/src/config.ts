@@ -24,6 +24,8 @@ const Settings = Type.Object({
   http: Type.Object({
     bodyLimit: Type.Integer({ minimum: 1024, default: 1_048_576 }),
     requestTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
+    /** Each readiness check (database, bus) fails after this long instead of hanging /readyz. */
+    readinessTimeoutMs: Type.Integer({ minimum: 10, default: 2000 }),
     rateLimitPerMinute: Type.Integer({ minimum: 1, default: 600 }),
     /** Trust X-Forwarded-For from these proxies (addresses or CIDRs, comma-separated); none by default. */
     trustProxy: Type.String({ default: '' }),
@@ -64,6 +66,7 @@ const ENV: Record<string, string[]> = {
   TONGBAN_OPERATOR_TOKEN: ['operatorToken'],
   TONGBAN_HTTP_BODY_LIMIT: ['http', 'bodyLimit'],
   TONGBAN_HTTP_REQUEST_TIMEOUT_MS: ['http', 'requestTimeoutMs'],
+  TONGBAN_HTTP_READINESS_TIMEOUT_MS: ['http', 'readinessTimeoutMs'],
   TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: ['http', 'rateLimitPerMinute'],
   TONGBAN_HTTP_TRUST_PROXY: ['http', 'trustProxy'],
   TONGBAN_IDENTITY_SESSION_IDLE_SECONDS: ['identity', 'sessionIdleSeconds'],

@@ -83,6 +83,7 @@ export const KernelErrors = defineErrors({
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again later' },
   REQUEST_TIMEOUT: { status: 408, zh: '请求超时', en: 'The request timed out' },
   NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },
+  DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable for a moment; try again shortly' },
   UPSTREAM_UNAVAILABLE: { status: 502, zh: '依赖的服务 {module} 不可用', en: 'The service {module} is unavailable' },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 });

@@ -67,8 +67,24 @@ export function migrationSources(modules: readonly ModuleDefinition[]): Migratio
   });
 }
 
-export async function openPlatformDatabase(config: Config, inMemory = false): Promise<Database> {
-  return openDatabase({ url: config.databaseUrl, embeddedDir: inMemory ? undefined : embeddedDirFor(config.dataDir) });
+export async function openPlatformDatabase(config: Config, inMemory = false, log?: Logger): Promise<Database> {
+  return openDatabase({
+    url: config.databaseUrl, embeddedDir: inMemory ? undefined : embeddedDirFor(config.dataDir),
+    ...(log ? { onConnectionError: (error: Error) => log.warn({ err: error }, 'a database connection was lost; the pool replaces it') } : {}),
+  });
+}
+
+/** A readiness check that hangs (a partition) fails after `ms` instead of holding /readyz. */
+async function answersWithin(part: string, ms: number, check: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${part} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([check().catch(() => { throw new Error(`${part} unreachable`); }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -101,7 +117,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const modules = orderModules(options.modules);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
-  const database = await openPlatformDatabase(config, options.inMemoryDatabase);
+  const database = await openPlatformDatabase(config, options.inMemoryDatabase, log);
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     const applied = await migrate(database.db, migrationSources(modules));
@@ -121,8 +137,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       onDenied: options.onDenied ?? ((denial) => logDenial(log, denial)),
       ...(options.risk ? { risk: options.risk } : {}),
       readiness: async () => {
-        await database.ping().catch(() => { throw new Error('database unreachable'); });
-        await bus.driver.ping().catch(() => { throw new Error('bus unreachable'); });
+        const ms = config.http.readinessTimeoutMs;
+        await answersWithin('database', ms, () => database.ping());
+        await answersWithin('bus', ms, () => bus.driver.ping());
         return { database: 'ok', bus: 'ok' };
       },
     });

@@ -66,15 +66,29 @@ export class NatsDriver implements BusDriver {
     const messages = await consumer.consume({ max_messages: 64 });
     const loop = (async () => {
       for await (const msg of messages) {
-        const event = msg.json<EventEnvelope>();
-        const attempt = msg.info.deliveryCount;
-        await this.#handle(sub, event, attempt, {
+        let event: EventEnvelope;
+        try {
+          event = msg.json<EventEnvelope>();
+        } catch (error) {
+          // Not one of ours (no JSON): redelivering it cannot help.
+          this.#ctx.log.error({ consumer: sub.consumer, error: describeError(error) }, 'a message that is not an event; dropped');
+          msg.term();
+          continue;
+        }
+        // #handle catches the handler's and the database's errors (a lost connection is
+        // retried by redelivery); this guard keeps anything else from ending the loop.
+        await this.#handle(sub, event, msg.info.deliveryCount, {
           ack: () => msg.ack(),
           retry: (ms) => msg.nak(ms),
           giveUp: () => msg.term(),
+        }).catch((error: unknown) => {
+          this.#ctx.log.error({ consumer: sub.consumer, eventId: event.id, error: describeError(error) }, 'event delivery failed; it will be redelivered');
         });
       }
-    })();
+    })().catch((error: unknown) => {
+      // An unhandled rejection here would end the process; the consumer stops, /readyz's bus ping tells.
+      this.#ctx.log.error({ consumer: sub.consumer, error: describeError(error) }, 'the NATS consumer loop ended');
+    });
     this.#consumers.push({ durable, messages, loop });
   }
 

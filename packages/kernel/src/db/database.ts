@@ -23,6 +23,22 @@ export interface DatabaseOptions {
   /** Where the embedded database keeps its files; unset means in memory (tests). */
   embeddedDir?: string | undefined;
   poolSize?: number;
+  /** Where a lost connection is reported (it is never allowed to crash the process). */
+  onConnectionError?: (error: Error) => void;
+}
+
+/**
+ * Errors meaning the database went away (killed backend, reset or refused connection, server
+ * shutting down), not that the statement was wrong: the request is 503, retried later, never
+ * 500. SQLSTATE classes 08 (connection exception) and 57P (operator intervention), 53300 (too
+ * many connections), node's socket errors, and pg's own messages for a dead connection.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (/^08...$/.test(code) || /^57P0[1-4]$/.test(code) || code === '53300'
+    || ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))) return true;
+  return /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(error.message);
 }
 
 const INT8 = 20;
@@ -39,8 +55,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       getTypeParser: (oid: number, format?: 'text' | 'binary') =>
         oid === INT8 ? toNumber : oid === DATE ? keepString : pg.types.getTypeParser(oid, format as 'text'),
     };
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig });
-    pool.on('error', () => { /* a broken idle client is dropped by the pool; queries report their own errors */ });
+    const pool = new pg.Pool({
+      connectionString: options.url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig,
+      // A partition must not leave requests waiting for a connection forever; keep-alive finds
+      // a silently dropped one.
+      connectionTimeoutMillis: 10_000, keepAlive: true,
+    });
+    const report = options.onConnectionError ?? (() => undefined);
+    // A broken idle client is dropped by the pool; queries report their own errors.
+    pool.on('error', report);
+    // A checked-out client between statements has no query to hand its error to: without a
+    // listener its 'error' event is unhandled and kills the process (pg_terminate_backend, a
+    // proxy resetting the connection). The pool discards it on release (not queryable).
+    pool.on('connect', (client) => { client.on('error', report); });
     db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   } else {
     kind = 'embedded';

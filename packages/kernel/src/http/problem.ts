@@ -1,6 +1,7 @@
 // The one place where errors become RFC 9457 problem+json. Clients get a stable `code`, a title
 // in their language, and for bad input the fields at fault; never a stack trace.
 import type { FastifyError, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/database.ts';
 import { DomainError, findErrorSpec, interpolate, type FieldError } from '../errors.ts';
 import { fieldErrorsFrom, type ValidationIssue } from './validation.ts';
 
@@ -77,6 +78,8 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
     problem = { ...error.problem };
   } else if (error instanceof DomainError) {
     problem = { ...error.extensions, ...problemFor(error.code, lang, error.params, error.errors) };
+  } else if (isDatabaseUnavailable(error)) {
+    problem = problemFor('DATABASE_UNAVAILABLE', lang);
   } else {
     const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
     if (fe.validation) {

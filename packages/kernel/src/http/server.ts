@@ -28,6 +28,7 @@ export interface HttpOptions extends GuardOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const RETRY_AFTER_SECONDS = 5;
 
 export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   const { config, metrics } = options;
@@ -54,7 +55,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, request, config.http.bodyLimit);
     if (error instanceof AccessDenied && error.challenge) void reply.header('www-authenticate', error.challenge);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A client may come back: the database or a dependency is away for a moment, not gone.
+    if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    if (problem.code === 'DATABASE_UNAVAILABLE') request.log.warn({ err: error }, 'request failed: database unavailable');
+    else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
     void reply.code(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   });
