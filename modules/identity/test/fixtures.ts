@@ -16,6 +16,7 @@ export interface TestAccount {
   login: string;
   password: string;
   totpSecret?: string;
+  mobile?: string;
 }
 
 let serial = 100;
@@ -28,7 +29,7 @@ export async function createAccount(p: TestPlatform, kind: AccountKind, options:
     id, kind, login, displayName: `${kind} ${serial}`, passwordHash: await hashPassword(PASSWORD),
     ...(totpSecret ? { totpSecret } : {}), ...(options.mobile ? { mobile: options.mobile } : {}), roles: options.roles ?? (kind === 'citizen' ? [] : [kind]), departments: options.departments ?? [],
   });
-  return { id, login, password: PASSWORD, ...(totpSecret ? { totpSecret } : {}) };
+  return { id, login, password: PASSWORD, ...(totpSecret ? { totpSecret } : {}), ...(options.mobile ? { mobile: options.mobile } : {}) };
 }
 
 /** The code an authenticator app shows at `at` (default: now). */

@@ -94,10 +94,11 @@ describe('passkeys', () => {
   });
   after(() => p.dispose());
 
-  /** A password-only citizen with an API token, who then enrols the authenticator's passkey. */
+  let serial = 0;
+  /** A citizen with no second factor yet, stepped up by SMS (enrolling needs multi-factor), who enrols the authenticator's passkey. */
   async function enrolled(): Promise<{ account: TestAccount; token: string; authenticator: SoftAuthenticator }> {
-    const account = await createAccount(p, 'citizen');
-    const { tokens } = await rp.signIn(account);
+    const account = await createAccount(p, 'citizen', { mobile: `1370000${String(2000 + serial++)}` });
+    const { tokens } = await rp.signIn(account, { mfa: true });
     const token = (await rp.apiToken(tokens.refresh_token!)).accessToken;
     const authenticator = new SoftAuthenticator();
     const options = await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys/options', headers: bearer(token), payload: {} });
@@ -139,6 +140,8 @@ describe('passkeys', () => {
     assert.equal(list.statusCode, 200);
     assert.deepEqual(list.json().items.map((i: { id: string }) => i.id), [authenticator.id]);
     assert.ok((await events('identity.mfa.changed')).some((e) => e.accountId === account.id && e.factor === 'passkey' && e.change === 'enrolled'));
+    const notice = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', account.mobile!).orderBy('id', 'desc').executeTakeFirst();
+    assert.match(String(notice?.text), /您的账号刚刚添加了通行密钥/, 'the owner is told on the registered mobile');
     const script = await p.app.inject({ url: '/api/identity/static/passkey.js' });
     assert.equal(script.statusCode, 200);
     assert.match(String(script.headers['content-type']), /^application\/javascript/);
@@ -146,8 +149,8 @@ describe('passkeys', () => {
   });
 
   test('enrolment is refused for another origin and for an answer to no challenge', async () => {
-    const account = await createAccount(p, 'citizen');
-    const { tokens } = await rp.signIn(account);
+    const account = await createAccount(p, 'citizen', { mobile: '13700001999' });
+    const { tokens } = await rp.signIn(account, { mfa: true });
     const token = (await rp.apiToken(tokens.refresh_token!)).accessToken;
     const options = (await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys/options', headers: bearer(token), payload: {} })).json();
     const evil = await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys', headers: bearer(token), payload: new SoftAuthenticator().create(options, 'http://evil.example.test') });
@@ -215,6 +218,8 @@ describe('passkeys', () => {
     const again = await p.app.inject({ method: 'DELETE', url: `/api/identity/me/passkeys/${authenticator.id}`, headers: auth(token) });
     assert.equal(again.statusCode, 404);
     assert.ok((await events('identity.mfa.changed')).some((e) => e.accountId === account.id && e.factor === 'passkey' && e.change === 'removed'));
+    const notice = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', account.mobile!).orderBy('id', 'desc').executeTakeFirst();
+    assert.match(String(notice?.text), /您的账号刚刚移除了通行密钥/);
     const { tokens } = await rp.signIn(account);
     assert.equal(tokens.claims()!.acr, ACR_PASSWORD);
   });

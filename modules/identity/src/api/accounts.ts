@@ -2,13 +2,14 @@
 // a citizen registers the business they legally represent (credit code checked by GB 32100) and
 // names agents for it, operators set staff roles, and anyone enrols an authenticator app.
 import { randomUUID } from 'node:crypto';
-import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { DomainError, negotiateLang, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import QRCode from 'qrcode';
 import Type from 'typebox';
 import { isValidCreditCode, isValidMobile, isValidResidentId, normaliseResidentId, regionOfIdentifier } from '../domain/identifiers.ts';
 import { hashPassword, passwordProblems } from '../domain/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
 import { findAccountById, findAccountByLogin, insertAccount } from '../store/accounts.ts';
+import { sendFactorNotice } from './sms.ts';
 
 const tags = ['identity: accounts'];
 const Registration = Type.Object({
@@ -35,6 +36,12 @@ export const AccountSummary = Type.Object({
   /** Can sign in and act: not disabled. */
   active: Type.Boolean(),
 }, { additionalProperties: false });
+/**
+ * Adding or removing a sign-in factor needs the assurance the factor would grant: otherwise a
+ * stolen password alone becomes multi-factor. An account with no second factor steps up with the
+ * SMS code to its registered mobile (signin.ts), so it can still get its first.
+ */
+const FACTOR_CHANGE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'], assurance: 'mfa' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AgentParams = Type.Object({ businessId: Type.String({ format: 'uuid' }), citizenId: Type.String({ format: 'uuid' }) });
 
@@ -86,7 +93,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     if (problems.length > 0) throw weak(problems);
     if (await findAccountByLogin(ctx.db, residentId)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
     const id = randomUUID();
-    await insertAccount(ctx.db, { id, kind: 'citizen', login: residentId, displayName: b.name, mobile: b.mobile, passwordHash: await hashPassword(b.password) });
+    await insertAccount(ctx.db, { id, kind: 'citizen', login: residentId, displayName: b.name, mobile: b.mobile, passwordHash: await hashPassword(b.password), lang: negotiateLang(request.headers['accept-language']) });
     await audit(ctx, 'identity.account.registered', { accountId: id, kind: 'citizen' });
     return reply.code(201).send({ id });
   });
@@ -137,8 +144,8 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
   });
 
   app.post('/me/totp', {
-    config: { policy: { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } },
-    schema: { tags, summary: 'Start enrolling an authenticator app: a secret and its QR code' },
+    config: { policy: FACTOR_CHANGE },
+    schema: { tags, summary: 'Start enrolling an authenticator app: a secret and its QR code (needs multi-factor: step up by SMS first)' },
   }, async (request) => {
     const me = await findAccountById(ctx.db, request.principal!.id);
     if (!me) throw new DomainError('UNAUTHENTICATED');
@@ -149,7 +156,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
   });
 
   app.post('/me/totp/confirm', {
-    config: { policy: { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } },
+    config: { policy: FACTOR_CHANGE },
     schema: { tags, summary: 'Finish enrolling: prove the app shows the right code', body: Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false }) },
   }, async (request, reply) => {
     const row = await ctx.db.selectFrom('identity.account').select(['totp_pending_secret']).where('id', '=', request.principal!.id).executeTakeFirst();
@@ -160,6 +167,22 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       await trx.updateTable('identity.account').set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: check.step }).where('id', '=', request.principal!.id).execute();
       await ctx.events.publish(trx, 'identity.mfa.changed', { accountId: request.principal!.id, factor: 'totp', change: 'enrolled' });
     });
+    await sendFactorNotice(ctx, request.principal!.id, { factor: 'totp', change: 'enrolled' });
+    return reply.code(204).send();
+  });
+
+  app.delete('/me/totp', {
+    config: { policy: FACTOR_CHANGE },
+    schema: { tags, summary: 'Remove my authenticator app' },
+  }, async (request, reply) => {
+    const accountId = request.principal!.id;
+    await ctx.db.transaction().execute(async (trx) => {
+      const removed = await trx.updateTable('identity.account').set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null })
+        .where('id', '=', accountId).where('totp_secret', 'is not', null).executeTakeFirst();
+      if (Number(removed.numUpdatedRows) !== 1) throw new DomainError('NOT_FOUND');
+      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'removed' });
+    });
+    await sendFactorNotice(ctx, accountId, { factor: 'totp', change: 'removed' });
     return reply.code(204).send();
   });
 }

@@ -6,9 +6,12 @@ import { generateRegistrationOptions, verifyRegistrationResponse, type Registrat
 import Type from 'typebox';
 import { findAccountById } from '../store/accounts.ts';
 import { CHALLENGE_SECONDS, deletePasskey, insertPasskey, passkeysOf, saveChallenge, takeChallenge } from '../store/passkeys.ts';
+import { sendFactorNotice } from './sms.ts';
 
 const tags = ['identity: passkeys'];
 const EVERYONE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } as const;
+/** A passkey is a second factor: adding or removing one needs multi-factor already (see accounts.ts). */
+const FACTOR_CHANGE = { ...EVERYONE, assurance: 'mfa' } as const;
 const B64URL = '^[A-Za-z0-9_-]+$';
 const CredentialId = Type.String({ pattern: B64URL, minLength: 16, maxLength: 1400 });
 const Registration = Type.Object({
@@ -32,7 +35,7 @@ export function relyingPartyOf(issuer: string): { rpID: string; origin: string }
 
 export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => string): void {
   app.post('/me/passkeys/options', {
-    config: { policy: EVERYONE },
+    config: { policy: FACTOR_CHANGE },
     schema: { tags, summary: 'Start enrolling a passkey: the options for navigator.credentials.create' },
   }, async (request) => {
     const me = await findAccountById(ctx.db, request.principal!.id);
@@ -50,7 +53,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
   });
 
   app.post('/me/passkeys', {
-    config: { policy: EVERYONE },
+    config: { policy: FACTOR_CHANGE },
     schema: { tags, summary: 'Finish enrolling: the attestation from navigator.credentials.create', body: Registration },
   }, async (request, reply) => {
     const accountId = request.principal!.id;
@@ -73,6 +76,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
       await insertPasskey(trx, { id: credential.id, accountId, publicKey: credential.publicKey, counter: credential.counter, transports: credential.transports ?? [] });
       await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'passkey', change: 'enrolled', credentialId: credential.id });
     });
+    await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'enrolled' });
     return reply.code(201).send({ id: credential.id });
   });
 
@@ -85,7 +89,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
   });
 
   app.delete('/me/passkeys/:id', {
-    config: { policy: EVERYONE },
+    config: { policy: FACTOR_CHANGE },
     schema: { tags, summary: 'Remove one of my passkeys', params: Type.Object({ id: CredentialId }) },
   }, async (request, reply) => {
     const accountId = request.principal!.id;
@@ -93,6 +97,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
       if (!(await deletePasskey(trx, accountId, request.params.id))) throw new DomainError('NOT_FOUND');
       await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'passkey', change: 'removed', credentialId: request.params.id });
     });
+    await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'removed' });
     return reply.code(204).send();
   });
 

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { DEFAULT_LOCKOUT, evaluateLock, recordFailure, recordSuccess } from '../domain/lockout.ts';
 import { dummyHash, verifyPassword } from '../domain/passwords.ts';
 import { verifyTotp } from '../domain/totp.ts';
-import { findAccountById, findAccountByLogin, lockAccountForUpdate, saveLockState, saveTotpStep, type Account, type LockStateValue } from '../store/accounts.ts';
+import { contactMobile, findAccountById, findAccountByLogin, lockAccountForUpdate, saveLockState, saveTotpStep, type Account, type LockStateValue } from '../store/accounts.ts';
 import { CHALLENGE_SECONDS, findPasskey, hasPasskey, passkeysOf, recordPasskeyUse, saveChallenge, takeChallenge } from '../store/passkeys.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
@@ -76,11 +76,13 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
   }
   await settleSuccess(ctx, account.id, before);
   // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.
+  // The SMS code is the step-up of an account with no second factor yet, so that it can enrol one.
+  const mobile = await contactMobile(ctx.db, account);
   const second: SecondFactor | undefined = (await hasPasskey(ctx.db, account.id)) ? 'passkey'
     : account.totpSecret ? 'totp'
-      : (attempt.wantsMfa || STAFF.has(account.kind)) && account.mobile && attempt.sms ? 'sms' : undefined;
+      : (attempt.wantsMfa || STAFF.has(account.kind)) && mobile && attempt.sms ? 'sms' : undefined;
   if (second) {
-    if (second === 'sms') await sendSignInCode(ctx, attempt.sms!, account.id, account.mobile!, attempt.now);
+    if (second === 'sms') await sendSignInCode(ctx, attempt.sms!, account.id, mobile!, attempt.now);
     const row = { uid: attempt.uid, account_id: account.id, factors: ['pwd'], second_factor: second, expires_at: sql`now() + interval '10 minutes'` };
     await ctx.db.insertInto('identity.sign_in_step').values(row)
       .onConflict((oc) => oc.column('uid').doUpdateSet({ account_id: row.account_id, factors: row.factors, second_factor: second, expires_at: row.expires_at }))

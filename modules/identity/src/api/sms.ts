@@ -4,6 +4,7 @@
 import type { ModuleContext } from '@tongban/kernel';
 import { checkCode, issueCode, type CodeRecord } from '../domain/one-time-codes.ts';
 import { maskMobile } from '../domain/identifiers.ts';
+import { contactMobile, findAccountById } from '../store/accounts.ts';
 
 export interface SmsSender {
   send(mobile: string, text: string): Promise<void>;
@@ -50,4 +51,47 @@ export async function checkSignInCode(ctx: ModuleContext, accountId: string, sub
       .where('account_id', '=', accountId).where('purpose', '=', PURPOSE).execute();
     return result.outcome === 'ok';
   });
+}
+
+export type FactorChange = { readonly factor: 'totp' | 'passkey'; readonly change: 'enrolled' | 'removed' };
+
+/** Notices of a change to how an account signs in (message catalog, zh-CN first). */
+export const FACTOR_NOTICES = {
+  'totp.enrolled': {
+    zh: '【通办】您的账号刚刚添加了动态口令（身份验证器）。如非本人操作，请立即修改密码并联系政务服务热线 12345。',
+    en: 'Tongban: an authenticator app was just added to your account. If this was not you, change your password now and call 12345.',
+  },
+  'totp.removed': {
+    zh: '【通办】您的账号刚刚移除了动态口令（身份验证器）。如非本人操作，请立即修改密码并联系政务服务热线 12345。',
+    en: 'Tongban: the authenticator app was just removed from your account. If this was not you, change your password now and call 12345.',
+  },
+  'passkey.enrolled': {
+    zh: '【通办】您的账号刚刚添加了通行密钥。如非本人操作，请立即修改密码并联系政务服务热线 12345。',
+    en: 'Tongban: a passkey was just added to your account. If this was not you, change your password now and call 12345.',
+  },
+  'passkey.removed': {
+    zh: '【通办】您的账号刚刚移除了通行密钥。如非本人操作，请立即修改密码并联系政务服务热线 12345。',
+    en: 'Tongban: a passkey was just removed from your account. If this was not you, change your password now and call 12345.',
+  },
+} as const satisfies Record<`${FactorChange['factor']}.${FactorChange['change']}`, { zh: string; en: string }>;
+
+/**
+ * Tells the owner, on the mobile they registered, that a sign-in factor changed: whoever holds
+ * the session may not be the owner. Sent after the change has committed (the identity.mfa.changed
+ * event, written with it, is the durable record); a notice that cannot be sent is logged, not
+ * turned into a failure of a change that has already happened.
+ */
+export async function sendFactorNotice(ctx: ModuleContext, accountId: string, change: FactorChange): Promise<void> {
+  const account = await findAccountById(ctx.db, accountId);
+  const mobile = account ? await contactMobile(ctx.db, account) : null;
+  const sender = devSmsSender(ctx);
+  if (!account || !mobile || !sender) {
+    ctx.log.warn({ accountId, ...change }, 'no channel to tell the account of a factor change');
+    return;
+  }
+  try {
+    await sender.send(mobile, FACTOR_NOTICES[`${change.factor}.${change.change}`][account.lang]);
+  } catch (error) {
+    ctx.log.error({ err: error, accountId, ...change }, 'could not send the notice of a factor change');
+  }
 }

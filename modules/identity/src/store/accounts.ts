@@ -17,6 +17,8 @@ export interface Account {
   legalRepresentative: string | null;
   lockState: LockStateValue;
   disabled: boolean;
+  /** The language of the account's notices. */
+  lang: 'zh' | 'en';
 }
 
 export interface LockStateValue {
@@ -30,7 +32,7 @@ type Db = AnyKysely | AnyTransaction;
 interface AccountRow {
   id: string; kind: AccountKind; login: string; display_name: string; mobile: string | null; password_hash: string | null;
   totp_secret: string | null; totp_last_step: number | null; roles: string[]; departments: string[]; regions: string[];
-  legal_representative: string | null; lock_state: unknown; disabled_at: Date | null;
+  legal_representative: string | null; lock_state: unknown; disabled_at: Date | null; lang: string;
 }
 
 function toAccount(r: AccountRow): Account {
@@ -39,7 +41,7 @@ function toAccount(r: AccountRow): Account {
     totpSecret: r.totp_secret, totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
     roles: r.roles, departments: r.departments, regions: r.regions, legalRepresentative: r.legal_representative,
     lockState: (typeof r.lock_state === 'string' ? JSON.parse(r.lock_state) : r.lock_state) as LockStateValue,
-    disabled: r.disabled_at !== null,
+    disabled: r.disabled_at !== null, lang: r.lang === 'en' ? 'en' : 'zh',
   };
 }
 
@@ -79,6 +81,7 @@ export interface NewAccount {
   departments?: string[];
   regions?: string[];
   legalRepresentative?: string;
+  lang?: 'zh' | 'en';
 }
 
 export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
@@ -86,6 +89,15 @@ export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
     id: a.id, kind: a.kind, login: a.login, display_name: a.displayName, mobile: a.mobile ?? null,
     password_hash: a.passwordHash ?? null, totp_secret: a.totpSecret ?? null,
     roles: a.roles ?? [], departments: a.departments ?? [], regions: a.regions ?? [],
-    legal_representative: a.legalRepresentative ?? null,
+    legal_representative: a.legalRepresentative ?? null, lang: a.lang ?? 'zh',
   }).execute();
+}
+
+/**
+ * The mobile that reaches the person behind an account: its own, or for a business (which has
+ * none) its legal representative's — so a business can get an SMS step-up code and notices too.
+ */
+export async function contactMobile(db: Db, account: Account): Promise<string | null> {
+  if (account.mobile || account.kind !== 'business' || !account.legalRepresentative) return account.mobile;
+  return (await findAccountById(db, account.legalRepresentative))?.mobile ?? null;
 }
