@@ -9,4 +9,5 @@ export const IdentityErrors = defineErrors({
   IDENTITY_PASSKEY_REJECTED: { status: 422, zh: '通行密钥验证未通过，请重新开始', en: 'The passkey could not be verified; start again' },
   IDENTITY_SESSION_NOT_FOUND: { status: 404, zh: '会话不存在或已结束', en: 'The session does not exist or has ended' },
   IDENTITY_NOT_AN_ACCOUNT: { status: 403, zh: '此操作针对本人账号，当前凭证不属于任何账号（如运营令牌或系统客户端）', en: 'This acts on your own account, and this credential belongs to no account (e.g. the operator token or a system client)' },
+  IDENTITY_CLIENT_RESERVED: { status: 409, zh: '客户端标识 {clientId} 为平台内置客户端保留', en: 'The client id {clientId} is reserved for the platform’s own clients' },
 });

@@ -4,6 +4,7 @@ import { defineModule, type HttpApp, type ModuleContext } from '@tongban/kernel'
 import type Provider from 'oidc-provider';
 import { accountRoutes } from './api/accounts.ts';
 import { adminRoutes } from './api/admin.ts';
+import { ensureBuiltinClients } from './api/builtin-clients.ts';
 import { interactionRoutes } from './api/interaction.ts';
 import { mountProvider } from './api/oidc.ts';
 import { passkeyRoutes } from './api/passkeys.ts';
@@ -18,15 +19,18 @@ import { ensureSigningKeys } from './store/keys.ts';
 function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider> {
   let provider: Promise<Provider> | undefined;
   return () => {
-    provider ??= (async () => watchProvider(ctx, createProvider({
-      db: ctx.db,
-      issuer: issuerOf(app, ctx),
-      cookieKeys: [ctx.secret('identity-cookie-key')],
-      signingKeys: await ensureSigningKeys(ctx.db),
-      trustProxy: Boolean(ctx.config.http.trustProxy),
-      accessTokenSeconds: ctx.config.identity.accessTokenSeconds,
-      session: { idleSeconds: ctx.config.identity.sessionIdleSeconds, absoluteSeconds: ctx.config.identity.sessionAbsoluteSeconds },
-    })))();
+    provider ??= (async () => {
+      const issuer = issuerOf(app, ctx);
+      return watchProvider(ctx, createProvider({
+        db: ctx.db,
+        issuer,
+        cookieKeys: [ctx.secret('identity-cookie-key')],
+        signingKeys: await ensureSigningKeys(ctx.db),
+        trustProxy: Boolean(ctx.config.http.trustProxy),
+        accessTokenSeconds: ctx.config.identity.accessTokenSeconds,
+        session: { idleSeconds: ctx.config.identity.sessionIdleSeconds, absoluteSeconds: ctx.config.identity.sessionAbsoluteSeconds },
+      }));
+    })();
     return provider;
   };
 }
@@ -81,7 +85,11 @@ export default defineModule({
     providers.set(ctx, provider);
     mountProvider(app, provider);
   },
-  routes(app, ctx) {
+  async routes(app, ctx) {
+    // Every start, in every shape, before any request: a client to sign in with exists without an operator step.
+    await ensureBuiltinClients(ctx, issuerOf(app, ctx));
+    // Without TONGBAN_PUBLIC_URL the issuer's port is known only now (TONGBAN_PORT=0 picks one).
+    if (!ctx.config.publicUrl) app.addHook('onListen', () => ensureBuiltinClients(ctx, issuerOf(app, ctx)));
     const provider = providers.get(ctx) ?? lazyProvider(app, ctx);
     interactionRoutes(app, ctx, provider);
     adminRoutes(app, ctx);

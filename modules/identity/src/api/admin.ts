@@ -1,6 +1,7 @@
 // What operators manage here: the systems that sign in through the platform (relying parties).
-import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
+import { isBuiltinClient, registerClient } from './builtin-clients.ts';
 
 const ClientId = Type.Object({ clientId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }) });
 const Jwk = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -20,6 +21,8 @@ export function adminRoutes(app: HttpApp, ctx: ModuleContext): void {
     schema: { tags: ['identity: clients'], summary: 'Register or update a relying party', params: ClientId, body: ClientBody },
   }, async (request) => {
     const { clientId } = request.params;
+    // The platform re-registers its own clients at every start: an operator's change would silently revert.
+    if (isBuiltinClient(clientId)) throw new DomainError('IDENTITY_CLIENT_RESERVED', { clientId }, [{ field: 'params.clientId', code: 'reserved', message: 'registered by the platform itself' }]);
     const b = request.body;
     const metadata = b.jwks
       ? { client_id: clientId, client_name: b.name, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: b.jwks, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] }
@@ -27,9 +30,7 @@ export function adminRoutes(app: HttpApp, ctx: ModuleContext): void {
         client_id: clientId, client_name: b.name, token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'], redirect_uris: b.redirectUris ?? [], post_logout_redirect_uris: b.postLogoutRedirectUris ?? [],
       };
-    const row = { client_id: clientId, metadata: JSON.stringify(metadata), roles: b.roles };
-    await ctx.db.insertInto('identity.client').values(row)
-      .onConflict((oc) => oc.column('client_id').doUpdateSet({ metadata: row.metadata, roles: row.roles })).execute();
+    await registerClient(ctx.db, clientId, metadata, b.roles);
     return { clientId, kind: b.jwks ? 'department-system' : 'browser-app', roles: b.roles };
   });
 }
