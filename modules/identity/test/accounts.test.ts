@@ -52,6 +52,22 @@ describe('accounts', () => {
     assert.equal(rows.length, 1, 'one account, nothing half-written by the refused attempts');
   });
 
+  test('a refused password says in words what is wrong and what would be accepted, in the asked language', async () => {
+    const id = residentId('11010519491231010');
+    const body = { residentId: id, name: '王五', mobile: '13912345670' };
+    const zh = await p.app.inject({ method: 'POST', url: '/api/identity/register', headers: json, payload: { ...body, password: 'abc' } });
+    assert.equal(zh.statusCode, 422);
+    const [short] = zh.json().errors as { field: string; code: string; message: string }[];
+    assert.equal(short!.field, 'body.password');
+    assert.equal(short!.code, 'too_short', 'the code stays for programs');
+    assert.match(short!.message, /密码太短：至少需要 8 个字符/);
+    const en = await p.app.inject({ method: 'POST', url: '/api/identity/register', headers: { ...json, 'accept-language': 'en-GB,en;q=0.9' }, payload: { ...body, password: 'password1' } });
+    assert.match(en.json().errors[0].message, /commonly used password.*phrase of a few unrelated words/);
+    const same = await p.app.inject({ method: 'POST', url: '/api/identity/register', headers: { ...json, 'accept-language': 'en' }, payload: { ...body, password: id } });
+    assert.deepEqual(same.json().errors.map((e: { code: string }) => e.code), ['same_as_identifier']);
+    assert.match(same.json().errors[0].message, /must not be your ID number/);
+  });
+
   test('a legal representative registers the business and authorises an agent; nobody else can', async () => {
     const representative = await createAccount(p, 'citizen', { mfa: true });
     const token = await apiToken(representative);

@@ -6,7 +6,7 @@ import { DomainError, negotiateLang, Policies, type HttpApp, type ModuleContext 
 import QRCode from 'qrcode';
 import Type from 'typebox';
 import { isValidCreditCode, isValidMobile, isValidResidentId, normaliseResidentId, regionOfIdentifier } from '../domain/identifiers.ts';
-import { hashPassword, passwordProblems } from '../domain/passwords.ts';
+import { hashPassword, PASSWORD_PROBLEM_TEXT, passwordProblems, type PasswordProblem } from '../domain/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
 import { findAccountById, findAccountByLogin, insertAccount } from '../store/accounts.ts';
 import { sendFactorNotice } from './sms.ts';
@@ -45,8 +45,9 @@ const FACTOR_CHANGE = { kinds: ['citizen', 'business', 'officer', 'operator', 's
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AgentParams = Type.Object({ businessId: Type.String({ format: 'uuid' }), citizenId: Type.String({ format: 'uuid' }) });
 
-function weak(problems: string[]): DomainError {
-  return new DomainError('IDENTITY_WEAK_PASSWORD', {}, problems.map((code) => ({ field: 'body.password', code, message: code })));
+export function weak(problems: readonly PasswordProblem[], acceptLanguage: string | undefined, field = 'body.password'): DomainError {
+  const lang = negotiateLang(acceptLanguage);
+  return new DomainError('IDENTITY_WEAK_PASSWORD', {}, problems.map((code) => ({ field, code, message: PASSWORD_PROBLEM_TEXT[code][lang] })));
 }
 
 async function audit(ctx: ModuleContext, type: string, data: Record<string, unknown>): Promise<void> {
@@ -90,7 +91,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     if (!isValidResidentId(residentId)) throw new DomainError('IDENTITY_INVALID_RESIDENT_ID', {}, [{ field: 'body.residentId', code: 'checksum', message: 'GB 11643' }]);
     if (!isValidMobile(b.mobile)) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'body.mobile', code: 'pattern', message: 'mainland mobile number' }]);
     const problems = passwordProblems(b.password, { identifier: residentId, mobile: b.mobile });
-    if (problems.length > 0) throw weak(problems);
+    if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
     if (await findAccountByLogin(ctx.db, residentId)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
     const id = randomUUID();
     await insertAccount(ctx.db, { id, kind: 'citizen', login: residentId, displayName: b.name, mobile: b.mobile, passwordHash: await hashPassword(b.password), lang: negotiateLang(request.headers['accept-language']) });
@@ -105,7 +106,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     const b = request.body;
     if (!isValidCreditCode(b.creditCode)) throw new DomainError('IDENTITY_INVALID_CREDIT_CODE', {}, [{ field: 'body.creditCode', code: 'checksum', message: 'GB 32100' }]);
     const problems = passwordProblems(b.password, { identifier: b.creditCode });
-    if (problems.length > 0) throw weak(problems);
+    if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
     if (await findAccountByLogin(ctx.db, b.creditCode)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
     const id = randomUUID();
     await insertAccount(ctx.db, { id, kind: 'business', login: b.creditCode, displayName: b.name, passwordHash: await hashPassword(b.password), legalRepresentative: request.principal!.id });

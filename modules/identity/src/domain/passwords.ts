@@ -9,6 +9,29 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'same_as_identifier';
 
+/**
+ * What each refusal tells the person: what is wrong and what would be accepted (message catalog,
+ * zh-CN first). A bare code such as `common` explains nothing to someone choosing a password.
+ */
+export const PASSWORD_PROBLEM_TEXT = {
+  too_short: {
+    zh: `密码太短：至少需要 ${PASSWORD_MIN_LENGTH} 个字符，汉字、字母、数字和符号都可以。几个词组成的短语既好记又安全。`,
+    en: `The password is too short: use at least ${PASSWORD_MIN_LENGTH} characters — any letters, digits, symbols or Chinese characters. A phrase of a few words is easy to remember and strong.`,
+  },
+  too_long: {
+    zh: `密码太长：最多 ${PASSWORD_MAX_LENGTH} 个字符。`,
+    en: `The password is too long: use at most ${PASSWORD_MAX_LENGTH} characters.`,
+  },
+  common: {
+    zh: '这是常用密码，很容易被猜中。请换一个别人猜不到的，例如几个不相关的词组成的短语；不要求包含特殊字符。',
+    en: 'This is a commonly used password and easy to guess. Choose one nobody could guess, such as a phrase of a few unrelated words; no special characters are required.',
+  },
+  same_as_identifier: {
+    zh: '密码不能与身份证号、统一社会信用代码、登录名或手机号相同。',
+    en: 'The password must not be your ID number, credit code, user name or mobile number.',
+  },
+} as const satisfies Record<PasswordProblem, { zh: string; en: string }>;
+
 export interface PasswordOwner {
   /** The sign-in identifier: resident ID number, credit code or staff login. */
   readonly identifier?: string | null;
