@@ -14,6 +14,7 @@ export {
   type PublicPolicy, type ResourceScope, type RiskSignals, type TongbanClaim,
 } from './guard.ts';
 export { negotiateLang, problemFor, ProblemError, type Lang, type Problem } from './http/problem.ts';
+export { findUnsafeText, findUnsafeUrlEncoded, unsafeTextCode, type UnsafeTextCode } from './http/unsafe-text.ts';
 export type { HttpApp } from './http/server.ts';
 export type { ModuleClient, ModuleRequest } from './client.ts';
 export {

@@ -12,7 +12,8 @@ import type { Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
 import { AccessDenied, enforcePolicy, enforceResource, type GuardOptions } from '../guard.ts';
 import type { Metrics } from '../metrics.ts';
-import { toProblem } from './problem.ts';
+import { negotiateLang, toProblem } from './problem.ts';
+import { findUnsafeText, findUnsafeUrlEncoded } from './unsafe-text.ts';
 import { compileValidator } from './validation.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -86,6 +87,21 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   // and after the rate limiter's onRequest hook (a flood of bad tokens is still limited).
   app.addHook('preValidation', async (request) => {
     await enforcePolicy(request, request.routeOptions.config.policy, options);
+  });
+  // NUL, other C0 controls and lone surrogates (unsafe-text.ts) are refused in one place, for
+  // every route: the raw query string of every request (also /oidc/* and /.well-known/*, whose
+  // handlers read the raw request), then parsed bodies, queries and path params.
+  app.addHook('onRequest', async (request) => {
+    const url = request.raw.url ?? '';
+    const q = url.indexOf('?');
+    if (q === -1) return;
+    const found = findUnsafeUrlEncoded(url.slice(q + 1), 'query', negotiateLang(request.headers['accept-language']));
+    if (found) throw new DomainError('VALIDATION_FAILED', {}, [found]);
+  });
+  app.addHook('preValidation', async (request) => {
+    const lang = negotiateLang(request.headers['accept-language']);
+    const found = findUnsafeText(request.params, 'params', lang) ?? findUnsafeText(request.query, 'query', lang) ?? findUnsafeText(request.body, 'body', lang);
+    if (found) throw new DomainError('VALIDATION_FAILED', {}, [found]);
   });
   // Whose resource it is, once params and body are known to be well-formed.
   app.addHook('preHandler', async (request) => {
