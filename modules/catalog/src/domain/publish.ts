@@ -6,14 +6,16 @@ import { AUTO_APPROVAL_VARIABLES } from '@tongban/contracts';
 import type { FieldError } from '@tongban/kernel';
 import { elementSchema, jsonTypeOf } from './elements.ts';
 import type { Bundle, BundleItem, DataElement, FormSchema, Matter, MatterVersion, MergedField } from './model.ts';
+import { findPatternError, re2RegExp } from './patterns.ts';
 
 // Checking a form has two halves. Against the meta-schema, with one shared validator: the form
 // is only data to it, so nothing of the form stays behind. Compiling (regular expressions,
 // $ref targets), with a compiler of its own per form — a fraction of a millisecond without
 // meta-schemas — because Ajv keeps every schema it compiles, by object and by $id: a shared one
 // would grow with every publish and refuse the next version of a form that declares an $id.
+// Its patterns compile with RE2, as the workflow will match them: one RE2 cannot compile is refused.
 const metaSchemaChecker = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-const formCompiler = () => new Ajv2020({ strict: false, meta: false, validateSchema: false, validateFormats: false });
+const formCompiler = () => new Ajv2020({ strict: false, meta: false, validateSchema: false, validateFormats: false, code: { regExp: re2RegExp } });
 
 const problem = (field: string, code: string, message: string): FieldError => ({ field, code, message });
 
@@ -52,10 +54,25 @@ export function checkAutoApproval(matter: Matter): FieldError[] {
       verdict = { valid: false, error: error as Error };
     }
     const message = verdict.error?.message.split('\n')[0];
-    if (!verdict.valid) errors.push(problem(`autoApprove.${i}.when`, 'invalid_rule', `the rule does not compile: ${message}`));
+    if (verdict.valid && callsRegexMatch(rule.when)) {
+      errors.push(problem(`autoApprove.${i}.when`, 'function_not_allowed', 'matches() is not available in rules: it runs a backtracking regular expression; compare values or bind a data element with a pattern instead'));
+    } else if (!verdict.valid) errors.push(problem(`autoApprove.${i}.when`, 'invalid_rule', `the rule does not compile: ${message}`));
     else if (verdict.type !== 'bool' && verdict.type !== 'dyn') errors.push(problem(`autoApprove.${i}.when`, 'rule_not_boolean', `the rule gives ${verdict.type}, not a boolean`));
   });
   return errors;
+}
+
+// cel-js's string.matches() runs `new RegExp(pattern)` — backtracking — and the library has no
+// way to replace a built-in overload, so rules may not call it (the workflow refuses it too).
+function callsRegexMatch(expression: string): boolean {
+  const walk = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(walk);
+    if (node === null || typeof node !== 'object') return false;
+    const { op, args } = node as { op?: unknown; args?: unknown };
+    if ((op === 'call' || op === 'rcall') && Array.isArray(args) && args[0] === 'matches') return true;
+    return walk(args);
+  };
+  return walk((ruleEnvironment.parse(expression) as unknown as { ast: unknown }).ast);
 }
 
 function duplicates(codes: readonly string[], field: string): FieldError[] {
@@ -68,6 +85,9 @@ function duplicates(codes: readonly string[], field: string): FieldError[] {
 
 export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataElement>): FieldError[] {
   const errors: FieldError[] = [];
+  // Named by field before compiling the whole form, which would only say the form is invalid.
+  const patterns = fieldPatternErrors(form);
+  if (patterns.length > 0) return patterns;
   try {
     if (!metaSchemaChecker.validateSchema(form)) throw new Error(metaSchemaChecker.errorsText(metaSchemaChecker.errors));
     formCompiler().compile(form);
@@ -85,6 +105,9 @@ export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataEl
       errors.push(problem(`${at}.x-data-element`, typeof id === 'string' ? 'unknown_data_element' : 'unbound_field',
         typeof id === 'string' ? `data element ${id} is not in the dictionary` : 'every field binds to a data element'));
       continue;
+    }
+    if (element.pattern !== undefined && findPatternError(element.pattern)) {
+      errors.push(problem(`${at}.x-data-element`, 'invalid_pattern', `data element ${element.id} has a pattern RE2 cannot compile: fix the data element first`));
     }
     if (field.type !== undefined && field.type !== jsonTypeOf(element)) {
       errors.push(problem(`${at}.type`, 'contradicts_data_element', `type ${String(field.type)} contradicts data element ${element.id} (${element.type})`));
@@ -104,6 +127,14 @@ export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataEl
     if (!(name in form.properties)) errors.push(problem('form.required', 'unknown_field', `required field ${name} is not in properties`));
   }
   return errors;
+}
+
+function fieldPatternErrors(form: FormSchema): FieldError[] {
+  if (typeof form.properties !== 'object' || form.properties === null) return [];
+  return Object.entries(form.properties).flatMap(([name, field]) => {
+    const why = typeof field?.pattern === 'string' ? findPatternError(field.pattern) : undefined;
+    return why ? [problem(`form.properties.${name}.pattern`, 'invalid_pattern', `the pattern does not compile as RE2 (no backreferences or lookarounds): ${why}`)] : [];
+  });
 }
 
 /** Every problem with a bundle's items and their dependencies, including a cycle's path. */

@@ -4,6 +4,7 @@ import type { BundlePublished, MatterPublished } from '@tongban/contracts';
 import { DomainError, type FieldError, type ModuleContext } from '@tongban/kernel';
 import { sql } from 'kysely';
 import type { Bundle, BundleVersion, DataElement, Department, Matter, MatterVersion, Region } from '../domain/model.ts';
+import { findPatternError } from '../domain/patterns.ts';
 import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
 import { searchTerms } from '../domain/search.ts';
 import { typed, type CatalogDb, type Trx } from './tables.ts';
@@ -89,12 +90,10 @@ export async function getElement(db: Db, id: string): Promise<DataElement> {
 
 export function checkElement(element: DataElement): FieldError[] {
   const errors: FieldError[] = [];
-  if (element.pattern !== undefined) {
-    try {
-      new RegExp(element.pattern, 'u');
-    } catch {
-      errors.push({ field: 'body.pattern', code: 'invalid_pattern', message: 'not a valid regular expression' });
-    }
+  // Forms match it with RE2 (linear time): what RE2 cannot compile is refused here, not at use.
+  const patternError = element.pattern === undefined ? undefined : findPatternError(element.pattern);
+  if (patternError) {
+    errors.push({ field: 'body.pattern', code: 'invalid_pattern', message: `not a regular expression RE2 can compile (no backreferences or lookarounds): ${patternError}` });
   }
   if (element.type === 'code' && !element.values?.length) {
     errors.push({ field: 'body.values', code: 'required', message: 'a code element needs its value domain' });

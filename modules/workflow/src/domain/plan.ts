@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FieldError } from '@tongban/kernel';
 import type { BundleVersion, MatterVersion } from '../ports/catalog.ts';
 import type { MaterialRef } from '../store/tables.ts';
+import { re2RegExp } from './patterns.ts';
 import { isTerminal, type TaskState } from './process.ts';
 
 export interface PlannedTask {
@@ -39,8 +40,9 @@ export function subjectMatters(subject: Subject): MatterVersion[] {
   return subject.kind === 'matter' ? [subject.matter] : [...subject.matters.values()];
 }
 
-// One validator per pinned form version; forms are the catalog's checked JSON Schema.
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+// One validator per pinned form version; forms are the catalog's checked JSON Schema. Their
+// patterns are data, run on citizens' input: RE2 matches them in linear time (domain/patterns.ts).
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, code: { regExp: re2RegExp } });
 const formats: Record<string, RegExp> = { date: /^\d{4}-\d{2}-\d{2}$/ };
 for (const [name, re] of Object.entries(formats)) ajv.addFormat(name, re);
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();

@@ -12,10 +12,24 @@ const environment = AUTO_APPROVAL_VARIABLES.reduce((env, name) => env.registerVa
 type Program = (context: Record<string, unknown>) => unknown;
 const compiled = new Map<string, Program>();
 
+// cel-js's string.matches() runs `new RegExp(pattern)` — a backtracking engine, so a rule could
+// hold the process for seconds — and the library cannot replace a built-in overload: a rule that
+// calls it never holds (the catalog refuses it at publish; this covers versions published before).
+function callsRegexMatch(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(callsRegexMatch);
+  if (node === null || typeof node !== 'object') return false;
+  const { op, args } = node as { op?: unknown; args?: unknown };
+  if ((op === 'call' || op === 'rcall') && Array.isArray(args) && args[0] === 'matches') return true;
+  return callsRegexMatch(args);
+}
+
+const refused: Program = () => { throw new Error('matches() is not available in rules'); };
+
 function program(expression: string): Program {
   let p = compiled.get(expression);
   if (!p) {
     p = environment.parse(expression) as unknown as Program;
+    if (callsRegexMatch((p as unknown as { ast: unknown }).ast)) p = refused;
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(expression, p);
   }
