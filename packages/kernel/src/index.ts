@@ -25,3 +25,4 @@ export { defineModule, orderModules, systemClock, type Clock, type JobDefinition
 export { startPlatform, migrationSources, openPlatformDatabase, VERSION, type Platform, type PlatformOptions } from './platform.ts';
 export { ProblemDetails, LocalizedText } from './http/schemas.ts';
 export { validateOverrides, WorkingCalendar, type Overrides as CalendarDays } from './working-days.ts';
+export { creditCodeCheckChar, IDENTIFIER_CHECKS, isCalendarDate, isIsoDate, isValidCreditCode, isValidResidentId, residentIdCheckChar, type IdentifierCheck } from './identifiers.ts';
