@@ -62,8 +62,8 @@ interface SubjectRow {
 // Values for the data elements the forms use (the birth ones as the workflow tests submit them).
 const SAMPLE: Record<string, unknown> = {
   'child.name': '张小宝', 'child.gender': '1', 'child.birthDate': '2026-11-20', 'child.birthPlace': '浙江大学医学院附属妇产科医院',
-  'child.birthWeight': 3400, 'mother.name': '李梅', 'mother.idNumber': '330106199201011228', 'father.name': '张三', 'father.idNumber': '330106199001011234',
-  'person.name': '张三', 'person.idNumber': '330106199001011234', 'person.mobile': '13800000001', 'person.address': '杭州市西湖区文三路 1 号',
+  'child.birthWeight': 3400, 'mother.name': '李梅', 'mother.idNumber': '330106199201011226', 'father.name': '张三', 'father.idNumber': '33010619900101123X',
+  'person.name': '张三', 'person.idNumber': '33010619900101123X', 'person.mobile': '13800000001', 'person.address': '杭州市西湖区文三路 1 号',
   'household.address': '杭州市西湖区文三路 1 号', 'bank.branch': '中国银行杭州西湖支行', 'bank.accountNumber': '6216610100001234567',
 };
 

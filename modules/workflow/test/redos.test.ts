@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileDataPattern } from '../src/domain/patterns.ts';
-import { checkForm } from '../src/domain/plan.ts';
+import { checkForm } from '../src/domain/form-check.ts';
 import { firstRuleThatHolds } from '../src/domain/rules.ts';
 
 const EMAIL = '^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$';

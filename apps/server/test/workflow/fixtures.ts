@@ -104,9 +104,9 @@ export function birthForm(overrides: Record<string, unknown> = {}): Record<strin
   return {
     'child.name': '张小宝', 'child.gender': '1', 'child.birthDate': '2026-11-20', 'child.birthPlace': '浙江大学医学院附属妇产科医院',
     'child.birthWeight': 3400, 'child.applicantRelation': '1', 'child.registeredWith': '1', 'child.vaccinationClinic': '西湖区社区卫生服务中心',
-    'mother.name': '李梅', 'mother.idNumber': '330106199201011228', 'mother.employerName': '杭州示范科技有限公司',
-    'father.name': '张三', 'father.idNumber': '330106199001011234',
-    'person.name': '张三', 'person.idNumber': '330106199001011234', 'person.mobile': '13800000001', 'person.address': '杭州市西湖区文三路 1 号',
+    'mother.name': '李梅', 'mother.idNumber': '330106199201011226', 'mother.employerName': '杭州示范科技有限公司',
+    'father.name': '张三', 'father.idNumber': '33010619900101123X',
+    'person.name': '张三', 'person.idNumber': '33010619900101123X', 'person.mobile': '13800000001', 'person.address': '杭州市西湖区文三路 1 号',
     'household.address': '杭州市西湖区文三路 1 号', 'bank.branch': '中国银行杭州西湖支行', 'bank.accountNumber': '6216610100001234567', 'birth.deliveryMethod': '1',
     ...overrides,
   };
@@ -134,7 +134,7 @@ export function taskOf(view: { tasks: { matterCode: string }[] }, matterCode: st
 export function birthCertificateForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     childName: '张小宝', childGender: '1', childBirthDate: '2026-11-20', birthPlace: '浙江大学医学院附属妇产科医院', birthWeight: 3400,
-    motherName: '李梅', motherIdNumber: '330106199201011228', applicantName: '张三', applicantIdNumber: '330106199001011234',
+    motherName: '李梅', motherIdNumber: '330106199201011226', applicantName: '张三', applicantIdNumber: '33010619900101123X',
     applicantMobile: '13800000001', relation: '1', ...overrides,
   };
 }
@@ -156,7 +156,7 @@ export async function act(h: Harness, headers: Record<string, string>, taskId: s
 /** The 社会保障卡 form when applied for alone (promised in 2 working days). */
 export function socialSecurityCardForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    childName: '张小宝', childGender: '1', childBirthDate: '2026-11-20', applicantName: '张三', applicantIdNumber: '330106199001011234',
+    childName: '张小宝', childGender: '1', childBirthDate: '2026-11-20', applicantName: '张三', applicantIdNumber: '33010619900101123X',
     applicantMobile: '13800000001', relation: '1', mailingAddress: '杭州市西湖区文三路 1 号', bankBranch: '中国银行杭州西湖支行', ...overrides,
   };
 }

@@ -1,9 +1,9 @@
 // HTTP shapes of the catalog: one TypeBox schema gives validation, OpenAPI and the handler's
 // types. The compile-time checks at the bottom keep them in step with domain/model.ts.
 import { AutoApprovalRuleSchema, MATTER_PROCESSES, type MatterProcess } from '@tongban/contracts';
-import { LocalizedText } from '@tongban/kernel';
+import { LocalizedText, type IdentifierCheck } from '@tongban/kernel';
 import Type, { type Static } from 'typebox';
-import { DATA_ELEMENT_TYPES, LIFE_EVENTS, type Bundle, type DataElement, type Department, type Matter, type Region } from '../domain/model.ts';
+import { DATA_ELEMENT_TYPES, DATE_BOUND, IDENTIFIER_CHECK_NAMES, LIFE_EVENTS, type Bundle, type DataElement, type Department, type Matter, type Region } from '../domain/model.ts';
 
 const Code = Type.String({ pattern: '^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$', description: 'A stable code: letters, digits, dot, dash, underscore' });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' });
@@ -37,10 +37,17 @@ export const DataElementBody = Type.Object({
   maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   values: Type.Optional(Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }), name: LocalizedText }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 })),
   personal: Type.Optional(Type.Boolean()),
+  minimum: Type.Optional(Type.Number()),
+  maximum: Type.Optional(Type.Number()),
+  minDate: Type.Optional(Type.String({ pattern: DATE_BOUND })),
+  maxDate: Type.Optional(Type.String({ pattern: DATE_BOUND })),
+  check: Type.Optional(Type.Unsafe<IdentifierCheck>({ type: 'string', enum: [...IDENTIFIER_CHECK_NAMES] })),
 }, { additionalProperties: false });
 export const DataElementView = Type.Object({
   id: Type.String(), name: LocalizedText, type: Type.String(), pattern: Type.Optional(Type.String()), maxLength: Type.Optional(Type.Integer()),
   values: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: LocalizedText }))), personal: Type.Optional(Type.Boolean()),
+  minimum: Type.Optional(Type.Number()), maximum: Type.Optional(Type.Number()), minDate: Type.Optional(Type.String()), maxDate: Type.Optional(Type.String()),
+  check: Type.Optional(Type.String()),
 });
 
 const Material = Type.Object({

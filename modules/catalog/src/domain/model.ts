@@ -1,6 +1,7 @@
 // The catalog's vocabulary (事项库): regions and departments, the data-element dictionary (数据元),
 // matters (事项) and bundles (一件事), as plain values. Storage and HTTP shapes derive from these.
 import type { AutoApprovalRule, MatterProcess } from '@tongban/contracts';
+import type { IdentifierCheck } from '@tongban/kernel';
 
 export interface LocalizedText {
   readonly zh: string;
@@ -24,6 +25,9 @@ export interface Department {
 }
 
 export const DATA_ELEMENT_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'code'] as const;
+export const IDENTIFIER_CHECK_NAMES = ['gb11643', 'gb32100'] as const satisfies readonly IdentifierCheck[];
+/** `YYYY-MM-DD`, or `today` with an optional offset in days, months or years. */
+export const DATE_BOUND = '^(\\d{4}-\\d{2}-\\d{2}|today([+-][0-9]{1,4}[dmy])?)$';
 export type DataElementType = (typeof DATA_ELEMENT_TYPES)[number];
 
 /** A data element (数据元): one meaning, defined once, that form fields across departments bind to. */
@@ -37,6 +41,17 @@ export interface DataElement {
   readonly maxLength?: number;
   /** The value domain (值域) of a `code` element. */
   readonly values?: { readonly code: string; readonly name: LocalizedText }[];
+  /** Bounds of an `integer` or `number` element, inclusive (出生体重 300–8000 g). */
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /**
+   * Bounds of a `date` element, inclusive: an ISO date, or relative to the day of the check in
+   * China Standard Time — `today`, `today-18y`, `today+30d` (a birth date is not in the future).
+   */
+  readonly minDate?: string;
+  readonly maxDate?: string;
+  /** The check character a `string` identifier carries: GB 11643 resident ID, GB 32100 credit code. */
+  readonly check?: IdentifierCheck;
   /** Personal data: encrypted, masked and audited by the modules that hold it. */
   readonly personal?: boolean;
 }

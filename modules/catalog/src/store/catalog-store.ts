@@ -4,6 +4,7 @@ import type { BundlePublished, MatterPublished } from '@tongban/contracts';
 import { DomainError, type FieldError, type ModuleContext } from '@tongban/kernel';
 import { sql } from 'kysely';
 import type { Bundle, BundleVersion, DataElement, Department, Matter, MatterVersion, Region } from '../domain/model.ts';
+import { checkElementRules } from '../domain/elements.ts';
 import { findPatternError } from '../domain/patterns.ts';
 import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
 import { searchTerms } from '../domain/search.ts';
@@ -103,6 +104,7 @@ export function checkElement(element: DataElement): FieldError[] {
   }
   const codes = element.values?.map((v) => v.code) ?? [];
   if (new Set(codes).size !== codes.length) errors.push({ field: 'body.values', code: 'duplicate_code', message: 'value codes must be unique' });
+  errors.push(...checkElementRules(element).map((e) => ({ ...e, field: `body.${e.field}` })));
   return errors;
 }
 

@@ -1,6 +1,6 @@
 // The applicant's side (办事群众、企业): drafts, submission, my applications with their timeline and
 // what is needed from me, corrections and materials that were to follow.
-import { DomainError, type HttpApp, type Principal } from '@tongban/kernel';
+import { DomainError, negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { answerCorrection, supplyMaterials } from '../service/act.ts';
@@ -47,7 +47,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
     config: { policy: applicantPolicy },
     schema: { tags, summary: 'Start a draft for a matter or bundle (resumable on any device)', body: DraftBody, response: { 201: ApplicationView } },
   }, async (req, reply) => {
-    const draft = await createDraft(s, applicantOf(req.principal!), req.body);
+    const draft = await createDraft(s, applicantOf(req.principal!), req.body, negotiateLang(req.headers['accept-language']));
     return reply.code(201).send(await view(draft.id));
   });
 
@@ -55,7 +55,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
     config: { policy: ownApplication },
     schema: { tags, summary: 'Save a draft; `version` is the one you loaded (409 if it changed elsewhere)', params: IdParam, body: SaveDraftBody, response: { 200: ApplicationView } },
   }, async (req) => {
-    await saveDraft(s, req.params.id, req.body);
+    await saveDraft(s, req.params.id, req.body, negotiateLang(req.headers['accept-language']));
     return view(req.params.id);
   });
 
@@ -74,7 +74,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
       summary: 'Submit a draft (or a complete form) once: Idempotency-Key makes retries return the same application (200)',
     },
   }, async (req, reply) => {
-    const { application, replayed } = await submit(s, { applicant: applicantOf(req.principal!), content: req.body as SubmitContent, idempotencyKey: idempotencyKey(req) });
+    const { application, replayed } = await submit(s, { applicant: applicantOf(req.principal!), content: req.body as SubmitContent, idempotencyKey: idempotencyKey(req), lang: negotiateLang(req.headers['accept-language']) });
     s.live.nudge();
     return reply.code(replayed ? 200 : 201).header('location', `/api/workflow/applications/${application.id}`).send(await view(application.id));
   });

@@ -1,12 +1,13 @@
 // The shape of an application (pure): which department tasks a matter or bundle fans out to,
 // which materials the applicant must bring, when a waiting task may start or must end, and when
 // the whole application is finished.
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FieldError } from '@tongban/kernel';
 import type { BundleVersion, MatterVersion } from '../ports/catalog.ts';
 import type { MaterialRef } from '../store/tables.ts';
-import { re2RegExp } from './patterns.ts';
 import { isTerminal, type TaskState } from './process.ts';
+
+// Form checking lives in form-check.ts; corrections (service/act.ts) still import it from here.
+export { checkForm } from './form-check.ts';
 
 export interface PlannedTask {
   readonly matterCode: string;
@@ -38,30 +39,6 @@ export function subjectForm(subject: Subject): MatterVersion['form'] {
 
 export function subjectMatters(subject: Subject): MatterVersion[] {
   return subject.kind === 'matter' ? [subject.matter] : [...subject.matters.values()];
-}
-
-// One validator per pinned form version; forms are the catalog's checked JSON Schema. Their
-// patterns are data, run on citizens' input: RE2 matches them in linear time (domain/patterns.ts).
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, code: { regExp: re2RegExp } });
-const formats: Record<string, RegExp> = { date: /^\d{4}-\d{2}-\d{2}$/ };
-for (const [name, re] of Object.entries(formats)) ajv.addFormat(name, re);
-const validators = new Map<string, ReturnType<typeof ajv.compile>>();
-
-/** Every problem with a submitted form, as `form.<key>` field errors (empty when it is complete and valid). */
-export function checkForm(formKey: string, schema: MatterVersion['form'], form: Readonly<Record<string, unknown>>): FieldError[] {
-  let validate = validators.get(formKey);
-  if (!validate) {
-    validate = ajv.compile({ ...schema, additionalProperties: false, $id: undefined });
-    validators.set(formKey, validate);
-  }
-  if (validate(form)) return [];
-  return (validate.errors ?? []).map((e) => {
-    const key = e.keyword === 'required' ? String(e.params.missingProperty)
-      : e.keyword === 'additionalProperties' ? String(e.params.additionalProperty)
-        : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-    const code = e.keyword === 'required' ? 'required' : e.keyword === 'additionalProperties' ? 'unknown_field' : e.keyword;
-    return { field: key ? `form.${key}` : 'form', code, message: e.message ?? e.keyword };
-  });
 }
 
 /** Each matter's prerequisites, transitively (a bundle's dependency graph has no cycles: the catalog checked). */

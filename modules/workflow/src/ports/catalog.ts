@@ -4,7 +4,7 @@
 // Everything is fetched before a transaction opens: the embedded database has one connection,
 // and a call into another module from inside a transaction would wait on itself.
 import type { AutoApprovalRule, MatterProcess } from '@tongban/contracts';
-import { WorkingCalendar, type ModuleClient } from '@tongban/kernel';
+import { WorkingCalendar, type IdentifierCheck, type ModuleClient } from '@tongban/kernel';
 
 export interface LocalizedText {
   readonly zh: string;
@@ -16,6 +16,22 @@ export interface MatterMaterial {
   readonly name: LocalizedText;
   readonly required: boolean;
   readonly licenceType?: string;
+}
+
+/** A data element (数据元) as the matter version embeds it: the rules every field bound to it obeys. */
+export interface DataElement {
+  readonly id: string;
+  readonly name: LocalizedText;
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'code';
+  readonly pattern?: string;
+  readonly maxLength?: number;
+  readonly values?: readonly { readonly code: string; readonly name: LocalizedText }[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** ISO date or `today`, `today-18y`, `today+30d` (China Standard Time). */
+  readonly minDate?: string;
+  readonly maxDate?: string;
+  readonly check?: IdentifierCheck;
 }
 
 export interface MatterVersion {
@@ -30,6 +46,8 @@ export interface MatterVersion {
   readonly producesLicence?: { readonly type: string; readonly name: LocalizedText };
   readonly autoApprove?: readonly AutoApprovalRule[];
   readonly process?: MatterProcess;
+  /** The data elements its form binds, as they were when it was published (absent in very old versions). */
+  readonly elements?: Readonly<Record<string, DataElement>>;
 }
 
 export interface BundleVersion {

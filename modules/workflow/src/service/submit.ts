@@ -4,9 +4,10 @@
 // starts what can start. The applicant's idempotency key makes a retried submit — even many at
 // once — yield the one application the first created.
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, ProblemError, type ModuleContext } from '@tongban/kernel';
+import { DomainError, ProblemError, type Lang, type ModuleContext } from '@tongban/kernel';
 import { serviceDate } from '../domain/deadlines.ts';
-import { checkForm, checkMaterials, planTasks, subjectForm, type Subject } from '../domain/plan.ts';
+import { checkSubjectForm } from '../domain/form-check.ts';
+import { checkMaterials, planTasks, type Subject } from '../domain/plan.ts';
 import type { CatalogPort } from '../ports/catalog.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
 import { prefetch, type Engine } from './engine.ts';
@@ -54,8 +55,9 @@ async function regionOf(catalog: CatalogPort, subject: Subject): Promise<string>
 
 // ── drafts ───────────────────────────────────────────────────────────────────────────────────
 
-export async function createDraft(s: Services, applicant: Applicant, input: { subject: SubjectRef; form?: Record<string, unknown>; materials?: MaterialRef[] }): Promise<ApplicationRow> {
+export async function createDraft(s: Services, applicant: Applicant, input: { subject: SubjectRef; form?: Record<string, unknown>; materials?: MaterialRef[] }, lang: Lang = 'zh'): Promise<ApplicationRow> {
   const subject = await resolveSubject(s.catalog, input.subject);
+  checkDraftForm(s, subject, input.form ?? {}, lang);
   const region = await regionOf(s.catalog, subject);
   const at = s.engine.now();
   return typed(s.ctx.db).insertInto('workflow.application').values({
@@ -67,8 +69,10 @@ export async function createDraft(s: Services, applicant: Applicant, input: { su
   }).returningAll().executeTakeFirstOrThrow();
 }
 
-export async function saveDraft(s: Services, id: string, input: { version: number; form: Record<string, unknown>; materials: MaterialRef[] }): Promise<ApplicationRow> {
+export async function saveDraft(s: Services, id: string, input: { version: number; form: Record<string, unknown>; materials: MaterialRef[] }, lang: Lang = 'zh'): Promise<ApplicationRow> {
   const db = typed(s.ctx.db);
+  const pinned = await db.selectFrom('workflow.application').select(['subject_kind', 'subject_code', 'subject_version']).where('id', '=', id).executeTakeFirst();
+  if (pinned) checkDraftForm(s, await resolveSubject(s.catalog, { kind: pinned.subject_kind, code: pinned.subject_code, version: pinned.subject_version }), input.form, lang);
   const saved = await db.updateTable('workflow.application')
     .set({ form: JSON.stringify(input.form) as never, materials: JSON.stringify(input.materials) as never, version: input.version + 1, updated_at: s.engine.now() })
     .where('id', '=', id).where('status', '=', 'draft').where('version', '=', input.version)
@@ -77,6 +81,12 @@ export async function saveDraft(s: Services, id: string, input: { version: numbe
   const current = await db.selectFrom('workflow.application').select(['status', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
   if (current.status !== 'draft') throw new DomainError('WORKFLOW_NOT_A_DRAFT');
   throw new DomainError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: current.version } });
+}
+
+/** A draft may be incomplete, but what it holds must already be valid (checked again at submission). */
+function checkDraftForm(s: Services, subject: Subject, form: Record<string, unknown>, lang: Lang): void {
+  const errors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang, partial: true });
+  if (errors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: errors.length }, errors);
 }
 
 export async function deleteDraft(s: Services, id: string): Promise<void> {
@@ -96,6 +106,8 @@ export interface SubmitInput {
   readonly idempotencyKey: string;
   /** Filed at a service counter (窗口) by this officer, on the applicant's behalf. */
   readonly counterOfficer?: string;
+  /** The language of field errors (Accept-Language); zh-CN unless said. */
+  readonly lang?: Lang;
 }
 
 export interface Submitted {
@@ -158,7 +170,7 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
     ({ subject: ref, form, materials } = input.content);
   }
   const subject = await resolveSubject(s.catalog, ref);
-  const formErrors = checkForm(`${subject.kind}:${subjectCode(subject)}@${subjectVersion(subject)}`, subjectForm(subject), form);
+  const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang: input.lang });
   if (formErrors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
   const materialErrors = checkMaterials(subject, materials);
   if (materialErrors.length > 0) throw new DomainError('WORKFLOW_MATERIALS_INVALID', { count: materialErrors.length }, materialErrors);
