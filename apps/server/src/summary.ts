@@ -1,4 +1,6 @@
-import { VERSION, redactedConfig, type Platform } from '@tongban/kernel';
+import { VERSION, redactedConfig, surfaceExposure, type Exposure, type Platform } from '@tongban/kernel';
+
+const SAID: Record<Exposure, string> = { public: 'public', operator: 'operators only', off: 'off' };
 
 /** The one-screen start summary: what runs, where, on what; secrets redacted. */
 export function startSummary(platform: Platform, address: string, startedInMs: number): string {
@@ -6,17 +8,20 @@ export function startSummary(platform: Platform, address: string, startedInMs: n
   const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
   const shape = database.kind === 'embedded' ? 'embedded (内嵌)' : bus.driver.name === 'nats' ? 'cluster-ready (PostgreSQL + NATS)' : 'single node (PostgreSQL)';
   const settings = redactedConfig(config);
+  const exposure = surfaceExposure(config);
   const lines = [
     '',
     `  通办 Tongban v${VERSION} — ready in ${startedInMs} ms on Node.js ${process.version}`,
     '',
     `  URL          ${url}`,
-    `  API docs     ${url}/api/docs`,
+    ...(exposure.docs === 'off' ? [] : [`  API docs     ${url}/api/docs`]),
     `  shape        ${shape}`,
     `  modules      ${modules.map((m) => `${m.name} (${m.title.zh})`).join(', ')}`,
     `  database     ${database.kind === 'embedded' ? `${config.dataDir}/pg` : String(settings.databaseUrl)}`,
     `  event bus    ${bus.driver.name === 'nats' ? String(settings.natsUrl) : 'in-process (outbox + durable local queue)'}`,
     `  environment  ${config.env}, log level ${config.logLevel}`,
+    // What anyone on the network can read without a token, and how to close it.
+    `  surfaces     /metrics ${SAID[exposure.metrics]} (TONGBAN_HTTP_METRICS), /api/docs and /api/openapi.json ${SAID[exposure.docs]} (TONGBAN_HTTP_DOCS); public|operator|off`,
   ];
   if (database.kind === 'embedded' && secrets.generated.includes('operator-token')) {
     lines.push(`  operator     Authorization: Bearer ${secrets.operatorToken}   (development token in ${config.dataDir}/keys)`);

@@ -118,6 +118,15 @@ describe('tongban usage', () => {
     assertOneLine(stderr, /TONGBAN_PORT/);
   });
 
+  test('NODE_ENV=production names every missing module secret in one line and exits 1', async () => {
+    const { code, stderr } = await run(['serve', '--modules=ledger'], {
+      NODE_ENV: 'production', TONGBAN_DATABASE_URL: 'postgres://db.invalid/tongban', TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn',
+      TONGBAN_OPERATOR_TOKEN: 'q7Hn2-Vx9_LpR4tZ8wKc1mYb6JdF3sGe0aUo5iNh', TONGBAN_SECRET_LEDGER_LOG_KEY: 'set-elsewhere-0123456789abcdefghij',
+    });
+    assert.equal(code, 1);
+    assertOneLine(stderr, /needs TONGBAN_SECRET_LEDGER_WITNESS_KEY, TONGBAN_SECRET_LEDGER_DIGEST_PEPPER \(secrets the modules declare\)$/);
+  });
+
   test('NODE_ENV=production without a database URL exits 1 with one line', async () => {
     const { code, stderr } = await run(['serve', '--modules=catalog'], { NODE_ENV: 'production' });
     assert.equal(code, 1);
@@ -146,7 +155,7 @@ describe(`tongban migrate and serve (${databaseLabel})`, () => {
   test('serve starts, prints its summary, answers, and stops with exit 0 on SIGTERM', { timeout: 120_000 }, async () => {
     const database = await createTestDatabase();
     const args = ['serve', '--modules=catalog', ...(database.url ? ['--seed'] : [])];
-    const child = start(args, { TONGBAN_PORT: '0', TONGBAN_DATABASE_URL: database.url });
+    const child = start(args, { TONGBAN_PORT: '0', TONGBAN_DATABASE_URL: database.url, TONGBAN_HTTP_DOCS: 'operator' });
     try {
       const summary = await awaitOutput(child, [/^ {2}URL +\S+$/m, /^ {2}modules +.+$/m, /^ {2}environment +.+$/m]);
       const url = /^ {2}URL +(\S+)$/m.exec(summary)![1]!;
@@ -154,6 +163,9 @@ describe(`tongban migrate and serve (${databaseLabel})`, () => {
       assert.match(summary, /on Node\.js v(24|22)\./);
       assert.match(summary, /^ {2}modules +catalog \(事项库\)$/m);
       assert.match(summary, database.url ? /single node \(PostgreSQL\)/ : /embedded/);
+      // Which surfaces anyone can read, and the settings that close them.
+      assert.match(summary, /^ {2}surfaces +\/metrics public \(TONGBAN_HTTP_METRICS\), \/api\/docs and \/api\/openapi\.json operators only \(TONGBAN_HTTP_DOCS\); public\|operator\|off$/m);
+      assert.equal((await fetch(`${url}/api/openapi.json`)).status, 401);
 
       const ready = await fetch(`${url}/readyz`);
       assert.equal(ready.status, 200);

@@ -38,6 +38,7 @@ export default defineModule({
   title: { zh: '存证', en: 'Ledger' },
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: LedgerErrors,
+  secrets: ['ledger-log-key', 'ledger-witness-key', 'ledger-digest-pepper'],
   async routes(app, ctx) {
     const ledger = ledgerOf(ctx);
     await ledger.start();

@@ -6,6 +6,9 @@ import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import Type, { type Static } from 'typebox';
 
+const Exposure = Type.Union([Type.Literal('public'), Type.Literal('operator'), Type.Literal('off')]);
+export type Exposure = Static<typeof Exposure>;
+
 const Settings = Type.Object({
   env: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
@@ -27,6 +30,12 @@ const Settings = Type.Object({
     /** Each readiness check (database, bus) fails after this long instead of hanging /readyz. */
     readinessTimeoutMs: Type.Integer({ minimum: 10, default: 2000 }),
     rateLimitPerMinute: Type.Integer({ minimum: 1, default: 600 }),
+    /**
+     * Who may read /metrics, and /api/docs with /api/openapi.json: 'public', 'operator' (an
+     * operator's token) or 'off'. Unset: 'operator' in production, 'public' otherwise (surfaceExposure).
+     */
+    metrics: Type.Optional(Exposure),
+    docs: Type.Optional(Exposure),
     /** Trust X-Forwarded-For from these proxies (addresses or CIDRs, comma-separated); none by default. */
     trustProxy: Type.String({ default: '' }),
   }, { default: {}, additionalProperties: false }),
@@ -69,6 +78,8 @@ const ENV: Record<string, string[]> = {
   TONGBAN_HTTP_READINESS_TIMEOUT_MS: ['http', 'readinessTimeoutMs'],
   TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: ['http', 'rateLimitPerMinute'],
   TONGBAN_HTTP_TRUST_PROXY: ['http', 'trustProxy'],
+  TONGBAN_HTTP_METRICS: ['http', 'metrics'],
+  TONGBAN_HTTP_DOCS: ['http', 'docs'],
   TONGBAN_IDENTITY_SESSION_IDLE_SECONDS: ['identity', 'sessionIdleSeconds'],
   TONGBAN_IDENTITY_SESSION_ABSOLUTE_SECONDS: ['identity', 'sessionAbsoluteSeconds'],
   TONGBAN_IDENTITY_ACCESS_TOKEN_SECONDS: ['identity', 'accessTokenSeconds'],
@@ -119,6 +130,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const config = raw as Config;
   config.dataDir = resolve(config.dataDir);
   return config;
+}
+
+/**
+ * Who reaches the platform's own read-only surfaces. Production keeps them for operators by
+ * default: metrics tell traffic, error rates and route names, the API document every route and
+ * parameter — reconnaissance for nobody's benefit but an attacker's; Prometheus scrapes with a
+ * bearer token (its `authorization.credentials_file`). Development shows them to anyone.
+ */
+export function surfaceExposure(config: Config): { readonly metrics: Exposure; readonly docs: Exposure } {
+  const fallback: Exposure = config.env === 'production' ? 'operator' : 'public';
+  return { metrics: config.http.metrics ?? fallback, docs: config.http.docs ?? fallback };
 }
 
 function envNameFor(dotted: string): string {

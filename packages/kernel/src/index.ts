@@ -1,5 +1,6 @@
 // The kernel's public surface: the only way modules and apps reach shared runtime pieces.
-export { loadConfig, redactedConfig, ConfigError, type Config } from './config.ts';
+export { loadConfig, redactedConfig, surfaceExposure, ConfigError, type Config, type Exposure } from './config.ts';
+export { estimateTokenStrength, MIN_TOKEN_BITS, tokenWeakness } from './token-strength.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { DomainError, defineErrors, interpolate as interpolateMessage, KernelErrors, type ErrorTable, type FieldError, type Message } from './errors.ts';
 export { openDatabase, type AnyKysely, type Database } from './db/database.ts';

@@ -113,8 +113,13 @@ function logDenial(log: Logger, denial: Denial): void {
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config } = options;
   const log = options.log ?? createLogger(config);
-  const secrets = loadSecrets(config, log);
   const modules = orderModules(options.modules);
+  // Every secret any module declares is read before anything starts: production names all the
+  // missing ones in one line; development generates them now rather than on a first request.
+  const declaredSecrets = modules.flatMap((m) => m.secrets ?? []);
+  const secrets = loadSecrets(config, log, declaredSecrets);
+  const secret = namedSecrets(config, process.env, log);
+  for (const name of declaredSecrets) secret(name);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const database = await openPlatformDatabase(config, options.inMemoryDatabase, log);
@@ -145,19 +150,20 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     closers.unshift(() => app.close());
     const contexts = new Map<string, ModuleContext>();
-    const secret = namedSecrets(config, process.env, log);
     const scheduler = new Scheduler(metrics);
     closers.unshift(() => scheduler.stop());
     for (const m of modules) {
+      const declared = new Set(m.secrets ?? []);
+      const moduleSecret = (name: string) => secret(name, declared, m.name);
       let key: ServiceKey | undefined;
       const serviceToken = createServiceTokenSource({
         clientId: serviceClientId(m.name), tokenEndpoint, issuer: () => identityIssuer(client),
-        key: () => (key ??= serviceKeyFromSecret(secret(serviceKeySecretName(m.name)))),
+        key: () => (key ??= serviceKeyFromSecret(moduleSecret(serviceKeySecretName(m.name)))),
       });
       const ctx: ModuleContext = {
         name: m.name, config, db: database.db, log: log.child({ module: m.name }), clock, modules: withServiceAuth(client, serviceToken),
         events: { publish: (trx, type, data) => appendToOutbox(trx, m.name, type, data) },
-        secret, serviceToken,
+        secret: moduleSecret, serviceToken,
       };
       contexts.set(m.name, ctx);
       if (m.rootRoutes) await m.rootRoutes(app, ctx);

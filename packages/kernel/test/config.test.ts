@@ -192,8 +192,8 @@ describe('secrets', () => {
     assert.throws(() => statSync(join(config.dataDir, 'keys')), { code: 'ENOENT' });
   });
 
-  test('production starts with a database URL and a configured token', () => {
-    const config = production({ TONGBAN_DATABASE_URL: 'postgres://db/tongban', TONGBAN_OPERATOR_TOKEN: LONG_TOKEN });
+  test('production starts with a database URL, a configured token and an https public URL', () => {
+    const config = production({ TONGBAN_DATABASE_URL: 'postgres://db/tongban', TONGBAN_OPERATOR_TOKEN: LONG_TOKEN, TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn' });
     const { log, warnings } = recordingLogger();
     assert.deepEqual(loadSecrets(config, log), { operatorToken: LONG_TOKEN, generated: [] });
     assert.deepEqual(warnings, []);

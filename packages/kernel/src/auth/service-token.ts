@@ -92,8 +92,9 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
 
   async function fetchToken(): Promise<string> {
     fetches++;
-    const issuer = await options.issuer().catch(() => { throw unavailable(); });
+    // The key first: a missing or undeclared secret is the module's mistake, not identity's outage.
     const key = options.key();
+    const issuer = await options.issuer().catch(() => { throw unavailable(); });
     const iat = Math.floor(now() / 1000);
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })

@@ -8,9 +8,9 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import { surfaceExposure, type Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import { AccessDenied, enforcePolicy, enforceResource, type GuardOptions } from '../guard.ts';
+import { AccessDenied, enforcePolicy, enforceResource, Policies, type GuardOptions } from '../guard.ts';
 import type { Metrics } from '../metrics.ts';
 import { negotiateLang, toProblem } from './problem.ts';
 import { findUnsafeText, findUnsafeUrlEncoded } from './unsafe-text.ts';
@@ -77,9 +77,13 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     );
   });
 
+  const exposure = surfaceExposure(config);
   // Every API route declares its policy; one without is a programming error caught at start.
+  // Swagger UI's own routes (/api/docs/*) get the policy TONGBAN_HTTP_DOCS chooses.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/') && !route.url.startsWith('/api/docs') && !route.config?.policy) {
+    if (route.url.startsWith('/api/docs')) {
+      route.config = { ...route.config, policy: exposure.docs === 'operator' ? Policies.operator : Policies.public };
+    } else if (route.url.startsWith('/api/') && !route.config?.policy) {
       throw new Error(`route ${route.method} ${route.url} declares no policy`);
     }
   });
@@ -131,10 +135,11 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
       return { schema: withSecurity as typeof schema, url };
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  if (exposure.docs !== 'off') await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   const infra = { config: { policy: { public: true } as const, rateLimit: false as const }, schema: { hide: true } };
-  app.get('/api/openapi.json', infra, async () => app.swagger());
+  const surface = (setting: 'public' | 'operator') => ({ ...infra, config: { ...infra.config, policy: setting === 'operator' ? Policies.operator : Policies.public } });
+  if (exposure.docs !== 'off') app.get('/api/openapi.json', surface(exposure.docs), async () => app.swagger());
   app.get('/healthz', infra, async () => ({ status: 'ok' }));
   app.get('/readyz', infra, async (_request, reply) => {
     try {
@@ -144,9 +149,11 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
         .send({ type: 'urn:tongban:error:not-ready', title: 'not ready', status: 503, code: 'NOT_READY', detail: (error as Error).message });
     }
   });
-  app.get('/metrics', infra, async (_request, reply) => {
-    void reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
-  });
+  if (exposure.metrics !== 'off') {
+    app.get('/metrics', surface(exposure.metrics), async (_request, reply) => {
+      void reply.header('content-type', metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+  }
   return app;
 }
