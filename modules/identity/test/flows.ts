@@ -26,7 +26,7 @@ export async function relyingParty(p: TestPlatform, clientId: string): Promise<R
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: REDIRECT, scope: 'openid profile offline_access api', resource: API_AUDIENCE, state, prompt: 'consent',
+        redirect_uri: REDIRECT, scope: 'openid profile offline_access', state,
         ...(options.mfa ? { acr_values: ACR_MFA } : {}),
         code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
       });

@@ -6,18 +6,8 @@ import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
 import { builtinClients, DEV_CLIENT, PORTAL_CLIENT } from '../src/api/builtin-clients.ts';
-import { Browser, formAction } from './browser.ts';
-import { createAccount, type TestAccount } from './fixtures.ts';
-
-/** Signs in through the pages and returns the URL the provider redirected to (unfetched). */
-export async function signInAt(authorizationUrl: URL, account: TestAccount, redirect: string): Promise<URL> {
-  const browser = new Browser();
-  const page = await browser.follow(authorizationUrl, redirect);
-  assert.equal(page.response?.status, 200, 'the sign-in page is shown');
-  const next = await browser.follow(formAction(await page.response!.text(), page.url), redirect, { form: { login: account.login, password: account.password } });
-  assert.ok(next.url.href.startsWith(redirect), `sign-in ends at the redirect URI, not ${next.url.href}`);
-  return next.url;
-}
+import { createAccount } from './fixtures.ts';
+import { signInAt } from './oidc-signin.ts';
 
 describe('built-in clients', () => {
   let p: TestPlatform;

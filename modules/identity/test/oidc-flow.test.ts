@@ -33,7 +33,7 @@ describe('OpenID Connect with an independent relying party', () => {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: 'openid profile offline_access api', resource: API_AUDIENCE, state, prompt: 'consent',
+      redirect_uri: REDIRECT, scope: 'openid profile offline_access', state,
       code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
     });
     const browser = new Browser();

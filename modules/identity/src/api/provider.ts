@@ -4,7 +4,7 @@
 // systems, pushed authorization requests and DPoP (FAPI 2.0-ready), RP-initiated logout, and
 // short-lived JWT access tokens (ES256) carrying the claims the kernel's guard reads.
 import type { AnyKysely } from '@tongban/kernel';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { findAccountById, type Account } from '../store/accounts.ts';
 import { adapterFor } from '../store/oidc-adapter.ts';
 import type { SigningKey } from '../store/keys.ts';
@@ -96,18 +96,23 @@ export function createProvider(options: ProviderOptions): Provider {
       },
       resourceIndicators: {
         enabled: true,
-        // RFC 8707: a token is for the platform's APIs when the client names the resource
-        // (resource=urn:tongban:api), otherwise it is for userinfo only. Department systems
-        // using client credentials always get API tokens.
-        defaultResource: (ctx) => (ctx.oidc.params?.grant_type === 'client_credentials' ? API_AUDIENCE : undefined),
-        useGrantedResource: () => false,
-        getResourceServerInfo: () => ({
-          scope: 'api',
-          audience: API_AUDIENCE,
-          accessTokenTTL: options.accessTokenSeconds,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'ES256' } },
-        }),
+        // RFC 8707 lets a client name the resource in the authorization request, the token
+        // request or both. Every authorization covers the platform's APIs (the only resource),
+        // so naming it only at the token request works; a token request that names none gets
+        // an API token when the authorization asked for one (the `api` scope, which
+        // resource=urn:tongban:api implies, oidc.ts) and a userinfo token otherwise.
+        defaultResource: (_ctx, _client, oneOf) => (oneOf ? (oneOf.includes(API_AUDIENCE) ? API_AUDIENCE : oneOf[0]!) : API_AUDIENCE),
+        useGrantedResource: (_ctx, model) => (model as { scopes: Set<string> }).scopes.has('api'),
+        getResourceServerInfo: (_ctx, identifier) => {
+          if (identifier !== API_AUDIENCE) throw new errors.InvalidTarget('the only resource is urn:tongban:api');
+          return {
+            scope: 'api',
+            audience: API_AUDIENCE,
+            accessTokenTTL: options.accessTokenSeconds,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          };
+        },
       },
     },
     pkce: { required: () => true },
@@ -121,7 +126,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256'],
-      clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+      // What admin.ts registers department systems with, and the kernel's service tokens use.
+      clientAuthSigningAlgValues: ['ES256'],
       dPoPSigningAlgValues: ['ES256', 'EdDSA', 'PS256'],
     },
     rotateRefreshToken: true,
