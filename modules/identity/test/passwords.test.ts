@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { dummyHash, hashPassword, passwordProblems, verifyPassword } from '../src/domain/passwords.ts';
+import { createHashGate, dummyHash, hashPassword, HashesBusy, passwordProblems, verifyPassword } from '../src/domain/passwords.ts';
 
 describe('password policy', () => {
   it('a long, uncommon password has no problems', () => {
@@ -67,5 +67,37 @@ describe('password storage', () => {
     assert.equal(a, b);
     assert.match(a, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     assert.equal(await verifyPassword(a, ''), false);
+  });
+});
+
+describe('the hash gate', () => {
+  it('runs at most N hashes at once, queues M more in order and refuses the rest at once', async () => {
+    const gate = createHashGate(2, 1);
+    const releases: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const order: number[] = [];
+    const work = (n: number) => gate.run(async () => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise<void>((resolve) => releases.push(resolve));
+      order.push(n);
+      running--;
+      return n;
+    });
+    const first = work(1);
+    const second = work(2);
+    const third = work(3); // waits for a slot
+    await assert.rejects(work(4), HashesBusy, 'the queue is full: refused without waiting');
+    assert.deepEqual({ inFlight: gate.stats.inFlight, waiting: gate.stats.waiting, refused: gate.stats.refused }, { inFlight: 2, waiting: 1, refused: 1 });
+    releases.shift()!();
+    assert.equal(await first, 1);
+    while (releases.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    releases.shift()!();
+    releases.shift()!();
+    assert.deepEqual(await Promise.all([second, third]), [2, 3]);
+    assert.equal(most, 2, 'never more than two at once');
+    assert.equal(gate.stats.started, 3);
+    assert.equal(gate.stats.inFlight, 0, 'the slots are all given back');
   });
 });

@@ -79,9 +79,9 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     const details = await (await provider()).interactionDetails(request.raw, reply.raw);
     const lang = langOf(request.query, request.headers['accept-language']);
     const { login, password } = request.body;
-    const again = (message: 'missing' | 'badCredentials' | 'mfaRequired', field: string) => {
+    const again = (message: 'missing' | 'badCredentials' | 'mfaRequired' | 'throttled' | 'busy', field: string) => {
       html(reply);
-      reply.code(message === 'missing' ? 400 : 401);
+      reply.code(message === 'missing' ? 400 : message === 'throttled' ? 429 : message === 'busy' ? 503 : 401);
       return signInPage({ lang, heading: 'heading', action: request.url, fields: LOGIN_FIELDS.map((f) => (f.name === 'login' ? { ...f, value: login } : f)), error: { message, field } });
     };
     if (!login.trim()) return again('missing', 'login');
@@ -89,6 +89,10 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     const wantsMfa = String(details.params.acr_values ?? '').split(' ').includes(ACR_MFA);
     const result = await passwordStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now(), wantsMfa, sms: devSmsSender(ctx) }, login, password);
     if (result.outcome === 'failed') return again('badCredentials', 'login');
+    if (result.outcome === 'throttled' || result.outcome === 'busy') {
+      reply.header('retry-after', String(result.outcome === 'busy' ? 1 : result.retryAfterSeconds));
+      return again(result.outcome, 'login');
+    }
     if (result.outcome === 'mfa_not_enrolled') return again('mfaRequired', 'login');
     if (result.outcome === 'needs_second_factor') {
       return reply.redirect(`/api/identity/interaction/${details.uid}?lang=${lang}`, 303);
@@ -105,8 +109,9 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     const result = await secondFactorStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, request.body.code);
     if (result.outcome !== 'done') {
       html(reply);
-      reply.code(401);
-      return signInPage({ lang, ...secondPage(step?.second_factor ?? 'totp'), action: request.url, error: { message: 'badCode', field: 'code' } });
+      if (result.outcome === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
+      reply.code(result.outcome === 'throttled' ? 429 : 401);
+      return signInPage({ lang, ...secondPage(step?.second_factor ?? 'totp'), action: request.url, error: { message: result.outcome === 'throttled' ? 'throttled' : 'badCode', field: 'code' } });
     }
     return finish(request, reply, result);
   });

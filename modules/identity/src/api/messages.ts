@@ -20,6 +20,8 @@ export const MESSAGES = {
   badCode: { zh: '验证码不正确或已使用，或账号已被暂时锁定。', en: 'The code is wrong or was already used, or the account is locked for a while.' },
   missing: { zh: '请填写此项', en: 'Enter this' },
   mfaRequired: { zh: '此处需要两步验证：请先开通身份验证器或绑定手机号。工作人员账号请联系管理员。', en: 'Two-step verification is needed here: set up an authenticator or a mobile number first. Staff: ask an administrator.' },
+  throttled: { zh: '登录失败次数过多，已暂停从此处登录。请过几分钟再试，或使用平时常用的设备和网络登录。', en: 'Too many failed sign-ins: signing in from here is paused. Try again in a while, or from a device and network you usually use.' },
+  busy: { zh: '登录人数较多，请稍候几秒再试。', en: 'Many people are signing in right now. Try again in a few seconds.' },
   language: { zh: 'English', en: '中文' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

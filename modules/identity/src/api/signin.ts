@@ -1,22 +1,27 @@
 // The steps of a sign-in: password, then a second factor where the account has one or must
-// have one. Each attempt is charged to the account before the secret is compared, so parallel
-// guesses cannot outrun the lockout; unknown and locked accounts spend the same hashing time and
-// get the same answer as a wrong password (no account enumeration).
+// have one. Each attempt passes the throttles (sign-in-throttle.ts: address, login, login and
+// address lockout) and is charged before the secret is compared, so parallel guesses cannot
+// outrun them and a refused attempt never hashes; unknown and disabled accounts spend the same
+// hashing time and get the same answer as a wrong password (no account enumeration).
 import type { ModuleContext } from '@tongban/kernel';
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { sql } from 'kysely';
-import { DEFAULT_LOCKOUT, evaluateLock, recordFailure, recordSuccess } from '../domain/lockout.ts';
-import { dummyHash, verifyPassword } from '../domain/passwords.ts';
+import { dummyHash, HashesBusy, verifyPassword } from '../domain/passwords.ts';
 import { verifyTotp } from '../domain/totp.ts';
-import { contactMobile, findAccountById, findAccountByLogin, lockAccountForUpdate, saveLockState, saveTotpStep, type Account, type LockStateValue } from '../store/accounts.ts';
+import { contactMobile, findAccountById, findAccountByLogin, saveTotpStep, type Account } from '../store/accounts.ts';
 import { CHALLENGE_SECONDS, findPasskey, hasPasskey, passkeysOf, recordPasskeyUse, saveChallenge, takeChallenge } from '../store/passkeys.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
+import { admit, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
 
 const STAFF = new Set(['officer', 'operator', 'security']);
 
 export type StepResult =
   | { readonly outcome: 'failed' }
+  /** Refused by a throttle before anything was compared (429 with Retry-After). */
+  | { readonly outcome: 'throttled'; readonly retryAfterSeconds: number }
+  /** Too many password hashes in progress in this process; nothing was compared (503). */
+  | { readonly outcome: 'busy' }
   | { readonly outcome: 'mfa_not_enrolled' }
   | { readonly outcome: 'needs_second_factor'; readonly accountId: string; readonly factor: SecondFactor }
   | { readonly outcome: 'done'; readonly accountId: string; readonly acr: string; readonly amr: string[] };
@@ -39,42 +44,50 @@ export interface Attempt {
   readonly sms?: SmsSender | undefined;
 }
 
-/** Charges one attempt; undefined when the account is locked (the attempt is refused uncompared). */
-async function charge(ctx: ModuleContext, accountId: string, now: Date): Promise<LockStateValue | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const account = await lockAccountForUpdate(trx, accountId);
-    if (!account) return undefined;
-    if (evaluateLock(account.lockState, now).locked) return undefined;
-    const charged = recordFailure(account.lockState, now, DEFAULT_LOCKOUT);
-    await saveLockState(trx, accountId, charged);
-    if (charged.lockedUntil && !account.lockState.lockedUntil) {
-      await ctx.events.publish(trx, 'identity.account.locked', { accountId, until: charged.lockedUntil, lockCount: charged.lockCount });
-    }
-    return account.lockState;
-  });
-}
-
-async function settleSuccess(ctx: ModuleContext, accountId: string, before: LockStateValue): Promise<void> {
-  await saveLockState(ctx.db, accountId, recordSuccess(before));
-}
-
 async function securityEvent(ctx: ModuleContext, type: string, data: Record<string, unknown>): Promise<void> {
   await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, type, data));
 }
 
+/** A failed attempt that started a lock of its login and address: a security event when the login is an account. */
+async function failed(ctx: ModuleContext, admitted: Admitted, accountId: string | null, factor: string, reason: string, ip: string): Promise<StepResult> {
+  await ctx.db.transaction().execute(async (trx) => {
+    if (admitted.lock.started && accountId) {
+      await ctx.events.publish(trx, 'identity.account.locked', { accountId, until: admitted.lock.until, lockCount: admitted.lock.lockCount, ip });
+    }
+    await ctx.events.publish(trx, 'identity.sign-in.failed', { accountId, factor, reason, ip });
+  });
+  return { outcome: 'failed' };
+}
+
+/** Compares under the hash gate; undefined when the gate is full (the attempt is given back). */
+async function compare(ctx: ModuleContext, admitted: Admitted, passwordHash: string | null, password: string): Promise<boolean | undefined> {
+  try {
+    return await verifyPassword(passwordHash ?? await dummyHash(), password);
+  } catch (error) {
+    if (!(error instanceof HashesBusy)) throw error;
+    await undo(ctx, admitted);
+    return undefined;
+  }
+}
+
 export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: string, password: string): Promise<StepResult> {
-  const account = await findAccountByLogin(ctx.db, normaliseLogin(login));
-  const before = account && !account.disabled && account.passwordHash ? await charge(ctx, account.id, attempt.now) : undefined;
-  if (!account || !before) {
-    await verifyPassword(await dummyHash(), password);
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account?.id ?? null, factor: 'password', reason: account ? 'locked' : 'unknown_account', ip: attempt.ip });
+  const name = normaliseLogin(login);
+  // Throttles first, by the login as typed: the same for accounts that exist and ones that do not.
+  const admitted = await admit(ctx, name, attempt.ip, 'password', attempt.now);
+  if (admitted.outcome === 'throttled') return admitted;
+  const account = await findAccountByLogin(ctx.db, name);
+  if (admitted.outcome === 'locked') {
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account?.id ?? null, factor: 'password', reason: 'locked', ip: attempt.ip });
     return { outcome: 'failed' };
   }
-  if (!(await verifyPassword(account.passwordHash!, password))) {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'password', reason: 'wrong_password', ip: attempt.ip });
-    return { outcome: 'failed' };
-  }
-  await settleSuccess(ctx, account.id, before);
+  const usable = account && !account.disabled && account.passwordHash ? account : undefined;
+  // Unknown and disabled accounts spend the same hashing time as a wrong password.
+  const matched = await compare(ctx, admitted, usable?.passwordHash ?? null, password);
+  if (matched === undefined) return { outcome: 'busy' };
+  if (!account) return failed(ctx, admitted, null, 'password', 'unknown_account', attempt.ip);
+  if (!usable) return failed(ctx, admitted, account.id, 'password', 'disabled', attempt.ip);
+  if (!matched) return failed(ctx, admitted, account.id, 'password', 'wrong_password', attempt.ip);
+  await settleSuccess(ctx, admitted, attempt.now, { finished: false });
   // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.
   // The SMS code is the step-up of an account with no second factor yet, so that it can enrol one.
   const mobile = await contactMobile(ctx.db, account);
@@ -90,6 +103,7 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
     return { outcome: 'needs_second_factor', accountId: account.id, factor: second };
   }
   if (STAFF.has(account.kind) || attempt.wantsMfa) return { outcome: 'mfa_not_enrolled' };
+  await rememberSignIn(ctx, name, attempt.ip, attempt.now);
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_PASSWORD, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_PASSWORD, amr: ['pwd'] };
 }
@@ -102,8 +116,9 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   if (!step || !account) return { outcome: 'failed' };
   const factor = step.second_factor as SecondFactor;
   if (factor === 'passkey') return { outcome: 'failed' };
-  const before = await charge(ctx, account.id, attempt.now);
-  if (!before) {
+  const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now);
+  if (admitted.outcome === 'throttled') return admitted;
+  if (admitted.outcome === 'locked') {
     await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor, reason: 'locked', ip: attempt.ip });
     return { outcome: 'failed' };
   }
@@ -115,11 +130,8 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   } else if (factor === 'sms') {
     ok = await checkSignInCode(ctx, account.id, code, attempt.now);
   }
-  if (!ok) {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor, reason: 'wrong_code', ip: attempt.ip });
-    return { outcome: 'failed' };
-  }
-  await settleSuccess(ctx, account.id, before);
+  if (!ok) return failed(ctx, admitted, account.id, factor, 'wrong_code', attempt.ip);
+  await settleSuccess(ctx, admitted, attempt.now, { finished: true });
   await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', factor === 'totp' ? 'otp' : 'sms'] };
@@ -150,12 +162,13 @@ export async function passkeyStep(ctx: ModuleContext, attempt: Attempt, rp: { rp
   const account: Account | undefined = step?.second_factor === 'passkey' ? await findAccountById(ctx.db, step.account_id as string) : undefined;
   if (!account) return { outcome: 'failed' };
   const challenge = await takeChallenge(ctx.db, attempt.uid, 'sign-in');
-  const before = await charge(ctx, account.id, attempt.now);
-  const fail = async (reason: string) => {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'passkey', reason, ip: attempt.ip });
-    return { outcome: 'failed' } as const;
-  };
-  if (!before) return fail('locked');
+  const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now);
+  if (admitted.outcome === 'throttled') return admitted;
+  if (admitted.outcome === 'locked') {
+    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'passkey', reason: 'locked', ip: attempt.ip });
+    return { outcome: 'failed' };
+  }
+  const fail = (reason: string) => failed(ctx, admitted, account.id, 'passkey', reason, attempt.ip);
   if (!challenge) return fail('no_challenge');
   let response: AuthenticationResponseJSON;
   try {
@@ -177,7 +190,7 @@ export async function passkeyStep(ctx: ModuleContext, attempt: Attempt, rp: { rp
   // An authenticator that counts must count up; a counter that did not move means a cloned key.
   if ((counter !== 0 || passkey.counter !== 0) && counter <= passkey.counter) return fail('counter');
   if (!(await recordPasskeyUse(ctx.db, passkey.id, passkey.counter, counter))) return fail('counter');
-  await settleSuccess(ctx, account.id, before);
+  await settleSuccess(ctx, admitted, attempt.now, { finished: true });
   await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', PASSKEY_AMR] };

@@ -1,6 +1,7 @@
 // Password policy and storage. The policy follows NIST SP 800-63B §3.1.1.2: a minimum length, a
 // generous maximum, a check against commonly used passwords and no composition rules.
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash, verify, type Algorithm, type Options } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 
@@ -68,18 +69,71 @@ export function passwordProblems(password: string, owner: PasswordOwner = {}): P
   return problems;
 }
 
-/** A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt. */
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+/** Thrown instead of hashing when the process already has as many hashes queued as it allows. */
+export class HashesBusy extends Error {
+  override name = 'HashesBusy';
 }
 
-/** False for a wrong password and for anything that is not a readable argon2 hash; never throws. */
+export interface HashGate {
+  run<T>(work: () => Promise<T>): Promise<T>;
+  /** Hashes started and refused since the process started (a test counts hashing through these). */
+  readonly stats: { readonly started: number; readonly refused: number; readonly inFlight: number; readonly waiting: number };
+}
+
+/**
+ * At most `maxInFlight` argon2 computations at once (each takes ~19 MiB and a core for tens of
+ * milliseconds), at most `maxWaiting` more queued, the rest refused at once: a flood of sign-ins
+ * must leave a core for /healthz and every other request instead of starving them.
+ */
+export function createHashGate(maxInFlight: number, maxWaiting: number): HashGate {
+  // A finishing hash hands its slot straight to the next in the queue, so nobody can slip in between.
+  const queue: (() => void)[] = [];
+  let inFlight = 0;
+  let started = 0;
+  let refused = 0;
+  return {
+    stats: {
+      get started() { return started; }, get refused() { return refused; },
+      get inFlight() { return inFlight; }, get waiting() { return queue.length; },
+    },
+    async run(work) {
+      if (inFlight < maxInFlight) inFlight++;
+      else if (queue.length >= maxWaiting) {
+        refused++;
+        throw new HashesBusy('too many password hashes queued');
+      } else await new Promise<void>((resolve) => queue.push(resolve));
+      started++;
+      try {
+        return await work();
+      } finally {
+        const next = queue.shift();
+        if (next) next();
+        else inFlight--;
+      }
+    },
+  };
+}
+
+/** One core is left to everything else; the queue is a second or so of hashing at most. */
+export const hashGate: HashGate = createHashGate(Math.max(1, availableParallelism() - 1), 16);
+
+/** A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt. Throws HashesBusy when the gate is full. */
+export function hashPassword(password: string): Promise<string> {
+  return hashGate.run(() => hash(password, ARGON2_OPTIONS));
+}
+
+/**
+ * False for a wrong password and for anything that is not a readable argon2 hash. Throws
+ * HashesBusy (only) when the gate is full: the caller answers "busy", not "wrong password".
+ */
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
-  }
+  return hashGate.run(async () => {
+    try {
+      return await verify(passwordHash, password);
+    } catch {
+      return false;
+    }
+  });
 }
 
 let dummy: Promise<string> | undefined;

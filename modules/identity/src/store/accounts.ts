@@ -55,16 +55,6 @@ export async function findAccountById(db: Db, id: string): Promise<Account | und
   return row ? toAccount(row as AccountRow) : undefined;
 }
 
-/** Reads and locks the account row: sign-in steps that count failures serialise per account. */
-export async function lockAccountForUpdate(trx: AnyTransaction, id: string): Promise<Account | undefined> {
-  const row = await trx.selectFrom('identity.account').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-  return row ? toAccount(row as AccountRow) : undefined;
-}
-
-export async function saveLockState(db: Db, id: string, state: LockStateValue): Promise<void> {
-  await db.updateTable('identity.account').set({ lock_state: JSON.stringify(state) }).where('id', '=', id).execute();
-}
-
 export async function saveTotpStep(db: Db, id: string, step: number): Promise<void> {
   await db.updateTable('identity.account').set({ totp_last_step: step }).where('id', '=', id).execute();
 }
