@@ -84,6 +84,8 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
     const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
     if (fe.validation) {
       problem = problemFor('VALIDATION_FAILED', lang, {}, fieldErrorsFrom(fe.validationContext ?? 'body', fe.validation, lang));
+      const total = (fe.validation as { total?: number }).total;
+      if (total !== undefined) problem.errorCount = total;
     } else if (fe.code && FASTIFY_CODES[fe.code]) {
       const code = FASTIFY_CODES[fe.code]!;
       problem = problemFor(code, lang, code === 'BODY_TOO_LARGE' ? { limit: bodyLimit } : {});
@@ -93,5 +95,17 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
       problem = problemFor('INTERNAL', lang);
     }
   }
-  return { ...problem, instance: request.url.split('?')[0] };
+  return { ...capErrors(problem), instance: request.url.split('?')[0] };
+}
+
+/**
+ * At most this many field errors are listed: a body with 90,000 unknown keys must not be
+ * answered with 90,000 errors (megabytes built and sent for a few hundred kilobytes received).
+ * `errorCount` (an extension member) tells how many there were.
+ */
+export const MAX_FIELD_ERRORS = 20;
+
+function capErrors(problem: Problem): Problem {
+  if (!problem.errors || problem.errors.length <= MAX_FIELD_ERRORS) return problem;
+  return { ...problem, errors: problem.errors.slice(0, MAX_FIELD_ERRORS), errorCount: Math.max(problem.errors.length, Number(problem.errorCount ?? 0)) };
 }
