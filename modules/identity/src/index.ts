@@ -4,7 +4,7 @@ import { defineModule, type HttpApp, type ModuleContext } from '@tongban/kernel'
 import type Provider from 'oidc-provider';
 import { accountRoutes } from './api/accounts.ts';
 import { adminRoutes } from './api/admin.ts';
-import { ensureBuiltinClients } from './api/builtin-clients.ts';
+import { ensureBuiltinClients, SERVICE_KEY_SECRETS } from './api/builtin-clients.ts';
 import { interactionRoutes } from './api/interaction.ts';
 import { mountProvider } from './api/oidc.ts';
 import { passkeyRoutes } from './api/passkeys.ts';
@@ -80,6 +80,9 @@ export default defineModule({
   title: { zh: '统一身份认证', en: 'Identity' },
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: IdentityErrors,
+  // Read at start (production refuses to start without one): the session cookies' key, the
+  // one-time codes' and sign-in counters' pepper, and the keys of the service clients it registers.
+  secrets: ['identity-cookie-key', 'identity-otp-pepper', ...SERVICE_KEY_SECRETS],
   rootRoutes(app, ctx) {
     const provider = lazyProvider(app, ctx);
     providers.set(ctx, provider);

@@ -1,7 +1,8 @@
 // The clients the platform brings itself, registered at every start (idempotently, overwriting
 // what a previous version registered): without them nothing could sign in until an operator
 // registered a client, and the README's "use a client of /oidc/" had none to use.
-import type { AnyKysely, ModuleContext } from '@tongban/kernel';
+import { serviceClientId, serviceKeyFromSecret, serviceKeySecretName, type AnyKysely, type ModuleContext } from '@tongban/kernel';
+import { ACCOUNTS_READ_ROLE } from './accounts.ts';
 
 export const PORTAL_CLIENT = 'tongban-portal';
 export const DEV_CLIENT = 'tongban-dev';
@@ -22,7 +23,19 @@ export async function registerClient(db: AnyKysely, clientId: string, metadata: 
     .onConflict((oc) => oc.column('client_id').doUpdateSet({ metadata: row.metadata, roles: row.roles })).execute();
 }
 
-const BUILTIN_IDS: ReadonlySet<string> = new Set([PORTAL_CLIENT, DEV_CLIENT]);
+/**
+ * Modules that call others with their own authority (ctx.serviceToken()): their client's key
+ * derives from the secret `<module>-service-key`, which this deployment is given too, and the
+ * roles are what their calls need.
+ */
+export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
+  workflow: [ACCOUNTS_READ_ROLE], // counter filing checks that the applicant's account exists
+};
+
+/** The secrets identity reads to register the service clients. */
+export const SERVICE_KEY_SECRETS: readonly string[] = Object.keys(SERVICE_CLIENTS).map(serviceKeySecretName);
+
+const BUILTIN_IDS: ReadonlySet<string> = new Set([PORTAL_CLIENT, DEV_CLIENT, ...Object.keys(SERVICE_CLIENTS).map(serviceClientId)]);
 
 /** Ids the platform registers itself at start; an operator may not take them over. */
 export const isBuiltinClient = (clientId: string): boolean => BUILTIN_IDS.has(clientId);
@@ -39,15 +52,22 @@ export interface BuiltinClient {
  * serve. The development client's redirects go to whatever listens on the person's loopback or to
  * Postman: useful for trying the API, but not a client a production deployment should have.
  */
-export function builtinClients(issuer: string, env: string): BuiltinClient[] {
-  const clients: BuiltinClient[] = [{
+export function builtinClients(issuer: string, env: string, serviceKeys: Readonly<Record<string, object>> = {}): BuiltinClient[] {
+  const clients: BuiltinClient[] = Object.entries(serviceKeys).map(([module, publicJwk]) => ({
+    clientId: serviceClientId(module), roles: SERVICE_CLIENTS[module] ?? [],
+    metadata: {
+      client_id: serviceClientId(module), client_name: `${module} (service)`, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [publicJwk] }, grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
+    },
+  }));
+  clients.push({
     clientId: PORTAL_CLIENT, roles: [],
     metadata: {
       client_id: PORTAL_CLIENT, client_name: '通办门户 Tongban portal', application_type: 'web', token_endpoint_auth_method: 'none',
       grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
       redirect_uris: [`${issuer}/portal/callback`], post_logout_redirect_uris: [`${issuer}/portal/`],
     },
-  }];
+  });
   if (env !== 'production') {
     clients.push({
       clientId: DEV_CLIENT, roles: [],
@@ -63,7 +83,8 @@ export function builtinClients(issuer: string, env: string): BuiltinClient[] {
 
 /** Registers the built-in clients; in production also removes a development client a copied database may hold. */
 export async function ensureBuiltinClients(ctx: ModuleContext, issuer: string): Promise<void> {
-  const clients = builtinClients(issuer, ctx.config.env);
+  const serviceKeys = Object.fromEntries(Object.keys(SERVICE_CLIENTS).map((m) => [m, serviceKeyFromSecret(ctx.secret(serviceKeySecretName(m))).publicJwk]));
+  const clients = builtinClients(issuer, ctx.config.env, serviceKeys);
   for (const c of clients) await registerClient(ctx.db, c.clientId, c.metadata, c.roles);
   if (!clients.some((c) => c.clientId === DEV_CLIENT)) await ctx.db.deleteFrom('identity.client').where('client_id', '=', DEV_CLIENT).execute();
 }
