@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { surfaceExposure, type Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
@@ -14,6 +14,7 @@ import { AccessDenied, enforcePolicy, enforceResource, Policies, type GuardOptio
 import type { Metrics } from '../metrics.ts';
 import { negotiateLang, toProblem } from './problem.ts';
 import { findUnsafeText, findUnsafeUrlEncoded } from './unsafe-text.ts';
+import { clientErrorHandler } from './client-errors.ts';
 import { compileValidator } from './validation.ts';
 
 export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -39,6 +40,14 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     bodyLimit: config.http.bodyLimit,
     requestTimeout: config.http.requestTimeoutMs,
     connectionTimeout: config.http.requestTimeoutMs,
+    // Node enforces requestTimeout (headers and body, so a body trickled at 1 byte/s) only when
+    // it checks its connections, every 30 s by default, and headersTimeout stayed at its 60 s:
+    // a 30 s timeout let a slow body hold its connection for 90 s. Check at a fifth of the timeout.
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(50, Math.floor(config.http.requestTimeoutMs / 5))),
+    },
     trustProxy: config.http.trustProxy ? config.http.trustProxy.split(',').map((s) => s.trim()) : false,
     // Not `requestIdHeader`: Fastify would take the header as is and skip genReqId's check.
     requestIdHeader: false,
@@ -47,6 +56,12 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    clientErrorHandler,
+    // Bad percent-encoding and over-long path params are answered by the router, before any hook.
+    frameworkErrors: (error, request, reply) => {
+      const problem = toProblem(error, request, config.http.bodyLimit);
+      void (reply as unknown as FastifyReply).code(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,0 +1,34 @@
+// Answers for requests Node's HTTP parser refuses before Fastify has a request to route (headers
+// too large, a malformed request line, a request that took too long), and for URLs the router
+// cannot decode: problem+json with stable codes like every other refusal. No request means no
+// Accept-Language: the title is in Chinese (the default) and the detail in English.
+import type { Socket } from 'node:net';
+import { STATUS_CODES } from 'node:http';
+import { findErrorSpec } from '../errors.ts';
+
+const BY_PARSER_CODE: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
+};
+
+/** The problem document and raw HTTP/1.1 answer for a parser error code. */
+export function clientErrorAnswer(parserCode: string | undefined): string {
+  const code = (parserCode && BY_PARSER_CODE[parserCode]) || 'MALFORMED_REQUEST';
+  const spec = findErrorSpec(code)!;
+  const body = JSON.stringify({
+    type: `urn:tongban:error:${code.toLowerCase().replace(/_/g, '-')}`, title: spec.zh, status: spec.status, code, detail: spec.en,
+  });
+  return `HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n`
+    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
+/** Fastify's clientErrorHandler: same shape as its default, with our problem documents. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection has nobody to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // Node marks a socket that has begun an answer; writing another would corrupt it.
+  if (socket.writable && !(socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
+    socket.write(clientErrorAnswer(error.code));
+  }
+  socket.destroy(error);
+}
