@@ -1,23 +1,18 @@
-// Accounts: citizens register themselves (ID number checked by GB 11643, password policy),
+// Accounts: citizens register themselves (registration.ts: ID number, password policy, SMS code),
 // a citizen registers the business they legally represent (credit code checked by GB 32100) and
 // names agents for it, operators set staff roles, and anyone enrols an authenticator app.
 import { randomUUID } from 'node:crypto';
 import { DomainError, negotiateLang, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import QRCode from 'qrcode';
 import Type from 'typebox';
-import { isValidCreditCode, isValidMobile, isValidResidentId, normaliseResidentId, regionOfIdentifier } from '../domain/identifiers.ts';
-import { hashPassword, PASSWORD_PROBLEM_TEXT, passwordProblems, type PasswordProblem } from '../domain/passwords.ts';
+import { isValidCreditCode, regionOfIdentifier } from '../domain/identifiers.ts';
+import { PASSWORD_PROBLEM_TEXT, passwordProblems, type PasswordProblem } from '../domain/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
-import { findAccountById, findAccountByLogin, insertAccount } from '../store/accounts.ts';
+import { findAccountById, findAccountByLogin, insertAccount, isActive } from '../store/accounts.ts';
+import { hashOrBusy, registrationRoutes } from './registration.ts';
 import { sendFactorNotice } from './sms.ts';
 
 const tags = ['identity: accounts'];
-const Registration = Type.Object({
-  residentId: Type.String({ minLength: 18, maxLength: 18 }),
-  name: Type.String({ minLength: 1, maxLength: 50 }),
-  mobile: Type.String({ maxLength: 11 }),
-  password: Type.String({ maxLength: 256 }),
-}, { additionalProperties: false });
 const BusinessBody = Type.Object({ creditCode: Type.String({ minLength: 18, maxLength: 18 }), name: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
 const Roles = Type.Object({
   roles: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9.:-]{1,63}$' }), { maxItems: 50 }),
@@ -33,7 +28,7 @@ export const AccountSummary = Type.Object({
   kind: Type.Union([Type.Literal('citizen'), Type.Literal('business'), Type.Literal('officer'), Type.Literal('operator'), Type.Literal('security')]),
   /** GB/T 2260, from the resident ID or credit code; null for staff. */
   region: Type.Union([Type.String({ pattern: '^[0-9]{6}$' }), Type.Null()]),
-  /** Can sign in and act: not disabled. */
+  /** Can sign in and act: not disabled, not a registration awaiting its SMS code. */
   active: Type.Boolean(),
 }, { additionalProperties: false });
 /**
@@ -72,6 +67,7 @@ function meNeedsAnAccount(app: HttpApp, ctx: ModuleContext): void {
 
 export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
   meNeedsAnAccount(app, ctx);
+  registrationRoutes(app, ctx);
 
   app.get('/accounts/:accountId/summary', {
     config: { policy: { kinds: ['service', 'operator'], roles: { service: [ACCOUNTS_READ_ROLE] } } },
@@ -79,24 +75,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
   }, async (request) => {
     const account = await findAccountById(ctx.db, request.params.accountId);
     if (!account) throw new DomainError('NOT_FOUND');
-    return { id: account.id, kind: account.kind, region: regionOfIdentifier(account.kind, account.login) ?? null, active: !account.disabled };
-  });
-
-  app.post('/register', {
-    config: { policy: Policies.public },
-    schema: { tags, summary: 'Register a citizen account', body: Registration },
-  }, async (request, reply) => {
-    const b = request.body;
-    const residentId = normaliseResidentId(b.residentId);
-    if (!isValidResidentId(residentId)) throw new DomainError('IDENTITY_INVALID_RESIDENT_ID', {}, [{ field: 'body.residentId', code: 'checksum', message: 'GB 11643' }]);
-    if (!isValidMobile(b.mobile)) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'body.mobile', code: 'pattern', message: 'mainland mobile number' }]);
-    const problems = passwordProblems(b.password, { identifier: residentId, mobile: b.mobile });
-    if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
-    if (await findAccountByLogin(ctx.db, residentId)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
-    const id = randomUUID();
-    await insertAccount(ctx.db, { id, kind: 'citizen', login: residentId, displayName: b.name, mobile: b.mobile, passwordHash: await hashPassword(b.password), lang: negotiateLang(request.headers['accept-language']) });
-    await audit(ctx, 'identity.account.registered', { accountId: id, kind: 'citizen' });
-    return reply.code(201).send({ id });
+    return { id: account.id, kind: account.kind, region: regionOfIdentifier(account.kind, account.login) ?? null, active: isActive(account) };
   });
 
   app.post('/businesses', {
@@ -109,7 +88,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
     if (await findAccountByLogin(ctx.db, b.creditCode)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
     const id = randomUUID();
-    await insertAccount(ctx.db, { id, kind: 'business', login: b.creditCode, displayName: b.name, passwordHash: await hashPassword(b.password), legalRepresentative: request.principal!.id });
+    await insertAccount(ctx.db, { id, kind: 'business', login: b.creditCode, displayName: b.name, passwordHash: await hashOrBusy(b.password), legalRepresentative: request.principal!.id });
     await audit(ctx, 'identity.account.registered', { accountId: id, kind: 'business', legalRepresentative: request.principal!.id });
     return reply.code(201).send({ id });
   });
@@ -122,7 +101,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     const business = await findAccountById(ctx.db, businessId);
     if (!business || business.kind !== 'business' || business.legalRepresentative !== request.principal!.id) throw new DomainError('FORBIDDEN_RESOURCE');
     const agent = await findAccountById(ctx.db, citizenId);
-    if (!agent || agent.kind !== 'citizen') throw new DomainError('NOT_FOUND');
+    if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new DomainError('NOT_FOUND');
     await ctx.db.insertInto('identity.agent').values({ business_id: businessId, citizen_id: citizenId }).onConflict((oc) => oc.doNothing()).execute();
     await audit(ctx, 'identity.agent.authorised', { businessId, citizenId, by: request.principal!.id });
     return reply.code(204).send();

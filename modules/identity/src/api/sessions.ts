@@ -2,7 +2,7 @@
 // computer); an operator ends all of an account's sessions. Ending a session ends its refresh
 // tokens (every token expires with its session) and revokes its grants; access tokens already
 // issued live out their ≤ 10 minutes unless the session is flagged to the guard.
-import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { DomainError, Policies, type AnyTransaction, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
 
 const PEOPLE = ['citizen', 'business', 'officer', 'operator', 'security'] as const;
@@ -30,16 +30,19 @@ async function sessionsOf(ctx: ModuleContext, accountId: string) {
 }
 
 async function endSessions(ctx: ModuleContext, accountId: string, only?: string): Promise<number> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const sessions = (await sessionsOf({ ...ctx, db: trx }, accountId)).filter((s) => !only || s.payload.uid === only);
-    for (const { payload } of sessions) {
-      const grants = Object.values(payload.authorizations ?? {}).map((a) => a.grantId).filter((g): g is string => Boolean(g));
-      if (grants.length > 0) await trx.deleteFrom('identity.oidc_model').where('grant_id', 'in', grants).execute();
-      await trx.deleteFrom('identity.oidc_model').where('model', '=', 'Session').where('uid', '=', payload.uid).execute();
-      await ctx.events.publish(trx, 'identity.session.revoked', { accountId, sessionId: payload.uid });
-    }
-    return sessions.length;
-  });
+  return ctx.db.transaction().execute((trx) => endSessionsIn(trx, ctx, accountId, only));
+}
+
+/** Ends sessions inside the caller's transaction (a counter recovery ends them with the rest of its change). */
+export async function endSessionsIn(trx: AnyTransaction, ctx: ModuleContext, accountId: string, only?: string): Promise<number> {
+  const sessions = (await sessionsOf({ ...ctx, db: trx }, accountId)).filter((s) => !only || s.payload.uid === only);
+  for (const { payload } of sessions) {
+    const grants = Object.values(payload.authorizations ?? {}).map((a) => a.grantId).filter((g): g is string => Boolean(g));
+    if (grants.length > 0) await trx.deleteFrom('identity.oidc_model').where('grant_id', 'in', grants).execute();
+    await trx.deleteFrom('identity.oidc_model').where('model', '=', 'Session').where('uid', '=', payload.uid).execute();
+    await ctx.events.publish(trx, 'identity.session.revoked', { accountId, sessionId: payload.uid });
+  }
+  return sessions.length;
 }
 
 export function sessionRoutes(app: HttpApp, ctx: ModuleContext): void {

@@ -8,7 +8,7 @@ import { generateAuthenticationOptions, verifyAuthenticationResponse, type Authe
 import { sql } from 'kysely';
 import { dummyHash, HashesBusy, verifyPassword } from '../domain/passwords.ts';
 import { verifyTotp } from '../domain/totp.ts';
-import { contactMobile, findAccountById, findAccountByLogin, saveTotpStep, type Account } from '../store/accounts.ts';
+import { contactMobile, findAccountById, findAccountByLogin, isActive, saveTotpStep, type Account } from '../store/accounts.ts';
 import { CHALLENGE_SECONDS, findPasskey, hasPasskey, passkeysOf, recordPasskeyUse, saveChallenge, takeChallenge } from '../store/passkeys.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
 import { admit, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
@@ -80,12 +80,12 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
     await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account?.id ?? null, factor: 'password', reason: 'locked', ip: attempt.ip });
     return { outcome: 'failed' };
   }
-  const usable = account && !account.disabled && account.passwordHash ? account : undefined;
-  // Unknown and disabled accounts spend the same hashing time as a wrong password.
+  const usable = account && isActive(account) && account.passwordHash ? account : undefined;
+  // Unknown, disabled and pending accounts spend the same hashing time as a wrong password.
   const matched = await compare(ctx, admitted, usable?.passwordHash ?? null, password);
   if (matched === undefined) return { outcome: 'busy' };
   if (!account) return failed(ctx, admitted, null, 'password', 'unknown_account', attempt.ip);
-  if (!usable) return failed(ctx, admitted, account.id, 'password', 'disabled', attempt.ip);
+  if (!usable) return failed(ctx, admitted, account.id, 'password', account.pendingUntil !== null ? 'pending' : account.passwordHash ? 'disabled' : 'no_password', attempt.ip);
   if (!matched) return failed(ctx, admitted, account.id, 'password', 'wrong_password', attempt.ip);
   await settleSuccess(ctx, admitted, attempt.now, { finished: false });
   // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.

@@ -2,7 +2,7 @@
 // the development driver writes each message to identity.dev_sms, which operators can read in
 // non-production shapes; in production the factor is simply not offered.
 import type { ModuleContext } from '@tongban/kernel';
-import { checkCode, issueCode, type CodeRecord } from '../domain/one-time-codes.ts';
+import { checkCode, DEFAULT_CODE_TTL_SECONDS, issueCode, type CodeOutcome, type CodeRecord } from '../domain/one-time-codes.ts';
 import { maskMobile } from '../domain/identifiers.ts';
 import { contactMobile, findAccountById } from '../store/accounts.ts';
 
@@ -20,37 +20,59 @@ export function devSmsSender(ctx: ModuleContext): SmsSender | undefined {
   };
 }
 
-const PURPOSE = 'sign-in';
-/** At most one new code a minute per account, so the channel cannot be used to flood a phone. */
+/** What a code is for; each has its own code per account, so one cannot be used for another. */
+export type CodePurpose = 'sign-in' | 'registration' | 'recovery';
+/** At most one new code a minute per account and purpose, so the channel cannot be used to flood a phone. */
 const RESEND_SECONDS = 60;
+
+/** The messages that carry a code (catalog; both languages in one message, the account may have none yet). */
+const CODE_TEXTS: Record<CodePurpose, (code: string, minutes: number) => string> = {
+  'sign-in': (code, minutes) => `【通办】您的登录验证码是 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your Tongban sign-in code is ${code}; it expires in ${minutes} minutes.`,
+  registration: (code, minutes) => `【通办】您正在注册通办账号，验证码 ${code}，${minutes} 分钟内有效。如非本人操作请忽略。Your Tongban registration code is ${code}; it expires in ${minutes} minutes. If you did not register, ignore this.`,
+  recovery: (code, minutes) => `【通办】窗口工作人员已核验您的身份，请用验证码 ${code} 设置新密码，${minutes} 分钟内有效。Your identity was checked at the counter: set a new Tongban password with code ${code}; it expires in ${minutes} minutes.`,
+};
+
+/** The notice to the mobile an account was taken from at the counter (catalog, zh-CN first). */
+export const RECOVERY_NOTICE = {
+  zh: '【通办】经政务服务窗口核验本人身份，此手机号原注册的通办账号已交还身份证持有人，本号码已解除绑定。如有疑问请拨打 12345。',
+  en: 'Tongban: after an in-person identity check at a service counter, the account registered with this mobile was returned to the holder of its ID card, and this number is no longer linked to it. Questions: call 12345.',
+} as const;
 
 const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as CodeRecord & { issuedAt?: string };
 
-export async function sendSignInCode(ctx: ModuleContext, sender: SmsSender, accountId: string, mobile: string, now: Date): Promise<'sent' | 'too_soon'> {
+export async function sendCode(ctx: ModuleContext, sender: SmsSender, accountId: string, mobile: string, now: Date, purpose: CodePurpose, ttlSeconds: number = DEFAULT_CODE_TTL_SECONDS): Promise<'sent' | 'too_soon'> {
   const existing = await ctx.db.selectFrom('identity.one_time_code').select('record')
-    .where('account_id', '=', accountId).where('purpose', '=', PURPOSE).executeTakeFirst();
+    .where('account_id', '=', accountId).where('purpose', '=', purpose).executeTakeFirst();
   const issuedAt = existing ? parse(existing.record).issuedAt : undefined;
   if (issuedAt && now.getTime() - new Date(issuedAt).getTime() < RESEND_SECONDS * 1000) return 'too_soon';
-  const { code, record } = issueCode(now, ctx.secret('identity-otp-pepper'));
+  const { code, record } = issueCode(now, ctx.secret('identity-otp-pepper'), ttlSeconds);
   const stored = JSON.stringify({ ...record, issuedAt: now.toISOString() });
-  await ctx.db.insertInto('identity.one_time_code').values({ account_id: accountId, purpose: PURPOSE, record: stored })
+  await ctx.db.insertInto('identity.one_time_code').values({ account_id: accountId, purpose, record: stored })
     .onConflict((oc) => oc.columns(['account_id', 'purpose']).doUpdateSet({ record: stored })).execute();
-  await sender.send(mobile, `【通办】您的登录验证码是 ${code}，10 分钟内有效，请勿告诉他人。Your Tongban sign-in code is ${code}; it expires in 10 minutes.`);
+  await sender.send(mobile, CODE_TEXTS[purpose](code, Math.round(ttlSeconds / 60)));
   return 'sent';
 }
 
-/** Checks a submitted code; the attempt is written before the answer is known to the caller. */
-export async function checkSignInCode(ctx: ModuleContext, accountId: string, submitted: string, now: Date): Promise<boolean> {
+export async function sendSignInCode(ctx: ModuleContext, sender: SmsSender, accountId: string, mobile: string, now: Date): Promise<'sent' | 'too_soon'> {
+  return sendCode(ctx, sender, accountId, mobile, now, 'sign-in');
+}
+
+/** Checks a submitted code; the attempt is written before the answer is known to the caller. 'none' when no code was sent. */
+export async function checkPurposeCode(ctx: ModuleContext, accountId: string, purpose: CodePurpose, submitted: string, now: Date): Promise<CodeOutcome | 'none'> {
   return ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('identity.one_time_code').select('record')
-      .where('account_id', '=', accountId).where('purpose', '=', PURPOSE).forUpdate().executeTakeFirst();
-    if (!row) return false;
+      .where('account_id', '=', accountId).where('purpose', '=', purpose).forUpdate().executeTakeFirst();
+    if (!row) return 'none';
     const record = parse(row.record);
     const result = checkCode(record, submitted.trim(), now, ctx.secret('identity-otp-pepper'));
     await trx.updateTable('identity.one_time_code').set({ record: JSON.stringify({ ...result.record, issuedAt: record.issuedAt }) })
-      .where('account_id', '=', accountId).where('purpose', '=', PURPOSE).execute();
-    return result.outcome === 'ok';
+      .where('account_id', '=', accountId).where('purpose', '=', purpose).execute();
+    return result.outcome;
   });
+}
+
+export async function checkSignInCode(ctx: ModuleContext, accountId: string, submitted: string, now: Date): Promise<boolean> {
+  return (await checkPurposeCode(ctx, accountId, 'sign-in', submitted, now)) === 'ok';
 }
 
 export type FactorChange = { readonly factor: 'totp' | 'passkey'; readonly change: 'enrolled' | 'removed' };

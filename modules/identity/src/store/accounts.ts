@@ -19,6 +19,8 @@ export interface Account {
   disabled: boolean;
   /** The language of the account's notices. */
   lang: 'zh' | 'en';
+  /** A registration not yet confirmed by SMS code: until when it holds its ID (null: active). */
+  pendingUntil: Date | null;
 }
 
 export interface LockStateValue {
@@ -32,7 +34,7 @@ type Db = AnyKysely | AnyTransaction;
 interface AccountRow {
   id: string; kind: AccountKind; login: string; display_name: string; mobile: string | null; password_hash: string | null;
   totp_secret: string | null; totp_last_step: number | null; roles: string[]; departments: string[]; regions: string[];
-  legal_representative: string | null; lock_state: unknown; disabled_at: Date | null; lang: string;
+  legal_representative: string | null; lock_state: unknown; disabled_at: Date | null; lang: string; pending_until: Date | string | null;
 }
 
 function toAccount(r: AccountRow): Account {
@@ -42,7 +44,13 @@ function toAccount(r: AccountRow): Account {
     roles: r.roles, departments: r.departments, regions: r.regions, legalRepresentative: r.legal_representative,
     lockState: (typeof r.lock_state === 'string' ? JSON.parse(r.lock_state) : r.lock_state) as LockStateValue,
     disabled: r.disabled_at !== null, lang: r.lang === 'en' ? 'en' : 'zh',
+    pendingUntil: r.pending_until === null ? null : new Date(r.pending_until),
   };
+}
+
+/** Can sign in and act: not disabled, not a registration awaiting its code. */
+export function isActive(account: Account): boolean {
+  return !account.disabled && account.pendingUntil === null;
 }
 
 export async function findAccountByLogin(db: Db, login: string): Promise<Account | undefined> {
@@ -72,6 +80,7 @@ export interface NewAccount {
   regions?: string[];
   legalRepresentative?: string;
   lang?: 'zh' | 'en';
+  pendingUntil?: Date;
 }
 
 export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
@@ -80,6 +89,7 @@ export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
     password_hash: a.passwordHash ?? null, totp_secret: a.totpSecret ?? null,
     roles: a.roles ?? [], departments: a.departments ?? [], regions: a.regions ?? [],
     legal_representative: a.legalRepresentative ?? null, lang: a.lang ?? 'zh',
+    pending_until: a.pendingUntil ? a.pendingUntil.toISOString() : null,
   }).execute();
 }
 

@@ -1,0 +1,205 @@
+// Registration and counter recovery. The check digit proves an ID number is well formed, not that
+// the person typing it holds it, and until the data hub can check a person against the population
+// registry: a registration is pending until the SMS code sent to its mobile is confirmed (a pending
+// account cannot sign in, and lapses after 30 minutes so that another registration may replace
+// it); an ID registered by someone else is returned to its holder at a service counter, where an
+// officer with the recovery role checks the person and their ID card in person, re-binds the
+// account to the holder's mobile, and the holder sets a new password with a code sent there.
+import { randomUUID } from 'node:crypto';
+import { DomainError, negotiateLang, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { sql } from 'kysely';
+import Type from 'typebox';
+import { isValidMobile, isValidResidentId, normaliseResidentId } from '../domain/identifiers.ts';
+import type { CodeOutcome } from '../domain/one-time-codes.ts';
+import { hashPassword, HashesBusy, passwordProblems } from '../domain/passwords.ts';
+import { findAccountByLogin, insertAccount } from '../store/accounts.ts';
+import { weak } from './accounts.ts';
+import { endSessionsIn } from './sessions.ts';
+import { checkPurposeCode, devSmsSender, RECOVERY_NOTICE, sendCode, type SmsSender } from './sms.ts';
+
+const tags = ['identity: accounts'];
+/** How long an unconfirmed registration holds its ID, and how long its code (and a recovery code) works. */
+export const PENDING_SECONDS = 30 * 60;
+/** The role of counter staff who return an account to the holder of its ID (MFA required). */
+export const RECOVERY_ROLE = 'identity.recovery';
+
+const ResidentId = Type.String({ minLength: 18, maxLength: 18 });
+const Password = Type.String({ maxLength: 256 });
+const Code = Type.String({ maxLength: 16 });
+const Registration = Type.Object({ residentId: ResidentId, name: Type.String({ minLength: 1, maxLength: 50 }), mobile: Type.String({ maxLength: 11 }), password: Password }, { additionalProperties: false });
+const Confirmation = Type.Object({ residentId: ResidentId, code: Code }, { additionalProperties: false });
+const Recovery = Type.Object({
+  residentId: ResidentId,
+  /** As printed on the ID card the officer has in hand. */
+  name: Type.String({ minLength: 1, maxLength: 50 }),
+  /** The holder's own mobile, to which the account is re-bound. */
+  mobile: Type.String({ maxLength: 11 }),
+  /** What the officer did: seen the person with their ID card at the counter. */
+  verified: Type.Literal('in_person'),
+}, { additionalProperties: false });
+const NewPassword = Type.Object({ residentId: ResidentId, code: Code, password: Password }, { additionalProperties: false });
+
+/** Why a code was refused, for the person (catalog, zh-CN first). */
+const CODE_PROBLEM_TEXT = {
+  wrong: { zh: '验证码不正确。每个验证码最多可尝试 5 次。', en: 'The code is not correct. Each code can be tried 5 times at most.' },
+  expired: { zh: '验证码已过期。', en: 'The code has expired.' },
+  exhausted: { zh: '此验证码已失效（已使用或尝试次数过多）。', en: 'This code no longer works (it was used or tried too often).' },
+  none: { zh: '没有待确认的验证码：注册可能已过期，请重新注册。', en: 'There is no code waiting: the registration may have lapsed; register again.' },
+} as const satisfies Record<Exclude<CodeOutcome, 'ok'> | 'none', { zh: string; en: string }>;
+
+function wrongCode(outcome: Exclude<CodeOutcome, 'ok'> | 'none', acceptLanguage: string | undefined): DomainError {
+  return new DomainError('IDENTITY_WRONG_CODE', {}, [{ field: 'body.code', code: outcome, message: CODE_PROBLEM_TEXT[outcome][negotiateLang(acceptLanguage)] }]);
+}
+
+function smsSender(ctx: ModuleContext): SmsSender {
+  const sender = devSmsSender(ctx);
+  if (!sender) throw new DomainError('IDENTITY_SMS_UNAVAILABLE');
+  return sender;
+}
+
+/** A hash, or 503 when the process has too many in progress (domain/passwords.ts). */
+export async function hashOrBusy(password: string): Promise<string> {
+  try {
+    return await hashPassword(password);
+  } catch (error) {
+    if (error instanceof HashesBusy) throw new DomainError('IDENTITY_BUSY');
+    throw error;
+  }
+}
+
+function residentIdOf(value: string): string {
+  const id = normaliseResidentId(value);
+  if (!isValidResidentId(id)) throw new DomainError('IDENTITY_INVALID_RESIDENT_ID', {}, [{ field: 'body.residentId', code: 'checksum', message: 'GB 11643' }]);
+  return id;
+}
+
+function mobileOf(value: string): string {
+  if (!isValidMobile(value)) throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'body.mobile', code: 'pattern', message: 'mainland mobile number' }]);
+  return value;
+}
+
+const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === '23505';
+
+export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
+  app.post('/register', {
+    config: { policy: Policies.public },
+    schema: { tags, summary: 'Register a citizen account: pending until the SMS code sent to the mobile is confirmed', body: Registration },
+  }, async (request, reply) => {
+    const b = request.body;
+    const residentId = residentIdOf(b.residentId);
+    const mobile = mobileOf(b.mobile);
+    const problems = passwordProblems(b.password, { identifier: residentId, mobile });
+    if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
+    const now = ctx.clock.now();
+    const existing = await findAccountByLogin(ctx.db, residentId);
+    if (existing && existing.pendingUntil === null) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+    if (existing && existing.pendingUntil!.getTime() > now.getTime()) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
+    const sender = smsSender(ctx);
+    const passwordHash = await hashOrBusy(b.password);
+    const id = randomUUID();
+    const pendingUntil = new Date(now.getTime() + PENDING_SECONDS * 1000);
+    try {
+      await ctx.db.transaction().execute(async (trx) => {
+        if (existing) {
+          // Lapsed: it held the ID long enough; nothing else can refer to an account that never signed in.
+          await trx.deleteFrom('identity.one_time_code').where('account_id', '=', existing.id).execute();
+          const gone = await trx.deleteFrom('identity.account').where('id', '=', existing.id).where(sql<boolean>`pending_until <= ${now.toISOString()}::timestamptz`).executeTakeFirst();
+          if (Number(gone.numDeletedRows) !== 1) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
+          await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: existing.id, replacedBy: id });
+        }
+        await insertAccount(trx, { id, kind: 'citizen', login: residentId, displayName: b.name, mobile, passwordHash, lang: negotiateLang(request.headers['accept-language']), pendingUntil });
+        await ctx.events.publish(trx, 'identity.registration.started', { accountId: id, kind: 'citizen', pendingUntil: pendingUntil.toISOString() });
+      });
+    } catch (error) {
+      // Two registrations of one ID at once: the database's unique login lets one through.
+      if (isUniqueViolation(error)) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
+      throw error;
+    }
+    await sendCode(ctx, sender, id, mobile, now, 'registration', PENDING_SECONDS);
+    return reply.code(201).send({ id, active: false, confirmBy: pendingUntil.toISOString() });
+  });
+
+  app.post('/register/confirm', {
+    config: { policy: Policies.public },
+    schema: { tags, summary: 'Confirm a registration with the code sent to its mobile; the account becomes active', body: Confirmation },
+  }, async (request) => {
+    const residentId = residentIdOf(request.body.residentId);
+    const now = ctx.clock.now();
+    const account = await findAccountByLogin(ctx.db, residentId);
+    if (!account || account.pendingUntil === null) throw wrongCode('none', request.headers['accept-language']);
+    if (account.pendingUntil.getTime() <= now.getTime()) throw wrongCode('expired', request.headers['accept-language']);
+    const outcome = await checkPurposeCode(ctx, account.id, 'registration', request.body.code, now);
+    if (outcome !== 'ok') throw wrongCode(outcome, request.headers['accept-language']);
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.updateTable('identity.account').set({ pending_until: null }).where('id', '=', account.id).execute();
+      await trx.deleteFrom('identity.one_time_code').where('account_id', '=', account.id).where('purpose', '=', 'registration').execute();
+      await ctx.events.publish(trx, 'identity.account.registered', { accountId: account.id, kind: 'citizen' });
+    });
+    return { id: account.id, active: true };
+  });
+
+  app.post('/recoveries', {
+    config: { policy: { kinds: ['officer'], roles: [RECOVERY_ROLE], assurance: 'mfa' } },
+    schema: { tags, summary: 'Return an account to the holder of its ID, checked in person at the counter (账号找回)', body: Recovery },
+  }, async (request) => {
+    const b = request.body;
+    const residentId = residentIdOf(b.residentId);
+    const mobile = mobileOf(b.mobile);
+    const sender = smsSender(ctx);
+    const officer = request.principal!;
+    const now = ctx.clock.now();
+    const result = await ctx.db.transaction().execute(async (trx) => {
+      // The row lock serialises a recovery with sign-ins' and registrations' writes to the account.
+      const locked = await trx.selectFrom('identity.account').select('id').where('login', '=', residentId).where('kind', '=', 'citizen').forUpdate().executeTakeFirst();
+      const account = locked ? await findAccountByLogin(trx, residentId) : undefined;
+      if (!account) throw new DomainError('NOT_FOUND');
+      // Whatever the squatter set up goes: password, authenticator, passkeys, codes, sessions.
+      await trx.updateTable('identity.account').set({
+        display_name: b.name, mobile, password_hash: null, totp_secret: null, totp_pending_secret: null, totp_last_step: null, pending_until: null,
+      }).where('id', '=', account.id).execute();
+      const passkeys = await trx.deleteFrom('identity.webauthn_credential').where('account_id', '=', account.id).executeTakeFirst();
+      await trx.deleteFrom('identity.webauthn_challenge').where('subject', '=', account.id).execute();
+      await trx.deleteFrom('identity.one_time_code').where('account_id', '=', account.id).execute();
+      await trx.deleteFrom('identity.sign_in_step').where('account_id', '=', account.id).execute();
+      const sessionsEnded = await endSessionsIn(trx, ctx, account.id);
+      await ctx.events.publish(trx, 'identity.account.recovered', {
+        accountId: account.id, by: officer.id, verified: b.verified, sessionsEnded,
+        factorsRemoved: { totp: account.totpSecret !== null, passkeys: Number(passkeys.numDeletedRows) },
+        mobileChanged: account.mobile !== mobile,
+      });
+      return { account, sessionsEnded };
+    });
+    const { account, sessionsEnded } = result;
+    if (account.mobile && account.mobile !== mobile) {
+      try {
+        await sender.send(account.mobile, RECOVERY_NOTICE[account.lang]);
+      } catch (error) {
+        request.log.error({ err: error, accountId: account.id }, 'could not tell the old mobile of a counter recovery');
+      }
+    }
+    await sendCode(ctx, sender, account.id, mobile, now, 'recovery', PENDING_SECONDS);
+    return { accountId: account.id, sessionsEnded };
+  });
+
+  app.post('/recoveries/password', {
+    config: { policy: Policies.public },
+    schema: { tags, summary: 'After a counter recovery: set a new password with the code sent to the new mobile', body: NewPassword },
+  }, async (request, reply) => {
+    const b = request.body;
+    const residentId = residentIdOf(b.residentId);
+    const account = await findAccountByLogin(ctx.db, residentId);
+    // The password is checked first, so a weak one does not use up a try of the code.
+    const problems = passwordProblems(b.password, { identifier: residentId, mobile: account?.mobile ?? null });
+    if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
+    if (!account) throw wrongCode('none', request.headers['accept-language']);
+    const outcome = await checkPurposeCode(ctx, account.id, 'recovery', b.code, ctx.clock.now());
+    if (outcome !== 'ok') throw wrongCode(outcome, request.headers['accept-language']);
+    const passwordHash = await hashOrBusy(b.password);
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.updateTable('identity.account').set({ password_hash: passwordHash }).where('id', '=', account.id).execute();
+      await trx.deleteFrom('identity.one_time_code').where('account_id', '=', account.id).where('purpose', '=', 'recovery').execute();
+      await ctx.events.publish(trx, 'identity.account.password-set', { accountId: account.id, via: 'counter-recovery' });
+    });
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,139 @@
+// Registration is confirmed by the SMS code to the mobile given; a pending account cannot sign in
+// and lapses after 30 minutes, when another registration may replace it. An ID registered by
+// someone else goes back to its holder at the counter: an officer with the recovery role checks
+// the person in person and re-binds the account; the squatter's sessions end, the old mobile is told.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ModuleContext } from '@tongban/kernel';
+import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
+import * as client from 'openid-client';
+import identity from '../src/index.ts';
+import { RECOVERY_ROLE } from '../src/api/registration.ts';
+import { passwordStep } from '../src/api/signin.ts';
+import { residentIdCheckChar } from '../src/domain/identifiers.ts';
+import { createAccount, PASSWORD } from './fixtures.ts';
+import { lastSmsCode, relyingParty, type RelyingParty } from './flows.ts';
+
+const residentId = (first17: string) => first17 + residentIdCheckChar(first17);
+const MINUTE = 60_000;
+
+describe('registration and counter recovery', () => {
+  let p: TestPlatform;
+  let ctx: ModuleContext;
+  let rp: RelyingParty;
+  let now = new Date();
+  const clock = { now: () => now };
+  const json = { 'content-type': 'application/json' };
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}`, ...json });
+  const events = async (type: string) => (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute())
+    .map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>);
+  const register = (body: Record<string, string>, headers: Record<string, string> = {}) =>
+    p.app.inject({ method: 'POST', url: '/api/identity/register', headers: { ...json, ...headers }, payload: { name: '王五', password: PASSWORD, ...body } });
+  const confirm = (id: string, code: string) => p.app.inject({ method: 'POST', url: '/api/identity/register/confirm', headers: json, payload: { residentId: id, code } });
+  const signIn = (login: string, password: string, ip = '198.51.100.50') => passwordStep(ctx, { uid: `reg-${Math.random()}`, ip, now: clock.now() }, login, password);
+  const other = (code: string) => (code === '000000' ? '111111' : '000000');
+
+  before(async () => {
+    p = await startTestPlatform([identity], { env: { TONGBAN_PORT: '0' }, clock });
+    await p.listen();
+    ctx = p.contexts.get('identity')!;
+    rp = await relyingParty(p, 'rp-registration');
+  });
+  after(() => p.dispose());
+
+  async function mfaToken(kind: 'officer' | 'citizen', roles?: string[]) {
+    const account = await createAccount(p, kind, { mfa: true, ...(roles ? { roles } : {}) });
+    const { tokens } = await rp.signIn(account);
+    return (await rp.apiToken(tokens.refresh_token!)).accessToken;
+  }
+
+  test('a new registration is pending and cannot sign in until the SMS code is confirmed', async () => {
+    const id = residentId('11010519800101001');
+    const created = await register({ residentId: id, mobile: '13911110001' });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.equal(created.json().active, false);
+    assert.equal((await signIn(id, PASSWORD)).outcome, 'failed', 'pending: the right password does not sign in');
+    const summary = await p.app.inject({ url: `/api/identity/accounts/${created.json().id}/summary`, headers: operatorHeaders() });
+    assert.equal(summary.json().active, false);
+    const ok = await confirm(id, await lastSmsCode(p, '13911110001'));
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json(), { id: created.json().id, active: true });
+    assert.ok((await events('identity.account.registered')).some((e) => e.accountId === created.json().id));
+    assert.equal((await signIn(id, PASSWORD)).outcome, 'done');
+    assert.equal((await register({ residentId: id, mobile: '13911110009' })).json().code, 'IDENTITY_ACCOUNT_EXISTS');
+  });
+
+  test('a wrong code is refused and counted: after five tries even the right code is refused', async () => {
+    const id = residentId('11010519800101002');
+    await register({ residentId: id, mobile: '13911110002' });
+    const code = await lastSmsCode(p, '13911110002');
+    const wrong = await confirm(id, other(code));
+    assert.equal(wrong.statusCode, 422);
+    assert.equal(wrong.json().code, 'IDENTITY_WRONG_CODE');
+    assert.deepEqual(wrong.json().errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['body.code', 'wrong']]);
+    assert.match(wrong.json().errors[0].message, /验证码不正确/);
+    for (let i = 0; i < 4; i++) await confirm(id, other(code));
+    const late = await confirm(id, code);
+    assert.equal(late.statusCode, 422);
+    assert.equal(late.json().errors[0].code, 'exhausted');
+    assert.equal((await signIn(id, PASSWORD)).outcome, 'failed', 'still pending');
+  });
+
+  test('the recovery role at multi-factor is needed: an officer without it and a citizen are refused', async () => {
+    const body = { residentId: residentId('11010519800101003'), name: '王五', mobile: '13911110003', verified: 'in_person' };
+    for (const token of [await mfaToken('officer'), await mfaToken('citizen')]) {
+      const r = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(token), payload: body });
+      assert.equal(r.statusCode, 403, r.body);
+      assert.equal(r.json().code, 'FORBIDDEN');
+    }
+  });
+
+  test("an officer with the role returns a squatted ID to its holder: the squatter's sessions end, the old mobile is told", async () => {
+    const id = residentId('11010519800101004');
+    const squatterMobile = '13911110004';
+    const holderMobile = '13911110044';
+    const created = await register({ residentId: id, mobile: squatterMobile });
+    await confirm(id, await lastSmsCode(p, squatterMobile));
+    const { tokens } = await rp.signIn({ id: created.json().id, login: id, password: PASSWORD });
+    assert.equal((await register({ residentId: id, mobile: holderMobile })).statusCode, 409, 'the holder meets 该账号已注册');
+
+    const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE]);
+    const recovered = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(officer), payload: { residentId: id, name: '赵六', mobile: holderMobile, verified: 'in_person' } });
+    assert.equal(recovered.statusCode, 200, recovered.body);
+    assert.deepEqual(recovered.json(), { accountId: created.json().id, sessionsEnded: 1 });
+    await assert.rejects(client.refreshTokenGrant(rp.config, tokens.refresh_token!), (e: { error?: string }) => e.error === 'invalid_grant', "the squatter's session is over");
+    assert.equal((await signIn(id, PASSWORD)).outcome, 'failed', "the squatter's password is gone");
+    const toOld = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', squatterMobile).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    assert.match(String(toOld.text), /已交还身份证持有人/);
+    const [event] = (await events('identity.account.recovered')).filter((e) => e.accountId === created.json().id);
+    assert.equal(event!.verified, 'in_person');
+    assert.equal(event!.mobileChanged, true);
+
+    const code = await lastSmsCode(p, holderMobile);
+    const setPassword = (password: string, c = code) => p.app.inject({ method: 'POST', url: '/api/identity/recoveries/password', headers: json, payload: { residentId: id, code: c, password } });
+    assert.equal((await setPassword('password1')).json().code, 'IDENTITY_WEAK_PASSWORD', 'the policy applies, without using up the code');
+    assert.equal((await setPassword('the holder chose this phrase', other(code))).statusCode, 422);
+    assert.equal((await setPassword('the holder chose this phrase')).statusCode, 204);
+    assert.equal((await signIn(id, 'the holder chose this phrase')).outcome, 'done');
+    assert.ok((await events('identity.account.password-set')).some((e) => e.accountId === created.json().id && e.via === 'counter-recovery'));
+  });
+
+  test('an unconfirmed registration holds the ID for 30 minutes only; then another replaces it', async () => {
+    const id = residentId('11010519800101005');
+    const squatter = await register({ residentId: id, mobile: '13911110005' });
+    const squatterCode = await lastSmsCode(p, '13911110005');
+    const early = await register({ residentId: id, mobile: '13911110055' }, { 'accept-language': 'en' });
+    assert.equal(early.statusCode, 409);
+    assert.equal(early.json().code, 'IDENTITY_REGISTRATION_PENDING');
+    assert.match(early.json().title, /lapses within 30 minutes/);
+    now = new Date(now.getTime() + 31 * MINUTE);
+    assert.equal((await confirm(id, squatterCode)).json().errors[0].code, 'expired');
+    const holder = await register({ residentId: id, mobile: '13911110055' });
+    assert.equal(holder.statusCode, 201, holder.body);
+    assert.notEqual(holder.json().id, squatter.json().id);
+    assert.ok((await events('identity.registration.lapsed')).some((e) => e.accountId === squatter.json().id));
+    assert.equal((await confirm(id, squatterCode)).statusCode, 422, "the squatter's code belongs to the lapsed registration");
+    assert.equal((await confirm(id, await lastSmsCode(p, '13911110055'))).statusCode, 200);
+    assert.equal((await signIn(id, PASSWORD, '198.51.100.51')).outcome, 'done');
+  });
+});
