@@ -20,8 +20,8 @@ export function ledgerOf(ctx: ModuleContext): Ledger {
 export const RECORDED_EVENTS = [
   'identity.sign-in.succeeded', 'identity.sign-in.failed', 'identity.account.locked', 'identity.account.registered', 'identity.account.roles-changed',
   'identity.agent.authorised', 'identity.mfa.changed', 'identity.session.revoked', 'identity.refresh-token.reused',
-  'workflow.application.submitted', 'workflow.application.completed', 'workflow.application.closed',
-  ...['started', 'accepted', 'reviewed', 'approved', 'rejected', 'cancelled', 'correction-requested', 'resubmitted', 'material-supplied', 'claimed', 'assigned',
+  'workflow.application.submitted', 'workflow.application.completed', 'workflow.application.closed', 'workflow.application.withdrawn',
+  ...['started', 'accepted', 'reviewed', 'approved', 'rejected', 'cancelled', 'withdrawn', 'correction-requested', 'resubmitted', 'material-supplied', 'claimed', 'assigned',
     'deadline-approaching', 'escalated'].map((verb) => `workflow.task.${verb}`),
 ] as const;
 

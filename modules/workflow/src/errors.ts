@@ -21,5 +21,8 @@ export const WorkflowErrors = defineErrors({
   WORKFLOW_CORRECTION_NOT_REQUESTED: { status: 422, zh: '只能修改要求补正的内容', en: 'Only the fields and materials asked for may be changed' },
   WORKFLOW_NOT_AWAITING_CORRECTION: { status: 409, zh: '该办件没有待补正的内容', en: 'This task is not awaiting a correction' },
   WORKFLOW_ASSIGNEE_INVALID: { status: 422, zh: '指派对象不合法', en: 'The assignee is not valid' },
+  WORKFLOW_WITHDRAW_DECIDED: { status: 409, zh: '已有部门作出决定（{matterCode}），不能撤回申请', en: 'A department has already decided ({matterCode}); the application can no longer be withdrawn' },
+  WORKFLOW_ALREADY_WITHDRAWN: { status: 409, zh: '该申请已撤回', en: 'This application has already been withdrawn' },
+  WORKFLOW_NOT_WITHDRAWABLE: { status: 409, zh: '当前状态“{status}”下不能撤回申请', en: 'An application that is {status} cannot be withdrawn' },
   WORKFLOW_UNKNOWN_SUBJECT: { status: 422, zh: '事项或一件事 {code} 不存在或未发布', en: 'Matter or bundle {code} does not exist or is not published' },
 });

@@ -17,6 +17,7 @@ export const NOTICES = {
   },
   approved: { zh: '办件 {caseNumber} 的“{matterZh}”已办结（准予）。', en: '{caseNumber}, {matterEn}: approved.' },
   rejected: { zh: '办件 {caseNumber} 的“{matterZh}”不予办理：{reason}', en: '{caseNumber}, {matterEn}: refused: {reason}' },
+  withdrawn: { zh: '您已撤回办件 {caseNumber}，各部门不再办理。', en: 'You withdrew {caseNumber}; the departments will not handle it further.' },
   completed: { zh: '办件 {caseNumber} 已全部办结。', en: 'Every part of {caseNumber} is done.' },
   closed: { zh: '办件 {caseNumber} 已办结，部分事项未获准予，详见办理进度。', en: '{caseNumber} is finished; some parts were not granted (see its timeline).' },
 } as const satisfies Record<string, Message>;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACTIONS, actionsFor, allows, checkProcess, nextState, PROCESSES, TASK_STATES, type ActionSpec } from '../src/domain/process.ts';
+import { ACTIONS, actionsFor, allows, checkProcess, findDecided, nextState, PROCESSES, TASK_STATES, type ActionSpec } from '../src/domain/process.ts';
 
 test('the process tables are sound: every state reached, every open state has a way out, terminal states none', () => {
   assert.deepEqual(checkProcess(TASK_STATES, PROCESSES.standard), []);
@@ -46,4 +46,19 @@ test('the decision comes only after review; nothing leaves a finished task', () 
 test("an officer's queue offers only the actions of the officer's roles", () => {
   assert.deepEqual(actionsFor('standard', 'submitted', ['officer']).sort(), ['accept', 'acceptPending', 'reject', 'requestCorrection']);
   assert.deepEqual(actionsFor('standard', 'reviewed', ['viewer']), []);
+});
+
+test('withdrawing ends any open task, in both processes, and nothing finished', () => {
+  for (const from of ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'] as const) assert.equal(allows('standard', 'withdraw', from), true, from);
+  assert.equal(allows('immediate', 'withdraw', 'accepted'), true);
+  for (const from of ['approved', 'rejected', 'cancelled', 'withdrawn'] as const) assert.equal(allows('standard', 'withdraw', from), false, from);
+  assert.equal(nextState('withdraw', 'correction'), 'withdrawn');
+  assert.deepEqual(actionsFor('standard', 'withdrawn', ['officer', 'approver', 'lead']), [], 'a withdrawn task offers officers nothing');
+  assert.equal(ACTIONS.withdraw.actor, 'applicant');
+});
+
+test('a department has decided once a task is approved — by an officer or by 秒批 alike — or rejected', () => {
+  assert.equal(findDecided([{ state: 'waiting' }, { state: 'accepted' }, { state: 'correction' }, { state: 'reviewed' }]), undefined);
+  assert.deepEqual(findDecided([{ state: 'submitted', id: 1 }, { state: 'approved', id: 2 }]), { state: 'approved', id: 2 }, 'an approval by rule is an approval');
+  assert.deepEqual(findDecided([{ state: 'rejected' }, { state: 'cancelled' }]), { state: 'rejected' });
 });

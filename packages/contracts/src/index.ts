@@ -64,6 +64,13 @@ export const WorkflowEvents = {
   }),
   'workflow.application.completed': Type.Object({ applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String() }),
   'workflow.application.closed': Type.Object({ applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String() }),
+  /** 撤回: the applicant withdrew it before any department decided; each open task also publishes workflow.task.withdrawn. */
+  'workflow.application.withdrawn': Type.Object({
+    applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String(),
+    actor: Type.Object({ kind: Type.String(), id: Type.String() }), reason: Type.String(),
+    tasks: Type.Array(Type.Object({ taskId: Type.String(), matterCode: Type.String(), departmentCode: Type.String(), from: Type.String() })),
+    at: Type.String(),
+  }),
   /** One schema for every task transition and note: the action, the states, who and why. */
   'workflow.task.transitioned': Type.Object({
     ...TaskRef, action: Type.String(), from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]),
@@ -72,6 +79,7 @@ export const WorkflowEvents = {
   }),
 } as const;
 export type TaskTransitioned = Static<(typeof WorkflowEvents)['workflow.task.transitioned']>;
+export type ApplicationWithdrawn = Static<(typeof WorkflowEvents)['workflow.application.withdrawn']>;
 
 /**
  * Roles identity grants to department systems (service clients) for what other modules offer

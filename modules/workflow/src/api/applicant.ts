@@ -6,10 +6,11 @@ import { serviceDate } from '../domain/deadlines.ts';
 import { answerCorrection, supplyMaterials } from '../service/act.ts';
 import { createDraft, deleteDraft, saveDraft, submit, type Applicant, type Services, type SubmitContent } from '../service/submit.ts';
 import { applicationView, getApplication, listApplications, taskView, timeline } from '../service/views.ts';
+import { withdraw } from '../service/withdraw.ts';
 import { typed } from '../store/tables.ts';
 import {
   ApplicationList, ApplicationView, CorrectionBody, DraftBody, IdempotencyHeaders, IdParam, ListQuery, SaveDraftBody, SubmitBody, SupplyBody, TaskParam,
-  TaskResult, TimelineView,
+  TaskResult, TimelineView, WithdrawBody,
 } from './schemas.ts';
 
 const tags = ['workflow: applications'];
@@ -93,6 +94,18 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
     config: { policy: ownApplication },
     schema: { tags, summary: 'Every step of every department task, from the action log', params: IdParam, response: { 200: TimelineView } },
   }, async (req) => timeline(db, req.params.id, false));
+
+  app.post('/applications/:id/withdraw', {
+    config: { policy: ownApplication },
+    schema: {
+      tags, params: IdParam, body: WithdrawBody, response: { 200: ApplicationView },
+      summary: 'Withdraw my application (撤回) while no department has decided; every open task ends with my reason (409 once one has decided)',
+    },
+  }, async (req) => {
+    await withdraw(s, req.params.id, { kind: 'applicant', id: applicantOf(req.principal!).id }, req.body.reason);
+    s.live.nudge();
+    return view(req.params.id);
+  });
 
   app.post('/applications/:id/tasks/:taskId/correction', {
     config: { policy: ownApplication },

@@ -9,6 +9,9 @@ const Key = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const FieldKey = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.]{0,63}$' });
 const Version = Type.Integer({ minimum: 1 });
 const Reason = Type.String({ minLength: 1, maxLength: 2000 });
+// What an applicant writes is shown to officers: no control characters, no bidirectional overrides
+// (which would make the text read differently from what it says).
+const ApplicantReason = Type.String({ minLength: 1, maxLength: 500, pattern: '^[^\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]*$' });
 const Localized = Type.Object({ zh: Type.String(), en: Type.String() });
 
 /** One of some strings, typed as their union (a JSON Schema enum). */
@@ -58,8 +61,10 @@ export const CounterBody = Type.Object({
   materials: MaterialRefs,
 }, { additionalProperties: false });
 
+export const WithdrawBody = Type.Object({ reason: ApplicantReason }, { additionalProperties: false });
+
 export const ListQuery = Type.Object({
-  status: Type.Optional(oneOf(['draft', 'in_progress', 'completed', 'closed'])),
+  status: Type.Optional(oneOf(['draft', 'in_progress', 'completed', 'closed', 'withdrawn'])),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   offset: Type.Integer({ minimum: 0, maximum: 10_000, default: 0 }),
 }, { additionalProperties: false });
@@ -67,7 +72,8 @@ export const ListQuery = Type.Object({
 const OpenStates = ['submitted', 'accepted', 'reviewed', 'correction'] as const;
 export const QueueQuery = Type.Object({
   department: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z-]{2,40}$' })),
-  state: Type.Optional(oneOf(OpenStates)),
+  // 'withdrawn': what applicants withdrew from the department's work, with their reasons.
+  state: Type.Optional(oneOf([...OpenStates, 'withdrawn'] as const)),
   deadline: Type.Optional(Type.Union([Type.Literal('overdue'), Type.Literal('due_soon')])),
   assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('unassigned')])),
   escalated: Type.Optional(Type.Boolean()),
@@ -113,6 +119,7 @@ const ApplicationSummary = {
   id: Type.String(), caseNumber: Type.Union([Type.String(), Type.Null()]), status: Type.String(), channel: Type.String(), filedBy: Type.Union([Type.String(), Type.Null()]),
   subject: Type.Object({ kind: Type.String(), code: Type.String(), version: Type.Integer() }), regionCode: Type.String(), version: Type.Integer(),
   createdAt: Type.Union([Type.String(), Type.Null()]), submittedAt: Type.Union([Type.String(), Type.Null()]), finishedAt: Type.Union([Type.String(), Type.Null()]),
+  withdrawalReason: Type.Union([Type.String(), Type.Null()]),
   tasks: Type.Array(TaskView), needed: Type.Array(Needed),
 };
 export const ApplicationView = Type.Object({
@@ -134,6 +141,7 @@ export const QueueView = Type.Array(Type.Object({
   state: Type.String(), stateName: Localized, dueOn: Type.Union([Type.String(), Type.Null()]), deadline: Type.Union([Type.String(), Type.Null()]),
   escalated: Type.Boolean(), assignee: Type.Union([Type.String(), Type.Null()]), version: Type.Integer(), pendingMaterials: Type.Array(Type.String()),
   channel: Type.String(), submittedAt: Type.Union([Type.String(), Type.Null()]), actions: Type.Array(Type.String()),
+  withdrawalReason: Type.Union([Type.String(), Type.Null()]),
 }));
 
 export const NoticeList = Type.Array(Type.Object({

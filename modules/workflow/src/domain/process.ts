@@ -15,6 +15,7 @@ export const TASK_STATES = {
   approved: { zh: '已办结（准予）', en: 'Approved', terminal: true },
   rejected: { zh: '已办结（不予）', en: 'Rejected', terminal: true },
   cancelled: { zh: '已终止', en: 'Ended', terminal: true },
+  withdrawn: { zh: '已撤回', en: 'Withdrawn by the applicant', terminal: true },
 } as const satisfies Record<string, { zh: string; en: string; terminal: boolean }>;
 export type TaskState = keyof typeof TASK_STATES;
 
@@ -65,6 +66,12 @@ export const ACTIONS = {
   autoApprove: { zh: '自动审批（秒批）', en: 'Approved automatically', actor: 'system', from: ['submitted'], to: 'approved', event: 'workflow.task.approved' },
   // A prerequisite was rejected or ended: this task cannot go on.
   cancel: { zh: '因前置事项未通过而终止', en: 'Ended: a prerequisite was not granted', actor: 'system', from: ['waiting'], to: 'cancelled', needsReason: true, event: 'workflow.task.cancelled' },
+  // 撤回: the applicant withdraws the whole application, every task at once, while no department
+  // has decided (service/withdraw.ts refuses once any task is approved — by 秒批 too — or rejected).
+  withdraw: {
+    zh: '申请人撤回', en: 'Withdrawn by the applicant', actor: 'applicant', from: ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'], to: 'withdrawn',
+    needsReason: true, event: 'workflow.task.withdrawn',
+  },
 } as const satisfies Record<string, ActionSpec>;
 export type ActionName = keyof typeof ACTIONS;
 
@@ -85,6 +92,7 @@ const IMMEDIATE: Partial<Record<ActionName, ActionSpec>> = (() => {
     approve: { ...ACTIONS.approve, from: ['accepted'] },
     reject: { ...ACTIONS.reject, from: ['submitted', 'accepted'] },
     supplyMaterial: { ...ACTIONS.supplyMaterial, from: ['accepted'] },
+    withdraw: { ...ACTIONS.withdraw, from: ['waiting', 'submitted', 'accepted', 'correction'] },
   };
 })();
 
@@ -154,4 +162,16 @@ for (const [name, actions] of Object.entries(PROCESSES)) {
   const states = name === 'immediate' ? Object.fromEntries(Object.entries(TASK_STATES).filter(([k]) => k !== 'reviewed')) : TASK_STATES;
   const problems = checkProcess(states, actions);
   if (problems.length > 0) throw new Error(`workflow process '${name}' is not sound: ${problems.join('; ')}`);
+}
+
+/**
+ * States in which a department has decided (决定): approved — by an officer or by 秒批, which is a
+ * decision the department made in advance through its rule — or rejected. Once one task is there,
+ * the applicant can no longer withdraw the application; a cancelled task follows from a rejection.
+ */
+export const DECIDED_STATES = ['approved', 'rejected'] as const satisfies readonly TaskState[];
+
+/** The first task a department has decided, if any: what stands in the way of a withdrawal. */
+export function findDecided<T extends { readonly state: TaskState }>(tasks: readonly T[]): T | undefined {
+  return tasks.find((t) => (DECIDED_STATES as readonly TaskState[]).includes(t.state));
 }

@@ -140,6 +140,8 @@ export class Engine {
   async settle(trx: Trx, given: ApplicationRow, loaded: Loaded): Promise<ApplicationRow> {
     // The caller may have changed the application (a corrected form): rules read the current one.
     const app = await typed(trx).selectFrom('workflow.application').selectAll().where('id', '=', given.id).executeTakeFirstOrThrow();
+    // Withdrawn is final: its tasks are all ended, and 'closed' must not overwrite why.
+    if (app.status === 'withdrawn') return app;
     for (;;) {
       const tasks = await typed(trx).selectFrom('workflow.task').selectAll().where('application_id', '=', app.id).orderBy('matter_code').forUpdate().execute();
       const steps = nextSteps(tasks.map((t) => ({ matterCode: t.matter_code, state: t.state, dependsOn: t.depends_on })));

@@ -54,7 +54,7 @@ function applicationFields(app: ApplicationRow, tasks: readonly TaskRow[], today
     id: app.id, caseNumber: app.case_number, status: app.status, channel: app.channel, filedBy: app.filed_by,
     subject: { kind: app.subject_kind, code: app.subject_code, version: app.subject_version }, regionCode: app.region_code,
     form: app.form, materials: app.materials, version: app.version,
-    createdAt: iso(app.created_at), submittedAt: iso(app.submitted_at), finishedAt: iso(app.finished_at),
+    createdAt: iso(app.created_at), submittedAt: iso(app.submitted_at), finishedAt: iso(app.finished_at), withdrawalReason: app.withdrawal_reason,
     tasks: tasks.map((t) => taskView(t, today)), needed: neededFrom(tasks),
   };
 }
@@ -108,7 +108,7 @@ export async function queue(db: AnyKysely, officer: { id: string; roles: readonl
   if (filter.departments.length === 0) return [];
   const today = serviceDate(now);
   let q = typed(db).selectFrom('workflow.task as t').innerJoin('workflow.application as a', 'a.id', 't.application_id')
-    .select(['t.id', 't.application_id', 't.matter_code', 't.department_code', 't.region_code', 't.process', 't.state', 't.due_on', 't.warn_on', 't.escalated_at', 't.assignee', 't.version', 't.pending_materials', 'a.case_number', 'a.channel', 'a.submitted_at'])
+    .select(['t.id', 't.application_id', 't.matter_code', 't.department_code', 't.region_code', 't.process', 't.state', 't.due_on', 't.warn_on', 't.escalated_at', 't.assignee', 't.version', 't.pending_materials', 'a.case_number', 'a.channel', 'a.submitted_at', 'a.withdrawal_reason'])
     .where('t.department_code', 'in', filter.departments).where('t.state', 'in', filter.states);
   if (filter.deadline === 'overdue') q = q.where('t.due_on', '<', today);
   if (filter.deadline === 'due_soon') q = q.where('t.warn_on', '<=', today).where('t.due_on', '>=', today);
@@ -121,7 +121,7 @@ export async function queue(db: AnyKysely, officer: { id: string; roles: readonl
     state: r.state, stateName: { zh: TASK_STATES[r.state].zh, en: TASK_STATES[r.state].en }, dueOn: r.due_on,
     deadline: deadlineStatus(today, { dueOn: r.due_on, warnOn: r.warn_on }) ?? null, escalated: r.escalated_at !== null,
     assignee: r.assignee, version: r.version, pendingMaterials: r.pending_materials, channel: r.channel, submittedAt: iso(r.submitted_at),
-    actions: actionsFor(r.process, r.state, officer.roles),
+    actions: actionsFor(r.process, r.state, officer.roles), withdrawalReason: r.withdrawal_reason,
   }));
 }
 

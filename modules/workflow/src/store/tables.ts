@@ -1,10 +1,10 @@
-// Row shapes of the workflow's tables (store/migrations/0001_workflow.sql), for typed queries.
+// Row shapes of the workflow's tables (store/migrations/0001_workflow.sql and later), for typed queries.
 import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { MatterProcess } from '@tongban/contracts';
 import type { TaskState } from '../domain/process.ts';
 
-export type ApplicationStatus = 'draft' | 'in_progress' | 'completed' | 'closed';
+export type ApplicationStatus = 'draft' | 'in_progress' | 'completed' | 'closed' | 'withdrawn';
 
 export interface MaterialRef {
   readonly code: string;
@@ -39,6 +39,8 @@ export interface ApplicationRow {
   updated_at: Date;
   submitted_at: Date | null;
   finished_at: Date | null;
+  /** 撤回: why the applicant withdrew it (set exactly when the status is 'withdrawn'). */
+  withdrawal_reason: string | null;
 }
 
 export interface TaskRow {
