@@ -76,6 +76,11 @@ export const KernelErrors = defineErrors({
   // The guard's refusals (guard.ts); 401s carry a WWW-Authenticate challenge.
   TOKEN_INVALID: { status: 401, zh: '登录凭证无效，请重新登录', en: 'The access token is not valid; sign in again' },
   TOKEN_EXPIRED: { status: 401, zh: '登录凭证已过期，请重新登录', en: 'The access token has expired; sign in again' },
+  TOKEN_NOT_FOR_API: {
+    status: 401,
+    zh: '此令牌不是本平台接口的访问令牌（可能是 ID 令牌或仅用于用户信息的令牌）：请在授权或令牌请求中加入 resource=urn:tongban:api（RFC 8707）以获取接口访问令牌',
+    en: 'This token is not an access token for the platform API (it may be an ID token or one for userinfo only): ask for resource=urn:tongban:api in the authorization or token request (RFC 8707) to get one',
+  },
   DPOP_PROOF_INVALID: { status: 401, zh: '缺少有效的 DPoP 证明', en: 'A valid DPoP proof is required' },
   STEP_UP_REQUIRED: { status: 401, zh: '此操作需要多因素认证', en: 'This needs multi-factor authentication' },
   FORBIDDEN_RESOURCE: { status: 403, zh: '无权访问此资源', en: 'You are not allowed to reach this resource' },

@@ -137,13 +137,11 @@ describe(`guard (${databaseLabel})`, () => {
 
     const invalid: [string, () => Promise<string>][] = [
       ['another issuer', () => accessToken({ key, claims: { iss: 'https://evil.test' } })],
-      ['another audience', () => accessToken({ key, claims: { aud: 'urn:tongban:other' } })],
       ['a key with the same kid that identity never published', async () => accessToken({ key: { ...(await signingKey('k1')), kid: 'k1' } })],
       ['alg none', async () => unsignedToken('k1')],
       ['HS256 keyed with the public key', async () => new SignJWT({ iss: ISSUER, aud: API_AUDIENCE, sub: 'c-1', tongban: citizen() })
         .setProtectedHeader({ alg: 'HS256', kid: 'k1', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('5m').setJti('j')
         .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk)))],
-      ['an ID token (typ JWT, not at+jwt)', () => accessToken({ key, header: { typ: 'JWT' } })],
       ['no tongban claim', () => accessToken({ key, claims: { tongban: undefined } })],
       ['an unknown principal kind', () => accessToken({ key, tongban: { kind: 'martian', roles: [], departments: [], regions: [] } })],
       ['actingFor on an officer', () => accessToken({ key, tongban: { ...officer(['A'], []), actingFor: 'b-7' } })],
@@ -159,6 +157,27 @@ describe(`guard (${databaseLabel})`, () => {
         assert.equal(res.headers['www-authenticate'], 'Bearer error="invalid_token"');
       });
     }
+
+    // Real tokens from identity, for something else: the client needs to be told how to get the right one.
+    const notForApi: [string, () => Promise<string>][] = [
+      ['another audience', () => accessToken({ key, claims: { aud: 'urn:tongban:other' } })],
+      ['a userinfo-only token (audience: the client)', () => accessToken({ key, claims: { aud: 'portal' } })],
+      ['no audience at all', () => accessToken({ key, claims: { aud: undefined } })],
+      ['an ID token (typ JWT, not at+jwt)', () => accessToken({ key, header: { typ: 'JWT' }, claims: { aud: 'portal' } })],
+      ['an opaque access token', async () => 'Xk1vQ9mZr2Lh7TcWb3Nf8Yp0Ds5Ga4Ej6Ku_Io-RqPw'],
+    ];
+    for (const [name, make] of notForApi) {
+      test(`${name}: 401 TOKEN_NOT_FOR_API saying how to get an API token`, async () => {
+        const { res } = await assertDenied(get('/me', await make(), { 'accept-language': 'en' }), 401, 'TOKEN_NOT_FOR_API', 'token');
+        assert.equal(res.headers['www-authenticate'],
+          'Bearer error="invalid_token", error_description="Not an access token for this API: request one with resource=urn:tongban:api (RFC 8707)"');
+        assert.match((res.json() as { title: string }).title, /resource=urn:tongban:api/);
+      });
+    }
+
+    test('a token from a forger with another audience is TOKEN_INVALID: the signature is checked first', async () => {
+      await assertDenied(get('/me', await accessToken({ key: await signingKey('k1'), claims: { aud: 'portal' } })), 401, 'TOKEN_INVALID');
+    });
 
     test('malformed Authorization headers are 401 TOKEN_INVALID', async () => {
       for (const authorization of ['Bearer', 'Bearer ', 'Bearer a.b', 'Bearer a b c', 'Bearer not-a-jwt', 'bearer x.y.z', 'DPoP']) {

@@ -3,7 +3,7 @@
 // DPoP proof for key-bound tokens. The claims contract is in principal.ts.
 import type { FastifyRequest } from 'fastify';
 import { errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { AccessDenied, invalidToken } from './denial.ts';
+import { AccessDenied, invalidToken, notForApi } from './denial.ts';
 import { createDpopVerifier, type DpopOptions } from './dpop.ts';
 import { createKeyCache } from './keys.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
@@ -34,6 +34,7 @@ export interface JwtAuthenticator {
 
 /** RFC 6750 §2.1 b64token, after the scheme; the scheme is case-insensitive (RFC 9110 §11.1). */
 const AUTHORIZATION = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i;
+const OPAQUE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAuthenticator {
   const now = options.now ?? Date.now;
@@ -52,6 +53,11 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAut
       return payload;
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw new AccessDenied('TOKEN_EXPIRED', 'token', error.message);
+      // Signed by the issuer (the signature is checked first) but for another audience, or not
+      // an access token at all (an ID token's typ is JWT): the client asked for the wrong token.
+      if (error instanceof errors.JWTClaimValidationFailed && (error.claim === 'aud' || error.claim === 'typ')) {
+        throw notForApi(`${error.code}: ${error.message}`);
+      }
       if (error instanceof errors.JOSEError) throw invalidToken(`${error.code}: ${error.message}`);
       throw error;
     }
@@ -67,7 +73,12 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAut
     }
     const scheme = match[1]!.toLowerCase();
     const token = match[2]!;
-    if (token.split('.').length !== 3) throw invalidToken('not a signed JWT');
+    if (token.split('.').length !== 3) {
+      // oidc-provider's opaque access tokens (43 base64url characters, 256 bits), issued when no
+      // resource is asked for, are for identity's userinfo endpoint only.
+      if (OPAQUE_TOKEN.test(token)) throw notForApi('an opaque access token');
+      throw invalidToken('not a signed JWT');
+    }
     const payload = await verify(token);
     if (payload.iss !== await issuer()) throw invalidToken('unexpected issuer');
     const cnf = payload.cnf as Record<string, unknown> | undefined;
