@@ -58,7 +58,8 @@ describe('registration and counter recovery', () => {
     const ok = await confirm(id, await lastSmsCode(p, '13911110001'));
     assert.equal(ok.statusCode, 200, ok.body);
     assert.deepEqual(ok.json(), { id: created.json().id, active: true });
-    assert.ok((await events('identity.account.registered')).some((e) => e.accountId === created.json().id));
+    assert.ok((await events('identity.account.registered')).some((e) => e.accountId === created.json().id && e.pendingUntil === created.json().confirmBy));
+    assert.ok((await events('identity.account.activated')).some((e) => e.accountId === created.json().id));
     assert.equal((await signIn(id, PASSWORD)).outcome, 'done');
     assert.equal((await register({ residentId: id, mobile: '13911110009' })).json().code, 'IDENTITY_ACCOUNT_EXISTS');
   });

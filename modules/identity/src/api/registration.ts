@@ -108,7 +108,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
           await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: existing.id, replacedBy: id });
         }
         await insertAccount(trx, { id, kind: 'citizen', login: residentId, displayName: b.name, mobile, passwordHash, lang: negotiateLang(request.headers['accept-language']), pendingUntil });
-        await ctx.events.publish(trx, 'identity.registration.started', { accountId: id, kind: 'citizen', pendingUntil: pendingUntil.toISOString() });
+        await ctx.events.publish(trx, 'identity.account.registered', { accountId: id, kind: 'citizen', pendingUntil: pendingUntil.toISOString() });
       });
     } catch (error) {
       // Two registrations of one ID at once: the database's unique login lets one through.
@@ -133,7 +133,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
     await ctx.db.transaction().execute(async (trx) => {
       await trx.updateTable('identity.account').set({ pending_until: null }).where('id', '=', account.id).execute();
       await trx.deleteFrom('identity.one_time_code').where('account_id', '=', account.id).where('purpose', '=', 'registration').execute();
-      await ctx.events.publish(trx, 'identity.account.registered', { accountId: account.id, kind: 'citizen' });
+      await ctx.events.publish(trx, 'identity.account.activated', { accountId: account.id, via: 'sms-code' });
     });
     return { id: account.id, active: true };
   });
