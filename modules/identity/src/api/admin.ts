@@ -4,7 +4,13 @@ import Type from 'typebox';
 import { isBuiltinClient, registerClient } from './builtin-clients.ts';
 
 const ClientId = Type.Object({ clientId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }) });
-const Jwk = Type.Object({ kty: Type.String(), kid: Type.Optional(Type.String()) }, { additionalProperties: true });
+// Exactly a public P-256 key (department systems sign their assertions with ES256): no free
+// members, so no private key by mistake and no nesting to exhaust whoever reads it.
+const Coordinate = Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' });
+const Jwk = Type.Object({
+  kty: Type.Literal('EC'), crv: Type.Literal('P-256'), x: Coordinate, y: Coordinate,
+  kid: Type.Optional(Type.String({ pattern: '^[\\x21-\\x7e]{1,128}$' })), alg: Type.Optional(Type.Literal('ES256')), use: Type.Optional(Type.Literal('sig')),
+}, { additionalProperties: false });
 const ClientBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   /** department systems: client credentials signed with their own key (private_key_jwt) */

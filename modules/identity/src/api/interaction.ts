@@ -1,9 +1,9 @@
 // The sign-in pages the OpenID provider sends a browser to (its "interactions").
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
-import type Provider from 'oidc-provider';
+import { DomainError, negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
+import { errors, type default as Provider } from 'oidc-provider';
 import Type from 'typebox';
-import { signInPage, type Field } from './pages.ts';
+import { deadEndPage, signInPage, type Field } from './pages.ts';
 import { ACR_MFA } from './provider.ts';
 import { relyingPartyOf } from './passkeys.ts';
 import { passkeySignInOptions, passkeyStep, passwordStep, secondFactorStep, type StepResult } from './signin.ts';
@@ -37,12 +37,28 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     reply.type('text/html; charset=utf-8');
     reply.header('cache-control', 'no-store');
   };
+  type Reply = { raw: ServerResponse; code(status: number): { send(body: string): unknown }; type(t: string): unknown; header(k: string, v: string): unknown };
+  // A missing, expired or finished interaction (no cookie, too old, the back button): a browser
+  // gets a page saying so and where to start again, a program problem+json.
+  const detailsOr = async (request: { raw: IncomingMessage; headers: IncomingMessage['headers']; query: unknown }, reply: Reply) => {
+    const oidc = await provider();
+    try {
+      return await oidc.interactionDetails(request.raw, reply.raw);
+    } catch (error) {
+      if (!(error instanceof errors.SessionNotFound)) throw error;
+      if (!/\btext\/html\b/.test(request.headers.accept ?? '')) throw new DomainError('IDENTITY_SIGN_IN_EXPIRED');
+      html(reply);
+      reply.code(400).send(deadEndPage({ lang: langOf(request.query as { lang?: Lang }, request.headers['accept-language']), reason: 'deadEndExpired', startAgain: `${oidc.issuer}/portal/` }));
+      return undefined;
+    }
+  };
 
   app.get('/interaction/:uid', {
     config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery },
   }, async (request, reply) => {
     const oidc = await provider();
-    const details = await oidc.interactionDetails(request.raw, reply.raw);
+    const details = await detailsOr(request, reply);
+    if (!details) return reply;
     if (details.prompt.name === 'consent') {
       // First-party platform: what a registered client asks for is granted without a screen
       // (documented in docs/security.md); the grant is still recorded and revocable.
@@ -76,7 +92,8 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
   app.post('/interaction/:uid/login', {
     config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: LoginForm },
   }, async (request, reply) => {
-    const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+    const details = await detailsOr(request, reply);
+    if (!details) return reply;
     const lang = langOf(request.query, request.headers['accept-language']);
     const { login, password } = request.body;
     const again = (message: 'missing' | 'badCredentials' | 'mfaRequired' | 'throttled' | 'busy', field: string) => {
@@ -103,7 +120,8 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
   app.post('/interaction/:uid/code', {
     config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: CodeForm },
   }, async (request, reply) => {
-    const details = await (await provider()).interactionDetails(request.raw, reply.raw);
+    const details = await detailsOr(request, reply);
+    if (!details) return reply;
     const lang = langOf(request.query, request.headers['accept-language']);
     const step = await ctx.db.selectFrom('identity.sign_in_step').select('second_factor').where('uid', '=', details.uid).executeTakeFirst();
     const result = await secondFactorStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, request.body.code);
@@ -120,10 +138,11 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     config: { policy: Policies.public }, schema: { hide: true, params: Uid },
   }, async (request, reply) => {
     const oidc = await provider();
-    const details = await oidc.interactionDetails(request.raw, reply.raw);
+    const details = await detailsOr(request, reply);
+    if (!details) return reply;
     const options = await passkeySignInOptions(ctx, details.uid, relyingPartyOf(oidc.issuer).rpID);
     reply.header('cache-control', 'no-store');
-    if (!options) return reply.code(404).send({ code: 'NOT_FOUND' });
+    if (!options) throw new DomainError('NOT_FOUND', {}, [{ field: 'params.uid', code: 'not_found', message: 'this sign-in has no passkey step' }]);
     return options;
   });
 
@@ -131,7 +150,8 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: PasskeyForm },
   }, async (request, reply) => {
     const oidc = await provider();
-    const details = await oidc.interactionDetails(request.raw, reply.raw);
+    const details = await detailsOr(request, reply);
+    if (!details) return reply;
     const lang = langOf(request.query, request.headers['accept-language']);
     const result = await passkeyStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, relyingPartyOf(oidc.issuer), request.body.credential);
     if (result.outcome !== 'done') {

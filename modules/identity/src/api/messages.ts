@@ -23,6 +23,13 @@ export const MESSAGES = {
   throttled: { zh: '登录失败次数过多，已暂停从此处登录。请过几分钟再试，或使用平时常用的设备和网络登录。', en: 'Too many failed sign-ins: signing in from here is paused. Try again in a while, or from a device and network you usually use.' },
   busy: { zh: '登录人数较多，请稍候几秒再试。', en: 'Many people are signing in right now. Try again in a few seconds.' },
   language: { zh: 'English', en: '中文' },
+  deadEndTitle: { zh: '无法继续登录', en: 'Sign-in cannot continue' },
+  deadEndExpired: { zh: '这个登录页面已过期，或者浏览器没有保存登录所需的 Cookie。请从头开始登录；如果再次出现，请允许本网站使用 Cookie。', en: 'This sign-in page has expired, or your browser did not keep the cookie sign-in needs. Start again; if this happens again, allow cookies for this site.' },
+  deadEndUnknownClient: { zh: '要求您登录的应用没有在通办平台登记，无法在这里登录。请从您要办事的网站或通办门户重新进入。', en: 'The application that sent you here is not registered with Tongban, so you cannot sign in to it here. Go back to the service you were using, or to the Tongban portal.' },
+  deadEndBadRedirect: { zh: '要求您登录的应用给出的返回地址没有登记，为保护您的账号，登录已停止。请从您要办事的网站或通办门户重新进入。', en: 'The application that sent you here gave a return address it has not registered, so sign-in was stopped to protect your account. Go back to the service you were using, or to the Tongban portal.' },
+  deadEndOther: { zh: '登录请求有误，无法继续。请从您要办事的网站或通办门户重新进入。', en: 'The sign-in request is not valid and cannot continue. Go back to the service you were using, or to the Tongban portal.' },
+  deadEndStartAgain: { zh: '从通办门户重新开始', en: 'Start again from the Tongban portal' },
+  deadEndCode: { zh: '错误代码', en: 'Error code' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -72,3 +72,27 @@ ${fields}
 </form>`}
 </main></body></html>`;
 }
+
+export type DeadEnd = 'deadEndExpired' | 'deadEndUnknownClient' | 'deadEndBadRedirect' | 'deadEndOther';
+
+/**
+ * Where a sign-in cannot go on (an expired or cookieless page, an unknown client, an unregistered
+ * redirect_uri): a page that says why in the person's language and where to start again — never
+ * the client's unverified redirect, only the portal on the issuer's own origin.
+ */
+export function deadEndPage(input: { readonly lang: Lang; readonly reason: DeadEnd; readonly startAgain: string; readonly code?: string }): string {
+  const t = (key: MessageKey) => escape(MESSAGES[key][input.lang]);
+  return `<!doctype html>
+<html lang="${input.lang === 'zh' ? 'zh-CN' : 'en'}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${t('deadEndTitle')} — ${t('title')}</title>
+<style>body{font:18px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}
+a{color:#1d70b8}a:focus{outline:3px solid #fd0;outline-offset:0}.button{display:inline-block;min-height:48px;margin-top:1rem;padding:.6rem 1rem;background:#00703c;color:#fff;text-decoration:none;box-sizing:border-box}
+.code{color:#505a5f;font-size:.9em}</style></head>
+<body><main>
+<h1>${t('deadEndTitle')}</h1>
+<p>${t(input.reason)}</p>
+<p><a class="button" href="${escape(input.startAgain)}">${t('deadEndStartAgain')}</a></p>
+${input.code ? `<p class="code">${t('deadEndCode')}: ${escape(input.code)}</p>` : ''}
+</main></body></html>`;
+}

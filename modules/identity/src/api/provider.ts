@@ -3,12 +3,13 @@
 // token revokes its whole grant), client credentials with private_key_jwt for department
 // systems, pushed authorization requests and DPoP (FAPI 2.0-ready), RP-initiated logout, and
 // short-lived JWT access tokens (ES256) carrying the claims the kernel's guard reads.
-import type { AnyKysely } from '@tongban/kernel';
+import { negotiateLang, problemFor, type AnyKysely } from '@tongban/kernel';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { findAccountById, type Account } from '../store/accounts.ts';
 import { adapterFor } from '../store/oidc-adapter.ts';
 import type { SigningKey } from '../store/keys.ts';
 import { sessionTtl, type SessionLifetime } from '../domain/session-lifetime.ts';
+import { deadEndPage, type DeadEnd } from './pages.ts';
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -57,6 +58,23 @@ export function pinOrigin(issuer: string) {
     Object.defineProperties(ctx.request, { host: { value: host }, protocol: { value: scheme } });
     await next();
   };
+}
+
+/** A path under /oidc/ that is no endpoint: problem+json like every other 404, not Koa's text/plain. */
+async function notFoundAsProblem(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
+  await next();
+  if (ctx.status !== 404 || ctx.body !== undefined) return;
+  const problem = problemFor('NOT_FOUND', negotiateLang(ctx.get('accept-language')), {}, [{ field: 'path', code: 'not_found', message: ctx.path }]);
+  ctx.body = JSON.stringify({ ...problem, instance: ctx.path });
+  ctx.status = 404; // after the body: Koa sets 200 when a body is assigned
+  ctx.type = 'application/problem+json';
+}
+
+function deadEndOf(error: string, cause: Error): DeadEnd {
+  if (cause instanceof errors.SessionNotFound) return 'deadEndExpired';
+  if (error === 'invalid_client') return 'deadEndUnknownClient';
+  if (error === 'invalid_redirect_uri') return 'deadEndBadRedirect';
+  return 'deadEndOther';
 }
 
 export function createProvider(options: ProviderOptions): Provider {
@@ -175,7 +193,14 @@ export function createProvider(options: ProviderOptions): Provider {
       await grant.save();
       return grant;
     },
-    renderError: async (ctx, out) => {
+    // A person's browser gets a page in their language that says what went wrong and where to
+    // start again; programs get problem+json.
+    renderError: async (ctx, out, error) => {
+      if (ctx.accepts('json', 'html') === 'html') {
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = deadEndPage({ lang: negotiateLang(ctx.get('accept-language')), reason: deadEndOf(out.error, error), startAgain: `${options.issuer}/portal/`, code: out.error });
+        return;
+      }
       ctx.type = 'application/problem+json';
       ctx.body = JSON.stringify({ type: `urn:tongban:error:oidc-${out.error}`, title: out.error, status: ctx.status, code: 'OIDC_ERROR', detail: out.error_description });
     },
@@ -184,5 +209,6 @@ export function createProvider(options: ProviderOptions): Provider {
   // Only for the client's address (rate limits, events): the URLs come from the issuer below.
   provider.proxy = options.trustProxy;
   provider.use(pinOrigin(options.issuer));
+  provider.use(notFoundAsProblem);
   return provider;
 }
