@@ -10,7 +10,7 @@ import * as client from 'openid-client';
 import identity from '../src/index.ts';
 import { admit } from '../src/api/sign-in-throttle.ts';
 import { passwordStep, type StepResult } from '../src/api/signin.ts';
-import { hashGate } from '../src/domain/passwords.ts';
+import { dummyHash, hashGate } from '../src/domain/passwords.ts';
 import { DEFAULT_THROTTLE } from '../src/domain/throttle.ts';
 import { Browser, formAction } from './browser.ts';
 import { createAccount, registerBrowserClient, type TestAccount } from './fixtures.ts';
@@ -26,6 +26,7 @@ describe('sign-in throttles', () => {
     p = await startTestPlatform([identity], { env: { TONGBAN_PORT: '0' } });
     await p.listen();
     ctx = p.contexts.get('identity')!;
+    await dummyHash(); // computed once on first use: not a hash any attempt below should be charged
   });
   after(() => p.dispose());
 
@@ -56,6 +57,16 @@ describe('sign-in throttles', () => {
     assert.equal(throttled[0]!.scope, 'address');
     // Another address is not affected, and the right password from there works.
     assert.equal((await attempt(accounts[0]!, accounts[0]!.password, '203.0.113.8')).outcome, 'done');
+  });
+
+  test('parallel attempts cannot outrun the address limit: it is counted before anything is hashed', async () => {
+    const ip = '203.0.113.77';
+    const { result, hashes } = await hashesDuring(() => Promise.all(Array.from({ length: 30 }, (_, i) => attempt(`parallel-${i}`, 'wrong', ip))));
+    const limit = DEFAULT_THROTTLE.addressFailures;
+    const count = (outcome: string) => result.filter((r) => r.outcome === outcome).length;
+    assert.ok(hashes <= limit, `at most ${limit} hashes, not ${hashes}`);
+    assert.ok(count('throttled') >= 30 - limit, 'the rest are throttled');
+    assert.equal(count('failed'), hashes, 'every hash was a counted failure');
   });
 
   test('the sign-in page answers a throttled address with 429, Retry-After and words', async () => {
