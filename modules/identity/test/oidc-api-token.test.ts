@@ -73,6 +73,18 @@ describe('API access tokens', () => {
     assert.equal(await apiStatus(tokens.access_token), 401);
   });
 
+  test('a pushed authorization request (a form the mount reads and checks) naming the resource gives an API token', async () => {
+    const verifier = client.randomPKCECodeVerifier();
+    const url = await client.buildAuthorizationUrlWithPAR(rp, {
+      redirect_uri: REDIRECT, scope: 'openid offline_access', resource: API_AUDIENCE,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'par',
+    });
+    const callback = await signInAt(url, citizen, REDIRECT);
+    const tokens = await client.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: 'par' });
+    assert.ok(tokens.refresh_token);
+    assert.equal(await apiStatus(tokens.access_token), 200);
+  });
+
   test('another resource is refused', async () => {
     const url = client.buildAuthorizationUrl(rp, {
       redirect_uri: REDIRECT, scope: 'openid', resource: 'https://elsewhere.example/', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256',
