@@ -2,7 +2,7 @@
 // token the kernel's ctx.serviceToken() fetches passes the guard as a service with its role.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { serviceClientId, serviceKeyFromSecret } from '@tongban/kernel';
+import { defineModule, serviceClientId, serviceKeyFromSecret } from '@tongban/kernel';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { importJWK, type JWK } from 'jose';
 import * as client from 'openid-client';
@@ -10,6 +10,9 @@ import identity from '../src/index.ts';
 import { ACCOUNTS_READ_ROLE } from '../src/api/accounts.ts';
 import { API_AUDIENCE } from '../src/api/provider.ts';
 import { createAccount } from './fixtures.ts';
+
+/** Stands in for the workflow: the kernel fetches its service token with the key its secret derives. */
+const workflowModule = defineModule({ name: 'workflow', title: { zh: '业务协同', en: 'Workflow' }, dependsOn: ['identity'], secrets: ['workflow-service-key'] });
 
 const cryptoKey = (jwk: JWK) => importJWK(jwk, 'ES256') as Promise<Extract<Parameters<typeof client.PrivateKeyJwt>[0], { key: unknown }>['key']>;
 
@@ -19,7 +22,7 @@ describe("the workflow's service client", () => {
   let secret: string;
 
   before(async () => {
-    p = await startTestPlatform([identity], { env: { TONGBAN_PORT: '0' } });
+    p = await startTestPlatform([identity, workflowModule], { env: { TONGBAN_PORT: '0' } });
     await p.listen();
     // What the workflow's deployment is given too (TONGBAN_SECRET_WORKFLOW_SERVICE_KEY; generated here).
     secret = p.contexts.get('identity')!.secret('workflow-service-key');
@@ -37,6 +40,12 @@ describe("the workflow's service client", () => {
     const account = await createAccount(p, 'citizen');
     const r = await p.app.inject({ url: `/api/identity/accounts/${account.id}/summary`, headers: { authorization: `Bearer ${tokens.access_token}` } });
     assert.equal(r.statusCode, 200, 'the guard lets the service in with its role');
+  });
+
+  test("the kernel's ctx.serviceToken() for the workflow reads an account summary", async () => {
+    const account = await createAccount(p, 'citizen');
+    const summary = await p.contexts.get('workflow')!.modules.request<{ id: string }>('identity', { path: `/accounts/${account.id}/summary`, auth: 'service' });
+    assert.equal(summary.id, account.id);
   });
 
   test('another key for the same client is refused', async () => {
