@@ -24,5 +24,6 @@ export const WorkflowErrors = defineErrors({
   WORKFLOW_WITHDRAW_DECIDED: { status: 409, zh: '已有部门作出决定（{matterCode}），不能撤回申请', en: 'A department has already decided ({matterCode}); the application can no longer be withdrawn' },
   WORKFLOW_ALREADY_WITHDRAWN: { status: 409, zh: '该申请已撤回', en: 'This application has already been withdrawn' },
   WORKFLOW_NOT_WITHDRAWABLE: { status: 409, zh: '当前状态“{status}”下不能撤回申请', en: 'An application that is {status} cannot be withdrawn' },
+  WORKFLOW_APPLICANT_UNKNOWN: { status: 422, zh: '没有这样的申请人账户（或账户类型、状态不符）', en: 'There is no such applicant account (or it is of another kind, or not active)' },
   WORKFLOW_UNKNOWN_SUBJECT: { status: 422, zh: '事项或一件事 {code} 不存在或未发布', en: 'Matter or bundle {code} does not exist or is not published' },
 });

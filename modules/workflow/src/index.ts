@@ -6,6 +6,7 @@ import { inboxRoutes } from './api/inbox.ts';
 import { officerRoutes } from './api/officer.ts';
 import { WorkflowErrors } from './errors.ts';
 import { catalogPort } from './ports/catalog.ts';
+import { identityPort } from './ports/identity.ts';
 import { sweepDeadlines } from './service/deadlines.ts';
 import { Engine } from './service/engine.ts';
 import { LiveFeed } from './service/live.ts';
@@ -26,15 +27,17 @@ function servicesFor(ctx: ModuleContext): Services {
 export default defineModule({
   name: 'workflow',
   title: { zh: '业务协同', en: 'Workflow' },
-  dependsOn: ['catalog'],
+  dependsOn: ['catalog', 'identity'],
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: WorkflowErrors,
+  // Its own authority towards identity (ctx.serviceToken(), client tongban-workflow).
+  secrets: ['workflow-service-key'],
   routes(app, ctx) {
     const s = servicesFor(ctx);
     // preClose runs before Fastify waits for in-flight requests: open event streams end first.
     app.addHook('preClose', () => s.live.close());
     applicantRoutes(app, s);
-    officerRoutes(app, s);
+    officerRoutes(app, s, identityPort(ctx.modules, ctx.log));
     inboxRoutes(app, s);
   },
   jobs: [{ name: 'deadline-sweep', everyMs: 60_000, run: async (ctx) => { await sweepDeadlines(servicesFor(ctx), ctx.trx); } }],

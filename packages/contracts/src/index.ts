@@ -59,6 +59,8 @@ const TaskRef = {
 export const WorkflowEvents = {
   'workflow.application.submitted': Type.Object({
     applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String(), channel: Type.String(),
+    /** The applicant online; at a service counter (channel 'counter') the officer who filed it. */
+    actor: Type.Object({ kind: Type.String(), id: Type.String() }),
     subject: Type.Object({ kind: Type.String(), code: Type.String(), version: Type.Integer() }),
     tasks: Type.Array(Type.Object({ taskId: Type.String(), matterCode: Type.String(), departmentCode: Type.String(), state: Type.String() })),
   }),

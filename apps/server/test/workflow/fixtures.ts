@@ -56,9 +56,23 @@ export async function token(key: Signer, who: Who): Promise<string> {
   }).setProtectedHeader({ alg: 'ES256', kid: 'test-key', typ: 'at+jwt' }).sign(key.privateKey);
 }
 
-export function authenticatorFor(key: Signer) {
+/**
+ * The test's tokens, and with `identity` (a platform running identity) also identity's own — the
+ * service tokens modules fetch with ctx.serviceToken() — verified against its published keys.
+ */
+export function authenticatorFor(key: Signer, identity?: () => TestPlatform) {
   const jwt = createJwtAuthenticator({ issuer: ISSUER, audience: API_AUDIENCE, keys: async () => ({ keys: [key.publicJwk] }) });
-  return anyOf(jwt, operatorTokenAuthenticator(TEST_OPERATOR_TOKEN));
+  if (!identity) return anyOf(jwt, operatorTokenAuthenticator(TEST_OPERATOR_TOKEN));
+  let issuer = '';
+  const fromIdentity = createJwtAuthenticator({
+    issuer: () => issuer, audience: API_AUDIENCE,
+    keys: async () => {
+      const doc = (await identity().app.inject({ url: '/api/identity/keys' })).json() as { issuer: string; keys: JWK[] };
+      issuer = doc.issuer;
+      return { keys: doc.keys };
+    },
+  });
+  return anyOf(jwt, fromIdentity, operatorTokenAuthenticator(TEST_OPERATOR_TOKEN));
 }
 
 export interface Harness {
@@ -67,22 +81,25 @@ export interface Harness {
   readonly key: Signer;
   /** Bearer headers for a citizen (by account id) or an officer of a department. */
   citizen(id?: string): Promise<Record<string, string>>;
-  officer(department: string, roles?: string[], id?: string): Promise<Record<string, string>>;
+  officer(department: string, roles?: string[], id?: string, regions?: string[]): Promise<Record<string, string>>;
   /** Requests with a JSON body; returns status and parsed body. */
   call(method: string, url: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: Json; headers: Record<string, unknown> }>;
 }
 
 /** 2026-12-01 (a Tuesday) at 10:00 in Hangzhou, unless the test says otherwise. */
-export async function startWorkflow(options: { now?: string; modules?: readonly ModuleDefinition[] } & TestPlatformOptions = {}): Promise<Harness> {
+export async function startWorkflow(options: { now?: string; modules?: readonly ModuleDefinition[]; identity?: boolean } & TestPlatformOptions = {}): Promise<Harness> {
   const key = await signer();
   const clock = new TestClock(options.now ?? '2026-12-01T02:00:00Z');
-  const { modules = [catalog, workflow], ...rest } = options;
-  const p = await startTestPlatform(modules, { seed: true, clock, authenticate: authenticatorFor(key), ...rest });
+  const { modules = [catalog, workflow], identity: withIdentity = false, ...rest } = options;
+  // The authenticator is made before the platform it reads identity's keys from.
+  const started: { p?: TestPlatform } = {};
+  const p = await startTestPlatform(modules, { seed: true, clock, authenticate: authenticatorFor(key, withIdentity ? () => started.p! : undefined), ...rest });
+  started.p = p;
   const bearer = async (who: Who) => ({ authorization: `Bearer ${await token(key, who)}` });
   return {
     p, clock, key,
     citizen: (id = 'citizen-1') => bearer({ sub: id, kind: 'citizen', regions: ['330106'] }),
-    officer: (department, roles = ['officer'], id = `officer-${department}`) => bearer({ sub: id, kind: 'officer', roles, departments: [department], regions: ['330100'], mfa: true }),
+    officer: (department, roles = ['officer'], id = `officer-${department}`, regions = ['330100']) => bearer({ sub: id, kind: 'officer', roles, departments: [department], regions, mfa: true }),
     async call(method, url, headers, body) {
       const r = await p.app.inject({ method: method as 'GET', url, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
       return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined, headers: r.headers };

@@ -1,11 +1,10 @@
 // What the applicant sees: live steps over Server-Sent Events on a real socket (with Last-Event-ID
-// to catch up after a disconnect), the in-app notices, and applications filed at a service counter.
+// to catch up after a disconnect) and the in-app notices. Filing at a service counter: counter.test.ts.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel, testPostgresUrl } from '@tongban/kernel/testing';
 import pg from 'pg';
-import { act, birthCertificateForm, M, startWorkflow, submitBirthCertificate, token, type Harness } from './fixtures.ts';
+import { act, startWorkflow, submitBirthCertificate, token, type Harness } from './fixtures.ts';
 
 interface Step { seq: number; applicationId: string; taskId: string | null; action: string; from: string | null; to: string | null }
 
@@ -169,29 +168,6 @@ describe(`live status, notices and the counter (${databaseLabel})`, () => {
     assert.equal((await h.call('POST', `/api/workflow/me/notices/${zh[0].id}/read`, citizen)).status, 204);
     assert.deepEqual((await h.call('GET', '/api/workflow/me/notices?unread=true', citizen)).body, []);
     assert.equal((await h.call('POST', `/api/workflow/me/notices/${zh[0].id}/read`, await h.citizen('c-nosy'))).status, 404);
-  });
-
-  test('an officer files at a service counter; the application is marked so and the citizen sees it', async () => {
-    const counter = await h.officer('330100-SJZY', ['officer'], 'counter-officer-1');
-    const key = randomUUID();
-    const body = {
-      applicant: { id: 'c-counter', kind: 'citizen' }, subject: { kind: 'matter', code: M.birthCertificate },
-      form: birthCertificateForm(), materials: [{ code: 'mother-id-card', ref: 'doc:scanned-at-counter' }],
-    };
-    const r = await h.call('POST', '/api/workflow/counter/applications', { ...counter, 'idempotency-key': key }, body);
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    assert.equal(r.body.channel, 'counter');
-    assert.equal(r.body.filedBy, 'counter-officer-1');
-    assert.equal((await h.call('POST', '/api/workflow/counter/applications', { ...counter, 'idempotency-key': key }, body)).status, 200, 'a retried filing is the same one');
-    const citizen = await h.citizen('c-counter');
-    const mine = (await h.call('GET', '/api/workflow/applications', citizen)).body;
-    assert.deepEqual(mine.map((a: { id: string; channel: string }) => [a.id, a.channel]), [[r.body.id, 'counter']]);
-    const notices = (await h.call('GET', '/api/workflow/me/notices', citizen)).body;
-    assert.equal(notices[0].kind, 'counter_filed');
-    const timeline = (await h.call('GET', `/api/workflow/applications/${r.body.id}/timeline`, citizen)).body;
-    assert.deepEqual(timeline[0].actor, { kind: 'officer' }, 'the citizen sees an officer filed it, not who');
-    const asCitizen = await h.call('POST', '/api/workflow/counter/applications', { ...citizen, 'idempotency-key': randomUUID() }, body);
-    assert.equal(asCitizen.status, 403);
   });
 });
 

@@ -83,7 +83,7 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
     const actorId = str(given.id);
     const actor = { kind: given.kind, id: actorId && given.kind === 'applicant' ? pseudonym(actorId, pepper) : actorId };
     const resource: Record<string, string> = {};
-    for (const key of ['applicationId', 'caseNumber', 'taskId', 'matterCode', 'departmentCode', 'action', 'from', 'to', 'rule'] as const) {
+    for (const key of ['applicationId', 'caseNumber', 'channel', 'taskId', 'matterCode', 'departmentCode', 'action', 'from', 'to', 'rule'] as const) {
       const v = str(d[key]);
       if (v) resource[key] = v;
     }

@@ -5,9 +5,11 @@ import { DomainError, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { matterFields } from '../domain/plan.ts';
-import { actionsFor } from '../domain/process.ts';
+import { actionsFor, COUNTER_ROLE } from '../domain/process.ts';
+import type { IdentityPort } from '../ports/identity.ts';
 import { assign, claim, officerAct } from '../service/act.ts';
-import { submit, type Services } from '../service/submit.ts';
+import { fileAtCounter } from '../service/counter.ts';
+import type { Services } from '../service/submit.ts';
 import { applicationView, getApplication, queue, taskView, timeline } from '../service/views.ts';
 import { typed } from '../store/tables.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
@@ -18,7 +20,7 @@ const tags = ['workflow: officers'];
 
 const officerOf = (p: Principal) => ({ id: p.id, roles: p.roles });
 
-export function officerRoutes(app: HttpApp, s: Services): void {
+export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort): void {
   const db = s.ctx.db;
   const officer = { kinds: ['officer'] as const, assurance: 'mfa' as const };
   // A task is reached by the officers of its department, within their jurisdiction.
@@ -99,16 +101,16 @@ export function officerRoutes(app: HttpApp, s: Services): void {
   });
 
   app.post('/counter/applications', {
-    config: { policy: officer },
+    // Filing for someone else is its own power: the counter role, at multi-factor; the applicant
+    // and the departments must be in the officer's jurisdiction (service/counter.ts).
+    config: { policy: { ...officer, roles: [COUNTER_ROLE] } },
     schema: {
       tags: ['workflow: service counter'], headers: IdempotencyHeaders, body: CounterBody, response: { 200: ApplicationView, 201: ApplicationView },
       summary: "File an application at a service counter (窗口) on a citizen's behalf; it appears in the citizen's account",
     },
   }, async (req, reply) => {
-    const b = req.body;
-    const { application, replayed } = await submit(s, {
-      applicant: b.applicant, content: { subject: b.subject, form: b.form, materials: b.materials }, idempotencyKey: idempotencyKey(req), counterOfficer: req.principal!.id,
-    });
+    const p = req.principal!;
+    const { application, replayed } = await fileAtCounter(s, identity, { id: p.id, regions: p.regions }, req.body, idempotencyKey(req));
     s.live.nudge();
     const { app: a, tasks } = await getApplication(db, application.id);
     return reply.code(replayed ? 200 : 201).send(applicationView(a, tasks, serviceDate(s.engine.now())));

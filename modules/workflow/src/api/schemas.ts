@@ -53,7 +53,7 @@ export const IdempotencyHeaders = Type.Object({
 
 export const CounterBody = Type.Object({
   applicant: Type.Object({
-    id: Type.String({ minLength: 1, maxLength: 128, description: "The applicant's account id (统一身份认证)" }),
+    id: Type.String({ format: 'uuid', description: "The applicant's account id (统一身份认证)" }),
     kind: Type.Union([Type.Literal('citizen'), Type.Literal('business')]),
   }, { additionalProperties: false }),
   subject: SubjectRef,

@@ -37,10 +37,18 @@ export interface ActionSpec {
   readonly event: `workflow.task.${string}`;
 }
 
-// Roles: 'officer' (窗口受理 and 审核 staff), 'approver' (who signs the decision), 'lead' (科室负责人:
-// assigns work, receives escalations). An officer with 'officer' alone can run the simple process.
+// Roles: 'officer' (受理 and 审核 staff), 'approver' (who signs the decision), 'lead' (科室负责人:
+// assigns work, receives escalations); 'counter' (窗口) files at a service counter. An officer with
+// 'officer' alone can run the simple process.
 /** Who may take up a task at all: act on it, or claim it (认领). */
 export const STAFF = ['officer', 'approver', 'lead'] as const;
+/**
+ * 窗口: staff of a service counter, who file applications on a person's behalf (any department's
+ * matters, within their own jurisdiction). Not a staff role on tasks: filing is not handling.
+ */
+export const COUNTER_ROLE = 'counter' as const;
+/** Every role the workflow gives meaning to (granted by identity as staff roles). */
+export type StaffRole = (typeof STAFF)[number] | typeof COUNTER_ROLE;
 const DECIDERS = ['officer', 'approver', 'lead'] as const;
 
 export const ACTIONS = {

@@ -231,7 +231,8 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
     const settled = await s.engine.settle(trx, app, loaded);
     const after = await t.selectFrom('workflow.task').select(['id', 'matter_code', 'department_code', 'state']).where('application_id', '=', app.id).execute();
     await s.ctx.events.publish(trx, 'workflow.application.submitted', {
-      applicationId: app.id, caseNumber, applicantId: app.applicant_id, channel: values.channel,
+      // Who filed it: at a counter the officer acts, and the ledger names them (staff act under their ids).
+      applicationId: app.id, caseNumber, applicantId: app.applicant_id, channel: values.channel, actor: submitter,
       subject: { kind: subject.kind, code: subjectCode(subject), version: subjectVersion(subject) },
       tasks: after.map((x) => ({ taskId: x.id, matterCode: x.matter_code, departmentCode: x.department_code, state: x.state })),
     });
