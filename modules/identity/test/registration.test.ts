@@ -80,6 +80,17 @@ describe('registration and counter recovery', () => {
     assert.equal((await signIn(id, PASSWORD)).outcome, 'failed', 'still pending');
   });
 
+  test('one mobile gets at most three registration codes an hour, whatever ID numbers are typed', async () => {
+    const mobile = '13911110006';
+    for (let i = 0; i < 3; i++) assert.equal((await register({ residentId: residentId(`1101051980010201${i}`), mobile })).statusCode, 201);
+    const fourth = await register({ residentId: residentId('11010519800102019'), mobile });
+    assert.equal(fourth.statusCode, 429);
+    assert.equal(fourth.json().code, 'IDENTITY_TOO_MANY_CODES');
+    assert.ok(fourth.json().retryAfterSeconds > 0);
+    assert.equal((await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', mobile).execute()).length, 3, 'no fourth text');
+    assert.equal((await p.database.db.selectFrom('identity.account').select('id').where('login', '=', residentId('11010519800102019')).execute()).length, 0, 'nothing half-written');
+  });
+
   test('the recovery role at multi-factor is needed: an officer without it and a citizen are refused', async () => {
     const body = { residentId: residentId('11010519800101003'), name: '王五', mobile: '13911110003', verified: 'in_person' };
     for (const token of [await mfaToken('officer'), await mfaToken('citizen')]) {

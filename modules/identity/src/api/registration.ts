@@ -12,9 +12,12 @@ import Type from 'typebox';
 import { isValidMobile, isValidResidentId, normaliseResidentId } from '../domain/identifiers.ts';
 import type { CodeOutcome } from '../domain/one-time-codes.ts';
 import { hashPassword, HashesBusy, passwordProblems } from '../domain/passwords.ts';
+import { secondsLeft } from '../domain/throttle.ts';
 import { findAccountByLogin, insertAccount } from '../store/accounts.ts';
+import { chargeCounter } from '../store/throttle.ts';
 import { weak } from './accounts.ts';
 import { endSessionsIn } from './sessions.ts';
+import { throttleKey } from './sign-in-throttle.ts';
 import { checkPurposeCode, devSmsSender, RECOVERY_NOTICE, sendCode, type SmsSender } from './sms.ts';
 
 const tags = ['identity: accounts'];
@@ -78,6 +81,19 @@ function mobileOf(value: string): string {
   return value;
 }
 
+/**
+ * Registration codes one mobile may receive per hour: anyone can type valid ID numbers (the check
+ * digit is public), so without this the form would text a stranger's phone without end.
+ */
+export const REGISTRATION_CODES_PER_MOBILE_HOUR = 3;
+
+async function chargeMobile(ctx: ModuleContext, mobile: string, now: Date): Promise<void> {
+  const { failures: sent, windowStart } = await chargeCounter(ctx.db, throttleKey(ctx, 'registration-sms', mobile), 'code', now, 3600);
+  if (sent > REGISTRATION_CODES_PER_MOBILE_HOUR) {
+    throw new DomainError('IDENTITY_TOO_MANY_CODES', {}, [{ field: 'body.mobile', code: 'too_many_codes', message: 'registration codes per hour' }], { retryAfterSeconds: secondsLeft(windowStart, now, 3600) });
+  }
+}
+
 const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === '23505';
 
 export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
@@ -95,6 +111,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
     if (existing && existing.pendingUntil === null) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
     if (existing && existing.pendingUntil!.getTime() > now.getTime()) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
     const sender = smsSender(ctx);
+    await chargeMobile(ctx, mobile, now);
     const passwordHash = await hashOrBusy(b.password);
     const id = randomUUID();
     const pendingUntil = new Date(now.getTime() + PENDING_SECONDS * 1000);

@@ -23,8 +23,13 @@ interface ThrottleKeys { readonly address: string; readonly login: string; reado
 
 const policy: ThrottlePolicy = DEFAULT_THROTTLE;
 
+/** A throttle row's key: an HMAC, so the table holds no identifier, mobile or address in clear. */
+export function throttleKey(ctx: ModuleContext, ...parts: string[]): string {
+  return createHmac('sha256', ctx.secret('identity-otp-pepper')).update(parts.join('\u0000')).digest('hex');
+}
+
 function keysOf(ctx: ModuleContext, login: string, ip: string): ThrottleKeys {
-  const key = (...parts: string[]) => createHmac('sha256', ctx.secret('identity-otp-pepper')).update(parts.join('\u0000')).digest('hex');
+  const key = (...parts: string[]) => throttleKey(ctx, ...parts);
   return { address: key('address', ip), login: key('login', login), pair: key('pair', login, ip), known: key('known', login, ip) };
 }
 
