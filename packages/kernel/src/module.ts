@@ -29,6 +29,7 @@ export interface ModuleContext {
   /**
    * A named secret: TONGBAN_SECRET_<NAME> (upper case, dashes as underscores); in development a
    * missing one is generated into the data directory with a warning; production refuses to start.
+   * The name must be in the module's `secrets` (outside production an undeclared one throws).
    */
   secret(name: string): string;
   /**
