@@ -111,3 +111,16 @@ describe('findUnsafeText and findUnsafeUrlEncoded (for raw-body routes)', () => 
     assert.equal(findUnsafeUrlEncoded('a=%E0%A4%A&b=ok+fine&c=%E9%80%9A', 'query'), undefined, 'malformed encoding is the parser\'s business');
   });
 });
+
+describe(`unsafe queries count against the rate limit (${databaseLabel})`, () => {
+  let p: TestPlatform;
+  before(async () => {
+    p = await startTestPlatform([texts], { env: { TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  after(() => p.dispose());
+
+  test('the fourth refused query in a minute is 429, not another 400', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await p.app.inject({ url: '/oidc/auth?client_id=%00' })).statusCode, 400);
+    assert.equal((await p.app.inject({ url: '/oidc/auth?client_id=%00' })).statusCode, 429);
+  });
+});

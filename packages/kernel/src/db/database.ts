@@ -57,9 +57,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
     const pool = new pg.Pool({
       connectionString: options.url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig,
-      // A partition must not leave requests waiting for a connection forever; keep-alive finds
-      // a silently dropped one.
-      connectionTimeoutMillis: 10_000, keepAlive: true,
+      // A partition must not leave requests waiting for a connection forever; keep-alive probes
+      // (after 10 s idle, not the OS's 2 h) find a silently dropped one.
+      connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000,
     });
     const report = options.onConnectionError ?? (() => undefined);
     // A broken idle client is dropped by the pool; queries report their own errors.

@@ -109,8 +109,9 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   });
   // NUL, other C0 controls and lone surrogates (unsafe-text.ts) are refused in one place, for
   // every route: the raw query string of every request (also /oidc/* and /.well-known/*, whose
-  // handlers read the raw request), then parsed bodies, queries and path params.
-  app.addHook('onRequest', async (request) => {
+  // handlers read the raw request), then parsed bodies, queries and path params. preParsing, not
+  // onRequest: after the rate limiter's onRequest hook, so a flood of them is limited too.
+  app.addHook('preParsing', async (request) => {
     const url = request.raw.url ?? '';
     const q = url.indexOf('?');
     if (q === -1) return;
