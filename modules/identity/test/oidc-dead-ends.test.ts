@@ -28,6 +28,7 @@ describe('sign-in dead ends and edges', () => {
   })}`;
   const deadEnds = {
     'an expired or cookieless sign-in page': { url: '/api/identity/interaction/abcdefgh1234', message: MESSAGES.deadEndExpired, code: 'IDENTITY_SIGN_IN_EXPIRED' },
+    'coming back to the provider without its cookie': { url: '/oidc/auth/abcdefgh1234', message: MESSAGES.deadEndExpired, code: 'OIDC_ERROR' },
     'an unknown client': { url: authorize({ client_id: 'nobody-here', redirect_uri: 'http://localhost/callback' }), message: MESSAGES.deadEndUnknownClient, code: 'OIDC_ERROR' },
     'an unregistered redirect_uri': { url: authorize({ client_id: DEV_CLIENT, redirect_uri: 'https://evil.example/cb' }), message: MESSAGES.deadEndBadRedirect, code: 'OIDC_ERROR' },
   };
