@@ -44,9 +44,10 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
     await add('citizen', residentId('33010619900101123'), '张三', { id: zhang, mobile: '13800000001', regions: ['330106'] });
     await add('citizen', residentId('33010219920315234'), '李四', { mobile: '13800000002', regions: ['330102'] }, true);
     await add('business', creditCode('91330100MA2H00001'), '杭州通办示范科技有限公司', { legalRepresentative: zhang, regions: ['330100'] });
-    // The first department's officer also staffs the counter that returns squatted IDs (账号找回).
+    // The first department's officer also staffs the service counter: files applications for
+    // residents (窗口, the workflow's 'counter' role) and returns squatted IDs (账号找回).
     for (const [i, d] of departments.entries()) {
-      await add('officer', `officer.${d.code.toLowerCase()}`, `${d.name.zh}工作人员`, { roles: i === 0 ? ['officer', RECOVERY_ROLE] : ['officer'], departments: [d.code], regions: [d.regionCode] }, true);
+      await add('officer', `officer.${d.code.toLowerCase()}`, `${d.name.zh}工作人员`, { roles: i === 0 ? ['officer', 'counter', RECOVERY_ROLE] : ['officer'], departments: [d.code], regions: [d.regionCode] }, true);
     }
     await add('operator', 'operator', '政务服务管理办公室运营人员', { roles: ['operator'], regions: ['330100'] }, true);
     await add('security', 'security', '安全运营人员', { roles: ['security'], regions: ['330100'] }, true);
