@@ -17,15 +17,44 @@ export type MatterPublished = Static<(typeof CatalogEvents)['catalog.matter.publ
 export type BundlePublished = Static<(typeof CatalogEvents)['catalog.bundle.published']>;
 
 /** Security events identity publishes; the ledger and security operations consume them. */
+const Factor = Type.Union([Type.Literal('password'), Type.Literal('totp'), Type.Literal('sms'), Type.Literal('passkey')]);
+const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const IdentityEvents = {
   'identity.sign-in.succeeded': Type.Object({ accountId: Type.String(), acr: Type.String(), ip: Type.String() }),
   'identity.sign-in.failed': Type.Object({
-    accountId: Type.Union([Type.String(), Type.Null()]),
-    factor: Type.Union([Type.Literal('password'), Type.Literal('totp'), Type.Literal('sms')]),
-    reason: Type.Union([Type.Literal('unknown_account'), Type.Literal('locked'), Type.Literal('wrong_password'), Type.Literal('wrong_code')]),
+    accountId: NullableString,
+    factor: Factor,
+    reason: Type.Union(['unknown_account', 'locked', 'wrong_password', 'wrong_code', 'disabled', 'pending', 'no_password', 'no_challenge',
+      'malformed', 'unknown_passkey', 'bad_assertion', 'counter'].map((r) => Type.Literal(r))),
     ip: Type.String(),
   }),
-  'identity.account.locked': Type.Object({ accountId: Type.String(), until: Type.String(), lockCount: Type.Integer() }),
+  /** Published when a failed attempt starts a lock of one login from one address (the lockout counts per login and address). */
+  'identity.account.locked': Type.Object({ accountId: Type.String(), until: Type.String(), lockCount: Type.Integer(), ip: Type.String() }),
+  /** Once per crossing of a sign-in throttle, not per refused attempt. */
+  'identity.sign-in.throttled': Type.Object({
+    scope: Type.Union([Type.Literal('address'), Type.Literal('login')]), factor: Type.Union([Type.Literal('password'), Type.Literal('code')]),
+    ip: Type.String(), retryAfterSeconds: Type.Integer({ minimum: 0 }),
+  }),
+  /** A registration starts pending until the SMS code to the registered mobile is confirmed. */
+  'identity.account.registered': Type.Object({ accountId: Type.String(), kind: Type.String(), pendingUntil: Type.Optional(Type.String()) }),
+  'identity.account.activated': Type.Object({ accountId: Type.String(), via: Type.Literal('sms-code') }),
+  'identity.registration.lapsed': Type.Object({ accountId: Type.String(), replacedBy: Type.String() }),
+  /** 账号找回: an officer with identity.recovery re-bound the account after checking the person at a counter. */
+  'identity.account.recovered': Type.Object({
+    accountId: Type.String(), by: Type.String(), verified: Type.String(), sessionsEnded: Type.Integer({ minimum: 0 }),
+    factorsRemoved: Type.Object({ totp: Type.Boolean(), passkeys: Type.Integer({ minimum: 0 }) }), mobileChanged: Type.Boolean(),
+  }),
+  'identity.account.password-set': Type.Object({ accountId: Type.String(), via: Type.Literal('counter-recovery') }),
+  'identity.account.roles-changed': Type.Object({ accountId: Type.String(), by: Type.String(), before: Type.Unknown(), after: Type.Unknown() }),
+  'identity.agent.authorised': Type.Object({ businessId: Type.String(), citizenId: Type.String(), by: Type.String() }),
+  'identity.mfa.changed': Type.Object({
+    accountId: Type.String(), factor: Type.Union([Type.Literal('totp'), Type.Literal('passkey')]),
+    change: Type.Union([Type.Literal('enrolled'), Type.Literal('removed')]), credentialId: Type.Optional(Type.String()),
+  }),
+  'identity.session.revoked': Type.Object({ accountId: Type.String(), sessionId: Type.String() }),
+  'identity.refresh-token.reused': Type.Object({
+    accountId: NullableString, clientId: NullableString, grantId: NullableString, ip: Type.String(),
+  }),
 } as const;
 
 /**
