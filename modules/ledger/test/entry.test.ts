@@ -41,3 +41,26 @@ test('a pseudonym is keyed: the same account gives the same one under one pepper
   assert.equal(pseudonym('c-1', PEPPER).includes(createHash('sha256').update('c-1').digest('hex').slice(0, 32)), false);
   assert.match(pseudonym('c-1', PEPPER), /^p-[0-9a-f]{32}$/);
 });
+
+test('an officer recovering an account at a counter acts in their own name; a representative authorising an agent stays a pseudonym', () => {
+  const at = '2026-12-01T02:00:00.000Z';
+  const recovered = entryFromEvent({
+    id: 'e-3', type: 'identity.account.recovered', source: 'identity', occurredAt: at,
+    data: { accountId: 'c-1', by: 'o-9', verified: 'in_person', sessionsEnded: 2, factorsRemoved: { totp: true, passkeys: 0 }, mobileChanged: true },
+  }, PEPPER);
+  assert.deepEqual(recovered.actor, { kind: 'staff', id: 'o-9' });
+  assert.deepEqual(recovered.subject, { kind: 'account', id: pseudonym('c-1', PEPPER) });
+  const authorised = entryFromEvent({
+    id: 'e-4', type: 'identity.agent.authorised', source: 'identity', occurredAt: at, data: { businessId: 'b-1', citizenId: 'c-2', by: 'c-3' },
+  }, PEPPER);
+  assert.equal(JSON.stringify(authorised).includes('"c-3"'), false, 'a citizen acting is never named by account id');
+});
+
+test('crossing a sign-in throttle is recorded as denied', () => {
+  const entry = entryFromEvent({
+    id: 'e-5', type: 'identity.sign-in.throttled', source: 'identity', occurredAt: '2026-12-01T02:00:00.000Z',
+    data: { scope: 'address', factor: 'password', ip: '203.0.113.9', retryAfterSeconds: 60 },
+  }, PEPPER);
+  assert.equal(entry.outcome, 'denied');
+  assert.equal(JSON.stringify(entry).includes('203.0.113.9'), false);
+});

@@ -60,6 +60,8 @@ export function subjectOf(event: Envelope): string | null {
   return (event.source === 'workflow' ? str(d.applicantId) : str(d.accountId)) ?? null;
 }
 
+const STAFF_ACTS: ReadonlySet<string> = new Set(['identity.account.roles-changed', 'identity.account.recovered']);
+
 /** The purposes the platform's own producers record (数据使用目的). */
 export const PURPOSES = {
   identity: 'identity-and-access',
@@ -95,16 +97,19 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
   }
   const accountId = str(d.accountId);
   const failed = /\.(failed|locked|reused)$/.test(event.type);
+  // Staff acting on an account (roles changed, 账号找回 at a counter) act in their own name; the
+  // `by` of other events (a representative authorising an agent) is a person and stays unnamed.
+  const by = STAFF_ACTS.has(event.type) ? str(d.by) : undefined;
   const resource: Record<string, string> = {};
   for (const key of ['sessionId', 'factor', 'change', 'reason', 'credentialId'] as const) {
     const v = str(d[key]);
     if (v && key !== 'reason') resource[key] = v;
   }
   return {
-    ...base, actor: { kind: 'account', id: accountId ? pseudonym(accountId, pepper) : null },
+    ...base, actor: by ? { kind: 'staff', id: by } : { kind: 'account', id: accountId ? pseudonym(accountId, pepper) : null },
     subject: accountId ? { kind: 'account', id: pseudonym(accountId, pepper) } : null,
     resource: Object.keys(resource).length > 0 ? resource : null,
     purpose: event.source === 'identity' ? PURPOSES.identity : event.source,
-    outcome: failed ? 'failure' : 'success',
+    outcome: failed ? 'failure' : event.type.endsWith('.throttled') ? 'denied' : 'success',
   };
 }
