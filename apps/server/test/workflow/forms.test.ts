@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel, operatorHeaders } from '@tongban/kernel/testing';
-import { birthCertificateForm, birthForm, birthMaterials, M, startWorkflow, submitBirth, type Harness } from './fixtures.ts';
+import { act, birthCertificateForm, birthForm, birthMaterials, M, startWorkflow, submitBirth, submitBirthCertificate, type Harness } from './fixtures.ts';
 
 const text = (zh: string, en: string) => ({ zh, en });
 
@@ -120,5 +120,25 @@ describe(`form values are checked against their data elements (${databaseLabel})
     const born = await submitBirth(h, citizen, randomUUID(), birthForm({ 'child.birthDate': '2026-12-01', 'child.birthWeight': 300 }));
     assert.equal(born.status, 201, JSON.stringify(born.body));
     assert.equal((await submitBirth(h, citizen)).status, 201, 'the demo data is valid');
+  });
+
+  test('a correction (补正) is checked against the data elements too: a corrected ID number with a wrong check digit is refused', async () => {
+    const citizen = await h.citizen('c-forms-4');
+    const officer = await h.officer('330100-WJW', ['officer']);
+    const view = await submitBirthCertificate(h, citizen);
+    const task = view.tasks[0];
+    const accepted = await act(h, officer, task.id, { action: 'accept', version: task.version });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    const asked = await act(h, officer, task.id, {
+      action: 'requestCorrection', version: accepted.body.version, reason: '母亲身份证号码有误', correction: { fields: ['motherIdNumber'], materials: [] },
+    });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    const answer = (motherIdNumber: string) => h.call('POST', `/api/workflow/applications/${view.id}/tasks/${task.id}/correction`, { ...citizen, 'accept-language': 'en' },
+      { version: asked.body.version, form: { motherIdNumber }, materials: [] });
+    const wrong = refused(await answer('330106199201011228'));
+    assert.deepEqual(fieldsOf(wrong), ['form.motherIdNumber check_digit']);
+    assert.match(messageOf(wrong, 'form.motherIdNumber')!, /GB 11643/);
+    const right = await answer('330106199201011226');
+    assert.equal(right.status, 200, JSON.stringify(right.body));
   });
 });

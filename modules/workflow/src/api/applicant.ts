@@ -112,7 +112,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
     schema: { tags, summary: 'Answer a correction (补正): only the requested fields and materials', params: TaskParam, body: CorrectionBody, response: { 200: TaskResult } },
   }, async (req) => {
     await belongs(s, req.params.id, req.params.taskId);
-    await answerCorrection(s, applicantOf(req.principal!).id, req.params.taskId, req.body);
+    await answerCorrection(s, applicantOf(req.principal!).id, req.params.taskId, req.body, negotiateLang(req.headers['accept-language']));
     s.live.nudge();
     return taskOf(s, req.params.taskId, true);
   });

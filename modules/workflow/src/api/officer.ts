@@ -1,7 +1,7 @@
 // The officer's workbench (审批人员): department queues, one task with its application and
 // timeline, the actions of the process table, claim and assign; and the service counter (窗口),
 // where an officer files an application on a citizen's behalf.
-import { DomainError, type HttpApp, type Principal } from '@tongban/kernel';
+import { DomainError, negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { matterFields } from '../domain/plan.ts';
@@ -110,7 +110,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
     },
   }, async (req, reply) => {
     const p = req.principal!;
-    const { application, replayed } = await fileAtCounter(s, identity, { id: p.id, regions: p.regions }, req.body, idempotencyKey(req));
+    const { application, replayed } = await fileAtCounter(s, identity, { id: p.id, regions: p.regions }, req.body, idempotencyKey(req), negotiateLang(req.headers['accept-language']));
     s.live.nudge();
     const { app: a, tasks } = await getApplication(db, application.id);
     return reply.code(replayed ? 200 : 201).send(applicationView(a, tasks, serviceDate(s.engine.now())));

@@ -1,9 +1,10 @@
 // Acting on a department task: officers accept, review, decide, ask for corrections, claim and
 // assign; applicants answer corrections and send the materials that were to follow. Each call
 // names the task version it was looking at; anything else in between is a 409 with what is there now.
-import { DomainError, type FieldError } from '@tongban/kernel';
+import { DomainError, type FieldError, type Lang } from '@tongban/kernel';
 import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
-import { checkForm, matterFields } from '../domain/plan.ts';
+import { checkSubjectForm } from '../domain/form-check.ts';
+import { matterFields } from '../domain/plan.ts';
 import { ACTIONS, isTerminal, STAFF, type ActionName, type ActionSpec } from '../domain/process.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
 import { prefetch, refuseInvalidTransition, type Actor, type Loaded } from './engine.ts';
@@ -160,10 +161,9 @@ export interface CorrectionAnswer {
 }
 
 /** 补正: the applicant changes only what was asked for; the clock resumes with the days that were left. */
-export async function answerCorrection(s: Services, applicantId: string, taskId: string, input: CorrectionAnswer): Promise<TaskRow> {
+export async function answerCorrection(s: Services, applicantId: string, taskId: string, input: CorrectionAnswer, lang: Lang = 'zh'): Promise<TaskRow> {
   const { app: before } = await loadForAction(s, taskId);
   const subject = await resolveSubject(s.catalog, { kind: before.subject_kind, code: before.subject_code, version: before.subject_version });
-  const schema = subject.kind === 'matter' ? subject.matter.form : subject.bundle.form;
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
     if (task.state !== 'correction' || !task.correction) throw new DomainError('WORKFLOW_NOT_AWAITING_CORRECTION');
     if (Object.keys(input.form).length === 0 && input.materials.length === 0) {
@@ -176,7 +176,9 @@ export async function answerCorrection(s: Services, applicantId: string, taskId:
     ];
     if (errors.length > 0) throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, errors);
     const form = { ...app.form, ...input.form };
-    const formErrors = checkForm(`${app.subject_kind}:${app.subject_code}@${app.subject_version}`, schema, form);
+    // The corrected form is checked like a submission: schema and data elements (a corrected ID
+    // number with a wrong check digit is as false as a submitted one).
+    const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang });
     if (formErrors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
     const replaced = new Set(input.materials.map((m) => m.code));
     const materials = [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials];

@@ -2,7 +2,7 @@
 // asked of identity (the account exists, is active and of the kind stated), and both the person
 // and every department the matter or bundle goes to must lie within the officer's jurisdiction:
 // a counter serves its own region's residents for its own region's services.
-import { DomainError, regionCovers, type FieldError } from '@tongban/kernel';
+import { DomainError, regionCovers, type FieldError, type Lang } from '@tongban/kernel';
 import { planTasks } from '../domain/plan.ts';
 import type { IdentityPort } from '../ports/identity.ts';
 import type { MaterialRef } from '../store/tables.ts';
@@ -24,7 +24,7 @@ export interface CounterFiling {
 const within = (officer: CounterOfficer, region: string) => officer.regions.some((j) => regionCovers(j, region));
 const field = (name: string, code: string, message: string): FieldError => ({ field: name, code, message });
 
-export async function fileAtCounter(s: Services, identity: IdentityPort, officer: CounterOfficer, filing: CounterFiling, idempotencyKey: string): Promise<Submitted> {
+export async function fileAtCounter(s: Services, identity: IdentityPort, officer: CounterOfficer, filing: CounterFiling, idempotencyKey: string, lang: Lang = 'zh'): Promise<Submitted> {
   const account = await identity.findAccount(filing.applicant.id);
   if (!account || !account.active) {
     throw new DomainError('WORKFLOW_APPLICANT_UNKNOWN', {}, [field('body.applicant.id', account ? 'inactive' : 'unknown', account ? 'the account is not active' : 'no such account')]);
@@ -43,6 +43,6 @@ export async function fileAtCounter(s: Services, identity: IdentityPort, officer
     throw new DomainError('FORBIDDEN_RESOURCE', {}, outside.map((d) => field('body.subject.code', 'outside_jurisdiction', `${d.code} (${d.regionCode}) is outside your jurisdiction`)));
   }
   return submit(s, {
-    applicant: filing.applicant, content: { subject: filing.subject, form: filing.form, materials: filing.materials }, idempotencyKey, counterOfficer: officer.id,
+    applicant: filing.applicant, content: { subject: filing.subject, form: filing.form, materials: filing.materials }, idempotencyKey, counterOfficer: officer.id, lang,
   });
 }
