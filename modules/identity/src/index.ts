@@ -14,6 +14,8 @@ import { IdentityErrors } from './errors.ts';
 import { seedDemoAccounts } from './seed/seed.ts';
 import { sessionRoutes } from './api/sessions.ts';
 import { ensureSigningKeys } from './store/keys.ts';
+import { pruneThrottles } from './store/throttle.ts';
+import { DEFAULT_THROTTLE } from './domain/throttle.ts';
 
 /** The provider needs the issuer URL, known once the server listens (or from TONGBAN_PUBLIC_URL). */
 function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider> {
@@ -103,5 +105,7 @@ export default defineModule({
     // Closing waits for the security events still being written, before the database goes.
     app.addHook('onClose', () => securityEventsRecorded(ctx));
   },
+  // A day past the longest memory (known addresses, 90 days): counters stop growing with every address ever tried.
+  jobs: [{ name: 'prune-sign-in-throttles', everyMs: 3_600_000, run: async (ctx) => { await pruneThrottles(ctx.trx, ctx.clock.now(), DEFAULT_THROTTLE.knownAddressSeconds + 86_400); } }],
   seed: seedDemoAccounts,
 });

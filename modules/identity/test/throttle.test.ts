@@ -12,6 +12,7 @@ import { admit } from '../src/api/sign-in-throttle.ts';
 import { passwordStep, type StepResult } from '../src/api/signin.ts';
 import { dummyHash, hashGate } from '../src/domain/passwords.ts';
 import { DEFAULT_THROTTLE } from '../src/domain/throttle.ts';
+import { pruneThrottles } from '../src/store/throttle.ts';
 import { Browser, formAction } from './browser.ts';
 import { createAccount, registerBrowserClient, type TestAccount } from './fixtures.ts';
 
@@ -122,5 +123,20 @@ describe('sign-in throttles', () => {
     for (let i = 0; i < DEFAULT_THROTTLE.addressFailures; i++) await attempt(`sprayed-${i}`, 'wrong', ip);
     assert.equal((await attempt('sprayed-x', 'wrong', ip)).outcome, 'throttled');
     assert.equal((await admit(ctx, 'someone', ip, 'code', ctx.clock.now())).outcome, 'admitted', 'the code budget of the address is untouched');
+  });
+
+  test('counters untouched past the longest memory are forgotten, except a pair that is still locked', async () => {
+    const db = p.database.db;
+    const now = new Date('2027-06-01T00:00:00.000Z');
+    const old = '2027-01-01T00:00:00.000Z';
+    const lockedUntil = '2027-06-01T01:00:00.000Z';
+    await db.insertInto('identity.sign_in_throttle').values([
+      { key: 'prune-old', factor: 'password', window_start: old, failures: 3 },
+      { key: 'prune-locked', factor: 'password', window_start: old, failures: 0, lock_state: JSON.stringify({ failures: 0, lockCount: 1, lockedUntil }) },
+      { key: 'prune-recent', factor: 'password', window_start: '2027-05-31T00:00:00.000Z', failures: 1 },
+    ] as never).execute();
+    assert.equal(await pruneThrottles(db, now, DEFAULT_THROTTLE.knownAddressSeconds + 86_400), 1);
+    const left = await db.selectFrom('identity.sign_in_throttle').select('key').where('key', 'like', 'prune-%').orderBy('key').execute();
+    assert.deepEqual(left.map((r) => r.key), ['prune-locked', 'prune-recent']);
   });
 });

@@ -116,7 +116,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const modules = orderModules(options.modules);
   // Every secret any module declares is read before anything starts: production names all the
   // missing ones in one line; development generates them now rather than on a first request.
-  const declaredSecrets = modules.flatMap((m) => m.secrets ?? []);
+  const declaredSecrets = [...new Set(modules.flatMap((m) => m.secrets ?? []))];
   const secrets = loadSecrets(config, log, declaredSecrets);
   const secret = namedSecrets(config, process.env, log);
   for (const name of declaredSecrets) secret(name);

@@ -70,3 +70,16 @@ export async function chargeLock(trx: AnyTransaction, key: string, factor: Throt
 export async function settleLock(db: Db, key: string, factor: ThrottleFactor, before: LockState): Promise<void> {
   await sql`update identity.sign_in_throttle set lock_state = ${JSON.stringify(recordSuccess(before))}::jsonb where key = ${key} and factor = ${factor}`.execute(db);
 }
+
+/**
+ * Forgets counters nobody has touched for longer than anything reads them back (the known-address
+ * memory is the longest), except a pair still locked: the table would otherwise grow with every
+ * address and login ever tried. A lock's doubling history goes with its row.
+ */
+export async function pruneThrottles(db: Db, now: Date, keepSeconds: number): Promise<number> {
+  const { numAffectedRows } = await sql`
+    delete from identity.sign_in_throttle
+    where window_start < ${iso(new Date(now.getTime() - keepSeconds * 1000))}::timestamptz
+      and (lock_state->>'lockedUntil' is null or (lock_state->>'lockedUntil')::timestamptz < ${iso(now)}::timestamptz)`.execute(db);
+  return Number(numAffectedRows ?? 0);
+}
