@@ -135,7 +135,8 @@ describe('sign-in throttles', () => {
       { key: 'prune-locked', factor: 'password', window_start: old, failures: 0, lock_state: JSON.stringify({ failures: 0, lockCount: 1, lockedUntil }) },
       { key: 'prune-recent', factor: 'password', window_start: '2027-05-31T00:00:00.000Z', failures: 1 },
     ] as never).execute();
-    assert.equal(await pruneThrottles(db, now, DEFAULT_THROTTLE.knownAddressSeconds + 86_400), 1);
+    // The other tests' counters are months old by then too: only this test's rows are looked at.
+    assert.ok(await pruneThrottles(db, now, DEFAULT_THROTTLE.knownAddressSeconds + 86_400) >= 1);
     const left = await db.selectFrom('identity.sign_in_throttle').select('key').where('key', 'like', 'prune-%').orderBy('key').execute();
     assert.deepEqual(left.map((r) => r.key), ['prune-locked', 'prune-recent']);
   });
