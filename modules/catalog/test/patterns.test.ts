@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import type { DataElement, FormSchema, Matter } from '../src/domain/model.ts';
-import { compileDataPattern, findPatternError } from '../src/domain/patterns.ts';
+import { compileDataPattern, findPatternError } from '@tongban/kernel';
 import { checkMatter } from '../src/domain/publish.ts';
 import { dataElements } from '../src/seed/demo-city.ts';
 import catalog from '../src/index.ts';

@@ -4,7 +4,7 @@
 // asserted, only the answers.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compileDataPattern } from '../src/domain/patterns.ts';
+import { compileDataPattern } from '@tongban/kernel';
 import { checkForm } from '../src/domain/form-check.ts';
 import { firstRuleThatHolds } from '../src/domain/rules.ts';
 

@@ -27,3 +27,4 @@ export { startPlatform, migrationSources, openPlatformDatabase, VERSION, type Pl
 export { ProblemDetails, LocalizedText } from './http/schemas.ts';
 export { validateOverrides, WorkingCalendar, type Overrides as CalendarDays } from './working-days.ts';
 export { creditCodeCheckChar, IDENTIFIER_CHECKS, isCalendarDate, isIsoDate, isValidCreditCode, isValidResidentId, residentIdCheckChar, type IdentifierCheck } from './identifiers.ts';
+export { compileDataPattern, findPatternError, re2RegExp } from './data-patterns.ts';

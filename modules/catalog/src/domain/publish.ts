@@ -6,7 +6,7 @@ import { AUTO_APPROVAL_VARIABLES } from '@tongban/contracts';
 import type { FieldError } from '@tongban/kernel';
 import { elementSchema, jsonTypeOf } from './elements.ts';
 import type { Bundle, BundleItem, DataElement, FormSchema, Matter, MatterVersion, MergedField } from './model.ts';
-import { findPatternError, re2RegExp } from './patterns.ts';
+import { findPatternError, re2RegExp } from '@tongban/kernel';
 
 // Checking a form has two halves. Against the meta-schema, with one shared validator: the form
 // is only data to it, so nothing of the form stays behind. Compiling (regular expressions,

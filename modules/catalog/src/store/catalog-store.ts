@@ -5,7 +5,7 @@ import { DomainError, type FieldError, type ModuleContext } from '@tongban/kerne
 import { sql } from 'kysely';
 import type { Bundle, BundleVersion, DataElement, Department, Matter, MatterVersion, Region } from '../domain/model.ts';
 import { checkElementRules } from '../domain/elements.ts';
-import { findPatternError } from '../domain/patterns.ts';
+import { findPatternError } from '@tongban/kernel';
 import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
 import { searchTerms } from '../domain/search.ts';
 import { typed, type CatalogDb, type Trx } from './tables.ts';

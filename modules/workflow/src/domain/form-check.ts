@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { IDENTIFIER_CHECKS, isIsoDate, type FieldError, type Lang, type Message } from '@tongban/kernel';
 import type { DataElement, MatterVersion } from '../ports/catalog.ts';
 import type { Subject } from './plan.ts';
-import { compileDataPattern, re2RegExp } from './patterns.ts';
+import { compileDataPattern, re2RegExp } from '@tongban/kernel';
 
 // One validator per pinned form version; forms are the catalog's checked JSON Schema. Their
 // patterns are data, run on citizens' input: RE2 matches them in linear time (domain/patterns.ts).
