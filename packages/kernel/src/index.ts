@@ -28,3 +28,4 @@ export { ProblemDetails, LocalizedText } from './http/schemas.ts';
 export { validateOverrides, WorkingCalendar, type Overrides as CalendarDays } from './working-days.ts';
 export { creditCodeCheckChar, IDENTIFIER_CHECKS, isCalendarDate, isIsoDate, isValidCreditCode, isValidResidentId, residentIdCheckChar, type IdentifierCheck } from './identifiers.ts';
 export { compileDataPattern, findPatternError, re2RegExp } from './data-patterns.ts';
+export { KEYWORD_MESSAGES } from './http/validation.ts';

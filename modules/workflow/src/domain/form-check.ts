@@ -3,30 +3,23 @@
 // (值域), numeric and date bounds, check character (GB 11643, GB 32100). A field the schema
 // already refused is not reported twice. Messages in the caller's language, zh-CN first.
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { IDENTIFIER_CHECKS, isIsoDate, type FieldError, type Lang, type Message } from '@tongban/kernel';
+import { compileDataPattern, IDENTIFIER_CHECKS, isIsoDate, KEYWORD_MESSAGES, re2RegExp, type FieldError, type Lang, type Message } from '@tongban/kernel';
 import type { DataElement, MatterVersion } from '../ports/catalog.ts';
 import type { Subject } from './plan.ts';
-import { compileDataPattern, re2RegExp } from '@tongban/kernel';
 
 // One validator per pinned form version; forms are the catalog's checked JSON Schema. Their
-// patterns are data, run on citizens' input: RE2 matches them in linear time (domain/patterns.ts).
+// patterns are data, run on citizens' input: RE2 matches them in linear time (kernel's data-patterns.ts).
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, code: { regExp: re2RegExp } });
 ajv.addFormat('date', { type: 'string', validate: isIsoDate });
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 const patterns = new Map<string, ReturnType<typeof compileDataPattern>>();
 
+// The schema keywords' texts are the kernel's (the same words as any bad request); these add the
+// data elements' own rules.
 const MESSAGES: Record<string, Message> = {
-  required: { zh: '必填', en: 'is required' },
-  unknown_field: { zh: '不允许的字段', en: 'is not an allowed field' },
-  type: { zh: '类型错误，应为 {type}', en: 'must be of type {type}' },
-  pattern: { zh: '格式不正确', en: 'does not match the required format' },
+  ...KEYWORD_MESSAGES,
+  unknown_field: KEYWORD_MESSAGES.additionalProperties!,
   format: { zh: '不是有效的{format}', en: 'must be a valid {format}' },
-  enum: { zh: '取值不在允许范围内', en: 'must be one of the allowed values' },
-  const: { zh: '取值不在允许范围内', en: 'must be one of the allowed values' },
-  minLength: { zh: '过短（至少 {limit} 个字符）', en: 'is too short (at least {limit} characters)' },
-  maxLength: { zh: '过长（至多 {limit} 个字符）', en: 'is too long (at most {limit} characters)' },
-  minimum: { zh: '不能小于 {limit}', en: 'must be at least {limit}' },
-  maximum: { zh: '不能大于 {limit}', en: 'must be at most {limit}' },
   exclusiveMinimum: { zh: '必须大于 {limit}', en: 'must be more than {limit}' },
   exclusiveMaximum: { zh: '必须小于 {limit}', en: 'must be less than {limit}' },
   minDate: { zh: '不能早于 {limit}', en: 'must not be before {limit}' },

@@ -41,7 +41,8 @@ export function compileValidator({ schema, httpPart }: { schema: object; httpPar
   return wrapped;
 }
 
-const MESSAGES: Record<string, { zh: string; en: string }> = {
+/** What each JSON Schema keyword's failure says, zh-CN and English; data-driven forms reuse them. */
+export const KEYWORD_MESSAGES: Readonly<Record<string, { readonly zh: string; readonly en: string }>> = {
   required: { zh: '必填', en: 'is required' },
   additionalProperties: { zh: '不允许的字段', en: 'is not an allowed field' },
   type: { zh: '类型错误，应为 {type}', en: 'must be of type {type}' },
@@ -72,7 +73,7 @@ export function fieldErrorsFrom(part: string, issues: readonly ValidationIssue[]
     if (issue.keyword === 'additionalProperties') path.push(String(params.additionalProperty));
     const field = [prefix, ...path].join('.');
     const code = CODES[issue.keyword] ?? issue.keyword;
-    const template = MESSAGES[issue.keyword]?.[lang] ?? issue.message ?? 'is not valid';
+    const template = KEYWORD_MESSAGES[issue.keyword]?.[lang] ?? issue.message ?? 'is not valid';
     const message = template.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? ''));
     const key = `${field}|${code}`;
     if (!seen.has(key)) {
