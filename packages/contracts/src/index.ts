@@ -72,6 +72,19 @@ export type MatterProcess = (typeof MATTER_PROCESSES)[number];
 
 export const AUTO_APPROVAL_VARIABLES = ['form', 'applicant', 'prerequisites', 'verified'] as const;
 
+/**
+ * Whether a parsed rule (cel-js's AST) calls `matches()`: cel-js runs it with `new RegExp` — a
+ * backtracking engine, so one rule could hold a process for seconds — and cannot replace a built-in
+ * overload. The catalog refuses such a rule at publish; the workflow never lets one hold.
+ */
+export function callsRegexMatch(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(callsRegexMatch);
+  if (node === null || typeof node !== 'object') return false;
+  const { op, args } = node as { op?: unknown; args?: unknown };
+  if ((op === 'call' || op === 'rcall') && Array.isArray(args) && args[0] === 'matches') return true;
+  return callsRegexMatch(args);
+}
+
 export const AutoApprovalRuleSchema = Type.Object({
   id: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
   name: Type.Object({ zh: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),

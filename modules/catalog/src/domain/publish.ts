@@ -2,7 +2,7 @@
 // errors, so an operator fixes a draft in one go; the store writes nothing unless none is found.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Environment } from '@marcbachmann/cel-js';
-import { AUTO_APPROVAL_VARIABLES } from '@tongban/contracts';
+import { AUTO_APPROVAL_VARIABLES, callsRegexMatch } from '@tongban/contracts';
 import type { FieldError } from '@tongban/kernel';
 import { elementSchema, jsonTypeOf } from './elements.ts';
 import type { Bundle, BundleItem, DataElement, FormSchema, Matter, MatterVersion, MergedField } from './model.ts';
@@ -54,25 +54,12 @@ export function checkAutoApproval(matter: Matter): FieldError[] {
       verdict = { valid: false, error: error as Error };
     }
     const message = verdict.error?.message.split('\n')[0];
-    if (verdict.valid && callsRegexMatch(rule.when)) {
+    if (verdict.valid && callsRegexMatch((ruleEnvironment.parse(rule.when) as unknown as { ast: unknown }).ast)) {
       errors.push(problem(`autoApprove.${i}.when`, 'function_not_allowed', 'matches() is not available in rules: it runs a backtracking regular expression; compare values or bind a data element with a pattern instead'));
     } else if (!verdict.valid) errors.push(problem(`autoApprove.${i}.when`, 'invalid_rule', `the rule does not compile: ${message}`));
     else if (verdict.type !== 'bool' && verdict.type !== 'dyn') errors.push(problem(`autoApprove.${i}.when`, 'rule_not_boolean', `the rule gives ${verdict.type}, not a boolean`));
   });
   return errors;
-}
-
-// cel-js's string.matches() runs `new RegExp(pattern)` — backtracking — and the library has no
-// way to replace a built-in overload, so rules may not call it (the workflow refuses it too).
-function callsRegexMatch(expression: string): boolean {
-  const walk = (node: unknown): boolean => {
-    if (Array.isArray(node)) return node.some(walk);
-    if (node === null || typeof node !== 'object') return false;
-    const { op, args } = node as { op?: unknown; args?: unknown };
-    if ((op === 'call' || op === 'rcall') && Array.isArray(args) && args[0] === 'matches') return true;
-    return walk(args);
-  };
-  return walk((ruleEnvironment.parse(expression) as unknown as { ast: unknown }).ast);
 }
 
 function duplicates(codes: readonly string[], field: string): FieldError[] {

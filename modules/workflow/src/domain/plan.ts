@@ -6,9 +6,6 @@ import type { BundleVersion, MatterVersion } from '../ports/catalog.ts';
 import type { MaterialRef } from '../store/tables.ts';
 import { isTerminal, type TaskState } from './process.ts';
 
-// Form checking lives in form-check.ts; corrections (service/act.ts) still import it from here.
-export { checkForm } from './form-check.ts';
-
 export interface PlannedTask {
   readonly matterCode: string;
   readonly matterVersion: number;

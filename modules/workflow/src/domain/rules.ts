@@ -2,7 +2,7 @@
 // the applicant, the outcomes of prerequisite matters and verified data; the first rule that
 // holds approves the task, and the action names it. A rule that fails to evaluate (a missing
 // field, a wrong type) does not hold: the task goes to an officer, never approved by accident.
-import { AUTO_APPROVAL_VARIABLES, type AutoApprovalRule } from '@tongban/contracts';
+import { AUTO_APPROVAL_VARIABLES, callsRegexMatch, type AutoApprovalRule } from '@tongban/contracts';
 import { Environment } from '@marcbachmann/cel-js';
 
 const environment = AUTO_APPROVAL_VARIABLES.reduce((env, name) => env.registerVariable(name, 'map'), new Environment({
@@ -12,17 +12,7 @@ const environment = AUTO_APPROVAL_VARIABLES.reduce((env, name) => env.registerVa
 type Program = (context: Record<string, unknown>) => unknown;
 const compiled = new Map<string, Program>();
 
-// cel-js's string.matches() runs `new RegExp(pattern)` — a backtracking engine, so a rule could
-// hold the process for seconds — and the library cannot replace a built-in overload: a rule that
-// calls it never holds (the catalog refuses it at publish; this covers versions published before).
-function callsRegexMatch(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(callsRegexMatch);
-  if (node === null || typeof node !== 'object') return false;
-  const { op, args } = node as { op?: unknown; args?: unknown };
-  if ((op === 'call' || op === 'rcall') && Array.isArray(args) && args[0] === 'matches') return true;
-  return callsRegexMatch(args);
-}
-
+// A rule calling matches() never holds (the catalog refuses it at publish; this covers versions published before).
 const refused: Program = () => { throw new Error('matches() is not available in rules'); };
 
 function program(expression: string): Program {
