@@ -21,13 +21,13 @@ export interface TestAccount {
 
 let serial = 100;
 
-export async function createAccount(p: TestPlatform, kind: AccountKind, options: { mfa?: boolean; departments?: string[]; roles?: string[]; mobile?: string } = {}): Promise<TestAccount> {
+export async function createAccount(p: TestPlatform, kind: AccountKind, options: { mfa?: boolean; departments?: string[]; roles?: string[]; regions?: string[]; mobile?: string } = {}): Promise<TestAccount> {
   const id = randomUUID();
   const login = kind === 'citizen' ? (() => { const first17 = `3301061990010${String(serial++).padStart(4, '0')}`; return first17 + residentIdCheckChar(first17); })() : `${kind}.${serial++}`;
   const totpSecret = options.mfa ? newTotpSecret() : undefined;
   await insertAccount(p.database.db, {
     id, kind, login, displayName: `${kind} ${serial}`, passwordHash: await hashPassword(PASSWORD),
-    ...(totpSecret ? { totpSecret } : {}), ...(options.mobile ? { mobile: options.mobile } : {}), roles: options.roles ?? (kind === 'citizen' ? [] : [kind]), departments: options.departments ?? [],
+    ...(totpSecret ? { totpSecret } : {}), ...(options.mobile ? { mobile: options.mobile } : {}), roles: options.roles ?? (kind === 'citizen' ? [] : [kind]), departments: options.departments ?? [], regions: options.regions ?? [],
   });
   return { id, login, password: PASSWORD, ...(totpSecret ? { totpSecret } : {}), ...(options.mobile ? { mobile: options.mobile } : {}) };
 }

@@ -41,9 +41,9 @@ describe('registration and counter recovery', () => {
   });
   after(() => p.dispose());
 
-  async function mfaToken(kind: 'officer' | 'citizen', roles?: string[]) {
-    const account = await createAccount(p, kind, { mfa: true, ...(roles ? { roles } : {}) });
-    const { tokens } = await rp.signIn(account);
+  async function mfaToken(kind: 'officer' | 'citizen', roles?: string[], regions?: string[]) {
+    const account = await createAccount(p, kind, { mfa: true, ...(roles ? { roles } : {}), ...(regions ? { regions } : {}) });
+    const { tokens } = await rp.signIn(account, { at: now });
     return (await rp.apiToken(tokens.refresh_token!)).accessToken;
   }
 
@@ -109,7 +109,7 @@ describe('registration and counter recovery', () => {
     const { tokens } = await rp.signIn({ id: created.json().id, login: id, password: PASSWORD });
     assert.equal((await register({ residentId: id, mobile: holderMobile })).statusCode, 409, 'the holder meets 该账号已注册');
 
-    const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE]);
+    const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE], ['110100']);
     const recovered = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(officer), payload: { residentId: id, name: '赵六', mobile: holderMobile, verified: 'in_person' } });
     assert.equal(recovered.statusCode, 200, recovered.body);
     assert.deepEqual(recovered.json(), { accountId: created.json().id, sessionsEnded: 1 });
@@ -147,5 +147,26 @@ describe('registration and counter recovery', () => {
     assert.equal((await confirm(id, squatterCode)).statusCode, 422, "the squatter's code belongs to the lapsed registration");
     assert.equal((await confirm(id, await lastSmsCode(p, '13911110055'))).statusCode, 200);
     assert.equal((await signIn(id, PASSWORD, '198.51.100.51')).outcome, 'done');
+  });
+
+  test("an officer recovers IDs of their own jurisdiction only; one with no regions recovers none", async () => {
+    const recover = (token: string, id: string, mobile: string) => p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(token), payload: { residentId: id, name: '钱七', mobile, verified: 'in_person' } });
+    const local = residentId('33010619850101007');
+    const created = await register({ residentId: local, mobile: '13911110007' });
+    await confirm(local, await lastSmsCode(p, '13911110007'));
+    const hangzhou = await mfaToken('officer', ['officer', RECOVERY_ROLE], ['330100']);
+    const beijing = residentId('11010119850101008');
+    await register({ residentId: beijing, mobile: '13911110008' });
+    const far = await recover(hangzhou, beijing, '13911110088');
+    assert.equal(far.statusCode, 403, far.body);
+    assert.equal(far.json().code, 'FORBIDDEN_RESOURCE');
+    assert.deepEqual(far.json().errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['body.residentId', 'outside_jurisdiction']]);
+    const nowhere = await recover(await mfaToken('officer', ['officer', RECOVERY_ROLE]), local, '13911110077');
+    assert.equal(nowhere.statusCode, 403, nowhere.body);
+    assert.equal(nowhere.json().code, 'FORBIDDEN_RESOURCE');
+    assert.equal((await events('identity.account.recovered')).filter((e) => e.accountId === created.json().id).length, 0, 'nothing recovered by the refused officers');
+    const near = await recover(hangzhou, local, '13911110077');
+    assert.equal(near.statusCode, 200, near.body);
+    assert.equal(near.json().accountId, created.json().id);
   });
 });

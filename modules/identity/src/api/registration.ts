@@ -6,10 +6,10 @@
 // officer with the recovery role checks the person and their ID card in person, re-binds the
 // account to the holder's mobile, and the holder sets a new password with a code sent there.
 import { randomUUID } from 'node:crypto';
-import { DomainError, negotiateLang, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { DomainError, negotiateLang, Policies, regionCovers, type HttpApp, type ModuleContext, type Principal } from '@tongban/kernel';
 import { sql } from 'kysely';
 import Type from 'typebox';
-import { isValidMobile, isValidResidentId, normaliseResidentId } from '../domain/identifiers.ts';
+import { isValidMobile, isValidResidentId, normaliseResidentId, regionOfIdentifier } from '../domain/identifiers.ts';
 import type { CodeOutcome } from '../domain/one-time-codes.ts';
 import { hashPassword, HashesBusy, passwordProblems } from '../domain/passwords.ts';
 import { secondsLeft } from '../domain/throttle.ts';
@@ -94,6 +94,18 @@ async function chargeMobile(ctx: ModuleContext, mobile: string, now: Date): Prom
   }
 }
 
+/**
+ * A counter officer returns IDs of their own jurisdiction only: the recovery re-binds a whole
+ * account, so an officer anywhere must not be able to take over any citizen's account in the
+ * country. An officer with no regions covers none (deny by default).
+ */
+function assertWithinJurisdiction(officer: Principal, residentId: string): void {
+  const region = regionOfIdentifier('citizen', residentId);
+  if (region === undefined || !officer.regions.some((r) => regionCovers(r, region))) {
+    throw new DomainError('FORBIDDEN_RESOURCE', {}, [{ field: 'body.residentId', code: 'outside_jurisdiction', message: 'the ID number is registered outside your jurisdiction' }]);
+  }
+}
+
 const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === '23505';
 
 export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
@@ -164,6 +176,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
     const mobile = mobileOf(b.mobile);
     const sender = smsSender(ctx);
     const officer = request.principal!;
+    assertWithinJurisdiction(officer, residentId);
     const now = ctx.clock.now();
     const result = await ctx.db.transaction().execute(async (trx) => {
       // The row lock serialises a recovery with sign-ins' and registrations' writes to the account.
