@@ -105,6 +105,11 @@ describe('findUnsafeText and findUnsafeUrlEncoded (for raw-body routes)', () => 
     assert.equal(findUnsafeText(deep, 'body')?.code, 'control_character');
   });
 
+  test('raw bytes are not walked as records: a raw-body route checks its own bytes', () => {
+    assert.equal(findUnsafeText(Buffer.from('client_id=\u0000'), 'body'), undefined);
+    assert.equal(findUnsafeText({ raw: new Uint8Array([0, 1, 2]) }, 'body'), undefined);
+  });
+
   test('raw form bodies and query strings, as text or bytes', () => {
     assert.equal(findUnsafeUrlEncoded('grant_type=client_credentials&client_id=%00', 'body')?.field, 'body.client_id');
     assert.equal(findUnsafeUrlEncoded(Buffer.from('a=1&b%00=2'), 'body')?.field, 'body.b\\u0000');

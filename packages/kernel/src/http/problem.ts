@@ -3,7 +3,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../db/database.ts';
 import { DomainError, findErrorSpec, interpolate, type FieldError } from '../errors.ts';
-import { fieldErrorsFrom, type ValidationIssue } from './validation.ts';
+import { fieldErrorsFrom, MAX_FIELD_ERRORS, type ValidationIssue } from './validation.ts';
 
 export type Lang = 'zh' | 'en';
 
@@ -99,13 +99,6 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
   }
   return { ...capErrors(problem), instance: request.url.split('?')[0] };
 }
-
-/**
- * At most this many field errors are listed: a body with 90,000 unknown keys must not be
- * answered with 90,000 errors (megabytes built and sent for a few hundred kilobytes received).
- * `errorCount` (an extension member) tells how many there were.
- */
-export const MAX_FIELD_ERRORS = 20;
 
 function capErrors(problem: Problem): Problem {
   if (!problem.errors || problem.errors.length <= MAX_FIELD_ERRORS) return problem;

@@ -53,6 +53,10 @@ function hasUnsafeText(value: unknown): boolean {
     const node = stack.pop();
     if (typeof node === 'string') {
       if (unsafeTextCode(node)) return true;
+    } else if (ArrayBuffer.isView(node)) {
+      // Raw bytes (a raw-body route's buffer) are that route's to check (findUnsafeUrlEncoded),
+      // not a record of 56,000 numeric keys to walk.
+      continue;
     } else if (Array.isArray(node)) {
       for (const child of node) if (child !== null && typeof child === 'object' || typeof child === 'string') stack.push(child);
     } else if (node !== null && typeof node === 'object') {

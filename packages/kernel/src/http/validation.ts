@@ -19,8 +19,13 @@ function makeAjv(coerce: boolean): Ajv {
 const bodyAjv = makeAjv(false);
 const urlAjv = makeAjv(true);
 
-/** How many issues a validator hands on; the rest are only counted (`total` on the list). */
-export const MAX_ISSUES = 20;
+/**
+ * At most this many field errors are listed, by a validator and in any problem: a body with
+ * 90,000 unknown keys must not be answered with 90,000 errors (megabytes built and sent for a few
+ * hundred kilobytes received). The rest are counted (`total` on a validator's list, `errorCount`
+ * on the problem).
+ */
+export const MAX_FIELD_ERRORS = 20;
 
 export type ValidationIssues = ErrorObject[] & { total?: number };
 
@@ -34,7 +39,7 @@ export function compileValidator({ schema, httpPart }: { schema: object; httpPar
       return true;
     }
     const all = validate.errors ?? [];
-    wrapped.errors = all.length <= MAX_ISSUES ? all : Object.assign(all.slice(0, MAX_ISSUES), { total: all.length });
+    wrapped.errors = all.length <= MAX_FIELD_ERRORS ? all : Object.assign(all.slice(0, MAX_FIELD_ERRORS), { total: all.length });
     return false;
   };
   wrapped.errors = null as ValidationIssues | null;
