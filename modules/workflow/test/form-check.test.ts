@@ -77,4 +77,11 @@ describe('a form against its schema and elements', () => {
     const typed = { ...schema, properties: { ...schema.properties, weight: { 'x-data-element': 'child.birthWeight', type: 'integer' } } };
     assert.deepEqual(checkForm('unit-2', typed, { born: '2026-11-20', weight: 'heavy' }, { elements }).map((e) => `${e.field} ${e.code}`), ['form.weight type']);
   });
+
+  it('a version pinned before RE2 with a pattern RE2 cannot compile refuses the value instead of failing', () => {
+    const lookahead = { type: 'object' as const, properties: { code: { 'x-data-element': 'test.code', type: 'string', pattern: '^(?=a)a+$' } }, required: ['code'] };
+    assert.deepEqual(checkForm('unit-3', lookahead, { code: 'aaa' }).map((e) => `${e.field} ${e.code}`), ['form.code pattern']);
+    const element: DataElement = { id: 'test.code', name: { zh: '代码', en: 'Code' }, type: 'string', pattern: '(a)\\1' } as DataElement;
+    assert.deepEqual(elementProblem(element, 'aa'), { code: 'pattern' });
+  });
 });

@@ -9,10 +9,21 @@ import type { Subject } from './plan.ts';
 
 // One validator per pinned form version; forms are the catalog's checked JSON Schema. Their
 // patterns are data, run on citizens' input: RE2 matches them in linear time (kernel's data-patterns.ts).
-const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, code: { regExp: re2RegExp } });
+// A version published before the catalog refused what RE2 cannot compile may still carry such a
+// pattern: no value can be checked against it, so none passes (a field error, not a 500 on every
+// submission); republishing the matter with an RE2 pattern mends it.
+const uncheckable = { test: () => false };
+const pinnedRegExp = Object.assign((pattern: string) => {
+  try {
+    return re2RegExp(pattern);
+  } catch {
+    return { ...uncheckable, toString: () => `/${pattern}/` };
+  }
+}, { code: re2RegExp.code });
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, code: { regExp: pinnedRegExp } });
 ajv.addFormat('date', { type: 'string', validate: isIsoDate });
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
-const patterns = new Map<string, ReturnType<typeof compileDataPattern>>();
+const patterns = new Map<string, { test(value: string): boolean }>();
 
 // The schema keywords' texts are the kernel's (the same words as any bad request); these add the
 // data elements' own rules.
@@ -117,7 +128,11 @@ export function elementProblem(element: DataElement, value: unknown, today?: str
 function patternOf(pattern: string) {
   let re = patterns.get(pattern);
   if (!re) {
-    re = compileDataPattern(pattern);
+    try {
+      re = compileDataPattern(pattern);
+    } catch {
+      re = uncheckable;
+    }
     if (patterns.size > 10_000) patterns.clear();
     patterns.set(pattern, re);
   }
