@@ -122,7 +122,7 @@ describe('sign-in throttles', () => {
     const ip = '192.0.2.202';
     for (let i = 0; i < DEFAULT_THROTTLE.addressFailures; i++) await attempt(`sprayed-${i}`, 'wrong', ip);
     assert.equal((await attempt('sprayed-x', 'wrong', ip)).outcome, 'throttled');
-    assert.equal((await admit(ctx, 'someone', ip, 'code', ctx.clock.now())).outcome, 'admitted', 'the code budget of the address is untouched');
+    assert.equal((await admit(ctx, 'someone', ip, 'code', ctx.clock.now(), null)).outcome, 'admitted', 'the code budget of the address is untouched');
   });
 
   test('counters untouched past the longest memory are forgotten, except a pair that is still locked', async () => {

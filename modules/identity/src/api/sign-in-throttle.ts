@@ -1,5 +1,9 @@
 // Admission of a sign-in attempt through the throttles of domain/throttle.ts, before any hash or
-// code comparison: the address, then the login, then the login-and-address lockout. A refused
+// code comparison: the address, then the login, then the lockout — per login and address for
+// passwords, per login for one-time codes (only someone who has the password reaches the code
+// step, so locking it cannot be turned against the owner, while a pair lock there would let
+// rotating addresses guess codes without end). An address this login signed in from before
+// passes the address and login throttles (shared NAT, office, campus), not the lockout. A refused
 // attempt costs a few indexed writes and no argon2. Everything an attempt charged is given back
 // when it succeeds (or was never tried), so the counters count failures only.
 import { createHmac } from 'node:crypto';
@@ -13,13 +17,19 @@ export interface Admitted {
   readonly keys: ThrottleKeys;
   readonly factor: ThrottleFactor;
   readonly lockBefore: LockState;
-  /** This attempt, if it fails, locks the pair: the caller records identity.account.locked. */
+  /** The account behind the login, if any: its lock events name it. */
+  readonly accountId: string | null;
+  readonly ip: string;
+  /**
+   * This attempt started a lock (identity.account.locked is already written, with the charge):
+   * if it then succeeds or is never compared, the lock is given back with identity.account.unlocked.
+   */
   readonly lock: { readonly until?: string; readonly lockCount: number; readonly started: boolean };
 }
 
 export type Refused = { readonly outcome: 'throttled'; readonly retryAfterSeconds: number } | { readonly outcome: 'locked' };
 
-interface ThrottleKeys { readonly address: string; readonly login: string; readonly pair: string; readonly known: string }
+interface ThrottleKeys { readonly address: string; readonly login: string; readonly lock: string; readonly known: string }
 
 const policy: ThrottlePolicy = DEFAULT_THROTTLE;
 
@@ -28,42 +38,67 @@ export function throttleKey(ctx: ModuleContext, ...parts: string[]): string {
   return createHmac('sha256', ctx.secret('identity-otp-pepper')).update(parts.join('\u0000')).digest('hex');
 }
 
-function keysOf(ctx: ModuleContext, login: string, ip: string): ThrottleKeys {
+function keysOf(ctx: ModuleContext, login: string, ip: string, factor: ThrottleFactor): ThrottleKeys {
   const key = (...parts: string[]) => throttleKey(ctx, ...parts);
-  return { address: key('address', ip), login: key('login', login), pair: key('pair', login, ip), known: key('known', login, ip) };
+  const lock = factor === 'code' ? key('code-lock', login) : key('pair', login, ip);
+  return { address: key('address', ip), login: key('login', login), lock, known: key('known', login, ip) };
 }
 
 async function crossed(ctx: ModuleContext, scope: 'address' | 'login', factor: ThrottleFactor, ip: string, retryAfterSeconds: number): Promise<void> {
   await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, 'identity.sign-in.throttled', { scope, factor, ip, retryAfterSeconds }));
 }
 
-/** Lets an attempt at `login` (as typed and normalised, known account or not) from `ip` go on, or refuses it. */
-export async function admit(ctx: ModuleContext, login: string, ip: string, factor: ThrottleFactor, now: Date): Promise<Admitted | Refused> {
-  const keys = keysOf(ctx, login, ip);
+/**
+ * Lets an attempt at `login` (as typed and normalised, known account or not) from `ip` go on, or
+ * refuses it. `accountId` is the account behind the login (null for none): a lock this attempt
+ * starts is published in the transaction that charges it.
+ */
+export async function admit(ctx: ModuleContext, login: string, ip: string, factor: ThrottleFactor, now: Date, accountId: string | null): Promise<Admitted | Refused> {
+  const keys = keysOf(ctx, login, ip, factor);
+  let knownAnswer: boolean | undefined;
+  const known = async () => (knownAnswer ??= await isKnownAddress(ctx.db, keys.known, now, policy.knownAddressSeconds));
   const address = await chargeCounter(ctx.db, keys.address, factor, now, policy.windowSeconds);
-  if (address.failures > policy.addressFailures) {
+  // A shared address (NAT, office, campus) full of other people's failures still lets in a login that signed in from it before.
+  if (address.failures > policy.addressFailures && !(await known())) {
     const retryAfterSeconds = secondsLeft(address.windowStart, now, policy.windowSeconds);
     if (address.failures === policy.addressFailures + 1) await crossed(ctx, 'address', factor, ip, retryAfterSeconds);
     return { outcome: 'throttled', retryAfterSeconds };
   }
   const perLogin = await chargeCounter(ctx.db, keys.login, factor, now, policy.windowSeconds);
   if (perLogin.failures > policy.loginFailures
-    && !(await isKnownAddress(ctx.db, keys.known, now, policy.knownAddressSeconds))
+    && !(await known())
     && !(await claimSlot(ctx.db, keys.login, factor, now, policy.slowedIntervalSeconds))) {
     await refundCounter(ctx.db, keys.address, factor); // not tried: no failure of this address
     const retryAfterSeconds = Math.min(policy.slowedIntervalSeconds, secondsLeft(perLogin.windowStart, now, policy.windowSeconds));
     if (perLogin.failures === policy.loginFailures + 1) await crossed(ctx, 'login', factor, ip, retryAfterSeconds);
     return { outcome: 'throttled', retryAfterSeconds };
   }
-  const charged = await ctx.db.transaction().execute((trx) => chargeLock(trx, keys.pair, factor, now, DEFAULT_LOCKOUT));
+  const charged = await ctx.db.transaction().execute(async (trx) => {
+    const result = await chargeLock(trx, keys.lock, factor, now, DEFAULT_LOCKOUT);
+    // The lock and its event commit together: whatever happens to the attempt after (argon2 throws, the process dies), neither is without the other.
+    if (result && result.charged.lockCount > result.before.lockCount && accountId) {
+      await ctx.events.publish(trx, 'identity.account.locked', { accountId, until: result.charged.lockedUntil, lockCount: result.charged.lockCount, ip, factor });
+    }
+    return result;
+  });
   if (!charged) {
     await giveBack(ctx, keys, factor);
     return { outcome: 'locked' };
   }
   return {
-    outcome: 'admitted', keys, factor, lockBefore: charged.before,
+    outcome: 'admitted', keys, factor, lockBefore: charged.before, accountId, ip,
     lock: { ...(charged.charged.lockedUntil ? { until: charged.charged.lockedUntil } : {}), lockCount: charged.charged.lockCount, started: charged.charged.lockCount > charged.before.lockCount },
   };
+}
+
+/** Puts the lock back as it was before this attempt; a lock the attempt started is withdrawn, with its event, in one transaction. */
+async function restoreLock(ctx: ModuleContext, admitted: Admitted, state: LockState, reason: 'signed-in' | 'not-compared'): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await settleLock(trx, admitted.keys.lock, admitted.factor, state);
+    if (admitted.lock.started && admitted.accountId) {
+      await ctx.events.publish(trx, 'identity.account.unlocked', { accountId: admitted.accountId, lockCount: admitted.lockBefore.lockCount, ip: admitted.ip, factor: admitted.factor, reason });
+    }
+  });
 }
 
 async function giveBack(ctx: ModuleContext, keys: ThrottleKeys, factor: ThrottleFactor): Promise<void> {
@@ -74,17 +109,17 @@ async function giveBack(ctx: ModuleContext, keys: ThrottleKeys, factor: Throttle
 /** The secret matched: the failures charged are given back; a finished sign-in makes the address known to the login. */
 export async function settleSuccess(ctx: ModuleContext, admitted: Admitted, now: Date, options: { finished: boolean }): Promise<void> {
   await giveBack(ctx, admitted.keys, admitted.factor);
-  await settleLock(ctx.db, admitted.keys.pair, admitted.factor, recordSuccess(admitted.lockBefore));
+  await restoreLock(ctx, admitted, recordSuccess(admitted.lockBefore), 'signed-in');
   if (options.finished) await rememberAddress(ctx.db, admitted.keys.known, now);
 }
 
 /** The attempt was never compared (the hashes were busy): as if it had not been made. */
 export async function undo(ctx: ModuleContext, admitted: Admitted): Promise<void> {
   await giveBack(ctx, admitted.keys, admitted.factor);
-  await settleLock(ctx.db, admitted.keys.pair, admitted.factor, admitted.lockBefore);
+  await restoreLock(ctx, admitted, admitted.lockBefore, 'not-compared');
 }
 
 /** Makes an address known to a login, as a finished sign-in from it does. */
 export async function rememberSignIn(ctx: ModuleContext, login: string, ip: string, now: Date): Promise<void> {
-  await rememberAddress(ctx.db, keysOf(ctx, login, ip).known, now);
+  await rememberAddress(ctx.db, keysOf(ctx, login, ip, 'password').known, now);
 }

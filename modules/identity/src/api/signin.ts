@@ -1,6 +1,5 @@
 // The steps of a sign-in: password, then a second factor where the account has one or must
-// have one. Each attempt passes the throttles (sign-in-throttle.ts: address, login, login and
-// address lockout) and is charged before the secret is compared, so parallel guesses cannot
+// have one. Each attempt passes the throttles (sign-in-throttle.ts: address, login, lockout) and is charged before the secret is compared, so parallel guesses cannot
 // outrun them and a refused attempt never hashes; unknown and disabled accounts spend the same
 // hashing time and get the same answer as a wrong password (no account enumeration).
 import type { ModuleContext } from '@tongban/kernel';
@@ -48,14 +47,9 @@ async function securityEvent(ctx: ModuleContext, type: string, data: Record<stri
   await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, type, data));
 }
 
-/** A failed attempt that started a lock of its login and address: a security event when the login is an account. */
-async function failed(ctx: ModuleContext, admitted: Admitted, accountId: string | null, factor: string, reason: string, ip: string): Promise<StepResult> {
-  await ctx.db.transaction().execute(async (trx) => {
-    if (admitted.lock.started && accountId) {
-      await ctx.events.publish(trx, 'identity.account.locked', { accountId, until: admitted.lock.until, lockCount: admitted.lock.lockCount, ip });
-    }
-    await ctx.events.publish(trx, 'identity.sign-in.failed', { accountId, factor, reason, ip });
-  });
+/** A failed attempt (a lock it started was published when admit charged it). */
+async function failed(ctx: ModuleContext, accountId: string | null, factor: string, reason: string, ip: string): Promise<StepResult> {
+  await securityEvent(ctx, 'identity.sign-in.failed', { accountId, factor, reason, ip });
   return { outcome: 'failed' };
 }
 
@@ -73,9 +67,10 @@ async function compare(ctx: ModuleContext, admitted: Admitted, passwordHash: str
 export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: string, password: string): Promise<StepResult> {
   const name = normaliseLogin(login);
   // Throttles first, by the login as typed: the same for accounts that exist and ones that do not.
-  const admitted = await admit(ctx, name, attempt.ip, 'password', attempt.now);
-  if (admitted.outcome === 'throttled') return admitted;
+  // Looked up first (an indexed read either way) so that a lock this attempt starts names the account in its own transaction.
   const account = await findAccountByLogin(ctx.db, name);
+  const admitted = await admit(ctx, name, attempt.ip, 'password', attempt.now, account?.id ?? null);
+  if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
     await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account?.id ?? null, factor: 'password', reason: 'locked', ip: attempt.ip });
     return { outcome: 'failed' };
@@ -84,9 +79,9 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
   // Unknown, disabled and pending accounts spend the same hashing time as a wrong password.
   const matched = await compare(ctx, admitted, usable?.passwordHash ?? null, password);
   if (matched === undefined) return { outcome: 'busy' };
-  if (!account) return failed(ctx, admitted, null, 'password', 'unknown_account', attempt.ip);
-  if (!usable) return failed(ctx, admitted, account.id, 'password', account.pendingUntil !== null ? 'pending' : account.passwordHash ? 'disabled' : 'no_password', attempt.ip);
-  if (!matched) return failed(ctx, admitted, account.id, 'password', 'wrong_password', attempt.ip);
+  if (!account) return failed(ctx, null, 'password', 'unknown_account', attempt.ip);
+  if (!usable) return failed(ctx, account.id, 'password', account.pendingUntil !== null ? 'pending' : account.passwordHash ? 'disabled' : 'no_password', attempt.ip);
+  if (!matched) return failed(ctx, account.id, 'password', 'wrong_password', attempt.ip);
   await settleSuccess(ctx, admitted, attempt.now, { finished: false });
   // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.
   // The SMS code is the step-up of an account with no second factor yet, so that it can enrol one.
@@ -116,7 +111,7 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   if (!step || !account) return { outcome: 'failed' };
   const factor = step.second_factor as SecondFactor;
   if (factor === 'passkey') return { outcome: 'failed' };
-  const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now);
+  const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
     await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor, reason: 'locked', ip: attempt.ip });
@@ -130,7 +125,7 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   } else if (factor === 'sms') {
     ok = await checkSignInCode(ctx, account.id, code, attempt.now);
   }
-  if (!ok) return failed(ctx, admitted, account.id, factor, 'wrong_code', attempt.ip);
+  if (!ok) return failed(ctx, account.id, factor, 'wrong_code', attempt.ip);
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
   await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
@@ -162,13 +157,13 @@ export async function passkeyStep(ctx: ModuleContext, attempt: Attempt, rp: { rp
   const account: Account | undefined = step?.second_factor === 'passkey' ? await findAccountById(ctx.db, step.account_id as string) : undefined;
   if (!account) return { outcome: 'failed' };
   const challenge = await takeChallenge(ctx.db, attempt.uid, 'sign-in');
-  const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now);
+  const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
     await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'passkey', reason: 'locked', ip: attempt.ip });
     return { outcome: 'failed' };
   }
-  const fail = (reason: string) => failed(ctx, admitted, account.id, 'passkey', reason, attempt.ip);
+  const fail = (reason: string) => failed(ctx, account.id, 'passkey', reason, attempt.ip);
   if (!challenge) return fail('no_challenge');
   let response: AuthenticationResponseJSON;
   try {

@@ -2,7 +2,7 @@
 // a single statement or a row lock, so parallel attempts on any replica count exactly.
 import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
 import { sql } from 'kysely';
-import { evaluateLock, recordFailure, recordSuccess, resetLock, type LockoutPolicy, type LockState } from '../domain/lockout.ts';
+import { evaluateLock, recordFailure, resetLock, type LockoutPolicy, type LockState } from '../domain/lockout.ts';
 import type { ThrottleFactor } from '../domain/throttle.ts';
 
 type Db = AnyKysely | AnyTransaction;
@@ -67,8 +67,9 @@ export async function chargeLock(trx: AnyTransaction, key: string, factor: Throt
   return { before, charged };
 }
 
-export async function settleLock(db: Db, key: string, factor: ThrottleFactor, before: LockState): Promise<void> {
-  await sql`update identity.sign_in_throttle set lock_state = ${JSON.stringify(recordSuccess(before))}::jsonb where key = ${key} and factor = ${factor}`.execute(db);
+/** Writes a lock state back: the one before a success (failures cleared), or the one before an attempt never compared. */
+export async function settleLock(db: Db, key: string, factor: ThrottleFactor, state: LockState): Promise<void> {
+  await sql`update identity.sign_in_throttle set lock_state = ${JSON.stringify(state)}::jsonb where key = ${key} and factor = ${factor}`.execute(db);
 }
 
 /**
