@@ -3,8 +3,9 @@
 // someone else goes back to its holder at the counter: an officer with the recovery role checks
 // the person in person and re-binds the account; the squatter's sessions end, the old mobile is told.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, mock, test } from 'node:test';
 import type { ModuleContext } from '@tongban/kernel';
+import { sql } from 'kysely';
 import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
@@ -27,8 +28,10 @@ describe('registration and counter recovery', () => {
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, ...json });
   const events = async (type: string) => (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute())
     .map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>);
-  const register = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-    p.app.inject({ method: 'POST', url: '/api/identity/register', headers: { ...json, ...headers }, payload: { name: '王五', password: PASSWORD, ...body } });
+  let address = 0;
+  // Each from its own address unless said, so that the per-address limit is only met where a test means it.
+  const register = (body: Record<string, string>, headers: Record<string, string> = {}, ip = `198.18.0.${++address}`) =>
+    p.app.inject({ method: 'POST', url: '/api/identity/register', remoteAddress: ip, headers: { ...json, ...headers }, payload: { name: '王五', password: PASSWORD, ...body } });
   const confirm = (id: string, code: string) => p.app.inject({ method: 'POST', url: '/api/identity/register/confirm', headers: json, payload: { residentId: id, code } });
   const signIn = (login: string, password: string, ip = '198.51.100.50') => passwordStep(ctx, { uid: `reg-${Math.random()}`, ip, now: clock.now() }, login, password);
   const other = (code: string) => (code === '000000' ? '111111' : '000000');
@@ -87,6 +90,7 @@ describe('registration and counter recovery', () => {
     assert.equal(fourth.statusCode, 429);
     assert.equal(fourth.json().code, 'IDENTITY_TOO_MANY_CODES');
     assert.ok(fourth.json().retryAfterSeconds > 0);
+    assert.equal(Number(fourth.headers['retry-after']), fourth.json().retryAfterSeconds, 'the wait is in the header too');
     assert.equal((await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', mobile).execute()).length, 3, 'no fourth text');
     assert.equal((await p.database.db.selectFrom('identity.account').select('id').where('login', '=', residentId('11010519800102019')).execute()).length, 0, 'nothing half-written');
   });
@@ -168,5 +172,76 @@ describe('registration and counter recovery', () => {
     const near = await recover(hangzhou, local, '13911110077');
     assert.equal(near.statusCode, 200, near.body);
     assert.equal(near.json().accountId, created.json().id);
+  });
+
+  test('one address starts at most ten registrations an hour, whatever IDs and mobiles it types', async () => {
+    const ip = '198.18.1.1';
+    for (let i = 0; i < 10; i++) {
+      const r = await register({ residentId: residentId(`1101051980010300${i}`), mobile: `139111120${String(i).padStart(2, '0')}` }, {}, ip);
+      assert.equal(r.statusCode, 201, r.body);
+    }
+    const eleventh = await register({ residentId: residentId('11010519800103010'), mobile: '13911112010' }, {}, ip);
+    assert.equal(eleventh.statusCode, 429, eleventh.body);
+    assert.equal(eleventh.json().code, 'RATE_LIMITED');
+    assert.ok(Number(eleventh.headers['retry-after']) > 0);
+    assert.equal((await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', '13911112010').execute()).length, 0, 'no code sent');
+    assert.equal((await register({ residentId: residentId('11010519800103010'), mobile: '13911112010' }, {}, '198.18.1.2')).statusCode, 201, 'another address is not affected');
+  });
+
+  test('one ID can be registered three times a day; then the holder is sent to the counter, where the recovery works', async () => {
+    const id = residentId('11010519800104001');
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await register({ residentId: id, mobile: `1391111300${i}` })).statusCode, 201);
+      now = new Date(now.getTime() + 31 * MINUTE);
+    }
+    const fourth = await register({ residentId: id, mobile: '13911113009' });
+    assert.equal(fourth.statusCode, 429, fourth.body);
+    assert.equal(fourth.json().code, 'IDENTITY_TOO_MANY_REGISTRATIONS');
+    assert.match(fourth.json().title, /政务服务窗口/);
+    assert.deepEqual(fourth.json().errors.map((e: { field: string }) => e.field), ['body.residentId']);
+    assert.ok(Number(fourth.headers['retry-after']) > 0);
+    const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE], ['110105']);
+    const recovered = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(officer), payload: { residentId: id, name: '孙八', mobile: '13911113009', verified: 'in_person' } });
+    assert.equal(recovered.statusCode, 200, recovered.body);
+  });
+
+  test('a registration whose code cannot be sent is withdrawn, not left holding the ID', async () => {
+    const db = p.database.db;
+    await sql`create or replace function identity.refuse_test_sms() returns trigger language plpgsql as $$ begin raise exception 'gateway down'; end $$`.execute(db);
+    await sql`create trigger refuse_test_sms before insert on identity.dev_sms for each row when (new.mobile = '13911114444') execute function identity.refuse_test_sms()`.execute(db);
+    const id = residentId('11010519800105001');
+    const failed = await register({ residentId: id, mobile: '13911114444' });
+    assert.equal(failed.statusCode, 503, failed.body);
+    assert.equal(failed.json().code, 'IDENTITY_SMS_UNAVAILABLE');
+    assert.equal((await db.selectFrom('identity.account').select('id').where('login', '=', id).execute()).length, 0, 'no pending row left');
+    assert.ok((await events('identity.registration.lapsed')).some((e) => e.reason === 'code-not-sent'));
+    assert.equal((await register({ residentId: id, mobile: '13911114445' })).statusCode, 201, 'the ID is free at once');
+  });
+
+  test('a confirmation that loses the race to a lapse-and-replace activates nothing', async () => {
+    const id = residentId('11010519800106001');
+    const first = await register({ residentId: id, mobile: '13911115001' });
+    const code = await lastSmsCode(p, '13911115001');
+    const db = ctx.db;
+    const original = db.transaction.bind(db);
+    // Right after the code is checked (the first transaction of the confirmation), the registration lapses and another replaces it.
+    const race = mock.method(db, 'transaction', () => {
+      const builder = original();
+      return {
+        execute: async (work: never) => {
+          const result = await builder.execute(work);
+          race.mock.restore();
+          now = new Date(now.getTime() + 31 * MINUTE);
+          assert.equal((await register({ residentId: id, mobile: '13911115002' })).statusCode, 201);
+          return result;
+        },
+      } as never;
+    });
+    const late = await confirm(id, code);
+    assert.equal(race.mock.callCount(), 1);
+    assert.equal(late.statusCode, 422, late.body);
+    assert.equal(late.json().errors[0].code, 'expired');
+    assert.equal((await events('identity.account.activated')).filter((e) => e.accountId === first.json().id).length, 0, 'no activation of a registration that is gone');
+    assert.equal((await signIn(id, PASSWORD, '198.51.100.52')).outcome, 'failed', 'the replacement is still pending');
   });
 });

@@ -14,7 +14,7 @@ import type { CodeOutcome } from '../domain/one-time-codes.ts';
 import { hashPassword, HashesBusy, passwordProblems } from '../domain/passwords.ts';
 import { secondsLeft } from '../domain/throttle.ts';
 import { findAccountByLogin, insertAccount } from '../store/accounts.ts';
-import { chargeCounter } from '../store/throttle.ts';
+import { chargeCounter, refundCounter } from '../store/throttle.ts';
 import { weak } from './accounts.ts';
 import { endSessionsIn } from './sessions.ts';
 import { throttleKey } from './sign-in-throttle.ts';
@@ -87,11 +87,47 @@ function mobileOf(value: string): string {
  */
 export const REGISTRATION_CODES_PER_MOBILE_HOUR = 3;
 
-async function chargeMobile(ctx: ModuleContext, mobile: string, now: Date): Promise<void> {
-  const { failures: sent, windowStart } = await chargeCounter(ctx.db, throttleKey(ctx, 'registration-sms', mobile), 'code', now, 3600);
-  if (sent > REGISTRATION_CODES_PER_MOBILE_HOUR) {
-    throw new DomainError('IDENTITY_TOO_MANY_CODES', {}, [{ field: 'body.mobile', code: 'too_many_codes', message: 'registration codes per hour' }], { retryAfterSeconds: secondsLeft(windowStart, now, 3600) });
+/** Registration codes one address may have sent per hour: else one address texts strangers' mobiles, three each, without end. */
+export const REGISTRATION_CODES_PER_ADDRESS_HOUR = 10;
+/**
+ * Registrations one ID number may start per day: each holds the ID for 30 minutes, so without
+ * this a squatter re-registers it as it lapses and keeps it from its holder for ever. The holder
+ * goes to a counter then, where the recovery re-binds the (pending or lapsed) account to them.
+ */
+export const REGISTRATIONS_PER_ID_DAY = 3;
+
+interface Charge { readonly key: string }
+
+/**
+ * Charges every limit a registration code passes, in order; the first one over refuses (429) and
+ * gives back what this attempt charged, since no code goes out.
+ */
+async function chargeRegistration(ctx: ModuleContext, charges: { ip: string; residentId: string; mobile: string }, now: Date): Promise<Charge[]> {
+  const limits = [
+    { key: throttleKey(ctx, 'registration-address', charges.ip), limit: REGISTRATION_CODES_PER_ADDRESS_HOUR, window: 3600, error: 'RATE_LIMITED', field: 'body', code: 'too_many_registrations_from_address' },
+    { key: throttleKey(ctx, 'registration-id', charges.residentId), limit: REGISTRATIONS_PER_ID_DAY, window: 86_400, error: 'IDENTITY_TOO_MANY_REGISTRATIONS', field: 'body.residentId', code: 'too_many_registrations' },
+    { key: throttleKey(ctx, 'registration-sms', charges.mobile), limit: REGISTRATION_CODES_PER_MOBILE_HOUR, window: 3600, error: 'IDENTITY_TOO_MANY_CODES', field: 'body.mobile', code: 'too_many_codes' },
+  ] as const;
+  const charged: Charge[] = [];
+  for (const l of limits) {
+    const { failures: count, windowStart } = await chargeCounter(ctx.db, l.key, 'code', now, l.window);
+    charged.push({ key: l.key });
+    if (count > l.limit) {
+      await giveBackCharges(ctx, charged);
+      throw new DomainError(l.error, {}, [{ field: l.field, code: l.code, message: `at most ${l.limit} per ${l.window / 3600} h` }], { retryAfterSeconds: secondsLeft(windowStart, now, l.window) });
+    }
   }
+  return charged;
+}
+
+async function giveBackCharges(ctx: ModuleContext, charged: readonly Charge[]): Promise<void> {
+  for (const c of charged) await refundCounter(ctx.db, c.key, 'code');
+}
+
+/** The Retry-After header of the module's own 429s, which carry the wait in the problem body (retryAfterSeconds). */
+export async function retryAfterHeader(_request: unknown, reply: { header(name: string, value: string): unknown }, error: Error): Promise<void> {
+  const seconds = error instanceof DomainError ? error.extensions.retryAfterSeconds : undefined;
+  if (typeof seconds === 'number' && Number.isFinite(seconds)) void reply.header('retry-after', String(Math.max(1, Math.ceil(seconds))));
 }
 
 /**
@@ -108,9 +144,19 @@ function assertWithinJurisdiction(officer: Principal, residentId: string): void 
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === '23505';
 
+/** Takes back a registration whose code never went out (still pending: nothing else can refer to it). */
+async function withdrawRegistration(ctx: ModuleContext, id: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('identity.one_time_code').where('account_id', '=', id).execute();
+    const gone = await trx.deleteFrom('identity.account').where('id', '=', id).where('pending_until', 'is not', null).executeTakeFirst();
+    if (Number(gone.numDeletedRows) === 1) await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: id, reason: 'code-not-sent' });
+  });
+}
+
 export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
   app.post('/register', {
     config: { policy: Policies.public },
+    onError: retryAfterHeader,
     schema: { tags, summary: 'Register a citizen account: pending until the SMS code sent to the mobile is confirmed', body: Registration },
   }, async (request, reply) => {
     const b = request.body;
@@ -123,8 +169,14 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
     if (existing && existing.pendingUntil === null) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
     if (existing && existing.pendingUntil!.getTime() > now.getTime()) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
     const sender = smsSender(ctx);
-    await chargeMobile(ctx, mobile, now);
-    const passwordHash = await hashOrBusy(b.password);
+    const charged = await chargeRegistration(ctx, { ip: request.ip, residentId, mobile }, now);
+    let passwordHash: string;
+    try {
+      passwordHash = await hashOrBusy(b.password);
+    } catch (error) {
+      await giveBackCharges(ctx, charged);
+      throw error;
+    }
     const id = randomUUID();
     const pendingUntil = new Date(now.getTime() + PENDING_SECONDS * 1000);
     try {
@@ -140,11 +192,20 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
         await ctx.events.publish(trx, 'identity.account.registered', { accountId: id, kind: 'citizen', pendingUntil: pendingUntil.toISOString() });
       });
     } catch (error) {
+      await giveBackCharges(ctx, charged);
       // Two registrations of one ID at once: the database's unique login lets one through.
       if (isUniqueViolation(error)) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
       throw error;
     }
-    await sendCode(ctx, sender, id, mobile, now, 'registration', PENDING_SECONDS);
+    try {
+      await sendCode(ctx, sender, id, mobile, now, 'registration', PENDING_SECONDS);
+    } catch (error) {
+      // No code reached the mobile: a pending row would hold the ID for 30 minutes with nothing to confirm it by.
+      request.log.error({ err: error, accountId: id }, 'registration code could not be sent; the registration is withdrawn');
+      await withdrawRegistration(ctx, id);
+      await giveBackCharges(ctx, charged);
+      throw new DomainError('IDENTITY_SMS_UNAVAILABLE');
+    }
     return reply.code(201).send({ id, active: false, confirmBy: pendingUntil.toISOString() });
   });
 
@@ -160,7 +221,10 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
     const outcome = await checkPurposeCode(ctx, account.id, 'registration', request.body.code, now);
     if (outcome !== 'ok') throw wrongCode(outcome, request.headers['accept-language']);
     await ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('identity.account').set({ pending_until: null }).where('id', '=', account.id).execute();
+      // Only if it is still this pending registration: it may have lapsed and been replaced since it was read.
+      const activated = await trx.updateTable('identity.account').set({ pending_until: null }).where('id', '=', account.id)
+        .where(sql<boolean>`pending_until > ${now.toISOString()}::timestamptz`).executeTakeFirst();
+      if (Number(activated.numUpdatedRows) !== 1) throw wrongCode('expired', request.headers['accept-language']);
       await trx.deleteFrom('identity.one_time_code').where('account_id', '=', account.id).where('purpose', '=', 'registration').execute();
       await ctx.events.publish(trx, 'identity.account.activated', { accountId: account.id, via: 'sms-code' });
     });
