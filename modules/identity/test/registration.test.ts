@@ -3,6 +3,7 @@
 // someone else goes back to its holder at the counter: an officer with the recovery role checks
 // the person in person and re-binds the account; the squatter's sessions end, the old mobile is told.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, mock, test } from 'node:test';
 import type { ModuleContext } from '@tongban/kernel';
 import { sql } from 'kysely';
@@ -12,6 +13,8 @@ import identity from '../src/index.ts';
 import { RECOVERY_ROLE } from '../src/api/registration.ts';
 import { passwordStep } from '../src/api/signin.ts';
 import { residentIdCheckChar } from '../src/domain/identifiers.ts';
+import { hashPassword } from '../src/domain/passwords.ts';
+import { insertAccount } from '../src/store/accounts.ts';
 import { createAccount, PASSWORD } from './fixtures.ts';
 import { lastSmsCode, relyingParty, type RelyingParty } from './flows.ts';
 
@@ -243,5 +246,31 @@ describe('registration and counter recovery', () => {
     assert.equal(late.json().errors[0].code, 'expired');
     assert.equal((await events('identity.account.activated')).filter((e) => e.accountId === first.json().id).length, 0, 'no activation of a registration that is gone');
     assert.equal((await signIn(id, PASSWORD, '198.51.100.52')).outcome, 'failed', 'the replacement is still pending');
+  });
+
+  test("a recovery removes the squatter's agent links and suspends the businesses registered in the holder's name", async () => {
+    const db = p.database.db;
+    const id = residentId('11010519800107001');
+    const created = await register({ residentId: id, mobile: '13911116001' });
+    await confirm(id, await lastSmsCode(p, '13911116001'));
+    const squatter = created.json().id as string;
+    const someone = await createAccount(p, 'citizen');
+    const theirs = randomUUID();
+    const claimed = randomUUID();
+    await insertAccount(db, { id: theirs, kind: 'business', login: '91110105MA00RECOV1', displayName: '别人的公司', legalRepresentative: someone.id });
+    await insertAccount(db, { id: claimed, kind: 'business', login: '91110105MA00RECOV2', displayName: '冒名的公司', passwordHash: await hashPassword(PASSWORD), legalRepresentative: squatter });
+    await db.insertInto('identity.agent').values([{ business_id: theirs, citizen_id: squatter }, { business_id: claimed, citizen_id: someone.id }]).execute();
+    assert.equal((await signIn('91110105MA00RECOV2', PASSWORD, '198.51.100.53')).outcome, 'done', 'the squatter uses the business');
+
+    const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE], ['110105']);
+    const recovered = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(officer), payload: { residentId: id, name: '周九', mobile: '13911116002', verified: 'in_person' } });
+    assert.equal(recovered.statusCode, 200, recovered.body);
+    const agents = await db.selectFrom('identity.agent').select(['business_id', 'citizen_id']).where((eb) => eb.or([eb('citizen_id', '=', squatter), eb('business_id', '=', claimed)])).execute();
+    assert.deepEqual(agents, [], 'no agent link of the squatter, none of the business they claimed');
+    assert.equal((await signIn('91110105MA00RECOV2', PASSWORD, '198.51.100.53')).outcome, 'failed', 'the claimed business is suspended');
+    assert.notEqual((await db.selectFrom('identity.account').select('disabled_at').where('id', '=', claimed).executeTakeFirstOrThrow()).disabled_at, null);
+    assert.equal((await db.selectFrom('identity.account').select('disabled_at').where('id', '=', theirs).executeTakeFirstOrThrow()).disabled_at, null, "someone else's business is untouched");
+    const [event] = (await events('identity.account.recovered')).filter((e) => e.accountId === squatter);
+    assert.deepEqual([event!.agentLinksRemoved, event!.businessesSuspended], [1, [claimed]]);
   });
 });

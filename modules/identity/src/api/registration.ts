@@ -6,7 +6,7 @@
 // officer with the recovery role checks the person and their ID card in person, re-binds the
 // account to the holder's mobile, and the holder sets a new password with a code sent there.
 import { randomUUID } from 'node:crypto';
-import { DomainError, negotiateLang, Policies, regionCovers, type HttpApp, type ModuleContext, type Principal } from '@tongban/kernel';
+import { DomainError, negotiateLang, Policies, regionCovers, type AnyTransaction, type HttpApp, type ModuleContext, type Principal } from '@tongban/kernel';
 import { sql } from 'kysely';
 import Type from 'typebox';
 import { isValidMobile, isValidResidentId, normaliseResidentId, regionOfIdentifier } from '../domain/identifiers.ts';
@@ -153,6 +153,28 @@ async function withdrawRegistration(ctx: ModuleContext, id: string): Promise<voi
   });
 }
 
+/**
+ * What the squatter built on the ID goes with their factors. Agent links (经办人: acting for
+ * businesses) are deleted — they were granted to the squatter, not to the holder. A business
+ * naming the account as legal representative was registered by the squatter in the holder's
+ * name, unchecked against the registry, and the squatter knows its password: detaching is not
+ * possible (a business must have a legal representative, and the link names the right ID) and
+ * would leave it usable, so it is suspended (disabled, its sessions and its agents gone) for the
+ * holder to claim at the counter, not deleted (its applications refer to it).
+ */
+async function unlinkSquatterBusinesses(trx: AnyTransaction, ctx: ModuleContext, accountId: string, now: Date): Promise<{ agentLinksRemoved: number; businessesSuspended: string[] }> {
+  const agentLinks = await trx.deleteFrom('identity.agent').where('citizen_id', '=', accountId).executeTakeFirst();
+  const suspended = await trx.updateTable('identity.account').set({ disabled_at: now.toISOString() })
+    .where('kind', '=', 'business').where('legal_representative', '=', accountId).where('disabled_at', 'is', null)
+    .returning('id').execute();
+  for (const { id } of suspended) {
+    await trx.deleteFrom('identity.agent').where('business_id', '=', id).execute();
+    await trx.deleteFrom('identity.sign_in_step').where('account_id', '=', id).execute();
+    await endSessionsIn(trx, ctx, id);
+  }
+  return { agentLinksRemoved: Number(agentLinks.numDeletedRows), businessesSuspended: suspended.map((b) => b.id as string) };
+}
+
 export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
   app.post('/register', {
     config: { policy: Policies.public },
@@ -256,8 +278,9 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
       await trx.deleteFrom('identity.one_time_code').where('account_id', '=', account.id).execute();
       await trx.deleteFrom('identity.sign_in_step').where('account_id', '=', account.id).execute();
       const sessionsEnded = await endSessionsIn(trx, ctx, account.id);
+      const links = await unlinkSquatterBusinesses(trx, ctx, account.id, now);
       await ctx.events.publish(trx, 'identity.account.recovered', {
-        accountId: account.id, by: officer.id, verified: b.verified, sessionsEnded,
+        accountId: account.id, by: officer.id, verified: b.verified, sessionsEnded, ...links,
         factorsRemoved: { totp: account.totpSecret !== null, passkeys: Number(passkeys.numDeletedRows) },
         mobileChanged: account.mobile !== mobile,
       });
