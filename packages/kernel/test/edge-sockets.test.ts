@@ -82,6 +82,11 @@ describe(`answers before routing (${databaseLabel})`, () => {
     problemIn(answer, 431, 'HEADERS_TOO_LARGE');
   });
 
+  test('a URL longer than the parser takes is 414 problem+json, not 431', async () => {
+    const answer = await rawExchange(port, `GET /api/edge/things?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    problemIn(answer, 414, 'URI_TOO_LONG');
+  });
+
   test('a malformed request line is 400 problem+json', async () => {
     problemIn(await rawExchange(port, 'NOT HTTP AT ALL\r\n\r\n'), 400, 'MALFORMED_REQUEST');
   });
@@ -93,6 +98,9 @@ describe(`answers before routing (${databaseLabel})`, () => {
 
   test('a path param longer than the router takes is 414 URI_TOO_LONG', async () => {
     assertProblem(await p.app.inject({ url: `/api/edge/matters/${'M'.repeat(500)}` }), 414, 'URI_TOO_LONG');
+    const long = await p.app.inject({ url: `/api/edge/matters/${'M'.repeat(10_000)}` });
+    assertProblem(long, 414, 'URI_TOO_LONG');
+    assert.ok(long.body.length < 1_000, `the answer does not echo the URL (${long.body.length} bytes)`);
   });
 
   test('the ordinary route still answers', async () => {

@@ -11,9 +11,29 @@ const BY_PARSER_CODE: Record<string, string> = {
   HPE_HEADER_OVERFLOW: 'HEADERS_TOO_LARGE',
 };
 
-/** The problem document and raw HTTP/1.1 answer for a parser error code. */
-export function clientErrorAnswer(parserCode: string | undefined): string {
-  const code = (parserCode && BY_PARSER_CODE[parserCode]) || 'MALFORMED_REQUEST';
+/** What Node's parser tells of where it stopped. */
+export interface ParserError {
+  readonly code?: string;
+  /** A Buffer at run time (Fastify's type says a JSON-ish shape). */
+  readonly rawPacket?: unknown;
+  readonly bytesParsed?: number;
+}
+
+/**
+ * Node's parser reports an over-long request line with the same code as over-long headers: when
+ * it stopped before the first line ended, the URL itself was too long (414), not the headers.
+ */
+function codeFor(error: ParserError): string {
+  if (error.code === 'HPE_HEADER_OVERFLOW' && Buffer.isBuffer(error.rawPacket) && error.bytesParsed !== undefined) {
+    const lineEnd = error.rawPacket.indexOf('\r\n');
+    if (lineEnd === -1 || lineEnd >= error.bytesParsed) return 'URI_TOO_LONG';
+  }
+  return (error.code && BY_PARSER_CODE[error.code]) || 'MALFORMED_REQUEST';
+}
+
+/** The problem document and raw HTTP/1.1 answer for a parser error. */
+export function clientErrorAnswer(error: ParserError): string {
+  const code = codeFor(error);
   const spec = findErrorSpec(code)!;
   const body = JSON.stringify({
     type: `urn:tongban:error:${code.toLowerCase().replace(/_/g, '-')}`, title: spec.zh, status: spec.status, code, detail: spec.en,
@@ -23,12 +43,12 @@ export function clientErrorAnswer(parserCode: string | undefined): string {
 }
 
 /** Fastify's clientErrorHandler: same shape as its default, with our problem documents. */
-export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(error: Error & ParserError, socket: Socket): void {
   // A reset connection has nobody to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   // Node marks a socket that has begun an answer; writing another would corrupt it.
   if (socket.writable && !(socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent) {
-    socket.write(clientErrorAnswer(error.code));
+    socket.write(clientErrorAnswer(error));
   }
   socket.destroy(error);
 }

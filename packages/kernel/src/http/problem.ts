@@ -97,8 +97,12 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
       problem = problemFor('INTERNAL', lang);
     }
   }
-  return { ...capErrors(problem), instance: request.url.split('?')[0] };
+  // The path names where it happened; an answer does not echo a 10 KB URL back.
+  const path = request.url.split('?')[0] ?? '';
+  return { ...capErrors(problem), instance: path.length > MAX_INSTANCE ? `${path.slice(0, MAX_INSTANCE)}…` : path };
 }
+
+const MAX_INSTANCE = 256;
 
 function capErrors(problem: Problem): Problem {
   if (!problem.errors || problem.errors.length <= MAX_FIELD_ERRORS) return problem;
