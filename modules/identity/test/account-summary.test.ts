@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import identity from '../src/index.ts';
 import { ACCOUNTS_READ_ROLE } from '../src/api/accounts.ts';
-import { creditCodeCheckChar } from '../src/domain/identifiers.ts';
+import { creditCodeCheckChar } from '@tongban/kernel';
 import { hashPassword } from '../src/domain/passwords.ts';
 import { insertAccount } from '../src/store/accounts.ts';
 import { createAccount, serviceToken } from './fixtures.ts';

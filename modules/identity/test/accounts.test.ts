@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { generate } from 'otplib';
 import identity from '../src/index.ts';
-import { creditCodeCheckChar, residentIdCheckChar } from '../src/domain/identifiers.ts';
+import { creditCodeCheckChar, residentIdCheckChar } from '@tongban/kernel';
 import { createAccount } from './fixtures.ts';
 import { relyingParty, type RelyingParty } from './flows.ts';
 

@@ -8,7 +8,7 @@ import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { generate } from 'otplib';
 import identity from '../src/index.ts';
 import { ACR_MFA } from '../src/api/provider.ts';
-import { creditCodeCheckChar } from '../src/domain/identifiers.ts';
+import { creditCodeCheckChar } from '@tongban/kernel';
 import { hashPassword } from '../src/domain/passwords.ts';
 import { insertAccount } from '../src/store/accounts.ts';
 import { createAccount, PASSWORD, type TestAccount } from './fixtures.ts';

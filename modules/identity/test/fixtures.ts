@@ -4,7 +4,7 @@ import { operatorHeaders, type TestPlatform } from '@tongban/kernel/testing';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as oidcClient from 'openid-client';
 import { generate } from 'otplib';
-import { residentIdCheckChar } from '../src/domain/identifiers.ts';
+import { residentIdCheckChar } from '@tongban/kernel';
 import { hashPassword } from '../src/domain/passwords.ts';
 import { newTotpSecret } from '../src/domain/totp.ts';
 import { insertAccount, type AccountKind } from '../src/store/accounts.ts';

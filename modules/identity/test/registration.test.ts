@@ -12,7 +12,7 @@ import * as client from 'openid-client';
 import identity from '../src/index.ts';
 import { RECOVERY_ROLE } from '../src/api/registration.ts';
 import { passwordStep } from '../src/api/signin.ts';
-import { residentIdCheckChar } from '../src/domain/identifiers.ts';
+import { residentIdCheckChar } from '@tongban/kernel';
 import { hashPassword } from '../src/domain/passwords.ts';
 import { insertAccount } from '../src/store/accounts.ts';
 import { createAccount, PASSWORD } from './fixtures.ts';

@@ -2,10 +2,10 @@
 // a citizen registers the business they legally represent (credit code checked by GB 32100) and
 // names agents for it, operators set staff roles, and anyone enrols an authenticator app.
 import { randomUUID } from 'node:crypto';
-import { DomainError, negotiateLang, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { DomainError, isValidCreditCode, negotiateLang, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import QRCode from 'qrcode';
 import Type from 'typebox';
-import { isValidCreditCode, regionOfIdentifier } from '../domain/identifiers.ts';
+import { regionOfIdentifier } from '../domain/identifiers.ts';
 import { PASSWORD_PROBLEM_TEXT, passwordProblems, type PasswordProblem } from '../domain/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
 import { findAccountById, findAccountByLogin, insertAccount, isActive } from '../store/accounts.ts';

@@ -1,15 +1,14 @@
 // Identifiers people and organisations sign in with, and how they are shown masked: the resident
 // ID number (居民身份证号码, GB 11643-1999), the unified social credit code (统一社会信用代码,
-// GB 32100-2015) and mainland mobile numbers.
+// GB 32100-2015) and mainland mobile numbers. The check characters are the kernel's (shared with
+// the forms' checks); what is identity's own is reading an ID (region, birth date not in the
+// future, sex), the region of an account's identifier, masks and the mobile check.
+import { isCalendarDate, residentIdCheckChar } from '@tongban/kernel';
 
-// GB 11643-1999 check character: weights 2^(17-i) mod 11, sum mod 11 indexes this string.
-const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
-const RESIDENT_ID_CHECK = '10X98765432';
+// Re-exported for the tests and the bench outside this module that import them from here.
+export { creditCodeCheckChar, residentIdCheckChar } from '@tongban/kernel';
+
 const RESIDENT_ID_SHAPE = /^\d{17}[\dX]$/;
-
-// GB 32100-2015: 31 symbols (no I, O, S, V, Z), weights 3^i mod 31.
-const CREDIT_CODE_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28] as const;
 const CREDIT_CODE_SHAPE = /^[0-9A-HJ-NPQRTUWXY]{18}$/;
 
 // China keeps one time zone (UTC+8) without daylight saving, so "today" for a birth date is fixed.
@@ -24,14 +23,6 @@ export interface ResidentIdFacts {
   readonly birthDate: string;
   /** From the parity of the sequence number: odd is male. */
   readonly sex: Sex;
-}
-
-/** The 18th character of a resident ID number for its first 17 digits. Throws on anything else. */
-export function residentIdCheckChar(first17: string): string {
-  if (!/^\d{17}$/.test(first17)) throw new RangeError('a resident ID check character needs exactly 17 digits');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i]!;
-  return RESIDENT_ID_CHECK[sum % 11]!;
 }
 
 /** Upper-cases a final `x` (people type it either way) and drops surrounding spaces. */
@@ -57,23 +48,6 @@ export function parseResidentId(id: string, today: Date = new Date()): ResidentI
 
 export function isValidResidentId(id: string, today: Date = new Date()): boolean {
   return parseResidentId(id, today) !== undefined;
-}
-
-/** The 18th character of a unified social credit code for its first 17 characters. Throws on anything else. */
-export function creditCodeCheckChar(first17: string): string {
-  if (first17.length !== 17) throw new RangeError('a credit code check character needs exactly 17 characters');
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const value = CREDIT_CODE_ALPHABET.indexOf(first17[i]!);
-    if (value < 0) throw new RangeError(`'${first17[i]}' is not a credit code character`);
-    sum += value * CREDIT_CODE_WEIGHTS[i]!;
-  }
-  return CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31]!; // c = 31 − (sum mod 31); 31 maps to 0
-}
-
-/** GB 32100-2015: 18 characters of the 31-symbol alphabet (upper case) with a correct check character. */
-export function isValidCreditCode(code: string): boolean {
-  return CREDIT_CODE_SHAPE.test(code) && creditCodeCheckChar(code.slice(0, 17)) === code[17];
 }
 
 /** Mainland China mobile numbers: 11 digits, 1 then 3–9. */
@@ -104,13 +78,6 @@ export function maskName(name: string): string {
   const chars = [...name];
   const kept = chars.length <= 1 ? 0 : chars.length <= 3 ? 1 : 2;
   return chars.slice(0, kept).join('') + '*'.repeat(chars.length - kept);
-}
-
-function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0–99 as 1900–1999
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function chinaDate(instant: Date): string {

@@ -5,9 +5,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ModuleContext } from '@tongban/kernel';
+import { creditCodeCheckChar, residentIdCheckChar, type ModuleContext } from '@tongban/kernel';
 import { RECOVERY_ROLE } from '../api/registration.ts';
-import { creditCodeCheckChar, residentIdCheckChar } from '../domain/identifiers.ts';
 import { hashPassword } from '../domain/passwords.ts';
 import { newTotpSecret } from '../domain/totp.ts';
 import { insertAccount, type AccountKind } from '../store/accounts.ts';

@@ -15,7 +15,6 @@ export interface Account {
   departments: string[];
   regions: string[];
   legalRepresentative: string | null;
-  lockState: LockStateValue;
   disabled: boolean;
   /** The language of the account's notices. */
   lang: 'zh' | 'en';
@@ -23,18 +22,12 @@ export interface Account {
   pendingUntil: Date | null;
 }
 
-export interface LockStateValue {
-  failures: number;
-  lockCount: number;
-  lockedUntil?: string;
-}
-
 type Db = AnyKysely | AnyTransaction;
 
 interface AccountRow {
   id: string; kind: AccountKind; login: string; display_name: string; mobile: string | null; password_hash: string | null;
   totp_secret: string | null; totp_last_step: number | null; roles: string[]; departments: string[]; regions: string[];
-  legal_representative: string | null; lock_state: unknown; disabled_at: Date | null; lang: string; pending_until: Date | string | null;
+  legal_representative: string | null; disabled_at: Date | null; lang: string; pending_until: Date | string | null;
 }
 
 function toAccount(r: AccountRow): Account {
@@ -42,7 +35,6 @@ function toAccount(r: AccountRow): Account {
     id: r.id, kind: r.kind, login: r.login, displayName: r.display_name, mobile: r.mobile, passwordHash: r.password_hash,
     totpSecret: r.totp_secret, totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
     roles: r.roles, departments: r.departments, regions: r.regions, legalRepresentative: r.legal_representative,
-    lockState: (typeof r.lock_state === 'string' ? JSON.parse(r.lock_state) : r.lock_state) as LockStateValue,
     disabled: r.disabled_at !== null, lang: r.lang === 'en' ? 'en' : 'zh',
     pendingUntil: r.pending_until === null ? null : new Date(r.pending_until),
   };
