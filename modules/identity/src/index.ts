@@ -13,6 +13,7 @@ import { keyRoutes } from './api/keys.ts';
 import { IdentityErrors } from './errors.ts';
 import { seedDemoAccounts } from './seed/seed.ts';
 import { sessionRoutes } from './api/sessions.ts';
+import { warnIfNoSmsGateway } from './api/sms.ts';
 import { ensureSigningKeys } from './store/keys.ts';
 import { pruneThrottles } from './store/throttle.ts';
 import { DEFAULT_THROTTLE } from './domain/throttle.ts';
@@ -95,6 +96,7 @@ export default defineModule({
     await ensureBuiltinClients(ctx, issuerOf(app, ctx));
     // Without TONGBAN_PUBLIC_URL the issuer's port is known only now (TONGBAN_PORT=0 picks one).
     if (!ctx.config.publicUrl) app.addHook('onListen', () => ensureBuiltinClients(ctx, issuerOf(app, ctx)));
+    warnIfNoSmsGateway(ctx);
     const provider = providers.get(ctx) ?? lazyProvider(app, ctx);
     interactionRoutes(app, ctx, provider);
     adminRoutes(app, ctx);

@@ -20,6 +20,20 @@ export function devSmsSender(ctx: ModuleContext): SmsSender | undefined {
   };
 }
 
+/** What needs a text message to work, and so is unavailable while no gateway adapter exists (production). */
+export const NEEDS_SMS = ['self-registration (POST /api/identity/register)', 'counter recovery (POST /api/identity/recoveries)', 'the SMS step-up, the only way an account without a second factor reaches mfa to enrol one'] as const;
+
+/**
+ * Says once, at start, what this start cannot offer: in production there is no SMS gateway
+ * adapter yet (devSmsSender is development-only), so the routes above answer 503
+ * IDENTITY_SMS_UNAVAILABLE and staff without a factor cannot enrol one. True when it warned.
+ */
+export function warnIfNoSmsGateway(ctx: Pick<ModuleContext, 'config' | 'log'>): boolean {
+  if (devSmsSender(ctx as ModuleContext)) return false;
+  ctx.log.warn({ unavailable: NEEDS_SMS }, `no SMS gateway adapter: unavailable until one exists: ${NEEDS_SMS.join('; ')}`);
+  return true;
+}
+
 /** What a code is for; each has its own code per account, so one cannot be used for another. */
 export type CodePurpose = 'sign-in' | 'registration' | 'recovery';
 /** At most one new code a minute per account and purpose, so the channel cannot be used to flood a phone. */
