@@ -6,7 +6,7 @@ import { createBus, type Bus } from './bus/bus.ts';
 import { appendToOutbox, busTablesSql } from './bus/events.ts';
 import type { NatsOptions } from './bus/nats.ts';
 import { createModuleClient, identityTokenEndpoint, withServiceAuth, type ClientOptions, type ModuleClient } from './client.ts';
-import type { Config } from './config.ts';
+import { surfaceExposure, type Config } from './config.ts';
 import { embeddedDirFor, openDatabase, type Database } from './db/database.ts';
 import { migrate, readMigrations, type AppliedMigration, type MigrationSource } from './db/migrations.ts';
 import { identityIssuer, identityKeySource, IDENTITY_MODULE } from './auth/identity-keys.ts';
@@ -14,6 +14,7 @@ import { createServiceTokenSource, serviceClientId, serviceKeyFromSecret, servic
 import { DomainError } from './errors.ts';
 import { anyOf, API_AUDIENCE, createJwtAuthenticator, operatorTokenAuthenticator, type Authenticator, type Denial, type RiskSignals } from './guard.ts';
 import { createHttpServer, type HttpApp } from './http/server.ts';
+import { registerWelcome } from './http/welcome.ts';
 import { Scheduler } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -149,6 +150,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
     });
     closers.unshift(() => app.close());
+    registerWelcome(app, {
+      config, modules, docsPublic: surfaceExposure(config).docs === 'public',
+      origin: () => {
+        if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+        const address = app.server.address();
+        return `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
+      },
+    });
     const contexts = new Map<string, ModuleContext>();
     const scheduler = new Scheduler(metrics);
     closers.unshift(() => scheduler.stop());
