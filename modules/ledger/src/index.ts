@@ -20,7 +20,7 @@ export function ledgerOf(ctx: ModuleContext): Ledger {
 export const RECORDED_EVENTS = [
   'identity.sign-in.succeeded', 'identity.sign-in.failed', 'identity.account.locked', 'identity.account.registered', 'identity.account.roles-changed',
   'identity.agent.authorised', 'identity.mfa.changed', 'identity.session.revoked', 'identity.refresh-token.reused',
-  'identity.sign-in.throttled', 'identity.account.activated', 'identity.registration.lapsed', 'identity.account.recovered', 'identity.account.password-set',
+  'identity.sign-in.throttled', 'identity.account.unlocked', 'identity.account.activated', 'identity.registration.lapsed', 'identity.account.recovered', 'identity.account.password-set',
   'workflow.application.submitted', 'workflow.application.completed', 'workflow.application.closed', 'workflow.application.withdrawn',
   ...['started', 'accepted', 'reviewed', 'approved', 'rejected', 'cancelled', 'withdrawn', 'correction-requested', 'resubmitted', 'material-supplied', 'claimed', 'assigned',
     'deadline-approaching', 'escalated'].map((verb) => `workflow.task.${verb}`),

@@ -28,8 +28,18 @@ export const IdentityEvents = {
       'malformed', 'unknown_passkey', 'bad_assertion', 'counter'].map((r) => Type.Literal(r))),
     ip: Type.String(),
   }),
-  /** Published when a failed attempt starts a lock of one login from one address (the lockout counts per login and address). */
-  'identity.account.locked': Type.Object({ accountId: Type.String(), until: Type.String(), lockCount: Type.Integer(), ip: Type.String() }),
+  /**
+   * Published with the charge that starts a lock: passwords lock one login from one address, one-time
+   * codes and passkeys lock the account (only the password holder reaches that step).
+   */
+  'identity.account.locked': Type.Object({
+    accountId: Type.String(), until: Type.String(), lockCount: Type.Integer(), ip: Type.String(), factor: Type.Optional(Type.String()),
+  }),
+  /** A lock charged before the comparison and withdrawn: the attempt was right, or never compared. */
+  'identity.account.unlocked': Type.Object({
+    accountId: Type.String(), lockCount: Type.Integer(), ip: Type.String(), factor: Type.String(),
+    reason: Type.Union([Type.Literal('signed-in'), Type.Literal('not-compared')]),
+  }),
   /** Once per crossing of a sign-in throttle, not per refused attempt. */
   'identity.sign-in.throttled': Type.Object({
     scope: Type.Union([Type.Literal('address'), Type.Literal('login')]), factor: Type.Union([Type.Literal('password'), Type.Literal('code')]),
@@ -38,11 +48,14 @@ export const IdentityEvents = {
   /** A registration starts pending until the SMS code to the registered mobile is confirmed. */
   'identity.account.registered': Type.Object({ accountId: Type.String(), kind: Type.String(), pendingUntil: Type.Optional(Type.String()) }),
   'identity.account.activated': Type.Object({ accountId: Type.String(), via: Type.Literal('sms-code') }),
-  'identity.registration.lapsed': Type.Object({ accountId: Type.String(), replacedBy: Type.String() }),
+  'identity.registration.lapsed': Type.Object({
+    accountId: Type.String(), replacedBy: Type.Optional(Type.String()), reason: Type.Optional(Type.Literal('code-not-sent')),
+  }),
   /** 账号找回: an officer with identity.recovery re-bound the account after checking the person at a counter. */
   'identity.account.recovered': Type.Object({
     accountId: Type.String(), by: Type.String(), verified: Type.String(), sessionsEnded: Type.Integer({ minimum: 0 }),
     factorsRemoved: Type.Object({ totp: Type.Boolean(), passkeys: Type.Integer({ minimum: 0 }) }), mobileChanged: Type.Boolean(),
+    agentLinksRemoved: Type.Optional(Type.Integer({ minimum: 0 })), businessesSuspended: Type.Optional(Type.Array(Type.String())),
   }),
   'identity.account.password-set': Type.Object({ accountId: Type.String(), via: Type.Literal('counter-recovery') }),
   'identity.account.roles-changed': Type.Object({ accountId: Type.String(), by: Type.String(), before: Type.Unknown(), after: Type.Unknown() }),
