@@ -56,6 +56,7 @@ for (const trustProxy of ['', '127.0.0.1']) {
       const discovery = await discover({});
       assert.deepEqual(discovery.response_types_supported, ['code']);
       assert.deepEqual([...discovery.token_endpoint_auth_methods_supported].sort(), ['none', 'private_key_jwt']);
+      assert.ok((discovery.scopes_supported as string[]).includes('api'), 'the scope clients are told to ask for is advertised');
     });
   });
 }

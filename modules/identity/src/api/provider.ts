@@ -87,6 +87,9 @@ export function createProvider(options: ProviderOptions): Provider {
     acrValues: [ACR_PASSWORD, ACR_MFA],
     // acr, amr and auth_time in every ID token: a relying party must see how strongly the person signed in.
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'], profile: ['name', 'tongban_kind'] },
+    // Advertised (discovery's scopes_supported) because clients are told to ask for it: `api` is
+    // the platform APIs' resource scope (getResourceServerInfo below), naming urn:tongban:api.
+    scopes: ['openid', 'offline_access', 'api'],
     interactions: { url: (_ctx, interaction) => `/api/identity/interaction/${interaction.uid}` },
     findAccount: async (_ctx, sub) => {
       const account = await findAccountById(db, sub);
