@@ -114,8 +114,11 @@ export function createHashGate(maxInFlight: number, maxWaiting: number): HashGat
   };
 }
 
-/** One core is left to everything else; the queue is a second or so of hashing at most. */
-export const hashGate: HashGate = createHashGate(Math.max(1, availableParallelism() - 1), 16);
+// One core is left to everything else. The queue holds about half a second of hashing (a hash
+// costs ~10 ms of CPU here): room for a burst of real sign-ins, none for a flood (which the
+// throttles stop before it gets here anyway).
+const HASH_SLOTS = Math.max(1, availableParallelism() - 1);
+export const hashGate: HashGate = createHashGate(HASH_SLOTS, HASH_SLOTS * 50);
 
 /** A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt. Throws HashesBusy when the gate is full. */
 export function hashPassword(password: string): Promise<string> {
