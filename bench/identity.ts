@@ -25,6 +25,8 @@ interface BenchAccount {
   readonly login: string;
   readonly password: string;
   readonly totpSecret: string;
+  /** Where this person signs in from (IPv6 documentation range, one address each). */
+  readonly address: string;
 }
 
 interface FlowResult {
@@ -188,7 +190,7 @@ async function signIn(rp: RelyingParty, pool: AccountPool): Promise<string> {
       redirect_uri: rp.redirectUri, scope: 'openid profile offline_access api', resource: API_AUDIENCE, state, prompt: 'consent',
       code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     });
-    const browser = new Browser();
+    const browser = new Browser({ 'x-forwarded-for': account.address });
     const page = await browser.follow(url, rp.redirectUri);
     if (page.response?.status !== 200) throw new Error(`sign-in page answered ${page.response?.status}`);
     const totpPage = await browser.follow(formAction(await page.response.text(), page.url), rp.redirectUri, { form: { login: account.login, password: account.password } });

@@ -33,6 +33,9 @@ const config = loadConfig({
   TONGBAN_PORT: '0',
   TONGBAN_LOG_LEVEL: 'warn',
   TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '1000000000',
+  // People sign in from their own addresses, through a proxy that says which (bench/identity.ts
+  // sends X-Forwarded-For per account): one address for every user would be one office NAT.
+  TONGBAN_HTTP_TRUST_PROXY: '127.0.0.1',
   TONGBAN_DATA_DIR: mkdtempSync(join(tmpdir(), 'tongban-bench-')),
 });
 const platform = await startPlatform({ config, modules: [identity, probe] });
@@ -40,13 +43,13 @@ const platform = await startPlatform({ config, modules: [identity, probe] });
 const url = await platform.listen();
 
 const passwordHash = await hashPassword(PASSWORD);
-const accounts: { login: string; password: string; totpSecret: string }[] = [];
+const accounts: { login: string; password: string; totpSecret: string; address: string }[] = [];
 const pending: Promise<void>[] = [];
 for (let i = 0; i < count; i++) {
   // Valid resident ID numbers: Hangzhou Xihu district, a birth date from 1990-01-01 on, a sequence number.
   const born = new Date(Date.UTC(1990, 0, 1 + Math.floor(i / 999))).toISOString().slice(0, 10).replace(/-/g, '');
   const first17 = `330106${born}${String(i % 999 + 1).padStart(3, '0')}`;
-  const account = { login: first17 + residentIdCheckChar(first17), password: PASSWORD, totpSecret: newTotpSecret() };
+  const account = { login: first17 + residentIdCheckChar(first17), password: PASSWORD, totpSecret: newTotpSecret(), address: `2001:db8::${(i + 1).toString(16)}` };
   accounts.push(account);
   pending.push(insertAccount(platform.database.db, {
     id: randomUUID(), kind: 'citizen', login: account.login, displayName: `bench ${i}`, passwordHash, totpSecret: account.totpSecret,

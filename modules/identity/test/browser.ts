@@ -2,11 +2,17 @@
 // a test can walk an OpenID sign-in the way a person's browser would, form by form.
 export class Browser {
   readonly #cookies = new Map<string, Map<string, string>>();
+  /** Sent with every request, redirects included (e.g. the X-Forwarded-For a proxy would add). */
+  readonly #headers: Readonly<Record<string, string>>;
+
+  constructor(headers: Readonly<Record<string, string>> = {}) {
+    this.#headers = headers;
+  }
 
   async request(url: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
     const target = new URL(url);
     const jar = this.#cookies.get(target.host) ?? new Map<string, string>();
-    const headers: Record<string, string> = { 'accept-language': 'en', ...init.headers };
+    const headers: Record<string, string> = { 'accept-language': 'en', ...this.#headers, ...init.headers };
     if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
     let body: string | undefined;
     if (init.form) {
