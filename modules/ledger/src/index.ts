@@ -1,6 +1,7 @@
 // 存证 — the ledger: RFC 9162 Merkle logs of audit and provenance events, signed checkpoints,
 // witnesses, proofs, receipts, "my records", and the offline verifier (`tongban ledger verify`).
 import { defineModule, type EventHandler, type ModuleContext } from '@tongban/kernel';
+import { EVENT_CATALOG, type EventType } from '@tongban/contracts';
 import { logRoutes } from './api/logs.ts';
 import { meRoutes } from './api/me.ts';
 import { witnessRoutes } from './api/witness.ts';
@@ -17,14 +18,9 @@ export function ledgerOf(ctx: ModuleContext): Ledger {
 }
 
 /** The events whose every occurrence is recorded: identity's security events and every workflow step. */
-export const RECORDED_EVENTS = [
-  'identity.sign-in.succeeded', 'identity.sign-in.failed', 'identity.account.locked', 'identity.account.registered', 'identity.account.roles-changed',
-  'identity.agent.authorised', 'identity.mfa.changed', 'identity.session.revoked', 'identity.refresh-token.reused',
-  'identity.sign-in.throttled', 'identity.account.unlocked', 'identity.account.activated', 'identity.registration.lapsed', 'identity.account.recovered', 'identity.account.password-set',
-  'workflow.application.submitted', 'workflow.application.completed', 'workflow.application.closed', 'workflow.application.withdrawn',
-  ...['started', 'accepted', 'reviewed', 'approved', 'rejected', 'cancelled', 'withdrawn', 'correction-requested', 'resubmitted', 'material-supplied', 'claimed', 'assigned',
-    'deadline-approaching', 'escalated'].map((verb) => `workflow.task.${verb}`),
-] as const;
+/** Every identity and workflow event: the security record and the case record (contracts' catalog). */
+export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG) as EventType[])
+  .filter((type) => type.startsWith('identity.') || type.startsWith('workflow.'));
 
 /**
  * Queued in the consumer's delivery transaction (with the inbox row: exactly once) as the event

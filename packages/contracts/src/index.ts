@@ -136,6 +136,35 @@ export const WorkflowEvents = {
   }),
 } as const;
 export type TaskTransitioned = Static<(typeof WorkflowEvents)['workflow.task.transitioned']>;
+
+/** The verbs of `workflow.task.<verb>`: every one carries the `workflow.task.transitioned` payload. */
+export const TASK_EVENT_VERBS = [
+  'started', 'accepted', 'reviewed', 'approved', 'rejected', 'cancelled', 'withdrawn', 'correction-requested', 'resubmitted',
+  'material-supplied', 'claimed', 'assigned', 'deadline-approaching', 'escalated',
+] as const;
+
+/** What the ledger's witness raises when a log shows misconduct (a fork, a rewritten tree). */
+export const LedgerEvents = {
+  'ledger.witness.refused': Type.Object({
+    witness: Type.String(), origin: Type.String(), reason: Type.String(), witnessSize: Type.Union([Type.Integer(), Type.Null()]), checkpoint: Type.String(),
+  }),
+} as const;
+
+const { 'workflow.task.transitioned': taskTransitioned, ...applicationEvents } = WorkflowEvents;
+
+/**
+ * Every event type any module publishes, with its payload's schema: the one list consumers and
+ * derived lists (what the ledger records) are computed from. A test checks that the code
+ * publishes no type missing here (apps/server/test/contracts.test.ts).
+ */
+export const EVENT_CATALOG = {
+  ...CatalogEvents,
+  ...IdentityEvents,
+  ...applicationEvents,
+  ...(Object.fromEntries(TASK_EVENT_VERBS.map((verb) => [`workflow.task.${verb}`, taskTransitioned])) as Record<`workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`, typeof taskTransitioned>),
+  ...LedgerEvents,
+} as const;
+export type EventType = keyof typeof EVENT_CATALOG;
 export type ApplicationWithdrawn = Static<(typeof WorkflowEvents)['workflow.application.withdrawn']>;
 
 /**
