@@ -1,11 +1,11 @@
 // tongban serve | migrate | seed — one command for every deployment shape.
 import { parseArgs } from 'node:util';
 import {
-  ConfigError, MigrationError, VERSION, createLogger, loadConfig, migrate, migrationSources, openPlatformDatabase,
-  startPlatform, type Config, type Platform,
+  ConfigError, MigrationError, VERSION, createLogger, findSplitWithoutBus, loadConfig, migrate, migrationSources, openPlatformDatabase,
+  startPlatform, type Config, type ModuleDefinition, type Platform,
 } from '@tongban/kernel';
 import { ledgerVerify } from './ledger-verify.ts';
-import { UsageError, selectModules } from './modules.ts';
+import { UsageError, allModules, selectModules } from './modules.ts';
 import { startSummary } from './summary.ts';
 
 const HELP = `tongban ${VERSION} — 通办 one-stop government service platform
@@ -83,13 +83,24 @@ function fail(error: unknown): number {
   return 1;
 }
 
+/**
+ * The in-process bus (no TONGBAN_NATS_URL) delivers only inside this process: a subset of the
+ * modules would mark events published that the others never receive, and never hear theirs.
+ */
+function refuseSplitWithoutBus(config: Config, modules: readonly ModuleDefinition[]): void {
+  if (config.natsUrl) return;
+  const split = findSplitWithoutBus(modules, allModules);
+  if (split) throw new ConfigError(split);
+}
+
 async function serve(config: Config, moduleList: string | undefined, seed: boolean): Promise<number> {
   const modules = selectModules(moduleList);
+  refuseSplitWithoutBus(config, modules);
   const started = performance.now();
   const platform = await startPlatform({ config, modules, seed: seed || !config.databaseUrl });
   const address = await platform.listen();
-  console.log(startSummary(platform, address, Math.round(performance.now() - started)));
-  await new Promise<void>((resolve) => {
+  // The handlers are in place before the summary says it is ready: whoever reads it may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       platform.log.info({ signal }, 'shutting down');
       void shutdown(platform).then(resolve);
@@ -97,6 +108,8 @@ async function serve(config: Config, moduleList: string | undefined, seed: boole
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  console.log(startSummary(platform, address, Math.round(performance.now() - started)));
+  await stopped;
   return 0;
 }
 
@@ -119,8 +132,11 @@ async function runMigrate(config: Config, moduleList: string | undefined): Promi
 }
 
 async function runSeed(config: Config, moduleList: string | undefined): Promise<number> {
+  const modules = selectModules(moduleList);
+  // A seed runs the modules on the bus like serve, and any event it publishes would be lost the same way.
+  refuseSplitWithoutBus(config, modules);
   const platform = await startPlatform({
-    config, modules: selectModules(moduleList), seed: true, background: false, log: createLogger({ logLevel: 'warn' }),
+    config, modules, seed: true, background: false, log: createLogger({ logLevel: 'warn' }),
   });
   await platform.bus.settled();
   await platform.close();

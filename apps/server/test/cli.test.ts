@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { createTestDatabase, databaseLabel } from '@tongban/kernel/testing';
+import { findSplitWithoutBus } from '@tongban/kernel';
+import { createTestDatabase, databaseLabel, testNatsUrl } from '@tongban/kernel/testing';
+import { allModules, selectModules } from '../src/modules.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/tongban.js', import.meta.url));
@@ -30,14 +32,15 @@ function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   return { ...clean, TONGBAN_DATA_DIR: tempDataDir(), TONGBAN_LOG_LEVEL: 'warn', ...env };
 }
 
-function start(args: string[], env: Record<string, string | undefined> = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [bin, ...args], { cwd: root, env: childEnv(env) });
+/** `signal`: the test's, so a server that should have refused to start is stopped when the test times out. */
+function start(args: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [bin, ...args], { cwd: root, env: childEnv(env), ...(signal ? { signal } : {}) });
 }
 
 interface Finished { code: number | null; stdout: string; stderr: string }
 
-async function run(args: string[], env: Record<string, string | undefined> = {}): Promise<Finished> {
-  const child = start(args, env);
+async function run(args: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<Finished> {
+  const child = start(args, env, signal);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
@@ -119,8 +122,9 @@ describe('tongban usage', () => {
   });
 
   test('NODE_ENV=production names every missing module secret in one line and exits 1', async () => {
+    // The ledger apart from identity and workflow: on NATS (never reached), or the split is refused first.
     const { code, stderr } = await run(['serve', '--modules=ledger'], {
-      NODE_ENV: 'production', TONGBAN_DATABASE_URL: 'postgres://db.invalid/tongban', TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn',
+      NODE_ENV: 'production', TONGBAN_DATABASE_URL: 'postgres://db.invalid/tongban', TONGBAN_NATS_URL: 'nats://nats.invalid:4222', TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn',
       TONGBAN_OPERATOR_TOKEN: 'q7Hn2-Vx9_LpR4tZ8wKc1mYb6JdF3sGe0aUo5iNh', TONGBAN_SECRET_LEDGER_LOG_KEY: 'set-elsewhere-0123456789abcdefghij',
     });
     assert.equal(code, 1);
@@ -131,6 +135,48 @@ describe('tongban usage', () => {
     const { code, stderr } = await run(['serve', '--modules=catalog'], { NODE_ENV: 'production' });
     assert.equal(code, 1);
     assertOneLine(stderr, /NODE_ENV=production needs TONGBAN_DATABASE_URL/);
+  });
+});
+
+describe('tongban serve with a subset of the modules', () => {
+  test('workflow alone on the in-process bus exits 1 with one line naming what is missing and TONGBAN_NATS_URL', { timeout: 60_000 }, async (t) => {
+    const { code, stderr, stdout } = await run(['serve', '--modules=workflow'], {}, t.signal);
+    assert.equal(code, 1);
+    assertOneLine(stderr, /^tongban: modules workflow cannot run without catalog, identity, ledger on the in-process bus \(workflow depends on catalog, identity; ledger consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/);
+    assert.equal(stdout, '');
+  });
+
+  test('seed refuses the same split: the ledger alone would never hear identity and workflow', { timeout: 60_000 }, async (t) => {
+    const { code, stderr } = await run(['seed', '--modules=ledger'], {}, t.signal);
+    assert.equal(code, 1);
+    assertOneLine(stderr, /modules ledger cannot run without identity, workflow .*ledger consumes identity, workflow events.*TONGBAN_NATS_URL/);
+  });
+
+  test('the modules as they are: all of them, or catalog alone, run on the in-process bus', () => {
+    assert.equal(findSplitWithoutBus(selectModules(undefined), allModules), undefined);
+    assert.equal(findSplitWithoutBus(selectModules('ledger,workflow,identity,catalog'), allModules), undefined);
+    assert.equal(findSplitWithoutBus(selectModules('catalog'), allModules), undefined);
+    for (const name of ['identity', 'workflow', 'ledger']) assert.ok(findSplitWithoutBus(selectModules(name), allModules), name);
+  });
+
+  test('workflow alone starts when TONGBAN_NATS_URL is set', { skip: !testNatsUrl && 'needs TONGBAN_TEST_NATS_URL', timeout: 120_000 }, async () => {
+    const database = await createTestDatabase();
+    const child = start(['serve', '--modules=workflow'], { TONGBAN_PORT: '0', TONGBAN_DATABASE_URL: database.url, TONGBAN_NATS_URL: testNatsUrl });
+    let stderr = '';
+    child.stderr.on('data', (chunk: string) => { stderr += chunk; });
+    try {
+      const summary = await awaitOutput(child, [/^ {2}URL +\S+$/m, /^ {2}modules +.+$/m]);
+      assert.match(summary, /^ {2}modules +workflow \(业务协同\)$/m);
+      child.kill('SIGTERM');
+      const [code, signal] = await once(child, 'exit') as [number | null, string | null];
+      assert.deepEqual({ code, signal }, { code: 0, signal: null }, stderr);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await once(child, 'exit');
+      }
+      await database.drop();
+    }
   });
 });
 

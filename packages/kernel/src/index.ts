@@ -22,7 +22,7 @@ export {
   createServiceTokenSource, SERVICE_TOKEN_MARGIN_MS, serviceClientId, serviceKeyFromSecret, serviceKeySecretName,
   type ServiceKey, type ServiceTokenOptions, type ServiceTokenSource, type TokenEndpoint,
 } from './auth/service-token.ts';
-export { defineModule, orderModules, systemClock, type Clock, type JobDefinition, type ModuleContext, type ModuleDefinition } from './module.ts';
+export { defineModule, findSplitWithoutBus, orderModules, systemClock, type Clock, type JobDefinition, type ModuleContext, type ModuleDefinition } from './module.ts';
 export { startPlatform, migrationSources, openPlatformDatabase, VERSION, type Platform, type PlatformOptions } from './platform.ts';
 export { ProblemDetails, LocalizedText } from './http/schemas.ts';
 export { validateOverrides, WorkingCalendar, type Overrides as CalendarDays } from './working-days.ts';

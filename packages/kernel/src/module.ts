@@ -108,3 +108,37 @@ export function orderModules(modules: readonly ModuleDefinition[]): ModuleDefini
   for (const m of modules) visit(m, []);
   return ordered;
 }
+
+/**
+ * Why `selected` cannot run apart from the rest of `all` on the in-process bus, in one line, or
+ * undefined when it can. That bus delivers only to consumers in the same process: an event whose
+ * consumer runs elsewhere is marked published and reaches no one, and a consumer here never hears
+ * a publisher elsewhere. So a split needs NATS (TONGBAN_NATS_URL) as soon as a module here depends
+ * on one elsewhere, or events cross between them in either direction. An event type belongs to
+ * the module its first segment names (`<module>.<thing>.<verb>`).
+ */
+export function findSplitWithoutBus(selected: readonly ModuleDefinition[], all: readonly ModuleDefinition[]): string | undefined {
+  const here = new Set(selected.map((m) => m.name));
+  const away = all.filter((m) => !here.has(m.name)).map((m) => m.name);
+  if (away.length === 0) return undefined;
+  const publisher = (type: string) => all.find((m) => type.startsWith(`${m.name}.`))?.name;
+  const reasons: string[] = [];
+  const needed = new Set<string>();
+  for (const m of all) {
+    if (here.has(m.name)) {
+      const deps = (m.dependsOn ?? []).filter((d) => away.includes(d));
+      if (deps.length > 0) reasons.push(`${m.name} depends on ${deps.join(', ')}`);
+      for (const d of deps) needed.add(d);
+    }
+    // Both directions: a consumer elsewhere of events published here, and one here of events published elsewhere.
+    const from = [...new Set(Object.keys(m.consumers ?? {}).map(publisher))]
+      .filter((p): p is string => p !== undefined && p !== m.name && here.has(p) !== here.has(m.name));
+    if (from.length === 0) continue;
+    reasons.push(`${m.name} consumes ${from.join(', ')} events`);
+    for (const name of [m.name, ...from]) if (!here.has(name)) needed.add(name);
+  }
+  if (reasons.length === 0) return undefined;
+  const missing = away.filter((name) => needed.has(name));
+  return `modules ${[...here].join(', ')} cannot run without ${missing.join(', ')} on the in-process bus (${reasons.join('; ')}): `
+    + 'set TONGBAN_NATS_URL to run modules in separate processes, or run them together';
+}
