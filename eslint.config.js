@@ -21,12 +21,17 @@ const within = (path, dir) => path === dir || path.startsWith(dir + sep);
 function staticText(node) {
   if (!node) return undefined;
   if (node.type === 'Literal' && typeof node.value === 'string') return { text: node.value, partial: false };
-  if (node.type === 'TemplateLiteral') return { text: node.quasis[0].value.cooked ?? '', partial: node.expressions.length > 0 };
+  if (node.type === 'TemplateLiteral')
+    return { text: node.quasis[0].value.cooked ?? '', partial: node.expressions.length > 0 };
   return undefined;
 }
 
-const isImportMeta = (node, property) => node?.type === 'MemberExpression' && node.object.type === 'MetaProperty'
-  && node.object.meta.name === 'import' && node.property.type === 'Identifier' && node.property.name === property;
+const isImportMeta = (node, property) =>
+  node?.type === 'MemberExpression' &&
+  node.object.type === 'MetaProperty' &&
+  node.object.meta.name === 'import' &&
+  node.property.type === 'Identifier' &&
+  node.property.name === property;
 
 /** tongban/module-boundary: resolves every way a file under modules/<name>/, packages/kernel/ or packages/contracts/ can reach another file, and reports those that cross a boundary. */
 const moduleBoundary = {
@@ -34,17 +39,28 @@ const moduleBoundary = {
     type: 'problem',
     schema: [],
     messages: {
-      foreign: "A module may import only @tongban/kernel, @tongban/contracts and its own files (docs/architecture.md, \"Rules between modules\"); '{{source}}' is outside modules/{{module}}; {{advice}}.",
-      computed: 'A module may import only @tongban/kernel, @tongban/contracts and its own files, and a specifier computed at run time cannot be checked: write it as a plain string, and {{advice}}.',
-      require: 'A module may import only @tongban/kernel, @tongban/contracts and its own files, and {{what}} loads files the boundary check cannot follow: use a static import, and {{advice}}.',
-      kernel: "The kernel and the contracts never depend on a module or an app; '{{source}}' is in {{where}}. Put the shared shape in @tongban/contracts, or let the module hand it to the kernel at start-up.",
-      kernelComputed: 'The kernel and the contracts never depend on a module or an app, and a specifier computed at run time cannot be checked: write it as a plain string.',
-      kernelRequire: 'The kernel and the contracts never depend on a module or an app, and {{what}} loads files the boundary check cannot follow: use a static import.',
+      foreign:
+        'A module may import only @tongban/kernel, @tongban/contracts and its own files (docs/architecture.md, "Rules between modules"); \'{{source}}\' is outside modules/{{module}}; {{advice}}.',
+      computed:
+        'A module may import only @tongban/kernel, @tongban/contracts and its own files, and a specifier computed at run time cannot be checked: write it as a plain string, and {{advice}}.',
+      require:
+        'A module may import only @tongban/kernel, @tongban/contracts and its own files, and {{what}} loads files the boundary check cannot follow: use a static import, and {{advice}}.',
+      kernel:
+        "The kernel and the contracts never depend on a module or an app; '{{source}}' is in {{where}}. Put the shared shape in @tongban/contracts, or let the module hand it to the kernel at start-up.",
+      kernelComputed:
+        'The kernel and the contracts never depend on a module or an app, and a specifier computed at run time cannot be checked: write it as a plain string.',
+      kernelRequire:
+        'The kernel and the contracts never depend on a module or an app, and {{what}} loads files the boundary check cannot follow: use a static import.',
     },
   },
   create(context) {
     const file = context.filename;
-    const rel = file.startsWith(root + sep) ? file.slice(root.length + 1).split(sep).join('/') : '';
+    const rel = file.startsWith(root + sep)
+      ? file
+          .slice(root.length + 1)
+          .split(sep)
+          .join('/')
+      : '';
     const inModule = /^modules\/([^/]+)\//.exec(rel);
     const module = inModule?.[1];
     const moduleRoot = module && resolve(root, 'modules', module);
@@ -65,7 +81,8 @@ const moduleBoundary = {
       if (spec.startsWith('.') || spec.startsWith('/')) return resolve(dirname(file), spec);
       return undefined;
     };
-    const report = (node, messageId, data) => context.report({ node, messageId, data: { advice: ADVICE, module, ...data } });
+    const report = (node, messageId, data) =>
+      context.report({ node, messageId, data: { advice: ADVICE, module, ...data } });
 
     /** `asUrl`: resolve as a URL against this file (new URL), where 'x/y' is relative too. */
     const check = (node, specNode, asUrl = false) => {
@@ -78,9 +95,14 @@ const moduleBoundary = {
       const path = target(text, asUrl);
       if (module) {
         if (partial) return report(node, 'computed');
-        const inside = path !== undefined ? within(path, moduleRoot)
-          : text.startsWith('@tongban/') ? SHARED.test(text) && !DOTS.test(text)
-            : SCHEME.test(text) ? text.startsWith('node:') : !DOTS.test(text);
+        const inside =
+          path !== undefined
+            ? within(path, moduleRoot)
+            : text.startsWith('@tongban/')
+              ? SHARED.test(text) && !DOTS.test(text)
+              : SCHEME.test(text)
+                ? text.startsWith('node:')
+                : !DOTS.test(text);
         if (!inside) report(node, 'foreign', { source: text });
         return;
       }
@@ -89,9 +111,17 @@ const moduleBoundary = {
         if (path === undefined || !within(path, ownPackage)) report(node, 'kernelComputed');
         return;
       }
-      const where = path !== undefined ? closed.find((dir) => within(path, dir))
-        : text.startsWith('@tongban/') && (!SHARED.test(text) || DOTS.test(text)) ? 'a module or app package' : undefined;
-      if (where) report(node, 'kernel', { source: text, where: within(where, root) ? `${where.slice(root.length + 1)}/` : where });
+      const where =
+        path !== undefined
+          ? closed.find((dir) => within(path, dir))
+          : text.startsWith('@tongban/') && (!SHARED.test(text) || DOTS.test(text))
+            ? 'a module or app package'
+            : undefined;
+      if (where)
+        report(node, 'kernel', {
+          source: text,
+          where: within(where, root) ? `${where.slice(root.length + 1)}/` : where,
+        });
     };
     const refuse = (node, what) => report(node, module ? 'require' : 'kernelRequire', { what });
 
@@ -100,18 +130,22 @@ const moduleBoundary = {
         check(node, node.source);
         if (/^(node:)?module$/.test(node.source.value)) {
           for (const s of node.specifiers) {
-            if (s.type !== 'ImportSpecifier' || (s.imported.name ?? s.imported.value) === 'createRequire') refuse(s, 'createRequire');
+            if (s.type !== 'ImportSpecifier' || (s.imported.name ?? s.imported.value) === 'createRequire')
+              refuse(s, 'createRequire');
           }
         }
       },
       ExportNamedDeclaration: (node) => node.source && check(node, node.source),
       ExportAllDeclaration: (node) => check(node, node.source),
       ImportExpression: (node) => check(node, node.source),
-      TSImportType: (node) => check(node, node.argument?.type === 'TSLiteralType' ? node.argument.literal : node.argument),
+      TSImportType: (node) =>
+        check(node, node.argument?.type === 'TSLiteralType' ? node.argument.literal : node.argument),
       TSExternalModuleReference: (node) => check(node, node.expression),
       NewExpression: (node) => {
         const callee = node.callee;
-        const isUrl = (callee.type === 'Identifier' && callee.name === 'URL') || (callee.type === 'MemberExpression' && callee.property.name === 'URL');
+        const isUrl =
+          (callee.type === 'Identifier' && callee.name === 'URL') ||
+          (callee.type === 'MemberExpression' && callee.property.name === 'URL');
         if (!isUrl) return;
         const [spec, base] = node.arguments;
         if (isImportMeta(base, 'url')) return check(node, spec, true);
@@ -121,8 +155,14 @@ const moduleBoundary = {
       CallExpression: (node) => {
         const callee = node.callee;
         if (isImportMeta(callee, 'resolve')) return check(node, node.arguments[0]);
-        const name = callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? callee.property.name : undefined;
-        const requireFn = callee.type === 'Identifier' ? callee : callee.type === 'MemberExpression' ? callee.object : undefined;
+        const name =
+          callee.type === 'Identifier'
+            ? callee.name
+            : callee.type === 'MemberExpression'
+              ? callee.property.name
+              : undefined;
+        const requireFn =
+          callee.type === 'Identifier' ? callee : callee.type === 'MemberExpression' ? callee.object : undefined;
         if (requireFn?.type === 'Identifier' && requireFn.name === 'require') refuse(node, 'require');
         else if (name === 'createRequire') refuse(node, 'createRequire');
       },
@@ -141,7 +181,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['modules/*/**/*.{ts,mts,cts,js,mjs,cjs}', 'packages/kernel/**/*.{ts,mts,cts,js,mjs,cjs}', 'packages/contracts/**/*.{ts,mts,cts,js,mjs,cjs}'],
+    files: [
+      'modules/*/**/*.{ts,mts,cts,js,mjs,cjs}',
+      'packages/kernel/**/*.{ts,mts,cts,js,mjs,cjs}',
+      'packages/contracts/**/*.{ts,mts,cts,js,mjs,cjs}',
+    ],
     rules: { 'tongban/module-boundary': 'error' },
   },
 );

@@ -4,7 +4,16 @@ import { cpus } from 'node:os';
 import { createTestDatabase } from '@tongban/kernel/testing';
 import { load, startServer, table, type LoadResult } from './harness.ts';
 
-const QUERIES = ['出生证明', '营业执照', '落户', 'business licence', '不动产 转移', 'medical insurance', '社保卡', '契税']
+const QUERIES = [
+  '出生证明',
+  '营业执照',
+  '落户',
+  'business licence',
+  '不动产 转移',
+  'medical insurance',
+  '社保卡',
+  '契税',
+]
   .map((q) => `/api/catalog/search?q=${encodeURIComponent(q)}`)
   .concat(['/api/catalog/search?lifeEvent=birth', '/api/catalog/search?department=330100-GA']);
 
@@ -21,19 +30,28 @@ export async function benchCatalog(): Promise<void> {
   for (const [label, adminUrl] of shapes) {
     // A database of the bench's own on PostgreSQL, dropped afterwards.
     const database = adminUrl ? await createTestDatabase() : undefined;
-    const server = await startServer(new URL('./servers/tongban.ts', import.meta.url), ['catalog'], { TONGBAN_DATABASE_URL: database?.url ?? '' });
+    const server = await startServer(new URL('./servers/tongban.ts', import.meta.url), ['catalog'], {
+      TONGBAN_DATABASE_URL: database?.url ?? '',
+    });
     try {
       // The platform's own HTTP cost (helmet, rate limiter, metrics, request ids) without a query.
-      if (!adminUrl) results.push(await load('tongban /healthz (platform HTTP overhead, no query)', server.url, ['/healthz'], { seconds }));
+      if (!adminUrl)
+        results.push(
+          await load('tongban /healthz (platform HTTP overhead, no query)', server.url, ['/healthz'], { seconds }),
+        );
       results.push(await load(`catalog search, ${label}`, server.url, QUERIES, { seconds }));
     } finally {
       await server.stop();
       await database?.drop();
     }
   }
-  console.log(`\ncatalog bench — ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, 50 connections, ${seconds} s each\n`);
+  console.log(
+    `\ncatalog bench — ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, 50 connections, ${seconds} s each\n`,
+  );
   console.log(table(results, ceiling));
   for (const r of results.slice(1).filter((r) => r.label.startsWith('catalog'))) {
-    console.log(`\n${r.label}: ${Math.round(r.requestsPerSecond)} req/s, p99 ${r.p99Ms} ms — ${(r.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)} × the bare route`);
+    console.log(
+      `\n${r.label}: ${Math.round(r.requestsPerSecond)} req/s, p99 ${r.p99Ms} ms — ${(r.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)} × the bare route`,
+    );
   }
 }

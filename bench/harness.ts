@@ -41,7 +41,10 @@ function procCpuSeconds(pid: number | undefined): number {
 }
 
 export async function startServer(script: URL, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [script.pathname, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, [script.pathname, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const preamble: string[] = [];
   let listening = false;
@@ -76,22 +79,39 @@ export interface LoadResult {
   readonly non2xx: number;
 }
 
-export async function load(label: string, url: string, paths: readonly string[], options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {}): Promise<LoadResult> {
-  const run = (seconds: number) => autocannon({
-    url,
-    connections: options.connections ?? 50,
-    duration: seconds,
-    ...(options.headers ? { headers: options.headers } : {}),
-    requests: paths.map((path) => ({ method: 'GET' as const, path })),
-  });
+export async function load(
+  label: string,
+  url: string,
+  paths: readonly string[],
+  options: { connections?: number; seconds?: number; headers?: Record<string, string> } = {},
+): Promise<LoadResult> {
+  const run = (seconds: number) =>
+    autocannon({
+      url,
+      connections: options.connections ?? 50,
+      duration: seconds,
+      ...(options.headers ? { headers: options.headers } : {}),
+      requests: paths.map((path) => ({ method: 'GET' as const, path })),
+    });
   await run(2); // warm-up: JIT, connection pools, caches
   const r = await run(options.seconds ?? 10);
-  return { label, requestsPerSecond: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors, non2xx: r.non2xx };
+  return {
+    label,
+    requestsPerSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    errors: r.errors,
+    non2xx: r.non2xx,
+  };
 }
 
 export function table(rows: readonly LoadResult[], ceiling: LoadResult): string {
-  const head = '| what | requests/s | p50 ms | p99 ms | share of ceiling | errors / non-2xx |\n|---|---:|---:|---:|---:|---:|';
-  const body = rows.map((r) => `| ${r.label} | ${Math.round(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${(r.requestsPerSecond / ceiling.requestsPerSecond * 100).toFixed(1)} % | ${r.errors} / ${r.non2xx} |`);
+  const head =
+    '| what | requests/s | p50 ms | p99 ms | share of ceiling | errors / non-2xx |\n|---|---:|---:|---:|---:|---:|';
+  const body = rows.map(
+    (r) =>
+      `| ${r.label} | ${Math.round(r.requestsPerSecond)} | ${r.p50Ms} | ${r.p99Ms} | ${((r.requestsPerSecond / ceiling.requestsPerSecond) * 100).toFixed(1)} % | ${r.errors} / ${r.non2xx} |`,
+  );
   return [head, ...body].join('\n');
 }
 
@@ -117,7 +137,9 @@ export async function pgbench(seconds: number, clients = 10, scale = 10): Promis
     const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]);
     if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${stdout}`);
     return {
-      tps, clients, scale,
+      tps,
+      clients,
+      scale,
       latencyAvgMs: Number(/latency average = ([\d.]+) ms/.exec(stdout)?.[1]),
       failed: Number(/number of failed transactions: (\d+)/.exec(stdout)?.[1] ?? 0),
     };

@@ -4,7 +4,12 @@ import { benchIdentity } from './identity.ts';
 import { benchLedger } from './ledger.ts';
 import { benchWorkflow } from './workflow.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = { catalog: benchCatalog, identity: benchIdentity, workflow: benchWorkflow, ledger: benchLedger };
+const BENCHES: Record<string, () => Promise<void>> = {
+  catalog: benchCatalog,
+  identity: benchIdentity,
+  workflow: benchWorkflow,
+  ledger: benchLedger,
+};
 
 const names = process.argv.slice(2);
 const unknown = names.filter((n) => !(n in BENCHES));

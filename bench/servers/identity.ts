@@ -48,18 +48,32 @@ const pending: Promise<void>[] = [];
 for (let i = 0; i < count; i++) {
   // Valid resident ID numbers: Hangzhou Xihu district, a birth date from 1990-01-01 on, a sequence number.
   const born = new Date(Date.UTC(1990, 0, 1 + Math.floor(i / 999))).toISOString().slice(0, 10).replace(/-/g, '');
-  const first17 = `330106${born}${String(i % 999 + 1).padStart(3, '0')}`;
-  const account = { login: first17 + residentIdCheckChar(first17), password: PASSWORD, totpSecret: newTotpSecret(), address: `2001:db8::${(i + 1).toString(16)}` };
+  const first17 = `330106${born}${String((i % 999) + 1).padStart(3, '0')}`;
+  const account = {
+    login: first17 + residentIdCheckChar(first17),
+    password: PASSWORD,
+    totpSecret: newTotpSecret(),
+    address: `2001:db8::${(i + 1).toString(16)}`,
+  };
   accounts.push(account);
-  pending.push(insertAccount(platform.database.db, {
-    id: randomUUID(), kind: 'citizen', login: account.login, displayName: `bench ${i}`, passwordHash, totpSecret: account.totpSecret,
-  }));
+  pending.push(
+    insertAccount(platform.database.db, {
+      id: randomUUID(),
+      kind: 'citizen',
+      login: account.login,
+      displayName: `bench ${i}`,
+      passwordHash,
+      totpSecret: account.totpSecret,
+    }),
+  );
   if (pending.length === 50) await Promise.all(pending.splice(0));
 }
 await Promise.all(pending);
 
 const registered = await platform.app.inject({
-  method: 'PUT', url: `/api/identity/clients/${CLIENT_ID}`, headers: { authorization: `Bearer ${platform.secrets.operatorToken}` },
+  method: 'PUT',
+  url: `/api/identity/clients/${CLIENT_ID}`,
+  headers: { authorization: `Bearer ${platform.secrets.operatorToken}` },
   payload: { name: 'bench relying party', redirectUris: [REDIRECT], postLogoutRedirectUris: [REDIRECT], roles: [] },
 });
 if (registered.statusCode !== 200) throw new Error(`client registration failed: ${registered.body}`);

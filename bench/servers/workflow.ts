@@ -14,7 +14,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { anyOf, API_AUDIENCE, createJwtAuthenticator, loadConfig, operatorTokenAuthenticator, startPlatform, type AnyKysely } from '@tongban/kernel';
+import {
+  anyOf,
+  API_AUDIENCE,
+  createJwtAuthenticator,
+  loadConfig,
+  operatorTokenAuthenticator,
+  startPlatform,
+  type AnyKysely,
+} from '@tongban/kernel';
 import { exportJWK, generateKeyPair } from 'jose';
 import { CompiledQuery, sql, type KyselyPlugin, type RawBuilder, type RootOperationNode } from 'kysely';
 import { selectModules } from '../../apps/server/src/modules.ts';
@@ -61,10 +69,22 @@ interface SubjectRow {
 
 // Values for the data elements the forms use (the birth ones as the workflow tests submit them).
 const SAMPLE: Record<string, unknown> = {
-  'child.name': '张小宝', 'child.gender': '1', 'child.birthDate': '2026-11-20', 'child.birthPlace': '浙江大学医学院附属妇产科医院',
-  'child.birthWeight': 3400, 'mother.name': '李梅', 'mother.idNumber': '330106199201011226', 'father.name': '张三', 'father.idNumber': '33010619900101123X',
-  'person.name': '张三', 'person.idNumber': '33010619900101123X', 'person.mobile': '13800000001', 'person.address': '杭州市西湖区文三路 1 号',
-  'household.address': '杭州市西湖区文三路 1 号', 'bank.branch': '中国银行杭州西湖支行', 'bank.accountNumber': '6216610100001234567',
+  'child.name': '张小宝',
+  'child.gender': '1',
+  'child.birthDate': '2026-11-20',
+  'child.birthPlace': '浙江大学医学院附属妇产科医院',
+  'child.birthWeight': 3400,
+  'mother.name': '李梅',
+  'mother.idNumber': '330106199201011226',
+  'father.name': '张三',
+  'father.idNumber': '33010619900101123X',
+  'person.name': '张三',
+  'person.idNumber': '33010619900101123X',
+  'person.mobile': '13800000001',
+  'person.address': '杭州市西湖区文三路 1 号',
+  'household.address': '杭州市西湖区文三路 1 号',
+  'bank.branch': '中国银行杭州西湖支行',
+  'bank.accountNumber': '6216610100001234567',
 };
 
 /**
@@ -74,18 +94,50 @@ const SAMPLE: Record<string, unknown> = {
  */
 function fillPlan(): { subjects: SubjectRow[]; plan: PlanRow[] } {
   const byCode = new Map(matters.map((m) => [m.code, m]));
-  const formOf = (codes: readonly string[]) => Object.fromEntries(codes.flatMap((c) => Object.values(byCode.get(c)!.form.properties))
-    .map((f) => [f['x-data-element'], SAMPLE[f['x-data-element']] ?? '示例填写内容']));
-  const materialsOf = (codes: readonly string[]) => [...new Map(codes.flatMap((c) => byCode.get(c)!.materials.filter((m) => m.required))
-    .map((m) => [m.code, { code: m.code, ref: m.licenceType ? `licence:${m.licenceType}:bench` : `doc:${m.code}` }])).values()];
-  const planned: { kind: 'matter' | 'bundle'; code: string; share: number; business: boolean; items: { matterCode: string; dependsOn: readonly string[] }[] }[] = [
+  const formOf = (codes: readonly string[]) =>
+    Object.fromEntries(
+      codes
+        .flatMap((c) => Object.values(byCode.get(c)!.form.properties))
+        .map((f) => [f['x-data-element'], SAMPLE[f['x-data-element']] ?? '示例填写内容']),
+    );
+  const materialsOf = (codes: readonly string[]) => [
+    ...new Map(
+      codes
+        .flatMap((c) => byCode.get(c)!.materials.filter((m) => m.required))
+        .map((m) => [
+          m.code,
+          { code: m.code, ref: m.licenceType ? `licence:${m.licenceType}:bench` : `doc:${m.code}` },
+        ]),
+    ).values(),
+  ];
+  const planned: {
+    kind: 'matter' | 'bundle';
+    code: string;
+    share: number;
+    business: boolean;
+    items: { matterCode: string; dependsOn: readonly string[] }[];
+  }[] = [
     // 45 % of applications are one of the three bundles, 55 % a single matter.
-    ...bundles.map((b) => ({ kind: 'bundle' as const, code: b.code, share: { BIRTH: 200, 'BUSINESS-STARTUP': 150 }[b.code] ?? 100, business: b.lifeEvent === 'business', items: b.items })),
-    ...matters.map((m) => ({ kind: 'matter' as const, code: m.code, share: 0, business: m.lifeEvents.includes('business'), items: [{ matterCode: m.code, dependsOn: [] }] })),
+    ...bundles.map((b) => ({
+      kind: 'bundle' as const,
+      code: b.code,
+      share: { BIRTH: 200, 'BUSINESS-STARTUP': 150 }[b.code] ?? 100,
+      business: b.lifeEvent === 'business',
+      items: b.items,
+    })),
+    ...matters.map((m) => ({
+      kind: 'matter' as const,
+      code: m.code,
+      share: 0,
+      business: m.lifeEvents.includes('business'),
+      items: [{ matterCode: m.code, dependsOn: [] }],
+    })),
   ];
   const single = planned.filter((p) => p.kind === 'matter');
   const left = 1000 - planned.reduce((n, p) => n + p.share, 0);
-  single.forEach((p, i) => { p.share = Math.floor(left / single.length) + (i < left % single.length ? 1 : 0); });
+  single.forEach((p, i) => {
+    p.share = Math.floor(left / single.length) + (i < left % single.length ? 1 : 0);
+  });
 
   const subjects: SubjectRow[] = [];
   const plan: PlanRow[] = [];
@@ -111,13 +163,26 @@ function fillPlan(): { subjects: SubjectRow[]; plan: PlanRow[] } {
     for (const item of p.items) {
       const m = byCode.get(item.matterCode)!;
       plan.push({
-        code: p.code, matter_code: m.code, department_code: m.departmentCode, depends_on: item.dependsOn, promised_days: m.promisedDays,
-        level: level(m.code), first_material: m.materials[0]?.code ?? 'form', process: (m as { process?: string }).process ?? 'standard',
+        code: p.code,
+        matter_code: m.code,
+        department_code: m.departmentCode,
+        depends_on: item.dependsOn,
+        promised_days: m.promisedDays,
+        level: level(m.code),
+        first_material: m.materials[0]?.code ?? 'form',
+        process: (m as { process?: string }).process ?? 'standard',
       });
     }
     subjects.push({
-      slot_lo: slot, slot_hi: slot + p.share, kind: p.kind, code: p.code, applicant_kind: p.business ? 'business' : 'citizen',
-      max_level: Math.max(...codes.map(level)), live_days: 1 + 1.4 * Math.max(...codes.map(chain)), form: formOf(codes), materials: materialsOf(codes),
+      slot_lo: slot,
+      slot_hi: slot + p.share,
+      kind: p.kind,
+      code: p.code,
+      applicant_kind: p.business ? 'business' : 'citizen',
+      max_level: Math.max(...codes.map(level)),
+      live_days: 1 + 1.4 * Math.max(...codes.map(chain)),
+      form: formOf(codes),
+      materials: materialsOf(codes),
     });
     slot += p.share;
   }
@@ -125,7 +190,8 @@ function fillPlan(): { subjects: SubjectRow[]; plan: PlanRow[] } {
 }
 
 /** A pseudo-random integer in [0, m) from an integer expression and a salt, the same on every run. */
-const rnd = (expr: string, salt: number, m: number) => sql.raw(`((hashint8((${expr})::bigint * 16 + ${salt})::bigint + 2147483648) % ${m})`);
+const rnd = (expr: string, salt: number, m: number) =>
+  sql.raw(`((hashint8((${expr})::bigint * 16 + ${salt})::bigint + 2147483648) % ${m})`);
 const lit = (v: number) => sql.raw(String(v));
 
 /**
@@ -150,14 +216,25 @@ async function fill(db: AnyKysely, n: number, now: Date): Promise<Record<string,
     timings[label] = Math.round(performance.now() - t0);
   };
   await step('scratch', sql`drop table if exists public.bench_fill, public.bench_plan, public.bench_subject`);
-  await step('subjects', sql`create unlogged table public.bench_subject as select * from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb)
-    as s(slot_lo int, slot_hi int, kind text, code text, applicant_kind text, max_level int, live_days float8, form jsonb, materials jsonb)`);
-  await step('plan', sql`create unlogged table public.bench_plan as select * from jsonb_to_recordset(${JSON.stringify(plan)}::jsonb)
-    as p(code text, matter_code text, department_code text, depends_on text[], promised_days int, level int, first_material text, process text)`);
+  await step(
+    'subjects',
+    sql`create unlogged table public.bench_subject as select * from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb)
+    as s(slot_lo int, slot_hi int, kind text, code text, applicant_kind text, max_level int, live_days float8, form jsonb, materials jsonb)`,
+  );
+  await step(
+    'plan',
+    sql`create unlogged table public.bench_plan as select * from jsonb_to_recordset(${JSON.stringify(plan)}::jsonb)
+    as p(code text, matter_code text, department_code text, depends_on text[], promised_days int, level int, first_material text, process text)`,
+  );
   // Tasks carry their matter's process where the schema has the column.
-  const processColumn = (await sql<{ n: number }>`select count(*)::int as n from information_schema.columns
-    where table_schema = 'workflow' and table_name = 'task' and column_name = 'process'`.execute(db)).rows[0]!.n > 0;
-  await step('rows', sql`create unlogged table public.bench_fill as
+  const processColumn =
+    (
+      await sql<{ n: number }>`select count(*)::int as n from information_schema.columns
+    where table_schema = 'workflow' and table_name = 'task' and column_name = 'process'`.execute(db)
+    ).rows[0]!.n > 0;
+  await step(
+    'rows',
+    sql`create unlogged table public.bench_fill as
     select g.i, md5('bench-application-' || g.i)::uuid as id, s.kind, s.code, s.applicant_kind, s.max_level, s.form, s.materials, g.submitted_at, g.fate,
       case when g.age_days < s.live_days or g.fate < 4 then 'in_progress' when g.fate < 34 then 'closed' else 'completed' end as status,
       case when g.age_days < s.live_days then least(s.max_level, floor(g.age_days / s.live_days * (s.max_level + 1))::int)
@@ -169,8 +246,11 @@ async function fill(db: AnyKysely, n: number, now: Date): Promise<Record<string,
       select i, ${at}::timestamptz - make_interval(secs => (${N} - i)::float8 * ${lit(HISTORY_DAYS * 86400)} / ${N}) as submitted_at,
         (${N} - i)::float8 * ${lit(HISTORY_DAYS)} / ${N} as age_days, ${rnd('i', 1, 1000)} as slot, ${rnd('i', 2, 1000)} as fate
       from generate_series(1, ${N}) as i
-    ) g join public.bench_subject s on g.slot >= s.slot_lo and g.slot < s.slot_hi`);
-  await step('applications', sql`insert into workflow.application (id, case_number, applicant_id, applicant_kind, subject_kind, subject_code, subject_version,
+    ) g join public.bench_subject s on g.slot >= s.slot_lo and g.slot < s.slot_hi`,
+  );
+  await step(
+    'applications',
+    sql`insert into workflow.application (id, case_number, applicant_id, applicant_kind, subject_kind, subject_code, subject_version,
       region_code, status, channel, filed_by, form, materials, idempotency_key, request_digest, version, created_at, updated_at, submitted_at, finished_at)
     select f.id, '330100-' || to_char(f.submitted_at at time zone 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(f.i::text, 7, '0'),
       case when f.applicant_kind = 'business' then 'bench-business-' || (f.i % 60000) else 'bench-citizen-' || (f.i % 400000) end,
@@ -181,11 +261,14 @@ async function fill(db: AnyKysely, n: number, now: Date): Promise<Record<string,
       f.materials, 'bench-' || f.i, md5('bench-' || f.i), case when f.status = 'in_progress' then 2 else 3 end,
       f.submitted_at - interval '4 minutes', case when f.status = 'in_progress' then f.submitted_at else f.submitted_at + f.span * (f.max_level + 1) end,
       f.submitted_at, case when f.status <> 'in_progress' then f.submitted_at + f.span * (f.max_level + 1) end
-    from public.bench_fill f`);
+    from public.bench_fill f`,
+  );
   // Each task: its state from its application's and its level, when it started (level by level),
   // its due day (the promised working days as 7/5 calendar days), warnings and escalations as the
   // deadline sweep would have left them, an officer on what has been accepted.
-  await step('tasks', sql`insert into workflow.task (id, application_id, matter_code, matter_version, department_code, region_code, depends_on, state,
+  await step(
+    'tasks',
+    sql`insert into workflow.task (id, application_id, matter_code, matter_version, department_code, region_code, depends_on, state,
       resume_state, assignee, promised_days, due_on, warn_on, remaining_days, correction, pending_materials, warned_at, escalated_at, version, started_at, finished_at
       ${processColumn ? sql`, process` : sql``})
     select md5('bench-task-' || f.i || '-' || p.matter_code)::uuid, f.id, p.matter_code, 1, p.department_code, '330100', p.depends_on, z.state,
@@ -218,7 +301,8 @@ async function fill(db: AnyKysely, n: number, now: Date): Promise<Record<string,
         else 'correction' end as state) z
     cross join lateral (select f.submitted_at + f.span * p.level as started_at) st
     cross join lateral (select (st.started_at at time zone 'Asia/Shanghai')::date + ceil(p.promised_days * 1.4)::int as due_on,
-        (st.started_at at time zone 'Asia/Shanghai')::date + ceil(greatest(0, p.promised_days - 1) * 1.4)::int as warn_on) d`);
+        (st.started_at at time zone 'Asia/Shanghai')::date + ceil(greatest(0, p.promised_days - 1) * 1.4)::int as warn_on) d`,
+  );
   await step('drop scratch', sql`drop table public.bench_fill, public.bench_plan, public.bench_subject`);
   await step('case serial', sql`select setval('workflow.case_serial', ${N})`);
   await step('vacuum analyze', sql`vacuum analyze workflow.application, workflow.task`);
@@ -230,10 +314,21 @@ async function fill(db: AnyKysely, n: number, now: Date): Promise<Record<string,
     (select count(*)::int from workflow.application) as applications, (select count(*)::int from workflow.task) as tasks,
     (select count(*)::int from workflow.task where ${OPEN}) as open,
     (select count(*)::int from workflow.task where ${OPEN} and due_on < ${today}::date) as overdue`);
-  const departments = (await sql<{ department: string; open: number; overdue: number; unassigned: number }>`select department_code as department, count(*)::int as open,
+  const departments = (
+    await sql<{
+      department: string;
+      open: number;
+      overdue: number;
+      unassigned: number;
+    }>`select department_code as department, count(*)::int as open,
       count(*) filter (where due_on < ${today}::date)::int as overdue, count(*) filter (where assignee is null)::int as unassigned
-    from workflow.task where ${OPEN} group by department_code order by count(*) desc`.execute(db)).rows;
-  const sizes = await one(sql<{ application: string; task: string; task_queue: string }>`select pg_size_pretty(pg_total_relation_size('workflow.application')) as application,
+    from workflow.task where ${OPEN} group by department_code order by count(*) desc`.execute(db)
+  ).rows;
+  const sizes = await one(sql<{
+    application: string;
+    task: string;
+    task_queue: string;
+  }>`select pg_size_pretty(pg_total_relation_size('workflow.application')) as application,
     pg_size_pretty(pg_total_relation_size('workflow.task')) as task, pg_size_pretty(pg_relation_size('workflow.task_queue')) as task_queue`);
   return { ...counts, today, busiest: departments[0], departments, sizes, ms: timings };
 }
@@ -244,20 +339,35 @@ function recorder(): { plugin: KyselyPlugin; nodes: RootOperationNode[] } {
   return {
     nodes,
     plugin: {
-      transformQuery: (args) => { nodes.push(args.node); return args.node; },
+      transformQuery: (args) => {
+        nodes.push(args.node);
+        return args.node;
+      },
       transformResult: async (args) => args.result,
     },
   };
 }
 
-interface Explained { label: string; ms?: number; sql: string; parameters: unknown[]; plan: string[] }
+interface Explained {
+  label: string;
+  ms?: number;
+  sql: string;
+  parameters: unknown[];
+  plan: string[];
+}
 
 /** EXPLAIN (ANALYZE, BUFFERS) of a compiled query: the first run reads the pages in, the second is the steady state. */
 async function explain(db: AnyKysely, label: string, q: CompiledQuery, ms?: number): Promise<Explained> {
   const statement = CompiledQuery.raw(`explain (analyze, buffers) ${q.sql}`, [...q.parameters]);
   await db.executeQuery(statement);
   const { rows } = await db.executeQuery<{ 'QUERY PLAN': string }>(statement);
-  return { label, ...(ms === undefined ? {} : { ms }), sql: q.sql, parameters: [...q.parameters], plan: rows.map((r) => r['QUERY PLAN']) };
+  return {
+    label,
+    ...(ms === undefined ? {} : { ms }),
+    sql: q.sql,
+    parameters: [...q.parameters],
+    plan: rows.map((r) => r['QUERY PLAN']),
+  };
 }
 
 /**
@@ -269,7 +379,11 @@ async function explainWorkflow(db: AnyKysely, department: string, now: Date): Pr
   const compile = (node: RootOperationNode) => db.getExecutor().compileQuery(node, { queryId: 'bench-explain' });
   const base: QueueFilter = { departments: [department], states: [...OPEN_STATES], limit: 50, offset: 0 };
   const out: Explained[] = [];
-  for (const [label, filter] of [['queue', base], ['queue?deadline=overdue', { ...base, deadline: 'overdue' }], ['queue?assignee=unassigned', { ...base, assignee: 'unassigned' }]] as const) {
+  for (const [label, filter] of [
+    ['queue', base],
+    ['queue?deadline=overdue', { ...base, deadline: 'overdue' }],
+    ['queue?assignee=unassigned', { ...base, assignee: 'unassigned' }],
+  ] as const) {
     const r = recorder();
     await queue(db.withPlugin(r.plugin), { id: 'bench-officer', roles: ['officer'] }, filter, now);
     out.push(await explain(db, label, compile(r.nodes[0]!)));
@@ -280,7 +394,15 @@ async function explainWorkflow(db: AnyKysely, department: string, now: Date): Pr
   const t0 = performance.now();
   await db.transaction().execute((trx) => sweepDeadlines(services, trx.withPlugin(r.plugin)));
   const ms = Math.round(performance.now() - t0);
-  for (const [i, node] of r.nodes.entries()) out.push(await explain(db, `deadline sweep, query ${i + 1} of ${r.nodes.length} (whole sweep ${ms} ms)`, compile(node), ms));
+  for (const [i, node] of r.nodes.entries())
+    out.push(
+      await explain(
+        db,
+        `deadline sweep, query ${i + 1} of ${r.nodes.length} (whole sweep ${ms} ms)`,
+        compile(node),
+        ms,
+      ),
+    );
   return out;
 }
 
@@ -317,10 +439,17 @@ if (fillCount > 0) {
   const t0 = performance.now();
   const filled = await fill(platform.database.db, fillCount, now);
   console.log(`fill ${JSON.stringify({ ...filled, seconds: Math.round((performance.now() - t0) / 1000) })}`);
-  for (const e of await explainWorkflow(platform.database.db, (filled.busiest as { department: string }).department, now)) console.log(`explain ${JSON.stringify(e)}`);
+  for (const e of await explainWorkflow(
+    platform.database.db,
+    (filled.busiest as { department: string }).department,
+    now,
+  ))
+    console.log(`explain ${JSON.stringify(e)}`);
 }
 
-console.log(`signer ${JSON.stringify({ privateJwk, issuer: BENCH_ISSUER, audience: API_AUDIENCE, database: platform.database.kind })}`);
+console.log(
+  `signer ${JSON.stringify({ privateJwk, issuer: BENCH_ISSUER, audience: API_AUDIENCE, database: platform.database.kind })}`,
+);
 const url = await platform.listen();
 console.log(`listening ${url}`);
 process.on('SIGTERM', () => void platform.close().finally(() => process.exit(0)));

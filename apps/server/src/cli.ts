@@ -1,8 +1,19 @@
 // tongban serve | migrate | seed — one command for every deployment shape.
 import { parseArgs } from 'node:util';
 import {
-  ConfigError, MigrationError, VERSION, createLogger, findSplitWithoutBus, loadConfig, migrate, migrationSources, openPlatformDatabase,
-  startPlatform, type Config, type ModuleDefinition, type Platform,
+  ConfigError,
+  MigrationError,
+  VERSION,
+  createLogger,
+  findSplitWithoutBus,
+  loadConfig,
+  migrate,
+  migrationSources,
+  openPlatformDatabase,
+  startPlatform,
+  type Config,
+  type ModuleDefinition,
+  type Platform,
 } from '@tongban/kernel';
 import { ledgerVerify } from './ledger-verify.ts';
 import { UsageError, allModules, selectModules } from './modules.ts';
@@ -36,9 +47,14 @@ export async function main(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        modules: { type: 'string' }, seed: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-        url: { type: 'string' }, database: { type: 'string' }, log: { type: 'string' },
-        'log-key': { type: 'string' }, 'witness-key': { type: 'string', multiple: true },
+        modules: { type: 'string' },
+        seed: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        url: { type: 'string' },
+        database: { type: 'string' },
+        log: { type: 'string' },
+        'log-key': { type: 'string' },
+        'witness-key': { type: 'string', multiple: true },
       },
     });
     const command = positionals[0] ?? 'serve';
@@ -47,7 +63,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'ledger') {
-      if (positionals[1] !== 'verify' || positionals.length > 2) throw new UsageError('usage: tongban ledger verify --url <server> | --database <url> [--log <id>] [--log-key …] [--witness-key …]');
+      if (positionals[1] !== 'verify' || positionals.length > 2)
+        throw new UsageError(
+          'usage: tongban ledger verify --url <server> | --database <url> [--log <id>] [--log-key …] [--witness-key …]',
+        );
       return await ledgerVerify(values);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
@@ -124,7 +143,11 @@ async function runMigrate(config: Config, moduleList: string | undefined): Promi
   const database = await openPlatformDatabase(config);
   try {
     const applied = await migrate(database.db, migrationSources(modules));
-    console.log(applied.length === 0 ? 'tongban: database is up to date' : applied.map((a) => `applied ${a.module}/${a.name}`).join('\n'));
+    console.log(
+      applied.length === 0
+        ? 'tongban: database is up to date'
+        : applied.map((a) => `applied ${a.module}/${a.name}`).join('\n'),
+    );
     return 0;
   } finally {
     await database.close();
@@ -136,7 +159,11 @@ async function runSeed(config: Config, moduleList: string | undefined): Promise<
   // A seed runs the modules on the bus like serve, and any event it publishes would be lost the same way.
   refuseSplitWithoutBus(config, modules);
   const platform = await startPlatform({
-    config, modules, seed: true, background: false, log: createLogger({ logLevel: 'warn' }),
+    config,
+    modules,
+    seed: true,
+    background: false,
+    log: createLogger({ logLevel: 'warn' }),
   });
   await platform.bus.settled();
   await platform.close();

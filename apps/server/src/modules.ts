@@ -16,11 +16,16 @@ export class UsageError extends Error {
 /** `--modules=a,b` → the definitions, in the order given; unknown names are a usage error. */
 export function selectModules(list: string | undefined): ModuleDefinition[] {
   if (list === undefined || list === '' || list === 'all') return [...allModules];
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = new Map(allModules.map((m) => [m.name, m]));
   const unknown = names.filter((n) => !known.has(n));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown module ${unknown.map((n) => `'${n}'`).join(', ')} (known: ${[...known.keys()].join(', ')})`);
+    throw new UsageError(
+      `unknown module ${unknown.map((n) => `'${n}'`).join(', ')} (known: ${[...known.keys()].join(', ')})`,
+    );
   }
   return [...new Set(names)].map((n) => known.get(n)!);
 }

@@ -6,7 +6,12 @@ const SAID: Record<Exposure, string> = { public: 'public', operator: 'operators 
 export function startSummary(platform: Platform, address: string, startedInMs: number): string {
   const { config, database, bus, modules, secrets } = platform;
   const url = config.publicUrl ?? address.replace('://127.0.0.1', '://localhost');
-  const shape = database.kind === 'embedded' ? 'embedded (内嵌)' : bus.driver.name === 'nats' ? 'cluster-ready (PostgreSQL + NATS)' : 'single node (PostgreSQL)';
+  const shape =
+    database.kind === 'embedded'
+      ? 'embedded (内嵌)'
+      : bus.driver.name === 'nats'
+        ? 'cluster-ready (PostgreSQL + NATS)'
+        : 'single node (PostgreSQL)';
   const settings = redactedConfig(config);
   const exposure = surfaceExposure(config);
   const lines = [
@@ -24,7 +29,9 @@ export function startSummary(platform: Platform, address: string, startedInMs: n
     `  surfaces     /metrics ${SAID[exposure.metrics]} (TONGBAN_HTTP_METRICS), /api/docs and /api/openapi.json ${SAID[exposure.docs]} (TONGBAN_HTTP_DOCS); public|operator|off`,
   ];
   if (database.kind === 'embedded' && secrets.generated.includes('operator-token')) {
-    lines.push(`  operator     Authorization: Bearer ${secrets.operatorToken}   (development token in ${config.dataDir}/keys)`);
+    lines.push(
+      `  operator     Authorization: Bearer ${secrets.operatorToken}   (development token in ${config.dataDir}/keys)`,
+    );
   }
   if (database.kind === 'embedded') for (const note of platform.seedNotes) lines.push(`  ${note}`);
   lines.push('');

@@ -28,24 +28,44 @@ after(() => {
 
 /** The parent's environment without any Tongban or test-runner settings, plus `env`. */
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TONGBAN_') && k !== 'NODE_ENV' && k !== 'NODE_TEST_CONTEXT'));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('TONGBAN_') && k !== 'NODE_ENV' && k !== 'NODE_TEST_CONTEXT',
+    ),
+  );
   return { ...clean, TONGBAN_DATA_DIR: tempDataDir(), TONGBAN_LOG_LEVEL: 'warn', ...env };
 }
 
 /** `signal`: the test's, so a server that should have refused to start is stopped when the test times out. */
-function start(args: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal): ChildProcessWithoutNullStreams {
+function start(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  signal?: AbortSignal,
+): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, [bin, ...args], { cwd: root, env: childEnv(env), ...(signal ? { signal } : {}) });
 }
 
-interface Finished { code: number | null; stdout: string; stderr: string }
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
-async function run(args: string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<Finished> {
+async function run(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  signal?: AbortSignal,
+): Promise<Finished> {
   const child = start(args, env, signal);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  const [code] = await once(child, 'close') as [number | null];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const [code] = (await once(child, 'close')) as [number | null];
   return { code, stdout, stderr };
 }
 
@@ -62,8 +82,12 @@ function awaitOutput(child: ChildProcessWithoutNullStreams, patterns: RegExp[]):
       }
     };
     child.stdout.setEncoding('utf8').on('data', onData);
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
-    child.once('exit', (code) => reject(new Error(`tongban exited (${code}) before printing its summary:\n${out}\n${err}`)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`tongban exited (${code}) before printing its summary:\n${out}\n${err}`)),
+    );
   });
 }
 
@@ -124,11 +148,18 @@ describe('tongban usage', () => {
   test('NODE_ENV=production names every missing module secret in one line and exits 1', async () => {
     // The ledger apart from identity and workflow: on NATS (never reached), or the split is refused first.
     const { code, stderr } = await run(['serve', '--modules=ledger'], {
-      NODE_ENV: 'production', TONGBAN_DATABASE_URL: 'postgres://db.invalid/tongban', TONGBAN_NATS_URL: 'nats://nats.invalid:4222', TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn',
-      TONGBAN_OPERATOR_TOKEN: 'q7Hn2-Vx9_LpR4tZ8wKc1mYb6JdF3sGe0aUo5iNh', TONGBAN_SECRET_LEDGER_LOG_KEY: 'set-elsewhere-0123456789abcdefghij',
+      NODE_ENV: 'production',
+      TONGBAN_DATABASE_URL: 'postgres://db.invalid/tongban',
+      TONGBAN_NATS_URL: 'nats://nats.invalid:4222',
+      TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn',
+      TONGBAN_OPERATOR_TOKEN: 'q7Hn2-Vx9_LpR4tZ8wKc1mYb6JdF3sGe0aUo5iNh',
+      TONGBAN_SECRET_LEDGER_LOG_KEY: 'set-elsewhere-0123456789abcdefghij',
     });
     assert.equal(code, 1);
-    assertOneLine(stderr, /needs TONGBAN_SECRET_LEDGER_WITNESS_KEY, TONGBAN_SECRET_LEDGER_DIGEST_PEPPER \(secrets the modules declare\)$/);
+    assertOneLine(
+      stderr,
+      /needs TONGBAN_SECRET_LEDGER_WITNESS_KEY, TONGBAN_SECRET_LEDGER_DIGEST_PEPPER \(secrets the modules declare\)$/,
+    );
   });
 
   test('NODE_ENV=production without a database URL exits 1 with one line', async () => {
@@ -139,45 +170,70 @@ describe('tongban usage', () => {
 });
 
 describe('tongban serve with a subset of the modules', () => {
-  test('workflow alone on the in-process bus exits 1 with one line naming what is missing and TONGBAN_NATS_URL', { timeout: 60_000 }, async (t) => {
-    const { code, stderr, stdout } = await run(['serve', '--modules=workflow'], {}, t.signal);
-    assert.equal(code, 1);
-    assertOneLine(stderr, /^tongban: modules workflow cannot run without catalog, identity, ledger on the in-process bus \(workflow depends on catalog, identity; ledger consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/);
-    assert.equal(stdout, '');
-  });
+  test(
+    'workflow alone on the in-process bus exits 1 with one line naming what is missing and TONGBAN_NATS_URL',
+    { timeout: 60_000 },
+    async (t) => {
+      const { code, stderr, stdout } = await run(['serve', '--modules=workflow'], {}, t.signal);
+      assert.equal(code, 1);
+      assertOneLine(
+        stderr,
+        /^tongban: modules workflow cannot run without catalog, identity, ledger on the in-process bus \(workflow depends on catalog, identity; ledger consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/,
+      );
+      assert.equal(stdout, '');
+    },
+  );
 
-  test('seed refuses the same split: the ledger alone would never hear identity and workflow', { timeout: 60_000 }, async (t) => {
-    const { code, stderr } = await run(['seed', '--modules=ledger'], {}, t.signal);
-    assert.equal(code, 1);
-    assertOneLine(stderr, /modules ledger cannot run without identity, workflow .*ledger consumes identity, workflow events.*TONGBAN_NATS_URL/);
-  });
+  test(
+    'seed refuses the same split: the ledger alone would never hear identity and workflow',
+    { timeout: 60_000 },
+    async (t) => {
+      const { code, stderr } = await run(['seed', '--modules=ledger'], {}, t.signal);
+      assert.equal(code, 1);
+      assertOneLine(
+        stderr,
+        /modules ledger cannot run without identity, workflow .*ledger consumes identity, workflow events.*TONGBAN_NATS_URL/,
+      );
+    },
+  );
 
   test('the modules as they are: all of them, or catalog alone, run on the in-process bus', () => {
     assert.equal(findSplitWithoutBus(selectModules(undefined), allModules), undefined);
     assert.equal(findSplitWithoutBus(selectModules('ledger,workflow,identity,catalog'), allModules), undefined);
     assert.equal(findSplitWithoutBus(selectModules('catalog'), allModules), undefined);
-    for (const name of ['identity', 'workflow', 'ledger']) assert.ok(findSplitWithoutBus(selectModules(name), allModules), name);
+    for (const name of ['identity', 'workflow', 'ledger'])
+      assert.ok(findSplitWithoutBus(selectModules(name), allModules), name);
   });
 
-  test('workflow alone starts when TONGBAN_NATS_URL is set', { skip: !testNatsUrl && 'needs TONGBAN_TEST_NATS_URL', timeout: 120_000 }, async () => {
-    const database = await createTestDatabase();
-    const child = start(['serve', '--modules=workflow'], { TONGBAN_PORT: '0', TONGBAN_DATABASE_URL: database.url, TONGBAN_NATS_URL: testNatsUrl });
-    let stderr = '';
-    child.stderr.on('data', (chunk: string) => { stderr += chunk; });
-    try {
-      const summary = await awaitOutput(child, [/^ {2}URL +\S+$/m, /^ {2}modules +.+$/m]);
-      assert.match(summary, /^ {2}modules +workflow \(业务协同\)$/m);
-      child.kill('SIGTERM');
-      const [code, signal] = await once(child, 'exit') as [number | null, string | null];
-      assert.deepEqual({ code, signal }, { code: 0, signal: null }, stderr);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
+  test(
+    'workflow alone starts when TONGBAN_NATS_URL is set',
+    { skip: !testNatsUrl && 'needs TONGBAN_TEST_NATS_URL', timeout: 120_000 },
+    async () => {
+      const database = await createTestDatabase();
+      const child = start(['serve', '--modules=workflow'], {
+        TONGBAN_PORT: '0',
+        TONGBAN_DATABASE_URL: database.url,
+        TONGBAN_NATS_URL: testNatsUrl,
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: string) => {
+        stderr += chunk;
+      });
+      try {
+        const summary = await awaitOutput(child, [/^ {2}URL +\S+$/m, /^ {2}modules +.+$/m]);
+        assert.match(summary, /^ {2}modules +workflow \(业务协同\)$/m);
+        child.kill('SIGTERM');
+        const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+        assert.deepEqual({ code, signal }, { code: 0, signal: null }, stderr);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL');
+          await once(child, 'exit');
+        }
+        await database.drop();
       }
-      await database.drop();
-    }
-  });
+    },
+  );
 });
 
 describe(`tongban migrate and serve (${databaseLabel})`, () => {
@@ -198,41 +254,55 @@ describe(`tongban migrate and serve (${databaseLabel})`, () => {
     }
   });
 
-  test('serve starts, prints its summary, answers, and stops with exit 0 on SIGTERM', { timeout: 120_000 }, async () => {
-    const database = await createTestDatabase();
-    const args = ['serve', '--modules=catalog', ...(database.url ? ['--seed'] : [])];
-    const child = start(args, { TONGBAN_PORT: '0', TONGBAN_DATABASE_URL: database.url, TONGBAN_HTTP_DOCS: 'operator' });
-    try {
-      const summary = await awaitOutput(child, [/^ {2}URL +\S+$/m, /^ {2}modules +.+$/m, /^ {2}environment +.+$/m]);
-      const url = /^ {2}URL +(\S+)$/m.exec(summary)![1]!;
-      assert.match(url, /^http:\/\/(localhost|127\.0\.0\.1):\d+$/);
-      assert.match(summary, /on Node\.js v(24|22)\./);
-      assert.match(summary, /^ {2}modules +catalog \(事项库\)$/m);
-      assert.match(summary, database.url ? /single node \(PostgreSQL\)/ : /embedded/);
-      // Which surfaces anyone can read, and the settings that close them.
-      assert.match(summary, /^ {2}surfaces +\/metrics public \(TONGBAN_HTTP_METRICS\), \/api\/docs and \/api\/openapi\.json operators only \(TONGBAN_HTTP_DOCS\); public\|operator\|off$/m);
-      assert.equal((await fetch(`${url}/api/openapi.json`)).status, 401);
+  test(
+    'serve starts, prints its summary, answers, and stops with exit 0 on SIGTERM',
+    { timeout: 120_000 },
+    async () => {
+      const database = await createTestDatabase();
+      const args = ['serve', '--modules=catalog', ...(database.url ? ['--seed'] : [])];
+      const child = start(args, {
+        TONGBAN_PORT: '0',
+        TONGBAN_DATABASE_URL: database.url,
+        TONGBAN_HTTP_DOCS: 'operator',
+      });
+      try {
+        const summary = await awaitOutput(child, [/^ {2}URL +\S+$/m, /^ {2}modules +.+$/m, /^ {2}environment +.+$/m]);
+        const url = /^ {2}URL +(\S+)$/m.exec(summary)![1]!;
+        assert.match(url, /^http:\/\/(localhost|127\.0\.0\.1):\d+$/);
+        assert.match(summary, /on Node\.js v(24|22)\./);
+        assert.match(summary, /^ {2}modules +catalog \(事项库\)$/m);
+        assert.match(summary, database.url ? /single node \(PostgreSQL\)/ : /embedded/);
+        // Which surfaces anyone can read, and the settings that close them.
+        assert.match(
+          summary,
+          /^ {2}surfaces +\/metrics public \(TONGBAN_HTTP_METRICS\), \/api\/docs and \/api\/openapi\.json operators only \(TONGBAN_HTTP_DOCS\); public\|operator\|off$/m,
+        );
+        assert.equal((await fetch(`${url}/api/openapi.json`)).status, 401);
 
-      const ready = await fetch(`${url}/readyz`);
-      assert.equal(ready.status, 200);
-      assert.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok', bus: 'ok' } });
+        const ready = await fetch(`${url}/readyz`);
+        assert.equal(ready.status, 200);
+        assert.deepEqual(await ready.json(), { status: 'ready', checks: { database: 'ok', bus: 'ok' } });
 
-      const search = await fetch(`${url}/api/catalog/search?q=${encodeURIComponent('出生')}`);
-      assert.equal(search.status, 200);
-      const found = await search.json() as { total: number; items: { name: { zh: string } }[] };
-      assert.ok(found.total > 0, 'the demo city has a service about birth');
-      assert.ok(found.items.some((item) => item.name.zh.includes('出生')), JSON.stringify(found.items.map((i) => i.name.zh)));
+        const search = await fetch(`${url}/api/catalog/search?q=${encodeURIComponent('出生')}`);
+        assert.equal(search.status, 200);
+        const found = (await search.json()) as { total: number; items: { name: { zh: string } }[] };
+        assert.ok(found.total > 0, 'the demo city has a service about birth');
+        assert.ok(
+          found.items.some((item) => item.name.zh.includes('出生')),
+          JSON.stringify(found.items.map((i) => i.name.zh)),
+        );
 
-      child.kill('SIGTERM');
-      const [code, signal] = await once(child, 'exit') as [number | null, string | null];
-      assert.equal(signal, null, 'the process exits by itself, not by the signal');
-      assert.equal(code, 0);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await once(child, 'exit');
+        child.kill('SIGTERM');
+        const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+        assert.equal(signal, null, 'the process exits by itself, not by the signal');
+        assert.equal(code, 0);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGKILL');
+          await once(child, 'exit');
+        }
+        await database.drop();
       }
-      await database.drop();
-    }
-  });
+    },
+  );
 });

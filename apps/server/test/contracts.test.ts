@@ -41,7 +41,9 @@ export function publishedIn(text: string): { types: string[]; unknownTemplates: 
 }
 
 test('the scanner finds what a publish names, and a template it cannot expand', () => {
-  const found = publishedIn("await ctx.events.publish<X>(trx, 'catalog.thing.happened', {}); await this.#o.publish(trx, `workflow.${kind}.done`, {});");
+  const found = publishedIn(
+    "await ctx.events.publish<X>(trx, 'catalog.thing.happened', {}); await this.#o.publish(trx, `workflow.${kind}.done`, {});",
+  );
   assert.deepEqual(found, { types: ['catalog.thing.happened'], unknownTemplates: ['workflow.${kind}.done'] });
 });
 
@@ -53,14 +55,21 @@ test('every event type published anywhere has a schema in packages/contracts', (
     for (const type of types) published.set(type, file);
     templates.push(...unknownTemplates.map((t) => `${t} in ${file}`));
   }
-  assert.ok(published.size >= 30, `the scan found only ${published.size} published types: is it still reading the sources?`);
+  assert.ok(
+    published.size >= 30,
+    `the scan found only ${published.size} published types: is it still reading the sources?`,
+  );
   assert.deepEqual(templates, [], 'an event type built from a template: list what it can give in TEMPLATES');
-  const missing = [...published].filter(([type]) => !(type in EVENT_CATALOG)).map(([type, file]) => `${type} (${file})`);
+  const missing = [...published]
+    .filter(([type]) => !(type in EVENT_CATALOG))
+    .map(([type, file]) => `${type} (${file})`);
   assert.deepEqual(missing, [], 'published without a schema in EVENT_CATALOG');
 });
 
-test("the ledger records every identity and workflow event of the catalog, computed from it", () => {
-  const expected = Object.keys(EVENT_CATALOG).filter((t) => t.startsWith('identity.') || t.startsWith('workflow.')).sort();
+test('the ledger records every identity and workflow event of the catalog, computed from it', () => {
+  const expected = Object.keys(EVENT_CATALOG)
+    .filter((t) => t.startsWith('identity.') || t.startsWith('workflow.'))
+    .sort();
   assert.deepEqual([...RECORDED_EVENTS].sort(), expected);
   assert.ok(expected.includes('workflow.task.withdrawn') && expected.includes('identity.account.recovered'));
 });

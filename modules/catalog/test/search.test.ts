@@ -6,8 +6,18 @@ import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import catalog from '../src/index.ts';
 import { searchTerms } from '../src/domain/search.ts';
 
-interface Hit { kind: string; code: string; version: number; name: { zh: string; en: string }; departmentCode?: string; lifeEvents: string[] }
-interface Result { total: number; items: Hit[] }
+interface Hit {
+  kind: string;
+  code: string;
+  version: number;
+  name: { zh: string; en: string };
+  departmentCode?: string;
+  lifeEvents: string[];
+}
+interface Result {
+  total: number;
+  items: Hit[];
+}
 
 describe('search terms', () => {
   it('Chinese is segmented into words: 出生医学证明 → 出生 / 医学 / 证明', () => {
@@ -38,8 +48,12 @@ describe('search terms', () => {
 
 describe('searching the demo city', () => {
   let platform: TestPlatform;
-  before(async () => { platform = await startTestPlatform([catalog], { seed: true }); });
-  after(async () => { await platform?.dispose(); });
+  before(async () => {
+    platform = await startTestPlatform([catalog], { seed: true });
+  });
+  after(async () => {
+    await platform?.dispose();
+  });
 
   async function search(query: Record<string, string>): Promise<Result> {
     const response = await platform.app.inject({ method: 'GET', url: '/api/catalog/search', query });
@@ -51,14 +65,20 @@ describe('searching the demo city', () => {
     const result = await search({ q: '出生证明' });
     assert.equal(result.items[0]?.code, '330100-WJW-001');
     assert.equal(result.items[0]?.name.zh, '出生医学证明签发');
-    assert.ok(result.items.some((h) => h.code === 'BIRTH'), 'the birth bundle is among the results');
+    assert.ok(
+      result.items.some((h) => h.code === 'BIRTH'),
+      'the birth bundle is among the results',
+    );
   });
 
   it('a citizen typing a whole sentence still finds 出生医学证明', async () => {
     const result = await search({ q: '我要办理新生儿出生证明' });
     const codes = result.items.map((h) => h.code);
     assert.ok(codes.slice(0, 3).includes('330100-WJW-001'), JSON.stringify(codes));
-    assert.ok(result.items.every((h) => h.lifeEvents.includes('birth')), 'nothing but birth services');
+    assert.ok(
+      result.items.every((h) => h.lifeEvents.includes('birth')),
+      'nothing but birth services',
+    );
   });
 
   it('an English query finds the matter by its English name', async () => {
@@ -66,24 +86,36 @@ describe('searching the demo city', () => {
     assert.equal(birth.items[0]?.code, '330100-WJW-001');
     const licence = await search({ q: 'business licence' });
     assert.equal(licence.items[0]?.code, '330100-SCJG-001', 'company registration issues the business licence');
-    assert.ok(licence.items.every((h) => h.lifeEvents.includes('business')), JSON.stringify(licence.items.map((h) => h.code)));
+    assert.ok(
+      licence.items.every((h) => h.lifeEvents.includes('business')),
+      JSON.stringify(licence.items.map((h) => h.code)),
+    );
   });
 
   it('a matter code finds that matter', async () => {
     const result = await search({ q: '330100-GA-001' });
-    assert.deepEqual(result.items.map((h) => h.code), ['330100-GA-001']);
+    assert.deepEqual(
+      result.items.map((h) => h.code),
+      ['330100-GA-001'],
+    );
   });
 
   it('life event and kind filter together: birth bundles are exactly BIRTH', async () => {
     const result = await search({ lifeEvent: 'birth', kind: 'bundle' });
     assert.equal(result.total, 1);
-    assert.deepEqual(result.items.map((h) => [h.kind, h.code]), [['bundle', 'BIRTH']]);
+    assert.deepEqual(
+      result.items.map((h) => [h.kind, h.code]),
+      [['bundle', 'BIRTH']],
+    );
   });
 
   it('a department filter gives only that department’s matters', async () => {
     const result = await search({ department: '330100-GA' });
     assert.ok(result.total >= 2, `公安 has the birth registration and the seal filing, got ${result.total}`);
-    assert.ok(result.items.every((h) => h.kind === 'matter' && h.departmentCode === '330100-GA'), JSON.stringify(result.items));
+    assert.ok(
+      result.items.every((h) => h.kind === 'matter' && h.departmentCode === '330100-GA'),
+      JSON.stringify(result.items),
+    );
     assert.ok(result.items.some((h) => h.code === '330100-GA-001'));
   });
 
@@ -103,7 +135,10 @@ describe('searching the demo city', () => {
       assert.ok(page.items.length <= 6);
       pages.push(...page.items);
     }
-    assert.deepEqual(pages.map((h) => h.code), whole.items.map((h) => h.code));
+    assert.deepEqual(
+      pages.map((h) => h.code),
+      whole.items.map((h) => h.code),
+    );
     assert.deepEqual((await search({ offset: String(whole.total) })).items, [], 'past the end is an empty page');
   });
 
@@ -111,7 +146,10 @@ describe('searching the demo city', () => {
     const whole = await search({ q: '出生', limit: '50' });
     const second = await search({ q: '出生', limit: '2', offset: '2' });
     assert.equal(second.total, whole.total);
-    assert.deepEqual(second.items.map((h) => h.code), whole.items.slice(2, 4).map((h) => h.code));
+    assert.deepEqual(
+      second.items.map((h) => h.code),
+      whole.items.slice(2, 4).map((h) => h.code),
+    );
   });
 
   it('the default page is 20 items', async () => {
@@ -131,13 +169,21 @@ describe('searching the demo city', () => {
     ];
     for (const [what, query, field] of cases) {
       it(what, async () => {
-        const response = await platform.app.inject({ method: 'GET', url: '/api/catalog/search', query, headers: { 'accept-language': 'en' } });
+        const response = await platform.app.inject({
+          method: 'GET',
+          url: '/api/catalog/search',
+          query,
+          headers: { 'accept-language': 'en' },
+        });
         assert.equal(response.statusCode, 400);
         assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
         const problem = response.json<{ code: string; title: string; errors: { field: string }[] }>();
         assert.equal(problem.code, 'VALIDATION_FAILED');
         assert.equal(problem.title, 'The request is not valid');
-        assert.deepEqual(problem.errors.map((e) => e.field), [field]);
+        assert.deepEqual(
+          problem.errors.map((e) => e.field),
+          [field],
+        );
       });
     }
   });

@@ -6,15 +6,27 @@ import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { sql } from 'kysely';
 import catalog from '../src/index.ts';
 
-interface Named { code: string; name: { zh: string; en: string } }
-interface BundleView extends Named { version: number; lifeEvent: string; items: { matterCode: string; dependsOn: string[] }[]; matterVersions: Record<string, number> }
+interface Named {
+  code: string;
+  name: { zh: string; en: string };
+}
+interface BundleView extends Named {
+  version: number;
+  lifeEvent: string;
+  items: { matterCode: string; dependsOn: string[] }[];
+  matterVersions: Record<string, number>;
+}
 
 const CHINESE = /\p{Script=Han}/u;
 const ENGLISH = /^[\x20-\x7e]+$/;
 
 let platform: TestPlatform;
-before(async () => { platform = await startTestPlatform([catalog], { seed: true }); });
-after(async () => { await platform?.dispose(); });
+before(async () => {
+  platform = await startTestPlatform([catalog], { seed: true });
+});
+after(async () => {
+  await platform?.dispose();
+});
 
 async function get<T>(url: string): Promise<T> {
   const response = await platform.app.inject({ url: `/api/catalog${url}` });
@@ -26,8 +38,19 @@ describe('the seeded demo city', () => {
   it('has Hangzhou with at least eight departments', async () => {
     const departments = await get<(Named & { regionCode: string })[]>('/departments?region=330100');
     assert.ok(departments.length >= 8, `got ${departments.length}`);
-    for (const code of ['330100-WJW', '330100-GA', '330100-YB', '330100-RS', '330100-SCJG', '330100-SW', '330100-BDC']) {
-      assert.ok(departments.some((d) => d.code === code), `${code} is seeded`);
+    for (const code of [
+      '330100-WJW',
+      '330100-GA',
+      '330100-YB',
+      '330100-RS',
+      '330100-SCJG',
+      '330100-SW',
+      '330100-BDC',
+    ]) {
+      assert.ok(
+        departments.some((d) => d.code === code),
+        `${code} is seeded`,
+      );
     }
   });
 
@@ -40,10 +63,13 @@ describe('the seeded demo city', () => {
       assert.match(bundle.name.zh, CHINESE, `${code} has a Chinese name`);
       assert.match(bundle.name.en, ENGLISH, `${code} has an English name`);
     }
-    assert.deepEqual((await get<BundleView>('/bundles/BIRTH')).name, { zh: '出生一件事', en: 'Birth: one application' });
+    assert.deepEqual((await get<BundleView>('/bundles/BIRTH')).name, {
+      zh: '出生一件事',
+      en: 'Birth: one application',
+    });
   });
 
-  it("every bundle pins a published version of each of its matters", async () => {
+  it('every bundle pins a published version of each of its matters', async () => {
     for (const code of ['BIRTH', 'BUSINESS-STARTUP', 'PROPERTY-TRANSFER']) {
       const bundle = await get<BundleView>(`/bundles/${code}`);
       assert.deepEqual(Object.keys(bundle.matterVersions).sort(), bundle.items.map((i) => i.matterCode).sort());
@@ -75,7 +101,9 @@ describe('the seeded demo city', () => {
                (select count(*)::int from catalog.search_entry) as search_entries,
                (select count(*)::int from catalog.outbox) as events,
                (select max(updated_at)::text from catalog.matter) as drafts_changed,
-               (select max(updated_at)::text from catalog.data_element) as elements_changed`.execute(platform.database.db);
+               (select max(updated_at)::text from catalog.data_element) as elements_changed`.execute(
+        platform.database.db,
+      );
       return rows[0];
     };
     const first = await snapshot();
@@ -94,7 +122,11 @@ describe('the working-day calendar (工作日历) of Hangzhou', () => {
   });
 
   it('5 working days after 30 September 2026 is 13 October: 国庆 skipped, make-up Saturday 10 October counted', async () => {
-    assert.deepEqual(await get('/calendars/330100/deadline?from=2026-09-30&days=5'), { from: '2026-09-30', days: 5, due: '2026-10-13' });
+    assert.deepEqual(await get('/calendars/330100/deadline?from=2026-09-30&days=5'), {
+      from: '2026-09-30',
+      days: 5,
+      due: '2026-10-13',
+    });
   });
 
   it('0 working days after a date is that date', async () => {
@@ -112,7 +144,9 @@ describe('the working-day calendar (工作日历) of Hangzhou', () => {
   });
 
   it('a region without a calendar is 404 CATALOG_CALENDAR_NOT_FOUND', async () => {
-    const response = await platform.app.inject({ url: '/api/catalog/calendars/330106/deadline?from=2026-09-30&days=5' });
+    const response = await platform.app.inject({
+      url: '/api/catalog/calendars/330106/deadline?from=2026-09-30&days=5',
+    });
     assert.equal(response.statusCode, 404);
     assert.equal(response.json<{ code: string }>().code, 'CATALOG_CALENDAR_NOT_FOUND');
   });

@@ -103,7 +103,18 @@ describe('working days in the 2026 mainland China calendar', () => {
 
 describe('invalid input', () => {
   it('a date that is not a real calendar date is a RangeError', () => {
-    for (const bad of ['2026-02-30', '2025-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-2-3', '20260203', '2026-02-03T00:00', ' 2026-02-03', '']) {
+    for (const bad of [
+      '2026-02-30',
+      '2025-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-04-31',
+      '2026-2-3',
+      '20260203',
+      '2026-02-03T00:00',
+      ' 2026-02-03',
+      '',
+    ]) {
       assert.throws(() => plainWeek.addWorkingDays(bad, 1), RangeError, bad);
       assert.throws(() => plainWeek.isWorkingDay(bad), RangeError, bad);
       assert.throws(() => plainWeek.nextWorkingDay(bad), RangeError, bad);
@@ -121,14 +132,20 @@ describe('invalid input', () => {
 
   it('any string that is not YYYY-MM-DD is a RangeError', () => {
     fc.assert(
-      fc.property(fc.string().filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s)), (s) => {
-        assert.throws(() => plainWeek.isWorkingDay(s), RangeError);
-      }),
+      fc.property(
+        fc.string().filter((s) => !/^\d{4}-\d{2}-\d{2}$/.test(s)),
+        (s) => {
+          assert.throws(() => plainWeek.isWorkingDay(s), RangeError);
+        },
+      ),
     );
   });
 
   it('any negative or non-integer count is a RangeError', () => {
-    const badCount = fc.oneof(fc.integer({ max: -1 }), fc.double().filter((x) => !Number.isInteger(x)));
+    const badCount = fc.oneof(
+      fc.integer({ max: -1 }),
+      fc.double().filter((x) => !Number.isInteger(x)),
+    );
     fc.assert(
       fc.property(badCount, (n) => {
         assert.throws(() => plainWeek.addWorkingDays('2026-03-02', n), RangeError);
@@ -177,7 +194,9 @@ const OVERRIDES_SPAN = 5 * 366;
 /** Holiday periods (of 1–9 days, like 春节) and make-up weekend days scattered over five years. */
 const calendarArb: fc.Arbitrary<CalendarOverrides> = fc
   .record({
-    periods: fc.array(fc.record({ start: fc.nat(OVERRIDES_SPAN), length: fc.integer({ min: 1, max: 9 }) }), { maxLength: 40 }),
+    periods: fc.array(fc.record({ start: fc.nat(OVERRIDES_SPAN), length: fc.integer({ min: 1, max: 9 }) }), {
+      maxLength: 40,
+    }),
     workdays: fc.array(fc.nat(OVERRIDES_SPAN), { maxLength: 40 }),
   })
   .map(({ periods, workdays }) => {
@@ -286,7 +305,7 @@ function naiveIsWorkingDay(o: CalendarOverrides, date: string): boolean {
 
 function naiveAddWorkingDays(o: CalendarOverrides, start: string, n: number): string {
   let date = start;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     date = isoDate(dayNumber(date) + 1);
     if (naiveIsWorkingDay(o, date)) left -= 1;
   }

@@ -24,15 +24,21 @@ function lazyProvider(app: HttpApp, ctx: ModuleContext): () => Promise<Provider>
   return () => {
     provider ??= (async () => {
       const issuer = issuerOf(app, ctx);
-      return watchProvider(ctx, createProvider({
-        db: ctx.db,
-        issuer,
-        cookieKeys: [ctx.secret('identity-cookie-key')],
-        signingKeys: await ensureSigningKeys(ctx.db),
-        trustProxy: Boolean(ctx.config.http.trustProxy),
-        accessTokenSeconds: ctx.config.identity.accessTokenSeconds,
-        session: { idleSeconds: ctx.config.identity.sessionIdleSeconds, absoluteSeconds: ctx.config.identity.sessionAbsoluteSeconds },
-      }));
+      return watchProvider(
+        ctx,
+        createProvider({
+          db: ctx.db,
+          issuer,
+          cookieKeys: [ctx.secret('identity-cookie-key')],
+          signingKeys: await ensureSigningKeys(ctx.db),
+          trustProxy: Boolean(ctx.config.http.trustProxy),
+          accessTokenSeconds: ctx.config.identity.accessTokenSeconds,
+          session: {
+            idleSeconds: ctx.config.identity.sessionIdleSeconds,
+            absoluteSeconds: ctx.config.identity.sessionAbsoluteSeconds,
+          },
+        }),
+      );
     })();
     return provider;
   };
@@ -44,7 +50,7 @@ const inFlight = new WeakMap<ModuleContext, Set<Promise<unknown>>>();
 
 function track(ctx: ModuleContext, write: Promise<unknown>): void {
   let writes = inFlight.get(ctx);
-  if (!writes) inFlight.set(ctx, writes = new Set());
+  if (!writes) inFlight.set(ctx, (writes = new Set()));
   writes.add(write);
   void write.finally(() => writes.delete(write));
 }
@@ -59,10 +65,22 @@ function watchProvider(ctx: ModuleContext, provider: Provider): Provider {
   provider.on('grant.error', (koa, error: { error_detail?: string }) => {
     // oidc-provider has already revoked the grant; the event lets security operations react.
     if (error.error_detail === 'refresh token already used') {
-      const token = koa.oidc.entities.RefreshToken as { accountId?: string; grantId?: string; clientId?: string } | undefined;
-      track(ctx, ctx.db.transaction().execute((trx) => ctx.events.publish(trx, 'identity.refresh-token.reused', {
-        accountId: token?.accountId ?? null, clientId: koa.oidc.client?.clientId ?? null, grantId: token?.grantId ?? null, ip: koa.ip,
-      })).catch((e: unknown) => ctx.log.error({ err: e }, 'could not record a refresh-token reuse')));
+      const token = koa.oidc.entities.RefreshToken as
+        { accountId?: string; grantId?: string; clientId?: string } | undefined;
+      track(
+        ctx,
+        ctx.db
+          .transaction()
+          .execute((trx) =>
+            ctx.events.publish(trx, 'identity.refresh-token.reused', {
+              accountId: token?.accountId ?? null,
+              clientId: koa.oidc.client?.clientId ?? null,
+              grantId: token?.grantId ?? null,
+              ip: koa.ip,
+            }),
+          )
+          .catch((e: unknown) => ctx.log.error({ err: e }, 'could not record a refresh-token reuse')),
+      );
     }
   });
   provider.on('server_error', (_koa, error: Error) => ctx.log.error({ err: error }, 'OpenID provider error'));
@@ -108,6 +126,14 @@ export default defineModule({
     app.addHook('onClose', () => securityEventsRecorded(ctx));
   },
   // A day past the longest memory (known addresses, 90 days): counters stop growing with every address ever tried.
-  jobs: [{ name: 'prune-sign-in-throttles', everyMs: 3_600_000, run: async (ctx) => { await pruneThrottles(ctx.trx, ctx.clock.now(), DEFAULT_THROTTLE.knownAddressSeconds + 86_400); } }],
+  jobs: [
+    {
+      name: 'prune-sign-in-throttles',
+      everyMs: 3_600_000,
+      run: async (ctx) => {
+        await pruneThrottles(ctx.trx, ctx.clock.now(), DEFAULT_THROTTLE.knownAddressSeconds + 86_400);
+      },
+    },
+  ],
   seed: seedDemoAccounts,
 });

@@ -34,7 +34,9 @@ describe('principals that are not accounts, and the account summary for systems'
 
   test('the operator token on every /me/ route is a 403 NOT_AN_ACCOUNT problem, in zh and en, not a 500', async () => {
     const routes = [
-      ['GET', '/api/identity/me/sessions'], ['DELETE', '/api/identity/me/sessions/abcdefgh12'], ['GET', '/api/identity/me/passkeys'],
+      ['GET', '/api/identity/me/sessions'],
+      ['DELETE', '/api/identity/me/sessions/abcdefgh12'],
+      ['GET', '/api/identity/me/passkeys'],
     ] as const;
     for (const [method, url] of routes) {
       const r = await p.app.inject({ method, url, headers: operatorHeaders() });
@@ -49,7 +51,10 @@ describe('principals that are not accounts, and the account summary for systems'
       assert.equal(r.statusCode, 401, r.body);
       assert.equal(r.json().code, 'STEP_UP_REQUIRED');
     }
-    const en = await p.app.inject({ url: '/api/identity/me/passkeys', headers: operatorHeaders({ 'accept-language': 'en' }) });
+    const en = await p.app.inject({
+      url: '/api/identity/me/passkeys',
+      headers: operatorHeaders({ 'accept-language': 'en' }),
+    });
     assert.match(JSON.stringify(en.json()), /belongs to no account/);
   });
 
@@ -70,17 +75,30 @@ describe('principals that are not accounts, and the account summary for systems'
     const representative = await createAccount(p, 'citizen');
     const id = randomUUID();
     const creditCode = '91330102MA2H00123' + creditCodeCheckChar('91330102MA2H00123');
-    await insertAccount(p.database.db, { id, kind: 'business', login: creditCode, displayName: '示例公司', passwordHash: await hashPassword('unused phrase here'), legalRepresentative: representative.id });
+    await insertAccount(p.database.db, {
+      id,
+      kind: 'business',
+      login: creditCode,
+      displayName: '示例公司',
+      passwordHash: await hashPassword('unused phrase here'),
+      legalRepresentative: representative.id,
+    });
     const business = await p.app.inject({ url: `/api/identity/accounts/${id}/summary`, headers: bearer(reader) });
     assert.deepEqual(business.json(), { id, kind: 'business', region: '330102', active: true });
     const officer = await createAccount(p, 'officer');
-    const staff = await p.app.inject({ url: `/api/identity/accounts/${officer.id}/summary`, headers: operatorHeaders() });
+    const staff = await p.app.inject({
+      url: `/api/identity/accounts/${officer.id}/summary`,
+      headers: operatorHeaders(),
+    });
     assert.equal(staff.statusCode, 200, 'operators may look accounts up too');
     assert.equal(staff.json().region, null);
   });
 
   test('unknown is 404, malformed is 400', async () => {
-    const unknown = await p.app.inject({ url: `/api/identity/accounts/${randomUUID()}/summary`, headers: bearer(reader) });
+    const unknown = await p.app.inject({
+      url: `/api/identity/accounts/${randomUUID()}/summary`,
+      headers: bearer(reader),
+    });
     assert.equal(unknown.statusCode, 404);
     assert.equal(unknown.json().code, 'NOT_FOUND');
     const malformed = await p.app.inject({ url: '/api/identity/accounts/not-a-uuid/summary', headers: bearer(reader) });

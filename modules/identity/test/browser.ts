@@ -9,7 +9,10 @@ export class Browser {
     this.#headers = headers;
   }
 
-  async request(url: string | URL, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    url: string | URL,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const target = new URL(url);
     const jar = this.#cookies.get(target.host) ?? new Map<string, string>();
     const headers: Record<string, string> = { 'accept-language': 'en', ...this.#headers, ...init.headers };
@@ -19,7 +22,12 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(target, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const response = await fetch(target, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      redirect: 'manual',
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const eq = pair.indexOf('=');
@@ -33,7 +41,11 @@ export class Browser {
   }
 
   /** Follows redirects until one leaves for `stopAt` (returned unfetched) or a page answers. */
-  async follow(url: string | URL, stopAt: string, init: Parameters<Browser['request']>[1] = {}): Promise<{ url: URL; response?: Response }> {
+  async follow(
+    url: string | URL,
+    stopAt: string,
+    init: Parameters<Browser['request']>[1] = {},
+  ): Promise<{ url: URL; response?: Response }> {
     let current = new URL(url);
     let response = await this.request(current, init);
     for (let hops = 0; hops < 20; hops++) {

@@ -15,12 +15,25 @@ const probe = defineModule({
   name: 'probe',
   title: { zh: '探针', en: 'Probe' },
   routes(app) {
-    app.get('/officer-desk', { config: { policy: { kinds: ['officer'] } } }, async (request) => ({ officer: request.principal!.id }));
-    app.get('/departments/:code/queue', {
-      config: { policy: { kinds: ['officer'], resource: (request) => ({ departmentCode: (request.params as { code: string }).code }) } },
-      schema: { params: Type.Object({ code: Type.String() }) },
-    }, async (request) => ({ department: request.params.code }));
-    app.get('/my-records', { config: { policy: { kinds: ['citizen'], assurance: 'mfa' } } }, async () => ({ records: [] }));
+    app.get('/officer-desk', { config: { policy: { kinds: ['officer'] } } }, async (request) => ({
+      officer: request.principal!.id,
+    }));
+    app.get(
+      '/departments/:code/queue',
+      {
+        config: {
+          policy: {
+            kinds: ['officer'],
+            resource: (request) => ({ departmentCode: (request.params as { code: string }).code }),
+          },
+        },
+        schema: { params: Type.Object({ code: Type.String() }) },
+      },
+      async (request) => ({ department: request.params.code }),
+    );
+    app.get('/my-records', { config: { policy: { kinds: ['citizen'], assurance: 'mfa' } } }, async () => ({
+      records: [],
+    }));
     app.get('/service-only', { config: { policy: { kinds: ['service'] } } }, async () => ({ ok: true }));
     app.get('/ops', { config: { policy: Policies.operator } }, async () => ({ ok: true }));
   },
@@ -53,7 +66,10 @@ describe("identity's tokens at a module's door", () => {
 
   test("an officer reaches their own department's queue and not another's", async () => {
     const { accessToken } = await apiTokenFor('officer', { mfa: true, departments: ['330100-GA'] });
-    assert.equal((await p.app.inject({ url: '/api/probe/departments/330100-GA/queue', headers: bearer(accessToken) })).statusCode, 200);
+    assert.equal(
+      (await p.app.inject({ url: '/api/probe/departments/330100-GA/queue', headers: bearer(accessToken) })).statusCode,
+      200,
+    );
     const other = await p.app.inject({ url: '/api/probe/departments/330100-SW/queue', headers: bearer(accessToken) });
     assert.equal(other.statusCode, 403);
     assert.equal(other.json().code, 'FORBIDDEN_RESOURCE');
@@ -64,14 +80,23 @@ describe("identity's tokens at a module's door", () => {
     const r = await p.app.inject({ url: '/api/probe/my-records', headers: bearer(accessToken) });
     assert.equal(r.statusCode, 401);
     assert.equal(r.json().code, 'STEP_UP_REQUIRED');
-    assert.match(String(r.headers['www-authenticate']), /insufficient_user_authentication.*acr_values="urn:tongban:acr:mfa"/);
+    assert.match(
+      String(r.headers['www-authenticate']),
+      /insufficient_user_authentication.*acr_values="urn:tongban:acr:mfa"/,
+    );
     const strong = await apiTokenFor('citizen', { mfa: true });
-    assert.equal((await p.app.inject({ url: '/api/probe/my-records', headers: bearer(strong.accessToken) })).statusCode, 200);
+    assert.equal(
+      (await p.app.inject({ url: '/api/probe/my-records', headers: bearer(strong.accessToken) })).statusCode,
+      200,
+    );
   });
 
   test('a token from a userinfo-only exchange or with a flipped signature is refused', async () => {
     const { tokens, accessToken } = await apiTokenFor('citizen', { mfa: true });
-    assert.equal((await p.app.inject({ url: '/api/probe/my-records', headers: bearer(tokens.access_token) })).statusCode, 401);
+    assert.equal(
+      (await p.app.inject({ url: '/api/probe/my-records', headers: bearer(tokens.access_token) })).statusCode,
+      401,
+    );
     const [h, b, s] = accessToken.split('.');
     const flipped = `${h}.${b}.${s!.slice(0, -2)}${s!.endsWith('AA') ? 'BB' : 'AA'}`;
     const r = await p.app.inject({ url: '/api/probe/my-records', headers: bearer(flipped) });
@@ -86,18 +111,32 @@ describe("identity's tokens at a module's door", () => {
     const sessions = list.json() as { id: string; current: boolean }[];
     assert.equal(sessions.length, 1);
     assert.equal(sessions[0]!.current, true);
-    const ended = await p.app.inject({ method: 'DELETE', url: `/api/identity/me/sessions/${sessions[0]!.id}`, headers: bearer(accessToken) });
+    const ended = await p.app.inject({
+      method: 'DELETE',
+      url: `/api/identity/me/sessions/${sessions[0]!.id}`,
+      headers: bearer(accessToken),
+    });
     assert.equal(ended.statusCode, 204);
-    await assert.rejects(client.refreshTokenGrant(rp.config, refreshToken), (e: { error?: string }) => e.error === 'invalid_grant');
+    await assert.rejects(
+      client.refreshTokenGrant(rp.config, refreshToken),
+      (e: { error?: string }) => e.error === 'invalid_grant',
+    );
 
     // Two devices of another person; the operator ends both at once.
     const other = await createAccount(p, 'citizen');
     const phone = await rp.signIn(other);
     const laptop = await rp.signIn(other);
-    const revoke = await p.app.inject({ method: 'POST', url: `/api/identity/accounts/${other.id}/sessions/revoke`, headers: operatorHeaders() });
+    const revoke = await p.app.inject({
+      method: 'POST',
+      url: `/api/identity/accounts/${other.id}/sessions/revoke`,
+      headers: operatorHeaders(),
+    });
     assert.deepEqual(revoke.json(), { ended: 2 });
     for (const device of [phone, laptop]) {
-      await assert.rejects(client.refreshTokenGrant(rp.config, device.tokens.refresh_token!), (e: { error?: string }) => e.error === 'invalid_grant');
+      await assert.rejects(
+        client.refreshTokenGrant(rp.config, device.tokens.refresh_token!),
+        (e: { error?: string }) => e.error === 'invalid_grant',
+      );
     }
   });
 });

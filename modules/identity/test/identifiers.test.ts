@@ -4,7 +4,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
-  isValidMobile, isValidResidentId, maskMobile, maskName, maskResidentId, normaliseResidentId, parseResidentId,
+  isValidMobile,
+  isValidResidentId,
+  maskMobile,
+  maskName,
+  maskResidentId,
+  normaliseResidentId,
+  parseResidentId,
 } from '../src/domain/identifiers.ts';
 // The check characters are the kernel's now; identity relies on them, so they are checked here too.
 import { creditCodeCheckChar, isValidCreditCode, residentIdCheckChar } from '@tongban/kernel';
@@ -17,10 +23,12 @@ const creditCode = (first17: string) => first17 + creditCodeCheckChar(first17);
 
 const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
-const birthDates = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true })
+const birthDates = fc
+  .date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true })
   .map(isoDay);
 /** The first 17 digits of a resident ID with a real past birth date. */
-const residentFirst17 = fc.tuple(digits(6), birthDates, digits(3))
+const residentFirst17 = fc
+  .tuple(digits(6), birthDates, digits(3))
   .map(([region, date, sequence]) => `${region}${date.replaceAll('-', '')}${sequence}`);
 const creditFirst17 = fc.string({ unit: fc.constantFrom(...CREDIT_ALPHABET), minLength: 17, maxLength: 17 });
 
@@ -49,8 +57,16 @@ describe('resident ID numbers (GB 11643-1999)', () => {
   });
 
   it('a number reveals its region, birth date and sex; an odd sequence is male', () => {
-    assert.deepEqual(parseResidentId('11010519491231002X', TODAY), { regionCode: '110105', birthDate: '1949-12-31', sex: 'female' });
-    assert.deepEqual(parseResidentId(residentId('33010619900101123'), TODAY), { regionCode: '330106', birthDate: '1990-01-01', sex: 'male' });
+    assert.deepEqual(parseResidentId('11010519491231002X', TODAY), {
+      regionCode: '110105',
+      birthDate: '1949-12-31',
+      sex: 'female',
+    });
+    assert.deepEqual(parseResidentId(residentId('33010619900101123'), TODAY), {
+      regionCode: '330106',
+      birthDate: '1990-01-01',
+      sex: 'male',
+    });
     assert.equal(parseResidentId('11010519491231002Y', TODAY), undefined);
   });
 
@@ -62,7 +78,13 @@ describe('resident ID numbers (GB 11643-1999)', () => {
 
   it('the birth date must be a real calendar date', () => {
     assert.equal(isValidResidentId(residentId('11010520000229001'), TODAY), true, '2000 is a leap year');
-    for (const first17 of ['11010519000229001', '11010519910230001', '11010519911301001', '11010519910100001', '11010519910431001']) {
+    for (const first17 of [
+      '11010519000229001',
+      '11010519910230001',
+      '11010519911301001',
+      '11010519910100001',
+      '11010519910431001',
+    ]) {
       assert.equal(isValidResidentId(residentId(first17), TODAY), false, first17);
     }
   });
@@ -81,10 +103,12 @@ describe('resident ID numbers (GB 11643-1999)', () => {
   });
 
   it('changing any single character makes a number invalid', () => {
-    fc.assert(fc.property(residentFirst17, fc.nat(17), fc.nat(), (first17, index, pick) => {
-      const changed = substitute(residentId(first17), index, pick, '0123456789X');
-      return !isValidResidentId(changed, TODAY);
-    }));
+    fc.assert(
+      fc.property(residentFirst17, fc.nat(17), fc.nat(), (first17, index, pick) => {
+        const changed = substitute(residentId(first17), index, pick, '0123456789X');
+        return !isValidResidentId(changed, TODAY);
+      }),
+    );
   });
 });
 
@@ -112,8 +136,14 @@ describe('unified social credit codes (GB 32100-2015)', () => {
   });
 
   it('changing any single character to another of the alphabet makes a code invalid', () => {
-    fc.assert(fc.property(creditFirst17, fc.nat(17), fc.nat(), (first17, index, pick) =>
-      !isValidCreditCode(substitute(creditCode(first17), index, pick, CREDIT_ALPHABET))));
+    fc.assert(
+      fc.property(
+        creditFirst17,
+        fc.nat(17),
+        fc.nat(),
+        (first17, index, pick) => !isValidCreditCode(substitute(creditCode(first17), index, pick, CREDIT_ALPHABET)),
+      ),
+    );
   });
 });
 
@@ -121,7 +151,8 @@ describe('mainland mobile numbers', () => {
   it('11 digits starting 13 to 19 are mobile numbers', () => {
     assert.equal(isValidMobile('13812345678'), true);
     assert.equal(isValidMobile('19912345678'), true);
-    for (const m of ['12812345678', '1381234567', '138123456789', '+8613812345678', '1381234567a']) assert.equal(isValidMobile(m), false, m);
+    for (const m of ['12812345678', '1381234567', '138123456789', '+8613812345678', '1381234567a'])
+      assert.equal(isValidMobile(m), false, m);
   });
 });
 
@@ -145,30 +176,52 @@ describe('masking', () => {
   });
 
   it('a masked resident ID never reveals the birth date or sequence', () => {
-    fc.assert(fc.property(residentFirst17, (first17) => {
-      const id = residentId(first17);
-      const masked = maskResidentId(id);
-      return masked.length === 18 && masked.slice(0, 6) === id.slice(0, 6) && masked.slice(6, 14) === '********' && masked.slice(14) === id.slice(14);
-    }));
+    fc.assert(
+      fc.property(residentFirst17, (first17) => {
+        const id = residentId(first17);
+        const masked = maskResidentId(id);
+        return (
+          masked.length === 18 &&
+          masked.slice(0, 6) === id.slice(0, 6) &&
+          masked.slice(6, 14) === '********' &&
+          masked.slice(14) === id.slice(14)
+        );
+      }),
+    );
   });
 
   it('a masked mobile number never reveals digits 4 to 7', () => {
-    fc.assert(fc.property(fc.constantFrom(...'3456789'), digits(9), (second, rest) => {
-      const mobile = `1${second}${rest}`;
-      const masked = maskMobile(mobile);
-      return masked.slice(3, 7) === '****' && masked.slice(0, 3) === mobile.slice(0, 3) && masked.slice(7) === mobile.slice(7);
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom(...'3456789'), digits(9), (second, rest) => {
+        const mobile = `1${second}${rest}`;
+        const masked = maskMobile(mobile);
+        return (
+          masked.slice(3, 7) === '****' &&
+          masked.slice(0, 3) === mobile.slice(0, 3) &&
+          masked.slice(7) === mobile.slice(7)
+        );
+      }),
+    );
   });
 
   it('a masked name keeps at most its surname and hides every other character', () => {
-    const char = fc.oneof(fc.constantFrom(...'张王李欧阳司马诸葛娜锋·*', '𠮷', '𡈽'), fc.integer({ min: 0x20, max: 0x10ffff })
-      .filter((cp) => cp < 0xd800 || cp > 0xdfff).map((cp) => String.fromCodePoint(cp)));
-    fc.assert(fc.property(fc.array(char, { minLength: 1, maxLength: 8 }), (chars) => {
-      const masked = [...maskName(chars.join(''))];
-      const kept = chars.length <= 1 ? 0 : chars.length <= 3 ? 1 : 2;
-      return masked.length === chars.length
-        && masked.slice(0, kept).join('') === chars.slice(0, kept).join('')
-        && masked.slice(kept).every((c) => c === '*');
-    }));
+    const char = fc.oneof(
+      fc.constantFrom(...'张王李欧阳司马诸葛娜锋·*', '𠮷', '𡈽'),
+      fc
+        .integer({ min: 0x20, max: 0x10ffff })
+        .filter((cp) => cp < 0xd800 || cp > 0xdfff)
+        .map((cp) => String.fromCodePoint(cp)),
+    );
+    fc.assert(
+      fc.property(fc.array(char, { minLength: 1, maxLength: 8 }), (chars) => {
+        const masked = [...maskName(chars.join(''))];
+        const kept = chars.length <= 1 ? 0 : chars.length <= 3 ? 1 : 2;
+        return (
+          masked.length === chars.length &&
+          masked.slice(0, kept).join('') === chars.slice(0, kept).join('') &&
+          masked.slice(kept).every((c) => c === '*')
+        );
+      }),
+    );
   });
 });

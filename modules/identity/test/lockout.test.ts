@@ -3,7 +3,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DEFAULT_LOCKOUT, evaluateLock, lockSeconds, recordFailure, recordSuccess, resetLock, type LockState, type LockoutPolicy } from '../src/domain/lockout.ts';
+import {
+  DEFAULT_LOCKOUT,
+  evaluateLock,
+  lockSeconds,
+  recordFailure,
+  recordSuccess,
+  resetLock,
+  type LockState,
+  type LockoutPolicy,
+} from '../src/domain/lockout.ts';
 
 const T0 = new Date('2026-03-02T01:00:00Z');
 const later = (seconds: number, from: Date = T0) => new Date(from.getTime() + seconds * 1000);
@@ -62,7 +71,11 @@ describe('brute-force lockout', () => {
     assert.deepEqual(recordSuccess(fail(resetLock(), 4)), { failures: 0, lockCount: 0 });
     const afterLock = recordSuccess(recordFailure(fail(resetLock(), 5), later(900)));
     assert.deepEqual(afterLock, { failures: 0, lockCount: 1 });
-    assert.equal(evaluateLock(fail(afterLock, 4, later(1000)), later(1000)).locked, false, 'four more failures after a success do not lock');
+    assert.equal(
+      evaluateLock(fail(afterLock, 4, later(1000)), later(1000)).locked,
+      false,
+      'four more failures after a success do not lock',
+    );
     assert.equal(lockedFor(fail(afterLock, 5, later(1000)), later(1000)), 1800, 'a repeat offender still doubles');
   });
 
@@ -92,29 +105,33 @@ describe('brute-force lockout', () => {
       baseLockSeconds: fc.integer({ min: 1, max: 86_400 }),
       maxLockSeconds: fc.integer({ min: 1, max: 7 * 86_400 }),
     });
-    fc.assert(fc.property(policy, fc.array(fc.integer({ min: 0, max: 200_000 }), { maxLength: 200 }), (p, gaps) => {
-      let state = resetLock();
-      let now = T0;
-      let previous = 0;
-      for (const gap of gaps) {
-        now = later(gap, now);
-        const wasLocked = evaluateLock(state, now).locked;
-        state = recordFailure(state, now, p);
-        const duration = lockedFor(state, now);
-        if (duration > p.maxLockSeconds) return false;
-        if (!wasLocked && duration > 0) {
-          if (duration < previous) return false;
-          previous = duration;
+    fc.assert(
+      fc.property(policy, fc.array(fc.integer({ min: 0, max: 200_000 }), { maxLength: 200 }), (p, gaps) => {
+        let state = resetLock();
+        let now = T0;
+        let previous = 0;
+        for (const gap of gaps) {
+          now = later(gap, now);
+          const wasLocked = evaluateLock(state, now).locked;
+          state = recordFailure(state, now, p);
+          const duration = lockedFor(state, now);
+          if (duration > p.maxLockSeconds) return false;
+          if (!wasLocked && duration > 0) {
+            if (duration < previous) return false;
+            previous = duration;
+          }
         }
-      }
-      return true;
-    }));
+        return true;
+      }),
+    );
   });
 
   it('lock durations double from the base up to the cap', () => {
-    fc.assert(fc.property(fc.nat(2000), (lockCount) => {
-      const seconds = lockSeconds(lockCount);
-      return seconds <= 86_400 && seconds === Math.min(900 * 2 ** lockCount, 86_400);
-    }));
+    fc.assert(
+      fc.property(fc.nat(2000), (lockCount) => {
+        const seconds = lockSeconds(lockCount);
+        return seconds <= 86_400 && seconds === Math.min(900 * 2 ** lockCount, 86_400);
+      }),
+    );
   });
 });

@@ -23,7 +23,9 @@ describe('API access tokens', () => {
     p = await startTestPlatform([identity], { env: { TONGBAN_PORT: '0' } });
     await p.listen();
     issuer = ((await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string }).issuer;
-    rp = await client.discovery(new URL(issuer), DEV_CLIENT, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    rp = await client.discovery(new URL(issuer), DEV_CLIENT, undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
     citizen = await createAccount(p, 'citizen');
   });
   after(() => p.dispose());
@@ -32,15 +34,21 @@ describe('API access tokens', () => {
   async function exchange(auth: Record<string, string>, token: Record<string, string> = {}) {
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st', ...auth,
+      redirect_uri: REDIRECT,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'st',
+      ...auth,
     });
     const callback = await signInAt(url, citizen, REDIRECT);
     return client.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: 'st' }, token);
   }
 
   const apiStatus = async (accessToken: string) =>
-    (await p.app.inject({ url: '/api/identity/me/sessions', headers: { authorization: `Bearer ${accessToken}` } })).statusCode;
-  const audienceOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { aud?: string }).aud;
+    (await p.app.inject({ url: '/api/identity/me/sessions', headers: { authorization: `Bearer ${accessToken}` } }))
+      .statusCode;
+  const audienceOf = (jwt: string) =>
+    (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { aud?: string }).aud;
 
   test('resource only in the authorization request: the token endpoint returns an API token', async () => {
     const tokens = await exchange({ scope: 'openid', resource: API_AUDIENCE });
@@ -76,18 +84,29 @@ describe('API access tokens', () => {
   test('a pushed authorization request (a form the mount reads and checks) naming the resource gives an API token', async () => {
     const verifier = client.randomPKCECodeVerifier();
     const url = await client.buildAuthorizationUrlWithPAR(rp, {
-      redirect_uri: REDIRECT, scope: 'openid offline_access', resource: API_AUDIENCE,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'par',
+      redirect_uri: REDIRECT,
+      scope: 'openid offline_access',
+      resource: API_AUDIENCE,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'par',
     });
     const callback = await signInAt(url, citizen, REDIRECT);
-    const tokens = await client.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: 'par' });
+    const tokens = await client.authorizationCodeGrant(rp, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: 'par',
+    });
     assert.ok(tokens.refresh_token);
     assert.equal(await apiStatus(tokens.access_token), 200);
   });
 
   test('another resource is refused', async () => {
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: 'openid', resource: 'https://elsewhere.example/', code_challenge: 'x'.repeat(43), code_challenge_method: 'S256',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      resource: 'https://elsewhere.example/',
+      code_challenge: 'x'.repeat(43),
+      code_challenge_method: 'S256',
     });
     const r = await fetch(url, { redirect: 'manual' });
     assert.equal(new URL(r.headers.get('location') ?? 'http://x/').searchParams.get('error'), 'invalid_target');
@@ -97,18 +116,28 @@ describe('API access tokens', () => {
     // What the README's shell lines compute with openssl.
     const verifier = client.randomPKCECodeVerifier();
     const challenge = await client.calculatePKCECodeChallenge(verifier);
-    const authorize = `${issuer}/oidc/auth?client_id=tongban-dev&response_type=code&scope=openid%20offline_access%20api`
-      + `&redirect_uri=http://localhost/callback&code_challenge=${challenge}&code_challenge_method=S256`;
+    const authorize =
+      `${issuer}/oidc/auth?client_id=tongban-dev&response_type=code&scope=openid%20offline_access%20api` +
+      `&redirect_uri=http://localhost/callback&code_challenge=${challenge}&code_challenge_method=S256`;
     const callback = await signInAt(authorize, citizen, REDIRECT);
     const code = callback.searchParams.get('code')!;
     const r = await fetch(`${issuer}/oidc/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'tongban-dev', redirect_uri: 'http://localhost/callback', code_verifier: verifier, code }),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: 'tongban-dev',
+        redirect_uri: 'http://localhost/callback',
+        code_verifier: verifier,
+        code,
+      }),
     });
     assert.equal(r.status, 200);
-    const tokens = await r.json() as { access_token: string; refresh_token?: string };
+    const tokens = (await r.json()) as { access_token: string; refresh_token?: string };
     assert.ok(tokens.refresh_token);
-    const me = await fetch(`${issuer}/api/identity/me/sessions`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const me = await fetch(`${issuer}/api/identity/me/sessions`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     assert.equal(me.status, 200);
   });
 });

@@ -21,23 +21,44 @@ describe('built-in clients', () => {
   after(() => p.dispose());
 
   test('a fresh platform has the portal and the development client', async () => {
-    const rows = await p.database.db.selectFrom('identity.client').select(['client_id', 'metadata']).orderBy('client_id').execute();
-    const byId = new Map(rows.map((r) => [r.client_id, (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as Record<string, unknown>]));
+    const rows = await p.database.db
+      .selectFrom('identity.client')
+      .select(['client_id', 'metadata'])
+      .orderBy('client_id')
+      .execute();
+    const byId = new Map(
+      rows.map((r) => [
+        r.client_id,
+        (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as Record<string, unknown>,
+      ]),
+    );
     const portal = byId.get(PORTAL_CLIENT);
     assert.ok(portal, 'the portal is registered');
     assert.equal(portal.token_endpoint_auth_method, 'none');
-    assert.deepEqual(portal.redirect_uris, [`${issuer}/portal/callback`], "the portal's redirect is on the issuer's origin, port included");
+    assert.deepEqual(
+      portal.redirect_uris,
+      [`${issuer}/portal/callback`],
+      "the portal's redirect is on the issuer's origin, port included",
+    );
     assert.equal(byId.get(DEV_CLIENT)?.token_endpoint_auth_method, 'none');
   });
 
   test('production registers the portal only', () => {
-    assert.deepEqual(builtinClients('https://id.example', 'production').map((c) => c.clientId), [PORTAL_CLIENT]);
-    assert.deepEqual(builtinClients('http://localhost:8080', 'development').map((c) => c.clientId), [PORTAL_CLIENT, DEV_CLIENT]);
+    assert.deepEqual(
+      builtinClients('https://id.example', 'production').map((c) => c.clientId),
+      [PORTAL_CLIENT],
+    );
+    assert.deepEqual(
+      builtinClients('http://localhost:8080', 'development').map((c) => c.clientId),
+      [PORTAL_CLIENT, DEV_CLIENT],
+    );
   });
 
   test('an operator cannot overwrite a built-in client', async () => {
     const r = await p.app.inject({
-      method: 'PUT', url: `/api/identity/clients/${DEV_CLIENT}`, headers: operatorHeaders(),
+      method: 'PUT',
+      url: `/api/identity/clients/${DEV_CLIENT}`,
+      headers: operatorHeaders(),
       payload: { name: 'take over', redirectUris: ['https://evil.example/cb'], roles: [] },
     });
     assert.equal(r.statusCode, 409);
@@ -46,14 +67,23 @@ describe('built-in clients', () => {
 
   test('openid-client completes code + PKCE with the development client on any loopback port', async () => {
     const account = await createAccount(p, 'citizen');
-    const rp = await client.discovery(new URL(issuer), DEV_CLIENT, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    const rp = await client.discovery(new URL(issuer), DEV_CLIENT, undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
     const redirect = 'http://127.0.0.1:53682/callback';
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: redirect, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 's1',
+      redirect_uri: redirect,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 's1',
     });
     const callback = await signInAt(url, account, redirect);
-    const tokens = await client.authorizationCodeGrant(rp, callback, { pkceCodeVerifier: verifier, expectedState: 's1' });
+    const tokens = await client.authorizationCodeGrant(rp, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: 's1',
+    });
     assert.equal(tokens.claims()?.sub, account.id);
   });
 });

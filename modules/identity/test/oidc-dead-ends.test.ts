@@ -23,14 +23,35 @@ describe('sign-in dead ends and edges', () => {
   });
   after(() => p.dispose());
 
-  const authorize = (params: Record<string, string>) => `/oidc/auth?${new URLSearchParams({
-    response_type: 'code', scope: 'openid', code_challenge: CHALLENGE, code_challenge_method: 'S256', ...params,
-  })}`;
+  const authorize = (params: Record<string, string>) =>
+    `/oidc/auth?${new URLSearchParams({
+      response_type: 'code',
+      scope: 'openid',
+      code_challenge: CHALLENGE,
+      code_challenge_method: 'S256',
+      ...params,
+    })}`;
   const deadEnds = {
-    'an expired or cookieless sign-in page': { url: '/api/identity/interaction/abcdefgh1234', message: MESSAGES.deadEndExpired, code: 'IDENTITY_SIGN_IN_EXPIRED' },
-    'coming back to the provider without its cookie': { url: '/oidc/auth/abcdefgh1234', message: MESSAGES.deadEndExpired, code: 'OIDC_ERROR' },
-    'an unknown client': { url: authorize({ client_id: 'nobody-here', redirect_uri: 'http://localhost/callback' }), message: MESSAGES.deadEndUnknownClient, code: 'OIDC_ERROR' },
-    'an unregistered redirect_uri': { url: authorize({ client_id: DEV_CLIENT, redirect_uri: 'https://evil.example/cb' }), message: MESSAGES.deadEndBadRedirect, code: 'OIDC_ERROR' },
+    'an expired or cookieless sign-in page': {
+      url: '/api/identity/interaction/abcdefgh1234',
+      message: MESSAGES.deadEndExpired,
+      code: 'IDENTITY_SIGN_IN_EXPIRED',
+    },
+    'coming back to the provider without its cookie': {
+      url: '/oidc/auth/abcdefgh1234',
+      message: MESSAGES.deadEndExpired,
+      code: 'OIDC_ERROR',
+    },
+    'an unknown client': {
+      url: authorize({ client_id: 'nobody-here', redirect_uri: 'http://localhost/callback' }),
+      message: MESSAGES.deadEndUnknownClient,
+      code: 'OIDC_ERROR',
+    },
+    'an unregistered redirect_uri': {
+      url: authorize({ client_id: DEV_CLIENT, redirect_uri: 'https://evil.example/cb' }),
+      message: MESSAGES.deadEndBadRedirect,
+      code: 'OIDC_ERROR',
+    },
   };
 
   for (const [name, { url, message, code }] of Object.entries(deadEnds)) {
@@ -60,19 +81,24 @@ describe('sign-in dead ends and edges', () => {
 
   test('passkey options for a sign-in without a passkey step are a problem+json 404', async () => {
     const browser = new Browser();
-    const page = await browser.follow(`${issuer}${authorize({ client_id: DEV_CLIENT, redirect_uri: 'http://localhost/callback' })}`, 'http://localhost/callback');
+    const page = await browser.follow(
+      `${issuer}${authorize({ client_id: DEV_CLIENT, redirect_uri: 'http://localhost/callback' })}`,
+      'http://localhost/callback',
+    );
     assert.equal(page.response?.status, 200, 'a live sign-in page');
     const r = await browser.request(`${page.url.origin}${page.url.pathname}/passkey-options`, { headers: JSON_ACCEPT });
     assert.equal(r.status, 404);
     assert.match(String(r.headers.get('content-type')), /^application\/problem\+json/);
-    assert.equal((await r.json() as { code: string }).code, 'NOT_FOUND');
+    assert.equal(((await r.json()) as { code: string }).code, 'NOT_FOUND');
   });
 
   test('a deeply nested JWK in a client registration is a 400, not a stack overflow', async () => {
     const depth = 10_000;
     const nested = `${'{"a":'.repeat(depth)}"x"${'}'.repeat(depth)}`;
     const r = await p.app.inject({
-      method: 'PUT', url: '/api/identity/clients/deep-jwk', headers: { ...operatorHeaders(), 'content-type': 'application/json' },
+      method: 'PUT',
+      url: '/api/identity/clients/deep-jwk',
+      headers: { ...operatorHeaders(), 'content-type': 'application/json' },
       payload: `{"name":"deep","jwks":{"keys":[{"kty":"EC","crv":"P-256","x":"${'a'.repeat(43)}","y":"${'b'.repeat(43)}","deep":${nested}}]},"roles":[]}`,
     });
     assert.equal(r.statusCode, 400);
@@ -81,8 +107,14 @@ describe('sign-in dead ends and edges', () => {
 
   test('a private key in a client registration is refused', async () => {
     const r = await p.app.inject({
-      method: 'PUT', url: '/api/identity/clients/private-jwk', headers: operatorHeaders(),
-      payload: { name: 'oops', jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a'.repeat(43), y: 'b'.repeat(43), d: 'c'.repeat(43) }] }, roles: [] },
+      method: 'PUT',
+      url: '/api/identity/clients/private-jwk',
+      headers: operatorHeaders(),
+      payload: {
+        name: 'oops',
+        jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a'.repeat(43), y: 'b'.repeat(43), d: 'c'.repeat(43) }] },
+        roles: [],
+      },
     });
     assert.equal(r.statusCode, 400);
   });
@@ -90,17 +122,26 @@ describe('sign-in dead ends and edges', () => {
   for (const endpoint of ['/oidc/token/introspection', '/oidc/token/revocation']) {
     test(`a NUL in ${endpoint}'s form is a 400 naming the field`, async () => {
       const r = await p.app.inject({
-        method: 'POST', url: endpoint, headers: { 'content-type': 'application/x-www-form-urlencoded', ...JSON_ACCEPT }, payload: 'token=abc&client_id=%00',
+        method: 'POST',
+        url: endpoint,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...JSON_ACCEPT },
+        payload: 'token=abc&client_id=%00',
       });
       assert.equal(r.statusCode, 400);
       assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
-      assert.deepEqual(r.json().errors.map((e: { field: string }) => e.field), ['body.client_id']);
+      assert.deepEqual(
+        r.json().errors.map((e: { field: string }) => e.field),
+        ['body.client_id'],
+      );
     });
   }
 
   test('a NUL in a client name is a 400', async () => {
     const r = await p.app.inject({
-      method: 'PUT', url: '/api/identity/clients/nul-name', headers: operatorHeaders(), payload: { name: 'a\u0000b', redirectUris: ['https://rp.example/cb'], roles: [] },
+      method: 'PUT',
+      url: '/api/identity/clients/nul-name',
+      headers: operatorHeaders(),
+      payload: { name: 'a\u0000b', redirectUris: ['https://rp.example/cb'], roles: [] },
     });
     assert.equal(r.statusCode, 400);
   });

@@ -15,7 +15,8 @@ interface Discovery {
 }
 
 function urlsIn(discovery: Discovery): string[] {
-  return Object.entries(discovery).filter(([key]) => key.endsWith('_endpoint') || key === 'jwks_uri' || key === 'issuer')
+  return Object.entries(discovery)
+    .filter(([key]) => key.endsWith('_endpoint') || key === 'jwks_uri' || key === 'issuer')
     .map(([, value]) => String(value));
 }
 
@@ -24,7 +25,9 @@ for (const trustProxy of ['', '127.0.0.1']) {
     let p: TestPlatform;
 
     before(async () => {
-      p = await startTestPlatform([identity], { env: { TONGBAN_PUBLIC_URL: ISSUER, TONGBAN_HTTP_TRUST_PROXY: trustProxy } });
+      p = await startTestPlatform([identity], {
+        env: { TONGBAN_PUBLIC_URL: ISSUER, TONGBAN_HTTP_TRUST_PROXY: trustProxy },
+      });
     });
     after(() => p.dispose());
 
@@ -35,7 +38,10 @@ for (const trustProxy of ['', '127.0.0.1']) {
     };
 
     test('a forged Host or X-Forwarded-Host does not move the endpoints', async () => {
-      const forged: Record<string, string>[] = [{ host: 'evil.example' }, { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' }];
+      const forged: Record<string, string>[] = [
+        { host: 'evil.example' },
+        { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http' },
+      ];
       for (const headers of forged) {
         const discovery = await discover(headers);
         assert.equal(discovery.issuer, ISSUER);
@@ -46,7 +52,10 @@ for (const trustProxy of ['', '127.0.0.1']) {
     });
 
     test('the sign-out form posts to the issuer too', async () => {
-      const r = await p.app.inject({ url: '/oidc/session/end', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } });
+      const r = await p.app.inject({
+        url: '/oidc/session/end',
+        headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' },
+      });
       assert.equal(r.statusCode, 200);
       assert.match(r.body, new RegExp(`action="${ISSUER}/oidc/session/end/confirm"`));
       assert.doesNotMatch(r.body, /evil\.example/);
@@ -56,7 +65,10 @@ for (const trustProxy of ['', '127.0.0.1']) {
       const discovery = await discover({});
       assert.deepEqual(discovery.response_types_supported, ['code']);
       assert.deepEqual([...discovery.token_endpoint_auth_methods_supported].sort(), ['none', 'private_key_jwt']);
-      assert.ok((discovery.scopes_supported as string[]).includes('api'), 'the scope clients are told to ask for is advertised');
+      assert.ok(
+        (discovery.scopes_supported as string[]).includes('api'),
+        'the scope clients are told to ask for is advertised',
+      );
     });
   });
 }

@@ -24,7 +24,9 @@ describe('OpenID Connect with an independent relying party', () => {
     await p.listen();
     issuer = ((await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string }).issuer;
     await registerBrowserClient(p, 'rp-test', REDIRECT);
-    rp = await client.discovery(new URL(issuer), 'rp-test', undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    rp = await client.discovery(new URL(issuer), 'rp-test', undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
     citizen = await createAccount(p, 'citizen', { mfa: true });
   });
   after(() => p.dispose());
@@ -33,22 +35,33 @@ describe('OpenID Connect with an independent relying party', () => {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: 'openid profile offline_access', state,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
+      redirect_uri: REDIRECT,
+      scope: 'openid profile offline_access',
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...extra,
     });
     const browser = new Browser();
     const page = await browser.follow(url, REDIRECT);
     assert.equal(page.response?.status, 200, 'the sign-in page is shown');
     const html = await page.response!.text();
     assert.match(html, /<label for="login">/);
-    let next = await browser.follow(formAction(html, page.url), REDIRECT, { form: { login: account.login, password: account.password } });
+    let next = await browser.follow(formAction(html, page.url), REDIRECT, {
+      form: { login: account.login, password: account.password },
+    });
     if (account.totpSecret) {
       const totpPage = await next.response!.text();
       assert.match(totpPage, /one-time-code/);
-      next = await browser.follow(formAction(totpPage, next.url), REDIRECT, { form: { code: await totpNow(account.totpSecret) } });
+      next = await browser.follow(formAction(totpPage, next.url), REDIRECT, {
+        form: { code: await totpNow(account.totpSecret) },
+      });
     }
     assert.ok(next.url.href.startsWith(REDIRECT), `ends at the relying party, not ${next.url.href}`);
-    const tokens = await client.authorizationCodeGrant(rp, next.url, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await client.authorizationCodeGrant(rp, next.url, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     return { tokens, browser };
   }
 
@@ -67,33 +80,61 @@ describe('OpenID Connect with an independent relying party', () => {
     assert.equal(api.acr, ACR_MFA, 'carrying how the person signed in');
     assert.equal(api.tongban.kind, 'citizen');
     assert.ok(api.sid, 'and the sign-in session');
-    const logout = client.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: REDIRECT });
+    const logout = client.buildEndSessionUrl(rp, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: REDIRECT,
+    });
     const done = await browser.follow(logout, REDIRECT);
     if (done.response) {
       // oidc-provider asks the browser to confirm the logout with a form it posts to itself.
       const html = await done.response.text();
-      const fields = Object.fromEntries([...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+      const fields = Object.fromEntries(
+        [...html.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+      );
       assert.equal(fields.logout, 'yes', 'the page offers to sign out');
       const confirm = await browser.follow(formAction(html, done.url), REDIRECT, { form: fields });
       assert.ok(confirm.url.href.startsWith(REDIRECT));
     }
-    await assert.rejects(client.refreshTokenGrant(rp, refreshed.refresh_token!), invalidGrant, 'a logged-out session cannot refresh');
+    await assert.rejects(
+      client.refreshTokenGrant(rp, refreshed.refresh_token!),
+      invalidGrant,
+      'a logged-out session cannot refresh',
+    );
   });
 
   test('reusing a rotated refresh token revokes the whole family', async () => {
     const { tokens } = await signIn(await createAccount(p, 'citizen'));
     const first = await client.refreshTokenGrant(rp, tokens.refresh_token!);
     await assert.rejects(client.refreshTokenGrant(rp, tokens.refresh_token!), invalidGrant);
-    await assert.rejects(client.refreshTokenGrant(rp, first.refresh_token!), invalidGrant, 'the newer token died with the family');
+    await assert.rejects(
+      client.refreshTokenGrant(rp, first.refresh_token!),
+      invalidGrant,
+      'the newer token died with the family',
+    );
     await securityEventsRecorded(p.contexts.get('identity')!);
-    const reuse = await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', 'identity.refresh-token.reused').execute();
+    const reuse = await p.database.db
+      .selectFrom('identity.outbox')
+      .select('data')
+      .where('type', '=', 'identity.refresh-token.reused')
+      .execute();
     assert.equal(reuse.length, 1, 'the reuse is a security event');
   });
 
   test('a department system gets a client-credentials token with private_key_jwt', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    await registerServiceClient(p, 'dept-system', { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }, ['catalog.read']);
-    const system = await client.discovery(new URL(issuer), 'dept-system', { token_endpoint_auth_signing_alg: 'ES256' }, client.PrivateKeyJwt({ key: privateKey, kid: 'k1' }), { execute: [client.allowInsecureRequests] });
+    await registerServiceClient(
+      p,
+      'dept-system',
+      { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' },
+      ['catalog.read'],
+    );
+    const system = await client.discovery(
+      new URL(issuer),
+      'dept-system',
+      { token_endpoint_auth_signing_alg: 'ES256' },
+      client.PrivateKeyJwt({ key: privateKey, kid: 'k1' }),
+      { execute: [client.allowInsecureRequests] },
+    );
     const tokens = await client.clientCredentialsGrant(system, { scope: 'api', resource: 'urn:tongban:api' });
     const claims = jwtClaims(tokens.access_token);
     assert.equal(claims.aud, 'urn:tongban:api');
@@ -103,6 +144,13 @@ describe('OpenID Connect with an independent relying party', () => {
   });
 });
 
-function jwtClaims(jwt: string): { aud: string; acr?: string; sid?: string; exp: number; iat: number; tongban: { kind: string; roles: string[] } } {
+function jwtClaims(jwt: string): {
+  aud: string;
+  acr?: string;
+  sid?: string;
+  exp: number;
+  iat: number;
+  tongban: { kind: string; roles: string[] };
+} {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString());
 }

@@ -7,12 +7,17 @@ import { test } from 'node:test';
 import { serviceKeySecretName } from '@tongban/kernel';
 import identity from '../src/index.ts';
 
-const sources = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+const sources = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 
 test('every secret identity reads is declared, the workflow service key included', () => {
-  const read = new Set(sources(new URL('../src/', import.meta.url).pathname)
-    .flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bsecret\('([a-z0-9-]+)'\)/g)].map((m) => m[1]!)));
+  const read = new Set(
+    sources(new URL('../src/', import.meta.url).pathname).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/\bsecret\('([a-z0-9-]+)'\)/g)].map((m) => m[1]!),
+    ),
+  );
   assert.ok(read.has('identity-cookie-key'));
   const declared = new Set(identity.secrets);
   for (const name of read) assert.ok(declared.has(name), `${name} is read and must be declared`);

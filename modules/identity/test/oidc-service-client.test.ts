@@ -12,10 +12,15 @@ import { API_AUDIENCE } from '../src/api/provider.ts';
 import { createAccount } from './fixtures.ts';
 
 /** Stands in for the workflow: the kernel fetches its service token with the key its secret derives. */
-const workflowModule = defineModule({ name: 'workflow', title: { zh: '业务协同', en: 'Workflow' }, dependsOn: ['identity'], secrets: ['workflow-service-key'] });
+const workflowModule = defineModule({
+  name: 'workflow',
+  title: { zh: '业务协同', en: 'Workflow' },
+  dependsOn: ['identity'],
+  secrets: ['workflow-service-key'],
+});
 
-const cryptoKey = (jwk: JWK) => importJWK(jwk, 'ES256') as Promise<Extract<Parameters<typeof client.PrivateKeyJwt>[0], { key: unknown }>['key']>;
-
+const cryptoKey = (jwk: JWK) =>
+  importJWK(jwk, 'ES256') as Promise<Extract<Parameters<typeof client.PrivateKeyJwt>[0], { key: unknown }>['key']>;
 
 describe("the workflow's service client", () => {
   let p: TestPlatform;
@@ -32,27 +37,47 @@ describe("the workflow's service client", () => {
   test('an assertion signed with the derived key gets a service token with identity.accounts.read', async () => {
     const { issuer } = (await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string };
     const key = serviceKeyFromSecret(secret);
-    const workflow = await client.discovery(new URL(issuer), serviceClientId('workflow'), { token_endpoint_auth_signing_alg: 'ES256' },
-      client.PrivateKeyJwt({ key: await cryptoKey(key.privateJwk), kid: key.kid }), { execute: [client.allowInsecureRequests] });
+    const workflow = await client.discovery(
+      new URL(issuer),
+      serviceClientId('workflow'),
+      { token_endpoint_auth_signing_alg: 'ES256' },
+      client.PrivateKeyJwt({ key: await cryptoKey(key.privateJwk), kid: key.kid }),
+      { execute: [client.allowInsecureRequests] },
+    );
     const tokens = await client.clientCredentialsGrant(workflow, { resource: API_AUDIENCE });
-    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as { tongban: { kind: string; roles: string[] } };
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as {
+      tongban: { kind: string; roles: string[] };
+    };
     assert.deepEqual(claims.tongban, { kind: 'service', roles: [ACCOUNTS_READ_ROLE], departments: [], regions: [] });
     const account = await createAccount(p, 'citizen');
-    const r = await p.app.inject({ url: `/api/identity/accounts/${account.id}/summary`, headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const r = await p.app.inject({
+      url: `/api/identity/accounts/${account.id}/summary`,
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     assert.equal(r.statusCode, 200, 'the guard lets the service in with its role');
   });
 
   test("the kernel's ctx.serviceToken() for the workflow reads an account summary", async () => {
     const account = await createAccount(p, 'citizen');
-    const summary = await p.contexts.get('workflow')!.modules.request<{ id: string }>('identity', { path: `/accounts/${account.id}/summary`, auth: 'service' });
+    const summary = await p.contexts
+      .get('workflow')!
+      .modules.request<{ id: string }>('identity', { path: `/accounts/${account.id}/summary`, auth: 'service' });
     assert.equal(summary.id, account.id);
   });
 
   test('another key for the same client is refused', async () => {
     const { issuer } = (await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string };
     const other = serviceKeyFromSecret('some-other-secret-of-enough-length');
-    const impostor = await client.discovery(new URL(issuer), serviceClientId('workflow'), { token_endpoint_auth_signing_alg: 'ES256' },
-      client.PrivateKeyJwt({ key: await cryptoKey(other.privateJwk), kid: other.kid }), { execute: [client.allowInsecureRequests] });
-    await assert.rejects(client.clientCredentialsGrant(impostor, { resource: API_AUDIENCE }), (e: { error?: string }) => e.error === 'invalid_client');
+    const impostor = await client.discovery(
+      new URL(issuer),
+      serviceClientId('workflow'),
+      { token_endpoint_auth_signing_alg: 'ES256' },
+      client.PrivateKeyJwt({ key: await cryptoKey(other.privateJwk), kid: other.kid }),
+      { execute: [client.allowInsecureRequests] },
+    );
+    await assert.rejects(
+      client.clientCredentialsGrant(impostor, { resource: API_AUDIENCE }),
+      (e: { error?: string }) => e.error === 'invalid_client',
+    );
   });
 });

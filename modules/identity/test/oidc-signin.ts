@@ -9,7 +9,9 @@ export async function signInAt(authorizationUrl: URL | string, account: TestAcco
   const browser = new Browser();
   const page = await browser.follow(authorizationUrl, redirect);
   assert.equal(page.response?.status, 200, 'the sign-in page is shown');
-  const next = await browser.follow(formAction(await page.response!.text(), page.url), redirect, { form: { login: account.login, password: account.password } });
+  const next = await browser.follow(formAction(await page.response!.text(), page.url), redirect, {
+    form: { login: account.login, password: account.password },
+  });
   assert.ok(next.url.href.startsWith(redirect), `sign-in ends at the redirect URI, not ${next.url.href}`);
   return next.url;
 }

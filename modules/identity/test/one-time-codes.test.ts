@@ -19,7 +19,10 @@ describe('one-time codes', () => {
 
   it('codes are spread over the whole range, small ones included', () => {
     const codes = Array.from({ length: 5000 }, newCode);
-    assert.ok(codes.some((c) => c.startsWith('0')), 'about 500 of 5000 start with 0');
+    assert.ok(
+      codes.some((c) => c.startsWith('0')),
+      'about 500 of 5000 start with 0',
+    );
     assert.ok(new Set(codes).size > 4900, 'repeats are rare among a million values');
   });
 
@@ -30,7 +33,10 @@ describe('one-time codes', () => {
     assert.equal(record.hash, hashCode(code, PEPPER));
     assert.notEqual(hashCode(code, 'another pepper'), record.hash);
     // RFC 4231 test case 2 (key "Jefe").
-    assert.equal(hashCode('what do ya want for nothing?', 'Jefe'), '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    assert.equal(
+      hashCode('what do ya want for nothing?', 'Jefe'),
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
   });
 
   it('a code lasts ten minutes by default, or as long as asked', () => {
@@ -86,19 +92,29 @@ describe('one-time codes', () => {
   });
 
   it('whatever is submitted, an exhausted or expired record never says ok and every compared try is counted', () => {
-    const step = fc.record({ submitted: fc.oneof(fc.constant('RIGHT'), fc.string({ maxLength: 8 })), after: fc.integer({ min: 0, max: 900 }) });
-    fc.assert(fc.property(fc.array(step, { maxLength: 20 }), (steps) => {
-      const { code, record } = issueCode(T0, PEPPER);
-      let current = record;
-      for (const { submitted, after } of steps) {
-        const wasSpent = current.attempts >= 5 || current.consumed === true || after >= 600;
-        const result = checkCode(current, submitted === 'RIGHT' ? code : submitted, later(after), PEPPER);
-        if (wasSpent && result.outcome === 'ok') return false;
-        if ((result.outcome === 'ok' || result.outcome === 'wrong') && result.record.attempts !== current.attempts + 1) return false;
-        if ((result.outcome === 'expired' || result.outcome === 'exhausted') && result.record !== current) return false;
-        current = result.record;
-      }
-      return current.attempts <= 5;
-    }));
+    const step = fc.record({
+      submitted: fc.oneof(fc.constant('RIGHT'), fc.string({ maxLength: 8 })),
+      after: fc.integer({ min: 0, max: 900 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 20 }), (steps) => {
+        const { code, record } = issueCode(T0, PEPPER);
+        let current = record;
+        for (const { submitted, after } of steps) {
+          const wasSpent = current.attempts >= 5 || current.consumed === true || after >= 600;
+          const result = checkCode(current, submitted === 'RIGHT' ? code : submitted, later(after), PEPPER);
+          if (wasSpent && result.outcome === 'ok') return false;
+          if (
+            (result.outcome === 'ok' || result.outcome === 'wrong') &&
+            result.record.attempts !== current.attempts + 1
+          )
+            return false;
+          if ((result.outcome === 'expired' || result.outcome === 'exhausted') && result.record !== current)
+            return false;
+          current = result.record;
+        }
+        return current.attempts <= 5;
+      }),
+    );
   });
 });

@@ -21,10 +21,16 @@ function cbor(value: unknown): Buffer {
     if (n < 24) return Buffer.from([(major << 5) | n]);
     if (n < 0x100) return Buffer.from([(major << 5) | 24, n]);
     if (n < 0x10000) return Buffer.from([(major << 5) | 25, n >> 8, n & 0xff]);
-    const b = Buffer.alloc(5); b[0] = (major << 5) | 26; b.writeUInt32BE(n, 1); return b;
+    const b = Buffer.alloc(5);
+    b[0] = (major << 5) | 26;
+    b.writeUInt32BE(n, 1);
+    return b;
   };
   if (typeof value === 'number') return value >= 0 ? head(0, value) : head(1, -1 - value);
-  if (typeof value === 'string') { const b = Buffer.from(value, 'utf8'); return Buffer.concat([head(3, b.length), b]); }
+  if (typeof value === 'string') {
+    const b = Buffer.from(value, 'utf8');
+    return Buffer.concat([head(3, b.length), b]);
+  }
   if (value instanceof Uint8Array) return Buffer.concat([head(2, value.length), value]);
   const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
   return Buffer.concat([head(5, entries.length), ...entries.flatMap(([k, v]) => [cbor(k), cbor(v)])]);
@@ -43,35 +49,71 @@ class SoftAuthenticator {
     this.#publicJwk = publicKey.export({ format: 'jwk' }) as { x: string; y: string };
   }
 
-  get id(): string { return b64url(this.credentialId); }
+  get id(): string {
+    return b64url(this.credentialId);
+  }
 
   /** Signs with a different key from now on (as a forged authenticator would). */
-  swapKey(): void { this.#key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey; }
+  swapKey(): void {
+    this.#key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  }
 
   #authData(rpID: string, flags: number, attested?: Buffer): Buffer {
-    const count = Buffer.alloc(4); count.writeUInt32BE(this.counter);
+    const count = Buffer.alloc(4);
+    count.writeUInt32BE(this.counter);
     return Buffer.concat([sha256(rpID), Buffer.from([flags]), count, ...(attested ? [attested] : [])]);
   }
 
   create(options: { challenge: string; rp: { id?: string } }, origin: string) {
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false }));
-    const cose = cbor(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(this.#publicJwk.x, 'base64url')], [-3, Buffer.from(this.#publicJwk.y, 'base64url')]]));
-    const idLength = Buffer.alloc(2); idLength.writeUInt16BE(this.credentialId.length);
-    const authData = this.#authData(options.rp.id!, 0x01 | 0x04 | 0x40, Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, cose]));
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({ type: 'webauthn.create', challenge: options.challenge, origin, crossOrigin: false }),
+    );
+    const cose = cbor(
+      new Map<number, unknown>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, Buffer.from(this.#publicJwk.x, 'base64url')],
+        [-3, Buffer.from(this.#publicJwk.y, 'base64url')],
+      ]),
+    );
+    const idLength = Buffer.alloc(2);
+    idLength.writeUInt16BE(this.credentialId.length);
+    const authData = this.#authData(
+      options.rp.id!,
+      0x01 | 0x04 | 0x40,
+      Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, cose]),
+    );
     return {
-      id: this.id, rawId: this.id, type: 'public-key', clientExtensionResults: {},
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(cbor({ fmt: 'none', attStmt: {}, authData })), transports: ['internal'] },
+      id: this.id,
+      rawId: this.id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(cbor({ fmt: 'none', attStmt: {}, authData })),
+        transports: ['internal'],
+      },
     };
   }
 
   get(options: { challenge: string; rpId?: string }, origin: string) {
     this.counter += 1;
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false }));
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({ type: 'webauthn.get', challenge: options.challenge, origin, crossOrigin: false }),
+    );
     const authenticatorData = this.#authData(options.rpId!, 0x01 | 0x04);
     const signature = sign('sha256', Buffer.concat([authenticatorData, sha256(clientDataJSON)]), this.#key); // DER for EC keys
     return {
-      id: this.id, rawId: this.id, type: 'public-key', clientExtensionResults: {},
-      response: { clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authenticatorData), signature: b64url(signature) },
+      id: this.id,
+      rawId: this.id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authenticatorData),
+        signature: b64url(signature),
+      },
     };
   }
 }
@@ -83,8 +125,10 @@ describe('passkeys', () => {
   const json = { 'content-type': 'application/json' };
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, ...json });
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-  const events = async (type: string) => (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute())
-    .map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>);
+  const events = async (type: string) =>
+    (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute()).map(
+      (r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
+    );
 
   before(async () => {
     p = await startTestPlatform([identity], { env: { TONGBAN_PORT: '0' } });
@@ -101,9 +145,19 @@ describe('passkeys', () => {
     const { tokens } = await rp.signIn(account, { mfa: true });
     const token = (await rp.apiToken(tokens.refresh_token!)).accessToken;
     const authenticator = new SoftAuthenticator();
-    const options = await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys/options', headers: bearer(token), payload: {} });
+    const options = await p.app.inject({
+      method: 'POST',
+      url: '/api/identity/me/passkeys/options',
+      headers: bearer(token),
+      payload: {},
+    });
     assert.equal(options.statusCode, 200, options.body);
-    const created = await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys', headers: bearer(token), payload: authenticator.create(options.json(), origin) });
+    const created = await p.app.inject({
+      method: 'POST',
+      url: '/api/identity/me/passkeys',
+      headers: bearer(token),
+      payload: authenticator.create(options.json(), origin),
+    });
     assert.equal(created.statusCode, 201, created.body);
     return { account, token, authenticator };
   }
@@ -114,18 +168,26 @@ describe('passkeys', () => {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(rp.config, {
-      redirect_uri: REDIRECT, scope: 'openid', state, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     });
     const browser = new Browser();
     const start = await browser.follow(url, REDIRECT);
-    const step = await browser.follow(formAction(await start.response!.text(), start.url), REDIRECT, { form: { login: account.login, password: account.password } });
+    const step = await browser.follow(formAction(await start.response!.text(), start.url), REDIRECT, {
+      form: { login: account.login, password: account.password },
+    });
     const html = await step.response!.text();
     assert.match(html, /Use your passkey/);
     assert.match(html, /<script src="\/api\/identity\/static\/passkey\.js" defer><\/script>/);
     const optionsUrl = new URL(/data-options="([^"]+)"/.exec(html)![1]!, step.url);
     const submit = async (credential: Answer) => {
       const options = (await (await browser.request(optionsUrl)).json()) as { challenge: string; rpId?: string };
-      return browser.follow(formAction(html, step.url), REDIRECT, { form: { credential: JSON.stringify(typeof credential === 'function' ? credential(options) : credential) } });
+      return browser.follow(formAction(html, step.url), REDIRECT, {
+        form: { credential: JSON.stringify(typeof credential === 'function' ? credential(options) : credential) },
+      });
     };
     const done = await submit(answer);
     const tokens = done.url.href.startsWith(REDIRECT)
@@ -138,9 +200,21 @@ describe('passkeys', () => {
     const { account, token, authenticator } = await enrolled();
     const list = await p.app.inject({ url: '/api/identity/me/passkeys', headers: bearer(token) });
     assert.equal(list.statusCode, 200);
-    assert.deepEqual(list.json().items.map((i: { id: string }) => i.id), [authenticator.id]);
-    assert.ok((await events('identity.mfa.changed')).some((e) => e.accountId === account.id && e.factor === 'passkey' && e.change === 'enrolled'));
-    const notice = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', account.mobile!).orderBy('id', 'desc').executeTakeFirst();
+    assert.deepEqual(
+      list.json().items.map((i: { id: string }) => i.id),
+      [authenticator.id],
+    );
+    assert.ok(
+      (await events('identity.mfa.changed')).some(
+        (e) => e.accountId === account.id && e.factor === 'passkey' && e.change === 'enrolled',
+      ),
+    );
+    const notice = await p.database.db
+      .selectFrom('identity.dev_sms')
+      .select('text')
+      .where('mobile', '=', account.mobile!)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     assert.match(String(notice?.text), /您的账号刚刚添加了通行密钥/, 'the owner is told on the registered mobile');
     const script = await p.app.inject({ url: '/api/identity/static/passkey.js' });
     assert.equal(script.statusCode, 200);
@@ -152,10 +226,27 @@ describe('passkeys', () => {
     const account = await createAccount(p, 'citizen', { mobile: '13700001999' });
     const { tokens } = await rp.signIn(account, { mfa: true });
     const token = (await rp.apiToken(tokens.refresh_token!)).accessToken;
-    const options = (await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys/options', headers: bearer(token), payload: {} })).json();
-    const evil = await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys', headers: bearer(token), payload: new SoftAuthenticator().create(options, 'http://evil.example.test') });
+    const options = (
+      await p.app.inject({
+        method: 'POST',
+        url: '/api/identity/me/passkeys/options',
+        headers: bearer(token),
+        payload: {},
+      })
+    ).json();
+    const evil = await p.app.inject({
+      method: 'POST',
+      url: '/api/identity/me/passkeys',
+      headers: bearer(token),
+      payload: new SoftAuthenticator().create(options, 'http://evil.example.test'),
+    });
     assert.equal(evil.statusCode, 422);
-    const again = await p.app.inject({ method: 'POST', url: '/api/identity/me/passkeys', headers: bearer(token), payload: new SoftAuthenticator().create(options, origin) });
+    const again = await p.app.inject({
+      method: 'POST',
+      url: '/api/identity/me/passkeys',
+      headers: bearer(token),
+      payload: new SoftAuthenticator().create(options, origin),
+    });
     assert.equal(again.statusCode, 422, 'the challenge was used up by the refused attempt');
     const list = await p.app.inject({ url: '/api/identity/me/passkeys', headers: bearer(token) });
     assert.deepEqual(list.json().items, []);
@@ -182,7 +273,10 @@ describe('passkeys', () => {
   test('an assertion answering an already-answered challenge is refused', async () => {
     const { account, authenticator } = await enrolled();
     let options: { challenge: string; rpId?: string } | undefined;
-    const wrong = await signIn(account, (o) => { options = o; return authenticator.get(o, 'http://evil.example.test'); });
+    const wrong = await signIn(account, (o) => {
+      options = o;
+      return authenticator.get(o, 'http://evil.example.test');
+    });
     assert.equal(wrong.status, 401);
     // The challenge was taken out by the refused answer: the right answer to it no longer works.
     const late = await wrong.submit(authenticator.get(options!, origin));
@@ -213,12 +307,29 @@ describe('passkeys', () => {
 
   test('after the passkey is removed, the password alone signs in again', async () => {
     const { account, token, authenticator } = await enrolled();
-    const removed = await p.app.inject({ method: 'DELETE', url: `/api/identity/me/passkeys/${authenticator.id}`, headers: auth(token) });
+    const removed = await p.app.inject({
+      method: 'DELETE',
+      url: `/api/identity/me/passkeys/${authenticator.id}`,
+      headers: auth(token),
+    });
     assert.equal(removed.statusCode, 204);
-    const again = await p.app.inject({ method: 'DELETE', url: `/api/identity/me/passkeys/${authenticator.id}`, headers: auth(token) });
+    const again = await p.app.inject({
+      method: 'DELETE',
+      url: `/api/identity/me/passkeys/${authenticator.id}`,
+      headers: auth(token),
+    });
     assert.equal(again.statusCode, 404);
-    assert.ok((await events('identity.mfa.changed')).some((e) => e.accountId === account.id && e.factor === 'passkey' && e.change === 'removed'));
-    const notice = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', account.mobile!).orderBy('id', 'desc').executeTakeFirst();
+    assert.ok(
+      (await events('identity.mfa.changed')).some(
+        (e) => e.accountId === account.id && e.factor === 'passkey' && e.change === 'removed',
+      ),
+    );
+    const notice = await p.database.db
+      .selectFrom('identity.dev_sms')
+      .select('text')
+      .where('mobile', '=', account.mobile!)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     assert.match(String(notice?.text), /您的账号刚刚移除了通行密钥/);
     const { tokens } = await rp.signIn(account);
     assert.equal(tokens.claims()!.acr, ACR_PASSWORD);

@@ -3,7 +3,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createHashGate, dummyHash, hashPassword, HashesBusy, passwordProblems, verifyPassword } from '../src/domain/passwords.ts';
+import {
+  createHashGate,
+  dummyHash,
+  hashPassword,
+  HashesBusy,
+  passwordProblems,
+  verifyPassword,
+} from '../src/domain/passwords.ts';
 
 describe('password policy', () => {
   it('a long, uncommon password has no problems', () => {
@@ -39,11 +46,16 @@ describe('password policy', () => {
   });
 
   it('any string of 8 to 128 code points outside the common list passes the length rules', () => {
-    const codePoint = fc.integer({ min: 0x21, max: 0x10ffff }).filter((cp) => cp < 0xd800 || cp > 0xdfff).map((cp) => String.fromCodePoint(cp));
-    fc.assert(fc.property(fc.array(codePoint, { minLength: 8, maxLength: 128 }), (chars) => {
-      const problems = passwordProblems(chars.join(''));
-      return !problems.includes('too_short') && !problems.includes('too_long');
-    }));
+    const codePoint = fc
+      .integer({ min: 0x21, max: 0x10ffff })
+      .filter((cp) => cp < 0xd800 || cp > 0xdfff)
+      .map((cp) => String.fromCodePoint(cp));
+    fc.assert(
+      fc.property(fc.array(codePoint, { minLength: 8, maxLength: 128 }), (chars) => {
+        const problems = passwordProblems(chars.join(''));
+        return !problems.includes('too_short') && !problems.includes('too_long');
+      }),
+    );
   });
 });
 
@@ -77,19 +89,23 @@ describe('the hash gate', () => {
     let running = 0;
     let most = 0;
     const order: number[] = [];
-    const work = (n: number) => gate.run(async () => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise<void>((resolve) => releases.push(resolve));
-      order.push(n);
-      running--;
-      return n;
-    });
+    const work = (n: number) =>
+      gate.run(async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        order.push(n);
+        running--;
+        return n;
+      });
     const first = work(1);
     const second = work(2);
     const third = work(3); // waits for a slot
     await assert.rejects(work(4), HashesBusy, 'the queue is full: refused without waiting');
-    assert.deepEqual({ inFlight: gate.stats.inFlight, waiting: gate.stats.waiting, refused: gate.stats.refused }, { inFlight: 2, waiting: 1, refused: 1 });
+    assert.deepEqual(
+      { inFlight: gate.stats.inFlight, waiting: gate.stats.waiting, refused: gate.stats.refused },
+      { inFlight: 2, waiting: 1, refused: 1 },
+    );
     releases.shift()!();
     assert.equal(await first, 1);
     while (releases.length < 2) await new Promise((resolve) => setImmediate(resolve));

@@ -29,14 +29,29 @@ describe('registration and counter recovery', () => {
   const clock = { now: () => now };
   const json = { 'content-type': 'application/json' };
   const bearer = (token: string) => ({ authorization: `Bearer ${token}`, ...json });
-  const events = async (type: string) => (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute())
-    .map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>);
+  const events = async (type: string) =>
+    (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute()).map(
+      (r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
+    );
   let address = 0;
   // Each from its own address unless said, so that the per-address limit is only met where a test means it.
   const register = (body: Record<string, string>, headers: Record<string, string> = {}, ip = `198.18.0.${++address}`) =>
-    p.app.inject({ method: 'POST', url: '/api/identity/register', remoteAddress: ip, headers: { ...json, ...headers }, payload: { name: '王五', password: PASSWORD, ...body } });
-  const confirm = (id: string, code: string) => p.app.inject({ method: 'POST', url: '/api/identity/register/confirm', headers: json, payload: { residentId: id, code } });
-  const signIn = (login: string, password: string, ip = '198.51.100.50') => passwordStep(ctx, { uid: `reg-${Math.random()}`, ip, now: clock.now() }, login, password);
+    p.app.inject({
+      method: 'POST',
+      url: '/api/identity/register',
+      remoteAddress: ip,
+      headers: { ...json, ...headers },
+      payload: { name: '王五', password: PASSWORD, ...body },
+    });
+  const confirm = (id: string, code: string) =>
+    p.app.inject({
+      method: 'POST',
+      url: '/api/identity/register/confirm',
+      headers: json,
+      payload: { residentId: id, code },
+    });
+  const signIn = (login: string, password: string, ip = '198.51.100.50') =>
+    passwordStep(ctx, { uid: `reg-${Math.random()}`, ip, now: clock.now() }, login, password);
   const other = (code: string) => (code === '000000' ? '111111' : '000000');
 
   before(async () => {
@@ -48,7 +63,11 @@ describe('registration and counter recovery', () => {
   after(() => p.dispose());
 
   async function mfaToken(kind: 'officer' | 'citizen', roles?: string[], regions?: string[]) {
-    const account = await createAccount(p, kind, { mfa: true, ...(roles ? { roles } : {}), ...(regions ? { regions } : {}) });
+    const account = await createAccount(p, kind, {
+      mfa: true,
+      ...(roles ? { roles } : {}),
+      ...(regions ? { regions } : {}),
+    });
     const { tokens } = await rp.signIn(account, { at: now });
     return (await rp.apiToken(tokens.refresh_token!)).accessToken;
   }
@@ -59,12 +78,19 @@ describe('registration and counter recovery', () => {
     assert.equal(created.statusCode, 201, created.body);
     assert.equal(created.json().active, false);
     assert.equal((await signIn(id, PASSWORD)).outcome, 'failed', 'pending: the right password does not sign in');
-    const summary = await p.app.inject({ url: `/api/identity/accounts/${created.json().id}/summary`, headers: operatorHeaders() });
+    const summary = await p.app.inject({
+      url: `/api/identity/accounts/${created.json().id}/summary`,
+      headers: operatorHeaders(),
+    });
     assert.equal(summary.json().active, false);
     const ok = await confirm(id, await lastSmsCode(p, '13911110001'));
     assert.equal(ok.statusCode, 200, ok.body);
     assert.deepEqual(ok.json(), { id: created.json().id, active: true });
-    assert.ok((await events('identity.account.registered')).some((e) => e.accountId === created.json().id && e.pendingUntil === created.json().confirmBy));
+    assert.ok(
+      (await events('identity.account.registered')).some(
+        (e) => e.accountId === created.json().id && e.pendingUntil === created.json().confirmBy,
+      ),
+    );
     assert.ok((await events('identity.account.activated')).some((e) => e.accountId === created.json().id));
     assert.equal((await signIn(id, PASSWORD)).outcome, 'done');
     assert.equal((await register({ residentId: id, mobile: '13911110009' })).json().code, 'IDENTITY_ACCOUNT_EXISTS');
@@ -77,7 +103,10 @@ describe('registration and counter recovery', () => {
     const wrong = await confirm(id, other(code));
     assert.equal(wrong.statusCode, 422);
     assert.equal(wrong.json().code, 'IDENTITY_WRONG_CODE');
-    assert.deepEqual(wrong.json().errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['body.code', 'wrong']]);
+    assert.deepEqual(
+      wrong.json().errors.map((e: { field: string; code: string }) => [e.field, e.code]),
+      [['body.code', 'wrong']],
+    );
     assert.match(wrong.json().errors[0].message, /验证码不正确/);
     for (let i = 0; i < 4; i++) await confirm(id, other(code));
     const late = await confirm(id, code);
@@ -88,20 +117,49 @@ describe('registration and counter recovery', () => {
 
   test('one mobile gets at most three registration codes an hour, whatever ID numbers are typed', async () => {
     const mobile = '13911110006';
-    for (let i = 0; i < 3; i++) assert.equal((await register({ residentId: residentId(`1101051980010201${i}`), mobile })).statusCode, 201);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await register({ residentId: residentId(`1101051980010201${i}`), mobile })).statusCode, 201);
     const fourth = await register({ residentId: residentId('11010519800102019'), mobile });
     assert.equal(fourth.statusCode, 429);
     assert.equal(fourth.json().code, 'IDENTITY_TOO_MANY_CODES');
     assert.ok(fourth.json().retryAfterSeconds > 0);
-    assert.equal(Number(fourth.headers['retry-after']), fourth.json().retryAfterSeconds, 'the wait is in the header too');
-    assert.equal((await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', mobile).execute()).length, 3, 'no fourth text');
-    assert.equal((await p.database.db.selectFrom('identity.account').select('id').where('login', '=', residentId('11010519800102019')).execute()).length, 0, 'nothing half-written');
+    assert.equal(
+      Number(fourth.headers['retry-after']),
+      fourth.json().retryAfterSeconds,
+      'the wait is in the header too',
+    );
+    assert.equal(
+      (await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', mobile).execute()).length,
+      3,
+      'no fourth text',
+    );
+    assert.equal(
+      (
+        await p.database.db
+          .selectFrom('identity.account')
+          .select('id')
+          .where('login', '=', residentId('11010519800102019'))
+          .execute()
+      ).length,
+      0,
+      'nothing half-written',
+    );
   });
 
   test('the recovery role at multi-factor is needed: an officer without it and a citizen are refused', async () => {
-    const body = { residentId: residentId('11010519800101003'), name: '王五', mobile: '13911110003', verified: 'in_person' };
+    const body = {
+      residentId: residentId('11010519800101003'),
+      name: '王五',
+      mobile: '13911110003',
+      verified: 'in_person',
+    };
     for (const token of [await mfaToken('officer'), await mfaToken('citizen')]) {
-      const r = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(token), payload: body });
+      const r = await p.app.inject({
+        method: 'POST',
+        url: '/api/identity/recoveries',
+        headers: bearer(token),
+        payload: body,
+      });
       assert.equal(r.statusCode, 403, r.body);
       assert.equal(r.json().code, 'FORBIDDEN');
     }
@@ -114,27 +172,59 @@ describe('registration and counter recovery', () => {
     const created = await register({ residentId: id, mobile: squatterMobile });
     await confirm(id, await lastSmsCode(p, squatterMobile));
     const { tokens } = await rp.signIn({ id: created.json().id, login: id, password: PASSWORD });
-    assert.equal((await register({ residentId: id, mobile: holderMobile })).statusCode, 409, 'the holder meets 该账号已注册');
+    assert.equal(
+      (await register({ residentId: id, mobile: holderMobile })).statusCode,
+      409,
+      'the holder meets 该账号已注册',
+    );
 
     const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE], ['110100']);
-    const recovered = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(officer), payload: { residentId: id, name: '赵六', mobile: holderMobile, verified: 'in_person' } });
+    const recovered = await p.app.inject({
+      method: 'POST',
+      url: '/api/identity/recoveries',
+      headers: bearer(officer),
+      payload: { residentId: id, name: '赵六', mobile: holderMobile, verified: 'in_person' },
+    });
     assert.equal(recovered.statusCode, 200, recovered.body);
     assert.deepEqual(recovered.json(), { accountId: created.json().id, sessionsEnded: 1 });
-    await assert.rejects(client.refreshTokenGrant(rp.config, tokens.refresh_token!), (e: { error?: string }) => e.error === 'invalid_grant', "the squatter's session is over");
+    await assert.rejects(
+      client.refreshTokenGrant(rp.config, tokens.refresh_token!),
+      (e: { error?: string }) => e.error === 'invalid_grant',
+      "the squatter's session is over",
+    );
     assert.equal((await signIn(id, PASSWORD)).outcome, 'failed', "the squatter's password is gone");
-    const toOld = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', squatterMobile).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const toOld = await p.database.db
+      .selectFrom('identity.dev_sms')
+      .select('text')
+      .where('mobile', '=', squatterMobile)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     assert.match(String(toOld.text), /已交还身份证持有人/);
     const [event] = (await events('identity.account.recovered')).filter((e) => e.accountId === created.json().id);
     assert.equal(event!.verified, 'in_person');
     assert.equal(event!.mobileChanged, true);
 
     const code = await lastSmsCode(p, holderMobile);
-    const setPassword = (password: string, c = code) => p.app.inject({ method: 'POST', url: '/api/identity/recoveries/password', headers: json, payload: { residentId: id, code: c, password } });
-    assert.equal((await setPassword('password1')).json().code, 'IDENTITY_WEAK_PASSWORD', 'the policy applies, without using up the code');
+    const setPassword = (password: string, c = code) =>
+      p.app.inject({
+        method: 'POST',
+        url: '/api/identity/recoveries/password',
+        headers: json,
+        payload: { residentId: id, code: c, password },
+      });
+    assert.equal(
+      (await setPassword('password1')).json().code,
+      'IDENTITY_WEAK_PASSWORD',
+      'the policy applies, without using up the code',
+    );
     assert.equal((await setPassword('the holder chose this phrase', other(code))).statusCode, 422);
     assert.equal((await setPassword('the holder chose this phrase')).statusCode, 204);
     assert.equal((await signIn(id, 'the holder chose this phrase')).outcome, 'done');
-    assert.ok((await events('identity.account.password-set')).some((e) => e.accountId === created.json().id && e.via === 'counter-recovery'));
+    assert.ok(
+      (await events('identity.account.password-set')).some(
+        (e) => e.accountId === created.json().id && e.via === 'counter-recovery',
+      ),
+    );
   });
 
   test('an unconfirmed registration holds the ID for 30 minutes only; then another replaces it', async () => {
@@ -151,13 +241,23 @@ describe('registration and counter recovery', () => {
     assert.equal(holder.statusCode, 201, holder.body);
     assert.notEqual(holder.json().id, squatter.json().id);
     assert.ok((await events('identity.registration.lapsed')).some((e) => e.accountId === squatter.json().id));
-    assert.equal((await confirm(id, squatterCode)).statusCode, 422, "the squatter's code belongs to the lapsed registration");
+    assert.equal(
+      (await confirm(id, squatterCode)).statusCode,
+      422,
+      "the squatter's code belongs to the lapsed registration",
+    );
     assert.equal((await confirm(id, await lastSmsCode(p, '13911110055'))).statusCode, 200);
     assert.equal((await signIn(id, PASSWORD, '198.51.100.51')).outcome, 'done');
   });
 
-  test("an officer recovers IDs of their own jurisdiction only; one with no regions recovers none", async () => {
-    const recover = (token: string, id: string, mobile: string) => p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(token), payload: { residentId: id, name: '钱七', mobile, verified: 'in_person' } });
+  test('an officer recovers IDs of their own jurisdiction only; one with no regions recovers none', async () => {
+    const recover = (token: string, id: string, mobile: string) =>
+      p.app.inject({
+        method: 'POST',
+        url: '/api/identity/recoveries',
+        headers: bearer(token),
+        payload: { residentId: id, name: '钱七', mobile, verified: 'in_person' },
+      });
     const local = residentId('33010619850101007');
     const created = await register({ residentId: local, mobile: '13911110007' });
     await confirm(local, await lastSmsCode(p, '13911110007'));
@@ -167,11 +267,18 @@ describe('registration and counter recovery', () => {
     const far = await recover(hangzhou, beijing, '13911110088');
     assert.equal(far.statusCode, 403, far.body);
     assert.equal(far.json().code, 'FORBIDDEN_RESOURCE');
-    assert.deepEqual(far.json().errors.map((e: { field: string; code: string }) => [e.field, e.code]), [['body.residentId', 'outside_jurisdiction']]);
+    assert.deepEqual(
+      far.json().errors.map((e: { field: string; code: string }) => [e.field, e.code]),
+      [['body.residentId', 'outside_jurisdiction']],
+    );
     const nowhere = await recover(await mfaToken('officer', ['officer', RECOVERY_ROLE]), local, '13911110077');
     assert.equal(nowhere.statusCode, 403, nowhere.body);
     assert.equal(nowhere.json().code, 'FORBIDDEN_RESOURCE');
-    assert.equal((await events('identity.account.recovered')).filter((e) => e.accountId === created.json().id).length, 0, 'nothing recovered by the refused officers');
+    assert.equal(
+      (await events('identity.account.recovered')).filter((e) => e.accountId === created.json().id).length,
+      0,
+      'nothing recovered by the refused officers',
+    );
     const near = await recover(hangzhou, local, '13911110077');
     assert.equal(near.statusCode, 200, near.body);
     assert.equal(near.json().accountId, created.json().id);
@@ -180,15 +287,29 @@ describe('registration and counter recovery', () => {
   test('one address starts at most ten registrations an hour, whatever IDs and mobiles it types', async () => {
     const ip = '198.18.1.1';
     for (let i = 0; i < 10; i++) {
-      const r = await register({ residentId: residentId(`1101051980010300${i}`), mobile: `139111120${String(i).padStart(2, '0')}` }, {}, ip);
+      const r = await register(
+        { residentId: residentId(`1101051980010300${i}`), mobile: `139111120${String(i).padStart(2, '0')}` },
+        {},
+        ip,
+      );
       assert.equal(r.statusCode, 201, r.body);
     }
     const eleventh = await register({ residentId: residentId('11010519800103010'), mobile: '13911112010' }, {}, ip);
     assert.equal(eleventh.statusCode, 429, eleventh.body);
     assert.equal(eleventh.json().code, 'RATE_LIMITED');
     assert.ok(Number(eleventh.headers['retry-after']) > 0);
-    assert.equal((await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', '13911112010').execute()).length, 0, 'no code sent');
-    assert.equal((await register({ residentId: residentId('11010519800103010'), mobile: '13911112010' }, {}, '198.18.1.2')).statusCode, 201, 'another address is not affected');
+    assert.equal(
+      (await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', '13911112010').execute())
+        .length,
+      0,
+      'no code sent',
+    );
+    assert.equal(
+      (await register({ residentId: residentId('11010519800103010'), mobile: '13911112010' }, {}, '198.18.1.2'))
+        .statusCode,
+      201,
+      'another address is not affected',
+    );
   });
 
   test('one ID can be registered three times a day; then the holder is sent to the counter, where the recovery works', async () => {
@@ -201,22 +322,38 @@ describe('registration and counter recovery', () => {
     assert.equal(fourth.statusCode, 429, fourth.body);
     assert.equal(fourth.json().code, 'IDENTITY_TOO_MANY_REGISTRATIONS');
     assert.match(fourth.json().title, /政务服务窗口/);
-    assert.deepEqual(fourth.json().errors.map((e: { field: string }) => e.field), ['body.residentId']);
+    assert.deepEqual(
+      fourth.json().errors.map((e: { field: string }) => e.field),
+      ['body.residentId'],
+    );
     assert.ok(Number(fourth.headers['retry-after']) > 0);
     const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE], ['110105']);
-    const recovered = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(officer), payload: { residentId: id, name: '孙八', mobile: '13911113009', verified: 'in_person' } });
+    const recovered = await p.app.inject({
+      method: 'POST',
+      url: '/api/identity/recoveries',
+      headers: bearer(officer),
+      payload: { residentId: id, name: '孙八', mobile: '13911113009', verified: 'in_person' },
+    });
     assert.equal(recovered.statusCode, 200, recovered.body);
   });
 
   test('a registration whose code cannot be sent is withdrawn, not left holding the ID', async () => {
     const db = p.database.db;
-    await sql`create or replace function identity.refuse_test_sms() returns trigger language plpgsql as $$ begin raise exception 'gateway down'; end $$`.execute(db);
-    await sql`create trigger refuse_test_sms before insert on identity.dev_sms for each row when (new.mobile = '13911114444') execute function identity.refuse_test_sms()`.execute(db);
+    await sql`create or replace function identity.refuse_test_sms() returns trigger language plpgsql as $$ begin raise exception 'gateway down'; end $$`.execute(
+      db,
+    );
+    await sql`create trigger refuse_test_sms before insert on identity.dev_sms for each row when (new.mobile = '13911114444') execute function identity.refuse_test_sms()`.execute(
+      db,
+    );
     const id = residentId('11010519800105001');
     const failed = await register({ residentId: id, mobile: '13911114444' });
     assert.equal(failed.statusCode, 503, failed.body);
     assert.equal(failed.json().code, 'IDENTITY_SMS_UNAVAILABLE');
-    assert.equal((await db.selectFrom('identity.account').select('id').where('login', '=', id).execute()).length, 0, 'no pending row left');
+    assert.equal(
+      (await db.selectFrom('identity.account').select('id').where('login', '=', id).execute()).length,
+      0,
+      'no pending row left',
+    );
     assert.ok((await events('identity.registration.lapsed')).some((e) => e.reason === 'code-not-sent'));
     assert.equal((await register({ residentId: id, mobile: '13911114445' })).statusCode, 201, 'the ID is free at once');
   });
@@ -244,7 +381,11 @@ describe('registration and counter recovery', () => {
     assert.equal(race.mock.callCount(), 1);
     assert.equal(late.statusCode, 422, late.body);
     assert.equal(late.json().errors[0].code, 'expired');
-    assert.equal((await events('identity.account.activated')).filter((e) => e.accountId === first.json().id).length, 0, 'no activation of a registration that is gone');
+    assert.equal(
+      (await events('identity.account.activated')).filter((e) => e.accountId === first.json().id).length,
+      0,
+      'no activation of a registration that is gone',
+    );
     assert.equal((await signIn(id, PASSWORD, '198.51.100.52')).outcome, 'failed', 'the replacement is still pending');
   });
 
@@ -257,19 +398,69 @@ describe('registration and counter recovery', () => {
     const someone = await createAccount(p, 'citizen');
     const theirs = randomUUID();
     const claimed = randomUUID();
-    await insertAccount(db, { id: theirs, kind: 'business', login: '91110105MA00RECOV1', displayName: '别人的公司', legalRepresentative: someone.id });
-    await insertAccount(db, { id: claimed, kind: 'business', login: '91110105MA00RECOV2', displayName: '冒名的公司', passwordHash: await hashPassword(PASSWORD), legalRepresentative: squatter });
-    await db.insertInto('identity.agent').values([{ business_id: theirs, citizen_id: squatter }, { business_id: claimed, citizen_id: someone.id }]).execute();
-    assert.equal((await signIn('91110105MA00RECOV2', PASSWORD, '198.51.100.53')).outcome, 'done', 'the squatter uses the business');
+    await insertAccount(db, {
+      id: theirs,
+      kind: 'business',
+      login: '91110105MA00RECOV1',
+      displayName: '别人的公司',
+      legalRepresentative: someone.id,
+    });
+    await insertAccount(db, {
+      id: claimed,
+      kind: 'business',
+      login: '91110105MA00RECOV2',
+      displayName: '冒名的公司',
+      passwordHash: await hashPassword(PASSWORD),
+      legalRepresentative: squatter,
+    });
+    await db
+      .insertInto('identity.agent')
+      .values([
+        { business_id: theirs, citizen_id: squatter },
+        { business_id: claimed, citizen_id: someone.id },
+      ])
+      .execute();
+    assert.equal(
+      (await signIn('91110105MA00RECOV2', PASSWORD, '198.51.100.53')).outcome,
+      'done',
+      'the squatter uses the business',
+    );
 
     const officer = await mfaToken('officer', ['officer', RECOVERY_ROLE], ['110105']);
-    const recovered = await p.app.inject({ method: 'POST', url: '/api/identity/recoveries', headers: bearer(officer), payload: { residentId: id, name: '周九', mobile: '13911116002', verified: 'in_person' } });
+    const recovered = await p.app.inject({
+      method: 'POST',
+      url: '/api/identity/recoveries',
+      headers: bearer(officer),
+      payload: { residentId: id, name: '周九', mobile: '13911116002', verified: 'in_person' },
+    });
     assert.equal(recovered.statusCode, 200, recovered.body);
-    const agents = await db.selectFrom('identity.agent').select(['business_id', 'citizen_id']).where((eb) => eb.or([eb('citizen_id', '=', squatter), eb('business_id', '=', claimed)])).execute();
+    const agents = await db
+      .selectFrom('identity.agent')
+      .select(['business_id', 'citizen_id'])
+      .where((eb) => eb.or([eb('citizen_id', '=', squatter), eb('business_id', '=', claimed)]))
+      .execute();
     assert.deepEqual(agents, [], 'no agent link of the squatter, none of the business they claimed');
-    assert.equal((await signIn('91110105MA00RECOV2', PASSWORD, '198.51.100.53')).outcome, 'failed', 'the claimed business is suspended');
-    assert.notEqual((await db.selectFrom('identity.account').select('disabled_at').where('id', '=', claimed).executeTakeFirstOrThrow()).disabled_at, null);
-    assert.equal((await db.selectFrom('identity.account').select('disabled_at').where('id', '=', theirs).executeTakeFirstOrThrow()).disabled_at, null, "someone else's business is untouched");
+    assert.equal(
+      (await signIn('91110105MA00RECOV2', PASSWORD, '198.51.100.53')).outcome,
+      'failed',
+      'the claimed business is suspended',
+    );
+    assert.notEqual(
+      (
+        await db
+          .selectFrom('identity.account')
+          .select('disabled_at')
+          .where('id', '=', claimed)
+          .executeTakeFirstOrThrow()
+      ).disabled_at,
+      null,
+    );
+    assert.equal(
+      (await db.selectFrom('identity.account').select('disabled_at').where('id', '=', theirs).executeTakeFirstOrThrow())
+        .disabled_at,
+      null,
+      "someone else's business is untouched",
+    );
     const [event] = (await events('identity.account.recovered')).filter((e) => e.accountId === squatter);
     assert.deepEqual([event!.agentLinksRemoved, event!.businessesSuspended], [1, [claimed]]);
   });

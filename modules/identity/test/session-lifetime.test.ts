@@ -14,11 +14,13 @@ describe('session lifetime', () => {
   });
 
   test('the session never outlives either limit', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 200_000 }), (login, elapsed) => {
-      const ttl = sessionTtl(login, login + elapsed);
-      assert.ok(ttl >= 1);
-      assert.ok(ttl <= DEFAULT_SESSION_LIFETIME.idleSeconds);
-      assert.ok(login + elapsed + ttl <= login + DEFAULT_SESSION_LIFETIME.absoluteSeconds || ttl === 1);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e9 }), fc.integer({ min: 0, max: 200_000 }), (login, elapsed) => {
+        const ttl = sessionTtl(login, login + elapsed);
+        assert.ok(ttl >= 1);
+        assert.ok(ttl <= DEFAULT_SESSION_LIFETIME.idleSeconds);
+        assert.ok(login + elapsed + ttl <= login + DEFAULT_SESSION_LIFETIME.absoluteSeconds || ttl === 1);
+      }),
+    );
   });
 });

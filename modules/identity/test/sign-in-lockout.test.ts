@@ -28,11 +28,17 @@ describe('sign-in lockout', () => {
   });
   after(() => p.dispose());
 
-  const password = (account: TestAccount | string, secret: string, ip: string, id = `lockout-${uid++}`): Promise<StepResult> =>
+  const password = (
+    account: TestAccount | string,
+    secret: string,
+    ip: string,
+    id = `lockout-${uid++}`,
+  ): Promise<StepResult> =>
     passwordStep(ctx, { uid: id, ip, now }, typeof account === 'string' ? account : account.login, secret);
-  const events = async (type: string, accountId: string) => (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute())
-    .map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>)
-    .filter((e) => e.accountId === accountId);
+  const events = async (type: string, accountId: string) =>
+    (await p.database.db.selectFrom('identity.outbox').select('data').where('type', '=', type).execute())
+      .map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>)
+      .filter((e) => e.accountId === accountId);
 
   /** The password (right) then a code, from one address: the outcome of the code step. */
   async function codeAttempt(account: TestAccount, code: string, ip: string): Promise<StepResult['outcome']> {
@@ -46,36 +52,63 @@ describe('sign-in lockout', () => {
     const right = await totpNow(owner.totpSecret!, now);
     const wrong = right === '000000' ? '111111' : '000000';
     for (let i = 0; i < 5; i++) assert.equal(await codeAttempt(owner, wrong, `192.0.2.${30 + i}`), 'failed');
-    assert.equal(await codeAttempt(owner, right, '192.0.2.99'), 'failed', 'locked: even the right code from a fresh address');
+    assert.equal(
+      await codeAttempt(owner, right, '192.0.2.99'),
+      'failed',
+      'locked: even the right code from a fresh address',
+    );
     const locked = await events('identity.account.locked', owner.id);
     assert.equal(locked.length, 1);
     assert.equal(locked[0]!.factor, 'code');
     now = new Date(now.getTime() + 16 * MINUTE);
-    assert.equal(await codeAttempt(owner, await totpNow(owner.totpSecret!, now), '192.0.2.99'), 'done', 'the lock ends');
+    assert.equal(
+      await codeAttempt(owner, await totpNow(owner.totpSecret!, now), '192.0.2.99'),
+      'done',
+      'the lock ends',
+    );
   });
 
   test('a shared address over its limit still lets in a login that signed in from it before; an unknown one is throttled', async () => {
     const ip = '203.0.113.50';
     const regular = await createAccount(p, 'citizen');
     const stranger = await createAccount(p, 'citizen');
-    assert.equal((await password(regular, regular.password, ip)).outcome, 'done', 'the regular has signed in from the office before');
-    for (let i = 0; i < DEFAULT_THROTTLE.addressFailures; i++) assert.equal((await password(`colleague-${i}`, 'wrong', ip)).outcome, 'failed');
+    assert.equal(
+      (await password(regular, regular.password, ip)).outcome,
+      'done',
+      'the regular has signed in from the office before',
+    );
+    for (let i = 0; i < DEFAULT_THROTTLE.addressFailures; i++)
+      assert.equal((await password(`colleague-${i}`, 'wrong', ip)).outcome, 'failed');
     assert.equal((await password(`colleague-x`, 'wrong', ip)).outcome, 'throttled', 'the address is over its limit');
-    assert.equal((await password(regular, regular.password, ip)).outcome, 'done', 'a known login gets through with the right password');
-    assert.equal((await password(stranger, stranger.password, ip)).outcome, 'throttled', 'a login new to the address does not');
+    assert.equal(
+      (await password(regular, regular.password, ip)).outcome,
+      'done',
+      'a known login gets through with the right password',
+    );
+    assert.equal(
+      (await password(stranger, stranger.password, ip)).outcome,
+      'throttled',
+      'a login new to the address does not',
+    );
   });
 
   test('a lock is published with its charge: the event is there when hashing then throws, and so is the lock', async () => {
     const owner = await createAccount(p, 'citizen');
     const ip = '192.0.2.60';
     for (let i = 0; i < 4; i++) assert.equal((await password(owner, `guess ${i}`, ip)).outcome, 'failed');
-    const boom = mock.method(hashGate, 'run', async () => { throw new Error('argon2 failed'); });
+    const boom = mock.method(hashGate, 'run', async () => {
+      throw new Error('argon2 failed');
+    });
     try {
       await assert.rejects(password(owner, 'guess 4', ip), /argon2 failed/);
     } finally {
       boom.mock.restore();
     }
-    assert.equal((await events('identity.account.locked', owner.id)).length, 1, 'the lock started by the fifth attempt is on record');
+    assert.equal(
+      (await events('identity.account.locked', owner.id)).length,
+      1,
+      'the lock started by the fifth attempt is on record',
+    );
     const started = hashGate.stats.started;
     assert.equal((await password(owner, owner.password, ip)).outcome, 'failed', 'and it holds');
     assert.equal(hashGate.stats.started, started, 'refused without hashing');
@@ -87,7 +120,10 @@ describe('sign-in lockout', () => {
     for (let i = 0; i < 4; i++) await password(owner, `guess ${i}`, ip);
     assert.equal((await password(owner, owner.password, ip)).outcome, 'done');
     assert.equal((await events('identity.account.locked', owner.id)).length, 1);
-    assert.deepEqual((await events('identity.account.unlocked', owner.id)).map((e) => e.reason), ['signed-in']);
+    assert.deepEqual(
+      (await events('identity.account.unlocked', owner.id)).map((e) => e.reason),
+      ['signed-in'],
+    );
     assert.equal((await password(owner, owner.password, ip)).outcome, 'done', 'not locked');
   });
 });

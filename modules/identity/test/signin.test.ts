@@ -16,21 +16,29 @@ describe('signing in', () => {
   let rp: client.Configuration;
   let now = new Date('2026-11-24T09:00:00Z');
   const clock = { now: () => now };
-  const advance = (ms: number) => { now = new Date(now.getTime() + ms); };
+  const advance = (ms: number) => {
+    now = new Date(now.getTime() + ms);
+  };
 
   before(async () => {
     p = await startTestPlatform([identity], { env: { TONGBAN_PORT: '0' }, clock });
     await p.listen();
     const { issuer } = (await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string };
     await registerBrowserClient(p, 'rp-signin', REDIRECT);
-    rp = await client.discovery(new URL(issuer), 'rp-signin', undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    rp = await client.discovery(new URL(issuer), 'rp-signin', undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
   });
   after(() => p.dispose());
 
   /** Opens a sign-in page; returns a function that submits the password form. */
   async function signInPage(extra: Record<string, string> = {}) {
     const url = client.buildAuthorizationUrl(rp, {
-      ...extra, redirect_uri: REDIRECT, scope: 'openid', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: 'S256',
+      ...extra,
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
     });
     const browser = new Browser();
     const page = await browser.follow(url, REDIRECT);
@@ -39,7 +47,12 @@ describe('signing in', () => {
       browser,
       async password(login: string, password: string) {
         const next = await browser.follow(action, REDIRECT, { form: { login, password } });
-        return { status: next.response?.status ?? 303, html: (await next.response?.text()) ?? '', done: next.url.href.startsWith(REDIRECT), url: next.url };
+        return {
+          status: next.response?.status ?? 303,
+          html: (await next.response?.text()) ?? '',
+          done: next.url.href.startsWith(REDIRECT),
+          url: next.url,
+        };
       },
     };
   }
@@ -49,12 +62,25 @@ describe('signing in', () => {
   test('five wrong passwords lock the account for 15 minutes, even against the right password', async () => {
     const citizen = await createAccount(p, 'citizen');
     const page = await signInPage();
-    for (let i = 0; i < 5; i++) assert.equal((await page.password(wrong(citizen).login, wrong(citizen).password)).status, 401);
-    assert.equal((await page.password(citizen.login, citizen.password)).done, false, 'locked: the right password is refused');
+    for (let i = 0; i < 5; i++)
+      assert.equal((await page.password(wrong(citizen).login, wrong(citizen).password)).status, 401);
+    assert.equal(
+      (await page.password(citizen.login, citizen.password)).done,
+      false,
+      'locked: the right password is refused',
+    );
     advance(14 * MINUTE);
-    assert.equal((await (await signInPage()).password(citizen.login, citizen.password)).done, false, 'still locked after 14 minutes');
+    assert.equal(
+      (await (await signInPage()).password(citizen.login, citizen.password)).done,
+      false,
+      'still locked after 14 minutes',
+    );
     advance(2 * MINUTE);
-    assert.equal((await (await signInPage()).password(citizen.login, citizen.password)).done, true, 'open again after 15 minutes');
+    assert.equal(
+      (await (await signInPage()).password(citizen.login, citizen.password)).done,
+      true,
+      'open again after 15 minutes',
+    );
   });
 
   test('a second lock lasts twice as long as the first', async () => {
@@ -63,9 +89,14 @@ describe('signing in', () => {
       const page = await signInPage();
       for (let i = 0; i < 5; i++) await page.password(wrong(citizen).login, wrong(citizen).password);
       advance((minutes - 1) * MINUTE);
-      assert.equal((await (await signInPage()).password(citizen.login, citizen.password)).done, false, `locked for ${minutes} minutes`);
+      assert.equal(
+        (await (await signInPage()).password(citizen.login, citizen.password)).done,
+        false,
+        `locked for ${minutes} minutes`,
+      );
       advance(2 * MINUTE);
-      if (minutes === 30) assert.equal((await (await signInPage()).password(citizen.login, citizen.password)).done, true);
+      if (minutes === 30)
+        assert.equal((await (await signInPage()).password(citizen.login, citizen.password)).done, true);
     }
   });
 
@@ -115,7 +146,11 @@ describe('signing in', () => {
     const page = await signInPage({ acr_values: 'urn:tongban:acr:mfa' });
     const step = await page.password(citizen.login, citizen.password);
     assert.match(step.html, /Enter the code we texted you/);
-    const sms = await p.database.db.selectFrom('identity.dev_sms').select('text').where('mobile', '=', '13700000042').execute();
+    const sms = await p.database.db
+      .selectFrom('identity.dev_sms')
+      .select('text')
+      .where('mobile', '=', '13700000042')
+      .execute();
     assert.equal(sms.length, 1, 'one message to the account’s mobile');
     const code = /(\d{6})/.exec(String(sms[0]!.text))![1]!;
     const wrongCode = code === '000000' ? '111111' : '000000';
@@ -127,6 +162,10 @@ describe('signing in', () => {
     const step2 = await again.password(citizen.login, citizen.password);
     const replay = await again.browser.follow(formAction(step2.html, step2.url), REDIRECT, { form: { code } });
     assert.equal(replay.response?.status, 401, 'a used code is refused, and no second SMS within a minute');
-    assert.equal((await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', '13700000042').execute()).length, 1);
+    assert.equal(
+      (await p.database.db.selectFrom('identity.dev_sms').select('id').where('mobile', '=', '13700000042').execute())
+        .length,
+      1,
+    );
   });
 });

@@ -9,7 +9,8 @@ const NOW = new Date('2026-03-02T01:00:10Z');
 const STEP = Math.floor(NOW.getTime() / 1000 / 30);
 
 /** The code an authenticator app would show `steps` steps from NOW. */
-const codeAt = (secret: string, steps: number) => generate({ secret, epoch: Math.floor(NOW.getTime() / 1000) + steps * 30 });
+const codeAt = (secret: string, steps: number) =>
+  generate({ secret, epoch: Math.floor(NOW.getTime() / 1000) + steps * 30 });
 
 describe('authenticator-app codes', () => {
   it('a secret is 160 random bits in Base32', () => {
@@ -25,7 +26,11 @@ describe('authenticator-app codes', () => {
     assert.equal(decodeURIComponent(uri.pathname), '/通办 Tongban:11010519491231002X');
     assert.equal(uri.searchParams.get('secret'), 'JBSWY3DPEHPK3PXP');
     assert.equal(uri.searchParams.get('issuer'), '通办 Tongban');
-    for (const [name, value] of [['algorithm', 'SHA1'], ['digits', '6'], ['period', '30']] as const) {
+    for (const [name, value] of [
+      ['algorithm', 'SHA1'],
+      ['digits', '6'],
+      ['period', '30'],
+    ] as const) {
       const given = uri.searchParams.get(name);
       assert.ok(given === null || given === value, `${name} is absent (the app's default) or ${value}`);
     }
@@ -34,7 +39,10 @@ describe('authenticator-app codes', () => {
   it("RFC 6238's SHA-1 test vector verifies", async () => {
     const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'; // Base32 of "12345678901234567890"
     // Appendix B: at 1111111109 s the 8-digit code is 07081804; its last 6 digits are the 6-digit code.
-    assert.deepEqual(await verifyTotp(secret, '081804', { now: new Date(1111111109_000) }), { ok: true, step: 37037036 });
+    assert.deepEqual(await verifyTotp(secret, '081804', { now: new Date(1111111109_000) }), {
+      ok: true,
+      step: 37037036,
+    });
   });
 
   it('a code generated for now verifies and reports its time step', async () => {
@@ -60,13 +68,20 @@ describe('authenticator-app codes', () => {
     const first = await verifyTotp(secret, code, { now: NOW });
     assert.equal(first.ok, true);
     assert.deepEqual(await verifyTotp(secret, code, { now: NOW, lastUsedStep: first.step }), { ok: false });
-    assert.deepEqual(await verifyTotp(secret, await codeAt(secret, -1), { now: NOW, lastUsedStep: first.step }), { ok: false });
-    assert.deepEqual(await verifyTotp(secret, await codeAt(secret, 1), { now: NOW, lastUsedStep: first.step }), { ok: true, step: STEP + 1 });
+    assert.deepEqual(await verifyTotp(secret, await codeAt(secret, -1), { now: NOW, lastUsedStep: first.step }), {
+      ok: false,
+    });
+    assert.deepEqual(await verifyTotp(secret, await codeAt(secret, 1), { now: NOW, lastUsedStep: first.step }), {
+      ok: true,
+      step: STEP + 1,
+    });
   });
 
   it('a last used step beyond the window refuses everything rather than throwing', async () => {
     const secret = newTotpSecret();
-    assert.deepEqual(await verifyTotp(secret, await codeAt(secret, 0), { now: NOW, lastUsedStep: STEP + 5 }), { ok: false });
+    assert.deepEqual(await verifyTotp(secret, await codeAt(secret, 0), { now: NOW, lastUsedStep: STEP + 5 }), {
+      ok: false,
+    });
   });
 
   it('anything but six digits is refused', async () => {

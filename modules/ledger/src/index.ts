@@ -19,15 +19,19 @@ export function ledgerOf(ctx: ModuleContext): Ledger {
 
 /** The events whose every occurrence is recorded: identity's security events and every workflow step. */
 /** Every identity and workflow event: the security record and the case record (contracts' catalog). */
-export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG) as EventType[])
-  .filter((type) => type.startsWith('identity.') || type.startsWith('workflow.'));
+export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG) as EventType[]).filter(
+  (type) => type.startsWith('identity.') || type.startsWith('workflow.'),
+);
 
 /**
  * Queued in the consumer's delivery transaction (with the inbox row: exactly once) as the event
  * itself, like the bus's own pending row; the sequencer makes it an entry (service/ledger.ts).
  */
 const record: EventHandler = async (event, { trx }) => {
-  await trx.insertInto('ledger.queue').values({ log_id: AUDIT_LOG, body: null, event: JSON.stringify(event) }).execute();
+  await trx
+    .insertInto('ledger.queue')
+    .values({ log_id: AUDIT_LOG, body: null, event: JSON.stringify(event) })
+    .execute();
 };
 
 export default defineModule({

@@ -16,7 +16,13 @@ test('a checkpoint reads back as written', () => {
 test('leading zeros, sizes past 2^53, a short root or a missing line are not checkpoints', () => {
   const line = (size: string, r = root.toString('base64')) => `o\n${size}\n${r}\ntime ${time}\n`;
   assert.ok(parseCheckpoint(line(String(Number.MAX_SAFE_INTEGER))));
-  for (const bad of [line('01'), line('9007199254740993'), line('9999999999999999'), line('5', 'AAAA'), `o\n5\n${root.toString('base64')}\n`]) {
+  for (const bad of [
+    line('01'),
+    line('9007199254740993'),
+    line('9999999999999999'),
+    line('5', 'AAAA'),
+    `o\n5\n${root.toString('base64')}\n`,
+  ]) {
     assert.equal(parseCheckpoint(bad), undefined, JSON.stringify(bad));
   }
 });

@@ -9,23 +9,52 @@ const PEPPER = 'test-pepper';
 const hmac = (text: string) => createHmac('sha256', PEPPER).update(text).digest('hex');
 
 test('a sign-in failure keeps the address as a keyed digest, the outcome as failure, and digests the whole event', () => {
-  const event = { id: 'e-1', type: 'identity.sign-in.failed', source: 'identity', occurredAt: '2026-12-01T02:00:00.000Z', data: { accountId: 'a-1', factor: 'password', reason: 'wrong_password', ip: '203.0.113.9' } };
+  const event = {
+    id: 'e-1',
+    type: 'identity.sign-in.failed',
+    source: 'identity',
+    occurredAt: '2026-12-01T02:00:00.000Z',
+    data: { accountId: 'a-1', factor: 'password', reason: 'wrong_password', ip: '203.0.113.9' },
+  };
   const entry = entryFromEvent(event, PEPPER);
   assert.equal(entry.outcome, 'failure');
   assert.deepEqual(entry.subject, { kind: 'account', id: pseudonym('a-1', PEPPER) });
   assert.equal(subjectOf(event), 'a-1', 'the account is kept beside the entry, to find it');
   assert.equal(entry.digests?.ip, hmac('203.0.113.9'));
-  assert.notEqual(entry.digests?.ip, createHash('sha256').update('203.0.113.9').digest('hex'), 'not a plain hash: the IPv4 space is small');
+  assert.notEqual(
+    entry.digests?.ip,
+    createHash('sha256').update('203.0.113.9').digest('hex'),
+    'not a plain hash: the IPv4 space is small',
+  );
   assert.equal(entry.digests?.data, hmac(canonicalize(event.data)));
   assert.equal(JSON.stringify(entry).includes('203.0.113.9'), false);
 });
 
 test('a workflow step names the officer, the applicant as subject, the task and its transition; a free-text reason only as a digest', () => {
-  const entry = entryFromEvent({
-    id: 'e-2', type: 'workflow.task.rejected', source: 'workflow', occurredAt: '2026-12-01T02:00:00.000Z',
-    data: { applicationId: 'app-1', caseNumber: '330100-20261201-0000001', taskId: 't-1', matterCode: '330100-GA-001', departmentCode: '330100-GA', applicantId: 'c-1',
-      action: 'reject', from: 'accepted', to: 'rejected', actor: { kind: 'officer', id: 'o-1' }, reason: '张三的材料不全', at: '2026-12-01T02:00:00.000Z', seq: 9 },
-  }, PEPPER);
+  const entry = entryFromEvent(
+    {
+      id: 'e-2',
+      type: 'workflow.task.rejected',
+      source: 'workflow',
+      occurredAt: '2026-12-01T02:00:00.000Z',
+      data: {
+        applicationId: 'app-1',
+        caseNumber: '330100-20261201-0000001',
+        taskId: 't-1',
+        matterCode: '330100-GA-001',
+        departmentCode: '330100-GA',
+        applicantId: 'c-1',
+        action: 'reject',
+        from: 'accepted',
+        to: 'rejected',
+        actor: { kind: 'officer', id: 'o-1' },
+        reason: '张三的材料不全',
+        at: '2026-12-01T02:00:00.000Z',
+        seq: 9,
+      },
+    },
+    PEPPER,
+  );
   assert.deepEqual(entry.actor, { kind: 'officer', id: 'o-1' }, 'staff act in their own name');
   assert.deepEqual(entry.subject, { kind: 'account', id: pseudonym('c-1', PEPPER) });
   assert.equal(JSON.stringify(entry).includes('"c-1"'), false, 'the applicant only by pseudonym');
@@ -44,23 +73,49 @@ test('a pseudonym is keyed: the same account gives the same one under one pepper
 
 test('an officer recovering an account at a counter acts in their own name; a representative authorising an agent stays a pseudonym', () => {
   const at = '2026-12-01T02:00:00.000Z';
-  const recovered = entryFromEvent({
-    id: 'e-3', type: 'identity.account.recovered', source: 'identity', occurredAt: at,
-    data: { accountId: 'c-1', by: 'o-9', verified: 'in_person', sessionsEnded: 2, factorsRemoved: { totp: true, passkeys: 0 }, mobileChanged: true },
-  }, PEPPER);
+  const recovered = entryFromEvent(
+    {
+      id: 'e-3',
+      type: 'identity.account.recovered',
+      source: 'identity',
+      occurredAt: at,
+      data: {
+        accountId: 'c-1',
+        by: 'o-9',
+        verified: 'in_person',
+        sessionsEnded: 2,
+        factorsRemoved: { totp: true, passkeys: 0 },
+        mobileChanged: true,
+      },
+    },
+    PEPPER,
+  );
   assert.deepEqual(recovered.actor, { kind: 'staff', id: 'o-9' });
   assert.deepEqual(recovered.subject, { kind: 'account', id: pseudonym('c-1', PEPPER) });
-  const authorised = entryFromEvent({
-    id: 'e-4', type: 'identity.agent.authorised', source: 'identity', occurredAt: at, data: { businessId: 'b-1', citizenId: 'c-2', by: 'c-3' },
-  }, PEPPER);
+  const authorised = entryFromEvent(
+    {
+      id: 'e-4',
+      type: 'identity.agent.authorised',
+      source: 'identity',
+      occurredAt: at,
+      data: { businessId: 'b-1', citizenId: 'c-2', by: 'c-3' },
+    },
+    PEPPER,
+  );
   assert.equal(JSON.stringify(authorised).includes('"c-3"'), false, 'a citizen acting is never named by account id');
 });
 
 test('crossing a sign-in throttle is recorded as denied', () => {
-  const entry = entryFromEvent({
-    id: 'e-5', type: 'identity.sign-in.throttled', source: 'identity', occurredAt: '2026-12-01T02:00:00.000Z',
-    data: { scope: 'address', factor: 'password', ip: '203.0.113.9', retryAfterSeconds: 60 },
-  }, PEPPER);
+  const entry = entryFromEvent(
+    {
+      id: 'e-5',
+      type: 'identity.sign-in.throttled',
+      source: 'identity',
+      occurredAt: '2026-12-01T02:00:00.000Z',
+      data: { scope: 'address', factor: 'password', ip: '203.0.113.9', retryAfterSeconds: 60 },
+    },
+    PEPPER,
+  );
   assert.equal(entry.outcome, 'denied');
   assert.equal(JSON.stringify(entry).includes('203.0.113.9'), false);
 });

@@ -26,12 +26,25 @@ test('SM2 (GB/T 32918): the standard example — public key, Z_A with the identi
   assert.equal(sm2.getHash(Buffer.from(A.message).toString('hex'), publicKey, A.id).toUpperCase(), A.e);
   // Sign with the standard's k: x1 is the x coordinate of kG.
   const kG = sm2.getPublicKeyFromPrivateKey(A.k.toLowerCase());
-  const point = { k: BigInt(`0x${A.k}`), x1: BigInt(`0x${kG.slice(2, 66)}`) } as Parameters<typeof sm2.doSignature>[2] extends { pointPool?: (infer P)[] } ? P : never;
-  const signature = sm2.doSignature(A.message, A.d.toLowerCase(), { hash: true, publicKey, userId: A.id, pointPool: [point] });
+  const point = { k: BigInt(`0x${A.k}`), x1: BigInt(`0x${kG.slice(2, 66)}`) } as Parameters<
+    typeof sm2.doSignature
+  >[2] extends { pointPool?: (infer P)[] }
+    ? P
+    : never;
+  const signature = sm2.doSignature(A.message, A.d.toLowerCase(), {
+    hash: true,
+    publicKey,
+    userId: A.id,
+    pointPool: [point],
+  });
   assert.equal(signature.toUpperCase(), A.r + A.s);
   const b64 = Buffer.from(A.r + A.s, 'hex').toString('base64');
   assert.ok(verifySignature({ algorithm: 'sm2', key: publicKey, signerId: A.id }, A.message, b64));
-  assert.equal(verifySignature({ algorithm: 'sm2', key: publicKey, signerId: 'ALICE123@YAHOO.COM' }, A.message, b64), false, 'another identifier is another signature');
+  assert.equal(
+    verifySignature({ algorithm: 'sm2', key: publicKey, signerId: 'ALICE123@YAHOO.COM' }, A.message, b64),
+    false,
+    'another identifier is another signature',
+  );
   assert.equal(verifySignature({ algorithm: 'sm2', key: publicKey, signerId: A.id }, 'message digesT', b64), false);
 });
 

@@ -20,7 +20,11 @@ const services = new WeakMap<object, Services>();
  */
 function servicesFor(ctx: ModuleContext): Services {
   let s = services.get(ctx.db);
-  if (!s) services.set(ctx.db, (s = { ctx, catalog: catalogPort(ctx.modules), engine: new Engine(ctx), live: new LiveFeed(ctx.db, ctx.log) }));
+  if (!s)
+    services.set(
+      ctx.db,
+      (s = { ctx, catalog: catalogPort(ctx.modules), engine: new Engine(ctx), live: new LiveFeed(ctx.db, ctx.log) }),
+    );
   return s;
 }
 
@@ -40,7 +44,15 @@ export default defineModule({
     officerRoutes(app, s, identityPort(ctx.modules, ctx.log));
     inboxRoutes(app, s);
   },
-  jobs: [{ name: 'deadline-sweep', everyMs: 60_000, run: async (ctx) => { await sweepDeadlines(servicesFor(ctx), ctx.trx); } }],
+  jobs: [
+    {
+      name: 'deadline-sweep',
+      everyMs: 60_000,
+      run: async (ctx) => {
+        await sweepDeadlines(servicesFor(ctx), ctx.trx);
+      },
+    },
+  ],
 });
 
 export { sweepDeadlines };

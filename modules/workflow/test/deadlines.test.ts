@@ -17,7 +17,11 @@ test('days are counted in China Standard Time whatever the server zone', () => {
 
 test('a promise counts from the day after the start, skipping holidays; the warning comes a working day before', () => {
   assert.deepEqual(startClock(calendar, '2026-09-30', 2), { dueOn: '2026-10-09', warnOn: '2026-10-08' });
-  assert.deepEqual(startClock(calendar, '2026-10-09', 1), { dueOn: '2026-10-10', warnOn: '2026-10-09' }, 'the make-up Saturday counts');
+  assert.deepEqual(
+    startClock(calendar, '2026-10-09', 1),
+    { dueOn: '2026-10-10', warnOn: '2026-10-09' },
+    'the make-up Saturday counts',
+  );
   assert.deepEqual(startClock(calendar, '2026-12-01', 0), { dueOn: '2026-12-01', warnOn: '2026-12-01' });
 });
 
@@ -30,18 +34,31 @@ test('deadline status: on time, due soon from the warning day, overdue after the
   assert.equal(deadlineStatus('2026-12-04', { dueOn: null, warnOn: null }), undefined);
 });
 
-const day = fc.integer({ min: 0, max: 500 }).map((n) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
+const day = fc
+  .integer({ min: 0, max: 500 })
+  .map((n) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
 
 test('a correction takes none of the working days: the applicant’s time is added back in full', () => {
-  fc.assert(fc.property(day, fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 60 }), (start, promised, pausedAfter, pausedFor) => {
-    const { dueOn } = startClock(calendar, start, promised);
-    const pausedOn = calendar.addWorkingDays(start, Math.min(pausedAfter, promised));
-    const left = pauseClock(calendar, pausedOn, dueOn);
-    const resumedOn = new Date(Date.parse(pausedOn) + pausedFor * 86_400_000).toISOString().slice(0, 10);
-    const resumed = resumeClock(calendar, resumedOn, left);
-    // The working days used before the pause plus those after the resumption are the promise.
-    assert.equal(calendar.workingDaysBetween(start, pausedOn) + calendar.workingDaysBetween(resumedOn, resumed.dueOn), promised);
-  }));
+  fc.assert(
+    fc.property(
+      day,
+      fc.integer({ min: 1, max: 20 }),
+      fc.integer({ min: 0, max: 15 }),
+      fc.integer({ min: 0, max: 60 }),
+      (start, promised, pausedAfter, pausedFor) => {
+        const { dueOn } = startClock(calendar, start, promised);
+        const pausedOn = calendar.addWorkingDays(start, Math.min(pausedAfter, promised));
+        const left = pauseClock(calendar, pausedOn, dueOn);
+        const resumedOn = new Date(Date.parse(pausedOn) + pausedFor * 86_400_000).toISOString().slice(0, 10);
+        const resumed = resumeClock(calendar, resumedOn, left);
+        // The working days used before the pause plus those after the resumption are the promise.
+        assert.equal(
+          calendar.workingDaysBetween(start, pausedOn) + calendar.workingDaysBetween(resumedOn, resumed.dueOn),
+          promised,
+        );
+      },
+    ),
+  );
 });
 
 test('a clock paused when already overdue resumes with nothing left', () => {

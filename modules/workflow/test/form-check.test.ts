@@ -7,18 +7,31 @@ import { checkForm, dateBound, elementProblem } from '../src/domain/form-check.t
 import type { DataElement } from '../src/ports/catalog.ts';
 
 const text = (zh: string, en: string) => ({ zh, en });
-const el = (e: Partial<DataElement> & Pick<DataElement, 'type'>): DataElement => ({ id: 'x.y', name: text('字段', 'Field'), ...e });
+const el = (e: Partial<DataElement> & Pick<DataElement, 'type'>): DataElement => ({
+  id: 'x.y',
+  name: text('字段', 'Field'),
+  ...e,
+});
 const birthDate = el({ type: 'date', minDate: '1900-01-01', maxDate: 'today' });
 const weight = el({ type: 'integer', minimum: 300, maximum: 8000 });
 const idNumber = el({ type: 'string', pattern: '^[0-9]{17}[0-9X]$', maxLength: 18, check: 'gb11643' });
-const gender = el({ type: 'code', values: [{ code: '1', name: text('男', 'Male') }, { code: '2', name: text('女', 'Female') }] });
+const gender = el({
+  type: 'code',
+  values: [
+    { code: '1', name: text('男', 'Male') },
+    { code: '2', name: text('女', 'Female') },
+  ],
+});
 
 describe('a value against its data element', () => {
   it('dates must exist and lie within the bounds, today counted in China', () => {
     const today = '2026-12-01';
     assert.deepEqual(elementProblem(birthDate, '2026-13-45', today), { code: 'format', params: { format: 'date' } });
     assert.equal(elementProblem(birthDate, '2026-02-30', today)?.code, 'format');
-    assert.deepEqual(elementProblem(birthDate, '2026-12-02', today), { code: 'maxDate', params: { limit: '2026-12-01' } });
+    assert.deepEqual(elementProblem(birthDate, '2026-12-02', today), {
+      code: 'maxDate',
+      params: { limit: '2026-12-01' },
+    });
     assert.equal(elementProblem(birthDate, '1899-12-31', today)?.code, 'minDate');
     assert.equal(elementProblem(birthDate, '2026-12-01', today), undefined);
   });
@@ -49,39 +62,83 @@ describe('a value against its data element', () => {
   });
 
   it('a valid resident ID number with any one digit changed is refused', () => {
-    fc.assert(fc.property(fc.nat(16), fc.integer({ min: 1, max: 9 }), (at, delta) => {
-      const id = '330106199201011226';
-      const changed = id.slice(0, at) + String((Number(id[at]) + delta) % 10) + id.slice(at + 1);
-      return elementProblem(idNumber, changed) !== undefined;
-    }));
+    fc.assert(
+      fc.property(fc.nat(16), fc.integer({ min: 1, max: 9 }), (at, delta) => {
+        const id = '330106199201011226';
+        const changed = id.slice(0, at) + String((Number(id[at]) + delta) % 10) + id.slice(at + 1);
+        return elementProblem(idNumber, changed) !== undefined;
+      }),
+    );
   });
 });
 
 describe('a form against its schema and elements', () => {
-  const schema = { type: 'object' as const, properties: { born: { 'x-data-element': 'child.birthDate' }, weight: { 'x-data-element': 'child.birthWeight' } }, required: ['born', 'weight'] };
-  const elements = new Map([['born', birthDate], ['weight', weight]]);
+  const schema = {
+    type: 'object' as const,
+    properties: { born: { 'x-data-element': 'child.birthDate' }, weight: { 'x-data-element': 'child.birthWeight' } },
+    required: ['born', 'weight'],
+  };
+  const elements = new Map([
+    ['born', birthDate],
+    ['weight', weight],
+  ]);
 
   it('a draft may miss required fields, a submission may not; both check what is there', () => {
-    assert.deepEqual(checkForm('unit-1', schema, { weight: 3400 }, { elements, today: '2026-12-01', partial: true }), []);
-    assert.deepEqual(checkForm('unit-1', schema, { weight: 3400 }, { elements, today: '2026-12-01' }).map((e) => e.field), ['form.born']);
-    assert.deepEqual(checkForm('unit-1', schema, { weight: -5 }, { elements, partial: true }).map((e) => `${e.field} ${e.code}`), ['form.weight minimum']);
+    assert.deepEqual(
+      checkForm('unit-1', schema, { weight: 3400 }, { elements, today: '2026-12-01', partial: true }),
+      [],
+    );
+    assert.deepEqual(
+      checkForm('unit-1', schema, { weight: 3400 }, { elements, today: '2026-12-01' }).map((e) => e.field),
+      ['form.born'],
+    );
+    assert.deepEqual(
+      checkForm('unit-1', schema, { weight: -5 }, { elements, partial: true }).map((e) => `${e.field} ${e.code}`),
+      ['form.weight minimum'],
+    );
   });
 
   it('messages are zh-CN unless English is asked for', () => {
     const form = { born: '2030-01-01', weight: 3400 };
-    assert.equal(checkForm('unit-1', schema, form, { elements, today: '2026-12-01' })[0]!.message, '不能晚于 2026-12-01');
-    assert.equal(checkForm('unit-1', schema, form, { elements, today: '2026-12-01', lang: 'en' })[0]!.message, 'must not be after 2026-12-01');
+    assert.equal(
+      checkForm('unit-1', schema, form, { elements, today: '2026-12-01' })[0]!.message,
+      '不能晚于 2026-12-01',
+    );
+    assert.equal(
+      checkForm('unit-1', schema, form, { elements, today: '2026-12-01', lang: 'en' })[0]!.message,
+      'must not be after 2026-12-01',
+    );
   });
 
   it('a field the schema refused is reported once', () => {
-    const typed = { ...schema, properties: { ...schema.properties, weight: { 'x-data-element': 'child.birthWeight', type: 'integer' } } };
-    assert.deepEqual(checkForm('unit-2', typed, { born: '2026-11-20', weight: 'heavy' }, { elements }).map((e) => `${e.field} ${e.code}`), ['form.weight type']);
+    const typed = {
+      ...schema,
+      properties: { ...schema.properties, weight: { 'x-data-element': 'child.birthWeight', type: 'integer' } },
+    };
+    assert.deepEqual(
+      checkForm('unit-2', typed, { born: '2026-11-20', weight: 'heavy' }, { elements }).map(
+        (e) => `${e.field} ${e.code}`,
+      ),
+      ['form.weight type'],
+    );
   });
 
   it('a version pinned before RE2 with a pattern RE2 cannot compile refuses the value instead of failing', () => {
-    const lookahead = { type: 'object' as const, properties: { code: { 'x-data-element': 'test.code', type: 'string', pattern: '^(?=a)a+$' } }, required: ['code'] };
-    assert.deepEqual(checkForm('unit-3', lookahead, { code: 'aaa' }).map((e) => `${e.field} ${e.code}`), ['form.code pattern']);
-    const element: DataElement = { id: 'test.code', name: { zh: '代码', en: 'Code' }, type: 'string', pattern: '(a)\\1' } as DataElement;
+    const lookahead = {
+      type: 'object' as const,
+      properties: { code: { 'x-data-element': 'test.code', type: 'string', pattern: '^(?=a)a+$' } },
+      required: ['code'],
+    };
+    assert.deepEqual(
+      checkForm('unit-3', lookahead, { code: 'aaa' }).map((e) => `${e.field} ${e.code}`),
+      ['form.code pattern'],
+    );
+    const element: DataElement = {
+      id: 'test.code',
+      name: { zh: '代码', en: 'Code' },
+      type: 'string',
+      pattern: '(a)\\1',
+    } as DataElement;
     assert.deepEqual(elementProblem(element, 'aa'), { code: 'pattern' });
   });
 });

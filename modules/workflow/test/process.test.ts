@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACTIONS, actionsFor, allows, checkProcess, findDecided, nextState, PROCESSES, TASK_STATES, type ActionSpec } from '../src/domain/process.ts';
+import {
+  ACTIONS,
+  actionsFor,
+  allows,
+  checkProcess,
+  findDecided,
+  nextState,
+  PROCESSES,
+  TASK_STATES,
+  type ActionSpec,
+} from '../src/domain/process.ts';
 
 test('the process tables are sound: every state reached, every open state has a way out, terminal states none', () => {
   assert.deepEqual(checkProcess(TASK_STATES, PROCESSES.standard), []);
@@ -18,11 +28,29 @@ test('即办件 (immediate) is decided on acceptance: no review step', () => {
 test('the load-time check catches an unknown state, a way out of a terminal state, an unreachable state and a role-less officer action', () => {
   const broken: Record<string, ActionSpec> = {
     ...ACTIONS,
-    reopen: { zh: '重开', en: 'Reopen', actor: 'officer', roles: ['officer'], from: ['approved'], to: 'submitted', event: 'workflow.task.reopened' },
-    vanish: { zh: '消失', en: 'Vanish', actor: 'officer', from: ['submitted'], to: 'nowhere' as never, event: 'workflow.task.vanished' },
+    reopen: {
+      zh: '重开',
+      en: 'Reopen',
+      actor: 'officer',
+      roles: ['officer'],
+      from: ['approved'],
+      to: 'submitted',
+      event: 'workflow.task.reopened',
+    },
+    vanish: {
+      zh: '消失',
+      en: 'Vanish',
+      actor: 'officer',
+      from: ['submitted'],
+      to: 'nowhere' as never,
+      event: 'workflow.task.vanished',
+    },
   };
   const problems = checkProcess({ ...TASK_STATES, limbo: { terminal: false } }, broken);
-  assert.ok(problems.some((p) => p.includes('reopen: leaves the terminal state approved')), problems.join('\n'));
+  assert.ok(
+    problems.some((p) => p.includes('reopen: leaves the terminal state approved')),
+    problems.join('\n'),
+  );
   assert.ok(problems.some((p) => p.includes('vanish: unknown to-state nowhere')));
   assert.ok(problems.some((p) => p.includes('vanish: an officer action names no role')));
   assert.ok(problems.some((p) => p.includes('state limbo is never reached')));
@@ -40,25 +68,47 @@ test('a correction returns to the state it interrupted; supplying materials keep
 test('the decision comes only after review; nothing leaves a finished task', () => {
   assert.equal(allows('standard', 'approve', 'accepted'), false);
   assert.equal(allows('standard', 'approve', 'reviewed'), true);
-  for (const state of ['approved', 'rejected', 'cancelled'] as const) assert.deepEqual(actionsFor('standard', state, ['officer', 'approver', 'lead']), []);
+  for (const state of ['approved', 'rejected', 'cancelled'] as const)
+    assert.deepEqual(actionsFor('standard', state, ['officer', 'approver', 'lead']), []);
 });
 
 test("an officer's queue offers only the actions of the officer's roles", () => {
-  assert.deepEqual(actionsFor('standard', 'submitted', ['officer']).sort(), ['accept', 'acceptPending', 'reject', 'requestCorrection']);
+  assert.deepEqual(actionsFor('standard', 'submitted', ['officer']).sort(), [
+    'accept',
+    'acceptPending',
+    'reject',
+    'requestCorrection',
+  ]);
   assert.deepEqual(actionsFor('standard', 'reviewed', ['viewer']), []);
 });
 
 test('withdrawing ends any open task, in both processes, and nothing finished', () => {
-  for (const from of ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'] as const) assert.equal(allows('standard', 'withdraw', from), true, from);
+  for (const from of ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'] as const)
+    assert.equal(allows('standard', 'withdraw', from), true, from);
   assert.equal(allows('immediate', 'withdraw', 'accepted'), true);
-  for (const from of ['approved', 'rejected', 'cancelled', 'withdrawn'] as const) assert.equal(allows('standard', 'withdraw', from), false, from);
+  for (const from of ['approved', 'rejected', 'cancelled', 'withdrawn'] as const)
+    assert.equal(allows('standard', 'withdraw', from), false, from);
   assert.equal(nextState('withdraw', 'correction'), 'withdrawn');
-  assert.deepEqual(actionsFor('standard', 'withdrawn', ['officer', 'approver', 'lead']), [], 'a withdrawn task offers officers nothing');
+  assert.deepEqual(
+    actionsFor('standard', 'withdrawn', ['officer', 'approver', 'lead']),
+    [],
+    'a withdrawn task offers officers nothing',
+  );
   assert.equal(ACTIONS.withdraw.actor, 'applicant');
 });
 
 test('a department has decided once a task is approved — by an officer or by 秒批 alike — or rejected', () => {
-  assert.equal(findDecided([{ state: 'waiting' }, { state: 'accepted' }, { state: 'correction' }, { state: 'reviewed' }]), undefined);
-  assert.deepEqual(findDecided([{ state: 'submitted', id: 1 }, { state: 'approved', id: 2 }]), { state: 'approved', id: 2 }, 'an approval by rule is an approval');
+  assert.equal(
+    findDecided([{ state: 'waiting' }, { state: 'accepted' }, { state: 'correction' }, { state: 'reviewed' }]),
+    undefined,
+  );
+  assert.deepEqual(
+    findDecided([
+      { state: 'submitted', id: 1 },
+      { state: 'approved', id: 2 },
+    ]),
+    { state: 'approved', id: 2 },
+    'an approval by rule is an approval',
+  );
   assert.deepEqual(findDecided([{ state: 'rejected' }, { state: 'cancelled' }]), { state: 'rejected' });
 });

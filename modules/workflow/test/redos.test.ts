@@ -8,7 +8,8 @@ import { compileDataPattern } from '@tongban/kernel';
 import { checkForm } from '../src/domain/form-check.ts';
 import { firstRuleThatHolds } from '../src/domain/rules.ts';
 
-const EMAIL = '^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$';
+const EMAIL =
+  '^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}(([a-z]{2,3})|([a-z]{2,3}[.]{1}[a-z]{2,3}))$';
 const CORPUS: readonly { pattern: string; evil: string; good: string }[] = [
   { pattern: '^(a+)+$', evil: `${'a'.repeat(5000)}!`, good: 'aaaa' },
   { pattern: '^(a|a)*$', evil: `${'a'.repeat(30)}!`, good: 'aaaa' },
@@ -31,8 +32,14 @@ describe('a ReDoS corpus answers in linear time', () => {
 
   it('a pinned form with such a pattern answers a field error for the evil input, and accepts the good one', () => {
     CORPUS.forEach(({ pattern, evil, good }, i) => {
-      const schema = { type: 'object' as const, properties: { value: { type: 'string', pattern, 'x-data-element': 'test.value' } } };
-      assert.deepEqual(checkForm(`redos-${i}`, schema, { value: evil }).map((e) => `${e.field} ${e.code}`), ['form.value pattern']);
+      const schema = {
+        type: 'object' as const,
+        properties: { value: { type: 'string', pattern, 'x-data-element': 'test.value' } },
+      };
+      assert.deepEqual(
+        checkForm(`redos-${i}`, schema, { value: evil }).map((e) => `${e.field} ${e.code}`),
+        ['form.value pattern'],
+      );
       assert.deepEqual(checkForm(`redos-${i}`, schema, { value: good }), []);
     });
   });
@@ -41,10 +48,19 @@ describe('a ReDoS corpus answers in linear time', () => {
 describe('CEL rules cannot run a backtracking regular expression', () => {
   it('a rule calling matches() never holds, whatever the input', () => {
     const rule = { id: 'evil', name: { zh: '规则', en: 'Rule' }, when: 'form.name.matches("^(a|a)*$")' };
-    const inputs = { form: { name: `${'a'.repeat(40)}!` }, applicant: { id: 'c', kind: 'citizen', channel: 'online' }, prerequisites: {}, verified: {} };
+    const inputs = {
+      form: { name: `${'a'.repeat(40)}!` },
+      applicant: { id: 'c', kind: 'citizen', channel: 'online' },
+      prerequisites: {},
+      verified: {},
+    };
     const verdict = firstRuleThatHolds([rule], inputs);
     assert.equal(verdict.fired, undefined);
     assert.deepEqual(!verdict.fired && verdict.failures.map((f) => f.rule), ['evil']);
-    assert.equal(firstRuleThatHolds([{ ...rule, when: 'form.name.matches("^a+$")' }], { ...inputs, form: { name: 'aaa' } }).fired, undefined, 'not even a harmless one');
+    assert.equal(
+      firstRuleThatHolds([{ ...rule, when: 'form.name.matches("^a+$")' }], { ...inputs, form: { name: 'aaa' } }).fired,
+      undefined,
+      'not even a harmless one',
+    );
   });
 });

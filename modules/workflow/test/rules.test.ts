@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { firstRuleThatHolds, type RuleInputs } from '../src/domain/rules.ts';
 
 const inputs = (form: Record<string, unknown>, prerequisites: Record<string, string> = {}): RuleInputs => ({
-  form, applicant: { id: 'c-1', kind: 'citizen', channel: 'online' }, prerequisites, verified: {},
+  form,
+  applicant: { id: 'c-1', kind: 'citizen', channel: 'online' },
+  prerequisites,
+  verified: {},
 });
 const rule = (id: string, when: string) => ({ id, name: { zh: id, en: id }, when });
 
@@ -20,7 +23,10 @@ test('rules read prerequisite outcomes and numbers from the form', () => {
 });
 
 test('a rule that cannot be evaluated or gives no boolean true does not approve', () => {
-  const verdict = firstRuleThatHolds([rule('missing', 'form.nosuch == "1"'), rule('string', 'form.relation')], inputs({ relation: 'true' }));
+  const verdict = firstRuleThatHolds(
+    [rule('missing', 'form.nosuch == "1"'), rule('string', 'form.relation')],
+    inputs({ relation: 'true' }),
+  );
   assert.equal(verdict.fired, undefined);
   assert.ok(!verdict.fired && verdict.failures.some((f) => f.rule === 'missing'), JSON.stringify(verdict));
 });

@@ -4,10 +4,13 @@ import Type, { type Static } from 'typebox';
 
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
-    code: Type.String(), version: Type.Integer({ minimum: 1 }), departmentCode: Type.String(),
+    code: Type.String(),
+    version: Type.Integer({ minimum: 1 }),
+    departmentCode: Type.String(),
   }),
   'catalog.bundle.published': Type.Object({
-    code: Type.String(), version: Type.Integer({ minimum: 1 }),
+    code: Type.String(),
+    version: Type.Integer({ minimum: 1 }),
     /** The matter versions the bundle version pins, by matter code. */
     matterVersions: Type.Record(Type.String(), Type.Integer({ minimum: 1 })),
   }),
@@ -17,15 +20,34 @@ export type MatterPublished = Static<(typeof CatalogEvents)['catalog.matter.publ
 export type BundlePublished = Static<(typeof CatalogEvents)['catalog.bundle.published']>;
 
 /** Security events identity publishes; the ledger and security operations consume them. */
-const Factor = Type.Union([Type.Literal('password'), Type.Literal('totp'), Type.Literal('sms'), Type.Literal('passkey')]);
+const Factor = Type.Union([
+  Type.Literal('password'),
+  Type.Literal('totp'),
+  Type.Literal('sms'),
+  Type.Literal('passkey'),
+]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const IdentityEvents = {
   'identity.sign-in.succeeded': Type.Object({ accountId: Type.String(), acr: Type.String(), ip: Type.String() }),
   'identity.sign-in.failed': Type.Object({
     accountId: NullableString,
     factor: Factor,
-    reason: Type.Union(['unknown_account', 'locked', 'wrong_password', 'wrong_code', 'disabled', 'pending', 'no_password', 'no_challenge',
-      'malformed', 'unknown_passkey', 'bad_assertion', 'counter'].map((r) => Type.Literal(r))),
+    reason: Type.Union(
+      [
+        'unknown_account',
+        'locked',
+        'wrong_password',
+        'wrong_code',
+        'disabled',
+        'pending',
+        'no_password',
+        'no_challenge',
+        'malformed',
+        'unknown_passkey',
+        'bad_assertion',
+        'counter',
+      ].map((r) => Type.Literal(r)),
+    ),
     ip: Type.String(),
   }),
   /**
@@ -33,40 +55,70 @@ export const IdentityEvents = {
    * codes and passkeys lock the account (only the password holder reaches that step).
    */
   'identity.account.locked': Type.Object({
-    accountId: Type.String(), until: Type.String(), lockCount: Type.Integer(), ip: Type.String(), factor: Type.Optional(Type.String()),
+    accountId: Type.String(),
+    until: Type.String(),
+    lockCount: Type.Integer(),
+    ip: Type.String(),
+    factor: Type.Optional(Type.String()),
   }),
   /** A lock charged before the comparison and withdrawn: the attempt was right, or never compared. */
   'identity.account.unlocked': Type.Object({
-    accountId: Type.String(), lockCount: Type.Integer(), ip: Type.String(), factor: Type.String(),
+    accountId: Type.String(),
+    lockCount: Type.Integer(),
+    ip: Type.String(),
+    factor: Type.String(),
     reason: Type.Union([Type.Literal('signed-in'), Type.Literal('not-compared')]),
   }),
   /** Once per crossing of a sign-in throttle, not per refused attempt. */
   'identity.sign-in.throttled': Type.Object({
-    scope: Type.Union([Type.Literal('address'), Type.Literal('login')]), factor: Type.Union([Type.Literal('password'), Type.Literal('code')]),
-    ip: Type.String(), retryAfterSeconds: Type.Integer({ minimum: 0 }),
+    scope: Type.Union([Type.Literal('address'), Type.Literal('login')]),
+    factor: Type.Union([Type.Literal('password'), Type.Literal('code')]),
+    ip: Type.String(),
+    retryAfterSeconds: Type.Integer({ minimum: 0 }),
   }),
   /** A registration starts pending until the SMS code to the registered mobile is confirmed. */
-  'identity.account.registered': Type.Object({ accountId: Type.String(), kind: Type.String(), pendingUntil: Type.Optional(Type.String()) }),
+  'identity.account.registered': Type.Object({
+    accountId: Type.String(),
+    kind: Type.String(),
+    pendingUntil: Type.Optional(Type.String()),
+  }),
   'identity.account.activated': Type.Object({ accountId: Type.String(), via: Type.Literal('sms-code') }),
   'identity.registration.lapsed': Type.Object({
-    accountId: Type.String(), replacedBy: Type.Optional(Type.String()), reason: Type.Optional(Type.Literal('code-not-sent')),
+    accountId: Type.String(),
+    replacedBy: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.Literal('code-not-sent')),
   }),
   /** 账号找回: an officer with identity.recovery re-bound the account after checking the person at a counter. */
   'identity.account.recovered': Type.Object({
-    accountId: Type.String(), by: Type.String(), verified: Type.String(), sessionsEnded: Type.Integer({ minimum: 0 }),
-    factorsRemoved: Type.Object({ totp: Type.Boolean(), passkeys: Type.Integer({ minimum: 0 }) }), mobileChanged: Type.Boolean(),
-    agentLinksRemoved: Type.Optional(Type.Integer({ minimum: 0 })), businessesSuspended: Type.Optional(Type.Array(Type.String())),
+    accountId: Type.String(),
+    by: Type.String(),
+    verified: Type.String(),
+    sessionsEnded: Type.Integer({ minimum: 0 }),
+    factorsRemoved: Type.Object({ totp: Type.Boolean(), passkeys: Type.Integer({ minimum: 0 }) }),
+    mobileChanged: Type.Boolean(),
+    agentLinksRemoved: Type.Optional(Type.Integer({ minimum: 0 })),
+    businessesSuspended: Type.Optional(Type.Array(Type.String())),
   }),
   'identity.account.password-set': Type.Object({ accountId: Type.String(), via: Type.Literal('counter-recovery') }),
-  'identity.account.roles-changed': Type.Object({ accountId: Type.String(), by: Type.String(), before: Type.Unknown(), after: Type.Unknown() }),
+  'identity.account.roles-changed': Type.Object({
+    accountId: Type.String(),
+    by: Type.String(),
+    before: Type.Unknown(),
+    after: Type.Unknown(),
+  }),
   'identity.agent.authorised': Type.Object({ businessId: Type.String(), citizenId: Type.String(), by: Type.String() }),
   'identity.mfa.changed': Type.Object({
-    accountId: Type.String(), factor: Type.Union([Type.Literal('totp'), Type.Literal('passkey')]),
-    change: Type.Union([Type.Literal('enrolled'), Type.Literal('removed')]), credentialId: Type.Optional(Type.String()),
+    accountId: Type.String(),
+    factor: Type.Union([Type.Literal('totp'), Type.Literal('passkey')]),
+    change: Type.Union([Type.Literal('enrolled'), Type.Literal('removed')]),
+    credentialId: Type.Optional(Type.String()),
   }),
   'identity.session.revoked': Type.Object({ accountId: Type.String(), sessionId: Type.String() }),
   'identity.refresh-token.reused': Type.Object({
-    accountId: NullableString, clientId: NullableString, grantId: NullableString, ip: Type.String(),
+    accountId: NullableString,
+    clientId: NullableString,
+    grantId: NullableString,
+    ip: Type.String(),
   }),
 } as const;
 
@@ -98,55 +150,115 @@ export function callsRegexMatch(node: unknown): boolean {
   return callsRegexMatch(args);
 }
 
-export const AutoApprovalRuleSchema = Type.Object({
-  id: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
-  name: Type.Object({ zh: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
-  when: Type.String({ minLength: 1, maxLength: 2000 }),
-}, { additionalProperties: false });
+export const AutoApprovalRuleSchema = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
+    name: Type.Object(
+      { zh: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) },
+      { additionalProperties: false },
+    ),
+    when: Type.String({ minLength: 1, maxLength: 2000 }),
+  },
+  { additionalProperties: false },
+);
 export type AutoApprovalRule = Static<typeof AutoApprovalRuleSchema>;
 
 const TaskRef = {
-  applicationId: Type.String(), caseNumber: Type.String(), taskId: Type.String(), matterCode: Type.String(),
-  departmentCode: Type.String(), applicantId: Type.String(),
+  applicationId: Type.String(),
+  caseNumber: Type.String(),
+  taskId: Type.String(),
+  matterCode: Type.String(),
+  departmentCode: Type.String(),
+  applicantId: Type.String(),
 };
 
 /** Every transition of the workflow; notifications, licences, the ledger and ratings consume them. */
 export const WorkflowEvents = {
   'workflow.application.submitted': Type.Object({
-    applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String(), channel: Type.String(),
+    applicationId: Type.String(),
+    caseNumber: Type.String(),
+    applicantId: Type.String(),
+    channel: Type.String(),
     /** The applicant online; at a service counter (channel 'counter') the officer who filed it. */
     actor: Type.Object({ kind: Type.String(), id: Type.String() }),
     subject: Type.Object({ kind: Type.String(), code: Type.String(), version: Type.Integer() }),
-    tasks: Type.Array(Type.Object({ taskId: Type.String(), matterCode: Type.String(), departmentCode: Type.String(), state: Type.String() })),
+    tasks: Type.Array(
+      Type.Object({
+        taskId: Type.String(),
+        matterCode: Type.String(),
+        departmentCode: Type.String(),
+        state: Type.String(),
+      }),
+    ),
   }),
-  'workflow.application.completed': Type.Object({ applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String() }),
-  'workflow.application.closed': Type.Object({ applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String() }),
+  'workflow.application.completed': Type.Object({
+    applicationId: Type.String(),
+    caseNumber: Type.String(),
+    applicantId: Type.String(),
+  }),
+  'workflow.application.closed': Type.Object({
+    applicationId: Type.String(),
+    caseNumber: Type.String(),
+    applicantId: Type.String(),
+  }),
   /** 撤回: the applicant withdrew it before any department decided; each open task also publishes workflow.task.withdrawn. */
   'workflow.application.withdrawn': Type.Object({
-    applicationId: Type.String(), caseNumber: Type.String(), applicantId: Type.String(),
-    actor: Type.Object({ kind: Type.String(), id: Type.String() }), reason: Type.String(),
-    tasks: Type.Array(Type.Object({ taskId: Type.String(), matterCode: Type.String(), departmentCode: Type.String(), from: Type.String() })),
+    applicationId: Type.String(),
+    caseNumber: Type.String(),
+    applicantId: Type.String(),
+    actor: Type.Object({ kind: Type.String(), id: Type.String() }),
+    reason: Type.String(),
+    tasks: Type.Array(
+      Type.Object({
+        taskId: Type.String(),
+        matterCode: Type.String(),
+        departmentCode: Type.String(),
+        from: Type.String(),
+      }),
+    ),
     at: Type.String(),
   }),
   /** One schema for every task transition and note: the action, the states, who and why. */
   'workflow.task.transitioned': Type.Object({
-    ...TaskRef, action: Type.String(), from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]),
-    actor: Type.Object({ kind: Type.String(), id: Type.String() }), reason: Type.Optional(Type.String()), rule: Type.Optional(Type.String()),
-    at: Type.String(), seq: Type.Integer(),
+    ...TaskRef,
+    action: Type.String(),
+    from: Type.Union([Type.String(), Type.Null()]),
+    to: Type.Union([Type.String(), Type.Null()]),
+    actor: Type.Object({ kind: Type.String(), id: Type.String() }),
+    reason: Type.Optional(Type.String()),
+    rule: Type.Optional(Type.String()),
+    at: Type.String(),
+    seq: Type.Integer(),
   }),
 } as const;
 export type TaskTransitioned = Static<(typeof WorkflowEvents)['workflow.task.transitioned']>;
 
 /** The verbs of `workflow.task.<verb>`: every one carries the `workflow.task.transitioned` payload. */
 export const TASK_EVENT_VERBS = [
-  'started', 'accepted', 'reviewed', 'approved', 'rejected', 'cancelled', 'withdrawn', 'correction-requested', 'resubmitted',
-  'material-supplied', 'claimed', 'assigned', 'deadline-approaching', 'escalated',
+  'started',
+  'accepted',
+  'reviewed',
+  'approved',
+  'rejected',
+  'cancelled',
+  'withdrawn',
+  'correction-requested',
+  'resubmitted',
+  'material-supplied',
+  'claimed',
+  'assigned',
+  'deadline-approaching',
+  'escalated',
 ] as const;
 
 /** What the ledger's witness raises when a log shows misconduct (a fork, a rewritten tree). */
 export const LedgerEvents = {
   'ledger.witness.refused': Type.Object({
-    witness: Type.String(), origin: Type.String(), reason: Type.String(), witnessSize: Type.Union([Type.Integer(), Type.Null()]), checkpoint: Type.String(),
+    witness: Type.String(),
+    origin: Type.String(),
+    reason: Type.String(),
+    witnessSize: Type.Union([Type.Integer(), Type.Null()]),
+    checkpoint: Type.String(),
   }),
 } as const;
 
@@ -161,7 +273,10 @@ export const EVENT_CATALOG = {
   ...CatalogEvents,
   ...IdentityEvents,
   ...applicationEvents,
-  ...(Object.fromEntries(TASK_EVENT_VERBS.map((verb) => [`workflow.task.${verb}`, taskTransitioned])) as Record<`workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`, typeof taskTransitioned>),
+  ...(Object.fromEntries(TASK_EVENT_VERBS.map((verb) => [`workflow.task.${verb}`, taskTransitioned])) as Record<
+    `workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`,
+    typeof taskTransitioned
+  >),
   ...LedgerEvents,
 } as const;
 export type EventType = keyof typeof EVENT_CATALOG;

@@ -35,7 +35,7 @@ export interface ClientOptions {
 
 export function createModuleClient(options: ClientOptions): ModuleClient {
   const locate = (module: string) =>
-    options.localModules.has(module) ? 'local' as const : options.services[module] ? 'remote' as const : undefined;
+    options.localModules.has(module) ? ('local' as const) : options.services[module] ? ('remote' as const) : undefined;
 
   return {
     locate,
@@ -49,14 +49,23 @@ export function createModuleClient(options: ClientOptions): ModuleClient {
       let status: number;
       let text: string;
       if (where === 'local') {
-        const res = await options.app().inject({ method: req.method ?? 'GET', url: path, headers, payload: req.body === undefined ? undefined : JSON.stringify(req.body) });
+        const res = await options
+          .app()
+          .inject({
+            method: req.method ?? 'GET',
+            url: path,
+            headers,
+            payload: req.body === undefined ? undefined : JSON.stringify(req.body),
+          });
         status = res.statusCode;
         text = res.body;
       } else {
         let res: Response;
         try {
           res = await fetch(new URL(path, options.services[module]), {
-            method: req.method ?? 'GET', headers, body: req.body === undefined ? undefined : JSON.stringify(req.body),
+            method: req.method ?? 'GET',
+            headers,
+            body: req.body === undefined ? undefined : JSON.stringify(req.body),
             signal: AbortSignal.timeout(options.timeoutMs),
           });
         } catch {
@@ -97,7 +106,9 @@ export function withServiceAuth(client: ModuleClient, serviceToken: () => Promis
  * Identity's token endpoint (`/oidc/token`, outside `/api/identity`, form-encoded): injected when
  * identity runs here, else POSTed to TONGBAN_SERVICE_IDENTITY_URL. Undefined when neither.
  */
-export function identityTokenEndpoint(options: ClientOptions): ((form: string) => Promise<{ status: number; body: string }>) | undefined {
+export function identityTokenEndpoint(
+  options: ClientOptions,
+): ((form: string) => Promise<{ status: number; body: string }>) | undefined {
   const headers = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
   if (options.localModules.has('identity')) {
     return async (form) => {
@@ -108,7 +119,12 @@ export function identityTokenEndpoint(options: ClientOptions): ((form: string) =
   const base = options.services.identity;
   if (!base) return undefined;
   return async (form) => {
-    const res = await fetch(new URL('/oidc/token', base), { method: 'POST', headers, body: form, signal: AbortSignal.timeout(options.timeoutMs) });
+    const res = await fetch(new URL('/oidc/token', base), {
+      method: 'POST',
+      headers,
+      body: form,
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
     return { status: res.status, body: await res.text() };
   };
 }

@@ -9,56 +9,83 @@ import Type, { type Static } from 'typebox';
 const Exposure = Type.Union([Type.Literal('public'), Type.Literal('operator'), Type.Literal('off')]);
 export type Exposure = Static<typeof Exposure>;
 
-const Settings = Type.Object({
-  env: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], { default: 'development' }),
-  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
-  host: Type.String({ default: '127.0.0.1' }),
-  publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
-  dataDir: Type.String({ default: './data' }),
-  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
-  natsUrl: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
-  logLevel: Type.Union([
-    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
-    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent'),
-  ], { default: 'info' }),
-  operatorToken: Type.Optional(Type.String({ minLength: 32 })),
-  /** Base URLs of modules that run in other processes (cluster shape), by module name. */
-  services: Type.Record(Type.String({ pattern: '^[a-z]+$' }), Type.String({ pattern: '^https?://' }), { default: {} }),
-  http: Type.Object({
-    bodyLimit: Type.Integer({ minimum: 1024, default: 1_048_576 }),
-    requestTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
-    /** Each readiness check (database, bus) fails after this long instead of hanging /readyz. */
-    readinessTimeoutMs: Type.Integer({ minimum: 10, default: 2000 }),
-    rateLimitPerMinute: Type.Integer({ minimum: 1, default: 600 }),
-    /**
-     * Who may read /metrics, and /api/docs with /api/openapi.json: 'public', 'operator' (an
-     * operator's token) or 'off'. Unset: 'operator' in production, 'public' otherwise (surfaceExposure).
-     */
-    metrics: Type.Optional(Exposure),
-    docs: Type.Optional(Exposure),
-    /** Trust X-Forwarded-For from these proxies (addresses or CIDRs, comma-separated); none by default. */
-    trustProxy: Type.String({ default: '' }),
-  }, { default: {}, additionalProperties: false }),
-  /** Identity's session and token lifetimes (seconds). */
-  identity: Type.Object({
-    sessionIdleSeconds: Type.Integer({ minimum: 60, default: 1800 }),
-    sessionAbsoluteSeconds: Type.Integer({ minimum: 300, default: 43_200 }),
-    accessTokenSeconds: Type.Integer({ minimum: 30, maximum: 600, default: 600 }),
-  }, { default: {}, additionalProperties: false }),
-  /** The ledger (存证): checkpoint cadence, batch size, crypto suite of the audit log. */
-  ledger: Type.Object({
-    checkpointIntervalMs: Type.Integer({ minimum: 50, default: 1000 }),
-    batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
-    /** 'standard': SHA-256 and Ed25519; 'gm' (国密): SM3 and SM2. */
-    crypto: Type.Union([Type.Literal('standard'), Type.Literal('gm')], { default: 'standard' }),
-  }, { default: {}, additionalProperties: false }),
-  bus: Type.Object({
-    maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
-    backoffBaseMs: Type.Integer({ minimum: 1, default: 200 }),
-    backoffMaxMs: Type.Integer({ minimum: 1, default: 60_000 }),
-    pollIntervalMs: Type.Integer({ minimum: 10, default: 200 }),
-  }, { default: {}, additionalProperties: false }),
-}, { additionalProperties: false });
+const Settings = Type.Object(
+  {
+    env: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+      default: 'development',
+    }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+    host: Type.String({ default: '127.0.0.1' }),
+    publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+    dataDir: Type.String({ default: './data' }),
+    databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+    natsUrl: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
+    logLevel: Type.Union(
+      [
+        Type.Literal('fatal'),
+        Type.Literal('error'),
+        Type.Literal('warn'),
+        Type.Literal('info'),
+        Type.Literal('debug'),
+        Type.Literal('trace'),
+        Type.Literal('silent'),
+      ],
+      { default: 'info' },
+    ),
+    operatorToken: Type.Optional(Type.String({ minLength: 32 })),
+    /** Base URLs of modules that run in other processes (cluster shape), by module name. */
+    services: Type.Record(Type.String({ pattern: '^[a-z]+$' }), Type.String({ pattern: '^https?://' }), {
+      default: {},
+    }),
+    http: Type.Object(
+      {
+        bodyLimit: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+        requestTimeoutMs: Type.Integer({ minimum: 100, default: 30_000 }),
+        /** Each readiness check (database, bus) fails after this long instead of hanging /readyz. */
+        readinessTimeoutMs: Type.Integer({ minimum: 10, default: 2000 }),
+        rateLimitPerMinute: Type.Integer({ minimum: 1, default: 600 }),
+        /**
+         * Who may read /metrics, and /api/docs with /api/openapi.json: 'public', 'operator' (an
+         * operator's token) or 'off'. Unset: 'operator' in production, 'public' otherwise (surfaceExposure).
+         */
+        metrics: Type.Optional(Exposure),
+        docs: Type.Optional(Exposure),
+        /** Trust X-Forwarded-For from these proxies (addresses or CIDRs, comma-separated); none by default. */
+        trustProxy: Type.String({ default: '' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** Identity's session and token lifetimes (seconds). */
+    identity: Type.Object(
+      {
+        sessionIdleSeconds: Type.Integer({ minimum: 60, default: 1800 }),
+        sessionAbsoluteSeconds: Type.Integer({ minimum: 300, default: 43_200 }),
+        accessTokenSeconds: Type.Integer({ minimum: 30, maximum: 600, default: 600 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    /** The ledger (存证): checkpoint cadence, batch size, crypto suite of the audit log. */
+    ledger: Type.Object(
+      {
+        checkpointIntervalMs: Type.Integer({ minimum: 50, default: 1000 }),
+        batchSize: Type.Integer({ minimum: 1, maximum: 10_000, default: 1000 }),
+        /** 'standard': SHA-256 and Ed25519; 'gm' (国密): SM3 and SM2. */
+        crypto: Type.Union([Type.Literal('standard'), Type.Literal('gm')], { default: 'standard' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    bus: Type.Object(
+      {
+        maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
+        backoffBaseMs: Type.Integer({ minimum: 1, default: 200 }),
+        backoffMaxMs: Type.Integer({ minimum: 1, default: 60_000 }),
+        pollIntervalMs: Type.Integer({ minimum: 10, default: 200 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export type Config = Static<typeof Settings>;
 
@@ -109,7 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     } catch (error) {
       throw new ConfigError(`TONGBAN_CONFIG ${file}: ${(error as Error).message.split('\n')[0]}`);
     }
-    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) throw new ConfigError(`TONGBAN_CONFIG ${file}: not a mapping`);
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed)))
+      throw new ConfigError(`TONGBAN_CONFIG ${file}: not a mapping`);
     Object.assign(raw, parsed);
   }
   for (const [name, path] of Object.entries(ENV)) {
@@ -124,7 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!validate(raw)) {
     const e = validate.errors?.[0];
     const unknown = (e?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
-    const where = [...(e?.instancePath ?? '').split('/').filter(Boolean), ...(unknown ? [unknown] : [])].join('.') || 'config';
+    const where =
+      [...(e?.instancePath ?? '').split('/').filter(Boolean), ...(unknown ? [unknown] : [])].join('.') || 'config';
     throw new ConfigError(`invalid setting ${where}: ${e?.message ?? 'invalid'}${envNameFor(where)}`);
   }
   const config = raw as Config;

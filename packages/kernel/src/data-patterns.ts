@@ -25,7 +25,10 @@ export function findPatternError(pattern: string): string | undefined {
  * Ajv's `code.regExp` engine: `pattern` and `patternProperties` of data-defined schemas match
  * with RE2. Ajv keys compiled patterns by `toString()`, so it names the pattern.
  */
-export const re2RegExp = Object.assign((pattern: string) => {
-  const re = compileDataPattern(pattern);
-  return { test: (s: string) => re.test(s), toString: () => `/${pattern}/` };
-}, { code: 'compileDataPattern' });
+export const re2RegExp = Object.assign(
+  (pattern: string) => {
+    const re = compileDataPattern(pattern);
+    return { test: (s: string) => re.test(s), toString: () => `/${pattern}/` };
+  },
+  { code: 'compileDataPattern' },
+);

@@ -45,7 +45,12 @@ export class DomainError extends Error {
   /** Extra members for the problem document (RFC 9457 §3.2); never personal data. */
   readonly extensions: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, params: Record<string, string | number> = {}, errors: readonly FieldError[] = [], extensions: Record<string, unknown> = {}) {
+  constructor(
+    code: string,
+    params: Record<string, string | number> = {},
+    errors: readonly FieldError[] = [],
+    extensions: Record<string, unknown> = {},
+  ) {
     const spec = registry.get(code);
     super(spec ? interpolate(spec.en, params) : code);
     this.name = 'DomainError';
@@ -67,7 +72,11 @@ export function interpolate(template: string, params: Readonly<Record<string, st
 export const KernelErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, zh: '请求内容不符合要求', en: 'The request is not valid' },
   MALFORMED_JSON: { status: 400, zh: '请求正文不是有效的 JSON', en: 'The request body is not valid JSON' },
-  BODY_TOO_LARGE: { status: 413, zh: '请求正文过大（上限 {limit} 字节）', en: 'The request body is too large (limit {limit} bytes)' },
+  BODY_TOO_LARGE: {
+    status: 413,
+    zh: '请求正文过大（上限 {limit} 字节）',
+    en: 'The request body is too large (limit {limit} bytes)',
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
   NOT_FOUND: { status: 404, zh: '找不到请求的资源', en: 'The requested resource was not found' },
   METHOD_NOT_ALLOWED: { status: 405, zh: '不允许的请求方法', en: 'Method not allowed' },
@@ -92,7 +101,11 @@ export const KernelErrors = defineErrors({
   URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request URL is too long' },
   HEADERS_TOO_LARGE: { status: 431, zh: '请求头过大', en: 'The request headers are too large' },
   NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },
-  DATABASE_UNAVAILABLE: { status: 503, zh: '数据库暂时不可用，请稍后重试', en: 'The database is unavailable for a moment; try again shortly' },
+  DATABASE_UNAVAILABLE: {
+    status: 503,
+    zh: '数据库暂时不可用，请稍后重试',
+    en: 'The database is unavailable for a moment; try again shortly',
+  },
   UPSTREAM_UNAVAILABLE: { status: 502, zh: '依赖的服务 {module} 不可用', en: 'The service {module} is unavailable' },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 });

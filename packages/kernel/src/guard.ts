@@ -6,17 +6,39 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AccessDenied, type DenialCode } from './auth/denial.ts';
-import { checkPrincipal, isScopedKind, needsFlagCheck, reachesResource, type DenialReason, type Policy } from './auth/policy.ts';
+import {
+  checkPrincipal,
+  isScopedKind,
+  needsFlagCheck,
+  reachesResource,
+  type DenialReason,
+  type Policy,
+} from './auth/policy.ts';
 import type { Principal } from './auth/principal.ts';
 
 export { AccessDenied, DENIAL_CODES, type DenialCode } from './auth/denial.ts';
 export { createJwtAuthenticator, type JwtAuthenticator, type JwtAuthenticatorOptions } from './auth/jwt.ts';
 export type { DpopOptions } from './auth/dpop.ts';
 export {
-  definePolicies, Policies, reachesResource, regionCovers,
-  type DenialReason, type Policy, type PrincipalPolicy, type PublicPolicy, type ResourceScope,
+  definePolicies,
+  Policies,
+  reachesResource,
+  regionCovers,
+  type DenialReason,
+  type Policy,
+  type PrincipalPolicy,
+  type PublicPolicy,
+  type ResourceScope,
 } from './auth/policy.ts';
-export { ACR, API_AUDIENCE, PRINCIPAL_KINDS, type Assurance, type Principal, type PrincipalKind, type TongbanClaim } from './auth/principal.ts';
+export {
+  ACR,
+  API_AUDIENCE,
+  PRINCIPAL_KINDS,
+  type Assurance,
+  type Principal,
+  type PrincipalKind,
+  type TongbanClaim,
+} from './auth/principal.ts';
 
 /**
  * Finds who sent a request: a principal, undefined when the request carries no credential this
@@ -100,14 +122,25 @@ export function operatorTokenAuthenticator(token: string): Authenticator {
  */
 export const PROBE_ROUTES: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
-async function refused(request: FastifyRequest, options: GuardOptions, denial: AccessDenied, principal?: Principal): Promise<AccessDenied> {
+async function refused(
+  request: FastifyRequest,
+  options: GuardOptions,
+  denial: AccessDenied,
+  principal?: Principal,
+): Promise<AccessDenied> {
   if (options.onDenied) {
     try {
       await options.onDenied({
-        reason: denial.reason, code: denial.code,
+        reason: denial.reason,
+        code: denial.code,
         ...(denial.detail !== undefined ? { detail: denial.detail } : {}),
         ...(principal ? { principal } : {}),
-        request: { method: request.method, url: request.url.split('?')[0] ?? '', ip: request.ip, id: String(request.id) },
+        request: {
+          method: request.method,
+          url: request.url.split('?')[0] ?? '',
+          ip: request.ip,
+          id: String(request.id),
+        },
       });
     } catch (error) {
       // The request is refused all the same; a broken hook must not turn a 401 into a 500.
@@ -123,9 +156,17 @@ async function refused(request: FastifyRequest, options: GuardOptions, denial: A
  * flagged session); the resource follows after validation (`enforceResource`) — so no resource is
  * looked up for an unauthorised caller or a malformed request.
  */
-export async function enforcePolicy(request: FastifyRequest, policy: Policy | undefined, options: GuardOptions): Promise<void> {
+export async function enforcePolicy(
+  request: FastifyRequest,
+  policy: Policy | undefined,
+  options: GuardOptions,
+): Promise<void> {
   const route = request.routeOptions.url;
-  if (options.risk && !(route !== undefined && PROBE_ROUTES.has(route)) && await options.risk.isBlockedAddress(request.ip)) {
+  if (
+    options.risk &&
+    !(route !== undefined && PROBE_ROUTES.has(route)) &&
+    (await options.risk.isBlockedAddress(request.ip))
+  ) {
     throw await refused(request, options, new AccessDenied('ADDRESS_BLOCKED', 'address-blocked'));
   }
   if (!policy || policy.public) return;
@@ -140,7 +181,12 @@ export async function enforcePolicy(request: FastifyRequest, policy: Policy | un
   if (!principal) throw await refused(request, options, new AccessDenied('UNAUTHENTICATED', 'unauthenticated'));
 
   let verdict = checkPrincipal(policy, principal);
-  if (!verdict && options.risk && needsFlagCheck(principal) && await options.risk.isFlaggedSession(principal.sessionId!)) {
+  if (
+    !verdict &&
+    options.risk &&
+    needsFlagCheck(principal) &&
+    (await options.risk.isFlaggedSession(principal.sessionId!))
+  ) {
     verdict = checkPrincipal(policy, principal, true);
   }
   if (verdict) throw await refused(request, options, new AccessDenied(verdict.code, verdict.reason), principal);
@@ -153,7 +199,11 @@ export async function enforcePolicy(request: FastifyRequest, policy: Policy | un
  * must be within the principal's reach. After validation, so a lookup only ever sees well-formed
  * params (a malformed id is a 400, never a database error).
  */
-export async function enforceResource(request: FastifyRequest, policy: Policy | undefined, options: GuardOptions): Promise<void> {
+export async function enforceResource(
+  request: FastifyRequest,
+  policy: Policy | undefined,
+  options: GuardOptions,
+): Promise<void> {
   if (!policy || policy.public || !policy.resource) return;
   const principal = request.principal!;
   if (isScopedKind(principal.kind) && !reachesResource(principal, await policy.resource(request))) {

@@ -21,7 +21,15 @@ export function residentIdCheckChar(first17: string): string {
 
 /** True for a real calendar date (proleptic Gregorian), e.g. not 2026-02-30. */
 export function isCalendarDate(year: number, month: number, day: number): boolean {
-  if (!Number.isInteger(year) || !Number.isInteger(month) || !Number.isInteger(day) || month < 1 || month > 12 || day < 1) return false;
+  if (
+    !Number.isInteger(year) ||
+    !Number.isInteger(month) ||
+    !Number.isInteger(day) ||
+    month < 1 ||
+    month > 12 ||
+    day < 1
+  )
+    return false;
   const date = new Date(Date.UTC(year, month - 1, day));
   date.setUTCFullYear(year); // years 0–99 would otherwise be read as 1900–1999
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
@@ -41,13 +49,15 @@ export function isIsoDate(value: string): boolean {
 export function isValidResidentId(id: string): boolean {
   const upper = id.toUpperCase();
   if (!/^\d{17}[\dX]$/.test(upper)) return false;
-  if (!isCalendarDate(Number(upper.slice(6, 10)), Number(upper.slice(10, 12)), Number(upper.slice(12, 14)))) return false;
+  if (!isCalendarDate(Number(upper.slice(6, 10)), Number(upper.slice(10, 12)), Number(upper.slice(12, 14))))
+    return false;
   return residentIdCheckChar(upper.slice(0, 17)) === upper[17];
 }
 
 /** The 18th character of a unified social credit code for its first 17. */
 export function creditCodeCheckChar(first17: string): string {
-  if (!/^[0-9A-HJ-NPQRTUWXY]{17}$/.test(first17)) throw new RangeError('a credit code check character needs 17 characters of its alphabet');
+  if (!/^[0-9A-HJ-NPQRTUWXY]{17}$/.test(first17))
+    throw new RangeError('a credit code check character needs 17 characters of its alphabet');
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += CREDIT_CODE_ALPHABET.indexOf(first17[i]!) * CREDIT_CODE_WEIGHTS[i]!;
   return CREDIT_CODE_ALPHABET[(31 - (sum % 31)) % 31]!;

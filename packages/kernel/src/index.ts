@@ -2,30 +2,100 @@
 export { loadConfig, redactedConfig, surfaceExposure, ConfigError, type Config, type Exposure } from './config.ts';
 export { estimateTokenStrength, MIN_TOKEN_BITS, tokenWeakness } from './token-strength.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { DomainError, defineErrors, interpolate as interpolateMessage, KernelErrors, type ErrorTable, type FieldError, type Message } from './errors.ts';
+export {
+  DomainError,
+  defineErrors,
+  interpolate as interpolateMessage,
+  KernelErrors,
+  type ErrorTable,
+  type FieldError,
+  type Message,
+} from './errors.ts';
 export { openDatabase, type AnyKysely, type Database } from './db/database.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
-export { appendToOutbox, type AnyTransaction, type EventEnvelope, type EventHandler, type ConsumerContext } from './bus/events.ts';
+export {
+  appendToOutbox,
+  type AnyTransaction,
+  type EventEnvelope,
+  type EventHandler,
+  type ConsumerContext,
+} from './bus/events.ts';
 export type { Bus } from './bus/bus.ts';
 export {
-  AccessDenied, ACR, anyOf, API_AUDIENCE, createJwtAuthenticator, definePolicies, DENIAL_CODES, operatorTokenAuthenticator, Policies,
-  PRINCIPAL_KINDS, reachesResource, regionCovers,
-  type Assurance, type Authenticator, type Denial, type DenialCode, type DenialReason, type DpopOptions, type GuardOptions,
-  type JwtAuthenticator, type JwtAuthenticatorOptions, type Policy, type Principal, type PrincipalKind, type PrincipalPolicy,
-  type PublicPolicy, type ResourceScope, type RiskSignals, type TongbanClaim,
+  AccessDenied,
+  ACR,
+  anyOf,
+  API_AUDIENCE,
+  createJwtAuthenticator,
+  definePolicies,
+  DENIAL_CODES,
+  operatorTokenAuthenticator,
+  Policies,
+  PRINCIPAL_KINDS,
+  reachesResource,
+  regionCovers,
+  type Assurance,
+  type Authenticator,
+  type Denial,
+  type DenialCode,
+  type DenialReason,
+  type DpopOptions,
+  type GuardOptions,
+  type JwtAuthenticator,
+  type JwtAuthenticatorOptions,
+  type Policy,
+  type Principal,
+  type PrincipalKind,
+  type PrincipalPolicy,
+  type PublicPolicy,
+  type ResourceScope,
+  type RiskSignals,
+  type TongbanClaim,
 } from './guard.ts';
 export { negotiateLang, problemFor, ProblemError, type Lang, type Problem } from './http/problem.ts';
 export { findUnsafeText, findUnsafeUrlEncoded, unsafeTextCode, type UnsafeTextCode } from './http/unsafe-text.ts';
 export type { HttpApp } from './http/server.ts';
 export type { ModuleClient, ModuleRequest } from './client.ts';
 export {
-  createServiceTokenSource, SERVICE_TOKEN_MARGIN_MS, serviceClientId, serviceKeyFromSecret, serviceKeySecretName,
-  type ServiceKey, type ServiceTokenOptions, type ServiceTokenSource, type TokenEndpoint,
+  createServiceTokenSource,
+  SERVICE_TOKEN_MARGIN_MS,
+  serviceClientId,
+  serviceKeyFromSecret,
+  serviceKeySecretName,
+  type ServiceKey,
+  type ServiceTokenOptions,
+  type ServiceTokenSource,
+  type TokenEndpoint,
 } from './auth/service-token.ts';
-export { defineModule, findSplitWithoutBus, orderModules, systemClock, type Clock, type JobDefinition, type ModuleContext, type ModuleDefinition } from './module.ts';
-export { startPlatform, migrationSources, openPlatformDatabase, VERSION, type Platform, type PlatformOptions } from './platform.ts';
+export {
+  defineModule,
+  findSplitWithoutBus,
+  orderModules,
+  systemClock,
+  type Clock,
+  type JobDefinition,
+  type ModuleContext,
+  type ModuleDefinition,
+} from './module.ts';
+export {
+  startPlatform,
+  migrationSources,
+  openPlatformDatabase,
+  VERSION,
+  type Platform,
+  type PlatformOptions,
+} from './platform.ts';
 export { ProblemDetails, LocalizedText } from './http/schemas.ts';
 export { validateOverrides, WorkingCalendar, type Overrides as CalendarDays } from './working-days.ts';
-export { creditCodeCheckChar, IDENTIFIER_CHECKS, isCalendarDate, isIsoDate, isValidCreditCode, isValidResidentId, residentIdCheckChar, type IdentifierCheck } from './identifiers.ts';
+export {
+  creditCodeCheckChar,
+  IDENTIFIER_CHECKS,
+  isCalendarDate,
+  isIsoDate,
+  isValidCreditCode,
+  isValidResidentId,
+  residentIdCheckChar,
+  type IdentifierCheck,
+} from './identifiers.ts';
 export { compileDataPattern, findPatternError, re2RegExp } from './data-patterns.ts';
 export { KEYWORD_MESSAGES } from './http/validation.ts';

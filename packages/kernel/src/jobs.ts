@@ -23,18 +23,24 @@ export class Scheduler {
     const name = `${ctx.name}.${job.name}`;
     const existing = this.#running.get(name);
     if (existing) return existing;
-    const run = ctx.db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${`job:${name}`})) as locked`.execute(trx);
-      if (!rows[0]?.locked) {
-        this.#metrics.jobRuns.inc({ job: name, outcome: 'skipped' });
-        return;
-      }
-      await job.run({ ...ctx, trx });
-      this.#metrics.jobRuns.inc({ job: name, outcome: 'ok' });
-    }).catch((error) => {
-      this.#metrics.jobRuns.inc({ job: name, outcome: 'failed' });
-      ctx.log.error({ job: name, error: describeError(error) }, 'scheduled job failed');
-    }).finally(() => this.#running.delete(name));
+    const run = ctx.db
+      .transaction()
+      .execute(async (trx) => {
+        const { rows } = await sql<{
+          locked: boolean;
+        }>`select pg_try_advisory_xact_lock(hashtext(${`job:${name}`})) as locked`.execute(trx);
+        if (!rows[0]?.locked) {
+          this.#metrics.jobRuns.inc({ job: name, outcome: 'skipped' });
+          return;
+        }
+        await job.run({ ...ctx, trx });
+        this.#metrics.jobRuns.inc({ job: name, outcome: 'ok' });
+      })
+      .catch((error) => {
+        this.#metrics.jobRuns.inc({ job: name, outcome: 'failed' });
+        ctx.log.error({ job: name, error: describeError(error) }, 'scheduled job failed');
+      })
+      .finally(() => this.#running.delete(name));
     this.#running.set(name, run);
     return run;
   }

@@ -7,14 +7,42 @@ export function createMetrics() {
   return {
     registry,
     httpRequests: new Histogram({
-      name: 'tongban_http_request_duration_seconds', help: 'HTTP request duration by route and status',
-      labelNames: ['method', 'route', 'status'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry],
+      name: 'tongban_http_request_duration_seconds',
+      help: 'HTTP request duration by route and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
     }),
-    eventsPublished: new Counter({ name: 'tongban_bus_events_published_total', help: 'Events relayed from outboxes to the bus', labelNames: ['type'], registers: [registry] }),
-    deliveries: new Counter({ name: 'tongban_bus_deliveries_total', help: 'Event deliveries by consumer and outcome (processed, duplicate, failed)', labelNames: ['consumer', 'outcome'], registers: [registry] }),
-    deadLetters: new Counter({ name: 'tongban_bus_dead_letters_total', help: 'Events given up on after the last retry', labelNames: ['consumer'], registers: [registry] }),
-    outboxLag: new Gauge({ name: 'tongban_bus_outbox_unpublished', help: 'Events written but not yet relayed, by module', labelNames: ['module'], registers: [registry] }),
-    jobRuns: new Counter({ name: 'tongban_job_runs_total', help: 'Scheduled job runs by outcome', labelNames: ['job', 'outcome'], registers: [registry] }),
+    eventsPublished: new Counter({
+      name: 'tongban_bus_events_published_total',
+      help: 'Events relayed from outboxes to the bus',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    deliveries: new Counter({
+      name: 'tongban_bus_deliveries_total',
+      help: 'Event deliveries by consumer and outcome (processed, duplicate, failed)',
+      labelNames: ['consumer', 'outcome'],
+      registers: [registry],
+    }),
+    deadLetters: new Counter({
+      name: 'tongban_bus_dead_letters_total',
+      help: 'Events given up on after the last retry',
+      labelNames: ['consumer'],
+      registers: [registry],
+    }),
+    outboxLag: new Gauge({
+      name: 'tongban_bus_outbox_unpublished',
+      help: 'Events written but not yet relayed, by module',
+      labelNames: ['module'],
+      registers: [registry],
+    }),
+    jobRuns: new Counter({
+      name: 'tongban_job_runs_total',
+      help: 'Scheduled job runs by outcome',
+      labelNames: ['job', 'outcome'],
+      registers: [registry],
+    }),
   };
 }
 

@@ -84,7 +84,8 @@ export interface ModuleDefinition {
 export const MODULE_NAME = /^[a-z]{2,20}$/;
 
 export function defineModule<const M extends ModuleDefinition>(definition: M): M {
-  if (!MODULE_NAME.test(definition.name)) throw new Error(`module name ${definition.name} must be 2–20 lower-case letters`);
+  if (!MODULE_NAME.test(definition.name))
+    throw new Error(`module name ${definition.name} must be 2–20 lower-case letters`);
   return definition;
 }
 
@@ -117,7 +118,10 @@ export function orderModules(modules: readonly ModuleDefinition[]): ModuleDefini
  * on one elsewhere, or events cross between them in either direction. An event type belongs to
  * the module its first segment names (`<module>.<thing>.<verb>`).
  */
-export function findSplitWithoutBus(selected: readonly ModuleDefinition[], all: readonly ModuleDefinition[]): string | undefined {
+export function findSplitWithoutBus(
+  selected: readonly ModuleDefinition[],
+  all: readonly ModuleDefinition[],
+): string | undefined {
   const here = new Set(selected.map((m) => m.name));
   const away = all.filter((m) => !here.has(m.name)).map((m) => m.name);
   if (away.length === 0) return undefined;
@@ -131,14 +135,17 @@ export function findSplitWithoutBus(selected: readonly ModuleDefinition[], all: 
       for (const d of deps) needed.add(d);
     }
     // Both directions: a consumer elsewhere of events published here, and one here of events published elsewhere.
-    const from = [...new Set(Object.keys(m.consumers ?? {}).map(publisher))]
-      .filter((p): p is string => p !== undefined && p !== m.name && here.has(p) !== here.has(m.name));
+    const from = [...new Set(Object.keys(m.consumers ?? {}).map(publisher))].filter(
+      (p): p is string => p !== undefined && p !== m.name && here.has(p) !== here.has(m.name),
+    );
     if (from.length === 0) continue;
     reasons.push(`${m.name} consumes ${from.join(', ')} events`);
     for (const name of [m.name, ...from]) if (!here.has(name)) needed.add(name);
   }
   if (reasons.length === 0) return undefined;
   const missing = away.filter((name) => needed.has(name));
-  return `modules ${[...here].join(', ')} cannot run without ${missing.join(', ')} on the in-process bus (${reasons.join('; ')}): `
-    + 'set TONGBAN_NATS_URL to run modules in separate processes, or run them together';
+  return (
+    `modules ${[...here].join(', ')} cannot run without ${missing.join(', ')} on the in-process bus (${reasons.join('; ')}): ` +
+    'set TONGBAN_NATS_URL to run modules in separate processes, or run them together'
+  );
 }

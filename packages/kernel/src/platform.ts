@@ -5,14 +5,35 @@ import type { Logger } from 'pino';
 import { createBus, type Bus } from './bus/bus.ts';
 import { appendToOutbox, busTablesSql } from './bus/events.ts';
 import type { NatsOptions } from './bus/nats.ts';
-import { createModuleClient, identityTokenEndpoint, withServiceAuth, type ClientOptions, type ModuleClient } from './client.ts';
+import {
+  createModuleClient,
+  identityTokenEndpoint,
+  withServiceAuth,
+  type ClientOptions,
+  type ModuleClient,
+} from './client.ts';
 import { surfaceExposure, type Config } from './config.ts';
 import { embeddedDirFor, openDatabase, type Database } from './db/database.ts';
 import { migrate, readMigrations, type AppliedMigration, type MigrationSource } from './db/migrations.ts';
 import { identityIssuer, identityKeySource, IDENTITY_MODULE } from './auth/identity-keys.ts';
-import { createServiceTokenSource, serviceClientId, serviceKeyFromSecret, serviceKeySecretName, type ServiceKey, type TokenEndpoint } from './auth/service-token.ts';
+import {
+  createServiceTokenSource,
+  serviceClientId,
+  serviceKeyFromSecret,
+  serviceKeySecretName,
+  type ServiceKey,
+  type TokenEndpoint,
+} from './auth/service-token.ts';
 import { DomainError } from './errors.ts';
-import { anyOf, API_AUDIENCE, createJwtAuthenticator, operatorTokenAuthenticator, type Authenticator, type Denial, type RiskSignals } from './guard.ts';
+import {
+  anyOf,
+  API_AUDIENCE,
+  createJwtAuthenticator,
+  operatorTokenAuthenticator,
+  type Authenticator,
+  type Denial,
+  type RiskSignals,
+} from './guard.ts';
 import { createHttpServer, type HttpApp } from './http/server.ts';
 import { registerWelcome } from './http/welcome.ts';
 import { Scheduler } from './jobs.ts';
@@ -21,7 +42,9 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { orderModules, systemClock, type Clock, type ModuleContext, type ModuleDefinition } from './module.ts';
 import { loadSecrets, namedSecrets, type Secrets } from './secrets.ts';
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 export interface PlatformOptions {
   readonly config: Config;
@@ -70,8 +93,14 @@ export function migrationSources(modules: readonly ModuleDefinition[]): Migratio
 
 export async function openPlatformDatabase(config: Config, inMemory = false, log?: Logger): Promise<Database> {
   return openDatabase({
-    url: config.databaseUrl, embeddedDir: inMemory ? undefined : embeddedDirFor(config.dataDir),
-    ...(log ? { onConnectionError: (error: Error) => log.warn({ err: error }, 'a database connection was lost; the pool replaces it') } : {}),
+    url: config.databaseUrl,
+    embeddedDir: inMemory ? undefined : embeddedDirFor(config.dataDir),
+    ...(log
+      ? {
+          onConnectionError: (error: Error) =>
+            log.warn({ err: error }, 'a database connection was lost; the pool replaces it'),
+        }
+      : {}),
   });
 }
 
@@ -82,7 +111,12 @@ async function answersWithin(part: string, ms: number, check: () => Promise<void
     timer = setTimeout(() => reject(new Error(`${part} did not answer within ${ms} ms`)), ms);
   });
   try {
-    await Promise.race([check().catch(() => { throw new Error(`${part} unreachable`); }), timeout]);
+    await Promise.race([
+      check().catch(() => {
+        throw new Error(`${part} unreachable`);
+      }),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -97,7 +131,10 @@ function platformAuthenticator(client: ModuleClient, operatorToken: string, conf
   if (!client.locate(IDENTITY_MODULE)) return operator;
   const source = identityKeySource(client);
   const jwt = createJwtAuthenticator({
-    issuer: source.issuer, audience: API_AUDIENCE, keys: source.keys, ...(config.publicUrl ? { dpop: { publicUrl: config.publicUrl } } : {}),
+    issuer: source.issuer,
+    audience: API_AUDIENCE,
+    keys: source.keys,
+    ...(config.publicUrl ? { dpop: { publicUrl: config.publicUrl } } : {}),
   });
   return anyOf(jwt, operator);
 }
@@ -105,10 +142,19 @@ function platformAuthenticator(client: ModuleClient, operatorToken: string, conf
 /** Until sentinel consumes them as security events, denials are warnings in the log. */
 function logDenial(log: Logger, denial: Denial): void {
   const { request, principal } = denial;
-  log.warn({
-    reqId: request.id, reason: denial.reason, code: denial.code, detail: denial.detail,
-    principal: principal && { kind: principal.kind, id: principal.id }, method: request.method, url: request.url, ip: request.ip,
-  }, 'access denied');
+  log.warn(
+    {
+      reqId: request.id,
+      reason: denial.reason,
+      code: denial.code,
+      detail: denial.detail,
+      principal: principal && { kind: principal.kind, id: principal.id },
+      method: request.method,
+      url: request.url,
+      ip: request.ip,
+    },
+    'access denied',
+  );
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -127,18 +173,32 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     const applied = await migrate(database.db, migrationSources(modules));
-    const bus = await createBus({ db: database.db, log, metrics, config, modules: modules.map((m) => m.name), ...(options.nats ? { nats: options.nats } : {}) });
+    const bus = await createBus({
+      db: database.db,
+      log,
+      metrics,
+      config,
+      modules: modules.map((m) => m.name),
+      ...(options.nats ? { nats: options.nats } : {}),
+    });
     closers.unshift(() => bus.close());
     // Created before the server it calls into (lazily, through `app`): the guard fetches
     // identity's keys through it.
     const clientOptions: ClientOptions = {
-      app: () => app, localModules: new Set(modules.map((m) => m.name)), services: config.services, timeoutMs: config.http.requestTimeoutMs,
+      app: () => app,
+      localModules: new Set(modules.map((m) => m.name)),
+      services: config.services,
+      timeoutMs: config.http.requestTimeoutMs,
     };
     const client = createModuleClient(clientOptions);
-    const tokenEndpoint: TokenEndpoint = identityTokenEndpoint(clientOptions)
-      ?? (() => Promise.reject(new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE })));
+    const tokenEndpoint: TokenEndpoint =
+      identityTokenEndpoint(clientOptions) ??
+      (() => Promise.reject(new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE })));
     const app = await createHttpServer({
-      config, log, metrics, version: VERSION,
+      config,
+      log,
+      metrics,
+      version: VERSION,
       authenticate: options.authenticate ?? platformAuthenticator(client, secrets.operatorToken, config),
       onDenied: options.onDenied ?? ((denial) => logDenial(log, denial)),
       ...(options.risk ? { risk: options.risk } : {}),
@@ -151,7 +211,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     closers.unshift(() => app.close());
     registerWelcome(app, {
-      config, modules, docsPublic: surfaceExposure(config).docs === 'public',
+      config,
+      modules,
+      docsPublic: surfaceExposure(config).docs === 'public',
       origin: () => {
         if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
         const address = app.server.address();
@@ -166,22 +228,35 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const moduleSecret = (name: string) => secret(name, declared, m.name);
       let key: ServiceKey | undefined;
       const serviceToken = createServiceTokenSource({
-        clientId: serviceClientId(m.name), tokenEndpoint, issuer: () => identityIssuer(client),
+        clientId: serviceClientId(m.name),
+        tokenEndpoint,
+        issuer: () => identityIssuer(client),
         key: () => (key ??= serviceKeyFromSecret(moduleSecret(serviceKeySecretName(m.name)))),
       });
       const ctx: ModuleContext = {
-        name: m.name, config, db: database.db, log: log.child({ module: m.name }), clock, modules: withServiceAuth(client, serviceToken),
+        name: m.name,
+        config,
+        db: database.db,
+        log: log.child({ module: m.name }),
+        clock,
+        modules: withServiceAuth(client, serviceToken),
         events: { publish: (trx, type, data) => appendToOutbox(trx, m.name, type, data) },
-        secret: moduleSecret, serviceToken,
+        secret: moduleSecret,
+        serviceToken,
       };
       contexts.set(m.name, ctx);
       if (m.rootRoutes) await m.rootRoutes(app, ctx);
       if (m.routes) {
         const routes = m.routes;
-        await app.register(async (scope) => {
-          scope.addHook('onRequest', async (request) => { request.log = request.log.child({ module: m.name }); });
-          await routes(scope as unknown as HttpApp, ctx);
-        }, { prefix: `/api/${m.name}` });
+        await app.register(
+          async (scope) => {
+            scope.addHook('onRequest', async (request) => {
+              request.log = request.log.child({ module: m.name });
+            });
+            await routes(scope as unknown as HttpApp, ctx);
+          },
+          { prefix: `/api/${m.name}` },
+        );
       }
       for (const [type, handler] of Object.entries(m.consumers ?? {})) await bus.subscribe(m.name, type, handler);
     }
@@ -196,7 +271,18 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
     let closed = false;
     return {
-      config, log, database, bus, app, metrics, secrets, modules, contexts, migrations: applied, scheduler, seedNotes,
+      config,
+      log,
+      database,
+      bus,
+      app,
+      metrics,
+      secrets,
+      modules,
+      contexts,
+      migrations: applied,
+      scheduler,
+      seedNotes,
       async listen() {
         return app.listen({ port: config.port, host: config.host });
       },

@@ -24,19 +24,28 @@ export function secretVariable(name: string): string {
  * generated operator token, a missing or plain-http public URL (cookies, token issuer,
  * redirects), a guessable operator token, and any secret a module declares that is not set.
  */
-export function assertProductionReady(config: Config, requiredSecrets: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): void {
+export function assertProductionReady(
+  config: Config,
+  requiredSecrets: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   if (config.env !== 'production') return;
   const missing: string[] = [];
   if (!config.databaseUrl) missing.push('TONGBAN_DATABASE_URL (production does not run on the embedded database)');
-  if (!config.operatorToken) missing.push('TONGBAN_OPERATOR_TOKEN (production does not use generated development keys)');
+  if (!config.operatorToken)
+    missing.push('TONGBAN_OPERATOR_TOKEN (production does not use generated development keys)');
   if (!config.publicUrl) missing.push('TONGBAN_PUBLIC_URL (the https:// address people and relying parties reach)');
   const secrets = [...new Set(requiredSecrets.map(secretVariable))].filter((variable) => !env[variable]);
   if (secrets.length > 0) missing.push(`${secrets.join(', ')} (secrets the modules declare)`);
   const refused: string[] = [];
-  if (config.publicUrl && !config.publicUrl.startsWith('https://')) refused.push('TONGBAN_PUBLIC_URL over http:// (tokens, cookies and redirects need https://)');
+  if (config.publicUrl && !config.publicUrl.startsWith('https://'))
+    refused.push('TONGBAN_PUBLIC_URL over http:// (tokens, cookies and redirects need https://)');
   const weakness = config.operatorToken ? tokenWeakness(config.operatorToken) : undefined;
   if (weakness) refused.push(`a weak TONGBAN_OPERATOR_TOKEN: ${weakness}`);
-  const parts = [...(missing.length > 0 ? [`needs ${missing.join('; ')}`] : []), ...(refused.length > 0 ? [`refuses ${refused.join('; ')}`] : [])];
+  const parts = [
+    ...(missing.length > 0 ? [`needs ${missing.join('; ')}`] : []),
+    ...(refused.length > 0 ? [`refuses ${refused.join('; ')}`] : []),
+  ];
   if (parts.length > 0) throw new ConfigError(`NODE_ENV=production ${parts.join(' — and ')}`);
 }
 
@@ -45,11 +54,17 @@ export function assertProductionReady(config: Config, requiredSecrets: readonly 
  * `declared`, outside production a name not declared is refused: a secret read lazily (on the
  * first request) would pass the start check and fail in production at that request.
  */
-export function namedSecrets(config: Config, env: NodeJS.ProcessEnv, log: Logger): (name: string, declared?: ReadonlySet<string>, module?: string) => string {
+export function namedSecrets(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  log: Logger,
+): (name: string, declared?: ReadonlySet<string>, module?: string) => string {
   const cache = new Map<string, string>();
   return (name, declared, module) => {
     if (declared && !declared.has(name) && config.env !== 'production') {
-      throw new Error(`module ${module ?? '?'} reads the secret ${name} without declaring it: add it to the module's secrets`);
+      throw new Error(
+        `module ${module ?? '?'} reads the secret ${name} without declaring it: add it to the module's secrets`,
+      );
     }
     const known = cache.get(name);
     if (known) return known;
@@ -57,7 +72,12 @@ export function namedSecrets(config: Config, env: NodeJS.ProcessEnv, log: Logger
     let value = env[variable];
     if (!value) {
       if (config.env === 'production') throw new ConfigError(`NODE_ENV=production needs ${variable}`);
-      value = devSecret(config.dataDir, name, () => randomBytes(32).toString('base64url'), () => undefined);
+      value = devSecret(
+        config.dataDir,
+        name,
+        () => randomBytes(32).toString('base64url'),
+        () => undefined,
+      );
       log.warn({ secret: name, variable }, 'using a development secret generated into the data directory');
     }
     cache.set(name, value);
@@ -65,12 +85,27 @@ export function namedSecrets(config: Config, env: NodeJS.ProcessEnv, log: Logger
   };
 }
 
-export function loadSecrets(config: Config, log: Logger, requiredSecrets: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): Secrets {
+export function loadSecrets(
+  config: Config,
+  log: Logger,
+  requiredSecrets: readonly string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Secrets {
   assertProductionReady(config, requiredSecrets, env);
   const generated: string[] = [];
-  const operatorToken = config.operatorToken ?? devSecret(config.dataDir, 'operator-token', () => randomBytes(32).toString('base64url'), () => generated.push('operator-token'));
+  const operatorToken =
+    config.operatorToken ??
+    devSecret(
+      config.dataDir,
+      'operator-token',
+      () => randomBytes(32).toString('base64url'),
+      () => generated.push('operator-token'),
+    );
   if (generated.length > 0) {
-    log.warn({ secrets: generated, dir: join(config.dataDir, 'keys') }, 'using development secrets generated into the data directory; set real ones before production');
+    log.warn(
+      { secrets: generated, dir: join(config.dataDir, 'keys') },
+      'using development secrets generated into the data directory; set real ones before production',
+    );
   }
   return { operatorToken, generated };
 }

@@ -44,8 +44,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), 'tongban-test-'));
   return loadConfig({
-    NODE_ENV: 'test', TONGBAN_LOG_LEVEL: process.env.TONGBAN_TEST_LOG_LEVEL ?? 'silent', TONGBAN_DATA_DIR: dataDir,
-    TONGBAN_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN, TONGBAN_BUS_BACKOFF_BASE_MS: '20', TONGBAN_BUS_POLL_INTERVAL_MS: '50',
+    NODE_ENV: 'test',
+    TONGBAN_LOG_LEVEL: process.env.TONGBAN_TEST_LOG_LEVEL ?? 'silent',
+    TONGBAN_DATA_DIR: dataDir,
+    TONGBAN_OPERATOR_TOKEN: TEST_OPERATOR_TOKEN,
+    TONGBAN_BUS_BACKOFF_BASE_MS: '20',
+    TONGBAN_BUS_POLL_INTERVAL_MS: '50',
     ...env,
   });
 }
@@ -61,18 +65,29 @@ export type TestPlatformOptions = Partial<Omit<PlatformOptions, 'modules'>> & {
   readonly database?: TestDatabase;
 };
 
-export async function startTestPlatform(modules: readonly ModuleDefinition[], options: TestPlatformOptions = {}): Promise<TestPlatform> {
-  const database = options.database ?? await createTestDatabase();
+export async function startTestPlatform(
+  modules: readonly ModuleDefinition[],
+  options: TestPlatformOptions = {},
+): Promise<TestPlatform> {
+  const database = options.database ?? (await createTestDatabase());
   const useNats = options.bus === 'nats';
   if (useNats && !testNatsUrl) throw new Error('TONGBAN_TEST_NATS_URL is not set');
-  const config = options.config ?? testConfig({
-    TONGBAN_DATABASE_URL: database.url, TONGBAN_NATS_URL: useNats ? testNatsUrl : undefined, ...options.env,
-  });
+  const config =
+    options.config ??
+    testConfig({
+      TONGBAN_DATABASE_URL: database.url,
+      TONGBAN_NATS_URL: useNats ? testNatsUrl : undefined,
+      ...options.env,
+    });
   const suffix = randomBytes(4).toString('hex');
   let platform: Platform;
   try {
     platform = await startPlatform({
-      inMemoryDatabase: true, background: false, ...options, config, modules,
+      inMemoryDatabase: true,
+      background: false,
+      ...options,
+      config,
+      modules,
       ...(useNats ? { nats: { stream: `TEST_${suffix}`, subjectPrefix: `test${suffix}` } } : {}),
     });
   } catch (error) {
@@ -83,7 +98,10 @@ export async function startTestPlatform(modules: readonly ModuleDefinition[], op
   }
   return Object.assign(platform, {
     async dispose() {
-      if (useNats) await (platform.bus.driver as unknown as { deleteStream(): Promise<void> }).deleteStream().catch(() => undefined);
+      if (useNats)
+        await (platform.bus.driver as unknown as { deleteStream(): Promise<void> })
+          .deleteStream()
+          .catch(() => undefined);
       await platform.close();
       if (!options.database) await database.drop();
       rmSync(config.dataDir, { recursive: true, force: true });

@@ -8,7 +8,10 @@
 export const MIN_TOKEN_BITS = 128;
 
 const CLASSES: readonly [RegExp, number, string][] = [
-  [/[a-z]/, 26, 'lower-case letters'], [/[A-Z]/, 26, 'upper-case letters'], [/[0-9]/, 10, 'digits'], [/[^a-zA-Z0-9]/, 33, 'other characters'],
+  [/[a-z]/, 26, 'lower-case letters'],
+  [/[A-Z]/, 26, 'upper-case letters'],
+  [/[0-9]/, 10, 'digits'],
+  [/[^a-zA-Z0-9]/, 33, 'other characters'],
 ];
 
 export interface TokenStrength {
@@ -49,7 +52,14 @@ export function tokenWeakness(token: string): string | undefined {
   if (bits >= MIN_TOKEN_BITS) return undefined;
   const why: string[] = [];
   if (predictable > 0) why.push(`${predictable} of its ${Array.from(token).length} characters are repeats or runs`);
-  if (classes < 3) why.push(`it uses only ${CLASSES.filter(([re]) => re.test(token)).map(([, , name]) => name).join(' and ') || 'nothing'}`);
+  if (classes < 3)
+    why.push(
+      `it uses only ${
+        CLASSES.filter(([re]) => re.test(token))
+          .map(([, , name]) => name)
+          .join(' and ') || 'nothing'
+      }`,
+    );
   if (why.length === 0) why.push(`it is only ${Array.from(token).length} characters long`);
   return `about ${bits} bits of entropy where ${MIN_TOKEN_BITS} are needed (${why.join('; ')}); make one with \`openssl rand -base64 32\``;
 }

@@ -112,7 +112,8 @@ export function validateOverrides(overrides: Overrides): string[] {
   const problems: string[] = [];
   const holidays = new Set<string>();
   for (const [i, date] of overrides.holidays.entries()) {
-    if (findDay(date) === undefined) problems.push(`holidays[${i}]: ${JSON.stringify(date)} is not a calendar date (YYYY-MM-DD)`);
+    if (findDay(date) === undefined)
+      problems.push(`holidays[${i}]: ${JSON.stringify(date)} is not a calendar date (YYYY-MM-DD)`);
     else holidays.add(date);
   }
   for (const [i, date] of overrides.workdays.entries()) {
@@ -122,7 +123,9 @@ export function validateOverrides(overrides: Overrides): string[] {
       continue;
     }
     if (isWeekday(day)) {
-      problems.push(`workdays[${i}]: ${date} is a ${WEEKDAY_NAMES[weekdayOf(day)]}; a make-up workday (调休上班) must fall on a weekend`);
+      problems.push(
+        `workdays[${i}]: ${date} is a ${WEEKDAY_NAMES[weekdayOf(day)]}; a make-up workday (调休上班) must fall on a weekend`,
+      );
     }
     if (holidays.has(date)) problems.push(`${date} is listed both as a holiday and as a make-up workday`);
   }

@@ -14,7 +14,11 @@ const amp = defineModule({
   routes(app) {
     app.post('/counts', { config: { policy: Policies.public }, schema: { body: Count } }, async () => ({ ok: true }));
     app.get('/many', { config: { policy: Policies.public } }, async () => {
-      throw new DomainError('VALIDATION_FAILED', {}, Array.from({ length: 500 }, (_, i) => ({ field: `body.f${i}`, code: 'required', message: 'x' })));
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        {},
+        Array.from({ length: 500 }, (_, i) => ({ field: `body.f${i}`, code: 'required', message: 'x' })),
+      );
     });
   },
 });
@@ -30,7 +34,12 @@ describe(`field errors are capped (${databaseLabel})`, () => {
     const body: Record<string, number> = {};
     for (let i = 0; i < 90_000; i++) body[String(i)] = 1;
     const payload = JSON.stringify(body);
-    const res = await p.app.inject({ method: 'POST', url: '/api/amp/counts', headers: { 'content-type': 'application/json' }, payload });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/api/amp/counts',
+      headers: { 'content-type': 'application/json' },
+      payload,
+    });
     assert.equal(res.statusCode, 400);
     const problem = res.json() as { code: string; errors: { field: string; code: string }[]; errorCount: number };
     assert.equal(problem.code, 'VALIDATION_FAILED');
@@ -42,7 +51,12 @@ describe(`field errors are capped (${databaseLabel})`, () => {
   });
 
   test('a few errors are all listed, with no count', async () => {
-    const res = await p.app.inject({ method: 'POST', url: '/api/amp/counts', headers: { 'content-type': 'application/json' }, payload: '{"x":1}' });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/api/amp/counts',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"x":1}',
+    });
     const problem = res.json() as { errors: unknown[]; errorCount?: number };
     assert.equal(problem.errors.length, 2);
     assert.equal(problem.errorCount, undefined);

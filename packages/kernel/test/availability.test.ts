@@ -7,7 +7,14 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { defineModule, Policies } from '../src/index.ts';
-import { createTestDatabase, databaseLabel, startTestPlatform, testPostgresUrl, type TestDatabase, type TestPlatform } from '../src/testing.ts';
+import {
+  createTestDatabase,
+  databaseLabel,
+  startTestPlatform,
+  testPostgresUrl,
+  type TestDatabase,
+  type TestPlatform,
+} from '../src/testing.ts';
 
 const delivered = new Set<string>();
 
@@ -15,75 +22,98 @@ const busy = defineModule({
   name: 'busy',
   title: { zh: '繁忙', en: 'Busy' },
   // The relay and the consumer's worker run in the background through the kills too.
-  consumers: { 'busy.job.worked': async (event) => { delivered.add(event.id); } },
+  consumers: {
+    'busy.job.worked': async (event) => {
+      delivered.add(event.id);
+    },
+  },
   routes(app, ctx) {
     // Holds its connection across an await between two statements, as real handlers do: a
     // connection killed in between has no query to report to, only its 'error' event.
-    app.get('/work', { config: { policy: Policies.public } }, async () => ctx.db.transaction().execute(async (trx) => {
-      await sql`select 1`.execute(trx);
-      await new Promise((resolve) => setImmediate(resolve));
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_sleep(0.002)`.execute(trx);
-      await ctx.events.publish(trx, 'busy.job.worked', {});
-      return { n: rows[0]?.n };
-    }));
+    app.get('/work', { config: { policy: Policies.public } }, async () =>
+      ctx.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        await new Promise((resolve) => setImmediate(resolve));
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_sleep(0.002)`.execute(trx);
+        await ctx.events.publish(trx, 'busy.job.worked', {});
+        return { n: rows[0]?.n };
+      }),
+    );
   },
 });
 
-describe(`a terminated database connection (${databaseLabel})`, { skip: testPostgresUrl ? false : 'needs PostgreSQL (TONGBAN_TEST_DATABASE_URL): PGlite has no connections to terminate' }, () => {
-  let database: TestDatabase;
-  let p: TestPlatform;
-  let admin: pg.Client;
-  before(async () => {
-    database = await createTestDatabase();
-    p = await startTestPlatform([busy], { database, background: true, env: { TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '1000000' } });
-    admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-  });
-  after(async () => {
-    await admin?.end();
-    await p?.dispose();
-    await database?.drop();
-  });
+describe(
+  `a terminated database connection (${databaseLabel})`,
+  {
+    skip: testPostgresUrl
+      ? false
+      : 'needs PostgreSQL (TONGBAN_TEST_DATABASE_URL): PGlite has no connections to terminate',
+  },
+  () => {
+    let database: TestDatabase;
+    let p: TestPlatform;
+    let admin: pg.Client;
+    before(async () => {
+      database = await createTestDatabase();
+      p = await startTestPlatform([busy], {
+        database,
+        background: true,
+        env: { TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '1000000' },
+      });
+      admin = new pg.Client({ connectionString: database.url });
+      await admin.connect();
+    });
+    after(async () => {
+      await admin?.end();
+      await p?.dispose();
+      await database?.drop();
+    });
 
-  test('requests under load fail with 503 problem+json while backends are killed, then succeed again', async () => {
-    const statuses = new Map<number, number>();
-    const failed: LightMyRequestResponse[] = [];
-    let running = true;
-    const worker = async () => {
-      while (running) {
-        const res = await p.app.inject({ url: '/api/busy/work' });
-        statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-        if (res.statusCode !== 200) failed.push(res);
+    test('requests under load fail with 503 problem+json while backends are killed, then succeed again', async () => {
+      const statuses = new Map<number, number>();
+      const failed: LightMyRequestResponse[] = [];
+      let running = true;
+      const worker = async () => {
+        while (running) {
+          const res = await p.app.inject({ url: '/api/busy/work' });
+          statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
+          if (res.statusCode !== 200) failed.push(res);
+        }
+      };
+      const workers = Array.from({ length: 8 }, worker);
+      for (let round = 0; round < 6; round++) {
+        // Let requests get going between rounds; bounded by the requests themselves, not by time.
+        for (let i = 0; i < 20; i++) await p.app.inject({ url: '/api/busy/work' });
+        await admin.query(
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+        );
       }
-    };
-    const workers = Array.from({ length: 8 }, worker);
-    for (let round = 0; round < 6; round++) {
-      // Let requests get going between rounds; bounded by the requests themselves, not by time.
-      for (let i = 0; i < 20; i++) await p.app.inject({ url: '/api/busy/work' });
-      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
-    }
-    running = false;
-    await Promise.all(workers);
-    for (const res of failed) {
-      assert.equal(res.statusCode, 503, res.body);
-      assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-      const problem = res.json() as { code: string; stack?: unknown };
-      assert.equal(problem.code, 'DATABASE_UNAVAILABLE');
-      assert.equal(problem.stack, undefined);
-      assert.equal(res.headers['retry-after'], '5');
-    }
-    assert.ok((statuses.get(503) ?? 0) > 0, `some requests met a killed connection: ${JSON.stringify([...statuses])}`);
-    for (let i = 0; i < 20; i++) {
-      const res = await p.app.inject({ url: '/api/busy/work' });
-      assert.equal(res.statusCode, 200, `the pool recovers: ${res.body}`);
-    }
-    // Background loops met the kills too: they logged, retried, and every committed event arrives.
-    await p.bus.settled();
-    assert.ok(delivered.size >= (statuses.get(200) ?? 0) + 20, `${delivered.size} events delivered`);
-    const ready = await p.app.inject({ url: '/readyz' });
-    assert.equal(ready.statusCode, 200, ready.body);
-  });
-});
+      running = false;
+      await Promise.all(workers);
+      for (const res of failed) {
+        assert.equal(res.statusCode, 503, res.body);
+        assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+        const problem = res.json() as { code: string; stack?: unknown };
+        assert.equal(problem.code, 'DATABASE_UNAVAILABLE');
+        assert.equal(problem.stack, undefined);
+        assert.equal(res.headers['retry-after'], '5');
+      }
+      assert.ok(
+        (statuses.get(503) ?? 0) > 0,
+        `some requests met a killed connection: ${JSON.stringify([...statuses])}`,
+      );
+      for (let i = 0; i < 20; i++) {
+        const res = await p.app.inject({ url: '/api/busy/work' });
+        assert.equal(res.statusCode, 200, `the pool recovers: ${res.body}`);
+      }
+      // Background loops met the kills too: they logged, retried, and every committed event arrives.
+      await p.bus.settled();
+      assert.ok(delivered.size >= (statuses.get(200) ?? 0) + 20, `${delivered.size} events delivered`);
+      const ready = await p.app.inject({ url: '/readyz' });
+      assert.equal(ready.statusCode, 200, ready.body);
+    });
+  },
+);
 
 describe(`readiness with a hanging dependency (${databaseLabel})`, () => {
   let p: TestPlatform;

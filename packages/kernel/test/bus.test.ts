@@ -6,10 +6,16 @@ import { sql } from 'kysely';
 import { defineModule, type EventEnvelope, type ModuleContext } from '../src/index.ts';
 import { busDrivers, databaseLabel, startTestPlatform, type TestPlatform } from '../src/testing.ts';
 
-interface Counted { n: number }
+interface Counted {
+  n: number;
+}
 
 /** A module that writes events and one that consumes them, recording each effect in a table. */
-function modulesUnderTest(behaviour: { failFirst?: Set<number>; alwaysFail?: Set<number>; failAtCommit?: Set<number> }) {
+function modulesUnderTest(behaviour: {
+  failFirst?: Set<number>;
+  alwaysFail?: Set<number>;
+  failAtCommit?: Set<number>;
+}) {
   const attempts = new Map<number, number>();
   const producer = defineModule({ name: 'producer', title: { zh: '生产者', en: 'Producer' } });
   const consumer = defineModule({
@@ -64,10 +70,12 @@ for (const driver of busDrivers) {
       const p = await startTestPlatform([producer, consumer], { bus: driver });
       try {
         const ctx = p.contexts.get('producer')!;
-        await assert.rejects(ctx.db.transaction().execute(async (trx) => {
-          await ctx.events.publish(trx, 'producer.thing.counted', { n: 1 });
-          throw new Error('business rule failed');
-        }));
+        await assert.rejects(
+          ctx.db.transaction().execute(async (trx) => {
+            await ctx.events.publish(trx, 'producer.thing.counted', { n: 1 });
+            throw new Error('business rule failed');
+          }),
+        );
         await produce(ctx, 2, 3);
         await p.bus.settled();
         assert.deepEqual(await effects(p), [2]);
@@ -97,7 +105,10 @@ for (const driver of busDrivers) {
       try {
         await produce(p.contexts.get('producer')!, 0, 10);
         await p.bus.settled();
-        assert.deepEqual(await effects(p), range(0, 10).filter((n) => n !== 5));
+        assert.deepEqual(
+          await effects(p),
+          range(0, 10).filter((n) => n !== 5),
+        );
         assert.equal(attempts.get(5), 3);
         const dead = await p.database.db.selectFrom('consumer.dead_letter').selectAll().execute();
         assert.equal(dead.length, 1);
@@ -110,21 +121,31 @@ for (const driver of busDrivers) {
       }
     });
 
-    test('an event whose effects fail only at commit is dead-lettered in the end, and the rest flow on', { timeout: 30_000 }, async () => {
-      const { producer, consumer } = modulesUnderTest({ failAtCommit: new Set([4]) });
-      const p = await startTestPlatform([producer, consumer], { bus: driver, env: { TONGBAN_BUS_MAX_ATTEMPTS: '3' } });
-      try {
-        await produce(p.contexts.get('producer')!, 0, 10);
-        await p.bus.settled();
-        assert.deepEqual(await effects(p), range(0, 10).filter((n) => n !== 4));
-        const dead = await p.database.db.selectFrom('consumer.dead_letter').selectAll().execute();
-        assert.equal(dead.length, 1);
-        assert.equal((dead[0]!.event as { data: Counted }).data.n, 4);
-        assert.equal(Number(dead[0]!.attempts), 3);
-      } finally {
-        await p.dispose();
-      }
-    });
+    test(
+      'an event whose effects fail only at commit is dead-lettered in the end, and the rest flow on',
+      { timeout: 30_000 },
+      async () => {
+        const { producer, consumer } = modulesUnderTest({ failAtCommit: new Set([4]) });
+        const p = await startTestPlatform([producer, consumer], {
+          bus: driver,
+          env: { TONGBAN_BUS_MAX_ATTEMPTS: '3' },
+        });
+        try {
+          await produce(p.contexts.get('producer')!, 0, 10);
+          await p.bus.settled();
+          assert.deepEqual(
+            await effects(p),
+            range(0, 10).filter((n) => n !== 4),
+          );
+          const dead = await p.database.db.selectFrom('consumer.dead_letter').selectAll().execute();
+          assert.equal(dead.length, 1);
+          assert.equal((dead[0]!.event as { data: Counted }).data.n, 4);
+          assert.equal(Number(dead[0]!.attempts), 3);
+        } finally {
+          await p.dispose();
+        }
+      },
+    );
 
     test('a relay stopped mid-stream and started again loses nothing and duplicates nothing', async () => {
       const { producer, consumer } = modulesUnderTest({});
@@ -182,7 +203,8 @@ for (const driver of busDrivers) {
 }
 
 async function sentCount(p: TestPlatform): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from producer.outbox where published_at is not null`.execute(p.database.db);
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from producer.outbox where published_at is not null`.execute(p.database.db);
   return rows[0]!.n;
 }
-

@@ -14,7 +14,10 @@ const ArchiveErrors = defineErrors({
   ARCHIVE_RECORD_NOT_FOUND: { status: 404, zh: '档案 {id} 不存在', en: 'Record {id} does not exist' },
 });
 
-interface Record { id: string; title: string }
+interface Record {
+  id: string;
+  title: string;
+}
 
 /** Module B: an archive answering records, and recording each request that reached it. */
 function archiveModule(served: string[]) {
@@ -23,14 +26,18 @@ function archiveModule(served: string[]) {
     title: { zh: '档案', en: 'Archive' },
     errors: ArchiveErrors,
     routes(app) {
-      app.get('/records/:id', {
-        config: { policy: Policies.public },
-        schema: { params: Type.Object({ id: Type.String() }) },
-      }, async (req): Promise<Record> => {
-        served.push(req.params.id);
-        if (req.params.id !== 'R1') throw new DomainError('ARCHIVE_RECORD_NOT_FOUND', { id: req.params.id });
-        return { id: 'R1', title: '出生医学证明' };
-      });
+      app.get(
+        '/records/:id',
+        {
+          config: { policy: Policies.public },
+          schema: { params: Type.Object({ id: Type.String() }) },
+        },
+        async (req): Promise<Record> => {
+          served.push(req.params.id);
+          if (req.params.id !== 'R1') throw new DomainError('ARCHIVE_RECORD_NOT_FOUND', { id: req.params.id });
+          return { id: 'R1', title: '出生医学证明' };
+        },
+      );
     },
   });
 }
@@ -41,13 +48,19 @@ const frontDesk = defineModule({
   title: { zh: '前台', en: 'Front desk' },
   dependsOn: ['archive'],
   routes(app, ctx) {
-    app.get('/lookup/:id', {
-      config: { policy: Policies.public },
-      schema: { params: Type.Object({ id: Type.String() }) },
-    }, async (req) => {
-      const record = await ctx.modules.request<Record>('archive', { path: `/records/${encodeURIComponent(req.params.id)}` });
-      return { record, where: ctx.modules.locate('archive') };
-    });
+    app.get(
+      '/lookup/:id',
+      {
+        config: { policy: Policies.public },
+        schema: { params: Type.Object({ id: Type.String() }) },
+      },
+      async (req) => {
+        const record = await ctx.modules.request<Record>('archive', {
+          path: `/records/${encodeURIComponent(req.params.id)}`,
+        });
+        return { record, where: ctx.modules.locate('archive') };
+      },
+    );
   },
 });
 
@@ -98,12 +111,23 @@ describe(`module client, both modules in one process (${databaseLabel})`, () => 
 
 describe(`module client, modules in separate processes (${databaseLabel})`, () => {
   /** Starts the archive listening on a port, and the desk pointed at it by TONGBAN_SERVICE_ARCHIVE_URL. */
-  async function split(served: string[]): Promise<{ desk: TestPlatform; archive: TestPlatform; close(): Promise<void> }> {
-    const archive = await startTestPlatform([archiveModule(served)], { env: { TONGBAN_PORT: '0', TONGBAN_HOST: '127.0.0.1' } });
+  async function split(
+    served: string[],
+  ): Promise<{ desk: TestPlatform; archive: TestPlatform; close(): Promise<void> }> {
+    const archive = await startTestPlatform([archiveModule(served)], {
+      env: { TONGBAN_PORT: '0', TONGBAN_HOST: '127.0.0.1' },
+    });
     try {
       const url = await archive.listen();
       const desk = await startTestPlatform([frontDesk], { env: { TONGBAN_SERVICE_ARCHIVE_URL: url } });
-      return { desk, archive, close: async () => { await desk.dispose(); await archive.dispose(); } };
+      return {
+        desk,
+        archive,
+        close: async () => {
+          await desk.dispose();
+          await archive.dispose();
+        },
+      };
     } catch (error) {
       await archive.dispose();
       throw error;
@@ -124,7 +148,7 @@ describe(`module client, modules in separate processes (${databaseLabel})`, () =
     }
   });
 
-  test("a problem answered over HTTP comes back through the caller with the same status and code", async () => {
+  test('a problem answered over HTTP comes back through the caller with the same status and code', async () => {
     const { desk, close } = await split([]);
     try {
       const res = await lookup(desk, 'R404');
@@ -138,7 +162,9 @@ describe(`module client, modules in separate processes (${databaseLabel})`, () =
   });
 
   test('an unreachable module is a 502 UPSTREAM_UNAVAILABLE naming it', async () => {
-    const desk = await startTestPlatform([frontDesk], { env: { TONGBAN_SERVICE_ARCHIVE_URL: `http://127.0.0.1:${await closedPort()}` } });
+    const desk = await startTestPlatform([frontDesk], {
+      env: { TONGBAN_SERVICE_ARCHIVE_URL: `http://127.0.0.1:${await closedPort()}` },
+    });
     try {
       const res = await lookup(desk, 'R1');
       assert.equal(res.statusCode, 502);
@@ -167,7 +193,9 @@ describe(`module client, modules in separate processes (${databaseLabel})`, () =
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const { port } = proxy.address() as AddressInfo;
-    const desk = await startTestPlatform([frontDesk], { env: { TONGBAN_SERVICE_ARCHIVE_URL: `http://127.0.0.1:${port}` } });
+    const desk = await startTestPlatform([frontDesk], {
+      env: { TONGBAN_SERVICE_ARCHIVE_URL: `http://127.0.0.1:${port}` },
+    });
     try {
       const res = await lookup(desk, 'R1');
       assert.equal(res.statusCode, 502);

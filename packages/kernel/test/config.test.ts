@@ -28,7 +28,11 @@ function yamlFile(text: string): string {
 /** A logger that keeps the warnings it is given. */
 function recordingLogger(): { log: Logger; warnings: string[] } {
   const warnings: string[] = [];
-  const log = { warn: (_fields: unknown, message: string) => { warnings.push(message); } } as unknown as Logger;
+  const log = {
+    warn: (_fields: unknown, message: string) => {
+      warnings.push(message);
+    },
+  } as unknown as Logger;
   return { log, warnings };
 }
 
@@ -55,9 +59,15 @@ describe('configuration defaults', () => {
 describe('configuration sources', () => {
   test('TONGBAN_* environment variables override the defaults, numbers included', () => {
     const config = loadConfig({
-      NODE_ENV: 'test', TONGBAN_PORT: '9090', TONGBAN_HOST: '0.0.0.0', TONGBAN_DATA_DIR: '/var/lib/tongban',
-      TONGBAN_DATABASE_URL: 'postgres://tongban@db:5432/tongban', TONGBAN_NATS_URL: 'nats://nats:4222',
-      TONGBAN_LOG_LEVEL: 'warn', TONGBAN_HTTP_BODY_LIMIT: '2048', TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '30',
+      NODE_ENV: 'test',
+      TONGBAN_PORT: '9090',
+      TONGBAN_HOST: '0.0.0.0',
+      TONGBAN_DATA_DIR: '/var/lib/tongban',
+      TONGBAN_DATABASE_URL: 'postgres://tongban@db:5432/tongban',
+      TONGBAN_NATS_URL: 'nats://nats:4222',
+      TONGBAN_LOG_LEVEL: 'warn',
+      TONGBAN_HTTP_BODY_LIMIT: '2048',
+      TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '30',
       TONGBAN_BUS_MAX_ATTEMPTS: '3',
     });
     assert.equal(config.env, 'test');
@@ -77,16 +87,18 @@ describe('configuration sources', () => {
   });
 
   test('a YAML file named by TONGBAN_CONFIG is read, and the environment wins over it', () => {
-    const file = yamlFile([
-      'port: 7000',
-      'host: 0.0.0.0',
-      'logLevel: debug',
-      'http:',
-      '  bodyLimit: 4096',
-      '  rateLimitPerMinute: 100',
-      'services:',
-      '  identity: http://identity:8080',
-    ].join('\n'));
+    const file = yamlFile(
+      [
+        'port: 7000',
+        'host: 0.0.0.0',
+        'logLevel: debug',
+        'http:',
+        '  bodyLimit: 4096',
+        '  rateLimitPerMinute: 100',
+        'services:',
+        '  identity: http://identity:8080',
+      ].join('\n'),
+    );
     const config = loadConfig({ TONGBAN_CONFIG: file, TONGBAN_PORT: '7100', TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '50' });
     assert.equal(config.port, 7100, 'environment over file');
     assert.equal(config.host, '0.0.0.0', 'file over default');
@@ -98,18 +110,24 @@ describe('configuration sources', () => {
   });
 
   test('TONGBAN_SERVICE_<MODULE>_URL tells where a module runs in another process', () => {
-    const config = loadConfig({ TONGBAN_SERVICE_CATALOG_URL: 'http://catalog:8080', TONGBAN_SERVICE_WORKFLOW_URL: 'https://workflow.internal' });
+    const config = loadConfig({
+      TONGBAN_SERVICE_CATALOG_URL: 'http://catalog:8080',
+      TONGBAN_SERVICE_WORKFLOW_URL: 'https://workflow.internal',
+    });
     assert.deepEqual(config.services, { catalog: 'http://catalog:8080', workflow: 'https://workflow.internal' });
   });
 });
 
 describe('invalid configuration', () => {
   const rejects = (env: Record<string, string>, pattern: RegExp) => {
-    assert.throws(() => loadConfig(env), (error: unknown) => {
-      assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
-      assert.match(error.message, pattern);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+        assert.match(error.message, pattern);
+        return true;
+      },
+    );
   };
 
   test('a port that is not a number names TONGBAN_PORT', () => {
@@ -182,18 +200,28 @@ describe('secrets', () => {
 
   test('production refuses the embedded database, naming TONGBAN_DATABASE_URL', () => {
     const config = production({ TONGBAN_OPERATOR_TOKEN: LONG_TOKEN });
-    assert.throws(() => assertProductionReady(config), (e: unknown) => e instanceof ConfigError && /TONGBAN_DATABASE_URL/.test(e.message));
+    assert.throws(
+      () => assertProductionReady(config),
+      (e: unknown) => e instanceof ConfigError && /TONGBAN_DATABASE_URL/.test(e.message),
+    );
     assert.throws(() => loadSecrets(config, recordingLogger().log), ConfigError);
   });
 
   test('production refuses a generated operator token and writes no key file', () => {
     const config = production({ TONGBAN_DATABASE_URL: 'postgres://db/tongban' });
-    assert.throws(() => loadSecrets(config, recordingLogger().log), (e: unknown) => e instanceof ConfigError && /TONGBAN_OPERATOR_TOKEN/.test(e.message));
+    assert.throws(
+      () => loadSecrets(config, recordingLogger().log),
+      (e: unknown) => e instanceof ConfigError && /TONGBAN_OPERATOR_TOKEN/.test(e.message),
+    );
     assert.throws(() => statSync(join(config.dataDir, 'keys')), { code: 'ENOENT' });
   });
 
   test('production starts with a database URL, a configured token and an https public URL', () => {
-    const config = production({ TONGBAN_DATABASE_URL: 'postgres://db/tongban', TONGBAN_OPERATOR_TOKEN: LONG_TOKEN, TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn' });
+    const config = production({
+      TONGBAN_DATABASE_URL: 'postgres://db/tongban',
+      TONGBAN_OPERATOR_TOKEN: LONG_TOKEN,
+      TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn',
+    });
     const { log, warnings } = recordingLogger();
     assert.deepEqual(loadSecrets(config, log), { operatorToken: LONG_TOKEN, generated: [] });
     assert.deepEqual(warnings, []);

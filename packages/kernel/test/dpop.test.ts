@@ -2,9 +2,24 @@
 // very request it comes with.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { API_AUDIENCE, createJwtAuthenticator, defineModule, PRINCIPAL_KINDS, type Authenticator } from '../src/index.ts';
+import {
+  API_AUDIENCE,
+  createJwtAuthenticator,
+  defineModule,
+  PRINCIPAL_KINDS,
+  type Authenticator,
+} from '../src/index.ts';
 import { databaseLabel, startTestPlatform, type TestPlatform } from '../src/testing.ts';
-import { accessToken, dpopKey, dpopProof, ISSUER, keyEndpoint, signingKey, type DpopKey, type SigningKey } from './fixtures/tokens.ts';
+import {
+  accessToken,
+  dpopKey,
+  dpopProof,
+  ISSUER,
+  keyEndpoint,
+  signingKey,
+  type DpopKey,
+  type SigningKey,
+} from './fixtures/tokens.ts';
 
 const bound = defineModule({
   name: 'bound',
@@ -39,7 +54,8 @@ describe(`DPoP-bound tokens (${databaseLabel})`, () => {
   function assertRefused(res: Awaited<ReturnType<typeof call>>, code: string) {
     assert.equal(res.statusCode, 401, res.body);
     assert.equal(res.json().code, code);
-    if (code === 'DPOP_PROOF_INVALID') assert.match(String(res.headers['www-authenticate']), /^DPoP error="invalid_dpop_proof", algs="ES256/);
+    if (code === 'DPOP_PROOF_INVALID')
+      assert.match(String(res.headers['www-authenticate']), /^DPoP error="invalid_dpop_proof", algs="ES256/);
   }
 
   test('a fresh proof for this request passes', async () => {
@@ -49,7 +65,10 @@ describe(`DPoP-bound tokens (${databaseLabel})`, () => {
   });
 
   test('the query string is not part of htu', async () => {
-    const res = await call({ authorization: `DPoP ${token}`, dpop: await dpopProof(holder, 'GET', HTU, token) }, '/api/bound/me?page=2');
+    const res = await call(
+      { authorization: `DPoP ${token}`, dpop: await dpopProof(holder, 'GET', HTU, token) },
+      '/api/bound/me?page=2',
+    );
     assert.equal(res.statusCode, 200, res.body);
   });
 
@@ -77,12 +96,21 @@ describe(`DPoP-bound tokens (${databaseLabel})`, () => {
     ['another URL', () => dpopProof(holder, 'GET', 'http://localhost/api/bound/other', token)],
     ['another host', () => dpopProof(holder, 'GET', 'https://evil.test/api/bound/me', token)],
     ['another access token', async () => dpopProof(holder, 'GET', HTU, await accessToken({ key }))],
-    ['an iat six minutes ago', () => dpopProof(holder, 'GET', HTU, token, { iat: Math.floor(Date.now() / 1000) - 360 })],
-    ['an iat six minutes ahead', () => dpopProof(holder, 'GET', HTU, token, { iat: Math.floor(Date.now() / 1000) + 360 })],
+    [
+      'an iat six minutes ago',
+      () => dpopProof(holder, 'GET', HTU, token, { iat: Math.floor(Date.now() / 1000) - 360 }),
+    ],
+    [
+      'an iat six minutes ahead',
+      () => dpopProof(holder, 'GET', HTU, token, { iat: Math.floor(Date.now() / 1000) + 360 }),
+    ],
     ['no jti', () => dpopProof(holder, 'GET', HTU, token, { jti: undefined })],
     ['a key other than the bound one', async () => dpopProof(await dpopKey(), 'GET', HTU, token)],
     ['a garbage header', async () => 'not.a.proof'],
-    ['two proofs in one header', async () => `${await dpopProof(holder, 'GET', HTU, token)}, ${await dpopProof(holder, 'GET', HTU, token)}`],
+    [
+      'two proofs in one header',
+      async () => `${await dpopProof(holder, 'GET', HTU, token)}, ${await dpopProof(holder, 'GET', HTU, token)}`,
+    ],
   ];
   for (const [name, make] of broken) {
     test(`a proof for ${name} is 401 DPOP_PROOF_INVALID`, async () => {
@@ -92,9 +120,17 @@ describe(`DPoP-bound tokens (${databaseLabel})`, () => {
 
   test('behind a proxy, htu is checked against the configured public URL', async () => {
     const saved = current;
-    current = createJwtAuthenticator({ issuer: ISSUER, audience: API_AUDIENCE, keys: keyEndpoint(key).keys, dpop: { publicUrl: 'https://gov.tongban.test' } });
+    current = createJwtAuthenticator({
+      issuer: ISSUER,
+      audience: API_AUDIENCE,
+      keys: keyEndpoint(key).keys,
+      dpop: { publicUrl: 'https://gov.tongban.test' },
+    });
     try {
-      assert.equal((await withProof(dpopProof(holder, 'GET', 'https://gov.tongban.test/api/bound/me', token))).statusCode, 200);
+      assert.equal(
+        (await withProof(dpopProof(holder, 'GET', 'https://gov.tongban.test/api/bound/me', token))).statusCode,
+        200,
+      );
       assertRefused(await withProof(dpopProof(holder, 'GET', HTU, token)), 'DPOP_PROOF_INVALID');
     } finally {
       current = saved;

@@ -14,7 +14,9 @@ const edge = defineModule({
   name: 'edge',
   title: { zh: '边缘', en: 'Edge' },
   routes(app) {
-    app.post('/things', { config: { policy: Policies.public }, schema: { body: Type.Object({}) } }, async () => ({ ok: true }));
+    app.post('/things', { config: { policy: Policies.public }, schema: { body: Type.Object({}) } }, async () => ({
+      ok: true,
+    }));
     app.get('/matters/:code', { config: { policy: Policies.public } }, async () => ({ ok: true }));
   },
 });
@@ -23,7 +25,9 @@ const edge = defineModule({
 async function rawExchange(port: number, request: string | Buffer): Promise<string> {
   const socket = net.connect(port, '127.0.0.1');
   let answer = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => { answer += chunk; });
+  socket.setEncoding('utf8').on('data', (chunk: string) => {
+    answer += chunk;
+  });
   socket.on('error', () => undefined); // the server may reset after answering
   socket.write(request);
   await once(socket, 'close');
@@ -56,9 +60,13 @@ describe(`answers before routing (${databaseLabel})`, () => {
   test('a body trickled byte by byte is answered 408 problem+json once the request timeout passes', async () => {
     const socket = net.connect(port, '127.0.0.1');
     let answer = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => { answer += chunk; });
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      answer += chunk;
+    });
     socket.on('error', () => undefined);
-    socket.write('POST /api/edge/things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n');
+    socket.write(
+      'POST /api/edge/things HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n',
+    );
     let sent = 0;
     const trickle = setInterval(() => {
       if (socket.writable) {
@@ -93,7 +101,11 @@ describe(`answers before routing (${databaseLabel})`, () => {
 
   test('bad percent-encoding in the path is 400 MALFORMED_URL', async () => {
     assertProblem(await p.app.inject({ url: '/api/edge/matters/%E0%A4%A' }), 400, 'MALFORMED_URL');
-    problemIn(await rawExchange(port, 'GET /api/edge/matters/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'), 400, 'MALFORMED_URL');
+    problemIn(
+      await rawExchange(port, 'GET /api/edge/matters/%E0%A4%A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'),
+      400,
+      'MALFORMED_URL',
+    );
   });
 
   test('a path param longer than the router takes is 414 URI_TOO_LONG', async () => {

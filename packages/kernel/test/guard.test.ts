@@ -5,11 +5,37 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { SignJWT } from 'jose';
 import {
-  ACR, anyOf, API_AUDIENCE, createJwtAuthenticator, defineModule, DomainError, operatorTokenAuthenticator, Policies, PRINCIPAL_KINDS,
-  type Authenticator, type Denial, type Policy, type ResourceScope,
+  ACR,
+  anyOf,
+  API_AUDIENCE,
+  createJwtAuthenticator,
+  defineModule,
+  DomainError,
+  operatorTokenAuthenticator,
+  Policies,
+  PRINCIPAL_KINDS,
+  type Authenticator,
+  type Denial,
+  type Policy,
+  type ResourceScope,
 } from '../src/index.ts';
-import { databaseLabel, operatorHeaders, startTestPlatform, TEST_OPERATOR_TOKEN, type TestPlatform } from '../src/testing.ts';
-import { accessToken, citizen, ISSUER, keyEndpoint, officer, signingKey, unsignedToken, type SigningKey } from './fixtures/tokens.ts';
+import {
+  databaseLabel,
+  operatorHeaders,
+  startTestPlatform,
+  TEST_OPERATOR_TOKEN,
+  type TestPlatform,
+} from '../src/testing.ts';
+import {
+  accessToken,
+  citizen,
+  ISSUER,
+  keyEndpoint,
+  officer,
+  signingKey,
+  unsignedToken,
+  type SigningKey,
+} from './fixtures/tokens.ts';
 
 const CASES: Record<string, ResourceScope> = {
   'case-a': { ownerId: 'c-1', departmentCode: '330100-GA', regionCode: '330102' },
@@ -29,21 +55,29 @@ const guarded = defineModule({
     app.get('/ledger', { config: { policy: Policies.operator } }, me);
     app.get('/queue', { config: { policy: { kinds: ['officer'] } } }, me);
     app.get('/reviews', { config: { policy: { kinds: ['officer'], roles: ['reviewer', 'chief'] } } }, me);
-    app.get('/records', { config: { policy: { kinds: ['service', 'operator'], roles: { service: ['records.write'] } } } }, me);
+    app.get(
+      '/records',
+      { config: { policy: { kinds: ['service', 'operator'], roles: { service: ['records.write'] } } } },
+      me,
+    );
     app.get('/payments', { config: { policy: { kinds: ['citizen', 'service'], assurance: 'mfa' } } }, me);
-    app.get('/cases/:id', {
-      config: {
-        policy: {
-          kinds: ['citizen', 'business', 'officer', 'operator'],
-          resource: (req) => {
-            resourceLookups++;
-            const found = CASES[(req.params as { id: string }).id];
-            if (!found) throw new DomainError('NOT_FOUND');
-            return found;
+    app.get(
+      '/cases/:id',
+      {
+        config: {
+          policy: {
+            kinds: ['citizen', 'business', 'officer', 'operator'],
+            resource: (req) => {
+              resourceLookups++;
+              const found = CASES[(req.params as { id: string }).id];
+              if (!found) throw new DomainError('NOT_FOUND');
+              return found;
+            },
           },
         },
       },
-    }, me);
+      me,
+    );
   },
 });
 
@@ -65,13 +99,21 @@ describe(`guard (${databaseLabel})`, () => {
   const blocked = new Set<string>();
   const flagged = new Set<string>();
 
-  const jwtAuthenticator = () => createJwtAuthenticator({ issuer: ISSUER, audience: API_AUDIENCE, keys: identity.keys, now: () => Date.now() + clock });
+  const jwtAuthenticator = () =>
+    createJwtAuthenticator({
+      issuer: ISSUER,
+      audience: API_AUDIENCE,
+      keys: identity.keys,
+      now: () => Date.now() + clock,
+    });
 
   before(async () => {
     key = await signingKey('k1');
     p = await startTestPlatform([guarded], {
       authenticate: (request) => current(request),
-      onDenied: (denial) => { denials.push(denial); },
+      onDenied: (denial) => {
+        denials.push(denial);
+      },
       risk: { isBlockedAddress: (ip) => blocked.has(ip), isFlaggedSession: async (sid) => flagged.has(sid) },
     });
   });
@@ -85,10 +127,18 @@ describe(`guard (${databaseLabel})`, () => {
   });
 
   const get = (url: string, token?: string, extra: Record<string, string> = {}) =>
-    p.app.inject({ url: `/api/guarded${url}`, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra } });
+    p.app.inject({
+      url: `/api/guarded${url}`,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra },
+    });
 
   /** Asserts a refusal and that exactly one denial was reported for it, with the request's id. */
-  async function assertDenied(request: Promise<LightMyRequestResponse>, status: number, code: string, reason?: Denial['reason']) {
+  async function assertDenied(
+    request: Promise<LightMyRequestResponse>,
+    status: number,
+    code: string,
+    reason?: Denial['reason'],
+  ) {
     const before = denials.length;
     const res = await request;
     assert.equal(res.statusCode, status, res.body);
@@ -111,14 +161,26 @@ describe(`guard (${databaseLabel})`, () => {
       assert.equal(res.statusCode, 200);
       const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp as number;
       assert.deepEqual(res.json().principal, {
-        kind: 'citizen', id: 'c-1', roles: [], departments: [], regions: [], assurance: 'mfa', sessionId: 'session-1', clientId: 'portal', expiresAt: exp * 1000,
+        kind: 'citizen',
+        id: 'c-1',
+        roles: [],
+        departments: [],
+        regions: [],
+        assurance: 'mfa',
+        sessionId: 'session-1',
+        clientId: 'portal',
+        expiresAt: exp * 1000,
       });
     });
 
     test('a principal expires when its token does, or when the token grows too old, whichever is first', async () => {
       const long = await accessToken({ key, lifetime: 3600, issuedAgo: 100 });
       const iat = JSON.parse(Buffer.from(long.split('.')[1]!, 'base64url').toString()).iat as number;
-      assert.equal((await get('/me', long)).json().principal.expiresAt, (iat + 600) * 1000, 'the 600 s age limit comes before an exp an hour away');
+      assert.equal(
+        (await get('/me', long)).json().principal.expiresAt,
+        (iat + 600) * 1000,
+        'the 600 s age limit comes before an exp an hour away',
+      );
     });
 
     test('no credential is 401 UNAUTHENTICATED with a Bearer challenge', async () => {
@@ -127,7 +189,12 @@ describe(`guard (${databaseLabel})`, () => {
     });
 
     test('an expired token is 401 TOKEN_EXPIRED with invalid_token', async () => {
-      const { res } = await assertDenied(get('/me', await accessToken({ key, issuedAgo: 700, lifetime: 600 })), 401, 'TOKEN_EXPIRED', 'token');
+      const { res } = await assertDenied(
+        get('/me', await accessToken({ key, issuedAgo: 700, lifetime: 600 })),
+        401,
+        'TOKEN_EXPIRED',
+        'token',
+      );
       assert.match(String(res.headers['www-authenticate']), /^Bearer error="invalid_token"/);
     });
 
@@ -137,19 +204,35 @@ describe(`guard (${databaseLabel})`, () => {
 
     const invalid: [string, () => Promise<string>][] = [
       ['another issuer', () => accessToken({ key, claims: { iss: 'https://evil.test' } })],
-      ['a key with the same kid that identity never published', async () => accessToken({ key: { ...(await signingKey('k1')), kid: 'k1' } })],
+      [
+        'a key with the same kid that identity never published',
+        async () => accessToken({ key: { ...(await signingKey('k1')), kid: 'k1' } }),
+      ],
       ['alg none', async () => unsignedToken('k1')],
-      ['HS256 keyed with the public key', async () => new SignJWT({ iss: ISSUER, aud: API_AUDIENCE, sub: 'c-1', tongban: citizen() })
-        .setProtectedHeader({ alg: 'HS256', kid: 'k1', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('5m').setJti('j')
-        .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk)))],
+      [
+        'HS256 keyed with the public key',
+        async () =>
+          new SignJWT({ iss: ISSUER, aud: API_AUDIENCE, sub: 'c-1', tongban: citizen() })
+            .setProtectedHeader({ alg: 'HS256', kid: 'k1', typ: 'at+jwt' })
+            .setIssuedAt()
+            .setExpirationTime('5m')
+            .setJti('j')
+            .sign(new TextEncoder().encode(JSON.stringify(key.publicJwk))),
+      ],
       ['no tongban claim', () => accessToken({ key, claims: { tongban: undefined } })],
-      ['an unknown principal kind', () => accessToken({ key, tongban: { kind: 'martian', roles: [], departments: [], regions: [] } })],
+      [
+        'an unknown principal kind',
+        () => accessToken({ key, tongban: { kind: 'martian', roles: [], departments: [], regions: [] } }),
+      ],
       ['actingFor on an officer', () => accessToken({ key, tongban: { ...officer(['A'], []), actingFor: 'b-7' } })],
       ['no client_id', () => accessToken({ key, claims: { client_id: undefined } })],
-      ['a tampered payload', async () => {
-        const [h, , s] = (await accessToken({ key })).split('.');
-        return `${h}.${Buffer.from(JSON.stringify({ sub: 'c-2' })).toString('base64url')}.${s}`;
-      }],
+      [
+        'a tampered payload',
+        async () => {
+          const [h, , s] = (await accessToken({ key })).split('.');
+          return `${h}.${Buffer.from(JSON.stringify({ sub: 'c-2' })).toString('base64url')}.${s}`;
+        },
+      ],
     ];
     for (const [name, make] of invalid) {
       test(`${name}: 401 TOKEN_INVALID with invalid_token`, async () => {
@@ -163,24 +246,46 @@ describe(`guard (${databaseLabel})`, () => {
       ['another audience', () => accessToken({ key, claims: { aud: 'urn:tongban:other' } })],
       ['a userinfo-only token (audience: the client)', () => accessToken({ key, claims: { aud: 'portal' } })],
       ['no audience at all', () => accessToken({ key, claims: { aud: undefined } })],
-      ['an ID token (typ JWT, not at+jwt)', () => accessToken({ key, header: { typ: 'JWT' }, claims: { aud: 'portal' } })],
+      [
+        'an ID token (typ JWT, not at+jwt)',
+        () => accessToken({ key, header: { typ: 'JWT' }, claims: { aud: 'portal' } }),
+      ],
       ['an opaque access token', async () => 'Xk1vQ9mZr2Lh7TcWb3Nf8Yp0Ds5Ga4Ej6Ku_Io-RqPw'],
     ];
     for (const [name, make] of notForApi) {
       test(`${name}: 401 TOKEN_NOT_FOR_API saying how to get an API token`, async () => {
-        const { res } = await assertDenied(get('/me', await make(), { 'accept-language': 'en' }), 401, 'TOKEN_NOT_FOR_API', 'token');
-        assert.equal(res.headers['www-authenticate'],
-          'Bearer error="invalid_token", error_description="Not an access token for this API: request one with resource=urn:tongban:api (RFC 8707)"');
+        const { res } = await assertDenied(
+          get('/me', await make(), { 'accept-language': 'en' }),
+          401,
+          'TOKEN_NOT_FOR_API',
+          'token',
+        );
+        assert.equal(
+          res.headers['www-authenticate'],
+          'Bearer error="invalid_token", error_description="Not an access token for this API: request one with resource=urn:tongban:api (RFC 8707)"',
+        );
         assert.match((res.json() as { title: string }).title, /resource=urn:tongban:api/);
       });
     }
 
     test('a token from a forger with another audience is TOKEN_INVALID: the signature is checked first', async () => {
-      await assertDenied(get('/me', await accessToken({ key: await signingKey('k1'), claims: { aud: 'portal' } })), 401, 'TOKEN_INVALID');
+      await assertDenied(
+        get('/me', await accessToken({ key: await signingKey('k1'), claims: { aud: 'portal' } })),
+        401,
+        'TOKEN_INVALID',
+      );
     });
 
     test('malformed Authorization headers are 401 TOKEN_INVALID', async () => {
-      for (const authorization of ['Bearer', 'Bearer ', 'Bearer a.b', 'Bearer a b c', 'Bearer not-a-jwt', 'bearer x.y.z', 'DPoP']) {
+      for (const authorization of [
+        'Bearer',
+        'Bearer ',
+        'Bearer a.b',
+        'Bearer a b c',
+        'Bearer not-a-jwt',
+        'bearer x.y.z',
+        'DPoP',
+      ]) {
         await assertDenied(p.app.inject({ url: '/api/guarded/me', headers: { authorization } }), 401, 'TOKEN_INVALID');
       }
     });
@@ -201,7 +306,10 @@ describe(`guard (${databaseLabel})`, () => {
       clock = 31_000;
       const token = await accessToken({ key: rotated });
       const answers = await Promise.all(Array.from({ length: 20 }, () => get('/me', token)));
-      assert.deepEqual(answers.map((r) => r.statusCode), Array(20).fill(200));
+      assert.deepEqual(
+        answers.map((r) => r.statusCode),
+        Array(20).fill(200),
+      );
       assert.equal(identity.fetches, 2, 'twenty requests with the new kid cause exactly one refetch');
     });
 
@@ -211,7 +319,12 @@ describe(`guard (${databaseLabel})`, () => {
       await assertDenied(get('/me', await accessToken({ key: await signingKey('forged-1') })), 401, 'TOKEN_INVALID');
       assert.equal(identity.fetches, 2, 'the first unknown kid refetches');
       clock = 50_000;
-      for (let i = 0; i < 5; i++) await assertDenied(get('/me', await accessToken({ key: await signingKey(`forged-${i + 2}`) })), 401, 'TOKEN_INVALID');
+      for (let i = 0; i < 5; i++)
+        await assertDenied(
+          get('/me', await accessToken({ key: await signingKey(`forged-${i + 2}`) })),
+          401,
+          'TOKEN_INVALID',
+        );
       assert.equal(identity.fetches, 2, 'more unknown kids within 30 s do not');
       clock = 62_000;
       await assertDenied(get('/me', await accessToken({ key: await signingKey('forged-9') })), 401, 'TOKEN_INVALID');
@@ -220,8 +333,14 @@ describe(`guard (${databaseLabel})`, () => {
 
     test('identity unreachable is a 502, not a 401, and the operator token still works', async () => {
       const down = keyEndpoint(key);
-      down.keys = async () => { down.fetches++; throw new Error('connection refused'); };
-      current = anyOf(createJwtAuthenticator({ issuer: ISSUER, audience: API_AUDIENCE, keys: down.keys }), operatorTokenAuthenticator(TEST_OPERATOR_TOKEN));
+      down.keys = async () => {
+        down.fetches++;
+        throw new Error('connection refused');
+      };
+      current = anyOf(
+        createJwtAuthenticator({ issuer: ISSUER, audience: API_AUDIENCE, keys: down.keys }),
+        operatorTokenAuthenticator(TEST_OPERATOR_TOKEN),
+      );
       const res = await get('/me', await accessToken({ key }));
       assert.equal(res.statusCode, 502);
       assert.equal(res.json().code, 'UPSTREAM_UNAVAILABLE');
@@ -236,16 +355,36 @@ describe(`guard (${databaseLabel})`, () => {
     });
 
     test('an officer without one of the roles is 403; with one it passes', async () => {
-      await assertDenied(get('/reviews', await accessToken({ key, sub: 'o-1', tongban: officer(['330100-GA'], ['330100']) })), 403, 'FORBIDDEN', 'role');
-      const chief = await accessToken({ key, sub: 'o-2', tongban: officer(['330100-GA'], ['330100'], ['officer', 'chief']) });
+      await assertDenied(
+        get('/reviews', await accessToken({ key, sub: 'o-1', tongban: officer(['330100-GA'], ['330100']) })),
+        403,
+        'FORBIDDEN',
+        'role',
+      );
+      const chief = await accessToken({
+        key,
+        sub: 'o-2',
+        tongban: officer(['330100-GA'], ['330100'], ['officer', 'chief']),
+      });
       assert.equal((await get('/reviews', chief)).statusCode, 200);
     });
 
     test('roles given per kind bind only the kinds they name', async () => {
-      const system = (roles: string[]) => accessToken({ key, sub: 'dept-sys', acr: undefined, claims: { sid: undefined, client_id: 'dept-sys' }, tongban: { kind: 'service', roles, departments: [], regions: [] } });
+      const system = (roles: string[]) =>
+        accessToken({
+          key,
+          sub: 'dept-sys',
+          acr: undefined,
+          claims: { sid: undefined, client_id: 'dept-sys' },
+          tongban: { kind: 'service', roles, departments: [], regions: [] },
+        });
       await assertDenied(get('/records', await system([])), 403, 'FORBIDDEN', 'role');
       assert.equal((await get('/records', await system(['records.write']))).statusCode, 200);
-      assert.equal((await get('/records', undefined, operatorHeaders())).statusCode, 200, 'operators need no role here');
+      assert.equal(
+        (await get('/records', undefined, operatorHeaders())).statusCode,
+        200,
+        'operators need no role here',
+      );
     });
 
     test('an officer reaches cases of their department in their jurisdiction, and no others', async () => {
@@ -255,7 +394,7 @@ describe(`guard (${databaseLabel})`, () => {
       await assertDenied(get('/cases/case-ningbo', token), 403, 'FORBIDDEN_RESOURCE', 'resource');
     });
 
-    test('a citizen reaches their own case and not another citizen\'s', async () => {
+    test("a citizen reaches their own case and not another citizen's", async () => {
       assert.equal((await get('/cases/case-a', await accessToken({ key, sub: 'c-1' }))).statusCode, 200);
       await assertDenied(get('/cases/case-b', await accessToken({ key, sub: 'c-1' })), 403, 'FORBIDDEN_RESOURCE');
     });
@@ -269,7 +408,14 @@ describe(`guard (${databaseLabel})`, () => {
     test('no resource is looked up for a caller who fails an earlier check', async () => {
       resourceLookups = 0;
       await assertDenied(get('/cases/case-a'), 401, 'UNAUTHENTICATED');
-      await assertDenied(get('/cases/case-a', await accessToken({ key, tongban: { kind: 'security', roles: [], departments: [], regions: [] } })), 403, 'FORBIDDEN');
+      await assertDenied(
+        get(
+          '/cases/case-a',
+          await accessToken({ key, tongban: { kind: 'security', roles: [], departments: [], regions: [] } }),
+        ),
+        403,
+        'FORBIDDEN',
+      );
       assert.equal(resourceLookups, 0);
       assert.equal((await get('/cases/nope', await accessToken({ key }))).statusCode, 404);
     });
@@ -277,9 +423,16 @@ describe(`guard (${databaseLabel})`, () => {
 
   describe('assurance and step-up', () => {
     test('a password-only token on an mfa route is 401 STEP_UP_REQUIRED (RFC 9470)', async () => {
-      const { res } = await assertDenied(get('/payments', await accessToken({ key, acr: ACR.password })), 401, 'STEP_UP_REQUIRED', 'assurance');
-      assert.equal(res.headers['www-authenticate'],
-        'Bearer error="insufficient_user_authentication", error_description="Multi-factor authentication is required", acr_values="urn:tongban:acr:mfa"');
+      const { res } = await assertDenied(
+        get('/payments', await accessToken({ key, acr: ACR.password })),
+        401,
+        'STEP_UP_REQUIRED',
+        'assurance',
+      );
+      assert.equal(
+        res.headers['www-authenticate'],
+        'Bearer error="insufficient_user_authentication", error_description="Multi-factor authentication is required", acr_values="urn:tongban:acr:mfa"',
+      );
       assert.equal((await get('/payments', await accessToken({ key, acr: ACR.mfa }))).statusCode, 200);
     });
 
@@ -288,7 +441,13 @@ describe(`guard (${databaseLabel})`, () => {
     });
 
     test('a system cannot step up: too low an assurance is 403', async () => {
-      const system = await accessToken({ key, sub: 'dept-sys', acr: undefined, claims: { sid: undefined, client_id: 'dept-sys' }, tongban: { kind: 'service', roles: [], departments: [], regions: [] } });
+      const system = await accessToken({
+        key,
+        sub: 'dept-sys',
+        acr: undefined,
+        claims: { sid: undefined, client_id: 'dept-sys' },
+        tongban: { kind: 'service', roles: [], departments: [], regions: [] },
+      });
       await assertDenied(get('/payments', system), 403, 'FORBIDDEN', 'assurance');
     });
   });
@@ -301,7 +460,10 @@ describe(`guard (${databaseLabel})`, () => {
       assert.equal(res.statusCode, 403);
       assert.equal(res.json().code, 'ADDRESS_BLOCKED');
       assert.equal(denials.at(-1)?.request.ip, '203.0.113.9');
-      assert.equal((await p.app.inject({ url: '/api/guarded/ledger', headers: operatorHeaders(), ...from })).statusCode, 403);
+      assert.equal(
+        (await p.app.inject({ url: '/api/guarded/ledger', headers: operatorHeaders(), ...from })).statusCode,
+        403,
+      );
       assert.equal((await p.app.inject({ url: '/healthz', ...from })).statusCode, 200);
       assert.equal((await p.app.inject({ url: '/metrics', ...from })).statusCode, 200);
       assert.equal((await get('/open')).statusCode, 200, 'other addresses are not affected');
@@ -309,18 +471,31 @@ describe(`guard (${databaseLabel})`, () => {
 
     test('a flagged session must step up to multi-factor, and then passes', async () => {
       flagged.add('session-1');
-      await assertDenied(get('/me', await accessToken({ key, acr: ACR.password })), 401, 'STEP_UP_REQUIRED', 'session-flagged');
+      await assertDenied(
+        get('/me', await accessToken({ key, acr: ACR.password })),
+        401,
+        'STEP_UP_REQUIRED',
+        'session-flagged',
+      );
       assert.equal((await get('/me', await accessToken({ key, acr: ACR.mfa }))).statusCode, 200);
-      assert.equal((await get('/me', await accessToken({ key, claims: { sid: 'session-2' } }))).statusCode, 200, 'other sessions are not affected');
+      assert.equal(
+        (await get('/me', await accessToken({ key, claims: { sid: 'session-2' } }))).statusCode,
+        200,
+        'other sessions are not affected',
+      );
     });
   });
 
   describe('the operator token', () => {
-    test('still opens operator routes next to identity\'s tokens', async () => {
+    test("still opens operator routes next to identity's tokens", async () => {
       const res = await get('/ledger', undefined, operatorHeaders());
       assert.equal(res.statusCode, 200);
       assert.equal(res.json().principal.id, 'operator-token');
-      const operatorJwt = await accessToken({ key, sub: 'op-1', tongban: { kind: 'operator', roles: ['operator'], departments: [], regions: ['330100'] } });
+      const operatorJwt = await accessToken({
+        key,
+        sub: 'op-1',
+        tongban: { kind: 'operator', roles: ['operator'], departments: [], regions: ['330100'] },
+      });
       assert.equal((await get('/ledger', operatorJwt)).statusCode, 200);
     });
 
@@ -328,5 +503,4 @@ describe(`guard (${databaseLabel})`, () => {
       await assertDenied(get('/ledger', 'not-the-operator-token'), 401, 'TOKEN_INVALID');
     });
   });
-
 });

@@ -20,8 +20,12 @@ const tiny = defineModule({
   title: { zh: '小模块', en: 'Tiny' },
   errors: TinyErrors,
   routes(app) {
-    app.post('/counts', { config: { policy: Policies.public }, schema: { body: Count } }, async (req) => ({ n: req.body.n }));
-    app.get('/hello', { config: { policy: Policies.public }, schema: { summary: 'Say hello' } }, async () => ({ hello: '你好' }));
+    app.post('/counts', { config: { policy: Policies.public }, schema: { body: Count } }, async (req) => ({
+      n: req.body.n,
+    }));
+    app.get('/hello', { config: { policy: Policies.public }, schema: { summary: 'Say hello' } }, async () => ({
+      hello: '你好',
+    }));
     app.get('/ledger', { config: { policy: Policies.operator } }, async (req) => ({ principal: req.principal }));
     app.get('/crash', { config: { policy: Policies.public } }, async () => {
       throw new Error('connection to db-7.internal failed: password=hunter2');
@@ -34,14 +38,24 @@ const tiny = defineModule({
 
 function problemOf(res: LightMyRequestResponse) {
   assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
-  return res.json() as { type: string; title: string; status: number; code: string; instance?: string; errors?: { field: string; code: string }[] };
+  return res.json() as {
+    type: string;
+    title: string;
+    status: number;
+    code: string;
+    instance?: string;
+    errors?: { field: string; code: string }[];
+  };
 }
 
 function assertFieldError(res: LightMyRequestResponse, field: string, code: string) {
   assert.equal(res.statusCode, 400);
   const problem = problemOf(res);
   assert.equal(problem.code, 'VALIDATION_FAILED');
-  assert.ok(problem.errors?.some((e) => e.field === field && e.code === code), `expected ${field} ${code} in ${JSON.stringify(problem.errors)}`);
+  assert.ok(
+    problem.errors?.some((e) => e.field === field && e.code === code),
+    `expected ${field} ${code} in ${JSON.stringify(problem.errors)}`,
+  );
 }
 
 describe(`HTTP edge (${databaseLabel})`, () => {
@@ -116,7 +130,10 @@ describe(`HTTP edge (${databaseLabel})`, () => {
       assert.equal(en.statusCode, 409);
       assert.equal(problemOf(en).code, 'TINY_WINDOW_CLOSED');
       assert.equal(problemOf(en).title, 'Window 3 is closed');
-      const zh = await p.app.inject({ url: '/api/tiny/window', headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' } });
+      const zh = await p.app.inject({
+        url: '/api/tiny/window',
+        headers: { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' },
+      });
       assert.equal(problemOf(zh).title, '3 号窗口已关闭');
       const unspecified = await p.app.inject({ url: '/api/tiny/window' });
       assert.equal(problemOf(unspecified).title, '3 号窗口已关闭', 'Chinese unless the caller prefers English');
@@ -138,13 +155,34 @@ describe(`HTTP edge (${databaseLabel})`, () => {
     test('the operator token opens an operator route', async () => {
       const res = await p.app.inject({ url: '/api/tiny/ledger', headers: operatorHeaders() });
       assert.equal(res.statusCode, 200);
-      assert.deepEqual(res.json(), { principal: { kind: 'operator', id: 'operator-token', roles: [], departments: [], regions: [], assurance: 'password' } });
+      assert.deepEqual(res.json(), {
+        principal: {
+          kind: 'operator',
+          id: 'operator-token',
+          roles: [],
+          departments: [],
+          regions: [],
+          assurance: 'password',
+        },
+      });
     });
 
     test('a signed-in principal of the wrong kind is 403 FORBIDDEN', async () => {
-      const citizens = await startTestPlatform([tiny], { authenticate: () => ({ kind: 'citizen', id: 'c-1', roles: [], departments: [], regions: [], assurance: 'password' }) });
+      const citizens = await startTestPlatform([tiny], {
+        authenticate: () => ({
+          kind: 'citizen',
+          id: 'c-1',
+          roles: [],
+          departments: [],
+          regions: [],
+          assurance: 'password',
+        }),
+      });
       try {
-        const res = await citizens.app.inject({ url: '/api/tiny/ledger', headers: { authorization: 'Bearer citizen' } });
+        const res = await citizens.app.inject({
+          url: '/api/tiny/ledger',
+          headers: { authorization: 'Bearer citizen' },
+        });
         assert.equal(res.statusCode, 403);
         assert.equal(problemOf(res).code, 'FORBIDDEN');
       } finally {
@@ -174,8 +212,12 @@ describe(`HTTP edge (${databaseLabel})`, () => {
 
     test('production adds strict-transport-security', async () => {
       const app = await createHttpServer({
-        config: loadConfig({ NODE_ENV: 'production', TONGBAN_LOG_LEVEL: 'silent' }), log: createLogger({ logLevel: 'silent' }),
-        metrics: createMetrics(), version: 'test', authenticate: () => undefined, readiness: async () => ({}),
+        config: loadConfig({ NODE_ENV: 'production', TONGBAN_LOG_LEVEL: 'silent' }),
+        log: createLogger({ logLevel: 'silent' }),
+        metrics: createMetrics(),
+        version: 'test',
+        authenticate: () => undefined,
+        readiness: async () => ({}),
       });
       try {
         const res = await app.inject({ url: '/healthz' });
@@ -212,7 +254,11 @@ describe(`HTTP edge (${databaseLabel})`, () => {
       assert.match(doc.openapi, /^3\.1\./);
       assert.ok(doc.paths['/api/tiny/counts']?.post, 'POST /api/tiny/counts');
       assert.ok(doc.paths['/api/tiny/hello']?.get, 'GET /api/tiny/hello');
-      assert.deepEqual(doc.paths['/api/tiny/ledger']?.get?.security, [{ bearer: [] }], 'operator routes say they need a token');
+      assert.deepEqual(
+        doc.paths['/api/tiny/ledger']?.get?.security,
+        [{ bearer: [] }],
+        'operator routes say they need a token',
+      );
       assert.equal(doc.paths['/api/tiny/hello']?.get?.security, undefined);
     });
 
@@ -251,7 +297,8 @@ describe(`rate limiting (${databaseLabel})`, () => {
   test('over TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE a caller gets 429 RATE_LIMITED', async () => {
     const p = await startTestPlatform([tiny], { env: { TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '3' } });
     try {
-      for (let i = 1; i <= 3; i++) assert.equal((await p.app.inject({ url: '/api/tiny/hello' })).statusCode, 200, `request ${i}`);
+      for (let i = 1; i <= 3; i++)
+        assert.equal((await p.app.inject({ url: '/api/tiny/hello' })).statusCode, 200, `request ${i}`);
       const limited = await p.app.inject({ url: '/api/tiny/hello', headers: { 'accept-language': 'en' } });
       assert.equal(limited.statusCode, 429);
       const problem = problemOf(limited);

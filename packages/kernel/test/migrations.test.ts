@@ -11,9 +11,16 @@ import { createTestDatabase, databaseLabel } from '../src/testing.ts';
 
 const fixture = (folder: string) => new URL(`./fixtures/${folder}/`, import.meta.url);
 
-const registry = defineModule({ name: 'registry', title: { zh: '登记', en: 'Registry' }, migrations: fixture('registry-migrations') });
+const registry = defineModule({
+  name: 'registry',
+  title: { zh: '登记', en: 'Registry' },
+  migrations: fixture('registry-migrations'),
+});
 const permits = defineModule({
-  name: 'permits', title: { zh: '许可', en: 'Permits' }, dependsOn: ['registry'], migrations: fixture('permits-migrations'),
+  name: 'permits',
+  title: { zh: '许可', en: 'Permits' },
+  dependsOn: ['registry'],
+  migrations: fixture('permits-migrations'),
 });
 
 async function withDatabase(run: (db: AnyKysely) => Promise<void>): Promise<void> {
@@ -28,7 +35,12 @@ async function withDatabase(run: (db: AnyKysely) => Promise<void>): Promise<void
 }
 
 async function recorded(db: AnyKysely): Promise<string[]> {
-  const rows = await db.selectFrom('tongban.schema_migrations').select(['module', 'name']).orderBy('module').orderBy('name').execute();
+  const rows = await db
+    .selectFrom('tongban.schema_migrations')
+    .select(['module', 'name'])
+    .orderBy('module')
+    .orderBy('name')
+    .execute();
   return rows.map((r) => `${r.module}/${r.name}`);
 }
 
@@ -42,11 +54,17 @@ describe('module order', () => {
     const a = defineModule({ name: 'alpha', title: { zh: '甲', en: 'A' }, dependsOn: ['gamma'] });
     const b = defineModule({ name: 'beta', title: { zh: '乙', en: 'B' }, dependsOn: ['alpha', 'gamma'] });
     const c = defineModule({ name: 'gamma', title: { zh: '丙', en: 'C' } });
-    assert.deepEqual(orderModules([b, a, c]).map((m) => m.name), ['gamma', 'alpha', 'beta']);
+    assert.deepEqual(
+      orderModules([b, a, c]).map((m) => m.name),
+      ['gamma', 'alpha', 'beta'],
+    );
   });
 
   test('a dependency on a module not loaded here is ignored (it runs in another process)', () => {
-    assert.deepEqual(orderModules([permits]).map((m) => m.name), ['permits']);
+    assert.deepEqual(
+      orderModules([permits]).map((m) => m.name),
+      ['permits'],
+    );
   });
 
   test('a dependency cycle is refused, naming the path around it', () => {
@@ -65,13 +83,22 @@ describe(`migrations (${databaseLabel})`, () => {
   test('modules migrate in dependency order, are recorded, and a second run applies nothing', async () => {
     await withDatabase(async (db) => {
       const applied = await migrate(db, migrationSources([permits, registry]));
-      assert.deepEqual(applied.map((a) => `${a.module}/${a.name}`), [
-        'registry/0000-kernel-bus.sql', 'registry/0001_person.sql', 'registry/0002_person_region.sql',
-        'permits/0000-kernel-bus.sql', 'permits/0001_permit.sql',
-      ]);
+      assert.deepEqual(
+        applied.map((a) => `${a.module}/${a.name}`),
+        [
+          'registry/0000-kernel-bus.sql',
+          'registry/0001_person.sql',
+          'registry/0002_person_region.sql',
+          'permits/0000-kernel-bus.sql',
+          'permits/0001_permit.sql',
+        ],
+      );
       assert.deepEqual(await recorded(db), [
-        'permits/0000-kernel-bus.sql', 'permits/0001_permit.sql',
-        'registry/0000-kernel-bus.sql', 'registry/0001_person.sql', 'registry/0002_person_region.sql',
+        'permits/0000-kernel-bus.sql',
+        'permits/0001_permit.sql',
+        'registry/0000-kernel-bus.sql',
+        'registry/0001_person.sql',
+        'registry/0002_person_region.sql',
       ]);
       assert.ok(await tableExists(db, 'permits.permit'));
       assert.ok(await tableExists(db, 'registry.outbox'), 'each module gets the kernel bus tables in its own schema');
@@ -83,16 +110,24 @@ describe(`migrations (${databaseLabel})`, () => {
 
   test('a new file added to a module is applied on the next run, and only it', async () => {
     await withDatabase(async (db) => {
-      const first: MigrationSource = { module: 'growing', files: [{ name: '0001_a.sql', sql: 'create table growing.a (id int)' }] };
+      const first: MigrationSource = {
+        module: 'growing',
+        files: [{ name: '0001_a.sql', sql: 'create table growing.a (id int)' }],
+      };
       await migrate(db, [first]);
-      const later: MigrationSource = { module: 'growing', files: [...first.files, { name: '0002_b.sql', sql: 'create table growing.b (id int)' }] };
+      const later: MigrationSource = {
+        module: 'growing',
+        files: [...first.files, { name: '0002_b.sql', sql: 'create table growing.b (id int)' }],
+      };
       assert.deepEqual(await migrate(db, [later]), [{ module: 'growing', name: '0002_b.sql' }]);
     });
   });
 
   test('a migration edited after it was applied stops the run with a MigrationError naming module and file', async () => {
     await withDatabase(async (db) => {
-      await migrate(db, [{ module: 'edited', files: [{ name: '0001_case.sql', sql: 'create table edited.case_file (id int)' }] }]);
+      await migrate(db, [
+        { module: 'edited', files: [{ name: '0001_case.sql', sql: 'create table edited.case_file (id int)' }] },
+      ]);
       const edited: MigrationSource = {
         module: 'edited',
         files: [
@@ -132,8 +167,19 @@ describe(`migrations (${databaseLabel})`, () => {
       assert.ok(await tableExists(db, 'broken.kept'), 'the earlier file stays applied');
       assert.deepEqual(await recorded(db), ['broken/0001_kept.sql']);
 
-      const fixed: MigrationSource = { module: 'broken', files: [source.files[0]!, { name: '0002_half.sql', sql: 'create table broken.half (id int);' }, source.files[2]!] };
-      assert.deepEqual((await migrate(db, [fixed])).map((a) => a.name), ['0002_half.sql', '0003_after.sql'], 'once fixed, the run resumes where it stopped');
+      const fixed: MigrationSource = {
+        module: 'broken',
+        files: [
+          source.files[0]!,
+          { name: '0002_half.sql', sql: 'create table broken.half (id int);' },
+          source.files[2]!,
+        ],
+      };
+      assert.deepEqual(
+        (await migrate(db, [fixed])).map((a) => a.name),
+        ['0002_half.sql', '0003_after.sql'],
+        'once fixed, the run resumes where it stopped',
+      );
     });
   });
 

@@ -7,7 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError, defineModule, estimateTokenStrength, loadConfig, MIN_TOKEN_BITS, Policies, startPlatform, tokenWeakness } from '../src/index.ts';
+import {
+  ConfigError,
+  defineModule,
+  estimateTokenStrength,
+  loadConfig,
+  MIN_TOKEN_BITS,
+  Policies,
+  startPlatform,
+  tokenWeakness,
+} from '../src/index.ts';
 import { assertProductionReady } from '../src/secrets.ts';
 import { databaseLabel, operatorHeaders, startTestPlatform, type TestPlatform } from '../src/testing.ts';
 
@@ -22,10 +31,16 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const production = (env: Record<string, string | undefined> = {}) => loadConfig({
-  NODE_ENV: 'production', TONGBAN_DATA_DIR: tempDir(), TONGBAN_DATABASE_URL: 'postgres://db.invalid/tongban',
-  TONGBAN_OPERATOR_TOKEN: STRONG, TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn', TONGBAN_LOG_LEVEL: 'silent', ...env,
-});
+const production = (env: Record<string, string | undefined> = {}) =>
+  loadConfig({
+    NODE_ENV: 'production',
+    TONGBAN_DATA_DIR: tempDir(),
+    TONGBAN_DATABASE_URL: 'postgres://db.invalid/tongban',
+    TONGBAN_OPERATOR_TOKEN: STRONG,
+    TONGBAN_PUBLIC_URL: 'https://tongban.example.gov.cn',
+    TONGBAN_LOG_LEVEL: 'silent',
+    ...env,
+  });
 
 const refusal = (fn: () => unknown): string => {
   try {
@@ -40,20 +55,38 @@ const refusal = (fn: () => unknown): string => {
 
 describe('production start checks', () => {
   test('every declared secret that is not set is named, in one line', () => {
-    const message = refusal(() => assertProductionReady(production(), ['identity-cookie-key', 'identity-otp-pepper', 'workflow-service-key'], { TONGBAN_SECRET_IDENTITY_OTP_PEPPER: 'set' }));
+    const message = refusal(() =>
+      assertProductionReady(production(), ['identity-cookie-key', 'identity-otp-pepper', 'workflow-service-key'], {
+        TONGBAN_SECRET_IDENTITY_OTP_PEPPER: 'set',
+      }),
+    );
     assert.match(message, /TONGBAN_SECRET_IDENTITY_COOKIE_KEY, TONGBAN_SECRET_WORKFLOW_SERVICE_KEY/);
     assert.doesNotMatch(message, /OTP_PEPPER/);
   });
 
-  test('startPlatform refuses before it opens anything, naming the modules\' missing secrets', async () => {
-    const needy = defineModule({ name: 'needy', title: { zh: '需密钥', en: 'Needy' }, secrets: ['needy-signing-key', 'needy-pepper'] });
-    await assert.rejects(startPlatform({ config: production(), modules: [needy] }), (error: unknown) =>
-      error instanceof ConfigError && /TONGBAN_SECRET_NEEDY_SIGNING_KEY, TONGBAN_SECRET_NEEDY_PEPPER/.test(error.message));
+  test("startPlatform refuses before it opens anything, naming the modules' missing secrets", async () => {
+    const needy = defineModule({
+      name: 'needy',
+      title: { zh: '需密钥', en: 'Needy' },
+      secrets: ['needy-signing-key', 'needy-pepper'],
+    });
+    await assert.rejects(
+      startPlatform({ config: production(), modules: [needy] }),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        /TONGBAN_SECRET_NEEDY_SIGNING_KEY, TONGBAN_SECRET_NEEDY_PEPPER/.test(error.message),
+    );
   });
 
   test('no public URL, or one over http://, is refused', () => {
-    assert.match(refusal(() => assertProductionReady(production({ TONGBAN_PUBLIC_URL: undefined }))), /needs TONGBAN_PUBLIC_URL/);
-    assert.match(refusal(() => assertProductionReady(production({ TONGBAN_PUBLIC_URL: 'http://tongban.example.gov.cn' }))), /refuses TONGBAN_PUBLIC_URL over http:\/\//);
+    assert.match(
+      refusal(() => assertProductionReady(production({ TONGBAN_PUBLIC_URL: undefined }))),
+      /needs TONGBAN_PUBLIC_URL/,
+    );
+    assert.match(
+      refusal(() => assertProductionReady(production({ TONGBAN_PUBLIC_URL: 'http://tongban.example.gov.cn' }))),
+      /refuses TONGBAN_PUBLIC_URL over http:\/\//,
+    );
   });
 
   test('a weak operator token is refused, saying why', () => {
@@ -64,13 +97,28 @@ describe('production start checks', () => {
       ['passwordpasswordpasswordpassword', /repeats or runs/],
       ['8305719462850273946185027394618502739', /only digits/],
     ] as const) {
-      assert.match(refusal(() => assertProductionReady(production({ TONGBAN_OPERATOR_TOKEN: token }))), new RegExp(`weak TONGBAN_OPERATOR_TOKEN: about \\d+ bits.*${why.source}`), token);
+      assert.match(
+        refusal(() => assertProductionReady(production({ TONGBAN_OPERATOR_TOKEN: token }))),
+        new RegExp(`weak TONGBAN_OPERATOR_TOKEN: about \\d+ bits.*${why.source}`),
+        token,
+      );
     }
   });
 
   test('everything at once is one line naming all of it', () => {
-    const message = refusal(() => assertProductionReady(production({ TONGBAN_PUBLIC_URL: 'http://x.example', TONGBAN_OPERATOR_TOKEN: 'z'.repeat(40), TONGBAN_DATABASE_URL: undefined }), ['a-key'], {}));
-    for (const part of [/TONGBAN_DATABASE_URL/, /TONGBAN_SECRET_A_KEY/, /http:\/\//, /weak TONGBAN_OPERATOR_TOKEN/]) assert.match(message, part);
+    const message = refusal(() =>
+      assertProductionReady(
+        production({
+          TONGBAN_PUBLIC_URL: 'http://x.example',
+          TONGBAN_OPERATOR_TOKEN: 'z'.repeat(40),
+          TONGBAN_DATABASE_URL: undefined,
+        }),
+        ['a-key'],
+        {},
+      ),
+    );
+    for (const part of [/TONGBAN_DATABASE_URL/, /TONGBAN_SECRET_A_KEY/, /http:\/\//, /weak TONGBAN_OPERATOR_TOKEN/])
+      assert.match(message, part);
   });
 
   test('a good configuration passes', () => {
@@ -107,13 +155,18 @@ describe(`secrets a module did not declare (${databaseLabel})`, () => {
 });
 
 const surfaces = defineModule({
-  name: 'surf', title: { zh: '面', en: 'Surf' },
+  name: 'surf',
+  title: { zh: '面', en: 'Surf' },
   routes(app) {
     app.get('/x', { config: { policy: Policies.public }, schema: { summary: 'x' } }, async () => ({}));
   },
 });
 
-for (const [setting, anonymous, operator] of [['public', 200, 200], ['operator', 401, 200], ['off', 404, 404]] as const) {
+for (const [setting, anonymous, operator] of [
+  ['public', 200, 200],
+  ['operator', 401, 200],
+  ['off', 404, 404],
+] as const) {
   describe(`TONGBAN_HTTP_METRICS=${setting} and TONGBAN_HTTP_DOCS=${setting} (${databaseLabel})`, () => {
     let p: TestPlatform;
     before(async () => {
@@ -142,5 +195,8 @@ test('production defaults to operators only for metrics and docs, development to
   const { surfaceExposure } = await import('../src/index.ts');
   assert.deepEqual(surfaceExposure(production()), { metrics: 'operator', docs: 'operator' });
   assert.deepEqual(surfaceExposure(loadConfig({ TONGBAN_DATA_DIR: tempDir() })), { metrics: 'public', docs: 'public' });
-  assert.deepEqual(surfaceExposure(production({ TONGBAN_HTTP_METRICS: 'public' })), { metrics: 'public', docs: 'operator' });
+  assert.deepEqual(surfaceExposure(production({ TONGBAN_HTTP_METRICS: 'public' })), {
+    metrics: 'public',
+    docs: 'operator',
+  });
 });

@@ -4,8 +4,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { calculateJwkThumbprint, compactVerify, createLocalJWKSet, importJWK, jwtVerify, SignJWT } from 'jose';
 import {
-  API_AUDIENCE, createServiceTokenSource, defineModule, DomainError, Policies, PRINCIPAL_KINDS, SERVICE_TOKEN_MARGIN_MS,
-  serviceClientId, serviceKeyFromSecret, type ModuleContext,
+  API_AUDIENCE,
+  createServiceTokenSource,
+  defineModule,
+  DomainError,
+  Policies,
+  PRINCIPAL_KINDS,
+  SERVICE_TOKEN_MARGIN_MS,
+  serviceClientId,
+  serviceKeyFromSecret,
+  type ModuleContext,
 } from '../src/index.ts';
 import { databaseLabel, startTestPlatform, type TestPlatform } from '../src/testing.ts';
 import { accessToken, ISSUER, signingKey, type SigningKey } from './fixtures/tokens.ts';
@@ -19,7 +27,10 @@ describe('serviceKeyFromSecret', () => {
     assert.deepEqual(a.privateJwk, b.privateJwk);
     assert.notEqual(a.publicJwk.x, c.publicJwk.x);
     assert.equal(a.publicJwk.d, undefined, 'the public JWK carries no private part');
-    assert.deepEqual({ kty: a.publicJwk.kty, crv: a.publicJwk.crv, alg: a.publicJwk.alg }, { kty: 'EC', crv: 'P-256', alg: 'ES256' });
+    assert.deepEqual(
+      { kty: a.publicJwk.kty, crv: a.publicJwk.crv, alg: a.publicJwk.alg },
+      { kty: 'EC', crv: 'P-256', alg: 'ES256' },
+    );
   });
 
   test('the kid is the RFC 7638 thumbprint of the public key', async () => {
@@ -30,7 +41,9 @@ describe('serviceKeyFromSecret', () => {
 
   test('a JWS signed with the private key verifies with the public JWK (and not with another)', async () => {
     const key = serviceKeyFromSecret('a secret of some length');
-    const jws = await new SignJWT({ hello: 'world' }).setProtectedHeader({ alg: 'ES256', kid: key.kid }).sign(key.privateKey);
+    const jws = await new SignJWT({ hello: 'world' })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+      .sign(key.privateKey);
     const { payload } = await jwtVerify(jws, await importJWK(key.publicJwk, 'ES256'));
     assert.equal(payload.hello, 'world');
     const other = serviceKeyFromSecret('another secret of some length');
@@ -47,14 +60,27 @@ describe('serviceKeyFromSecret', () => {
 });
 
 /** Just enough of identity: keys, a token endpoint doing client credentials, a guarded route. */
-function fakeIdentity(state: { key?: SigningKey; fetches: number; refuse: boolean; expiresIn: number; assertions: Record<string, unknown>[] }) {
+function fakeIdentity(state: {
+  key?: SigningKey;
+  fetches: number;
+  refuse: boolean;
+  expiresIn: number;
+  assertions: Record<string, unknown>[];
+}) {
   return defineModule({
     name: 'identity',
     title: { zh: '身份', en: 'Identity' },
     secrets: ['caller-service-key'],
     routes(app) {
-      app.get('/keys', { config: { policy: Policies.public } }, async () => ({ issuer: ISSUER, keys: [state.key!.publicJwk] }));
-      app.get('/whoami', { config: { policy: { kinds: PRINCIPAL_KINDS } } }, async (req) => ({ id: req.principal?.id, kind: req.principal?.kind, clientId: req.principal?.clientId }));
+      app.get('/keys', { config: { policy: Policies.public } }, async () => ({
+        issuer: ISSUER,
+        keys: [state.key!.publicJwk],
+      }));
+      app.get('/whoami', { config: { policy: { kinds: PRINCIPAL_KINDS } } }, async (req) => ({
+        id: req.principal?.id,
+        kind: req.principal?.kind,
+        clientId: req.principal?.clientId,
+      }));
     },
     rootRoutes(app, ctx) {
       const clientKey = () => serviceKeyFromSecret(ctx.secret('caller-service-key'));
@@ -65,12 +91,23 @@ function fakeIdentity(state: { key?: SigningKey; fetches: number; refuse: boolea
         state.fetches++;
         const form = req.body as Record<string, string>;
         if (state.refuse) return reply.code(400).send({ error: 'invalid_client' });
-        const { payload } = await jwtVerify(form.client_assertion!, createLocalJWKSet({ keys: [clientKey().publicJwk] }), {
-          issuer: 'tongban-caller', subject: 'tongban-caller', audience: ISSUER, algorithms: ['ES256'], maxTokenAge: 60,
-        });
+        const { payload } = await jwtVerify(
+          form.client_assertion!,
+          createLocalJWKSet({ keys: [clientKey().publicJwk] }),
+          {
+            issuer: 'tongban-caller',
+            subject: 'tongban-caller',
+            audience: ISSUER,
+            algorithms: ['ES256'],
+            maxTokenAge: 60,
+          },
+        );
         state.assertions.push({ ...payload, form });
         const token = await accessToken({
-          key: state.key!, sub: 'tongban-caller', acr: undefined, tongban: { kind: 'service', roles: ['identity.lookup'], departments: [], regions: [] },
+          key: state.key!,
+          sub: 'tongban-caller',
+          acr: undefined,
+          tongban: { kind: 'service', roles: ['identity.lookup'], departments: [], regions: [] },
           claims: { client_id: 'tongban-caller', sid: undefined },
         });
         return { access_token: token, token_type: 'Bearer', expires_in: state.expiresIn };
@@ -84,7 +121,12 @@ const caller = defineModule({ name: 'caller', title: { zh: '调用方', en: 'Cal
 describe(`ctx.serviceToken (${databaseLabel})`, () => {
   let p: TestPlatform;
   let ctx: ModuleContext;
-  const state = { fetches: 0, refuse: false, expiresIn: 600, assertions: [] as Record<string, unknown>[] } as Parameters<typeof fakeIdentity>[0];
+  const state = {
+    fetches: 0,
+    refuse: false,
+    expiresIn: 600,
+    assertions: [] as Record<string, unknown>[],
+  } as Parameters<typeof fakeIdentity>[0];
 
   before(async () => {
     state.key = await signingKey('k1');
@@ -106,12 +148,18 @@ describe(`ctx.serviceToken (${databaseLabel})`, () => {
   });
 
   test('modules.request with auth: service calls another module as tongban-<module>', async () => {
-    const who = await ctx.modules.request<{ id: string; kind: string; clientId: string }>('identity', { path: '/whoami', auth: 'service' });
+    const who = await ctx.modules.request<{ id: string; kind: string; clientId: string }>('identity', {
+      path: '/whoami',
+      auth: 'service',
+    });
     assert.deepEqual(who, { id: 'tongban-caller', kind: 'service', clientId: 'tongban-caller' });
   });
 
   test('without auth: service no credential is sent (nothing trusted for coming from inside)', async () => {
-    await assert.rejects(ctx.modules.request('identity', { path: '/whoami' }), (error: Error & { problem?: { code: string } }) => error.problem?.code === 'UNAUTHENTICATED');
+    await assert.rejects(
+      ctx.modules.request('identity', { path: '/whoami' }),
+      (error: Error & { problem?: { code: string } }) => error.problem?.code === 'UNAUTHENTICATED',
+    );
   });
 
   test('the token is cached, and concurrent callers share one fetch', async () => {
@@ -126,13 +174,27 @@ describe(`ctx.serviceToken (${databaseLabel})`, () => {
     try {
       // A fresh source (the platform's has a cached token) over the same in-process endpoint.
       const source = createServiceTokenSource({
-        clientId: 'tongban-caller', issuer: async () => ISSUER, key: () => serviceKeyFromSecret(ctx.secret('caller-service-key')),
+        clientId: 'tongban-caller',
+        issuer: async () => ISSUER,
+        key: () => serviceKeyFromSecret(ctx.secret('caller-service-key')),
         tokenEndpoint: async (form) => {
-          const res = await p.app.inject({ method: 'POST', url: '/oidc/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
+          const res = await p.app.inject({
+            method: 'POST',
+            url: '/oidc/token',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: form,
+          });
           return { status: res.statusCode, body: res.body };
         },
       });
-      await assert.rejects(source(), (error: unknown) => error instanceof DomainError && error.code === 'UPSTREAM_UNAVAILABLE' && error.params.module === 'identity' && error.status === 502);
+      await assert.rejects(
+        source(),
+        (error: unknown) =>
+          error instanceof DomainError &&
+          error.code === 'UPSTREAM_UNAVAILABLE' &&
+          error.params.module === 'identity' &&
+          error.status === 502,
+      );
     } finally {
       state.refuse = false;
     }
@@ -144,10 +206,16 @@ describe('service token cache', () => {
   function source(expiresIn: number, clock: { now: number }) {
     let fetches = 0;
     const s = createServiceTokenSource({
-      clientId: 'tongban-caller', issuer: async () => ISSUER, key: () => key, now: () => clock.now,
+      clientId: 'tongban-caller',
+      issuer: async () => ISSUER,
+      key: () => key,
+      now: () => clock.now,
       tokenEndpoint: async () => {
         fetches++;
-        return { status: 200, body: JSON.stringify({ access_token: `token-${fetches}`, token_type: 'Bearer', expires_in: expiresIn }) };
+        return {
+          status: 200,
+          body: JSON.stringify({ access_token: `token-${fetches}`, token_type: 'Bearer', expires_in: expiresIn }),
+        };
       },
     });
     return { s, fetches: () => fetches };
@@ -174,14 +242,19 @@ describe('service token cache', () => {
   test('an unreachable token endpoint is 502 naming identity, and the next call tries again', async () => {
     let calls = 0;
     const s = createServiceTokenSource({
-      clientId: 'tongban-caller', issuer: async () => ISSUER, key: () => key,
+      clientId: 'tongban-caller',
+      issuer: async () => ISSUER,
+      key: () => key,
       tokenEndpoint: async () => {
         calls++;
         if (calls === 1) throw new Error('ECONNREFUSED');
         return { status: 200, body: JSON.stringify({ access_token: 't', token_type: 'Bearer', expires_in: 600 }) };
       },
     });
-    await assert.rejects(s(), (error: unknown) => error instanceof DomainError && error.code === 'UPSTREAM_UNAVAILABLE');
+    await assert.rejects(
+      s(),
+      (error: unknown) => error instanceof DomainError && error.code === 'UPSTREAM_UNAVAILABLE',
+    );
     assert.equal(await s(), 't');
   });
 });

@@ -13,7 +13,11 @@ const title = { zh: '模块', en: 'Module' };
 const catalog = defineModule({ name: 'catalog', title });
 const identity = defineModule({ name: 'identity', title });
 const workflow = defineModule({ name: 'workflow', title, dependsOn: ['catalog', 'identity'] });
-const ledger = defineModule({ name: 'ledger', title, consumers: consumes('identity.account.registered', 'workflow.application.submitted', 'workflow.task.approved') });
+const ledger = defineModule({
+  name: 'ledger',
+  title,
+  consumers: consumes('identity.account.registered', 'workflow.application.submitted', 'workflow.task.approved'),
+});
 const all: readonly ModuleDefinition[] = [catalog, identity, workflow, ledger];
 
 function refusal(selected: readonly ModuleDefinition[], modules: readonly ModuleDefinition[] = all): string {
@@ -33,9 +37,9 @@ describe('findSplitWithoutBus', () => {
   test('workflow alone: the modules it depends on and the consumer of its events are named', () => {
     assert.equal(
       refusal([workflow]),
-      'modules workflow cannot run without catalog, identity, ledger on the in-process bus '
-        + '(workflow depends on catalog, identity; ledger consumes workflow events): '
-        + 'set TONGBAN_NATS_URL to run modules in separate processes, or run them together',
+      'modules workflow cannot run without catalog, identity, ledger on the in-process bus ' +
+        '(workflow depends on catalog, identity; ledger consumes workflow events): ' +
+        'set TONGBAN_NATS_URL to run modules in separate processes, or run them together',
     );
   });
 
@@ -68,14 +72,24 @@ describe('findSplitWithoutBus', () => {
   test('catalog alone passes: it depends on nothing, and nothing consumes its events', () => {
     assert.equal(findSplitWithoutBus([catalog], all), undefined);
     // The rest without catalog: no event crosses, the dependency alone refuses it.
-    assert.match(refusal([identity, workflow, ledger]), /without catalog on the in-process bus \(workflow depends on catalog\):/);
+    assert.match(
+      refusal([identity, workflow, ledger]),
+      /without catalog on the in-process bus \(workflow depends on catalog\):/,
+    );
   });
 
   test('an event belongs to the module its first segment names, up to the dot', () => {
     const work = defineModule({ name: 'work', title });
-    const listener = defineModule({ name: 'listener', title, consumers: consumes('workflow.task.approved', 'listener.own.thing', 'unknown.thing.done') });
+    const listener = defineModule({
+      name: 'listener',
+      title,
+      consumers: consumes('workflow.task.approved', 'listener.own.thing', 'unknown.thing.done'),
+    });
     // 'workflow.…' is not work's; its own events and a publisher that does not exist cross nothing.
     assert.equal(findSplitWithoutBus([listener], [work, listener]), undefined);
-    assert.match(refusal([work, listener], [work, workflow, listener]), /^modules work, listener cannot run without workflow on .*\(listener consumes workflow events\)/);
+    assert.match(
+      refusal([work, listener], [work, workflow, listener]),
+      /^modules work, listener cannot run without workflow on .*\(listener consumes workflow events\)/,
+    );
   });
 });

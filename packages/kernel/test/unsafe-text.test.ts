@@ -16,10 +16,22 @@ const texts = defineModule({
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
-    const Body = Type.Object({ name: Type.String(), items: Type.Optional(Type.Array(Type.Object({ note: Type.String() }))) });
-    app.post('/things', { config: { policy: Policies.public }, schema: { body: Body } }, async () => ({ ok: ++handled }));
+    const Body = Type.Object({
+      name: Type.String(),
+      items: Type.Optional(Type.Array(Type.Object({ note: Type.String() }))),
+    });
+    app.post('/things', { config: { policy: Policies.public }, schema: { body: Body } }, async () => ({
+      ok: ++handled,
+    }));
     app.post('/form', { config: { policy: Policies.public } }, async () => ({ ok: ++handled }));
-    app.get('/things/:id', { config: { policy: Policies.public }, schema: { querystring: Type.Object({ q: Type.Optional(Type.String()) }) } }, async () => ({ ok: ++handled }));
+    app.get(
+      '/things/:id',
+      {
+        config: { policy: Policies.public },
+        schema: { querystring: Type.Object({ q: Type.Optional(Type.String()) }) },
+      },
+      async () => ({ ok: ++handled }),
+    );
   },
   rootRoutes(app) {
     // Like identity's /oidc/* mount: the handler reads the raw request, no schema, no parsed query.
@@ -32,7 +44,10 @@ function assertRefused(res: LightMyRequestResponse, field: string, code: 'contro
   assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
   const problem = res.json() as { code: string; errors: { field: string; code: string; message: string }[] };
   assert.equal(problem.code, 'VALIDATION_FAILED');
-  assert.deepEqual(problem.errors.map((e) => [e.field, e.code]), [[field, code]]);
+  assert.deepEqual(
+    problem.errors.map((e) => [e.field, e.code]),
+    [[field, code]],
+  );
 }
 
 describe(`unsafe text at the edge (${databaseLabel})`, () => {
@@ -42,7 +57,13 @@ describe(`unsafe text at the edge (${databaseLabel})`, () => {
   });
   after(() => p.dispose());
 
-  const json = (body: string) => p.app.inject({ method: 'POST', url: '/api/texts/things', headers: { 'content-type': 'application/json' }, payload: body });
+  const json = (body: string) =>
+    p.app.inject({
+      method: 'POST',
+      url: '/api/texts/things',
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
 
   test('NUL in a JSON string is a field error, and the handler never runs', async () => {
     const before = handled;
@@ -51,7 +72,11 @@ describe(`unsafe text at the edge (${databaseLabel})`, () => {
   });
 
   test('a lone surrogate in a nested JSON string is a field error naming its path', async () => {
-    assertRefused(await json('{"name":"ok","items":[{"note":"fine"},{"note":"x\\ud800"}]}'), 'body.items.1.note', 'lone_surrogate');
+    assertRefused(
+      await json('{"name":"ok","items":[{"note":"fine"},{"note":"x\\ud800"}]}'),
+      'body.items.1.note',
+      'lone_surrogate',
+    );
     assertRefused(await json('{"name":"\\udc00"}'), 'body.name', 'lone_surrogate');
   });
 
@@ -67,7 +92,12 @@ describe(`unsafe text at the edge (${databaseLabel})`, () => {
   });
 
   test('NUL in a form field is a field error', async () => {
-    const res = await p.app.inject({ method: 'POST', url: '/api/texts/form', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'login=%00&password=x' });
+    const res = await p.app.inject({
+      method: 'POST',
+      url: '/api/texts/form',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'login=%00&password=x',
+    });
     assertRefused(res, 'body.login', 'control_character');
   });
 
@@ -85,7 +115,7 @@ describe(`unsafe text at the edge (${databaseLabel})`, () => {
     assert.equal((await p.app.inject({ url: '/oidc/auth?client_id=portal' })).statusCode, 200);
   });
 
-  test('messages come in the caller\'s language', async () => {
+  test("messages come in the caller's language", async () => {
     const res = await p.app.inject({ url: '/api/texts/things/1?q=%01', headers: { 'accept-language': 'en' } });
     assert.match((res.json() as { errors: { message: string }[] }).errors[0]!.message, /control character/);
   });
@@ -94,7 +124,9 @@ describe(`unsafe text at the edge (${databaseLabel})`, () => {
 describe('findUnsafeText and findUnsafeUrlEncoded (for raw-body routes)', () => {
   test('find the first unsafe string with its path, or nothing', () => {
     assert.deepEqual(findUnsafeText({ a: ['x', { b: 'y\u0000' }] }, 'body', 'en'), {
-      field: 'body.a.1.b', code: 'control_character', message: 'contains a control character that is not allowed (such as NUL)',
+      field: 'body.a.1.b',
+      code: 'control_character',
+      message: 'contains a control character that is not allowed (such as NUL)',
     });
     assert.equal(findUnsafeText({ a: ['x', 1, null, true, { b: 'ü\t' }] }, 'body'), undefined);
   });
@@ -113,7 +145,11 @@ describe('findUnsafeText and findUnsafeUrlEncoded (for raw-body routes)', () => 
   test('raw form bodies and query strings, as text or bytes', () => {
     assert.equal(findUnsafeUrlEncoded('grant_type=client_credentials&client_id=%00', 'body')?.field, 'body.client_id');
     assert.equal(findUnsafeUrlEncoded(Buffer.from('a=1&b%00=2'), 'body')?.field, 'body.b\\u0000');
-    assert.equal(findUnsafeUrlEncoded('a=%E0%A4%A&b=ok+fine&c=%E9%80%9A', 'query'), undefined, 'malformed encoding is the parser\'s business');
+    assert.equal(
+      findUnsafeUrlEncoded('a=%E0%A4%A&b=ok+fine&c=%E9%80%9A', 'query'),
+      undefined,
+      "malformed encoding is the parser's business",
+    );
   });
 });
 

@@ -6,12 +6,17 @@ import { welcomePage } from '../src/http/welcome.ts';
 import { loadConfig } from '../src/config.ts';
 import { startTestPlatform, type TestPlatform } from '../src/testing.ts';
 
-const modules = [{ name: 'identity', title: { zh: '统一身份认证', en: 'Identity' } }, { name: 'workflow', title: { zh: '业务协同', en: 'Workflow' } }];
+const modules = [
+  { name: 'identity', title: { zh: '统一身份认证', en: 'Identity' } },
+  { name: 'workflow', title: { zh: '业务协同', en: 'Workflow' } },
+];
 const origin = () => 'http://localhost:8080';
 
 describe('the root page', () => {
   let p: TestPlatform;
-  before(async () => { p = await startTestPlatform([]); });
+  before(async () => {
+    p = await startTestPlatform([]);
+  });
   after(() => p.dispose());
 
   test('/ and /portal/ answer a browser with an HTML page in zh-CN, or English when asked', async () => {
@@ -39,7 +44,11 @@ describe('the sign-in steps on it', () => {
     assert.equal(params.get('client_id'), 'tongban-dev');
     assert.equal(params.get('code_challenge_method'), 'S256');
     assert.match(page, /code_verifier=[A-Za-z0-9_-]{43}/);
-    assert.notEqual(welcomePage('en', { config: development, modules, docsPublic: true, origin }), page, 'a fresh verifier each time');
+    assert.notEqual(
+      welcomePage('en', { config: development, modules, docsPublic: true, origin }),
+      page,
+      'a fresh verifier each time',
+    );
   });
 
   test('production shows no development client, and closed API documents are not linked', () => {

@@ -30,8 +30,14 @@ test(`a restart with other ledger keys is refused, naming the secret (${database
   try {
     await (await start(keys)).close();
     await (await start(keys)).close(); // the same keys: it starts
-    await assert.rejects(start({ ...keys, [LOG_KEY]: newKey() }), /log audit was created with another key than TONGBAN_SECRET_LEDGER_LOG_KEY/);
-    await assert.rejects(start({ ...keys, [WITNESS_KEY]: newKey() }), /recorded with another key than TONGBAN_SECRET_LEDGER_WITNESS_KEY/);
+    await assert.rejects(
+      start({ ...keys, [LOG_KEY]: newKey() }),
+      /log audit was created with another key than TONGBAN_SECRET_LEDGER_LOG_KEY/,
+    );
+    await assert.rejects(
+      start({ ...keys, [WITNESS_KEY]: newKey() }),
+      /recorded with another key than TONGBAN_SECRET_LEDGER_WITNESS_KEY/,
+    );
   } finally {
     await database.drop();
     rmSync(config.dataDir, { recursive: true, force: true });

@@ -7,8 +7,12 @@ import { databaseLabel, operatorHeaders } from '@tongban/kernel/testing';
 import { settle, startLedger, type Harness } from './fixtures.ts';
 
 const entryFor = (subject: string, n: number) => ({
-  actor: { kind: 'service', id: 'gongan-hukou' }, action: 'datahub.record.read', subject: { kind: 'account', id: subject },
-  resource: { registry: 'hukou', n: String(n) }, purpose: 'birth-registration', outcome: 'success',
+  actor: { kind: 'service', id: 'gongan-hukou' },
+  action: 'datahub.record.read',
+  subject: { kind: 'account', id: subject },
+  resource: { registry: 'hukou', n: String(n) },
+  purpose: 'birth-registration',
+  outcome: 'success',
 });
 
 describe(`my records, paged (${databaseLabel})`, () => {
@@ -20,7 +24,11 @@ describe(`my records, paged (${databaseLabel})`, () => {
     for (let i = 0; i < MANY; i++) {
       const r = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), entryFor('c-many', i));
       assert.equal(r.status, 201, JSON.stringify(r.body));
-      if (i % 3 === 0) assert.equal((await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), entryFor('c-other', i))).status, 201);
+      if (i % 3 === 0)
+        assert.equal(
+          (await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), entryFor('c-other', i))).status,
+          201,
+        );
     }
     await settle(h);
   });
@@ -48,9 +56,21 @@ describe(`my records, paged (${databaseLabel})`, () => {
     assert.deepEqual(sizes, [40, 40, 40, 10]);
     assert.equal(seen.length, MANY);
     assert.equal(new Set(seen).size, MANY, 'none twice');
-    assert.deepEqual(seen, [...seen].sort((a, b) => b - a), 'newest first throughout');
-    const ns = await Promise.all(seen.map(async (i) => (await h.call('GET', `/api/ledger/logs/audit/entries?start=${i}&end=${i + 1}`, {})).body[0]));
-    assert.deepEqual(ns.map((e) => Number(JSON.parse(e.body).resource.n)).sort((a, b) => a - b), Array.from({ length: MANY }, (_, i) => i), 'all of them');
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => b - a),
+      'newest first throughout',
+    );
+    const ns = await Promise.all(
+      seen.map(
+        async (i) => (await h.call('GET', `/api/ledger/logs/audit/entries?start=${i}&end=${i + 1}`, {})).body[0],
+      ),
+    );
+    assert.deepEqual(
+      ns.map((e) => Number(JSON.parse(e.body).resource.n)).sort((a, b) => a - b),
+      Array.from({ length: MANY }, (_, i) => i),
+      'all of them',
+    );
   });
 
   test('the default page is 50; more than 100 a page is refused', async () => {
@@ -66,7 +86,12 @@ describe(`my records, paged (${databaseLabel})`, () => {
 
   test('a malformed cursor is 400 naming query.cursor', async () => {
     const me = await h.citizen('c-many');
-    for (const cursor of ['not-a-cursor', Buffer.from('before:abc').toString('base64url'), Buffer.from('before:99999999999999999').toString('base64url'), '%2F%2F']) {
+    for (const cursor of [
+      'not-a-cursor',
+      Buffer.from('before:abc').toString('base64url'),
+      Buffer.from('before:99999999999999999').toString('base64url'),
+      '%2F%2F',
+    ]) {
       const r = await page(me, `?cursor=${cursor}`);
       assert.equal(r.status, 400, `${cursor}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.code, 'VALIDATION_FAILED');

@@ -12,15 +12,31 @@ import { settle, type Harness } from './fixtures.ts';
 
 describe(`ledger producers (${databaseLabel})`, () => {
   let h: Harness;
-  before(async () => { h = await startWorkflow({ modules: [catalog, identity, workflow, ledger] }); });
+  before(async () => {
+    h = await startWorkflow({ modules: [catalog, identity, workflow, ledger] });
+  });
   after(() => h.p.dispose());
 
   test("identity's security events are recorded exactly once, the account as subject", async () => {
-    const r = await h.call('POST', '/api/identity/register', {}, { residentId: '11010519491231002X', name: '王五', mobile: '13900000009', password: 'a long passphrase for tongban' });
+    const r = await h.call(
+      'POST',
+      '/api/identity/register',
+      {},
+      {
+        residentId: '11010519491231002X',
+        name: '王五',
+        mobile: '13900000009',
+        password: 'a long passphrase for tongban',
+      },
+    );
     assert.equal(r.status, 201, JSON.stringify(r.body));
     await settle(h);
     await h.p.bus.settled();
-    const rows = await h.p.database.db.selectFrom('ledger.entry').select(['body', 'subject_id']).where('subject_id', '=', r.body.id).execute();
+    const rows = await h.p.database.db
+      .selectFrom('ledger.entry')
+      .select(['body', 'subject_id'])
+      .where('subject_id', '=', r.body.id)
+      .execute();
     assert.equal(rows.length, 1);
     const entry = JSON.parse(rows[0]!.body as string);
     assert.equal(entry.action, 'identity.account.registered');

@@ -34,8 +34,12 @@ describe(`ledger verify (${databaseLabel})`, () => {
     base = await h.p.listen();
     for (let i = 0; i < ENTRIES; i++) {
       const r = await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), {
-        actor: { kind: 'service', id: 'registry' }, action: 'datahub.record.read', subject: { kind: 'account', id: `c-${i % 7}` },
-        resource: { record: `r-${i}` }, purpose: 'verification', outcome: 'success',
+        actor: { kind: 'service', id: 'registry' },
+        action: 'datahub.record.read',
+        subject: { kind: 'account', id: `c-${i % 7}` },
+        resource: { record: `r-${i}` },
+        purpose: 'verification',
+        outcome: 'success',
       });
       assert.equal(r.status, 201);
       if (i % 9 === 8) await ledgerFor(h).checkpointAll(true); // several checkpoints along the way
@@ -47,24 +51,36 @@ describe(`ledger verify (${databaseLabel})`, () => {
   /** Tampers inside a transaction, verifies what that transaction sees, and rolls it all back. */
   async function verdictAfter(tamper: (trx: AnyKysely) => Promise<void>): Promise<Verdict> {
     let verdict: Verdict | undefined;
-    await h.p.database.db.transaction().execute(async (trx) => {
-      for (const t of TRIGGERS) await sql.raw(`alter table ledger.${t.startsWith('entry') ? 'entry' : 'node'} disable trigger ${t}`).execute(trx);
-      await tamper(trx);
-      const source = databaseSource(trx);
-      const log = (await source.logs()).find((l) => l.id === 'audit')!;
-      verdict = await verifyLog(source, log);
-      throw new Rollback();
-    }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
+    await h.p.database.db
+      .transaction()
+      .execute(async (trx) => {
+        for (const t of TRIGGERS)
+          await sql
+            .raw(`alter table ledger.${t.startsWith('entry') ? 'entry' : 'node'} disable trigger ${t}`)
+            .execute(trx);
+        await tamper(trx);
+        const source = databaseSource(trx);
+        const log = (await source.logs()).find((l) => l.id === 'audit')!;
+        verdict = await verifyLog(source, log);
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
     return verdict!;
   }
 
-  const body = async (trx: AnyKysely, idx: number) => (await sql<{ body: string }>`select body from ledger.entry where log_id = 'audit' and idx = ${idx}`.execute(trx)).rows[0]!.body;
+  const body = async (trx: AnyKysely, idx: number) =>
+    (await sql<{ body: string }>`select body from ledger.entry where log_id = 'audit' and idx = ${idx}`.execute(trx))
+      .rows[0]!.body;
 
   test('an untouched log is intact, with its size, root and every checkpoint', async () => {
     const verdict = await verdictAfter(async () => {});
     assert.equal(verdict.intact, true, JSON.stringify(verdict));
     const log = await ledgerFor(h).getLog('audit');
-    assert.ok(verdict.intact && verdict.size === Number(log.size) && verdict.root === Buffer.from(log.root).toString('hex'));
+    assert.ok(
+      verdict.intact && verdict.size === Number(log.size) && verdict.root === Buffer.from(log.root).toString('hex'),
+    );
     assert.ok(verdict.intact && verdict.checkpoints >= 5 && verdict.cosignatures === verdict.checkpoints);
   });
 
@@ -80,7 +96,9 @@ describe(`ledger verify (${databaseLabel})`, () => {
 
   test('a deleted entry is found at its position, in the middle and at the end', async () => {
     for (const at of [12, ENTRIES - 1]) {
-      const verdict = await verdictAfter(async (trx) => { await sql`delete from ledger.entry where log_id = 'audit' and idx = ${at}`.execute(trx); });
+      const verdict = await verdictAfter(async (trx) => {
+        await sql`delete from ledger.entry where log_id = 'audit' and idx = ${at}`.execute(trx);
+      });
       assert.equal(!verdict.intact && verdict.position, at, JSON.stringify(verdict));
       assert.match(!verdict.intact ? verdict.problem : '', /missing/);
     }
@@ -92,11 +110,15 @@ describe(`ledger verify (${databaseLabel})`, () => {
       // Make room: every later entry moves up one place, then a new one goes in.
       await sql`update ledger.entry set idx = idx + 1000000 where log_id = 'audit' and idx >= ${at}`.execute(trx);
       await sql`update ledger.entry set idx = idx - 999999 where log_id = 'audit' and idx >= 1000000`.execute(trx);
-      await sql`insert into ledger.entry (log_id, idx, body, subject_id, appended_at) select log_id, ${at}, body, subject_id, appended_at from ledger.entry where log_id = 'audit' and idx = 3`.execute(trx);
+      await sql`insert into ledger.entry (log_id, idx, body, subject_id, appended_at) select log_id, ${at}, body, subject_id, appended_at from ledger.entry where log_id = 'audit' and idx = 3`.execute(
+        trx,
+      );
     });
     assert.equal(!verdict.intact && verdict.position, at, JSON.stringify(verdict));
     const atEnd = await verdictAfter(async (trx) => {
-      await sql`insert into ledger.entry (log_id, idx, body, subject_id, appended_at) select log_id, (select size from ledger.log where id = 'audit'), body, subject_id, appended_at from ledger.entry where log_id = 'audit' and idx = 3`.execute(trx);
+      await sql`insert into ledger.entry (log_id, idx, body, subject_id, appended_at) select log_id, (select size from ledger.log where id = 'audit'), body, subject_id, appended_at from ledger.entry where log_id = 'audit' and idx = 3`.execute(
+        trx,
+      );
     });
     assert.match(!atEnd.intact ? atEnd.problem : '', /beyond the log's size/);
   });
@@ -114,17 +136,26 @@ describe(`ledger verify (${databaseLabel})`, () => {
     const verdict = await verdictAfter(async (trx) => {
       const edited = (await body(trx, 25)).replace('"success"', '"denied"');
       const { createHash } = await import('node:crypto');
-      const leaf = createHash('sha256').update(Buffer.from([0])).update(edited).digest();
+      const leaf = createHash('sha256')
+        .update(Buffer.from([0]))
+        .update(edited)
+        .digest();
       await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = 25`.execute(trx);
       await sql`update ledger.node set hash = ${leaf} where log_id = 'audit' and level = 0 and idx = 25`.execute(trx);
     });
     assert.equal(verdict.intact, false);
-    assert.match(!verdict.intact ? verdict.problem : '', /between (18|2[0-5]) and (2[5-9]|3\d)/, JSON.stringify(verdict));
+    assert.match(
+      !verdict.intact ? verdict.problem : '',
+      /between (18|2[0-5]) and (2[5-9]|3\d)/,
+      JSON.stringify(verdict),
+    );
   });
 
   test('a stored subtree hash that no longer matches its leaves is found (proofs are built from them)', async () => {
     const verdict = await verdictAfter(async (trx) => {
-      await sql`update ledger.node set hash = ${Buffer.alloc(32, 9)} where log_id = 'audit' and level = 2 and idx = 3`.execute(trx);
+      await sql`update ledger.node set hash = ${Buffer.alloc(32, 9)} where log_id = 'audit' and level = 2 and idx = 3`.execute(
+        trx,
+      );
     });
     assert.match(!verdict.intact ? verdict.problem : '', /subtree hash 2\/3/, JSON.stringify(verdict));
   });
@@ -136,47 +167,99 @@ describe(`ledger verify (${databaseLabel})`, () => {
       await sql`delete from ledger.checkpoint`.execute(trx);
     });
     assert.match(!gone.intact ? gone.problem : '', /no checkpoint/);
-    const root = await verdictAfter(async (trx) => { await sql`update ledger.log set root = ${Buffer.alloc(32, 1)} where id = 'audit'`.execute(trx); });
+    const root = await verdictAfter(async (trx) => {
+      await sql`update ledger.log set root = ${Buffer.alloc(32, 1)} where id = 'audit'`.execute(trx);
+    });
     assert.match(!root.intact ? root.problem : '', /root the log records/);
     const log = await ledgerFor(h).getLog('audit');
-    const pinned = (flags: Record<string, unknown>) => ledgerVerify({ url: base, log: 'audit', ...flags }, () => undefined);
+    const pinned = (flags: Record<string, unknown>) =>
+      ledgerVerify({ url: base, log: 'audit', ...flags }, () => undefined);
     const witness = ledgerFor(h).witness;
-    assert.equal(await pinned({ 'log-key': `ed25519:${log.public_key}`, 'witness-key': [`${witness.name}=ed25519:${witness.publicKey.key}`] }), 0);
+    assert.equal(
+      await pinned({
+        'log-key': `ed25519:${log.public_key}`,
+        'witness-key': [`${witness.name}=ed25519:${witness.publicKey.key}`],
+      }),
+      0,
+    );
     const stranger = 'ed25519:' + Buffer.alloc(32, 5).toString('base64');
     assert.equal(await pinned({ 'log-key': stranger }), 1, 'a log signed with another key than the one pinned');
-    assert.equal(await pinned({ 'witness-key': [`someone-else=${stranger}`] }), 1, 'not co-signed by a witness the verifier trusts');
+    assert.equal(
+      await pinned({ 'witness-key': [`someone-else=${stranger}`] }),
+      1,
+      'not co-signed by a witness the verifier trusts',
+    );
   });
 
   test('the application cannot empty, shrink or remove the log; wiped by an administrator, a pinned witness still refuses it', async () => {
     const db = h.p.database.db;
-    for (const statement of ['truncate ledger.entry cascade', 'truncate ledger.node', 'truncate ledger.checkpoint cascade', "update ledger.log set size = 0 where id = 'audit'", "delete from ledger.log where id = 'audit'"]) {
-      await assert.rejects(db.transaction().execute((trx) => sql.raw(statement).execute(trx)), /append-only/, statement);
+    for (const statement of [
+      'truncate ledger.entry cascade',
+      'truncate ledger.node',
+      'truncate ledger.checkpoint cascade',
+      "update ledger.log set size = 0 where id = 'audit'",
+      "delete from ledger.log where id = 'audit'",
+    ]) {
+      await assert.rejects(
+        db.transaction().execute((trx) => sql.raw(statement).execute(trx)),
+        /append-only/,
+        statement,
+      );
     }
     const witness = ledgerFor(h).witness;
     let verdict: Verdict | undefined;
-    await db.transaction().execute(async (trx) => {
-      // Someone who can drop the guards empties everything and sets the log back to nothing.
-      await sql.raw('set local session_replication_role = replica').execute(trx);
-      await sql.raw('delete from ledger.cosignature; delete from ledger.checkpoint; delete from ledger.node; delete from ledger.entry').execute(trx);
-      await sql`update ledger.log set size = 0, root = ${createHash('sha256').digest()} where id = 'audit'`.execute(trx);
-      const source = databaseSource(trx);
-      const log = (await source.logs()).find((l) => l.id === 'audit')!;
-      assert.equal((await verifyLog(source, log)).intact, true, 'to a verifier that trusts what it reads, an empty log is whole');
-      verdict = await verifyLog(source, log, { witnessKeys: new Map([[witness.name, witness.publicKey]]) });
-      throw new Rollback();
-    }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        // Someone who can drop the guards empties everything and sets the log back to nothing.
+        await sql.raw('set local session_replication_role = replica').execute(trx);
+        await sql
+          .raw(
+            'delete from ledger.cosignature; delete from ledger.checkpoint; delete from ledger.node; delete from ledger.entry',
+          )
+          .execute(trx);
+        await sql`update ledger.log set size = 0, root = ${createHash('sha256').digest()} where id = 'audit'`.execute(
+          trx,
+        );
+        const source = databaseSource(trx);
+        const log = (await source.logs()).find((l) => l.id === 'audit')!;
+        assert.equal(
+          (await verifyLog(source, log)).intact,
+          true,
+          'to a verifier that trusts what it reads, an empty log is whole',
+        );
+        verdict = await verifyLog(source, log, { witnessKeys: new Map([[witness.name, witness.publicKey]]) });
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
     assert.equal(verdict!.intact, false, JSON.stringify(verdict));
-    assert.match(!verdict!.intact ? verdict!.problem : '', /no checkpoint carries a co-signature of a witness you trust/);
-    assert.match(describeVerdict(verdict!), /^ledger audit: UNVERIFIED — /, 'said as what it is: nothing vouches for it, not a position found changed');
+    assert.match(
+      !verdict!.intact ? verdict!.problem : '',
+      /no checkpoint carries a co-signature of a witness you trust/,
+    );
+    assert.match(
+      describeVerdict(verdict!),
+      /^ledger audit: UNVERIFIED — /,
+      'said as what it is: nothing vouches for it, not a position found changed',
+    );
   });
 
   test('the command: intact over the API and, on PostgreSQL, from the database; then tampered, naming the position', async () => {
     const lines: string[] = [];
     assert.equal(await ledgerVerify({ url: base, log: 'audit' }, (l) => lines.push(l)), 0, lines.join('\n'));
-    assert.match(lines[0]!, /^ledger audit: intact — \d+ entries, root [0-9a-f]{64}, \d+ checkpoints verified \(\d+ witness co-signatures\)/);
+    assert.match(
+      lines[0]!,
+      /^ledger audit: intact — \d+ entries, root [0-9a-f]{64}, \d+ checkpoints verified \(\d+ witness co-signatures\)/,
+    );
     if (testPostgresUrl) {
       lines.length = 0;
-      assert.equal(await ledgerVerify({ database: h.p.config.databaseUrl!, log: 'audit' }, (l) => lines.push(l)), 0, lines.join('\n'));
+      assert.equal(
+        await ledgerVerify({ database: h.p.config.databaseUrl!, log: 'audit' }, (l) => lines.push(l)),
+        0,
+        lines.join('\n'),
+      );
       assert.match(lines[0]!, /intact/);
     }
     // Committed tampering this time, as an intruder would leave it.
@@ -185,11 +268,17 @@ describe(`ledger verify (${databaseLabel})`, () => {
     await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = 33`.execute(h.p.database.db);
     lines.length = 0;
     assert.equal(await ledgerVerify({ url: base }, (l) => lines.push(l)), 1);
-    assert.ok(lines.some((l) => /^ledger audit: TAMPERED at position 33 — entry 33 does not match its leaf hash/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^ledger audit: TAMPERED at position 33 — entry 33 does not match its leaf hash/.test(l)),
+      lines.join('\n'),
+    );
     if (testPostgresUrl) {
       lines.length = 0;
       assert.equal(await ledgerVerify({ database: h.p.config.databaseUrl! }, (l) => lines.push(l)), 1);
-      assert.ok(lines.some((l) => l.includes('TAMPERED at position 33')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.includes('TAMPERED at position 33')),
+        lines.join('\n'),
+      );
     }
     await assert.rejects(ledgerVerify({}), /exactly one of --url/);
 
@@ -213,9 +302,20 @@ describe(`ledger verify against a server still writing (${databaseLabel})`, () =
   });
   after(() => h.p.dispose());
 
-  const append = async (i: number) => assert.equal((await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), {
-    actor: { kind: 'service', id: 'registry' }, action: 'datahub.record.read', subject: null, resource: { record: `r-${i}` }, purpose: 'verification', outcome: 'success',
-  })).status, 201);
+  const append = async (i: number) =>
+    assert.equal(
+      (
+        await h.call('POST', '/api/ledger/logs/audit/entries', operatorHeaders(), {
+          actor: { kind: 'service', id: 'registry' },
+          action: 'datahub.record.read',
+          subject: null,
+          resource: { record: `r-${i}` },
+          purpose: 'verification',
+          outcome: 'success',
+        })
+      ).status,
+      201,
+    );
 
   test('entries and checkpoints added while the verifier reads are not taken for tampering', async () => {
     for (let i = 0; i < 10; i++) await append(i);
@@ -242,20 +342,41 @@ describe(`ledger verify against a server still writing (${databaseLabel})`, () =
     for (let i = 15; i < 20; i++) await append(i);
     await ledgerFor(h).sequencer.kick(); // sequenced, no checkpoint yet
     let verdict: Verdict | undefined;
-    await h.p.database.db.transaction().execute(async (trx) => {
-      for (const t of TRIGGERS) await sql.raw(`alter table ledger.${t.startsWith('entry') ? 'entry' : 'node'} disable trigger ${t}`).execute(trx);
-      const size = Number((await sql<{ size: number }>`select size from ledger.log where id = 'audit'`.execute(trx)).rows[0]!.size);
-      const at = size - 2;
-      const edited = (await sql<{ body: string }>`select body from ledger.entry where log_id = 'audit' and idx = ${at}`.execute(trx)).rows[0]!.body.replace('"success"', '"denied"');
-      const { createHash } = await import('node:crypto');
-      await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = ${at}`.execute(trx);
-      await sql`update ledger.node set hash = ${createHash('sha256').update(Buffer.from([0])).update(edited).digest()} where log_id = 'audit' and level = 0 and idx = ${at}`.execute(trx);
-      const source = databaseSource(trx);
-      verdict = await verifyLog(source, (await source.logs()).find((l) => l.id === 'audit')!);
-      assert.ok(!verdict.intact && verdict.position !== null && verdict.position <= at && at <= verdict.position + 1, JSON.stringify(verdict));
-      assert.match(verdict.intact ? '' : verdict.problem, /subtree hash 1\//);
-      throw new Rollback();
-    }).catch((error: unknown) => { if (!(error instanceof Rollback)) throw error; });
+    await h.p.database.db
+      .transaction()
+      .execute(async (trx) => {
+        for (const t of TRIGGERS)
+          await sql
+            .raw(`alter table ledger.${t.startsWith('entry') ? 'entry' : 'node'} disable trigger ${t}`)
+            .execute(trx);
+        const size = Number(
+          (await sql<{ size: number }>`select size from ledger.log where id = 'audit'`.execute(trx)).rows[0]!.size,
+        );
+        const at = size - 2;
+        const edited = (
+          await sql<{ body: string }>`select body from ledger.entry where log_id = 'audit' and idx = ${at}`.execute(trx)
+        ).rows[0]!.body.replace('"success"', '"denied"');
+        const { createHash } = await import('node:crypto');
+        await sql`update ledger.entry set body = ${edited} where log_id = 'audit' and idx = ${at}`.execute(trx);
+        await sql`update ledger.node set hash = ${createHash('sha256')
+          .update(Buffer.from([0]))
+          .update(edited)
+          .digest()} where log_id = 'audit' and level = 0 and idx = ${at}`.execute(trx);
+        const source = databaseSource(trx);
+        verdict = await verifyLog(
+          source,
+          (await source.logs()).find((l) => l.id === 'audit')!,
+        );
+        assert.ok(
+          !verdict.intact && verdict.position !== null && verdict.position <= at && at <= verdict.position + 1,
+          JSON.stringify(verdict),
+        );
+        assert.match(verdict.intact ? '' : verdict.problem, /subtree hash 1\//);
+        throw new Rollback();
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof Rollback)) throw error;
+      });
     assert.ok(verdict);
   });
 });

@@ -7,7 +7,11 @@ import { databaseLabel } from '@tongban/kernel/testing';
 import { M, startWorkflow, submitBirth, taskOf, type Harness } from './fixtures.ts';
 
 async function decide(h: Harness, taskId: string, outcome: 'approve' | 'reject', reason?: string) {
-  const { department_code: department } = await h.p.database.db.selectFrom('workflow.task').select('department_code').where('id', '=', taskId).executeTakeFirstOrThrow();
+  const { department_code: department } = await h.p.database.db
+    .selectFrom('workflow.task')
+    .select('department_code')
+    .where('id', '=', taskId)
+    .executeTakeFirstOrThrow();
   const officer = await h.officer(department);
   const { task } = (await h.call('GET', `/api/workflow/tasks/${taskId}`, officer)).body;
   let version = task.version;
@@ -26,7 +30,9 @@ async function decide(h: Harness, taskId: string, outcome: 'approve' | 'reject',
 
 describe(`出生一件事 end to end (${databaseLabel})`, () => {
   let h: Harness;
-  before(async () => { h = await startWorkflow(); });
+  before(async () => {
+    h = await startWorkflow();
+  });
   after(() => h.p.dispose());
 
   test('one submission starts only the matters without prerequisites, with a case number and due dates', async () => {
@@ -34,7 +40,9 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.match(r.body.caseNumber, /^330100-20261201-\d{7}$/);
     assert.equal(r.body.tasks.length, 6);
-    const started = r.body.tasks.filter((t: { state: string }) => t.state === 'submitted').map((t: { matterCode: string }) => t.matterCode);
+    const started = r.body.tasks
+      .filter((t: { state: string }) => t.state === 'submitted')
+      .map((t: { matterCode: string }) => t.matterCode);
     assert.deepEqual(started, [M.birthCertificate]);
     // 2026-12-01 is a Tuesday; the birth certificate promises 1 working day.
     assert.equal(taskOf(r.body, M.birthCertificate).dueOn, '2026-12-02');
@@ -50,12 +58,19 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
 
     await decide(h, taskOf(submitted, M.birthCertificate).id, 'approve');
     let view = await get();
-    for (const m of [M.vaccination, M.birthRegistration, M.maternityBenefits]) assert.equal(taskOf(view, m).state, 'submitted', m);
+    for (const m of [M.vaccination, M.birthRegistration, M.maternityBenefits])
+      assert.equal(taskOf(view, m).state, 'submitted', m);
     assert.equal(taskOf(view, M.medicalInsurance).state, 'waiting', '医保参保 waits for 落户');
     assert.equal(taskOf(view, M.vaccination).process, 'immediate', '预防接种证 is 即办: decided on acceptance');
     const officer = await h.officer('330100-CDC');
-    const accepted = await h.call('POST', `/api/workflow/tasks/${taskOf(view, M.vaccination).id}/actions`, officer, { action: 'accept', version: taskOf(view, M.vaccination).version });
-    const review = await h.call('POST', `/api/workflow/tasks/${taskOf(view, M.vaccination).id}/actions`, officer, { action: 'review', version: accepted.body.version });
+    const accepted = await h.call('POST', `/api/workflow/tasks/${taskOf(view, M.vaccination).id}/actions`, officer, {
+      action: 'accept',
+      version: taskOf(view, M.vaccination).version,
+    });
+    const review = await h.call('POST', `/api/workflow/tasks/${taskOf(view, M.vaccination).id}/actions`, officer, {
+      action: 'review',
+      version: accepted.body.version,
+    });
     assert.equal(review.status, 409, 'no review step in an immediate process');
     assert.equal(review.body.code, 'WORKFLOW_INVALID_TRANSITION');
 
@@ -63,19 +78,28 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     view = await get();
     assert.equal(taskOf(view, M.medicalInsurance).state, 'approved', '秒批 once 落户 is granted');
     assert.equal(taskOf(view, M.socialSecurityCard).state, 'submitted', '社保卡 starts after 医保参保');
-    const timeline = (await h.call('GET', `/api/workflow/applications/${id}/timeline`, citizen)).body as { action: string; rule: string | null; actor: { kind: string }; taskId: string }[];
+    const timeline = (await h.call('GET', `/api/workflow/applications/${id}/timeline`, citizen)).body as {
+      action: string;
+      rule: string | null;
+      actor: { kind: string };
+      taskId: string;
+    }[];
     const auto = timeline.find((e) => e.action === 'autoApprove');
     assert.ok(auto, 'the automatic approval is in the timeline');
     assert.equal(auto.rule, 'registered-newborn-by-parent');
     assert.equal(auto.actor.kind, 'system');
     assert.equal(auto.taskId, taskOf(view, M.medicalInsurance).id);
 
-    for (const m of [M.vaccination, M.maternityBenefits, M.socialSecurityCard]) await decide(h, taskOf(view, m).id, 'approve');
+    for (const m of [M.vaccination, M.maternityBenefits, M.socialSecurityCard])
+      await decide(h, taskOf(view, m).id, 'approve');
     view = await get();
     assert.equal(view.status, 'completed');
     assert.ok(view.finishedAt);
     const notices = (await h.call('GET', '/api/workflow/me/notices', citizen)).body as { kind: string; text: string }[];
-    assert.ok(notices.some((n) => n.kind === 'completed' && n.text.includes(view.caseNumber)), JSON.stringify(notices));
+    assert.ok(
+      notices.some((n) => n.kind === 'completed' && n.text.includes(view.caseNumber)),
+      JSON.stringify(notices),
+    );
     assert.ok(notices.some((n) => n.kind === 'approved'));
   });
 
@@ -85,11 +109,21 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     await decide(h, taskOf(submitted, M.birthCertificate).id, 'reject', '出生信息与助产机构记录不符');
     const view = (await h.call('GET', `/api/workflow/applications/${submitted.id}`, citizen)).body;
     assert.equal(taskOf(view, M.birthCertificate).state, 'rejected');
-    for (const m of [M.vaccination, M.birthRegistration, M.medicalInsurance, M.socialSecurityCard, M.maternityBenefits]) {
+    for (const m of [
+      M.vaccination,
+      M.birthRegistration,
+      M.medicalInsurance,
+      M.socialSecurityCard,
+      M.maternityBenefits,
+    ]) {
       assert.equal(taskOf(view, m).state, 'cancelled', m);
     }
     assert.equal(view.status, 'closed');
-    const timeline = (await h.call('GET', `/api/workflow/applications/${submitted.id}/timeline`, citizen)).body as { action: string; reason: string; taskId: string }[];
+    const timeline = (await h.call('GET', `/api/workflow/applications/${submitted.id}/timeline`, citizen)).body as {
+      action: string;
+      reason: string;
+      taskId: string;
+    }[];
     const ended = timeline.find((e) => e.action === 'cancel' && e.taskId === taskOf(view, M.socialSecurityCard).id);
     assert.ok(ended);
     assert.match(ended.reason, /城乡居民基本医疗保险参保登记|出生医学证明/);
@@ -102,8 +136,19 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
       await decide(h, taskOf(submitted, M.birthCertificate).id, 'approve');
       const view = (await h.call('GET', `/api/workflow/applications/${submitted.id}`, citizen)).body;
       const siblings = [M.vaccination, M.birthRegistration, M.maternityBenefits].map((m) => taskOf(view, m));
-      const answers = await Promise.all(siblings.map(async (t) => h.call('POST', `/api/workflow/tasks/${t.id}/actions`, await h.officer(t.departmentCode), { action: 'accept', version: t.version })));
-      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200], JSON.stringify(answers.map((a) => a.body.code)));
+      const answers = await Promise.all(
+        siblings.map(async (t) =>
+          h.call('POST', `/api/workflow/tasks/${t.id}/actions`, await h.officer(t.departmentCode), {
+            action: 'accept',
+            version: t.version,
+          }),
+        ),
+      );
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200],
+        JSON.stringify(answers.map((a) => a.body.code)),
+      );
     }
   });
 
@@ -112,25 +157,49 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     const tasks = await db.selectFrom('workflow.task').select(['id', 'state', 'version']).execute();
     assert.ok(tasks.length >= 18);
     for (const task of tasks) {
-      const log = await db.selectFrom('workflow.action').select(['to_state', 'task_version']).where('task_id', '=', task.id).where('task_version', 'is not', null).orderBy('seq').execute();
+      const log = await db
+        .selectFrom('workflow.action')
+        .select(['to_state', 'task_version'])
+        .where('task_id', '=', task.id)
+        .where('task_version', 'is not', null)
+        .orderBy('seq')
+        .execute();
       const last = log[log.length - 1];
       assert.equal(last?.to_state ?? 'waiting', task.state, task.id);
       assert.equal(last?.task_version ?? 1, task.version, task.id);
-      assert.deepEqual(log.map((a) => a.task_version), log.map((_, i) => i + 2), 'one action per version, none skipped');
+      assert.deepEqual(
+        log.map((a) => a.task_version),
+        log.map((_, i) => i + 2),
+        'one action per version, none skipped',
+      );
     }
   });
 
   test('the action log is append-only: the database refuses to change or remove an entry', async () => {
     const db = h.p.database.db;
-    await assert.rejects(db.updateTable('workflow.action').set({ reason: 'rewritten' }).where('seq', '=', 1).execute(), /append-only/);
+    await assert.rejects(
+      db.updateTable('workflow.action').set({ reason: 'rewritten' }).where('seq', '=', 1).execute(),
+      /append-only/,
+    );
     await assert.rejects(db.deleteFrom('workflow.action').where('seq', '=', 1).execute(), /append-only/);
   });
 
   test('every transition leaves through the outbox as an event', async () => {
     await h.p.bus.settled();
-    const types = (await h.p.database.db.selectFrom('workflow.outbox').select('type').execute()).map((r) => r.type as string);
-    for (const t of ['workflow.application.submitted', 'workflow.task.started', 'workflow.task.accepted', 'workflow.task.reviewed', 'workflow.task.approved',
-      'workflow.task.rejected', 'workflow.task.cancelled', 'workflow.application.completed', 'workflow.application.closed']) {
+    const types = (await h.p.database.db.selectFrom('workflow.outbox').select('type').execute()).map(
+      (r) => r.type as string,
+    );
+    for (const t of [
+      'workflow.application.submitted',
+      'workflow.task.started',
+      'workflow.task.accepted',
+      'workflow.task.reviewed',
+      'workflow.task.approved',
+      'workflow.task.rejected',
+      'workflow.task.cancelled',
+      'workflow.application.completed',
+      'workflow.application.closed',
+    ]) {
       assert.ok(types.includes(t), `${t} in ${[...new Set(types)].join(', ')}`);
     }
   });

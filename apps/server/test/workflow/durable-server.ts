@@ -13,8 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import catalog from '@tongban/catalog';
 import {
-  anyOf, API_AUDIENCE, createJwtAuthenticator, defineModule, loadConfig, operatorTokenAuthenticator, startPlatform,
-  type EventHandler, type Platform,
+  anyOf,
+  API_AUDIENCE,
+  createJwtAuthenticator,
+  defineModule,
+  loadConfig,
+  operatorTokenAuthenticator,
+  startPlatform,
+  type EventHandler,
+  type Platform,
 } from '@tongban/kernel';
 import workflow from '@tongban/workflow';
 import type { JWK } from 'jose';
@@ -24,9 +31,15 @@ export const PROBED_EVENTS = ['workflow.application.submitted', 'workflow.task.s
 
 const record: EventHandler = async (event, { trx }) => {
   const data = event.data as { applicationId?: string; taskId?: string };
-  await trx.insertInto('probe.delivery').values({
-    event_id: event.id, type: event.type, application_id: data.applicationId ?? null, task_id: data.taskId ?? null,
-  }).execute();
+  await trx
+    .insertInto('probe.delivery')
+    .values({
+      event_id: event.id,
+      type: event.type,
+      application_id: data.applicationId ?? null,
+      task_id: data.taskId ?? null,
+    })
+    .execute();
 };
 
 export const probe = defineModule({
@@ -50,10 +63,17 @@ async function main(): Promise<void> {
   const ownDataDir = process.env.TONGBAN_DATA_DIR ? undefined : mkdtempSync(join(tmpdir(), 'tongban-durable-'));
   const operatorToken = process.env.TONGBAN_OPERATOR_TOKEN ?? randomBytes(24).toString('hex');
   const config = loadConfig({
-    NODE_ENV: 'test', TONGBAN_LOG_LEVEL: 'warn', TONGBAN_BUS_POLL_INTERVAL_MS: '50', TONGBAN_BUS_BACKOFF_BASE_MS: '20',
+    NODE_ENV: 'test',
+    TONGBAN_LOG_LEVEL: 'warn',
+    TONGBAN_BUS_POLL_INTERVAL_MS: '50',
+    TONGBAN_BUS_BACKOFF_BASE_MS: '20',
     ...process.env,
-    TONGBAN_DATABASE_URL: databaseUrl, TONGBAN_DATA_DIR: process.env.TONGBAN_DATA_DIR ?? ownDataDir, TONGBAN_OPERATOR_TOKEN: operatorToken,
-    TONGBAN_HOST: '127.0.0.1', TONGBAN_PORT: '0', TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '1000000000',
+    TONGBAN_DATABASE_URL: databaseUrl,
+    TONGBAN_DATA_DIR: process.env.TONGBAN_DATA_DIR ?? ownDataDir,
+    TONGBAN_OPERATOR_TOKEN: operatorToken,
+    TONGBAN_HOST: '127.0.0.1',
+    TONGBAN_PORT: '0',
+    TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '1000000000',
   });
   const jwt = createJwtAuthenticator({ issuer, audience: API_AUDIENCE, keys: async () => ({ keys: [jwk] }) });
   let platform: Platform;
@@ -61,7 +81,10 @@ async function main(): Promise<void> {
     // The seeds look before they write (the catalog seeds an empty catalog only): a restart on
     // the same database leaves the demo city as it is.
     platform = await startPlatform({
-      config, modules: [catalog, workflow, probe], seed: true, background: true,
+      config,
+      modules: [catalog, workflow, probe],
+      seed: true,
+      background: true,
       authenticate: anyOf(jwt, operatorTokenAuthenticator(operatorToken)),
     });
   } catch (error) {
@@ -89,7 +112,9 @@ async function main(): Promise<void> {
 
 if (import.meta.main) {
   main().catch((error: unknown) => {
-    process.stderr.write(`durable-server: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(
+      `durable-server: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

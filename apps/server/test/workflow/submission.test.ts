@@ -10,11 +10,21 @@ import { birthForm, birthMaterials, M, startWorkflow, submitBirth, type Harness 
 
 describe(`submission (${databaseLabel})`, () => {
   let h: Harness;
-  before(async () => { h = await startWorkflow(); });
+  before(async () => {
+    h = await startWorkflow();
+  });
   after(() => h.p.dispose());
 
   const count = async (table: string, where: [string, string]) =>
-    Number((await h.p.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where(where[0], '=', where[1]).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await h.p.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where(where[0], '=', where[1])
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   test('twenty concurrent submits with one key make one application; every answer names it', async () => {
     const citizen = await h.citizen('c-idem');
@@ -22,7 +32,10 @@ describe(`submission (${databaseLabel})`, () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => submitBirth(h, citizen, key)));
     const ids = new Set(answers.map((a) => a.body.id));
     assert.equal(ids.size, 1, JSON.stringify(answers.map((a) => [a.status, a.body.code])));
-    assert.deepEqual(answers.map((a) => a.status).sort((x, y) => x - y), [...Array(19).fill(200), 201]);
+    assert.deepEqual(
+      answers.map((a) => a.status).sort((x, y) => x - y),
+      [...Array(19).fill(200), 201],
+    );
     assert.equal(await count('workflow.application', ['applicant_id', 'c-idem']), 1);
     assert.equal(await count('workflow.task', ['application_id', [...ids][0]!]), 6);
   });
@@ -47,79 +60,159 @@ describe(`submission (${databaseLabel})`, () => {
   });
 
   test('without an Idempotency-Key a submission is refused', async () => {
-    const r = await h.call('POST', '/api/workflow/applications', await h.citizen(), { subject: { kind: 'bundle', code: 'BIRTH' }, form: birthForm(), materials: birthMaterials });
+    const r = await h.call('POST', '/api/workflow/applications', await h.citizen(), {
+      subject: { kind: 'bundle', code: 'BIRTH' },
+      form: birthForm(),
+      materials: birthMaterials,
+    });
     assert.equal(r.status, 400);
     assert.equal(r.body.code, 'WORKFLOW_IDEMPOTENCY_KEY_REQUIRED');
   });
 
   test('two drafts submitted at once with one key: one application, the other answer is 422 and its draft stays a draft', async () => {
     const citizen = await h.citizen('c-two-drafts');
-    const drafts = await Promise.all([1, 2].map(async () => (await h.call('POST', '/api/workflow/drafts', citizen, {
-      subject: { kind: 'bundle', code: 'BIRTH' }, form: birthForm(), materials: birthMaterials,
-    })).body.id as string));
+    const drafts = await Promise.all(
+      [1, 2].map(
+        async () =>
+          (
+            await h.call('POST', '/api/workflow/drafts', citizen, {
+              subject: { kind: 'bundle', code: 'BIRTH' },
+              form: birthForm(),
+              materials: birthMaterials,
+            })
+          ).body.id as string,
+      ),
+    );
     const key = randomUUID();
-    const answers = await Promise.all(drafts.map((draftId) => h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': key }, { draftId })));
-    assert.deepEqual(answers.map((a) => a.status).sort(), [201, 422], JSON.stringify(answers.map((a) => [a.status, a.body.code])));
+    const answers = await Promise.all(
+      drafts.map((draftId) =>
+        h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': key }, { draftId }),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status).sort(),
+      [201, 422],
+      JSON.stringify(answers.map((a) => [a.status, a.body.code])),
+    );
     assert.equal(answers.find((a) => a.status === 422)!.body.code, 'WORKFLOW_IDEMPOTENCY_KEY_REUSED');
-    const statuses = await h.p.database.db.selectFrom('workflow.application').select('status').where('applicant_id', '=', 'c-two-drafts').execute();
+    const statuses = await h.p.database.db
+      .selectFrom('workflow.application')
+      .select('status')
+      .where('applicant_id', '=', 'c-two-drafts')
+      .execute();
     assert.deepEqual(statuses.map((r) => r.status).sort(), ['draft', 'in_progress']);
   });
 
-  test('a draft saved while it is being submitted: the submission is refused as stale, the save is kept', {
-    timeout: 20_000,
-    skip: testPostgresUrl ? false : 'needs PostgreSQL: set TONGBAN_TEST_DATABASE_URL (two transactions at once)',
-  }, async () => {
-    const citizen = await h.citizen('c-save-vs-submit');
-    const draft = (await h.call('POST', '/api/workflow/drafts', citizen, { subject: { kind: 'bundle', code: 'BIRTH' }, form: birthForm(), materials: birthMaterials })).body;
-    const other = new pg.Client({ connectionString: h.p.config.databaseUrl });
-    await other.connect();
-    try {
-      // Another device's save, holding the draft while the submission reads it and waits.
-      await other.query('begin');
-      await other.query('select id from workflow.application where id = $1 for update', [draft.id]);
-      const submitting = h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': randomUUID() }, { draftId: draft.id });
-      while (Number((await other.query("select count(*)::int n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0].n) === 0) {
-        await new Promise((resolve) => setImmediate(resolve)); // until the submission waits for the row
+  test(
+    'a draft saved while it is being submitted: the submission is refused as stale, the save is kept',
+    {
+      timeout: 20_000,
+      skip: testPostgresUrl ? false : 'needs PostgreSQL: set TONGBAN_TEST_DATABASE_URL (two transactions at once)',
+    },
+    async () => {
+      const citizen = await h.citizen('c-save-vs-submit');
+      const draft = (
+        await h.call('POST', '/api/workflow/drafts', citizen, {
+          subject: { kind: 'bundle', code: 'BIRTH' },
+          form: birthForm(),
+          materials: birthMaterials,
+        })
+      ).body;
+      const other = new pg.Client({ connectionString: h.p.config.databaseUrl });
+      await other.connect();
+      try {
+        // Another device's save, holding the draft while the submission reads it and waits.
+        await other.query('begin');
+        await other.query('select id from workflow.application where id = $1 for update', [draft.id]);
+        const submitting = h.call(
+          'POST',
+          '/api/workflow/applications',
+          { ...citizen, 'idempotency-key': randomUUID() },
+          { draftId: draft.id },
+        );
+        while (
+          Number(
+            (
+              await other.query(
+                "select count(*)::int n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+              )
+            ).rows[0].n,
+          ) === 0
+        ) {
+          await new Promise((resolve) => setImmediate(resolve)); // until the submission waits for the row
+        }
+        await other.query(
+          'update workflow.application set form = form || \'{"person.mobile": "13999999999"}\', version = version + 1 where id = $1',
+          [draft.id],
+        );
+        await other.query('commit');
+        const r = await submitting;
+        assert.equal(r.status, 409, JSON.stringify(r.body));
+        assert.equal(r.body.code, 'WORKFLOW_STALE_DRAFT');
+      } finally {
+        await other.end();
       }
-      await other.query("update workflow.application set form = form || '{\"person.mobile\": \"13999999999\"}', version = version + 1 where id = $1", [draft.id]);
-      await other.query('commit');
-      const r = await submitting;
-      assert.equal(r.status, 409, JSON.stringify(r.body));
-      assert.equal(r.body.code, 'WORKFLOW_STALE_DRAFT');
-    } finally {
-      await other.end();
-    }
-    const after = (await h.call('GET', `/api/workflow/applications/${draft.id}`, citizen)).body;
-    assert.equal(after.status, 'draft');
-    assert.equal(after.form['person.mobile'], '13999999999', 'the save is what the draft says');
-  });
+      const after = (await h.call('GET', `/api/workflow/applications/${draft.id}`, citizen)).body;
+      assert.equal(after.status, 'draft');
+      assert.equal(after.form['person.mobile'], '13999999999', 'the save is what the draft says');
+    },
+  );
 
   test('a draft saved on one device is resumed on another, guarded by its version, then submitted once', async () => {
     const phone = await h.citizen('c-draft');
     const laptop = await h.citizen('c-draft');
-    const created = await h.call('POST', '/api/workflow/drafts', phone, { subject: { kind: 'bundle', code: 'BIRTH' }, form: { 'child.name': '张小宝' } });
+    const created = await h.call('POST', '/api/workflow/drafts', phone, {
+      subject: { kind: 'bundle', code: 'BIRTH' },
+      form: { 'child.name': '张小宝' },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     assert.equal(created.body.status, 'draft');
     assert.equal(created.body.caseNumber, null);
     const id = created.body.id;
     const list = (await h.call('GET', '/api/workflow/applications?status=draft', laptop)).body;
-    assert.deepEqual(list.map((a: { id: string }) => a.id), [id]);
-    const saved = await h.call('PUT', `/api/workflow/drafts/${id}`, laptop, { version: 1, form: birthForm(), materials: birthMaterials });
+    assert.deepEqual(
+      list.map((a: { id: string }) => a.id),
+      [id],
+    );
+    const saved = await h.call('PUT', `/api/workflow/drafts/${id}`, laptop, {
+      version: 1,
+      form: birthForm(),
+      materials: birthMaterials,
+    });
     assert.equal(saved.status, 200);
     const stale = await h.call('PUT', `/api/workflow/drafts/${id}`, phone, { version: 1, form: {}, materials: [] });
     assert.equal(stale.status, 409);
     assert.equal(stale.body.code, 'WORKFLOW_STALE_DRAFT');
     const key = randomUUID();
-    const submitted = await h.call('POST', '/api/workflow/applications', { ...laptop, 'idempotency-key': key }, { draftId: id });
+    const submitted = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...laptop, 'idempotency-key': key },
+      { draftId: id },
+    );
     assert.equal(submitted.status, 201, JSON.stringify(submitted.body));
     assert.equal(submitted.body.id, id, 'the draft becomes the application');
     assert.ok(submitted.body.caseNumber);
-    const retried = await h.call('POST', '/api/workflow/applications', { ...phone, 'idempotency-key': key }, { draftId: id });
+    const retried = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...phone, 'idempotency-key': key },
+      { draftId: id },
+    );
     assert.equal(retried.status, 200);
-    const twice = await h.call('POST', '/api/workflow/applications', { ...phone, 'idempotency-key': randomUUID() }, { draftId: id });
+    const twice = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...phone, 'idempotency-key': randomUUID() },
+      { draftId: id },
+    );
     assert.equal(twice.status, 409);
     assert.equal(twice.body.code, 'WORKFLOW_ALREADY_SUBMITTED');
-    const edit = await h.call('PUT', `/api/workflow/drafts/${id}`, laptop, { version: submitted.body.version, form: {}, materials: [] });
+    const edit = await h.call('PUT', `/api/workflow/drafts/${id}`, laptop, {
+      version: submitted.body.version,
+      form: {},
+      materials: [],
+    });
     assert.equal(edit.status, 409);
     assert.equal(edit.body.code, 'WORKFLOW_NOT_A_DRAFT');
     const foreign = await h.call('GET', `/api/workflow/applications/${id}`, await h.citizen('c-stranger'));
@@ -141,47 +234,101 @@ describe(`submission (${databaseLabel})`, () => {
 
   test('missing and unknown materials are 422; a licence issued by a prerequisite is not asked for (免证办)', async () => {
     const citizen = await h.citizen('c-bad-materials');
-    const r = await h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': randomUUID() }, {
-      subject: { kind: 'bundle', code: 'BIRTH' }, form: birthForm(), materials: [{ code: 'mother-id-card', ref: 'x' }, { code: 'passport', ref: 'y' }],
-    });
+    const r = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...citizen, 'idempotency-key': randomUUID() },
+      {
+        subject: { kind: 'bundle', code: 'BIRTH' },
+        form: birthForm(),
+        materials: [
+          { code: 'mother-id-card', ref: 'x' },
+          { code: 'passport', ref: 'y' },
+        ],
+      },
+    );
     assert.equal(r.status, 422);
     assert.equal(r.body.code, 'WORKFLOW_MATERIALS_INVALID');
     const fields = r.body.errors.map((e: { field: string }) => e.field).sort();
-    assert.deepEqual(fields, ['materials.1.code', 'materials.guardian-id-card', 'materials.parent-household-register', 'materials.parent-id-cards']);
+    assert.deepEqual(fields, [
+      'materials.1.code',
+      'materials.guardian-id-card',
+      'materials.parent-household-register',
+      'materials.parent-id-cards',
+    ]);
     assert.ok(!fields.includes('materials.birth-certificate'), '出生医学证明 comes from 卫健委 within the bundle');
   });
 
   test('an unknown subject and a malformed body are 4xx problems', async () => {
     const citizen = await h.citizen();
-    const unknown = await h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': randomUUID() }, { subject: { kind: 'bundle', code: 'NOPE' }, form: {}, materials: [] });
+    const unknown = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...citizen, 'idempotency-key': randomUUID() },
+      { subject: { kind: 'bundle', code: 'NOPE' }, form: {}, materials: [] },
+    );
     assert.equal(unknown.status, 422);
     assert.equal(unknown.body.code, 'WORKFLOW_UNKNOWN_SUBJECT');
     assert.equal(unknown.body.errors[0].field, 'subject.code');
-    const malformed = await h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': randomUUID() }, { subject: { kind: 'thing', code: 'BIRTH' } });
+    const malformed = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...citizen, 'idempotency-key': randomUUID() },
+      { subject: { kind: 'thing', code: 'BIRTH' } },
+    );
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.code, 'VALIDATION_FAILED');
-    const badKey = await h.call('POST', '/api/workflow/applications', { ...citizen, 'idempotency-key': 'has spaces' }, { draftId: randomUUID() });
+    const badKey = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...citizen, 'idempotency-key': 'has spaces' },
+      { draftId: randomUUID() },
+    );
     assert.equal(badKey.status, 400);
   });
 
   test('a failure in the middle of the fan-out leaves nothing behind: no application, task, action or event', async () => {
     // A trigger that fails the insert of one task stands for a crash between two steps.
-    await sql.raw(`create function workflow.fail_task() returns trigger language plpgsql as $$
+    await sql
+      .raw(
+        `create function workflow.fail_task() returns trigger language plpgsql as $$
       begin if new.matter_code = '${M.socialSecurityCard}' then raise exception 'injected failure'; end if; return new; end $$;
-      create trigger fail_task before insert on workflow.task for each row execute function workflow.fail_task();`).execute(h.p.database.db);
+      create trigger fail_task before insert on workflow.task for each row execute function workflow.fail_task();`,
+      )
+      .execute(h.p.database.db);
     try {
-      const before = Number((await h.p.database.db.selectFrom('workflow.outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const before = Number(
+        (
+          await h.p.database.db
+            .selectFrom('workflow.outbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       const r = await submitBirth(h, await h.citizen('c-crash'));
       assert.equal(r.status, 500);
       assert.equal(r.body.code, 'INTERNAL');
       assert.equal(r.body.detail, undefined, 'no internals in the answer');
       assert.equal(await count('workflow.application', ['applicant_id', 'c-crash']), 0);
-      const after = Number((await h.p.database.db.selectFrom('workflow.outbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const after = Number(
+        (
+          await h.p.database.db
+            .selectFrom('workflow.outbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
       assert.equal(after, before);
-      const orphans = await sql<{ n: number }>`select count(*)::int as n from workflow.task t left join workflow.application a on a.id = t.application_id where a.id is null`.execute(h.p.database.db);
+      const orphans = await sql<{
+        n: number;
+      }>`select count(*)::int as n from workflow.task t left join workflow.application a on a.id = t.application_id where a.id is null`.execute(
+        h.p.database.db,
+      );
       assert.equal(orphans.rows[0]!.n, 0);
     } finally {
-      await sql.raw('drop trigger fail_task on workflow.task; drop function workflow.fail_task();').execute(h.p.database.db);
+      await sql
+        .raw('drop trigger fail_task on workflow.task; drop function workflow.fail_task();')
+        .execute(h.p.database.db);
     }
     assert.equal((await submitBirth(h, await h.citizen('c-crash'))).status, 201);
   });

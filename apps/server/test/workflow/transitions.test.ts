@@ -35,12 +35,18 @@ describe(`task transitions (${databaseLabel})`, () => {
     assert.ok(r.body.finishedAt);
     const view = (await h.call('GET', `/api/workflow/tasks/${t.id}`, officer)).body;
     assert.equal(view.application.status, 'completed');
-    assert.deepEqual(view.timeline.map((e: { action: string }) => e.action), ['submit', 'start', 'accept', 'review', 'approve', 'complete']);
+    assert.deepEqual(
+      view.timeline.map((e: { action: string }) => e.action),
+      ['submit', 'start', 'accept', 'review', 'approve', 'complete'],
+    );
     const late = await h.call('POST', `/api/workflow/tasks/${t.id}/claim`, officer, { version: r.body.version });
     assert.equal(late.status, 409, 'a finished task is claimed by nobody');
     assert.equal(late.body.code, 'WORKFLOW_INVALID_TRANSITION');
     const accept = view.timeline.find((e: { action: string }) => e.action === 'accept');
-    assert.deepEqual([accept.from, accept.to, accept.actor.kind, accept.actor.id], ['submitted', 'accepted', 'officer', `officer-${WJW}`]);
+    assert.deepEqual(
+      [accept.from, accept.to, accept.actor.kind, accept.actor.id],
+      ['submitted', 'accepted', 'officer', `officer-${WJW}`],
+    );
   });
 
   for (const from of ['submitted', 'accepted', 'reviewed'] as const) {
@@ -72,13 +78,25 @@ describe(`task transitions (${databaseLabel})`, () => {
     const t = await newTask('c-stale');
     const first = await act(h, officer, t.id, { action: 'accept', version: t.version });
     assert.equal(first.status, 200);
-    const second = await act(h, officer, t.id, { action: 'requestCorrection', version: t.version, reason: '照片不清晰', correction: { fields: ['childName'], materials: [] } });
+    const second = await act(h, officer, t.id, {
+      action: 'requestCorrection',
+      version: t.version,
+      reason: '照片不清晰',
+      correction: { fields: ['childName'], materials: [] },
+    });
     assert.equal(second.status, 409);
     assert.equal(second.body.code, 'WORKFLOW_STALE_TASK');
     assert.equal(second.body.current.state, 'accepted');
     assert.equal(second.body.current.version, first.body.version);
-    const actions = await h.p.database.db.selectFrom('workflow.action').select('action').where('task_id', '=', t.id).execute();
-    assert.deepEqual(actions.map((a) => a.action), ['start', 'accept']);
+    const actions = await h.p.database.db
+      .selectFrom('workflow.action')
+      .select('action')
+      .where('task_id', '=', t.id)
+      .execute();
+    assert.deepEqual(
+      actions.map((a) => a.action),
+      ['start', 'accept'],
+    );
   });
 
   test('two officers acting on the same version at once: exactly one wins', async () => {
@@ -118,7 +136,12 @@ describe(`task transitions (${databaseLabel})`, () => {
     const app = await submitBirth(h, await h.citizen('c-corr-waiting'));
     const waiting = taskOf(app.body, M.birthRegistration) as { id: string; version: number; departmentCode: string };
     const police = await h.officer(waiting.departmentCode);
-    const r = await act(h, police, waiting.id, { action: 'requestCorrection', version: waiting.version, reason: '请补充材料', correction: { fields: ['household.address'], materials: [] } });
+    const r = await act(h, police, waiting.id, {
+      action: 'requestCorrection',
+      version: waiting.version,
+      reason: '请补充材料',
+      correction: { fields: ['household.address'], materials: [] },
+    });
     assert.equal(r.status, 409, JSON.stringify(r.body));
     assert.equal(r.body.code, 'WORKFLOW_INVALID_TRANSITION');
     assert.deepEqual(r.body.current, { state: 'waiting', version: waiting.version });
@@ -127,10 +150,17 @@ describe(`task transitions (${databaseLabel})`, () => {
   test("an officer sees where another department's task stands, not its correction or who works it", async () => {
     const app = (await submitBirth(h, await h.citizen('c-other-dept'))).body;
     const certificate = taskOf(app, M.birthCertificate) as { id: string; version: number };
-    const asked = await act(h, officer, certificate.id, { action: 'requestCorrection', version: certificate.version, reason: '母亲身份证照片反光看不清（补正甲）', correction: { fields: [], materials: ['mother-id-card'] } });
+    const asked = await act(h, officer, certificate.id, {
+      action: 'requestCorrection',
+      version: certificate.version,
+      reason: '母亲身份证照片反光看不清（补正甲）',
+      correction: { fields: [], materials: ['mother-id-card'] },
+    });
     assert.equal(asked.status, 200, JSON.stringify(asked.body));
     const registration = taskOf(app, M.birthRegistration) as { id: string; departmentCode: string };
-    const seen = (await h.call('GET', `/api/workflow/tasks/${registration.id}`, await h.officer(registration.departmentCode))).body;
+    const seen = (
+      await h.call('GET', `/api/workflow/tasks/${registration.id}`, await h.officer(registration.departmentCode))
+    ).body;
     const other = seen.application.tasks.find((t: { id: string }) => t.id === certificate.id);
     assert.equal(other.state, 'correction', 'the prerequisite is seen to wait for the applicant');
     assert.equal(other.correction, null);
@@ -138,16 +168,26 @@ describe(`task transitions (${databaseLabel})`, () => {
     assert.deepEqual(seen.application.needed, []);
     assert.equal(JSON.stringify(seen).includes('补正甲'), false, "no word of another department's correction");
     const own = (await h.call('GET', `/api/workflow/tasks/${certificate.id}`, officer)).body;
-    assert.equal(own.application.tasks.find((t: { id: string }) => t.id === certificate.id).correction.reason, '母亲身份证照片反光看不清（补正甲）');
+    assert.equal(
+      own.application.tasks.find((t: { id: string }) => t.id === certificate.id).correction.reason,
+      '母亲身份证照片反光看不清（补正甲）',
+    );
   });
 
   test('a malformed id is a 400 naming the parameter, never a database error', async () => {
-    for (const [url, who] of [['/api/workflow/tasks/not-a-uuid', officer], ['/api/workflow/applications/x', await h.citizen()]] as const) {
+    for (const [url, who] of [
+      ['/api/workflow/tasks/not-a-uuid', officer],
+      ['/api/workflow/applications/x', await h.citizen()],
+    ] as const) {
       const r = await h.call('GET', url, who);
       assert.equal(r.status, 400, `${url}: ${JSON.stringify(r.body)}`);
       assert.equal(r.body.errors?.[0]?.field, 'params.id');
     }
-    const draft = await h.call('PUT', '/api/workflow/drafts/x', await h.citizen(), { version: 1, form: {}, materials: [] });
+    const draft = await h.call('PUT', '/api/workflow/drafts/x', await h.citizen(), {
+      version: 1,
+      form: {},
+      materials: [],
+    });
     assert.equal(draft.status, 400);
   });
 
@@ -160,10 +200,16 @@ describe(`task transitions (${databaseLabel})`, () => {
     const refused = await act(h, other, t.id, { action: 'accept', version: claimed.body.version });
     assert.equal(refused.status, 409);
     assert.equal(refused.body.code, 'WORKFLOW_TASK_ASSIGNED_TO_OTHER');
-    const notLead = await h.call('POST', `/api/workflow/tasks/${t.id}/assign`, other, { version: claimed.body.version, assignee: 'officer-3' });
+    const notLead = await h.call('POST', `/api/workflow/tasks/${t.id}/assign`, other, {
+      version: claimed.body.version,
+      assignee: 'officer-3',
+    });
     assert.equal(notLead.status, 403);
     const lead = await h.officer(WJW, ['officer', 'lead'], 'lead-1');
-    const assigned = await h.call('POST', `/api/workflow/tasks/${t.id}/assign`, lead, { version: claimed.body.version, assignee: 'officer-3' });
+    const assigned = await h.call('POST', `/api/workflow/tasks/${t.id}/assign`, lead, {
+      version: claimed.body.version,
+      assignee: 'officer-3',
+    });
     assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
     assert.equal((await act(h, other, t.id, { action: 'accept', version: assigned.body.version })).status, 200);
   });
@@ -172,7 +218,11 @@ describe(`task transitions (${databaseLabel})`, () => {
     const citizen = await h.citizen('c-pending');
     const app = await submitBirthCertificate(h, citizen);
     const t = app.tasks[0];
-    let r = await act(h, officer, t.id, { action: 'acceptPending', version: t.version, pendingMaterials: ['father-id-card'] });
+    let r = await act(h, officer, t.id, {
+      action: 'acceptPending',
+      version: t.version,
+      pendingMaterials: ['father-id-card'],
+    });
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.deepEqual(r.body.pendingMaterials, ['father-id-card']);
     r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
@@ -180,10 +230,19 @@ describe(`task transitions (${databaseLabel})`, () => {
     assert.equal(blocked.status, 409);
     assert.equal(blocked.body.code, 'WORKFLOW_MATERIALS_PENDING');
     const mine = (await h.call('GET', `/api/workflow/applications/${app.id}`, citizen)).body;
-    assert.deepEqual(mine.needed.map((n: { kind: string; materials: string[] }) => [n.kind, n.materials]), [['materials', ['father-id-card']]]);
-    const wrong = await h.call('POST', `/api/workflow/applications/${app.id}/tasks/${t.id}/materials`, citizen, { version: r.body.version, materials: [{ code: 'mother-id-card', ref: 'x' }] });
+    assert.deepEqual(
+      mine.needed.map((n: { kind: string; materials: string[] }) => [n.kind, n.materials]),
+      [['materials', ['father-id-card']]],
+    );
+    const wrong = await h.call('POST', `/api/workflow/applications/${app.id}/tasks/${t.id}/materials`, citizen, {
+      version: r.body.version,
+      materials: [{ code: 'mother-id-card', ref: 'x' }],
+    });
     assert.equal(wrong.status, 422);
-    const sent = await h.call('POST', `/api/workflow/applications/${app.id}/tasks/${t.id}/materials`, citizen, { version: r.body.version, materials: [{ code: 'father-id-card', ref: 'licence:resident-id-card:father' }] });
+    const sent = await h.call('POST', `/api/workflow/applications/${app.id}/tasks/${t.id}/materials`, citizen, {
+      version: r.body.version,
+      materials: [{ code: 'father-id-card', ref: 'licence:resident-id-card:father' }],
+    });
     assert.equal(sent.status, 200, JSON.stringify(sent.body));
     assert.deepEqual(sent.body.pendingMaterials, []);
     const approved = await act(h, officer, t.id, { action: 'approve', version: sent.body.version });
@@ -198,6 +257,10 @@ describe(`task transitions (${databaseLabel})`, () => {
     const item = q.body.find((x: { taskId: string }) => x.taskId === t.id);
     assert.ok(item);
     assert.deepEqual(item.actions.sort(), ['accept', 'acceptPending', 'reject', 'requestCorrection']);
-    assert.ok(q.body.every((x: { departmentCode: string; state: string }) => x.departmentCode === WJW && x.state === 'submitted'));
+    assert.ok(
+      q.body.every(
+        (x: { departmentCode: string; state: string }) => x.departmentCode === WJW && x.state === 'submitted',
+      ),
+    );
   });
 });

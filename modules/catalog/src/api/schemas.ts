@@ -3,116 +3,219 @@
 import { AutoApprovalRuleSchema, MATTER_PROCESSES, type MatterProcess } from '@tongban/contracts';
 import { LocalizedText, type IdentifierCheck } from '@tongban/kernel';
 import Type, { type Static } from 'typebox';
-import { DATA_ELEMENT_TYPES, DATE_BOUND, IDENTIFIER_CHECK_NAMES, LIFE_EVENTS, type Bundle, type DataElement, type Department, type Matter, type Region } from '../domain/model.ts';
+import {
+  DATA_ELEMENT_TYPES,
+  DATE_BOUND,
+  IDENTIFIER_CHECK_NAMES,
+  LIFE_EVENTS,
+  type Bundle,
+  type DataElement,
+  type Department,
+  type Matter,
+  type Region,
+} from '../domain/model.ts';
 
-const Code = Type.String({ pattern: '^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$', description: 'A stable code: letters, digits, dot, dash, underscore' });
+const Code = Type.String({
+  pattern: '^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$',
+  description: 'A stable code: letters, digits, dot, dash, underscore',
+});
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' });
-const LifeEventName = Type.Union(Object.keys(LIFE_EVENTS).map((k) => Type.Literal(k))) as unknown as ReturnType<typeof Type.Unsafe<keyof typeof LIFE_EVENTS>>;
+const LifeEventName = Type.Union(Object.keys(LIFE_EVENTS).map((k) => Type.Literal(k))) as unknown as ReturnType<
+  typeof Type.Unsafe<keyof typeof LIFE_EVENTS>
+>;
 
 export const RegionCodeParam = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) });
 export const CodeParam = Type.Object({ code: Code });
 // Narrower than other codes: the department table's CHECK allows letters, digits and dashes only.
-const DepartmentCode = Type.String({ pattern: '^[0-9A-Za-z-]{2,40}$', description: 'A department code: 2–40 letters, digits and dashes' });
+const DepartmentCode = Type.String({
+  pattern: '^[0-9A-Za-z-]{2,40}$',
+  description: 'A department code: 2–40 letters, digits and dashes',
+});
 export const DepartmentCodeParam = Type.Object({ code: DepartmentCode });
-export const ElementIdParam = Type.Object({ id: Type.String({ pattern: '^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)+$' }) });
+export const ElementIdParam = Type.Object({
+  id: Type.String({ pattern: '^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)+$' }),
+});
 export const VersionParam = Type.Object({ code: Code, version: Type.Integer({ minimum: 1 }) });
 
-export const RegionBody = Type.Object({
+export const RegionBody = Type.Object(
+  {
+    name: LocalizedText,
+    parentCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
+  },
+  { additionalProperties: false },
+);
+export const RegionView = Type.Object({
+  code: Type.String(),
   name: LocalizedText,
-  parentCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}$' })),
-}, { additionalProperties: false });
-export const RegionView = Type.Object({ code: Type.String(), name: LocalizedText, parentCode: Type.Optional(Type.String()) });
+  parentCode: Type.Optional(Type.String()),
+});
 
-export const DepartmentBody = Type.Object({
-  regionCode: Type.String({ pattern: '^[0-9]{6}$' }),
+export const DepartmentBody = Type.Object(
+  {
+    regionCode: Type.String({ pattern: '^[0-9]{6}$' }),
+    name: LocalizedText,
+    parentCode: Type.Optional(DepartmentCode),
+  },
+  { additionalProperties: false },
+);
+export const DepartmentView = Type.Object({
+  code: Type.String(),
+  regionCode: Type.String(),
   name: LocalizedText,
-  parentCode: Type.Optional(DepartmentCode),
-}, { additionalProperties: false });
-export const DepartmentView = Type.Object({ code: Type.String(), regionCode: Type.String(), name: LocalizedText, parentCode: Type.Optional(Type.String()) });
+  parentCode: Type.Optional(Type.String()),
+});
 
-export const DataElementBody = Type.Object({
+export const DataElementBody = Type.Object(
+  {
+    name: LocalizedText,
+    type: Type.Union(DATA_ELEMENT_TYPES.map((t) => Type.Literal(t))) as unknown as ReturnType<
+      typeof Type.Unsafe<DataElement['type']>
+    >,
+    pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
+    maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    values: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { code: Type.String({ minLength: 1, maxLength: 40 }), name: LocalizedText },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, maxItems: 1000 },
+      ),
+    ),
+    personal: Type.Optional(Type.Boolean()),
+    minimum: Type.Optional(Type.Number()),
+    maximum: Type.Optional(Type.Number()),
+    minDate: Type.Optional(Type.String({ pattern: DATE_BOUND })),
+    maxDate: Type.Optional(Type.String({ pattern: DATE_BOUND })),
+    check: Type.Optional(Type.Unsafe<IdentifierCheck>({ type: 'string', enum: [...IDENTIFIER_CHECK_NAMES] })),
+  },
+  { additionalProperties: false },
+);
+export const DataElementView = Type.Object({
+  id: Type.String(),
   name: LocalizedText,
-  type: Type.Union(DATA_ELEMENT_TYPES.map((t) => Type.Literal(t))) as unknown as ReturnType<typeof Type.Unsafe<DataElement['type']>>,
-  pattern: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-  maxLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-  values: Type.Optional(Type.Array(Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }), name: LocalizedText }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 })),
+  type: Type.String(),
+  pattern: Type.Optional(Type.String()),
+  maxLength: Type.Optional(Type.Integer()),
+  values: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: LocalizedText }))),
   personal: Type.Optional(Type.Boolean()),
   minimum: Type.Optional(Type.Number()),
   maximum: Type.Optional(Type.Number()),
-  minDate: Type.Optional(Type.String({ pattern: DATE_BOUND })),
-  maxDate: Type.Optional(Type.String({ pattern: DATE_BOUND })),
-  check: Type.Optional(Type.Unsafe<IdentifierCheck>({ type: 'string', enum: [...IDENTIFIER_CHECK_NAMES] })),
-}, { additionalProperties: false });
-export const DataElementView = Type.Object({
-  id: Type.String(), name: LocalizedText, type: Type.String(), pattern: Type.Optional(Type.String()), maxLength: Type.Optional(Type.Integer()),
-  values: Type.Optional(Type.Array(Type.Object({ code: Type.String(), name: LocalizedText }))), personal: Type.Optional(Type.Boolean()),
-  minimum: Type.Optional(Type.Number()), maximum: Type.Optional(Type.Number()), minDate: Type.Optional(Type.String()), maxDate: Type.Optional(Type.String()),
+  minDate: Type.Optional(Type.String()),
+  maxDate: Type.Optional(Type.String()),
   check: Type.Optional(Type.String()),
 });
 
-const Material = Type.Object({
-  code: Code, name: LocalizedText, required: Type.Boolean(), licenceType: Type.Optional(Code),
-}, { additionalProperties: false });
-const Fee = Type.Object({ code: Code, name: LocalizedText, amountFen: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+const Material = Type.Object(
+  {
+    code: Code,
+    name: LocalizedText,
+    required: Type.Boolean(),
+    licenceType: Type.Optional(Code),
+  },
+  { additionalProperties: false },
+);
+const Fee = Type.Object(
+  { code: Code, name: LocalizedText, amountFen: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
 /** A JSON Schema: checked in full when the matter is published, here only its outline. */
-const Form = Type.Object({
-  type: Type.Literal('object'),
-  properties: Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.]{0,63}$' }), Type.Object({ 'x-data-element': Type.String() }, { additionalProperties: true }), { maxProperties: 200 }),
-  required: Type.Optional(Type.Array(Type.String(), { maxItems: 200 })),
-}, { additionalProperties: true });
+const Form = Type.Object(
+  {
+    type: Type.Literal('object'),
+    properties: Type.Record(
+      Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.]{0,63}$' }),
+      Type.Object({ 'x-data-element': Type.String() }, { additionalProperties: true }),
+      { maxProperties: 200 },
+    ),
+    required: Type.Optional(Type.Array(Type.String(), { maxItems: 200 })),
+  },
+  { additionalProperties: true },
+);
 
-export const MatterBody = Type.Object({
-  name: LocalizedText,
-  description: LocalizedText,
-  departmentCode: Code,
-  legalDays: Type.Integer({ minimum: 0, maximum: 3650 }),
-  promisedDays: Type.Integer({ minimum: 0, maximum: 3650 }),
-  fees: Type.Array(Fee, { maxItems: 50 }),
-  materials: Type.Array(Material, { maxItems: 100 }),
-  form: Form,
-  producesLicence: Type.Optional(Type.Object({ type: Code, name: LocalizedText }, { additionalProperties: false })),
-  lifeEvents: Type.Array(LifeEventName, { maxItems: 8 }),
-  autoApprove: Type.Optional(Type.Array(AutoApprovalRuleSchema, { maxItems: 20 })),
-  process: Type.Optional(Type.Unsafe<MatterProcess>({ type: 'string', enum: [...MATTER_PROCESSES] })),
-}, { additionalProperties: false });
+export const MatterBody = Type.Object(
+  {
+    name: LocalizedText,
+    description: LocalizedText,
+    departmentCode: Code,
+    legalDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+    promisedDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+    fees: Type.Array(Fee, { maxItems: 50 }),
+    materials: Type.Array(Material, { maxItems: 100 }),
+    form: Form,
+    producesLicence: Type.Optional(Type.Object({ type: Code, name: LocalizedText }, { additionalProperties: false })),
+    lifeEvents: Type.Array(LifeEventName, { maxItems: 8 }),
+    autoApprove: Type.Optional(Type.Array(AutoApprovalRuleSchema, { maxItems: 20 })),
+    process: Type.Optional(Type.Unsafe<MatterProcess>({ type: 'string', enum: [...MATTER_PROCESSES] })),
+  },
+  { additionalProperties: false },
+);
 
-export const BundleBody = Type.Object({
-  name: LocalizedText,
-  description: LocalizedText,
-  lifeEvent: LifeEventName,
-  items: Type.Array(Type.Object({ matterCode: Code, dependsOn: Type.Array(Code, { maxItems: 50 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
-  promisedDays: Type.Integer({ minimum: 0, maximum: 3650 }),
-}, { additionalProperties: false });
+export const BundleBody = Type.Object(
+  {
+    name: LocalizedText,
+    description: LocalizedText,
+    lifeEvent: LifeEventName,
+    items: Type.Array(
+      Type.Object({ matterCode: Code, dependsOn: Type.Array(Code, { maxItems: 50 }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 50 },
+    ),
+    promisedDays: Type.Integer({ minimum: 0, maximum: 3650 }),
+  },
+  { additionalProperties: false },
+);
 
 export const Published = Type.Object({ code: Type.String(), version: Type.Integer(), publishedAt: Type.String() });
 export const VersionList = Type.Array(Type.Object({ version: Type.Integer(), publishedAt: Type.String() }));
-export const VersionQuery = Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false });
+export const VersionQuery = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: false },
+);
 
-export const SearchQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 100 })),
-  department: Type.Optional(Code),
-  lifeEvent: Type.Optional(LifeEventName),
-  kind: Type.Optional(Type.Union([Type.Literal('matter'), Type.Literal('bundle')])),
-  limit: Type.Integer({ minimum: 1, maximum: 50, default: 20 }),
-  offset: Type.Integer({ minimum: 0, maximum: 10_000, default: 0 }),
-}, { additionalProperties: false });
+export const SearchQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    department: Type.Optional(Code),
+    lifeEvent: Type.Optional(LifeEventName),
+    kind: Type.Optional(Type.Union([Type.Literal('matter'), Type.Literal('bundle')])),
+    limit: Type.Integer({ minimum: 1, maximum: 50, default: 20 }),
+    offset: Type.Integer({ minimum: 0, maximum: 10_000, default: 0 }),
+  },
+  { additionalProperties: false },
+);
 export const SearchResult = Type.Object({
   total: Type.Integer(),
-  items: Type.Array(Type.Object({
-    kind: Type.String(), code: Type.String(), version: Type.Integer(), name: LocalizedText,
-    departmentCode: Type.Optional(Type.String()), lifeEvents: Type.Array(Type.String()),
-  })),
+  items: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      code: Type.String(),
+      version: Type.Integer(),
+      name: LocalizedText,
+      departmentCode: Type.Optional(Type.String()),
+      lifeEvents: Type.Array(Type.String()),
+    }),
+  ),
 });
 
-export const CalendarBody = Type.Object({
-  holidays: Type.Array(IsoDate, { maxItems: 2000 }),
-  workdays: Type.Array(IsoDate, { maxItems: 2000 }),
-}, { additionalProperties: false });
-export const CalendarView = Type.Object({ regionCode: Type.String(), holidays: Type.Array(Type.String()), workdays: Type.Array(Type.String()) });
-export const DeadlineQuery = Type.Object({
-  from: IsoDate,
-  days: Type.Integer({ minimum: 0, maximum: 3650 }),
-}, { additionalProperties: false });
+export const CalendarBody = Type.Object(
+  {
+    holidays: Type.Array(IsoDate, { maxItems: 2000 }),
+    workdays: Type.Array(IsoDate, { maxItems: 2000 }),
+  },
+  { additionalProperties: false },
+);
+export const CalendarView = Type.Object({
+  regionCode: Type.String(),
+  holidays: Type.Array(Type.String()),
+  workdays: Type.Array(Type.String()),
+});
+export const DeadlineQuery = Type.Object(
+  {
+    from: IsoDate,
+    days: Type.Integer({ minimum: 0, maximum: 3650 }),
+  },
+  { additionalProperties: false },
+);
 
 // Drift guards: a schema that stops matching the domain type fails to compile.
 type Assert<T extends true> = T;

@@ -4,7 +4,12 @@ import type { DataElement } from './model.ts';
 type JsonType = 'string' | 'integer' | 'number' | 'boolean';
 
 const JSON_TYPE: Record<DataElement['type'], JsonType> = {
-  string: 'string', integer: 'integer', number: 'number', boolean: 'boolean', date: 'string', code: 'string',
+  string: 'string',
+  integer: 'integer',
+  number: 'number',
+  boolean: 'boolean',
+  date: 'string',
+  code: 'string',
 };
 
 export function jsonTypeOf(element: DataElement): JsonType {
@@ -13,7 +18,11 @@ export function jsonTypeOf(element: DataElement): JsonType {
 
 /** The JSON Schema a data element implies for any field bound to it. */
 export function elementSchema(element: DataElement): Record<string, unknown> {
-  const schema: Record<string, unknown> = { type: jsonTypeOf(element), title: element.name.zh, 'x-title-en': element.name.en };
+  const schema: Record<string, unknown> = {
+    type: jsonTypeOf(element),
+    title: element.name.zh,
+    'x-title-en': element.name.en,
+  };
   if (element.type === 'date') schema.format = 'date';
   if (element.type === 'code' && element.values) schema.enum = element.values.map((v) => v.code);
   if (element.pattern) schema.pattern = element.pattern;
@@ -45,7 +54,13 @@ export function checkElementRules(element: DataElement): FieldError[] {
       errors.push({ field, code: 'invalid_date', message: `${bound} is not a calendar date` });
     }
   }
-  if (element.minDate && element.maxDate && isIsoDate(element.minDate) && isIsoDate(element.maxDate) && element.minDate > element.maxDate) {
+  if (
+    element.minDate &&
+    element.maxDate &&
+    isIsoDate(element.minDate) &&
+    isIsoDate(element.maxDate) &&
+    element.minDate > element.maxDate
+  ) {
     errors.push({ field: 'maxDate', code: 'empty_range', message: 'maxDate is before minDate' });
   }
   return errors;

@@ -15,7 +15,14 @@ import { findPatternError, re2RegExp } from '@tongban/kernel';
 // would grow with every publish and refuse the next version of a form that declares an $id.
 // Its patterns compile with RE2, as the workflow will match them: one RE2 cannot compile is refused.
 const metaSchemaChecker = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
-const formCompiler = () => new Ajv2020({ strict: false, meta: false, validateSchema: false, validateFormats: false, code: { regExp: re2RegExp } });
+const formCompiler = () =>
+  new Ajv2020({
+    strict: false,
+    meta: false,
+    validateSchema: false,
+    validateFormats: false,
+    code: { regExp: re2RegExp },
+  });
 
 const problem = (field: string, code: string, message: string): FieldError => ({ field, code, message });
 
@@ -30,22 +37,44 @@ export function checkMatter(matter: Matter, refs: MatterReferences): FieldError[
     errors.push(problem('departmentCode', 'unknown_department', `department ${matter.departmentCode} does not exist`));
   }
   if (matter.promisedDays > matter.legalDays) {
-    errors.push(problem('promisedDays', 'promise_exceeds_law', `the promised deadline (${matter.promisedDays}) exceeds the legal deadline (${matter.legalDays})`));
+    errors.push(
+      problem(
+        'promisedDays',
+        'promise_exceeds_law',
+        `the promised deadline (${matter.promisedDays}) exceeds the legal deadline (${matter.legalDays})`,
+      ),
+    );
   }
-  errors.push(...duplicates(matter.materials.map((m) => m.code), 'materials'));
-  errors.push(...duplicates(matter.fees.map((f) => f.code), 'fees'));
+  errors.push(
+    ...duplicates(
+      matter.materials.map((m) => m.code),
+      'materials',
+    ),
+  );
+  errors.push(
+    ...duplicates(
+      matter.fees.map((f) => f.code),
+      'fees',
+    ),
+  );
   errors.push(...checkForm(matter.form, refs.elements));
   errors.push(...checkAutoApproval(matter));
   return errors;
 }
 
 // The variables the workflow binds when it evaluates a rule (packages/contracts); nothing else.
-const ruleEnvironment = AUTO_APPROVAL_VARIABLES.reduce((env, name) => env.registerVariable(name, 'map'), new Environment());
+const ruleEnvironment = AUTO_APPROVAL_VARIABLES.reduce(
+  (env, name) => env.registerVariable(name, 'map'),
+  new Environment(),
+);
 
 /** 秒批 rules: unique ids, expressions that parse, name only the bound variables and give a boolean. */
 export function checkAutoApproval(matter: Matter): FieldError[] {
   const rules = matter.autoApprove ?? [];
-  const errors = duplicates(rules.map((r) => r.id), 'autoApprove').map((e) => ({ ...e, field: e.field.replace(/\.code$/, '.id') }));
+  const errors = duplicates(
+    rules.map((r) => r.id),
+    'autoApprove',
+  ).map((e) => ({ ...e, field: e.field.replace(/\.code$/, '.id') }));
   rules.forEach((rule, i) => {
     let verdict: { valid: boolean; type?: string; error?: Error };
     try {
@@ -55,9 +84,19 @@ export function checkAutoApproval(matter: Matter): FieldError[] {
     }
     const message = verdict.error?.message.split('\n')[0];
     if (verdict.valid && callsRegexMatch((ruleEnvironment.parse(rule.when) as unknown as { ast: unknown }).ast)) {
-      errors.push(problem(`autoApprove.${i}.when`, 'function_not_allowed', 'matches() is not available in rules: it runs a backtracking regular expression; compare values or bind a data element with a pattern instead'));
-    } else if (!verdict.valid) errors.push(problem(`autoApprove.${i}.when`, 'invalid_rule', `the rule does not compile: ${message}`));
-    else if (verdict.type !== 'bool' && verdict.type !== 'dyn') errors.push(problem(`autoApprove.${i}.when`, 'rule_not_boolean', `the rule gives ${verdict.type}, not a boolean`));
+      errors.push(
+        problem(
+          `autoApprove.${i}.when`,
+          'function_not_allowed',
+          'matches() is not available in rules: it runs a backtracking regular expression; compare values or bind a data element with a pattern instead',
+        ),
+      );
+    } else if (!verdict.valid)
+      errors.push(problem(`autoApprove.${i}.when`, 'invalid_rule', `the rule does not compile: ${message}`));
+    else if (verdict.type !== 'bool' && verdict.type !== 'dyn')
+      errors.push(
+        problem(`autoApprove.${i}.when`, 'rule_not_boolean', `the rule gives ${verdict.type}, not a boolean`),
+      );
   });
   return errors;
 }
@@ -65,7 +104,10 @@ export function checkAutoApproval(matter: Matter): FieldError[] {
 function duplicates(codes: readonly string[], field: string): FieldError[] {
   const seen = new Set<string>();
   return codes.flatMap((code, i) => {
-    if (!seen.has(code)) { seen.add(code); return []; }
+    if (!seen.has(code)) {
+      seen.add(code);
+      return [];
+    }
     return [problem(`${field}.${i}.code`, 'duplicate_code', `code ${code} appears twice`)];
   });
 }
@@ -76,7 +118,8 @@ export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataEl
   const patterns = fieldPatternErrors(form);
   if (patterns.length > 0) return patterns;
   try {
-    if (!metaSchemaChecker.validateSchema(form)) throw new Error(metaSchemaChecker.errorsText(metaSchemaChecker.errors));
+    if (!metaSchemaChecker.validateSchema(form))
+      throw new Error(metaSchemaChecker.errorsText(metaSchemaChecker.errors));
     formCompiler().compile(form);
   } catch (error) {
     return [problem('form', 'invalid_schema', `not a valid JSON Schema: ${(error as Error).message}`)];
@@ -89,15 +132,34 @@ export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataEl
     const id = field['x-data-element'];
     const element = typeof id === 'string' ? elements.get(id) : undefined;
     if (!element) {
-      errors.push(problem(`${at}.x-data-element`, typeof id === 'string' ? 'unknown_data_element' : 'unbound_field',
-        typeof id === 'string' ? `data element ${id} is not in the dictionary` : 'every field binds to a data element'));
+      errors.push(
+        problem(
+          `${at}.x-data-element`,
+          typeof id === 'string' ? 'unknown_data_element' : 'unbound_field',
+          typeof id === 'string'
+            ? `data element ${id} is not in the dictionary`
+            : 'every field binds to a data element',
+        ),
+      );
       continue;
     }
     if (element.pattern !== undefined && findPatternError(element.pattern)) {
-      errors.push(problem(`${at}.x-data-element`, 'invalid_pattern', `data element ${element.id} has a pattern RE2 cannot compile: fix the data element first`));
+      errors.push(
+        problem(
+          `${at}.x-data-element`,
+          'invalid_pattern',
+          `data element ${element.id} has a pattern RE2 cannot compile: fix the data element first`,
+        ),
+      );
     }
     if (field.type !== undefined && field.type !== jsonTypeOf(element)) {
-      errors.push(problem(`${at}.type`, 'contradicts_data_element', `type ${String(field.type)} contradicts data element ${element.id} (${element.type})`));
+      errors.push(
+        problem(
+          `${at}.type`,
+          'contradicts_data_element',
+          `type ${String(field.type)} contradicts data element ${element.id} (${element.type})`,
+        ),
+      );
     }
     if (element.type === 'date' && field.format !== undefined && field.format !== 'date') {
       errors.push(problem(`${at}.format`, 'contradicts_data_element', `data element ${element.id} is a date`));
@@ -106,12 +168,19 @@ export function checkForm(form: FormSchema, elements: ReadonlyMap<string, DataEl
       const allowed = new Set(element.values?.map((v) => v.code) ?? []);
       const outside = Array.isArray(field.enum) ? field.enum.filter((v) => !allowed.has(String(v))) : [field.enum];
       if (element.type !== 'code' || outside.length > 0) {
-        errors.push(problem(`${at}.enum`, 'contradicts_data_element', `values ${outside.join(', ')} are outside the value domain of ${element.id}`));
+        errors.push(
+          problem(
+            `${at}.enum`,
+            'contradicts_data_element',
+            `values ${outside.join(', ')} are outside the value domain of ${element.id}`,
+          ),
+        );
       }
     }
   }
   for (const name of form.required ?? []) {
-    if (!(name in form.properties)) errors.push(problem('form.required', 'unknown_field', `required field ${name} is not in properties`));
+    if (!(name in form.properties))
+      errors.push(problem('form.required', 'unknown_field', `required field ${name} is not in properties`));
   }
   return errors;
 }
@@ -120,7 +189,15 @@ function fieldPatternErrors(form: FormSchema): FieldError[] {
   if (typeof form.properties !== 'object' || form.properties === null) return [];
   return Object.entries(form.properties).flatMap(([name, field]) => {
     const why = typeof field?.pattern === 'string' ? findPatternError(field.pattern) : undefined;
-    return why ? [problem(`form.properties.${name}.pattern`, 'invalid_pattern', `the pattern does not compile as RE2 (no backreferences or lookarounds): ${why}`)] : [];
+    return why
+      ? [
+          problem(
+            `form.properties.${name}.pattern`,
+            'invalid_pattern',
+            `the pattern does not compile as RE2 (no backreferences or lookarounds): ${why}`,
+          ),
+        ]
+      : [];
   });
 }
 
@@ -132,11 +209,17 @@ export function checkBundle(bundle: Bundle, published: ReadonlyMap<string, Matte
   const inBundle = new Set(codes);
   bundle.items.forEach((item, i) => {
     if (!published.has(item.matterCode)) {
-      errors.push(problem(`items.${i}.matterCode`, 'matter_not_published', `matter ${item.matterCode} has no published version`));
+      errors.push(
+        problem(`items.${i}.matterCode`, 'matter_not_published', `matter ${item.matterCode} has no published version`),
+      );
     }
     item.dependsOn.forEach((dep, j) => {
-      if (dep === item.matterCode) errors.push(problem(`items.${i}.dependsOn.${j}`, 'self_dependency', `matter ${dep} cannot depend on itself`));
-      else if (!inBundle.has(dep)) errors.push(problem(`items.${i}.dependsOn.${j}`, 'unknown_dependency', `matter ${dep} is not part of this bundle`));
+      if (dep === item.matterCode)
+        errors.push(problem(`items.${i}.dependsOn.${j}`, 'self_dependency', `matter ${dep} cannot depend on itself`));
+      else if (!inBundle.has(dep))
+        errors.push(
+          problem(`items.${i}.dependsOn.${j}`, 'unknown_dependency', `matter ${dep} is not part of this bundle`),
+        );
     });
   });
   const cycle = findCycle(bundle.items);
@@ -173,7 +256,10 @@ export function findCycle(items: readonly BundleItem[]): string[] | undefined {
  * The bundle's one form (一表申请): each data element once, whichever matters ask for it, with
  * the strictest narrowing any of them applies; required when any matter requires it.
  */
-export function mergeForms(matters: readonly MatterVersion[], elements: ReadonlyMap<string, DataElement>): { form: FormSchema; fields: MergedField[] } {
+export function mergeForms(
+  matters: readonly MatterVersion[],
+  elements: ReadonlyMap<string, DataElement>,
+): { form: FormSchema; fields: MergedField[] } {
   const byElement = new Map<string, { schema: Record<string, unknown>; matters: string[]; required: boolean }>();
   for (const matter of matters) {
     const required = new Set(matter.form.required ?? []);
@@ -191,23 +277,36 @@ export function mergeForms(matters: readonly MatterVersion[], elements: Readonly
       narrow(entry.schema, field);
     }
   }
-  const fields = [...byElement.entries()].map(([element, e]) => ({ element, schema: e.schema, matters: e.matters, required: e.required }));
+  const fields = [...byElement.entries()].map(([element, e]) => ({
+    element,
+    schema: e.schema,
+    matters: e.matters,
+    required: e.required,
+  }));
   const properties: Record<string, FormSchema['properties'][string]> = {};
   for (const f of fields) properties[f.element] = { ...f.schema, 'x-data-element': f.element, 'x-matters': f.matters };
-  const form: FormSchema = { type: 'object', properties, required: fields.filter((f) => f.required).map((f) => f.element), additionalProperties: false };
+  const form: FormSchema = {
+    type: 'object',
+    properties,
+    required: fields.filter((f) => f.required).map((f) => f.element),
+    additionalProperties: false,
+  };
   return { form, fields };
 }
 
 function narrow(schema: Record<string, unknown>, field: Record<string, unknown>): void {
-  if (typeof field.maxLength === 'number') schema.maxLength = Math.min(field.maxLength, (schema.maxLength as number | undefined) ?? Infinity);
+  if (typeof field.maxLength === 'number')
+    schema.maxLength = Math.min(field.maxLength, (schema.maxLength as number | undefined) ?? Infinity);
   if (Array.isArray(field.enum)) {
     const current = (schema.enum as unknown[] | undefined) ?? field.enum;
     schema.enum = current.filter((v) => field.enum instanceof Array && field.enum.includes(v));
   }
   for (const key of ['minimum', 'exclusiveMinimum'] as const) {
-    if (typeof field[key] === 'number') schema[key] = Math.max(field[key] as number, (schema[key] as number | undefined) ?? -Infinity);
+    if (typeof field[key] === 'number')
+      schema[key] = Math.max(field[key] as number, (schema[key] as number | undefined) ?? -Infinity);
   }
   for (const key of ['maximum', 'exclusiveMaximum'] as const) {
-    if (typeof field[key] === 'number') schema[key] = Math.min(field[key] as number, (schema[key] as number | undefined) ?? Infinity);
+    if (typeof field[key] === 'number')
+      schema[key] = Math.min(field[key] as number, (schema[key] as number | undefined) ?? Infinity);
   }
 }

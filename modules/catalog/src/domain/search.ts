@@ -7,8 +7,29 @@ const segmenter = new Intl.Segmenter('zh-CN', { granularity: 'word' });
 // Besides function words, the ways of asking for a service (我要办理…, 如何办…): every matter
 // is something to 办理, so these words only keep a query from matching the matter it names.
 const STOP_WORDS = new Set([
-  '的', '和', '及', '与', '或', '之', '等', '办理', '办', '如何', '怎么', '怎样', '我要', '我想',
-  'the', 'of', 'and', 'or', 'a', 'an', 'for', 'to', 'in',
+  '的',
+  '和',
+  '及',
+  '与',
+  '或',
+  '之',
+  '等',
+  '办理',
+  '办',
+  '如何',
+  '怎么',
+  '怎样',
+  '我要',
+  '我想',
+  'the',
+  'of',
+  'and',
+  'or',
+  'a',
+  'an',
+  'for',
+  'to',
+  'in',
 ]);
 
 export function searchTerms(...texts: readonly (string | undefined)[]): string[] {

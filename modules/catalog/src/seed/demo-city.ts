@@ -46,19 +46,31 @@ export const departments: readonly Department[] = [
     parentCode: '330100-WJW',
   },
   { code: '330100-GA', regionCode: HZ, name: t('杭州市公安局', 'Hangzhou Municipal Public Security Bureau') },
-  { code: '330100-YB', regionCode: HZ, name: t('杭州市医疗保障局', 'Hangzhou Municipal Healthcare Security Administration') },
+  {
+    code: '330100-YB',
+    regionCode: HZ,
+    name: t('杭州市医疗保障局', 'Hangzhou Municipal Healthcare Security Administration'),
+  },
   {
     code: '330100-RS',
     regionCode: HZ,
     name: t('杭州市人力资源和社会保障局', 'Hangzhou Municipal Human Resources and Social Security Bureau'),
   },
-  { code: '330100-SCJG', regionCode: HZ, name: t('杭州市市场监督管理局', 'Hangzhou Municipal Administration for Market Regulation') },
+  {
+    code: '330100-SCJG',
+    regionCode: HZ,
+    name: t('杭州市市场监督管理局', 'Hangzhou Municipal Administration for Market Regulation'),
+  },
   {
     code: '330100-SW',
     regionCode: HZ,
     name: t('国家税务总局杭州市税务局', 'Hangzhou Municipal Tax Service, State Taxation Administration'),
   },
-  { code: '330100-GJJ', regionCode: HZ, name: t('杭州住房公积金管理中心', 'Hangzhou Housing Provident Fund Management Center') },
+  {
+    code: '330100-GJJ',
+    regionCode: HZ,
+    name: t('杭州住房公积金管理中心', 'Hangzhou Housing Provident Fund Management Center'),
+  },
   {
     code: '330100-GHZY',
     regionCode: HZ,
@@ -71,7 +83,11 @@ export const departments: readonly Department[] = [
     parentCode: '330100-GHZY',
   },
   { code: '330100-MZ', regionCode: HZ, name: t('杭州市民政局', 'Hangzhou Municipal Civil Affairs Bureau') },
-  { code: '330100-SJZY', regionCode: HZ, name: t('杭州市数据资源管理局', 'Hangzhou Municipal Data Resources Administration') },
+  {
+    code: '330100-SJZY',
+    regionCode: HZ,
+    name: t('杭州市数据资源管理局', 'Hangzhou Municipal Data Resources Administration'),
+  },
   { code: '330100-GS', regionCode: HZ, name: t('杭州市水务集团有限公司', 'Hangzhou Water Group Co., Ltd.') },
   {
     code: '330100-GD',
@@ -327,7 +343,12 @@ export const dataElements: readonly DataElement[] = [
     personal: true,
   },
   { id: 'utility.waterAccount', name: t('供水户号', 'Water account number'), type: 'string', maxLength: 30 },
-  { id: 'utility.electricityAccount', name: t('用电户号', 'Electricity account number'), type: 'string', maxLength: 30 },
+  {
+    id: 'utility.electricityAccount',
+    name: t('用电户号', 'Electricity account number'),
+    type: 'string',
+    maxLength: 30,
+  },
   { id: 'utility.gasAccount', name: t('燃气户号', 'Gas account number'), type: 'string', maxLength: 30 },
 
   // Banking (银行).
@@ -412,7 +433,11 @@ const M = {
 } as const;
 
 // Fields shared by several forms: the same element under the same key everywhere.
-const applicant = { applicantName: 'person.name', applicantIdNumber: 'person.idNumber', applicantMobile: 'person.mobile' };
+const applicant = {
+  applicantName: 'person.name',
+  applicantIdNumber: 'person.idNumber',
+  applicantMobile: 'person.mobile',
+};
 const newborn = { childName: 'child.name', childGender: 'child.gender', childBirthDate: 'child.birthDate' };
 const companyAgent = { ...applicant, companyName: 'company.name', creditCode: 'company.creditCode' };
 const saleParties = {
@@ -434,7 +459,13 @@ const newOwner = {
 };
 
 const businessLicence = material('business-licence', '营业执照', 'Business licence', true, L.businessLicence);
-const agentIdCard = material('agent-id-card', '经办人居民身份证', "Agent's resident identity card", true, L.residentIdCard);
+const agentIdCard = material(
+  'agent-id-card',
+  '经办人居民身份证',
+  "Agent's resident identity card",
+  true,
+  L.residentIdCard,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Matters (事项)
@@ -514,7 +545,13 @@ const birthMatters: readonly Matter[] = [
     fees: [],
     materials: [
       material('birth-certificate', '出生医学证明', 'Medical Certificate of Birth', true, L.birthCertificate),
-      material('parent-household-register', '父亲或母亲的居民户口簿', "Father's or mother's household register", true, L.householdRegister),
+      material(
+        'parent-household-register',
+        '父亲或母亲的居民户口簿',
+        "Father's or mother's household register",
+        true,
+        L.householdRegister,
+      ),
       material('parent-id-cards', '父母居民身份证', "Parents' resident identity cards", true, L.residentIdCard),
       material('marriage-certificate', '父母结婚证', "Parents' marriage certificate", false, L.marriageCertificate),
     ],
@@ -546,7 +583,9 @@ const birthMatters: readonly Matter[] = [
     legalDays: 15,
     promisedDays: 1,
     fees: [],
-    materials: [material('household-register', '新生儿居民户口簿', "Newborn's household register", true, L.householdRegister)],
+    materials: [
+      material('household-register', '新生儿居民户口簿', "Newborn's household register", true, L.householdRegister),
+    ],
     form: form({
       ...newborn,
       householdAddress: 'household.address',
@@ -555,11 +594,13 @@ const birthMatters: readonly Matter[] = [
     }),
     lifeEvents: ['birth'],
     // 秒批: once the newborn is registered (落户 granted), a parent's enrolment needs no officer.
-    autoApprove: [{
-      id: 'registered-newborn-by-parent',
-      name: t('新生儿已落户且由父母申请', 'The newborn is registered and a parent applies'),
-      when: `prerequisites["${M.birthRegistration}"] == "approved" && form.relation in ["1", "2"]`,
-    }],
+    autoApprove: [
+      {
+        id: 'registered-newborn-by-parent',
+        name: t('新生儿已落户且由父母申请', 'The newborn is registered and a parent applies'),
+        when: `prerequisites["${M.birthRegistration}"] == "approved" && form.relation in ["1", "2"]`,
+      },
+    ],
   },
   {
     code: M.socialSecurityCard,
@@ -600,7 +641,12 @@ const birthMatters: readonly Matter[] = [
     materials: [
       material('birth-certificate', '出生医学证明', 'Medical Certificate of Birth', true, L.birthCertificate),
       material('mother-id-card', '生育女职工居民身份证', "Mother's resident identity card", true, L.residentIdCard),
-      material('medical-receipts', '生育医疗费用票据（未直接结算的）', 'Receipts for maternity medical expenses not settled directly', false),
+      material(
+        'medical-receipts',
+        '生育医疗费用票据（未直接结算的）',
+        'Receipts for maternity medical expenses not settled directly',
+        false,
+      ),
     ],
     form: form(
       {
@@ -633,22 +679,37 @@ const businessMatters: readonly Matter[] = [
     fees: [],
     materials: [
       material('articles', '公司章程或合伙协议', 'Articles of association or partnership agreement', true),
-      material('investor-id', '股东（投资人）身份证明', 'Proof of identity of the shareholders (investors)', true, L.residentIdCard),
-      material('appointments', '法定代表人、董事、监事和经理的任职文件', 'Appointment documents of the legal representative, directors, supervisors and manager', true),
-      material('domicile-proof', '住所使用证明', 'Proof of the right to use the registered address', true, L.realEstateCertificate),
+      material(
+        'investor-id',
+        '股东（投资人）身份证明',
+        'Proof of identity of the shareholders (investors)',
+        true,
+        L.residentIdCard,
+      ),
+      material(
+        'appointments',
+        '法定代表人、董事、监事和经理的任职文件',
+        'Appointment documents of the legal representative, directors, supervisors and manager',
+        true,
+      ),
+      material(
+        'domicile-proof',
+        '住所使用证明',
+        'Proof of the right to use the registered address',
+        true,
+        L.realEstateCertificate,
+      ),
     ],
-    form: form(
-      {
-        companyName: 'company.name',
-        companyType: 'company.type',
-        registeredCapital: 'company.registeredCapital',
-        businessScope: 'company.businessScope',
-        registeredAddress: 'company.registeredAddress',
-        legalRepName: 'company.legalRepName',
-        legalRepIdNumber: 'company.legalRepIdNumber',
-        ...applicant,
-      },
-    ),
+    form: form({
+      companyName: 'company.name',
+      companyType: 'company.type',
+      registeredCapital: 'company.registeredCapital',
+      businessScope: 'company.businessScope',
+      registeredAddress: 'company.registeredAddress',
+      legalRepName: 'company.legalRepName',
+      legalRepIdNumber: 'company.legalRepIdNumber',
+      ...applicant,
+    }),
     producesLicence: { type: L.businessLicence, name: t('营业执照', 'Business licence') },
     lifeEvents: ['business'],
   },
@@ -665,7 +726,13 @@ const businessMatters: readonly Matter[] = [
     fees: [],
     materials: [
       businessLicence,
-      material('legal-rep-id-card', '法定代表人居民身份证', "Legal representative's resident identity card", true, L.residentIdCard),
+      material(
+        'legal-rep-id-card',
+        '法定代表人居民身份证',
+        "Legal representative's resident identity card",
+        true,
+        L.residentIdCard,
+      ),
     ],
     form: form(
       {
@@ -680,7 +747,10 @@ const businessMatters: readonly Matter[] = [
   },
   {
     code: M.taxSetup,
-    name: t('新办纳税人涉税事项（信息确认及发票领用）', 'New taxpayer set-up (tax information confirmation and invoice issuance)'),
+    name: t(
+      '新办纳税人涉税事项（信息确认及发票领用）',
+      'New taxpayer set-up (tax information confirmation and invoice issuance)',
+    ),
     description: t(
       '新办企业确认税务登记信息、认定纳税人类型并开通数电发票领用。',
       'A new company confirms its tax registration details and taxpayer category and is enabled to issue digital invoices.',
@@ -799,8 +869,20 @@ const propertyMatters: readonly Matter[] = [
     ],
     materials: [
       material('sale-contract', '存量房买卖合同（网签）', 'Second-hand home sale contract (signed online)', true),
-      material('party-id-cards', '买卖双方居民身份证', "Buyer's and seller's resident identity cards", true, L.residentIdCard),
-      material('title-certificate', '原不动产权证书', "Seller's real estate title certificate", true, L.realEstateCertificate),
+      material(
+        'party-id-cards',
+        '买卖双方居民身份证',
+        "Buyer's and seller's resident identity cards",
+        true,
+        L.residentIdCard,
+      ),
+      material(
+        'title-certificate',
+        '原不动产权证书',
+        "Seller's real estate title certificate",
+        true,
+        L.realEstateCertificate,
+      ),
       material('housing-record', '家庭住房情况查询结果', "Record of the buyer household's homes", false),
     ],
     form: form({ ...saleParties, firstHome: 'buyer.firstHome' }),
@@ -809,7 +891,10 @@ const propertyMatters: readonly Matter[] = [
   },
   {
     code: M.transferRegistration,
-    name: t('国有建设用地使用权及房屋所有权转移登记（存量房）', 'Transfer registration of a second-hand home (land use right and building ownership)'),
+    name: t(
+      '国有建设用地使用权及房屋所有权转移登记（存量房）',
+      'Transfer registration of a second-hand home (land use right and building ownership)',
+    ),
     description: t(
       '存量房买卖完税后，将国有建设用地使用权及房屋所有权登记至买受人名下并核发不动产权证书。',
       "After the deed tax is paid, registers the land use right and ownership of the home in the buyer's name and issues the title certificate.",
@@ -817,13 +902,37 @@ const propertyMatters: readonly Matter[] = [
     departmentCode: '330100-BDC',
     legalDays: 30, // 不动产登记暂行条例 art. 20
     promisedDays: 3,
-    fees: [{ code: 'registration-fee', name: t('不动产登记费（住宅）', 'Real estate registration fee (residential)'), amountFen: 8000 }],
+    fees: [
+      {
+        code: 'registration-fee',
+        name: t('不动产登记费（住宅）', 'Real estate registration fee (residential)'),
+        amountFen: 8000,
+      },
+    ],
     materials: [
-      material('party-id-cards', '买卖双方居民身份证', "Buyer's and seller's resident identity cards", true, L.residentIdCard),
-      material('title-certificate', '原不动产权证书', "Seller's real estate title certificate", true, L.realEstateCertificate),
+      material(
+        'party-id-cards',
+        '买卖双方居民身份证',
+        "Buyer's and seller's resident identity cards",
+        true,
+        L.residentIdCard,
+      ),
+      material(
+        'title-certificate',
+        '原不动产权证书',
+        "Seller's real estate title certificate",
+        true,
+        L.realEstateCertificate,
+      ),
       material('sale-contract', '存量房买卖合同（网签）', 'Second-hand home sale contract (signed online)', true),
       material('deed-tax-receipt', '契税完税证明', 'Deed tax payment certificate', true, L.taxPaymentCertificate),
-      material('marriage-certificate', '婚姻关系证明（共有时）', 'Proof of marriage (for co-ownership)', false, L.marriageCertificate),
+      material(
+        'marriage-certificate',
+        '婚姻关系证明（共有时）',
+        'Proof of marriage (for co-ownership)',
+        false,
+        L.marriageCertificate,
+      ),
     ],
     form: form({ ...saleParties, coOwnership: 'property.coOwnership' }),
     producesLicence: { type: L.realEstateCertificate, name: t('不动产权证书', 'Real estate title certificate') },
@@ -956,31 +1065,61 @@ export const bundles: readonly Bundle[] = [
 
 const holidays: string[] = [
   // 2026 元旦 New Year's Day: 1–3 January
-  '2026-01-01', '2026-01-02', '2026-01-03',
+  '2026-01-01',
+  '2026-01-02',
+  '2026-01-03',
   // 2026 春节 Spring Festival: 15–23 February
-  '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19',
-  '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
+  '2026-02-15',
+  '2026-02-16',
+  '2026-02-17',
+  '2026-02-18',
+  '2026-02-19',
+  '2026-02-20',
+  '2026-02-21',
+  '2026-02-22',
+  '2026-02-23',
   // 2026 清明节 Qingming Festival: 4–6 April
-  '2026-04-04', '2026-04-05', '2026-04-06',
+  '2026-04-04',
+  '2026-04-05',
+  '2026-04-06',
   // 2026 劳动节 Labour Day: 1–5 May
-  '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
+  '2026-05-01',
+  '2026-05-02',
+  '2026-05-03',
+  '2026-05-04',
+  '2026-05-05',
   // 2026 端午节 Dragon Boat Festival: 19–21 June
-  '2026-06-19', '2026-06-20', '2026-06-21',
+  '2026-06-19',
+  '2026-06-20',
+  '2026-06-21',
   // 2026 中秋节 Mid-Autumn Festival: 25–27 September
-  '2026-09-25', '2026-09-26', '2026-09-27',
+  '2026-09-25',
+  '2026-09-26',
+  '2026-09-27',
   // 2026 国庆节 National Day: 1–7 October
-  '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
+  '2026-10-01',
+  '2026-10-02',
+  '2026-10-03',
+  '2026-10-04',
+  '2026-10-05',
+  '2026-10-06',
+  '2026-10-07',
   // 2027, fixed-date statutory days only: New Year's Day, Labour Day (1–2 May), National Day (1–3 October)
   '2027-01-01',
-  '2027-05-01', '2027-05-02',
-  '2027-10-01', '2027-10-02', '2027-10-03',
+  '2027-05-01',
+  '2027-05-02',
+  '2027-10-01',
+  '2027-10-02',
+  '2027-10-03',
 ];
 
 const workdays: string[] = [
   '2026-01-04', // Sunday, for New Year's Day
-  '2026-02-14', '2026-02-28', // Saturdays, for the Spring Festival
+  '2026-02-14',
+  '2026-02-28', // Saturdays, for the Spring Festival
   '2026-05-09', // Saturday, for Labour Day
-  '2026-09-20', '2026-10-10', // Sunday and Saturday, for National Day
+  '2026-09-20',
+  '2026-10-10', // Sunday and Saturday, for National Day
 ];
 
 export const calendars: readonly CalendarOverrides[] = [

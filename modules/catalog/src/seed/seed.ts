@@ -23,5 +23,8 @@ export async function seedDemoCity(ctx: ModuleContext): Promise<void> {
     for (const matter of matters) await store.publishMatterIn(trx, ctx, matter.code);
     for (const bundle of bundles) await store.publishBundleIn(trx, ctx, bundle.code);
   });
-  ctx.log.info({ departments: departments.length, matters: matters.length, bundles: bundles.length }, 'demo city seeded');
+  ctx.log.info(
+    { departments: departments.length, matters: matters.length, bundles: bundles.length },
+    'demo city seeded',
+  );
 }

@@ -4,8 +4,14 @@ import type { CalendarOverrides } from '../domain/model.ts';
 import { typed, type CatalogDb, type Trx } from './tables.ts';
 
 export async function findCalendar(db: CatalogDb | Trx, regionCode: string): Promise<CalendarOverrides | undefined> {
-  const row = await typed(db).selectFrom('catalog.calendar').selectAll().where('region_code', '=', regionCode).executeTakeFirst();
-  return row ? { regionCode: row.region_code, holidays: [...row.holidays].sort(), workdays: [...row.workdays].sort() } : undefined;
+  const row = await typed(db)
+    .selectFrom('catalog.calendar')
+    .selectAll()
+    .where('region_code', '=', regionCode)
+    .executeTakeFirst();
+  return row
+    ? { regionCode: row.region_code, holidays: [...row.holidays].sort(), workdays: [...row.workdays].sort() }
+    : undefined;
 }
 
 export async function getCalendar(db: CatalogDb | Trx, regionCode: string): Promise<CalendarOverrides> {
@@ -15,9 +21,22 @@ export async function getCalendar(db: CatalogDb | Trx, regionCode: string): Prom
 }
 
 export async function putCalendar(db: CatalogDb | Trx, calendar: CalendarOverrides): Promise<void> {
-  const region = await typed(db).selectFrom('catalog.region').select('code').where('code', '=', calendar.regionCode).executeTakeFirst();
+  const region = await typed(db)
+    .selectFrom('catalog.region')
+    .select('code')
+    .where('code', '=', calendar.regionCode)
+    .executeTakeFirst();
   if (!region) throw new DomainError('CATALOG_REGION_NOT_FOUND', { code: calendar.regionCode });
-  const row = { region_code: calendar.regionCode, holidays: [...new Set(calendar.holidays)].sort(), workdays: [...new Set(calendar.workdays)].sort() };
-  await typed(db).insertInto('catalog.calendar').values(row)
-    .onConflict((oc) => oc.column('region_code').doUpdateSet({ holidays: row.holidays, workdays: row.workdays, updated_at: sql`now()` })).execute();
+  const row = {
+    region_code: calendar.regionCode,
+    holidays: [...new Set(calendar.holidays)].sort(),
+    workdays: [...new Set(calendar.workdays)].sort(),
+  };
+  await typed(db)
+    .insertInto('catalog.calendar')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('region_code').doUpdateSet({ holidays: row.holidays, workdays: row.workdays, updated_at: sql`now()` }),
+    )
+    .execute();
 }

@@ -19,7 +19,11 @@ const parse = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(
 
 export async function listRegions(db: Db): Promise<Region[]> {
   const rows = await tdb(db).selectFrom('catalog.region').selectAll().orderBy('code').execute();
-  return rows.map((r) => ({ code: r.code, name: { zh: r.name_zh, en: r.name_en }, ...(r.parent_code ? { parentCode: r.parent_code } : {}) }));
+  return rows.map((r) => ({
+    code: r.code,
+    name: { zh: r.name_zh, en: r.name_en },
+    ...(r.parent_code ? { parentCode: r.parent_code } : {}),
+  }));
 }
 
 export async function putRegion(db: Db, region: Region): Promise<void> {
@@ -34,15 +38,27 @@ export async function putRegion(db: Db, region: Region): Promise<void> {
       if (at.code === region.code) throw invalidRef('parentCode', 'the region tree would contain a cycle');
     }
   }
-  const row = { code: region.code, parent_code: region.parentCode ?? null, name_zh: region.name.zh, name_en: region.name.en };
-  await t.insertInto('catalog.region').values(row).onConflict((oc) => oc.column('code').doUpdateSet(row)).execute();
+  const row = {
+    code: region.code,
+    parent_code: region.parentCode ?? null,
+    name_zh: region.name.zh,
+    name_en: region.name.en,
+  };
+  await t
+    .insertInto('catalog.region')
+    .values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet(row))
+    .execute();
 }
 
 export async function listDepartments(db: Db, regionCode?: string): Promise<Department[]> {
   let q = tdb(db).selectFrom('catalog.department').selectAll().orderBy('code');
   if (regionCode) q = q.where('region_code', '=', regionCode);
   return (await q.execute()).map((r) => ({
-    code: r.code, regionCode: r.region_code, name: { zh: r.name_zh, en: r.name_en }, ...(r.parent_code ? { parentCode: r.parent_code } : {}),
+    code: r.code,
+    regionCode: r.region_code,
+    name: { zh: r.name_zh, en: r.name_en },
+    ...(r.parent_code ? { parentCode: r.parent_code } : {}),
   }));
 }
 
@@ -54,7 +70,11 @@ export async function getDepartment(db: Db, code: string): Promise<Department> {
 
 export async function putDepartment(db: Db, department: Department): Promise<void> {
   const t = tdb(db);
-  const region = await t.selectFrom('catalog.region').select('code').where('code', '=', department.regionCode).executeTakeFirst();
+  const region = await t
+    .selectFrom('catalog.region')
+    .select('code')
+    .where('code', '=', department.regionCode)
+    .executeTakeFirst();
   if (!region) throw invalidRef('regionCode', `region ${department.regionCode} does not exist`);
   if (department.parentCode) {
     const all = new Map((await listDepartments(db)).map((d) => [d.code, d]));
@@ -66,14 +86,23 @@ export async function putDepartment(db: Db, department: Department): Promise<voi
     }
   }
   const row = {
-    code: department.code, region_code: department.regionCode, parent_code: department.parentCode ?? null,
-    name_zh: department.name.zh, name_en: department.name.en,
+    code: department.code,
+    region_code: department.regionCode,
+    parent_code: department.parentCode ?? null,
+    name_zh: department.name.zh,
+    name_en: department.name.en,
   };
-  await t.insertInto('catalog.department').values(row).onConflict((oc) => oc.column('code').doUpdateSet(row)).execute();
+  await t
+    .insertInto('catalog.department')
+    .values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet(row))
+    .execute();
 }
 
 function invalidRef(field: string, message: string): DomainError {
-  return new DomainError('CATALOG_INVALID_REFERENCE', {}, [{ field: `body.${field}`, code: 'invalid_reference', message }]);
+  return new DomainError('CATALOG_INVALID_REFERENCE', {}, [
+    { field: `body.${field}`, code: 'invalid_reference', message },
+  ]);
 }
 
 // ── data elements ────────────────────────────────────────────────────────────────────────────
@@ -84,7 +113,11 @@ export async function listElements(db: Db): Promise<DataElement[]> {
 }
 
 export async function getElement(db: Db, id: string): Promise<DataElement> {
-  const row = await tdb(db).selectFrom('catalog.data_element').select('definition').where('id', '=', id).executeTakeFirst();
+  const row = await tdb(db)
+    .selectFrom('catalog.data_element')
+    .select('definition')
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw new DomainError('CATALOG_DATA_ELEMENT_NOT_FOUND', { id });
   return parse<DataElement>(row.definition);
 }
@@ -94,7 +127,11 @@ export function checkElement(element: DataElement): FieldError[] {
   // Forms match it with RE2 (linear time): what RE2 cannot compile is refused here, not at use.
   const patternError = element.pattern === undefined ? undefined : findPatternError(element.pattern);
   if (patternError) {
-    errors.push({ field: 'body.pattern', code: 'invalid_pattern', message: `not a regular expression RE2 can compile (no backreferences or lookarounds): ${patternError}` });
+    errors.push({
+      field: 'body.pattern',
+      code: 'invalid_pattern',
+      message: `not a regular expression RE2 can compile (no backreferences or lookarounds): ${patternError}`,
+    });
   }
   if (element.type === 'code' && !element.values?.length) {
     errors.push({ field: 'body.values', code: 'required', message: 'a code element needs its value domain' });
@@ -103,7 +140,8 @@ export function checkElement(element: DataElement): FieldError[] {
     errors.push({ field: 'body.values', code: 'not_allowed', message: 'only code elements have a value domain' });
   }
   const codes = element.values?.map((v) => v.code) ?? [];
-  if (new Set(codes).size !== codes.length) errors.push({ field: 'body.values', code: 'duplicate_code', message: 'value codes must be unique' });
+  if (new Set(codes).size !== codes.length)
+    errors.push({ field: 'body.values', code: 'duplicate_code', message: 'value codes must be unique' });
   errors.push(...checkElementRules(element).map((e) => ({ ...e, field: `body.${e.field}` })));
   return errors;
 }
@@ -111,18 +149,30 @@ export function checkElement(element: DataElement): FieldError[] {
 export async function putElement(db: Db, element: DataElement): Promise<void> {
   const errors = checkElement(element);
   if (errors.length > 0) throw new DomainError('CATALOG_INVALID_DATA_ELEMENT', {}, errors);
-  await tdb(db).insertInto('catalog.data_element').values({ id: element.id, definition: json(element) })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ definition: json(element), updated_at: sql`now()` })).execute();
+  await tdb(db)
+    .insertInto('catalog.data_element')
+    .values({ id: element.id, definition: json(element) })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ definition: json(element), updated_at: sql`now()` }))
+    .execute();
 }
 
 // ── matters ──────────────────────────────────────────────────────────────────────────────────
 
 export async function saveMatterDraft(db: Db, matter: Matter): Promise<void> {
-  const department = await tdb(db).selectFrom('catalog.department').select('code').where('code', '=', matter.departmentCode).executeTakeFirst();
+  const department = await tdb(db)
+    .selectFrom('catalog.department')
+    .select('code')
+    .where('code', '=', matter.departmentCode)
+    .executeTakeFirst();
   if (!department) throw invalidRef('departmentCode', `department ${matter.departmentCode} does not exist`);
   const row = { code: matter.code, department_code: matter.departmentCode, draft: json(matter) };
-  await tdb(db).insertInto('catalog.matter').values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet({ department_code: row.department_code, draft: row.draft, updated_at: sql`now()` })).execute();
+  await tdb(db)
+    .insertInto('catalog.matter')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet({ department_code: row.department_code, draft: row.draft, updated_at: sql`now()` }),
+    )
+    .execute();
 }
 
 export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
@@ -139,7 +189,12 @@ export function publishMatter(ctx: ModuleContext, code: string): Promise<MatterV
 /** publishMatter inside the caller's transaction (the demo seed publishes everything in one). */
 export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string): Promise<MatterVersion> {
   const t = tdb(trx);
-  const row = await t.selectFrom('catalog.matter').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
+  const row = await t
+    .selectFrom('catalog.matter')
+    .select('draft')
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw new DomainError('CATALOG_MATTER_NOT_FOUND', { code });
   const matter = parse<Matter>(row.draft);
   const elements = new Map((await listElements(trx)).map((e) => [e.id, e]));
@@ -149,55 +204,121 @@ export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string
   const version = await nextVersion(trx, 'catalog.matter_version', code);
   const used = Object.values(matter.form.properties).map((f) => elements.get(f['x-data-element'])!);
   const content = { ...matter, elements: Object.fromEntries(used.map((e) => [e.id, e])) };
-  const inserted = await t.insertInto('catalog.matter_version').values({ code, version, content: json(content) })
-    .returning('published_at').executeTakeFirstOrThrow();
+  const inserted = await t
+    .insertInto('catalog.matter_version')
+    .values({ code, version, content: json(content) })
+    .returning('published_at')
+    .executeTakeFirstOrThrow();
   const department = await getDepartment(trx, matter.departmentCode);
   await indexForSearch(trx, {
-    kind: 'matter', code, version, name_zh: matter.name.zh, name_en: matter.name.en, department_code: matter.departmentCode,
+    kind: 'matter',
+    code,
+    version,
+    name_zh: matter.name.zh,
+    name_en: matter.name.en,
+    department_code: matter.departmentCode,
     life_events: [...matter.lifeEvents],
-    name_terms: searchTerms(matter.name.zh, matter.name.en, matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
-    terms: searchTerms(code, matter.name.zh, matter.name.en, matter.description.zh, matter.description.en, department.name.zh, department.name.en,
-      ...matter.materials.flatMap((m) => [m.name.zh, m.name.en]), matter.producesLicence?.name.zh, matter.producesLicence?.name.en),
+    name_terms: searchTerms(
+      matter.name.zh,
+      matter.name.en,
+      matter.producesLicence?.name.zh,
+      matter.producesLicence?.name.en,
+    ),
+    terms: searchTerms(
+      code,
+      matter.name.zh,
+      matter.name.en,
+      matter.description.zh,
+      matter.description.en,
+      department.name.zh,
+      department.name.en,
+      ...matter.materials.flatMap((m) => [m.name.zh, m.name.en]),
+      matter.producesLicence?.name.zh,
+      matter.producesLicence?.name.en,
+    ),
   });
-  await ctx.events.publish<MatterPublished>(trx, 'catalog.matter.published', { code, version, departmentCode: matter.departmentCode });
+  await ctx.events.publish<MatterPublished>(trx, 'catalog.matter.published', {
+    code,
+    version,
+    departmentCode: matter.departmentCode,
+  });
   return { ...matter, version, publishedAt: inserted.published_at.toISOString() };
 }
 
-export async function getMatterVersion(db: Db, code: string, version?: number): Promise<MatterVersion & { elements: Record<string, DataElement> }> {
-  let q = tdb(db).selectFrom('catalog.matter_version').select(['version', 'content', 'published_at']).where('code', '=', code);
+export async function getMatterVersion(
+  db: Db,
+  code: string,
+  version?: number,
+): Promise<MatterVersion & { elements: Record<string, DataElement> }> {
+  let q = tdb(db)
+    .selectFrom('catalog.matter_version')
+    .select(['version', 'content', 'published_at'])
+    .where('code', '=', code);
   q = version === undefined ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
   const row = await q.executeTakeFirst();
   if (!row) {
-    throw version === undefined ? new DomainError('CATALOG_MATTER_NOT_FOUND', { code }) : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
+    throw version === undefined
+      ? new DomainError('CATALOG_MATTER_NOT_FOUND', { code })
+      : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
   }
-  return { ...parse<Matter & { elements: Record<string, DataElement> }>(row.content), version: row.version, publishedAt: row.published_at.toISOString() };
+  return {
+    ...parse<Matter & { elements: Record<string, DataElement> }>(row.content),
+    version: row.version,
+    publishedAt: row.published_at.toISOString(),
+  };
 }
 
 export async function listVersions(db: Db, table: 'catalog.matter_version' | 'catalog.bundle_version', code: string) {
-  const rows = await tdb(db).selectFrom(table).select(['version', 'published_at']).where('code', '=', code).orderBy('version', 'desc').execute();
+  const rows = await tdb(db)
+    .selectFrom(table)
+    .select(['version', 'published_at'])
+    .where('code', '=', code)
+    .orderBy('version', 'desc')
+    .execute();
   return rows.map((r) => ({ version: r.version, publishedAt: r.published_at.toISOString() }));
 }
 
-async function nextVersion(trx: Trx, table: 'catalog.matter_version' | 'catalog.bundle_version', code: string): Promise<number> {
-  const row = await tdb(trx).selectFrom(table).select((eb) => eb.fn.max('version').as('v')).where('code', '=', code).executeTakeFirst();
+async function nextVersion(
+  trx: Trx,
+  table: 'catalog.matter_version' | 'catalog.bundle_version',
+  code: string,
+): Promise<number> {
+  const row = await tdb(trx)
+    .selectFrom(table)
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('code', '=', code)
+    .executeTakeFirst();
   return (row?.v ?? 0) + 1;
 }
 
 async function indexForSearch(trx: Trx, entry: CatalogSearchRow): Promise<void> {
-  await tdb(trx).insertInto('catalog.search_entry').values(entry)
-    .onConflict((oc) => oc.columns(['kind', 'code']).doUpdateSet(entry)).execute();
+  await tdb(trx)
+    .insertInto('catalog.search_entry')
+    .values(entry)
+    .onConflict((oc) => oc.columns(['kind', 'code']).doUpdateSet(entry))
+    .execute();
 }
 
 type CatalogSearchRow = {
-  kind: 'matter' | 'bundle'; code: string; version: number; name_zh: string; name_en: string;
-  department_code: string | null; life_events: string[]; terms: string[]; name_terms: string[];
+  kind: 'matter' | 'bundle';
+  code: string;
+  version: number;
+  name_zh: string;
+  name_en: string;
+  department_code: string | null;
+  life_events: string[];
+  terms: string[];
+  name_terms: string[];
 };
 
 // ── bundles ──────────────────────────────────────────────────────────────────────────────────
 
 export async function saveBundleDraft(db: Db, bundle: Bundle): Promise<void> {
-  await tdb(db).insertInto('catalog.bundle').values({ code: bundle.code, draft: json(bundle) })
-    .onConflict((oc) => oc.column('code').doUpdateSet({ draft: json(bundle), updated_at: sql`now()` })).execute();
+  await tdb(db)
+    .insertInto('catalog.bundle')
+    .values({ code: bundle.code, draft: json(bundle) })
+    .onConflict((oc) => oc.column('code').doUpdateSet({ draft: json(bundle), updated_at: sql`now()` }))
+    .execute();
 }
 
 export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
@@ -212,7 +333,12 @@ export function publishBundle(ctx: ModuleContext, code: string): Promise<BundleV
 }
 
 export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  const row = await tdb(trx).selectFrom('catalog.bundle').select('draft').where('code', '=', code).forUpdate().executeTakeFirst();
+  const row = await tdb(trx)
+    .selectFrom('catalog.bundle')
+    .select('draft')
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
   if (!row) throw new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code });
   const bundle = parse<Bundle>(row.draft);
   const published = new Map<string, MatterVersion & { elements: Record<string, DataElement> }>();
@@ -230,26 +356,49 @@ export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string
   const version = await nextVersion(trx, 'catalog.bundle_version', code);
   const matterVersions = Object.fromEntries([...published.values()].map((m) => [m.code, m.version]));
   const content = { ...bundle, matterVersions, form };
-  const inserted = await tdb(trx).insertInto('catalog.bundle_version').values({ code, version, content: json(content) })
-    .returning('published_at').executeTakeFirstOrThrow();
+  const inserted = await tdb(trx)
+    .insertInto('catalog.bundle_version')
+    .values({ code, version, content: json(content) })
+    .returning('published_at')
+    .executeTakeFirstOrThrow();
   const matters = [...published.values()];
   await indexForSearch(trx, {
-    kind: 'bundle', code, version, name_zh: bundle.name.zh, name_en: bundle.name.en, department_code: null,
+    kind: 'bundle',
+    code,
+    version,
+    name_zh: bundle.name.zh,
+    name_en: bundle.name.en,
+    department_code: null,
     life_events: [bundle.lifeEvent],
     name_terms: searchTerms(bundle.name.zh, bundle.name.en),
-    terms: searchTerms(code, bundle.name.zh, bundle.name.en, bundle.description.zh, bundle.description.en, ...matters.flatMap((m) => [m.name.zh, m.name.en])),
+    terms: searchTerms(
+      code,
+      bundle.name.zh,
+      bundle.name.en,
+      bundle.description.zh,
+      bundle.description.en,
+      ...matters.flatMap((m) => [m.name.zh, m.name.en]),
+    ),
   });
   await ctx.events.publish<BundlePublished>(trx, 'catalog.bundle.published', { code, version, matterVersions });
   return { ...content, version, publishedAt: inserted.published_at.toISOString() };
 }
 
 export async function getBundleVersion(db: Db, code: string, version?: number): Promise<BundleVersion> {
-  let q = tdb(db).selectFrom('catalog.bundle_version').select(['version', 'content', 'published_at']).where('code', '=', code);
+  let q = tdb(db)
+    .selectFrom('catalog.bundle_version')
+    .select(['version', 'content', 'published_at'])
+    .where('code', '=', code);
   q = version === undefined ? q.orderBy('version', 'desc').limit(1) : q.where('version', '=', version);
   const row = await q.executeTakeFirst();
   if (!row) {
-    throw version === undefined ? new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code }) : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
+    throw version === undefined
+      ? new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code })
+      : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
   }
-  return { ...parse<Omit<BundleVersion, 'version' | 'publishedAt'>>(row.content), version: row.version, publishedAt: row.published_at.toISOString() };
+  return {
+    ...parse<Omit<BundleVersion, 'version' | 'publishedAt'>>(row.content),
+    version: row.version,
+    publishedAt: row.published_at.toISOString(),
+  };
 }
-

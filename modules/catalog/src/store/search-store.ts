@@ -34,10 +34,25 @@ const MAX_MATCHES = 500;
 export async function search(db: CatalogDb | Trx, query: SearchQuery): Promise<{ total: number; items: SearchHit[] }> {
   const terms = searchTerms(query.q);
   const run = async (mode: 'all' | 'any') => {
-    let q = typed(db).selectFrom('catalog.search_entry')
-      .select(['kind', 'code', 'version', 'name_zh', 'name_en', 'department_code', 'life_events', 'terms', 'name_terms']);
+    let q = typed(db)
+      .selectFrom('catalog.search_entry')
+      .select([
+        'kind',
+        'code',
+        'version',
+        'name_zh',
+        'name_en',
+        'department_code',
+        'life_events',
+        'terms',
+        'name_terms',
+      ]);
     if (terms.length > 0) {
-      q = q.where(mode === 'all' ? sql<boolean>`terms @> ${sql.val(terms)}::text[]` : sql<boolean>`terms && ${sql.val(terms)}::text[]`);
+      q = q.where(
+        mode === 'all'
+          ? sql<boolean>`terms @> ${sql.val(terms)}::text[]`
+          : sql<boolean>`terms && ${sql.val(terms)}::text[]`,
+      );
     }
     if (query.department) q = q.where('department_code', '=', query.department);
     if (query.lifeEvent) q = q.where(sql<boolean>`life_events @> array[${query.lifeEvent}]::text[]`);
@@ -46,15 +61,25 @@ export async function search(db: CatalogDb | Trx, query: SearchQuery): Promise<{
   };
   let rows = await run('all');
   if (rows.length === 0 && terms.length > 1) rows = await run('any');
-  const score = (row: (typeof rows)[number]) => terms.reduce((sum, t) => sum + (row.name_terms.includes(t) ? 3 : 0) + (row.terms.includes(t) ? 1 : 0), 0);
+  const score = (row: (typeof rows)[number]) =>
+    terms.reduce((sum, t) => sum + (row.name_terms.includes(t) ? 3 : 0) + (row.terms.includes(t) ? 1 : 0), 0);
   const ranked = rows
     .map((row) => ({ row, score: score(row) }))
-    .sort((a, b) => b.score - a.score || (a.row.kind === b.row.kind ? 0 : a.row.kind === 'bundle' ? -1 : 1) || (a.row.code < b.row.code ? -1 : a.row.code > b.row.code ? 1 : 0));
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        (a.row.kind === b.row.kind ? 0 : a.row.kind === 'bundle' ? -1 : 1) ||
+        (a.row.code < b.row.code ? -1 : a.row.code > b.row.code ? 1 : 0),
+    );
   return {
     total: ranked.length,
     items: ranked.slice(query.offset, query.offset + query.limit).map(({ row: r }) => ({
-      kind: r.kind, code: r.code, version: r.version, name: { zh: r.name_zh, en: r.name_en },
-      ...(r.department_code ? { departmentCode: r.department_code } : {}), lifeEvents: r.life_events,
+      kind: r.kind,
+      code: r.code,
+      version: r.version,
+      name: { zh: r.name_zh, en: r.name_en },
+      ...(r.department_code ? { departmentCode: r.department_code } : {}),
+      lifeEvents: r.life_events,
     })),
   };
 }

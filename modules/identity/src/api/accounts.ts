@@ -2,7 +2,14 @@
 // a citizen registers the business they legally represent (credit code checked by GB 32100) and
 // names agents for it, operators set staff roles, and anyone enrols an authenticator app.
 import { randomUUID } from 'node:crypto';
-import { DomainError, isValidCreditCode, negotiateLang, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import {
+  DomainError,
+  isValidCreditCode,
+  negotiateLang,
+  Policies,
+  type HttpApp,
+  type ModuleContext,
+} from '@tongban/kernel';
 import QRCode from 'qrcode';
 import Type from 'typebox';
 import { regionOfIdentifier } from '../domain/identifiers.ts';
@@ -13,24 +20,43 @@ import { hashOrBusy, registrationRoutes } from './registration.ts';
 import { sendFactorNotice } from './sms.ts';
 
 const tags = ['identity: accounts'];
-const BusinessBody = Type.Object({ creditCode: Type.String({ minLength: 18, maxLength: 18 }), name: Type.String({ minLength: 1, maxLength: 100 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
-const Roles = Type.Object({
-  roles: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9.:-]{1,63}$' }), { maxItems: 50 }),
-  departments: Type.Array(Type.String({ pattern: '^[0-9A-Za-z-]{2,40}$' }), { maxItems: 50 }),
-  regions: Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { maxItems: 50 }),
-}, { additionalProperties: false });
+const BusinessBody = Type.Object(
+  {
+    creditCode: Type.String({ minLength: 18, maxLength: 18 }),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    password: Type.String({ maxLength: 256 }),
+  },
+  { additionalProperties: false },
+);
+const Roles = Type.Object(
+  {
+    roles: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9.:-]{1,63}$' }), { maxItems: 50 }),
+    departments: Type.Array(Type.String({ pattern: '^[0-9A-Za-z-]{2,40}$' }), { maxItems: 50 }),
+    regions: Type.Array(Type.String({ pattern: '^[0-9]{6}$' }), { maxItems: 50 }),
+  },
+  { additionalProperties: false },
+);
 const Id = Type.Object({ accountId: Type.String({ format: 'uuid' }) });
 /** The role a system needs to look accounts up (workflow's counter filing). */
 export const ACCOUNTS_READ_ROLE = 'identity.accounts.read';
 /** What another module may learn of an account: that it exists, its kind, region and state. */
-export const AccountSummary = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  kind: Type.Union([Type.Literal('citizen'), Type.Literal('business'), Type.Literal('officer'), Type.Literal('operator'), Type.Literal('security')]),
-  /** GB/T 2260, from the resident ID or credit code; null for staff. */
-  region: Type.Union([Type.String({ pattern: '^[0-9]{6}$' }), Type.Null()]),
-  /** Can sign in and act: not disabled, not a registration awaiting its SMS code. */
-  active: Type.Boolean(),
-}, { additionalProperties: false });
+export const AccountSummary = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    kind: Type.Union([
+      Type.Literal('citizen'),
+      Type.Literal('business'),
+      Type.Literal('officer'),
+      Type.Literal('operator'),
+      Type.Literal('security'),
+    ]),
+    /** GB/T 2260, from the resident ID or credit code; null for staff. */
+    region: Type.Union([Type.String({ pattern: '^[0-9]{6}$' }), Type.Null()]),
+    /** Can sign in and act: not disabled, not a registration awaiting its SMS code. */
+    active: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
 /**
  * Adding or removing a sign-in factor needs the assurance the factor would grant: otherwise a
  * stolen password alone becomes multi-factor. An account with no second factor steps up with the
@@ -38,11 +64,22 @@ export const AccountSummary = Type.Object({
  */
 const FACTOR_CHANGE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'], assurance: 'mfa' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const AgentParams = Type.Object({ businessId: Type.String({ format: 'uuid' }), citizenId: Type.String({ format: 'uuid' }) });
+const AgentParams = Type.Object({
+  businessId: Type.String({ format: 'uuid' }),
+  citizenId: Type.String({ format: 'uuid' }),
+});
 
-export function weak(problems: readonly PasswordProblem[], acceptLanguage: string | undefined, field = 'body.password'): DomainError {
+export function weak(
+  problems: readonly PasswordProblem[],
+  acceptLanguage: string | undefined,
+  field = 'body.password',
+): DomainError {
   const lang = negotiateLang(acceptLanguage);
-  return new DomainError('IDENTITY_WEAK_PASSWORD', {}, problems.map((code) => ({ field, code, message: PASSWORD_PROBLEM_TEXT[code][lang] })));
+  return new DomainError(
+    'IDENTITY_WEAK_PASSWORD',
+    {},
+    problems.map((code) => ({ field, code, message: PASSWORD_PROBLEM_TEXT[code][lang] })),
+  );
 }
 
 async function audit(ctx: ModuleContext, type: string, data: Record<string, unknown>): Promise<void> {
@@ -60,7 +97,8 @@ function meNeedsAnAccount(app: HttpApp, ctx: ModuleContext): void {
   app.addHook('preHandler', async (request) => {
     const principal = request.principal;
     if (!principal || !request.routeOptions.url?.startsWith(me)) return;
-    const account = principal.kind !== 'service' && UUID.test(principal.id) ? await findAccountById(ctx.db, principal.id) : undefined;
+    const account =
+      principal.kind !== 'service' && UUID.test(principal.id) ? await findAccountById(ctx.db, principal.id) : undefined;
     if (!account || account.kind !== principal.kind) throw new DomainError('IDENTITY_NOT_AN_ACCOUNT');
   });
 }
@@ -69,100 +107,197 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
   meNeedsAnAccount(app, ctx);
   registrationRoutes(app, ctx);
 
-  app.get('/accounts/:accountId/summary', {
-    config: { policy: { kinds: ['service', 'operator'], roles: { service: [ACCOUNTS_READ_ROLE] } } },
-    schema: { tags, summary: 'Whether an account exists, its kind, region and state (for other modules)', params: Id, response: { 200: AccountSummary } },
-  }, async (request) => {
-    const account = await findAccountById(ctx.db, request.params.accountId);
-    if (!account) throw new DomainError('NOT_FOUND');
-    return { id: account.id, kind: account.kind, region: regionOfIdentifier(account.kind, account.login) ?? null, active: isActive(account) };
-  });
+  app.get(
+    '/accounts/:accountId/summary',
+    {
+      config: { policy: { kinds: ['service', 'operator'], roles: { service: [ACCOUNTS_READ_ROLE] } } },
+      schema: {
+        tags,
+        summary: 'Whether an account exists, its kind, region and state (for other modules)',
+        params: Id,
+        response: { 200: AccountSummary },
+      },
+    },
+    async (request) => {
+      const account = await findAccountById(ctx.db, request.params.accountId);
+      if (!account) throw new DomainError('NOT_FOUND');
+      return {
+        id: account.id,
+        kind: account.kind,
+        region: regionOfIdentifier(account.kind, account.login) ?? null,
+        active: isActive(account),
+      };
+    },
+  );
 
-  app.post('/businesses', {
-    config: { policy: { kinds: ['citizen'], assurance: 'mfa' } },
-    schema: { tags, summary: 'Register the business I legally represent', body: BusinessBody },
-  }, async (request, reply) => {
-    const b = request.body;
-    if (!isValidCreditCode(b.creditCode)) throw new DomainError('IDENTITY_INVALID_CREDIT_CODE', {}, [{ field: 'body.creditCode', code: 'checksum', message: 'GB 32100' }]);
-    const problems = passwordProblems(b.password, { identifier: b.creditCode });
-    if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
-    if (await findAccountByLogin(ctx.db, b.creditCode)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
-    const id = randomUUID();
-    await insertAccount(ctx.db, { id, kind: 'business', login: b.creditCode, displayName: b.name, passwordHash: await hashOrBusy(b.password), legalRepresentative: request.principal!.id });
-    await audit(ctx, 'identity.account.registered', { accountId: id, kind: 'business', legalRepresentative: request.principal!.id });
-    return reply.code(201).send({ id });
-  });
-
-  app.put('/businesses/:businessId/agents/:citizenId', {
-    config: { policy: { kinds: ['citizen'], assurance: 'mfa' } },
-    schema: { tags, summary: 'Authorise a citizen to act for my business (经办人)', params: AgentParams },
-  }, async (request, reply) => {
-    const { businessId, citizenId } = request.params;
-    const business = await findAccountById(ctx.db, businessId);
-    if (!business || business.kind !== 'business' || business.legalRepresentative !== request.principal!.id) throw new DomainError('FORBIDDEN_RESOURCE');
-    const agent = await findAccountById(ctx.db, citizenId);
-    if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new DomainError('NOT_FOUND');
-    await ctx.db.insertInto('identity.agent').values({ business_id: businessId, citizen_id: citizenId }).onConflict((oc) => oc.doNothing()).execute();
-    await audit(ctx, 'identity.agent.authorised', { businessId, citizenId, by: request.principal!.id });
-    return reply.code(204).send();
-  });
-
-  app.put('/accounts/:accountId/roles', {
-    config: { policy: { ...Policies.operator, assurance: 'mfa' } },
-    schema: { tags, summary: "Set a staff account's roles, departments and jurisdiction", params: Id, body: Roles },
-  }, async (request) => {
-    const account = await findAccountById(ctx.db, request.params.accountId);
-    if (!account) throw new DomainError('NOT_FOUND');
-    const { roles, departments, regions } = request.body;
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('identity.account').set({ roles, departments, regions }).where('id', '=', account.id).execute();
-      await ctx.events.publish(trx, 'identity.account.roles-changed', {
-        accountId: account.id, by: request.principal!.id, before: { roles: account.roles, departments: account.departments, regions: account.regions }, after: request.body,
+  app.post(
+    '/businesses',
+    {
+      config: { policy: { kinds: ['citizen'], assurance: 'mfa' } },
+      schema: { tags, summary: 'Register the business I legally represent', body: BusinessBody },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      if (!isValidCreditCode(b.creditCode))
+        throw new DomainError('IDENTITY_INVALID_CREDIT_CODE', {}, [
+          { field: 'body.creditCode', code: 'checksum', message: 'GB 32100' },
+        ]);
+      const problems = passwordProblems(b.password, { identifier: b.creditCode });
+      if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
+      if (await findAccountByLogin(ctx.db, b.creditCode)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+      const id = randomUUID();
+      await insertAccount(ctx.db, {
+        id,
+        kind: 'business',
+        login: b.creditCode,
+        displayName: b.name,
+        passwordHash: await hashOrBusy(b.password),
+        legalRepresentative: request.principal!.id,
       });
-    });
-    return { accountId: account.id, ...request.body };
-  });
+      await audit(ctx, 'identity.account.registered', {
+        accountId: id,
+        kind: 'business',
+        legalRepresentative: request.principal!.id,
+      });
+      return reply.code(201).send({ id });
+    },
+  );
 
-  app.post('/me/totp', {
-    config: { policy: FACTOR_CHANGE },
-    schema: { tags, summary: 'Start enrolling an authenticator app: a secret and its QR code (needs multi-factor: step up by SMS first)' },
-  }, async (request) => {
-    const me = await findAccountById(ctx.db, request.principal!.id);
-    if (!me) throw new DomainError('UNAUTHENTICATED');
-    const secret = newTotpSecret();
-    await ctx.db.updateTable('identity.account').set({ totp_pending_secret: secret }).where('id', '=', me.id).execute();
-    const uri = totpUri({ secret, account: me.login });
-    return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }) };
-  });
+  app.put(
+    '/businesses/:businessId/agents/:citizenId',
+    {
+      config: { policy: { kinds: ['citizen'], assurance: 'mfa' } },
+      schema: { tags, summary: 'Authorise a citizen to act for my business (经办人)', params: AgentParams },
+    },
+    async (request, reply) => {
+      const { businessId, citizenId } = request.params;
+      const business = await findAccountById(ctx.db, businessId);
+      if (!business || business.kind !== 'business' || business.legalRepresentative !== request.principal!.id)
+        throw new DomainError('FORBIDDEN_RESOURCE');
+      const agent = await findAccountById(ctx.db, citizenId);
+      if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new DomainError('NOT_FOUND');
+      await ctx.db
+        .insertInto('identity.agent')
+        .values({ business_id: businessId, citizen_id: citizenId })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      await audit(ctx, 'identity.agent.authorised', { businessId, citizenId, by: request.principal!.id });
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/me/totp/confirm', {
-    config: { policy: FACTOR_CHANGE },
-    schema: { tags, summary: 'Finish enrolling: prove the app shows the right code', body: Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false }) },
-  }, async (request, reply) => {
-    const row = await ctx.db.selectFrom('identity.account').select(['totp_pending_secret']).where('id', '=', request.principal!.id).executeTakeFirst();
-    const secret = row?.totp_pending_secret as string | null | undefined;
-    const check = secret ? await verifyTotp(secret, request.body.code, { now: ctx.clock.now() }) : { ok: false as const };
-    if (!secret || !check.ok) throw new DomainError('IDENTITY_WRONG_CODE', {}, [{ field: 'body.code', code: 'wrong_code', message: 'wrong code' }]);
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('identity.account').set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: check.step }).where('id', '=', request.principal!.id).execute();
-      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId: request.principal!.id, factor: 'totp', change: 'enrolled' });
-    });
-    await sendFactorNotice(ctx, request.principal!.id, { factor: 'totp', change: 'enrolled' });
-    return reply.code(204).send();
-  });
+  app.put(
+    '/accounts/:accountId/roles',
+    {
+      config: { policy: { ...Policies.operator, assurance: 'mfa' } },
+      schema: { tags, summary: "Set a staff account's roles, departments and jurisdiction", params: Id, body: Roles },
+    },
+    async (request) => {
+      const account = await findAccountById(ctx.db, request.params.accountId);
+      if (!account) throw new DomainError('NOT_FOUND');
+      const { roles, departments, regions } = request.body;
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('identity.account')
+          .set({ roles, departments, regions })
+          .where('id', '=', account.id)
+          .execute();
+        await ctx.events.publish(trx, 'identity.account.roles-changed', {
+          accountId: account.id,
+          by: request.principal!.id,
+          before: { roles: account.roles, departments: account.departments, regions: account.regions },
+          after: request.body,
+        });
+      });
+      return { accountId: account.id, ...request.body };
+    },
+  );
 
-  app.delete('/me/totp', {
-    config: { policy: FACTOR_CHANGE },
-    schema: { tags, summary: 'Remove my authenticator app' },
-  }, async (request, reply) => {
-    const accountId = request.principal!.id;
-    await ctx.db.transaction().execute(async (trx) => {
-      const removed = await trx.updateTable('identity.account').set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null })
-        .where('id', '=', accountId).where('totp_secret', 'is not', null).executeTakeFirst();
-      if (Number(removed.numUpdatedRows) !== 1) throw new DomainError('NOT_FOUND');
-      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'removed' });
-    });
-    await sendFactorNotice(ctx, accountId, { factor: 'totp', change: 'removed' });
-    return reply.code(204).send();
-  });
+  app.post(
+    '/me/totp',
+    {
+      config: { policy: FACTOR_CHANGE },
+      schema: {
+        tags,
+        summary:
+          'Start enrolling an authenticator app: a secret and its QR code (needs multi-factor: step up by SMS first)',
+      },
+    },
+    async (request) => {
+      const me = await findAccountById(ctx.db, request.principal!.id);
+      if (!me) throw new DomainError('UNAUTHENTICATED');
+      const secret = newTotpSecret();
+      await ctx.db
+        .updateTable('identity.account')
+        .set({ totp_pending_secret: secret })
+        .where('id', '=', me.id)
+        .execute();
+      const uri = totpUri({ secret, account: me.login });
+      return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }) };
+    },
+  );
+
+  app.post(
+    '/me/totp/confirm',
+    {
+      config: { policy: FACTOR_CHANGE },
+      schema: {
+        tags,
+        summary: 'Finish enrolling: prove the app shows the right code',
+        body: Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const row = await ctx.db
+        .selectFrom('identity.account')
+        .select(['totp_pending_secret'])
+        .where('id', '=', request.principal!.id)
+        .executeTakeFirst();
+      const secret = row?.totp_pending_secret as string | null | undefined;
+      const check = secret
+        ? await verifyTotp(secret, request.body.code, { now: ctx.clock.now() })
+        : { ok: false as const };
+      if (!secret || !check.ok)
+        throw new DomainError('IDENTITY_WRONG_CODE', {}, [
+          { field: 'body.code', code: 'wrong_code', message: 'wrong code' },
+        ]);
+      await ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('identity.account')
+          .set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: check.step })
+          .where('id', '=', request.principal!.id)
+          .execute();
+        await ctx.events.publish(trx, 'identity.mfa.changed', {
+          accountId: request.principal!.id,
+          factor: 'totp',
+          change: 'enrolled',
+        });
+      });
+      await sendFactorNotice(ctx, request.principal!.id, { factor: 'totp', change: 'enrolled' });
+      return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/me/totp',
+    {
+      config: { policy: FACTOR_CHANGE },
+      schema: { tags, summary: 'Remove my authenticator app' },
+    },
+    async (request, reply) => {
+      const accountId = request.principal!.id;
+      await ctx.db.transaction().execute(async (trx) => {
+        const removed = await trx
+          .updateTable('identity.account')
+          .set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null })
+          .where('id', '=', accountId)
+          .where('totp_secret', 'is not', null)
+          .executeTakeFirst();
+        if (Number(removed.numUpdatedRows) !== 1) throw new DomainError('NOT_FOUND');
+        await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'removed' });
+      });
+      await sendFactorNotice(ctx, accountId, { factor: 'totp', change: 'removed' });
+      return reply.code(204).send();
+    },
+  );
 }

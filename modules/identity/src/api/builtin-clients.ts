@@ -1,7 +1,13 @@
 // The clients the platform brings itself, registered at every start (idempotently, overwriting
 // what a previous version registered): without them nothing could sign in until an operator
 // registered a client, and the README's "use a client of /oidc/" had none to use.
-import { serviceClientId, serviceKeyFromSecret, serviceKeySecretName, type AnyKysely, type ModuleContext } from '@tongban/kernel';
+import {
+  serviceClientId,
+  serviceKeyFromSecret,
+  serviceKeySecretName,
+  type AnyKysely,
+  type ModuleContext,
+} from '@tongban/kernel';
 import { ACCOUNTS_READ_ROLE } from './accounts.ts';
 
 export const PORTAL_CLIENT = 'tongban-portal';
@@ -9,7 +15,9 @@ export const DEV_CLIENT = 'tongban-dev';
 
 /** RFC 8252 §7.3: a native client's loopback redirect may use any port; §8.3 names these three hosts. */
 export const DEV_REDIRECT_URIS = [
-  'http://localhost/callback', 'http://127.0.0.1/callback', 'http://[::1]/callback',
+  'http://localhost/callback',
+  'http://127.0.0.1/callback',
+  'http://[::1]/callback',
   // Postman's browser callback, so its "Get New Access Token" works with the same client.
   'https://oauth.pstmn.io/v1/callback',
 ] as const;
@@ -17,10 +25,18 @@ export const DEV_REDIRECT_URIS = [
 /** oidc-provider's client metadata, as stored in identity.client. */
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
-export async function registerClient(db: AnyKysely, clientId: string, metadata: ClientMetadata, roles: readonly string[]): Promise<void> {
+export async function registerClient(
+  db: AnyKysely,
+  clientId: string,
+  metadata: ClientMetadata,
+  roles: readonly string[],
+): Promise<void> {
   const row = { client_id: clientId, metadata: JSON.stringify(metadata), roles: [...roles] };
-  await db.insertInto('identity.client').values(row)
-    .onConflict((oc) => oc.column('client_id').doUpdateSet({ metadata: row.metadata, roles: row.roles })).execute();
+  await db
+    .insertInto('identity.client')
+    .values(row)
+    .onConflict((oc) => oc.column('client_id').doUpdateSet({ metadata: row.metadata, roles: row.roles }))
+    .execute();
 }
 
 /**
@@ -35,7 +51,11 @@ export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
 /** The secrets identity reads to register the service clients. */
 export const SERVICE_KEY_SECRETS: readonly string[] = Object.keys(SERVICE_CLIENTS).map(serviceKeySecretName);
 
-const BUILTIN_IDS: ReadonlySet<string> = new Set([PORTAL_CLIENT, DEV_CLIENT, ...Object.keys(SERVICE_CLIENTS).map(serviceClientId)]);
+const BUILTIN_IDS: ReadonlySet<string> = new Set([
+  PORTAL_CLIENT,
+  DEV_CLIENT,
+  ...Object.keys(SERVICE_CLIENTS).map(serviceClientId),
+]);
 
 /** Ids the platform registers itself at start; an operator may not take them over. */
 export const isBuiltinClient = (clientId: string): boolean => BUILTIN_IDS.has(clientId);
@@ -52,29 +72,52 @@ export interface BuiltinClient {
  * serve. The development client's redirects go to whatever listens on the person's loopback or to
  * Postman: useful for trying the API, but not a client a production deployment should have.
  */
-export function builtinClients(issuer: string, env: string, serviceKeys: Readonly<Record<string, object>> = {}): BuiltinClient[] {
+export function builtinClients(
+  issuer: string,
+  env: string,
+  serviceKeys: Readonly<Record<string, object>> = {},
+): BuiltinClient[] {
   const clients: BuiltinClient[] = Object.entries(serviceKeys).map(([module, publicJwk]) => ({
-    clientId: serviceClientId(module), roles: SERVICE_CLIENTS[module] ?? [],
+    clientId: serviceClientId(module),
+    roles: SERVICE_CLIENTS[module] ?? [],
     metadata: {
-      client_id: serviceClientId(module), client_name: `${module} (service)`, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
-      jwks: { keys: [publicJwk] }, grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
+      client_id: serviceClientId(module),
+      client_name: `${module} (service)`,
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [publicJwk] },
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
     },
   }));
   clients.push({
-    clientId: PORTAL_CLIENT, roles: [],
+    clientId: PORTAL_CLIENT,
+    roles: [],
     metadata: {
-      client_id: PORTAL_CLIENT, client_name: '通办门户 Tongban portal', application_type: 'web', token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
-      redirect_uris: [`${issuer}/portal/callback`], post_logout_redirect_uris: [`${issuer}/portal/`],
+      client_id: PORTAL_CLIENT,
+      client_name: '通办门户 Tongban portal',
+      application_type: 'web',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: [`${issuer}/portal/callback`],
+      post_logout_redirect_uris: [`${issuer}/portal/`],
     },
   });
   if (env !== 'production') {
     clients.push({
-      clientId: DEV_CLIENT, roles: [],
+      clientId: DEV_CLIENT,
+      roles: [],
       metadata: {
-        client_id: DEV_CLIENT, client_name: '开发调试客户端 Development client (curl, Postman)', application_type: 'native', token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
-        redirect_uris: [...DEV_REDIRECT_URIS], post_logout_redirect_uris: DEV_REDIRECT_URIS.filter((u) => u.startsWith('http:')),
+        client_id: DEV_CLIENT,
+        client_name: '开发调试客户端 Development client (curl, Postman)',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: [...DEV_REDIRECT_URIS],
+        post_logout_redirect_uris: DEV_REDIRECT_URIS.filter((u) => u.startsWith('http:')),
       },
     });
   }
@@ -83,8 +126,11 @@ export function builtinClients(issuer: string, env: string, serviceKeys: Readonl
 
 /** Registers the built-in clients; in production also removes a development client a copied database may hold. */
 export async function ensureBuiltinClients(ctx: ModuleContext, issuer: string): Promise<void> {
-  const serviceKeys = Object.fromEntries(Object.keys(SERVICE_CLIENTS).map((m) => [m, serviceKeyFromSecret(ctx.secret(serviceKeySecretName(m))).publicJwk]));
+  const serviceKeys = Object.fromEntries(
+    Object.keys(SERVICE_CLIENTS).map((m) => [m, serviceKeyFromSecret(ctx.secret(serviceKeySecretName(m))).publicJwk]),
+  );
   const clients = builtinClients(issuer, ctx.config.env, serviceKeys);
   for (const c of clients) await registerClient(ctx.db, c.clientId, c.metadata, c.roles);
-  if (!clients.some((c) => c.clientId === DEV_CLIENT)) await ctx.db.deleteFrom('identity.client').where('client_id', '=', DEV_CLIENT).execute();
+  if (!clients.some((c) => c.clientId === DEV_CLIENT))
+    await ctx.db.deleteFrom('identity.client').where('client_id', '=', DEV_CLIENT).execute();
 }

@@ -13,34 +13,63 @@ const LOGIN_FIELDS: readonly Field[] = [
   { name: 'login', label: 'login', type: 'text', autocomplete: 'username' },
   { name: 'password', label: 'password', type: 'password', autocomplete: 'current-password' },
 ];
-const TOTP_FIELDS: readonly Field[] = [{ name: 'code', label: 'totp', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' }];
-const SMS_FIELDS: readonly Field[] = [{ name: 'code', label: 'smsCode', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' }];
-const secondPage = (factor: string) => (factor === 'sms' ? { heading: 'smsHeading' as const, fields: SMS_FIELDS } : { heading: 'totpHeading' as const, fields: TOTP_FIELDS });
+const TOTP_FIELDS: readonly Field[] = [
+  { name: 'code', label: 'totp', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' },
+];
+const SMS_FIELDS: readonly Field[] = [
+  { name: 'code', label: 'smsCode', type: 'text', autocomplete: 'one-time-code', inputmode: 'numeric' },
+];
+const secondPage = (factor: string) =>
+  factor === 'sms'
+    ? { heading: 'smsHeading' as const, fields: SMS_FIELDS }
+    : { heading: 'totpHeading' as const, fields: TOTP_FIELDS };
 const passkeyPage = (uid: string, lang: Lang, error?: { message: 'badPasskey'; field: string }) => ({
-  lang, heading: 'passkeyHeading' as const, fields: [], action: `/api/identity/interaction/${uid}/passkey?lang=${lang}`,
-  passkeyOptions: `/api/identity/interaction/${uid}/passkey-options`, ...(error ? { error } : {}),
+  lang,
+  heading: 'passkeyHeading' as const,
+  fields: [],
+  action: `/api/identity/interaction/${uid}/passkey?lang=${lang}`,
+  passkeyOptions: `/api/identity/interaction/${uid}/passkey-options`,
+  ...(error ? { error } : {}),
 });
 
 const Uid = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) });
-const LangQuery = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) }, { additionalProperties: false });
-const LoginForm = Type.Object({ login: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false });
+const LangQuery = Type.Object(
+  { lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) },
+  { additionalProperties: false },
+);
+const LoginForm = Type.Object(
+  { login: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 256 }) },
+  { additionalProperties: false },
+);
 const CodeForm = Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false });
 const PasskeyForm = Type.Object({ credential: Type.String({ maxLength: 6000 }) }, { additionalProperties: false });
 
 export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: () => Promise<Provider>): void {
   // Sign-in forms post as application/x-www-form-urlencoded, at most a few kilobytes.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 8192 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
   const langOf = (query: { lang?: Lang }, accept: string | undefined): Lang => query.lang ?? negotiateLang(accept);
   const html = (reply: { type(t: string): unknown; header(k: string, v: string): unknown }) => {
     reply.type('text/html; charset=utf-8');
     reply.header('cache-control', 'no-store');
   };
-  type Reply = { raw: ServerResponse; code(status: number): { send(body: string): unknown }; type(t: string): unknown; header(k: string, v: string): unknown };
+  type Reply = {
+    raw: ServerResponse;
+    code(status: number): { send(body: string): unknown };
+    type(t: string): unknown;
+    header(k: string, v: string): unknown;
+  };
   // A missing, expired or finished interaction (no cookie, too old, the back button): a browser
   // gets a page saying so and where to start again, a program problem+json.
-  const detailsOr = async (request: { raw: IncomingMessage; headers: IncomingMessage['headers']; query: unknown }, reply: Reply) => {
+  const detailsOr = async (
+    request: { raw: IncomingMessage; headers: IncomingMessage['headers']; query: unknown },
+    reply: Reply,
+  ) => {
     const oidc = await provider();
     try {
       return await oidc.interactionDetails(request.raw, reply.raw);
@@ -48,117 +77,220 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       if (!(error instanceof errors.SessionNotFound)) throw error;
       if (!/\btext\/html\b/.test(request.headers.accept ?? '')) throw new DomainError('IDENTITY_SIGN_IN_EXPIRED');
       html(reply);
-      reply.code(400).send(deadEndPage({ lang: langOf(request.query as { lang?: Lang }, request.headers['accept-language']), reason: 'deadEndExpired', startAgain: `${oidc.issuer}/portal/` }));
+      reply
+        .code(400)
+        .send(
+          deadEndPage({
+            lang: langOf(request.query as { lang?: Lang }, request.headers['accept-language']),
+            reason: 'deadEndExpired',
+            startAgain: `${oidc.issuer}/portal/`,
+          }),
+        );
       return undefined;
     }
   };
 
-  app.get('/interaction/:uid', {
-    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery },
-  }, async (request, reply) => {
-    const oidc = await provider();
-    const details = await detailsOr(request, reply);
-    if (!details) return reply;
-    if (details.prompt.name === 'consent') {
-      // First-party platform: what a registered client asks for is granted without a screen
-      // (documented in docs/security.md); the grant is still recorded and revocable.
-      const { session, params, prompt, grantId } = details;
-      const grant = grantId ? (await oidc.Grant.find(grantId))! : new oidc.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
-      const missing = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
-      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-      for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
-      const saved = await grant.save();
-      reply.hijack();
-      await oidc.interactionFinished(request.raw, reply.raw, { consent: grantId ? {} : { grantId: saved } }, { mergeWithLastSubmission: true });
-      return reply;
-    }
-    const lang = langOf(request.query, request.headers['accept-language']);
-    const second = await ctx.db.selectFrom('identity.sign_in_step').select('second_factor').where('uid', '=', details.uid).executeTakeFirst();
-    html(reply);
-    if (second?.second_factor === 'passkey') return signInPage(passkeyPage(details.uid, lang));
-    return second
-      ? signInPage({ lang, ...secondPage(second.second_factor), action: `/api/identity/interaction/${details.uid}/code?lang=${lang}` })
-      : signInPage({ lang, heading: 'heading', action: `/api/identity/interaction/${details.uid}/login?lang=${lang}`, fields: LOGIN_FIELDS });
-  });
+  app.get(
+    '/interaction/:uid',
+    {
+      config: { policy: Policies.public },
+      schema: { hide: true, params: Uid, querystring: LangQuery },
+    },
+    async (request, reply) => {
+      const oidc = await provider();
+      const details = await detailsOr(request, reply);
+      if (!details) return reply;
+      if (details.prompt.name === 'consent') {
+        // First-party platform: what a registered client asks for is granted without a screen
+        // (documented in docs/security.md); the grant is still recorded and revocable.
+        const { session, params, prompt, grantId } = details;
+        const grant = grantId
+          ? (await oidc.Grant.find(grantId))!
+          : new oidc.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+        const missing = prompt.details as {
+          missingOIDCScope?: string[];
+          missingOIDCClaims?: string[];
+          missingResourceScopes?: Record<string, string[]>;
+        };
+        if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+        if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+        for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+          grant.addResourceScope(resource, scopes.join(' '));
+        const saved = await grant.save();
+        reply.hijack();
+        await oidc.interactionFinished(
+          request.raw,
+          reply.raw,
+          { consent: grantId ? {} : { grantId: saved } },
+          { mergeWithLastSubmission: true },
+        );
+        return reply;
+      }
+      const lang = langOf(request.query, request.headers['accept-language']);
+      const second = await ctx.db
+        .selectFrom('identity.sign_in_step')
+        .select('second_factor')
+        .where('uid', '=', details.uid)
+        .executeTakeFirst();
+      html(reply);
+      if (second?.second_factor === 'passkey') return signInPage(passkeyPage(details.uid, lang));
+      return second
+        ? signInPage({
+            lang,
+            ...secondPage(second.second_factor),
+            action: `/api/identity/interaction/${details.uid}/code?lang=${lang}`,
+          })
+        : signInPage({
+            lang,
+            heading: 'heading',
+            action: `/api/identity/interaction/${details.uid}/login?lang=${lang}`,
+            fields: LOGIN_FIELDS,
+          });
+    },
+  );
 
-  const finish = async (request: { raw: IncomingMessage }, reply: { hijack(): void; raw: ServerResponse }, result: StepResult & { outcome: 'done' }) => {
+  const finish = async (
+    request: { raw: IncomingMessage },
+    reply: { hijack(): void; raw: ServerResponse },
+    result: StepResult & { outcome: 'done' },
+  ) => {
     reply.hijack();
-    await (await provider()).interactionFinished(request.raw, reply.raw, {
-      login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: false },
-    }, { mergeWithLastSubmission: false });
+    await (
+      await provider()
+    ).interactionFinished(
+      request.raw,
+      reply.raw,
+      {
+        login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: false },
+      },
+      { mergeWithLastSubmission: false },
+    );
   };
 
-  app.post('/interaction/:uid/login', {
-    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: LoginForm },
-  }, async (request, reply) => {
-    const details = await detailsOr(request, reply);
-    if (!details) return reply;
-    const lang = langOf(request.query, request.headers['accept-language']);
-    const { login, password } = request.body;
-    const again = (message: 'missing' | 'badCredentials' | 'mfaRequired' | 'throttled' | 'busy', field: string) => {
-      html(reply);
-      reply.code(message === 'missing' ? 400 : message === 'throttled' ? 429 : message === 'busy' ? 503 : 401);
-      return signInPage({ lang, heading: 'heading', action: request.url, fields: LOGIN_FIELDS.map((f) => (f.name === 'login' ? { ...f, value: login } : f)), error: { message, field } });
-    };
-    if (!login.trim()) return again('missing', 'login');
-    if (!password) return again('missing', 'password');
-    const wantsMfa = String(details.params.acr_values ?? '').split(' ').includes(ACR_MFA);
-    const result = await passwordStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now(), wantsMfa, sms: devSmsSender(ctx) }, login, password);
-    if (result.outcome === 'failed') return again('badCredentials', 'login');
-    if (result.outcome === 'throttled' || result.outcome === 'busy') {
-      reply.header('retry-after', String(result.outcome === 'busy' ? 1 : result.retryAfterSeconds));
-      return again(result.outcome, 'login');
-    }
-    if (result.outcome === 'mfa_not_enrolled') return again('mfaRequired', 'login');
-    if (result.outcome === 'needs_second_factor') {
-      return reply.redirect(`/api/identity/interaction/${details.uid}?lang=${lang}`, 303);
-    }
-    return finish(request, reply, result);
-  });
+  app.post(
+    '/interaction/:uid/login',
+    {
+      config: { policy: Policies.public },
+      schema: { hide: true, params: Uid, querystring: LangQuery, body: LoginForm },
+    },
+    async (request, reply) => {
+      const details = await detailsOr(request, reply);
+      if (!details) return reply;
+      const lang = langOf(request.query, request.headers['accept-language']);
+      const { login, password } = request.body;
+      const again = (message: 'missing' | 'badCredentials' | 'mfaRequired' | 'throttled' | 'busy', field: string) => {
+        html(reply);
+        reply.code(message === 'missing' ? 400 : message === 'throttled' ? 429 : message === 'busy' ? 503 : 401);
+        return signInPage({
+          lang,
+          heading: 'heading',
+          action: request.url,
+          fields: LOGIN_FIELDS.map((f) => (f.name === 'login' ? { ...f, value: login } : f)),
+          error: { message, field },
+        });
+      };
+      if (!login.trim()) return again('missing', 'login');
+      if (!password) return again('missing', 'password');
+      const wantsMfa = String(details.params.acr_values ?? '')
+        .split(' ')
+        .includes(ACR_MFA);
+      const result = await passwordStep(
+        ctx,
+        { uid: details.uid, ip: request.ip, now: ctx.clock.now(), wantsMfa, sms: devSmsSender(ctx) },
+        login,
+        password,
+      );
+      if (result.outcome === 'failed') return again('badCredentials', 'login');
+      if (result.outcome === 'throttled' || result.outcome === 'busy') {
+        reply.header('retry-after', String(result.outcome === 'busy' ? 1 : result.retryAfterSeconds));
+        return again(result.outcome, 'login');
+      }
+      if (result.outcome === 'mfa_not_enrolled') return again('mfaRequired', 'login');
+      if (result.outcome === 'needs_second_factor') {
+        return reply.redirect(`/api/identity/interaction/${details.uid}?lang=${lang}`, 303);
+      }
+      return finish(request, reply, result);
+    },
+  );
 
-  app.post('/interaction/:uid/code', {
-    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: CodeForm },
-  }, async (request, reply) => {
-    const details = await detailsOr(request, reply);
-    if (!details) return reply;
-    const lang = langOf(request.query, request.headers['accept-language']);
-    const step = await ctx.db.selectFrom('identity.sign_in_step').select('second_factor').where('uid', '=', details.uid).executeTakeFirst();
-    const result = await secondFactorStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, request.body.code);
-    if (result.outcome !== 'done') {
-      html(reply);
-      if (result.outcome === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
-      reply.code(result.outcome === 'throttled' ? 429 : 401);
-      return signInPage({ lang, ...secondPage(step?.second_factor ?? 'totp'), action: request.url, error: { message: result.outcome === 'throttled' ? 'throttled' : 'badCode', field: 'code' } });
-    }
-    return finish(request, reply, result);
-  });
+  app.post(
+    '/interaction/:uid/code',
+    {
+      config: { policy: Policies.public },
+      schema: { hide: true, params: Uid, querystring: LangQuery, body: CodeForm },
+    },
+    async (request, reply) => {
+      const details = await detailsOr(request, reply);
+      if (!details) return reply;
+      const lang = langOf(request.query, request.headers['accept-language']);
+      const step = await ctx.db
+        .selectFrom('identity.sign_in_step')
+        .select('second_factor')
+        .where('uid', '=', details.uid)
+        .executeTakeFirst();
+      const result = await secondFactorStep(
+        ctx,
+        { uid: details.uid, ip: request.ip, now: ctx.clock.now() },
+        request.body.code,
+      );
+      if (result.outcome !== 'done') {
+        html(reply);
+        if (result.outcome === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
+        reply.code(result.outcome === 'throttled' ? 429 : 401);
+        return signInPage({
+          lang,
+          ...secondPage(step?.second_factor ?? 'totp'),
+          action: request.url,
+          error: { message: result.outcome === 'throttled' ? 'throttled' : 'badCode', field: 'code' },
+        });
+      }
+      return finish(request, reply, result);
+    },
+  );
 
-  app.get('/interaction/:uid/passkey-options', {
-    config: { policy: Policies.public }, schema: { hide: true, params: Uid },
-  }, async (request, reply) => {
-    const oidc = await provider();
-    const details = await detailsOr(request, reply);
-    if (!details) return reply;
-    const options = await passkeySignInOptions(ctx, details.uid, relyingPartyOf(oidc.issuer).rpID);
-    reply.header('cache-control', 'no-store');
-    if (!options) throw new DomainError('NOT_FOUND', {}, [{ field: 'params.uid', code: 'not_found', message: 'this sign-in has no passkey step' }]);
-    return options;
-  });
+  app.get(
+    '/interaction/:uid/passkey-options',
+    {
+      config: { policy: Policies.public },
+      schema: { hide: true, params: Uid },
+    },
+    async (request, reply) => {
+      const oidc = await provider();
+      const details = await detailsOr(request, reply);
+      if (!details) return reply;
+      const options = await passkeySignInOptions(ctx, details.uid, relyingPartyOf(oidc.issuer).rpID);
+      reply.header('cache-control', 'no-store');
+      if (!options)
+        throw new DomainError('NOT_FOUND', {}, [
+          { field: 'params.uid', code: 'not_found', message: 'this sign-in has no passkey step' },
+        ]);
+      return options;
+    },
+  );
 
-  app.post('/interaction/:uid/passkey', {
-    config: { policy: Policies.public }, schema: { hide: true, params: Uid, querystring: LangQuery, body: PasskeyForm },
-  }, async (request, reply) => {
-    const oidc = await provider();
-    const details = await detailsOr(request, reply);
-    if (!details) return reply;
-    const lang = langOf(request.query, request.headers['accept-language']);
-    const result = await passkeyStep(ctx, { uid: details.uid, ip: request.ip, now: ctx.clock.now() }, relyingPartyOf(oidc.issuer), request.body.credential);
-    if (result.outcome !== 'done') {
-      html(reply);
-      reply.code(401);
-      return signInPage(passkeyPage(details.uid, lang, { message: 'badPasskey', field: 'passkey-button' }));
-    }
-    return finish(request, reply, result);
-  });
+  app.post(
+    '/interaction/:uid/passkey',
+    {
+      config: { policy: Policies.public },
+      schema: { hide: true, params: Uid, querystring: LangQuery, body: PasskeyForm },
+    },
+    async (request, reply) => {
+      const oidc = await provider();
+      const details = await detailsOr(request, reply);
+      if (!details) return reply;
+      const lang = langOf(request.query, request.headers['accept-language']);
+      const result = await passkeyStep(
+        ctx,
+        { uid: details.uid, ip: request.ip, now: ctx.clock.now() },
+        relyingPartyOf(oidc.issuer),
+        request.body.credential,
+      );
+      if (result.outcome !== 'done') {
+        html(reply);
+        reply.code(401);
+        return signInPage(passkeyPage(details.uid, lang, { message: 'badPasskey', field: 'passkey-button' }));
+      }
+      return finish(request, reply, result);
+    },
+  );
 }

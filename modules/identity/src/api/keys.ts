@@ -3,8 +3,12 @@ import { activeSigningKeys, publicJwk } from '../store/keys.ts';
 
 /** The issuer and its public keys, for every module's guard to verify access tokens locally. */
 export function keyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => string): void {
-  app.get('/keys', {
-    config: { policy: Policies.public },
-    schema: { tags: ['identity'], summary: 'Token issuer and its public signing keys (JWKS)' },
-  }, async () => ({ issuer: issuer(), keys: (await activeSigningKeys(ctx.db)).map(publicJwk) }));
+  app.get(
+    '/keys',
+    {
+      config: { policy: Policies.public },
+      schema: { tags: ['identity'], summary: 'Token issuer and its public signing keys (JWKS)' },
+    },
+    async () => ({ issuer: issuer(), keys: (await activeSigningKeys(ctx.db)).map(publicJwk) }),
+  );
 }

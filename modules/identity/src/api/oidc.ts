@@ -10,7 +10,10 @@ import { API_AUDIENCE, OIDC_ROUTES } from './provider.ts';
 
 /** oidc-provider's own limit for a form. */
 const FORM_LIMIT = 56 * 1024;
-const AUTHORIZATION_ROUTES: ReadonlySet<string> = new Set([OIDC_ROUTES.authorization, OIDC_ROUTES.pushed_authorization_request]);
+const AUTHORIZATION_ROUTES: ReadonlySet<string> = new Set([
+  OIDC_ROUTES.authorization,
+  OIDC_ROUTES.pushed_authorization_request,
+]);
 
 const words = (value: string | null) => new Set((value ?? '').split(' ').filter(Boolean));
 
@@ -44,11 +47,20 @@ export function normalizeAuthorizationParams(params: URLSearchParams): boolean {
 export function mountProvider(app: HttpApp, provider: () => Promise<Provider>): void {
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: FORM_LIMIT }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'buffer', bodyLimit: FORM_LIMIT },
+      (_request, body, done) => done(null, body),
+    );
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
     const options = { config: { policy: Policies.public }, schema: { hide: true } } as const;
     const handler = async (
-      request: { raw: IncomingMessage & { body?: unknown }; body: unknown; url: string; headers: IncomingMessage['headers'] },
+      request: {
+        raw: IncomingMessage & { body?: unknown };
+        body: unknown;
+        url: string;
+        headers: IncomingMessage['headers'];
+      },
       reply: { hijack(): void; raw: ServerResponse },
     ) => {
       const path = request.url.split('?', 1)[0]!;
@@ -61,7 +73,8 @@ export function mountProvider(app: HttpApp, provider: () => Promise<Provider>): 
         request.raw.body = form.toString();
       } else if (path === OIDC_ROUTES.authorization) {
         const url = new URL(request.raw.url ?? '/', 'http://unused');
-        if (normalizeAuthorizationParams(url.searchParams)) request.raw.url = `${url.pathname}?${url.searchParams.toString()}`;
+        if (normalizeAuthorizationParams(url.searchParams))
+          request.raw.url = `${url.pathname}?${url.searchParams.toString()}`;
       }
       const callback = (await provider()).callback();
       reply.hijack();

@@ -4,7 +4,8 @@
 import type { Lang } from '@tongban/kernel';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface Field {
   readonly name: string;
@@ -34,14 +35,16 @@ export function signInPage(input: PageInput): string {
   <ul><li><a href="#${escape(input.error.field)}">${t(input.error.message)}</a></li></ul>
 </div>`
     : '';
-  const fields = input.fields.map((f) => {
-    const invalid = input.error?.field === f.name;
-    return `<div class="field${invalid ? ' field--error' : ''}">
+  const fields = input.fields
+    .map((f) => {
+      const invalid = input.error?.field === f.name;
+      return `<div class="field${invalid ? ' field--error' : ''}">
   <label for="${f.name}">${t(f.label)}</label>
   ${invalid ? `<p id="${f.name}-error" class="error-message">${t(input.error!.message)}</p>` : ''}
   <input id="${f.name}" name="${f.name}" type="${f.type}" autocomplete="${f.autocomplete}"${f.inputmode ? ` inputmode="${f.inputmode}"` : ''}${invalid ? ` aria-invalid="true" aria-describedby="${f.name}-error"` : ''}${f.value ? ` value="${escape(f.value)}"` : ''} required>
 </div>`;
-  }).join('\n');
+    })
+    .join('\n');
   return `<!doctype html>
 <html lang="${input.lang === 'zh' ? 'zh-CN' : 'en'}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -58,7 +61,8 @@ button{font:inherit;min-height:48px;min-width:8rem;margin-top:1.5rem;background:
 <p><a href="?lang=${other}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a></p>
 ${summary}
 <h1>${t(input.heading)}</h1>
-${input.passkeyOptions
+${
+  input.passkeyOptions
     ? `<p>${t('passkeyHint')}</p>
 <form id="passkey-form" method="post" action="${escape(input.action)}" data-options="${escape(input.passkeyOptions)}" novalidate>
 <input type="hidden" id="credential" name="credential" value="">
@@ -69,7 +73,8 @@ ${input.passkeyOptions
     : `<form method="post" action="${escape(input.action)}" novalidate>
 ${fields}
 <button type="submit">${t('continue')}</button>
-</form>`}
+</form>`
+}
 </main></body></html>`;
 }
 
@@ -80,7 +85,12 @@ export type DeadEnd = 'deadEndExpired' | 'deadEndUnknownClient' | 'deadEndBadRed
  * redirect_uri): a page that says why in the person's language and where to start again — never
  * the client's unverified redirect, only the portal on the issuer's own origin.
  */
-export function deadEndPage(input: { readonly lang: Lang; readonly reason: DeadEnd; readonly startAgain: string; readonly code?: string }): string {
+export function deadEndPage(input: {
+  readonly lang: Lang;
+  readonly reason: DeadEnd;
+  readonly startAgain: string;
+  readonly code?: string;
+}): string {
   const t = (key: MessageKey) => escape(MESSAGES[key][input.lang]);
   return `<!doctype html>
 <html lang="${input.lang === 'zh' ? 'zh-CN' : 'en'}">

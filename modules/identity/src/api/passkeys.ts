@@ -2,10 +2,21 @@
 // authenticator checks a PIN or biometric), lists and removes them. The sign-in page's only
 // script, served from here, asks the browser for an assertion and posts it as a form field.
 import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
-import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import Type from 'typebox';
 import { findAccountById } from '../store/accounts.ts';
-import { CHALLENGE_SECONDS, deletePasskey, insertPasskey, passkeysOf, saveChallenge, takeChallenge } from '../store/passkeys.ts';
+import {
+  CHALLENGE_SECONDS,
+  deletePasskey,
+  insertPasskey,
+  passkeysOf,
+  saveChallenge,
+  takeChallenge,
+} from '../store/passkeys.ts';
 import { sendFactorNotice } from './sms.ts';
 
 const tags = ['identity: passkeys'];
@@ -34,80 +45,139 @@ export function relyingPartyOf(issuer: string): { rpID: string; origin: string }
 }
 
 export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => string): void {
-  app.post('/me/passkeys/options', {
-    config: { policy: FACTOR_CHANGE },
-    schema: { tags, summary: 'Start enrolling a passkey: the options for navigator.credentials.create' },
-  }, async (request) => {
-    const me = await findAccountById(ctx.db, request.principal!.id);
-    if (!me) throw new DomainError('UNAUTHENTICATED');
-    const existing = await passkeysOf(ctx.db, me.id);
-    const options = await generateRegistrationOptions({
-      rpName: '通办 Tongban', rpID: relyingPartyOf(issuer()).rpID,
-      userName: me.login, userDisplayName: me.displayName, userID: new TextEncoder().encode(me.id),
-      attestationType: 'none', timeout: CHALLENGE_SECONDS * 1000,
-      authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
-      excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
-    });
-    await saveChallenge(ctx.db, me.id, 'register', options.challenge, CHALLENGE_SECONDS);
-    return options;
-  });
+  app.post(
+    '/me/passkeys/options',
+    {
+      config: { policy: FACTOR_CHANGE },
+      schema: { tags, summary: 'Start enrolling a passkey: the options for navigator.credentials.create' },
+    },
+    async (request) => {
+      const me = await findAccountById(ctx.db, request.principal!.id);
+      if (!me) throw new DomainError('UNAUTHENTICATED');
+      const existing = await passkeysOf(ctx.db, me.id);
+      const options = await generateRegistrationOptions({
+        rpName: '通办 Tongban',
+        rpID: relyingPartyOf(issuer()).rpID,
+        userName: me.login,
+        userDisplayName: me.displayName,
+        userID: new TextEncoder().encode(me.id),
+        attestationType: 'none',
+        timeout: CHALLENGE_SECONDS * 1000,
+        authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
+        excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
+      });
+      await saveChallenge(ctx.db, me.id, 'register', options.challenge, CHALLENGE_SECONDS);
+      return options;
+    },
+  );
 
-  app.post('/me/passkeys', {
-    config: { policy: FACTOR_CHANGE },
-    schema: { tags, summary: 'Finish enrolling: the attestation from navigator.credentials.create', body: Registration },
-  }, async (request, reply) => {
-    const accountId = request.principal!.id;
-    const challenge = await takeChallenge(ctx.db, accountId, 'register');
-    const rejected = () => new DomainError('IDENTITY_PASSKEY_REJECTED');
-    if (!challenge) throw rejected();
-    const { rpID, origin } = relyingPartyOf(issuer());
-    const result = await verifyRegistrationResponse({
-      response: request.body as RegistrationResponseJSON, expectedChallenge: challenge, expectedOrigin: origin, expectedRPID: rpID,
-      requireUserVerification: true,
-    }).catch((e: unknown) => {
-      request.log.info({ err: e }, 'passkey registration refused');
-      return { verified: false as const };
-    });
-    if (!result.verified) throw rejected();
-    const { credential } = result.registrationInfo;
-    await ctx.db.transaction().execute(async (trx) => {
-      const taken = await trx.selectFrom('identity.webauthn_credential').select('id').where('id', '=', credential.id).executeTakeFirst();
-      if (taken) throw rejected();
-      await insertPasskey(trx, { id: credential.id, accountId, publicKey: credential.publicKey, counter: credential.counter, transports: credential.transports ?? [] });
-      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'passkey', change: 'enrolled', credentialId: credential.id });
-    });
-    await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'enrolled' });
-    return reply.code(201).send({ id: credential.id });
-  });
+  app.post(
+    '/me/passkeys',
+    {
+      config: { policy: FACTOR_CHANGE },
+      schema: {
+        tags,
+        summary: 'Finish enrolling: the attestation from navigator.credentials.create',
+        body: Registration,
+      },
+    },
+    async (request, reply) => {
+      const accountId = request.principal!.id;
+      const challenge = await takeChallenge(ctx.db, accountId, 'register');
+      const rejected = () => new DomainError('IDENTITY_PASSKEY_REJECTED');
+      if (!challenge) throw rejected();
+      const { rpID, origin } = relyingPartyOf(issuer());
+      const result = await verifyRegistrationResponse({
+        response: request.body as RegistrationResponseJSON,
+        expectedChallenge: challenge,
+        expectedOrigin: origin,
+        expectedRPID: rpID,
+        requireUserVerification: true,
+      }).catch((e: unknown) => {
+        request.log.info({ err: e }, 'passkey registration refused');
+        return { verified: false as const };
+      });
+      if (!result.verified) throw rejected();
+      const { credential } = result.registrationInfo;
+      await ctx.db.transaction().execute(async (trx) => {
+        const taken = await trx
+          .selectFrom('identity.webauthn_credential')
+          .select('id')
+          .where('id', '=', credential.id)
+          .executeTakeFirst();
+        if (taken) throw rejected();
+        await insertPasskey(trx, {
+          id: credential.id,
+          accountId,
+          publicKey: credential.publicKey,
+          counter: credential.counter,
+          transports: credential.transports ?? [],
+        });
+        await ctx.events.publish(trx, 'identity.mfa.changed', {
+          accountId,
+          factor: 'passkey',
+          change: 'enrolled',
+          credentialId: credential.id,
+        });
+      });
+      await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'enrolled' });
+      return reply.code(201).send({ id: credential.id });
+    },
+  );
 
-  app.get('/me/passkeys', {
-    config: { policy: EVERYONE },
-    schema: { tags, summary: 'My passkeys' },
-  }, async (request) => {
-    const passkeys = await passkeysOf(ctx.db, request.principal!.id);
-    return { items: passkeys.map((p) => ({ id: p.id, transports: p.transports, createdAt: p.createdAt, lastUsedAt: p.lastUsedAt })) };
-  });
+  app.get(
+    '/me/passkeys',
+    {
+      config: { policy: EVERYONE },
+      schema: { tags, summary: 'My passkeys' },
+    },
+    async (request) => {
+      const passkeys = await passkeysOf(ctx.db, request.principal!.id);
+      return {
+        items: passkeys.map((p) => ({
+          id: p.id,
+          transports: p.transports,
+          createdAt: p.createdAt,
+          lastUsedAt: p.lastUsedAt,
+        })),
+      };
+    },
+  );
 
-  app.delete('/me/passkeys/:id', {
-    config: { policy: FACTOR_CHANGE },
-    schema: { tags, summary: 'Remove one of my passkeys', params: Type.Object({ id: CredentialId }) },
-  }, async (request, reply) => {
-    const accountId = request.principal!.id;
-    await ctx.db.transaction().execute(async (trx) => {
-      if (!(await deletePasskey(trx, accountId, request.params.id))) throw new DomainError('NOT_FOUND');
-      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'passkey', change: 'removed', credentialId: request.params.id });
-    });
-    await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'removed' });
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/me/passkeys/:id',
+    {
+      config: { policy: FACTOR_CHANGE },
+      schema: { tags, summary: 'Remove one of my passkeys', params: Type.Object({ id: CredentialId }) },
+    },
+    async (request, reply) => {
+      const accountId = request.principal!.id;
+      await ctx.db.transaction().execute(async (trx) => {
+        if (!(await deletePasskey(trx, accountId, request.params.id))) throw new DomainError('NOT_FOUND');
+        await ctx.events.publish(trx, 'identity.mfa.changed', {
+          accountId,
+          factor: 'passkey',
+          change: 'removed',
+          credentialId: request.params.id,
+        });
+      });
+      await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'removed' });
+      return reply.code(204).send();
+    },
+  );
 
-  app.get('/static/passkey.js', {
-    config: { policy: Policies.public }, schema: { hide: true },
-  }, async (_request, reply) => {
-    reply.type('application/javascript; charset=utf-8');
-    reply.header('cache-control', 'public, max-age=300');
-    return PASSKEY_SCRIPT;
-  });
+  app.get(
+    '/static/passkey.js',
+    {
+      config: { policy: Policies.public },
+      schema: { hide: true },
+    },
+    async (_request, reply) => {
+      reply.type('application/javascript; charset=utf-8');
+      reply.header('cache-control', 'public, max-age=300');
+      return PASSKEY_SCRIPT;
+    },
+  );
 }
 
 /**

@@ -41,7 +41,10 @@ export const OIDC_ROUTES = {
 /** The `tongban` claim of an access token: what the kernel's guard decides with. */
 export function tongbanClaim(account: Account) {
   return {
-    kind: account.kind, roles: account.roles, departments: account.departments, regions: account.regions,
+    kind: account.kind,
+    roles: account.roles,
+    departments: account.departments,
+    regions: account.regions,
   };
 }
 
@@ -64,7 +67,9 @@ export function pinOrigin(issuer: string) {
 async function notFoundAsProblem(ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> {
   await next();
   if (ctx.status !== 404 || ctx.body !== undefined) return;
-  const problem = problemFor('NOT_FOUND', negotiateLang(ctx.get('accept-language')), {}, [{ field: 'path', code: 'not_found', message: ctx.path }]);
+  const problem = problemFor('NOT_FOUND', negotiateLang(ctx.get('accept-language')), {}, [
+    { field: 'path', code: 'not_found', message: ctx.path },
+  ]);
   ctx.body = JSON.stringify({ ...problem, instance: ctx.path });
   ctx.status = 404; // after the body: Koa sets 200 when a body is assigned
   ctx.type = 'application/problem+json';
@@ -122,7 +127,8 @@ export function createProvider(options: ProviderOptions): Provider {
         // so naming it only at the token request works; a token request that names none gets
         // an API token when the authorization asked for one (the `api` scope, which
         // resource=urn:tongban:api implies, oidc.ts) and a userinfo token otherwise.
-        defaultResource: (_ctx, _client, oneOf) => (oneOf ? (oneOf.includes(API_AUDIENCE) ? API_AUDIENCE : oneOf[0]!) : API_AUDIENCE),
+        defaultResource: (_ctx, _client, oneOf) =>
+          oneOf ? (oneOf.includes(API_AUDIENCE) ? API_AUDIENCE : oneOf[0]!) : API_AUDIENCE,
         useGrantedResource: (_ctx, model) => (model as { scopes: Set<string> }).scopes.has('api'),
         getResourceServerInfo: (_ctx, identifier) => {
           if (identifier !== API_AUDIENCE) throw new errors.InvalidTarget('the only resource is urn:tongban:api');
@@ -143,7 +149,10 @@ export function createProvider(options: ProviderOptions): Provider {
     responseTypes: ['code'],
     clientAuthMethods: ['none', 'private_key_jwt'],
     clientDefaults: {
-      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'none',
     },
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256'],
@@ -155,7 +164,8 @@ export function createProvider(options: ProviderOptions): Provider {
     // Every token ends with the sign-in session: signing out or revoking a session (on any
     // device, by the person or an operator) kills its refresh tokens too.
     expiresWithSession: () => true,
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     ttl: {
       AccessToken: options.accessTokenSeconds,
       ClientCredentials: options.accessTokenSeconds,
@@ -164,26 +174,36 @@ export function createProvider(options: ProviderOptions): Provider {
       Interaction: 600,
       // Rolling: every save of the session (each authorization, each refresh) restarts the idle
       // period, within the absolute limit from the sign-in.
-      Session: (_ctx, session) => sessionTtl((session as { loginTs?: number }).loginTs, epochSeconds(), options.session),
+      Session: (_ctx, session) =>
+        sessionTtl((session as { loginTs?: number }).loginTs, epochSeconds(), options.session),
       Grant: options.session.absoluteSeconds,
       RefreshToken: options.session.absoluteSeconds,
     },
     extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
-        const client = await db.selectFrom('identity.client').select('roles').where('client_id', '=', token.clientId).executeTakeFirst();
+        const client = await db
+          .selectFrom('identity.client')
+          .select('roles')
+          .where('client_id', '=', token.clientId)
+          .executeTakeFirst();
         return { tongban: { kind: 'service', roles: client?.roles ?? [], departments: [], regions: [] } };
       }
       const accountId = (token as { accountId?: string }).accountId;
       const account = accountId ? await findAccountById(db, accountId) : undefined;
       if (!account) return undefined;
       // The code or refresh token being exchanged knows how the person signed in, and in which session.
-      const source = (ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken) as { acr?: string; sessionUid?: string } | undefined;
+      const source = (ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken) as
+        { acr?: string; sessionUid?: string } | undefined;
       if (ctx.oidc.entities.RefreshToken && source?.sessionUid) {
         // Using the refresh token is activity: it keeps the session from going idle.
         const session = await ctx.oidc.provider.Session.findByUid(source.sessionUid);
         if (session) await session.save(sessionTtl(session.loginTs, epochSeconds(), options.session));
       }
-      return { tongban: tongbanClaim(account), ...(source?.acr ? { acr: source.acr } : {}), ...(source?.sessionUid ? { sid: source.sessionUid } : {}) };
+      return {
+        tongban: tongbanClaim(account),
+        ...(source?.acr ? { acr: source.acr } : {}),
+        ...(source?.sessionUid ? { sid: source.sessionUid } : {}),
+      };
     },
     // First-party platform: the portal and operator-registered department systems are trusted,
     // so the scopes a client asks for are granted without a consent screen.
@@ -191,7 +211,10 @@ export function createProvider(options: ProviderOptions): Provider {
       const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
       if (!ctx.oidc.session?.accountId) return undefined;
-      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session.accountId });
+      const grant = new ctx.oidc.provider.Grant({
+        clientId: ctx.oidc.client!.clientId,
+        accountId: ctx.oidc.session.accountId,
+      });
       grant.addOIDCScope(String(ctx.oidc.params?.scope ?? 'openid'));
       await grant.save();
       return grant;
@@ -201,11 +224,22 @@ export function createProvider(options: ProviderOptions): Provider {
     renderError: async (ctx, out, error) => {
       if (ctx.accepts('json', 'html') === 'html') {
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = deadEndPage({ lang: negotiateLang(ctx.get('accept-language')), reason: deadEndOf(out.error, error), startAgain: `${options.issuer}/portal/`, code: out.error });
+        ctx.body = deadEndPage({
+          lang: negotiateLang(ctx.get('accept-language')),
+          reason: deadEndOf(out.error, error),
+          startAgain: `${options.issuer}/portal/`,
+          code: out.error,
+        });
         return;
       }
       ctx.type = 'application/problem+json';
-      ctx.body = JSON.stringify({ type: `urn:tongban:error:oidc-${out.error}`, title: out.error, status: ctx.status, code: 'OIDC_ERROR', detail: out.error_description });
+      ctx.body = JSON.stringify({
+        type: `urn:tongban:error:oidc-${out.error}`,
+        title: out.error,
+        status: ctx.status,
+        code: 'OIDC_ERROR',
+        detail: out.error_description,
+      });
     },
   };
   const provider = new Provider(options.issuer, configuration);

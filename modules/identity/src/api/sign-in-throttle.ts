@@ -10,7 +10,15 @@ import { createHmac } from 'node:crypto';
 import type { ModuleContext } from '@tongban/kernel';
 import { DEFAULT_LOCKOUT, recordSuccess, type LockState } from '../domain/lockout.ts';
 import { DEFAULT_THROTTLE, secondsLeft, type ThrottleFactor, type ThrottlePolicy } from '../domain/throttle.ts';
-import { chargeCounter, chargeLock, claimSlot, isKnownAddress, refundCounter, rememberAddress, settleLock } from '../store/throttle.ts';
+import {
+  chargeCounter,
+  chargeLock,
+  claimSlot,
+  isKnownAddress,
+  refundCounter,
+  rememberAddress,
+  settleLock,
+} from '../store/throttle.ts';
 
 export interface Admitted {
   readonly outcome: 'admitted';
@@ -27,9 +35,15 @@ export interface Admitted {
   readonly lock: { readonly until?: string; readonly lockCount: number; readonly started: boolean };
 }
 
-export type Refused = { readonly outcome: 'throttled'; readonly retryAfterSeconds: number } | { readonly outcome: 'locked' };
+export type Refused =
+  { readonly outcome: 'throttled'; readonly retryAfterSeconds: number } | { readonly outcome: 'locked' };
 
-interface ThrottleKeys { readonly address: string; readonly login: string; readonly lock: string; readonly known: string }
+interface ThrottleKeys {
+  readonly address: string;
+  readonly login: string;
+  readonly lock: string;
+  readonly known: string;
+}
 
 const policy: ThrottlePolicy = DEFAULT_THROTTLE;
 
@@ -44,8 +58,16 @@ function keysOf(ctx: ModuleContext, login: string, ip: string, factor: ThrottleF
   return { address: key('address', ip), login: key('login', login), lock, known: key('known', login, ip) };
 }
 
-async function crossed(ctx: ModuleContext, scope: 'address' | 'login', factor: ThrottleFactor, ip: string, retryAfterSeconds: number): Promise<void> {
-  await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, 'identity.sign-in.throttled', { scope, factor, ip, retryAfterSeconds }));
+async function crossed(
+  ctx: ModuleContext,
+  scope: 'address' | 'login',
+  factor: ThrottleFactor,
+  ip: string,
+  retryAfterSeconds: number,
+): Promise<void> {
+  await ctx.db
+    .transaction()
+    .execute((trx) => ctx.events.publish(trx, 'identity.sign-in.throttled', { scope, factor, ip, retryAfterSeconds }));
 }
 
 /**
@@ -53,7 +75,14 @@ async function crossed(ctx: ModuleContext, scope: 'address' | 'login', factor: T
  * refuses it. `accountId` is the account behind the login (null for none): a lock this attempt
  * starts is published in the transaction that charges it.
  */
-export async function admit(ctx: ModuleContext, login: string, ip: string, factor: ThrottleFactor, now: Date, accountId: string | null): Promise<Admitted | Refused> {
+export async function admit(
+  ctx: ModuleContext,
+  login: string,
+  ip: string,
+  factor: ThrottleFactor,
+  now: Date,
+  accountId: string | null,
+): Promise<Admitted | Refused> {
   const keys = keysOf(ctx, login, ip, factor);
   let knownAnswer: boolean | undefined;
   const known = async () => (knownAnswer ??= await isKnownAddress(ctx.db, keys.known, now, policy.knownAddressSeconds));
@@ -65,11 +94,16 @@ export async function admit(ctx: ModuleContext, login: string, ip: string, facto
     return { outcome: 'throttled', retryAfterSeconds };
   }
   const perLogin = await chargeCounter(ctx.db, keys.login, factor, now, policy.windowSeconds);
-  if (perLogin.failures > policy.loginFailures
-    && !(await known())
-    && !(await claimSlot(ctx.db, keys.login, factor, now, policy.slowedIntervalSeconds))) {
+  if (
+    perLogin.failures > policy.loginFailures &&
+    !(await known()) &&
+    !(await claimSlot(ctx.db, keys.login, factor, now, policy.slowedIntervalSeconds))
+  ) {
     await refundCounter(ctx.db, keys.address, factor); // not tried: no failure of this address
-    const retryAfterSeconds = Math.min(policy.slowedIntervalSeconds, secondsLeft(perLogin.windowStart, now, policy.windowSeconds));
+    const retryAfterSeconds = Math.min(
+      policy.slowedIntervalSeconds,
+      secondsLeft(perLogin.windowStart, now, policy.windowSeconds),
+    );
     if (perLogin.failures === policy.loginFailures + 1) await crossed(ctx, 'login', factor, ip, retryAfterSeconds);
     return { outcome: 'throttled', retryAfterSeconds };
   }
@@ -77,7 +111,13 @@ export async function admit(ctx: ModuleContext, login: string, ip: string, facto
     const result = await chargeLock(trx, keys.lock, factor, now, DEFAULT_LOCKOUT);
     // The lock and its event commit together: whatever happens to the attempt after (argon2 throws, the process dies), neither is without the other.
     if (result && result.charged.lockCount > result.before.lockCount && accountId) {
-      await ctx.events.publish(trx, 'identity.account.locked', { accountId, until: result.charged.lockedUntil, lockCount: result.charged.lockCount, ip, factor });
+      await ctx.events.publish(trx, 'identity.account.locked', {
+        accountId,
+        until: result.charged.lockedUntil,
+        lockCount: result.charged.lockCount,
+        ip,
+        factor,
+      });
     }
     return result;
   });
@@ -86,17 +126,37 @@ export async function admit(ctx: ModuleContext, login: string, ip: string, facto
     return { outcome: 'locked' };
   }
   return {
-    outcome: 'admitted', keys, factor, lockBefore: charged.before, accountId, ip,
-    lock: { ...(charged.charged.lockedUntil ? { until: charged.charged.lockedUntil } : {}), lockCount: charged.charged.lockCount, started: charged.charged.lockCount > charged.before.lockCount },
+    outcome: 'admitted',
+    keys,
+    factor,
+    lockBefore: charged.before,
+    accountId,
+    ip,
+    lock: {
+      ...(charged.charged.lockedUntil ? { until: charged.charged.lockedUntil } : {}),
+      lockCount: charged.charged.lockCount,
+      started: charged.charged.lockCount > charged.before.lockCount,
+    },
   };
 }
 
 /** Puts the lock back as it was before this attempt; a lock the attempt started is withdrawn, with its event, in one transaction. */
-async function restoreLock(ctx: ModuleContext, admitted: Admitted, state: LockState, reason: 'signed-in' | 'not-compared'): Promise<void> {
+async function restoreLock(
+  ctx: ModuleContext,
+  admitted: Admitted,
+  state: LockState,
+  reason: 'signed-in' | 'not-compared',
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     await settleLock(trx, admitted.keys.lock, admitted.factor, state);
     if (admitted.lock.started && admitted.accountId) {
-      await ctx.events.publish(trx, 'identity.account.unlocked', { accountId: admitted.accountId, lockCount: admitted.lockBefore.lockCount, ip: admitted.ip, factor: admitted.factor, reason });
+      await ctx.events.publish(trx, 'identity.account.unlocked', {
+        accountId: admitted.accountId,
+        lockCount: admitted.lockBefore.lockCount,
+        ip: admitted.ip,
+        factor: admitted.factor,
+        reason,
+      });
     }
   });
 }
@@ -107,7 +167,12 @@ async function giveBack(ctx: ModuleContext, keys: ThrottleKeys, factor: Throttle
 }
 
 /** The secret matched: the failures charged are given back; a finished sign-in makes the address known to the login. */
-export async function settleSuccess(ctx: ModuleContext, admitted: Admitted, now: Date, options: { finished: boolean }): Promise<void> {
+export async function settleSuccess(
+  ctx: ModuleContext,
+  admitted: Admitted,
+  now: Date,
+  options: { finished: boolean },
+): Promise<void> {
   await giveBack(ctx, admitted.keys, admitted.factor);
   await restoreLock(ctx, admitted, recordSuccess(admitted.lockBefore), 'signed-in');
   if (options.finished) await rememberAddress(ctx.db, admitted.keys.known, now);

@@ -3,12 +3,32 @@
 // outrun them and a refused attempt never hashes; unknown and disabled accounts spend the same
 // hashing time and get the same answer as a wrong password (no account enumeration).
 import type { ModuleContext } from '@tongban/kernel';
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import {
+  generateAuthenticationOptions,
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
 import { sql } from 'kysely';
 import { dummyHash, HashesBusy, verifyPassword } from '../domain/passwords.ts';
 import { verifyTotp } from '../domain/totp.ts';
-import { contactMobile, findAccountById, findAccountByLogin, isActive, saveTotpStep, type Account } from '../store/accounts.ts';
-import { CHALLENGE_SECONDS, findPasskey, hasPasskey, passkeysOf, recordPasskeyUse, saveChallenge, takeChallenge } from '../store/passkeys.ts';
+import {
+  contactMobile,
+  findAccountById,
+  findAccountByLogin,
+  isActive,
+  saveTotpStep,
+  type Account,
+} from '../store/accounts.ts';
+import {
+  CHALLENGE_SECONDS,
+  findPasskey,
+  hasPasskey,
+  passkeysOf,
+  recordPasskeyUse,
+  saveChallenge,
+  takeChallenge,
+} from '../store/passkeys.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
 import { admit, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
@@ -48,15 +68,26 @@ async function securityEvent(ctx: ModuleContext, type: string, data: Record<stri
 }
 
 /** A failed attempt (a lock it started was published when admit charged it). */
-async function failed(ctx: ModuleContext, accountId: string | null, factor: string, reason: string, ip: string): Promise<StepResult> {
+async function failed(
+  ctx: ModuleContext,
+  accountId: string | null,
+  factor: string,
+  reason: string,
+  ip: string,
+): Promise<StepResult> {
   await securityEvent(ctx, 'identity.sign-in.failed', { accountId, factor, reason, ip });
   return { outcome: 'failed' };
 }
 
 /** Compares under the hash gate; undefined when the gate is full (the attempt is given back). */
-async function compare(ctx: ModuleContext, admitted: Admitted, passwordHash: string | null, password: string): Promise<boolean | undefined> {
+async function compare(
+  ctx: ModuleContext,
+  admitted: Admitted,
+  passwordHash: string | null,
+  password: string,
+): Promise<boolean | undefined> {
   try {
-    return await verifyPassword(passwordHash ?? await dummyHash(), password);
+    return await verifyPassword(passwordHash ?? (await dummyHash()), password);
   } catch (error) {
     if (!(error instanceof HashesBusy)) throw error;
     await undo(ctx, admitted);
@@ -64,7 +95,12 @@ async function compare(ctx: ModuleContext, admitted: Admitted, passwordHash: str
   }
 }
 
-export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: string, password: string): Promise<StepResult> {
+export async function passwordStep(
+  ctx: ModuleContext,
+  attempt: Attempt,
+  login: string,
+  password: string,
+): Promise<StepResult> {
   const name = normaliseLogin(login);
   // Throttles first, by the login as typed: the same for accounts that exist and ones that do not.
   // Looked up first (an indexed read either way) so that a lock this attempt starts names the account in its own transaction.
@@ -72,7 +108,12 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
   const admitted = await admit(ctx, name, attempt.ip, 'password', attempt.now, account?.id ?? null);
   if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account?.id ?? null, factor: 'password', reason: 'locked', ip: attempt.ip });
+    await securityEvent(ctx, 'identity.sign-in.failed', {
+      accountId: account?.id ?? null,
+      factor: 'password',
+      reason: 'locked',
+      ip: attempt.ip,
+    });
     return { outcome: 'failed' };
   }
   const usable = account && isActive(account) && account.passwordHash ? account : undefined;
@@ -80,20 +121,48 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
   const matched = await compare(ctx, admitted, usable?.passwordHash ?? null, password);
   if (matched === undefined) return { outcome: 'busy' };
   if (!account) return failed(ctx, null, 'password', 'unknown_account', attempt.ip);
-  if (!usable) return failed(ctx, account.id, 'password', account.pendingUntil !== null ? 'pending' : account.passwordHash ? 'disabled' : 'no_password', attempt.ip);
+  if (!usable)
+    return failed(
+      ctx,
+      account.id,
+      'password',
+      account.pendingUntil !== null ? 'pending' : account.passwordHash ? 'disabled' : 'no_password',
+      attempt.ip,
+    );
   if (!matched) return failed(ctx, account.id, 'password', 'wrong_password', attempt.ip);
   await settleSuccess(ctx, admitted, attempt.now, { finished: false });
   // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.
   // The SMS code is the step-up of an account with no second factor yet, so that it can enrol one.
   const mobile = await contactMobile(ctx.db, account);
-  const second: SecondFactor | undefined = (await hasPasskey(ctx.db, account.id)) ? 'passkey'
-    : account.totpSecret ? 'totp'
-      : (attempt.wantsMfa || STAFF.has(account.kind)) && mobile && attempt.sms ? 'sms' : undefined;
+  const second: SecondFactor | undefined = (await hasPasskey(ctx.db, account.id))
+    ? 'passkey'
+    : account.totpSecret
+      ? 'totp'
+      : (attempt.wantsMfa || STAFF.has(account.kind)) && mobile && attempt.sms
+        ? 'sms'
+        : undefined;
   if (second) {
     if (second === 'sms') await sendSignInCode(ctx, attempt.sms!, account.id, mobile!, attempt.now);
-    const row = { uid: attempt.uid, account_id: account.id, factors: ['pwd'], second_factor: second, expires_at: sql`now() + interval '10 minutes'` };
-    await ctx.db.insertInto('identity.sign_in_step').values(row)
-      .onConflict((oc) => oc.column('uid').doUpdateSet({ account_id: row.account_id, factors: row.factors, second_factor: second, expires_at: row.expires_at }))
+    const row = {
+      uid: attempt.uid,
+      account_id: account.id,
+      factors: ['pwd'],
+      second_factor: second,
+      expires_at: sql`now() + interval '10 minutes'`,
+    };
+    await ctx.db
+      .insertInto('identity.sign_in_step')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column('uid')
+          .doUpdateSet({
+            account_id: row.account_id,
+            factors: row.factors,
+            second_factor: second,
+            expires_at: row.expires_at,
+          }),
+      )
       .execute();
     return { outcome: 'needs_second_factor', accountId: account.id, factor: second };
   }
@@ -105,8 +174,12 @@ export async function passwordStep(ctx: ModuleContext, attempt: Attempt, login: 
 
 /** The second step: a TOTP code, or the SMS code sent after the password. */
 export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, code: string): Promise<StepResult> {
-  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'second_factor'])
-    .where('uid', '=', attempt.uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
+  const step = await ctx.db
+    .selectFrom('identity.sign_in_step')
+    .select(['account_id', 'second_factor'])
+    .where('uid', '=', attempt.uid)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
   const account: Account | undefined = step ? await findAccountById(ctx.db, step.account_id) : undefined;
   if (!step || !account) return { outcome: 'failed' };
   const factor = step.second_factor as SecondFactor;
@@ -114,12 +187,20 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor, reason: 'locked', ip: attempt.ip });
+    await securityEvent(ctx, 'identity.sign-in.failed', {
+      accountId: account.id,
+      factor,
+      reason: 'locked',
+      ip: attempt.ip,
+    });
     return { outcome: 'failed' };
   }
   let ok = false;
   if (factor === 'totp' && account.totpSecret) {
-    const result = await verifyTotp(account.totpSecret, code.trim(), { now: attempt.now, lastUsedStep: account.totpLastStep ?? undefined });
+    const result = await verifyTotp(account.totpSecret, code.trim(), {
+      now: attempt.now,
+      lastUsedStep: account.totpLastStep ?? undefined,
+    });
     if (result.ok) await saveTotpStep(ctx.db, account.id, result.step);
     ok = result.ok;
   } else if (factor === 'sms') {
@@ -133,13 +214,23 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
 }
 
 /** The options for navigator.credentials.get on the passkey page; undefined without a passkey step. */
-export async function passkeySignInOptions(ctx: ModuleContext, uid: string, rpID: string): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
-  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'second_factor'])
-    .where('uid', '=', uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
+export async function passkeySignInOptions(
+  ctx: ModuleContext,
+  uid: string,
+  rpID: string,
+): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
+  const step = await ctx.db
+    .selectFrom('identity.sign_in_step')
+    .select(['account_id', 'second_factor'])
+    .where('uid', '=', uid)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
   if (!step || step.second_factor !== 'passkey') return undefined;
   const passkeys = await passkeysOf(ctx.db, step.account_id as string);
   const options = await generateAuthenticationOptions({
-    rpID, userVerification: 'required', timeout: CHALLENGE_SECONDS * 1000,
+    rpID,
+    userVerification: 'required',
+    timeout: CHALLENGE_SECONDS * 1000,
     allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
   });
   await saveChallenge(ctx.db, uid, 'sign-in', options.challenge, CHALLENGE_SECONDS);
@@ -151,16 +242,31 @@ export async function passkeySignInOptions(ctx: ModuleContext, uid: string, rpID
  * out whatever the outcome, so it cannot be replayed), come from the issuer's origin, be signed by
  * one of the account's passkeys with user verification, and move its signature counter forward.
  */
-export async function passkeyStep(ctx: ModuleContext, attempt: Attempt, rp: { rpID: string; origin: string }, credentialJson: string): Promise<StepResult> {
-  const step = await ctx.db.selectFrom('identity.sign_in_step').select(['account_id', 'second_factor'])
-    .where('uid', '=', attempt.uid).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
-  const account: Account | undefined = step?.second_factor === 'passkey' ? await findAccountById(ctx.db, step.account_id as string) : undefined;
+export async function passkeyStep(
+  ctx: ModuleContext,
+  attempt: Attempt,
+  rp: { rpID: string; origin: string },
+  credentialJson: string,
+): Promise<StepResult> {
+  const step = await ctx.db
+    .selectFrom('identity.sign_in_step')
+    .select(['account_id', 'second_factor'])
+    .where('uid', '=', attempt.uid)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .executeTakeFirst();
+  const account: Account | undefined =
+    step?.second_factor === 'passkey' ? await findAccountById(ctx.db, step.account_id as string) : undefined;
   if (!account) return { outcome: 'failed' };
   const challenge = await takeChallenge(ctx.db, attempt.uid, 'sign-in');
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
-    await securityEvent(ctx, 'identity.sign-in.failed', { accountId: account.id, factor: 'passkey', reason: 'locked', ip: attempt.ip });
+    await securityEvent(ctx, 'identity.sign-in.failed', {
+      accountId: account.id,
+      factor: 'passkey',
+      reason: 'locked',
+      ip: attempt.ip,
+    });
     return { outcome: 'failed' };
   }
   const fail = (reason: string) => failed(ctx, account.id, 'passkey', reason, attempt.ip);
@@ -174,8 +280,17 @@ export async function passkeyStep(ctx: ModuleContext, attempt: Attempt, rp: { rp
   const passkey = typeof response?.id === 'string' ? await findPasskey(ctx.db, account.id, response.id) : undefined;
   if (!passkey) return fail('unknown_passkey');
   const result = await verifyAuthenticationResponse({
-    response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true,
-    credential: { id: passkey.id, publicKey: passkey.publicKey, counter: passkey.counter, transports: passkey.transports },
+    response,
+    expectedChallenge: challenge,
+    expectedOrigin: rp.origin,
+    expectedRPID: rp.rpID,
+    requireUserVerification: true,
+    credential: {
+      id: passkey.id,
+      publicKey: passkey.publicKey,
+      counter: passkey.counter,
+      transports: passkey.transports,
+    },
   }).catch((e: unknown) => {
     ctx.log.info({ err: e, accountId: account.id }, 'passkey assertion refused');
     return undefined;

@@ -2,7 +2,13 @@
 // the development driver writes each message to identity.dev_sms, which operators can read in
 // non-production shapes; in production the factor is simply not offered.
 import type { ModuleContext } from '@tongban/kernel';
-import { checkCode, DEFAULT_CODE_TTL_SECONDS, issueCode, type CodeOutcome, type CodeRecord } from '../domain/one-time-codes.ts';
+import {
+  checkCode,
+  DEFAULT_CODE_TTL_SECONDS,
+  issueCode,
+  type CodeOutcome,
+  type CodeRecord,
+} from '../domain/one-time-codes.ts';
 import { maskMobile } from '../domain/identifiers.ts';
 import { contactMobile, findAccountById } from '../store/accounts.ts';
 
@@ -21,7 +27,11 @@ export function devSmsSender(ctx: ModuleContext): SmsSender | undefined {
 }
 
 /** What needs a text message to work, and so is unavailable while no gateway adapter exists (production). */
-export const NEEDS_SMS = ['self-registration (POST /api/identity/register)', 'counter recovery (POST /api/identity/recoveries)', 'the SMS step-up, the only way an account without a second factor reaches mfa to enrol one'] as const;
+export const NEEDS_SMS = [
+  'self-registration (POST /api/identity/register)',
+  'counter recovery (POST /api/identity/recoveries)',
+  'the SMS step-up, the only way an account without a second factor reaches mfa to enrol one',
+] as const;
 
 /**
  * Says once, at start, what this start cannot offer: in production there is no SMS gateway
@@ -30,7 +40,10 @@ export const NEEDS_SMS = ['self-registration (POST /api/identity/register)', 'co
  */
 export function warnIfNoSmsGateway(ctx: Pick<ModuleContext, 'config' | 'log'>): boolean {
   if (devSmsSender(ctx as ModuleContext)) return false;
-  ctx.log.warn({ unavailable: NEEDS_SMS }, `no SMS gateway adapter: unavailable until one exists: ${NEEDS_SMS.join('; ')}`);
+  ctx.log.warn(
+    { unavailable: NEEDS_SMS },
+    `no SMS gateway adapter: unavailable until one exists: ${NEEDS_SMS.join('; ')}`,
+  );
   return true;
 }
 
@@ -41,9 +54,12 @@ const RESEND_SECONDS = 60;
 
 /** The messages that carry a code (catalog; both languages in one message, the account may have none yet). */
 const CODE_TEXTS: Record<CodePurpose, (code: string, minutes: number) => string> = {
-  'sign-in': (code, minutes) => `【通办】您的登录验证码是 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your Tongban sign-in code is ${code}; it expires in ${minutes} minutes.`,
-  registration: (code, minutes) => `【通办】您正在注册通办账号，验证码 ${code}，${minutes} 分钟内有效。如非本人操作请忽略。Your Tongban registration code is ${code}; it expires in ${minutes} minutes. If you did not register, ignore this.`,
-  recovery: (code, minutes) => `【通办】窗口工作人员已核验您的身份，请用验证码 ${code} 设置新密码，${minutes} 分钟内有效。Your identity was checked at the counter: set a new Tongban password with code ${code}; it expires in ${minutes} minutes.`,
+  'sign-in': (code, minutes) =>
+    `【通办】您的登录验证码是 ${code}，${minutes} 分钟内有效，请勿告诉他人。Your Tongban sign-in code is ${code}; it expires in ${minutes} minutes.`,
+  registration: (code, minutes) =>
+    `【通办】您正在注册通办账号，验证码 ${code}，${minutes} 分钟内有效。如非本人操作请忽略。Your Tongban registration code is ${code}; it expires in ${minutes} minutes. If you did not register, ignore this.`,
+  recovery: (code, minutes) =>
+    `【通办】窗口工作人员已核验您的身份，请用验证码 ${code} 设置新密码，${minutes} 分钟内有效。Your identity was checked at the counter: set a new Tongban password with code ${code}; it expires in ${minutes} minutes.`,
 };
 
 /** The notice to the mobile an account was taken from at the counter (catalog, zh-CN first). */
@@ -54,38 +70,79 @@ export const RECOVERY_NOTICE = {
 
 const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as CodeRecord & { issuedAt?: string };
 
-export async function sendCode(ctx: ModuleContext, sender: SmsSender, accountId: string, mobile: string, now: Date, purpose: CodePurpose, ttlSeconds: number = DEFAULT_CODE_TTL_SECONDS): Promise<'sent' | 'too_soon'> {
-  const existing = await ctx.db.selectFrom('identity.one_time_code').select('record')
-    .where('account_id', '=', accountId).where('purpose', '=', purpose).executeTakeFirst();
+export async function sendCode(
+  ctx: ModuleContext,
+  sender: SmsSender,
+  accountId: string,
+  mobile: string,
+  now: Date,
+  purpose: CodePurpose,
+  ttlSeconds: number = DEFAULT_CODE_TTL_SECONDS,
+): Promise<'sent' | 'too_soon'> {
+  const existing = await ctx.db
+    .selectFrom('identity.one_time_code')
+    .select('record')
+    .where('account_id', '=', accountId)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
   const issuedAt = existing ? parse(existing.record).issuedAt : undefined;
   if (issuedAt && now.getTime() - new Date(issuedAt).getTime() < RESEND_SECONDS * 1000) return 'too_soon';
   const { code, record } = issueCode(now, ctx.secret('identity-otp-pepper'), ttlSeconds);
   const stored = JSON.stringify({ ...record, issuedAt: now.toISOString() });
-  await ctx.db.insertInto('identity.one_time_code').values({ account_id: accountId, purpose, record: stored })
-    .onConflict((oc) => oc.columns(['account_id', 'purpose']).doUpdateSet({ record: stored })).execute();
+  await ctx.db
+    .insertInto('identity.one_time_code')
+    .values({ account_id: accountId, purpose, record: stored })
+    .onConflict((oc) => oc.columns(['account_id', 'purpose']).doUpdateSet({ record: stored }))
+    .execute();
   await sender.send(mobile, CODE_TEXTS[purpose](code, Math.round(ttlSeconds / 60)));
   return 'sent';
 }
 
-export async function sendSignInCode(ctx: ModuleContext, sender: SmsSender, accountId: string, mobile: string, now: Date): Promise<'sent' | 'too_soon'> {
+export async function sendSignInCode(
+  ctx: ModuleContext,
+  sender: SmsSender,
+  accountId: string,
+  mobile: string,
+  now: Date,
+): Promise<'sent' | 'too_soon'> {
   return sendCode(ctx, sender, accountId, mobile, now, 'sign-in');
 }
 
 /** Checks a submitted code; the attempt is written before the answer is known to the caller. 'none' when no code was sent. */
-export async function checkPurposeCode(ctx: ModuleContext, accountId: string, purpose: CodePurpose, submitted: string, now: Date): Promise<CodeOutcome | 'none'> {
+export async function checkPurposeCode(
+  ctx: ModuleContext,
+  accountId: string,
+  purpose: CodePurpose,
+  submitted: string,
+  now: Date,
+): Promise<CodeOutcome | 'none'> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('identity.one_time_code').select('record')
-      .where('account_id', '=', accountId).where('purpose', '=', purpose).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom('identity.one_time_code')
+      .select('record')
+      .where('account_id', '=', accountId)
+      .where('purpose', '=', purpose)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) return 'none';
     const record = parse(row.record);
     const result = checkCode(record, submitted.trim(), now, ctx.secret('identity-otp-pepper'));
-    await trx.updateTable('identity.one_time_code').set({ record: JSON.stringify({ ...result.record, issuedAt: record.issuedAt }) })
-      .where('account_id', '=', accountId).where('purpose', '=', purpose).execute();
+    await trx
+      .updateTable('identity.one_time_code')
+      .set({ record: JSON.stringify({ ...result.record, issuedAt: record.issuedAt }) })
+      .where('account_id', '=', accountId)
+      .where('purpose', '=', purpose)
+      .execute();
     return result.outcome;
   });
 }
 
-export async function checkSignInCode(ctx: ModuleContext, accountId: string, submitted: string, now: Date): Promise<boolean> {
+export async function checkSignInCode(
+  ctx: ModuleContext,
+  accountId: string,
+  submitted: string,
+  now: Date,
+): Promise<boolean> {
   return (await checkPurposeCode(ctx, accountId, 'sign-in', submitted, now)) === 'ok';
 }
 

@@ -90,7 +90,11 @@ function chinaDate(instant: Date): string {
  * registering authority's division (GB 32100). Staff identifiers name none (undefined).
  */
 export function regionOfIdentifier(kind: string, identifier: string): string | undefined {
-  const region = kind === 'citizen' && RESIDENT_ID_SHAPE.test(identifier) ? identifier.slice(0, 6)
-    : kind === 'business' && CREDIT_CODE_SHAPE.test(identifier) ? identifier.slice(2, 8) : undefined;
+  const region =
+    kind === 'citizen' && RESIDENT_ID_SHAPE.test(identifier)
+      ? identifier.slice(0, 6)
+      : kind === 'business' && CREDIT_CODE_SHAPE.test(identifier)
+        ? identifier.slice(2, 8)
+        : undefined;
   return region !== undefined && /^\d{6}$/.test(region) ? region : undefined;
 }

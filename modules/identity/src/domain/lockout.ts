@@ -38,7 +38,9 @@ export function resetLock(): LockState {
 export function evaluateLock(state: LockState, now: Date): LockVerdict {
   const remainingMs = lockRemainingMs(state, now);
   if (remainingMs <= 0) return { locked: false };
-  return Number.isFinite(remainingMs) ? { locked: true, retryAfterSeconds: Math.ceil(remainingMs / 1000) } : { locked: true };
+  return Number.isFinite(remainingMs)
+    ? { locked: true, retryAfterSeconds: Math.ceil(remainingMs / 1000) }
+    : { locked: true };
 }
 
 /** How long the next lock will last after `lockCount` earlier ones: base × 2^lockCount, capped. */

@@ -42,11 +42,19 @@ export function hashCode(code: string, pepper: Pepper): string {
   return createHmac('sha256', pepper).update(code, 'utf8').digest('hex');
 }
 
-export function issueCode(now: Date, pepper: Pepper, ttlSeconds: number = DEFAULT_CODE_TTL_SECONDS): { code: string; record: CodeRecord } {
+export function issueCode(
+  now: Date,
+  pepper: Pepper,
+  ttlSeconds: number = DEFAULT_CODE_TTL_SECONDS,
+): { code: string; record: CodeRecord } {
   const code = newCode();
   return {
     code,
-    record: { hash: hashCode(code, pepper), expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(), attempts: 0 },
+    record: {
+      hash: hashCode(code, pepper),
+      expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
+      attempts: 0,
+    },
   };
 }
 
@@ -57,7 +65,13 @@ export function issueCode(now: Date, pepper: Pepper, ttlSeconds: number = DEFAUL
  * so a crash or a parallel request cannot win an uncounted try — and then compared in constant
  * time. The caller should store the returned record in every case (or delete it on 'ok').
  */
-export function checkCode(record: CodeRecord, submitted: string, now: Date, pepper: Pepper, maxAttempts: number = DEFAULT_CODE_MAX_ATTEMPTS): CodeCheck {
+export function checkCode(
+  record: CodeRecord,
+  submitted: string,
+  now: Date,
+  pepper: Pepper,
+  maxAttempts: number = DEFAULT_CODE_MAX_ATTEMPTS,
+): CodeCheck {
   if (record.consumed || record.attempts >= maxAttempts) return { outcome: 'exhausted', record };
   const expiresAt = Date.parse(record.expiresAt);
   if (!(now.getTime() < expiresAt)) return { outcome: 'expired', record }; // also when expiresAt is unreadable

@@ -65,7 +65,8 @@ export function passwordProblems(password: string, owner: PasswordOwner = {}): P
   if (length > PASSWORD_MAX_LENGTH) problems.push('too_long');
   if (isCommon(password)) problems.push('common');
   const lowered = password.toLowerCase();
-  if ([owner.identifier, owner.mobile].some((v) => v && v.trim().toLowerCase() === lowered)) problems.push('same_as_identifier');
+  if ([owner.identifier, owner.mobile].some((v) => v && v.trim().toLowerCase() === lowered))
+    problems.push('same_as_identifier');
   return problems;
 }
 
@@ -77,7 +78,12 @@ export class HashesBusy extends Error {
 export interface HashGate {
   run<T>(work: () => Promise<T>): Promise<T>;
   /** Hashes started and refused since the process started (a test counts hashing through these). */
-  readonly stats: { readonly started: number; readonly refused: number; readonly inFlight: number; readonly waiting: number };
+  readonly stats: {
+    readonly started: number;
+    readonly refused: number;
+    readonly inFlight: number;
+    readonly waiting: number;
+  };
 }
 
 /**
@@ -93,8 +99,18 @@ export function createHashGate(maxInFlight: number, maxWaiting: number): HashGat
   let refused = 0;
   return {
     stats: {
-      get started() { return started; }, get refused() { return refused; },
-      get inFlight() { return inFlight; }, get waiting() { return queue.length; },
+      get started() {
+        return started;
+      },
+      get refused() {
+        return refused;
+      },
+      get inFlight() {
+        return inFlight;
+      },
+      get waiting() {
+        return queue.length;
+      },
     },
     async run(work) {
       if (inFlight < maxInFlight) inFlight++;

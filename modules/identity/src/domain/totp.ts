@@ -6,7 +6,8 @@ export const TOTP_ISSUER = '通办 Tongban';
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;
 
-export type TotpCheck = { readonly ok: true; readonly step: number } | { readonly ok: false; readonly step?: undefined };
+export type TotpCheck =
+  { readonly ok: true; readonly step: number } | { readonly ok: false; readonly step?: undefined };
 
 export interface TotpCheckOptions {
   readonly now: Date;
@@ -22,8 +23,13 @@ export function newTotpSecret(): string {
 /** The otpauth://totp/… URI an authenticator app reads from a QR code. */
 export function totpUri(options: { secret: string; account: string; issuer?: string }): string {
   return generateURI({
-    strategy: 'totp', issuer: options.issuer ?? TOTP_ISSUER, label: options.account, secret: options.secret,
-    algorithm: 'sha1', digits: DIGITS, period: PERIOD_SECONDS,
+    strategy: 'totp',
+    issuer: options.issuer ?? TOTP_ISSUER,
+    label: options.account,
+    secret: options.secret,
+    algorithm: 'sha1',
+    digits: DIGITS,
+    period: PERIOD_SECONDS,
   });
 }
 
@@ -36,11 +42,18 @@ export async function verifyTotp(secret: string, token: string, options: TotpChe
   if (!/^\d{6}$/.test(token)) return { ok: false };
   const epoch = Math.floor(options.now.getTime() / 1000);
   // Steps are whole and never negative, which otplib insists on.
-  const lastUsedStep = options.lastUsedStep === undefined || options.lastUsedStep < 0 ? undefined : Math.floor(options.lastUsedStep);
+  const lastUsedStep =
+    options.lastUsedStep === undefined || options.lastUsedStep < 0 ? undefined : Math.floor(options.lastUsedStep);
   // otplib throws when afterTimeStep lies beyond the window; no step could match then anyway.
   if (lastUsedStep !== undefined && lastUsedStep >= Math.floor(epoch / PERIOD_SECONDS) + 1) return { ok: false };
   const result = await verify({
-    strategy: 'totp', secret, token, epoch, algorithm: 'sha1', digits: DIGITS, period: PERIOD_SECONDS,
+    strategy: 'totp',
+    secret,
+    token,
+    epoch,
+    algorithm: 'sha1',
+    digits: DIGITS,
+    period: PERIOD_SECONDS,
     epochTolerance: PERIOD_SECONDS,
     ...(lastUsedStep !== undefined ? { afterTimeStep: lastUsedStep } : {}),
   });

@@ -29,24 +29,57 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
   if (existing) return existsSync(file) ? summary(JSON.parse(readFileSync(file, 'utf8')) as DemoCredential[]) : [];
 
   const departments = ctx.modules.locate('catalog')
-    ? await ctx.modules.request<{ code: string; regionCode: string; name: { zh: string } }[]>('catalog', { path: '/departments' })
+    ? await ctx.modules.request<{ code: string; regionCode: string; name: { zh: string } }[]>('catalog', {
+        path: '/departments',
+      })
     : [];
   const credentials: DemoCredential[] = [];
   const zhang = randomUUID();
   await ctx.db.transaction().execute(async (trx) => {
-    const add = async (kind: AccountKind, login: string, name: string, extra: Partial<Parameters<typeof insertAccount>[1]> = {}, mfa = false) => {
+    const add = async (
+      kind: AccountKind,
+      login: string,
+      name: string,
+      extra: Partial<Parameters<typeof insertAccount>[1]> = {},
+      mfa = false,
+    ) => {
       const secret = password();
       const totpSecret = mfa ? newTotpSecret() : undefined;
-      await insertAccount(trx, { id: extra.id ?? randomUUID(), kind, login, displayName: name, passwordHash: await hashPassword(secret), ...(totpSecret ? { totpSecret } : {}), ...extra });
+      await insertAccount(trx, {
+        id: extra.id ?? randomUUID(),
+        kind,
+        login,
+        displayName: name,
+        passwordHash: await hashPassword(secret),
+        ...(totpSecret ? { totpSecret } : {}),
+        ...extra,
+      });
       credentials.push({ kind, login, name, password: secret, ...(totpSecret ? { totpSecret } : {}) });
     };
-    await add('citizen', residentId('33010619900101123'), '张三', { id: zhang, mobile: '13800000001', regions: ['330106'] });
+    await add('citizen', residentId('33010619900101123'), '张三', {
+      id: zhang,
+      mobile: '13800000001',
+      regions: ['330106'],
+    });
     await add('citizen', residentId('33010219920315234'), '李四', { mobile: '13800000002', regions: ['330102'] }, true);
-    await add('business', creditCode('91330100MA2H00001'), '杭州通办示范科技有限公司', { legalRepresentative: zhang, regions: ['330100'] });
+    await add('business', creditCode('91330100MA2H00001'), '杭州通办示范科技有限公司', {
+      legalRepresentative: zhang,
+      regions: ['330100'],
+    });
     // The first department's officer also staffs the service counter: files applications for
     // residents (窗口, the workflow's 'counter' role) and returns squatted IDs (账号找回).
     for (const [i, d] of departments.entries()) {
-      await add('officer', `officer.${d.code.toLowerCase()}`, `${d.name.zh}工作人员`, { roles: i === 0 ? ['officer', 'counter', RECOVERY_ROLE] : ['officer'], departments: [d.code], regions: [d.regionCode] }, true);
+      await add(
+        'officer',
+        `officer.${d.code.toLowerCase()}`,
+        `${d.name.zh}工作人员`,
+        {
+          roles: i === 0 ? ['officer', 'counter', RECOVERY_ROLE] : ['officer'],
+          departments: [d.code],
+          regions: [d.regionCode],
+        },
+        true,
+      );
     }
     await add('operator', 'operator', '政务服务管理办公室运营人员', { roles: ['operator'], regions: ['330100'] }, true);
     await add('security', 'security', '安全运营人员', { roles: ['security'], regions: ['330100'] }, true);
@@ -60,8 +93,13 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
 function summary(credentials: readonly DemoCredential[]): string[] {
   return [
     'demo accounts (development only; also in the data directory, keys/demo-accounts.json):',
-    ...credentials.filter((c) => c.kind !== 'officer').concat(credentials.filter((c) => c.kind === 'officer').slice(0, 3)).map((c) =>
-      `  ${c.kind.padEnd(9)} ${c.login.padEnd(24)} password ${c.password}${c.totpSecret ? `   TOTP secret ${c.totpSecret}` : ''}   (${c.name})`),
+    ...credentials
+      .filter((c) => c.kind !== 'officer')
+      .concat(credentials.filter((c) => c.kind === 'officer').slice(0, 3))
+      .map(
+        (c) =>
+          `  ${c.kind.padEnd(9)} ${c.login.padEnd(24)} password ${c.password}${c.totpSecret ? `   TOTP secret ${c.totpSecret}` : ''}   (${c.name})`,
+      ),
     `  … ${credentials.filter((c) => c.kind === 'officer').length} officers in all, one per department`,
   ];
 }

@@ -25,17 +25,39 @@ export interface Account {
 type Db = AnyKysely | AnyTransaction;
 
 interface AccountRow {
-  id: string; kind: AccountKind; login: string; display_name: string; mobile: string | null; password_hash: string | null;
-  totp_secret: string | null; totp_last_step: number | null; roles: string[]; departments: string[]; regions: string[];
-  legal_representative: string | null; disabled_at: Date | null; lang: string; pending_until: Date | string | null;
+  id: string;
+  kind: AccountKind;
+  login: string;
+  display_name: string;
+  mobile: string | null;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_last_step: number | null;
+  roles: string[];
+  departments: string[];
+  regions: string[];
+  legal_representative: string | null;
+  disabled_at: Date | null;
+  lang: string;
+  pending_until: Date | string | null;
 }
 
 function toAccount(r: AccountRow): Account {
   return {
-    id: r.id, kind: r.kind, login: r.login, displayName: r.display_name, mobile: r.mobile, passwordHash: r.password_hash,
-    totpSecret: r.totp_secret, totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
-    roles: r.roles, departments: r.departments, regions: r.regions, legalRepresentative: r.legal_representative,
-    disabled: r.disabled_at !== null, lang: r.lang === 'en' ? 'en' : 'zh',
+    id: r.id,
+    kind: r.kind,
+    login: r.login,
+    displayName: r.display_name,
+    mobile: r.mobile,
+    passwordHash: r.password_hash,
+    totpSecret: r.totp_secret,
+    totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
+    roles: r.roles,
+    departments: r.departments,
+    regions: r.regions,
+    legalRepresentative: r.legal_representative,
+    disabled: r.disabled_at !== null,
+    lang: r.lang === 'en' ? 'en' : 'zh',
     pendingUntil: r.pending_until === null ? null : new Date(r.pending_until),
   };
 }
@@ -76,13 +98,24 @@ export interface NewAccount {
 }
 
 export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
-  await db.insertInto('identity.account').values({
-    id: a.id, kind: a.kind, login: a.login, display_name: a.displayName, mobile: a.mobile ?? null,
-    password_hash: a.passwordHash ?? null, totp_secret: a.totpSecret ?? null,
-    roles: a.roles ?? [], departments: a.departments ?? [], regions: a.regions ?? [],
-    legal_representative: a.legalRepresentative ?? null, lang: a.lang ?? 'zh',
-    pending_until: a.pendingUntil ? a.pendingUntil.toISOString() : null,
-  }).execute();
+  await db
+    .insertInto('identity.account')
+    .values({
+      id: a.id,
+      kind: a.kind,
+      login: a.login,
+      display_name: a.displayName,
+      mobile: a.mobile ?? null,
+      password_hash: a.passwordHash ?? null,
+      totp_secret: a.totpSecret ?? null,
+      roles: a.roles ?? [],
+      departments: a.departments ?? [],
+      regions: a.regions ?? [],
+      legal_representative: a.legalRepresentative ?? null,
+      lang: a.lang ?? 'zh',
+      pending_until: a.pendingUntil ? a.pendingUntil.toISOString() : null,
+    })
+    .execute();
 }
 
 /**

@@ -11,10 +11,16 @@ export interface SigningKey extends JWK {
 }
 
 export async function activeSigningKeys(db: AnyKysely): Promise<SigningKey[]> {
-  const rows = await db.selectFrom('identity.signing_key').select(['kid', 'private_jwk'])
+  const rows = await db
+    .selectFrom('identity.signing_key')
+    .select(['kid', 'private_jwk'])
     .where((eb) => eb.or([eb('retired_at', 'is', null), eb('retired_at', '>', sql<Date>`now() - interval '1 day'`)]))
-    .orderBy('created_at', 'desc').execute();
-  return rows.map((r) => ({ ...(typeof r.private_jwk === 'string' ? JSON.parse(r.private_jwk) : r.private_jwk), kid: r.kid }));
+    .orderBy('created_at', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    ...(typeof r.private_jwk === 'string' ? JSON.parse(r.private_jwk) : r.private_jwk),
+    kid: r.kid,
+  }));
 }
 
 /** The signing keys, creating the first one on an empty database. */
@@ -31,8 +37,15 @@ export async function rotateSigningKey(db: AnyKysely): Promise<string> {
   const jwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' };
   const kid = randomUUID();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('identity.signing_key').set({ retired_at: sql`now()` }).where('retired_at', 'is', null).execute();
-    await trx.insertInto('identity.signing_key').values({ kid, private_jwk: JSON.stringify(jwk) }).execute();
+    await trx
+      .updateTable('identity.signing_key')
+      .set({ retired_at: sql`now()` })
+      .where('retired_at', 'is', null)
+      .execute();
+    await trx
+      .insertInto('identity.signing_key')
+      .values({ kid, private_jwk: JSON.stringify(jwk) })
+      .execute();
   });
   return kid;
 }

@@ -9,7 +9,13 @@ type Db = AnyKysely | AnyTransaction;
 const iso = (d: Date) => d.toISOString();
 
 /** One more failure in the key's current window (a new window once the old one is over). */
-export async function chargeCounter(db: Db, key: string, factor: ThrottleFactor, now: Date, windowSeconds: number): Promise<{ failures: number; windowStart: Date }> {
+export async function chargeCounter(
+  db: Db,
+  key: string,
+  factor: ThrottleFactor,
+  now: Date,
+  windowSeconds: number,
+): Promise<{ failures: number; windowStart: Date }> {
   const stale = iso(new Date(now.getTime() - windowSeconds * 1000));
   const { rows } = await sql<{ failures: number; window_start: Date | string }>`
     insert into identity.sign_in_throttle as t (key, factor, window_start, failures) values (${key}, ${factor}, ${iso(now)}::timestamptz, 1)
@@ -22,11 +28,19 @@ export async function chargeCounter(db: Db, key: string, factor: ThrottleFactor,
 
 /** Takes back a charged failure: the attempt succeeded, or was refused before it was tried. */
 export async function refundCounter(db: Db, key: string, factor: ThrottleFactor): Promise<void> {
-  await sql`update identity.sign_in_throttle set failures = greatest(failures - 1, 0) where key = ${key} and factor = ${factor}`.execute(db);
+  await sql`update identity.sign_in_throttle set failures = greatest(failures - 1, 0) where key = ${key} and factor = ${factor}`.execute(
+    db,
+  );
 }
 
 /** A slowed login lets one attempt from an unknown address through per interval; true when this one may go. */
-export async function claimSlot(db: Db, key: string, factor: ThrottleFactor, now: Date, intervalSeconds: number): Promise<boolean> {
+export async function claimSlot(
+  db: Db,
+  key: string,
+  factor: ThrottleFactor,
+  now: Date,
+  intervalSeconds: number,
+): Promise<boolean> {
   const { rows } = await sql`
     update identity.sign_in_throttle set slot_at = ${iso(now)}::timestamptz
     where key = ${key} and factor = ${factor} and (slot_at is null or slot_at <= ${iso(new Date(now.getTime() - intervalSeconds * 1000))}::timestamptz)
@@ -55,21 +69,35 @@ const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Loc
  * uncompared); otherwise the state before, to settle with on success, and whether this attempt
  * started a lock.
  */
-export async function chargeLock(trx: AnyTransaction, key: string, factor: ThrottleFactor, now: Date, policy: LockoutPolicy): Promise<{ before: LockState; charged: LockState } | undefined> {
+export async function chargeLock(
+  trx: AnyTransaction,
+  key: string,
+  factor: ThrottleFactor,
+  now: Date,
+  policy: LockoutPolicy,
+): Promise<{ before: LockState; charged: LockState } | undefined> {
   await sql`
     insert into identity.sign_in_throttle (key, factor, window_start, lock_state) values (${key}, ${factor}, ${iso(now)}::timestamptz, ${JSON.stringify(resetLock())}::jsonb)
     on conflict (key, factor) do nothing`.execute(trx);
-  const { rows } = await sql<{ lock_state: unknown }>`select lock_state from identity.sign_in_throttle where key = ${key} and factor = ${factor} for update`.execute(trx);
+  const { rows } = await sql<{
+    lock_state: unknown;
+  }>`select lock_state from identity.sign_in_throttle where key = ${key} and factor = ${factor} for update`.execute(
+    trx,
+  );
   const before = rows[0]?.lock_state ? parse(rows[0].lock_state) : resetLock();
   if (evaluateLock(before, now).locked) return undefined;
   const charged = recordFailure(before, now, policy);
-  await sql`update identity.sign_in_throttle set lock_state = ${JSON.stringify(charged)}::jsonb where key = ${key} and factor = ${factor}`.execute(trx);
+  await sql`update identity.sign_in_throttle set lock_state = ${JSON.stringify(charged)}::jsonb where key = ${key} and factor = ${factor}`.execute(
+    trx,
+  );
   return { before, charged };
 }
 
 /** Writes a lock state back: the one before a success (failures cleared), or the one before an attempt never compared. */
 export async function settleLock(db: Db, key: string, factor: ThrottleFactor, state: LockState): Promise<void> {
-  await sql`update identity.sign_in_throttle set lock_state = ${JSON.stringify(state)}::jsonb where key = ${key} and factor = ${factor}`.execute(db);
+  await sql`update identity.sign_in_throttle set lock_state = ${JSON.stringify(state)}::jsonb where key = ${key} and factor = ${factor}`.execute(
+    db,
+  );
 }
 
 /**
@@ -81,6 +109,8 @@ export async function pruneThrottles(db: Db, now: Date, keepSeconds: number): Pr
   const { numAffectedRows } = await sql`
     delete from identity.sign_in_throttle
     where window_start < ${iso(new Date(now.getTime() - keepSeconds * 1000))}::timestamptz
-      and (lock_state->>'lockedUntil' is null or (lock_state->>'lockedUntil')::timestamptz < ${iso(now)}::timestamptz)`.execute(db);
+      and (lock_state->>'lockedUntil' is null or (lock_state->>'lockedUntil')::timestamptz < ${iso(now)}::timestamptz)`.execute(
+    db,
+  );
   return Number(numAffectedRows ?? 0);
 }

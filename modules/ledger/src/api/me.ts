@@ -22,47 +22,82 @@ export function decodeCursor(cursor: string): number {
   const before = match ? Number(match[1]) : NaN;
   // Round-tripping rejects what base64url decoding silently tolerates (stray padding bits).
   if (!Number.isSafeInteger(before) || encodeCursor(before) !== cursor) {
-    throw new DomainError('VALIDATION_FAILED', {}, [{ field: 'query.cursor', code: 'malformed_cursor', message: 'use the `next` value of the previous page' }]);
+    throw new DomainError('VALIDATION_FAILED', {}, [
+      { field: 'query.cursor', code: 'malformed_cursor', message: 'use the `next` value of the previous page' },
+    ]);
   }
   return before;
 }
 
 export function meRoutes(app: HttpApp, ledger: Ledger): void {
-  app.get('/me/entries', {
-    config: { policy: { kinds: ['citizen', 'business'], assurance: 'password' } },
-    schema: {
-      tags: ['ledger: my records'],
-      summary: 'Ledger entries about me, newest first, each with its inclusion proof in the latest checkpoint; `next` fetches the following page',
-      querystring: Type.Object({
-        limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-        cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The `next` of the previous page' })),
-      }, { additionalProperties: false }),
-      response: { 200: Type.Object({
-        pseudonym: Type.String({ description: 'What the public entries call me' }),
-        checkpoint: Type.Union([CheckpointView, Type.Null()]),
-        entries: Type.Array(Type.Object({ index: Type.Integer(), entry: Type.Unknown(), body: Type.String(), leafHash: Type.Union([Type.String(), Type.Null()]), proof: Type.Union([Type.Array(Type.String()), Type.Null()]) })),
-        next: Type.Optional(Type.String({ description: 'Absent on the last page' })),
-      }) },
+  app.get(
+    '/me/entries',
+    {
+      config: { policy: { kinds: ['citizen', 'business'], assurance: 'password' } },
+      schema: {
+        tags: ['ledger: my records'],
+        summary:
+          'Ledger entries about me, newest first, each with its inclusion proof in the latest checkpoint; `next` fetches the following page',
+        querystring: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+            cursor: Type.Optional(
+              Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The `next` of the previous page' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            pseudonym: Type.String({ description: 'What the public entries call me' }),
+            checkpoint: Type.Union([CheckpointView, Type.Null()]),
+            entries: Type.Array(
+              Type.Object({
+                index: Type.Integer(),
+                entry: Type.Unknown(),
+                body: Type.String(),
+                leafHash: Type.Union([Type.String(), Type.Null()]),
+                proof: Type.Union([Type.Array(Type.String()), Type.Null()]),
+              }),
+            ),
+            next: Type.Optional(Type.String({ description: 'Absent on the last page' })),
+          }),
+        },
+      },
     },
-  }, async (req) => {
-    const before = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
-    const log = await ledger.getLog(AUDIT_LOG);
-    const me = req.principal!.actingFor ?? req.principal!.id;
-    let q = typed(ledger.ctx.db).selectFrom('ledger.entry').select(['idx', 'body']).where('log_id', '=', log.id).where('subject_id', '=', me);
-    if (before !== undefined) q = q.where('idx', '<', before);
-    // One more than asked: whether there is a next page is known without a second query.
-    const found = await q.orderBy('idx', 'desc').limit(req.query.limit + 1).execute();
-    const rows = found.slice(0, req.query.limit);
-    const latest = await ledger.latest(log).catch(() => undefined);
-    const entries = [];
-    for (const r of rows) {
-      // Entries after the latest checkpoint get their proof once the next one covers them.
-      const covered = latest && Number(r.idx) < Number(latest.row.size);
-      // Every proof against the one checkpoint this answer shows.
-      const proof = covered ? await ledger.inclusion(log, Number(r.idx), Number(latest.row.size), latest) : undefined;
-      entries.push({ index: Number(r.idx), entry: JSON.parse(r.body) as unknown, body: r.body, leafHash: proof?.leafHash ?? null, proof: proof?.proof ?? null });
-    }
-    const next = found.length > rows.length ? { next: encodeCursor(Number(rows[rows.length - 1]!.idx)) } : {};
-    return { pseudonym: ledger.pseudonymOf(me), checkpoint: latest?.view ?? null, entries, ...next };
-  });
+    async (req) => {
+      const before = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
+      const log = await ledger.getLog(AUDIT_LOG);
+      const me = req.principal!.actingFor ?? req.principal!.id;
+      let q = typed(ledger.ctx.db)
+        .selectFrom('ledger.entry')
+        .select(['idx', 'body'])
+        .where('log_id', '=', log.id)
+        .where('subject_id', '=', me);
+      if (before !== undefined) q = q.where('idx', '<', before);
+      // One more than asked: whether there is a next page is known without a second query.
+      const found = await q
+        .orderBy('idx', 'desc')
+        .limit(req.query.limit + 1)
+        .execute();
+      const rows = found.slice(0, req.query.limit);
+      const latest = await ledger.latest(log).catch(() => undefined);
+      const entries = [];
+      for (const r of rows) {
+        // Entries after the latest checkpoint get their proof once the next one covers them.
+        const covered = latest && Number(r.idx) < Number(latest.row.size);
+        // Every proof against the one checkpoint this answer shows.
+        const proof = covered ? await ledger.inclusion(log, Number(r.idx), Number(latest.row.size), latest) : undefined;
+        entries.push({
+          index: Number(r.idx),
+          entry: JSON.parse(r.body) as unknown,
+          body: r.body,
+          leafHash: proof?.leafHash ?? null,
+          proof: proof?.proof ?? null,
+        });
+      }
+      const next = found.length > rows.length ? { next: encodeCursor(Number(rows[rows.length - 1]!.idx)) } : {};
+      return { pseudonym: ledger.pseudonymOf(me), checkpoint: latest?.view ?? null, entries, ...next };
+    },
+  );
 }

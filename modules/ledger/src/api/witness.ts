@@ -6,18 +6,48 @@ import { typed } from '../store/tables.ts';
 import { CosignBody } from './schemas.ts';
 
 export function witnessRoutes(app: HttpApp, ledger: Ledger): void {
-  app.get('/witnesses', {
-    config: { policy: Policies.public },
-    schema: { tags: ['ledger: witnesses'], summary: 'The witnesses asked to co-sign, with their keys',
-      response: { 200: Type.Array(Type.Object({ name: Type.String(), url: Type.Union([Type.String(), Type.Null()]), publicKey: Type.Object({ algorithm: Type.String(), key: Type.String(), signerId: Type.Optional(Type.String()) }) })) } },
-  }, async () => (await typed(ledger.ctx.db).selectFrom('ledger.witness').selectAll().orderBy('name').execute()).map((w) => ({
-    name: w.name, url: w.url, publicKey: { algorithm: w.algorithm, key: w.public_key, ...(w.signer_id ? { signerId: w.signer_id } : {}) },
-  })));
+  app.get(
+    '/witnesses',
+    {
+      config: { policy: Policies.public },
+      schema: {
+        tags: ['ledger: witnesses'],
+        summary: 'The witnesses asked to co-sign, with their keys',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              name: Type.String(),
+              url: Type.Union([Type.String(), Type.Null()]),
+              publicKey: Type.Object({
+                algorithm: Type.String(),
+                key: Type.String(),
+                signerId: Type.Optional(Type.String()),
+              }),
+            }),
+          ),
+        },
+      },
+    },
+    async () =>
+      (await typed(ledger.ctx.db).selectFrom('ledger.witness').selectAll().orderBy('name').execute()).map((w) => ({
+        name: w.name,
+        url: w.url,
+        publicKey: { algorithm: w.algorithm, key: w.public_key, ...(w.signer_id ? { signerId: w.signer_id } : {}) },
+      })),
+  );
 
   // Authenticated by what it carries: a checkpoint signed by a log this witness knows.
-  app.post('/witness/cosign', {
-    config: { policy: Policies.public },
-    schema: { tags: ['ledger: witnesses'], summary: 'Co-sign a checkpoint after checking it is consistent with the last one co-signed (409 on a fork)', body: CosignBody,
-      response: { 200: Type.Object({ witness: Type.String(), keyId: Type.String(), signature: Type.String() }) } },
-  }, async (req) => ledger.witness.cosign(req.body));
+  app.post(
+    '/witness/cosign',
+    {
+      config: { policy: Policies.public },
+      schema: {
+        tags: ['ledger: witnesses'],
+        summary: 'Co-sign a checkpoint after checking it is consistent with the last one co-signed (409 on a fork)',
+        body: CosignBody,
+        response: { 200: Type.Object({ witness: Type.String(), keyId: Type.String(), signature: Type.String() }) },
+      },
+    },
+    async (req) => ledger.witness.cosign(req.body),
+  );
 }

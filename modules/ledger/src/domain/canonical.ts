@@ -19,7 +19,8 @@ export function canonicalize(value: unknown): string {
       if (value === null) return 'null';
       if (Array.isArray(value)) return `[${value.map((v) => canonicalize(v)).join(',')}]`;
       const proto = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) throw new TypeError(`RFC 8785 has no form for a ${proto?.constructor?.name ?? 'non-plain'} object`);
+      if (proto !== Object.prototype && proto !== null)
+        throw new TypeError(`RFC 8785 has no form for a ${proto?.constructor?.name ?? 'non-plain'} object`);
       const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
       // Default sort compares UTF-16 code units: exactly RFC 8785 §3.2.3.
       entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -15,7 +15,8 @@ export function checkpointText(c: Checkpoint): string {
   return `${c.origin}\n${c.size}\n${Buffer.from(c.root).toString('base64')}\ntime ${c.time}\n`;
 }
 
-const TEXT = /^([^\n]{1,255})\n(0|[1-9][0-9]{0,15})\n([A-Za-z0-9+/]{43}=)\ntime (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\n$/;
+const TEXT =
+  /^([^\n]{1,255})\n(0|[1-9][0-9]{0,15})\n([A-Za-z0-9+/]{43}=)\ntime (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\n$/;
 
 /** The checkpoint a text states, or undefined when it is not one. */
 export function parseCheckpoint(text: string): Checkpoint | undefined {

@@ -78,21 +78,44 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
   const digests: Record<string, string> = { data: digest(event.data ?? null, pepper) };
   if (str(d.ip)) digests.ip = digest(d.ip, pepper);
   if (str(d.reason)) digests.reason = digest(d.reason, pepper);
-  const base = { v: 1 as const, at: event.occurredAt, action: event.type, source: { module: event.source, event: event.id }, digests };
+  const base = {
+    v: 1 as const,
+    at: event.occurredAt,
+    action: event.type,
+    source: { module: event.source, event: event.id },
+    digests,
+  };
   if (event.source === 'workflow') {
     const given = (d.actor ?? { kind: 'applicant', id: d.applicantId }) as { kind?: unknown; id?: unknown };
     // Staff act in their own name (accountability); an applicant is a person, named by pseudonym.
     const actorId = str(given.id);
-    const actor = { kind: given.kind, id: actorId && given.kind === 'applicant' ? pseudonym(actorId, pepper) : actorId };
+    const actor = {
+      kind: given.kind,
+      id: actorId && given.kind === 'applicant' ? pseudonym(actorId, pepper) : actorId,
+    };
     const resource: Record<string, string> = {};
-    for (const key of ['applicationId', 'caseNumber', 'channel', 'taskId', 'matterCode', 'departmentCode', 'action', 'from', 'to', 'rule'] as const) {
+    for (const key of [
+      'applicationId',
+      'caseNumber',
+      'channel',
+      'taskId',
+      'matterCode',
+      'departmentCode',
+      'action',
+      'from',
+      'to',
+      'rule',
+    ] as const) {
       const v = str(d[key]);
       if (v) resource[key] = v;
     }
     return {
-      ...base, actor: { kind: str(actor.kind) ?? 'system', id: str(actor.id) ?? null },
+      ...base,
+      actor: { kind: str(actor.kind) ?? 'system', id: str(actor.id) ?? null },
       subject: str(d.applicantId) ? { kind: 'account', id: pseudonym(d.applicantId as string, pepper) } : null,
-      resource, purpose: PURPOSES.workflow, outcome: 'success',
+      resource,
+      purpose: PURPOSES.workflow,
+      outcome: 'success',
     };
   }
   const accountId = str(d.accountId);
@@ -106,7 +129,8 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
     if (v && key !== 'reason') resource[key] = v;
   }
   return {
-    ...base, actor: by ? { kind: 'staff', id: by } : { kind: 'account', id: accountId ? pseudonym(accountId, pepper) : null },
+    ...base,
+    actor: by ? { kind: 'staff', id: by } : { kind: 'account', id: accountId ? pseudonym(accountId, pepper) : null },
     subject: accountId ? { kind: 'account', id: pseudonym(accountId, pepper) } : null,
     resource: Object.keys(resource).length > 0 ? resource : null,
     purpose: event.source === 'identity' ? PURPOSES.identity : event.source,

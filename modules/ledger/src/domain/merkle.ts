@@ -103,7 +103,10 @@ export function consistencyProof(h: Hasher, first: number, second: number, node:
  * Runs a proof or root computation twice: once to learn which stored nodes it reads (the shape
  * of the computation depends on sizes only, never on hash values), then with those fetched.
  */
-export async function withNodes<T>(compute: (node: NodeLookup) => T, fetch: (keys: readonly (readonly [number, number])[]) => Promise<ReadonlyMap<string, Uint8Array>>): Promise<T> {
+export async function withNodes<T>(
+  compute: (node: NodeLookup) => T,
+  fetch: (keys: readonly (readonly [number, number])[]) => Promise<ReadonlyMap<string, Uint8Array>>,
+): Promise<T> {
   const wanted = new Map<string, readonly [number, number]>();
   const zero = Buffer.alloc(32);
   compute((level, index) => {
@@ -121,7 +124,14 @@ export async function withNodes<T>(compute: (node: NodeLookup) => T, fetch: (key
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0;
 
 /** RFC 9162 §2.1.3.2: verifies an inclusion proof for the leaf hash at `index` against a root. */
-export function verifyInclusion(h: Hasher, index: number, size: number, leaf: Uint8Array, proof: readonly Uint8Array[], root: Uint8Array): boolean {
+export function verifyInclusion(
+  h: Hasher,
+  index: number,
+  size: number,
+  leaf: Uint8Array,
+  proof: readonly Uint8Array[],
+  root: Uint8Array,
+): boolean {
   if (index >= size || index < 0) return false;
   let fn = index;
   let sn = size - 1;
@@ -146,7 +156,14 @@ export function verifyInclusion(h: Hasher, index: number, size: number, leaf: Ui
 }
 
 /** RFC 9162 §2.1.4.2: verifies that the tree (first, firstRoot) is a prefix of (second, secondRoot). */
-export function verifyConsistency(h: Hasher, first: number, second: number, firstRoot: Uint8Array, secondRoot: Uint8Array, proof: readonly Uint8Array[]): boolean {
+export function verifyConsistency(
+  h: Hasher,
+  first: number,
+  second: number,
+  firstRoot: Uint8Array,
+  secondRoot: Uint8Array,
+  proof: readonly Uint8Array[],
+): boolean {
   if (first < 1 || first > second) return false;
   if (first === second) return proof.length === 0 && equal(firstRoot, secondRoot);
   const path = isPowerOfTwo(first) ? [firstRoot, ...proof] : [...proof];

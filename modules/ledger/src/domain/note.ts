@@ -11,7 +11,12 @@ const ED25519 = 0x01;
 /** The note key id of an Ed25519 key under `name`, or undefined for a key type the spec does not name. */
 export function noteKeyId(name: string, key: PublicKey): Buffer | undefined {
   if (key.algorithm !== 'ed25519') return undefined;
-  return createHash('sha256').update(name).update(Buffer.from([0x0a, ED25519])).update(Buffer.from(key.key, 'base64')).digest().subarray(0, 4);
+  return createHash('sha256')
+    .update(name)
+    .update(Buffer.from([0x0a, ED25519]))
+    .update(Buffer.from(key.key, 'base64'))
+    .digest()
+    .subarray(0, 4);
 }
 
 export interface NoteSignature {
@@ -29,9 +34,14 @@ export interface NoteSignature {
 export function signedNote(text: string, log: NoteSignature, witnesses: readonly NoteSignature[]): string | null {
   const line = (s: NoteSignature) => {
     const id = noteKeyId(s.name, s.key);
-    return id ? `\u2014 ${s.name} ${Buffer.concat([id, Buffer.from(s.signature, 'base64')]).toString('base64')}\n` : undefined;
+    return id
+      ? `\u2014 ${s.name} ${Buffer.concat([id, Buffer.from(s.signature, 'base64')]).toString('base64')}\n`
+      : undefined;
   };
   const own = line(log);
   if (!own) return null;
-  return `${text}\n${own}${witnesses.map(line).filter((l) => l !== undefined).join('')}`;
+  return `${text}\n${own}${witnesses
+    .map(line)
+    .filter((l) => l !== undefined)
+    .join('')}`;
 }

@@ -30,10 +30,19 @@ const SM2_N = BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF409
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** A signer whose key is derived from `seed` (any secret string) and the purpose it serves. */
-export function signerFromSeed(algorithm: SignatureAlgorithm, seed: string, purpose: string, signerId = SM2_DEFAULT_ID): Signer {
+export function signerFromSeed(
+  algorithm: SignatureAlgorithm,
+  seed: string,
+  purpose: string,
+  signerId = SM2_DEFAULT_ID,
+): Signer {
   const material = createHash('sha256').update(`${purpose}\0${seed}`).digest();
   if (algorithm === 'ed25519') {
-    const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, material]), format: 'der', type: 'pkcs8' });
+    const privateKey = createPrivateKey({
+      key: Buffer.concat([ED25519_PKCS8_PREFIX, material]),
+      format: 'der',
+      type: 'pkcs8',
+    });
     const raw = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x!, 'base64url');
     return {
       publicKey: { algorithm, key: raw.toString('base64') },
@@ -50,7 +59,11 @@ export function sm2Signer(privateHex: string, signerId = SM2_DEFAULT_ID): Signer
   const publicHex = sm2.getPublicKeyFromPrivateKey(privateHex);
   return {
     publicKey: { algorithm: 'sm2', key: publicHex, signerId },
-    sign: (message) => Buffer.from(sm2.doSignature(message, privateHex, { hash: true, publicKey: publicHex, userId: signerId }), 'hex').toString('base64'),
+    sign: (message) =>
+      Buffer.from(
+        sm2.doSignature(message, privateHex, { hash: true, publicKey: publicHex, userId: signerId }),
+        'hex',
+      ).toString('base64'),
   };
 }
 
@@ -59,10 +72,19 @@ export function verifySignature(key: PublicKey, message: string, signature: stri
   try {
     const sig = Buffer.from(signature, 'base64');
     if (key.algorithm === 'ed25519') {
-      const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key.key, 'base64').toString('base64url') }, format: 'jwk' });
+      const publicKey = createPublicKey({
+        key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key.key, 'base64').toString('base64url') },
+        format: 'jwk',
+      });
       return sig.length === 64 && cryptoVerify(null, Buffer.from(message), publicKey, sig);
     }
-    return sig.length === 64 && sm2.doVerifySignature(message, sig.toString('hex'), key.key, { hash: true, userId: key.signerId ?? SM2_DEFAULT_ID });
+    return (
+      sig.length === 64 &&
+      sm2.doVerifySignature(message, sig.toString('hex'), key.key, {
+        hash: true,
+        userId: key.signerId ?? SM2_DEFAULT_ID,
+      })
+    );
   } catch {
     return false;
   }
@@ -70,5 +92,8 @@ export function verifySignature(key: PublicKey, message: string, signature: stri
 
 /** A short, stable name for a key (signed-note style key hash): what checkpoints cite. */
 export function keyId(name: string, key: PublicKey): string {
-  return createHash('sha256').update(`${name}\n${key.algorithm}\n${key.key}\n${key.signerId ?? ''}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${name}\n${key.algorithm}\n${key.key}\n${key.signerId ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
 }

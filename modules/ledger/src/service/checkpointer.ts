@@ -60,10 +60,26 @@ export class Checkpointer {
     if (!log || log.size === 0) return undefined;
     const last = await latestCheckpoint(db, logId);
     const now = this.#o.now();
-    if (last && (last.size >= log.size || (!force && now.getTime() - new Date(last.issued_at).getTime() < this.#o.intervalMs))) return undefined;
+    if (
+      last &&
+      (last.size >= log.size || (!force && now.getTime() - new Date(last.issued_at).getTime() < this.#o.intervalMs))
+    )
+      return undefined;
     const body = checkpointText({ origin: log.origin, size: log.size, root: log.root, time: now.toISOString() });
-    const row = { log_id: logId, size: log.size, root: Buffer.from(log.root), issued_at: now, body, signature: this.#o.signerFor(log).sign(body) };
-    const inserted = await typed(db).insertInto('ledger.checkpoint').values(row).onConflict((oc) => oc.columns(['log_id', 'size']).doNothing()).returningAll().executeTakeFirst();
+    const row = {
+      log_id: logId,
+      size: log.size,
+      root: Buffer.from(log.root),
+      issued_at: now,
+      body,
+      signature: this.#o.signerFor(log).sign(body),
+    };
+    const inserted = await typed(db)
+      .insertInto('ledger.checkpoint')
+      .values(row)
+      .onConflict((oc) => oc.columns(['log_id', 'size']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
     if (!inserted) return undefined; // another replica signed this size
     await this.#cosign(log, inserted);
     return inserted;
@@ -73,14 +89,25 @@ export class Checkpointer {
     const { db } = this.#o;
     for (const witness of this.#o.witnesses()) {
       try {
-        const previous = await typed(db).selectFrom('ledger.cosignature').select('size').where('log_id', '=', log.id).where('witness', '=', witness.name)
-          .orderBy('size', 'desc').limit(1).executeTakeFirst();
+        const previous = await typed(db)
+          .selectFrom('ledger.cosignature')
+          .select('size')
+          .where('log_id', '=', log.id)
+          .where('witness', '=', witness.name)
+          .orderBy('size', 'desc')
+          .limit(1)
+          .executeTakeFirst();
         const ask = async (oldSize: number) => {
-          const proof = oldSize > 0 && oldSize < checkpoint.size
-            ? await overNodes(db, log, (node) => consistencyProof(hasherOf(log), oldSize, checkpoint.size, node))
-            : [];
+          const proof =
+            oldSize > 0 && oldSize < checkpoint.size
+              ? await overNodes(db, log, (node) => consistencyProof(hasherOf(log), oldSize, checkpoint.size, node))
+              : [];
           return witness.cosign({
-            origin: log.origin, oldSize, checkpoint: checkpoint.body, signature: checkpoint.signature, proof: proof.map((p) => Buffer.from(p).toString('base64')),
+            origin: log.origin,
+            oldSize,
+            checkpoint: checkpoint.body,
+            signature: checkpoint.signature,
+            proof: proof.map((p) => Buffer.from(p).toString('base64')),
           });
         };
         // The witness may have signed a later checkpoint than we recorded (a lost answer): it says
@@ -90,11 +117,23 @@ export class Checkpointer {
           if (seen === undefined || seen > checkpoint.size) throw error;
           return ask(seen);
         });
-        await typed(db).insertInto('ledger.cosignature').values({
-          log_id: log.id, size: checkpoint.size, witness: signed.witness, key_id: signed.keyId, signature: signed.signature, signed_at: this.#o.now(),
-        }).onConflict((oc) => oc.columns(['log_id', 'size', 'witness']).doNothing()).execute();
+        await typed(db)
+          .insertInto('ledger.cosignature')
+          .values({
+            log_id: log.id,
+            size: checkpoint.size,
+            witness: signed.witness,
+            key_id: signed.keyId,
+            signature: signed.signature,
+            signed_at: this.#o.now(),
+          })
+          .onConflict((oc) => oc.columns(['log_id', 'size', 'witness']).doNothing())
+          .execute();
       } catch (error) {
-        this.#o.log.warn({ err: error, witness: witness.name, size: checkpoint.size }, 'a witness did not co-sign the checkpoint');
+        this.#o.log.warn(
+          { err: error, witness: witness.name, size: checkpoint.size },
+          'a witness did not co-sign the checkpoint',
+        );
       }
     }
   }

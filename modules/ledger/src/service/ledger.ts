@@ -26,7 +26,8 @@ export class Ledger {
   readonly checkpointer: Checkpointer;
   readonly witness: Witness;
   /** The key of a witness that co-signs here, by name (this process's own, for now). */
-  readonly witnessKey = (name: string): PublicKey | undefined => (name === this.witness.name ? this.witness.publicKey : undefined);
+  readonly witnessKey = (name: string): PublicKey | undefined =>
+    name === this.witness.name ? this.witness.publicKey : undefined;
   readonly #seed: string;
   readonly #pepper: string;
   readonly #signers = new Map<string, Signer>();
@@ -39,26 +40,41 @@ export class Ledger {
     this.#seed = ctx.secret('ledger-log-key');
     const witnessAlgorithm: SignatureAlgorithm = ctx.config.ledger.crypto === 'gm' ? 'sm2' : 'ed25519';
     this.witness = new Witness({
-      db, now, log: ctx.log, name: `witness.${this.host()}`,
+      db,
+      now,
+      log: ctx.log,
+      name: `witness.${this.host()}`,
       signer: signerFromSeed(witnessAlgorithm, ctx.secret('ledger-witness-key'), 'witness'),
-      securityEvent: async (write) => { await ctx.db.transaction().execute(write); },
+      securityEvent: async (write) => {
+        await ctx.db.transaction().execute(write);
+      },
       publish: (trx, type, data) => ctx.events.publish(trx, type, data),
     });
     this.checkpointer = new Checkpointer({
-      db, now, log: ctx.log, intervalMs: ctx.config.ledger.checkpointIntervalMs,
+      db,
+      now,
+      log: ctx.log,
+      intervalMs: ctx.config.ledger.checkpointIntervalMs,
       // This process's witness. Witnesses of other parties speak the same protocol (POST
       // /witness/cosign); registering them and the logs they watch is the next increment.
       // Asked by the log itself: a proof from the stored tree that fails is raised (see Witness.cosign).
-      signerFor: (log) => this.signerFor(log), witnesses: () => [{ name: this.witness.name, cosign: (request) => this.witness.cosign(request, 'log') }],
+      signerFor: (log) => this.signerFor(log),
+      witnesses: () => [{ name: this.witness.name, cosign: (request) => this.witness.cosign(request, 'log') }],
     });
     const pepper = (this.#pepper = ctx.secret('ledger-digest-pepper'));
     this.sequencer = new Sequencer({
-      db, now, log: ctx.log, batchSize: ctx.config.ledger.batchSize,
+      db,
+      now,
+      log: ctx.log,
+      batchSize: ctx.config.ledger.batchSize,
       entryOf: (event) => {
         const envelope = event as Parameters<typeof entryFromEvent>[0];
         return { body: entryBody(entryFromEvent(envelope, pepper)), subjectId: subjectOf(envelope) };
       },
-      afterBatch: (logId) => void this.checkpointer.checkpointIfDue(logId).catch((error: unknown) => ctx.log.error({ err: error }, 'checkpoint failed')),
+      afterBatch: (logId) =>
+        void this.checkpointer
+          .checkpointIfDue(logId)
+          .catch((error: unknown) => ctx.log.error({ err: error }, 'checkpoint failed')),
     });
   }
 
@@ -68,7 +84,11 @@ export class Ledger {
 
   signerFor(log: Pick<LogRow, 'id' | 'signature_algorithm' | 'signer_id'>): Signer {
     let s = this.#signers.get(log.id);
-    if (!s) this.#signers.set(log.id, (s = signerFromSeed(log.signature_algorithm, this.#seed, `log:${log.id}`, log.signer_id ?? undefined)));
+    if (!s)
+      this.#signers.set(
+        log.id,
+        (s = signerFromSeed(log.signature_algorithm, this.#seed, `log:${log.id}`, log.signer_id ?? undefined)),
+      );
     return s;
   }
 
@@ -81,18 +101,39 @@ export class Ledger {
   async start(): Promise<void> {
     const gm = this.ctx.config.ledger.crypto === 'gm';
     if (!(await findLog(typed(this.ctx.db), AUDIT_LOG))) {
-      await this.createLog({ id: AUDIT_LOG, hashAlgorithm: gm ? 'sm3' : 'sha256', signatureAlgorithm: gm ? 'sm2' : 'ed25519' }).catch((error: unknown) => {
+      await this.createLog({
+        id: AUDIT_LOG,
+        hashAlgorithm: gm ? 'sm3' : 'sha256',
+        signatureAlgorithm: gm ? 'sm2' : 'ed25519',
+      }).catch((error: unknown) => {
         if ((error as DomainError).code !== 'LEDGER_LOG_EXISTS') throw error; // another replica made it
       });
     }
     const own = this.witness.publicKey;
-    await typed(this.ctx.db).insertInto('ledger.witness').values({ name: this.witness.name, algorithm: own.algorithm, public_key: own.key, signer_id: own.signerId ?? null, url: null })
-      .onConflict((oc) => oc.column('name').doNothing()).execute();
+    await typed(this.ctx.db)
+      .insertInto('ledger.witness')
+      .values({
+        name: this.witness.name,
+        algorithm: own.algorithm,
+        public_key: own.key,
+        signer_id: own.signerId ?? null,
+        url: null,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
     await this.#refuseOtherKeys();
     // The queue is fed by other modules' events in their transactions: look at it often.
     this.#timers.push(setInterval(() => void this.sequencer.kick().catch(() => undefined), 100).unref());
     // At least one checkpoint per interval while entries arrive.
-    this.#timers.push(setInterval(() => void this.checkpointAll().catch((error: unknown) => this.ctx.log.error({ err: error }, 'checkpointing failed')), this.ctx.config.ledger.checkpointIntervalMs).unref());
+    this.#timers.push(
+      setInterval(
+        () =>
+          void this.checkpointAll().catch((error: unknown) =>
+            this.ctx.log.error({ err: error }, 'checkpointing failed'),
+          ),
+        this.ctx.config.ledger.checkpointIntervalMs,
+      ).unref(),
+    );
   }
 
   /**
@@ -102,13 +143,21 @@ export class Ledger {
    */
   async #refuseOtherKeys(): Promise<void> {
     const db = typed(this.ctx.db);
-    const recorded = await db.selectFrom('ledger.witness').select(['public_key']).where('name', '=', this.witness.name).executeTakeFirstOrThrow();
+    const recorded = await db
+      .selectFrom('ledger.witness')
+      .select(['public_key'])
+      .where('name', '=', this.witness.name)
+      .executeTakeFirstOrThrow();
     if (recorded.public_key !== this.witness.publicKey.key) {
-      throw new Error(`ledger: witness ${this.witness.name} is recorded with another key than TONGBAN_SECRET_LEDGER_WITNESS_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — rotating a witness key is not supported yet`);
+      throw new Error(
+        `ledger: witness ${this.witness.name} is recorded with another key than TONGBAN_SECRET_LEDGER_WITNESS_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — rotating a witness key is not supported yet`,
+      );
     }
     for (const log of await db.selectFrom('ledger.log').selectAll().execute()) {
       if (this.signerFor(log).publicKey.key !== log.public_key) {
-        throw new Error(`ledger: log ${log.id} was created with another key than TONGBAN_SECRET_LEDGER_LOG_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — a log's key is part of what it is`);
+        throw new Error(
+          `ledger: log ${log.id} was created with another key than TONGBAN_SECRET_LEDGER_LOG_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — a log's key is part of what it is`,
+        );
       }
     }
   }
@@ -119,16 +168,28 @@ export class Ledger {
   }
 
   async checkpointAll(force = false): Promise<void> {
-    for (const log of await typed(this.ctx.db).selectFrom('ledger.log').select('id').execute()) await this.checkpointer.checkpointIfDue(log.id, force);
+    for (const log of await typed(this.ctx.db).selectFrom('ledger.log').select('id').execute())
+      await this.checkpointer.checkpointIfDue(log.id, force);
   }
 
   async createLog(input: NewLog): Promise<LogRow> {
     const signer = signerFromSeed(input.signatureAlgorithm, this.#seed, `log:${input.id}`);
     const row = {
-      id: input.id, origin: `${this.host()}/ledger/${input.id}`, hash_algorithm: input.hashAlgorithm, signature_algorithm: input.signatureAlgorithm,
-      public_key: signer.publicKey.key, signer_id: signer.publicKey.signerId ?? null, size: 0, root: Buffer.from(emptyRoot(hasher(input.hashAlgorithm))),
+      id: input.id,
+      origin: `${this.host()}/ledger/${input.id}`,
+      hash_algorithm: input.hashAlgorithm,
+      signature_algorithm: input.signatureAlgorithm,
+      public_key: signer.publicKey.key,
+      signer_id: signer.publicKey.signerId ?? null,
+      size: 0,
+      root: Buffer.from(emptyRoot(hasher(input.hashAlgorithm))),
     };
-    const created = await typed(this.ctx.db).insertInto('ledger.log').values(row).onConflict((oc) => oc.doNothing()).returningAll().executeTakeFirst();
+    const created = await typed(this.ctx.db)
+      .insertInto('ledger.log')
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .returningAll()
+      .executeTakeFirst();
     if (!created) throw new DomainError('LEDGER_LOG_EXISTS', { log: input.id });
     return created;
   }
@@ -156,19 +217,43 @@ export class Ledger {
     const treeSize = size ?? Number(latest!.row.size);
     // The log may have grown since it was read (a checkpoint newer than that read is no error).
     if (treeSize > log.size) log = await this.getLog(log.id);
-    if (treeSize > log.size) throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [{ field: 'query.size', code: 'beyond_tree', message: `the tree has ${log.size} entries` }]);
+    if (treeSize > log.size)
+      throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [
+        { field: 'query.size', code: 'beyond_tree', message: `the tree has ${log.size} entries` },
+      ]);
     if (index >= treeSize) {
-      throw new DomainError('LEDGER_BEYOND_TREE', { size: treeSize }, [{ field: 'query.index', code: 'beyond_tree', message: `index ${index} is not in a tree of ${treeSize}` }]);
+      throw new DomainError('LEDGER_BEYOND_TREE', { size: treeSize }, [
+        { field: 'query.index', code: 'beyond_tree', message: `index ${index} is not in a tree of ${treeSize}` },
+      ]);
     }
     const h = hasherOf(log);
-    const [proof, leaf] = await overNodes(typed(this.ctx.db), log, (node) => [inclusionProof(h, index, treeSize, node), node(0, index)] as const);
-    return { log: log.id, index, treeSize, leafHash: b64(leaf), proof: proof.map(b64), ...(latest ? { checkpoint: latest.view } : {}) };
+    const [proof, leaf] = await overNodes(
+      typed(this.ctx.db),
+      log,
+      (node) => [inclusionProof(h, index, treeSize, node), node(0, index)] as const,
+    );
+    return {
+      log: log.id,
+      index,
+      treeSize,
+      leafHash: b64(leaf),
+      proof: proof.map(b64),
+      ...(latest ? { checkpoint: latest.view } : {}),
+    };
   }
 
   async consistency(log: LogRow, first: number, second: number) {
-    if (second > log.size) throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [{ field: 'query.second', code: 'beyond_tree', message: `the tree has ${log.size} entries` }]);
-    if (first < 1 || first > second) throw new DomainError('LEDGER_RANGE_INVALID', { reason: 'need 1 ≤ first ≤ second' }, [{ field: 'query.first', code: 'invalid_range', message: 'need 1 ≤ first ≤ second' }]);
-    const proof = await overNodes(typed(this.ctx.db), log, (node) => consistencyProof(hasherOf(log), first, second, node));
+    if (second > log.size)
+      throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [
+        { field: 'query.second', code: 'beyond_tree', message: `the tree has ${log.size} entries` },
+      ]);
+    if (first < 1 || first > second)
+      throw new DomainError('LEDGER_RANGE_INVALID', { reason: 'need 1 ≤ first ≤ second' }, [
+        { field: 'query.first', code: 'invalid_range', message: 'need 1 ≤ first ≤ second' },
+      ]);
+    const proof = await overNodes(typed(this.ctx.db), log, (node) =>
+      consistencyProof(hasherOf(log), first, second, node),
+    );
     return { log: log.id, first, second, proof: proof.map((p) => b64(p)) };
   }
 }
@@ -178,17 +263,31 @@ export class Ledger {
  * it as a C2SP signed note (witnesses whose key `witnessKey` does not know have no line there).
  */
 export function checkpointJson(
-  log: Pick<LogRow, 'id' | 'origin' | 'signature_algorithm' | 'public_key' | 'signer_id'>, row: CheckpointRow,
-  cos: readonly { witness: string; key_id: string; signature: string }[], witnessKey: (name: string) => PublicKey | undefined,
+  log: Pick<LogRow, 'id' | 'origin' | 'signature_algorithm' | 'public_key' | 'signer_id'>,
+  row: CheckpointRow,
+  cos: readonly { witness: string; key_id: string; signature: string }[],
+  witnessKey: (name: string) => PublicKey | undefined,
 ) {
-  const cosignatures = cos.filter((c) => c !== undefined).map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature }));
-  const logKey: PublicKey = { algorithm: log.signature_algorithm, key: log.public_key, ...(log.signer_id ? { signerId: log.signer_id } : {}) };
+  const cosignatures = cos
+    .filter((c) => c !== undefined)
+    .map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature }));
+  const logKey: PublicKey = {
+    algorithm: log.signature_algorithm,
+    key: log.public_key,
+    ...(log.signer_id ? { signerId: log.signer_id } : {}),
+  };
   const witnessLines = cosignatures.flatMap((c) => {
     const key = witnessKey(c.witness);
     return key ? [{ name: c.witness, key, signature: c.signature }] : [];
   });
   return {
-    log: log.id, size: Number(row.size), root: b64(row.root), issuedAt: new Date(row.issued_at).toISOString(), body: row.body, signature: row.signature,
-    cosignatures, note: signedNote(row.body, { name: log.origin, key: logKey, signature: row.signature }, witnessLines),
+    log: log.id,
+    size: Number(row.size),
+    root: b64(row.root),
+    issuedAt: new Date(row.issued_at).toISOString(),
+    body: row.body,
+    signature: row.signature,
+    cosignatures,
+    note: signedNote(row.body, { name: log.origin, key: logKey, signature: row.signature }, witnessLines),
   };
 }

@@ -64,7 +64,9 @@ export class Sequencer {
       this.#again = true;
       return this.#running;
     }
-    this.#running = this.#drain().finally(() => { this.#running = undefined; });
+    this.#running = this.#drain().finally(() => {
+      this.#running = undefined;
+    });
     return this.#running;
   }
 
@@ -72,10 +74,12 @@ export class Sequencer {
     do {
       this.#again = false;
       const logs = new Set([...this.#waiting.keys()]);
-      for (const row of await typed(this.#o.db).selectFrom('ledger.queue').select('log_id').distinct().execute()) logs.add(row.log_id);
+      for (const row of await typed(this.#o.db).selectFrom('ledger.queue').select('log_id').distinct().execute())
+        logs.add(row.log_id);
       for (const logId of logs) {
         // A few batches per log, then the next: a busy log's queue does not starve the others.
-        for (let i = 0; i < MAX_BATCHES_PER_TURN && (await this.#batch(logId)); i++) this.#again ||= i === MAX_BATCHES_PER_TURN - 1;
+        for (let i = 0; i < MAX_BATCHES_PER_TURN && (await this.#batch(logId)); i++)
+          this.#again ||= i === MAX_BATCHES_PER_TURN - 1;
       }
     } while (this.#again);
   }
@@ -88,13 +92,29 @@ export class Sequencer {
     let committed: { edge: EdgeNode[]; size: number; first: number; leaves: Buffer[] } | undefined;
     try {
       committed = await this.#o.db.transaction().execute(async (trx) => {
-        const log = await typed(trx).selectFrom('ledger.log').selectAll().where('id', '=', logId).forUpdate().executeTakeFirst();
+        const log = await typed(trx)
+          .selectFrom('ledger.log')
+          .selectAll()
+          .where('id', '=', logId)
+          .forUpdate()
+          .executeTakeFirst();
         if (!log) throw new Error(`no log ${logId}`);
-        const queued = await typed(trx).selectFrom('ledger.queue').select(['seq', 'body', 'event', 'subject_id']).where('log_id', '=', logId)
-          .orderBy('seq').limit(Math.max(0, this.#o.batchSize - waiting.length)).forUpdate().skipLocked().execute();
+        const queued = await typed(trx)
+          .selectFrom('ledger.queue')
+          .select(['seq', 'body', 'event', 'subject_id'])
+          .where('log_id', '=', logId)
+          .orderBy('seq')
+          .limit(Math.max(0, this.#o.batchSize - waiting.length))
+          .forUpdate()
+          .skipLocked()
+          .execute();
         const items = [
           ...waiting.map((w) => ({ body: w.body, subjectId: w.subjectId })),
-          ...queued.map((q) => (q.body !== null ? { body: q.body, subjectId: q.subject_id } : this.#o.entryOf(typeof q.event === 'string' ? JSON.parse(q.event) : q.event))),
+          ...queued.map((q) =>
+            q.body !== null
+              ? { body: q.body, subjectId: q.subject_id }
+              : this.#o.entryOf(typeof q.event === 'string' ? JSON.parse(q.event) : q.event),
+          ),
         ];
         if (items.length === 0) return undefined;
         const edge = [...(await this.#edge(trx, log))];
@@ -105,14 +125,41 @@ export class Sequencer {
         items.forEach((item, i) => {
           const leaf = leafHash(h, Buffer.from(item.body));
           leaves.push(leaf);
-          for (const n of appendLeaf(h, edge, log.size + i, leaf)) nodes.push({ log_id: logId, level: n.level, idx: n.index, hash: Buffer.from(n.hash) });
+          for (const n of appendLeaf(h, edge, log.size + i, leaf))
+            nodes.push({ log_id: logId, level: n.level, idx: n.index, hash: Buffer.from(n.hash) });
         });
-        const entries = items.map((item, i) => ({ log_id: logId, idx: log.size + i, body: item.body, subject_id: item.subjectId, appended_at: at }));
-        for (let i = 0; i < entries.length; i += INSERT_CHUNK) await typed(trx).insertInto('ledger.entry').values(entries.slice(i, i + INSERT_CHUNK)).execute();
-        for (let i = 0; i < nodes.length; i += INSERT_CHUNK) await typed(trx).insertInto('ledger.node').values(nodes.slice(i, i + INSERT_CHUNK)).execute();
-        if (queued.length > 0) await typed(trx).deleteFrom('ledger.queue').where('seq', 'in', queued.map((q) => q.seq)).execute();
+        const entries = items.map((item, i) => ({
+          log_id: logId,
+          idx: log.size + i,
+          body: item.body,
+          subject_id: item.subjectId,
+          appended_at: at,
+        }));
+        for (let i = 0; i < entries.length; i += INSERT_CHUNK)
+          await typed(trx)
+            .insertInto('ledger.entry')
+            .values(entries.slice(i, i + INSERT_CHUNK))
+            .execute();
+        for (let i = 0; i < nodes.length; i += INSERT_CHUNK)
+          await typed(trx)
+            .insertInto('ledger.node')
+            .values(nodes.slice(i, i + INSERT_CHUNK))
+            .execute();
+        if (queued.length > 0)
+          await typed(trx)
+            .deleteFrom('ledger.queue')
+            .where(
+              'seq',
+              'in',
+              queued.map((q) => q.seq),
+            )
+            .execute();
         const size = log.size + items.length;
-        await typed(trx).updateTable('ledger.log').set({ size, root: Buffer.from(edgeRoot(h, edge)) }).where('id', '=', logId).execute();
+        await typed(trx)
+          .updateTable('ledger.log')
+          .set({ size, root: Buffer.from(edgeRoot(h, edge)) })
+          .where('id', '=', logId)
+          .execute();
         return { edge, size, first: log.size, leaves };
       });
     } catch (error) {
@@ -123,9 +170,14 @@ export class Sequencer {
     }
     if (!committed) return false;
     this.#edges.set(logId, { size: committed.size, edge: committed.edge });
-    waiting.forEach((w, i) => w.resolve({
-      log: logId, index: committed.first + i, leafHash: committed.leaves[i]!.toString('base64'), treeSize: committed.size,
-    }));
+    waiting.forEach((w, i) =>
+      w.resolve({
+        log: logId,
+        index: committed.first + i,
+        leafHash: committed.leaves[i]!.toString('base64'),
+        treeSize: committed.size,
+      }),
+    );
     this.#o.afterBatch?.(logId);
     return true;
   }
@@ -134,7 +186,12 @@ export class Sequencer {
   async #edge(trx: Trx, log: LogRow): Promise<EdgeNode[]> {
     const cached = this.#edges.get(log.id);
     // Same size and same root: the log is as this replica left it (not moved on, not restored).
-    if (cached && cached.size === log.size && Buffer.compare(Buffer.from(edgeRoot(hasherOf(log), cached.edge)), Buffer.from(log.root)) === 0) return cached.edge;
+    if (
+      cached &&
+      cached.size === log.size &&
+      Buffer.compare(Buffer.from(edgeRoot(hasherOf(log), cached.edge)), Buffer.from(log.root)) === 0
+    )
+      return cached.edge;
     const keys = edgeKeys(log.size);
     const found = await fetchNodes(trx, log.id, keys);
     return keys.map(([level, index]) => {

@@ -15,7 +15,13 @@ export function databaseSource(db: AnyKysely, witnessKeys?: ReadonlyMap<string, 
     async logs() {
       const rows = await t.selectFrom('ledger.log').selectAll().orderBy('id').execute();
       return rows.map((r) => ({
-        id: r.id, origin: r.origin, hashAlgorithm: r.hash_algorithm, signatureAlgorithm: r.signature_algorithm, publicKey: r.public_key, signerId: r.signer_id, size: Number(r.size),
+        id: r.id,
+        origin: r.origin,
+        hashAlgorithm: r.hash_algorithm,
+        signatureAlgorithm: r.signature_algorithm,
+        publicKey: r.public_key,
+        signerId: r.signer_id,
+        size: Number(r.size),
         root: Buffer.from(r.root).toString('base64'),
       }));
     },
@@ -24,39 +30,74 @@ export function databaseSource(db: AnyKysely, witnessKeys?: ReadonlyMap<string, 
       // a gap, a duplicate or a moved row shows up as such.
       let after = -1;
       for (;;) {
-        const { rows } = await sql<{ idx: number; body: string; hash: Uint8Array | null }>`select e.idx, e.body, n.hash from ledger.entry e
+        const { rows } = await sql<{
+          idx: number;
+          body: string;
+          hash: Uint8Array | null;
+        }>`select e.idx, e.body, n.hash from ledger.entry e
           left join ledger.node n on n.log_id = e.log_id and n.level = 0 and n.idx = e.idx
           where e.log_id = ${log.id} and e.idx > ${after} order by e.idx limit ${PAGE}`.execute(db);
-        for (const r of rows) yield { index: Number(r.idx), body: r.body, leafHash: r.hash ? Buffer.from(r.hash).toString('base64') : null } satisfies SourceEntry;
+        for (const r of rows)
+          yield {
+            index: Number(r.idx),
+            body: r.body,
+            leafHash: r.hash ? Buffer.from(r.hash).toString('base64') : null,
+          } satisfies SourceEntry;
         if (rows.length < PAGE) return;
         after = Number(rows[rows.length - 1]!.idx);
       }
     },
     async checkpoints(log) {
-      const rows = await t.selectFrom('ledger.checkpoint').selectAll().where('log_id', '=', log.id).orderBy('size').execute();
+      const rows = await t
+        .selectFrom('ledger.checkpoint')
+        .selectAll()
+        .where('log_id', '=', log.id)
+        .orderBy('size')
+        .execute();
       const cos = await t.selectFrom('ledger.cosignature').selectAll().where('log_id', '=', log.id).execute();
       return rows.map((r): SourceCheckpoint => ({
-        size: Number(r.size), body: r.body, signature: r.signature,
-        cosignatures: cos.filter((c) => Number(c.size) === Number(r.size)).map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature })),
+        size: Number(r.size),
+        body: r.body,
+        signature: r.signature,
+        cosignatures: cos
+          .filter((c) => Number(c.size) === Number(r.size))
+          .map((c) => ({ witness: c.witness, keyId: c.key_id, signature: c.signature })),
       }));
     },
     async witnesses() {
       if (witnessKeys) return witnessKeys;
       const rows = await t.selectFrom('ledger.witness').selectAll().execute();
-      return new Map(rows.map((w) => [w.name, { algorithm: w.algorithm, key: w.public_key, ...(w.signer_id ? { signerId: w.signer_id } : {}) }]));
+      return new Map(
+        rows.map((w) => [
+          w.name,
+          { algorithm: w.algorithm, key: w.public_key, ...(w.signer_id ? { signerId: w.signer_id } : {}) },
+        ]),
+      );
     },
     async *nodes(log, level) {
       let after = -1;
       for (;;) {
-        const rows = await t.selectFrom('ledger.node').select(['idx', 'hash']).where('log_id', '=', log.id).where('level', '=', level).where('idx', '>', after)
-          .orderBy('idx').limit(PAGE * 10).execute();
+        const rows = await t
+          .selectFrom('ledger.node')
+          .select(['idx', 'hash'])
+          .where('log_id', '=', log.id)
+          .where('level', '=', level)
+          .where('idx', '>', after)
+          .orderBy('idx')
+          .limit(PAGE * 10)
+          .execute();
         for (const r of rows) yield { index: Number(r.idx), hash: r.hash };
         if (rows.length < PAGE * 10) return;
         after = Number(rows[rows.length - 1]!.idx);
       }
     },
     async leafCount(log) {
-      const row = await t.selectFrom('ledger.node').select((eb) => eb.fn.countAll<number>().as('n')).where('log_id', '=', log.id).where('level', '=', 0).executeTakeFirstOrThrow();
+      const row = await t
+        .selectFrom('ledger.node')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('log_id', '=', log.id)
+        .where('level', '=', 0)
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
   };
@@ -75,7 +116,9 @@ export function httpSource(baseUrl: string, fetchImpl: typeof fetch = fetch): Lo
     async *entries(log) {
       for (let start = 0; start < log.size; start += PAGE) {
         const end = Math.min(log.size, start + PAGE);
-        const page = await get<{ index: number; body: string; leafHash: string }[]>(`/logs/${log.id}/entries?start=${start}&end=${end}`);
+        const page = await get<{ index: number; body: string; leafHash: string }[]>(
+          `/logs/${log.id}/entries?start=${start}&end=${end}`,
+        );
         for (const e of page) yield { index: e.index, body: e.body, leafHash: e.leafHash };
       }
     },

@@ -48,13 +48,28 @@ export class Witness implements WitnessClient {
    * checkpointer, with a proof from the stored tree — a proof that fails means the tree no longer
    * extends what was witnessed: someone rewrote it, and that is raised.
    */
-  async cosign(request: CosignRequest, from: 'log' | 'anyone' = 'anyone'): Promise<{ witness: string; keyId: string; signature: string }> {
+  async cosign(
+    request: CosignRequest,
+    from: 'log' | 'anyone' = 'anyone',
+  ): Promise<{ witness: string; keyId: string; signature: string }> {
     const { db } = this.#o;
-    const log = await typed(db).selectFrom('ledger.log').selectAll().where('origin', '=', request.origin).executeTakeFirst();
+    const log = await typed(db)
+      .selectFrom('ledger.log')
+      .selectAll()
+      .where('origin', '=', request.origin)
+      .executeTakeFirst();
     if (!log) throw new DomainError('LEDGER_WITNESS_UNKNOWN_LOG', { origin: request.origin });
-    const key = { algorithm: log.signature_algorithm, key: log.public_key, ...(log.signer_id ? { signerId: log.signer_id } : {}) };
+    const key = {
+      algorithm: log.signature_algorithm,
+      key: log.public_key,
+      ...(log.signer_id ? { signerId: log.signer_id } : {}),
+    };
     const checkpoint = parseCheckpoint(request.checkpoint);
-    if (!checkpoint || checkpoint.origin !== request.origin || !verifySignature(key, request.checkpoint, request.signature)) {
+    if (
+      !checkpoint ||
+      checkpoint.origin !== request.origin ||
+      !verifySignature(key, request.checkpoint, request.signature)
+    ) {
       // Anyone can post to a witness: a checkpoint the log did not sign is noise, answered and
       // logged but not raised — so junk cannot bury the alarm that matters, a signed fork.
       this.#o.log.warn({ origin: request.origin }, 'witness refused a checkpoint the log did not sign');
@@ -68,24 +83,56 @@ export class Witness implements WitnessClient {
       const t = typed(trx);
       // A row to lock even on first contact (the empty tree, which every tree extends): two first
       // requests at once queue on it rather than both passing with nothing to check against.
-      await t.insertInto('ledger.witness_state').values({ witness: this.#o.name, origin: request.origin, size: 0, root: emptyRoot(h), updated_at: this.#o.now() })
-        .onConflict((oc) => oc.columns(['witness', 'origin']).doNothing()).execute();
-      const state = await t.selectFrom('ledger.witness_state').selectAll().where('witness', '=', this.#o.name).where('origin', '=', request.origin).forUpdate().executeTakeFirstOrThrow();
+      await t
+        .insertInto('ledger.witness_state')
+        .values({
+          witness: this.#o.name,
+          origin: request.origin,
+          size: 0,
+          root: emptyRoot(h),
+          updated_at: this.#o.now(),
+        })
+        .onConflict((oc) => oc.columns(['witness', 'origin']).doNothing())
+        .execute();
+      const state = await t
+        .selectFrom('ledger.witness_state')
+        .selectAll()
+        .where('witness', '=', this.#o.name)
+        .where('origin', '=', request.origin)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       const seen = { size: Number(state.size), root: Buffer.from(state.root) };
       // Asked from another size, or shown an older checkpoint (a replica behind, a replay): not
       // evidence of anything — the answer names the size the witness stands at.
-      if (seen.size !== request.oldSize || checkpoint.size < seen.size) throw new DomainError('LEDGER_WITNESS_CONFLICT', { size: seen.size }, [], { witnessSize: seen.size });
+      if (seen.size !== request.oldSize || checkpoint.size < seen.size)
+        throw new DomainError('LEDGER_WITNESS_CONFLICT', { size: seen.size }, [], { witnessSize: seen.size });
       if (checkpoint.size === seen.size) {
         // The log signed two roots for one size: that is the fork, proven by the log's own signatures.
-        if (Buffer.compare(Buffer.from(checkpoint.root), seen.root) !== 0) { fork = { size: seen.size }; return undefined; }
-      } else if (seen.size > 0 && !verifyConsistency(h, seen.size, checkpoint.size, seen.root, checkpoint.root, proof)) {
-        if (from === 'log') { fork = { size: seen.size }; return undefined; }
+        if (Buffer.compare(Buffer.from(checkpoint.root), seen.root) !== 0) {
+          fork = { size: seen.size };
+          return undefined;
+        }
+      } else if (
+        seen.size > 0 &&
+        !verifyConsistency(h, seen.size, checkpoint.size, seen.root, checkpoint.root, proof)
+      ) {
+        if (from === 'log') {
+          fork = { size: seen.size };
+          return undefined;
+        }
         // Anyone can send a real checkpoint with a junk proof: refused, not raised.
-        this.#o.log.warn({ origin: request.origin, size: checkpoint.size, witnessSize: seen.size }, 'witness refused a checkpoint whose consistency proof does not verify');
+        this.#o.log.warn(
+          { origin: request.origin, size: checkpoint.size, witnessSize: seen.size },
+          'witness refused a checkpoint whose consistency proof does not verify',
+        );
         throw new DomainError('LEDGER_WITNESS_BAD_PROOF', { size: seen.size }, [], { witnessSize: seen.size });
       }
-      await t.updateTable('ledger.witness_state').set({ size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
-        .where('witness', '=', this.#o.name).where('origin', '=', request.origin).execute();
+      await t
+        .updateTable('ledger.witness_state')
+        .set({ size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
+        .where('witness', '=', this.#o.name)
+        .where('origin', '=', request.origin)
+        .execute();
       return this.#o.signer.sign(request.checkpoint);
     });
     if (!signed) {
@@ -97,8 +144,14 @@ export class Witness implements WitnessClient {
 
   async #refused(request: CosignRequest, reason: string, witnessSize: number | undefined): Promise<void> {
     this.#o.log.warn({ origin: request.origin, reason, witnessSize }, 'witness refused a checkpoint');
-    await this.#o.securityEvent((trx) => this.#o.publish(trx, 'ledger.witness.refused', {
-      witness: this.#o.name, origin: request.origin, reason, witnessSize: witnessSize ?? null, checkpoint: request.checkpoint,
-    }));
+    await this.#o.securityEvent((trx) =>
+      this.#o.publish(trx, 'ledger.witness.refused', {
+        witness: this.#o.name,
+        origin: request.origin,
+        reason,
+        witnessSize: witnessSize ?? null,
+        checkpoint: request.checkpoint,
+      }),
+    );
   }
 }

@@ -10,7 +10,11 @@ export async function findLog(db: Db, id: string): Promise<LogRow | undefined> {
 }
 
 /** Stored subtree hashes for the keys asked, in one round trip. */
-export async function fetchNodes(db: Db, logId: string, keys: readonly (readonly [number, number])[]): Promise<Map<string, Uint8Array>> {
+export async function fetchNodes(
+  db: Db,
+  logId: string,
+  keys: readonly (readonly [number, number])[],
+): Promise<Map<string, Uint8Array>> {
   const found = new Map<string, Uint8Array>();
   if (keys.length === 0) return found;
   const pairs = sql.join(keys.map(([l, i]) => sql`(${l}::smallint, ${i}::bigint)`));
@@ -28,10 +32,22 @@ export function overNodes<T>(db: Db, log: Pick<LogRow, 'id'>, compute: (node: No
 export const hasherOf = (log: Pick<LogRow, 'hash_algorithm'>): Hasher => hasher(log.hash_algorithm);
 
 export async function latestCheckpoint(db: Db, logId: string): Promise<CheckpointRow | undefined> {
-  return typed(db).selectFrom('ledger.checkpoint').selectAll().where('log_id', '=', logId).orderBy('size', 'desc').limit(1).executeTakeFirst();
+  return typed(db)
+    .selectFrom('ledger.checkpoint')
+    .selectAll()
+    .where('log_id', '=', logId)
+    .orderBy('size', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function cosignaturesOf(db: Db, logId: string, sizes: readonly number[]) {
   if (sizes.length === 0) return [];
-  return typed(db).selectFrom('ledger.cosignature').selectAll().where('log_id', '=', logId).where('size', 'in', sizes).orderBy('witness').execute();
+  return typed(db)
+    .selectFrom('ledger.cosignature')
+    .selectAll()
+    .where('log_id', '=', logId)
+    .where('size', 'in', sizes)
+    .orderBy('witness')
+    .execute();
 }

@@ -4,13 +4,33 @@ import { DomainError, negotiateLang, type HttpApp, type Principal } from '@tongb
 import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { answerCorrection, supplyMaterials } from '../service/act.ts';
-import { createDraft, deleteDraft, saveDraft, submit, type Applicant, type Services, type SubmitContent } from '../service/submit.ts';
+import {
+  createDraft,
+  deleteDraft,
+  saveDraft,
+  submit,
+  type Applicant,
+  type Services,
+  type SubmitContent,
+} from '../service/submit.ts';
 import { applicationView, getApplication, listApplications, taskView, timeline } from '../service/views.ts';
 import { withdraw } from '../service/withdraw.ts';
 import { typed } from '../store/tables.ts';
 import {
-  ApplicationList, ApplicationView, CorrectionBody, DraftBody, IdempotencyHeaders, IdParam, ListQuery, SaveDraftBody, SubmitBody, SupplyBody, TaskParam,
-  TaskResult, TimelineView, WithdrawBody,
+  ApplicationList,
+  ApplicationView,
+  CorrectionBody,
+  DraftBody,
+  IdempotencyHeaders,
+  IdParam,
+  ListQuery,
+  SaveDraftBody,
+  SubmitBody,
+  SupplyBody,
+  TaskParam,
+  TaskResult,
+  TimelineView,
+  WithdrawBody,
 } from './schemas.ts';
 
 const tags = ['workflow: applications'];
@@ -24,7 +44,9 @@ export function applicantOf(principal: Principal): Applicant {
 export function idempotencyKey(request: FastifyRequest): string {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') {
-    throw new DomainError('WORKFLOW_IDEMPOTENCY_KEY_REQUIRED', {}, [{ field: 'headers.idempotency-key', code: 'required', message: 'a unique key per submission, reused on retries' }]);
+    throw new DomainError('WORKFLOW_IDEMPOTENCY_KEY_REQUIRED', {}, [
+      { field: 'headers.idempotency-key', code: 'required', message: 'a unique key per submission, reused on retries' },
+    ]);
   }
   return key;
 }
@@ -32,109 +54,237 @@ export function idempotencyKey(request: FastifyRequest): string {
 export function applicantRoutes(app: HttpApp, s: Services): void {
   const db = s.ctx.db;
   const ownerOf = async (id: string) => {
-    const row = await typed(db).selectFrom('workflow.application').select(['applicant_id', 'status']).where('id', '=', id).executeTakeFirst();
+    const row = await typed(db)
+      .selectFrom('workflow.application')
+      .select(['applicant_id', 'status'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
     return { ownerId: row.applicant_id };
   };
   const applicantPolicy = { kinds: ['citizen', 'business'] as const, assurance: 'password' as const };
-  const ownApplication = { ...applicantPolicy, resource: (r: FastifyRequest) => ownerOf((r.params as { id: string }).id) };
+  const ownApplication = {
+    ...applicantPolicy,
+    resource: (r: FastifyRequest) => ownerOf((r.params as { id: string }).id),
+  };
   const today = () => serviceDate(s.engine.now());
   const view = async (id: string) => {
     const { app: a, tasks } = await getApplication(db, id);
     return applicationView(a, tasks, today(), true);
   };
 
-  app.post('/drafts', {
-    config: { policy: applicantPolicy },
-    schema: { tags, summary: 'Start a draft for a matter or bundle (resumable on any device)', body: DraftBody, response: { 201: ApplicationView } },
-  }, async (req, reply) => {
-    const draft = await createDraft(s, applicantOf(req.principal!), req.body, negotiateLang(req.headers['accept-language']));
-    return reply.code(201).send(await view(draft.id));
-  });
-
-  app.put('/drafts/:id', {
-    config: { policy: ownApplication },
-    schema: { tags, summary: 'Save a draft; `version` is the one you loaded (409 if it changed elsewhere)', params: IdParam, body: SaveDraftBody, response: { 200: ApplicationView } },
-  }, async (req) => {
-    await saveDraft(s, req.params.id, req.body, negotiateLang(req.headers['accept-language']));
-    return view(req.params.id);
-  });
-
-  app.delete('/drafts/:id', {
-    config: { policy: ownApplication },
-    schema: { tags, summary: 'Discard a draft', params: IdParam },
-  }, async (req, reply) => {
-    await deleteDraft(s, req.params.id);
-    return reply.code(204).send();
-  });
-
-  app.post('/applications', {
-    config: { policy: applicantPolicy },
-    schema: {
-      tags, headers: IdempotencyHeaders, body: SubmitBody, response: { 200: ApplicationView, 201: ApplicationView },
-      summary: 'Submit a draft (or a complete form) once: Idempotency-Key makes retries return the same application (200)',
+  app.post(
+    '/drafts',
+    {
+      config: { policy: applicantPolicy },
+      schema: {
+        tags,
+        summary: 'Start a draft for a matter or bundle (resumable on any device)',
+        body: DraftBody,
+        response: { 201: ApplicationView },
+      },
     },
-  }, async (req, reply) => {
-    const { application, replayed } = await submit(s, { applicant: applicantOf(req.principal!), content: req.body as SubmitContent, idempotencyKey: idempotencyKey(req), lang: negotiateLang(req.headers['accept-language']) });
-    s.live.nudge();
-    return reply.code(replayed ? 200 : 201).header('location', `/api/workflow/applications/${application.id}`).send(await view(application.id));
-  });
-
-  app.get('/applications', {
-    config: { policy: applicantPolicy },
-    schema: { tags, summary: 'My applications and drafts, newest first', querystring: ListQuery, response: { 200: ApplicationList } },
-  }, async (req) => listApplications(db, applicantOf(req.principal!).id, req.query.status, req.query.limit, req.query.offset, today()));
-
-  app.get('/applications/:id', {
-    config: { policy: ownApplication },
-    schema: { tags, summary: 'One application: its department tasks, deadlines and what is needed from me now', params: IdParam, response: { 200: ApplicationView } },
-  }, async (req) => view(req.params.id));
-
-  app.get('/applications/:id/timeline', {
-    config: { policy: ownApplication },
-    schema: { tags, summary: 'Every step of every department task, from the action log', params: IdParam, response: { 200: TimelineView } },
-  }, async (req) => timeline(db, req.params.id, false));
-
-  app.post('/applications/:id/withdraw', {
-    config: { policy: ownApplication },
-    schema: {
-      tags, params: IdParam, body: WithdrawBody, response: { 200: ApplicationView },
-      summary: 'Withdraw my application (撤回) while no department has decided; every open task ends with my reason (409 once one has decided)',
+    async (req, reply) => {
+      const draft = await createDraft(
+        s,
+        applicantOf(req.principal!),
+        req.body,
+        negotiateLang(req.headers['accept-language']),
+      );
+      return reply.code(201).send(await view(draft.id));
     },
-  }, async (req) => {
-    await withdraw(s, req.params.id, { kind: 'applicant', id: applicantOf(req.principal!).id }, req.body.reason);
-    s.live.nudge();
-    return view(req.params.id);
-  });
+  );
 
-  app.post('/applications/:id/tasks/:taskId/correction', {
-    config: { policy: ownApplication },
-    schema: { tags, summary: 'Answer a correction (补正): only the requested fields and materials', params: TaskParam, body: CorrectionBody, response: { 200: TaskResult } },
-  }, async (req) => {
-    await belongs(s, req.params.id, req.params.taskId);
-    await answerCorrection(s, applicantOf(req.principal!).id, req.params.taskId, req.body, negotiateLang(req.headers['accept-language']));
-    s.live.nudge();
-    return taskOf(s, req.params.taskId, true);
-  });
+  app.put(
+    '/drafts/:id',
+    {
+      config: { policy: ownApplication },
+      schema: {
+        tags,
+        summary: 'Save a draft; `version` is the one you loaded (409 if it changed elsewhere)',
+        params: IdParam,
+        body: SaveDraftBody,
+        response: { 200: ApplicationView },
+      },
+    },
+    async (req) => {
+      await saveDraft(s, req.params.id, req.body, negotiateLang(req.headers['accept-language']));
+      return view(req.params.id);
+    },
+  );
 
-  app.post('/applications/:id/tasks/:taskId/materials', {
-    config: { policy: ownApplication },
-    schema: { tags, summary: 'Send materials that were to follow (容缺受理)', params: TaskParam, body: SupplyBody, response: { 200: TaskResult } },
-  }, async (req) => {
-    await belongs(s, req.params.id, req.params.taskId);
-    await supplyMaterials(s, applicantOf(req.principal!).id, req.params.taskId, req.body);
-    s.live.nudge();
-    return taskOf(s, req.params.taskId, true);
-  });
+  app.delete(
+    '/drafts/:id',
+    {
+      config: { policy: ownApplication },
+      schema: { tags, summary: 'Discard a draft', params: IdParam },
+    },
+    async (req, reply) => {
+      await deleteDraft(s, req.params.id);
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/applications',
+    {
+      config: { policy: applicantPolicy },
+      schema: {
+        tags,
+        headers: IdempotencyHeaders,
+        body: SubmitBody,
+        response: { 200: ApplicationView, 201: ApplicationView },
+        summary:
+          'Submit a draft (or a complete form) once: Idempotency-Key makes retries return the same application (200)',
+      },
+    },
+    async (req, reply) => {
+      const { application, replayed } = await submit(s, {
+        applicant: applicantOf(req.principal!),
+        content: req.body as SubmitContent,
+        idempotencyKey: idempotencyKey(req),
+        lang: negotiateLang(req.headers['accept-language']),
+      });
+      s.live.nudge();
+      return reply
+        .code(replayed ? 200 : 201)
+        .header('location', `/api/workflow/applications/${application.id}`)
+        .send(await view(application.id));
+    },
+  );
+
+  app.get(
+    '/applications',
+    {
+      config: { policy: applicantPolicy },
+      schema: {
+        tags,
+        summary: 'My applications and drafts, newest first',
+        querystring: ListQuery,
+        response: { 200: ApplicationList },
+      },
+    },
+    async (req) =>
+      listApplications(
+        db,
+        applicantOf(req.principal!).id,
+        req.query.status,
+        req.query.limit,
+        req.query.offset,
+        today(),
+      ),
+  );
+
+  app.get(
+    '/applications/:id',
+    {
+      config: { policy: ownApplication },
+      schema: {
+        tags,
+        summary: 'One application: its department tasks, deadlines and what is needed from me now',
+        params: IdParam,
+        response: { 200: ApplicationView },
+      },
+    },
+    async (req) => view(req.params.id),
+  );
+
+  app.get(
+    '/applications/:id/timeline',
+    {
+      config: { policy: ownApplication },
+      schema: {
+        tags,
+        summary: 'Every step of every department task, from the action log',
+        params: IdParam,
+        response: { 200: TimelineView },
+      },
+    },
+    async (req) => timeline(db, req.params.id, false),
+  );
+
+  app.post(
+    '/applications/:id/withdraw',
+    {
+      config: { policy: ownApplication },
+      schema: {
+        tags,
+        params: IdParam,
+        body: WithdrawBody,
+        response: { 200: ApplicationView },
+        summary:
+          'Withdraw my application (撤回) while no department has decided; every open task ends with my reason (409 once one has decided)',
+      },
+    },
+    async (req) => {
+      await withdraw(s, req.params.id, { kind: 'applicant', id: applicantOf(req.principal!).id }, req.body.reason);
+      s.live.nudge();
+      return view(req.params.id);
+    },
+  );
+
+  app.post(
+    '/applications/:id/tasks/:taskId/correction',
+    {
+      config: { policy: ownApplication },
+      schema: {
+        tags,
+        summary: 'Answer a correction (补正): only the requested fields and materials',
+        params: TaskParam,
+        body: CorrectionBody,
+        response: { 200: TaskResult },
+      },
+    },
+    async (req) => {
+      await belongs(s, req.params.id, req.params.taskId);
+      await answerCorrection(
+        s,
+        applicantOf(req.principal!).id,
+        req.params.taskId,
+        req.body,
+        negotiateLang(req.headers['accept-language']),
+      );
+      s.live.nudge();
+      return taskOf(s, req.params.taskId, true);
+    },
+  );
+
+  app.post(
+    '/applications/:id/tasks/:taskId/materials',
+    {
+      config: { policy: ownApplication },
+      schema: {
+        tags,
+        summary: 'Send materials that were to follow (容缺受理)',
+        params: TaskParam,
+        body: SupplyBody,
+        response: { 200: TaskResult },
+      },
+    },
+    async (req) => {
+      await belongs(s, req.params.id, req.params.taskId);
+      await supplyMaterials(s, applicantOf(req.principal!).id, req.params.taskId, req.body);
+      s.live.nudge();
+      return taskOf(s, req.params.taskId, true);
+    },
+  );
 }
 
 async function belongs(s: Services, applicationId: string, taskId: string): Promise<void> {
-  const row = await typed(s.ctx.db).selectFrom('workflow.task').select('application_id').where('id', '=', taskId).executeTakeFirst();
+  const row = await typed(s.ctx.db)
+    .selectFrom('workflow.task')
+    .select('application_id')
+    .where('id', '=', taskId)
+    .executeTakeFirst();
   if (!row || row.application_id !== applicationId) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
 }
 
 export async function taskOf(s: Services, taskId: string, forApplicant = false) {
-  const task = await typed(s.ctx.db).selectFrom('workflow.task').selectAll().where('id', '=', taskId).executeTakeFirstOrThrow();
+  const task = await typed(s.ctx.db)
+    .selectFrom('workflow.task')
+    .selectAll()
+    .where('id', '=', taskId)
+    .executeTakeFirstOrThrow();
   const view = taskView(task, serviceDate(s.engine.now()));
   return forApplicant ? { ...view, assignee: null } : view;
 }

@@ -13,7 +13,19 @@ import type { Services } from '../service/submit.ts';
 import { applicationView, getApplication, queue, taskView, timeline } from '../service/views.ts';
 import { typed } from '../store/tables.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
-import { ActionBody, ApplicationView, AssignBody, CounterBody, IdempotencyHeaders, IdParam, OPEN_STATES, QueueQuery, QueueView, TaskResult, VersionBody } from './schemas.ts';
+import {
+  ActionBody,
+  ApplicationView,
+  AssignBody,
+  CounterBody,
+  IdempotencyHeaders,
+  IdParam,
+  OPEN_STATES,
+  QueueQuery,
+  QueueView,
+  TaskResult,
+  VersionBody,
+} from './schemas.ts';
 import Type from 'typebox';
 
 const tags = ['workflow: officers'];
@@ -28,91 +40,189 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
     ...officer,
     resource: async (r: FastifyRequest) => {
       const id = (r.params as { id: string }).id;
-      const row = await typed(db).selectFrom('workflow.task').select(['department_code', 'region_code']).where('id', '=', id).executeTakeFirst();
+      const row = await typed(db)
+        .selectFrom('workflow.task')
+        .select(['department_code', 'region_code'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!row) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id });
       return { departmentCode: row.department_code, regionCode: row.region_code };
     },
   };
 
-  app.get('/queue', {
-    config: { policy: officer },
-    schema: { tags, summary: "My departments' open tasks, soonest due first; filter by department, state, deadline, assignee", querystring: QueueQuery, response: { 200: QueueView } },
-  }, async (req) => {
-    const p = req.principal!;
-    const q = req.query;
-    if (q.department && !p.departments.includes(q.department)) {
-      throw new DomainError('FORBIDDEN_RESOURCE', {}, [{ field: 'query.department', code: 'not_your_department', message: q.department }]);
-    }
-    return queue(db, officerOf(p), {
-      departments: q.department ? [q.department] : p.departments, states: q.state ? [q.state] : OPEN_STATES,
-      ...(q.deadline ? { deadline: q.deadline } : {}), ...(q.assignee ? { assignee: q.assignee } : {}), ...(q.escalated ? { escalated: true } : {}),
-      limit: q.limit, offset: q.offset,
-    }, s.engine.now());
-  });
-
-  app.get('/tasks/:id', {
-    config: { policy: ownTask },
-    schema: {
-      tags, summary: 'A task with the fields and materials of its matter, its application and the timeline', params: IdParam,
-      response: { 200: Type.Object({ task: TaskResult, actions: Type.Array(Type.String()), fields: Type.Array(Type.String()), application: ApplicationView, timeline: Type.Array(Type.Unknown()) }) },
+  app.get(
+    '/queue',
+    {
+      config: { policy: officer },
+      schema: {
+        tags,
+        summary: "My departments' open tasks, soonest due first; filter by department, state, deadline, assignee",
+        querystring: QueueQuery,
+        response: { 200: QueueView },
+      },
     },
-  }, async (req) => {
-    const task = await typed(db).selectFrom('workflow.task').selectAll().where('id', '=', req.params.id).executeTakeFirstOrThrow();
-    const { app: a, tasks } = await getApplication(db, task.application_id);
-    const matter = await s.catalog.matter(task.matter_code, task.matter_version);
-    const fields = matterFields(matter, a.subject_kind);
-    const view = applicationView(a, tasks, serviceDate(s.engine.now()));
-    // An officer sees the part of the form their matter uses (least privilege), not the whole bundle's.
-    const form = Object.fromEntries(Object.entries(a.form).filter(([k]) => fields.includes(k)));
-    const codes = new Set(matter.materials.map((m) => m.code));
-    // Other departments' tasks show where they stand (a prerequisite's state, its due day), not
-    // their work: no correction reasons (free text), pending materials or assignees.
-    const tasksSeen = view.tasks.map((t) => (t.id === task.id ? t : { ...t, assignee: null, correction: null, pendingMaterials: [] }));
-    return {
-      task: taskView(task, serviceDate(s.engine.now())), actions: actionsFor(task.process, task.state, req.principal!.roles), fields,
-      application: { ...view, form, materials: a.materials.filter((m) => codes.has(m.code)), tasks: tasksSeen, needed: view.needed.filter((n) => n.taskId === task.id) },
-      timeline: (await timeline(db, a.id, true)).filter((e) => e.taskId === task.id || e.taskId === null),
-    };
-  });
-
-  app.post('/tasks/:id/actions', {
-    config: { policy: ownTask },
-    schema: { tags, summary: 'Act on a task: accept, acceptPending, review, approve, reject, requestCorrection; `version` as loaded', params: IdParam, body: ActionBody, response: { 200: TaskResult } },
-  }, async (req) => {
-    await officerAct(s, officerOf(req.principal!), req.params.id, req.body);
-    s.live.nudge();
-    return taskOf(s, req.params.id);
-  });
-
-  app.post('/tasks/:id/claim', {
-    config: { policy: ownTask },
-    schema: { tags, summary: 'Claim an unassigned task (认领)', params: IdParam, body: VersionBody, response: { 200: TaskResult } },
-  }, async (req) => {
-    await claim(s, officerOf(req.principal!), req.params.id, req.body.version);
-    return taskOf(s, req.params.id);
-  });
-
-  app.post('/tasks/:id/assign', {
-    config: { policy: ownTask },
-    schema: { tags, summary: "Assign a task to an officer (指派; the department lead's)", params: IdParam, body: AssignBody, response: { 200: TaskResult } },
-  }, async (req) => {
-    await assign(s, officerOf(req.principal!), req.params.id, req.body.version, req.body.assignee);
-    return taskOf(s, req.params.id);
-  });
-
-  app.post('/counter/applications', {
-    // Filing for someone else is its own power: the counter role, at multi-factor; the applicant
-    // and the departments must be in the officer's jurisdiction (service/counter.ts).
-    config: { policy: { ...officer, roles: [COUNTER_ROLE] } },
-    schema: {
-      tags: ['workflow: service counter'], headers: IdempotencyHeaders, body: CounterBody, response: { 200: ApplicationView, 201: ApplicationView },
-      summary: "File an application at a service counter (窗口) on a citizen's behalf; it appears in the citizen's account",
+    async (req) => {
+      const p = req.principal!;
+      const q = req.query;
+      if (q.department && !p.departments.includes(q.department)) {
+        throw new DomainError('FORBIDDEN_RESOURCE', {}, [
+          { field: 'query.department', code: 'not_your_department', message: q.department },
+        ]);
+      }
+      return queue(
+        db,
+        officerOf(p),
+        {
+          departments: q.department ? [q.department] : p.departments,
+          states: q.state ? [q.state] : OPEN_STATES,
+          ...(q.deadline ? { deadline: q.deadline } : {}),
+          ...(q.assignee ? { assignee: q.assignee } : {}),
+          ...(q.escalated ? { escalated: true } : {}),
+          limit: q.limit,
+          offset: q.offset,
+        },
+        s.engine.now(),
+      );
     },
-  }, async (req, reply) => {
-    const p = req.principal!;
-    const { application, replayed } = await fileAtCounter(s, identity, { id: p.id, regions: p.regions }, req.body, idempotencyKey(req), negotiateLang(req.headers['accept-language']));
-    s.live.nudge();
-    const { app: a, tasks } = await getApplication(db, application.id);
-    return reply.code(replayed ? 200 : 201).send(applicationView(a, tasks, serviceDate(s.engine.now())));
-  });
+  );
+
+  app.get(
+    '/tasks/:id',
+    {
+      config: { policy: ownTask },
+      schema: {
+        tags,
+        summary: 'A task with the fields and materials of its matter, its application and the timeline',
+        params: IdParam,
+        response: {
+          200: Type.Object({
+            task: TaskResult,
+            actions: Type.Array(Type.String()),
+            fields: Type.Array(Type.String()),
+            application: ApplicationView,
+            timeline: Type.Array(Type.Unknown()),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const task = await typed(db)
+        .selectFrom('workflow.task')
+        .selectAll()
+        .where('id', '=', req.params.id)
+        .executeTakeFirstOrThrow();
+      const { app: a, tasks } = await getApplication(db, task.application_id);
+      const matter = await s.catalog.matter(task.matter_code, task.matter_version);
+      const fields = matterFields(matter, a.subject_kind);
+      const view = applicationView(a, tasks, serviceDate(s.engine.now()));
+      // An officer sees the part of the form their matter uses (least privilege), not the whole bundle's.
+      const form = Object.fromEntries(Object.entries(a.form).filter(([k]) => fields.includes(k)));
+      const codes = new Set(matter.materials.map((m) => m.code));
+      // Other departments' tasks show where they stand (a prerequisite's state, its due day), not
+      // their work: no correction reasons (free text), pending materials or assignees.
+      const tasksSeen = view.tasks.map((t) =>
+        t.id === task.id ? t : { ...t, assignee: null, correction: null, pendingMaterials: [] },
+      );
+      return {
+        task: taskView(task, serviceDate(s.engine.now())),
+        actions: actionsFor(task.process, task.state, req.principal!.roles),
+        fields,
+        application: {
+          ...view,
+          form,
+          materials: a.materials.filter((m) => codes.has(m.code)),
+          tasks: tasksSeen,
+          needed: view.needed.filter((n) => n.taskId === task.id),
+        },
+        timeline: (await timeline(db, a.id, true)).filter((e) => e.taskId === task.id || e.taskId === null),
+      };
+    },
+  );
+
+  app.post(
+    '/tasks/:id/actions',
+    {
+      config: { policy: ownTask },
+      schema: {
+        tags,
+        summary:
+          'Act on a task: accept, acceptPending, review, approve, reject, requestCorrection; `version` as loaded',
+        params: IdParam,
+        body: ActionBody,
+        response: { 200: TaskResult },
+      },
+    },
+    async (req) => {
+      await officerAct(s, officerOf(req.principal!), req.params.id, req.body);
+      s.live.nudge();
+      return taskOf(s, req.params.id);
+    },
+  );
+
+  app.post(
+    '/tasks/:id/claim',
+    {
+      config: { policy: ownTask },
+      schema: {
+        tags,
+        summary: 'Claim an unassigned task (认领)',
+        params: IdParam,
+        body: VersionBody,
+        response: { 200: TaskResult },
+      },
+    },
+    async (req) => {
+      await claim(s, officerOf(req.principal!), req.params.id, req.body.version);
+      return taskOf(s, req.params.id);
+    },
+  );
+
+  app.post(
+    '/tasks/:id/assign',
+    {
+      config: { policy: ownTask },
+      schema: {
+        tags,
+        summary: "Assign a task to an officer (指派; the department lead's)",
+        params: IdParam,
+        body: AssignBody,
+        response: { 200: TaskResult },
+      },
+    },
+    async (req) => {
+      await assign(s, officerOf(req.principal!), req.params.id, req.body.version, req.body.assignee);
+      return taskOf(s, req.params.id);
+    },
+  );
+
+  app.post(
+    '/counter/applications',
+    {
+      // Filing for someone else is its own power: the counter role, at multi-factor; the applicant
+      // and the departments must be in the officer's jurisdiction (service/counter.ts).
+      config: { policy: { ...officer, roles: [COUNTER_ROLE] } },
+      schema: {
+        tags: ['workflow: service counter'],
+        headers: IdempotencyHeaders,
+        body: CounterBody,
+        response: { 200: ApplicationView, 201: ApplicationView },
+        summary:
+          "File an application at a service counter (窗口) on a citizen's behalf; it appears in the citizen's account",
+      },
+    },
+    async (req, reply) => {
+      const p = req.principal!;
+      const { application, replayed } = await fileAtCounter(
+        s,
+        identity,
+        { id: p.id, regions: p.regions },
+        req.body,
+        idempotencyKey(req),
+        negotiateLang(req.headers['accept-language']),
+      );
+      s.live.nudge();
+      const { app: a, tasks } = await getApplication(db, application.id);
+      return reply.code(replayed ? 200 : 201).send(applicationView(a, tasks, serviceDate(s.engine.now())));
+    },
+  );
 }

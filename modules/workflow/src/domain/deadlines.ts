@@ -7,7 +7,12 @@ import type { WorkingCalendar } from '@tongban/kernel';
 /** Government offices count days in China Standard Time, whatever the server's zone. */
 export const SERVICE_TIME_ZONE = 'Asia/Shanghai';
 
-const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: SERVICE_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const dateFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: SERVICE_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The calendar date (YYYY-MM-DD) an instant falls on in the service time zone. */
 export function serviceDate(instant: Date): string {
@@ -39,7 +44,10 @@ export function resumeClock(calendar: WorkingCalendar, today: string, remainingD
 
 export type DeadlineStatus = 'on_time' | 'due_soon' | 'overdue';
 
-export function deadlineStatus(today: string, clock: { dueOn: string | null; warnOn: string | null }): DeadlineStatus | undefined {
+export function deadlineStatus(
+  today: string,
+  clock: { dueOn: string | null; warnOn: string | null },
+): DeadlineStatus | undefined {
   if (!clock.dueOn) return undefined;
   if (today > clock.dueOn) return 'overdue';
   if (clock.warnOn && today >= clock.warnOn) return 'due_soon';

@@ -3,7 +3,16 @@
 // (值域), numeric and date bounds, check character (GB 11643, GB 32100). A field the schema
 // already refused is not reported twice. Messages in the caller's language, zh-CN first.
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { compileDataPattern, IDENTIFIER_CHECKS, isIsoDate, KEYWORD_MESSAGES, re2RegExp, type FieldError, type Lang, type Message } from '@tongban/kernel';
+import {
+  compileDataPattern,
+  IDENTIFIER_CHECKS,
+  isIsoDate,
+  KEYWORD_MESSAGES,
+  re2RegExp,
+  type FieldError,
+  type Lang,
+  type Message,
+} from '@tongban/kernel';
 import type { DataElement, MatterVersion } from '../ports/catalog.ts';
 import type { Subject } from './plan.ts';
 
@@ -13,13 +22,16 @@ import type { Subject } from './plan.ts';
 // pattern: no value can be checked against it, so none passes (a field error, not a 500 on every
 // submission); republishing the matter with an RE2 pattern mends it.
 const uncheckable = { test: () => false };
-const pinnedRegExp = Object.assign((pattern: string) => {
-  try {
-    return re2RegExp(pattern);
-  } catch {
-    return { ...uncheckable, toString: () => `/${pattern}/` };
-  }
-}, { code: re2RegExp.code });
+const pinnedRegExp = Object.assign(
+  (pattern: string) => {
+    try {
+      return re2RegExp(pattern);
+    } catch {
+      return { ...uncheckable, toString: () => `/${pattern}/` };
+    }
+  },
+  { code: re2RegExp.code },
+);
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, code: { regExp: pinnedRegExp } });
 ajv.addFormat('date', { type: 'string', validate: isIsoDate });
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
@@ -35,7 +47,10 @@ const MESSAGES: Record<string, Message> = {
   exclusiveMaximum: { zh: '必须小于 {limit}', en: 'must be less than {limit}' },
   minDate: { zh: '不能早于 {limit}', en: 'must not be before {limit}' },
   maxDate: { zh: '不能晚于 {limit}', en: 'must not be after {limit}' },
-  check_digit: { zh: '校验码不正确，不是有效的{standard}', en: 'is not a valid {standard}: its check character is wrong' },
+  check_digit: {
+    zh: '校验码不正确，不是有效的{standard}',
+    en: 'is not a valid {standard}: its check character is wrong',
+  },
 };
 const FORMATS: Record<string, Message> = { date: { zh: '日期', en: 'calendar date (YYYY-MM-DD)' } };
 const STANDARDS: Record<keyof typeof IDENTIFIER_CHECKS, Message> = {
@@ -59,7 +74,12 @@ export interface FormCheckOptions {
 }
 
 /** Every problem with a form, as `form.<key>` field errors (empty when it is complete and valid). */
-export function checkForm(formKey: string, schema: MatterVersion['form'], form: Readonly<Record<string, unknown>>, options: FormCheckOptions = {}): FieldError[] {
+export function checkForm(
+  formKey: string,
+  schema: MatterVersion['form'],
+  form: Readonly<Record<string, unknown>>,
+  options: FormCheckOptions = {},
+): FieldError[] {
   const lang = options.lang ?? 'zh';
   let validate = validators.get(formKey);
   if (!validate) {
@@ -76,38 +96,63 @@ export function checkForm(formKey: string, schema: MatterVersion['form'], form: 
   if (!validate(form)) {
     for (const e of validate.errors ?? []) {
       if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
-      const key = e.keyword === 'required' ? String(e.params.missingProperty)
-        : e.keyword === 'additionalProperties' ? String(e.params.additionalProperty)
-          : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
-      const code = e.keyword === 'required' ? 'required' : e.keyword === 'additionalProperties' ? 'unknown_field' : e.keyword;
+      const key =
+        e.keyword === 'required'
+          ? String(e.params.missingProperty)
+          : e.keyword === 'additionalProperties'
+            ? String(e.params.additionalProperty)
+            : e.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const code =
+        e.keyword === 'required' ? 'required' : e.keyword === 'additionalProperties' ? 'unknown_field' : e.keyword;
       if (code === 'required' && options.partial) continue;
       const params = { ...e.params, format: FORMATS[String(e.params.format)]?.[lang] ?? e.params.format };
-      add(key, code, MESSAGES[e.keyword] || MESSAGES[code] ? message(code, lang, params) : e.message ?? code);
+      add(key, code, MESSAGES[e.keyword] || MESSAGES[code] ? message(code, lang, params) : (e.message ?? code));
     }
   }
   const refused = new Set(errors.map((e) => e.field));
   for (const [key, element] of options.elements ?? []) {
     if (!(key in form) || refused.has(`form.${key}`)) continue;
     const problem = elementProblem(element, form[key], options.today);
-    if (problem) add(key, problem.code, message(problem.code, lang, { ...problem.params, standard: element.check ? STANDARDS[element.check][lang] : '' }));
+    if (problem)
+      add(
+        key,
+        problem.code,
+        message(problem.code, lang, {
+          ...problem.params,
+          standard: element.check ? STANDARDS[element.check][lang] : '',
+        }),
+      );
   }
   return errors;
 }
 
 type Problem = { code: string; params?: Record<string, unknown> } | undefined;
-const JSON_TYPE: Record<DataElement['type'], string> = { string: 'string', date: 'string', code: 'string', integer: 'integer', number: 'number', boolean: 'boolean' };
+const JSON_TYPE: Record<DataElement['type'], string> = {
+  string: 'string',
+  date: 'string',
+  code: 'string',
+  integer: 'integer',
+  number: 'number',
+  boolean: 'boolean',
+};
 
 /** The first rule of its data element that a value breaks (the schema is checked before this). */
 export function elementProblem(element: DataElement, value: unknown, today?: string): Problem {
   const type = JSON_TYPE[element.type];
-  const fits = type === 'string' ? typeof value === 'string'
-    : type === 'integer' ? Number.isInteger(value)
-      : type === 'number' ? typeof value === 'number' && Number.isFinite(value)
-        : typeof value === 'boolean';
+  const fits =
+    type === 'string'
+      ? typeof value === 'string'
+      : type === 'integer'
+        ? Number.isInteger(value)
+        : type === 'number'
+          ? typeof value === 'number' && Number.isFinite(value)
+          : typeof value === 'boolean';
   if (!fits) return { code: 'type', params: { type } };
   if (typeof value === 'string') {
-    if (element.maxLength !== undefined && [...value].length > element.maxLength) return { code: 'maxLength', params: { limit: element.maxLength } };
-    if (element.type === 'code' && element.values && !element.values.some((v) => v.code === value)) return { code: 'enum' };
+    if (element.maxLength !== undefined && [...value].length > element.maxLength)
+      return { code: 'maxLength', params: { limit: element.maxLength } };
+    if (element.type === 'code' && element.values && !element.values.some((v) => v.code === value))
+      return { code: 'enum' };
     if (element.type === 'date') {
       if (!isIsoDate(value)) return { code: 'format', params: { format: 'date' } };
       const min = element.minDate && today ? dateBound(element.minDate, today) : element.minDate;
@@ -119,8 +164,10 @@ export function elementProblem(element: DataElement, value: unknown, today?: str
     if (element.check && !IDENTIFIER_CHECKS[element.check](value)) return { code: 'check_digit' };
   }
   if (typeof value === 'number') {
-    if (element.minimum !== undefined && value < element.minimum) return { code: 'minimum', params: { limit: element.minimum } };
-    if (element.maximum !== undefined && value > element.maximum) return { code: 'maximum', params: { limit: element.maximum } };
+    if (element.minimum !== undefined && value < element.minimum)
+      return { code: 'minimum', params: { limit: element.minimum } };
+    if (element.maximum !== undefined && value > element.maximum)
+      return { code: 'maximum', params: { limit: element.maximum } };
   }
   return undefined;
 }
@@ -146,7 +193,13 @@ export function dateBound(bound: string, today: string): string {
   if (!relative[1]) return today;
   const n = Number(relative[2]) * (relative[1] === '-' ? -1 : 1);
   const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y + (relative[3] === 'y' ? n : 0), m - 1 + (relative[3] === 'm' ? n : 0), d + (relative[3] === 'd' ? n : 0)));
+  const date = new Date(
+    Date.UTC(
+      y + (relative[3] === 'y' ? n : 0),
+      m - 1 + (relative[3] === 'm' ? n : 0),
+      d + (relative[3] === 'd' ? n : 0),
+    ),
+  );
   return date.toISOString().slice(0, 10);
 }
 
@@ -169,9 +222,14 @@ export function elementsOf(subject: Subject): Map<string, DataElement> {
   return out;
 }
 
-const subjectKey = (s: Subject) => (s.kind === 'matter' ? `matter:${s.matter.code}@${s.matter.version}` : `bundle:${s.bundle.code}@${s.bundle.version}`);
+const subjectKey = (s: Subject) =>
+  s.kind === 'matter' ? `matter:${s.matter.code}@${s.matter.version}` : `bundle:${s.bundle.code}@${s.bundle.version}`;
 
 /** The form of an application against its pinned subject: schema and data elements. */
-export function checkSubjectForm(subject: Subject, form: Readonly<Record<string, unknown>>, options: Omit<FormCheckOptions, 'elements'> = {}): FieldError[] {
+export function checkSubjectForm(
+  subject: Subject,
+  form: Readonly<Record<string, unknown>>,
+  options: Omit<FormCheckOptions, 'elements'> = {},
+): FieldError[] {
   return checkForm(subjectKey(subject), subjectForm(subject), form, { ...options, elements: elementsOf(subject) });
 }

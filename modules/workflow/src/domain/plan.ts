@@ -26,7 +26,12 @@ export function planTasks(subject: Subject): PlannedTask[] {
   return subject.bundle.items.map((item) => {
     const m = subject.matters.get(item.matterCode);
     if (!m) throw new Error(`bundle ${subject.bundle.code} pins matter ${item.matterCode}, which was not loaded`);
-    return { matterCode: m.code, matterVersion: m.version, departmentCode: m.departmentCode, dependsOn: [...item.dependsOn] };
+    return {
+      matterCode: m.code,
+      matterVersion: m.version,
+      departmentCode: m.departmentCode,
+      dependsOn: [...item.dependsOn],
+    };
   });
 }
 
@@ -47,7 +52,10 @@ function ancestors(subject: Subject): Map<string, Set<string>> {
     if (!set) {
       set = new Set();
       memo.set(code, set);
-      for (const d of deps.get(code) ?? []) { set.add(d); for (const a of of(d)) set.add(a); }
+      for (const d of deps.get(code) ?? []) {
+        set.add(d);
+        for (const a of of(d)) set.add(a);
+      }
     }
     return set;
   };
@@ -68,13 +76,24 @@ export function checkMaterials(subject: Subject, given: readonly MaterialRef[]):
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   given.forEach((m, i) => {
-    if (!known.has(m.code)) errors.push({ field: `materials.${i}.code`, code: 'unknown_material', message: `no matter of this application asks for ${m.code}` });
-    if (seen.has(m.code)) errors.push({ field: `materials.${i}.code`, code: 'duplicate_material', message: `${m.code} is given twice` });
+    if (!known.has(m.code))
+      errors.push({
+        field: `materials.${i}.code`,
+        code: 'unknown_material',
+        message: `no matter of this application asks for ${m.code}`,
+      });
+    if (seen.has(m.code))
+      errors.push({ field: `materials.${i}.code`, code: 'duplicate_material', message: `${m.code} is given twice` });
     seen.add(m.code);
   });
   const missing = new Map<string, string>();
   for (const matter of matters) {
-    const issuedBefore = new Set([...(before.get(matter.code) ?? [])].flatMap((c) => { const p = byCode.get(c)?.producesLicence; return p ? [p.type] : []; }));
+    const issuedBefore = new Set(
+      [...(before.get(matter.code) ?? [])].flatMap((c) => {
+        const p = byCode.get(c)?.producesLicence;
+        return p ? [p.type] : [];
+      }),
+    );
     for (const material of matter.materials) {
       if (!material.required || seen.has(material.code)) continue;
       if (material.licenceType && issuedBefore.has(material.licenceType)) continue;
@@ -122,10 +141,12 @@ export function applicationOutcome(tasks: readonly TaskLike[]): 'in_progress' | 
  * alone keeps its keys; in a bundle its fields live under their data element ids (asked once).
  */
 export function fieldMap(matter: MatterVersion, subjectKind: 'matter' | 'bundle'): Map<string, string> {
-  return new Map(Object.entries(matter.form.properties).map(([key, field]) => {
-    const element = (field as { 'x-data-element'?: string })['x-data-element'];
-    return [key, subjectKind === 'bundle' && element ? element : key];
-  }));
+  return new Map(
+    Object.entries(matter.form.properties).map(([key, field]) => {
+      const element = (field as { 'x-data-element'?: string })['x-data-element'];
+      return [key, subjectKind === 'bundle' && element ? element : key];
+    }),
+  );
 }
 
 /** The application form keys a matter uses: what its officer sees and may ask to correct. */
@@ -134,7 +155,11 @@ export function matterFields(matter: MatterVersion, subjectKind: 'matter' | 'bun
 }
 
 /** The form as the matter itself names it: what its 秒批 rules are written against. */
-export function matterForm(matter: MatterVersion, subjectKind: 'matter' | 'bundle', form: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function matterForm(
+  matter: MatterVersion,
+  subjectKind: 'matter' | 'bundle',
+  form: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, appKey] of fieldMap(matter, subjectKind)) if (appKey in form) out[key] = form[appKey];
   return out;

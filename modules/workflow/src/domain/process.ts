@@ -52,33 +52,116 @@ export type StaffRole = (typeof STAFF)[number] | typeof COUNTER_ROLE;
 const DECIDERS = ['officer', 'approver', 'lead'] as const;
 
 export const ACTIONS = {
-  start: { zh: '开始办理', en: 'Started', actor: 'system', from: ['waiting'], to: 'submitted', event: 'workflow.task.started' },
-  accept: { zh: '受理', en: 'Accept', actor: 'officer', roles: STAFF, from: ['submitted'], to: 'accepted', event: 'workflow.task.accepted' },
+  start: {
+    zh: '开始办理',
+    en: 'Started',
+    actor: 'system',
+    from: ['waiting'],
+    to: 'submitted',
+    event: 'workflow.task.started',
+  },
+  accept: {
+    zh: '受理',
+    en: 'Accept',
+    actor: 'officer',
+    roles: STAFF,
+    from: ['submitted'],
+    to: 'accepted',
+    event: 'workflow.task.accepted',
+  },
   // 容缺受理: accepted with named materials to follow; the decision waits for them.
   acceptPending: {
-    zh: '容缺受理', en: 'Accept with materials to follow', actor: 'officer', roles: STAFF, from: ['submitted'], to: 'accepted', event: 'workflow.task.accepted',
+    zh: '容缺受理',
+    en: 'Accept with materials to follow',
+    actor: 'officer',
+    roles: STAFF,
+    from: ['submitted'],
+    to: 'accepted',
+    event: 'workflow.task.accepted',
   },
-  review: { zh: '审核通过', en: 'Review passed', actor: 'officer', roles: STAFF, from: ['accepted'], to: 'reviewed', event: 'workflow.task.reviewed' },
-  approve: { zh: '准予', en: 'Approve', actor: 'officer', roles: DECIDERS, from: ['reviewed'], to: 'approved', event: 'workflow.task.approved' },
+  review: {
+    zh: '审核通过',
+    en: 'Review passed',
+    actor: 'officer',
+    roles: STAFF,
+    from: ['accepted'],
+    to: 'reviewed',
+    event: 'workflow.task.reviewed',
+  },
+  approve: {
+    zh: '准予',
+    en: 'Approve',
+    actor: 'officer',
+    roles: DECIDERS,
+    from: ['reviewed'],
+    to: 'approved',
+    event: 'workflow.task.approved',
+  },
   reject: {
-    zh: '不予办理', en: 'Reject', actor: 'officer', roles: DECIDERS, from: ['submitted', 'accepted', 'reviewed'], to: 'rejected', needsReason: true,
+    zh: '不予办理',
+    en: 'Reject',
+    actor: 'officer',
+    roles: DECIDERS,
+    from: ['submitted', 'accepted', 'reviewed'],
+    to: 'rejected',
+    needsReason: true,
     event: 'workflow.task.rejected',
   },
   requestCorrection: {
-    zh: '要求补正', en: 'Request a correction', actor: 'officer', roles: STAFF, from: ['submitted', 'accepted'], to: 'correction', needsReason: true,
+    zh: '要求补正',
+    en: 'Request a correction',
+    actor: 'officer',
+    roles: STAFF,
+    from: ['submitted', 'accepted'],
+    to: 'correction',
+    needsReason: true,
     event: 'workflow.task.correction-requested',
   },
-  resubmit: { zh: '补正后重新提交', en: 'Resubmitted after correction', actor: 'applicant', from: ['correction'], to: 'resume', event: 'workflow.task.resubmitted' },
-  supplyMaterial: { zh: '补交容缺材料', en: 'Materials supplied', actor: 'applicant', from: ['accepted', 'reviewed'], to: 'same', event: 'workflow.task.material-supplied' },
+  resubmit: {
+    zh: '补正后重新提交',
+    en: 'Resubmitted after correction',
+    actor: 'applicant',
+    from: ['correction'],
+    to: 'resume',
+    event: 'workflow.task.resubmitted',
+  },
+  supplyMaterial: {
+    zh: '补交容缺材料',
+    en: 'Materials supplied',
+    actor: 'applicant',
+    from: ['accepted', 'reviewed'],
+    to: 'same',
+    event: 'workflow.task.material-supplied',
+  },
   // 秒批: the system approves when one of the matter's rules holds, naming the rule.
-  autoApprove: { zh: '自动审批（秒批）', en: 'Approved automatically', actor: 'system', from: ['submitted'], to: 'approved', event: 'workflow.task.approved' },
+  autoApprove: {
+    zh: '自动审批（秒批）',
+    en: 'Approved automatically',
+    actor: 'system',
+    from: ['submitted'],
+    to: 'approved',
+    event: 'workflow.task.approved',
+  },
   // A prerequisite was rejected or ended: this task cannot go on.
-  cancel: { zh: '因前置事项未通过而终止', en: 'Ended: a prerequisite was not granted', actor: 'system', from: ['waiting'], to: 'cancelled', needsReason: true, event: 'workflow.task.cancelled' },
+  cancel: {
+    zh: '因前置事项未通过而终止',
+    en: 'Ended: a prerequisite was not granted',
+    actor: 'system',
+    from: ['waiting'],
+    to: 'cancelled',
+    needsReason: true,
+    event: 'workflow.task.cancelled',
+  },
   // 撤回: the applicant withdraws the whole application, every task at once, while no department
   // has decided (service/withdraw.ts refuses once any task is approved — by 秒批 too — or rejected).
   withdraw: {
-    zh: '申请人撤回', en: 'Withdrawn by the applicant', actor: 'applicant', from: ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'], to: 'withdrawn',
-    needsReason: true, event: 'workflow.task.withdrawn',
+    zh: '申请人撤回',
+    en: 'Withdrawn by the applicant',
+    actor: 'applicant',
+    from: ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'],
+    to: 'withdrawn',
+    needsReason: true,
+    event: 'workflow.task.withdrawn',
   },
 } as const satisfies Record<string, ActionSpec>;
 export type ActionName = keyof typeof ACTIONS;
@@ -88,7 +171,11 @@ export const NOTES = {
   claim: { zh: '认领', en: 'Claimed', event: 'workflow.task.claimed' },
   assign: { zh: '指派', en: 'Assigned', event: 'workflow.task.assigned' },
   warn: { zh: '即将超期提醒', en: 'Deadline approaching', event: 'workflow.task.deadline-approaching' },
-  escalate: { zh: '超期上报科室负责人', en: 'Overdue: escalated to the department lead', event: 'workflow.task.escalated' },
+  escalate: {
+    zh: '超期上报科室负责人',
+    en: 'Overdue: escalated to the department lead',
+    event: 'workflow.task.escalated',
+  },
 } as const satisfies Record<string, { zh: string; en: string; event: `workflow.task.${string}` }>;
 export type NoteName = keyof typeof NOTES;
 
@@ -137,11 +224,16 @@ export function allows(process: MatterProcess, action: ActionName, from: TaskSta
 
 /** The actions open to a role in a state: what an officer's queue offers on a task. */
 export function actionsFor(process: MatterProcess, state: TaskState, roles: readonly string[]): ActionName[] {
-  return OFFICER_ACTIONS.filter((a) => allows(process, a, state) && (actionSpec(process, a)!.roles ?? []).some((r) => roles.includes(r)));
+  return OFFICER_ACTIONS.filter(
+    (a) => allows(process, a, state) && (actionSpec(process, a)!.roles ?? []).some((r) => roles.includes(r)),
+  );
 }
 
 /** Load-time check of the table (see the top of this file); returns the problems, empty when sound. */
-export function checkProcess(states: Record<string, { terminal: boolean }>, actions: Partial<Record<string, ActionSpec>>): string[] {
+export function checkProcess(
+  states: Record<string, { terminal: boolean }>,
+  actions: Partial<Record<string, ActionSpec>>,
+): string[] {
   const problems: string[] = [];
   const known = new Set(Object.keys(states));
   const reached = new Set<string>(['waiting', 'submitted']); // where a task is born
@@ -155,19 +247,25 @@ export function checkProcess(states: Record<string, { terminal: boolean }>, acti
       if (!known.has(spec.to)) problems.push(`${name}: unknown to-state ${spec.to}`);
       reached.add(spec.to);
     }
-    if (spec.actor === 'officer' && !(spec.roles && spec.roles.length > 0)) problems.push(`${name}: an officer action names no role`);
-    if (!/^workflow\.task\.[a-z][a-z-]*$/.test(spec.event)) problems.push(`${name}: event ${spec.event} is not workflow.task.<verb>`);
+    if (spec.actor === 'officer' && !(spec.roles && spec.roles.length > 0))
+      problems.push(`${name}: an officer action names no role`);
+    if (!/^workflow\.task\.[a-z][a-z-]*$/.test(spec.event))
+      problems.push(`${name}: event ${spec.event} is not workflow.task.<verb>`);
   }
   for (const s of known) if (!reached.has(s)) problems.push(`state ${s} is never reached`);
   for (const [s, spec] of Object.entries(states)) {
-    if (!spec.terminal && !Object.values(actions).some((a) => a?.from.includes(s as TaskState))) problems.push(`state ${s} has no way out`);
+    if (!spec.terminal && !Object.values(actions).some((a) => a?.from.includes(s as TaskState)))
+      problems.push(`state ${s} has no way out`);
   }
   return problems;
 }
 
 for (const [name, actions] of Object.entries(PROCESSES)) {
   // 'reviewed' is reached only where there is a review step.
-  const states = name === 'immediate' ? Object.fromEntries(Object.entries(TASK_STATES).filter(([k]) => k !== 'reviewed')) : TASK_STATES;
+  const states =
+    name === 'immediate'
+      ? Object.fromEntries(Object.entries(TASK_STATES).filter(([k]) => k !== 'reviewed'))
+      : TASK_STATES;
   const problems = checkProcess(states, actions);
   if (problems.length > 0) throw new Error(`workflow process '${name}' is not sound: ${problems.join('; ')}`);
 }

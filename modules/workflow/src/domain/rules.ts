@@ -5,15 +5,20 @@
 import { AUTO_APPROVAL_VARIABLES, callsRegexMatch, type AutoApprovalRule } from '@tongban/contracts';
 import { Environment } from '@marcbachmann/cel-js';
 
-const environment = AUTO_APPROVAL_VARIABLES.reduce((env, name) => env.registerVariable(name, 'map'), new Environment({
-  limits: { maxAstNodes: 2000, maxDepth: 50, maxListElements: 500, maxMapEntries: 500, maxCallArguments: 16 },
-}));
+const environment = AUTO_APPROVAL_VARIABLES.reduce(
+  (env, name) => env.registerVariable(name, 'map'),
+  new Environment({
+    limits: { maxAstNodes: 2000, maxDepth: 50, maxListElements: 500, maxMapEntries: 500, maxCallArguments: 16 },
+  }),
+);
 
 type Program = (context: Record<string, unknown>) => unknown;
 const compiled = new Map<string, Program>();
 
 // A rule calling matches() never holds (the catalog refuses it at publish; this covers versions published before).
-const refused: Program = () => { throw new Error('matches() is not available in rules'); };
+const refused: Program = () => {
+  throw new Error('matches() is not available in rules');
+};
 
 function program(expression: string): Program {
   let p = compiled.get(expression);
@@ -41,7 +46,12 @@ export type RuleVerdict =
 
 export function firstRuleThatHolds(rules: readonly AutoApprovalRule[], inputs: RuleInputs): RuleVerdict {
   const failures: { rule: string; error: string }[] = [];
-  const context = { form: inputs.form, applicant: inputs.applicant, prerequisites: inputs.prerequisites, verified: inputs.verified };
+  const context = {
+    form: inputs.form,
+    applicant: inputs.applicant,
+    prerequisites: inputs.prerequisites,
+    verified: inputs.verified,
+  };
   for (const rule of rules) {
     try {
       if (program(rule.when)(context) === true) return { fired: rule };

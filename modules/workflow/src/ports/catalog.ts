@@ -42,7 +42,11 @@ export interface MatterVersion {
   readonly legalDays: number;
   readonly promisedDays: number;
   readonly materials: readonly MatterMaterial[];
-  readonly form: { readonly type: 'object'; readonly properties: Readonly<Record<string, unknown>>; readonly required?: readonly string[] };
+  readonly form: {
+    readonly type: 'object';
+    readonly properties: Readonly<Record<string, unknown>>;
+    readonly required?: readonly string[];
+  };
   readonly producesLicence?: { readonly type: string; readonly name: LocalizedText };
   readonly autoApprove?: readonly AutoApprovalRule[];
   readonly process?: MatterProcess;
@@ -104,24 +108,34 @@ export function catalogPort(client: ModuleClient, now: () => number = Date.now):
         const latest = await client.request<MatterVersion>('catalog', { path: `/matters/${encodeURIComponent(code)}` });
         return pinned(`matter:${code}@${latest.version}`, async () => latest);
       }
-      return pinned(`matter:${code}@${version}`, () => client.request<MatterVersion>('catalog', { path: `/matters/${encodeURIComponent(code)}/versions/${version}` }));
+      return pinned(`matter:${code}@${version}`, () =>
+        client.request<MatterVersion>('catalog', { path: `/matters/${encodeURIComponent(code)}/versions/${version}` }),
+      );
     },
     async bundle(code, version) {
       if (version === undefined) {
         const latest = await client.request<BundleVersion>('catalog', { path: `/bundles/${encodeURIComponent(code)}` });
         return pinned(`bundle:${code}@${latest.version}`, async () => latest);
       }
-      return pinned(`bundle:${code}@${version}`, () => client.request<BundleVersion>('catalog', { path: `/bundles/${encodeURIComponent(code)}/versions/${version}` }));
+      return pinned(`bundle:${code}@${version}`, () =>
+        client.request<BundleVersion>('catalog', { path: `/bundles/${encodeURIComponent(code)}/versions/${version}` }),
+      );
     },
-    department: (code) => recent(`department:${code}`, () => client.request<Department>('catalog', { path: `/departments/${encodeURIComponent(code)}` })),
-    calendar: (regionCode) => recent(`calendar:${regionCode}`, async () => {
-      // A region without a calendar of its own counts plain Monday–Friday weeks.
-      const days = await client.request<{ holidays: string[]; workdays: string[] }>('catalog', { path: `/calendars/${regionCode}` })
-        .catch((error: unknown) => {
-          if ((error as { problem?: { code?: string } }).problem?.code === 'CATALOG_CALENDAR_NOT_FOUND') return { holidays: [], workdays: [] };
-          throw error;
-        });
-      return new WorkingCalendar(days);
-    }),
+    department: (code) =>
+      recent(`department:${code}`, () =>
+        client.request<Department>('catalog', { path: `/departments/${encodeURIComponent(code)}` }),
+      ),
+    calendar: (regionCode) =>
+      recent(`calendar:${regionCode}`, async () => {
+        // A region without a calendar of its own counts plain Monday–Friday weeks.
+        const days = await client
+          .request<{ holidays: string[]; workdays: string[] }>('catalog', { path: `/calendars/${regionCode}` })
+          .catch((error: unknown) => {
+            if ((error as { problem?: { code?: string } }).problem?.code === 'CATALOG_CALENDAR_NOT_FOUND')
+              return { holidays: [], workdays: [] };
+            throw error;
+          });
+        return new WorkingCalendar(days);
+      }),
   };
 }

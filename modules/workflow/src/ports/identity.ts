@@ -21,7 +21,10 @@ export function identityPort(client: ModuleClient, log: Logger): IdentityPort {
   return {
     async findAccount(id) {
       try {
-        return await client.request<AccountSummary>('identity', { path: `/accounts/${encodeURIComponent(id)}/summary`, auth: 'service' });
+        return await client.request<AccountSummary>('identity', {
+          path: `/accounts/${encodeURIComponent(id)}/summary`,
+          auth: 'service',
+        });
       } catch (error) {
         if (error instanceof ProblemError && error.problem.status === 404) return undefined;
         // Identity refusing the workflow's own token (a missing role, a wrong key) is the

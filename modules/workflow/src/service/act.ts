@@ -25,26 +25,50 @@ export interface OfficerAction {
   readonly pendingMaterials?: readonly string[];
 }
 
-async function loadForAction(s: Services, taskId: string): Promise<{ app: ApplicationRow; task: TaskRow; loaded: Loaded }> {
+async function loadForAction(
+  s: Services,
+  taskId: string,
+): Promise<{ app: ApplicationRow; task: TaskRow; loaded: Loaded }> {
   const db = typed(s.ctx.db);
   const task = await db.selectFrom('workflow.task').selectAll().where('id', '=', taskId).executeTakeFirst();
   if (!task) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
-  const app = await db.selectFrom('workflow.application').selectAll().where('id', '=', task.application_id).executeTakeFirstOrThrow();
-  const all = await db.selectFrom('workflow.task').select(['matter_code', 'matter_version', 'region_code']).where('application_id', '=', app.id).execute();
+  const app = await db
+    .selectFrom('workflow.application')
+    .selectAll()
+    .where('id', '=', task.application_id)
+    .executeTakeFirstOrThrow();
+  const all = await db
+    .selectFrom('workflow.task')
+    .select(['matter_code', 'matter_version', 'region_code'])
+    .where('application_id', '=', app.id)
+    .execute();
   return { app, task, loaded: await prefetch(s.catalog, all) };
 }
 
 /** Runs `body` on the task locked at the version the caller saw, then settles the application. */
 async function withTask<T>(
-  s: Services, taskId: string, version: number, body: (trx: Trx, app: ApplicationRow, task: TaskRow, loaded: Loaded) => Promise<T>,
+  s: Services,
+  taskId: string,
+  version: number,
+  body: (trx: Trx, app: ApplicationRow, task: TaskRow, loaded: Loaded) => Promise<T>,
 ): Promise<T> {
   const { loaded, app: seen } = await loadForAction(s, taskId);
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
     // Application first, then its tasks (settle locks them all): every writer takes the same
     // order, so two officers acting on two tasks of one application queue, never deadlock.
-    const app = await typed(trx).selectFrom('workflow.application').selectAll().where('id', '=', seen.id).forUpdate().executeTakeFirstOrThrow();
-    const task = await typed(trx).selectFrom('workflow.task').selectAll().where('id', '=', taskId).forUpdate().executeTakeFirstOrThrow();
+    const app = await typed(trx)
+      .selectFrom('workflow.application')
+      .selectAll()
+      .where('id', '=', seen.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const task = await typed(trx)
+      .selectFrom('workflow.task')
+      .selectAll()
+      .where('id', '=', taskId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (task.version !== version) throw await s.engine.stale(trx, taskId);
     const result = await body(trx, app, task, loaded);
     await s.engine.settle(trx, app, loaded);
@@ -54,21 +78,30 @@ async function withTask<T>(
 
 const invalid = (field: string, code: string, message: string): FieldError => ({ field, code, message });
 
-export async function officerAct(s: Services, officer: Officer, taskId: string, input: OfficerAction): Promise<TaskRow> {
+export async function officerAct(
+  s: Services,
+  officer: Officer,
+  taskId: string,
+  input: OfficerAction,
+): Promise<TaskRow> {
   const spec: ActionSpec = ACTIONS[input.action];
-  if (spec.actor !== 'officer') throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action: input.action, state: 'any' });
+  if (spec.actor !== 'officer')
+    throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action: input.action, state: 'any' });
   if (!(spec.roles ?? []).some((r) => officer.roles.includes(r))) {
     throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: input.action, roles: (spec.roles ?? []).join(', ') });
   }
   const reason = input.reason?.trim();
-  if (spec.needsReason && !reason) throw new DomainError('WORKFLOW_REASON_REQUIRED', {}, [invalid('body.reason', 'required', 'say why')]);
+  if (spec.needsReason && !reason)
+    throw new DomainError('WORKFLOW_REASON_REQUIRED', {}, [invalid('body.reason', 'required', 'say why')]);
   const actor: Actor = { kind: 'officer', id: officer.id };
 
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
     // Before anything the action computes from the task (a correction reads its due day).
     refuseInvalidTransition(task, input.action);
     if (task.assignee && task.assignee !== officer.id) {
-      throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], { current: { state: task.state, version: task.version, assignee: task.assignee } });
+      throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], {
+        current: { state: task.state, version: task.version, assignee: task.assignee },
+      });
     }
     const matter = loaded.matters.get(task.matter_code)!;
     const names = { matterZh: matter.name.zh, matterEn: matter.name.en };
@@ -79,14 +112,27 @@ export async function officerAct(s: Services, officer: Officer, taskId: string, 
         const known = new Set(matter.materials.map((m) => m.code));
         const unknown = pending.filter((c) => !known.has(c));
         if (pending.length === 0 || unknown.length > 0) {
-          throw new DomainError('WORKFLOW_CORRECTION_INVALID', {}, [invalid('body.pendingMaterials', pending.length === 0 ? 'required' : 'unknown_material', pending.length === 0 ? 'name the materials to follow' : `not materials of this matter: ${unknown.join(', ')}`)]);
+          throw new DomainError('WORKFLOW_CORRECTION_INVALID', {}, [
+            invalid(
+              'body.pendingMaterials',
+              pending.length === 0 ? 'required' : 'unknown_material',
+              pending.length === 0
+                ? 'name the materials to follow'
+                : `not materials of this matter: ${unknown.join(', ')}`,
+            ),
+          ]);
         }
-        const row = await s.engine.transition(trx, app, task, 'acceptPending', actor, { ...base, patch: { ...base.patch, pending_materials: pending }, detail: { pendingMaterials: pending } });
+        const row = await s.engine.transition(trx, app, task, 'acceptPending', actor, {
+          ...base,
+          patch: { ...base.patch, pending_materials: pending },
+          detail: { pendingMaterials: pending },
+        });
         await s.engine.notify(trx, app, row, 'materials_to_follow', { ...names, materials: pending.join(', ') });
         return row;
       }
       case 'approve':
-        if (task.pending_materials.length > 0) throw new DomainError('WORKFLOW_MATERIALS_PENDING', { materials: task.pending_materials.join(', ') });
+        if (task.pending_materials.length > 0)
+          throw new DomainError('WORKFLOW_MATERIALS_PENDING', { materials: task.pending_materials.join(', ') });
         return approveOrReject(s, trx, app, task, 'approve', actor, base, names);
       case 'reject':
         return approveOrReject(s, trx, app, task, 'reject', actor, base, names);
@@ -96,17 +142,32 @@ export async function officerAct(s: Services, officer: Officer, taskId: string, 
         const ownFields = new Set(matterFields(matter, app.subject_kind));
         const ownMaterials = new Set(matter.materials.map((m) => m.code));
         const errors = [
-          ...fields.filter((f) => !ownFields.has(f)).map((f) => invalid('body.correction.fields', 'unknown_field', `${f} is not a field of this matter`)),
-          ...materials.filter((m) => !ownMaterials.has(m)).map((m) => invalid('body.correction.materials', 'unknown_material', `${m} is not a material of this matter`)),
+          ...fields
+            .filter((f) => !ownFields.has(f))
+            .map((f) => invalid('body.correction.fields', 'unknown_field', `${f} is not a field of this matter`)),
+          ...materials
+            .filter((m) => !ownMaterials.has(m))
+            .map((m) =>
+              invalid('body.correction.materials', 'unknown_material', `${m} is not a material of this matter`),
+            ),
         ];
-        if (fields.length + materials.length === 0) errors.push(invalid('body.correction', 'required', 'name at least one field or material to correct'));
+        if (fields.length + materials.length === 0)
+          errors.push(invalid('body.correction', 'required', 'name at least one field or material to correct'));
         if (errors.length > 0) throw new DomainError('WORKFLOW_CORRECTION_INVALID', {}, errors);
         // 补正 stops the clock: the legal deadline excludes the time the applicant takes.
         const calendar = loaded.calendars.get(task.region_code)!;
         const remaining = pauseClock(calendar, serviceDate(s.engine.now()), task.due_on!);
         const row = await s.engine.transition(trx, app, task, 'requestCorrection', actor, {
-          ...base, detail: { fields, materials, remainingDays: remaining },
-          patch: { ...base.patch, correction: JSON.stringify({ fields, materials, reason }) as never, resume_state: task.state, remaining_days: remaining, due_on: null, warn_on: null },
+          ...base,
+          detail: { fields, materials, remainingDays: remaining },
+          patch: {
+            ...base.patch,
+            correction: JSON.stringify({ fields, materials, reason }) as never,
+            resume_state: task.state,
+            remaining_days: remaining,
+            due_on: null,
+            warn_on: null,
+          },
         });
         await s.engine.notify(trx, app, row, 'correction_requested', { ...names, reason: reason! });
         return row;
@@ -118,38 +179,75 @@ export async function officerAct(s: Services, officer: Officer, taskId: string, 
 }
 
 async function approveOrReject(
-  s: Services, trx: Trx, app: ApplicationRow, task: TaskRow, action: 'approve' | 'reject', actor: Actor,
-  base: { reason?: string; patch: Partial<TaskRow> }, names: Record<string, string>,
+  s: Services,
+  trx: Trx,
+  app: ApplicationRow,
+  task: TaskRow,
+  action: 'approve' | 'reject',
+  actor: Actor,
+  base: { reason?: string; patch: Partial<TaskRow> },
+  names: Record<string, string>,
 ): Promise<TaskRow> {
   const row = await s.engine.transition(trx, app, task, action, actor, base);
-  await s.engine.notify(trx, app, row, action === 'approve' ? 'approved' : 'rejected', { ...names, reason: base.reason ?? '' });
+  await s.engine.notify(trx, app, row, action === 'approve' ? 'approved' : 'rejected', {
+    ...names,
+    reason: base.reason ?? '',
+  });
   return row;
 }
 
 /** Claims an unassigned task for oneself (认领). */
 export async function claim(s: Services, officer: Officer, taskId: string, version: number): Promise<TaskRow> {
   // Claiming shuts every other officer out of the task: only staff who could work it may.
-  if (!STAFF.some((r) => officer.roles.includes(r))) throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'claim', roles: STAFF.join(', ') });
+  if (!STAFF.some((r) => officer.roles.includes(r)))
+    throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'claim', roles: STAFF.join(', ') });
   return withTask(s, taskId, version, async (trx, app, task) => {
     refuseFinished(task, 'claim');
     if (task.assignee === officer.id) return task;
-    if (task.assignee) throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], { current: { state: task.state, version: task.version, assignee: task.assignee } });
-    return s.engine.note(trx, app, task, 'claim', { kind: 'officer', id: officer.id }, { bump: true, patch: { assignee: officer.id } });
+    if (task.assignee)
+      throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], {
+        current: { state: task.state, version: task.version, assignee: task.assignee },
+      });
+    return s.engine.note(
+      trx,
+      app,
+      task,
+      'claim',
+      { kind: 'officer', id: officer.id },
+      { bump: true, patch: { assignee: officer.id } },
+    );
   });
 }
 
 /** A department lead assigns (or reassigns) a task to an officer of the department (指派). */
-export async function assign(s: Services, officer: Officer, taskId: string, version: number, assignee: string): Promise<TaskRow> {
-  if (!officer.roles.includes('lead')) throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'assign', roles: 'lead' });
+export async function assign(
+  s: Services,
+  officer: Officer,
+  taskId: string,
+  version: number,
+  assignee: string,
+): Promise<TaskRow> {
+  if (!officer.roles.includes('lead'))
+    throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'assign', roles: 'lead' });
   return withTask(s, taskId, version, async (trx, app, task) => {
     refuseFinished(task, 'assign');
-    return s.engine.note(trx, app, task, 'assign', { kind: 'officer', id: officer.id }, { bump: true, patch: { assignee }, detail: { from: task.assignee, to: assignee } });
+    return s.engine.note(
+      trx,
+      app,
+      task,
+      'assign',
+      { kind: 'officer', id: officer.id },
+      { bump: true, patch: { assignee }, detail: { from: task.assignee, to: assignee } },
+    );
   });
 }
 
 /** Nobody claims or is assigned a finished task. */
 function refuseFinished(task: TaskRow, action: string): void {
-  if (isTerminal(task.state)) throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], { current: { state: task.state, version: task.version } });
+  if (isTerminal(task.state))
+    throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], {
+      current: { state: task.state, version: task.version },
+    });
 }
 
 // ── the applicant's side ─────────────────────────────────────────────────────────────────────
@@ -161,18 +259,34 @@ export interface CorrectionAnswer {
 }
 
 /** 补正: the applicant changes only what was asked for; the clock resumes with the days that were left. */
-export async function answerCorrection(s: Services, applicantId: string, taskId: string, input: CorrectionAnswer, lang: Lang = 'zh'): Promise<TaskRow> {
+export async function answerCorrection(
+  s: Services,
+  applicantId: string,
+  taskId: string,
+  input: CorrectionAnswer,
+  lang: Lang = 'zh',
+): Promise<TaskRow> {
   const { app: before } = await loadForAction(s, taskId);
-  const subject = await resolveSubject(s.catalog, { kind: before.subject_kind, code: before.subject_code, version: before.subject_version });
+  const subject = await resolveSubject(s.catalog, {
+    kind: before.subject_kind,
+    code: before.subject_code,
+    version: before.subject_version,
+  });
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
     if (task.state !== 'correction' || !task.correction) throw new DomainError('WORKFLOW_NOT_AWAITING_CORRECTION');
     if (Object.keys(input.form).length === 0 && input.materials.length === 0) {
-      throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, [invalid('body', 'required', 'answer at least one requested field or material')]);
+      throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, [
+        invalid('body', 'required', 'answer at least one requested field or material'),
+      ]);
     }
     const asked = task.correction;
     const errors = [
-      ...Object.keys(input.form).filter((f) => !asked.fields.includes(f)).map((f) => invalid(`form.${f}`, 'not_requested', `${f} was not asked for`)),
-      ...input.materials.filter((m) => !asked.materials.includes(m.code)).map((m) => invalid(`materials.${m.code}`, 'not_requested', `${m.code} was not asked for`)),
+      ...Object.keys(input.form)
+        .filter((f) => !asked.fields.includes(f))
+        .map((f) => invalid(`form.${f}`, 'not_requested', `${f} was not asked for`)),
+      ...input.materials
+        .filter((m) => !asked.materials.includes(m.code))
+        .map((m) => invalid(`materials.${m.code}`, 'not_requested', `${m.code} was not asked for`)),
     ];
     if (errors.length > 0) throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, errors);
     const form = { ...app.form, ...input.form };
@@ -183,32 +297,85 @@ export async function answerCorrection(s: Services, applicantId: string, taskId:
     const replaced = new Set(input.materials.map((m) => m.code));
     const materials = [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials];
     const at = s.engine.now();
-    const updated = await typed(trx).updateTable('workflow.application')
-      .set({ form: JSON.stringify(form) as never, materials: JSON.stringify(materials) as never, version: app.version + 1, updated_at: at })
-      .where('id', '=', app.id).returningAll().executeTakeFirstOrThrow();
+    const updated = await typed(trx)
+      .updateTable('workflow.application')
+      .set({
+        form: JSON.stringify(form) as never,
+        materials: JSON.stringify(materials) as never,
+        version: app.version + 1,
+        updated_at: at,
+      })
+      .where('id', '=', app.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     const clock = resumeClock(loaded.calendars.get(task.region_code)!, serviceDate(at), task.remaining_days ?? 0);
     // Values stay out of the log (personal data); which fields and materials changed is enough.
-    return s.engine.transition(trx, updated, task, 'resubmit', { kind: 'applicant', id: applicantId }, {
-      detail: { fields: Object.keys(input.form), materials: [...replaced] },
-      // A new clock: warned and escalated anew if it runs late again.
-      patch: { correction: null, resume_state: null, remaining_days: null, due_on: clock.dueOn, warn_on: clock.warnOn, warned_at: null, escalated_at: null },
-    });
+    return s.engine.transition(
+      trx,
+      updated,
+      task,
+      'resubmit',
+      { kind: 'applicant', id: applicantId },
+      {
+        detail: { fields: Object.keys(input.form), materials: [...replaced] },
+        // A new clock: warned and escalated anew if it runs late again.
+        patch: {
+          correction: null,
+          resume_state: null,
+          remaining_days: null,
+          due_on: clock.dueOn,
+          warn_on: clock.warnOn,
+          warned_at: null,
+          escalated_at: null,
+        },
+      },
+    );
   });
 }
 
 /** 容缺: the applicant sends materials that were to follow; once all are in, the decision may be made. */
-export async function supplyMaterials(s: Services, applicantId: string, taskId: string, input: { version: number; materials: readonly MaterialRef[] }): Promise<TaskRow> {
+export async function supplyMaterials(
+  s: Services,
+  applicantId: string,
+  taskId: string,
+  input: { version: number; materials: readonly MaterialRef[] },
+): Promise<TaskRow> {
   return withTask(s, taskId, input.version, async (trx, app, task) => {
     const unexpected = input.materials.filter((m) => !task.pending_materials.includes(m.code));
     if (input.materials.length === 0 || unexpected.length > 0) {
-      throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, (unexpected.length > 0 ? unexpected : [{ code: '' }]).map((m) => invalid(`materials.${m.code}`, 'not_requested', m.code ? `${m.code} is not awaited` : 'send at least one awaited material')));
+      throw new DomainError(
+        'WORKFLOW_CORRECTION_NOT_REQUESTED',
+        {},
+        (unexpected.length > 0 ? unexpected : [{ code: '' }]).map((m) =>
+          invalid(
+            `materials.${m.code}`,
+            'not_requested',
+            m.code ? `${m.code} is not awaited` : 'send at least one awaited material',
+          ),
+        ),
+      );
     }
     const replaced = new Set(input.materials.map((m) => m.code));
-    const updated = await typed(trx).updateTable('workflow.application')
-      .set({ materials: JSON.stringify([...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials]) as never, version: app.version + 1, updated_at: s.engine.now() })
-      .where('id', '=', app.id).returningAll().executeTakeFirstOrThrow();
-    return s.engine.transition(trx, updated, task, 'supplyMaterial', { kind: 'applicant', id: applicantId }, {
-      detail: { materials: [...replaced] }, patch: { pending_materials: task.pending_materials.filter((c) => !replaced.has(c)) },
-    });
+    const updated = await typed(trx)
+      .updateTable('workflow.application')
+      .set({
+        materials: JSON.stringify([...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials]) as never,
+        version: app.version + 1,
+        updated_at: s.engine.now(),
+      })
+      .where('id', '=', app.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return s.engine.transition(
+      trx,
+      updated,
+      task,
+      'supplyMaterial',
+      { kind: 'applicant', id: applicantId },
+      {
+        detail: { materials: [...replaced] },
+        patch: { pending_materials: task.pending_materials.filter((c) => !replaced.has(c)) },
+      },
+    );
   });
 }

@@ -24,25 +24,54 @@ export interface CounterFiling {
 const within = (officer: CounterOfficer, region: string) => officer.regions.some((j) => regionCovers(j, region));
 const field = (name: string, code: string, message: string): FieldError => ({ field: name, code, message });
 
-export async function fileAtCounter(s: Services, identity: IdentityPort, officer: CounterOfficer, filing: CounterFiling, idempotencyKey: string, lang: Lang = 'zh'): Promise<Submitted> {
+export async function fileAtCounter(
+  s: Services,
+  identity: IdentityPort,
+  officer: CounterOfficer,
+  filing: CounterFiling,
+  idempotencyKey: string,
+  lang: Lang = 'zh',
+): Promise<Submitted> {
   const account = await identity.findAccount(filing.applicant.id);
   if (!account || !account.active) {
-    throw new DomainError('WORKFLOW_APPLICANT_UNKNOWN', {}, [field('body.applicant.id', account ? 'inactive' : 'unknown', account ? 'the account is not active' : 'no such account')]);
+    throw new DomainError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
+      field(
+        'body.applicant.id',
+        account ? 'inactive' : 'unknown',
+        account ? 'the account is not active' : 'no such account',
+      ),
+    ]);
   }
   if (account.kind !== filing.applicant.kind) {
-    throw new DomainError('WORKFLOW_APPLICANT_UNKNOWN', {}, [field('body.applicant.kind', 'kind_mismatch', `the account is not a ${filing.applicant.kind} account`)]);
+    throw new DomainError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
+      field('body.applicant.kind', 'kind_mismatch', `the account is not a ${filing.applicant.kind} account`),
+    ]);
   }
   // An account whose region identity cannot tell is out of every jurisdiction (deny by default).
   if (account.region === null || !within(officer, account.region)) {
-    throw new DomainError('FORBIDDEN_RESOURCE', {}, [field('body.applicant', 'outside_jurisdiction', 'the applicant is not a resident of your jurisdiction')]);
+    throw new DomainError('FORBIDDEN_RESOURCE', {}, [
+      field('body.applicant', 'outside_jurisdiction', 'the applicant is not a resident of your jurisdiction'),
+    ]);
   }
   const subject = await resolveSubject(s.catalog, filing.subject);
-  const departments = await Promise.all([...new Set(planTasks(subject).map((p) => p.departmentCode))].map((code) => s.catalog.department(code)));
+  const departments = await Promise.all(
+    [...new Set(planTasks(subject).map((p) => p.departmentCode))].map((code) => s.catalog.department(code)),
+  );
   const outside = departments.filter((d) => !within(officer, d.regionCode));
   if (outside.length > 0) {
-    throw new DomainError('FORBIDDEN_RESOURCE', {}, outside.map((d) => field('body.subject.code', 'outside_jurisdiction', `${d.code} (${d.regionCode}) is outside your jurisdiction`)));
+    throw new DomainError(
+      'FORBIDDEN_RESOURCE',
+      {},
+      outside.map((d) =>
+        field('body.subject.code', 'outside_jurisdiction', `${d.code} (${d.regionCode}) is outside your jurisdiction`),
+      ),
+    );
   }
   return submit(s, {
-    applicant: filing.applicant, content: { subject: filing.subject, form: filing.form, materials: filing.materials }, idempotencyKey, counterOfficer: officer.id, lang,
+    applicant: filing.applicant,
+    content: { subject: filing.subject, form: filing.form, materials: filing.materials },
+    idempotencyKey,
+    counterOfficer: officer.id,
+    lang,
   });
 }

@@ -48,7 +48,10 @@ export class LiveFeed {
   /** Streams `applicantId`'s events to `listener` until the returned function is called; `end` is called if the feed closes first. */
   async subscribe(applicantId: string, listener: Listener, end?: () => void): Promise<() => void> {
     if (this.#cursor === undefined) {
-      const row = await typed(this.#db).selectFrom('workflow.action').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+      const row = await typed(this.#db)
+        .selectFrom('workflow.action')
+        .select((eb) => eb.fn.max('seq').as('max'))
+        .executeTakeFirst();
       this.#cursor ??= Number(row?.max ?? 0);
     }
     let set = this.#listeners.get(applicantId);
@@ -73,7 +76,12 @@ export class LiveFeed {
 
   /** Events of an applicant after `seq`, a page at a time: what a reconnecting stream missed (SSE Last-Event-ID). */
   async since(applicantId: string, seq: number): Promise<LiveEvent[]> {
-    const rows = await this.#query().where('ap.applicant_id', '=', applicantId).where('a.seq', '>', seq).orderBy('a.seq').limit(BATCH).execute();
+    const rows = await this.#query()
+      .where('ap.applicant_id', '=', applicantId)
+      .where('a.seq', '>', seq)
+      .orderBy('a.seq')
+      .limit(BATCH)
+      .execute();
     return rows.map(toEvent);
   }
 
@@ -83,11 +91,20 @@ export class LiveFeed {
    * is not "after" the Last-Event-ID — this finds it. (Sent again if it was seen: clients dedupe by seq.)
    */
   async lateBefore(applicantId: string, seq: number): Promise<LiveEvent[]> {
-    const last = await typed(this.#db).selectFrom('workflow.action').select('at').where('seq', '=', seq).executeTakeFirst();
+    const last = await typed(this.#db)
+      .selectFrom('workflow.action')
+      .select('at')
+      .where('seq', '=', seq)
+      .executeTakeFirst();
     if (!last) return [];
     const from = new Date(new Date(last.at).getTime() - GAP_MS);
-    const rows = await this.#query().where('ap.applicant_id', '=', applicantId).where('a.seq', '<', seq).where('a.at', '>=', from)
-      .orderBy('a.seq').limit(BATCH).execute();
+    const rows = await this.#query()
+      .where('ap.applicant_id', '=', applicantId)
+      .where('a.seq', '<', seq)
+      .where('a.at', '>=', from)
+      .orderBy('a.seq')
+      .limit(BATCH)
+      .execute();
     return rows.map(toEvent);
   }
 
@@ -98,7 +115,11 @@ export class LiveFeed {
 
   poll(): Promise<void> {
     if (this.#closed || this.#cursor === undefined) return Promise.resolve();
-    this.#running ??= this.#pass().catch((error: unknown) => this.#log.warn({ err: error }, 'live feed poll failed')).finally(() => { this.#running = undefined; });
+    this.#running ??= this.#pass()
+      .catch((error: unknown) => this.#log.warn({ err: error }, 'live feed poll failed'))
+      .finally(() => {
+        this.#running = undefined;
+      });
     return this.#running;
   }
 
@@ -110,8 +131,20 @@ export class LiveFeed {
   }
 
   #query() {
-    return typed(this.#db).selectFrom('workflow.action as a').innerJoin('workflow.application as ap', 'ap.id', 'a.application_id')
-      .select(['a.seq', 'a.application_id', 'a.task_id', 'a.action', 'a.from_state', 'a.to_state', 'a.at', 'ap.applicant_id', 'ap.case_number']);
+    return typed(this.#db)
+      .selectFrom('workflow.action as a')
+      .innerJoin('workflow.application as ap', 'ap.id', 'a.application_id')
+      .select([
+        'a.seq',
+        'a.application_id',
+        'a.task_id',
+        'a.action',
+        'a.from_state',
+        'a.to_state',
+        'a.at',
+        'ap.applicant_id',
+        'ap.case_number',
+      ]);
   }
 
   async #pass(): Promise<void> {
@@ -140,9 +173,24 @@ export class LiveFeed {
   }
 }
 
-function toEvent(row: { seq: number; application_id: string; case_number: string | null; task_id: string | null; action: string; from_state: string | null; to_state: string | null; at: Date }): LiveEvent {
+function toEvent(row: {
+  seq: number;
+  application_id: string;
+  case_number: string | null;
+  task_id: string | null;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  at: Date;
+}): LiveEvent {
   return {
-    seq: row.seq, applicationId: row.application_id, caseNumber: row.case_number, taskId: row.task_id,
-    action: row.action, from: row.from_state, to: row.to_state, at: new Date(row.at).toISOString(),
+    seq: row.seq,
+    applicationId: row.application_id,
+    caseNumber: row.case_number,
+    taskId: row.task_id,
+    action: row.action,
+    from: row.from_state,
+    to: row.to_state,
+    at: new Date(row.at).toISOString(),
   };
 }

@@ -35,11 +35,15 @@ export async function resolveSubject(catalog: CatalogPort, ref: SubjectRef): Pro
   try {
     if (ref.kind === 'matter') return { kind: 'matter', matter: await catalog.matter(ref.code, ref.version) };
     const bundle = await catalog.bundle(ref.code, ref.version);
-    const matters = await Promise.all(Object.entries(bundle.matterVersions).map(([code, v]) => catalog.matter(code, v)));
+    const matters = await Promise.all(
+      Object.entries(bundle.matterVersions).map(([code, v]) => catalog.matter(code, v)),
+    );
     return { kind: 'bundle', bundle, matters: new Map(matters.map((m) => [m.code, m])) };
   } catch (error) {
     if (error instanceof ProblemError && error.problem.status === 404) {
-      throw new DomainError('WORKFLOW_UNKNOWN_SUBJECT', { code: ref.code }, [{ field: 'subject.code', code: 'unknown_subject', message: error.problem.title }]);
+      throw new DomainError('WORKFLOW_UNKNOWN_SUBJECT', { code: ref.code }, [
+        { field: 'subject.code', code: 'unknown_subject', message: error.problem.title },
+      ]);
     }
     throw error;
   }
@@ -55,30 +59,86 @@ async function regionOf(catalog: CatalogPort, subject: Subject): Promise<string>
 
 // ── drafts ───────────────────────────────────────────────────────────────────────────────────
 
-export async function createDraft(s: Services, applicant: Applicant, input: { subject: SubjectRef; form?: Record<string, unknown>; materials?: MaterialRef[] }, lang: Lang = 'zh'): Promise<ApplicationRow> {
+export async function createDraft(
+  s: Services,
+  applicant: Applicant,
+  input: { subject: SubjectRef; form?: Record<string, unknown>; materials?: MaterialRef[] },
+  lang: Lang = 'zh',
+): Promise<ApplicationRow> {
   const subject = await resolveSubject(s.catalog, input.subject);
   checkDraftForm(s, subject, input.form ?? {}, lang);
   const region = await regionOf(s.catalog, subject);
   const at = s.engine.now();
-  return typed(s.ctx.db).insertInto('workflow.application').values({
-    id: randomUUID(), case_number: null, applicant_id: applicant.id, applicant_kind: applicant.kind,
-    subject_kind: subject.kind, subject_code: subjectCode(subject), subject_version: subjectVersion(subject), region_code: region,
-    status: 'draft', channel: 'online', filed_by: null, form: JSON.stringify(input.form ?? {}) as never,
-    materials: JSON.stringify(input.materials ?? []) as never, idempotency_key: null, request_digest: null, version: 1,
-    created_at: at, updated_at: at, submitted_at: null, finished_at: null,
-  }).returningAll().executeTakeFirstOrThrow();
+  return typed(s.ctx.db)
+    .insertInto('workflow.application')
+    .values({
+      id: randomUUID(),
+      case_number: null,
+      applicant_id: applicant.id,
+      applicant_kind: applicant.kind,
+      subject_kind: subject.kind,
+      subject_code: subjectCode(subject),
+      subject_version: subjectVersion(subject),
+      region_code: region,
+      status: 'draft',
+      channel: 'online',
+      filed_by: null,
+      form: JSON.stringify(input.form ?? {}) as never,
+      materials: JSON.stringify(input.materials ?? []) as never,
+      idempotency_key: null,
+      request_digest: null,
+      version: 1,
+      created_at: at,
+      updated_at: at,
+      submitted_at: null,
+      finished_at: null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
-export async function saveDraft(s: Services, id: string, input: { version: number; form: Record<string, unknown>; materials: MaterialRef[] }, lang: Lang = 'zh'): Promise<ApplicationRow> {
+export async function saveDraft(
+  s: Services,
+  id: string,
+  input: { version: number; form: Record<string, unknown>; materials: MaterialRef[] },
+  lang: Lang = 'zh',
+): Promise<ApplicationRow> {
   const db = typed(s.ctx.db);
-  const pinned = await db.selectFrom('workflow.application').select(['subject_kind', 'subject_code', 'subject_version']).where('id', '=', id).executeTakeFirst();
-  if (pinned) checkDraftForm(s, await resolveSubject(s.catalog, { kind: pinned.subject_kind, code: pinned.subject_code, version: pinned.subject_version }), input.form, lang);
-  const saved = await db.updateTable('workflow.application')
-    .set({ form: JSON.stringify(input.form) as never, materials: JSON.stringify(input.materials) as never, version: input.version + 1, updated_at: s.engine.now() })
-    .where('id', '=', id).where('status', '=', 'draft').where('version', '=', input.version)
-    .returningAll().executeTakeFirst();
+  const pinned = await db
+    .selectFrom('workflow.application')
+    .select(['subject_kind', 'subject_code', 'subject_version'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (pinned)
+    checkDraftForm(
+      s,
+      await resolveSubject(s.catalog, {
+        kind: pinned.subject_kind,
+        code: pinned.subject_code,
+        version: pinned.subject_version,
+      }),
+      input.form,
+      lang,
+    );
+  const saved = await db
+    .updateTable('workflow.application')
+    .set({
+      form: JSON.stringify(input.form) as never,
+      materials: JSON.stringify(input.materials) as never,
+      version: input.version + 1,
+      updated_at: s.engine.now(),
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .where('version', '=', input.version)
+    .returningAll()
+    .executeTakeFirst();
   if (saved) return saved;
-  const current = await db.selectFrom('workflow.application').select(['status', 'version']).where('id', '=', id).executeTakeFirstOrThrow();
+  const current = await db
+    .selectFrom('workflow.application')
+    .select(['status', 'version'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   if (current.status !== 'draft') throw new DomainError('WORKFLOW_NOT_A_DRAFT');
   throw new DomainError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: current.version } });
 }
@@ -90,7 +150,11 @@ function checkDraftForm(s: Services, subject: Subject, form: Record<string, unkn
 }
 
 export async function deleteDraft(s: Services, id: string): Promise<void> {
-  const deleted = await typed(s.ctx.db).deleteFrom('workflow.application').where('id', '=', id).where('status', '=', 'draft').executeTakeFirst();
+  const deleted = await typed(s.ctx.db)
+    .deleteFrom('workflow.application')
+    .where('id', '=', id)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
   if (Number(deleted.numDeletedRows) === 0) throw new DomainError('WORKFLOW_NOT_A_DRAFT');
 }
 
@@ -118,16 +182,29 @@ export interface Submitted {
 
 /** The digest of what a key is used for: the same key with other content is refused, not replayed. */
 function digestOf(input: SubmitInput): string {
-  return createHash('sha256').update(JSON.stringify({ content: input.content, counter: input.counterOfficer ?? null })).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify({ content: input.content, counter: input.counterOfficer ?? null }))
+    .digest('base64url');
 }
 
-async function findByKey(db: ReturnType<typeof typed>, applicantId: string, key: string): Promise<ApplicationRow | undefined> {
-  return db.selectFrom('workflow.application').selectAll().where('applicant_id', '=', applicantId).where('idempotency_key', '=', key).executeTakeFirst();
+async function findByKey(
+  db: ReturnType<typeof typed>,
+  applicantId: string,
+  key: string,
+): Promise<ApplicationRow | undefined> {
+  return db
+    .selectFrom('workflow.application')
+    .selectAll()
+    .where('applicant_id', '=', applicantId)
+    .where('idempotency_key', '=', key)
+    .executeTakeFirst();
 }
 
 function replay(existing: ApplicationRow, digest: string): Submitted {
   if (existing.request_digest !== digest) {
-    throw new DomainError('WORKFLOW_IDEMPOTENCY_KEY_REUSED', {}, [{ field: 'headers.idempotency-key', code: 'key_reused', message: 'the key was used for other content' }]);
+    throw new DomainError('WORKFLOW_IDEMPOTENCY_KEY_REUSED', {}, [
+      { field: 'headers.idempotency-key', code: 'key_reused', message: 'the key was used for other content' },
+    ]);
   }
   return { application: existing, replayed: true };
 }
@@ -160,9 +237,15 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   let form: Record<string, unknown>;
   let materials: MaterialRef[];
   if ('draftId' in input.content) {
-    draft = await db.selectFrom('workflow.application').selectAll().where('id', '=', input.content.draftId).executeTakeFirst();
-    if (!draft || draft.applicant_id !== input.applicant.id) throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id: input.content.draftId });
-    if (draft.status !== 'draft') throw new DomainError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: draft.case_number ?? '' });
+    draft = await db
+      .selectFrom('workflow.application')
+      .selectAll()
+      .where('id', '=', input.content.draftId)
+      .executeTakeFirst();
+    if (!draft || draft.applicant_id !== input.applicant.id)
+      throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id: input.content.draftId });
+    if (draft.status !== 'draft')
+      throw new DomainError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: draft.case_number ?? '' });
     ref = { kind: draft.subject_kind, code: draft.subject_code, version: draft.subject_version };
     form = draft.form;
     materials = draft.materials;
@@ -173,27 +256,47 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang: input.lang });
   if (formErrors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
   const materialErrors = checkMaterials(subject, materials);
-  if (materialErrors.length > 0) throw new DomainError('WORKFLOW_MATERIALS_INVALID', { count: materialErrors.length }, materialErrors);
+  if (materialErrors.length > 0)
+    throw new DomainError('WORKFLOW_MATERIALS_INVALID', { count: materialErrors.length }, materialErrors);
   const plan = planTasks(subject);
-  const departments = new Map(await Promise.all(plan.map(async (p) => [p.departmentCode, await s.catalog.department(p.departmentCode)] as const)));
+  const departments = new Map(
+    await Promise.all(plan.map(async (p) => [p.departmentCode, await s.catalog.department(p.departmentCode)] as const)),
+  );
   const planned = plan.map((p) => ({ ...p, regionCode: departments.get(p.departmentCode)!.regionCode }));
-  const loaded = await prefetch(s.catalog, planned.map((p) => ({ matter_code: p.matterCode, matter_version: p.matterVersion, region_code: p.regionCode })));
+  const loaded = await prefetch(
+    s.catalog,
+    planned.map((p) => ({ matter_code: p.matterCode, matter_version: p.matterVersion, region_code: p.regionCode })),
+  );
 
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
     const t = typed(trx);
     const at = s.engine.now();
-    const serial = await t.selectNoFrom((eb) => eb.fn<string>('nextval', [eb.val('workflow.case_serial')]).as('n')).executeTakeFirstOrThrow();
+    const serial = await t
+      .selectNoFrom((eb) => eb.fn<string>('nextval', [eb.val('workflow.case_serial')]).as('n'))
+      .executeTakeFirstOrThrow();
     const caseNumber = `${planned[0]!.regionCode}-${serviceDate(at).replace(/-/g, '')}-${String(serial.n).padStart(7, '0')}`;
     const values = {
-      case_number: caseNumber, status: 'in_progress' as const, form: JSON.stringify(form) as never, materials: JSON.stringify(materials) as never,
-      idempotency_key: input.idempotencyKey, request_digest: digest, submitted_at: at, updated_at: at,
-      channel: input.counterOfficer ? 'counter' as const : 'online' as const, filed_by: input.counterOfficer ?? null,
+      case_number: caseNumber,
+      status: 'in_progress' as const,
+      form: JSON.stringify(form) as never,
+      materials: JSON.stringify(materials) as never,
+      idempotency_key: input.idempotencyKey,
+      request_digest: digest,
+      submitted_at: at,
+      updated_at: at,
+      channel: input.counterOfficer ? ('counter' as const) : ('online' as const),
+      filed_by: input.counterOfficer ?? null,
     };
     let app: ApplicationRow | undefined;
     if (draft) {
       // The draft row is locked: of two submits of one draft, the second sees it submitted.
-      const locked = await t.selectFrom('workflow.application').selectAll().where('id', '=', draft.id).forUpdate().executeTakeFirstOrThrow();
+      const locked = await t
+        .selectFrom('workflow.application')
+        .selectAll()
+        .where('id', '=', draft.id)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       if (locked.status !== 'draft') {
         if (locked.idempotency_key === input.idempotencyKey) return replay(locked, digest);
         throw new DomainError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: locked.case_number ?? '' });
@@ -202,39 +305,99 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
       if (other) return replay(other, digest);
       // Saved on another device since it was read and checked: submitting what was read would
       // drop that save. The applicant reloads and submits what the draft now says.
-      if (locked.version !== draft.version) throw new DomainError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: locked.version } });
-      app = await t.updateTable('workflow.application').set({ ...values, version: locked.version + 1 }).where('id', '=', draft.id).returningAll().executeTakeFirstOrThrow();
+      if (locked.version !== draft.version)
+        throw new DomainError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: locked.version } });
+      app = await t
+        .updateTable('workflow.application')
+        .set({ ...values, version: locked.version + 1 })
+        .where('id', '=', draft.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
     } else {
-      app = await t.insertInto('workflow.application').values({
-        id: randomUUID(), applicant_id: input.applicant.id, applicant_kind: input.applicant.kind,
-        subject_kind: subject.kind, subject_code: subjectCode(subject), subject_version: subjectVersion(subject),
-        region_code: planned[0]!.regionCode, version: 1, created_at: at, finished_at: null, ...values,
-      }).onConflict((oc) => oc.columns(['applicant_id', 'idempotency_key']).doNothing()).returningAll().executeTakeFirst();
+      app = await t
+        .insertInto('workflow.application')
+        .values({
+          id: randomUUID(),
+          applicant_id: input.applicant.id,
+          applicant_kind: input.applicant.kind,
+          subject_kind: subject.kind,
+          subject_code: subjectCode(subject),
+          subject_version: subjectVersion(subject),
+          region_code: planned[0]!.regionCode,
+          version: 1,
+          created_at: at,
+          finished_at: null,
+          ...values,
+        })
+        .onConflict((oc) => oc.columns(['applicant_id', 'idempotency_key']).doNothing())
+        .returningAll()
+        .executeTakeFirst();
       if (!app) {
         // A concurrent submit with the same key committed first; this statement sees its row.
         return replay((await findByKey(t, input.applicant.id, input.idempotencyKey))!, digest);
       }
     }
-    const tasks: TaskRow[] = await t.insertInto('workflow.task').values(planned.map((p) => ({
-      id: randomUUID(), application_id: app.id, matter_code: p.matterCode, matter_version: p.matterVersion,
-      department_code: p.departmentCode, region_code: p.regionCode, depends_on: [...p.dependsOn], state: 'waiting' as const,
-      process: loaded.matters.get(p.matterCode)!.process ?? 'standard',
-      promised_days: loaded.matters.get(p.matterCode)!.promisedDays, pending_materials: [], version: 1,
-    }))).returningAll().execute();
-    const submitter = input.counterOfficer ? { kind: 'officer' as const, id: input.counterOfficer } : { kind: 'applicant' as const, id: input.applicant.id };
-    await t.insertInto('workflow.action').values({
-      application_id: app.id, task_id: null, task_version: null, action: 'submit', actor_kind: submitter.kind, actor_id: submitter.id,
-      from_state: draft ? 'draft' : null, to_state: 'in_progress', reason: null, rule: null,
-      detail: JSON.stringify({ channel: values.channel, tasks: tasks.length }) as never, at,
-    }).execute();
+    const tasks: TaskRow[] = await t
+      .insertInto('workflow.task')
+      .values(
+        planned.map((p) => ({
+          id: randomUUID(),
+          application_id: app.id,
+          matter_code: p.matterCode,
+          matter_version: p.matterVersion,
+          department_code: p.departmentCode,
+          region_code: p.regionCode,
+          depends_on: [...p.dependsOn],
+          state: 'waiting' as const,
+          process: loaded.matters.get(p.matterCode)!.process ?? 'standard',
+          promised_days: loaded.matters.get(p.matterCode)!.promisedDays,
+          pending_materials: [],
+          version: 1,
+        })),
+      )
+      .returningAll()
+      .execute();
+    const submitter = input.counterOfficer
+      ? { kind: 'officer' as const, id: input.counterOfficer }
+      : { kind: 'applicant' as const, id: input.applicant.id };
+    await t
+      .insertInto('workflow.action')
+      .values({
+        application_id: app.id,
+        task_id: null,
+        task_version: null,
+        action: 'submit',
+        actor_kind: submitter.kind,
+        actor_id: submitter.id,
+        from_state: draft ? 'draft' : null,
+        to_state: 'in_progress',
+        reason: null,
+        rule: null,
+        detail: JSON.stringify({ channel: values.channel, tasks: tasks.length }) as never,
+        at,
+      })
+      .execute();
     await s.engine.notify(trx, app, null, input.counterOfficer ? 'counter_filed' : 'submitted', {});
     const settled = await s.engine.settle(trx, app, loaded);
-    const after = await t.selectFrom('workflow.task').select(['id', 'matter_code', 'department_code', 'state']).where('application_id', '=', app.id).execute();
+    const after = await t
+      .selectFrom('workflow.task')
+      .select(['id', 'matter_code', 'department_code', 'state'])
+      .where('application_id', '=', app.id)
+      .execute();
     await s.ctx.events.publish(trx, 'workflow.application.submitted', {
       // Who filed it: at a counter the officer acts, and the ledger names them (staff act under their ids).
-      applicationId: app.id, caseNumber, applicantId: app.applicant_id, channel: values.channel, actor: submitter,
+      applicationId: app.id,
+      caseNumber,
+      applicantId: app.applicant_id,
+      channel: values.channel,
+      actor: submitter,
       subject: { kind: subject.kind, code: subjectCode(subject), version: subjectVersion(subject) },
-      tasks: after.map((x) => ({ taskId: x.id, matterCode: x.matter_code, departmentCode: x.department_code, state: x.state })),
+      tasks: after.map((x) => ({
+        taskId: x.id,
+        matterCode: x.matter_code,
+        departmentCode: x.department_code,
+        state: x.state,
+      })),
     });
     return { application: settled, replayed: false };
   });

@@ -11,12 +11,26 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export function taskView(task: TaskRow, today: string) {
   return {
-    id: task.id, matterCode: task.matter_code, matterVersion: task.matter_version, departmentCode: task.department_code, regionCode: task.region_code,
-    process: task.process, state: task.state, stateName: { zh: TASK_STATES[task.state].zh, en: TASK_STATES[task.state].en }, dependsOn: task.depends_on,
-    dueOn: task.due_on, deadline: deadlineStatus(today, { dueOn: task.due_on, warnOn: task.warn_on }) ?? null,
-    paused: task.state === 'correction', remainingDays: task.remaining_days, escalated: task.escalated_at !== null,
-    assignee: task.assignee, pendingMaterials: task.pending_materials, correction: task.correction,
-    version: task.version, startedAt: iso(task.started_at), finishedAt: iso(task.finished_at),
+    id: task.id,
+    matterCode: task.matter_code,
+    matterVersion: task.matter_version,
+    departmentCode: task.department_code,
+    regionCode: task.region_code,
+    process: task.process,
+    state: task.state,
+    stateName: { zh: TASK_STATES[task.state].zh, en: TASK_STATES[task.state].en },
+    dependsOn: task.depends_on,
+    dueOn: task.due_on,
+    deadline: deadlineStatus(today, { dueOn: task.due_on, warnOn: task.warn_on }) ?? null,
+    paused: task.state === 'correction',
+    remainingDays: task.remaining_days,
+    escalated: task.escalated_at !== null,
+    assignee: task.assignee,
+    pendingMaterials: task.pending_materials,
+    correction: task.correction,
+    version: task.version,
+    startedAt: iso(task.started_at),
+    finishedAt: iso(task.finished_at),
   };
 }
 
@@ -34,10 +48,30 @@ export interface Needed {
 export function neededFrom(tasks: readonly TaskRow[]): Needed[] {
   return tasks.flatMap((t): Needed[] => {
     if (t.state === 'correction' && t.correction) {
-      return [{ taskId: t.id, matterCode: t.matter_code, kind: 'correction', fields: t.correction.fields, materials: t.correction.materials, reason: t.correction.reason, version: t.version }];
+      return [
+        {
+          taskId: t.id,
+          matterCode: t.matter_code,
+          kind: 'correction',
+          fields: t.correction.fields,
+          materials: t.correction.materials,
+          reason: t.correction.reason,
+          version: t.version,
+        },
+      ];
     }
     if (t.pending_materials.length > 0 && !TASK_STATES[t.state].terminal) {
-      return [{ taskId: t.id, matterCode: t.matter_code, kind: 'materials', fields: [], materials: t.pending_materials, reason: '', version: t.version }];
+      return [
+        {
+          taskId: t.id,
+          matterCode: t.matter_code,
+          kind: 'materials',
+          fields: [],
+          materials: t.pending_materials,
+          reason: '',
+          version: t.version,
+        },
+      ];
     }
     return [];
   });
@@ -51,26 +85,61 @@ export function applicationView(app: ApplicationRow, tasks: readonly TaskRow[], 
 
 function applicationFields(app: ApplicationRow, tasks: readonly TaskRow[], today: string) {
   return {
-    id: app.id, caseNumber: app.case_number, status: app.status, channel: app.channel, filedBy: app.filed_by,
-    subject: { kind: app.subject_kind, code: app.subject_code, version: app.subject_version }, regionCode: app.region_code,
-    form: app.form, materials: app.materials, version: app.version,
-    createdAt: iso(app.created_at), submittedAt: iso(app.submitted_at), finishedAt: iso(app.finished_at), withdrawalReason: app.withdrawal_reason,
-    tasks: tasks.map((t) => taskView(t, today)), needed: neededFrom(tasks),
+    id: app.id,
+    caseNumber: app.case_number,
+    status: app.status,
+    channel: app.channel,
+    filedBy: app.filed_by,
+    subject: { kind: app.subject_kind, code: app.subject_code, version: app.subject_version },
+    regionCode: app.region_code,
+    form: app.form,
+    materials: app.materials,
+    version: app.version,
+    createdAt: iso(app.created_at),
+    submittedAt: iso(app.submitted_at),
+    finishedAt: iso(app.finished_at),
+    withdrawalReason: app.withdrawal_reason,
+    tasks: tasks.map((t) => taskView(t, today)),
+    needed: neededFrom(tasks),
   };
 }
 
 export async function getApplication(db: AnyKysely, id: string): Promise<{ app: ApplicationRow; tasks: TaskRow[] }> {
   const app = await typed(db).selectFrom('workflow.application').selectAll().where('id', '=', id).executeTakeFirst();
   if (!app) throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
-  const tasks = await typed(db).selectFrom('workflow.task').selectAll().where('application_id', '=', id).orderBy('started_at').orderBy('matter_code').execute();
+  const tasks = await typed(db)
+    .selectFrom('workflow.task')
+    .selectAll()
+    .where('application_id', '=', id)
+    .orderBy('started_at')
+    .orderBy('matter_code')
+    .execute();
   return { app, tasks };
 }
 
-export async function listApplications(db: AnyKysely, applicantId: string, status: string | undefined, limit: number, offset: number, today: string) {
+export async function listApplications(
+  db: AnyKysely,
+  applicantId: string,
+  status: string | undefined,
+  limit: number,
+  offset: number,
+  today: string,
+) {
   let q = typed(db).selectFrom('workflow.application').selectAll().where('applicant_id', '=', applicantId);
   if (status) q = q.where('status', '=', status as ApplicationRow['status']);
   const apps = await q.orderBy('created_at', 'desc').limit(limit).offset(offset).execute();
-  const tasks = apps.length === 0 ? [] : await typed(db).selectFrom('workflow.task').selectAll().where('application_id', 'in', apps.map((a) => a.id)).execute();
+  const tasks =
+    apps.length === 0
+      ? []
+      : await typed(db)
+          .selectFrom('workflow.task')
+          .selectAll()
+          .where(
+            'application_id',
+            'in',
+            apps.map((a) => a.id),
+          )
+          .execute();
   return apps.map((a) => {
     const own = tasks.filter((t) => t.application_id === a.id);
     const { form: _form, materials: _materials, ...summary } = applicationView(a, own, today, true);
@@ -79,17 +148,34 @@ export async function listApplications(db: AnyKysely, applicantId: string, statu
 }
 
 const actionName = (action: string) =>
-  (ACTIONS as Record<string, { zh: string; en: string }>)[action] ?? (NOTES as Record<string, { zh: string; en: string }>)[action]
-    ?? { submit: { zh: '提交申请', en: 'Submitted' }, complete: { zh: '全部办结', en: 'Completed' }, close: { zh: '办结', en: 'Closed' } }[action]
-    ?? { zh: action, en: action };
+  (ACTIONS as Record<string, { zh: string; en: string }>)[action] ??
+  (NOTES as Record<string, { zh: string; en: string }>)[action] ??
+  {
+    submit: { zh: '提交申请', en: 'Submitted' },
+    complete: { zh: '全部办结', en: 'Completed' },
+    close: { zh: '办结', en: 'Closed' },
+  }[action] ?? { zh: action, en: action };
 
 /** The application's log, oldest first. Applicants see who acted by kind only; officers see ids. */
 export async function timeline(db: AnyKysely, applicationId: string, withActorIds: boolean) {
-  const rows = await typed(db).selectFrom('workflow.action').selectAll().where('application_id', '=', applicationId).orderBy('seq').execute();
+  const rows = await typed(db)
+    .selectFrom('workflow.action')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .orderBy('seq')
+    .execute();
   return rows.map((r) => ({
-    seq: r.seq, taskId: r.task_id, action: r.action, actionName: { zh: actionName(r.action).zh, en: actionName(r.action).en },
-    actor: withActorIds ? { kind: r.actor_kind, id: r.actor_id } : { kind: r.actor_kind }, from: r.from_state, to: r.to_state,
-    reason: r.reason, rule: r.rule, detail: withActorIds ? r.detail : {}, at: iso(r.at),
+    seq: r.seq,
+    taskId: r.task_id,
+    action: r.action,
+    actionName: { zh: actionName(r.action).zh, en: actionName(r.action).en },
+    actor: withActorIds ? { kind: r.actor_kind, id: r.actor_id } : { kind: r.actor_kind },
+    from: r.from_state,
+    to: r.to_state,
+    reason: r.reason,
+    rule: r.rule,
+    detail: withActorIds ? r.detail : {},
+    at: iso(r.at),
   }));
 }
 
@@ -104,24 +190,67 @@ export interface QueueFilter {
 }
 
 /** A department's open tasks, soonest due first (overdue at the top), with the actions the officer's roles allow. */
-export async function queue(db: AnyKysely, officer: { id: string; roles: readonly string[] }, filter: QueueFilter, now: Date) {
+export async function queue(
+  db: AnyKysely,
+  officer: { id: string; roles: readonly string[] },
+  filter: QueueFilter,
+  now: Date,
+) {
   if (filter.departments.length === 0) return [];
   const today = serviceDate(now);
-  let q = typed(db).selectFrom('workflow.task as t').innerJoin('workflow.application as a', 'a.id', 't.application_id')
-    .select(['t.id', 't.application_id', 't.matter_code', 't.department_code', 't.region_code', 't.process', 't.state', 't.due_on', 't.warn_on', 't.escalated_at', 't.assignee', 't.version', 't.pending_materials', 'a.case_number', 'a.channel', 'a.submitted_at', 'a.withdrawal_reason'])
-    .where('t.department_code', 'in', filter.departments).where('t.state', 'in', filter.states);
+  let q = typed(db)
+    .selectFrom('workflow.task as t')
+    .innerJoin('workflow.application as a', 'a.id', 't.application_id')
+    .select([
+      't.id',
+      't.application_id',
+      't.matter_code',
+      't.department_code',
+      't.region_code',
+      't.process',
+      't.state',
+      't.due_on',
+      't.warn_on',
+      't.escalated_at',
+      't.assignee',
+      't.version',
+      't.pending_materials',
+      'a.case_number',
+      'a.channel',
+      'a.submitted_at',
+      'a.withdrawal_reason',
+    ])
+    .where('t.department_code', 'in', filter.departments)
+    .where('t.state', 'in', filter.states);
   if (filter.deadline === 'overdue') q = q.where('t.due_on', '<', today);
   if (filter.deadline === 'due_soon') q = q.where('t.warn_on', '<=', today).where('t.due_on', '>=', today);
   if (filter.assignee === 'me') q = q.where('t.assignee', '=', officer.id);
   if (filter.assignee === 'unassigned') q = q.where('t.assignee', 'is', null);
   if (filter.escalated) q = q.where('t.escalated_at', 'is not', null);
-  const rows = await q.orderBy(sql`t.due_on asc nulls last`).orderBy('t.id').limit(filter.limit).offset(filter.offset).execute();
+  const rows = await q
+    .orderBy(sql`t.due_on asc nulls last`)
+    .orderBy('t.id')
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .execute();
   return rows.map((r) => ({
-    taskId: r.id, applicationId: r.application_id, caseNumber: r.case_number, matterCode: r.matter_code, departmentCode: r.department_code,
-    state: r.state, stateName: { zh: TASK_STATES[r.state].zh, en: TASK_STATES[r.state].en }, dueOn: r.due_on,
-    deadline: deadlineStatus(today, { dueOn: r.due_on, warnOn: r.warn_on }) ?? null, escalated: r.escalated_at !== null,
-    assignee: r.assignee, version: r.version, pendingMaterials: r.pending_materials, channel: r.channel, submittedAt: iso(r.submitted_at),
-    actions: actionsFor(r.process, r.state, officer.roles), withdrawalReason: r.withdrawal_reason,
+    taskId: r.id,
+    applicationId: r.application_id,
+    caseNumber: r.case_number,
+    matterCode: r.matter_code,
+    departmentCode: r.department_code,
+    state: r.state,
+    stateName: { zh: TASK_STATES[r.state].zh, en: TASK_STATES[r.state].en },
+    dueOn: r.due_on,
+    deadline: deadlineStatus(today, { dueOn: r.due_on, warnOn: r.warn_on }) ?? null,
+    escalated: r.escalated_at !== null,
+    assignee: r.assignee,
+    version: r.version,
+    pendingMaterials: r.pending_materials,
+    channel: r.channel,
+    submittedAt: iso(r.submitted_at),
+    actions: actionsFor(r.process, r.state, officer.roles),
+    withdrawalReason: r.withdrawal_reason,
   }));
 }
 
@@ -130,7 +259,12 @@ export async function notices(db: AnyKysely, recipientId: string, lang: Lang, un
   if (unreadOnly) q = q.where('read_at', 'is', null);
   const rows = await q.orderBy('created_at', 'desc').limit(limit).execute();
   return rows.map((n) => ({
-    id: n.id, kind: n.kind, applicationId: n.application_id, taskId: n.task_id,
-    text: interpolateMessage(NOTICES[n.kind as NoticeKind]?.[lang] ?? n.kind, n.params), createdAt: iso(n.created_at), read: n.read_at !== null,
+    id: n.id,
+    kind: n.kind,
+    applicationId: n.application_id,
+    taskId: n.task_id,
+    text: interpolateMessage(NOTICES[n.kind as NoticeKind]?.[lang] ?? n.kind, n.params),
+    createdAt: iso(n.created_at),
+    read: n.read_at !== null,
   }));
 }

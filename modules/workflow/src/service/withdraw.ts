@@ -9,37 +9,88 @@ import type { Actor } from './engine.ts';
 import type { Services } from './submit.ts';
 
 const current = (app: ApplicationRow, tasks: readonly TaskRow[]) => ({
-  current: { status: app.status, version: app.version, tasks: tasks.map((t) => ({ id: t.id, matterCode: t.matter_code, state: t.state, version: t.version })) },
+  current: {
+    status: app.status,
+    version: app.version,
+    tasks: tasks.map((t) => ({ id: t.id, matterCode: t.matter_code, state: t.state, version: t.version })),
+  },
 });
 
-export async function withdraw(s: Services, applicationId: string, actor: Actor, reason: string): Promise<ApplicationRow> {
+export async function withdraw(
+  s: Services,
+  applicationId: string,
+  actor: Actor,
+  reason: string,
+): Promise<ApplicationRow> {
   const text = reason.trim();
-  if (!text) throw new DomainError('WORKFLOW_REASON_REQUIRED', {}, [{ field: 'body.reason', code: 'required', message: 'say why' }]);
+  if (!text)
+    throw new DomainError('WORKFLOW_REASON_REQUIRED', {}, [
+      { field: 'body.reason', code: 'required', message: 'say why' },
+    ]);
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
     const t = typed(trx);
     // Application, then its tasks, as every writer locks them: an officer deciding at the same
     // moment either committed first (and this sees the decision) or finds the task moved on (409).
-    const app = await t.selectFrom('workflow.application').selectAll().where('id', '=', applicationId).forUpdate().executeTakeFirstOrThrow();
-    const tasks = await t.selectFrom('workflow.task').selectAll().where('application_id', '=', app.id).orderBy('matter_code').forUpdate().execute();
+    const app = await t
+      .selectFrom('workflow.application')
+      .selectAll()
+      .where('id', '=', applicationId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const tasks = await t
+      .selectFrom('workflow.task')
+      .selectAll()
+      .where('application_id', '=', app.id)
+      .orderBy('matter_code')
+      .forUpdate()
+      .execute();
     if (app.status === 'withdrawn') throw new DomainError('WORKFLOW_ALREADY_WITHDRAWN', {}, [], current(app, tasks));
     const decided = findDecided(tasks);
-    if (decided) throw new DomainError('WORKFLOW_WITHDRAW_DECIDED', { matterCode: decided.matter_code }, [], current(app, tasks));
-    if (app.status !== 'in_progress') throw new DomainError('WORKFLOW_NOT_WITHDRAWABLE', { status: app.status }, [], current(app, tasks));
+    if (decided)
+      throw new DomainError('WORKFLOW_WITHDRAW_DECIDED', { matterCode: decided.matter_code }, [], current(app, tasks));
+    if (app.status !== 'in_progress')
+      throw new DomainError('WORKFLOW_NOT_WITHDRAWABLE', { status: app.status }, [], current(app, tasks));
 
     const open = tasks.filter((x) => !isTerminal(x.state));
     for (const task of open) await s.engine.transition(trx, app, task, 'withdraw', actor, { reason: text });
     const at = s.engine.now();
-    const withdrawn = await t.updateTable('workflow.application')
+    const withdrawn = await t
+      .updateTable('workflow.application')
       .set({ status: 'withdrawn', withdrawal_reason: text, finished_at: at, updated_at: at, version: app.version + 1 })
-      .where('id', '=', app.id).returningAll().executeTakeFirstOrThrow();
-    await t.insertInto('workflow.action').values({
-      application_id: app.id, task_id: null, task_version: null, action: 'withdraw', actor_kind: actor.kind, actor_id: actor.id,
-      from_state: app.status, to_state: 'withdrawn', reason: text, rule: null, detail: JSON.stringify({ tasks: open.length }) as never, at,
-    }).execute();
+      .where('id', '=', app.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await t
+      .insertInto('workflow.action')
+      .values({
+        application_id: app.id,
+        task_id: null,
+        task_version: null,
+        action: 'withdraw',
+        actor_kind: actor.kind,
+        actor_id: actor.id,
+        from_state: app.status,
+        to_state: 'withdrawn',
+        reason: text,
+        rule: null,
+        detail: JSON.stringify({ tasks: open.length }) as never,
+        at,
+      })
+      .execute();
     const event: ApplicationWithdrawn = {
-      applicationId: app.id, caseNumber: app.case_number ?? '', applicantId: app.applicant_id, actor: { kind: actor.kind, id: actor.id }, reason: text,
-      tasks: open.map((x) => ({ taskId: x.id, matterCode: x.matter_code, departmentCode: x.department_code, from: x.state })), at: at.toISOString(),
+      applicationId: app.id,
+      caseNumber: app.case_number ?? '',
+      applicantId: app.applicant_id,
+      actor: { kind: actor.kind, id: actor.id },
+      reason: text,
+      tasks: open.map((x) => ({
+        taskId: x.id,
+        matterCode: x.matter_code,
+        departmentCode: x.department_code,
+        from: x.state,
+      })),
+      at: at.toISOString(),
     };
     await s.ctx.events.publish(trx, 'workflow.application.withdrawn', event);
     await s.engine.notify(trx, withdrawn, null, 'withdrawn', {});

@@ -6,8 +6,15 @@ import type { DenialReason } from './policy.ts';
 import { ACR, API_AUDIENCE } from './principal.ts';
 
 export const DENIAL_CODES = [
-  'UNAUTHENTICATED', 'TOKEN_INVALID', 'TOKEN_EXPIRED', 'TOKEN_NOT_FOR_API', 'DPOP_PROOF_INVALID', 'STEP_UP_REQUIRED',
-  'FORBIDDEN', 'FORBIDDEN_RESOURCE', 'ADDRESS_BLOCKED',
+  'UNAUTHENTICATED',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
+  'TOKEN_NOT_FOR_API',
+  'DPOP_PROOF_INVALID',
+  'STEP_UP_REQUIRED',
+  'FORBIDDEN',
+  'FORBIDDEN_RESOURCE',
+  'ADDRESS_BLOCKED',
 ] as const;
 export type DenialCode = (typeof DENIAL_CODES)[number];
 

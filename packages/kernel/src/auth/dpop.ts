@@ -54,7 +54,10 @@ export function createDpopVerifier(options: DpopOptions = {}, now: () => number 
     let result;
     try {
       result = await jwtVerify(proof, EmbeddedJWK, {
-        typ: 'dpop+jwt', algorithms: [...DPOP_ALGORITHMS], requiredClaims: ['jti', 'htm', 'htu', 'iat'], currentDate: new Date(now()),
+        typ: 'dpop+jwt',
+        algorithms: [...DPOP_ALGORITHMS],
+        requiredClaims: ['jti', 'htm', 'htu', 'iat'],
+        currentDate: new Date(now()),
       });
     } catch (error) {
       if (error instanceof errors.JOSEError) throw invalidProof(`${error.code}: ${error.message}`);
@@ -63,13 +66,16 @@ export function createDpopVerifier(options: DpopOptions = {}, now: () => number 
     const { payload, protectedHeader } = result;
     const at = now() / 1000;
     if (Math.abs(at - payload.iat!) > maxSkew) throw invalidProof('proof iat is too far from now');
-    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256) throw invalidProof('proof jti is malformed');
+    if (typeof payload.jti !== 'string' || payload.jti.length < 8 || payload.jti.length > 256)
+      throw invalidProof('proof jti is malformed');
     if (payload.htm !== request.method) throw invalidProof('proof htm does not match the request method');
     const base = options.publicUrl ?? `${request.protocol}://${request.host}`;
     // Concatenated, not resolved: a path like //elsewhere/x must not change the expected host.
     const expected = withoutQuery(`${base.replace(/\/+$/, '')}${request.url}`);
-    if (expected === undefined || typeof payload.htu !== 'string' || withoutQuery(payload.htu) !== expected) throw invalidProof('proof htu does not match the request URL');
-    if (await calculateJwkThumbprint(protectedHeader.jwk!, 'sha256') !== jkt) throw invalidProof('proof key is not the key the token is bound to');
+    if (expected === undefined || typeof payload.htu !== 'string' || withoutQuery(payload.htu) !== expected)
+      throw invalidProof('proof htu does not match the request URL');
+    if ((await calculateJwkThumbprint(protectedHeader.jwk!, 'sha256')) !== jkt)
+      throw invalidProof('proof key is not the key the token is bound to');
     const ath = createHash('sha256').update(accessToken).digest('base64url');
     if (payload.ath !== ath) throw invalidProof('proof ath does not match the access token');
     // Checked and recorded with no await in between: two copies of a proof cannot both pass.

@@ -19,7 +19,8 @@ export interface IssuerKeySource {
 /** Identity's issuer URL, read from its key document (the audience of client assertions). */
 export async function identityIssuer(client: ModuleClient): Promise<string> {
   const doc = await client.request<{ issuer?: unknown }>(IDENTITY_MODULE, { path: IDENTITY_KEYS_PATH });
-  if (typeof doc?.issuer !== 'string' || !/^https?:\/\//.test(doc.issuer)) throw new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE });
+  if (typeof doc?.issuer !== 'string' || !/^https?:\/\//.test(doc.issuer))
+    throw new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE });
   return doc.issuer;
 }
 
@@ -27,7 +28,9 @@ export function identityKeySource(client: ModuleClient): IssuerKeySource {
   let issuer = '';
   return {
     async keys() {
-      const doc = await client.request<{ issuer?: unknown; keys?: unknown }>(IDENTITY_MODULE, { path: IDENTITY_KEYS_PATH });
+      const doc = await client.request<{ issuer?: unknown; keys?: unknown }>(IDENTITY_MODULE, {
+        path: IDENTITY_KEYS_PATH,
+      });
       if (typeof doc?.issuer !== 'string' || !/^https?:\/\//.test(doc.issuer) || !Array.isArray(doc.keys)) {
         throw new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE });
       }

@@ -40,15 +40,24 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAut
   const now = options.now ?? Date.now;
   const clockTolerance = Math.min(options.clockToleranceSeconds ?? 5, 5);
   const maxTokenAge = options.maxTokenAgeSeconds ?? 600;
-  const cache = createKeyCache({ keys: options.keys, now, ...(options.refetchIntervalMs !== undefined ? { refetchIntervalMs: options.refetchIntervalMs } : {}) });
+  const cache = createKeyCache({
+    keys: options.keys,
+    now,
+    ...(options.refetchIntervalMs !== undefined ? { refetchIntervalMs: options.refetchIntervalMs } : {}),
+  });
   const verifyProof = createDpopVerifier(options.dpop, now);
   const issuer = typeof options.issuer === 'string' ? () => options.issuer as string : options.issuer;
 
   async function verify(token: string): Promise<JWTPayload> {
     try {
       const { payload } = await jwtVerify(token, cache.getKey, {
-        audience: options.audience, algorithms: ['ES256'], typ: 'at+jwt', clockTolerance, maxTokenAge,
-        requiredClaims: ['iss', 'sub', 'exp', 'iat', 'jti', 'client_id'], currentDate: new Date(now()),
+        audience: options.audience,
+        algorithms: ['ES256'],
+        typ: 'at+jwt',
+        clockTolerance,
+        maxTokenAge,
+        requiredClaims: ['iss', 'sub', 'exp', 'iat', 'jti', 'client_id'],
+        currentDate: new Date(now()),
       });
       return payload;
     } catch (error) {
@@ -80,7 +89,7 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAut
       throw invalidToken('not a signed JWT');
     }
     const payload = await verify(token);
-    if (payload.iss !== await issuer()) throw invalidToken('unexpected issuer');
+    if (payload.iss !== (await issuer())) throw invalidToken('unexpected issuer');
     const cnf = payload.cnf as Record<string, unknown> | undefined;
     if (cnf !== undefined) {
       // Bound to a key: only DPoP binding is understood here (not mTLS `x5t#S256`).

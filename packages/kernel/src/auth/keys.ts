@@ -47,7 +47,8 @@ export function createKeyCache(options: KeyCacheOptions): KeyCache {
         lastError = undefined;
       } catch (error) {
         // Not the caller's fault: an unreachable or broken issuer is a 502, never a 401.
-        lastError = error instanceof DomainError ? error : new DomainError('UPSTREAM_UNAVAILABLE', { module: 'identity' });
+        lastError =
+          error instanceof DomainError ? error : new DomainError('UPSTREAM_UNAVAILABLE', { module: 'identity' });
         throw lastError;
       } finally {
         pending = undefined;

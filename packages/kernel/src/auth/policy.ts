@@ -83,14 +83,21 @@ export interface PolicyVerdict {
  * route asks: stepping up ends the demand (no loop), and an attacker holding only a password
  * cannot pass it. A system cannot step up, so too low an assurance is FORBIDDEN for it.
  */
-export function checkPrincipal(policy: PrincipalPolicy, principal: Principal, sessionFlagged = false): PolicyVerdict | undefined {
+export function checkPrincipal(
+  policy: PrincipalPolicy,
+  principal: Principal,
+  sessionFlagged = false,
+): PolicyVerdict | undefined {
   if (!policy.kinds.includes(principal.kind)) return { reason: 'kind', code: 'FORBIDDEN' };
   const roles = rolesFor(policy, principal.kind);
   if (roles && !roles.some((role) => principal.roles.includes(role))) return { reason: 'role', code: 'FORBIDDEN' };
   const required = sessionFlagged ? 'mfa' : policy.assurance;
   if (required && ASSURANCE_RANK[principal.assurance] < ASSURANCE_RANK[required]) {
     if (principal.kind === 'service') return { reason: 'assurance', code: 'FORBIDDEN' };
-    return { reason: sessionFlagged && policy.assurance !== 'mfa' ? 'session-flagged' : 'assurance', code: 'STEP_UP_REQUIRED' };
+    return {
+      reason: sessionFlagged && policy.assurance !== 'mfa' ? 'session-flagged' : 'assurance',
+      code: 'STEP_UP_REQUIRED',
+    };
   }
   return undefined;
 }

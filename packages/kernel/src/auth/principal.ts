@@ -62,8 +62,10 @@ export interface TongbanClaim {
 }
 
 const MAX_LIST = 200;
-const isCode = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 128;
-const isCodeList = (value: unknown): value is string[] => Array.isArray(value) && value.length <= MAX_LIST && value.every(isCode);
+const isCode = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= 128;
+const isCodeList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length <= MAX_LIST && value.every(isCode);
 const isKind = (value: unknown): value is PrincipalKind => (PRINCIPAL_KINDS as readonly unknown[]).includes(value);
 
 /**
@@ -86,10 +88,15 @@ export function principalFromClaims(payload: JWTPayload): Principal | string {
     return 'tongban.actingFor is only for citizens and businesses';
   }
   // A system signs in with client credentials: no person, no session, no user assurance.
-  const assurance: Assurance = kind === 'service' ? 'none' : acr === ACR.mfa ? 'mfa' : acr === ACR.password ? 'password' : 'none';
+  const assurance: Assurance =
+    kind === 'service' ? 'none' : acr === ACR.mfa ? 'mfa' : acr === ACR.password ? 'password' : 'none';
   return {
-    kind, id: sub, assurance,
-    roles: claim.roles as string[], departments: claim.departments as string[], regions: claim.regions as string[],
+    kind,
+    id: sub,
+    assurance,
+    roles: claim.roles as string[],
+    departments: claim.departments as string[],
+    regions: claim.regions as string[],
     ...(typeof sid === 'string' ? { sessionId: sid } : {}),
     ...(typeof clientId === 'string' ? { clientId } : {}),
     ...(typeof claim.actingFor === 'string' ? { actingFor: claim.actingFor } : {}),

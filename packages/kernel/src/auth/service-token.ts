@@ -4,7 +4,15 @@
 // `<module>-service-key`: identity derives the same public key from the same secret to register
 // the client, so no key has to be copied between deployments. The access token it gets by
 // client credentials (resource urn:tongban:api, RFC 8707) is cached until shortly before expiry.
-import { createECDH, createHash, createPrivateKey, hkdfSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import {
+  createECDH,
+  createHash,
+  createPrivateKey,
+  hkdfSync,
+  randomUUID,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
 import { DomainError } from '../errors.ts';
 import { API_AUDIENCE } from './principal.ts';
@@ -94,19 +102,27 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
     fetches++;
     // The key first: a missing or undeclared secret is the module's mistake, not identity's outage.
     const key = options.key();
-    const issuer = await options.issuer().catch(() => { throw unavailable(); });
+    const issuer = await options.issuer().catch(() => {
+      throw unavailable();
+    });
     const iat = Math.floor(now() / 1000);
     const assertion = await new SignJWT({})
       .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
-      .setIssuer(options.clientId).setSubject(options.clientId)
+      .setIssuer(options.clientId)
+      .setSubject(options.clientId)
       // The issuer identifier, which oidc-provider accepts and which does not depend on the
       // URL the endpoint was reached by (in-process, or a cluster-internal address).
       .setAudience(issuer)
-      .setJti(randomUUID()).setIssuedAt(iat).setExpirationTime(iat + ASSERTION_SECONDS)
+      .setJti(randomUUID())
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ASSERTION_SECONDS)
       .sign(key.privateKey);
     const form = new URLSearchParams({
-      grant_type: 'client_credentials', client_id: options.clientId, resource: API_AUDIENCE,
-      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion,
+      grant_type: 'client_credentials',
+      client_id: options.clientId,
+      resource: API_AUDIENCE,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
     }).toString();
     let answer: { status: number; body: string };
     try {
@@ -120,7 +136,8 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
     } catch {
       throw unavailable();
     }
-    if (answer.status !== 200 || typeof parsed.access_token !== 'string' || typeof parsed.expires_in !== 'number') throw unavailable();
+    if (answer.status !== 200 || typeof parsed.access_token !== 'string' || typeof parsed.expires_in !== 'number')
+      throw unavailable();
     cached = { token: parsed.access_token, expiresAt: now() + parsed.expires_in * 1000 };
     return cached.token;
   }
@@ -128,7 +145,9 @@ export function createServiceTokenSource(options: ServiceTokenOptions): ServiceT
   const source = async (): Promise<string> => {
     if (cached && now() < cached.expiresAt - SERVICE_TOKEN_MARGIN_MS) return cached.token;
     // Concurrent callers share one request to identity.
-    pending ??= fetchToken().finally(() => { pending = undefined; });
+    pending ??= fetchToken().finally(() => {
+      pending = undefined;
+    });
     return pending;
   };
   return Object.assign(source, { fetches: () => fetches });

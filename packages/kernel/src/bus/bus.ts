@@ -29,15 +29,33 @@ export interface BusOptions {
 
 export async function createBus(options: BusOptions): Promise<Bus> {
   const { db, log, metrics, config } = options;
-  const ctx: DriverContext = { db, log: log.child({ part: 'bus' }), metrics, retry: config.bus, pollIntervalMs: config.bus.pollIntervalMs };
+  const ctx: DriverContext = {
+    db,
+    log: log.child({ part: 'bus' }),
+    metrics,
+    retry: config.bus,
+    pollIntervalMs: config.bus.pollIntervalMs,
+  };
   const driver: BusDriver = config.natsUrl
     ? await NatsDriver.connect(ctx, { url: config.natsUrl, ...options.nats })
     : new MemoryDriver(ctx);
-  const relay = new Relay({ db, modules: options.modules, driver, log: ctx.log, metrics, pollIntervalMs: config.bus.pollIntervalMs });
+  const relay = new Relay({
+    db,
+    modules: options.modules,
+    driver,
+    log: ctx.log,
+    metrics,
+    pollIntervalMs: config.bus.pollIntervalMs,
+  });
 
   const unpublished = async () => {
     for (const m of options.modules) {
-      const row = await db.selectFrom(`${m}.outbox`).select('seq').where('published_at', 'is', null).limit(1).executeTakeFirst();
+      const row = await db
+        .selectFrom(`${m}.outbox`)
+        .select('seq')
+        .where('published_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
       if (row) return true;
     }
     return false;

@@ -36,10 +36,23 @@ export interface Subscription {
 export const EVENT_TYPE = /^[a-z]+\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
 
 /** Writes an event to the module's outbox in the caller's transaction; the relay sends it after commit. */
-export async function appendToOutbox<T>(trx: AnyTransaction, module: string, type: string, data: T): Promise<EventEnvelope<T>> {
-  if (!EVENT_TYPE.test(type) || !type.startsWith(`${module}.`)) throw new Error(`event type ${type} must read ${module}.<thing>.<verb>`);
-  const event: EventEnvelope<T> = { id: randomUUID(), type, source: module, occurredAt: new Date().toISOString(), data };
-  await trx.insertInto(`${module}.outbox`)
+export async function appendToOutbox<T>(
+  trx: AnyTransaction,
+  module: string,
+  type: string,
+  data: T,
+): Promise<EventEnvelope<T>> {
+  if (!EVENT_TYPE.test(type) || !type.startsWith(`${module}.`))
+    throw new Error(`event type ${type} must read ${module}.<thing>.<verb>`);
+  const event: EventEnvelope<T> = {
+    id: randomUUID(),
+    type,
+    source: module,
+    occurredAt: new Date().toISOString(),
+    data,
+  };
+  await trx
+    .insertInto(`${module}.outbox`)
     .values({ id: event.id, type, data: JSON.stringify(data), occurred_at: event.occurredAt })
     .execute();
   return event;
@@ -100,8 +113,15 @@ export interface Outcome {
  * Runs a consumer on an event at most once in effect: the inbox row and the handler's writes
  * commit together, so a redelivered event finds the row and is skipped.
  */
-export async function processInTransaction(trx: AnyTransaction, sub: Subscription, event: EventEnvelope, log: Logger, attempt: number): Promise<Outcome> {
-  const inserted = await trx.insertInto(`${sub.module}.inbox`)
+export async function processInTransaction(
+  trx: AnyTransaction,
+  sub: Subscription,
+  event: EventEnvelope,
+  log: Logger,
+  attempt: number,
+): Promise<Outcome> {
+  const inserted = await trx
+    .insertInto(`${sub.module}.inbox`)
     .values({ consumer: sub.consumer, event_id: event.id })
     .onConflict((oc) => oc.doNothing())
     .returning('event_id')
@@ -110,12 +130,25 @@ export async function processInTransaction(trx: AnyTransaction, sub: Subscriptio
   return { result: inserted ? 'processed' : 'duplicate' };
 }
 
-export function processOnce(db: AnyKysely, sub: Subscription, event: EventEnvelope, log: Logger, attempt: number): Promise<Outcome> {
+export function processOnce(
+  db: AnyKysely,
+  sub: Subscription,
+  event: EventEnvelope,
+  log: Logger,
+  attempt: number,
+): Promise<Outcome> {
   return db.transaction().execute((trx) => processInTransaction(trx, sub, event, log, attempt));
 }
 
-export async function recordDeadLetter(db: AnyKysely | AnyTransaction, sub: Subscription, event: EventEnvelope, error: string, attempts: number): Promise<void> {
-  await db.insertInto(`${sub.module}.dead_letter`)
+export async function recordDeadLetter(
+  db: AnyKysely | AnyTransaction,
+  sub: Subscription,
+  event: EventEnvelope,
+  error: string,
+  attempts: number,
+): Promise<void> {
+  await db
+    .insertInto(`${sub.module}.dead_letter`)
     .values({ consumer: sub.consumer, event_id: event.id, event: JSON.stringify(event), error, attempts })
     .onConflict((oc) => oc.columns(['consumer', 'event_id']).doUpdateSet({ error, attempts, failed_at: sql`now()` }))
     .execute();

@@ -4,7 +4,15 @@
 // dead letters.
 import { sql } from 'kysely';
 import type { BusDriver, DriverContext } from './driver.ts';
-import { backoffMs, describeError, processInTransaction, recordDeadLetter, type AnyTransaction, type EventEnvelope, type Subscription } from './events.ts';
+import {
+  backoffMs,
+  describeError,
+  processInTransaction,
+  recordDeadLetter,
+  type AnyTransaction,
+  type EventEnvelope,
+  type Subscription,
+} from './events.ts';
 
 /**
  * Deliveries per consumer per transaction: enough that a burst costs few commits, few enough that
@@ -33,7 +41,8 @@ export class MemoryDriver implements BusDriver {
   async publish(trx: AnyTransaction, events: readonly EventEnvelope[]): Promise<void> {
     for (const event of events) {
       for (const sub of this.#subs.filter((s) => s.type === event.type)) {
-        await trx.insertInto(`${sub.module}.pending`)
+        await trx
+          .insertInto(`${sub.module}.pending`)
           .values({ consumer: sub.consumer, event_id: event.id, event: JSON.stringify(event) })
           .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
           .execute();
@@ -49,20 +58,26 @@ export class MemoryDriver implements BusDriver {
 
   /** One pass over every due delivery; concurrent callers share the pass in progress. */
   drain(): Promise<void> {
-    this.#running ??= this.#deliverDue().finally(() => { this.#running = undefined; });
+    this.#running ??= this.#deliverDue().finally(() => {
+      this.#running = undefined;
+    });
     return this.#running;
   }
 
   async #deliverDue(): Promise<void> {
     for (const sub of this.#subs) {
       try {
-        while (!this.#closed && (await this.#deliverBatch(sub, BATCH)) > 0) { /* until nothing is due */ }
+        while (!this.#closed && (await this.#deliverBatch(sub, BATCH)) > 0) {
+          /* until nothing is due */
+        }
       } catch (error) {
         // The batch failed as a whole (its commit, the connection): nothing of it counted. One at
         // a time instead, so the event that breaks the commit has its attempts counted and, in
         // the end, its dead letter — and the others go through.
         this.#ctx.log.warn({ err: error, consumer: sub.consumer }, 'a delivery batch failed; delivering one at a time');
-        await this.#deliverOneByOne(sub).catch((e: unknown) => this.#ctx.log.error({ err: e, consumer: sub.consumer }, 'event delivery failed; will try again'));
+        await this.#deliverOneByOne(sub).catch((e: unknown) =>
+          this.#ctx.log.error({ err: e, consumer: sub.consumer }, 'event delivery failed; will try again'),
+        );
       }
     }
   }
@@ -71,11 +86,18 @@ export class MemoryDriver implements BusDriver {
     while (!this.#closed) {
       let claimed: PendingRow | undefined;
       try {
-        if ((await this.#deliverBatch(sub, 1, (row) => { claimed = row; })) === 0) return;
+        if (
+          (await this.#deliverBatch(sub, 1, (row) => {
+            claimed = row;
+          })) === 0
+        )
+          return;
       } catch (error) {
         if (!claimed) throw error;
         const row: PendingRow = claimed;
-        const failure = await this.#ctx.db.transaction().execute((trx) => this.#recordFailure(trx, sub, row, parseEvent(row.event), describeError(error)));
+        const failure = await this.#ctx.db
+          .transaction()
+          .execute((trx) => this.#recordFailure(trx, sub, row, parseEvent(row.event), describeError(error)));
         this.#ctx.metrics.deliveries.inc({ consumer: sub.consumer, outcome: 'failed' });
         if (failure) this.#reportDead(sub, failure);
       }
@@ -93,14 +115,22 @@ export class MemoryDriver implements BusDriver {
     const dead: { event: EventEnvelope; attempts: number; error: string }[] = [];
     const due = await db.transaction().execute(async (trx) => {
       const { rows } = await sql<PendingRow>`select seq, event, attempts from ${sql.table(`${sub.module}.pending`)}
-        where consumer = ${sub.consumer} and next_attempt_at <= clock_timestamp() order by seq limit ${limit} for update skip locked`.execute(trx);
+        where consumer = ${sub.consumer} and next_attempt_at <= clock_timestamp() order by seq limit ${limit} for update skip locked`.execute(
+        trx,
+      );
       const delivered: number[] = [];
       for (const row of rows) {
         onClaim?.(row);
         const event = parseEvent(row.event);
         await sql`savepoint delivery`.execute(trx);
         try {
-          const { result } = await processInTransaction(trx, sub, event, log.child({ consumer: sub.consumer, eventId: event.id }), row.attempts + 1);
+          const { result } = await processInTransaction(
+            trx,
+            sub,
+            event,
+            log.child({ consumer: sub.consumer, eventId: event.id }),
+            row.attempts + 1,
+          );
           await sql`release savepoint delivery`.execute(trx);
           delivered.push(row.seq);
           outcomes.push(result);
@@ -120,13 +150,25 @@ export class MemoryDriver implements BusDriver {
     return due;
   }
 
-  #reportDead(sub: Subscription, { event, attempts, error }: { event: EventEnvelope; attempts: number; error: string }): void {
+  #reportDead(
+    sub: Subscription,
+    { event, attempts, error }: { event: EventEnvelope; attempts: number; error: string },
+  ): void {
     this.#ctx.metrics.deadLetters.inc({ consumer: sub.consumer });
-    this.#ctx.log.error({ consumer: sub.consumer, eventId: event.id, type: event.type, attempts, error }, 'event dead-lettered after the last retry');
+    this.#ctx.log.error(
+      { consumer: sub.consumer, eventId: event.id, type: event.type, attempts, error },
+      'event dead-lettered after the last retry',
+    );
   }
 
   /** Schedules the retry of a failed delivery, or dead-letters it after the last attempt (then returns what to report). */
-  async #recordFailure(trx: AnyTransaction, sub: Subscription, row: PendingRow, event: EventEnvelope, error: string): Promise<{ event: EventEnvelope; attempts: number; error: string } | undefined> {
+  async #recordFailure(
+    trx: AnyTransaction,
+    sub: Subscription,
+    row: PendingRow,
+    event: EventEnvelope,
+    error: string,
+  ): Promise<{ event: EventEnvelope; attempts: number; error: string } | undefined> {
     const { log, retry } = this.#ctx;
     const attempts = row.attempts + 1;
     if (attempts >= retry.maxAttempts) {
@@ -135,12 +177,21 @@ export class MemoryDriver implements BusDriver {
       return { event, attempts, error };
     }
     const delay = backoffMs(attempts, retry.backoffBaseMs, retry.backoffMaxMs);
-    await trx.updateTable(`${sub.module}.pending`)
+    await trx
+      .updateTable(`${sub.module}.pending`)
       // From now, not from the start of the batch's transaction (now()): a long batch would
       // otherwise make the retry due at once.
-      .set({ attempts, last_error: error, next_attempt_at: sql`clock_timestamp() + make_interval(secs => ${delay / 1000})` })
-      .where('seq', '=', row.seq).execute();
-    log.warn({ consumer: sub.consumer, eventId: event.id, attempts, retryInMs: delay, error }, 'event handler failed; will retry');
+      .set({
+        attempts,
+        last_error: error,
+        next_attempt_at: sql`clock_timestamp() + make_interval(secs => ${delay / 1000})`,
+      })
+      .where('seq', '=', row.seq)
+      .execute();
+    log.warn(
+      { consumer: sub.consumer, eventId: event.id, attempts, retryInMs: delay, error },
+      'event handler failed; will retry',
+    );
     return undefined;
   }
 
@@ -164,4 +215,3 @@ export class MemoryDriver implements BusDriver {
 function parseEvent(value: EventEnvelope | string): EventEnvelope {
   return typeof value === 'string' ? (JSON.parse(value) as EventEnvelope) : value;
 }
-

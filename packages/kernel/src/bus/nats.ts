@@ -2,10 +2,25 @@
 // Publishing waits for JetStream's acknowledgement and sets the message id to the event id, so a
 // relay that republishes after a crash is deduplicated by the stream; consumers are durable,
 // acknowledge only after the inbox transaction commits, and are redelivered with backoff.
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { BusDriver, DriverContext } from './driver.ts';
-import { backoffMs, describeError, processOnce, recordDeadLetter, type EventEnvelope, type Subscription } from './events.ts';
+import {
+  backoffMs,
+  describeError,
+  processOnce,
+  recordDeadLetter,
+  type EventEnvelope,
+  type Subscription,
+} from './events.ts';
 
 export interface NatsOptions {
   readonly url: string;
@@ -38,7 +53,11 @@ export class NatsDriver implements BusDriver {
     const jsm = await jetstreamManager(nc);
     const stream = options.stream ?? 'TONGBAN';
     const prefix = options.subjectPrefix ?? 'tongban';
-    const config = { subjects: [`${prefix}.>`], duplicate_window: nanos(10 * 60_000), max_age: nanos(14 * 24 * 3_600_000) };
+    const config = {
+      subjects: [`${prefix}.>`],
+      duplicate_window: nanos(10 * 60_000),
+      max_age: nanos(14 * 24 * 3_600_000),
+    };
     try {
       await jsm.streams.info(stream);
       await jsm.streams.update(stream, config);
@@ -49,8 +68,11 @@ export class NatsDriver implements BusDriver {
   }
 
   async publish(_trx: unknown, events: readonly EventEnvelope[]): Promise<void> {
-    await Promise.all(events.map((event) =>
-      this.#js.publish(`${this.#prefix}.${event.type}`, JSON.stringify(event), { msgID: event.id })));
+    await Promise.all(
+      events.map((event) =>
+        this.#js.publish(`${this.#prefix}.${event.type}`, JSON.stringify(event), { msgID: event.id }),
+      ),
+    );
   }
 
   async subscribe(sub: Subscription): Promise<void> {
@@ -71,7 +93,10 @@ export class NatsDriver implements BusDriver {
           event = msg.json<EventEnvelope>();
         } catch (error) {
           // Not one of ours (no JSON): redelivering it cannot help.
-          this.#ctx.log.error({ consumer: sub.consumer, error: describeError(error) }, 'a message that is not an event; dropped');
+          this.#ctx.log.error(
+            { consumer: sub.consumer, error: describeError(error) },
+            'a message that is not an event; dropped',
+          );
           msg.term();
           continue;
         }
@@ -82,7 +107,10 @@ export class NatsDriver implements BusDriver {
           retry: (ms) => msg.nak(ms),
           giveUp: () => msg.term(),
         }).catch((error: unknown) => {
-          this.#ctx.log.error({ consumer: sub.consumer, eventId: event.id, error: describeError(error) }, 'event delivery failed; it will be redelivered');
+          this.#ctx.log.error(
+            { consumer: sub.consumer, eventId: event.id, error: describeError(error) },
+            'event delivery failed; it will be redelivered',
+          );
         });
       }
     })().catch((error: unknown) => {
@@ -92,10 +120,21 @@ export class NatsDriver implements BusDriver {
     this.#consumers.push({ durable, messages, loop });
   }
 
-  async #handle(sub: Subscription, event: EventEnvelope, attempt: number, msg: { ack(): void; retry(ms: number): void; giveUp(): void }) {
+  async #handle(
+    sub: Subscription,
+    event: EventEnvelope,
+    attempt: number,
+    msg: { ack(): void; retry(ms: number): void; giveUp(): void },
+  ) {
     const { db, log, metrics, retry } = this.#ctx;
     try {
-      const { result } = await processOnce(db, sub, event, log.child({ consumer: sub.consumer, eventId: event.id }), attempt);
+      const { result } = await processOnce(
+        db,
+        sub,
+        event,
+        log.child({ consumer: sub.consumer, eventId: event.id }),
+        attempt,
+      );
       metrics.deliveries.inc({ consumer: sub.consumer, outcome: result });
       msg.ack();
     } catch (error) {
@@ -105,16 +144,25 @@ export class NatsDriver implements BusDriver {
         try {
           await recordDeadLetter(db, sub, event, reason, attempt);
           metrics.deadLetters.inc({ consumer: sub.consumer });
-          log.error({ consumer: sub.consumer, eventId: event.id, type: event.type, attempts: attempt, error: reason }, 'event dead-lettered after the last retry');
+          log.error(
+            { consumer: sub.consumer, eventId: event.id, type: event.type, attempts: attempt, error: reason },
+            'event dead-lettered after the last retry',
+          );
           msg.giveUp();
         } catch (deadLetterError) {
-          log.error({ error: describeError(deadLetterError) }, 'could not record a dead letter; leaving the event for redelivery');
+          log.error(
+            { error: describeError(deadLetterError) },
+            'could not record a dead letter; leaving the event for redelivery',
+          );
           msg.retry(retry.backoffMaxMs);
         }
         return;
       }
       const delay = backoffMs(attempt, retry.backoffBaseMs, retry.backoffMaxMs);
-      log.warn({ consumer: sub.consumer, eventId: event.id, attempts: attempt, retryInMs: delay, error: reason }, 'event handler failed; will retry');
+      log.warn(
+        { consumer: sub.consumer, eventId: event.id, attempts: attempt, retryInMs: delay, error: reason },
+        'event handler failed; will retry',
+      );
       msg.retry(delay);
     }
   }

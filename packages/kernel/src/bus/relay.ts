@@ -41,7 +41,13 @@ export class Relay {
 
   start(): void {
     this.#stopping = false;
-    this.#timer = setInterval(() => void this.runOnce().catch((error) => this.#o.log.error({ error: describeError(error) }, 'outbox relay pass failed')), this.#o.pollIntervalMs).unref();
+    this.#timer = setInterval(
+      () =>
+        void this.runOnce().catch((error) =>
+          this.#o.log.error({ error: describeError(error) }, 'outbox relay pass failed'),
+        ),
+      this.#o.pollIntervalMs,
+    ).unref();
   }
 
   async stop(): Promise<void> {
@@ -53,7 +59,9 @@ export class Relay {
 
   /** One pass over every module's outbox; returns how many events it sent. */
   runOnce(): Promise<number> {
-    this.#running ??= this.#pass().finally(() => { this.#running = undefined; });
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
     return this.#running;
   }
 
@@ -73,16 +81,27 @@ export class Relay {
   async #sendBatch(module: string): Promise<number> {
     const { db, driver, metrics } = this.#o;
     return db.transaction().execute(async (trx) => {
-      const { rows } = await sql<OutboxRow>`select seq, id, type, data, occurred_at from ${sql.table(`${module}.outbox`)}
+      const { rows } =
+        await sql<OutboxRow>`select seq, id, type, data, occurred_at from ${sql.table(`${module}.outbox`)}
         where published_at is null order by seq limit ${this.#o.batchSize ?? 100} for update skip locked`.execute(trx);
       if (rows.length === 0) return 0;
       const events: EventEnvelope[] = rows.map((r) => ({
-        id: r.id, type: r.type, source: module, data: r.data,
+        id: r.id,
+        type: r.type,
+        source: module,
+        data: r.data,
         occurredAt: r.occurred_at instanceof Date ? r.occurred_at.toISOString() : new Date(r.occurred_at).toISOString(),
       }));
       await driver.publish(trx, events);
-      await trx.updateTable(`${module}.outbox`).set({ published_at: sql`now()` })
-        .where('seq', 'in', rows.map((r) => r.seq)).execute();
+      await trx
+        .updateTable(`${module}.outbox`)
+        .set({ published_at: sql`now()` })
+        .where(
+          'seq',
+          'in',
+          rows.map((r) => r.seq),
+        )
+        .execute();
       for (const e of events) metrics.eventsPublished.inc({ type: e.type });
       return rows.length;
     });

@@ -36,9 +36,26 @@ export interface DatabaseOptions {
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (/^08...$/.test(code) || /^57P0[1-4]$/.test(code) || code === '53300'
-    || ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code))) return true;
-  return /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(error.message);
+  if (
+    typeof code === 'string' &&
+    (/^08...$/.test(code) ||
+      /^57P0[1-4]$/.test(code) ||
+      code === '53300' ||
+      [
+        'ECONNRESET',
+        'ECONNREFUSED',
+        'ETIMEDOUT',
+        'EPIPE',
+        'EHOSTUNREACH',
+        'ENETUNREACH',
+        'ENOTFOUND',
+        'EAI_AGAIN',
+      ].includes(code))
+  )
+    return true;
+  return /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Cannot use a pool after calling end)/.test(
+    error.message,
+  );
 }
 
 const INT8 = 20;
@@ -56,10 +73,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         oid === INT8 ? toNumber : oid === DATE ? keepString : pg.types.getTypeParser(oid, format as 'text'),
     };
     const pool = new pg.Pool({
-      connectionString: options.url, max: options.poolSize ?? 10, types: types as pg.CustomTypesConfig,
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      types: types as pg.CustomTypesConfig,
       // A partition must not leave requests waiting for a connection forever; keep-alive probes
       // (after 10 s idle, not the OS's 2 h) find a silently dropped one.
-      connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     const report = options.onConnectionError ?? (() => undefined);
     // A broken idle client is dropped by the pool; queries report their own errors.
@@ -67,7 +88,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // A checked-out client between statements has no query to hand its error to: without a
     // listener its 'error' event is unhandled and kills the process (pg_terminate_backend, a
     // proxy resetting the connection). The pool discards it on release (not queryable).
-    pool.on('connect', (client) => { client.on('error', report); });
+    pool.on('connect', (client) => {
+      client.on('error', report);
+    });
     db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   } else {
     kind = 'embedded';

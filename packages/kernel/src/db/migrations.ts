@@ -25,7 +25,9 @@ export class MigrationError extends Error {
 export function readMigrations(module: string, dir: URL | undefined): MigrationSource {
   if (!dir) return { module, files: [] };
   const path = fileURLToPath(dir);
-  const names = readdirSync(path).filter((n) => n.endsWith('.sql')).sort();
+  const names = readdirSync(path)
+    .filter((n) => n.endsWith('.sql'))
+    .sort();
   return { module, files: names.map((name) => ({ name, sql: readFileSync(`${path}/${name}`, 'utf8') })) };
 }
 
@@ -46,11 +48,17 @@ export async function migrate(db: AnyKysely, sources: readonly MigrationSource[]
       const done = await db.transaction().execute(async (trx) => {
         // Several replicas may start at once; one applies, the others wait and then skip.
         await sql`select pg_advisory_xact_lock(hashtext('tongban.migrate'))`.execute(trx);
-        const row = await trx.selectFrom('tongban.schema_migrations').select('checksum')
-          .where('module', '=', source.module).where('name', '=', file.name).executeTakeFirst();
+        const row = await trx
+          .selectFrom('tongban.schema_migrations')
+          .select('checksum')
+          .where('module', '=', source.module)
+          .where('name', '=', file.name)
+          .executeTakeFirst();
         if (row) {
           if (row.checksum !== checksum(file.sql)) {
-            throw new MigrationError(`migration ${source.module}/${file.name} was edited after it was applied; add a new migration instead`);
+            throw new MigrationError(
+              `migration ${source.module}/${file.name} was edited after it was applied; add a new migration instead`,
+            );
           }
           return false;
         }
@@ -60,7 +68,10 @@ export async function migrate(db: AnyKysely, sources: readonly MigrationSource[]
         } catch (error) {
           throw new MigrationError(`migration ${source.module}/${file.name} failed: ${(error as Error).message}`);
         }
-        await trx.insertInto('tongban.schema_migrations').values({ module: source.module, name: file.name, checksum: checksum(file.sql) }).execute();
+        await trx
+          .insertInto('tongban.schema_migrations')
+          .values({ module: source.module, name: file.name, checksum: checksum(file.sql) })
+          .execute();
         return true;
       });
       if (done) applied.push({ module: source.module, name: file.name });

@@ -36,10 +36,16 @@ export function clientErrorAnswer(error: ParserError): string {
   const code = codeFor(error);
   const spec = findErrorSpec(code)!;
   const body = JSON.stringify({
-    type: `urn:tongban:error:${code.toLowerCase().replace(/_/g, '-')}`, title: spec.zh, status: spec.status, code, detail: spec.en,
+    type: `urn:tongban:error:${code.toLowerCase().replace(/_/g, '-')}`,
+    title: spec.zh,
+    status: spec.status,
+    code,
+    detail: spec.en,
   });
-  return `HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n`
-    + `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+  return (
+    `HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
 }
 
 /** Fastify's clientErrorHandler: same shape as its default, with our problem documents. */

@@ -32,11 +32,14 @@ export class ProblemError extends Error {
 
 export function negotiateLang(acceptLanguage: string | undefined): Lang {
   if (!acceptLanguage) return 'zh';
-  const ranked = acceptLanguage.split(',').map((part, i) => {
-    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
-    return { tag, q: Number.isNaN(q) ? 0 : q, i };
-  }).sort((a, b) => b.q - a.q || a.i - b.i);
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
+      return { tag, q: Number.isNaN(q) ? 0 : q, i };
+    })
+    .sort((a, b) => b.q - a.q || a.i - b.i);
   for (const { tag } of ranked) {
     if (tag.startsWith('zh')) return 'zh';
     if (tag.startsWith('en')) return 'en';
@@ -44,7 +47,12 @@ export function negotiateLang(acceptLanguage: string | undefined): Lang {
   return 'zh';
 }
 
-export function problemFor(code: string, lang: Lang, params: Readonly<Record<string, string | number>> = {}, errors?: readonly FieldError[]): Problem {
+export function problemFor(
+  code: string,
+  lang: Lang,
+  params: Readonly<Record<string, string | number>> = {},
+  errors?: readonly FieldError[],
+): Problem {
   const spec = findErrorSpec(code) ?? findErrorSpec('INTERNAL')!;
   const title = interpolate(spec[lang], params);
   return {
@@ -69,8 +77,16 @@ const FASTIFY_CODES: Record<string, string> = {
 };
 
 const BY_STATUS: Record<number, string> = {
-  400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
-  408: 'REQUEST_TIMEOUT', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'RATE_LIMITED', 503: 'NOT_READY',
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
+  413: 'BODY_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'NOT_READY',
 };
 
 export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: number): Problem {
@@ -85,7 +101,12 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
   } else {
     const fe = error as FastifyError & { validation?: ValidationIssue[]; validationContext?: string };
     if (fe.validation) {
-      problem = problemFor('VALIDATION_FAILED', lang, {}, fieldErrorsFrom(fe.validationContext ?? 'body', fe.validation, lang));
+      problem = problemFor(
+        'VALIDATION_FAILED',
+        lang,
+        {},
+        fieldErrorsFrom(fe.validationContext ?? 'body', fe.validation, lang),
+      );
       const total = (fe.validation as { total?: number }).total;
       if (total !== undefined) problem.errorCount = total;
     } else if (fe.code && FASTIFY_CODES[fe.code]) {
@@ -106,5 +127,9 @@ const MAX_INSTANCE = 256;
 
 function capErrors(problem: Problem): Problem {
   if (!problem.errors || problem.errors.length <= MAX_FIELD_ERRORS) return problem;
-  return { ...problem, errors: problem.errors.slice(0, MAX_FIELD_ERRORS), errorCount: Math.max(problem.errors.length, Number(problem.errorCount ?? 0)) };
+  return {
+    ...problem,
+    errors: problem.errors.slice(0, MAX_FIELD_ERRORS),
+    errorCount: Math.max(problem.errors.length, Number(problem.errorCount ?? 0)),
+  };
 }

@@ -6,7 +6,14 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { surfaceExposure, type Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
@@ -17,7 +24,13 @@ import { findUnsafeText, findUnsafeUrlEncoded } from './unsafe-text.ts';
 import { clientErrorHandler } from './client-errors.ts';
 import { compileValidator } from './validation.ts';
 
-export type HttpApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
 
 /** The guard's options: authenticate, and optionally onDenied and sentinel's risk signals. */
 export interface HttpOptions extends GuardOptions {
@@ -60,7 +73,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     // Bad percent-encoding and over-long path params are answered by the router, before any hook.
     frameworkErrors: (error, request, reply) => {
       const problem = toProblem(error, request, config.http.bodyLimit);
-      void (reply as unknown as FastifyReply).code(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
+      void (reply as unknown as FastifyReply)
+        .code(problem.status)
+        .header('content-type', 'application/problem+json; charset=utf-8')
+        .send(problem);
     },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -73,13 +89,16 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     if (error instanceof AccessDenied && error.challenge) void reply.header('www-authenticate', error.challenge);
     // A client may come back: the database or a dependency is away for a moment, not gone.
     if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    if (problem.code === 'DATABASE_UNAVAILABLE') request.log.warn({ err: error }, 'request failed: database unavailable');
+    if (problem.code === 'DATABASE_UNAVAILABLE')
+      request.log.warn({ err: error }, 'request failed: database unavailable');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
     void reply.code(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(problem);
   });
   app.setNotFoundHandler((request) => {
-    throw new DomainError('NOT_FOUND', {}, [{ field: 'path', code: 'not_found', message: request.url.split('?')[0] ?? '' }]);
+    throw new DomainError('NOT_FOUND', {}, [
+      { field: 'path', code: 'not_found', message: request.url.split('?')[0] ?? '' },
+    ]);
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -120,7 +139,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   });
   app.addHook('preValidation', async (request) => {
     const lang = negotiateLang(request.headers['accept-language']);
-    const found = findUnsafeText(request.params, 'params', lang) ?? findUnsafeText(request.query, 'query', lang) ?? findUnsafeText(request.body, 'body', lang);
+    const found =
+      findUnsafeText(request.params, 'params', lang) ??
+      findUnsafeText(request.query, 'query', lang) ??
+      findUnsafeText(request.body, 'body', lang);
     if (found) throw new DomainError('VALIDATION_FAILED', {}, [found]);
   });
   // Whose resource it is, once params and body are known to be well-formed.
@@ -142,7 +164,11 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Tongban 通办 API', version: options.version, description: '一网通办 — one-stop government services' },
+      info: {
+        title: 'Tongban 通办 API',
+        version: options.version,
+        description: '一网通办 — one-stop government services',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transform: ({ schema, url, route }) => {
@@ -154,15 +180,26 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   if (exposure.docs !== 'off') await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   const infra = { config: { policy: { public: true } as const, rateLimit: false as const }, schema: { hide: true } };
-  const surface = (setting: 'public' | 'operator') => ({ ...infra, config: { ...infra.config, policy: setting === 'operator' ? Policies.operator : Policies.public } });
+  const surface = (setting: 'public' | 'operator') => ({
+    ...infra,
+    config: { ...infra.config, policy: setting === 'operator' ? Policies.operator : Policies.public },
+  });
   if (exposure.docs !== 'off') app.get('/api/openapi.json', surface(exposure.docs), async () => app.swagger());
   app.get('/healthz', infra, async () => ({ status: 'ok' }));
   app.get('/readyz', infra, async (_request, reply) => {
     try {
       return { status: 'ready', checks: await options.readiness() };
     } catch (error) {
-      return reply.code(503).header('content-type', 'application/problem+json; charset=utf-8')
-        .send({ type: 'urn:tongban:error:not-ready', title: 'not ready', status: 503, code: 'NOT_READY', detail: (error as Error).message });
+      return reply
+        .code(503)
+        .header('content-type', 'application/problem+json; charset=utf-8')
+        .send({
+          type: 'urn:tongban:error:not-ready',
+          title: 'not ready',
+          status: 503,
+          code: 'NOT_READY',
+          detail: (error as Error).message,
+        });
     }
   });
   if (exposure.metrics !== 'off') {

@@ -14,7 +14,10 @@ export type UnsafeTextCode = 'control_character' | 'lone_surrogate';
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 
 const MESSAGES: Record<UnsafeTextCode, Record<Lang, string>> = {
-  control_character: { zh: '含有不允许的控制字符（如 NUL）', en: 'contains a control character that is not allowed (such as NUL)' },
+  control_character: {
+    zh: '含有不允许的控制字符（如 NUL）',
+    en: 'contains a control character that is not allowed (such as NUL)',
+  },
   lone_surrogate: { zh: '含有无效的 Unicode 字符（孤立的代理项）', en: 'contains invalid Unicode (a lone surrogate)' },
 };
 
@@ -29,7 +32,9 @@ export function unsafeTextCode(text: string): UnsafeTextCode | undefined {
 function printable(key: string): string {
   return key.toWellFormed() === key && !CONTROL.test(key)
     ? key
-    : Array.from(key, (c) => (CONTROL.test(c) || !c.isWellFormed() ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c)).join('');
+    : Array.from(key, (c) =>
+        CONTROL.test(c) || !c.isWellFormed() ? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}` : c,
+      ).join('');
 }
 
 function fieldError(field: string, code: UnsafeTextCode, lang: Lang): FieldError {
@@ -58,14 +63,15 @@ function hasUnsafeText(value: unknown): boolean {
       // not a record of 56,000 numeric keys to walk.
       continue;
     } else if (Array.isArray(node)) {
-      for (const child of node) if (child !== null && typeof child === 'object' || typeof child === 'string') stack.push(child);
+      for (const child of node)
+        if ((child !== null && typeof child === 'object') || typeof child === 'string') stack.push(child);
     } else if (node !== null && typeof node === 'object') {
       const record = node as Record<string, unknown>;
       for (const key in record) {
         if (!Object.hasOwn(record, key)) continue;
         if (unsafeTextCode(key)) return true;
         const child = record[key];
-        if (child !== null && typeof child === 'object' || typeof child === 'string') stack.push(child);
+        if ((child !== null && typeof child === 'object') || typeof child === 'string') stack.push(child);
       }
     }
   }
@@ -110,7 +116,8 @@ export function findUnsafeUrlEncoded(raw: string | Buffer, part: string, lang: L
     if (nameCode) return fieldError(`${part}.${printable(name!)}`, nameCode, lang);
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
     const valueCode = value === undefined ? undefined : unsafeTextCode(value);
-    if (valueCode) return fieldError(`${part}.${name === undefined ? printable(rawName) : printable(name)}`, valueCode, lang);
+    if (valueCode)
+      return fieldError(`${part}.${name === undefined ? printable(rawName) : printable(name)}`, valueCode, lang);
   }
   return undefined;
 }

@@ -6,12 +6,20 @@ import addFormatsModule from 'ajv-formats';
 import type { FieldError } from '../errors.ts';
 
 // ajv-formats ships CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
 
 export type ValidationIssue = Pick<ErrorObject, 'keyword' | 'instancePath' | 'params' | 'message'>;
 
 function makeAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ coerceTypes: coerce ? 'array' : false, useDefaults: true, removeAdditional: false, allErrors: true, strict: false });
+  const ajv = new Ajv({
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    allErrors: true,
+    strict: false,
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -39,7 +47,8 @@ export function compileValidator({ schema, httpPart }: { schema: object; httpPar
       return true;
     }
     const all = validate.errors ?? [];
-    wrapped.errors = all.length <= MAX_FIELD_ERRORS ? all : Object.assign(all.slice(0, MAX_FIELD_ERRORS), { total: all.length });
+    wrapped.errors =
+      all.length <= MAX_FIELD_ERRORS ? all : Object.assign(all.slice(0, MAX_FIELD_ERRORS), { total: all.length });
     return false;
   };
   wrapped.errors = null as ValidationIssues | null;
@@ -63,7 +72,11 @@ export const KEYWORD_MESSAGES: Readonly<Record<string, { readonly zh: string; re
   maxItems: { zh: '至多 {limit} 项', en: 'allows at most {limit} items' },
 };
 
-const CODES: Record<string, string> = { additionalProperties: 'unknown_field', required: 'required', type: 'wrong_type' };
+const CODES: Record<string, string> = {
+  additionalProperties: 'unknown_field',
+  required: 'required',
+  type: 'wrong_type',
+};
 
 /** Ajv's errors as fields a person can find: `body.name.zh`, `query.limit`. */
 export function fieldErrorsFrom(part: string, issues: readonly ValidationIssue[], lang: 'zh' | 'en'): FieldError[] {
