@@ -49,14 +49,12 @@ export function createModuleClient(options: ClientOptions): ModuleClient {
       let status: number;
       let text: string;
       if (where === 'local') {
-        const res = await options
-          .app()
-          .inject({
-            method: req.method ?? 'GET',
-            url: path,
-            headers,
-            payload: req.body === undefined ? undefined : JSON.stringify(req.body),
-          });
+        const res = await options.app().inject({
+          method: req.method ?? 'GET',
+          url: path,
+          headers,
+          payload: req.body === undefined ? undefined : JSON.stringify(req.body),
+        });
         status = res.statusCode;
         text = res.body;
       } else {

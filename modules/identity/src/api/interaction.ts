@@ -77,15 +77,13 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       if (!(error instanceof errors.SessionNotFound)) throw error;
       if (!/\btext\/html\b/.test(request.headers.accept ?? '')) throw new DomainError('IDENTITY_SIGN_IN_EXPIRED');
       html(reply);
-      reply
-        .code(400)
-        .send(
-          deadEndPage({
-            lang: langOf(request.query as { lang?: Lang }, request.headers['accept-language']),
-            reason: 'deadEndExpired',
-            startAgain: `${oidc.issuer}/portal/`,
-          }),
-        );
+      reply.code(400).send(
+        deadEndPage({
+          lang: langOf(request.query as { lang?: Lang }, request.headers['accept-language']),
+          reason: 'deadEndExpired',
+          startAgain: `${oidc.issuer}/portal/`,
+        }),
+      );
       return undefined;
     }
   };

@@ -154,14 +154,12 @@ export async function passwordStep(
       .insertInto('identity.sign_in_step')
       .values(row)
       .onConflict((oc) =>
-        oc
-          .column('uid')
-          .doUpdateSet({
-            account_id: row.account_id,
-            factors: row.factors,
-            second_factor: second,
-            expires_at: row.expires_at,
-          }),
+        oc.column('uid').doUpdateSet({
+          account_id: row.account_id,
+          factors: row.factors,
+          second_factor: second,
+          expires_at: row.expires_at,
+        }),
       )
       .execute();
     return { outcome: 'needs_second_factor', accountId: account.id, factor: second };
