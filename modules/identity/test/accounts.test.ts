@@ -72,6 +72,55 @@ describe('accounts', () => {
     assert.equal(rows.length, 1, 'one account, nothing half-written by the refused attempts');
   });
 
+  test('concurrent registrations of one ID: one 201, the rest 409 (never 500), one account, one event', async () => {
+    const id = residentId('11010519491231037');
+    const body = { residentId: id, name: '王五', mobile: '13912345637', password: 'a long and unusual phrase' };
+    const answers = await Promise.all(
+      // Three: the per-ID registration limit (3 a day) would answer a fourth 429 before the race.
+      Array.from({ length: 3 }, (_, i) =>
+        p.app.inject({
+          method: 'POST',
+          url: '/api/identity/register',
+          remoteAddress: `198.51.100.${120 + i}`,
+          headers: json,
+          payload: body,
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.statusCode).sort();
+    assert.deepEqual(statuses, [201, 409, 409], answers.map((a) => a.body).join('\n'));
+    const rows = await p.database.db.selectFrom('identity.account').select('id').where('login', '=', id).execute();
+    assert.equal(rows.length, 1);
+    assert.equal((await events('identity.account.registered')).filter((e) => e.accountId === rows[0]!.id).length, 1);
+  });
+
+  test('concurrent registrations of one business: one 201, the rest 409 IDENTITY_ACCOUNT_EXISTS, with its event', async () => {
+    const representative = await createAccount(p, 'citizen', { mfa: true });
+    const token = await apiToken(representative);
+    const first17 = '91330100MA2H00371';
+    const code = first17 + creditCodeCheckChar(first17);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        p.app.inject({
+          method: 'POST',
+          url: '/api/identity/businesses',
+          headers: bearer(token),
+          payload: { creditCode: code, name: '并发公司', password: 'another long phrase here' },
+        }),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.statusCode).sort(),
+      [201, 409, 409, 409],
+      answers.map((a) => a.body).join('\n'),
+    );
+    for (const refused of answers.filter((a) => a.statusCode === 409))
+      assert.equal(refused.json().code, 'IDENTITY_ACCOUNT_EXISTS');
+    const businessId = answers.find((a) => a.statusCode === 201)!.json().id as string;
+    const registered = (await events('identity.account.registered')).filter((e) => e.accountId === businessId);
+    assert.deepEqual(registered, [{ accountId: businessId, kind: 'business', legalRepresentative: representative.id }]);
+  });
+
   test('a refused password says in words what is wrong and what would be accepted, in the asked language', async () => {
     const id = residentId('11010519491231010');
     const body = { residentId: id, name: '王五', mobile: '13912345670' };

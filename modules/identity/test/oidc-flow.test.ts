@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
-import identity, { securityEventsRecorded } from '../src/index.ts';
+import identity from '../src/index.ts';
 import { ACR_MFA, API_AUDIENCE } from '../src/api/provider.ts';
 import { Browser, formAction } from './browser.ts';
 import { createAccount, registerBrowserClient, registerServiceClient, totpNow, type TestAccount } from './fixtures.ts';
@@ -111,7 +111,7 @@ describe('OpenID Connect with an independent relying party', () => {
       invalidGrant,
       'the newer token died with the family',
     );
-    await securityEventsRecorded(p.contexts.get('identity')!);
+    await p.instanceOf(identity).securityEventsRecorded();
     const reuse = await p.database.db
       .selectFrom('identity.outbox')
       .select('data')

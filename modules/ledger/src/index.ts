@@ -1,6 +1,6 @@
 // 存证 — the ledger: RFC 9162 Merkle logs of audit and provenance events, signed checkpoints,
 // witnesses, proofs, receipts, "my records", and the offline verifier (`tongban ledger verify`).
-import { defineModule, type EventHandler, type ModuleContext } from '@tongban/kernel';
+import { defineModule, type ConsumerTable, type EventHandler } from '@tongban/kernel';
 import { EVENT_CATALOG, type EventType } from '@tongban/contracts';
 import { logRoutes } from './api/logs.ts';
 import { meRoutes } from './api/me.ts';
@@ -8,16 +8,6 @@ import { witnessRoutes } from './api/witness.ts';
 import { LedgerErrors } from './errors.ts';
 import { AUDIT_LOG, Ledger } from './service/ledger.ts';
 
-const ledgers = new WeakMap<ModuleContext, Ledger>();
-
-/** The ledger of a platform (one per module context; tests reach it to step it). */
-export function ledgerOf(ctx: ModuleContext): Ledger {
-  let l = ledgers.get(ctx);
-  if (!l) ledgers.set(ctx, (l = new Ledger(ctx)));
-  return l;
-}
-
-/** The events whose every occurrence is recorded: identity's security events and every workflow step. */
 /** Every identity and workflow event: the security record and the case record (contracts' catalog). */
 export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG) as EventType[]).filter(
   (type) => type.startsWith('identity.') || type.startsWith('workflow.'),
@@ -40,15 +30,19 @@ export default defineModule({
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: LedgerErrors,
   secrets: ['ledger-log-key', 'ledger-witness-key', 'ledger-digest-pepper'],
-  async routes(app, ctx) {
-    const ledger = ledgerOf(ctx);
+  // The audit log, this process's witness, and the sequencer's and checkpointer's timers.
+  async start(ctx) {
+    const ledger = new Ledger(ctx);
     await ledger.start();
-    app.addHook('onClose', () => ledger.stop());
+    return ledger;
+  },
+  stop: (ledger) => ledger.stop(),
+  routes(app, _ctx, ledger) {
     logRoutes(app, ledger);
     witnessRoutes(app, ledger);
     meRoutes(app, ledger);
   },
-  consumers: Object.fromEntries(RECORDED_EVENTS.map((type) => [type, record])),
+  consumers: Object.fromEntries(RECORDED_EVENTS.map((type) => [type, record])) as ConsumerTable<Ledger>,
 });
 
 // What a client of the ledger needs to check it without trusting the server.
@@ -58,3 +52,4 @@ export { hasher, leafHash, verifyConsistency, verifyInclusion, type HashAlgorith
 export { verifySignature, type PublicKey } from './domain/signing.ts';
 export { databaseSource, httpSource } from './service/source.ts';
 export { describeVerdict, verifyLog, type LogSource, type Verdict } from './service/verify.ts';
+export type { Ledger } from './service/ledger.ts';

@@ -1,6 +1,6 @@
 // 业务协同引擎 — the workflow: applications (办件) fanned out to department tasks with dependencies,
 // corrections, working-day deadlines and escalation, automatic approval, queues and live status.
-import { defineModule, type ModuleContext } from '@tongban/kernel';
+import { defineModule } from '@tongban/kernel';
 import { applicantRoutes } from './api/applicant.ts';
 import { inboxRoutes } from './api/inbox.ts';
 import { officerRoutes } from './api/officer.ts';
@@ -12,22 +12,6 @@ import { Engine } from './service/engine.ts';
 import { LiveFeed } from './service/live.ts';
 import type { Services } from './service/submit.ts';
 
-const services = new WeakMap<object, Services>();
-
-/**
- * One set of services per platform (tests start several in one process), keyed by the platform's
- * database: a job receives a copy of the context (with its transaction), not the context itself.
- */
-function servicesFor(ctx: ModuleContext): Services {
-  let s = services.get(ctx.db);
-  if (!s)
-    services.set(
-      ctx.db,
-      (s = { ctx, catalog: catalogPort(ctx.modules), engine: new Engine(ctx), live: new LiveFeed(ctx.db, ctx.log) }),
-    );
-  return s;
-}
-
 export default defineModule({
   name: 'workflow',
   title: { zh: '业务协同', en: 'Workflow' },
@@ -36,8 +20,13 @@ export default defineModule({
   errors: WorkflowErrors,
   // Its own authority towards identity (ctx.serviceToken(), client tongban-workflow).
   secrets: ['workflow-service-key'],
-  routes(app, ctx) {
-    const s = servicesFor(ctx);
+  start: (ctx): Services => ({
+    ctx,
+    catalog: catalogPort(ctx.modules),
+    engine: new Engine(ctx),
+    live: new LiveFeed(ctx.db, ctx.log),
+  }),
+  routes(app, ctx, s) {
     // preClose runs before Fastify waits for in-flight requests: open event streams end first.
     app.addHook('preClose', () => s.live.close());
     applicantRoutes(app, s);
@@ -48,8 +37,8 @@ export default defineModule({
     {
       name: 'deadline-sweep',
       everyMs: 60_000,
-      run: async (ctx) => {
-        await sweepDeadlines(servicesFor(ctx), ctx.trx);
+      run: async (ctx, s) => {
+        await sweepDeadlines(s, ctx.trx);
       },
     },
   ],

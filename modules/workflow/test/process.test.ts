@@ -35,7 +35,7 @@ test('the load-time check catches an unknown state, a way out of a terminal stat
       roles: ['officer'],
       from: ['approved'],
       to: 'submitted',
-      event: 'workflow.task.reopened',
+      event: 'workflow.task.reopened' as never,
     },
     vanish: {
       zh: '消失',
@@ -43,7 +43,7 @@ test('the load-time check catches an unknown state, a way out of a terminal stat
       actor: 'officer',
       from: ['submitted'],
       to: 'nowhere' as never,
-      event: 'workflow.task.vanished',
+      event: 'workflow.task.vanished' as never,
     },
   };
   const problems = checkProcess({ ...TASK_STATES, limbo: { terminal: false } }, broken);

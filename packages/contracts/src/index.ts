@@ -27,27 +27,28 @@ const Factor = Type.Union([
   Type.Literal('passkey'),
 ]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
+export const SIGN_IN_FAILURE_REASONS = [
+  'unknown_account',
+  'locked',
+  'wrong_password',
+  'wrong_code',
+  'disabled',
+  'pending',
+  'no_password',
+  'no_challenge',
+  'malformed',
+  'unknown_passkey',
+  'bad_assertion',
+  'counter',
+] as const;
+export type SignInFailureReason = (typeof SIGN_IN_FAILURE_REASONS)[number];
+export type SignInFactor = 'password' | 'totp' | 'sms' | 'passkey';
 export const IdentityEvents = {
   'identity.sign-in.succeeded': Type.Object({ accountId: Type.String(), acr: Type.String(), ip: Type.String() }),
   'identity.sign-in.failed': Type.Object({
     accountId: NullableString,
     factor: Factor,
-    reason: Type.Union(
-      [
-        'unknown_account',
-        'locked',
-        'wrong_password',
-        'wrong_code',
-        'disabled',
-        'pending',
-        'no_password',
-        'no_challenge',
-        'malformed',
-        'unknown_passkey',
-        'bad_assertion',
-        'counter',
-      ].map((r) => Type.Literal(r)),
-    ),
+    reason: Type.Enum(SIGN_IN_FAILURE_REASONS),
     ip: Type.String(),
   }),
   /**
@@ -81,6 +82,8 @@ export const IdentityEvents = {
     accountId: Type.String(),
     kind: Type.String(),
     pendingUntil: Type.Optional(Type.String()),
+    /** A business: the citizen who registered it as its legal representative. */
+    legalRepresentative: Type.Optional(Type.String()),
   }),
   'identity.account.activated': Type.Object({ accountId: Type.String(), via: Type.Literal('sms-code') }),
   'identity.registration.lapsed': Type.Object({
@@ -280,6 +283,8 @@ export const EVENT_CATALOG = {
   ...LedgerEvents,
 } as const;
 export type EventType = keyof typeof EVENT_CATALOG;
+/** The payload of an event type, as its schema in the catalog describes it. */
+export type EventData<K extends EventType> = Static<(typeof EVENT_CATALOG)[K]>;
 export type ApplicationWithdrawn = Static<(typeof WorkflowEvents)['workflow.application.withdrawn']>;
 
 /**
@@ -290,3 +295,28 @@ export const ServiceRoles = {
   /** Append audit entries to the ledger directly (`POST /api/ledger/logs/:log/entries`). */
   ledgerAppend: 'ledger.append',
 } as const;
+
+/**
+ * The access-token contract between identity (the issuer) and every module (the verifiers): the
+ * audience a platform API token names (RFC 8707 resource), the acr values of the two assurances,
+ * and the name of the platform claim. packages/kernel/src/auth/principal.ts documents the whole
+ * token; identity issues exactly this and the kernel's guard accepts nothing else.
+ */
+export const AccessToken = {
+  audience: 'urn:tongban:api',
+  acr: { password: 'urn:tongban:acr:password', mfa: 'urn:tongban:acr:mfa' },
+  /** `{ kind, roles, departments, regions, actingFor? }` (TongbanClaim). */
+  claim: 'tongban',
+} as const;
+
+export const PRINCIPAL_KINDS = ['citizen', 'business', 'officer', 'operator', 'security', 'service'] as const;
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
+/** The platform claim identity puts in every access token. */
+export interface TongbanClaim {
+  readonly kind: PrincipalKind;
+  readonly roles: readonly string[];
+  readonly departments: readonly string[];
+  readonly regions: readonly string[];
+  readonly actingFor?: string;
+}

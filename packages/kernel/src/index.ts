@@ -11,7 +11,7 @@ export {
   type FieldError,
   type Message,
 } from './errors.ts';
-export { openDatabase, type AnyKysely, type Database } from './db/database.ts';
+export { isUniqueViolation, openDatabase, type AnyKysely, type Database } from './db/database.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export {
   appendToOutbox,
@@ -20,6 +20,7 @@ export {
   type EventHandler,
   type ConsumerContext,
 } from './bus/events.ts';
+export { EventRefusedError, eventProblems } from './bus/event-catalog.ts';
 export type { Bus } from './bus/bus.ts';
 export {
   AccessDenied,
@@ -73,7 +74,11 @@ export {
   orderModules,
   systemClock,
   type Clock,
+  type ConsumerTable,
+  type EventPublisher,
   type JobDefinition,
+  type ModuleConsumer,
+  type TransactionEvents,
   type ModuleContext,
   type ModuleDefinition,
 } from './module.ts';

@@ -3,7 +3,15 @@
 import { sql } from 'kysely';
 import { describeError } from './bus/events.ts';
 import type { Metrics } from './metrics.ts';
-import type { JobDefinition, ModuleContext } from './module.ts';
+import type { AnyTransaction } from './bus/events.ts';
+import type { ModuleContext } from './module.ts';
+
+/** A module's job bound to its instance (platform.ts binds it). */
+export interface ScheduledJob {
+  readonly name: string;
+  readonly everyMs: number;
+  run(ctx: ModuleContext & { readonly trx: AnyTransaction }): Promise<void>;
+}
 
 export class Scheduler {
   readonly #timers: NodeJS.Timeout[] = [];
@@ -14,12 +22,12 @@ export class Scheduler {
     this.#metrics = metrics;
   }
 
-  schedule(job: JobDefinition, ctx: ModuleContext): void {
+  schedule(job: ScheduledJob, ctx: ModuleContext): void {
     this.#timers.push(setInterval(() => void this.runNow(job, ctx), job.everyMs).unref());
   }
 
   /** Runs a job once unless it is already running here or holds its lock elsewhere. */
-  runNow(job: JobDefinition, ctx: ModuleContext): Promise<void> {
+  runNow(job: ScheduledJob, ctx: ModuleContext): Promise<void> {
     const name = `${ctx.name}.${job.name}`;
     const existing = this.#running.get(name);
     if (existing) return existing;

@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['type'],
       registers: [registry],
     }),
+    eventsRefused: new Counter({
+      name: 'tongban_bus_events_refused_total',
+      help: "Events refused at the outbox: a type not in the contracts' catalog or a payload that does not match it",
+      labelNames: ['module', 'type'],
+      registers: [registry],
+    }),
     deliveries: new Counter({
       name: 'tongban_bus_deliveries_total',
       help: 'Event deliveries by consumer and outcome (processed, duplicate, failed)',

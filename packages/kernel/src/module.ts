@@ -1,9 +1,10 @@
 // The module contract: what a bounded context tells the kernel about itself. A module's
 // src/index.ts is one defineModule call that reads like its table of contents.
+import type { EventData, EventType } from '@tongban/contracts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { AnyKysely } from './db/database.ts';
-import type { AnyTransaction, EventEnvelope, EventHandler } from './bus/events.ts';
+import type { AnyTransaction, ConsumerContext, EventEnvelope } from './bus/events.ts';
 import type { ModuleClient } from './client.ts';
 import type { ErrorTable } from './errors.ts';
 import type { HttpApp } from './http/server.ts';
@@ -20,10 +21,22 @@ export interface ModuleContext {
   readonly db: AnyKysely;
   readonly log: Logger;
   readonly clock: Clock;
-  /** Events leave through this module's outbox, in the caller's transaction. */
-  readonly events: {
-    publish<T>(trx: AnyTransaction, type: string, data: T): Promise<EventEnvelope<T>>;
-  };
+  /**
+   * Events leave through this module's outbox, in the caller's transaction. The type must be in
+   * the contracts' EVENT_CATALOG and the payload must match its schema, or publish throws
+   * (EventRefusedError: the transaction rolls back; the refusal is logged and counted).
+   */
+  readonly events: EventPublisher;
+  /**
+   * Runs `work` in one transaction: the state it changes and the events it publishes (through
+   * the second argument, bound to the transaction) commit together or not at all.
+   */
+  transaction<R>(work: (trx: AnyTransaction, events: TransactionEvents) => Promise<R>): Promise<R>;
+  /**
+   * Where this platform is reached: TONGBAN_PUBLIC_URL, else http://localhost:<the port it
+   * listens on> (known once it listens: TONGBAN_PORT=0 picks one). No trailing slash.
+   */
+  origin(): string;
   /** Other modules' HTTP APIs: in-process when they run here, over HTTP when they do not. */
   readonly modules: ModuleClient;
   /**
@@ -42,14 +55,40 @@ export interface ModuleContext {
   serviceToken(): Promise<string>;
 }
 
-export interface JobDefinition {
+export interface EventPublisher {
+  publish<K extends EventType>(trx: AnyTransaction, type: K, data: EventData<K>): Promise<EventEnvelope<EventData<K>>>;
+}
+
+export interface TransactionEvents {
+  publish<K extends EventType>(type: K, data: EventData<K>): Promise<EventEnvelope<EventData<K>>>;
+}
+
+export interface JobDefinition<I = unknown> {
   readonly name: string;
   readonly everyMs: number;
   /** Runs in a transaction that holds the job's lock: one replica at a time runs a job. */
-  run(ctx: ModuleContext & { readonly trx: AnyTransaction }): Promise<void>;
+  run(ctx: ModuleContext & { readonly trx: AnyTransaction }, instance: I): Promise<void>;
 }
 
-export interface ModuleDefinition {
+/** A consumer of one event type: a typed payload, the delivery's transaction, the module's instance. */
+export type ModuleConsumer<K extends EventType, I = unknown> = {
+  // Method syntax: a module's table (instance Ledger) is one of modules in general (instance unknown).
+  handle(event: EventEnvelope<EventData<K>>, ctx: ConsumerContext, instance: I): Promise<void>;
+}['handle'];
+
+export type ConsumerTable<I = unknown> = { readonly [K in EventType]?: ModuleConsumer<K, I> };
+
+/**
+ * A bounded context as the kernel runs it. The life of a module, in every shape:
+ *   start(ctx) → instance     in dependency order, after migrations, before any route is served:
+ *                             what the module keeps for its life (services, caches, timers);
+ *   routes / rootRoutes / consumers / jobs / seed   each receives the instance;
+ *   stop(instance)            in reverse dependency order at shutdown, after the server has
+ *                             stopped taking requests and the jobs have finished, before the
+ *                             bus and the database close; shutdown waits for it.
+ * `I` is the instance's type; a module without state has none (undefined).
+ */
+export interface ModuleDefinition<I = unknown> {
   /** Lower-case; also the PostgreSQL schema and the `/api/<name>/` route prefix. */
   readonly name: string;
   readonly title: { readonly zh: string; readonly en: string };
@@ -66,24 +105,26 @@ export interface ModuleDefinition {
    * escape the start check.
    */
   readonly secrets?: readonly string[];
-  readonly routes?: (app: HttpApp, ctx: ModuleContext) => void | Promise<void>;
+  start?(ctx: ModuleContext): I | Promise<I>;
+  stop?(instance: I): void | Promise<void>;
+  routes?(app: HttpApp, ctx: ModuleContext, instance: I): void | Promise<void>;
   /**
    * Routes at the server's root instead of under /api/<name>/, for paths a standard fixes (OpenID
    * discovery at /.well-known/openid-configuration). Each still declares its policy.
    */
-  readonly rootRoutes?: (app: HttpApp, ctx: ModuleContext) => void | Promise<void>;
-  readonly consumers?: Readonly<Record<string, EventHandler>>;
-  readonly jobs?: readonly JobDefinition[];
+  rootRoutes?(app: HttpApp, ctx: ModuleContext, instance: I): void | Promise<void>;
+  readonly consumers?: ConsumerTable<I>;
+  readonly jobs?: readonly JobDefinition<I>[];
   /**
    * Demo data for an empty database (embedded shape, `tongban seed`); must be idempotent. May
    * return lines for the start summary (the embedded shape prints them: demo credentials).
    */
-  readonly seed?: (ctx: ModuleContext) => Promise<void | readonly string[]>;
+  seed?(ctx: ModuleContext, instance: I): Promise<void | readonly string[]>;
 }
 
 export const MODULE_NAME = /^[a-z]{2,20}$/;
 
-export function defineModule<const M extends ModuleDefinition>(definition: M): M {
+export function defineModule<I = undefined>(definition: ModuleDefinition<I>): ModuleDefinition<I> {
   if (!MODULE_NAME.test(definition.name))
     throw new Error(`module name ${definition.name} must be 2–20 lower-case letters`);
   return definition;

@@ -39,7 +39,17 @@ import { registerWelcome } from './http/welcome.ts';
 import { Scheduler } from './jobs.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { orderModules, systemClock, type Clock, type ModuleContext, type ModuleDefinition } from './module.ts';
+import {
+  orderModules,
+  systemClock,
+  type Clock,
+  type EventPublisher,
+  type ModuleContext,
+  type ModuleDefinition,
+} from './module.ts';
+import { EventGate, EventRefusedError } from './bus/event-catalog.ts';
+import type { TSchema } from 'typebox';
+import type { EventHandler } from './bus/events.ts';
 import { loadSecrets, namedSecrets, type Secrets } from './secrets.ts';
 
 export const VERSION: string = (
@@ -64,6 +74,8 @@ export interface PlatformOptions {
   readonly onDenied?: (denial: Denial) => void | Promise<void>;
   /** Sentinel's blocked addresses and flagged sessions. */
   readonly risk?: RiskSignals;
+  /** Schemas of event types outside the contracts' catalog (the kernel's own tests' modules). */
+  readonly extraEventSchemas?: Readonly<Record<string, TSchema>>;
 }
 
 export interface Platform {
@@ -76,6 +88,10 @@ export interface Platform {
   readonly secrets: Secrets;
   readonly modules: readonly ModuleDefinition[];
   readonly contexts: ReadonlyMap<string, ModuleContext>;
+  /** What a running module's start returned (tests step a module through it). */
+  instanceOf<I>(module: ModuleDefinition<I>): I;
+  /** Runs a module's job once, as the scheduler would (with its lock). */
+  runJob(module: string, job: string): Promise<void>;
   readonly migrations: readonly AppliedMigration[];
   readonly scheduler: Scheduler;
   /** Lines the modules' seeds asked to show in the start summary (demo credentials). */
@@ -209,20 +225,33 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return { database: 'ok', bus: 'ok' };
       },
     });
-    closers.unshift(() => app.close());
     registerWelcome(app, {
       config,
       modules,
       docsPublic: surfaceExposure(config).docs === 'public',
-      origin: () => {
-        if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
-        const address = app.server.address();
-        return `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
-      },
+      origin: () => origin(),
     });
+    const gate = new EventGate(options.extraEventSchemas);
     const contexts = new Map<string, ModuleContext>();
+    const instances = new Map<string, unknown>();
     const scheduler = new Scheduler(metrics);
-    closers.unshift(() => scheduler.stop());
+    const origin = () => {
+      if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+      const address = app.server.address();
+      return `http://localhost:${typeof address === 'object' && address ? address.port : config.port}`;
+    };
+    // Shutdown: no new requests (app.close, above), the jobs finish, then each module stops in
+    // reverse dependency order, then the bus and the database close.
+    closers.unshift(async () => {
+      await scheduler.stop();
+      for (const m of [...modules].reverse()) {
+        if (!m.stop || !instances.has(m.name)) continue;
+        await Promise.resolve(m.stop(instances.get(m.name))).catch((error) =>
+          log.error({ err: error, module: m.name }, 'module did not stop cleanly'),
+        );
+      }
+    });
+    closers.unshift(() => app.close());
     for (const m of modules) {
       const declared = new Set(m.secrets ?? []);
       const moduleSecret = (name: string) => secret(name, declared, m.name);
@@ -233,41 +262,74 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         issuer: () => identityIssuer(client),
         key: () => (key ??= serviceKeyFromSecret(moduleSecret(serviceKeySecretName(m.name)))),
       });
+      const moduleLog = log.child({ module: m.name });
+      const events: EventPublisher = {
+        publish: async (trx, type, data) => {
+          try {
+            return await appendToOutbox(trx, m.name, type, data, gate);
+          } catch (error) {
+            if (error instanceof EventRefusedError) {
+              metrics.eventsRefused.inc({ module: m.name, type: error.type });
+              moduleLog.error({ type: error.type, problems: error.problems }, 'event refused by the contracts');
+            }
+            throw error;
+          }
+        },
+      };
       const ctx: ModuleContext = {
         name: m.name,
         config,
         db: database.db,
-        log: log.child({ module: m.name }),
+        log: moduleLog,
         clock,
         modules: withServiceAuth(client, serviceToken),
-        events: { publish: (trx, type, data) => appendToOutbox(trx, m.name, type, data) },
+        events,
+        transaction: (work) =>
+          database.db
+            .transaction()
+            .execute((trx) => work(trx, { publish: (type, data) => events.publish(trx, type, data) })),
+        origin,
         secret: moduleSecret,
         serviceToken,
       };
       contexts.set(m.name, ctx);
-      if (m.rootRoutes) await m.rootRoutes(app, ctx);
+      const instance = m.start ? await m.start(ctx) : undefined;
+      instances.set(m.name, instance);
+      if (m.rootRoutes) await m.rootRoutes(app, ctx, instance);
       if (m.routes) {
-        const routes = m.routes;
+        const routes = m.routes.bind(m);
         await app.register(
           async (scope) => {
             scope.addHook('onRequest', async (request) => {
               request.log = request.log.child({ module: m.name });
             });
-            await routes(scope as unknown as HttpApp, ctx);
+            await routes(scope as unknown as HttpApp, ctx, instance);
           },
           { prefix: `/api/${m.name}` },
         );
       }
-      for (const [type, handler] of Object.entries(m.consumers ?? {})) await bus.subscribe(m.name, type, handler);
+      for (const [type, handle] of Object.entries(m.consumers ?? {})) {
+        const handler: EventHandler = (event, cctx) =>
+          (handle as (e: typeof event, c: typeof cctx, i: unknown) => Promise<void>)(event, cctx, instance);
+        await bus.subscribe(m.name, type, handler);
+      }
     }
     await app.ready();
+    const jobOf = (module: string, name: string) => {
+      const m = modules.find((candidate) => candidate.name === module);
+      const job = m?.jobs?.find((candidate) => candidate.name === name);
+      if (!m || !job) throw new Error(`no job ${module}.${name} runs here`);
+      return { ...job, run: (c: Parameters<typeof job.run>[0]) => job.run(c, instances.get(m.name)) };
+    };
     const seedNotes: string[] = [];
     if (options.seed) {
-      for (const m of modules) if (m.seed) seedNotes.push(...((await m.seed(contexts.get(m.name)!)) ?? []));
+      for (const m of modules)
+        if (m.seed) seedNotes.push(...((await m.seed(contexts.get(m.name)!, instances.get(m.name))) ?? []));
     }
     if (options.background ?? true) {
       bus.relay.start();
-      for (const m of modules) for (const job of m.jobs ?? []) scheduler.schedule(job, contexts.get(m.name)!);
+      for (const m of modules)
+        for (const job of m.jobs ?? []) scheduler.schedule(jobOf(m.name, job.name), contexts.get(m.name)!);
     }
     let closed = false;
     return {
@@ -280,6 +342,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       secrets,
       modules,
       contexts,
+      instanceOf<I>(module: ModuleDefinition<I>): I {
+        if (!instances.has(module.name)) throw new Error(`module ${module.name} does not run here`);
+        return instances.get(module.name) as I;
+      },
+      runJob(module, name) {
+        return scheduler.runNow(jobOf(module, name), contexts.get(module)!);
+      },
       migrations: applied,
       scheduler,
       seedNotes,

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from './config.ts';
-import type { ModuleDefinition } from './module.ts';
+import type { AnyTransaction, EventEnvelope, EventHandler } from './bus/events.ts';
+import type { ConsumerTable, ModuleContext, ModuleDefinition } from './module.ts';
 import { startPlatform, type Platform, type PlatformOptions } from './platform.ts';
 
 export const TEST_OPERATOR_TOKEN = 'test-operator-token-0123456789abcdef';
@@ -114,4 +115,25 @@ export const busDrivers: readonly ('memory' | 'nats')[] = testNatsUrl ? ['memory
 
 export function operatorHeaders(extra: Record<string, string> = {}): Record<string, string> {
   return { authorization: `Bearer ${TEST_OPERATOR_TOKEN}`, ...extra };
+}
+
+/**
+ * The kernel's own tests run modules whose event types are outside the contracts' catalog: they
+ * declare their schemas (`extraEventSchemas`) and publish and consume them through these, untyped.
+ */
+export function publishUntyped(
+  ctx: ModuleContext,
+  trx: AnyTransaction,
+  type: string,
+  data: unknown,
+): Promise<EventEnvelope> {
+  return (ctx.events.publish as (trx: AnyTransaction, type: string, data: unknown) => Promise<EventEnvelope>)(
+    trx,
+    type,
+    data,
+  );
+}
+
+export function untypedConsumers(table: Readonly<Record<string, EventHandler>>): ConsumerTable {
+  return table as ConsumerTable;
 }

@@ -6,10 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
+import Type from 'typebox';
 import { defineModule, Policies } from '../src/index.ts';
 import {
   createTestDatabase,
   databaseLabel,
+  publishUntyped,
+  untypedConsumers,
   startTestPlatform,
   testPostgresUrl,
   type TestDatabase,
@@ -22,11 +25,11 @@ const busy = defineModule({
   name: 'busy',
   title: { zh: '繁忙', en: 'Busy' },
   // The relay and the consumer's worker run in the background through the kills too.
-  consumers: {
+  consumers: untypedConsumers({
     'busy.job.worked': async (event) => {
       delivered.add(event.id);
     },
-  },
+  }),
   routes(app, ctx) {
     // Holds its connection across an await between two statements, as real handlers do: a
     // connection killed in between has no query to report to, only its 'error' event.
@@ -35,7 +38,7 @@ const busy = defineModule({
         await sql`select 1`.execute(trx);
         await new Promise((resolve) => setImmediate(resolve));
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_sleep(0.002)`.execute(trx);
-        await ctx.events.publish(trx, 'busy.job.worked', {});
+        await publishUntyped(ctx, trx, 'busy.job.worked', {});
         return { n: rows[0]?.n };
       }),
     );
@@ -58,6 +61,7 @@ describe(
       p = await startTestPlatform([busy], {
         database,
         background: true,
+        extraEventSchemas: { 'busy.job.worked': Type.Object({}) },
         env: { TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '1000000' },
       });
       admin = new pg.Client({ connectionString: database.url });
@@ -118,7 +122,10 @@ describe(
 describe(`readiness with a hanging dependency (${databaseLabel})`, () => {
   let p: TestPlatform;
   before(async () => {
-    p = await startTestPlatform([busy], { env: { TONGBAN_HTTP_READINESS_TIMEOUT_MS: '200' } });
+    p = await startTestPlatform([busy], {
+      extraEventSchemas: { 'busy.job.worked': Type.Object({}) },
+      env: { TONGBAN_HTTP_READINESS_TIMEOUT_MS: '200' },
+    });
   });
   after(() => p.dispose());
 

@@ -4,7 +4,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { defineModule, type EventEnvelope, type ModuleContext } from '../src/index.ts';
-import { busDrivers, databaseLabel, startTestPlatform, type TestPlatform } from '../src/testing.ts';
+import Type from 'typebox';
+import {
+  busDrivers,
+  databaseLabel,
+  publishUntyped,
+  startTestPlatform,
+  untypedConsumers,
+  type TestPlatform,
+} from '../src/testing.ts';
+
+const extraEventSchemas = { 'producer.thing.counted': Type.Object({ n: Type.Integer() }) };
 
 interface Counted {
   n: number;
@@ -22,7 +32,7 @@ function modulesUnderTest(behaviour: {
     name: 'consumer',
     title: { zh: '消费者', en: 'Consumer' },
     migrations: new URL('./fixtures/consumer-migrations/', import.meta.url),
-    consumers: {
+    consumers: untypedConsumers({
       'producer.thing.counted': async (event: EventEnvelope, { trx }) => {
         const { n } = event.data as Counted;
         attempts.set(n, (attempts.get(n) ?? 0) + 1);
@@ -33,14 +43,14 @@ function modulesUnderTest(behaviour: {
         if (behaviour.failAtCommit?.has(n)) await trx.insertInto('consumer.deferred').values([{ n }, { n }]).execute();
         if (behaviour.failFirst?.has(n) && attempts.get(n) === 1) throw new Error(`transient failure on ${n}`);
       },
-    },
+    }),
   });
   return { producer, consumer, attempts };
 }
 
 async function produce(ctx: ModuleContext, from: number, to: number): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    for (let n = from; n < to; n++) await ctx.events.publish(trx, 'producer.thing.counted', { n });
+    for (let n = from; n < to; n++) await publishUntyped(ctx, trx, 'producer.thing.counted', { n });
   });
 }
 
@@ -55,7 +65,7 @@ for (const driver of busDrivers) {
   describe(`event bus (${driver} driver, ${databaseLabel})`, () => {
     test('every committed event is delivered and applied exactly once', async () => {
       const { producer, consumer } = modulesUnderTest({});
-      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });
       try {
         await produce(p.contexts.get('producer')!, 0, 50);
         await p.bus.settled();
@@ -67,12 +77,12 @@ for (const driver of busDrivers) {
 
     test('an event written in a rolled-back transaction is never sent', async () => {
       const { producer, consumer } = modulesUnderTest({});
-      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });
       try {
         const ctx = p.contexts.get('producer')!;
         await assert.rejects(
           ctx.db.transaction().execute(async (trx) => {
-            await ctx.events.publish(trx, 'producer.thing.counted', { n: 1 });
+            await publishUntyped(ctx, trx, 'producer.thing.counted', { n: 1 });
             throw new Error('business rule failed');
           }),
         );
@@ -86,7 +96,7 @@ for (const driver of busDrivers) {
 
     test('a consumer that throws mid-event is redelivered and its effect applied once', async () => {
       const { producer, consumer, attempts } = modulesUnderTest({ failFirst: new Set([3, 7]) });
-      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });
       try {
         await produce(p.contexts.get('producer')!, 0, 10);
         await p.bus.settled();
@@ -101,7 +111,11 @@ for (const driver of busDrivers) {
 
     test('an event that always fails is dead-lettered after the last retry, and the rest flow on', async () => {
       const { producer, consumer, attempts } = modulesUnderTest({ alwaysFail: new Set([5]) });
-      const p = await startTestPlatform([producer, consumer], { bus: driver, env: { TONGBAN_BUS_MAX_ATTEMPTS: '3' } });
+      const p = await startTestPlatform([producer, consumer], {
+        bus: driver,
+        extraEventSchemas,
+        env: { TONGBAN_BUS_MAX_ATTEMPTS: '3' },
+      });
       try {
         await produce(p.contexts.get('producer')!, 0, 10);
         await p.bus.settled();
@@ -128,6 +142,7 @@ for (const driver of busDrivers) {
         const { producer, consumer } = modulesUnderTest({ failAtCommit: new Set([4]) });
         const p = await startTestPlatform([producer, consumer], {
           bus: driver,
+          extraEventSchemas,
           env: { TONGBAN_BUS_MAX_ATTEMPTS: '3' },
         });
         try {
@@ -149,7 +164,7 @@ for (const driver of busDrivers) {
 
     test('a relay stopped mid-stream and started again loses nothing and duplicates nothing', async () => {
       const { producer, consumer } = modulesUnderTest({});
-      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });
       try {
         const ctx = p.contexts.get('producer')!;
         await produce(ctx, 0, 300);
@@ -179,7 +194,7 @@ for (const driver of busDrivers) {
 
     test('a relay that dies after sending but before marking the events sent causes no double effect', async () => {
       const { producer, consumer } = modulesUnderTest({});
-      const p = await startTestPlatform([producer, consumer], { bus: driver });
+      const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });
       try {
         await produce(p.contexts.get('producer')!, 0, 20);
         // Hand the events over, then fail before the relay's transaction commits its marking:

@@ -2,7 +2,7 @@
 // helpers to step it: deliver events, sequence what is queued, issue a checkpoint now.
 import catalog from '@tongban/catalog';
 import type { TestPlatformOptions } from '@tongban/kernel/testing';
-import ledger, { ledgerOf } from '@tongban/ledger';
+import ledger from '@tongban/ledger';
 import workflow from '@tongban/workflow';
 import { startWorkflow, token, type Harness } from '../workflow/fixtures.ts';
 
@@ -12,7 +12,7 @@ export function startLedger(options: TestPlatformOptions & { now?: string } = {}
   return startWorkflow({ modules: [catalog, workflow, ledger], ...options });
 }
 
-export const ledgerFor = (h: Harness) => ledgerOf(h.p.contexts.get('ledger')!);
+export const ledgerFor = (h: Harness) => h.p.instanceOf(ledger);
 
 /** Delivers every event, sequences every queued entry and signs a checkpoint of what there is. */
 export async function settle(h: Harness): Promise<void> {

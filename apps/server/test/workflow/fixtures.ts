@@ -291,6 +291,5 @@ export async function submitSocialSecurityCard(h: Harness, headers: Record<strin
 
 /** Runs the deadline sweep once, as the scheduler would. */
 export async function sweep(h: Harness): Promise<void> {
-  const job = workflow.jobs.find((j) => j.name === 'deadline-sweep')!;
-  await h.p.scheduler.runNow(job, h.p.contexts.get('workflow')!);
+  await h.p.runJob(workflow.name, 'deadline-sweep');
 }

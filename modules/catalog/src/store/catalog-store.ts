@@ -1,6 +1,5 @@
 // Reads and writes of the catalog's own tables. Writes that publish run in one transaction with
 // their outbox event, and check everything before the first write (nothing half-published).
-import type { BundlePublished, MatterPublished } from '@tongban/contracts';
 import { DomainError, type FieldError, type ModuleContext } from '@tongban/kernel';
 import { sql } from 'kysely';
 import type { Bundle, BundleVersion, DataElement, Department, Matter, MatterVersion, Region } from '../domain/model.ts';
@@ -237,7 +236,7 @@ export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string
       matter.producesLicence?.name.en,
     ),
   });
-  await ctx.events.publish<MatterPublished>(trx, 'catalog.matter.published', {
+  await ctx.events.publish(trx, 'catalog.matter.published', {
     code,
     version,
     departmentCode: matter.departmentCode,
@@ -380,7 +379,7 @@ export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string
       ...matters.flatMap((m) => [m.name.zh, m.name.en]),
     ),
   });
-  await ctx.events.publish<BundlePublished>(trx, 'catalog.bundle.published', { code, version, matterVersions });
+  await ctx.events.publish(trx, 'catalog.bundle.published', { code, version, matterVersions });
   return { ...content, version, publishedAt: inserted.published_at.toISOString() };
 }
 

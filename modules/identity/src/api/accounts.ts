@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
+  isUniqueViolation,
   isValidCreditCode,
   negotiateLang,
   Policies,
@@ -82,10 +83,6 @@ export function weak(
   );
 }
 
-async function audit(ctx: ModuleContext, type: string, data: Record<string, unknown>): Promise<void> {
-  await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, type, data));
-}
-
 /**
  * `/me/*` acts on the caller's own account. The operator token and systems pass the routes' kind
  * checks or reach them by mistake without being one, and their ids are no account id: refused
@@ -146,19 +143,29 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
       if (await findAccountByLogin(ctx.db, b.creditCode)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
       const id = randomUUID();
-      await insertAccount(ctx.db, {
-        id,
-        kind: 'business',
-        login: b.creditCode,
-        displayName: b.name,
-        passwordHash: await hashOrBusy(b.password),
-        legalRepresentative: request.principal!.id,
-      });
-      await audit(ctx, 'identity.account.registered', {
-        accountId: id,
-        kind: 'business',
-        legalRepresentative: request.principal!.id,
-      });
+      const passwordHash = await hashOrBusy(b.password);
+      try {
+        // The account and its audit event commit together: a crash between them cannot lose the event.
+        await ctx.transaction(async (trx, events) => {
+          await insertAccount(trx, {
+            id,
+            kind: 'business',
+            login: b.creditCode,
+            displayName: b.name,
+            passwordHash,
+            legalRepresentative: request.principal!.id,
+          });
+          await events.publish('identity.account.registered', {
+            accountId: id,
+            kind: 'business',
+            legalRepresentative: request.principal!.id,
+          });
+        });
+      } catch (error) {
+        // Registered meanwhile by another request (the unique login let one through): as if found above.
+        if (isUniqueViolation(error)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+        throw error;
+      }
       return reply.code(201).send({ id });
     },
   );
@@ -176,12 +183,14 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
         throw new DomainError('FORBIDDEN_RESOURCE');
       const agent = await findAccountById(ctx.db, citizenId);
       if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new DomainError('NOT_FOUND');
-      await ctx.db
-        .insertInto('identity.agent')
-        .values({ business_id: businessId, citizen_id: citizenId })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      await audit(ctx, 'identity.agent.authorised', { businessId, citizenId, by: request.principal!.id });
+      await ctx.transaction(async (trx, events) => {
+        await trx
+          .insertInto('identity.agent')
+          .values({ business_id: businessId, citizen_id: citizenId })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        await events.publish('identity.agent.authorised', { businessId, citizenId, by: request.principal!.id });
+      });
       return reply.code(204).send();
     },
   );

@@ -3,6 +3,7 @@
 // token revokes its whole grant), client credentials with private_key_jwt for department
 // systems, pushed authorization requests and DPoP (FAPI 2.0-ready), RP-initiated logout, and
 // short-lived JWT access tokens (ES256) carrying the claims the kernel's guard reads.
+import { AccessToken, type TongbanClaim } from '@tongban/contracts';
 import { negotiateLang, problemFor, type AnyKysely } from '@tongban/kernel';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { findAccountById, type Account } from '../store/accounts.ts';
@@ -13,9 +14,10 @@ import { deadEndPage, type DeadEnd } from './pages.ts';
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
-export const API_AUDIENCE = 'urn:tongban:api';
-export const ACR_PASSWORD = 'urn:tongban:acr:password';
-export const ACR_MFA = 'urn:tongban:acr:mfa';
+// The access-token contract is declared once, in @tongban/contracts; the guard verifies against it.
+export const API_AUDIENCE = AccessToken.audience;
+export const ACR_PASSWORD = AccessToken.acr.password;
+export const ACR_MFA = AccessToken.acr.mfa;
 
 export interface ProviderOptions {
   readonly db: AnyKysely;
@@ -39,7 +41,7 @@ export const OIDC_ROUTES = {
 } as const;
 
 /** The `tongban` claim of an access token: what the kernel's guard decides with. */
-export function tongbanClaim(account: Account) {
+export function tongbanClaim(account: Account): TongbanClaim {
   return {
     kind: account.kind,
     roles: account.roles,
@@ -186,7 +188,7 @@ export function createProvider(options: ProviderOptions): Provider {
           .select('roles')
           .where('client_id', '=', token.clientId)
           .executeTakeFirst();
-        return { tongban: { kind: 'service', roles: client?.roles ?? [], departments: [], regions: [] } };
+        return { [AccessToken.claim]: { kind: 'service', roles: client?.roles ?? [], departments: [], regions: [] } };
       }
       const accountId = (token as { accountId?: string }).accountId;
       const account = accountId ? await findAccountById(db, accountId) : undefined;
@@ -200,7 +202,7 @@ export function createProvider(options: ProviderOptions): Provider {
         if (session) await session.save(sessionTtl(session.loginTs, epochSeconds(), options.session));
       }
       return {
-        tongban: tongbanClaim(account),
+        [AccessToken.claim]: tongbanClaim(account),
         ...(source?.acr ? { acr: source.acr } : {}),
         ...(source?.sessionUid ? { sid: source.sessionUid } : {}),
       };

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
+  isUniqueViolation,
   negotiateLang,
   Policies,
   regionCovers,
@@ -224,8 +225,6 @@ function assertWithinJurisdiction(officer: Principal, residentId: string): void 
     ]);
   }
 }
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string } | null)?.code === '23505';
 
 /** Takes back a registration whose code never went out (still pending: nothing else can refer to it). */
 async function withdrawRegistration(ctx: ModuleContext, id: string): Promise<void> {

@@ -113,7 +113,7 @@ export async function admit(
     if (result && result.charged.lockCount > result.before.lockCount && accountId) {
       await ctx.events.publish(trx, 'identity.account.locked', {
         accountId,
-        until: result.charged.lockedUntil,
+        until: result.charged.lockedUntil ?? '',
         lockCount: result.charged.lockCount,
         ip,
         factor,

@@ -2,6 +2,7 @@
 // have one. Each attempt passes the throttles (sign-in-throttle.ts: address, login, lockout) and is charged before the secret is compared, so parallel guesses cannot
 // outrun them and a refused attempt never hashes; unknown and disabled accounts spend the same
 // hashing time and get the same answer as a wrong password (no account enumeration).
+import type { EventData, SignInFactor, SignInFailureReason } from '@tongban/contracts';
 import type { ModuleContext } from '@tongban/kernel';
 import {
   generateAuthenticationOptions,
@@ -63,16 +64,21 @@ export interface Attempt {
   readonly sms?: SmsSender | undefined;
 }
 
-async function securityEvent(ctx: ModuleContext, type: string, data: Record<string, unknown>): Promise<void> {
-  await ctx.db.transaction().execute((trx) => ctx.events.publish(trx, type, data));
+/** A security event on its own: nothing else changes with it. */
+async function securityEvent<K extends 'identity.sign-in.failed' | 'identity.sign-in.succeeded'>(
+  ctx: ModuleContext,
+  type: K,
+  data: EventData<K>,
+): Promise<void> {
+  await ctx.transaction((_trx, events) => events.publish(type, data));
 }
 
 /** A failed attempt (a lock it started was published when admit charged it). */
 async function failed(
   ctx: ModuleContext,
   accountId: string | null,
-  factor: string,
-  reason: string,
+  factor: SignInFactor,
+  reason: SignInFailureReason,
   ip: string,
 ): Promise<StepResult> {
   await securityEvent(ctx, 'identity.sign-in.failed', { accountId, factor, reason, ip });
@@ -267,7 +273,7 @@ export async function passkeyStep(
     });
     return { outcome: 'failed' };
   }
-  const fail = (reason: string) => failed(ctx, account.id, 'passkey', reason, attempt.ip);
+  const fail = (reason: SignInFailureReason) => failed(ctx, account.id, 'passkey', reason, attempt.ip);
   if (!challenge) return fail('no_challenge');
   let response: AuthenticationResponseJSON;
   try {

@@ -5,7 +5,7 @@
 // the last checkpoint it signed per log, and refuses — loudly, as a security event — a checkpoint
 // that forks the history it saw: two signed roots for one size, or, when the log itself asks, a
 // tree that no longer extends the one it signed.
-import { DomainError, type AnyTransaction, type Logger } from '@tongban/kernel';
+import { DomainError, type AnyTransaction, type EventPublisher, type Logger } from '@tongban/kernel';
 import { parseCheckpoint } from '../domain/checkpoint.ts';
 import { emptyRoot, hasher, verifyConsistency } from '../domain/merkle.ts';
 import { keyId, verifySignature, type Signer } from '../domain/signing.ts';
@@ -20,7 +20,7 @@ export interface WitnessOptions {
   readonly now: () => Date;
   /** Publishes a security event in its own transaction (the refusal itself writes nothing). */
   readonly securityEvent: (publish: (trx: AnyTransaction) => Promise<unknown>) => Promise<void>;
-  readonly publish: (trx: AnyTransaction, type: string, data: unknown) => Promise<unknown>;
+  readonly publish: EventPublisher['publish'];
 }
 
 export class Witness implements WitnessClient {

@@ -3,7 +3,10 @@
 // reaches, or a terminal state with a way out stops the module before it serves anything.
 // A matter names its process in the catalog: 'standard' (受理 → 审核 → 决定) or 'immediate'
 // (即办件: 受理 → 决定, no separate review).
-import type { MatterProcess } from '@tongban/contracts';
+import type { MatterProcess, TASK_EVENT_VERBS } from '@tongban/contracts';
+
+/** A task's event type: one of the contracts' verbs, so a new one cannot be published without a schema. */
+export type TaskEventType = `workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`;
 
 /** The states of a department task (部门办件). Few statuses; flags (overdue, paused) live beside them. */
 export const TASK_STATES = {
@@ -34,7 +37,7 @@ export interface ActionSpec {
   /** The action must say why (a rejection, a correction request). */
   readonly needsReason?: boolean;
   /** The event type this action publishes (workflow.task.<verb>). */
-  readonly event: `workflow.task.${string}`;
+  readonly event: TaskEventType;
 }
 
 // Roles: 'officer' (受理 and 审核 staff), 'approver' (who signs the decision), 'lead' (科室负责人:
@@ -176,7 +179,7 @@ export const NOTES = {
     en: 'Overdue: escalated to the department lead',
     event: 'workflow.task.escalated',
   },
-} as const satisfies Record<string, { zh: string; en: string; event: `workflow.task.${string}` }>;
+} as const satisfies Record<string, { zh: string; en: string; event: TaskEventType }>;
 export type NoteName = keyof typeof NOTES;
 
 /** 即办件: decided on acceptance, without a separate review step. */

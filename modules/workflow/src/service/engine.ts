@@ -18,6 +18,7 @@ import {
   type ActorKind,
   type NoteName,
   type TaskState,
+  type TaskEventType,
 } from '../domain/process.ts';
 import { firstRuleThatHolds } from '../domain/rules.ts';
 import type { CatalogPort, MatterVersion } from '../ports/catalog.ts';
@@ -140,7 +141,7 @@ export class Engine {
     trx: Trx,
     app: ApplicationRow,
     task: TaskRow,
-    event: string,
+    event: TaskEventType,
     action: string,
     actor: Actor,
     from: string,
@@ -280,7 +281,7 @@ export class Engine {
           .execute();
         await this.#ctx.events.publish(trx, `workflow.application.${outcome}`, {
           applicationId: app.id,
-          caseNumber: app.case_number,
+          caseNumber: app.case_number ?? '',
           applicantId: app.applicant_id,
         });
         await this.notify(trx, finished, null, outcome, {});

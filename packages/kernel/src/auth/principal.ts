@@ -15,20 +15,18 @@
 //   cnf        { jkt } when the token is bound to a DPoP key (RFC 9449)
 //   tongban    { kind, roles, departments, regions, actingFor? } — see TongbanClaim below.
 // A token that breaks this contract is refused (TOKEN_INVALID); the guard never guesses.
+// The constants and the claim's shape are declared once, in @tongban/contracts (AccessToken).
+import { AccessToken, PRINCIPAL_KINDS, type PrincipalKind, type TongbanClaim } from '@tongban/contracts';
 import type { JWTPayload } from 'jose';
 
-export const PRINCIPAL_KINDS = ['citizen', 'business', 'officer', 'operator', 'security', 'service'] as const;
-export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+export { PRINCIPAL_KINDS, type PrincipalKind, type TongbanClaim };
 
 /** How strongly the caller proved who they are: none (a system), password, multi-factor. */
 export type Assurance = 'none' | 'password' | 'mfa';
 export const ASSURANCE_RANK = { none: 0, password: 1, mfa: 2 } as const satisfies Record<Assurance, number>;
 
-export const API_AUDIENCE = 'urn:tongban:api';
-export const ACR = {
-  password: 'urn:tongban:acr:password',
-  mfa: 'urn:tongban:acr:mfa',
-} as const satisfies Record<Exclude<Assurance, 'none'>, string>;
+export const API_AUDIENCE = AccessToken.audience;
+export const ACR = AccessToken.acr satisfies Record<Exclude<Assurance, 'none'>, string>;
 
 export interface Principal {
   readonly kind: PrincipalKind;
@@ -52,15 +50,6 @@ export interface Principal {
   readonly expiresAt?: number;
 }
 
-/** The `tongban` claim identity puts in every access token. */
-export interface TongbanClaim {
-  readonly kind: PrincipalKind;
-  readonly roles: readonly string[];
-  readonly departments: readonly string[];
-  readonly regions: readonly string[];
-  readonly actingFor?: string;
-}
-
 const MAX_LIST = 200;
 const isCode = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= 128;
@@ -73,7 +62,13 @@ const isKind = (value: unknown): value is PrincipalKind => (PRINCIPAL_KINDS as r
  * signature, issuer, audience and lifetime were checked before this is called.
  */
 export function principalFromClaims(payload: JWTPayload): Principal | string {
-  const { sub, client_id: clientId, sid, acr, tongban } = payload as JWTPayload & Record<string, unknown>;
+  const {
+    sub,
+    client_id: clientId,
+    sid,
+    acr,
+    [AccessToken.claim]: tongban,
+  } = payload as JWTPayload & Record<string, unknown>;
   if (!isCode(sub)) return 'sub is missing';
   if (clientId !== undefined && !isCode(clientId)) return 'client_id is malformed';
   if (sid !== undefined && !isCode(sid)) return 'sid is malformed';

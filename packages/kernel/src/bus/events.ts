@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { quoteIdent } from '../db/migrations.ts';
 import type { AnyKysely } from '../db/database.ts';
+import { contractsGate, type EventGate } from './event-catalog.ts';
 
 /** What travels on the bus. `type` reads `<module>.<thing>.<past-tense verb>`, e.g. `catalog.bundle.published`. */
 export interface EventEnvelope<T = unknown> {
@@ -41,9 +42,11 @@ export async function appendToOutbox<T>(
   module: string,
   type: string,
   data: T,
+  gate: EventGate = contractsGate,
 ): Promise<EventEnvelope<T>> {
   if (!EVENT_TYPE.test(type) || !type.startsWith(`${module}.`))
     throw new Error(`event type ${type} must read ${module}.<thing>.<verb>`);
+  gate.assert(type, data);
   const event: EventEnvelope<T> = {
     id: randomUUID(),
     type,

@@ -115,3 +115,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 export function embeddedDirFor(dataDir: string): string {
   return join(dataDir, 'pg');
 }
+
+/**
+ * A unique constraint refused the write (SQLSTATE 23505) — two requests raced for one key, and
+ * the database let one through. With `constraint`, only a violation of that constraint (its
+ * name, as PostgreSQL reports it: `<table>_<columns>_key` unless named in the migration).
+ * The same on PGlite and PostgreSQL.
+ */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, constraint: name } = error as { code?: unknown; constraint?: unknown };
+  if (code !== '23505') return false;
+  if (constraint === undefined) return true;
+  // PGlite reports the name only in the message: duplicate key value violates unique constraint "…".
+  return name === constraint || error.message.includes(`"${constraint}"`);
+}
