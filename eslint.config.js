@@ -188,4 +188,19 @@ export default tseslint.config(
     ],
     rules: { 'tongban/module-boundary': 'error' },
   },
+  {
+    // A module raises its errors through its own typed class (errors.ts: moduleErrors(table)), so
+    // a code outside its table and the kernel's does not compile.
+    files: ['modules/*/src/**/*.ts'],
+    ignores: ['modules/*/src/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='DomainError']",
+          message: "Raise the module's own error class (from its errors.ts, typed by its table), not DomainError.",
+        },
+      ],
+    },
+  },
 );

@@ -12,7 +12,8 @@ import { RECORDED_EVENTS } from '@tongban/ledger';
 const MODULES = new URL('../../../modules/', import.meta.url);
 const TYPE = String.raw`([a-z]+\.[a-z][a-z-]*\.[a-z][a-z-]*)`;
 const PUBLISHED = [
-  new RegExp(String.raw`(?:publish|audit|securityEvent)(?:<[^>]*>)?\([^,()]+,\s*'${TYPE}'`, 'g'),
+  // `publish(trx, '<type>', …)`, and `events.publish('<type>', …)` inside ctx.transaction
+  new RegExp(String.raw`(?:publish|audit|securityEvent)(?:<[^>]*>)?\((?:[^,()']+,\s*)?'${TYPE}'`, 'g'),
   new RegExp(String.raw`\bevent:\s*'${TYPE}'`, 'g'),
 ];
 /** Types built from a template, and what the template can give (engine.ts finishes an application). */
@@ -42,9 +43,13 @@ export function publishedIn(text: string): { types: string[]; unknownTemplates: 
 
 test('the scanner finds what a publish names, and a template it cannot expand', () => {
   const found = publishedIn(
-    "await ctx.events.publish<X>(trx, 'catalog.thing.happened', {}); await this.#o.publish(trx, `workflow.${kind}.done`, {});",
+    "await ctx.events.publish<X>(trx, 'catalog.thing.happened', {}); await this.#o.publish(trx, `workflow.${kind}.done`, {});" +
+      " await ctx.transaction((trx, events) => events.publish('identity.thing.done', {}));",
   );
-  assert.deepEqual(found, { types: ['catalog.thing.happened'], unknownTemplates: ['workflow.${kind}.done'] });
+  assert.deepEqual(found, {
+    types: ['catalog.thing.happened', 'identity.thing.done'],
+    unknownTemplates: ['workflow.${kind}.done'],
+  });
 });
 
 test('every event type published anywhere has a schema in packages/contracts', () => {

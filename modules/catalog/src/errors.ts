@@ -1,4 +1,4 @@
-import { defineErrors } from '@tongban/kernel';
+import { defineErrors, moduleErrors } from '@tongban/kernel';
 
 export const CatalogErrors = defineErrors({
   CATALOG_REGION_NOT_FOUND: { status: 404, zh: '行政区划 {code} 不存在', en: 'Region {code} does not exist' },
@@ -38,3 +38,6 @@ export const CatalogErrors = defineErrors({
     en: 'The date is outside the range that can be computed',
   },
 });
+
+/** Raise catalog's errors through this: a code outside CatalogErrors and the kernel's does not compile. */
+export const CatalogError = moduleErrors(CatalogErrors);

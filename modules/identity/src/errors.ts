@@ -1,4 +1,4 @@
-import { defineErrors } from '@tongban/kernel';
+import { defineErrors, moduleErrors } from '@tongban/kernel';
 
 export const IdentityErrors = defineErrors({
   IDENTITY_INVALID_RESIDENT_ID: { status: 422, zh: '身份证号码校验不通过', en: 'The resident ID number is not valid' },
@@ -61,3 +61,6 @@ export const IdentityErrors = defineErrors({
     en: 'The client id {clientId} is reserved for the platform’s own clients',
   },
 });
+
+/** Raise identity's errors through this: a code outside IdentityErrors and the kernel's does not compile. */
+export const IdentityError = moduleErrors(IdentityErrors);

@@ -1,4 +1,4 @@
-import { defineErrors } from '@tongban/kernel';
+import { defineErrors, moduleErrors } from '@tongban/kernel';
 
 export const LedgerErrors = defineErrors({
   LEDGER_LOG_NOT_FOUND: { status: 404, zh: '存证日志 {log} 不存在', en: 'Ledger log {log} does not exist' },
@@ -46,3 +46,6 @@ export const LedgerErrors = defineErrors({
     en: 'The checkpoint is not consistent with the history the witness signed (size {size}); refused',
   },
 });
+
+/** Raise ledger's errors through this: a code outside LedgerErrors and the kernel's does not compile. */
+export const LedgerError = moduleErrors(LedgerErrors);

@@ -1,4 +1,4 @@
-import { defineErrors } from '@tongban/kernel';
+import { defineErrors, moduleErrors } from '@tongban/kernel';
 
 export const WorkflowErrors = defineErrors({
   WORKFLOW_APPLICATION_NOT_FOUND: { status: 404, zh: '办件 {id} 不存在', en: 'Application {id} does not exist' },
@@ -95,3 +95,6 @@ export const WorkflowErrors = defineErrors({
     en: 'Matter or bundle {code} does not exist or is not published',
   },
 });
+
+/** Raise workflow's errors through this: a code outside WorkflowErrors and the kernel's does not compile. */
+export const WorkflowError = moduleErrors(WorkflowErrors);

@@ -294,7 +294,28 @@ export type ApplicationWithdrawn = Static<(typeof WorkflowEvents)['workflow.appl
 export const ServiceRoles = {
   /** Append audit entries to the ledger directly (`POST /api/ledger/logs/:log/entries`). */
   ledgerAppend: 'ledger.append',
+  /** Look an account up (`GET /api/identity/accounts/:id/summary`): workflow's counter filing. */
+  accountsRead: 'identity.accounts.read',
 } as const;
+
+/** Roles identity grants to people (staff accounts); a module's routes and process tables use these. */
+export const StaffRoles = {
+  /** 受理/审核: handles a department's tasks. */
+  officer: 'officer',
+  /** 审批: decides where a process asks for an approver. */
+  approver: 'approver',
+  /** 分管领导: escalations, and decisions a lead must take. */
+  lead: 'lead',
+  /** 窗口: files applications on a person's behalf at a service counter. */
+  counter: 'counter',
+  /** 账号找回: re-binds an account after checking the person at a counter. */
+  recovery: 'identity.recovery',
+  operator: 'operator',
+  security: 'security',
+} as const;
+
+/** Every role a policy may name: a typo in a route's policy does not compile. */
+export type Role = (typeof ServiceRoles)[keyof typeof ServiceRoles] | (typeof StaffRoles)[keyof typeof StaffRoles];
 
 /**
  * The access-token contract between identity (the issuer) and every module (the verifiers): the

@@ -109,3 +109,22 @@ export const KernelErrors = defineErrors({
   UPSTREAM_UNAVAILABLE: { status: 502, zh: '依赖的服务 {module} 不可用', en: 'The service {module} is unavailable' },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 });
+
+export type KernelErrorCode = keyof typeof KernelErrors;
+
+/** The constructor of a module's own DomainError: a code of its table or the kernel's, nothing else. */
+export type ModuleErrorClass<T extends ErrorTable> = new (
+  code: (keyof T & string) | KernelErrorCode,
+  params?: Record<string, string | number>,
+  errors?: readonly FieldError[],
+  extensions?: Record<string, unknown>,
+) => DomainError;
+
+/**
+ * A module's error class, typed by its table: `new WorkflowError('WORKFLOW_TYPO')` does not
+ * compile. It is DomainError itself (instanceof, the HTTP layer's problem+json), only narrowed;
+ * modules raise errors through it, not through DomainError (a lint rule holds them to it).
+ */
+export function moduleErrors<const T extends ErrorTable>(_table: T): ModuleErrorClass<T> {
+  return DomainError;
+}

@@ -7,7 +7,10 @@ export {
   defineErrors,
   interpolate as interpolateMessage,
   KernelErrors,
+  moduleErrors,
   type ErrorTable,
+  type KernelErrorCode,
+  type ModuleErrorClass,
   type FieldError,
   type Message,
 } from './errors.ts';

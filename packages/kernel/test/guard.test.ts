@@ -1,5 +1,6 @@
 // Zero trust at every request: identity's tokens verified locally, policies as typed values,
 // ownership and jurisdiction, step-up, sentinel's risk signals, and a report of every denial.
+import type { Role } from '@tongban/contracts';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
@@ -57,7 +58,7 @@ const guarded = defineModule({
     app.get('/reviews', { config: { policy: { kinds: ['officer'], roles: ['reviewer', 'chief'] } } }, me);
     app.get(
       '/records',
-      { config: { policy: { kinds: ['service', 'operator'], roles: { service: ['records.write'] } } } },
+      { config: { policy: { kinds: ['service', 'operator'], roles: { service: ['records.write' as Role] } } } },
       me,
     );
     app.get('/payments', { config: { policy: { kinds: ['citizen', 'service'], assurance: 'mfa' } } }, me);

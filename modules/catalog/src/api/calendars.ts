@@ -1,4 +1,5 @@
-import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { CatalogError } from '../errors.ts';
+import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
 import { validateOverrides, WorkingCalendar } from '../domain/working-days.ts';
 import { getCalendar, putCalendar } from '../store/calendar-store.ts';
@@ -38,7 +39,7 @@ export function calendarRoutes(app: HttpApp, ctx: ModuleContext): void {
       const calendar = { regionCode: req.params.code, ...req.body };
       const problems = validateOverrides(calendar);
       if (problems.length > 0) {
-        throw new DomainError(
+        throw new CatalogError(
           'CATALOG_INVALID_CALENDAR',
           {},
           problems.map((message) => ({ field: 'body', code: 'invalid_calendar', message })),
@@ -71,7 +72,7 @@ export function calendarRoutes(app: HttpApp, ctx: ModuleContext): void {
         };
       } catch (error) {
         if (error instanceof RangeError) {
-          throw new DomainError('VALIDATION_FAILED', {}, [
+          throw new CatalogError('VALIDATION_FAILED', {}, [
             { field: 'query.from', code: 'invalid_date', message: error.message },
           ]);
         }

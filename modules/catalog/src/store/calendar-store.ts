@@ -1,4 +1,4 @@
-import { DomainError } from '@tongban/kernel';
+import { CatalogError } from '../errors.ts';
 import { sql } from 'kysely';
 import type { CalendarOverrides } from '../domain/model.ts';
 import { typed, type CatalogDb, type Trx } from './tables.ts';
@@ -16,7 +16,7 @@ export async function findCalendar(db: CatalogDb | Trx, regionCode: string): Pro
 
 export async function getCalendar(db: CatalogDb | Trx, regionCode: string): Promise<CalendarOverrides> {
   const found = await findCalendar(db, regionCode);
-  if (!found) throw new DomainError('CATALOG_CALENDAR_NOT_FOUND', { code: regionCode });
+  if (!found) throw new CatalogError('CATALOG_CALENDAR_NOT_FOUND', { code: regionCode });
   return found;
 }
 
@@ -26,7 +26,7 @@ export async function putCalendar(db: CatalogDb | Trx, calendar: CalendarOverrid
     .select('code')
     .where('code', '=', calendar.regionCode)
     .executeTakeFirst();
-  if (!region) throw new DomainError('CATALOG_REGION_NOT_FOUND', { code: calendar.regionCode });
+  if (!region) throw new CatalogError('CATALOG_REGION_NOT_FOUND', { code: calendar.regionCode });
   const row = {
     region_code: calendar.regionCode,
     holidays: [...new Set(calendar.holidays)].sort(),

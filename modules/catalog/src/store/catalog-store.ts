@@ -1,5 +1,6 @@
 // Reads and writes of the catalog's own tables. Writes that publish run in one transaction with
 // their outbox event, and check everything before the first write (nothing half-published).
+import { CatalogError } from '../errors.ts';
 import { DomainError, type FieldError, type ModuleContext } from '@tongban/kernel';
 import { sql } from 'kysely';
 import type { Bundle, BundleVersion, DataElement, Department, Matter, MatterVersion, Region } from '../domain/model.ts';
@@ -63,7 +64,7 @@ export async function listDepartments(db: Db, regionCode?: string): Promise<Depa
 
 export async function getDepartment(db: Db, code: string): Promise<Department> {
   const found = (await listDepartments(db)).find((d) => d.code === code);
-  if (!found) throw new DomainError('CATALOG_DEPARTMENT_NOT_FOUND', { code });
+  if (!found) throw new CatalogError('CATALOG_DEPARTMENT_NOT_FOUND', { code });
   return found;
 }
 
@@ -99,7 +100,7 @@ export async function putDepartment(db: Db, department: Department): Promise<voi
 }
 
 function invalidRef(field: string, message: string): DomainError {
-  return new DomainError('CATALOG_INVALID_REFERENCE', {}, [
+  return new CatalogError('CATALOG_INVALID_REFERENCE', {}, [
     { field: `body.${field}`, code: 'invalid_reference', message },
   ]);
 }
@@ -117,7 +118,7 @@ export async function getElement(db: Db, id: string): Promise<DataElement> {
     .select('definition')
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new DomainError('CATALOG_DATA_ELEMENT_NOT_FOUND', { id });
+  if (!row) throw new CatalogError('CATALOG_DATA_ELEMENT_NOT_FOUND', { id });
   return parse<DataElement>(row.definition);
 }
 
@@ -147,7 +148,7 @@ export function checkElement(element: DataElement): FieldError[] {
 
 export async function putElement(db: Db, element: DataElement): Promise<void> {
   const errors = checkElement(element);
-  if (errors.length > 0) throw new DomainError('CATALOG_INVALID_DATA_ELEMENT', {}, errors);
+  if (errors.length > 0) throw new CatalogError('CATALOG_INVALID_DATA_ELEMENT', {}, errors);
   await tdb(db)
     .insertInto('catalog.data_element')
     .values({ id: element.id, definition: json(element) })
@@ -176,7 +177,7 @@ export async function saveMatterDraft(db: Db, matter: Matter): Promise<void> {
 
 export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
   const row = await tdb(db).selectFrom('catalog.matter').select('draft').where('code', '=', code).executeTakeFirst();
-  if (!row) throw new DomainError('CATALOG_MATTER_NOT_FOUND', { code });
+  if (!row) throw new CatalogError('CATALOG_MATTER_NOT_FOUND', { code });
   return parse<Matter>(row.draft);
 }
 
@@ -194,12 +195,12 @@ export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string
     .where('code', '=', code)
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw new DomainError('CATALOG_MATTER_NOT_FOUND', { code });
+  if (!row) throw new CatalogError('CATALOG_MATTER_NOT_FOUND', { code });
   const matter = parse<Matter>(row.draft);
   const elements = new Map((await listElements(trx)).map((e) => [e.id, e]));
   const departments = new Set((await listDepartments(trx)).map((d) => d.code));
   const errors = checkMatter(matter, { elements, departments }).map((e) => ({ ...e, field: `draft.${e.field}` }));
-  if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
+  if (errors.length > 0) throw new CatalogError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
   const version = await nextVersion(trx, 'catalog.matter_version', code);
   const used = Object.values(matter.form.properties).map((f) => elements.get(f['x-data-element'])!);
   const content = { ...matter, elements: Object.fromEntries(used.map((e) => [e.id, e])) };
@@ -257,8 +258,8 @@ export async function getMatterVersion(
   const row = await q.executeTakeFirst();
   if (!row) {
     throw version === undefined
-      ? new DomainError('CATALOG_MATTER_NOT_FOUND', { code })
-      : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
+      ? new CatalogError('CATALOG_MATTER_NOT_FOUND', { code })
+      : new CatalogError('CATALOG_VERSION_NOT_FOUND', { code, version });
   }
   return {
     ...parse<Matter & { elements: Record<string, DataElement> }>(row.content),
@@ -322,7 +323,7 @@ export async function saveBundleDraft(db: Db, bundle: Bundle): Promise<void> {
 
 export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
   const row = await tdb(db).selectFrom('catalog.bundle').select('draft').where('code', '=', code).executeTakeFirst();
-  if (!row) throw new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code });
+  if (!row) throw new CatalogError('CATALOG_BUNDLE_NOT_FOUND', { code });
   return parse<Bundle>(row.draft);
 }
 
@@ -338,7 +339,7 @@ export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string
     .where('code', '=', code)
     .forUpdate()
     .executeTakeFirst();
-  if (!row) throw new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code });
+  if (!row) throw new CatalogError('CATALOG_BUNDLE_NOT_FOUND', { code });
   const bundle = parse<Bundle>(row.draft);
   const published = new Map<string, MatterVersion & { elements: Record<string, DataElement> }>();
   for (const item of bundle.items) {
@@ -349,7 +350,7 @@ export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string
     if (found) published.set(item.matterCode, found);
   }
   const errors = checkBundle(bundle, published).map((e) => ({ ...e, field: `draft.${e.field}` }));
-  if (errors.length > 0) throw new DomainError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
+  if (errors.length > 0) throw new CatalogError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
   const elements = new Map([...published.values()].flatMap((m) => Object.values(m.elements)).map((e) => [e.id, e]));
   const { form } = mergeForms([...published.values()], elements);
   const version = await nextVersion(trx, 'catalog.bundle_version', code);
@@ -392,8 +393,8 @@ export async function getBundleVersion(db: Db, code: string, version?: number): 
   const row = await q.executeTakeFirst();
   if (!row) {
     throw version === undefined
-      ? new DomainError('CATALOG_BUNDLE_NOT_FOUND', { code })
-      : new DomainError('CATALOG_VERSION_NOT_FOUND', { code, version });
+      ? new CatalogError('CATALOG_BUNDLE_NOT_FOUND', { code })
+      : new CatalogError('CATALOG_VERSION_NOT_FOUND', { code, version });
   }
   return {
     ...parse<Omit<BundleVersion, 'version' | 'publishedAt'>>(row.content),

@@ -1,9 +1,11 @@
 // Accounts: citizens register themselves (registration.ts: ID number, password policy, SMS code),
 // a citizen registers the business they legally represent (credit code checked by GB 32100) and
 // names agents for it, operators set staff roles, and anyone enrols an authenticator app.
+import { IdentityError } from '../errors.ts';
+import { ServiceRoles } from '@tongban/contracts';
 import { randomUUID } from 'node:crypto';
+import type { DomainError } from '@tongban/kernel';
 import {
-  DomainError,
   isUniqueViolation,
   isValidCreditCode,
   negotiateLang,
@@ -39,7 +41,7 @@ const Roles = Type.Object(
 );
 const Id = Type.Object({ accountId: Type.String({ format: 'uuid' }) });
 /** The role a system needs to look accounts up (workflow's counter filing). */
-export const ACCOUNTS_READ_ROLE = 'identity.accounts.read';
+export const ACCOUNTS_READ_ROLE = ServiceRoles.accountsRead;
 /** What another module may learn of an account: that it exists, its kind, region and state. */
 export const AccountSummary = Type.Object(
   {
@@ -76,7 +78,7 @@ export function weak(
   field = 'body.password',
 ): DomainError {
   const lang = negotiateLang(acceptLanguage);
-  return new DomainError(
+  return new IdentityError(
     'IDENTITY_WEAK_PASSWORD',
     {},
     problems.map((code) => ({ field, code, message: PASSWORD_PROBLEM_TEXT[code][lang] })),
@@ -96,7 +98,7 @@ function meNeedsAnAccount(app: HttpApp, ctx: ModuleContext): void {
     if (!principal || !request.routeOptions.url?.startsWith(me)) return;
     const account =
       principal.kind !== 'service' && UUID.test(principal.id) ? await findAccountById(ctx.db, principal.id) : undefined;
-    if (!account || account.kind !== principal.kind) throw new DomainError('IDENTITY_NOT_AN_ACCOUNT');
+    if (!account || account.kind !== principal.kind) throw new IdentityError('IDENTITY_NOT_AN_ACCOUNT');
   });
 }
 
@@ -117,7 +119,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (request) => {
       const account = await findAccountById(ctx.db, request.params.accountId);
-      if (!account) throw new DomainError('NOT_FOUND');
+      if (!account) throw new IdentityError('NOT_FOUND');
       return {
         id: account.id,
         kind: account.kind,
@@ -136,12 +138,12 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     async (request, reply) => {
       const b = request.body;
       if (!isValidCreditCode(b.creditCode))
-        throw new DomainError('IDENTITY_INVALID_CREDIT_CODE', {}, [
+        throw new IdentityError('IDENTITY_INVALID_CREDIT_CODE', {}, [
           { field: 'body.creditCode', code: 'checksum', message: 'GB 32100' },
         ]);
       const problems = passwordProblems(b.password, { identifier: b.creditCode });
       if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
-      if (await findAccountByLogin(ctx.db, b.creditCode)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+      if (await findAccountByLogin(ctx.db, b.creditCode)) throw new IdentityError('IDENTITY_ACCOUNT_EXISTS');
       const id = randomUUID();
       const passwordHash = await hashOrBusy(b.password);
       try {
@@ -163,7 +165,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
         });
       } catch (error) {
         // Registered meanwhile by another request (the unique login let one through): as if found above.
-        if (isUniqueViolation(error)) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+        if (isUniqueViolation(error)) throw new IdentityError('IDENTITY_ACCOUNT_EXISTS');
         throw error;
       }
       return reply.code(201).send({ id });
@@ -180,9 +182,9 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       const { businessId, citizenId } = request.params;
       const business = await findAccountById(ctx.db, businessId);
       if (!business || business.kind !== 'business' || business.legalRepresentative !== request.principal!.id)
-        throw new DomainError('FORBIDDEN_RESOURCE');
+        throw new IdentityError('FORBIDDEN_RESOURCE');
       const agent = await findAccountById(ctx.db, citizenId);
-      if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new DomainError('NOT_FOUND');
+      if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new IdentityError('NOT_FOUND');
       await ctx.transaction(async (trx, events) => {
         await trx
           .insertInto('identity.agent')
@@ -203,7 +205,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (request) => {
       const account = await findAccountById(ctx.db, request.params.accountId);
-      if (!account) throw new DomainError('NOT_FOUND');
+      if (!account) throw new IdentityError('NOT_FOUND');
       const { roles, departments, regions } = request.body;
       await ctx.db.transaction().execute(async (trx) => {
         await trx
@@ -234,7 +236,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (request) => {
       const me = await findAccountById(ctx.db, request.principal!.id);
-      if (!me) throw new DomainError('UNAUTHENTICATED');
+      if (!me) throw new IdentityError('UNAUTHENTICATED');
       const secret = newTotpSecret();
       await ctx.db
         .updateTable('identity.account')
@@ -267,7 +269,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
         ? await verifyTotp(secret, request.body.code, { now: ctx.clock.now() })
         : { ok: false as const };
       if (!secret || !check.ok)
-        throw new DomainError('IDENTITY_WRONG_CODE', {}, [
+        throw new IdentityError('IDENTITY_WRONG_CODE', {}, [
           { field: 'body.code', code: 'wrong_code', message: 'wrong code' },
         ]);
       await ctx.db.transaction().execute(async (trx) => {
@@ -302,7 +304,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
           .where('id', '=', accountId)
           .where('totp_secret', 'is not', null)
           .executeTakeFirst();
-        if (Number(removed.numUpdatedRows) !== 1) throw new DomainError('NOT_FOUND');
+        if (Number(removed.numUpdatedRows) !== 1) throw new IdentityError('NOT_FOUND');
         await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'removed' });
       });
       await sendFactorNotice(ctx, accountId, { factor: 'totp', change: 'removed' });

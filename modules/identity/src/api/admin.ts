@@ -1,5 +1,6 @@
 // What operators manage here: the systems that sign in through the platform (relying parties).
-import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { IdentityError } from '../errors.ts';
+import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
 import { isBuiltinClient, registerClient } from './builtin-clients.ts';
 
@@ -50,7 +51,7 @@ export function adminRoutes(app: HttpApp, ctx: ModuleContext): void {
       const { clientId } = request.params;
       // The platform re-registers its own clients at every start: an operator's change would silently revert.
       if (isBuiltinClient(clientId))
-        throw new DomainError('IDENTITY_CLIENT_RESERVED', { clientId }, [
+        throw new IdentityError('IDENTITY_CLIENT_RESERVED', { clientId }, [
           { field: 'params.clientId', code: 'reserved', message: 'registered by the platform itself' },
         ]);
       const b = request.body;

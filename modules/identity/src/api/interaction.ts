@@ -1,6 +1,7 @@
 // The sign-in pages the OpenID provider sends a browser to (its "interactions").
+import { IdentityError } from '../errors.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DomainError, negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
+import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
 import { errors, type default as Provider } from 'oidc-provider';
 import Type from 'typebox';
 import { deadEndPage, signInPage, type Field } from './pages.ts';
@@ -75,7 +76,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       return await oidc.interactionDetails(request.raw, reply.raw);
     } catch (error) {
       if (!(error instanceof errors.SessionNotFound)) throw error;
-      if (!/\btext\/html\b/.test(request.headers.accept ?? '')) throw new DomainError('IDENTITY_SIGN_IN_EXPIRED');
+      if (!/\btext\/html\b/.test(request.headers.accept ?? '')) throw new IdentityError('IDENTITY_SIGN_IN_EXPIRED');
       html(reply);
       reply.code(400).send(
         deadEndPage({
@@ -259,7 +260,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const options = await passkeySignInOptions(ctx, details.uid, relyingPartyOf(oidc.issuer).rpID);
       reply.header('cache-control', 'no-store');
       if (!options)
-        throw new DomainError('NOT_FOUND', {}, [
+        throw new IdentityError('NOT_FOUND', {}, [
           { field: 'params.uid', code: 'not_found', message: 'this sign-in has no passkey step' },
         ]);
       return options;

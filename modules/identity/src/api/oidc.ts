@@ -2,9 +2,10 @@
 // the protocol endpoints under /oidc/. The provider reads its own request bodies, except the
 // URL-encoded forms: those are read here, checked like every other input, and handed over parsed
 // (oidc-provider takes `req.body` when the stream was already read).
+import { IdentityError } from '../errors.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpApp } from '@tongban/kernel';
-import { DomainError, findUnsafeUrlEncoded, negotiateLang, Policies } from '@tongban/kernel';
+import { findUnsafeUrlEncoded, negotiateLang, Policies } from '@tongban/kernel';
 import type Provider from 'oidc-provider';
 import { API_AUDIENCE, OIDC_ROUTES } from './provider.ts';
 
@@ -67,7 +68,7 @@ export function mountProvider(app: HttpApp, provider: () => Promise<Provider>): 
       if (Buffer.isBuffer(request.body)) {
         // The kernel checks every raw query string; a form only the provider reads is checked here.
         const unsafe = findUnsafeUrlEncoded(request.body, 'body', negotiateLang(request.headers['accept-language']));
-        if (unsafe) throw new DomainError('VALIDATION_FAILED', {}, [unsafe]);
+        if (unsafe) throw new IdentityError('VALIDATION_FAILED', {}, [unsafe]);
         const form = new URLSearchParams(request.body.toString('utf8'));
         if (AUTHORIZATION_ROUTES.has(path)) normalizeAuthorizationParams(form);
         request.raw.body = form.toString();

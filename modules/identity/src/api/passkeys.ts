@@ -1,7 +1,8 @@
 // Passkeys (WebAuthn): a signed-in person enrols one (user verification required, so the
 // authenticator checks a PIN or biometric), lists and removes them. The sign-in page's only
 // script, served from here, asks the browser for an assertion and posts it as a form field.
-import { DomainError, Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { IdentityError } from '../errors.ts';
+import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import {
   generateRegistrationOptions,
   verifyRegistrationResponse,
@@ -53,7 +54,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
     },
     async (request) => {
       const me = await findAccountById(ctx.db, request.principal!.id);
-      if (!me) throw new DomainError('UNAUTHENTICATED');
+      if (!me) throw new IdentityError('UNAUTHENTICATED');
       const existing = await passkeysOf(ctx.db, me.id);
       const options = await generateRegistrationOptions({
         rpName: '通办 Tongban',
@@ -84,7 +85,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
     async (request, reply) => {
       const accountId = request.principal!.id;
       const challenge = await takeChallenge(ctx.db, accountId, 'register');
-      const rejected = () => new DomainError('IDENTITY_PASSKEY_REJECTED');
+      const rejected = () => new IdentityError('IDENTITY_PASSKEY_REJECTED');
       if (!challenge) throw rejected();
       const { rpID, origin } = relyingPartyOf(issuer());
       const result = await verifyRegistrationResponse({
@@ -153,7 +154,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
     async (request, reply) => {
       const accountId = request.principal!.id;
       await ctx.db.transaction().execute(async (trx) => {
-        if (!(await deletePasskey(trx, accountId, request.params.id))) throw new DomainError('NOT_FOUND');
+        if (!(await deletePasskey(trx, accountId, request.params.id))) throw new IdentityError('NOT_FOUND');
         await ctx.events.publish(trx, 'identity.mfa.changed', {
           accountId,
           factor: 'passkey',

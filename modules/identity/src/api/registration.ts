@@ -5,6 +5,8 @@
 // it); an ID registered by someone else is returned to its holder at a service counter, where an
 // officer with the recovery role checks the person and their ID card in person, re-binds the
 // account to the holder's mobile, and the holder sets a new password with a code sent there.
+import { IdentityError } from '../errors.ts';
+import { StaffRoles } from '@tongban/contracts';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
@@ -34,7 +36,7 @@ const tags = ['identity: accounts'];
 /** How long an unconfirmed registration holds its ID, and how long its code (and a recovery code) works. */
 export const PENDING_SECONDS = 30 * 60;
 /** The role of counter staff who return an account to the holder of its ID (MFA required). */
-export const RECOVERY_ROLE = 'identity.recovery';
+export const RECOVERY_ROLE = StaffRoles.recovery;
 
 const ResidentId = Type.String({ minLength: 18, maxLength: 18 });
 const Password = Type.String({ maxLength: 256 });
@@ -84,14 +86,14 @@ const CODE_PROBLEM_TEXT = {
 } as const satisfies Record<Exclude<CodeOutcome, 'ok'> | 'none', { zh: string; en: string }>;
 
 function wrongCode(outcome: Exclude<CodeOutcome, 'ok'> | 'none', acceptLanguage: string | undefined): DomainError {
-  return new DomainError('IDENTITY_WRONG_CODE', {}, [
+  return new IdentityError('IDENTITY_WRONG_CODE', {}, [
     { field: 'body.code', code: outcome, message: CODE_PROBLEM_TEXT[outcome][negotiateLang(acceptLanguage)] },
   ]);
 }
 
 function smsSender(ctx: ModuleContext): SmsSender {
   const sender = devSmsSender(ctx);
-  if (!sender) throw new DomainError('IDENTITY_SMS_UNAVAILABLE');
+  if (!sender) throw new IdentityError('IDENTITY_SMS_UNAVAILABLE');
   return sender;
 }
 
@@ -100,7 +102,7 @@ export async function hashOrBusy(password: string): Promise<string> {
   try {
     return await hashPassword(password);
   } catch (error) {
-    if (error instanceof HashesBusy) throw new DomainError('IDENTITY_BUSY');
+    if (error instanceof HashesBusy) throw new IdentityError('IDENTITY_BUSY');
     throw error;
   }
 }
@@ -108,7 +110,7 @@ export async function hashOrBusy(password: string): Promise<string> {
 function residentIdOf(value: string): string {
   const id = normaliseResidentId(value);
   if (!isValidResidentId(id))
-    throw new DomainError('IDENTITY_INVALID_RESIDENT_ID', {}, [
+    throw new IdentityError('IDENTITY_INVALID_RESIDENT_ID', {}, [
       { field: 'body.residentId', code: 'checksum', message: 'GB 11643' },
     ]);
   return id;
@@ -116,7 +118,7 @@ function residentIdOf(value: string): string {
 
 function mobileOf(value: string): string {
   if (!isValidMobile(value))
-    throw new DomainError('VALIDATION_FAILED', {}, [
+    throw new IdentityError('VALIDATION_FAILED', {}, [
       { field: 'body.mobile', code: 'pattern', message: 'mainland mobile number' },
     ]);
   return value;
@@ -182,7 +184,7 @@ async function chargeRegistration(
     charged.push({ key: l.key });
     if (count > l.limit) {
       await giveBackCharges(ctx, charged);
-      throw new DomainError(
+      throw new IdentityError(
         l.error,
         {},
         [{ field: l.field, code: l.code, message: `at most ${l.limit} per ${l.window / 3600} h` }],
@@ -216,7 +218,7 @@ export async function retryAfterHeader(
 function assertWithinJurisdiction(officer: Principal, residentId: string): void {
   const region = regionOfIdentifier('citizen', residentId);
   if (region === undefined || !officer.regions.some((r) => regionCovers(r, region))) {
-    throw new DomainError('FORBIDDEN_RESOURCE', {}, [
+    throw new IdentityError('FORBIDDEN_RESOURCE', {}, [
       {
         field: 'body.residentId',
         code: 'outside_jurisdiction',
@@ -295,9 +297,9 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
       if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
       const now = ctx.clock.now();
       const existing = await findAccountByLogin(ctx.db, residentId);
-      if (existing && existing.pendingUntil === null) throw new DomainError('IDENTITY_ACCOUNT_EXISTS');
+      if (existing && existing.pendingUntil === null) throw new IdentityError('IDENTITY_ACCOUNT_EXISTS');
       if (existing && existing.pendingUntil!.getTime() > now.getTime())
-        throw new DomainError('IDENTITY_REGISTRATION_PENDING');
+        throw new IdentityError('IDENTITY_REGISTRATION_PENDING');
       const sender = smsSender(ctx);
       const charged = await chargeRegistration(ctx, { ip: request.ip, residentId, mobile }, now);
       let passwordHash: string;
@@ -319,7 +321,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
               .where('id', '=', existing.id)
               .where(sql<boolean>`pending_until <= ${now.toISOString()}::timestamptz`)
               .executeTakeFirst();
-            if (Number(gone.numDeletedRows) !== 1) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
+            if (Number(gone.numDeletedRows) !== 1) throw new IdentityError('IDENTITY_REGISTRATION_PENDING');
             await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: existing.id, replacedBy: id });
           }
           await insertAccount(trx, {
@@ -341,7 +343,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
       } catch (error) {
         await giveBackCharges(ctx, charged);
         // Two registrations of one ID at once: the database's unique login lets one through.
-        if (isUniqueViolation(error)) throw new DomainError('IDENTITY_REGISTRATION_PENDING');
+        if (isUniqueViolation(error)) throw new IdentityError('IDENTITY_REGISTRATION_PENDING');
         throw error;
       }
       try {
@@ -354,7 +356,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
         );
         await withdrawRegistration(ctx, id);
         await giveBackCharges(ctx, charged);
-        throw new DomainError('IDENTITY_SMS_UNAVAILABLE');
+        throw new IdentityError('IDENTITY_SMS_UNAVAILABLE');
       }
       return reply.code(201).send({ id, active: false, confirmBy: pendingUntil.toISOString() });
     },
@@ -427,7 +429,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
           .forUpdate()
           .executeTakeFirst();
         const account = locked ? await findAccountByLogin(trx, residentId) : undefined;
-        if (!account) throw new DomainError('NOT_FOUND');
+        if (!account) throw new IdentityError('NOT_FOUND');
         // Whatever the squatter set up goes: password, authenticator, passkeys, codes, sessions.
         await trx
           .updateTable('identity.account')

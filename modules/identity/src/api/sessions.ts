@@ -2,7 +2,8 @@
 // computer); an operator ends all of an account's sessions. Ending a session ends its refresh
 // tokens (every token expires with its session) and revokes its grants; access tokens already
 // issued live out their ≤ 10 minutes unless the session is flagged to the guard.
-import { DomainError, Policies, type AnyTransaction, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { IdentityError } from '../errors.ts';
+import { Policies, type AnyTransaction, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
 
 const PEOPLE = ['citizen', 'business', 'officer', 'operator', 'security'] as const;
@@ -93,7 +94,7 @@ export function sessionRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (request, reply) => {
       const ended = await endSessions(ctx, request.principal!.id, request.params.sessionId);
-      if (ended === 0) throw new DomainError('IDENTITY_SESSION_NOT_FOUND');
+      if (ended === 0) throw new IdentityError('IDENTITY_SESSION_NOT_FOUND');
       return reply.code(204).send();
     },
   );

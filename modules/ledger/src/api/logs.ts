@@ -1,8 +1,9 @@
 // The public API of the ledger: logs, checkpoints, proofs, entries by range, receipts; appending
 // for department systems and operators. Reading is open to anyone — that is what makes the log
 // checkable — and entries hold references and digests only.
+import { LedgerError } from '../errors.ts';
 import { ServiceRoles } from '@tongban/contracts';
-import { DomainError, Policies, type HttpApp } from '@tongban/kernel';
+import { Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import { entryBody, type AuditEntry } from '../domain/entry.ts';
 import type { Ledger } from '../service/ledger.ts';
@@ -204,12 +205,12 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
       const log = await ledger.getLog(req.params.log);
       const { start, end } = req.query;
       if (end <= start || end - start > MAX_RANGE) {
-        throw new DomainError('LEDGER_RANGE_INVALID', { reason: `need start < end ≤ start + ${MAX_RANGE}` }, [
+        throw new LedgerError('LEDGER_RANGE_INVALID', { reason: `need start < end ≤ start + ${MAX_RANGE}` }, [
           { field: 'query.end', code: 'invalid_range', message: `need start < end ≤ start + ${MAX_RANGE}` },
         ]);
       }
       if (end > log.size)
-        throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [
+        throw new LedgerError('LEDGER_BEYOND_TREE', { size: log.size }, [
           { field: 'query.end', code: 'beyond_tree', message: `the tree has ${log.size} entries` },
         ]);
       const rows = await db
@@ -294,11 +295,11 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
       const latest = await ledger.latest(log);
       if (req.params.index >= Number(latest.row.size)) {
         if (req.params.index >= Number((await ledger.getLog(log.id)).size)) {
-          throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [
+          throw new LedgerError('LEDGER_BEYOND_TREE', { size: log.size }, [
             { field: 'params.index', code: 'beyond_tree', message: `the tree has ${log.size} entries` },
           ]);
         }
-        throw new DomainError('LEDGER_NOT_YET_COVERED', { index: req.params.index });
+        throw new LedgerError('LEDGER_NOT_YET_COVERED', { index: req.params.index });
       }
       return ledger.inclusion(log, req.params.index, Number(latest.row.size), latest);
     },
@@ -328,5 +329,5 @@ function refusePersonalData(body: {
       code: 'personal_data',
       message: 'looks like an ID card or mobile number: put it in digests, not in clear',
     }));
-  if (found.length > 0) throw new DomainError('LEDGER_ENTRY_INVALID', {}, found);
+  if (found.length > 0) throw new LedgerError('LEDGER_ENTRY_INVALID', {}, found);
 }

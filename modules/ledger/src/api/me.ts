@@ -1,7 +1,8 @@
 // "Who used my data": the entries that concern the signed-in person, each with its inclusion proof
 // in the latest checkpoint, so they can check the record themselves. Paged newest first by an
 // opaque cursor: a person with years of records reaches every one of them, a page at a time.
-import { DomainError, type HttpApp } from '@tongban/kernel';
+import { LedgerError } from '../errors.ts';
+import { type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import type { Ledger } from '../service/ledger.ts';
 import { AUDIT_LOG } from '../service/ledger.ts';
@@ -22,7 +23,7 @@ export function decodeCursor(cursor: string): number {
   const before = match ? Number(match[1]) : NaN;
   // Round-tripping rejects what base64url decoding silently tolerates (stray padding bits).
   if (!Number.isSafeInteger(before) || encodeCursor(before) !== cursor) {
-    throw new DomainError('VALIDATION_FAILED', {}, [
+    throw new LedgerError('VALIDATION_FAILED', {}, [
       { field: 'query.cursor', code: 'malformed_cursor', message: 'use the `next` value of the previous page' },
     ]);
   }

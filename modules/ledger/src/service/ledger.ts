@@ -1,6 +1,8 @@
 // The ledger of one platform: its logs, their sequencer and checkpointer, this process's witness,
 // and the reads the API offers (proofs, entries, receipts). Built once per module context.
-import { DomainError, type ModuleContext } from '@tongban/kernel';
+import { LedgerError } from '../errors.ts';
+import type { DomainError } from '@tongban/kernel';
+import { type ModuleContext } from '@tongban/kernel';
 import { entryBody, entryFromEvent, pseudonym, subjectOf } from '../domain/entry.ts';
 import { consistencyProof, emptyRoot, hasher, inclusionProof, type HashAlgorithm } from '../domain/merkle.ts';
 import { signedNote } from '../domain/note.ts';
@@ -190,13 +192,13 @@ export class Ledger {
       .onConflict((oc) => oc.doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (!created) throw new DomainError('LEDGER_LOG_EXISTS', { log: input.id });
+    if (!created) throw new LedgerError('LEDGER_LOG_EXISTS', { log: input.id });
     return created;
   }
 
   async getLog(id: string): Promise<LogRow> {
     const log = await findLog(typed(this.ctx.db), id);
-    if (!log) throw new DomainError('LEDGER_LOG_NOT_FOUND', { log: id });
+    if (!log) throw new LedgerError('LEDGER_LOG_NOT_FOUND', { log: id });
     return log;
   }
 
@@ -207,7 +209,7 @@ export class Ledger {
 
   async latest(log: LogRow) {
     const row = await latestCheckpoint(typed(this.ctx.db), log.id);
-    if (!row) throw new DomainError('LEDGER_NO_CHECKPOINT', { log: log.id });
+    if (!row) throw new LedgerError('LEDGER_NO_CHECKPOINT', { log: log.id });
     return { row, view: await this.checkpointView(log, row) };
   }
 
@@ -218,11 +220,11 @@ export class Ledger {
     // The log may have grown since it was read (a checkpoint newer than that read is no error).
     if (treeSize > log.size) log = await this.getLog(log.id);
     if (treeSize > log.size)
-      throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [
+      throw new LedgerError('LEDGER_BEYOND_TREE', { size: log.size }, [
         { field: 'query.size', code: 'beyond_tree', message: `the tree has ${log.size} entries` },
       ]);
     if (index >= treeSize) {
-      throw new DomainError('LEDGER_BEYOND_TREE', { size: treeSize }, [
+      throw new LedgerError('LEDGER_BEYOND_TREE', { size: treeSize }, [
         { field: 'query.index', code: 'beyond_tree', message: `index ${index} is not in a tree of ${treeSize}` },
       ]);
     }
@@ -244,11 +246,11 @@ export class Ledger {
 
   async consistency(log: LogRow, first: number, second: number) {
     if (second > log.size)
-      throw new DomainError('LEDGER_BEYOND_TREE', { size: log.size }, [
+      throw new LedgerError('LEDGER_BEYOND_TREE', { size: log.size }, [
         { field: 'query.second', code: 'beyond_tree', message: `the tree has ${log.size} entries` },
       ]);
     if (first < 1 || first > second)
-      throw new DomainError('LEDGER_RANGE_INVALID', { reason: 'need 1 ≤ first ≤ second' }, [
+      throw new LedgerError('LEDGER_RANGE_INVALID', { reason: 'need 1 ≤ first ≤ second' }, [
         { field: 'query.first', code: 'invalid_range', message: 'need 1 ≤ first ≤ second' },
       ]);
     const proof = await overNodes(typed(this.ctx.db), log, (node) =>

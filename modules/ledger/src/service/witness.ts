@@ -5,7 +5,8 @@
 // the last checkpoint it signed per log, and refuses — loudly, as a security event — a checkpoint
 // that forks the history it saw: two signed roots for one size, or, when the log itself asks, a
 // tree that no longer extends the one it signed.
-import { DomainError, type AnyTransaction, type EventPublisher, type Logger } from '@tongban/kernel';
+import { LedgerError } from '../errors.ts';
+import { type AnyTransaction, type EventPublisher, type Logger } from '@tongban/kernel';
 import { parseCheckpoint } from '../domain/checkpoint.ts';
 import { emptyRoot, hasher, verifyConsistency } from '../domain/merkle.ts';
 import { keyId, verifySignature, type Signer } from '../domain/signing.ts';
@@ -58,7 +59,7 @@ export class Witness implements WitnessClient {
       .selectAll()
       .where('origin', '=', request.origin)
       .executeTakeFirst();
-    if (!log) throw new DomainError('LEDGER_WITNESS_UNKNOWN_LOG', { origin: request.origin });
+    if (!log) throw new LedgerError('LEDGER_WITNESS_UNKNOWN_LOG', { origin: request.origin });
     const key = {
       algorithm: log.signature_algorithm,
       key: log.public_key,
@@ -73,7 +74,7 @@ export class Witness implements WitnessClient {
       // Anyone can post to a witness: a checkpoint the log did not sign is noise, answered and
       // logged but not raised — so junk cannot bury the alarm that matters, a signed fork.
       this.#o.log.warn({ origin: request.origin }, 'witness refused a checkpoint the log did not sign');
-      throw new DomainError('LEDGER_WITNESS_BAD_CHECKPOINT');
+      throw new LedgerError('LEDGER_WITNESS_BAD_CHECKPOINT');
     }
     const h = hasher(log.hash_algorithm);
     const proof = request.proof.map((p) => Buffer.from(p, 'base64'));
@@ -105,7 +106,7 @@ export class Witness implements WitnessClient {
       // Asked from another size, or shown an older checkpoint (a replica behind, a replay): not
       // evidence of anything — the answer names the size the witness stands at.
       if (seen.size !== request.oldSize || checkpoint.size < seen.size)
-        throw new DomainError('LEDGER_WITNESS_CONFLICT', { size: seen.size }, [], { witnessSize: seen.size });
+        throw new LedgerError('LEDGER_WITNESS_CONFLICT', { size: seen.size }, [], { witnessSize: seen.size });
       if (checkpoint.size === seen.size) {
         // The log signed two roots for one size: that is the fork, proven by the log's own signatures.
         if (Buffer.compare(Buffer.from(checkpoint.root), seen.root) !== 0) {
@@ -125,7 +126,7 @@ export class Witness implements WitnessClient {
           { origin: request.origin, size: checkpoint.size, witnessSize: seen.size },
           'witness refused a checkpoint whose consistency proof does not verify',
         );
-        throw new DomainError('LEDGER_WITNESS_BAD_PROOF', { size: seen.size }, [], { witnessSize: seen.size });
+        throw new LedgerError('LEDGER_WITNESS_BAD_PROOF', { size: seen.size }, [], { witnessSize: seen.size });
       }
       await t
         .updateTable('ledger.witness_state')
@@ -137,7 +138,7 @@ export class Witness implements WitnessClient {
     });
     if (!signed) {
       await this.#refused(request, 'fork', fork!.size);
-      throw new DomainError('LEDGER_WITNESS_FORK', { size: fork!.size }, [], { witnessSize: fork!.size });
+      throw new LedgerError('LEDGER_WITNESS_FORK', { size: fork!.size }, [], { witnessSize: fork!.size });
     }
     return { witness: this.#o.name, keyId: this.keyId, signature: signed };
   }

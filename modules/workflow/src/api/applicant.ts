@@ -1,6 +1,7 @@
 // The applicant's side (办事群众、企业): drafts, submission, my applications with their timeline and
 // what is needed from me, corrections and materials that were to follow.
-import { DomainError, negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
+import { WorkflowError } from '../errors.ts';
+import { negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { answerCorrection, supplyMaterials } from '../service/act.ts';
@@ -44,7 +45,7 @@ export function applicantOf(principal: Principal): Applicant {
 export function idempotencyKey(request: FastifyRequest): string {
   const key = request.headers['idempotency-key'];
   if (typeof key !== 'string' || key === '') {
-    throw new DomainError('WORKFLOW_IDEMPOTENCY_KEY_REQUIRED', {}, [
+    throw new WorkflowError('WORKFLOW_IDEMPOTENCY_KEY_REQUIRED', {}, [
       { field: 'headers.idempotency-key', code: 'required', message: 'a unique key per submission, reused on retries' },
     ]);
   }
@@ -59,7 +60,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
       .select(['applicant_id', 'status'])
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!row) throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
+    if (!row) throw new WorkflowError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
     return { ownerId: row.applicant_id };
   };
   const applicantPolicy = { kinds: ['citizen', 'business'] as const, assurance: 'password' as const };
@@ -276,7 +277,7 @@ async function belongs(s: Services, applicationId: string, taskId: string): Prom
     .select('application_id')
     .where('id', '=', taskId)
     .executeTakeFirst();
-  if (!row || row.application_id !== applicationId) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
+  if (!row || row.application_id !== applicationId) throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
 }
 
 export async function taskOf(s: Services, taskId: string, forApplicant = false) {

@@ -1,6 +1,7 @@
 // The applicant's notices (站内信) and the live stream of their applications' steps (Server-Sent
 // Events), for every open channel: the web portal, an app or a kiosk using the API.
-import { AccessDenied, DomainError, negotiateLang, type HttpApp } from '@tongban/kernel';
+import { WorkflowError } from '../errors.ts';
+import { AccessDenied, negotiateLang, type HttpApp } from '@tongban/kernel';
 import type { Services } from '../service/submit.ts';
 import { notices } from '../service/views.ts';
 import { typed } from '../store/tables.ts';
@@ -51,7 +52,8 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
         .where('id', '=', req.params.id)
         .where('recipient_id', '=', applicantOf(req.principal!).id)
         .executeTakeFirst();
-      if (Number(done.numUpdatedRows) === 0) throw new DomainError('WORKFLOW_NOTICE_NOT_FOUND', { id: req.params.id });
+      if (Number(done.numUpdatedRows) === 0)
+        throw new WorkflowError('WORKFLOW_NOTICE_NOT_FOUND', { id: req.params.id });
       return reply.code(204).send();
     },
   );

@@ -1,7 +1,8 @@
 // The officer's workbench (审批人员): department queues, one task with its application and
 // timeline, the actions of the process table, claim and assign; and the service counter (窗口),
 // where an officer files an application on a citizen's behalf.
-import { DomainError, negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
+import { WorkflowError } from '../errors.ts';
+import { negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { matterFields } from '../domain/plan.ts';
@@ -45,7 +46,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         .select(['department_code', 'region_code'])
         .where('id', '=', id)
         .executeTakeFirst();
-      if (!row) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id });
+      if (!row) throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id });
       return { departmentCode: row.department_code, regionCode: row.region_code };
     },
   };
@@ -65,7 +66,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
       const p = req.principal!;
       const q = req.query;
       if (q.department && !p.departments.includes(q.department)) {
-        throw new DomainError('FORBIDDEN_RESOURCE', {}, [
+        throw new WorkflowError('FORBIDDEN_RESOURCE', {}, [
           { field: 'query.department', code: 'not_your_department', message: q.department },
         ]);
       }

@@ -3,7 +3,7 @@
 // reaches, or a terminal state with a way out stops the module before it serves anything.
 // A matter names its process in the catalog: 'standard' (受理 → 审核 → 决定) or 'immediate'
 // (即办件: 受理 → 决定, no separate review).
-import type { MatterProcess, TASK_EVENT_VERBS } from '@tongban/contracts';
+import { StaffRoles, type MatterProcess, type TASK_EVENT_VERBS } from '@tongban/contracts';
 
 /** A task's event type: one of the contracts' verbs, so a new one cannot be published without a schema. */
 export type TaskEventType = `workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`;
@@ -44,12 +44,12 @@ export interface ActionSpec {
 // assigns work, receives escalations); 'counter' (窗口) files at a service counter. An officer with
 // 'officer' alone can run the simple process.
 /** Who may take up a task at all: act on it, or claim it (认领). */
-export const STAFF = ['officer', 'approver', 'lead'] as const;
+export const STAFF = [StaffRoles.officer, StaffRoles.approver, StaffRoles.lead] as const;
 /**
  * 窗口: staff of a service counter, who file applications on a person's behalf (any department's
  * matters, within their own jurisdiction). Not a staff role on tasks: filing is not handling.
  */
-export const COUNTER_ROLE = 'counter' as const;
+export const COUNTER_ROLE = StaffRoles.counter;
 /** Every role the workflow gives meaning to (granted by identity as staff roles). */
 export type StaffRole = (typeof STAFF)[number] | typeof COUNTER_ROLE;
 const DECIDERS = ['officer', 'approver', 'lead'] as const;

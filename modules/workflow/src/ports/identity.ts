@@ -2,7 +2,8 @@
 // service token (client tongban-workflow, role identity.accounts.read): whether an account
 // exists, its kind, its region and whether it is active. Never cached: an account closed a
 // minute ago must not be filed for. Called before any transaction opens (see ports/catalog.ts).
-import { DomainError, ProblemError, type Logger, type ModuleClient } from '@tongban/kernel';
+import { WorkflowError } from '../errors.ts';
+import { ProblemError, type Logger, type ModuleClient } from '@tongban/kernel';
 
 export interface AccountSummary {
   readonly id: string;
@@ -31,7 +32,7 @@ export function identityPort(client: ModuleClient, log: Logger): IdentityPort {
         // platform's fault, not the officer's: passed on as it came, it would read "you may not".
         if (error instanceof ProblemError) {
           log.error({ code: error.problem.code, status: error.problem.status }, 'identity refused the account lookup');
-          throw new DomainError('UPSTREAM_UNAVAILABLE', { module: 'identity' });
+          throw new WorkflowError('UPSTREAM_UNAVAILABLE', { module: 'identity' });
         }
         throw error;
       }

@@ -1,7 +1,8 @@
 // Acting on a department task: officers accept, review, decide, ask for corrections, claim and
 // assign; applicants answer corrections and send the materials that were to follow. Each call
 // names the task version it was looking at; anything else in between is a 409 with what is there now.
-import { DomainError, type FieldError, type Lang } from '@tongban/kernel';
+import { WorkflowError } from '../errors.ts';
+import { type FieldError, type Lang } from '@tongban/kernel';
 import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { matterFields } from '../domain/plan.ts';
@@ -31,7 +32,7 @@ async function loadForAction(
 ): Promise<{ app: ApplicationRow; task: TaskRow; loaded: Loaded }> {
   const db = typed(s.ctx.db);
   const task = await db.selectFrom('workflow.task').selectAll().where('id', '=', taskId).executeTakeFirst();
-  if (!task) throw new DomainError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
+  if (!task) throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
   const app = await db
     .selectFrom('workflow.application')
     .selectAll()
@@ -86,20 +87,20 @@ export async function officerAct(
 ): Promise<TaskRow> {
   const spec: ActionSpec = ACTIONS[input.action];
   if (spec.actor !== 'officer')
-    throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action: input.action, state: 'any' });
+    throw new WorkflowError('WORKFLOW_INVALID_TRANSITION', { action: input.action, state: 'any' });
   if (!(spec.roles ?? []).some((r) => officer.roles.includes(r))) {
-    throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: input.action, roles: (spec.roles ?? []).join(', ') });
+    throw new WorkflowError('WORKFLOW_ROLE_REQUIRED', { action: input.action, roles: (spec.roles ?? []).join(', ') });
   }
   const reason = input.reason?.trim();
   if (spec.needsReason && !reason)
-    throw new DomainError('WORKFLOW_REASON_REQUIRED', {}, [invalid('body.reason', 'required', 'say why')]);
+    throw new WorkflowError('WORKFLOW_REASON_REQUIRED', {}, [invalid('body.reason', 'required', 'say why')]);
   const actor: Actor = { kind: 'officer', id: officer.id };
 
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
     // Before anything the action computes from the task (a correction reads its due day).
     refuseInvalidTransition(task, input.action);
     if (task.assignee && task.assignee !== officer.id) {
-      throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], {
+      throw new WorkflowError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], {
         current: { state: task.state, version: task.version, assignee: task.assignee },
       });
     }
@@ -112,7 +113,7 @@ export async function officerAct(
         const known = new Set(matter.materials.map((m) => m.code));
         const unknown = pending.filter((c) => !known.has(c));
         if (pending.length === 0 || unknown.length > 0) {
-          throw new DomainError('WORKFLOW_CORRECTION_INVALID', {}, [
+          throw new WorkflowError('WORKFLOW_CORRECTION_INVALID', {}, [
             invalid(
               'body.pendingMaterials',
               pending.length === 0 ? 'required' : 'unknown_material',
@@ -132,7 +133,7 @@ export async function officerAct(
       }
       case 'approve':
         if (task.pending_materials.length > 0)
-          throw new DomainError('WORKFLOW_MATERIALS_PENDING', { materials: task.pending_materials.join(', ') });
+          throw new WorkflowError('WORKFLOW_MATERIALS_PENDING', { materials: task.pending_materials.join(', ') });
         return approveOrReject(s, trx, app, task, 'approve', actor, base, names);
       case 'reject':
         return approveOrReject(s, trx, app, task, 'reject', actor, base, names);
@@ -153,7 +154,7 @@ export async function officerAct(
         ];
         if (fields.length + materials.length === 0)
           errors.push(invalid('body.correction', 'required', 'name at least one field or material to correct'));
-        if (errors.length > 0) throw new DomainError('WORKFLOW_CORRECTION_INVALID', {}, errors);
+        if (errors.length > 0) throw new WorkflowError('WORKFLOW_CORRECTION_INVALID', {}, errors);
         // 补正 stops the clock: the legal deadline excludes the time the applicant takes.
         const calendar = loaded.calendars.get(task.region_code)!;
         const remaining = pauseClock(calendar, serviceDate(s.engine.now()), task.due_on!);
@@ -200,12 +201,12 @@ async function approveOrReject(
 export async function claim(s: Services, officer: Officer, taskId: string, version: number): Promise<TaskRow> {
   // Claiming shuts every other officer out of the task: only staff who could work it may.
   if (!STAFF.some((r) => officer.roles.includes(r)))
-    throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'claim', roles: STAFF.join(', ') });
+    throw new WorkflowError('WORKFLOW_ROLE_REQUIRED', { action: 'claim', roles: STAFF.join(', ') });
   return withTask(s, taskId, version, async (trx, app, task) => {
     refuseFinished(task, 'claim');
     if (task.assignee === officer.id) return task;
     if (task.assignee)
-      throw new DomainError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], {
+      throw new WorkflowError('WORKFLOW_TASK_ASSIGNED_TO_OTHER', {}, [], {
         current: { state: task.state, version: task.version, assignee: task.assignee },
       });
     return s.engine.note(
@@ -228,7 +229,7 @@ export async function assign(
   assignee: string,
 ): Promise<TaskRow> {
   if (!officer.roles.includes('lead'))
-    throw new DomainError('WORKFLOW_ROLE_REQUIRED', { action: 'assign', roles: 'lead' });
+    throw new WorkflowError('WORKFLOW_ROLE_REQUIRED', { action: 'assign', roles: 'lead' });
   return withTask(s, taskId, version, async (trx, app, task) => {
     refuseFinished(task, 'assign');
     return s.engine.note(
@@ -245,7 +246,7 @@ export async function assign(
 /** Nobody claims or is assigned a finished task. */
 function refuseFinished(task: TaskRow, action: string): void {
   if (isTerminal(task.state))
-    throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], {
+    throw new WorkflowError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], {
       current: { state: task.state, version: task.version },
     });
 }
@@ -273,9 +274,9 @@ export async function answerCorrection(
     version: before.subject_version,
   });
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
-    if (task.state !== 'correction' || !task.correction) throw new DomainError('WORKFLOW_NOT_AWAITING_CORRECTION');
+    if (task.state !== 'correction' || !task.correction) throw new WorkflowError('WORKFLOW_NOT_AWAITING_CORRECTION');
     if (Object.keys(input.form).length === 0 && input.materials.length === 0) {
-      throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, [
+      throw new WorkflowError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, [
         invalid('body', 'required', 'answer at least one requested field or material'),
       ]);
     }
@@ -288,12 +289,13 @@ export async function answerCorrection(
         .filter((m) => !asked.materials.includes(m.code))
         .map((m) => invalid(`materials.${m.code}`, 'not_requested', `${m.code} was not asked for`)),
     ];
-    if (errors.length > 0) throw new DomainError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, errors);
+    if (errors.length > 0) throw new WorkflowError('WORKFLOW_CORRECTION_NOT_REQUESTED', {}, errors);
     const form = { ...app.form, ...input.form };
     // The corrected form is checked like a submission: schema and data elements (a corrected ID
     // number with a wrong check digit is as false as a submitted one).
     const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang });
-    if (formErrors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
+    if (formErrors.length > 0)
+      throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
     const replaced = new Set(input.materials.map((m) => m.code));
     const materials = [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials];
     const at = s.engine.now();
@@ -343,7 +345,7 @@ export async function supplyMaterials(
   return withTask(s, taskId, input.version, async (trx, app, task) => {
     const unexpected = input.materials.filter((m) => !task.pending_materials.includes(m.code));
     if (input.materials.length === 0 || unexpected.length > 0) {
-      throw new DomainError(
+      throw new WorkflowError(
         'WORKFLOW_CORRECTION_NOT_REQUESTED',
         {},
         (unexpected.length > 0 ? unexpected : [{ code: '' }]).map((m) =>

@@ -2,7 +2,8 @@
 // asked of identity (the account exists, is active and of the kind stated), and both the person
 // and every department the matter or bundle goes to must lie within the officer's jurisdiction:
 // a counter serves its own region's residents for its own region's services.
-import { DomainError, regionCovers, type FieldError, type Lang } from '@tongban/kernel';
+import { WorkflowError } from '../errors.ts';
+import { regionCovers, type FieldError, type Lang } from '@tongban/kernel';
 import { planTasks } from '../domain/plan.ts';
 import type { IdentityPort } from '../ports/identity.ts';
 import type { MaterialRef } from '../store/tables.ts';
@@ -34,7 +35,7 @@ export async function fileAtCounter(
 ): Promise<Submitted> {
   const account = await identity.findAccount(filing.applicant.id);
   if (!account || !account.active) {
-    throw new DomainError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
+    throw new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
       field(
         'body.applicant.id',
         account ? 'inactive' : 'unknown',
@@ -43,13 +44,13 @@ export async function fileAtCounter(
     ]);
   }
   if (account.kind !== filing.applicant.kind) {
-    throw new DomainError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
+    throw new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
       field('body.applicant.kind', 'kind_mismatch', `the account is not a ${filing.applicant.kind} account`),
     ]);
   }
   // An account whose region identity cannot tell is out of every jurisdiction (deny by default).
   if (account.region === null || !within(officer, account.region)) {
-    throw new DomainError('FORBIDDEN_RESOURCE', {}, [
+    throw new WorkflowError('FORBIDDEN_RESOURCE', {}, [
       field('body.applicant', 'outside_jurisdiction', 'the applicant is not a resident of your jurisdiction'),
     ]);
   }
@@ -59,7 +60,7 @@ export async function fileAtCounter(
   );
   const outside = departments.filter((d) => !within(officer, d.regionCode));
   if (outside.length > 0) {
-    throw new DomainError(
+    throw new WorkflowError(
       'FORBIDDEN_RESOURCE',
       {},
       outside.map((d) =>

@@ -2,9 +2,11 @@
 // against the process table, guarded by the task's version, appended to the action log, published
 // through the outbox), starting a task (its deadline clock and 秒批), and settling an application
 // after a task finishes (start what was waiting, end what can no longer happen, finish the whole).
+import { WorkflowError } from '../errors.ts';
 import { randomUUID } from 'node:crypto';
 import type { TaskTransitioned } from '@tongban/contracts';
-import { DomainError, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
+import type { DomainError } from '@tongban/kernel';
+import { type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
 import { serviceDate, startClock } from '../domain/deadlines.ts';
 import { applicationOutcome, matterForm, nextSteps } from '../domain/plan.ts';
 import {
@@ -132,7 +134,7 @@ export class Engine {
       .select(['state', 'version', 'assignee'])
       .where('id', '=', taskId)
       .executeTakeFirst();
-    return new DomainError('WORKFLOW_STALE_TASK', { state: current?.state ?? 'unknown' }, [], {
+    return new WorkflowError('WORKFLOW_STALE_TASK', { state: current?.state ?? 'unknown' }, [], {
       current: current ?? null,
     });
   }
@@ -336,7 +338,7 @@ export class Engine {
 export function refuseInvalidTransition(task: TaskRow, action: ActionName): ActionSpec {
   const spec = actionSpec(task.process, action);
   if (!spec || !allows(task.process, action, task.state)) {
-    throw new DomainError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], {
+    throw new WorkflowError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], {
       current: { state: task.state, version: task.version },
     });
   }

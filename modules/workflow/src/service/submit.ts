@@ -3,8 +3,9 @@
 // transaction gives the case number, creates one task per matter, logs and publishes it all and
 // starts what can start. The applicant's idempotency key makes a retried submit — even many at
 // once — yield the one application the first created.
+import { WorkflowError } from '../errors.ts';
 import { createHash, randomUUID } from 'node:crypto';
-import { DomainError, ProblemError, type Lang, type ModuleContext } from '@tongban/kernel';
+import { ProblemError, type Lang, type ModuleContext } from '@tongban/kernel';
 import { serviceDate } from '../domain/deadlines.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { checkMaterials, planTasks, type Subject } from '../domain/plan.ts';
@@ -41,7 +42,7 @@ export async function resolveSubject(catalog: CatalogPort, ref: SubjectRef): Pro
     return { kind: 'bundle', bundle, matters: new Map(matters.map((m) => [m.code, m])) };
   } catch (error) {
     if (error instanceof ProblemError && error.problem.status === 404) {
-      throw new DomainError('WORKFLOW_UNKNOWN_SUBJECT', { code: ref.code }, [
+      throw new WorkflowError('WORKFLOW_UNKNOWN_SUBJECT', { code: ref.code }, [
         { field: 'subject.code', code: 'unknown_subject', message: error.problem.title },
       ]);
     }
@@ -139,14 +140,14 @@ export async function saveDraft(
     .select(['status', 'version'])
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
-  if (current.status !== 'draft') throw new DomainError('WORKFLOW_NOT_A_DRAFT');
-  throw new DomainError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: current.version } });
+  if (current.status !== 'draft') throw new WorkflowError('WORKFLOW_NOT_A_DRAFT');
+  throw new WorkflowError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: current.version } });
 }
 
 /** A draft may be incomplete, but what it holds must already be valid (checked again at submission). */
 function checkDraftForm(s: Services, subject: Subject, form: Record<string, unknown>, lang: Lang): void {
   const errors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang, partial: true });
-  if (errors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: errors.length }, errors);
+  if (errors.length > 0) throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: errors.length }, errors);
 }
 
 export async function deleteDraft(s: Services, id: string): Promise<void> {
@@ -155,7 +156,7 @@ export async function deleteDraft(s: Services, id: string): Promise<void> {
     .where('id', '=', id)
     .where('status', '=', 'draft')
     .executeTakeFirst();
-  if (Number(deleted.numDeletedRows) === 0) throw new DomainError('WORKFLOW_NOT_A_DRAFT');
+  if (Number(deleted.numDeletedRows) === 0) throw new WorkflowError('WORKFLOW_NOT_A_DRAFT');
 }
 
 // ── submission ───────────────────────────────────────────────────────────────────────────────
@@ -202,7 +203,7 @@ async function findByKey(
 
 function replay(existing: ApplicationRow, digest: string): Submitted {
   if (existing.request_digest !== digest) {
-    throw new DomainError('WORKFLOW_IDEMPOTENCY_KEY_REUSED', {}, [
+    throw new WorkflowError('WORKFLOW_IDEMPOTENCY_KEY_REUSED', {}, [
       { field: 'headers.idempotency-key', code: 'key_reused', message: 'the key was used for other content' },
     ]);
   }
@@ -243,9 +244,9 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
       .where('id', '=', input.content.draftId)
       .executeTakeFirst();
     if (!draft || draft.applicant_id !== input.applicant.id)
-      throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id: input.content.draftId });
+      throw new WorkflowError('WORKFLOW_APPLICATION_NOT_FOUND', { id: input.content.draftId });
     if (draft.status !== 'draft')
-      throw new DomainError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: draft.case_number ?? '' });
+      throw new WorkflowError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: draft.case_number ?? '' });
     ref = { kind: draft.subject_kind, code: draft.subject_code, version: draft.subject_version };
     form = draft.form;
     materials = draft.materials;
@@ -254,10 +255,10 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   }
   const subject = await resolveSubject(s.catalog, ref);
   const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang: input.lang });
-  if (formErrors.length > 0) throw new DomainError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
+  if (formErrors.length > 0) throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
   const materialErrors = checkMaterials(subject, materials);
   if (materialErrors.length > 0)
-    throw new DomainError('WORKFLOW_MATERIALS_INVALID', { count: materialErrors.length }, materialErrors);
+    throw new WorkflowError('WORKFLOW_MATERIALS_INVALID', { count: materialErrors.length }, materialErrors);
   const plan = planTasks(subject);
   const departments = new Map(
     await Promise.all(plan.map(async (p) => [p.departmentCode, await s.catalog.department(p.departmentCode)] as const)),
@@ -299,14 +300,14 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
         .executeTakeFirstOrThrow();
       if (locked.status !== 'draft') {
         if (locked.idempotency_key === input.idempotencyKey) return replay(locked, digest);
-        throw new DomainError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: locked.case_number ?? '' });
+        throw new WorkflowError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: locked.case_number ?? '' });
       }
       const other = await findByKey(t, input.applicant.id, input.idempotencyKey);
       if (other) return replay(other, digest);
       // Saved on another device since it was read and checked: submitting what was read would
       // drop that save. The applicant reloads and submits what the draft now says.
       if (locked.version !== draft.version)
-        throw new DomainError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: locked.version } });
+        throw new WorkflowError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: locked.version } });
       app = await t
         .updateTable('workflow.application')
         .set({ ...values, version: locked.version + 1 })

@@ -1,6 +1,7 @@
 // What applicants and officers read: an application with its tasks and what is needed from the
 // applicant now, the timeline (from the action log, the source of truth), officer queues, notices.
-import { DomainError, interpolateMessage, type AnyKysely, type Lang } from '@tongban/kernel';
+import { WorkflowError } from '../errors.ts';
+import { interpolateMessage, type AnyKysely, type Lang } from '@tongban/kernel';
 import { sql } from 'kysely';
 import { deadlineStatus, serviceDate } from '../domain/deadlines.ts';
 import { ACTIONS, NOTES, TASK_STATES, actionsFor, type TaskState } from '../domain/process.ts';
@@ -106,7 +107,7 @@ function applicationFields(app: ApplicationRow, tasks: readonly TaskRow[], today
 
 export async function getApplication(db: AnyKysely, id: string): Promise<{ app: ApplicationRow; tasks: TaskRow[] }> {
   const app = await typed(db).selectFrom('workflow.application').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!app) throw new DomainError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
+  if (!app) throw new WorkflowError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
   const tasks = await typed(db)
     .selectFrom('workflow.task')
     .selectAll()

@@ -1,8 +1,8 @@
 // 撤回: the applicant withdraws an application while no department has decided. Every open task
 // ends through the process table's `withdraw` action with the applicant's reason, the application
 // ends 'withdrawn', and all of it is logged, published and noticed in one transaction.
+import { WorkflowError } from '../errors.ts';
 import type { ApplicationWithdrawn } from '@tongban/contracts';
-import { DomainError } from '@tongban/kernel';
 import { findDecided, isTerminal } from '../domain/process.ts';
 import { typed, type ApplicationRow, type TaskRow, type Trx } from '../store/tables.ts';
 import type { Actor } from './engine.ts';
@@ -24,7 +24,7 @@ export async function withdraw(
 ): Promise<ApplicationRow> {
   const text = reason.trim();
   if (!text)
-    throw new DomainError('WORKFLOW_REASON_REQUIRED', {}, [
+    throw new WorkflowError('WORKFLOW_REASON_REQUIRED', {}, [
       { field: 'body.reason', code: 'required', message: 'say why' },
     ]);
   return s.ctx.db.transaction().execute(async (anyTrx) => {
@@ -45,12 +45,17 @@ export async function withdraw(
       .orderBy('matter_code')
       .forUpdate()
       .execute();
-    if (app.status === 'withdrawn') throw new DomainError('WORKFLOW_ALREADY_WITHDRAWN', {}, [], current(app, tasks));
+    if (app.status === 'withdrawn') throw new WorkflowError('WORKFLOW_ALREADY_WITHDRAWN', {}, [], current(app, tasks));
     const decided = findDecided(tasks);
     if (decided)
-      throw new DomainError('WORKFLOW_WITHDRAW_DECIDED', { matterCode: decided.matter_code }, [], current(app, tasks));
+      throw new WorkflowError(
+        'WORKFLOW_WITHDRAW_DECIDED',
+        { matterCode: decided.matter_code },
+        [],
+        current(app, tasks),
+      );
     if (app.status !== 'in_progress')
-      throw new DomainError('WORKFLOW_NOT_WITHDRAWABLE', { status: app.status }, [], current(app, tasks));
+      throw new WorkflowError('WORKFLOW_NOT_WITHDRAWABLE', { status: app.status }, [], current(app, tasks));
 
     const open = tasks.filter((x) => !isTerminal(x.state));
     for (const task of open) await s.engine.transition(trx, app, task, 'withdraw', actor, { reason: text });

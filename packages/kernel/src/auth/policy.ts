@@ -1,6 +1,7 @@
 // Route policies as typed values (docs/code-style.md, "Permissions as typed values"): who may call
 // (kind, any of some roles), at which assurance, and on what (ownership, department, region).
 // A misspelt field or kind fails to compile; a route without a policy fails to start.
+import type { Role } from '@tongban/contracts';
 import type { FastifyRequest } from 'fastify';
 import { ASSURANCE_RANK, type Principal, type PrincipalKind } from './principal.ts';
 
@@ -27,7 +28,7 @@ export interface PrincipalPolicy {
    * its own list and a kind left out needs none (e.g. department systems need `ledger.append`,
    * the platform's operators do not).
    */
-  readonly roles?: readonly string[] | { readonly [K in PrincipalKind]?: readonly string[] };
+  readonly roles?: readonly Role[] | { readonly [K in PrincipalKind]?: readonly Role[] };
   /** The minimum assurance; below it a person is asked to step up (RFC 9470). */
   readonly assurance?: 'password' | 'mfa';
   /**
@@ -53,13 +54,13 @@ export function definePolicies<const T extends Record<string, Policy>>(table: T)
 }
 
 /** The roles a principal of this kind needs on a route (one of them), or undefined for none. */
-export function rolesFor(policy: PrincipalPolicy, kind: PrincipalKind): readonly string[] | undefined {
+export function rolesFor(policy: PrincipalPolicy, kind: PrincipalKind): readonly Role[] | undefined {
   const roles = policy.roles;
   if (roles === undefined) return undefined;
   return isRoleList(roles) ? roles : roles[kind];
 }
 
-function isRoleList(roles: NonNullable<PrincipalPolicy['roles']>): roles is readonly string[] {
+function isRoleList(roles: NonNullable<PrincipalPolicy['roles']>): roles is readonly Role[] {
   return Array.isArray(roles);
 }
 
@@ -90,7 +91,8 @@ export function checkPrincipal(
 ): PolicyVerdict | undefined {
   if (!policy.kinds.includes(principal.kind)) return { reason: 'kind', code: 'FORBIDDEN' };
   const roles = rolesFor(policy, principal.kind);
-  if (roles && !roles.some((role) => principal.roles.includes(role))) return { reason: 'role', code: 'FORBIDDEN' };
+  if (roles && !roles.some((role: string) => principal.roles.includes(role)))
+    return { reason: 'role', code: 'FORBIDDEN' };
   const required = sessionFlagged ? 'mfa' : policy.assurance;
   if (required && ASSURANCE_RANK[principal.assurance] < ASSURANCE_RANK[required]) {
     if (principal.kind === 'service') return { reason: 'assurance', code: 'FORBIDDEN' };
