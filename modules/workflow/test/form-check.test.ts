@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { checkForm, dateBound, elementProblem } from '../src/domain/form-check.ts';
-import type { DataElement } from '../src/ports/catalog.ts';
+import type { DataElement } from '../src/service/catalog.ts';
 
 const text = (zh: string, en: string) => ({ zh, en });
 const el = (e: Partial<DataElement> & Pick<DataElement, 'type'>): DataElement => ({

@@ -9,7 +9,7 @@ import {
   type Subject,
   type TaskLike,
 } from '../src/domain/plan.ts';
-import type { MatterVersion } from '../src/ports/catalog.ts';
+import type { MatterVersion } from '../src/service/catalog.ts';
 
 const t = (matterCode: string, state: TaskLike['state'], dependsOn: string[] = []): TaskLike => ({
   matterCode,
@@ -49,8 +49,12 @@ test('an application is completed when every task is approved, closed when all f
 const matter = (code: string, materials: MatterVersion['materials'], producesLicence?: string): MatterVersion => ({
   code,
   version: 1,
+  publishedAt: '2026-01-01T00:00:00.000Z',
   name: { zh: code, en: code },
+  description: { zh: code, en: code },
   departmentCode: 'D',
+  fees: [],
+  lifeEvents: [],
   legalDays: 5,
   promisedDays: 1,
   materials,
@@ -107,7 +111,10 @@ test('免证办: a material is exempt only when a prerequisite issues its licenc
     bundle: {
       code: 'B',
       version: 1,
+      publishedAt: '2026-01-01T00:00:00.000Z',
       name: { zh: 'B', en: 'B' },
+      description: { zh: 'B', en: 'B' },
+      lifeEvent: 'birth',
       promisedDays: 5,
       matterVersions: {},
       form: { type: 'object', properties: {} },

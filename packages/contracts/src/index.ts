@@ -2,6 +2,8 @@
 // other modules may rely on. A module imports another's contract from here, never its code.
 import Type, { type Static } from 'typebox';
 
+export * from './catalog.ts';
+
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
     code: Type.String(),
@@ -124,47 +126,6 @@ export const IdentityEvents = {
     ip: Type.String(),
   }),
 } as const;
-
-/**
- * Automatic approval (秒批): a matter in the catalog lists rules; the workflow evaluates them when a
- * task starts. `when` is a CEL expression (https://cel.dev) over these variables, each a map:
- *   form          the application's form values, by field key
- *   applicant     { id, kind, channel }
- *   prerequisites the outcome of each prerequisite matter, by matter code ('approved' …)
- *   verified      data verified by an authoritative registry (datahub prefill), by data element
- * The catalog refuses to publish a rule that does not parse or names another variable.
- */
-/** How a matter's task is handled: 受理 → 审核 → 决定, or 即办件 (decided on acceptance). */
-export const MATTER_PROCESSES = ['standard', 'immediate'] as const;
-export type MatterProcess = (typeof MATTER_PROCESSES)[number];
-
-export const AUTO_APPROVAL_VARIABLES = ['form', 'applicant', 'prerequisites', 'verified'] as const;
-
-/**
- * Whether a parsed rule (cel-js's AST) calls `matches()`: cel-js runs it with `new RegExp` — a
- * backtracking engine, so one rule could hold a process for seconds — and cannot replace a built-in
- * overload. The catalog refuses such a rule at publish; the workflow never lets one hold.
- */
-export function callsRegexMatch(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(callsRegexMatch);
-  if (node === null || typeof node !== 'object') return false;
-  const { op, args } = node as { op?: unknown; args?: unknown };
-  if ((op === 'call' || op === 'rcall') && Array.isArray(args) && args[0] === 'matches') return true;
-  return callsRegexMatch(args);
-}
-
-export const AutoApprovalRuleSchema = Type.Object(
-  {
-    id: Type.String({ pattern: '^[a-z][a-z0-9-]{0,39}$' }),
-    name: Type.Object(
-      { zh: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) },
-      { additionalProperties: false },
-    ),
-    when: Type.String({ minLength: 1, maxLength: 2000 }),
-  },
-  { additionalProperties: false },
-);
-export type AutoApprovalRule = Static<typeof AutoApprovalRuleSchema>;
 
 const TaskRef = {
   applicationId: Type.String(),

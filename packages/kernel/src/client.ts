@@ -2,6 +2,9 @@
 // in the same process the request is injected into the local Fastify instance (same routing,
 // validation and policy as a network call, without a socket); otherwise it goes over HTTP to
 // the base URL configured for that module (TONGBAN_SERVICE_<MODULE>_URL).
+import type { ApiRoute } from '@tongban/contracts';
+import type { Static, TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
 import { DomainError } from './errors.ts';
 import type { HttpApp } from './http/server.ts';
 import { ProblemError, type Problem } from './http/problem.ts';
@@ -22,6 +25,17 @@ export interface ModuleRequest {
 
 export interface ModuleClient {
   request<T>(module: string, request: ModuleRequest): Promise<T>;
+  /**
+   * A route of another module's contract (e.g. CatalogApi.bundleVersion), its answer checked
+   * against the contract's schema: an answer the contract does not allow is 502
+   * UPSTREAM_CONTRACT_BROKEN naming the module and path (logged with where it differs), never
+   * handed on as if it were right.
+   */
+  call<A extends readonly unknown[], R extends TSchema>(
+    route: ApiRoute<A, R>,
+    args: A,
+    options?: Pick<ModuleRequest, 'auth' | 'headers'>,
+  ): Promise<Static<R>>;
   /** 'local', 'remote' or undefined when the module cannot be reached from here. */
   locate(module: string): 'local' | 'remote' | undefined;
 }
@@ -33,12 +47,50 @@ export interface ClientOptions {
   readonly timeoutMs: number;
 }
 
+// Compiled once per schema object (the contracts' schemas are module-level constants).
+const validators = new WeakMap<TSchema, Validator>();
+
+function validatorOf(schema: TSchema): Validator {
+  let validator = validators.get(schema);
+  if (!validator) validators.set(schema, (validator = Compile(schema)));
+  return validator;
+}
+
+/** Where an answer differs from its contract, in at most three `/path: message` lines. */
+export function contractProblems(schema: TSchema, body: unknown): string[] {
+  const validator = validatorOf(schema);
+  if (validator.Check(body)) return [];
+  const problems: string[] = [];
+  for (const error of validator.Errors(body)) {
+    if (error.keyword === 'boolean') continue;
+    problems.push(`${error.instancePath || '/'}: ${error.message}`);
+    if (problems.length === 3) break;
+  }
+  return problems.length > 0 ? problems : ['/: does not match'];
+}
+
+/** `call` in terms of a client's `request`: shared by the client and its service-authenticated view. */
+export async function callRoute<A extends readonly unknown[], R extends TSchema>(
+  request: ModuleClient['request'],
+  route: ApiRoute<A, R>,
+  args: A,
+  options: Pick<ModuleRequest, 'auth' | 'headers'> = {},
+): Promise<Static<R>> {
+  const path = route.path(...args);
+  const body = await request<unknown>(route.module, { method: route.method, path, ...options });
+  const problems = contractProblems(route.response, body);
+  if (problems.length > 0)
+    throw new DomainError('UPSTREAM_CONTRACT_BROKEN', { module: route.module, path }, [], { problems });
+  return body as Static<R>;
+}
+
 export function createModuleClient(options: ClientOptions): ModuleClient {
   const locate = (module: string) =>
     options.localModules.has(module) ? ('local' as const) : options.services[module] ? ('remote' as const) : undefined;
 
-  return {
+  const client: ModuleClient = {
     locate,
+    call: (route, args, callOptions) => callRoute(client.request, route, args, callOptions),
     async request<T>(module: string, req: ModuleRequest): Promise<T> {
       const where = locate(module);
       if (!where) throw new DomainError('UPSTREAM_UNAVAILABLE', { module });
@@ -86,18 +138,21 @@ export function createModuleClient(options: ClientOptions): ModuleClient {
       return body as T;
     },
   };
+  return client;
 }
 
 /** A module's view of the client: `auth: 'service'` adds that module's own service token. */
 export function withServiceAuth(client: ModuleClient, serviceToken: () => Promise<string>): ModuleClient {
-  return {
+  const authed: ModuleClient = {
     locate: client.locate,
+    call: (route, args, callOptions) => callRoute(authed.request, route, args, callOptions),
     async request<T>(module: string, req: ModuleRequest): Promise<T> {
       if (req.auth !== 'service') return client.request<T>(module, req);
       const token = await serviceToken();
       return client.request<T>(module, { ...req, headers: { ...req.headers, authorization: `Bearer ${token}` } });
     },
   };
+  return authed;
 }
 
 /**

@@ -107,6 +107,11 @@ export const KernelErrors = defineErrors({
     en: 'The database is unavailable for a moment; try again shortly',
   },
   UPSTREAM_UNAVAILABLE: { status: 502, zh: '依赖的服务 {module} 不可用', en: 'The service {module} is unavailable' },
+  UPSTREAM_CONTRACT_BROKEN: {
+    status: 502,
+    zh: '依赖的服务 {module} 的应答不符合约定（{path}）',
+    en: 'The service {module} answered {path} with a shape its contract does not allow',
+  },
   INTERNAL: { status: 500, zh: '服务器内部错误', en: 'Internal server error' },
 });
 

@@ -206,3 +206,61 @@ describe(`module client, modules in separate processes (${databaseLabel})`, () =
     }
   });
 });
+
+describe(`typed calls against a contract (${databaseLabel})`, () => {
+  const RecordView = Type.Object({ id: Type.String(), title: Type.String({ minLength: 1 }) });
+  const ArchiveApi = {
+    record: {
+      module: 'archive',
+      method: 'GET',
+      path: (id: string) => `/records/${encodeURIComponent(id)}`,
+      response: RecordView,
+    },
+  } as const;
+  /** An archive that answers a record with the title missing: a callee drifting from its contract. */
+  const drifted = defineModule({
+    name: 'archive',
+    title: { zh: '档案', en: 'Archive' },
+    routes(app) {
+      app.get('/records/:id', { config: { policy: Policies.public } }, async () => ({
+        id: 'R1',
+        name: '出生医学证明',
+      }));
+    },
+  });
+  const caller = defineModule({
+    name: 'desk',
+    title: { zh: '前台', en: 'Front desk' },
+    dependsOn: ['archive'],
+    routes(app, ctx) {
+      app.get('/typed/:id', { config: { policy: Policies.public } }, async (req) => {
+        const record = await ctx.modules.call(ArchiveApi.record, [(req.params as { id: string }).id]);
+        return { title: record.title };
+      });
+    },
+  });
+
+  test('an answer the contract allows is returned typed', async () => {
+    const p = await startTestPlatform([caller, archiveModule([])]);
+    try {
+      const res = await p.app.inject('/api/desk/typed/R1');
+      assert.deepEqual(res.json(), { title: '出生医学证明' });
+    } finally {
+      await p.dispose();
+    }
+  });
+
+  test('an answer the contract does not allow is 502 UPSTREAM_CONTRACT_BROKEN naming the module, the path and where it differs', async () => {
+    const p = await startTestPlatform([caller, drifted]);
+    try {
+      const res = await p.app.inject({ url: '/api/desk/typed/R1', headers: { 'accept-language': 'en' } });
+      assert.equal(res.statusCode, 502);
+      const problem = problemOf(res) as ReturnType<typeof problemOf> & { problems: string[] };
+      assert.equal(problem.code, 'UPSTREAM_CONTRACT_BROKEN');
+      assert.match(problem.title, /archive answered \/records\/R1 with a shape its contract does not allow/);
+      assert.deepEqual(problem.problems, ['/: must have required properties title']);
+    } finally {
+      await p.dispose();
+    }
+  });
+});

@@ -1,10 +1,9 @@
+import { BundleDraftView, BundleVersionView } from '@tongban/contracts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
-import Type from 'typebox';
 import * as store from '../store/catalog-store.ts';
 import { BundleBody, CodeParam, Published, VersionList, VersionParam, VersionQuery } from './schemas.ts';
 
 const tags = ['catalog: bundles'];
-const BundleVersionView = Type.Object({}, { additionalProperties: true });
 
 /** Bundles (一件事): matters applied for together, with their dependencies and one merged form. */
 export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
@@ -57,7 +56,7 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
         tags,
         summary: 'The working draft of a bundle',
         params: CodeParam,
-        response: { 200: BundleVersionView },
+        response: { 200: BundleDraftView },
       },
     },
     async (req) => store.getBundleDraft(ctx.db, req.params.code),
@@ -72,7 +71,7 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
         summary: 'Save the working draft of a bundle',
         params: CodeParam,
         body: BundleBody,
-        response: { 200: BundleVersionView },
+        response: { 200: BundleDraftView },
       },
     },
     async (req) => {

@@ -1,11 +1,11 @@
+import { MatterDraftView, MatterVersionView } from '@tongban/contracts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
-import Type from 'typebox';
 import * as store from '../store/catalog-store.ts';
 import { CodeParam, MatterBody, Published, VersionList, VersionParam, VersionQuery } from './schemas.ts';
 
 const tags = ['catalog: matters'];
-// A published matter carries free-form JSON Schema (its form); it is returned as stored.
-const MatterVersionView = Type.Object({}, { additionalProperties: true });
+// The published versions' shape is the contracts' (what the workflow's client checks answers
+// against); the form inside is free-form JSON Schema, returned as stored.
 
 /** Matters (事项): drafts edited by operators, published as immutable versions. */
 export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
@@ -58,7 +58,7 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
         tags,
         summary: 'The working draft of a matter',
         params: CodeParam,
-        response: { 200: MatterVersionView },
+        response: { 200: MatterDraftView },
       },
     },
     async (req) => store.getMatterDraft(ctx.db, req.params.code),
@@ -73,7 +73,7 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
         summary: 'Save the working draft of a matter',
         params: CodeParam,
         body: MatterBody,
-        response: { 200: MatterVersionView },
+        response: { 200: MatterDraftView },
       },
     },
     async (req) => {

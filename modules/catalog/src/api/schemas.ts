@@ -58,12 +58,8 @@ export const DepartmentBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const DepartmentView = Type.Object({
-  code: Type.String(),
-  regionCode: Type.String(),
-  name: LocalizedText,
-  parentCode: Type.Optional(Type.String()),
-});
+// What other modules read of a department, and a calendar: the contracts' shapes.
+export { CalendarView, DepartmentView } from '@tongban/contracts';
 
 export const DataElementBody = Type.Object(
   {
@@ -204,11 +200,6 @@ export const CalendarBody = Type.Object(
   },
   { additionalProperties: false },
 );
-export const CalendarView = Type.Object({
-  regionCode: Type.String(),
-  holidays: Type.Array(Type.String()),
-  workdays: Type.Array(Type.String()),
-});
 export const DeadlineQuery = Type.Object(
   {
     from: IsoDate,

@@ -3,10 +3,9 @@
 import type { AutoApprovalRule, MatterProcess } from '@tongban/contracts';
 import type { IdentifierCheck } from '@tongban/kernel';
 
-export interface LocalizedText {
-  readonly zh: string;
-  readonly en: string;
-}
+// Declared once, in the contracts: the catalog's API and every caller use the same shape.
+export type { LocalizedText } from '@tongban/contracts';
+import type { LocalizedText } from '@tongban/contracts';
 
 /** A region by its GB/T 2260 administrative division code (6 digits), e.g. 330100 杭州市. */
 export interface Region {

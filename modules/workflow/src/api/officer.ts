@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { matterFields } from '../domain/plan.ts';
 import { actionsFor, COUNTER_ROLE } from '../domain/process.ts';
-import type { IdentityPort } from '../ports/identity.ts';
+import type { IdentityPort } from '../service/identity.ts';
 import { assign, claim, officerAct } from '../service/act.ts';
 import { fileAtCounter } from '../service/counter.ts';
 import type { Services } from '../service/submit.ts';

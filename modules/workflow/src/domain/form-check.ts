@@ -13,7 +13,7 @@ import {
   type Lang,
   type Message,
 } from '@tongban/kernel';
-import type { DataElement, MatterVersion } from '../ports/catalog.ts';
+import type { DataElementView as DataElement, MatterVersionView as MatterVersion } from '@tongban/contracts';
 import type { Subject } from './plan.ts';
 
 // One validator per pinned form version; forms are the catalog's checked JSON Schema. Their

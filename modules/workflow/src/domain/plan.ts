@@ -2,7 +2,7 @@
 // which materials the applicant must bring, when a waiting task may start or must end, and when
 // the whole application is finished.
 import type { FieldError } from '@tongban/kernel';
-import type { BundleVersion, MatterVersion } from '../ports/catalog.ts';
+import type { BundleVersionView as BundleVersion, MatterVersionView as MatterVersion } from '@tongban/contracts';
 import type { MaterialRef } from '../store/tables.ts';
 import { isTerminal, type TaskState } from './process.ts';
 

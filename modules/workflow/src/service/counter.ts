@@ -5,7 +5,7 @@
 import { WorkflowError } from '../errors.ts';
 import { regionCovers, type FieldError, type Lang } from '@tongban/kernel';
 import { planTasks } from '../domain/plan.ts';
-import type { IdentityPort } from '../ports/identity.ts';
+import type { IdentityPort } from '../service/identity.ts';
 import type { MaterialRef } from '../store/tables.ts';
 import { resolveSubject, submit, type Applicant, type Services, type SubjectRef, type Submitted } from './submit.ts';
 

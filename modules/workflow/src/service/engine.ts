@@ -23,7 +23,7 @@ import {
   type TaskEventType,
 } from '../domain/process.ts';
 import { firstRuleThatHolds } from '../domain/rules.ts';
-import type { CatalogPort, MatterVersion } from '../ports/catalog.ts';
+import type { CatalogPort, MatterVersion } from '../service/catalog.ts';
 import type { NoticeKind } from '../messages.ts';
 import { typed, type ApplicationRow, type TaskRow, type Trx } from '../store/tables.ts';
 

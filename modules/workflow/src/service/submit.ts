@@ -9,7 +9,7 @@ import { ProblemError, type Lang, type ModuleContext } from '@tongban/kernel';
 import { serviceDate } from '../domain/deadlines.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { checkMaterials, planTasks, type Subject } from '../domain/plan.ts';
-import type { CatalogPort } from '../ports/catalog.ts';
+import type { CatalogPort } from '../service/catalog.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
 import { prefetch, type Engine } from './engine.ts';
 import type { LiveFeed } from './live.ts';

@@ -16,11 +16,5 @@ export const ProblemDetails = Type.Object(
   { $id: 'ProblemDetails' },
 );
 
-/** Text in both languages the platform speaks; zh-CN first. */
-export const LocalizedText = Type.Object(
-  {
-    zh: Type.String({ minLength: 1, maxLength: 200 }),
-    en: Type.String({ minLength: 1, maxLength: 200 }),
-  },
-  { additionalProperties: false },
-);
+/** Text in both languages the platform speaks; zh-CN first (declared once, in the contracts). */
+export { LocalizedText } from '@tongban/contracts';

@@ -1,7 +1,7 @@
 // What the workflow needs from identity, through its published API with the workflow's own
 // service token (client tongban-workflow, role identity.accounts.read): whether an account
 // exists, its kind, its region and whether it is active. Never cached: an account closed a
-// minute ago must not be filed for. Called before any transaction opens (see ports/catalog.ts).
+// minute ago must not be filed for. Called before any transaction opens (see service/catalog.ts).
 import { WorkflowError } from '../errors.ts';
 import { ProblemError, type Logger, type ModuleClient } from '@tongban/kernel';
 
