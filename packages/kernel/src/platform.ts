@@ -15,6 +15,7 @@ import {
 import { surfaceExposure, type Config } from './config.ts';
 import { embeddedDirFor, openDatabase, type Database } from './db/database.ts';
 import { migrate, readMigrations, type AppliedMigration, type MigrationSource } from './db/migrations.ts';
+import { moduleRole, scopeModuleSchemas } from './db/roles.ts';
 import { identityIssuer, identityKeySource, IDENTITY_MODULE } from './auth/identity-keys.ts';
 import {
   createServiceTokenSource,
@@ -189,6 +190,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
     const applied = await migrate(database.db, migrationSources(modules));
+    // PostgreSQL: each module's handle runs as the role that owns its schema, and only that one.
+    const scoped =
+      database.kind === 'postgres' &&
+      (await scopeModuleSchemas(
+        database.db,
+        modules.map((m) => m.name),
+        log,
+      ));
+    const dbOf = (module: string) => (scoped ? database.as(moduleRole(module)) : database.db);
     const bus = await createBus({
       db: database.db,
       log,
@@ -276,16 +286,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           }
         },
       };
+      const moduleDb = dbOf(m.name);
       const ctx: ModuleContext = {
         name: m.name,
         config,
-        db: database.db,
+        db: moduleDb,
         log: moduleLog,
         clock,
         modules: withServiceAuth(client, serviceToken),
         events,
         transaction: (work) =>
-          database.db
+          moduleDb
             .transaction()
             .execute((trx) => work(trx, { publish: (type, data) => events.publish(trx, type, data) })),
         origin,

@@ -13,6 +13,12 @@ export type AnyKysely = Kysely<any>;
 export interface Database {
   readonly kind: 'embedded' | 'postgres';
   readonly db: AnyKysely;
+  /**
+   * A handle that runs as `role` (PostgreSQL: its own pool, each connection started with
+   * `-c role=<role>`), made once and closed with the database. The embedded database has one
+   * user: there it is `db` itself.
+   */
+  as(role: string): AnyKysely;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,45 +72,66 @@ const keepString = (value: string) => value;
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let db: AnyKysely;
   let kind: Database['kind'];
+  let poolAs: ((role: string) => AnyKysely) | undefined;
   if (options.url) {
     kind = 'postgres';
+    const url = options.url;
     const types = {
       getTypeParser: (oid: number, format?: 'text' | 'binary') =>
         oid === INT8 ? toNumber : oid === DATE ? keepString : pg.types.getTypeParser(oid, format as 'text'),
     };
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 10,
-      types: types as pg.CustomTypesConfig,
-      // A partition must not leave requests waiting for a connection forever; keep-alive probes
-      // (after 10 s idle, not the OS's 2 h) find a silently dropped one.
-      connectionTimeoutMillis: 10_000,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-    });
+    const newPool = (role?: string) =>
+      new pg.Pool({
+        connectionString: url,
+        max: options.poolSize ?? 10,
+        // The role is set as the connection starts: no statement of the handle runs as anyone else.
+        ...(role ? { options: `-c role=${role}` } : {}),
+        types: types as pg.CustomTypesConfig,
+        // A partition must not leave requests waiting for a connection forever; keep-alive probes
+        // (after 10 s idle, not the OS's 2 h) find a silently dropped one.
+        connectionTimeoutMillis: 10_000,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      });
     const report = options.onConnectionError ?? (() => undefined);
-    // A broken idle client is dropped by the pool; queries report their own errors.
-    pool.on('error', report);
-    // A checked-out client between statements has no query to hand its error to: without a
-    // listener its 'error' event is unhandled and kills the process (pg_terminate_backend, a
-    // proxy resetting the connection). The pool discards it on release (not queryable).
-    pool.on('connect', (client) => {
-      client.on('error', report);
-    });
-    db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+    const kysely = (role?: string) => {
+      const pool = newPool(role);
+      // A broken idle client is dropped by the pool; queries report their own errors.
+      pool.on('error', report);
+      // A checked-out client between statements has no query to hand its error to: without a
+      // listener its 'error' event is unhandled and kills the process (pg_terminate_backend, a
+      // proxy resetting the connection). The pool discards it on release (not queryable).
+      pool.on('connect', (client) => {
+        client.on('error', report);
+      });
+      return new Kysely({ dialect: new PostgresDialect({ pool }) });
+    };
+    db = kysely();
+    poolAs = (role) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(role)) throw new Error(`not a role name: ${role}`);
+      return kysely(role);
+    };
   } else {
     kind = 'embedded';
     if (options.embeddedDir) mkdirSync(options.embeddedDir, { recursive: true });
     const pglite = new PGlite(options.embeddedDir, { parsers: { [INT8]: toNumber, [DATE]: keepString } });
     db = new Kysely({ dialect: new PGliteDialect(pglite) });
   }
+  const handles = new Map<string, AnyKysely>();
   const database: Database = {
     kind,
     db,
+    as(role) {
+      if (!poolAs) return db;
+      let handle = handles.get(role);
+      if (!handle) handles.set(role, (handle = poolAs(role)));
+      return handle;
+    },
     async ping() {
       await sql`select 1`.execute(db);
     },
     async close() {
+      for (const handle of handles.values()) await handle.destroy();
       await db.destroy();
     },
   };

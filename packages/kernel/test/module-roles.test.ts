@@ -1,0 +1,56 @@
+// On PostgreSQL each module's handle runs as a role that owns its schema and has no rights on
+// any other: a query from one module into another's tables fails at the database (42501), not
+// only at compile time. (PGlite has a single user: skipped there, with the reason.)
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { defineModule } from '../src/index.ts';
+import { startTestPlatform, testPostgresUrl, type TestPlatform } from '../src/testing.ts';
+
+const owner = defineModule({
+  name: 'scratch',
+  title: { zh: '草稿', en: 'Scratch' },
+  migrations: new URL('./fixtures/scratch-migrations/', import.meta.url),
+});
+const neighbour = defineModule({
+  name: 'neighbour',
+  title: { zh: '邻居', en: 'Neighbour' },
+});
+
+const denied = (error: unknown) => (error as { code?: string }).code === '42501';
+
+describe(
+  'a database role per module (PostgreSQL)',
+  { skip: testPostgresUrl ? false : 'needs PostgreSQL: the embedded database has one user' },
+  () => {
+    let p: TestPlatform;
+    before(async () => {
+      p = await startTestPlatform([owner, neighbour]);
+    });
+    after(() => p?.dispose());
+
+    test("a module reads and writes its own schema as its role, and the role owns the schema's objects", async () => {
+      const ctx = p.contexts.get('scratch')!;
+      const { rows } = await sql<{ who: string }>`select current_user as who`.execute(ctx.db);
+      assert.equal(rows[0]!.who, 'tongban_scratch');
+      await ctx.db.insertInto('scratch.note').values({ text: 'mine' }).execute();
+      assert.equal((await ctx.db.selectFrom('scratch.note').selectAll().execute()).length, 1);
+      const owners = await sql<{ owner: string }>`
+      select distinct pg_get_userbyid(c.relowner) as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'scratch'`.execute(p.database.db);
+      assert.deepEqual(
+        owners.rows.map((r) => r.owner),
+        ['tongban_scratch'],
+      );
+    });
+
+    test("a query into another module's schema fails at the database, read or write", async () => {
+      const intruder = p.contexts.get('neighbour')!;
+      await assert.rejects(intruder.db.selectFrom('scratch.note').selectAll().execute(), denied);
+      await assert.rejects(intruder.db.insertInto('scratch.note').values({ text: 'theirs' }).execute(), denied);
+      await assert.rejects(intruder.db.deleteFrom('scratch.outbox').execute(), denied);
+      await assert.rejects(sql`alter table scratch.note add column stolen text`.execute(intruder.db), denied);
+      assert.equal((await p.database.db.selectFrom('scratch.note').selectAll().execute()).length, 1, 'nothing changed');
+    });
+  },
+);
