@@ -322,7 +322,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       for (const [type, handle] of Object.entries(m.consumers ?? {})) {
         const handler: EventHandler = (event, cctx) =>
           (handle as (e: typeof event, c: typeof cctx, i: unknown) => Promise<void>)(event, cctx, instance);
-        await bus.subscribe(m.name, type, handler);
+        await bus.subscribe(m.name, type, handler, moduleDb);
       }
     }
     await app.ready();

@@ -5,16 +5,31 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { defineModule } from '../src/index.ts';
-import { startTestPlatform, testPostgresUrl, type TestPlatform } from '../src/testing.ts';
+import Type from 'typebox';
+import {
+  publishUntyped,
+  startTestPlatform,
+  testPostgresUrl,
+  untypedConsumers,
+  type TestPlatform,
+} from '../src/testing.ts';
 
 const owner = defineModule({
   name: 'scratch',
   title: { zh: '草稿', en: 'Scratch' },
   migrations: new URL('./fixtures/scratch-migrations/', import.meta.url),
 });
+const seenAs: string[] = [];
 const neighbour = defineModule({
   name: 'neighbour',
   title: { zh: '邻居', en: 'Neighbour' },
+  // Its deliveries run as its role too: the inbox row and the handler's writes are the module's.
+  consumers: untypedConsumers({
+    'scratch.note.written': async (_event, { trx }) => {
+      const { rows } = await sql<{ who: string }>`select current_user as who`.execute(trx);
+      seenAs.push(rows[0]!.who);
+    },
+  }),
 });
 
 const denied = (error: unknown) => (error as { code?: string }).code === '42501';
@@ -25,7 +40,9 @@ describe(
   () => {
     let p: TestPlatform;
     before(async () => {
-      p = await startTestPlatform([owner, neighbour]);
+      p = await startTestPlatform([owner, neighbour], {
+        extraEventSchemas: { 'scratch.note.written': Type.Object({}) },
+      });
     });
     after(() => p?.dispose());
 
@@ -51,6 +68,13 @@ describe(
       await assert.rejects(intruder.db.deleteFrom('scratch.outbox').execute(), denied);
       await assert.rejects(sql`alter table scratch.note add column stolen text`.execute(intruder.db), denied);
       assert.equal((await p.database.db.selectFrom('scratch.note').selectAll().execute()).length, 1, 'nothing changed');
+    });
+
+    test("an event's delivery runs as the consuming module's role", async () => {
+      const ctx = p.contexts.get('scratch')!;
+      await ctx.transaction((trx) => publishUntyped(ctx, trx, 'scratch.note.written', {}));
+      await p.bus.settled();
+      assert.deepEqual(seenAs, ['tongban_neighbour']);
     });
   },
 );

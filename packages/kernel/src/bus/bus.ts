@@ -11,7 +11,8 @@ import { Relay } from './relay.ts';
 export interface Bus {
   readonly driver: BusDriver;
   readonly relay: Relay;
-  subscribe(module: string, type: string, handler: EventHandler): Promise<void>;
+  /** `db`: the consuming module's own handle, for its deliveries (see Subscription). */
+  subscribe(module: string, type: string, handler: EventHandler, db?: AnyKysely): Promise<void>;
   /** Resolves once every committed event has been relayed and every delivery has finished. */
   settled(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -64,8 +65,14 @@ export async function createBus(options: BusOptions): Promise<Bus> {
   return {
     driver,
     relay,
-    async subscribe(module, type, handler) {
-      await driver.subscribe({ consumer: `${module}:${type}`, module, type, handler });
+    async subscribe(module, type, handler, moduleDb) {
+      await driver.subscribe({
+        consumer: `${module}:${type}`,
+        module,
+        type,
+        handler,
+        ...(moduleDb ? { db: moduleDb } : {}),
+      });
     },
     async settled(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;

@@ -32,6 +32,12 @@ export interface Subscription {
   readonly module: string;
   readonly type: string;
   readonly handler: EventHandler;
+  /**
+   * The consuming module's own database handle (on PostgreSQL its role, see db/roles.ts): the
+   * delivery transaction — inbox row, handler's writes, retry bookkeeping — runs as the module.
+   * Absent: the bus's handle.
+   */
+  readonly db?: AnyKysely;
 }
 
 export const EVENT_TYPE = /^[a-z]+\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;

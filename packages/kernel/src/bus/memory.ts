@@ -95,7 +95,7 @@ export class MemoryDriver implements BusDriver {
       } catch (error) {
         if (!claimed) throw error;
         const row: PendingRow = claimed;
-        const failure = await this.#ctx.db
+        const failure = await (sub.db ?? this.#ctx.db)
           .transaction()
           .execute((trx) => this.#recordFailure(trx, sub, row, parseEvent(row.event), describeError(error)));
         this.#ctx.metrics.deliveries.inc({ consumer: sub.consumer, outcome: 'failed' });
@@ -110,7 +110,8 @@ export class MemoryDriver implements BusDriver {
    * costs one commit rather than one per event. Returns how many were due.
    */
   async #deliverBatch(sub: Subscription, limit: number, onClaim?: (row: PendingRow) => void): Promise<number> {
-    const { db, log, metrics } = this.#ctx;
+    const { log, metrics } = this.#ctx;
+    const db = sub.db ?? this.#ctx.db;
     const outcomes: string[] = [];
     const dead: { event: EventEnvelope; attempts: number; error: string }[] = [];
     const due = await db.transaction().execute(async (trx) => {

@@ -126,7 +126,8 @@ export class NatsDriver implements BusDriver {
     attempt: number,
     msg: { ack(): void; retry(ms: number): void; giveUp(): void },
   ) {
-    const { db, log, metrics, retry } = this.#ctx;
+    const { log, metrics, retry } = this.#ctx;
+    const db = sub.db ?? this.#ctx.db;
     try {
       const { result } = await processOnce(
         db,
