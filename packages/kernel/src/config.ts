@@ -20,6 +20,13 @@ const Settings = Type.Object(
     dataDir: Type.String({ default: './data' }),
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
     natsUrl: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
+    /**
+     * The JetStream stream (default TONGBAN) and subject prefix (default tongban) this deployment's
+     * events travel in: deployments sharing one NATS server keep apart by giving each its own, else
+     * each one's consumers would take the other's events.
+     */
+    natsStream: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    natsSubjectPrefix: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}(\\.[A-Za-z0-9_-]{1,64}){0,7}$' })),
     logLevel: Type.Union(
       [
         Type.Literal('fatal'),
@@ -98,6 +105,8 @@ const ENV: Record<string, string[]> = {
   TONGBAN_DATA_DIR: ['dataDir'],
   TONGBAN_DATABASE_URL: ['databaseUrl'],
   TONGBAN_NATS_URL: ['natsUrl'],
+  TONGBAN_NATS_STREAM: ['natsStream'],
+  TONGBAN_NATS_SUBJECT_PREFIX: ['natsSubjectPrefix'],
   TONGBAN_LOG_LEVEL: ['logLevel'],
   TONGBAN_OPERATOR_TOKEN: ['operatorToken'],
   TONGBAN_HTTP_BODY_LIMIT: ['http', 'bodyLimit'],

@@ -1,7 +1,10 @@
 // The event bus keeps its promises with either driver: at-least-once delivery, effects applied
 // once, retries with backoff, dead letters, and nothing lost when the relay stops mid-stream.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { sql } from 'kysely';
 import { defineModule, type EventEnvelope, type ModuleContext } from '../src/index.ts';
 import Type from 'typebox';
@@ -10,6 +13,7 @@ import {
   databaseLabel,
   publishUntyped,
   startTestPlatform,
+  testNatsUrl,
   untypedConsumers,
   type TestPlatform,
 } from '../src/testing.ts';
@@ -216,6 +220,57 @@ for (const driver of busDrivers) {
     });
   });
 }
+
+// Two deployments on one NATS server (staging beside production, two cities): with the same stream
+// their durable consumers would be shared, and each would take some of the other's events.
+describe(`event bus: deployments sharing a NATS server (${databaseLabel})`, () => {
+  test(
+    "each in the stream and subjects it is configured with (TONGBAN_NATS_STREAM, TONGBAN_NATS_SUBJECT_PREFIX): neither takes the other's events",
+    { skip: !testNatsUrl && 'needs TONGBAN_TEST_NATS_URL' },
+    async () => {
+      const suffix = randomBytes(4).toString('hex');
+      const deployment = (name: string) => ({
+        stream: `TEST_${name}_${suffix}`,
+        prefix: `test${name}${suffix}.events`,
+      });
+      const a = deployment('a');
+      const b = deployment('b');
+      const start = (d: { stream: string; prefix: string }) => {
+        const { producer, consumer } = modulesUnderTest({});
+        // The same modules, so the same durable consumer names: only the configuration keeps them apart.
+        return startTestPlatform([producer, consumer], {
+          extraEventSchemas,
+          env: { TONGBAN_NATS_URL: testNatsUrl, TONGBAN_NATS_STREAM: d.stream, TONGBAN_NATS_SUBJECT_PREFIX: d.prefix },
+        });
+      };
+      const nc = await connect({ servers: testNatsUrl! });
+      const jsm = await jetstreamManager(nc);
+      const platforms: TestPlatform[] = [];
+      try {
+        platforms.push(await start(a), await start(b));
+        const [pa, pb] = platforms as [TestPlatform, TestPlatform];
+        assert.equal(pa.bus.driver.name, 'nats');
+        await produce(pa.contexts.get('producer')!, 0, 20);
+        await produce(pb.contexts.get('producer')!, 100, 110);
+        await Promise.all([pa.bus.settled(), pb.bus.settled()]);
+        assert.deepEqual(await effects(pa), range(0, 20), "a's consumer has a's events, all of them");
+        assert.deepEqual(await effects(pb), range(100, 110), "b's consumer has b's events, all of them");
+        for (const [d, n] of [
+          [a, 20],
+          [b, 10],
+        ] as const) {
+          const info = await jsm.streams.info(d.stream);
+          assert.deepEqual(info.config.subjects, [`${d.prefix}.>`]);
+          assert.equal(info.state.messages, n, `${d.stream} holds its deployment's events`);
+        }
+      } finally {
+        for (const p of platforms) await p.dispose();
+        for (const d of [a, b]) await jsm.streams.delete(d.stream).catch(() => undefined);
+        await nc.close();
+      }
+    },
+  );
+});
 
 async function sentCount(p: TestPlatform): Promise<number> {
   const { rows } = await sql<{

@@ -116,6 +116,19 @@ describe('configuration sources', () => {
     });
     assert.deepEqual(config.services, { catalog: 'http://catalog:8080', workflow: 'https://workflow.internal' });
   });
+
+  test('TONGBAN_NATS_STREAM and TONGBAN_NATS_SUBJECT_PREFIX keep a deployment apart on a shared NATS server', () => {
+    const config = loadConfig({
+      TONGBAN_NATS_URL: 'nats://nats:4222',
+      TONGBAN_NATS_STREAM: 'TONGBAN_STAGING',
+      TONGBAN_NATS_SUBJECT_PREFIX: 'tongban.staging',
+    });
+    assert.equal(config.natsStream, 'TONGBAN_STAGING');
+    assert.equal(config.natsSubjectPrefix, 'tongban.staging');
+    const defaults = loadConfig({ TONGBAN_NATS_URL: 'nats://nats:4222' });
+    assert.equal(defaults.natsStream, undefined, 'unset: the driver uses stream TONGBAN');
+    assert.equal(defaults.natsSubjectPrefix, undefined, 'unset: the driver uses subjects tongban.<type>');
+  });
 });
 
 describe('invalid configuration', () => {
@@ -164,6 +177,13 @@ describe('invalid configuration', () => {
 
   test('a module URL that is not http(s) names its TONGBAN_SERVICE_<MODULE>_URL variable', () => {
     rejects({ TONGBAN_SERVICE_CATALOG_URL: 'catalog:8080' }, /TONGBAN_SERVICE_CATALOG_URL/);
+  });
+
+  test('a NATS stream or subject prefix JetStream would not take names its variable', () => {
+    rejects({ TONGBAN_NATS_STREAM: 'tongban.events' }, /TONGBAN_NATS_STREAM/);
+    rejects({ TONGBAN_NATS_STREAM: 'a b' }, /TONGBAN_NATS_STREAM/);
+    rejects({ TONGBAN_NATS_SUBJECT_PREFIX: 'tongban.>' }, /TONGBAN_NATS_SUBJECT_PREFIX/);
+    rejects({ TONGBAN_NATS_SUBJECT_PREFIX: 'tongban.' }, /TONGBAN_NATS_SUBJECT_PREFIX/);
   });
 
   test('a YAML file that is not a mapping is an error naming the file', () => {

@@ -22,7 +22,7 @@ export interface BusOptions {
   readonly db: AnyKysely;
   readonly log: Logger;
   readonly metrics: Metrics;
-  readonly config: Pick<Config, 'natsUrl' | 'bus'>;
+  readonly config: Pick<Config, 'natsUrl' | 'natsStream' | 'natsSubjectPrefix' | 'bus'>;
   /** Modules whose outboxes this process relays. */
   readonly modules: readonly string[];
   readonly nats?: Omit<NatsOptions, 'url'>;
@@ -38,7 +38,12 @@ export async function createBus(options: BusOptions): Promise<Bus> {
     pollIntervalMs: config.bus.pollIntervalMs,
   };
   const driver: BusDriver = config.natsUrl
-    ? await NatsDriver.connect(ctx, { url: config.natsUrl, ...options.nats })
+    ? await NatsDriver.connect(ctx, {
+        url: config.natsUrl,
+        ...(config.natsStream ? { stream: config.natsStream } : {}),
+        ...(config.natsSubjectPrefix ? { subjectPrefix: config.natsSubjectPrefix } : {}),
+        ...options.nats,
+      })
     : new MemoryDriver(ctx);
   const relay = new Relay({
     db,
