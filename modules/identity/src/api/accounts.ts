@@ -20,7 +20,7 @@ import { PASSWORD_PROBLEM_TEXT, passwordProblems, type PasswordProblem } from '.
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
 import { findAccountById, findAccountByLogin, insertAccount, isActive } from '../store/accounts.ts';
 import { hashOrBusy, registrationRoutes } from './registration.ts';
-import { sendFactorNotice } from './sms.ts';
+import { sendFactorNotice } from '../service/sms.ts';
 
 const tags = ['identity: accounts'];
 const BusinessBody = Type.Object(
@@ -63,7 +63,7 @@ export const AccountSummary = Type.Object(
 /**
  * Adding or removing a sign-in factor needs the assurance the factor would grant: otherwise a
  * stolen password alone becomes multi-factor. An account with no second factor steps up with the
- * SMS code to its registered mobile (signin.ts), so it can still get its first.
+ * SMS code to its registered mobile (service/sign-in.ts), so it can still get its first.
  */
 const FACTOR_CHANGE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'], assurance: 'mfa' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

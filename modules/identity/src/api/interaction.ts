@@ -5,10 +5,16 @@ import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } 
 import { errors, type default as Provider } from 'oidc-provider';
 import Type from 'typebox';
 import { deadEndPage, signInPage, type Field } from './pages.ts';
-import { ACR_MFA } from './provider.ts';
+import { ACR_MFA } from '../service/provider.ts';
 import { relyingPartyOf } from './passkeys.ts';
-import { passkeySignInOptions, passkeyStep, passwordStep, secondFactorStep, type StepResult } from './signin.ts';
-import { devSmsSender } from './sms.ts';
+import {
+  passkeySignInOptions,
+  passkeyStep,
+  passwordStep,
+  secondFactorStep,
+  type StepResult,
+} from '../service/sign-in.ts';
+import { devSmsSender } from '../service/sms.ts';
 
 const LOGIN_FIELDS: readonly Field[] = [
   { name: 'login', label: 'login', type: 'text', autocomplete: 'username' },

@@ -18,7 +18,7 @@ import {
   saveChallenge,
   takeChallenge,
 } from '../store/passkeys.ts';
-import { sendFactorNotice } from './sms.ts';
+import { sendFactorNotice } from '../service/sms.ts';
 
 const tags = ['identity: passkeys'];
 const EVERYONE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } as const;

@@ -29,8 +29,8 @@ import { findAccountByLogin, insertAccount } from '../store/accounts.ts';
 import { chargeCounter, refundCounter } from '../store/throttle.ts';
 import { weak } from './accounts.ts';
 import { endSessionsIn } from './sessions.ts';
-import { throttleKey } from './sign-in-throttle.ts';
-import { checkPurposeCode, devSmsSender, RECOVERY_NOTICE, sendCode, type SmsSender } from './sms.ts';
+import { throttleKey } from '../service/sign-in-throttle.ts';
+import { checkPurposeCode, devSmsSender, RECOVERY_NOTICE, sendCode, type SmsSender } from '../service/sms.ts';
 
 const tags = ['identity: accounts'];
 /** How long an unconfirmed registration holds its ID, and how long its code (and a recovery code) works. */

@@ -8,7 +8,7 @@ import {
   type AnyKysely,
   type ModuleContext,
 } from '@tongban/kernel';
-import { ACCOUNTS_READ_ROLE } from './accounts.ts';
+import { ServiceRoles } from '@tongban/contracts';
 
 export const PORTAL_CLIENT = 'tongban-portal';
 export const DEV_CLIENT = 'tongban-dev';
@@ -45,7 +45,7 @@ export async function registerClient(
  * roles are what their calls need.
  */
 export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
-  workflow: [ACCOUNTS_READ_ROLE], // counter filing checks that the applicant's account exists
+  workflow: [ServiceRoles.accountsRead], // counter filing checks that the applicant's account exists
 };
 
 /** The secrets identity reads to register the service clients. */
