@@ -1,14 +1,9 @@
 // The clients the platform brings itself, registered at every start (idempotently, overwriting
 // what a previous version registered): without them nothing could sign in until an operator
 // registered a client, and the README's "use a client of /oidc/" had none to use.
-import {
-  serviceClientId,
-  serviceKeyFromSecret,
-  serviceKeySecretName,
-  type AnyKysely,
-  type ModuleContext,
-} from '@tongban/kernel';
+import { serviceClientId, serviceKeyFromSecret, serviceKeySecretName, type ModuleContext } from '@tongban/kernel';
 import { ServiceRoles } from '@tongban/contracts';
+import { deleteClient, registerClient, type ClientMetadata } from '../store/clients.ts';
 
 export const PORTAL_CLIENT = 'tongban-portal';
 export const DEV_CLIENT = 'tongban-dev';
@@ -21,23 +16,6 @@ export const DEV_REDIRECT_URIS = [
   // Postman's browser callback, so its "Get New Access Token" works with the same client.
   'https://oauth.pstmn.io/v1/callback',
 ] as const;
-
-/** oidc-provider's client metadata, as stored in identity.client. */
-export type ClientMetadata = Record<string, unknown> & { client_id: string };
-
-export async function registerClient(
-  db: AnyKysely,
-  clientId: string,
-  metadata: ClientMetadata,
-  roles: readonly string[],
-): Promise<void> {
-  const row = { client_id: clientId, metadata: JSON.stringify(metadata), roles: [...roles] };
-  await db
-    .insertInto('identity.client')
-    .values(row)
-    .onConflict((oc) => oc.column('client_id').doUpdateSet({ metadata: row.metadata, roles: row.roles }))
-    .execute();
-}
 
 /**
  * Modules that call others with their own authority (ctx.serviceToken()): their client's key
@@ -131,6 +109,5 @@ export async function ensureBuiltinClients(ctx: ModuleContext, issuer: string): 
   );
   const clients = builtinClients(issuer, ctx.config.env, serviceKeys);
   for (const c of clients) await registerClient(ctx.db, c.clientId, c.metadata, c.roles);
-  if (!clients.some((c) => c.clientId === DEV_CLIENT))
-    await ctx.db.deleteFrom('identity.client').where('client_id', '=', DEV_CLIENT).execute();
+  if (!clients.some((c) => c.clientId === DEV_CLIENT)) await deleteClient(ctx.db, DEV_CLIENT);
 }

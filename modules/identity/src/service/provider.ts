@@ -7,6 +7,7 @@ import { AccessToken, type TongbanClaim } from '@tongban/contracts';
 import { negotiateLang, problemFor, type AnyKysely, type Lang } from '@tongban/kernel';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { findAccountById, type Account } from '../store/accounts.ts';
+import { clientRoles } from '../store/clients.ts';
 import { adapterFor } from '../store/oidc-adapter.ts';
 import type { SigningKey } from '../store/keys.ts';
 import { sessionTtl, type SessionLifetime } from '../domain/session-lifetime.ts';
@@ -194,12 +195,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
-        const client = await db
-          .selectFrom('identity.client')
-          .select('roles')
-          .where('client_id', '=', token.clientId)
-          .executeTakeFirst();
-        return { [AccessToken.claim]: { kind: 'service', roles: client?.roles ?? [], departments: [], regions: [] } };
+        const roles = await clientRoles(db, token.clientId!);
+        return { [AccessToken.claim]: { kind: 'service', roles: roles ?? [], departments: [], regions: [] } };
       }
       const accountId = (token as { accountId?: string }).accountId;
       const account = accountId ? await findAccountById(db, accountId) : undefined;
