@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase } from '@tongban/kernel/testing';
 import * as client from 'openid-client';
-import { API_AUDIENCE } from '../modules/identity/src/api/provider.ts';
+import { API_AUDIENCE } from '../modules/identity/src/service/provider.ts';
 import { hashPassword, verifyPassword } from '../modules/identity/src/domain/passwords.ts';
 import { Browser, formAction } from '../modules/identity/test/browser.ts';
 import { totpNow } from '../modules/identity/test/fixtures.ts';

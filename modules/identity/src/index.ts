@@ -3,15 +3,16 @@
 import { defineModule } from '@tongban/kernel';
 import { accountRoutes } from './api/accounts.ts';
 import { adminRoutes } from './api/admin.ts';
-import { ensureBuiltinClients, SERVICE_KEY_SECRETS } from './api/builtin-clients.ts';
+import { ensureBuiltinClients, SERVICE_KEY_SECRETS } from './service/builtin-clients.ts';
 import { interactionRoutes } from './api/interaction.ts';
 import { mountProvider } from './api/oidc.ts';
+import { deadEndPage, logoutPage } from './api/pages.ts';
 import { passkeyRoutes } from './api/passkeys.ts';
 import { keyRoutes } from './api/keys.ts';
 import { IdentityErrors } from './errors.ts';
 import { seedDemoAccounts } from './seed/seed.ts';
 import { sessionRoutes } from './api/sessions.ts';
-import { warnIfNoSmsGateway } from './api/sms.ts';
+import { warnIfNoSmsGateway } from './service/sms.ts';
 import { pruneThrottles } from './store/throttle.ts';
 import { DEFAULT_THROTTLE } from './domain/throttle.ts';
 import { IdentityRuntime } from './service/runtime.ts';
@@ -25,7 +26,7 @@ export default defineModule({
   // one-time codes' and sign-in counters' pepper, and the keys of the service clients it registers.
   secrets: ['identity-cookie-key', 'identity-otp-pepper', ...SERVICE_KEY_SECRETS],
   async start(ctx) {
-    const runtime = new IdentityRuntime(ctx);
+    const runtime = new IdentityRuntime(ctx, { deadEnd: deadEndPage, logout: logoutPage });
     // Every start, in every shape, before any request: a client to sign in with exists without an operator step.
     await ensureBuiltinClients(ctx, runtime.issuer());
     warnIfNoSmsGateway(ctx);

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { generate } from 'otplib';
 import identity from '../src/index.ts';
-import { ACR_MFA } from '../src/api/provider.ts';
+import { ACR_MFA } from '../src/service/provider.ts';
 import { creditCodeCheckChar } from '@tongban/kernel';
 import { hashPassword } from '../src/domain/passwords.ts';
 import { insertAccount } from '../src/store/accounts.ts';

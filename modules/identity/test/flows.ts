@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { TestPlatform } from '@tongban/kernel/testing';
 import * as client from 'openid-client';
-import { ACR_MFA, API_AUDIENCE } from '../src/api/provider.ts';
+import { ACR_MFA, API_AUDIENCE } from '../src/service/provider.ts';
 import { Browser, formAction } from './browser.ts';
 import { registerBrowserClient, totpNow, type TestAccount } from './fixtures.ts';
 

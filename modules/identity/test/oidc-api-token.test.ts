@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
-import { DEV_CLIENT } from '../src/api/builtin-clients.ts';
-import { API_AUDIENCE } from '../src/api/provider.ts';
+import { DEV_CLIENT } from '../src/service/builtin-clients.ts';
+import { API_AUDIENCE } from '../src/service/provider.ts';
 import { createAccount, type TestAccount } from './fixtures.ts';
 import { signInAt } from './oidc-signin.ts';
 

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
-import { builtinClients, DEV_CLIENT, PORTAL_CLIENT } from '../src/api/builtin-clients.ts';
+import { builtinClients, DEV_CLIENT, PORTAL_CLIENT } from '../src/service/builtin-clients.ts';
 import { createAccount } from './fixtures.ts';
 import { signInAt } from './oidc-signin.ts';
 

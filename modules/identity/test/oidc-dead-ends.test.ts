@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import identity from '../src/index.ts';
-import { DEV_CLIENT } from '../src/api/builtin-clients.ts';
+import { DEV_CLIENT } from '../src/service/builtin-clients.ts';
 import { MESSAGES } from '../src/api/messages.ts';
 import { Browser } from './browser.ts';
 

@@ -6,7 +6,7 @@ import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { exportJWK, generateKeyPair } from 'jose';
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
-import { ACR_MFA, API_AUDIENCE } from '../src/api/provider.ts';
+import { ACR_MFA, API_AUDIENCE } from '../src/service/provider.ts';
 import { Browser, formAction } from './browser.ts';
 import { createAccount, registerBrowserClient, registerServiceClient, totpNow, type TestAccount } from './fixtures.ts';
 

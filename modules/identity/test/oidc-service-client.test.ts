@@ -8,7 +8,7 @@ import { importJWK, type JWK } from 'jose';
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
 import { ACCOUNTS_READ_ROLE } from '../src/api/accounts.ts';
-import { API_AUDIENCE } from '../src/api/provider.ts';
+import { API_AUDIENCE } from '../src/service/provider.ts';
 import { createAccount } from './fixtures.ts';
 
 /** Stands in for the workflow: the kernel fetches its service token with the key its secret derives. */

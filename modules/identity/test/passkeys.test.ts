@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
-import { ACR_MFA, ACR_PASSWORD } from '../src/api/provider.ts';
+import { ACR_MFA, ACR_PASSWORD } from '../src/service/provider.ts';
 import { Browser, formAction } from './browser.ts';
 import { createAccount, type TestAccount } from './fixtures.ts';
 import { REDIRECT, relyingParty, type RelyingParty } from './flows.ts';

@@ -11,7 +11,7 @@ import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/
 import * as client from 'openid-client';
 import identity from '../src/index.ts';
 import { RECOVERY_ROLE } from '../src/api/registration.ts';
-import { passwordStep } from '../src/api/signin.ts';
+import { passwordStep } from '../src/service/sign-in.ts';
 import { residentIdCheckChar } from '@tongban/kernel';
 import { hashPassword } from '../src/domain/passwords.ts';
 import { insertAccount } from '../src/store/accounts.ts';

@@ -7,7 +7,7 @@ import { after, before, describe, mock, test } from 'node:test';
 import type { ModuleContext } from '@tongban/kernel';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import identity from '../src/index.ts';
-import { passwordStep, secondFactorStep, type StepResult } from '../src/api/signin.ts';
+import { passwordStep, secondFactorStep, type StepResult } from '../src/service/sign-in.ts';
 import { dummyHash, hashGate } from '../src/domain/passwords.ts';
 import { DEFAULT_THROTTLE } from '../src/domain/throttle.ts';
 import { createAccount, totpNow, type TestAccount } from './fixtures.ts';

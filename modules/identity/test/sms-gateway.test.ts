@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
 import type { ModuleContext } from '@tongban/kernel';
-import { warnIfNoSmsGateway } from '../src/api/sms.ts';
+import { warnIfNoSmsGateway } from '../src/service/sms.ts';
 
 const contextIn = (env: string) => {
   const warn = mock.fn();

@@ -18,9 +18,17 @@ import Type from 'typebox';
 import { regionOfIdentifier } from '../domain/identifiers.ts';
 import { PASSWORD_PROBLEM_TEXT, passwordProblems, type PasswordProblem } from '../domain/passwords.ts';
 import { newTotpSecret, totpUri, verifyTotp } from '../domain/totp.ts';
-import { findAccountById, findAccountByLogin, insertAccount, isActive } from '../store/accounts.ts';
-import { hashOrBusy, registrationRoutes } from './registration.ts';
-import { sendFactorNotice } from './sms.ts';
+import {
+  authoriseAgent,
+  changeStaffAccess,
+  enrolAuthenticator,
+  registerBusiness,
+  removeAuthenticator,
+} from '../service/accounts.ts';
+import { findAccountById, findAccountByLogin, isActive, pendingTotpSecret, setPendingTotp } from '../store/accounts.ts';
+import { hashOrBusy } from '../service/registration.ts';
+import { registrationRoutes } from './registration.ts';
+import { sendFactorNotice } from '../service/sms.ts';
 
 const tags = ['identity: accounts'];
 const BusinessBody = Type.Object(
@@ -63,7 +71,7 @@ export const AccountSummary = Type.Object(
 /**
  * Adding or removing a sign-in factor needs the assurance the factor would grant: otherwise a
  * stolen password alone becomes multi-factor. An account with no second factor steps up with the
- * SMS code to its registered mobile (signin.ts), so it can still get its first.
+ * SMS code to its registered mobile (service/sign-in.ts), so it can still get its first.
  */
 const FACTOR_CHANGE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'], assurance: 'mfa' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -147,21 +155,12 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       const id = randomUUID();
       const passwordHash = await hashOrBusy(b.password);
       try {
-        // The account and its audit event commit together: a crash between them cannot lose the event.
-        await ctx.transaction(async (trx, events) => {
-          await insertAccount(trx, {
-            id,
-            kind: 'business',
-            login: b.creditCode,
-            displayName: b.name,
-            passwordHash,
-            legalRepresentative: request.principal!.id,
-          });
-          await events.publish('identity.account.registered', {
-            accountId: id,
-            kind: 'business',
-            legalRepresentative: request.principal!.id,
-          });
+        await registerBusiness(ctx, {
+          id,
+          creditCode: b.creditCode,
+          name: b.name,
+          passwordHash,
+          legalRepresentative: request.principal!.id,
         });
       } catch (error) {
         // Registered meanwhile by another request (the unique login let one through): as if found above.
@@ -185,14 +184,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
         throw new IdentityError('FORBIDDEN_RESOURCE');
       const agent = await findAccountById(ctx.db, citizenId);
       if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new IdentityError('NOT_FOUND');
-      await ctx.transaction(async (trx, events) => {
-        await trx
-          .insertInto('identity.agent')
-          .values({ business_id: businessId, citizen_id: citizenId })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-        await events.publish('identity.agent.authorised', { businessId, citizenId, by: request.principal!.id });
-      });
+      await authoriseAgent(ctx, businessId, citizenId, request.principal!.id);
       return reply.code(204).send();
     },
   );
@@ -206,20 +198,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     async (request) => {
       const account = await findAccountById(ctx.db, request.params.accountId);
       if (!account) throw new IdentityError('NOT_FOUND');
-      const { roles, departments, regions } = request.body;
-      await ctx.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('identity.account')
-          .set({ roles, departments, regions })
-          .where('id', '=', account.id)
-          .execute();
-        await ctx.events.publish(trx, 'identity.account.roles-changed', {
-          accountId: account.id,
-          by: request.principal!.id,
-          before: { roles: account.roles, departments: account.departments, regions: account.regions },
-          after: request.body,
-        });
-      });
+      await changeStaffAccess(ctx, account, request.body, request.principal!.id);
       return { accountId: account.id, ...request.body };
     },
   );
@@ -238,11 +217,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       const me = await findAccountById(ctx.db, request.principal!.id);
       if (!me) throw new IdentityError('UNAUTHENTICATED');
       const secret = newTotpSecret();
-      await ctx.db
-        .updateTable('identity.account')
-        .set({ totp_pending_secret: secret })
-        .where('id', '=', me.id)
-        .execute();
+      await setPendingTotp(ctx.db, me.id, secret);
       const uri = totpUri({ secret, account: me.login });
       return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }) };
     },
@@ -259,12 +234,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (request, reply) => {
-      const row = await ctx.db
-        .selectFrom('identity.account')
-        .select(['totp_pending_secret'])
-        .where('id', '=', request.principal!.id)
-        .executeTakeFirst();
-      const secret = row?.totp_pending_secret as string | null | undefined;
+      const secret = await pendingTotpSecret(ctx.db, request.principal!.id);
       const check = secret
         ? await verifyTotp(secret, request.body.code, { now: ctx.clock.now() })
         : { ok: false as const };
@@ -272,18 +242,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
         throw new IdentityError('IDENTITY_WRONG_CODE', {}, [
           { field: 'body.code', code: 'wrong_code', message: 'wrong code' },
         ]);
-      await ctx.db.transaction().execute(async (trx) => {
-        await trx
-          .updateTable('identity.account')
-          .set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: check.step })
-          .where('id', '=', request.principal!.id)
-          .execute();
-        await ctx.events.publish(trx, 'identity.mfa.changed', {
-          accountId: request.principal!.id,
-          factor: 'totp',
-          change: 'enrolled',
-        });
-      });
+      await enrolAuthenticator(ctx, request.principal!.id, secret, check.step);
       await sendFactorNotice(ctx, request.principal!.id, { factor: 'totp', change: 'enrolled' });
       return reply.code(204).send();
     },
@@ -297,16 +256,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (request, reply) => {
       const accountId = request.principal!.id;
-      await ctx.db.transaction().execute(async (trx) => {
-        const removed = await trx
-          .updateTable('identity.account')
-          .set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null })
-          .where('id', '=', accountId)
-          .where('totp_secret', 'is not', null)
-          .executeTakeFirst();
-        if (Number(removed.numUpdatedRows) !== 1) throw new IdentityError('NOT_FOUND');
-        await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'removed' });
-      });
+      await removeAuthenticator(ctx, accountId);
       await sendFactorNotice(ctx, accountId, { factor: 'totp', change: 'removed' });
       return reply.code(204).send();
     },

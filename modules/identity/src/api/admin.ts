@@ -2,7 +2,8 @@
 import { IdentityError } from '../errors.ts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
-import { isBuiltinClient, registerClient } from './builtin-clients.ts';
+import { isBuiltinClient } from '../service/builtin-clients.ts';
+import { registerClient } from '../store/clients.ts';
 
 const ClientId = Type.Object({ clientId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }) });
 // Exactly a public P-256 key (department systems sign their assertions with ES256): no free

@@ -5,10 +5,17 @@ import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } 
 import { errors, type default as Provider } from 'oidc-provider';
 import Type from 'typebox';
 import { deadEndPage, signInPage, type Field } from './pages.ts';
-import { ACR_MFA } from './provider.ts';
+import { ACR_MFA } from '../service/provider.ts';
 import { relyingPartyOf } from './passkeys.ts';
-import { passkeySignInOptions, passkeyStep, passwordStep, secondFactorStep, type StepResult } from './signin.ts';
-import { devSmsSender } from './sms.ts';
+import {
+  passkeySignInOptions,
+  passkeyStep,
+  passwordStep,
+  secondFactorStep,
+  type StepResult,
+} from '../service/sign-in.ts';
+import { devSmsSender } from '../service/sms.ts';
+import { signInStepFactor } from '../store/sign-in-steps.ts';
 
 const LOGIN_FIELDS: readonly Field[] = [
   { name: 'login', label: 'login', type: 'text', autocomplete: 'username' },
@@ -126,17 +133,13 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         return reply;
       }
       const lang = langOf(request.query, request.headers['accept-language']);
-      const second = await ctx.db
-        .selectFrom('identity.sign_in_step')
-        .select('second_factor')
-        .where('uid', '=', details.uid)
-        .executeTakeFirst();
+      const second = await signInStepFactor(ctx.db, details.uid);
       html(reply);
-      if (second?.second_factor === 'passkey') return signInPage(passkeyPage(details.uid, lang));
+      if (second === 'passkey') return signInPage(passkeyPage(details.uid, lang));
       return second
         ? signInPage({
             lang,
-            ...secondPage(second.second_factor),
+            ...secondPage(second),
             action: `/api/identity/interaction/${details.uid}/code?lang=${lang}`,
           })
         : signInPage({
@@ -222,11 +225,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const details = await detailsOr(request, reply);
       if (!details) return reply;
       const lang = langOf(request.query, request.headers['accept-language']);
-      const step = await ctx.db
-        .selectFrom('identity.sign_in_step')
-        .select('second_factor')
-        .where('uid', '=', details.uid)
-        .executeTakeFirst();
+      const step = await signInStepFactor(ctx.db, details.uid);
       const result = await secondFactorStep(
         ctx,
         { uid: details.uid, ip: request.ip, now: ctx.clock.now() },
@@ -238,7 +237,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         reply.code(result.outcome === 'throttled' ? 429 : 401);
         return signInPage({
           lang,
-          ...secondPage(step?.second_factor ?? 'totp'),
+          ...secondPage(step ?? 'totp'),
           action: request.url,
           error: { message: result.outcome === 'throttled' ? 'throttled' : 'badCode', field: 'code' },
         });

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpApp } from '@tongban/kernel';
 import { findUnsafeUrlEncoded, negotiateLang, Policies } from '@tongban/kernel';
 import type Provider from 'oidc-provider';
-import { API_AUDIENCE, OIDC_ROUTES } from './provider.ts';
+import { API_AUDIENCE, OIDC_ROUTES } from '../service/provider.ts';
 
 /** oidc-provider's own limit for a form. */
 const FORM_LIMIT = 56 * 1024;
@@ -21,7 +21,7 @@ const words = (value: string | null) => new Set((value ?? '').split(' ').filter(
 /**
  * Two spellings of "a token for the platform's APIs" mean the same: `resource=urn:tongban:api`
  * (RFC 8707) also asks for the `api` scope, which is what the provider issues API tokens by
- * (provider.ts, useGrantedResource). And offline_access: oidc-provider drops it silently unless
+ * (service/provider.ts, useGrantedResource). And offline_access: oidc-provider drops it silently unless
  * prompt has consent (OIDC Core §11); consent is implicit for our first-party clients
  * (interaction.ts grants it without a screen), so asking for offline_access asks for that
  * consent — except with prompt=none, which may show nothing, where it stays dropped.

@@ -2,6 +2,7 @@
 // inputs, an error summary that takes focus and links to the field, no puzzle captcha, no script
 // (except the passkey page's one same-origin file, which asks the browser for the passkey).
 import type { Lang } from '@tongban/kernel';
+import type { DeadEnd } from '../service/provider.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
 
 const escape = (s: string) =>
@@ -78,8 +79,6 @@ ${fields}
 </main></body></html>`;
 }
 
-export type DeadEnd = 'deadEndExpired' | 'deadEndUnknownClient' | 'deadEndBadRedirect' | 'deadEndOther';
-
 /**
  * Where a sign-in cannot go on (an expired or cookieless page, an unknown client, an unregistered
  * redirect_uri): a page that says why in the person's language and where to start again — never
@@ -105,4 +104,13 @@ a{color:#1d70b8}a:focus{outline:3px solid #fd0;outline-offset:0}.button{display:
 <p><a class="button" href="${escape(input.startAgain)}">${t('deadEndStartAgain')}</a></p>
 ${input.code ? `<p class="code">${t('deadEndCode')}: ${escape(input.code)}</p>` : ''}
 </main></body></html>`;
+}
+
+/** The sign-out confirmation around oidc-provider's form: both languages, no third-party fonts, a real button. */
+export function logoutPage(form: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>退出登录 Sign out — 通办</title><style>body{font:18px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}button{font:inherit;min-height:48px;margin:.5rem .5rem 0 0;padding:.5rem 1rem}</style></head>
+<body><main><h1>退出登录？<span lang="en"> Sign out?</span></h1>${form}
+<button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">退出 <span lang="en">Sign out</span></button>
+<button type="submit" form="op.logoutForm">保持登录 <span lang="en">Stay signed in</span></button></main></body></html>`;
 }

@@ -10,15 +10,9 @@ import {
 } from '@simplewebauthn/server';
 import Type from 'typebox';
 import { findAccountById } from '../store/accounts.ts';
-import {
-  CHALLENGE_SECONDS,
-  deletePasskey,
-  insertPasskey,
-  passkeysOf,
-  saveChallenge,
-  takeChallenge,
-} from '../store/passkeys.ts';
-import { sendFactorNotice } from './sms.ts';
+import { enrolPasskey, removePasskey } from '../service/passkeys.ts';
+import { CHALLENGE_SECONDS, passkeysOf, saveChallenge, takeChallenge } from '../store/passkeys.ts';
+import { sendFactorNotice } from '../service/sms.ts';
 
 const tags = ['identity: passkeys'];
 const EVERYONE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } as const;
@@ -100,27 +94,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
       });
       if (!result.verified) throw rejected();
       const { credential } = result.registrationInfo;
-      await ctx.db.transaction().execute(async (trx) => {
-        const taken = await trx
-          .selectFrom('identity.webauthn_credential')
-          .select('id')
-          .where('id', '=', credential.id)
-          .executeTakeFirst();
-        if (taken) throw rejected();
-        await insertPasskey(trx, {
-          id: credential.id,
-          accountId,
-          publicKey: credential.publicKey,
-          counter: credential.counter,
-          transports: credential.transports ?? [],
-        });
-        await ctx.events.publish(trx, 'identity.mfa.changed', {
-          accountId,
-          factor: 'passkey',
-          change: 'enrolled',
-          credentialId: credential.id,
-        });
-      });
+      await enrolPasskey(ctx, accountId, credential);
       await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'enrolled' });
       return reply.code(201).send({ id: credential.id });
     },
@@ -153,15 +127,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
     },
     async (request, reply) => {
       const accountId = request.principal!.id;
-      await ctx.db.transaction().execute(async (trx) => {
-        if (!(await deletePasskey(trx, accountId, request.params.id))) throw new IdentityError('NOT_FOUND');
-        await ctx.events.publish(trx, 'identity.mfa.changed', {
-          accountId,
-          factor: 'passkey',
-          change: 'removed',
-          credentialId: request.params.id,
-        });
-      });
+      await removePasskey(ctx, accountId, request.params.id);
       await sendFactorNotice(ctx, accountId, { factor: 'passkey', change: 'removed' });
       return reply.code(204).send();
     },

@@ -3,8 +3,9 @@
 // tokens (every token expires with its session) and revokes its grants; access tokens already
 // issued live out their ≤ 10 minutes unless the session is flagged to the guard.
 import { IdentityError } from '../errors.ts';
-import { Policies, type AnyTransaction, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
+import { endSessions, sessionsOf } from '../service/sessions.ts';
 
 const PEOPLE = ['citizen', 'business', 'officer', 'operator', 'security'] as const;
 const SessionId = Type.Object({ sessionId: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) });
@@ -17,50 +18,6 @@ const SessionView = Type.Object({
   clients: Type.Array(Type.String()),
   current: Type.Boolean(),
 });
-
-interface SessionPayload {
-  uid: string;
-  loginTs?: number;
-  acr?: string;
-  authorizations?: Record<string, { grantId?: string }>;
-}
-
-const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as SessionPayload;
-
-async function sessionsOf(ctx: ModuleContext, accountId: string) {
-  const rows = await ctx.db
-    .selectFrom('identity.oidc_model')
-    .select(['payload', 'expires_at'])
-    .where('model', '=', 'Session')
-    .where('account_id', '=', accountId)
-    .execute();
-  return rows
-    .map((r) => ({ payload: parse(r.payload), expiresAt: r.expires_at as Date | null }))
-    .filter((s) => !s.expiresAt || s.expiresAt.getTime() > ctx.clock.now().getTime());
-}
-
-async function endSessions(ctx: ModuleContext, accountId: string, only?: string): Promise<number> {
-  return ctx.db.transaction().execute((trx) => endSessionsIn(trx, ctx, accountId, only));
-}
-
-/** Ends sessions inside the caller's transaction (a counter recovery ends them with the rest of its change). */
-export async function endSessionsIn(
-  trx: AnyTransaction,
-  ctx: ModuleContext,
-  accountId: string,
-  only?: string,
-): Promise<number> {
-  const sessions = (await sessionsOf({ ...ctx, db: trx }, accountId)).filter((s) => !only || s.payload.uid === only);
-  for (const { payload } of sessions) {
-    const grants = Object.values(payload.authorizations ?? {})
-      .map((a) => a.grantId)
-      .filter((g): g is string => Boolean(g));
-    if (grants.length > 0) await trx.deleteFrom('identity.oidc_model').where('grant_id', 'in', grants).execute();
-    await trx.deleteFrom('identity.oidc_model').where('model', '=', 'Session').where('uid', '=', payload.uid).execute();
-    await ctx.events.publish(trx, 'identity.session.revoked', { accountId, sessionId: payload.uid });
-  }
-  return sessions.length;
-}
 
 export function sessionRoutes(app: HttpApp, ctx: ModuleContext): void {
   app.get(

@@ -2,18 +2,20 @@
 // first request that needs it, and the security events it triggered that are still being written.
 import type { ModuleContext } from '@tongban/kernel';
 import type Provider from 'oidc-provider';
-import { createProvider } from '../api/provider.ts';
+import { createProvider, type ProviderPages } from './provider.ts';
 import { ensureSigningKeys } from '../store/keys.ts';
 
 export class IdentityRuntime {
   readonly #ctx: ModuleContext;
+  readonly #pages: ProviderPages;
   #provider: Promise<Provider> | undefined;
   // The provider emits its events synchronously and answers the client without waiting for us,
   // so the security events it triggers are written in the background; these are the writes in flight.
   readonly #writes = new Set<Promise<unknown>>();
 
-  constructor(ctx: ModuleContext) {
+  constructor(ctx: ModuleContext, pages: ProviderPages) {
     this.#ctx = ctx;
+    this.#pages = pages;
   }
 
   /** The issuer: TONGBAN_PUBLIC_URL, or this server's origin once it listens (TONGBAN_PORT=0 picks the port). */
@@ -28,6 +30,7 @@ export class IdentityRuntime {
       this.#watch(
         createProvider({
           db: ctx.db,
+          pages: this.#pages,
           issuer: this.issuer(),
           cookieKeys: [ctx.secret('identity-cookie-key')],
           signingKeys: await ensureSigningKeys(ctx.db),

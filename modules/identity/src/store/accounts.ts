@@ -1,4 +1,5 @@
 import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import { sql } from 'kysely';
 
 export type AccountKind = 'citizen' | 'business' | 'officer' | 'operator' | 'security';
 
@@ -125,4 +126,129 @@ export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
 export async function contactMobile(db: Db, account: Account): Promise<string | null> {
   if (account.mobile || account.kind !== 'business' || !account.legalRepresentative) return account.mobile;
   return (await findAccountById(db, account.legalRepresentative))?.mobile ?? null;
+}
+
+/** A staff account's roles, departments and jurisdiction. */
+export async function setStaffAccess(
+  db: Db,
+  id: string,
+  access: { roles: string[]; departments: string[]; regions: string[] },
+): Promise<void> {
+  const { roles, departments, regions } = access;
+  await db.updateTable('identity.account').set({ roles, departments, regions }).where('id', '=', id).execute();
+}
+
+/** An authenticator app being enrolled: its secret until a code from it confirms it. */
+export async function setPendingTotp(db: Db, id: string, secret: string): Promise<void> {
+  await db.updateTable('identity.account').set({ totp_pending_secret: secret }).where('id', '=', id).execute();
+}
+
+export async function pendingTotpSecret(db: Db, id: string): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('identity.account')
+    .select(['totp_pending_secret'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.totp_pending_secret as string | null | undefined;
+}
+
+/** The confirmed authenticator becomes the account's, the code that confirmed it used. */
+export async function enrolTotp(db: Db, id: string, secret: string, step: number): Promise<void> {
+  await db
+    .updateTable('identity.account')
+    .set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: step })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** False when the account had no authenticator. */
+export async function removeTotp(db: Db, id: string): Promise<boolean> {
+  const removed = await db
+    .updateTable('identity.account')
+    .set({ totp_secret: null, totp_pending_secret: null, totp_last_step: null })
+    .where('id', '=', id)
+    .where('totp_secret', 'is not', null)
+    .executeTakeFirst();
+  return Number(removed.numUpdatedRows) === 1;
+}
+
+export async function setPasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.updateTable('identity.account').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+}
+
+/** Deletes a registration that is still pending; false when it is not (or no longer). */
+export async function deletePendingAccount(db: Db, id: string): Promise<boolean> {
+  const gone = await db
+    .deleteFrom('identity.account')
+    .where('id', '=', id)
+    .where('pending_until', 'is not', null)
+    .executeTakeFirst();
+  return Number(gone.numDeletedRows) === 1;
+}
+
+/** Deletes a registration whose pending time is over at `now`; false when it is not (or no longer). */
+export async function deleteLapsedAccount(db: Db, id: string, now: Date): Promise<boolean> {
+  const gone = await db
+    .deleteFrom('identity.account')
+    .where('id', '=', id)
+    .where(sql<boolean>`pending_until <= ${now.toISOString()}::timestamptz`)
+    .executeTakeFirst();
+  return Number(gone.numDeletedRows) === 1;
+}
+
+/** Activates a registration still pending at `now`; false when it lapsed (or was replaced) meanwhile. */
+export async function activatePendingAccount(db: Db, id: string, now: Date): Promise<boolean> {
+  const activated = await db
+    .updateTable('identity.account')
+    .set({ pending_until: null })
+    .where('id', '=', id)
+    .where(sql<boolean>`pending_until > ${now.toISOString()}::timestamptz`)
+    .executeTakeFirst();
+  return Number(activated.numUpdatedRows) === 1;
+}
+
+/** Locks a citizen's account row by its resident ID until the transaction ends; false when there is none. */
+export async function lockCitizenByLogin(trx: AnyTransaction, login: string): Promise<boolean> {
+  const locked = await trx
+    .selectFrom('identity.account')
+    .select('id')
+    .where('login', '=', login)
+    .where('kind', '=', 'citizen')
+    .forUpdate()
+    .executeTakeFirst();
+  return Boolean(locked);
+}
+
+/** A counter recovery: the holder's name and mobile, and no password, authenticator or pending state left. */
+export async function rebindForRecovery(
+  db: Db,
+  id: string,
+  holder: { displayName: string; mobile: string },
+): Promise<void> {
+  await db
+    .updateTable('identity.account')
+    .set({
+      display_name: holder.displayName,
+      mobile: holder.mobile,
+      password_hash: null,
+      totp_secret: null,
+      totp_pending_secret: null,
+      totp_last_step: null,
+      pending_until: null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Disables the active businesses that name the account as legal representative; their ids. */
+export async function suspendBusinessesOf(db: Db, legalRepresentative: string, now: Date): Promise<string[]> {
+  const suspended = await db
+    .updateTable('identity.account')
+    .set({ disabled_at: now.toISOString() })
+    .where('kind', '=', 'business')
+    .where('legal_representative', '=', legalRepresentative)
+    .where('disabled_at', 'is', null)
+    .returning('id')
+    .execute();
+  return suspended.map((b) => b.id as string);
 }

@@ -136,3 +136,23 @@ export async function deletePasskey(db: Db, accountId: string, id: string): Prom
     .executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
+
+/** Whether any account has a passkey with this credential id. */
+export async function passkeyExists(db: Db, id: string): Promise<boolean> {
+  const taken = await db
+    .selectFrom('identity.webauthn_credential')
+    .select('id')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Boolean(taken);
+}
+
+/** Every passkey of the account and every challenge handed out to it; how many passkeys there were. */
+export async function deletePasskeysOf(db: Db, accountId: string): Promise<number> {
+  const passkeys = await db
+    .deleteFrom('identity.webauthn_credential')
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  await db.deleteFrom('identity.webauthn_challenge').where('subject', '=', accountId).execute();
+  return Number(passkeys.numDeletedRows);
+}

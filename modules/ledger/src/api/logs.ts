@@ -9,7 +9,7 @@ import { entryBody, type AuditEntry } from '../domain/entry.ts';
 import type { Ledger } from '../service/ledger.ts';
 import { checkpointJson } from '../service/ledger.ts';
 import { typed } from '../store/tables.ts';
-import { cosignaturesOf } from '../store/tree.ts';
+import { checkpointsAfter, cosignaturesOf, entriesInRange, listLogs } from '../store/tree.ts';
 import {
   AppendBody,
   CheckpointsQuery,
@@ -65,7 +65,7 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
       config: { policy: Policies.public },
       schema: { tags, summary: 'The logs, their algorithms and public keys', response: { 200: Type.Array(LogView) } },
     },
-    async () => (await db.selectFrom('ledger.log').selectAll().orderBy('id').execute()).map(logView),
+    async () => (await listLogs(db)).map(logView),
   );
 
   app.post(
@@ -119,14 +119,7 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
     },
     async (req) => {
       const log = await ledger.getLog(req.params.log);
-      const rows = await db
-        .selectFrom('ledger.checkpoint')
-        .selectAll()
-        .where('log_id', '=', log.id)
-        .where('size', '>', req.query.after)
-        .orderBy('size')
-        .limit(req.query.limit)
-        .execute();
+      const rows = await checkpointsAfter(db, log.id, req.query.after, req.query.limit);
       const cos = await cosignaturesOf(
         db,
         log.id,
@@ -213,17 +206,7 @@ export function logRoutes(app: HttpApp, ledger: Ledger): void {
         throw new LedgerError('LEDGER_BEYOND_TREE', { size: log.size }, [
           { field: 'query.end', code: 'beyond_tree', message: `the tree has ${log.size} entries` },
         ]);
-      const rows = await db
-        .selectFrom('ledger.entry as e')
-        .leftJoin('ledger.node as n', (j) =>
-          j.onRef('n.log_id', '=', 'e.log_id').on('n.level', '=', 0).onRef('n.idx', '=', 'e.idx'),
-        )
-        .select(['e.idx', 'e.body', 'n.hash'])
-        .where('e.log_id', '=', log.id)
-        .where('e.idx', '>=', start)
-        .where('e.idx', '<', end)
-        .orderBy('e.idx')
-        .execute();
+      const rows = await entriesInRange(db, log.id, start, end);
       return rows.map((r) => ({
         index: Number(r.idx),
         body: r.body,

@@ -6,7 +6,7 @@ import { type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import type { Ledger } from '../service/ledger.ts';
 import { AUDIT_LOG } from '../service/ledger.ts';
-import { typed } from '../store/tables.ts';
+import { entriesOfSubject } from '../store/tree.ts';
 import { CheckpointView } from './schemas.ts';
 
 /**
@@ -70,17 +70,8 @@ export function meRoutes(app: HttpApp, ledger: Ledger): void {
       const before = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
       const log = await ledger.getLog(AUDIT_LOG);
       const me = req.principal!.actingFor ?? req.principal!.id;
-      let q = typed(ledger.ctx.db)
-        .selectFrom('ledger.entry')
-        .select(['idx', 'body'])
-        .where('log_id', '=', log.id)
-        .where('subject_id', '=', me);
-      if (before !== undefined) q = q.where('idx', '<', before);
       // One more than asked: whether there is a next page is known without a second query.
-      const found = await q
-        .orderBy('idx', 'desc')
-        .limit(req.query.limit + 1)
-        .execute();
+      const found = await entriesOfSubject(ledger.ctx.db, log.id, me, before, req.query.limit + 1);
       const rows = found.slice(0, req.query.limit);
       const latest = await ledger.latest(log).catch(() => undefined);
       const entries = [];

@@ -51,3 +51,56 @@ export async function cosignaturesOf(db: Db, logId: string, sizes: readonly numb
     .orderBy('witness')
     .execute();
 }
+
+export async function listLogs(db: Db): Promise<LogRow[]> {
+  return typed(db).selectFrom('ledger.log').selectAll().orderBy('id').execute();
+}
+
+/** The log's checkpoints larger than `after`, oldest first, at most `limit`. */
+export async function checkpointsAfter(db: Db, logId: string, after: number, limit: number) {
+  return typed(db)
+    .selectFrom('ledger.checkpoint')
+    .selectAll()
+    .where('log_id', '=', logId)
+    .where('size', '>', after)
+    .orderBy('size')
+    .limit(limit)
+    .execute();
+}
+
+/** Entries [start, end) with their leaf hashes (null where the tree has not stored one yet). */
+export async function entriesInRange(db: Db, logId: string, start: number, end: number) {
+  return typed(db)
+    .selectFrom('ledger.entry as e')
+    .leftJoin('ledger.node as n', (j) =>
+      j.onRef('n.log_id', '=', 'e.log_id').on('n.level', '=', 0).onRef('n.idx', '=', 'e.idx'),
+    )
+    .select(['e.idx', 'e.body', 'n.hash'])
+    .where('e.log_id', '=', logId)
+    .where('e.idx', '>=', start)
+    .where('e.idx', '<', end)
+    .orderBy('e.idx')
+    .execute();
+}
+
+/** A subject's entries before index `before` (all when undefined), newest first, at most `limit`. */
+export async function entriesOfSubject(
+  db: Db,
+  logId: string,
+  subjectId: string,
+  before: number | undefined,
+  limit: number,
+) {
+  let q = typed(db)
+    .selectFrom('ledger.entry')
+    .select(['idx', 'body'])
+    .where('log_id', '=', logId)
+    .where('subject_id', '=', subjectId);
+  if (before !== undefined) q = q.where('idx', '<', before);
+  return q.orderBy('idx', 'desc').limit(limit).execute();
+}
+
+/** The witnesses the logs here ask, by name. */
+export async function listWitnesses(db: Db) {
+  return typed(db).selectFrom('ledger.witness').selectAll().orderBy('name').execute();
+}

@@ -4,13 +4,13 @@
 // systems, pushed authorization requests and DPoP (FAPI 2.0-ready), RP-initiated logout, and
 // short-lived JWT access tokens (ES256) carrying the claims the kernel's guard reads.
 import { AccessToken, type TongbanClaim } from '@tongban/contracts';
-import { negotiateLang, problemFor, type AnyKysely } from '@tongban/kernel';
+import { negotiateLang, problemFor, type AnyKysely, type Lang } from '@tongban/kernel';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { findAccountById, type Account } from '../store/accounts.ts';
+import { clientRoles } from '../store/clients.ts';
 import { adapterFor } from '../store/oidc-adapter.ts';
 import type { SigningKey } from '../store/keys.ts';
 import { sessionTtl, type SessionLifetime } from '../domain/session-lifetime.ts';
-import { deadEndPage, type DeadEnd } from './pages.ts';
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -19,8 +19,24 @@ export const API_AUDIENCE = AccessToken.audience;
 export const ACR_PASSWORD = AccessToken.acr.password;
 export const ACR_MFA = AccessToken.acr.mfa;
 
+/** Why a sign-in cannot go on: the message of the dead-end page that says so. */
+export type DeadEnd = 'deadEndExpired' | 'deadEndUnknownClient' | 'deadEndBadRedirect' | 'deadEndOther';
+
+/** The pages the provider shows a browser itself, rendered by the api's page templates (api/pages.ts). */
+export interface ProviderPages {
+  deadEnd(input: {
+    readonly lang: Lang;
+    readonly reason: DeadEnd;
+    readonly startAgain: string;
+    readonly code?: string;
+  }): string;
+  /** The sign-out confirmation around oidc-provider's form. */
+  logout(form: string): string;
+}
+
 export interface ProviderOptions {
   readonly db: AnyKysely;
+  readonly pages: ProviderPages;
   readonly issuer: string;
   readonly cookieKeys: string[];
   readonly signingKeys: SigningKey[];
@@ -115,11 +131,7 @@ export function createProvider(options: ProviderOptions): Provider {
         // Our own confirmation page: both languages, no third-party fonts, a real button.
         logoutSource: async (ctx, form) => {
           ctx.type = 'html';
-          ctx.body = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>退出登录 Sign out — 通办</title><style>body{font:18px/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem}button{font:inherit;min-height:48px;margin:.5rem .5rem 0 0;padding:.5rem 1rem}</style></head>
-<body><main><h1>退出登录？<span lang="en"> Sign out?</span></h1>${form}
-<button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">退出 <span lang="en">Sign out</span></button>
-<button type="submit" form="op.logoutForm">保持登录 <span lang="en">Stay signed in</span></button></main></body></html>`;
+          ctx.body = options.pages.logout(form);
         },
       },
       resourceIndicators: {
@@ -183,12 +195,8 @@ export function createProvider(options: ProviderOptions): Provider {
     },
     extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
-        const client = await db
-          .selectFrom('identity.client')
-          .select('roles')
-          .where('client_id', '=', token.clientId)
-          .executeTakeFirst();
-        return { [AccessToken.claim]: { kind: 'service', roles: client?.roles ?? [], departments: [], regions: [] } };
+        const roles = await clientRoles(db, token.clientId!);
+        return { [AccessToken.claim]: { kind: 'service', roles: roles ?? [], departments: [], regions: [] } };
       }
       const accountId = (token as { accountId?: string }).accountId;
       const account = accountId ? await findAccountById(db, accountId) : undefined;
@@ -226,7 +234,7 @@ export function createProvider(options: ProviderOptions): Provider {
     renderError: async (ctx, out, error) => {
       if (ctx.accepts('json', 'html') === 'html') {
         ctx.type = 'text/html; charset=utf-8';
-        ctx.body = deadEndPage({
+        ctx.body = options.pages.deadEnd({
           lang: negotiateLang(ctx.get('accept-language')),
           reason: deadEndOf(out.error, error),
           startAgain: `${options.issuer}/portal/`,

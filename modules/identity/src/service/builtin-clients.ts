@@ -1,14 +1,9 @@
 // The clients the platform brings itself, registered at every start (idempotently, overwriting
 // what a previous version registered): without them nothing could sign in until an operator
 // registered a client, and the README's "use a client of /oidc/" had none to use.
-import {
-  serviceClientId,
-  serviceKeyFromSecret,
-  serviceKeySecretName,
-  type AnyKysely,
-  type ModuleContext,
-} from '@tongban/kernel';
-import { ACCOUNTS_READ_ROLE } from './accounts.ts';
+import { serviceClientId, serviceKeyFromSecret, serviceKeySecretName, type ModuleContext } from '@tongban/kernel';
+import { ServiceRoles } from '@tongban/contracts';
+import { deleteClient, registerClient, type ClientMetadata } from '../store/clients.ts';
 
 export const PORTAL_CLIENT = 'tongban-portal';
 export const DEV_CLIENT = 'tongban-dev';
@@ -22,30 +17,13 @@ export const DEV_REDIRECT_URIS = [
   'https://oauth.pstmn.io/v1/callback',
 ] as const;
 
-/** oidc-provider's client metadata, as stored in identity.client. */
-export type ClientMetadata = Record<string, unknown> & { client_id: string };
-
-export async function registerClient(
-  db: AnyKysely,
-  clientId: string,
-  metadata: ClientMetadata,
-  roles: readonly string[],
-): Promise<void> {
-  const row = { client_id: clientId, metadata: JSON.stringify(metadata), roles: [...roles] };
-  await db
-    .insertInto('identity.client')
-    .values(row)
-    .onConflict((oc) => oc.column('client_id').doUpdateSet({ metadata: row.metadata, roles: row.roles }))
-    .execute();
-}
-
 /**
  * Modules that call others with their own authority (ctx.serviceToken()): their client's key
  * derives from the secret `<module>-service-key`, which this deployment is given too, and the
  * roles are what their calls need.
  */
 export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
-  workflow: [ACCOUNTS_READ_ROLE], // counter filing checks that the applicant's account exists
+  workflow: [ServiceRoles.accountsRead], // counter filing checks that the applicant's account exists
 };
 
 /** The secrets identity reads to register the service clients. */
@@ -131,6 +109,5 @@ export async function ensureBuiltinClients(ctx: ModuleContext, issuer: string): 
   );
   const clients = builtinClients(issuer, ctx.config.env, serviceKeys);
   for (const c of clients) await registerClient(ctx.db, c.clientId, c.metadata, c.roles);
-  if (!clients.some((c) => c.clientId === DEV_CLIENT))
-    await ctx.db.deleteFrom('identity.client').where('client_id', '=', DEV_CLIENT).execute();
+  if (!clients.some((c) => c.clientId === DEV_CLIENT)) await deleteClient(ctx.db, DEV_CLIENT);
 }

@@ -11,6 +11,8 @@ import {
 } from '../domain/one-time-codes.ts';
 import { maskMobile } from '../domain/identifiers.ts';
 import { contactMobile, findAccountById } from '../store/accounts.ts';
+import { writeDevSms } from '../store/dev-sms.ts';
+import { findCodeRecord, lockCodeRecord, saveCodeRecord, updateCodeRecord } from '../store/one-time-codes.ts';
 
 export interface SmsSender {
   send(mobile: string, text: string): Promise<void>;
@@ -20,7 +22,7 @@ export function devSmsSender(ctx: ModuleContext): SmsSender | undefined {
   if (ctx.config.env === 'production') return undefined;
   return {
     async send(mobile, text) {
-      await ctx.db.insertInto('identity.dev_sms').values({ mobile, text }).execute();
+      await writeDevSms(ctx.db, mobile, text);
       ctx.log.info({ mobile: maskMobile(mobile) }, 'development SMS written to identity.dev_sms');
     },
   };
@@ -79,21 +81,12 @@ export async function sendCode(
   purpose: CodePurpose,
   ttlSeconds: number = DEFAULT_CODE_TTL_SECONDS,
 ): Promise<'sent' | 'too_soon'> {
-  const existing = await ctx.db
-    .selectFrom('identity.one_time_code')
-    .select('record')
-    .where('account_id', '=', accountId)
-    .where('purpose', '=', purpose)
-    .executeTakeFirst();
-  const issuedAt = existing ? parse(existing.record).issuedAt : undefined;
+  const existing = await findCodeRecord(ctx.db, accountId, purpose);
+  const issuedAt = existing !== undefined ? parse(existing).issuedAt : undefined;
   if (issuedAt && now.getTime() - new Date(issuedAt).getTime() < RESEND_SECONDS * 1000) return 'too_soon';
   const { code, record } = issueCode(now, ctx.secret('identity-otp-pepper'), ttlSeconds);
   const stored = JSON.stringify({ ...record, issuedAt: now.toISOString() });
-  await ctx.db
-    .insertInto('identity.one_time_code')
-    .values({ account_id: accountId, purpose, record: stored })
-    .onConflict((oc) => oc.columns(['account_id', 'purpose']).doUpdateSet({ record: stored }))
-    .execute();
+  await saveCodeRecord(ctx.db, accountId, purpose, stored);
   await sender.send(mobile, CODE_TEXTS[purpose](code, Math.round(ttlSeconds / 60)));
   return 'sent';
 }
@@ -117,22 +110,11 @@ export async function checkPurposeCode(
   now: Date,
 ): Promise<CodeOutcome | 'none'> {
   return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('identity.one_time_code')
-      .select('record')
-      .where('account_id', '=', accountId)
-      .where('purpose', '=', purpose)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) return 'none';
-    const record = parse(row.record);
+    const stored = await lockCodeRecord(trx, accountId, purpose);
+    if (stored === undefined) return 'none';
+    const record = parse(stored);
     const result = checkCode(record, submitted.trim(), now, ctx.secret('identity-otp-pepper'));
-    await trx
-      .updateTable('identity.one_time_code')
-      .set({ record: JSON.stringify({ ...result.record, issuedAt: record.issuedAt }) })
-      .where('account_id', '=', accountId)
-      .where('purpose', '=', purpose)
-      .execute();
+    await updateCodeRecord(trx, accountId, purpose, JSON.stringify({ ...result.record, issuedAt: record.issuedAt }));
     return result.outcome;
   });
 }

@@ -10,7 +10,6 @@ import {
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import { sql } from 'kysely';
 import { dummyHash, HashesBusy, verifyPassword } from '../domain/passwords.ts';
 import { verifyTotp } from '../domain/totp.ts';
 import {
@@ -30,6 +29,7 @@ import {
   saveChallenge,
   takeChallenge,
 } from '../store/passkeys.ts';
+import { deleteSignInStep, openSignInStep, saveSignInStep } from '../store/sign-in-steps.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
 import { admit, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
@@ -149,25 +149,7 @@ export async function passwordStep(
         : undefined;
   if (second) {
     if (second === 'sms') await sendSignInCode(ctx, attempt.sms!, account.id, mobile!, attempt.now);
-    const row = {
-      uid: attempt.uid,
-      account_id: account.id,
-      factors: ['pwd'],
-      second_factor: second,
-      expires_at: sql`now() + interval '10 minutes'`,
-    };
-    await ctx.db
-      .insertInto('identity.sign_in_step')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('uid').doUpdateSet({
-          account_id: row.account_id,
-          factors: row.factors,
-          second_factor: second,
-          expires_at: row.expires_at,
-        }),
-      )
-      .execute();
+    await saveSignInStep(ctx.db, { uid: attempt.uid, accountId: account.id, factors: ['pwd'], secondFactor: second });
     return { outcome: 'needs_second_factor', accountId: account.id, factor: second };
   }
   if (STAFF.has(account.kind) || attempt.wantsMfa) return { outcome: 'mfa_not_enrolled' };
@@ -178,15 +160,10 @@ export async function passwordStep(
 
 /** The second step: a TOTP code, or the SMS code sent after the password. */
 export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, code: string): Promise<StepResult> {
-  const step = await ctx.db
-    .selectFrom('identity.sign_in_step')
-    .select(['account_id', 'second_factor'])
-    .where('uid', '=', attempt.uid)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-  const account: Account | undefined = step ? await findAccountById(ctx.db, step.account_id) : undefined;
+  const step = await openSignInStep(ctx.db, attempt.uid);
+  const account: Account | undefined = step ? await findAccountById(ctx.db, step.accountId) : undefined;
   if (!step || !account) return { outcome: 'failed' };
-  const factor = step.second_factor as SecondFactor;
+  const factor = step.secondFactor as SecondFactor;
   if (factor === 'passkey') return { outcome: 'failed' };
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
@@ -212,7 +189,7 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   }
   if (!ok) return failed(ctx, account.id, factor, 'wrong_code', attempt.ip);
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
-  await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
+  await deleteSignInStep(ctx.db, attempt.uid);
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', factor === 'totp' ? 'otp' : 'sms'] };
 }
@@ -223,14 +200,9 @@ export async function passkeySignInOptions(
   uid: string,
   rpID: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
-  const step = await ctx.db
-    .selectFrom('identity.sign_in_step')
-    .select(['account_id', 'second_factor'])
-    .where('uid', '=', uid)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
-  if (!step || step.second_factor !== 'passkey') return undefined;
-  const passkeys = await passkeysOf(ctx.db, step.account_id as string);
+  const step = await openSignInStep(ctx.db, uid);
+  if (!step || step.secondFactor !== 'passkey') return undefined;
+  const passkeys = await passkeysOf(ctx.db, step.accountId);
   const options = await generateAuthenticationOptions({
     rpID,
     userVerification: 'required',
@@ -252,14 +224,9 @@ export async function passkeyStep(
   rp: { rpID: string; origin: string },
   credentialJson: string,
 ): Promise<StepResult> {
-  const step = await ctx.db
-    .selectFrom('identity.sign_in_step')
-    .select(['account_id', 'second_factor'])
-    .where('uid', '=', attempt.uid)
-    .where('expires_at', '>', sql<Date>`now()`)
-    .executeTakeFirst();
+  const step = await openSignInStep(ctx.db, attempt.uid);
   const account: Account | undefined =
-    step?.second_factor === 'passkey' ? await findAccountById(ctx.db, step.account_id as string) : undefined;
+    step?.secondFactor === 'passkey' ? await findAccountById(ctx.db, step.accountId) : undefined;
   if (!account) return { outcome: 'failed' };
   const challenge = await takeChallenge(ctx.db, attempt.uid, 'sign-in');
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
@@ -305,7 +272,7 @@ export async function passkeyStep(
   if ((counter !== 0 || passkey.counter !== 0) && counter <= passkey.counter) return fail('counter');
   if (!(await recordPasskeyUse(ctx.db, passkey.id, passkey.counter, counter))) return fail('counter');
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
-  await ctx.db.deleteFrom('identity.sign_in_step').where('uid', '=', attempt.uid).execute();
+  await deleteSignInStep(ctx.db, attempt.uid);
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', PASSKEY_AMR] };
 }

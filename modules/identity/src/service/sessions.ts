@@ -1,0 +1,45 @@
+// Ending sign-in sessions: each ends with its grants (so its refresh tokens) and a security event,
+// in one transaction; a counter recovery ends them inside its own.
+import type { AnyTransaction, ModuleContext } from '@tongban/kernel';
+import { deleteGrants, deleteSession, sessionRowsOf } from '../store/sessions.ts';
+
+interface SessionPayload {
+  uid: string;
+  loginTs?: number;
+  acr?: string;
+  authorizations?: Record<string, { grantId?: string }>;
+}
+
+const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as SessionPayload;
+
+/** The account's sessions that have not expired. */
+export async function sessionsOf(ctx: ModuleContext, accountId: string) {
+  const rows = await sessionRowsOf(ctx.db, accountId);
+  return rows
+    .map((r) => ({ payload: parse(r.payload), expiresAt: r.expiresAt }))
+    .filter((s) => !s.expiresAt || s.expiresAt.getTime() > ctx.clock.now().getTime());
+}
+
+/** Ends the account's sessions (or only the one given), each with its grants and an identity.session.revoked event. */
+export async function endSessions(ctx: ModuleContext, accountId: string, only?: string): Promise<number> {
+  return ctx.db.transaction().execute((trx) => endSessionsIn(trx, ctx, accountId, only));
+}
+
+/** Ends sessions inside the caller's transaction (a counter recovery ends them with the rest of its change). */
+export async function endSessionsIn(
+  trx: AnyTransaction,
+  ctx: ModuleContext,
+  accountId: string,
+  only?: string,
+): Promise<number> {
+  const sessions = (await sessionsOf({ ...ctx, db: trx }, accountId)).filter((s) => !only || s.payload.uid === only);
+  for (const { payload } of sessions) {
+    const grants = Object.values(payload.authorizations ?? {})
+      .map((a) => a.grantId)
+      .filter((g): g is string => Boolean(g));
+    if (grants.length > 0) await deleteGrants(trx, grants);
+    await deleteSession(trx, payload.uid);
+    await ctx.events.publish(trx, 'identity.session.revoked', { accountId, sessionId: payload.uid });
+  }
+  return sessions.length;
+}
