@@ -32,14 +32,17 @@ export default defineModule({
     warnIfNoSmsGateway(ctx);
     return runtime;
   },
+  // Without TONGBAN_PUBLIC_URL the issuer's port is known only now (TONGBAN_PORT=0 picks one);
+  // listen() resolves after this, so a client never sees the redirect URIs of port 0.
+  async listening(ctx, runtime) {
+    if (!ctx.config.publicUrl) await ensureBuiltinClients(ctx, runtime.issuer());
+  },
   // The server has stopped taking requests: wait for the security events still being written, before the database goes.
   stop: (runtime) => runtime.securityEventsRecorded(),
   rootRoutes(app, _ctx, runtime) {
     mountProvider(app, runtime.provider);
   },
   routes(app, ctx, runtime) {
-    // Without TONGBAN_PUBLIC_URL the issuer's port is known only now (TONGBAN_PORT=0 picks one).
-    if (!ctx.config.publicUrl) app.addHook('onListen', () => ensureBuiltinClients(ctx, runtime.issuer()));
     const issuer = () => runtime.issuer();
     interactionRoutes(app, ctx, runtime.provider);
     adminRoutes(app, ctx);

@@ -82,6 +82,7 @@ export type ConsumerTable<I = unknown> = { readonly [K in EventType]?: ModuleCon
  * A bounded context as the kernel runs it. The life of a module, in every shape:
  *   start(ctx) → instance     in dependency order, after migrations, before any route is served:
  *                             what the module keeps for its life (services, caches, timers);
+ *   listening(ctx, instance)  once the server listens (its origin is known), awaited by listen();
  *   routes / rootRoutes / consumers / jobs / seed   each receives the instance;
  *   stop(instance)            in reverse dependency order at shutdown, after the server has
  *                             stopped taking requests and the jobs have finished, before the
@@ -106,6 +107,11 @@ export interface ModuleDefinition<I = unknown> {
    */
   readonly secrets?: readonly string[];
   start?(ctx: ModuleContext): I | Promise<I>;
+  /**
+   * After the server listens (`platform.listen()` resolves only once every module's has): the
+   * origin is known now when TONGBAN_PUBLIC_URL is unset and TONGBAN_PORT=0 picked the port.
+   */
+  listening?(ctx: ModuleContext, instance: I): void | Promise<void>;
   stop?(instance: I): void | Promise<void>;
   routes?(app: HttpApp, ctx: ModuleContext, instance: I): void | Promise<void>;
   /**

@@ -364,7 +364,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       scheduler,
       seedNotes,
       async listen() {
-        return app.listen({ port: config.port, host: config.host });
+        const address = await app.listen({ port: config.port, host: config.host });
+        for (const m of modules) if (m.listening) await m.listening(contexts.get(m.name)!, instances.get(m.name));
+        return address;
       },
       async close() {
         if (closed) return;

@@ -2,6 +2,7 @@
 // transaction through which a state change and its events commit together, the outbox's check
 // of every event against the contracts, and the unique violation read the same way everywhere.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { describe, test } from 'node:test';
 import { EVENT_CATALOG } from '@tongban/contracts';
 import { sql } from 'kysely';
@@ -75,6 +76,36 @@ describe(`module lifecycle (${databaseLabel})`, () => {
     } finally {
       releaseStop();
       if (!disposed) await p.dispose();
+    }
+  });
+
+  test('listen() resolves only after every module has heard the origin it listens on', async () => {
+    const heard: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const late = defineModule({
+      name: 'late',
+      title: { zh: '迟到', en: 'Late' },
+      start: () => ({ heard }),
+      async listening(ctx, instance) {
+        await held;
+        instance.heard.push(ctx.origin());
+      },
+    });
+    const p = await startTestPlatform([late], { env: { TONGBAN_PORT: '0', TONGBAN_HOST: '127.0.0.1' } });
+    try {
+      let listened = false;
+      const listening = p.listen().then(() => (listened = true));
+      await once(p.app.server, 'listening');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(listened, false, 'the socket listens, and listen() still waits for the module');
+      release();
+      const address = new URL(await listening.then(() => p.app.listeningOrigin));
+      assert.deepEqual(heard, [`http://localhost:${address.port}`]);
+      assert.notEqual(address.port, '0');
+    } finally {
+      release();
+      await p.dispose();
     }
   });
 
