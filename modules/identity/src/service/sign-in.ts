@@ -33,7 +33,7 @@ import { deleteSignInStep, openSignInStep, saveSignInStep } from '../store/sign-
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
 import { admit, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
-import { typed } from '../store/tables.ts';
+import { typed, type SecondFactor } from '../store/tables.ts';
 
 const STAFF = new Set(['officer', 'operator', 'security']);
 
@@ -47,7 +47,7 @@ export type StepResult =
   | { readonly outcome: 'needs_second_factor'; readonly accountId: string; readonly factor: SecondFactor }
   | { readonly outcome: 'done'; readonly accountId: string; readonly acr: string; readonly amr: string[] };
 
-export type SecondFactor = 'totp' | 'passkey' | 'sms';
+export type { SecondFactor };
 
 /**
  * RFC 8176 amr for a passkey: "hwk", proof of possession of a key held by an authenticator. The
@@ -169,7 +169,7 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   const step = await openSignInStep(typed(ctx.db), attempt.uid);
   const account: Account | undefined = step ? await findAccountById(typed(ctx.db), step.accountId) : undefined;
   if (!step || !account) return { outcome: 'failed' };
-  const factor = step.secondFactor as SecondFactor;
+  const factor = step.secondFactor;
   if (factor === 'passkey') return { outcome: 'failed' };
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
