@@ -3,7 +3,7 @@
 // intact with its size and root, or the first tampered position. Exit 0 when every log is intact,
 // 1 otherwise. Keys the verifier already trusts are pinned with --log-key and --witness-key
 // (then a log signed with another key, or not co-signed by a pinned witness, is not intact).
-import { openDatabase, type AnyKysely } from '@tongban/kernel';
+import { openDatabase } from '@tongban/kernel';
 import {
   databaseSource,
   describeVerdict,
@@ -70,7 +70,7 @@ export async function ledgerVerify(
     return await database.db
       .transaction()
       .setIsolationLevel('repeatable read')
-      .execute((trx) => run(databaseSource(trx as unknown as AnyKysely)));
+      .execute((trx) => run(databaseSource(trx)));
   } finally {
     await database.close();
   }

@@ -14,6 +14,7 @@ import { seedDemoAccounts } from './seed/seed.ts';
 import { sessionRoutes } from './api/sessions.ts';
 import { warnIfNoSmsGateway } from './service/sms.ts';
 import { pruneThrottles } from './store/throttle.ts';
+import { typed } from './store/tables.ts';
 import { DEFAULT_THROTTLE } from './domain/throttle.ts';
 import { IdentityRuntime } from './service/runtime.ts';
 
@@ -57,7 +58,7 @@ export default defineModule({
       name: 'prune-sign-in-throttles',
       everyMs: 3_600_000,
       run: async (ctx) => {
-        await pruneThrottles(ctx.trx, ctx.clock.now(), DEFAULT_THROTTLE.knownAddressSeconds + 86_400);
+        await pruneThrottles(typed(ctx.trx), ctx.clock.now(), DEFAULT_THROTTLE.knownAddressSeconds + 86_400);
       },
     },
   ],

@@ -2,6 +2,7 @@ import { BundleDraftView, BundleVersionView } from '@tongban/contracts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import * as store from '../store/catalog-store.ts';
 import { BundleBody, CodeParam, Published, VersionList, VersionParam, VersionQuery } from './schemas.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['catalog: bundles'];
 
@@ -19,7 +20,7 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: BundleVersionView },
       },
     },
-    async (req) => store.getBundleVersion(ctx.db, req.params.code, req.query.version),
+    async (req) => store.getBundleVersion(typed(ctx.db), req.params.code, req.query.version),
   );
 
   app.get(
@@ -29,8 +30,8 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
       schema: { tags, summary: 'Published versions of a bundle', params: CodeParam, response: { 200: VersionList } },
     },
     async (req) => {
-      await store.getBundleVersion(ctx.db, req.params.code);
-      return store.listVersions(ctx.db, 'catalog.bundle_version', req.params.code);
+      await store.getBundleVersion(typed(ctx.db), req.params.code);
+      return store.listVersions(typed(ctx.db), 'catalog.bundle_version', req.params.code);
     },
   );
 
@@ -45,7 +46,7 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: BundleVersionView },
       },
     },
-    async (req) => store.getBundleVersion(ctx.db, req.params.code, req.params.version),
+    async (req) => store.getBundleVersion(typed(ctx.db), req.params.code, req.params.version),
   );
 
   app.get(
@@ -59,7 +60,7 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: BundleDraftView },
       },
     },
-    async (req) => store.getBundleDraft(ctx.db, req.params.code),
+    async (req) => store.getBundleDraft(typed(ctx.db), req.params.code),
   );
 
   app.put(
@@ -76,7 +77,7 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (req) => {
       const bundle = { code: req.params.code, ...req.body };
-      await store.saveBundleDraft(ctx.db, bundle);
+      await store.saveBundleDraft(typed(ctx.db), bundle);
       return bundle;
     },
   );

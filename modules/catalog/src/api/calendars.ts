@@ -4,6 +4,7 @@ import Type from 'typebox';
 import { validateOverrides, WorkingCalendar } from '../domain/working-days.ts';
 import { getCalendar, putCalendar } from '../store/calendar-store.ts';
 import { CalendarBody, CalendarView, DeadlineQuery, RegionCodeParam } from './schemas.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['catalog: working-day calendars'];
 
@@ -20,7 +21,7 @@ export function calendarRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: CalendarView },
       },
     },
-    async (req) => getCalendar(ctx.db, req.params.code),
+    async (req) => getCalendar(typed(ctx.db), req.params.code),
   );
 
   app.put(
@@ -45,8 +46,8 @@ export function calendarRoutes(app: HttpApp, ctx: ModuleContext): void {
           problems.map((message) => ({ field: 'body', code: 'invalid_calendar', message })),
         );
       }
-      await putCalendar(ctx.db, calendar);
-      return getCalendar(ctx.db, calendar.regionCode);
+      await putCalendar(typed(ctx.db), calendar);
+      return getCalendar(typed(ctx.db), calendar.regionCode);
     },
   );
 
@@ -63,7 +64,7 @@ export function calendarRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (req) => {
-      const calendar = new WorkingCalendar(await getCalendar(ctx.db, req.params.code));
+      const calendar = new WorkingCalendar(await getCalendar(typed(ctx.db), req.params.code));
       try {
         return {
           from: req.query.from,

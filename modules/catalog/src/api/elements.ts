@@ -2,6 +2,7 @@ import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
 import * as store from '../store/catalog-store.ts';
 import { DataElementBody, DataElementView, ElementIdParam } from './schemas.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['catalog: data elements'];
 
@@ -13,7 +14,7 @@ export function elementRoutes(app: HttpApp, ctx: ModuleContext): void {
       config: { policy: Policies.public },
       schema: { tags, summary: 'List data elements', response: { 200: Type.Array(DataElementView) } },
     },
-    async () => store.listElements(ctx.db),
+    async () => store.listElements(typed(ctx.db)),
   );
 
   app.get(
@@ -22,7 +23,7 @@ export function elementRoutes(app: HttpApp, ctx: ModuleContext): void {
       config: { policy: Policies.public },
       schema: { tags, summary: 'Get a data element', params: ElementIdParam, response: { 200: DataElementView } },
     },
-    async (req) => store.getElement(ctx.db, req.params.id),
+    async (req) => store.getElement(typed(ctx.db), req.params.id),
   );
 
   app.put(
@@ -39,7 +40,7 @@ export function elementRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (req) => {
       const element = { id: req.params.id, ...req.body };
-      await store.putElement(ctx.db, element);
+      await store.putElement(typed(ctx.db), element);
       return element;
     },
   );

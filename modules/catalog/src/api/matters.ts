@@ -2,6 +2,7 @@ import { MatterDraftView, MatterVersionView } from '@tongban/contracts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import * as store from '../store/catalog-store.ts';
 import { CodeParam, MatterBody, Published, VersionList, VersionParam, VersionQuery } from './schemas.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['catalog: matters'];
 // The published versions' shape is the contracts' (what the workflow's client checks answers
@@ -21,7 +22,7 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: MatterVersionView },
       },
     },
-    async (req) => store.getMatterVersion(ctx.db, req.params.code, req.query.version),
+    async (req) => store.getMatterVersion(typed(ctx.db), req.params.code, req.query.version),
   );
 
   app.get(
@@ -31,8 +32,8 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
       schema: { tags, summary: 'Published versions of a matter', params: CodeParam, response: { 200: VersionList } },
     },
     async (req) => {
-      await store.getMatterVersion(ctx.db, req.params.code);
-      return store.listVersions(ctx.db, 'catalog.matter_version', req.params.code);
+      await store.getMatterVersion(typed(ctx.db), req.params.code);
+      return store.listVersions(typed(ctx.db), 'catalog.matter_version', req.params.code);
     },
   );
 
@@ -47,7 +48,7 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: MatterVersionView },
       },
     },
-    async (req) => store.getMatterVersion(ctx.db, req.params.code, req.params.version),
+    async (req) => store.getMatterVersion(typed(ctx.db), req.params.code, req.params.version),
   );
 
   app.get(
@@ -61,7 +62,7 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: MatterDraftView },
       },
     },
-    async (req) => store.getMatterDraft(ctx.db, req.params.code),
+    async (req) => store.getMatterDraft(typed(ctx.db), req.params.code),
   );
 
   app.put(
@@ -78,7 +79,7 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (req) => {
       const matter = { code: req.params.code, ...req.body };
-      await store.saveMatterDraft(ctx.db, matter);
+      await store.saveMatterDraft(typed(ctx.db), matter);
       return matter;
     },
   );

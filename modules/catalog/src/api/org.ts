@@ -10,6 +10,7 @@ import {
   RegionCodeParam,
   RegionView,
 } from './schemas.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['catalog: organisation'];
 
@@ -21,7 +22,7 @@ export function orgRoutes(app: HttpApp, ctx: ModuleContext): void {
       config: { policy: Policies.public },
       schema: { tags, summary: 'List regions', response: { 200: Type.Array(RegionView) } },
     },
-    async () => store.listRegions(ctx.db),
+    async () => store.listRegions(typed(ctx.db)),
   );
 
   app.put(
@@ -38,7 +39,7 @@ export function orgRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (req) => {
       const region = { code: req.params.code, ...req.body };
-      await store.putRegion(ctx.db, region);
+      await store.putRegion(typed(ctx.db), region);
       return region;
     },
   );
@@ -57,7 +58,7 @@ export function orgRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: Type.Array(DepartmentView) },
       },
     },
-    async (req) => store.listDepartments(ctx.db, req.query.region),
+    async (req) => store.listDepartments(typed(ctx.db), req.query.region),
   );
 
   app.get(
@@ -66,7 +67,7 @@ export function orgRoutes(app: HttpApp, ctx: ModuleContext): void {
       config: { policy: Policies.public },
       schema: { tags, summary: 'Get a department', params: CodeParam, response: { 200: DepartmentView } },
     },
-    async (req) => store.getDepartment(ctx.db, req.params.code),
+    async (req) => store.getDepartment(typed(ctx.db), req.params.code),
   );
 
   app.put(
@@ -83,7 +84,7 @@ export function orgRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (req) => {
       const department = { code: req.params.code, ...req.body };
-      await store.putDepartment(ctx.db, department);
+      await store.putDepartment(typed(ctx.db), department);
       return department;
     },
   );
@@ -95,7 +96,10 @@ export function orgRoutes(app: HttpApp, ctx: ModuleContext): void {
       schema: { tags, summary: 'The org tree: regions with their departments, nested' },
     },
     async () => {
-      const [regions, departments] = await Promise.all([store.listRegions(ctx.db), store.listDepartments(ctx.db)]);
+      const [regions, departments] = await Promise.all([
+        store.listRegions(typed(ctx.db)),
+        store.listDepartments(typed(ctx.db)),
+      ]);
       type Node = (typeof departments)[number] & { children: Node[] };
       const nodes = new Map<string, Node>(departments.map((d) => [d.code, { ...d, children: [] }]));
       const roots: Node[] = [];

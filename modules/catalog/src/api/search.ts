@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { LIFE_EVENTS } from '../domain/model.ts';
 import { search } from '../store/search-store.ts';
 import { SearchQuery, SearchResult } from './schemas.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['catalog: search'];
 
@@ -19,7 +20,7 @@ export function searchRoutes(app: HttpApp, ctx: ModuleContext): void {
         response: { 200: SearchResult },
       },
     },
-    async (req) => search(ctx.db, req.query),
+    async (req) => search(typed(ctx.db), req.query),
   );
 
   app.get(

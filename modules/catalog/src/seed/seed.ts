@@ -11,18 +11,20 @@ export async function seedDemoCity(ctx: ModuleContext): Promise<void> {
   const existing = await typed(ctx.db).selectFrom('catalog.department').select('code').limit(1).executeTakeFirst();
   if (existing) return;
   // One transaction: a start that dies half-way leaves no half-published demo behind.
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const region of regions) await store.putRegion(trx, region);
-    // Parents before children: the department tree is checked on every write.
-    const ordered = [...departments].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
-    for (const department of ordered) await store.putDepartment(trx, department);
-    for (const element of dataElements) await store.putElement(trx, element);
-    for (const calendar of calendars) await putCalendar(trx, calendar);
-    for (const matter of matters) await store.saveMatterDraft(trx, matter);
-    for (const bundle of bundles) await store.saveBundleDraft(trx, bundle);
-    for (const matter of matters) await store.publishMatterIn(trx, ctx, matter.code);
-    for (const bundle of bundles) await store.publishBundleIn(trx, ctx, bundle.code);
-  });
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      for (const region of regions) await store.putRegion(trx, region);
+      // Parents before children: the department tree is checked on every write.
+      const ordered = [...departments].sort((a, b) => Number(Boolean(a.parentCode)) - Number(Boolean(b.parentCode)));
+      for (const department of ordered) await store.putDepartment(trx, department);
+      for (const element of dataElements) await store.putElement(trx, element);
+      for (const calendar of calendars) await putCalendar(trx, calendar);
+      for (const matter of matters) await store.saveMatterDraft(trx, matter);
+      for (const bundle of bundles) await store.saveBundleDraft(trx, bundle);
+      for (const matter of matters) await store.publishMatterIn(trx, ctx, matter.code);
+      for (const bundle of bundles) await store.publishBundleIn(trx, ctx, bundle.code);
+    });
   ctx.log.info(
     { departments: departments.length, matters: matters.length, bundles: bundles.length },
     'demo city seeded',

@@ -1,10 +1,10 @@
 import { CatalogError } from '../errors.ts';
 import { sql } from 'kysely';
 import type { CalendarOverrides } from '../domain/model.ts';
-import { typed, type CatalogDb, type Trx } from './tables.ts';
+import type { Db } from './tables.ts';
 
-export async function findCalendar(db: CatalogDb | Trx, regionCode: string): Promise<CalendarOverrides | undefined> {
-  const row = await typed(db)
+export async function findCalendar(db: Db, regionCode: string): Promise<CalendarOverrides | undefined> {
+  const row = await db
     .selectFrom('catalog.calendar')
     .selectAll()
     .where('region_code', '=', regionCode)
@@ -14,14 +14,14 @@ export async function findCalendar(db: CatalogDb | Trx, regionCode: string): Pro
     : undefined;
 }
 
-export async function getCalendar(db: CatalogDb | Trx, regionCode: string): Promise<CalendarOverrides> {
+export async function getCalendar(db: Db, regionCode: string): Promise<CalendarOverrides> {
   const found = await findCalendar(db, regionCode);
   if (!found) throw new CatalogError('CATALOG_CALENDAR_NOT_FOUND', { code: regionCode });
   return found;
 }
 
-export async function putCalendar(db: CatalogDb | Trx, calendar: CalendarOverrides): Promise<void> {
-  const region = await typed(db)
+export async function putCalendar(db: Db, calendar: CalendarOverrides): Promise<void> {
+  const region = await db
     .selectFrom('catalog.region')
     .select('code')
     .where('code', '=', calendar.regionCode)
@@ -32,7 +32,7 @@ export async function putCalendar(db: CatalogDb | Trx, calendar: CalendarOverrid
     holidays: [...new Set(calendar.holidays)].sort(),
     workdays: [...new Set(calendar.workdays)].sort(),
   };
-  await typed(db)
+  await db
     .insertInto('catalog.calendar')
     .values(row)
     .onConflict((oc) =>

@@ -8,17 +8,15 @@ import { checkElementRules } from '../domain/elements.ts';
 import { findPatternError } from '@tongban/kernel';
 import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
 import { searchTerms } from '../domain/search.ts';
-import { typed, type CatalogDb, type Trx } from './tables.ts';
+import { typed, type CatalogTrx, type Db } from './tables.ts';
 
-type Db = CatalogDb | Trx;
-const tdb = (db: Db) => typed(db);
 const json = (value: unknown) => JSON.stringify(value);
 const parse = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
 // ── regions and departments ──────────────────────────────────────────────────────────────────
 
 export async function listRegions(db: Db): Promise<Region[]> {
-  const rows = await tdb(db).selectFrom('catalog.region').selectAll().orderBy('code').execute();
+  const rows = await db.selectFrom('catalog.region').selectAll().orderBy('code').execute();
   return rows.map((r) => ({
     code: r.code,
     name: { zh: r.name_zh, en: r.name_en },
@@ -27,7 +25,6 @@ export async function listRegions(db: Db): Promise<Region[]> {
 }
 
 export async function putRegion(db: Db, region: Region): Promise<void> {
-  const t = tdb(db);
   if (region.parentCode) {
     if (region.parentCode === region.code) throw invalidRef('parentCode', 'a region cannot be its own parent');
     const all = new Map((await listRegions(db)).map((r) => [r.code, r]));
@@ -44,7 +41,7 @@ export async function putRegion(db: Db, region: Region): Promise<void> {
     name_zh: region.name.zh,
     name_en: region.name.en,
   };
-  await t
+  await db
     .insertInto('catalog.region')
     .values(row)
     .onConflict((oc) => oc.column('code').doUpdateSet(row))
@@ -52,7 +49,7 @@ export async function putRegion(db: Db, region: Region): Promise<void> {
 }
 
 export async function listDepartments(db: Db, regionCode?: string): Promise<Department[]> {
-  let q = tdb(db).selectFrom('catalog.department').selectAll().orderBy('code');
+  let q = db.selectFrom('catalog.department').selectAll().orderBy('code');
   if (regionCode) q = q.where('region_code', '=', regionCode);
   return (await q.execute()).map((r) => ({
     code: r.code,
@@ -69,8 +66,7 @@ export async function getDepartment(db: Db, code: string): Promise<Department> {
 }
 
 export async function putDepartment(db: Db, department: Department): Promise<void> {
-  const t = tdb(db);
-  const region = await t
+  const region = await db
     .selectFrom('catalog.region')
     .select('code')
     .where('code', '=', department.regionCode)
@@ -92,7 +88,7 @@ export async function putDepartment(db: Db, department: Department): Promise<voi
     name_zh: department.name.zh,
     name_en: department.name.en,
   };
-  await t
+  await db
     .insertInto('catalog.department')
     .values(row)
     .onConflict((oc) => oc.column('code').doUpdateSet(row))
@@ -108,16 +104,12 @@ function invalidRef(field: string, message: string): DomainError {
 // ── data elements ────────────────────────────────────────────────────────────────────────────
 
 export async function listElements(db: Db): Promise<DataElement[]> {
-  const rows = await tdb(db).selectFrom('catalog.data_element').select('definition').orderBy('id').execute();
+  const rows = await db.selectFrom('catalog.data_element').select('definition').orderBy('id').execute();
   return rows.map((r) => parse<DataElement>(r.definition));
 }
 
 export async function getElement(db: Db, id: string): Promise<DataElement> {
-  const row = await tdb(db)
-    .selectFrom('catalog.data_element')
-    .select('definition')
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = await db.selectFrom('catalog.data_element').select('definition').where('id', '=', id).executeTakeFirst();
   if (!row) throw new CatalogError('CATALOG_DATA_ELEMENT_NOT_FOUND', { id });
   return parse<DataElement>(row.definition);
 }
@@ -149,7 +141,7 @@ export function checkElement(element: DataElement): FieldError[] {
 export async function putElement(db: Db, element: DataElement): Promise<void> {
   const errors = checkElement(element);
   if (errors.length > 0) throw new CatalogError('CATALOG_INVALID_DATA_ELEMENT', {}, errors);
-  await tdb(db)
+  await db
     .insertInto('catalog.data_element')
     .values({ id: element.id, definition: json(element) })
     .onConflict((oc) => oc.column('id').doUpdateSet({ definition: json(element), updated_at: sql`now()` }))
@@ -159,14 +151,14 @@ export async function putElement(db: Db, element: DataElement): Promise<void> {
 // ── matters ──────────────────────────────────────────────────────────────────────────────────
 
 export async function saveMatterDraft(db: Db, matter: Matter): Promise<void> {
-  const department = await tdb(db)
+  const department = await db
     .selectFrom('catalog.department')
     .select('code')
     .where('code', '=', matter.departmentCode)
     .executeTakeFirst();
   if (!department) throw invalidRef('departmentCode', `department ${matter.departmentCode} does not exist`);
   const row = { code: matter.code, department_code: matter.departmentCode, draft: json(matter) };
-  await tdb(db)
+  await db
     .insertInto('catalog.matter')
     .values(row)
     .onConflict((oc) =>
@@ -176,20 +168,21 @@ export async function saveMatterDraft(db: Db, matter: Matter): Promise<void> {
 }
 
 export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
-  const row = await tdb(db).selectFrom('catalog.matter').select('draft').where('code', '=', code).executeTakeFirst();
+  const row = await db.selectFrom('catalog.matter').select('draft').where('code', '=', code).executeTakeFirst();
   if (!row) throw new CatalogError('CATALOG_MATTER_NOT_FOUND', { code });
   return parse<Matter>(row.draft);
 }
 
 /** Publishes the draft as the next immutable version; returns that version. */
 export function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
-  return ctx.db.transaction().execute((trx) => publishMatterIn(trx, ctx, code));
+  return typed(ctx.db)
+    .transaction()
+    .execute((trx) => publishMatterIn(trx, ctx, code));
 }
 
 /** publishMatter inside the caller's transaction (the demo seed publishes everything in one). */
-export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string): Promise<MatterVersion> {
-  const t = tdb(trx);
-  const row = await t
+export async function publishMatterIn(trx: CatalogTrx, ctx: ModuleContext, code: string): Promise<MatterVersion> {
+  const row = await trx
     .selectFrom('catalog.matter')
     .select('draft')
     .where('code', '=', code)
@@ -204,7 +197,7 @@ export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string
   const version = await nextVersion(trx, 'catalog.matter_version', code);
   const used = Object.values(matter.form.properties).map((f) => elements.get(f['x-data-element'])!);
   const content = { ...matter, elements: Object.fromEntries(used.map((e) => [e.id, e])) };
-  const inserted = await t
+  const inserted = await trx
     .insertInto('catalog.matter_version')
     .values({ code, version, content: json(content) })
     .returning('published_at')
@@ -250,7 +243,7 @@ export async function getMatterVersion(
   code: string,
   version?: number,
 ): Promise<MatterVersion & { elements: Record<string, DataElement> }> {
-  let q = tdb(db)
+  let q = db
     .selectFrom('catalog.matter_version')
     .select(['version', 'content', 'published_at'])
     .where('code', '=', code);
@@ -269,7 +262,7 @@ export async function getMatterVersion(
 }
 
 export async function listVersions(db: Db, table: 'catalog.matter_version' | 'catalog.bundle_version', code: string) {
-  const rows = await tdb(db)
+  const rows = await db
     .selectFrom(table)
     .select(['version', 'published_at'])
     .where('code', '=', code)
@@ -279,11 +272,11 @@ export async function listVersions(db: Db, table: 'catalog.matter_version' | 'ca
 }
 
 async function nextVersion(
-  trx: Trx,
+  trx: CatalogTrx,
   table: 'catalog.matter_version' | 'catalog.bundle_version',
   code: string,
 ): Promise<number> {
-  const row = await tdb(trx)
+  const row = await trx
     .selectFrom(table)
     .select((eb) => eb.fn.max('version').as('v'))
     .where('code', '=', code)
@@ -291,8 +284,8 @@ async function nextVersion(
   return (row?.v ?? 0) + 1;
 }
 
-async function indexForSearch(trx: Trx, entry: CatalogSearchRow): Promise<void> {
-  await tdb(trx)
+async function indexForSearch(trx: CatalogTrx, entry: CatalogSearchRow): Promise<void> {
+  await trx
     .insertInto('catalog.search_entry')
     .values(entry)
     .onConflict((oc) => oc.columns(['kind', 'code']).doUpdateSet(entry))
@@ -314,7 +307,7 @@ type CatalogSearchRow = {
 // ── bundles ──────────────────────────────────────────────────────────────────────────────────
 
 export async function saveBundleDraft(db: Db, bundle: Bundle): Promise<void> {
-  await tdb(db)
+  await db
     .insertInto('catalog.bundle')
     .values({ code: bundle.code, draft: json(bundle) })
     .onConflict((oc) => oc.column('code').doUpdateSet({ draft: json(bundle), updated_at: sql`now()` }))
@@ -322,18 +315,20 @@ export async function saveBundleDraft(db: Db, bundle: Bundle): Promise<void> {
 }
 
 export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
-  const row = await tdb(db).selectFrom('catalog.bundle').select('draft').where('code', '=', code).executeTakeFirst();
+  const row = await db.selectFrom('catalog.bundle').select('draft').where('code', '=', code).executeTakeFirst();
   if (!row) throw new CatalogError('CATALOG_BUNDLE_NOT_FOUND', { code });
   return parse<Bundle>(row.draft);
 }
 
 /** Publishes a bundle pinned to the latest published version of each of its matters. */
 export function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  return ctx.db.transaction().execute((trx) => publishBundleIn(trx, ctx, code));
+  return typed(ctx.db)
+    .transaction()
+    .execute((trx) => publishBundleIn(trx, ctx, code));
 }
 
-export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  const row = await tdb(trx)
+export async function publishBundleIn(trx: CatalogTrx, ctx: ModuleContext, code: string): Promise<BundleVersion> {
+  const row = await trx
     .selectFrom('catalog.bundle')
     .select('draft')
     .where('code', '=', code)
@@ -356,7 +351,7 @@ export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string
   const version = await nextVersion(trx, 'catalog.bundle_version', code);
   const matterVersions = Object.fromEntries([...published.values()].map((m) => [m.code, m.version]));
   const content = { ...bundle, matterVersions, form };
-  const inserted = await tdb(trx)
+  const inserted = await trx
     .insertInto('catalog.bundle_version')
     .values({ code, version, content: json(content) })
     .returning('published_at')
@@ -385,7 +380,7 @@ export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string
 }
 
 export async function getBundleVersion(db: Db, code: string, version?: number): Promise<BundleVersion> {
-  let q = tdb(db)
+  let q = db
     .selectFrom('catalog.bundle_version')
     .select(['version', 'content', 'published_at'])
     .where('code', '=', code);

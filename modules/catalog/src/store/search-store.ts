@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { LocalizedText } from '../domain/model.ts';
 import { searchTerms } from '../domain/search.ts';
-import { typed, type CatalogDb, type Trx } from './tables.ts';
+import type { Db } from './tables.ts';
 
 export interface SearchQuery {
   readonly q?: string;
@@ -31,10 +31,10 @@ const MAX_MATCHES = 500;
  * database filters through the GIN index; ranking the few matches happens here, which is
  * cheaper than ranking in SQL on the embedded database.
  */
-export async function search(db: CatalogDb | Trx, query: SearchQuery): Promise<{ total: number; items: SearchHit[] }> {
+export async function search(db: Db, query: SearchQuery): Promise<{ total: number; items: SearchHit[] }> {
   const terms = searchTerms(query.q);
   const run = async (mode: 'all' | 'any') => {
-    let q = typed(db)
+    let q = db
       .selectFrom('catalog.search_entry')
       .select([
         'kind',

@@ -1,5 +1,19 @@
-import type { Generated, Kysely } from 'kysely';
-import type { AnyTransaction } from '@tongban/kernel';
+// The catalog schema's tables (store/migrations/*.sql) as the compiler sees them: the one place
+// they are declared. Every query of the module goes through these types, so it can name the
+// catalog's tables and columns only — another module's table, an unknown column or a value of
+// the wrong type does not compile (apps/server/test/typed-db.test.ts). The kernel's bus tables
+// in the schema (outbox, inbox, pending, dead_letter) are the kernel's and are not declared here.
+//
+// Read as both drivers return them: jsonb parsed, timestamptz as Date, text[] as string[].
+// Written: jsonb as JSON text (JSON.stringify).
+import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { Bundle, BundleVersion, DataElement, Matter } from '../domain/model.ts';
+
+/** jsonb: read parsed, written as JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+/** text[] not null default '{}'. */
+type TextArray = ColumnType<string[], string[] | undefined, string[]>;
 
 export interface CatalogTables {
   'catalog.region': { code: string; parent_code: string | null; name_zh: string; name_en: string };
@@ -10,12 +24,24 @@ export interface CatalogTables {
     name_zh: string;
     name_en: string;
   };
-  'catalog.data_element': { id: string; definition: unknown; updated_at: Generated<Date> };
-  'catalog.matter': { code: string; department_code: string; draft: unknown; updated_at: Generated<Date> };
-  'catalog.matter_version': { code: string; version: number; content: unknown; published_at: Generated<Date> };
-  'catalog.bundle': { code: string; draft: unknown; updated_at: Generated<Date> };
-  'catalog.bundle_version': { code: string; version: number; content: unknown; published_at: Generated<Date> };
-  'catalog.calendar': { region_code: string; holidays: string[]; workdays: string[]; updated_at: Generated<Date> };
+  'catalog.data_element': { id: string; definition: Json<DataElement>; updated_at: Generated<Date> };
+  'catalog.matter': { code: string; department_code: string; draft: Json<Matter>; updated_at: Generated<Date> };
+  'catalog.matter_version': {
+    code: string;
+    version: number;
+    /** The matter with the data elements its form used. */
+    content: Json<Matter & { elements: Record<string, DataElement> }>;
+    published_at: Generated<Date>;
+  };
+  'catalog.bundle': { code: string; draft: Json<Bundle>; updated_at: Generated<Date> };
+  'catalog.bundle_version': {
+    code: string;
+    version: number;
+    /** The bundle with its pinned matter versions and merged form. */
+    content: Json<Omit<BundleVersion, 'version' | 'publishedAt'>>;
+    published_at: Generated<Date>;
+  };
+  'catalog.calendar': { region_code: string; holidays: TextArray; workdays: TextArray; updated_at: Generated<Date> };
   'catalog.search_entry': {
     kind: 'matter' | 'bundle';
     code: string;
@@ -30,10 +56,17 @@ export interface CatalogTables {
 }
 
 export type CatalogDb = Kysely<CatalogTables>;
+export type CatalogTrx = Transaction<CatalogTables>;
+/** What a store function runs on: the module's handle or a transaction of it. */
+export type Db = CatalogDb | CatalogTrx;
 
-/** The kernel hands out an untyped Kysely; the catalog reads it through its own table types. */
-export function typed(db: unknown): CatalogDb {
-  return db as CatalogDb;
+/**
+ * The kernel hands every module an untyped handle (ctx.db, a job's or a delivery's transaction);
+ * the catalog reads it through its own tables. The one cast that declares them to the compiler.
+ */
+export function typed(trx: AnyTransaction): CatalogTrx;
+export function typed(db: AnyKysely): CatalogDb;
+export function typed(db: AnyKysely | AnyTransaction): Db;
+export function typed(db: AnyKysely | AnyTransaction): Db {
+  return db as Db;
 }
-
-export type Trx = AnyTransaction;

@@ -29,6 +29,7 @@ import { findAccountById, findAccountByLogin, isActive, pendingTotpSecret, setPe
 import { hashOrBusy } from '../service/registration.ts';
 import { registrationRoutes } from './registration.ts';
 import { sendFactorNotice } from '../service/sms.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['identity: accounts'];
 const BusinessBody = Type.Object(
@@ -105,7 +106,9 @@ function meNeedsAnAccount(app: HttpApp, ctx: ModuleContext): void {
     const principal = request.principal;
     if (!principal || !request.routeOptions.url?.startsWith(me)) return;
     const account =
-      principal.kind !== 'service' && UUID.test(principal.id) ? await findAccountById(ctx.db, principal.id) : undefined;
+      principal.kind !== 'service' && UUID.test(principal.id)
+        ? await findAccountById(typed(ctx.db), principal.id)
+        : undefined;
     if (!account || account.kind !== principal.kind) throw new IdentityError('IDENTITY_NOT_AN_ACCOUNT');
   });
 }
@@ -126,7 +129,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (request) => {
-      const account = await findAccountById(ctx.db, request.params.accountId);
+      const account = await findAccountById(typed(ctx.db), request.params.accountId);
       if (!account) throw new IdentityError('NOT_FOUND');
       return {
         id: account.id,
@@ -151,7 +154,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
         ]);
       const problems = passwordProblems(b.password, { identifier: b.creditCode });
       if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
-      if (await findAccountByLogin(ctx.db, b.creditCode)) throw new IdentityError('IDENTITY_ACCOUNT_EXISTS');
+      if (await findAccountByLogin(typed(ctx.db), b.creditCode)) throw new IdentityError('IDENTITY_ACCOUNT_EXISTS');
       const id = randomUUID();
       const passwordHash = await hashOrBusy(b.password);
       try {
@@ -179,10 +182,10 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     },
     async (request, reply) => {
       const { businessId, citizenId } = request.params;
-      const business = await findAccountById(ctx.db, businessId);
+      const business = await findAccountById(typed(ctx.db), businessId);
       if (!business || business.kind !== 'business' || business.legalRepresentative !== request.principal!.id)
         throw new IdentityError('FORBIDDEN_RESOURCE');
-      const agent = await findAccountById(ctx.db, citizenId);
+      const agent = await findAccountById(typed(ctx.db), citizenId);
       if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new IdentityError('NOT_FOUND');
       await authoriseAgent(ctx, businessId, citizenId, request.principal!.id);
       return reply.code(204).send();
@@ -196,7 +199,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       schema: { tags, summary: "Set a staff account's roles, departments and jurisdiction", params: Id, body: Roles },
     },
     async (request) => {
-      const account = await findAccountById(ctx.db, request.params.accountId);
+      const account = await findAccountById(typed(ctx.db), request.params.accountId);
       if (!account) throw new IdentityError('NOT_FOUND');
       await changeStaffAccess(ctx, account, request.body, request.principal!.id);
       return { accountId: account.id, ...request.body };
@@ -214,10 +217,10 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (request) => {
-      const me = await findAccountById(ctx.db, request.principal!.id);
+      const me = await findAccountById(typed(ctx.db), request.principal!.id);
       if (!me) throw new IdentityError('UNAUTHENTICATED');
       const secret = newTotpSecret();
-      await setPendingTotp(ctx.db, me.id, secret);
+      await setPendingTotp(typed(ctx.db), me.id, secret);
       const uri = totpUri({ secret, account: me.login });
       return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }) };
     },
@@ -234,7 +237,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (request, reply) => {
-      const secret = await pendingTotpSecret(ctx.db, request.principal!.id);
+      const secret = await pendingTotpSecret(typed(ctx.db), request.principal!.id);
       const check = secret
         ? await verifyTotp(secret, request.body.code, { now: ctx.clock.now() })
         : { ok: false as const };

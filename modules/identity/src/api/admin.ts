@@ -4,6 +4,7 @@ import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';
 import { isBuiltinClient } from '../service/builtin-clients.ts';
 import { registerClient } from '../store/clients.ts';
+import { typed } from '../store/tables.ts';
 
 const ClientId = Type.Object({ clientId: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$' }) });
 // Exactly a public P-256 key (department systems sign their assertions with ES256): no free
@@ -76,7 +77,7 @@ export function adminRoutes(app: HttpApp, ctx: ModuleContext): void {
             redirect_uris: b.redirectUris ?? [],
             post_logout_redirect_uris: b.postLogoutRedirectUris ?? [],
           };
-      await registerClient(ctx.db, clientId, metadata, b.roles);
+      await registerClient(typed(ctx.db), clientId, metadata, b.roles);
       return { clientId, kind: b.jwks ? 'department-system' : 'browser-app', roles: b.roles };
     },
   );

@@ -16,6 +16,7 @@ import {
 } from '../service/sign-in.ts';
 import { devSmsSender } from '../service/sms.ts';
 import { signInStepFactor } from '../store/sign-in-steps.ts';
+import { typed } from '../store/tables.ts';
 
 const LOGIN_FIELDS: readonly Field[] = [
   { name: 'login', label: 'login', type: 'text', autocomplete: 'username' },
@@ -133,7 +134,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         return reply;
       }
       const lang = langOf(request.query, request.headers['accept-language']);
-      const second = await signInStepFactor(ctx.db, details.uid);
+      const second = await signInStepFactor(typed(ctx.db), details.uid);
       html(reply);
       if (second === 'passkey') return signInPage(passkeyPage(details.uid, lang));
       return second
@@ -225,7 +226,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const details = await detailsOr(request, reply);
       if (!details) return reply;
       const lang = langOf(request.query, request.headers['accept-language']);
-      const step = await signInStepFactor(ctx.db, details.uid);
+      const step = await signInStepFactor(typed(ctx.db), details.uid);
       const result = await secondFactorStep(
         ctx,
         { uid: details.uid, ip: request.ip, now: ctx.clock.now() },

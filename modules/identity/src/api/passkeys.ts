@@ -13,6 +13,7 @@ import { findAccountById } from '../store/accounts.ts';
 import { enrolPasskey, removePasskey } from '../service/passkeys.ts';
 import { CHALLENGE_SECONDS, passkeysOf, saveChallenge, takeChallenge } from '../store/passkeys.ts';
 import { sendFactorNotice } from '../service/sms.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['identity: passkeys'];
 const EVERYONE = { kinds: ['citizen', 'business', 'officer', 'operator', 'security'] } as const;
@@ -47,9 +48,9 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
       schema: { tags, summary: 'Start enrolling a passkey: the options for navigator.credentials.create' },
     },
     async (request) => {
-      const me = await findAccountById(ctx.db, request.principal!.id);
+      const me = await findAccountById(typed(ctx.db), request.principal!.id);
       if (!me) throw new IdentityError('UNAUTHENTICATED');
-      const existing = await passkeysOf(ctx.db, me.id);
+      const existing = await passkeysOf(typed(ctx.db), me.id);
       const options = await generateRegistrationOptions({
         rpName: '通办 Tongban',
         rpID: relyingPartyOf(issuer()).rpID,
@@ -61,7 +62,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
         authenticatorSelection: { residentKey: 'preferred', userVerification: 'required' },
         excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports })),
       });
-      await saveChallenge(ctx.db, me.id, 'register', options.challenge, CHALLENGE_SECONDS);
+      await saveChallenge(typed(ctx.db), me.id, 'register', options.challenge, CHALLENGE_SECONDS);
       return options;
     },
   );
@@ -78,7 +79,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
     },
     async (request, reply) => {
       const accountId = request.principal!.id;
-      const challenge = await takeChallenge(ctx.db, accountId, 'register');
+      const challenge = await takeChallenge(typed(ctx.db), accountId, 'register');
       const rejected = () => new IdentityError('IDENTITY_PASSKEY_REJECTED');
       if (!challenge) throw rejected();
       const { rpID, origin } = relyingPartyOf(issuer());
@@ -107,7 +108,7 @@ export function passkeyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => st
       schema: { tags, summary: 'My passkeys' },
     },
     async (request) => {
-      const passkeys = await passkeysOf(ctx.db, request.principal!.id);
+      const passkeys = await passkeysOf(typed(ctx.db), request.principal!.id);
       return {
         items: passkeys.map((p) => ({
           id: p.id,

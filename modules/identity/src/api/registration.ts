@@ -30,6 +30,7 @@ import {
 import { checkPurposeCode, devSmsSender, type SmsSender } from '../service/sms.ts';
 import { findAccountByLogin } from '../store/accounts.ts';
 import { weak } from './accounts.ts';
+import { typed } from '../store/tables.ts';
 
 const tags = ['identity: accounts'];
 /** The role of counter staff who return an account to the holder of its ID (MFA required). */
@@ -159,7 +160,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
       const problems = passwordProblems(b.password, { identifier: residentId, mobile });
       if (problems.length > 0) throw weak(problems, request.headers['accept-language']);
       const now = ctx.clock.now();
-      const existing = await findAccountByLogin(ctx.db, residentId);
+      const existing = await findAccountByLogin(typed(ctx.db), residentId);
       if (existing && existing.pendingUntil === null) throw new IdentityError('IDENTITY_ACCOUNT_EXISTS');
       if (existing && existing.pendingUntil!.getTime() > now.getTime())
         throw new IdentityError('IDENTITY_REGISTRATION_PENDING');
@@ -193,7 +194,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
     async (request) => {
       const residentId = residentIdOf(request.body.residentId);
       const now = ctx.clock.now();
-      const account = await findAccountByLogin(ctx.db, residentId);
+      const account = await findAccountByLogin(typed(ctx.db), residentId);
       if (!account || account.pendingUntil === null) throw wrongCode('none', request.headers['accept-language']);
       if (account.pendingUntil.getTime() <= now.getTime())
         throw wrongCode('expired', request.headers['accept-language']);
@@ -250,7 +251,7 @@ export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
     async (request, reply) => {
       const b = request.body;
       const residentId = residentIdOf(b.residentId);
-      const account = await findAccountByLogin(ctx.db, residentId);
+      const account = await findAccountByLogin(typed(ctx.db), residentId);
       // The password is checked first, so a weak one does not use up a try of the code.
       const problems = passwordProblems(b.password, { identifier: residentId, mobile: account?.mobile ?? null });
       if (problems.length > 0) throw weak(problems, request.headers['accept-language']);

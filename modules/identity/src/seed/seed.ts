@@ -10,6 +10,7 @@ import { RECOVERY_ROLE } from '../api/registration.ts';
 import { hashPassword } from '../domain/passwords.ts';
 import { newTotpSecret } from '../domain/totp.ts';
 import { insertAccount, type AccountKind } from '../store/accounts.ts';
+import { typed } from '../store/tables.ts';
 
 interface DemoCredential {
   kind: AccountKind;
@@ -25,7 +26,7 @@ const password = () => randomBytes(9).toString('base64url');
 
 export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
   const file = join(ctx.config.dataDir, 'keys', 'demo-accounts.json');
-  const existing = await ctx.db.selectFrom('identity.account').select('id').limit(1).executeTakeFirst();
+  const existing = await typed(ctx.db).selectFrom('identity.account').select('id').limit(1).executeTakeFirst();
   if (existing) return existsSync(file) ? summary(JSON.parse(readFileSync(file, 'utf8')) as DemoCredential[]) : [];
 
   const departments = ctx.modules.locate('catalog')
@@ -35,55 +36,69 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
     : [];
   const credentials: DemoCredential[] = [];
   const zhang = randomUUID();
-  await ctx.db.transaction().execute(async (trx) => {
-    const add = async (
-      kind: AccountKind,
-      login: string,
-      name: string,
-      extra: Partial<Parameters<typeof insertAccount>[1]> = {},
-      mfa = false,
-    ) => {
-      const secret = password();
-      const totpSecret = mfa ? newTotpSecret() : undefined;
-      await insertAccount(trx, {
-        id: extra.id ?? randomUUID(),
-        kind,
-        login,
-        displayName: name,
-        passwordHash: await hashPassword(secret),
-        ...(totpSecret ? { totpSecret } : {}),
-        ...extra,
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      const add = async (
+        kind: AccountKind,
+        login: string,
+        name: string,
+        extra: Partial<Parameters<typeof insertAccount>[1]> = {},
+        mfa = false,
+      ) => {
+        const secret = password();
+        const totpSecret = mfa ? newTotpSecret() : undefined;
+        await insertAccount(trx, {
+          id: extra.id ?? randomUUID(),
+          kind,
+          login,
+          displayName: name,
+          passwordHash: await hashPassword(secret),
+          ...(totpSecret ? { totpSecret } : {}),
+          ...extra,
+        });
+        credentials.push({ kind, login, name, password: secret, ...(totpSecret ? { totpSecret } : {}) });
+      };
+      await add('citizen', residentId('33010619900101123'), '张三', {
+        id: zhang,
+        mobile: '13800000001',
+        regions: ['330106'],
       });
-      credentials.push({ kind, login, name, password: secret, ...(totpSecret ? { totpSecret } : {}) });
-    };
-    await add('citizen', residentId('33010619900101123'), '张三', {
-      id: zhang,
-      mobile: '13800000001',
-      regions: ['330106'],
-    });
-    await add('citizen', residentId('33010219920315234'), '李四', { mobile: '13800000002', regions: ['330102'] }, true);
-    await add('business', creditCode('91330100MA2H00001'), '杭州通办示范科技有限公司', {
-      legalRepresentative: zhang,
-      regions: ['330100'],
-    });
-    // The first department's officer also staffs the service counter: files applications for
-    // residents (窗口, the workflow's 'counter' role) and returns squatted IDs (账号找回).
-    for (const [i, d] of departments.entries()) {
       await add(
-        'officer',
-        `officer.${d.code.toLowerCase()}`,
-        `${d.name.zh}工作人员`,
-        {
-          roles: i === 0 ? ['officer', 'counter', RECOVERY_ROLE] : ['officer'],
-          departments: [d.code],
-          regions: [d.regionCode],
-        },
+        'citizen',
+        residentId('33010219920315234'),
+        '李四',
+        { mobile: '13800000002', regions: ['330102'] },
         true,
       );
-    }
-    await add('operator', 'operator', '政务服务管理办公室运营人员', { roles: ['operator'], regions: ['330100'] }, true);
-    await add('security', 'security', '安全运营人员', { roles: ['security'], regions: ['330100'] }, true);
-  });
+      await add('business', creditCode('91330100MA2H00001'), '杭州通办示范科技有限公司', {
+        legalRepresentative: zhang,
+        regions: ['330100'],
+      });
+      // The first department's officer also staffs the service counter: files applications for
+      // residents (窗口, the workflow's 'counter' role) and returns squatted IDs (账号找回).
+      for (const [i, d] of departments.entries()) {
+        await add(
+          'officer',
+          `officer.${d.code.toLowerCase()}`,
+          `${d.name.zh}工作人员`,
+          {
+            roles: i === 0 ? ['officer', 'counter', RECOVERY_ROLE] : ['officer'],
+            departments: [d.code],
+            regions: [d.regionCode],
+          },
+          true,
+        );
+      }
+      await add(
+        'operator',
+        'operator',
+        '政务服务管理办公室运营人员',
+        { roles: ['operator'], regions: ['330100'] },
+        true,
+      );
+      await add('security', 'security', '安全运营人员', { roles: ['security'], regions: ['330100'] }, true);
+    });
   mkdirSync(join(ctx.config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
   writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
   ctx.log.info({ accounts: credentials.length }, 'demo accounts seeded');

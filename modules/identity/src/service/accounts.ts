@@ -4,6 +4,7 @@ import type { ModuleContext } from '@tongban/kernel';
 import { IdentityError } from '../errors.ts';
 import { enrolTotp, insertAccount, removeTotp, setStaffAccess, type Account } from '../store/accounts.ts';
 import { addAgent } from '../store/agents.ts';
+import { typed } from '../store/tables.ts';
 
 /** The account and its audit event commit together: a crash between them cannot lose the event. */
 export async function registerBusiness(
@@ -12,7 +13,7 @@ export async function registerBusiness(
 ): Promise<void> {
   const { id, legalRepresentative } = business;
   await ctx.transaction(async (trx, events) => {
-    await insertAccount(trx, {
+    await insertAccount(typed(trx), {
       id,
       kind: 'business',
       login: business.creditCode,
@@ -31,7 +32,7 @@ export async function authoriseAgent(
   by: string,
 ): Promise<void> {
   await ctx.transaction(async (trx, events) => {
-    await addAgent(trx, businessId, citizenId);
+    await addAgent(typed(trx), businessId, citizenId);
     await events.publish('identity.agent.authorised', { businessId, citizenId, by });
   });
 }
@@ -42,15 +43,17 @@ export async function changeStaffAccess(
   access: { roles: string[]; departments: string[]; regions: string[] },
   by: string,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    await setStaffAccess(trx, account.id, access);
-    await ctx.events.publish(trx, 'identity.account.roles-changed', {
-      accountId: account.id,
-      by,
-      before: { roles: account.roles, departments: account.departments, regions: account.regions },
-      after: access,
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      await setStaffAccess(trx, account.id, access);
+      await ctx.events.publish(trx, 'identity.account.roles-changed', {
+        accountId: account.id,
+        by,
+        before: { roles: account.roles, departments: account.departments, regions: account.regions },
+        after: access,
+      });
     });
-  });
 }
 
 /** The authenticator whose code was just checked becomes the account's second factor. */
@@ -60,16 +63,20 @@ export async function enrolAuthenticator(
   secret: string,
   step: number,
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    await enrolTotp(trx, accountId, secret, step);
-    await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'enrolled' });
-  });
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      await enrolTotp(trx, accountId, secret, step);
+      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'enrolled' });
+    });
 }
 
 /** NOT_FOUND when the account has no authenticator. */
 export async function removeAuthenticator(ctx: ModuleContext, accountId: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    if (!(await removeTotp(trx, accountId))) throw new IdentityError('NOT_FOUND');
-    await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'removed' });
-  });
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      if (!(await removeTotp(trx, accountId))) throw new IdentityError('NOT_FOUND');
+      await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'removed' });
+    });
 }

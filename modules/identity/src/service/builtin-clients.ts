@@ -4,6 +4,7 @@
 import { serviceClientId, serviceKeyFromSecret, serviceKeySecretName, type ModuleContext } from '@tongban/kernel';
 import { ServiceRoles } from '@tongban/contracts';
 import { deleteClient, registerClient, type ClientMetadata } from '../store/clients.ts';
+import { typed } from '../store/tables.ts';
 
 export const PORTAL_CLIENT = 'tongban-portal';
 export const DEV_CLIENT = 'tongban-dev';
@@ -108,6 +109,6 @@ export async function ensureBuiltinClients(ctx: ModuleContext, issuer: string): 
     Object.keys(SERVICE_CLIENTS).map((m) => [m, serviceKeyFromSecret(ctx.secret(serviceKeySecretName(m))).publicJwk]),
   );
   const clients = builtinClients(issuer, ctx.config.env, serviceKeys);
-  for (const c of clients) await registerClient(ctx.db, c.clientId, c.metadata, c.roles);
-  if (!clients.some((c) => c.clientId === DEV_CLIENT)) await deleteClient(ctx.db, DEV_CLIENT);
+  for (const c of clients) await registerClient(typed(ctx.db), c.clientId, c.metadata, c.roles);
+  if (!clients.some((c) => c.clientId === DEV_CLIENT)) await deleteClient(typed(ctx.db), DEV_CLIENT);
 }

@@ -4,12 +4,13 @@
 // systems, pushed authorization requests and DPoP (FAPI 2.0-ready), RP-initiated logout, and
 // short-lived JWT access tokens (ES256) carrying the claims the kernel's guard reads.
 import { AccessToken, type TongbanClaim } from '@tongban/contracts';
-import { negotiateLang, problemFor, type AnyKysely, type Lang } from '@tongban/kernel';
+import { negotiateLang, problemFor, type Lang } from '@tongban/kernel';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { findAccountById, type Account } from '../store/accounts.ts';
 import { clientRoles } from '../store/clients.ts';
 import { adapterFor } from '../store/oidc-adapter.ts';
 import type { SigningKey } from '../store/keys.ts';
+import type { IdentityDb } from '../store/tables.ts';
 import { sessionTtl, type SessionLifetime } from '../domain/session-lifetime.ts';
 
 const epochSeconds = () => Math.floor(Date.now() / 1000);
@@ -35,7 +36,7 @@ export interface ProviderPages {
 }
 
 export interface ProviderOptions {
-  readonly db: AnyKysely;
+  readonly db: IdentityDb;
   readonly pages: ProviderPages;
   readonly issuer: string;
   readonly cookieKeys: string[];

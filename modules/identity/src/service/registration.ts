@@ -2,7 +2,7 @@
 // the pending account and its code, the activation, and the recovery that returns an account to
 // the holder of its ID — each change committing with its events.
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation, type AnyTransaction, type Lang, type ModuleContext } from '@tongban/kernel';
+import { isUniqueViolation, type Lang, type ModuleContext } from '@tongban/kernel';
 import { IdentityError } from '../errors.ts';
 import { hashPassword, HashesBusy } from '../domain/passwords.ts';
 import { secondsLeft } from '../domain/throttle.ts';
@@ -26,6 +26,7 @@ import { chargeCounter, refundCounter } from '../store/throttle.ts';
 import { endSessionsIn } from './sessions.ts';
 import { throttleKey } from './sign-in-throttle.ts';
 import { RECOVERY_NOTICE, sendCode, type SmsSender } from './sms.ts';
+import { typed, type IdentityTrx } from '../store/tables.ts';
 
 /** Where a failure after the fact is logged (the request's logger). */
 export interface ErrorLog {
@@ -100,7 +101,7 @@ async function chargeRegistration(
   ] as const;
   const charged: Charge[] = [];
   for (const l of limits) {
-    const { failures: count, windowStart } = await chargeCounter(ctx.db, l.key, 'code', now, l.window);
+    const { failures: count, windowStart } = await chargeCounter(typed(ctx.db), l.key, 'code', now, l.window);
     charged.push({ key: l.key });
     if (count > l.limit) {
       await giveBackCharges(ctx, charged);
@@ -116,16 +117,18 @@ async function chargeRegistration(
 }
 
 export async function giveBackCharges(ctx: ModuleContext, charged: readonly Charge[]): Promise<void> {
-  for (const c of charged) await refundCounter(ctx.db, c.key, 'code');
+  for (const c of charged) await refundCounter(typed(ctx.db), c.key, 'code');
 }
 
 /** Takes back a registration whose code never went out (still pending: nothing else can refer to it). */
 async function withdrawRegistration(ctx: ModuleContext, id: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    await deleteCodes(trx, id);
-    if (await deletePendingAccount(trx, id))
-      await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: id, reason: 'code-not-sent' });
-  });
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      await deleteCodes(trx, id);
+      if (await deletePendingAccount(trx, id))
+        await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: id, reason: 'code-not-sent' });
+    });
 }
 
 /**
@@ -138,7 +141,7 @@ async function withdrawRegistration(ctx: ModuleContext, id: string): Promise<voi
  * holder to claim at the counter, not deleted (its applications refer to it).
  */
 async function unlinkSquatterBusinesses(
-  trx: AnyTransaction,
+  trx: IdentityTrx,
   ctx: ModuleContext,
   accountId: string,
   now: Date,
@@ -181,30 +184,32 @@ export async function registerCitizen(
   const id = randomUUID();
   const pendingUntil = new Date(now.getTime() + PENDING_SECONDS * 1000);
   try {
-    await ctx.db.transaction().execute(async (trx) => {
-      if (existing) {
-        // Lapsed: it held the ID long enough; nothing else can refer to an account that never signed in.
-        await deleteCodes(trx, existing.id);
-        if (!(await deleteLapsedAccount(trx, existing.id, now)))
-          throw new IdentityError('IDENTITY_REGISTRATION_PENDING');
-        await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: existing.id, replacedBy: id });
-      }
-      await insertAccount(trx, {
-        id,
-        kind: 'citizen',
-        login: residentId,
-        displayName: input.name,
-        mobile,
-        passwordHash,
-        lang: input.lang,
-        pendingUntil,
+    await typed(ctx.db)
+      .transaction()
+      .execute(async (trx) => {
+        if (existing) {
+          // Lapsed: it held the ID long enough; nothing else can refer to an account that never signed in.
+          await deleteCodes(trx, existing.id);
+          if (!(await deleteLapsedAccount(trx, existing.id, now)))
+            throw new IdentityError('IDENTITY_REGISTRATION_PENDING');
+          await ctx.events.publish(trx, 'identity.registration.lapsed', { accountId: existing.id, replacedBy: id });
+        }
+        await insertAccount(trx, {
+          id,
+          kind: 'citizen',
+          login: residentId,
+          displayName: input.name,
+          mobile,
+          passwordHash,
+          lang: input.lang,
+          pendingUntil,
+        });
+        await ctx.events.publish(trx, 'identity.account.registered', {
+          accountId: id,
+          kind: 'citizen',
+          pendingUntil: pendingUntil.toISOString(),
+        });
       });
-      await ctx.events.publish(trx, 'identity.account.registered', {
-        accountId: id,
-        kind: 'citizen',
-        pendingUntil: pendingUntil.toISOString(),
-      });
-    });
   } catch (error) {
     await giveBackCharges(ctx, charged);
     // Two registrations of one ID at once: the database's unique login lets one through.
@@ -228,12 +233,14 @@ export async function registerCitizen(
 
 /** Activates the pending registration and spends its code; false when it lapsed meanwhile. */
 export async function activateRegistration(ctx: ModuleContext, accountId: string, now: Date): Promise<boolean> {
-  return ctx.db.transaction().execute(async (trx) => {
-    if (!(await activatePendingAccount(trx, accountId, now))) return false;
-    await deleteCodes(trx, accountId, 'registration');
-    await ctx.events.publish(trx, 'identity.account.activated', { accountId, via: 'sms-code' });
-    return true;
-  });
+  return typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      if (!(await activatePendingAccount(trx, accountId, now))) return false;
+      await deleteCodes(trx, accountId, 'registration');
+      await ctx.events.publish(trx, 'identity.account.activated', { accountId, via: 'sms-code' });
+      return true;
+    });
 }
 
 /**
@@ -255,29 +262,31 @@ export async function recoverAccount(
   },
 ): Promise<{ accountId: string; sessionsEnded: number }> {
   const { residentId, mobile, now, sender } = input;
-  const result = await ctx.db.transaction().execute(async (trx) => {
-    // The row lock serialises a recovery with sign-ins' and registrations' writes to the account.
-    const locked = await lockCitizenByLogin(trx, residentId);
-    const account = locked ? await findAccountByLogin(trx, residentId) : undefined;
-    if (!account) throw new IdentityError('NOT_FOUND');
-    // Whatever the squatter set up goes: password, authenticator, passkeys, codes, sessions.
-    await rebindForRecovery(trx, account.id, { displayName: input.name, mobile });
-    const passkeys = await deletePasskeysOf(trx, account.id);
-    await deleteCodes(trx, account.id);
-    await deleteSignInStepsOf(trx, account.id);
-    const sessionsEnded = await endSessionsIn(trx, ctx, account.id);
-    const links = await unlinkSquatterBusinesses(trx, ctx, account.id, now);
-    await ctx.events.publish(trx, 'identity.account.recovered', {
-      accountId: account.id,
-      by: input.officerId,
-      verified: input.verified,
-      sessionsEnded,
-      ...links,
-      factorsRemoved: { totp: account.totpSecret !== null, passkeys },
-      mobileChanged: account.mobile !== mobile,
+  const result = await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      // The row lock serialises a recovery with sign-ins' and registrations' writes to the account.
+      const locked = await lockCitizenByLogin(trx, residentId);
+      const account = locked ? await findAccountByLogin(trx, residentId) : undefined;
+      if (!account) throw new IdentityError('NOT_FOUND');
+      // Whatever the squatter set up goes: password, authenticator, passkeys, codes, sessions.
+      await rebindForRecovery(trx, account.id, { displayName: input.name, mobile });
+      const passkeys = await deletePasskeysOf(trx, account.id);
+      await deleteCodes(trx, account.id);
+      await deleteSignInStepsOf(trx, account.id);
+      const sessionsEnded = await endSessionsIn(trx, ctx, account.id);
+      const links = await unlinkSquatterBusinesses(trx, ctx, account.id, now);
+      await ctx.events.publish(trx, 'identity.account.recovered', {
+        accountId: account.id,
+        by: input.officerId,
+        verified: input.verified,
+        sessionsEnded,
+        ...links,
+        factorsRemoved: { totp: account.totpSecret !== null, passkeys },
+        mobileChanged: account.mobile !== mobile,
+      });
+      return { account, sessionsEnded };
     });
-    return { account, sessionsEnded };
-  });
   const { account, sessionsEnded } = result;
   if (account.mobile && account.mobile !== mobile) {
     try {
@@ -292,9 +301,11 @@ export async function recoverAccount(
 
 /** The new password after a counter recovery, with the code that allowed it spent. */
 export async function setRecoveredPassword(ctx: ModuleContext, accountId: string, passwordHash: string): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    await setPasswordHash(trx, accountId, passwordHash);
-    await deleteCodes(trx, accountId, 'recovery');
-    await ctx.events.publish(trx, 'identity.account.password-set', { accountId, via: 'counter-recovery' });
-  });
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      await setPasswordHash(trx, accountId, passwordHash);
+      await deleteCodes(trx, accountId, 'recovery');
+      await ctx.events.publish(trx, 'identity.account.password-set', { accountId, via: 'counter-recovery' });
+    });
 }

@@ -4,6 +4,7 @@ import type { ModuleContext } from '@tongban/kernel';
 import type Provider from 'oidc-provider';
 import { createProvider, type ProviderPages } from './provider.ts';
 import { ensureSigningKeys } from '../store/keys.ts';
+import { typed } from '../store/tables.ts';
 
 export class IdentityRuntime {
   readonly #ctx: ModuleContext;
@@ -29,11 +30,11 @@ export class IdentityRuntime {
     this.#provider ??= (async () =>
       this.#watch(
         createProvider({
-          db: ctx.db,
+          db: typed(ctx.db),
           pages: this.#pages,
           issuer: this.issuer(),
           cookieKeys: [ctx.secret('identity-cookie-key')],
-          signingKeys: await ensureSigningKeys(ctx.db),
+          signingKeys: await ensureSigningKeys(typed(ctx.db)),
           trustProxy: Boolean(ctx.config.http.trustProxy),
           accessTokenSeconds: ctx.config.identity.accessTokenSeconds,
           session: {

@@ -1,7 +1,8 @@
 // Ending sign-in sessions: each ends with its grants (so its refresh tokens) and a security event,
 // in one transaction; a counter recovery ends them inside its own.
-import type { AnyTransaction, ModuleContext } from '@tongban/kernel';
+import type { ModuleContext } from '@tongban/kernel';
 import { deleteGrants, deleteSession, sessionRowsOf } from '../store/sessions.ts';
+import { typed, type Db, type IdentityTrx } from '../store/tables.ts';
 
 interface SessionPayload {
   uid: string;
@@ -14,7 +15,11 @@ const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Ses
 
 /** The account's sessions that have not expired. */
 export async function sessionsOf(ctx: ModuleContext, accountId: string) {
-  const rows = await sessionRowsOf(ctx.db, accountId);
+  return liveSessions(typed(ctx.db), ctx, accountId);
+}
+
+async function liveSessions(db: Db, ctx: ModuleContext, accountId: string) {
+  const rows = await sessionRowsOf(db, accountId);
   return rows
     .map((r) => ({ payload: parse(r.payload), expiresAt: r.expiresAt }))
     .filter((s) => !s.expiresAt || s.expiresAt.getTime() > ctx.clock.now().getTime());
@@ -22,17 +27,19 @@ export async function sessionsOf(ctx: ModuleContext, accountId: string) {
 
 /** Ends the account's sessions (or only the one given), each with its grants and an identity.session.revoked event. */
 export async function endSessions(ctx: ModuleContext, accountId: string, only?: string): Promise<number> {
-  return ctx.db.transaction().execute((trx) => endSessionsIn(trx, ctx, accountId, only));
+  return typed(ctx.db)
+    .transaction()
+    .execute((trx) => endSessionsIn(trx, ctx, accountId, only));
 }
 
 /** Ends sessions inside the caller's transaction (a counter recovery ends them with the rest of its change). */
 export async function endSessionsIn(
-  trx: AnyTransaction,
+  trx: IdentityTrx,
   ctx: ModuleContext,
   accountId: string,
   only?: string,
 ): Promise<number> {
-  const sessions = (await sessionsOf({ ...ctx, db: trx }, accountId)).filter((s) => !only || s.payload.uid === only);
+  const sessions = (await liveSessions(trx, ctx, accountId)).filter((s) => !only || s.payload.uid === only);
   for (const { payload } of sessions) {
     const grants = Object.values(payload.authorizations ?? {})
       .map((a) => a.grantId)

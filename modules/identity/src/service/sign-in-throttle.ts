@@ -19,6 +19,7 @@ import {
   rememberAddress,
   settleLock,
 } from '../store/throttle.ts';
+import { typed } from '../store/tables.ts';
 
 export interface Admitted {
   readonly outcome: 'admitted';
@@ -85,21 +86,22 @@ export async function admit(
 ): Promise<Admitted | Refused> {
   const keys = keysOf(ctx, login, ip, factor);
   let knownAnswer: boolean | undefined;
-  const known = async () => (knownAnswer ??= await isKnownAddress(ctx.db, keys.known, now, policy.knownAddressSeconds));
-  const address = await chargeCounter(ctx.db, keys.address, factor, now, policy.windowSeconds);
+  const known = async () =>
+    (knownAnswer ??= await isKnownAddress(typed(ctx.db), keys.known, now, policy.knownAddressSeconds));
+  const address = await chargeCounter(typed(ctx.db), keys.address, factor, now, policy.windowSeconds);
   // A shared address (NAT, office, campus) full of other people's failures still lets in a login that signed in from it before.
   if (address.failures > policy.addressFailures && !(await known())) {
     const retryAfterSeconds = secondsLeft(address.windowStart, now, policy.windowSeconds);
     if (address.failures === policy.addressFailures + 1) await crossed(ctx, 'address', factor, ip, retryAfterSeconds);
     return { outcome: 'throttled', retryAfterSeconds };
   }
-  const perLogin = await chargeCounter(ctx.db, keys.login, factor, now, policy.windowSeconds);
+  const perLogin = await chargeCounter(typed(ctx.db), keys.login, factor, now, policy.windowSeconds);
   if (
     perLogin.failures > policy.loginFailures &&
     !(await known()) &&
-    !(await claimSlot(ctx.db, keys.login, factor, now, policy.slowedIntervalSeconds))
+    !(await claimSlot(typed(ctx.db), keys.login, factor, now, policy.slowedIntervalSeconds))
   ) {
-    await refundCounter(ctx.db, keys.address, factor); // not tried: no failure of this address
+    await refundCounter(typed(ctx.db), keys.address, factor); // not tried: no failure of this address
     const retryAfterSeconds = Math.min(
       policy.slowedIntervalSeconds,
       secondsLeft(perLogin.windowStart, now, policy.windowSeconds),
@@ -107,20 +109,22 @@ export async function admit(
     if (perLogin.failures === policy.loginFailures + 1) await crossed(ctx, 'login', factor, ip, retryAfterSeconds);
     return { outcome: 'throttled', retryAfterSeconds };
   }
-  const charged = await ctx.db.transaction().execute(async (trx) => {
-    const result = await chargeLock(trx, keys.lock, factor, now, DEFAULT_LOCKOUT);
-    // The lock and its event commit together: whatever happens to the attempt after (argon2 throws, the process dies), neither is without the other.
-    if (result && result.charged.lockCount > result.before.lockCount && accountId) {
-      await ctx.events.publish(trx, 'identity.account.locked', {
-        accountId,
-        until: result.charged.lockedUntil ?? '',
-        lockCount: result.charged.lockCount,
-        ip,
-        factor,
-      });
-    }
-    return result;
-  });
+  const charged = await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      const result = await chargeLock(trx, keys.lock, factor, now, DEFAULT_LOCKOUT);
+      // The lock and its event commit together: whatever happens to the attempt after (argon2 throws, the process dies), neither is without the other.
+      if (result && result.charged.lockCount > result.before.lockCount && accountId) {
+        await ctx.events.publish(trx, 'identity.account.locked', {
+          accountId,
+          until: result.charged.lockedUntil ?? '',
+          lockCount: result.charged.lockCount,
+          ip,
+          factor,
+        });
+      }
+      return result;
+    });
   if (!charged) {
     await giveBack(ctx, keys, factor);
     return { outcome: 'locked' };
@@ -147,23 +151,25 @@ async function restoreLock(
   state: LockState,
   reason: 'signed-in' | 'not-compared',
 ): Promise<void> {
-  await ctx.db.transaction().execute(async (trx) => {
-    await settleLock(trx, admitted.keys.lock, admitted.factor, state);
-    if (admitted.lock.started && admitted.accountId) {
-      await ctx.events.publish(trx, 'identity.account.unlocked', {
-        accountId: admitted.accountId,
-        lockCount: admitted.lockBefore.lockCount,
-        ip: admitted.ip,
-        factor: admitted.factor,
-        reason,
-      });
-    }
-  });
+  await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      await settleLock(trx, admitted.keys.lock, admitted.factor, state);
+      if (admitted.lock.started && admitted.accountId) {
+        await ctx.events.publish(trx, 'identity.account.unlocked', {
+          accountId: admitted.accountId,
+          lockCount: admitted.lockBefore.lockCount,
+          ip: admitted.ip,
+          factor: admitted.factor,
+          reason,
+        });
+      }
+    });
 }
 
 async function giveBack(ctx: ModuleContext, keys: ThrottleKeys, factor: ThrottleFactor): Promise<void> {
-  await refundCounter(ctx.db, keys.address, factor);
-  await refundCounter(ctx.db, keys.login, factor);
+  await refundCounter(typed(ctx.db), keys.address, factor);
+  await refundCounter(typed(ctx.db), keys.login, factor);
 }
 
 /** The secret matched: the failures charged are given back; a finished sign-in makes the address known to the login. */
@@ -175,7 +181,7 @@ export async function settleSuccess(
 ): Promise<void> {
   await giveBack(ctx, admitted.keys, admitted.factor);
   await restoreLock(ctx, admitted, recordSuccess(admitted.lockBefore), 'signed-in');
-  if (options.finished) await rememberAddress(ctx.db, admitted.keys.known, now);
+  if (options.finished) await rememberAddress(typed(ctx.db), admitted.keys.known, now);
 }
 
 /** The attempt was never compared (the hashes were busy): as if it had not been made. */
@@ -186,5 +192,5 @@ export async function undo(ctx: ModuleContext, admitted: Admitted): Promise<void
 
 /** Makes an address known to a login, as a finished sign-in from it does. */
 export async function rememberSignIn(ctx: ModuleContext, login: string, ip: string, now: Date): Promise<void> {
-  await rememberAddress(ctx.db, keysOf(ctx, login, ip, 'password').known, now);
+  await rememberAddress(typed(ctx.db), keysOf(ctx, login, ip, 'password').known, now);
 }

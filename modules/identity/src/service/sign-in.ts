@@ -33,6 +33,7 @@ import { deleteSignInStep, openSignInStep, saveSignInStep } from '../store/sign-
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
 import { admit, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
+import { typed, type SecondFactor } from '../store/tables.ts';
 
 const STAFF = new Set(['officer', 'operator', 'security']);
 
@@ -46,7 +47,7 @@ export type StepResult =
   | { readonly outcome: 'needs_second_factor'; readonly accountId: string; readonly factor: SecondFactor }
   | { readonly outcome: 'done'; readonly accountId: string; readonly acr: string; readonly amr: string[] };
 
-export type SecondFactor = 'totp' | 'passkey' | 'sms';
+export type { SecondFactor };
 
 /**
  * RFC 8176 amr for a passkey: "hwk", proof of possession of a key held by an authenticator. The
@@ -110,7 +111,7 @@ export async function passwordStep(
   const name = normaliseLogin(login);
   // Throttles first, by the login as typed: the same for accounts that exist and ones that do not.
   // Looked up first (an indexed read either way) so that a lock this attempt starts names the account in its own transaction.
-  const account = await findAccountByLogin(ctx.db, name);
+  const account = await findAccountByLogin(typed(ctx.db), name);
   const admitted = await admit(ctx, name, attempt.ip, 'password', attempt.now, account?.id ?? null);
   if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
@@ -139,8 +140,8 @@ export async function passwordStep(
   await settleSuccess(ctx, admitted, attempt.now, { finished: false });
   // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.
   // The SMS code is the step-up of an account with no second factor yet, so that it can enrol one.
-  const mobile = await contactMobile(ctx.db, account);
-  const second: SecondFactor | undefined = (await hasPasskey(ctx.db, account.id))
+  const mobile = await contactMobile(typed(ctx.db), account);
+  const second: SecondFactor | undefined = (await hasPasskey(typed(ctx.db), account.id))
     ? 'passkey'
     : account.totpSecret
       ? 'totp'
@@ -149,7 +150,12 @@ export async function passwordStep(
         : undefined;
   if (second) {
     if (second === 'sms') await sendSignInCode(ctx, attempt.sms!, account.id, mobile!, attempt.now);
-    await saveSignInStep(ctx.db, { uid: attempt.uid, accountId: account.id, factors: ['pwd'], secondFactor: second });
+    await saveSignInStep(typed(ctx.db), {
+      uid: attempt.uid,
+      accountId: account.id,
+      factors: ['pwd'],
+      secondFactor: second,
+    });
     return { outcome: 'needs_second_factor', accountId: account.id, factor: second };
   }
   if (STAFF.has(account.kind) || attempt.wantsMfa) return { outcome: 'mfa_not_enrolled' };
@@ -160,10 +166,10 @@ export async function passwordStep(
 
 /** The second step: a TOTP code, or the SMS code sent after the password. */
 export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, code: string): Promise<StepResult> {
-  const step = await openSignInStep(ctx.db, attempt.uid);
-  const account: Account | undefined = step ? await findAccountById(ctx.db, step.accountId) : undefined;
+  const step = await openSignInStep(typed(ctx.db), attempt.uid);
+  const account: Account | undefined = step ? await findAccountById(typed(ctx.db), step.accountId) : undefined;
   if (!step || !account) return { outcome: 'failed' };
-  const factor = step.secondFactor as SecondFactor;
+  const factor = step.secondFactor;
   if (factor === 'passkey') return { outcome: 'failed' };
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
@@ -182,14 +188,14 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
       now: attempt.now,
       lastUsedStep: account.totpLastStep ?? undefined,
     });
-    if (result.ok) await saveTotpStep(ctx.db, account.id, result.step);
+    if (result.ok) await saveTotpStep(typed(ctx.db), account.id, result.step);
     ok = result.ok;
   } else if (factor === 'sms') {
     ok = await checkSignInCode(ctx, account.id, code, attempt.now);
   }
   if (!ok) return failed(ctx, account.id, factor, 'wrong_code', attempt.ip);
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
-  await deleteSignInStep(ctx.db, attempt.uid);
+  await deleteSignInStep(typed(ctx.db), attempt.uid);
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', factor === 'totp' ? 'otp' : 'sms'] };
 }
@@ -200,16 +206,16 @@ export async function passkeySignInOptions(
   uid: string,
   rpID: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
-  const step = await openSignInStep(ctx.db, uid);
+  const step = await openSignInStep(typed(ctx.db), uid);
   if (!step || step.secondFactor !== 'passkey') return undefined;
-  const passkeys = await passkeysOf(ctx.db, step.accountId);
+  const passkeys = await passkeysOf(typed(ctx.db), step.accountId);
   const options = await generateAuthenticationOptions({
     rpID,
     userVerification: 'required',
     timeout: CHALLENGE_SECONDS * 1000,
     allowCredentials: passkeys.map((p) => ({ id: p.id, transports: p.transports })),
   });
-  await saveChallenge(ctx.db, uid, 'sign-in', options.challenge, CHALLENGE_SECONDS);
+  await saveChallenge(typed(ctx.db), uid, 'sign-in', options.challenge, CHALLENGE_SECONDS);
   return options;
 }
 
@@ -224,11 +230,11 @@ export async function passkeyStep(
   rp: { rpID: string; origin: string },
   credentialJson: string,
 ): Promise<StepResult> {
-  const step = await openSignInStep(ctx.db, attempt.uid);
+  const step = await openSignInStep(typed(ctx.db), attempt.uid);
   const account: Account | undefined =
-    step?.secondFactor === 'passkey' ? await findAccountById(ctx.db, step.accountId) : undefined;
+    step?.secondFactor === 'passkey' ? await findAccountById(typed(ctx.db), step.accountId) : undefined;
   if (!account) return { outcome: 'failed' };
-  const challenge = await takeChallenge(ctx.db, attempt.uid, 'sign-in');
+  const challenge = await takeChallenge(typed(ctx.db), attempt.uid, 'sign-in');
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
   if (admitted.outcome === 'locked') {
@@ -248,7 +254,8 @@ export async function passkeyStep(
   } catch {
     return fail('malformed');
   }
-  const passkey = typeof response?.id === 'string' ? await findPasskey(ctx.db, account.id, response.id) : undefined;
+  const passkey =
+    typeof response?.id === 'string' ? await findPasskey(typed(ctx.db), account.id, response.id) : undefined;
   if (!passkey) return fail('unknown_passkey');
   const result = await verifyAuthenticationResponse({
     response,
@@ -270,9 +277,9 @@ export async function passkeyStep(
   const counter = result.authenticationInfo.newCounter;
   // An authenticator that counts must count up; a counter that did not move means a cloned key.
   if ((counter !== 0 || passkey.counter !== 0) && counter <= passkey.counter) return fail('counter');
-  if (!(await recordPasskeyUse(ctx.db, passkey.id, passkey.counter, counter))) return fail('counter');
+  if (!(await recordPasskeyUse(typed(ctx.db), passkey.id, passkey.counter, counter))) return fail('counter');
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
-  await deleteSignInStep(ctx.db, attempt.uid);
+  await deleteSignInStep(typed(ctx.db), attempt.uid);
   await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', PASSKEY_AMR] };
 }

@@ -13,6 +13,7 @@ import { maskMobile } from '../domain/identifiers.ts';
 import { contactMobile, findAccountById } from '../store/accounts.ts';
 import { writeDevSms } from '../store/dev-sms.ts';
 import { findCodeRecord, lockCodeRecord, saveCodeRecord, updateCodeRecord } from '../store/one-time-codes.ts';
+import { typed } from '../store/tables.ts';
 
 export interface SmsSender {
   send(mobile: string, text: string): Promise<void>;
@@ -22,7 +23,7 @@ export function devSmsSender(ctx: ModuleContext): SmsSender | undefined {
   if (ctx.config.env === 'production') return undefined;
   return {
     async send(mobile, text) {
-      await writeDevSms(ctx.db, mobile, text);
+      await writeDevSms(typed(ctx.db), mobile, text);
       ctx.log.info({ mobile: maskMobile(mobile) }, 'development SMS written to identity.dev_sms');
     },
   };
@@ -81,12 +82,12 @@ export async function sendCode(
   purpose: CodePurpose,
   ttlSeconds: number = DEFAULT_CODE_TTL_SECONDS,
 ): Promise<'sent' | 'too_soon'> {
-  const existing = await findCodeRecord(ctx.db, accountId, purpose);
+  const existing = await findCodeRecord(typed(ctx.db), accountId, purpose);
   const issuedAt = existing !== undefined ? parse(existing).issuedAt : undefined;
   if (issuedAt && now.getTime() - new Date(issuedAt).getTime() < RESEND_SECONDS * 1000) return 'too_soon';
   const { code, record } = issueCode(now, ctx.secret('identity-otp-pepper'), ttlSeconds);
   const stored = JSON.stringify({ ...record, issuedAt: now.toISOString() });
-  await saveCodeRecord(ctx.db, accountId, purpose, stored);
+  await saveCodeRecord(typed(ctx.db), accountId, purpose, stored);
   await sender.send(mobile, CODE_TEXTS[purpose](code, Math.round(ttlSeconds / 60)));
   return 'sent';
 }
@@ -109,14 +110,16 @@ export async function checkPurposeCode(
   submitted: string,
   now: Date,
 ): Promise<CodeOutcome | 'none'> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const stored = await lockCodeRecord(trx, accountId, purpose);
-    if (stored === undefined) return 'none';
-    const record = parse(stored);
-    const result = checkCode(record, submitted.trim(), now, ctx.secret('identity-otp-pepper'));
-    await updateCodeRecord(trx, accountId, purpose, JSON.stringify({ ...result.record, issuedAt: record.issuedAt }));
-    return result.outcome;
-  });
+  return typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      const stored = await lockCodeRecord(trx, accountId, purpose);
+      if (stored === undefined) return 'none';
+      const record = parse(stored);
+      const result = checkCode(record, submitted.trim(), now, ctx.secret('identity-otp-pepper'));
+      await updateCodeRecord(trx, accountId, purpose, JSON.stringify({ ...result.record, issuedAt: record.issuedAt }));
+      return result.outcome;
+    });
 }
 
 export async function checkSignInCode(
@@ -157,8 +160,8 @@ export const FACTOR_NOTICES = {
  * turned into a failure of a change that has already happened.
  */
 export async function sendFactorNotice(ctx: ModuleContext, accountId: string, change: FactorChange): Promise<void> {
-  const account = await findAccountById(ctx.db, accountId);
-  const mobile = account ? await contactMobile(ctx.db, account) : null;
+  const account = await findAccountById(typed(ctx.db), accountId);
+  const mobile = account ? await contactMobile(typed(ctx.db), account) : null;
   const sender = devSmsSender(ctx);
   if (!account || !mobile || !sender) {
     ctx.log.warn({ accountId, ...change }, 'no channel to tell the account of a factor change');

@@ -1,7 +1,7 @@
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { AccountKind, AccountTable, Db, IdentityTrx } from './tables.ts';
 
-export type AccountKind = 'citizen' | 'business' | 'officer' | 'operator' | 'security';
+export type { AccountKind } from './tables.ts';
 
 export interface Account {
   id: string;
@@ -23,27 +23,7 @@ export interface Account {
   pendingUntil: Date | null;
 }
 
-type Db = AnyKysely | AnyTransaction;
-
-interface AccountRow {
-  id: string;
-  kind: AccountKind;
-  login: string;
-  display_name: string;
-  mobile: string | null;
-  password_hash: string | null;
-  totp_secret: string | null;
-  totp_last_step: number | null;
-  roles: string[];
-  departments: string[];
-  regions: string[];
-  legal_representative: string | null;
-  disabled_at: Date | null;
-  lang: string;
-  pending_until: Date | string | null;
-}
-
-function toAccount(r: AccountRow): Account {
+function toAccount(r: Selectable<AccountTable>): Account {
   return {
     id: r.id,
     kind: r.kind,
@@ -70,12 +50,12 @@ export function isActive(account: Account): boolean {
 
 export async function findAccountByLogin(db: Db, login: string): Promise<Account | undefined> {
   const row = await db.selectFrom('identity.account').selectAll().where('login', '=', login).executeTakeFirst();
-  return row ? toAccount(row as AccountRow) : undefined;
+  return row ? toAccount(row) : undefined;
 }
 
 export async function findAccountById(db: Db, id: string): Promise<Account | undefined> {
   const row = await db.selectFrom('identity.account').selectAll().where('id', '=', id).executeTakeFirst();
-  return row ? toAccount(row as AccountRow) : undefined;
+  return row ? toAccount(row) : undefined;
 }
 
 export async function saveTotpStep(db: Db, id: string, step: number): Promise<void> {
@@ -149,7 +129,7 @@ export async function pendingTotpSecret(db: Db, id: string): Promise<string | nu
     .select(['totp_pending_secret'])
     .where('id', '=', id)
     .executeTakeFirst();
-  return row?.totp_pending_secret as string | null | undefined;
+  return row?.totp_pending_secret;
 }
 
 /** The confirmed authenticator becomes the account's, the code that confirmed it used. */
@@ -208,7 +188,7 @@ export async function activatePendingAccount(db: Db, id: string, now: Date): Pro
 }
 
 /** Locks a citizen's account row by its resident ID until the transaction ends; false when there is none. */
-export async function lockCitizenByLogin(trx: AnyTransaction, login: string): Promise<boolean> {
+export async function lockCitizenByLogin(trx: IdentityTrx, login: string): Promise<boolean> {
   const locked = await trx
     .selectFrom('identity.account')
     .select('id')
@@ -250,5 +230,5 @@ export async function suspendBusinessesOf(db: Db, legalRepresentative: string, n
     .where('disabled_at', 'is', null)
     .returning('id')
     .execute();
-  return suspended.map((b) => b.id as string);
+  return suspended.map((b) => b.id);
 }

@@ -1,7 +1,5 @@
 // Agents (经办人): the citizens a business has authorised to act for it.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
-
-type Db = AnyKysely | AnyTransaction;
+import type { Db } from './tables.ts';
 
 /** Authorises a citizen for a business; authorising again changes nothing. */
 export async function addAgent(db: Db, businessId: string, citizenId: string): Promise<void> {

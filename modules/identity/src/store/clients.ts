@@ -1,11 +1,10 @@
 // The relying parties (oidc-provider's clients), with the roles a client-credentials token of theirs carries.
-import type { AnyKysely } from '@tongban/kernel';
+import type { ClientMetadata, Db } from './tables.ts';
 
-/** oidc-provider's client metadata, as stored in identity.client. */
-export type ClientMetadata = Record<string, unknown> & { client_id: string };
+export type { ClientMetadata } from './tables.ts';
 
 export async function registerClient(
-  db: AnyKysely,
+  db: Db,
   clientId: string,
   metadata: ClientMetadata,
   roles: readonly string[],
@@ -18,16 +17,16 @@ export async function registerClient(
     .execute();
 }
 
-export async function deleteClient(db: AnyKysely, clientId: string): Promise<void> {
+export async function deleteClient(db: Db, clientId: string): Promise<void> {
   await db.deleteFrom('identity.client').where('client_id', '=', clientId).execute();
 }
 
 /** The roles of a registered client; undefined when there is none by that id. */
-export async function clientRoles(db: AnyKysely, clientId: string): Promise<string[] | undefined> {
+export async function clientRoles(db: Db, clientId: string): Promise<string[] | undefined> {
   const client = await db
     .selectFrom('identity.client')
     .select('roles')
     .where('client_id', '=', clientId)
     .executeTakeFirst();
-  return client?.roles as string[] | undefined;
+  return client?.roles;
 }

@@ -2,15 +2,15 @@
 // replica signs with, and publishes, the same set; the newest active key signs, and a retired
 // key stays in the JWKS until the tokens it signed have expired.
 import { randomUUID } from 'node:crypto';
-import type { AnyKysely } from '@tongban/kernel';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { sql } from 'kysely';
+import type { IdentityDb } from './tables.ts';
 
 export interface SigningKey extends JWK {
   kid: string;
 }
 
-export async function activeSigningKeys(db: AnyKysely): Promise<SigningKey[]> {
+export async function activeSigningKeys(db: IdentityDb): Promise<SigningKey[]> {
   const rows = await db
     .selectFrom('identity.signing_key')
     .select(['kid', 'private_jwk'])
@@ -24,7 +24,7 @@ export async function activeSigningKeys(db: AnyKysely): Promise<SigningKey[]> {
 }
 
 /** The signing keys, creating the first one on an empty database. */
-export async function ensureSigningKeys(db: AnyKysely): Promise<SigningKey[]> {
+export async function ensureSigningKeys(db: IdentityDb): Promise<SigningKey[]> {
   const keys = await activeSigningKeys(db);
   if (keys.length > 0) return keys;
   await rotateSigningKey(db);
@@ -32,7 +32,7 @@ export async function ensureSigningKeys(db: AnyKysely): Promise<SigningKey[]> {
 }
 
 /** Adds a new signing key and retires the previous ones (they stay published for a day). */
-export async function rotateSigningKey(db: AnyKysely): Promise<string> {
+export async function rotateSigningKey(db: IdentityDb): Promise<string> {
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), alg: 'ES256', use: 'sig' };
   const kid = randomUUID();

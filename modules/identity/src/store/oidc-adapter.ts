@@ -1,8 +1,8 @@
 // oidc-provider's storage, in the identity schema of PostgreSQL or PGlite (its in-memory adapter
 // is for development only, per its author). Clients come from identity.client, registered by
 // operators; every other model lives in identity.oidc_model.
-import type { AnyKysely } from '@tongban/kernel';
 import { sql } from 'kysely';
+import type { IdentityDb } from './tables.ts';
 
 interface Payload {
   grantId?: string;
@@ -15,7 +15,7 @@ interface Payload {
 
 const parse = (v: unknown): Payload => (typeof v === 'string' ? JSON.parse(v) : v) as Payload;
 
-export function adapterFor(db: AnyKysely) {
+export function adapterFor(db: IdentityDb) {
   return class KyselyOidcAdapter {
     readonly model: string;
 

@@ -1,8 +1,6 @@
 // The one-time codes sent by SMS (domain/one-time-codes.ts): one per account and purpose, its
 // record (hash, expiry, attempts, when it was issued) as JSON.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
-
-type Db = AnyKysely | AnyTransaction;
+import type { Db, IdentityTrx } from './tables.ts';
 
 /** The stored record of the account's code for a purpose, as read (JSON text or parsed). */
 export async function findCodeRecord(db: Db, accountId: string, purpose: string): Promise<unknown> {
@@ -16,7 +14,7 @@ export async function findCodeRecord(db: Db, accountId: string, purpose: string)
 }
 
 /** The same, with the row locked until the transaction ends, so that two checks of one code take turns. */
-export async function lockCodeRecord(trx: AnyTransaction, accountId: string, purpose: string): Promise<unknown> {
+export async function lockCodeRecord(trx: IdentityTrx, accountId: string, purpose: string): Promise<unknown> {
   const row = await trx
     .selectFrom('identity.one_time_code')
     .select('record')

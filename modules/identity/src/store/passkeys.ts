@@ -1,9 +1,7 @@
 // Passkeys (WebAuthn credentials) and the challenges handed out for them. A challenge is taken
 // out of the table when it is answered, right or wrong, so an answer can never be replayed.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
-import { sql } from 'kysely';
-
-type Db = AnyKysely | AnyTransaction;
+import { sql, type Selectable } from 'kysely';
+import type { Db, WebauthnCredentialTable } from './tables.ts';
 
 /** How long a challenge may be answered. */
 export const CHALLENGE_SECONDS = 300;
@@ -45,19 +43,10 @@ export async function takeChallenge(db: Db, subject: string, purpose: ChallengeP
     .returning(['challenge', sql<boolean>`expires_at > now()`.as('live')])
     .executeTakeFirst();
   if (!row || !row.live) return undefined;
-  return row.challenge as string;
+  return row.challenge;
 }
 
-interface Row {
-  id: string;
-  account_id: string;
-  public_key: Uint8Array;
-  counter: string | number;
-  transports: string[];
-  created_at: Date;
-  last_used_at: Date | null;
-}
-const toPasskey = (r: Row): StoredPasskey => ({
+const toPasskey = (r: Selectable<WebauthnCredentialTable>): StoredPasskey => ({
   id: r.id,
   accountId: r.account_id,
   publicKey: new Uint8Array(r.public_key),
@@ -74,7 +63,7 @@ export async function passkeysOf(db: Db, accountId: string): Promise<StoredPassk
     .where('account_id', '=', accountId)
     .orderBy('created_at')
     .execute();
-  return (rows as Row[]).map(toPasskey);
+  return rows.map(toPasskey);
 }
 
 export async function hasPasskey(db: Db, accountId: string): Promise<boolean> {
@@ -95,7 +84,7 @@ export async function findPasskey(db: Db, accountId: string, id: string): Promis
     .where('account_id', '=', accountId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return row ? toPasskey(row as Row) : undefined;
+  return row ? toPasskey(row) : undefined;
 }
 
 export async function insertPasskey(

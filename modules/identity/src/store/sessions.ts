@@ -1,8 +1,6 @@
 // The OpenID provider's sessions and grants, as its adapter stores them (store/oidc-adapter.ts),
 // read and deleted here on the person's or an operator's behalf.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
-
-type Db = AnyKysely | AnyTransaction;
+import type { Db } from './tables.ts';
 
 /** The stored sessions of an account, expired ones included; the payload as read (JSON text or parsed). */
 export async function sessionRowsOf(
@@ -15,7 +13,7 @@ export async function sessionRowsOf(
     .where('model', '=', 'Session')
     .where('account_id', '=', accountId)
     .execute();
-  return rows.map((r) => ({ payload: r.payload, expiresAt: r.expires_at as Date | null }));
+  return rows.map((r) => ({ payload: r.payload, expiresAt: r.expires_at }));
 }
 
 /** Every model of these grants (their tokens, codes and the grants themselves). */

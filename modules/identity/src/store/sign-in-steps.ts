@@ -1,26 +1,24 @@
 // A sign-in between its password and its second factor: which account, which factor is asked
 // for, for ten minutes, keyed by the OpenID provider's interaction uid.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
 import { sql } from 'kysely';
-
-type Db = AnyKysely | AnyTransaction;
+import type { Db, SecondFactor } from './tables.ts';
 
 export interface SignInStep {
   readonly accountId: string;
-  readonly secondFactor: string;
+  readonly secondFactor: SecondFactor;
 }
 
 /** Starts (or restarts) the interaction's second step. */
 export async function saveSignInStep(
   db: Db,
-  step: { uid: string; accountId: string; factors: string[]; secondFactor: string },
+  step: { uid: string; accountId: string; factors: string[]; secondFactor: SecondFactor },
 ): Promise<void> {
   const row = {
     uid: step.uid,
     account_id: step.accountId,
     factors: step.factors,
     second_factor: step.secondFactor,
-    expires_at: sql`now() + interval '10 minutes'`,
+    expires_at: sql<Date>`now() + interval '10 minutes'`,
   };
   await db
     .insertInto('identity.sign_in_step')
@@ -44,17 +42,17 @@ export async function openSignInStep(db: Db, uid: string): Promise<SignInStep | 
     .where('uid', '=', uid)
     .where('expires_at', '>', sql<Date>`now()`)
     .executeTakeFirst();
-  return row ? { accountId: row.account_id as string, secondFactor: row.second_factor as string } : undefined;
+  return row ? { accountId: row.account_id, secondFactor: row.second_factor } : undefined;
 }
 
 /** The factor the interaction's second step asks for (which page to show), expired or not. */
-export async function signInStepFactor(db: Db, uid: string): Promise<string | undefined> {
+export async function signInStepFactor(db: Db, uid: string): Promise<SecondFactor | undefined> {
   const row = await db
     .selectFrom('identity.sign_in_step')
     .select('second_factor')
     .where('uid', '=', uid)
     .executeTakeFirst();
-  return row ? (row.second_factor as string) : undefined;
+  return row?.second_factor;
 }
 
 export async function deleteSignInStep(db: Db, uid: string): Promise<void> {

@@ -1,11 +1,9 @@
 // The sign-in throttle's counters (domain/throttle.ts), one row per key and factor. Every change is
 // a single statement or a row lock, so parallel attempts on any replica count exactly.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
 import { sql } from 'kysely';
 import { evaluateLock, recordFailure, resetLock, type LockoutPolicy, type LockState } from '../domain/lockout.ts';
 import type { ThrottleFactor } from '../domain/throttle.ts';
-
-type Db = AnyKysely | AnyTransaction;
+import type { Db, IdentityTrx } from './tables.ts';
 const iso = (d: Date) => d.toISOString();
 
 /** One more failure in the key's current window (a new window once the old one is over). */
@@ -70,7 +68,7 @@ const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Loc
  * started a lock.
  */
 export async function chargeLock(
-  trx: AnyTransaction,
+  trx: IdentityTrx,
   key: string,
   factor: ThrottleFactor,
   now: Date,

@@ -6,6 +6,7 @@ import { type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import type { Ledger } from '../service/ledger.ts';
 import { AUDIT_LOG } from '../service/ledger.ts';
+import { typed } from '../store/tables.ts';
 import { entriesOfSubject } from '../store/tree.ts';
 import { CheckpointView } from './schemas.ts';
 
@@ -71,7 +72,7 @@ export function meRoutes(app: HttpApp, ledger: Ledger): void {
       const log = await ledger.getLog(AUDIT_LOG);
       const me = req.principal!.actingFor ?? req.principal!.id;
       // One more than asked: whether there is a next page is known without a second query.
-      const found = await entriesOfSubject(ledger.ctx.db, log.id, me, before, req.query.limit + 1);
+      const found = await entriesOfSubject(typed(ledger.ctx.db), log.id, me, before, req.query.limit + 1);
       const rows = found.slice(0, req.query.limit);
       const latest = await ledger.latest(log).catch(() => undefined);
       const entries = [];

@@ -2,6 +2,7 @@
 import { Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import type { Ledger } from '../service/ledger.ts';
+import { typed } from '../store/tables.ts';
 import { listWitnesses } from '../store/tree.ts';
 import { CosignBody } from './schemas.ts';
 
@@ -29,7 +30,7 @@ export function witnessRoutes(app: HttpApp, ledger: Ledger): void {
       },
     },
     async () =>
-      (await listWitnesses(ledger.ctx.db)).map((w) => ({
+      (await listWitnesses(typed(ledger.ctx.db))).map((w) => ({
         name: w.name,
         url: w.url,
         publicKey: { algorithm: w.algorithm, key: w.public_key, ...(w.signer_id ? { signerId: w.signer_id } : {}) },

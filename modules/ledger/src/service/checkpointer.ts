@@ -6,7 +6,7 @@ import type { Logger } from '@tongban/kernel';
 import { checkpointText } from '../domain/checkpoint.ts';
 import { consistencyProof } from '../domain/merkle.ts';
 import type { Signer } from '../domain/signing.ts';
-import { typed, type CheckpointRow, type LedgerDb, type LogRow } from '../store/tables.ts';
+import type { CheckpointRow, LedgerDb, LogRow } from '../store/tables.ts';
 import { hasherOf, latestCheckpoint, overNodes } from '../store/tree.ts';
 
 /** A witness as the log sees it: a name and a way to ask it (in-process or over HTTP). */
@@ -56,7 +56,7 @@ export class Checkpointer {
 
   async #issue(logId: string, force: boolean): Promise<CheckpointRow | undefined> {
     const { db } = this.#o;
-    const log = await typed(db).selectFrom('ledger.log').selectAll().where('id', '=', logId).executeTakeFirst();
+    const log = await db.selectFrom('ledger.log').selectAll().where('id', '=', logId).executeTakeFirst();
     if (!log || log.size === 0) return undefined;
     const last = await latestCheckpoint(db, logId);
     const now = this.#o.now();
@@ -74,7 +74,7 @@ export class Checkpointer {
       body,
       signature: this.#o.signerFor(log).sign(body),
     };
-    const inserted = await typed(db)
+    const inserted = await db
       .insertInto('ledger.checkpoint')
       .values(row)
       .onConflict((oc) => oc.columns(['log_id', 'size']).doNothing())
@@ -89,7 +89,7 @@ export class Checkpointer {
     const { db } = this.#o;
     for (const witness of this.#o.witnesses()) {
       try {
-        const previous = await typed(db)
+        const previous = await db
           .selectFrom('ledger.cosignature')
           .select('size')
           .where('log_id', '=', log.id)
@@ -117,7 +117,7 @@ export class Checkpointer {
           if (seen === undefined || seen > checkpoint.size) throw error;
           return ask(seen);
         });
-        await typed(db)
+        await db
           .insertInto('ledger.cosignature')
           .values({
             log_id: log.id,

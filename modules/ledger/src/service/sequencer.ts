@@ -5,7 +5,7 @@
 // tree's right edge in memory and reloads it when another replica moved the log on.
 import type { Logger } from '@tongban/kernel';
 import { appendLeaf, edgeKeys, edgeRoot, leafHash, type EdgeNode } from '../domain/merkle.ts';
-import { typed, type LedgerDb, type LogRow, type Trx } from '../store/tables.ts';
+import type { LedgerDb, LedgerTrx, LogRow } from '../store/tables.ts';
 import { fetchNodes, hasherOf } from '../store/tree.ts';
 
 export interface Appended {
@@ -74,7 +74,7 @@ export class Sequencer {
     do {
       this.#again = false;
       const logs = new Set([...this.#waiting.keys()]);
-      for (const row of await typed(this.#o.db).selectFrom('ledger.queue').select('log_id').distinct().execute())
+      for (const row of await this.#o.db.selectFrom('ledger.queue').select('log_id').distinct().execute())
         logs.add(row.log_id);
       for (const logId of logs) {
         // A few batches per log, then the next: a busy log's queue does not starve the others.
@@ -92,14 +92,14 @@ export class Sequencer {
     let committed: { edge: EdgeNode[]; size: number; first: number; leaves: Buffer[] } | undefined;
     try {
       committed = await this.#o.db.transaction().execute(async (trx) => {
-        const log = await typed(trx)
+        const log = await trx
           .selectFrom('ledger.log')
           .selectAll()
           .where('id', '=', logId)
           .forUpdate()
           .executeTakeFirst();
         if (!log) throw new Error(`no log ${logId}`);
-        const queued = await typed(trx)
+        const queued = await trx
           .selectFrom('ledger.queue')
           .select(['seq', 'body', 'event', 'subject_id'])
           .where('log_id', '=', logId)
@@ -136,17 +136,17 @@ export class Sequencer {
           appended_at: at,
         }));
         for (let i = 0; i < entries.length; i += INSERT_CHUNK)
-          await typed(trx)
+          await trx
             .insertInto('ledger.entry')
             .values(entries.slice(i, i + INSERT_CHUNK))
             .execute();
         for (let i = 0; i < nodes.length; i += INSERT_CHUNK)
-          await typed(trx)
+          await trx
             .insertInto('ledger.node')
             .values(nodes.slice(i, i + INSERT_CHUNK))
             .execute();
         if (queued.length > 0)
-          await typed(trx)
+          await trx
             .deleteFrom('ledger.queue')
             .where(
               'seq',
@@ -155,7 +155,7 @@ export class Sequencer {
             )
             .execute();
         const size = log.size + items.length;
-        await typed(trx)
+        await trx
           .updateTable('ledger.log')
           .set({ size, root: Buffer.from(edgeRoot(h, edge)) })
           .where('id', '=', logId)
@@ -183,7 +183,7 @@ export class Sequencer {
   }
 
   /** The right edge of the log as it is in the database (cached while this replica is the only writer). */
-  async #edge(trx: Trx, log: LogRow): Promise<EdgeNode[]> {
+  async #edge(trx: LedgerTrx, log: LogRow): Promise<EdgeNode[]> {
     const cached = this.#edges.get(log.id);
     // Same size and same root: the log is as this replica left it (not moved on, not restored).
     if (

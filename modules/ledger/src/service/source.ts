@@ -1,6 +1,6 @@
 // The two places `tongban ledger verify` reads a log from: the database itself (as an auditor
 // with read access would), or a running server's public API (as anyone can).
-import type { AnyKysely } from '@tongban/kernel';
+import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
 import { sql } from 'kysely';
 import type { PublicKey } from '../domain/signing.ts';
 import { typed } from '../store/tables.ts';
@@ -9,7 +9,11 @@ import type { LogSource, SourceCheckpoint, SourceEntry, SourceLog } from './veri
 const PAGE = 1000;
 
 /** Witness keys as the database records them, unless the verifier pins its own (`witnessKeys`). */
-export function databaseSource(db: AnyKysely, witnessKeys?: ReadonlyMap<string, PublicKey>): LogSource {
+export function databaseSource(
+  db: AnyKysely | AnyTransaction,
+  witnessKeys?: ReadonlyMap<string, PublicKey>,
+): LogSource {
+  // The caller's handle (the CLI's, a test's): narrowed to the ledger's tables at once.
   const t = typed(db);
   return {
     async logs() {
@@ -36,7 +40,7 @@ export function databaseSource(db: AnyKysely, witnessKeys?: ReadonlyMap<string, 
           hash: Uint8Array | null;
         }>`select e.idx, e.body, n.hash from ledger.entry e
           left join ledger.node n on n.log_id = e.log_id and n.level = 0 and n.idx = e.idx
-          where e.log_id = ${log.id} and e.idx > ${after} order by e.idx limit ${PAGE}`.execute(db);
+          where e.log_id = ${log.id} and e.idx > ${after} order by e.idx limit ${PAGE}`.execute(t);
         for (const r of rows)
           yield {
             index: Number(r.idx),

@@ -10,7 +10,7 @@ import { type AnyTransaction, type EventPublisher, type Logger } from '@tongban/
 import { parseCheckpoint } from '../domain/checkpoint.ts';
 import { emptyRoot, hasher, verifyConsistency } from '../domain/merkle.ts';
 import { keyId, verifySignature, type Signer } from '../domain/signing.ts';
-import { typed, type LedgerDb, type Trx } from '../store/tables.ts';
+import type { LedgerDb } from '../store/tables.ts';
 import type { CosignRequest, WitnessClient } from './checkpointer.ts';
 
 export interface WitnessOptions {
@@ -54,11 +54,7 @@ export class Witness implements WitnessClient {
     from: 'log' | 'anyone' = 'anyone',
   ): Promise<{ witness: string; keyId: string; signature: string }> {
     const { db } = this.#o;
-    const log = await typed(db)
-      .selectFrom('ledger.log')
-      .selectAll()
-      .where('origin', '=', request.origin)
-      .executeTakeFirst();
+    const log = await db.selectFrom('ledger.log').selectAll().where('origin', '=', request.origin).executeTakeFirst();
     if (!log) throw new LedgerError('LEDGER_WITNESS_UNKNOWN_LOG', { origin: request.origin });
     const key = {
       algorithm: log.signature_algorithm,
@@ -79,9 +75,7 @@ export class Witness implements WitnessClient {
     const h = hasher(log.hash_algorithm);
     const proof = request.proof.map((p) => Buffer.from(p, 'base64'));
     let fork: { size: number } | undefined;
-    const signed = await db.transaction().execute(async (anyTrx) => {
-      const trx = anyTrx as unknown as Trx;
-      const t = typed(trx);
+    const signed = await db.transaction().execute(async (t) => {
       // A row to lock even on first contact (the empty tree, which every tree extends): two first
       // requests at once queue on it rather than both passing with nothing to check against.
       await t

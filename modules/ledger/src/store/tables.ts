@@ -1,8 +1,19 @@
-// Row shapes of the ledger's tables (store/migrations/0001_ledger.sql).
+// The ledger schema's tables (store/migrations/0001_ledger.sql) as the compiler sees them: the
+// one place they are declared. Every query of the module goes through these types, so it can
+// name the ledger's tables and columns only — another module's table, an unknown column or a
+// value of the wrong type does not compile (apps/server/test/typed-db.test.ts). The kernel's bus
+// tables in the schema (outbox, inbox, pending, dead_letter) are the kernel's and are not declared here.
+//
+// Read as both drivers return them: bigint as number (the kernel's parser), timestamptz as Date,
+// bytea as bytes (a Buffer on node-postgres, a plain Uint8Array on PGlite: read it as Uint8Array),
+// jsonb parsed (written as JSON text).
 import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
-import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { HashAlgorithm } from '../domain/merkle.ts';
 import type { SignatureAlgorithm } from '../domain/signing.ts';
+
+/** bytea: a Buffer or a Uint8Array when read, either when written. */
+type Bytes = Uint8Array;
 
 export interface LogTable {
   id: string;
@@ -12,7 +23,7 @@ export interface LogTable {
   public_key: string;
   signer_id: string | null;
   size: number;
-  root: Buffer;
+  root: Bytes;
   created_at: Generated<Date>;
 }
 
@@ -30,13 +41,13 @@ export interface NodeRow {
   log_id: string;
   level: number;
   idx: number;
-  hash: Buffer;
+  hash: Bytes;
 }
 
 export interface CheckpointRow {
   log_id: string;
   size: number;
-  root: Buffer;
+  root: Bytes;
   issued_at: Date;
   body: string;
   signature: string;
@@ -55,7 +66,8 @@ export interface QueueRow {
   seq: Generated<number>;
   log_id: string;
   body: string | null;
-  event: unknown;
+  /** The event as JSON text when written (or null with a ready body); parsed when read. */
+  event: ColumnType<unknown, string | null | undefined, string | null>;
   subject_id: string | null;
   enqueued_at: Generated<Date>;
 }
@@ -73,7 +85,7 @@ export interface WitnessStateRow {
   witness: string;
   origin: string;
   size: number;
-  root: Buffer;
+  root: Bytes;
   updated_at: Generated<Date>;
 }
 
@@ -89,5 +101,17 @@ export interface LedgerTables {
 }
 
 export type LedgerDb = Kysely<LedgerTables>;
-export type Trx = Transaction<LedgerTables>;
-export const typed = (db: AnyKysely | AnyTransaction): LedgerDb => db as unknown as LedgerDb;
+export type LedgerTrx = Transaction<LedgerTables>;
+/** What a store function runs on: the module's handle or a transaction of it. */
+export type Db = LedgerDb | LedgerTrx;
+
+/**
+ * The kernel hands every module an untyped handle (ctx.db, a delivery's transaction); the ledger
+ * reads it through its own tables. The one cast that declares them to the compiler.
+ */
+export function typed(trx: AnyTransaction): LedgerTrx;
+export function typed(db: AnyKysely): LedgerDb;
+export function typed(db: AnyKysely | AnyTransaction): Db;
+export function typed(db: AnyKysely | AnyTransaction): Db {
+  return db as Db;
+}

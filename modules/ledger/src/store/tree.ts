@@ -1,12 +1,10 @@
 // Reads of a log's tree: nodes by (level, index) in one query, entries by range, checkpoints.
 import { sql } from 'kysely';
 import { hasher, withNodes, type Hasher, type NodeLookup } from '../domain/merkle.ts';
-import { typed, type CheckpointRow, type LedgerDb, type LogRow, type Trx } from './tables.ts';
-
-type Db = LedgerDb | Trx;
+import type { CheckpointRow, Db, LogRow } from './tables.ts';
 
 export async function findLog(db: Db, id: string): Promise<LogRow | undefined> {
-  return typed(db).selectFrom('ledger.log').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('ledger.log').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Stored subtree hashes for the keys asked, in one round trip. */
@@ -18,7 +16,7 @@ export async function fetchNodes(
   const found = new Map<string, Uint8Array>();
   if (keys.length === 0) return found;
   const pairs = sql.join(keys.map(([l, i]) => sql`(${l}::smallint, ${i}::bigint)`));
-  const { rows } = await sql<{ level: number; idx: number; hash: Buffer }>`select level, idx, hash from ledger.node
+  const { rows } = await sql<{ level: number; idx: number; hash: Uint8Array }>`select level, idx, hash from ledger.node
     where log_id = ${logId} and (level, idx) in (${pairs})`.execute(db);
   for (const r of rows) found.set(`${r.level}/${Number(r.idx)}`, r.hash);
   return found;
@@ -32,7 +30,7 @@ export function overNodes<T>(db: Db, log: Pick<LogRow, 'id'>, compute: (node: No
 export const hasherOf = (log: Pick<LogRow, 'hash_algorithm'>): Hasher => hasher(log.hash_algorithm);
 
 export async function latestCheckpoint(db: Db, logId: string): Promise<CheckpointRow | undefined> {
-  return typed(db)
+  return db
     .selectFrom('ledger.checkpoint')
     .selectAll()
     .where('log_id', '=', logId)
@@ -43,7 +41,7 @@ export async function latestCheckpoint(db: Db, logId: string): Promise<Checkpoin
 
 export async function cosignaturesOf(db: Db, logId: string, sizes: readonly number[]) {
   if (sizes.length === 0) return [];
-  return typed(db)
+  return db
     .selectFrom('ledger.cosignature')
     .selectAll()
     .where('log_id', '=', logId)
@@ -53,12 +51,12 @@ export async function cosignaturesOf(db: Db, logId: string, sizes: readonly numb
 }
 
 export async function listLogs(db: Db): Promise<LogRow[]> {
-  return typed(db).selectFrom('ledger.log').selectAll().orderBy('id').execute();
+  return db.selectFrom('ledger.log').selectAll().orderBy('id').execute();
 }
 
 /** The log's checkpoints larger than `after`, oldest first, at most `limit`. */
 export async function checkpointsAfter(db: Db, logId: string, after: number, limit: number) {
-  return typed(db)
+  return db
     .selectFrom('ledger.checkpoint')
     .selectAll()
     .where('log_id', '=', logId)
@@ -70,7 +68,7 @@ export async function checkpointsAfter(db: Db, logId: string, after: number, lim
 
 /** Entries [start, end) with their leaf hashes (null where the tree has not stored one yet). */
 export async function entriesInRange(db: Db, logId: string, start: number, end: number) {
-  return typed(db)
+  return db
     .selectFrom('ledger.entry as e')
     .leftJoin('ledger.node as n', (j) =>
       j.onRef('n.log_id', '=', 'e.log_id').on('n.level', '=', 0).onRef('n.idx', '=', 'e.idx'),
@@ -91,7 +89,7 @@ export async function entriesOfSubject(
   before: number | undefined,
   limit: number,
 ) {
-  let q = typed(db)
+  let q = db
     .selectFrom('ledger.entry')
     .select(['idx', 'body'])
     .where('log_id', '=', logId)
@@ -102,5 +100,5 @@ export async function entriesOfSubject(
 
 /** The witnesses the logs here ask, by name. */
 export async function listWitnesses(db: Db) {
-  return typed(db).selectFrom('ledger.witness').selectAll().orderBy('name').execute();
+  return db.selectFrom('ledger.witness').selectAll().orderBy('name').execute();
 }
