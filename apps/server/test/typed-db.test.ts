@@ -2,10 +2,11 @@
 // run-time half is a PostgreSQL role per module, packages/kernel/src/db/roles.ts). The check is
 // `npm run typecheck`: it fails if any line marked @ts-expect-error below stops being an error —
 // another module's table, an unknown column, a value of the wrong type. The kernel hands out an
-// untyped handle; a module narrows it once, with its store/tables.ts `typed()`.
+// handle that names no table (ModuleDb); a module narrows it once, with its store/tables.ts `typed()`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import type { AnyKysely, AnyTransaction, ModuleContext, ModuleTrx } from '@tongban/kernel';
+import type { WorkflowDb } from '../../../modules/workflow/src/store/tables.ts';
 import { typed as catalogTyped } from '../../../modules/catalog/src/store/tables.ts';
 import {
   typed as identityTyped,
@@ -48,8 +49,24 @@ function compileOnly(db: AnyKysely, trx: AnyTransaction) {
   void ledger.selectFrom('ledger.entry').select('payload');
 }
 
+/** What the kernel hands a module names no table: a query that forgets to narrow does not compile. */
+function forgotten(ctx: ModuleContext, job: { trx: ModuleTrx }, workflowDb: WorkflowDb) {
+  // @ts-expect-error ctx.db is not a handle to any table until the module narrows it
+  void ctx.db.selectFrom('identity.account');
+  // @ts-expect-error nor is a job's transaction
+  void job.trx.insertInto('workflow.task');
+  // @ts-expect-error nor can it stand in for a module's typed handle
+  const wrong: WorkflowDb = ctx.db;
+  void identityTyped(ctx.db).selectFrom('identity.account');
+  void workflowDb.selectFrom('workflow.application').select('id');
+  // @ts-expect-error the workflow's handle does not reach the catalog's tables
+  void workflowDb.selectFrom('catalog.matter');
+  return wrong;
+}
+
 test('each module reads only its own tables (the check is `npm run typecheck`)', () => {
   assert.equal(typeof compileOnly, 'function');
+  assert.equal(typeof forgotten, 'function');
   // typed() is a cast, not a copy: the handle the kernel gave is the one the module queries with.
   const handle = {} as AnyKysely;
   assert.equal(identityTyped(handle), handle);

@@ -83,7 +83,10 @@ export {
   type ModuleConsumer,
   type TransactionEvents,
   type ModuleContext,
+  type ModuleDb,
   type ModuleDefinition,
+  type ModuleTrx,
+  type NoTables,
 } from './module.ts';
 export {
   startPlatform,

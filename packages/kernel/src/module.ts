@@ -3,7 +3,7 @@
 import type { EventData, EventType } from '@tongban/contracts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import type { AnyKysely } from './db/database.ts';
+import type { Kysely, Transaction } from 'kysely';
 import type { AnyTransaction, ConsumerContext, EventEnvelope } from './bus/events.ts';
 import type { ModuleClient } from './client.ts';
 import type { ErrorTable } from './errors.ts';
@@ -15,10 +15,28 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * The tables a handle the kernel hands out names: none a module has, until it narrows it. (One
+ * placeholder table, not `{}`: Kysely<{}> would be assignable to any module's typed handle, and
+ * a forgotten narrowing would compile.)
+ */
+export interface NoTables {
+  readonly 'kernel.none': { readonly 'narrow the handle with typed() in store/tables.ts': never };
+}
+/**
+ * A module's database handle as the kernel hands it out. It names no table: the module narrows
+ * it once with its own table types (`typed()` in its store/tables.ts), so a query into another
+ * module's tables — or one that forgets to narrow — does not compile. On PostgreSQL it also runs
+ * as the module's role (db/roles.ts).
+ */
+export type ModuleDb = Kysely<NoTables>;
+/** A transaction the kernel opens for a module (a job's, a delivery's, ctx.transaction's). */
+export type ModuleTrx = Transaction<NoTables>;
+
 export interface ModuleContext {
   readonly name: string;
   readonly config: Config;
-  readonly db: AnyKysely;
+  readonly db: ModuleDb;
   readonly log: Logger;
   readonly clock: Clock;
   /**
@@ -31,7 +49,7 @@ export interface ModuleContext {
    * Runs `work` in one transaction: the state it changes and the events it publishes (through
    * the second argument, bound to the transaction) commit together or not at all.
    */
-  transaction<R>(work: (trx: AnyTransaction, events: TransactionEvents) => Promise<R>): Promise<R>;
+  transaction<R>(work: (trx: ModuleTrx, events: TransactionEvents) => Promise<R>): Promise<R>;
   /**
    * Where this platform is reached: TONGBAN_PUBLIC_URL, else http://localhost:<the port it
    * listens on> (known once it listens: TONGBAN_PORT=0 picks one). No trailing slash.
@@ -67,7 +85,7 @@ export interface JobDefinition<I = unknown> {
   readonly name: string;
   readonly everyMs: number;
   /** Runs in a transaction that holds the job's lock: one replica at a time runs a job. */
-  run(ctx: ModuleContext & { readonly trx: AnyTransaction }, instance: I): Promise<void>;
+  run(ctx: ModuleContext & { readonly trx: ModuleTrx }, instance: I): Promise<void>;
 }
 
 /** A consumer of one event type: a typed payload, the delivery's transaction, the module's instance. */

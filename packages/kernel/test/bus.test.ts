@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { sql } from 'kysely';
-import { defineModule, type EventEnvelope, type ModuleContext } from '../src/index.ts';
+import { defineModule, type AnyTransaction, type EventEnvelope, type ModuleContext } from '../src/index.ts';
 import Type from 'typebox';
 import {
   busDrivers,
@@ -41,10 +41,11 @@ function modulesUnderTest(behaviour: {
         const { n } = event.data as Counted;
         attempts.set(n, (attempts.get(n) ?? 0) + 1);
         // The effect is written first, then the handler fails: the rollback must undo it.
-        await trx.insertInto('consumer.effect').values({ n }).execute();
+        await (trx as AnyTransaction).insertInto('consumer.effect').values({ n }).execute();
         if (behaviour.alwaysFail?.has(n)) throw new Error(`poison event ${n}`);
         // Twice into a table whose uniqueness is checked at commit: the statements pass, the commit fails.
-        if (behaviour.failAtCommit?.has(n)) await trx.insertInto('consumer.deferred').values([{ n }, { n }]).execute();
+        if (behaviour.failAtCommit?.has(n))
+          await (trx as AnyTransaction).insertInto('consumer.deferred').values([{ n }, { n }]).execute();
         if (behaviour.failFirst?.has(n) && attempts.get(n) === 1) throw new Error(`transient failure on ${n}`);
       },
     }),

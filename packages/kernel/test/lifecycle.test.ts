@@ -7,7 +7,14 @@ import { describe, test } from 'node:test';
 import { EVENT_CATALOG } from '@tongban/contracts';
 import { sql } from 'kysely';
 import Type from 'typebox';
-import { defineModule, EventRefusedError, eventProblems, isUniqueViolation, Policies } from '../src/index.ts';
+import {
+  defineModule,
+  EventRefusedError,
+  eventProblems,
+  isUniqueViolation,
+  Policies,
+  type AnyTransaction,
+} from '../src/index.ts';
 import { databaseLabel, publishUntyped, startTestPlatform, untypedConsumers } from '../src/testing.ts';
 
 describe(`module lifecycle (${databaseLabel})`, () => {
@@ -164,12 +171,12 @@ describe(`events at the outbox (${databaseLabel})`, () => {
     try {
       const ctx = p.contexts.get('scratch')!;
       await ctx.transaction(async (trx) => {
-        await trx.insertInto('scratch.note').values({ text: 'kept' }).execute();
+        await (trx as AnyTransaction).insertInto('scratch.note').values({ text: 'kept' }).execute();
         await publishUntyped(ctx, trx, 'scratch.note.written', { text: 'kept', n: 1 });
       });
       await assert.rejects(
         ctx.transaction(async (trx) => {
-          await trx.insertInto('scratch.note').values({ text: 'lost' }).execute();
+          await (trx as AnyTransaction).insertInto('scratch.note').values({ text: 'lost' }).execute();
           await publishUntyped(ctx, trx, 'scratch.note.written', { text: 'lost', n: 2 });
           throw new Error('the process fails after both writes');
         }),
@@ -193,7 +200,7 @@ describe(`events at the outbox (${databaseLabel})`, () => {
       const ctx = p.contexts.get('scratch')!;
       const attempt = (type: string, data: unknown) =>
         ctx.transaction(async (trx) => {
-          await trx.insertInto('scratch.note').values({ text: type }).execute();
+          await (trx as AnyTransaction).insertInto('scratch.note').values({ text: type }).execute();
           await publishUntyped(ctx, trx, type, data);
         });
       await assert.rejects(attempt('scratch.note.erased', {}), (error: unknown) => {

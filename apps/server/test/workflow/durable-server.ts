@@ -20,6 +20,7 @@ import {
   loadConfig,
   operatorTokenAuthenticator,
   startPlatform,
+  type AnyTransaction,
   type EventHandler,
   type Platform,
 } from '@tongban/kernel';
@@ -31,7 +32,8 @@ export const PROBED_EVENTS = ['workflow.application.submitted', 'workflow.task.s
 
 const record: EventHandler = async (event, { trx }) => {
   const data = event.data as { applicationId?: string; taskId?: string };
-  await trx
+  // The probe's own table: declared to no compiler, so the handle is widened on purpose.
+  await (trx as AnyTransaction)
     .insertInto('probe.delivery')
     .values({
       event_id: event.id,

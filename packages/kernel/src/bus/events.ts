@@ -3,6 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { quoteIdent } from '../db/migrations.ts';
 import type { AnyKysely } from '../db/database.ts';
+import type { ModuleTrx } from '../module.ts';
 import { contractsGate, type EventGate } from './event-catalog.ts';
 
 /** What travels on the bus. `type` reads `<module>.<thing>.<past-tense verb>`, e.g. `catalog.bundle.published`. */
@@ -18,8 +19,11 @@ export interface EventEnvelope<T = unknown> {
 export type AnyTransaction = Transaction<any>;
 
 export interface ConsumerContext {
-  /** The transaction the inbox record is written in: write the handler's effects here, so both commit together. */
-  readonly trx: AnyTransaction;
+  /**
+   * The transaction the inbox record is written in: write the handler's effects here, so both
+   * commit together. It names no table until the module narrows it (`typed(trx)`).
+   */
+  readonly trx: ModuleTrx;
   readonly log: Logger;
   readonly attempt: number;
 }
