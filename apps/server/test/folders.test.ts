@@ -41,8 +41,6 @@ const NOT_YET_MOVED: Readonly<Record<string, 'api' | 'domain'>> = {
   'modules/workflow/src/api/applicant.ts': 'api',
   // Marks a notice read with an update in the handler.
   'modules/workflow/src/api/inbox.ts': 'api',
-  // Reads the officer's task queue and a task in the handlers.
-  'modules/workflow/src/api/officer.ts': 'api',
 };
 
 /** What in `text` does not belong in a file of the folder `folder`; empty when nothing. */

@@ -13,6 +13,7 @@ import { fileAtCounter } from '../service/counter.ts';
 import type { Services } from '../service/submit.ts';
 import { applicationView, getApplication, queue, taskView, timeline } from '../service/views.ts';
 import { typed } from '../store/tables.ts';
+import { findTaskScope, getTask } from '../store/tasks.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
 import {
   ActionBody,
@@ -41,13 +42,9 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
     ...officer,
     resource: async (r: FastifyRequest) => {
       const id = (r.params as { id: string }).id;
-      const row = await typed(db)
-        .selectFrom('workflow.task')
-        .select(['department_code', 'region_code'])
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row) throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id });
-      return { departmentCode: row.department_code, regionCode: row.region_code };
+      const scope = await findTaskScope(typed(db), id);
+      if (!scope) throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id });
+      return scope;
     },
   };
 
@@ -107,11 +104,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
       },
     },
     async (req) => {
-      const task = await typed(db)
-        .selectFrom('workflow.task')
-        .selectAll()
-        .where('id', '=', req.params.id)
-        .executeTakeFirstOrThrow();
+      const task = await getTask(typed(db), req.params.id);
       const { app: a, tasks } = await getApplication(db, task.application_id);
       const matter = await s.catalog.matter(task.matter_code, task.matter_version);
       const fields = matterFields(matter, a.subject_kind);
