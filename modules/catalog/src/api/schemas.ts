@@ -1,6 +1,14 @@
 // HTTP shapes of the catalog: one TypeBox schema gives validation, OpenAPI and the handler's
 // types. The compile-time checks at the bottom keep them in step with domain/model.ts.
-import { AutoApprovalRuleSchema, MATTER_PROCESSES, type MatterProcess } from '@tongban/contracts';
+import {
+  AutoApprovalRuleSchema,
+  CalendarView,
+  DepartmentView,
+  MATTER_PROCESSES,
+  type BundleVersionView,
+  type MatterProcess,
+  type MatterVersionView,
+} from '@tongban/contracts';
 import { LocalizedText, type IdentifierCheck } from '@tongban/kernel';
 import Type, { type Static } from 'typebox';
 import {
@@ -9,9 +17,12 @@ import {
   IDENTIFIER_CHECK_NAMES,
   LIFE_EVENTS,
   type Bundle,
+  type BundleVersion,
+  type CalendarOverrides,
   type DataElement,
   type Department,
   type Matter,
+  type MatterVersion,
   type Region,
 } from '../domain/model.ts';
 
@@ -59,7 +70,7 @@ export const DepartmentBody = Type.Object(
   { additionalProperties: false },
 );
 // What other modules read of a department, and a calendar: the contracts' shapes.
-export { CalendarView, DepartmentView } from '@tongban/contracts';
+export { CalendarView, DepartmentView };
 
 export const DataElementBody = Type.Object(
   {
@@ -217,4 +228,9 @@ export type SchemaChecks = [
   Assert<Fits<Static<typeof DataElementBody> & { id: string }, DataElement>>,
   Assert<Fits<Static<typeof MatterBody> & { code: string }, Matter>>,
   Assert<Fits<Static<typeof BundleBody> & { code: string }, Bundle>>,
+  // What the catalog answers other modules fits the contract they check it against.
+  Assert<Fits<MatterVersion & { elements?: Record<string, DataElement> }, MatterVersionView>>,
+  Assert<Fits<BundleVersion, BundleVersionView>>,
+  Assert<Fits<Department, Static<typeof DepartmentView>>>,
+  Assert<Fits<CalendarOverrides, Static<typeof CalendarView>>>,
 ];
