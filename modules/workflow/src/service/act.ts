@@ -7,7 +7,9 @@ import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { matterFields } from '../domain/plan.ts';
 import { ACTIONS, isTerminal, STAFF, type ActionName, type ActionSpec } from '../domain/process.ts';
+import { getApplication, lockApplication, saveAnswer } from '../store/applications.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
+import { findTask, lockTask, matterKeysOf } from '../store/tasks.ts';
 import { prefetch, refuseInvalidTransition, type Actor, type Loaded } from './engine.ts';
 import { resolveSubject, type Services } from './submit.ts';
 
@@ -31,18 +33,10 @@ async function loadForAction(
   taskId: string,
 ): Promise<{ app: ApplicationRow; task: TaskRow; loaded: Loaded }> {
   const db = typed(s.ctx.db);
-  const task = await db.selectFrom('workflow.task').selectAll().where('id', '=', taskId).executeTakeFirst();
+  const task = await findTask(db, taskId);
   if (!task) throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
-  const app = await db
-    .selectFrom('workflow.application')
-    .selectAll()
-    .where('id', '=', task.application_id)
-    .executeTakeFirstOrThrow();
-  const all = await db
-    .selectFrom('workflow.task')
-    .select(['matter_code', 'matter_version', 'region_code'])
-    .where('application_id', '=', app.id)
-    .execute();
+  const app = await getApplication(db, task.application_id);
+  const all = await matterKeysOf(db, app.id);
   return { app, task, loaded: await prefetch(s.catalog, all) };
 }
 
@@ -58,18 +52,8 @@ async function withTask<T>(
     const trx = anyTrx as unknown as Trx;
     // Application first, then its tasks (settle locks them all): every writer takes the same
     // order, so two officers acting on two tasks of one application queue, never deadlock.
-    const app = await typed(trx)
-      .selectFrom('workflow.application')
-      .selectAll()
-      .where('id', '=', seen.id)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const task = await typed(trx)
-      .selectFrom('workflow.task')
-      .selectAll()
-      .where('id', '=', taskId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    const app = await lockApplication(trx, seen.id);
+    const task = await lockTask(trx, taskId);
     if (task.version !== version) throw await s.engine.stale(trx, taskId);
     const result = await body(trx, app, task, loaded);
     await s.engine.settle(trx, app, loaded);
@@ -299,17 +283,7 @@ export async function answerCorrection(
     const replaced = new Set(input.materials.map((m) => m.code));
     const materials = [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials];
     const at = s.engine.now();
-    const updated = await typed(trx)
-      .updateTable('workflow.application')
-      .set({
-        form: JSON.stringify(form) as never,
-        materials: JSON.stringify(materials) as never,
-        version: app.version + 1,
-        updated_at: at,
-      })
-      .where('id', '=', app.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await saveAnswer(trx, app.id, { form, materials, version: app.version + 1, at });
     const clock = resumeClock(loaded.calendars.get(task.region_code)!, serviceDate(at), task.remaining_days ?? 0);
     // Values stay out of the log (personal data); which fields and materials changed is enough.
     return s.engine.transition(
@@ -358,16 +332,11 @@ export async function supplyMaterials(
       );
     }
     const replaced = new Set(input.materials.map((m) => m.code));
-    const updated = await typed(trx)
-      .updateTable('workflow.application')
-      .set({
-        materials: JSON.stringify([...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials]) as never,
-        version: app.version + 1,
-        updated_at: s.engine.now(),
-      })
-      .where('id', '=', app.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await saveAnswer(trx, app.id, {
+      materials: [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials],
+      version: app.version + 1,
+      at: s.engine.now(),
+    });
     return s.engine.transition(
       trx,
       updated,

@@ -3,43 +3,26 @@
 // once. Both are logged actions and events; a paused task (补正) has no due day and is skipped.
 import type { AnyTransaction } from '@tongban/kernel';
 import { serviceDate } from '../domain/deadlines.ts';
-import { typed, type Trx } from '../store/tables.ts';
+import { lockApplicationUnlessBusy } from '../store/applications.ts';
+import { overdueTasks, RUNNING, tasksToWarn } from '../store/deadlines.ts';
+import type { Trx } from '../store/tables.ts';
+import { lockTasks } from '../store/tasks.ts';
 import { SYSTEM } from './engine.ts';
 import type { Services } from './submit.ts';
 
 const BATCH = 500;
-// The states the sweep's indexes (migration 0002) are made for: keep the two lists the same.
-const RUNNING = ['submitted', 'accepted', 'reviewed'] as const;
 
 export async function sweepDeadlines(
   s: Services,
   anyTrx: AnyTransaction,
 ): Promise<{ warned: number; escalated: number }> {
   const trx = anyTrx as unknown as Trx;
-  const t = typed(trx);
   const today = serviceDate(s.engine.now());
   // Candidates first, unlocked; then each application and its tasks locked in the order every
   // other writer takes (application, then task), skipping an application someone is acting on —
   // the next sweep gets it. Locking tasks first deadlocked with officers on PostgreSQL.
-  const overdue = await t
-    .selectFrom('workflow.task')
-    .select(['id', 'application_id'])
-    .where('state', 'in', RUNNING)
-    .where('due_on', '<', today)
-    .where('escalated_at', 'is', null)
-    .orderBy('due_on')
-    .limit(BATCH)
-    .execute();
-  const soon = await t
-    .selectFrom('workflow.task')
-    .select(['id', 'application_id'])
-    .where('state', 'in', RUNNING)
-    .where('warn_on', '<=', today)
-    .where('due_on', '>=', today)
-    .where('warned_at', 'is', null)
-    .orderBy('warn_on')
-    .limit(BATCH)
-    .execute();
+  const overdue = await overdueTasks(trx, today, BATCH);
+  const soon = await tasksToWarn(trx, today, BATCH);
   const byApplication = new Map<string, string[]>();
   for (const c of [...overdue, ...soon])
     byApplication.set(c.application_id, [...(byApplication.get(c.application_id) ?? []), c.id]);
@@ -47,21 +30,9 @@ export async function sweepDeadlines(
   let escalated = 0;
   const at = s.engine.now();
   for (const [applicationId, taskIds] of byApplication) {
-    const app = await t
-      .selectFrom('workflow.application')
-      .selectAll()
-      .where('id', '=', applicationId)
-      .forUpdate()
-      .skipLocked()
-      .executeTakeFirst();
+    const app = await lockApplicationUnlessBusy(trx, applicationId);
     if (!app) continue;
-    const tasks = await t
-      .selectFrom('workflow.task')
-      .selectAll()
-      .where('id', 'in', [...new Set(taskIds)])
-      .orderBy('id')
-      .forUpdate()
-      .execute();
+    const tasks = await lockTasks(trx, [...new Set(taskIds)]);
     // Read again under the lock: an officer may have moved the task since the candidates were read.
     for (const task of tasks.filter((x) => (RUNNING as readonly string[]).includes(x.state) && x.due_on !== null)) {
       if (task.escalated_at === null && task.due_on! < today) {

@@ -7,7 +7,8 @@
 // read: the cursor stops at such a gap and rows past it are remembered as delivered, until the
 // gap is filled or is older than GAP_MS (a rolled-back transaction never fills it).
 import type { AnyKysely, Logger } from '@tongban/kernel';
-import { typed } from '../store/tables.ts';
+import { actionLoggedAt, feedAfter, feedBefore, lastActionSeq, type FeedRow } from '../store/actions.ts';
+import { typed, type WorkflowDb } from '../store/tables.ts';
 
 export interface LiveEvent {
   readonly seq: number;
@@ -26,7 +27,7 @@ const GAP_MS = 2_000;
 const BATCH = 500;
 
 export class LiveFeed {
-  readonly #db: AnyKysely;
+  readonly #db: WorkflowDb;
   readonly #log: Logger;
   readonly #intervalMs: number;
   readonly #listeners = new Map<string, Set<Listener>>();
@@ -40,7 +41,7 @@ export class LiveFeed {
   #closed = false;
 
   constructor(db: AnyKysely, log: Logger, intervalMs = 250) {
-    this.#db = db;
+    this.#db = typed(db);
     this.#log = log;
     this.#intervalMs = intervalMs;
   }
@@ -48,11 +49,8 @@ export class LiveFeed {
   /** Streams `applicantId`'s events to `listener` until the returned function is called; `end` is called if the feed closes first. */
   async subscribe(applicantId: string, listener: Listener, end?: () => void): Promise<() => void> {
     if (this.#cursor === undefined) {
-      const row = await typed(this.#db)
-        .selectFrom('workflow.action')
-        .select((eb) => eb.fn.max('seq').as('max'))
-        .executeTakeFirst();
-      this.#cursor ??= Number(row?.max ?? 0);
+      const max = await lastActionSeq(this.#db);
+      this.#cursor ??= max;
     }
     let set = this.#listeners.get(applicantId);
     if (!set) this.#listeners.set(applicantId, (set = new Set()));
@@ -76,12 +74,7 @@ export class LiveFeed {
 
   /** Events of an applicant after `seq`, a page at a time: what a reconnecting stream missed (SSE Last-Event-ID). */
   async since(applicantId: string, seq: number): Promise<LiveEvent[]> {
-    const rows = await this.#query()
-      .where('ap.applicant_id', '=', applicantId)
-      .where('a.seq', '>', seq)
-      .orderBy('a.seq')
-      .limit(BATCH)
-      .execute();
+    const rows = await feedAfter(this.#db, seq, BATCH, applicantId);
     return rows.map(toEvent);
   }
 
@@ -91,20 +84,10 @@ export class LiveFeed {
    * is not "after" the Last-Event-ID — this finds it. (Sent again if it was seen: clients dedupe by seq.)
    */
   async lateBefore(applicantId: string, seq: number): Promise<LiveEvent[]> {
-    const last = await typed(this.#db)
-      .selectFrom('workflow.action')
-      .select('at')
-      .where('seq', '=', seq)
-      .executeTakeFirst();
-    if (!last) return [];
-    const from = new Date(new Date(last.at).getTime() - GAP_MS);
-    const rows = await this.#query()
-      .where('ap.applicant_id', '=', applicantId)
-      .where('a.seq', '<', seq)
-      .where('a.at', '>=', from)
-      .orderBy('a.seq')
-      .limit(BATCH)
-      .execute();
+    const at = await actionLoggedAt(this.#db, seq);
+    if (!at) return [];
+    const from = new Date(new Date(at).getTime() - GAP_MS);
+    const rows = await feedBefore(this.#db, applicantId, seq, from, BATCH);
     return rows.map(toEvent);
   }
 
@@ -130,25 +113,8 @@ export class LiveFeed {
     await this.#running;
   }
 
-  #query() {
-    return typed(this.#db)
-      .selectFrom('workflow.action as a')
-      .innerJoin('workflow.application as ap', 'ap.id', 'a.application_id')
-      .select([
-        'a.seq',
-        'a.application_id',
-        'a.task_id',
-        'a.action',
-        'a.from_state',
-        'a.to_state',
-        'a.at',
-        'ap.applicant_id',
-        'ap.case_number',
-      ]);
-  }
-
   async #pass(): Promise<void> {
-    const rows = await this.#query().where('a.seq', '>', this.#cursor!).orderBy('a.seq').limit(BATCH).execute();
+    const rows = await feedAfter(this.#db, this.#cursor!, BATCH);
     for (const row of rows) {
       if (this.#delivered.has(row.seq)) continue;
       this.#delivered.add(row.seq);
@@ -173,16 +139,7 @@ export class LiveFeed {
   }
 }
 
-function toEvent(row: {
-  seq: number;
-  application_id: string;
-  case_number: string | null;
-  task_id: string | null;
-  action: string;
-  from_state: string | null;
-  to_state: string | null;
-  at: Date;
-}): LiveEvent {
+function toEvent(row: FeedRow): LiveEvent {
   return {
     seq: row.seq,
     applicationId: row.application_id,

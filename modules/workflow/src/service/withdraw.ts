@@ -4,7 +4,10 @@
 import { WorkflowError } from '../errors.ts';
 import type { ApplicationWithdrawn } from '@tongban/contracts';
 import { findDecided, isTerminal } from '../domain/process.ts';
-import { typed, type ApplicationRow, type TaskRow, type Trx } from '../store/tables.ts';
+import { insertAction } from '../store/actions.ts';
+import { lockApplication, markWithdrawn } from '../store/applications.ts';
+import type { ApplicationRow, TaskRow, Trx } from '../store/tables.ts';
+import { lockTasksOf } from '../store/tasks.ts';
 import type { Actor } from './engine.ts';
 import type { Services } from './submit.ts';
 
@@ -29,22 +32,10 @@ export async function withdraw(
     ]);
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
-    const t = typed(trx);
     // Application, then its tasks, as every writer locks them: an officer deciding at the same
     // moment either committed first (and this sees the decision) or finds the task moved on (409).
-    const app = await t
-      .selectFrom('workflow.application')
-      .selectAll()
-      .where('id', '=', applicationId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const tasks = await t
-      .selectFrom('workflow.task')
-      .selectAll()
-      .where('application_id', '=', app.id)
-      .orderBy('matter_code')
-      .forUpdate()
-      .execute();
+    const app = await lockApplication(trx, applicationId);
+    const tasks = await lockTasksOf(trx, app.id);
     if (app.status === 'withdrawn') throw new WorkflowError('WORKFLOW_ALREADY_WITHDRAWN', {}, [], current(app, tasks));
     const decided = findDecided(tasks);
     if (decided)
@@ -60,29 +51,21 @@ export async function withdraw(
     const open = tasks.filter((x) => !isTerminal(x.state));
     for (const task of open) await s.engine.transition(trx, app, task, 'withdraw', actor, { reason: text });
     const at = s.engine.now();
-    const withdrawn = await t
-      .updateTable('workflow.application')
-      .set({ status: 'withdrawn', withdrawal_reason: text, finished_at: at, updated_at: at, version: app.version + 1 })
-      .where('id', '=', app.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await t
-      .insertInto('workflow.action')
-      .values({
-        application_id: app.id,
-        task_id: null,
-        task_version: null,
-        action: 'withdraw',
-        actor_kind: actor.kind,
-        actor_id: actor.id,
-        from_state: app.status,
-        to_state: 'withdrawn',
-        reason: text,
-        rule: null,
-        detail: JSON.stringify({ tasks: open.length }) as never,
-        at,
-      })
-      .execute();
+    const withdrawn = await markWithdrawn(trx, app.id, { reason: text, version: app.version + 1, at });
+    await insertAction(trx, {
+      application_id: app.id,
+      task_id: null,
+      task_version: null,
+      action: 'withdraw',
+      actor_kind: actor.kind,
+      actor_id: actor.id,
+      from_state: app.status,
+      to_state: 'withdrawn',
+      reason: text,
+      rule: null,
+      detail: { tasks: open.length },
+      at,
+    });
     const event: ApplicationWithdrawn = {
       applicationId: app.id,
       caseNumber: app.case_number ?? '',
