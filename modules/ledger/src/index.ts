@@ -7,6 +7,7 @@ import { meRoutes } from './api/me.ts';
 import { witnessRoutes } from './api/witness.ts';
 import { LedgerErrors } from './errors.ts';
 import { AUDIT_LOG, Ledger } from './service/ledger.ts';
+import { enqueueEvent } from './store/queue.ts';
 import { typed } from './store/tables.ts';
 
 /** Every identity and workflow event: the security record and the case record (contracts' catalog). */
@@ -19,10 +20,7 @@ export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG)
  * itself, like the bus's own pending row; the sequencer makes it an entry (service/ledger.ts).
  */
 const record: EventHandler = async (event, { trx }) => {
-  await typed(trx)
-    .insertInto('ledger.queue')
-    .values({ log_id: AUDIT_LOG, body: null, event: JSON.stringify(event) })
-    .execute();
+  await enqueueEvent(typed(trx), AUDIT_LOG, event);
 };
 
 export default defineModule({

@@ -9,7 +9,9 @@ import { entryBody, type AuditEntry } from '../domain/entry.ts';
 import type { Ledger } from '../service/ledger.ts';
 import { checkpointJson } from '../service/ledger.ts';
 import { typed } from '../store/tables.ts';
-import { checkpointsAfter, cosignaturesOf, entriesInRange, listLogs } from '../store/tree.ts';
+import { checkpointsAfter, cosignaturesOf } from '../store/checkpoints.ts';
+import { listLogs } from '../store/logs.ts';
+import { entriesInRange } from '../store/tree.ts';
 import {
   AppendBody,
   CheckpointsQuery,

@@ -3,7 +3,7 @@ import { Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import type { Ledger } from '../service/ledger.ts';
 import { typed } from '../store/tables.ts';
-import { listWitnesses } from '../store/tree.ts';
+import { listWitnesses } from '../store/witnesses.ts';
 import { CosignBody } from './schemas.ts';
 
 export function witnessRoutes(app: HttpApp, ledger: Ledger): void {

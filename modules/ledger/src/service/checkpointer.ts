@@ -6,8 +6,10 @@ import type { Logger } from '@tongban/kernel';
 import { checkpointText } from '../domain/checkpoint.ts';
 import { consistencyProof } from '../domain/merkle.ts';
 import type { Signer } from '../domain/signing.ts';
+import { insertCheckpoint, insertCosignature, lastCosignedSize, latestCheckpoint } from '../store/checkpoints.ts';
+import { findLog } from '../store/logs.ts';
 import type { CheckpointRow, LedgerDb, LogRow } from '../store/tables.ts';
-import { hasherOf, latestCheckpoint, overNodes } from '../store/tree.ts';
+import { hasherOf, overNodes } from '../store/tree.ts';
 
 /** A witness as the log sees it: a name and a way to ask it (in-process or over HTTP). */
 export interface WitnessClient {
@@ -56,7 +58,7 @@ export class Checkpointer {
 
   async #issue(logId: string, force: boolean): Promise<CheckpointRow | undefined> {
     const { db } = this.#o;
-    const log = await db.selectFrom('ledger.log').selectAll().where('id', '=', logId).executeTakeFirst();
+    const log = await findLog(db, logId);
     if (!log || log.size === 0) return undefined;
     const last = await latestCheckpoint(db, logId);
     const now = this.#o.now();
@@ -74,12 +76,7 @@ export class Checkpointer {
       body,
       signature: this.#o.signerFor(log).sign(body),
     };
-    const inserted = await db
-      .insertInto('ledger.checkpoint')
-      .values(row)
-      .onConflict((oc) => oc.columns(['log_id', 'size']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const inserted = await insertCheckpoint(db, row);
     if (!inserted) return undefined; // another replica signed this size
     await this.#cosign(log, inserted);
     return inserted;
@@ -89,14 +86,7 @@ export class Checkpointer {
     const { db } = this.#o;
     for (const witness of this.#o.witnesses()) {
       try {
-        const previous = await db
-          .selectFrom('ledger.cosignature')
-          .select('size')
-          .where('log_id', '=', log.id)
-          .where('witness', '=', witness.name)
-          .orderBy('size', 'desc')
-          .limit(1)
-          .executeTakeFirst();
+        const previous = await lastCosignedSize(db, log.id, witness.name);
         const ask = async (oldSize: number) => {
           const proof =
             oldSize > 0 && oldSize < checkpoint.size
@@ -112,23 +102,19 @@ export class Checkpointer {
         };
         // The witness may have signed a later checkpoint than we recorded (a lost answer): it says
         // which, and we prove consistency from there instead.
-        const signed = await ask(Number(previous?.size ?? 0)).catch((error: unknown) => {
+        const signed = await ask(Number(previous ?? 0)).catch((error: unknown) => {
           const seen = witnessSizeOf(error);
           if (seen === undefined || seen > checkpoint.size) throw error;
           return ask(seen);
         });
-        await db
-          .insertInto('ledger.cosignature')
-          .values({
-            log_id: log.id,
-            size: checkpoint.size,
-            witness: signed.witness,
-            key_id: signed.keyId,
-            signature: signed.signature,
-            signed_at: this.#o.now(),
-          })
-          .onConflict((oc) => oc.columns(['log_id', 'size', 'witness']).doNothing())
-          .execute();
+        await insertCosignature(db, {
+          log_id: log.id,
+          size: checkpoint.size,
+          witness: signed.witness,
+          key_id: signed.keyId,
+          signature: signed.signature,
+          signed_at: this.#o.now(),
+        });
       } catch (error) {
         this.#o.log.warn(
           { err: error, witness: witness.name, size: checkpoint.size },

@@ -7,8 +7,11 @@ import { entryBody, entryFromEvent, pseudonym, subjectOf } from '../domain/entry
 import { consistencyProof, emptyRoot, hasher, inclusionProof, type HashAlgorithm } from '../domain/merkle.ts';
 import { signedNote } from '../domain/note.ts';
 import { signerFromSeed, type PublicKey, type SignatureAlgorithm, type Signer } from '../domain/signing.ts';
+import { cosignaturesOf, latestCheckpoint } from '../store/checkpoints.ts';
+import { allLogs, findLog, insertLog, logIds } from '../store/logs.ts';
 import { typed, type CheckpointRow, type LogRow } from '../store/tables.ts';
-import { cosignaturesOf, findLog, hasherOf, latestCheckpoint, overNodes } from '../store/tree.ts';
+import { hasherOf, overNodes } from '../store/tree.ts';
+import { recordedWitnessKey, registerWitness } from '../store/witnesses.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { Sequencer } from './sequencer.ts';
 import { Witness } from './witness.ts';
@@ -112,17 +115,13 @@ export class Ledger {
       });
     }
     const own = this.witness.publicKey;
-    await typed(this.ctx.db)
-      .insertInto('ledger.witness')
-      .values({
-        name: this.witness.name,
-        algorithm: own.algorithm,
-        public_key: own.key,
-        signer_id: own.signerId ?? null,
-        url: null,
-      })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
+    await registerWitness(typed(this.ctx.db), {
+      name: this.witness.name,
+      algorithm: own.algorithm,
+      public_key: own.key,
+      signer_id: own.signerId ?? null,
+      url: null,
+    });
     await this.#refuseOtherKeys();
     // The queue is fed by other modules' events in their transactions: look at it often.
     this.#timers.push(setInterval(() => void this.sequencer.kick().catch(() => undefined), 100).unref());
@@ -145,17 +144,12 @@ export class Ledger {
    */
   async #refuseOtherKeys(): Promise<void> {
     const db = typed(this.ctx.db);
-    const recorded = await db
-      .selectFrom('ledger.witness')
-      .select(['public_key'])
-      .where('name', '=', this.witness.name)
-      .executeTakeFirstOrThrow();
-    if (recorded.public_key !== this.witness.publicKey.key) {
+    if ((await recordedWitnessKey(db, this.witness.name)) !== this.witness.publicKey.key) {
       throw new Error(
         `ledger: witness ${this.witness.name} is recorded with another key than TONGBAN_SECRET_LEDGER_WITNESS_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — rotating a witness key is not supported yet`,
       );
     }
-    for (const log of await db.selectFrom('ledger.log').selectAll().execute()) {
+    for (const log of await allLogs(db)) {
       if (this.signerFor(log).publicKey.key !== log.public_key) {
         throw new Error(
           `ledger: log ${log.id} was created with another key than TONGBAN_SECRET_LEDGER_LOG_KEY gives (or TONGBAN_LEDGER_CRYPTO changed); restore them — a log's key is part of what it is`,
@@ -170,8 +164,7 @@ export class Ledger {
   }
 
   async checkpointAll(force = false): Promise<void> {
-    for (const log of await typed(this.ctx.db).selectFrom('ledger.log').select('id').execute())
-      await this.checkpointer.checkpointIfDue(log.id, force);
+    for (const id of await logIds(typed(this.ctx.db))) await this.checkpointer.checkpointIfDue(id, force);
   }
 
   async createLog(input: NewLog): Promise<LogRow> {
@@ -186,12 +179,7 @@ export class Ledger {
       size: 0,
       root: Buffer.from(emptyRoot(hasher(input.hashAlgorithm))),
     };
-    const created = await typed(this.ctx.db)
-      .insertInto('ledger.log')
-      .values(row)
-      .onConflict((oc) => oc.doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const created = await insertLog(typed(this.ctx.db), row);
     if (!created) throw new LedgerError('LEDGER_LOG_EXISTS', { log: input.id });
     return created;
   }

@@ -5,8 +5,10 @@
 // tree's right edge in memory and reloads it when another replica moved the log on.
 import type { Logger } from '@tongban/kernel';
 import { appendLeaf, edgeKeys, edgeRoot, leafHash, type EdgeNode } from '../domain/merkle.ts';
+import { lockLog, setLogHead } from '../store/logs.ts';
+import { deleteQueued, queuedLogIds, takeQueued } from '../store/queue.ts';
 import type { LedgerDb, LedgerTrx, LogRow } from '../store/tables.ts';
-import { fetchNodes, hasherOf } from '../store/tree.ts';
+import { fetchNodes, hasherOf, insertEntries, insertNodes } from '../store/tree.ts';
 
 export interface Appended {
   readonly log: string;
@@ -34,7 +36,6 @@ export interface SequencerOptions {
   readonly entryOf: (event: unknown) => { body: string; subjectId: string | null };
 }
 
-const INSERT_CHUNK = 1000;
 const MAX_BATCHES_PER_TURN = 8;
 
 export class Sequencer {
@@ -74,8 +75,7 @@ export class Sequencer {
     do {
       this.#again = false;
       const logs = new Set([...this.#waiting.keys()]);
-      for (const row of await this.#o.db.selectFrom('ledger.queue').select('log_id').distinct().execute())
-        logs.add(row.log_id);
+      for (const logId of await queuedLogIds(this.#o.db)) logs.add(logId);
       for (const logId of logs) {
         // A few batches per log, then the next: a busy log's queue does not starve the others.
         for (let i = 0; i < MAX_BATCHES_PER_TURN && (await this.#batch(logId)); i++)
@@ -92,22 +92,9 @@ export class Sequencer {
     let committed: { edge: EdgeNode[]; size: number; first: number; leaves: Buffer[] } | undefined;
     try {
       committed = await this.#o.db.transaction().execute(async (trx) => {
-        const log = await trx
-          .selectFrom('ledger.log')
-          .selectAll()
-          .where('id', '=', logId)
-          .forUpdate()
-          .executeTakeFirst();
+        const log = await lockLog(trx, logId);
         if (!log) throw new Error(`no log ${logId}`);
-        const queued = await trx
-          .selectFrom('ledger.queue')
-          .select(['seq', 'body', 'event', 'subject_id'])
-          .where('log_id', '=', logId)
-          .orderBy('seq')
-          .limit(Math.max(0, this.#o.batchSize - waiting.length))
-          .forUpdate()
-          .skipLocked()
-          .execute();
+        const queued = await takeQueued(trx, logId, Math.max(0, this.#o.batchSize - waiting.length));
         const items = [
           ...waiting.map((w) => ({ body: w.body, subjectId: w.subjectId })),
           ...queued.map((q) =>
@@ -135,31 +122,15 @@ export class Sequencer {
           subject_id: item.subjectId,
           appended_at: at,
         }));
-        for (let i = 0; i < entries.length; i += INSERT_CHUNK)
-          await trx
-            .insertInto('ledger.entry')
-            .values(entries.slice(i, i + INSERT_CHUNK))
-            .execute();
-        for (let i = 0; i < nodes.length; i += INSERT_CHUNK)
-          await trx
-            .insertInto('ledger.node')
-            .values(nodes.slice(i, i + INSERT_CHUNK))
-            .execute();
+        await insertEntries(trx, entries);
+        await insertNodes(trx, nodes);
         if (queued.length > 0)
-          await trx
-            .deleteFrom('ledger.queue')
-            .where(
-              'seq',
-              'in',
-              queued.map((q) => q.seq),
-            )
-            .execute();
+          await deleteQueued(
+            trx,
+            queued.map((q) => q.seq),
+          );
         const size = log.size + items.length;
-        await trx
-          .updateTable('ledger.log')
-          .set({ size, root: Buffer.from(edgeRoot(h, edge)) })
-          .where('id', '=', logId)
-          .execute();
+        await setLogHead(trx, logId, size, Buffer.from(edgeRoot(h, edge)));
         return { edge, size, first: log.size, leaves };
       });
     } catch (error) {

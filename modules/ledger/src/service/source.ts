@@ -1,9 +1,12 @@
 // The two places `tongban ledger verify` reads a log from: the database itself (as an auditor
 // with read access would), or a running server's public API (as anyone can).
 import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
-import { sql } from 'kysely';
 import type { PublicKey } from '../domain/signing.ts';
+import { allCosignaturesOf, checkpointsOf } from '../store/checkpoints.ts';
+import { listLogs } from '../store/logs.ts';
 import { typed } from '../store/tables.ts';
+import { entryRowsAfter, leafCount, nodesAfter } from '../store/tree.ts';
+import { allWitnesses } from '../store/witnesses.ts';
 import type { LogSource, SourceCheckpoint, SourceEntry, SourceLog } from './verify.ts';
 
 const PAGE = 1000;
@@ -17,7 +20,7 @@ export function databaseSource(
   const t = typed(db);
   return {
     async logs() {
-      const rows = await t.selectFrom('ledger.log').selectAll().orderBy('id').execute();
+      const rows = await listLogs(t);
       return rows.map((r) => ({
         id: r.id,
         origin: r.origin,
@@ -34,13 +37,7 @@ export function databaseSource(
       // a gap, a duplicate or a moved row shows up as such.
       let after = -1;
       for (;;) {
-        const { rows } = await sql<{
-          idx: number;
-          body: string;
-          hash: Uint8Array | null;
-        }>`select e.idx, e.body, n.hash from ledger.entry e
-          left join ledger.node n on n.log_id = e.log_id and n.level = 0 and n.idx = e.idx
-          where e.log_id = ${log.id} and e.idx > ${after} order by e.idx limit ${PAGE}`.execute(t);
+        const rows = await entryRowsAfter(t, log.id, after, PAGE);
         for (const r of rows)
           yield {
             index: Number(r.idx),
@@ -52,13 +49,8 @@ export function databaseSource(
       }
     },
     async checkpoints(log) {
-      const rows = await t
-        .selectFrom('ledger.checkpoint')
-        .selectAll()
-        .where('log_id', '=', log.id)
-        .orderBy('size')
-        .execute();
-      const cos = await t.selectFrom('ledger.cosignature').selectAll().where('log_id', '=', log.id).execute();
+      const rows = await checkpointsOf(t, log.id);
+      const cos = await allCosignaturesOf(t, log.id);
       return rows.map((r): SourceCheckpoint => ({
         size: Number(r.size),
         body: r.body,
@@ -70,7 +62,7 @@ export function databaseSource(
     },
     async witnesses() {
       if (witnessKeys) return witnessKeys;
-      const rows = await t.selectFrom('ledger.witness').selectAll().execute();
+      const rows = await allWitnesses(t);
       return new Map(
         rows.map((w) => [
           w.name,
@@ -81,29 +73,13 @@ export function databaseSource(
     async *nodes(log, level) {
       let after = -1;
       for (;;) {
-        const rows = await t
-          .selectFrom('ledger.node')
-          .select(['idx', 'hash'])
-          .where('log_id', '=', log.id)
-          .where('level', '=', level)
-          .where('idx', '>', after)
-          .orderBy('idx')
-          .limit(PAGE * 10)
-          .execute();
+        const rows = await nodesAfter(t, log.id, level, after, PAGE * 10);
         for (const r of rows) yield { index: Number(r.idx), hash: r.hash };
         if (rows.length < PAGE * 10) return;
         after = Number(rows[rows.length - 1]!.idx);
       }
     },
-    async leafCount(log) {
-      const row = await t
-        .selectFrom('ledger.node')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('log_id', '=', log.id)
-        .where('level', '=', 0)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    },
+    leafCount: (log) => leafCount(t, log.id),
   };
 }
 

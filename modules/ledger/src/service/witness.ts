@@ -10,7 +10,9 @@ import { type AnyTransaction, type EventPublisher, type Logger } from '@tongban/
 import { parseCheckpoint } from '../domain/checkpoint.ts';
 import { emptyRoot, hasher, verifyConsistency } from '../domain/merkle.ts';
 import { keyId, verifySignature, type Signer } from '../domain/signing.ts';
+import { findLogByOrigin } from '../store/logs.ts';
 import type { LedgerDb } from '../store/tables.ts';
+import { advanceWitnessState, ensureWitnessState, lockWitnessState } from '../store/witnesses.ts';
 import type { CosignRequest, WitnessClient } from './checkpointer.ts';
 
 export interface WitnessOptions {
@@ -54,7 +56,7 @@ export class Witness implements WitnessClient {
     from: 'log' | 'anyone' = 'anyone',
   ): Promise<{ witness: string; keyId: string; signature: string }> {
     const { db } = this.#o;
-    const log = await db.selectFrom('ledger.log').selectAll().where('origin', '=', request.origin).executeTakeFirst();
+    const log = await findLogByOrigin(db, request.origin);
     if (!log) throw new LedgerError('LEDGER_WITNESS_UNKNOWN_LOG', { origin: request.origin });
     const key = {
       algorithm: log.signature_algorithm,
@@ -78,24 +80,14 @@ export class Witness implements WitnessClient {
     const signed = await db.transaction().execute(async (t) => {
       // A row to lock even on first contact (the empty tree, which every tree extends): two first
       // requests at once queue on it rather than both passing with nothing to check against.
-      await t
-        .insertInto('ledger.witness_state')
-        .values({
-          witness: this.#o.name,
-          origin: request.origin,
-          size: 0,
-          root: emptyRoot(h),
-          updated_at: this.#o.now(),
-        })
-        .onConflict((oc) => oc.columns(['witness', 'origin']).doNothing())
-        .execute();
-      const state = await t
-        .selectFrom('ledger.witness_state')
-        .selectAll()
-        .where('witness', '=', this.#o.name)
-        .where('origin', '=', request.origin)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      await ensureWitnessState(t, {
+        witness: this.#o.name,
+        origin: request.origin,
+        size: 0,
+        root: emptyRoot(h),
+        updated_at: this.#o.now(),
+      });
+      const state = await lockWitnessState(t, this.#o.name, request.origin);
       const seen = { size: Number(state.size), root: Buffer.from(state.root) };
       // Asked from another size, or shown an older checkpoint (a replica behind, a replay): not
       // evidence of anything — the answer names the size the witness stands at.
@@ -122,12 +114,11 @@ export class Witness implements WitnessClient {
         );
         throw new LedgerError('LEDGER_WITNESS_BAD_PROOF', { size: seen.size }, [], { witnessSize: seen.size });
       }
-      await t
-        .updateTable('ledger.witness_state')
-        .set({ size: checkpoint.size, root: Buffer.from(checkpoint.root), updated_at: this.#o.now() })
-        .where('witness', '=', this.#o.name)
-        .where('origin', '=', request.origin)
-        .execute();
+      await advanceWitnessState(t, this.#o.name, request.origin, {
+        size: checkpoint.size,
+        root: Buffer.from(checkpoint.root),
+        updated_at: this.#o.now(),
+      });
       return this.#o.signer.sign(request.checkpoint);
     });
     if (!signed) {

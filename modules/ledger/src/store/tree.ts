@@ -1,11 +1,12 @@
-// Reads of a log's tree: nodes by (level, index) in one query, entries by range, checkpoints.
+// A log's tree: its entries and the subtree hashes (nodes) stored with them — written by the
+// sequencer's batches, read by (level, index) in one query, by range, by subject, and page by page
+// for the offline verifier.
 import { sql } from 'kysely';
 import { hasher, withNodes, type Hasher, type NodeLookup } from '../domain/merkle.ts';
-import type { CheckpointRow, Db, LogRow } from './tables.ts';
+import type { Db, EntryRow, LedgerTrx, LogRow, NodeRow } from './tables.ts';
 
-export async function findLog(db: Db, id: string): Promise<LogRow | undefined> {
-  return db.selectFrom('ledger.log').selectAll().where('id', '=', id).executeTakeFirst();
-}
+/** Rows per insert statement: a batch of any size stays under the driver's parameter limit. */
+const INSERT_CHUNK = 1000;
 
 /** Stored subtree hashes for the keys asked, in one round trip. */
 export async function fetchNodes(
@@ -28,43 +29,6 @@ export function overNodes<T>(db: Db, log: Pick<LogRow, 'id'>, compute: (node: No
 }
 
 export const hasherOf = (log: Pick<LogRow, 'hash_algorithm'>): Hasher => hasher(log.hash_algorithm);
-
-export async function latestCheckpoint(db: Db, logId: string): Promise<CheckpointRow | undefined> {
-  return db
-    .selectFrom('ledger.checkpoint')
-    .selectAll()
-    .where('log_id', '=', logId)
-    .orderBy('size', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
-export async function cosignaturesOf(db: Db, logId: string, sizes: readonly number[]) {
-  if (sizes.length === 0) return [];
-  return db
-    .selectFrom('ledger.cosignature')
-    .selectAll()
-    .where('log_id', '=', logId)
-    .where('size', 'in', sizes)
-    .orderBy('witness')
-    .execute();
-}
-
-export async function listLogs(db: Db): Promise<LogRow[]> {
-  return db.selectFrom('ledger.log').selectAll().orderBy('id').execute();
-}
-
-/** The log's checkpoints larger than `after`, oldest first, at most `limit`. */
-export async function checkpointsAfter(db: Db, logId: string, after: number, limit: number) {
-  return db
-    .selectFrom('ledger.checkpoint')
-    .selectAll()
-    .where('log_id', '=', logId)
-    .where('size', '>', after)
-    .orderBy('size')
-    .limit(limit)
-    .execute();
-}
 
 /** Entries [start, end) with their leaf hashes (null where the tree has not stored one yet). */
 export async function entriesInRange(db: Db, logId: string, start: number, end: number) {
@@ -98,7 +62,59 @@ export async function entriesOfSubject(
   return q.orderBy('idx', 'desc').limit(limit).execute();
 }
 
-/** The witnesses the logs here ask, by name. */
-export async function listWitnesses(db: Db) {
-  return db.selectFrom('ledger.witness').selectAll().orderBy('name').execute();
+/** A batch's entries, in statements of at most INSERT_CHUNK rows. */
+export async function insertEntries(trx: LedgerTrx, entries: readonly EntryRow[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK)
+    await trx
+      .insertInto('ledger.entry')
+      .values(entries.slice(i, i + INSERT_CHUNK))
+      .execute();
+}
+
+/** A batch's new subtree hashes, in statements of at most INSERT_CHUNK rows. */
+export async function insertNodes(trx: LedgerTrx, nodes: readonly NodeRow[]): Promise<void> {
+  for (let i = 0; i < nodes.length; i += INSERT_CHUNK)
+    await trx
+      .insertInto('ledger.node')
+      .values(nodes.slice(i, i + INSERT_CHUNK))
+      .execute();
+}
+
+/**
+ * Every stored entry row after index `after`, in index order, at most `limit`, with the leaf
+ * stored at that index (if any): a gap, a duplicate or a moved row shows up as such.
+ */
+export async function entryRowsAfter(db: Db, logId: string, after: number, limit: number) {
+  const { rows } = await sql<{
+    idx: number;
+    body: string;
+    hash: Uint8Array | null;
+  }>`select e.idx, e.body, n.hash from ledger.entry e
+    left join ledger.node n on n.log_id = e.log_id and n.level = 0 and n.idx = e.idx
+    where e.log_id = ${logId} and e.idx > ${after} order by e.idx limit ${limit}`.execute(db);
+  return rows;
+}
+
+/** The stored nodes of one level after index `after`, in index order, at most `limit`. */
+export async function nodesAfter(db: Db, logId: string, level: number, after: number, limit: number) {
+  return db
+    .selectFrom('ledger.node')
+    .select(['idx', 'hash'])
+    .where('log_id', '=', logId)
+    .where('level', '=', level)
+    .where('idx', '>', after)
+    .orderBy('idx')
+    .limit(limit)
+    .execute();
+}
+
+/** How many leaves (level-0 nodes) the log has stored. */
+export async function leafCount(db: Db, logId: string): Promise<number> {
+  const row = await db
+    .selectFrom('ledger.node')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('log_id', '=', logId)
+    .where('level', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
