@@ -51,16 +51,6 @@ const NOT_YET_MOVED: Readonly<Record<string, Folder>> = {
   'modules/workflow/src/service/submit.ts': 'service',
   // The applicant's and the officers' read models (applications, tasks, history, inbox, notices).
   'modules/workflow/src/service/views.ts': 'service',
-  // Reads a log, writes checkpoints and cosignatures.
-  'modules/ledger/src/service/checkpointer.ts': 'service',
-  // Registers witnesses and logs, lists logs.
-  'modules/ledger/src/service/ledger.ts': 'service',
-  // Drains the queue into entries and nodes, moves the log's size and root on.
-  'modules/ledger/src/service/sequencer.ts': 'service',
-  // `ledger verify`'s database source: logs, entries (raw sql), checkpoints, cosignatures, witnesses, nodes.
-  'modules/ledger/src/service/source.ts': 'service',
-  // The witness's trusted logs and the last checkpoint it signed per log.
-  'modules/ledger/src/service/witness.ts': 'service',
 };
 
 /** What in `text` does not belong in a file of the folder `folder`; empty when nothing. */
