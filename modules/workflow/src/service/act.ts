@@ -49,7 +49,7 @@ async function withTask<T>(
 ): Promise<T> {
   const { loaded, app: seen } = await loadForAction(s, taskId);
   return s.ctx.db.transaction().execute(async (anyTrx) => {
-    const trx = anyTrx as unknown as Trx;
+    const trx = typed(anyTrx);
     // Application first, then its tasks (settle locks them all): every writer takes the same
     // order, so two officers acting on two tasks of one application queue, never deadlock.
     const app = await lockApplication(trx, seen.id);

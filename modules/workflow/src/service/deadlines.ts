@@ -5,7 +5,7 @@ import type { AnyTransaction } from '@tongban/kernel';
 import { serviceDate } from '../domain/deadlines.ts';
 import { lockApplicationUnlessBusy } from '../store/applications.ts';
 import { overdueTasks, RUNNING, tasksToWarn } from '../store/deadlines.ts';
-import type { Trx } from '../store/tables.ts';
+import { typed } from '../store/tables.ts';
 import { lockTasks } from '../store/tasks.ts';
 import { SYSTEM } from './engine.ts';
 import type { Services } from './submit.ts';
@@ -16,7 +16,7 @@ export async function sweepDeadlines(
   s: Services,
   anyTrx: AnyTransaction,
 ): Promise<{ warned: number; escalated: number }> {
-  const trx = anyTrx as unknown as Trx;
+  const trx = typed(anyTrx);
   const today = serviceDate(s.engine.now());
   // Candidates first, unlocked; then each application and its tasks locked in the order every
   // other writer takes (application, then task), skipping an application someone is acting on —

@@ -6,7 +6,7 @@ import type { ApplicationWithdrawn } from '@tongban/contracts';
 import { findDecided, isTerminal } from '../domain/process.ts';
 import { insertAction } from '../store/actions.ts';
 import { lockApplication, markWithdrawn } from '../store/applications.ts';
-import type { ApplicationRow, TaskRow, Trx } from '../store/tables.ts';
+import { typed, type ApplicationRow, type TaskRow } from '../store/tables.ts';
 import { lockTasksOf } from '../store/tasks.ts';
 import type { Actor } from './engine.ts';
 import type { Services } from './submit.ts';
@@ -31,7 +31,7 @@ export async function withdraw(
       { field: 'body.reason', code: 'required', message: 'say why' },
     ]);
   return s.ctx.db.transaction().execute(async (anyTrx) => {
-    const trx = anyTrx as unknown as Trx;
+    const trx = typed(anyTrx);
     // Application, then its tasks, as every writer locks them: an officer deciding at the same
     // moment either committed first (and this sees the decision) or finds the task moved on (409).
     const app = await lockApplication(trx, applicationId);

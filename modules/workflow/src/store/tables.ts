@@ -105,5 +105,12 @@ export interface WorkflowTables {
 export type WorkflowDb = Kysely<WorkflowTables>;
 export type Trx = Transaction<WorkflowTables>;
 
-/** The kernel hands out an untyped Kysely; this is the same object, typed for our tables. */
-export const typed = (db: AnyKysely | AnyTransaction): WorkflowDb => db as unknown as WorkflowDb;
+/**
+ * The kernel hands out a handle that names no table (a transaction too); this is the same
+ * object, typed for our tables: the one cast that declares them to the compiler.
+ */
+export function typed(trx: AnyTransaction): Trx;
+export function typed(db: AnyKysely): WorkflowDb;
+export function typed(db: AnyKysely | AnyTransaction): WorkflowDb | Trx {
+  return db as unknown as WorkflowDb | Trx;
+}
