@@ -6,6 +6,7 @@ import { inboxRoutes } from './api/inbox.ts';
 import { officerRoutes } from './api/officer.ts';
 import { WorkflowErrors } from './errors.ts';
 import { catalogPort } from './ports/catalog.ts';
+import { cachedCatalog } from './service/catalog-cache.ts';
 import { identityPort } from './ports/identity.ts';
 import { sweepDeadlines } from './service/deadlines.ts';
 import { Engine } from './service/engine.ts';
@@ -23,7 +24,12 @@ function servicesFor(ctx: ModuleContext): Services {
   if (!s)
     services.set(
       ctx.db,
-      (s = { ctx, catalog: catalogPort(ctx.modules), engine: new Engine(ctx), live: new LiveFeed(ctx.db, ctx.log) }),
+      (s = {
+        ctx,
+        catalog: cachedCatalog(catalogPort(ctx.modules)),
+        engine: new Engine(ctx),
+        live: new LiveFeed(ctx.db, ctx.log),
+      }),
     );
   return s;
 }
