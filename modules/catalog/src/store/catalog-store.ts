@@ -8,6 +8,7 @@ import { checkElementRules } from '../domain/elements.ts';
 import { findPatternError } from '@tongban/kernel';
 import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
 import { searchTerms } from '../domain/search.ts';
+import { searchChanged } from './search-store.ts';
 import { typed, type CatalogDb, type Trx } from './tables.ts';
 
 type Db = CatalogDb | Trx;
@@ -182,8 +183,10 @@ export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
 }
 
 /** Publishes the draft as the next immutable version; returns that version. */
-export function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
-  return ctx.db.transaction().execute((trx) => publishMatterIn(trx, ctx, code));
+export async function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
+  const published = await ctx.db.transaction().execute((trx) => publishMatterIn(trx, ctx, code));
+  searchChanged(ctx.db); // again after the commit: a search that read before it is not kept
+  return published;
 }
 
 /** publishMatter inside the caller's transaction (the demo seed publishes everything in one). */
@@ -210,6 +213,7 @@ export async function publishMatterIn(trx: Trx, ctx: ModuleContext, code: string
     .returning('published_at')
     .executeTakeFirstOrThrow();
   const department = await getDepartment(trx, matter.departmentCode);
+  searchChanged(ctx.db);
   await indexForSearch(trx, {
     kind: 'matter',
     code,
@@ -328,8 +332,10 @@ export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
 }
 
 /** Publishes a bundle pinned to the latest published version of each of its matters. */
-export function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  return ctx.db.transaction().execute((trx) => publishBundleIn(trx, ctx, code));
+export async function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
+  const published = await ctx.db.transaction().execute((trx) => publishBundleIn(trx, ctx, code));
+  searchChanged(ctx.db);
+  return published;
 }
 
 export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string): Promise<BundleVersion> {
@@ -362,6 +368,7 @@ export async function publishBundleIn(trx: Trx, ctx: ModuleContext, code: string
     .returning('published_at')
     .executeTakeFirstOrThrow();
   const matters = [...published.values()];
+  searchChanged(ctx.db);
   await indexForSearch(trx, {
     kind: 'bundle',
     code,
