@@ -2,9 +2,11 @@
 // the seeded demo city, which no test in this file changes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
+import { operatorHeaders, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
+import { sql } from 'kysely';
 import catalog from '../src/index.ts';
 import { searchTerms } from '../src/domain/search.ts';
+import { search as searchStore, searchCacheSize } from '../src/store/search-store.ts';
 
 interface Hit {
   kind: string;
@@ -186,5 +188,62 @@ describe('searching the demo city', () => {
         );
       });
     }
+  });
+});
+
+describe('search results kept per process', () => {
+  let platform: TestPlatform;
+  before(async () => {
+    platform = await startTestPlatform([catalog], { seed: true });
+  });
+  after(async () => {
+    await platform?.dispose();
+  });
+  const page = { limit: 20, offset: 0 };
+  const codes = async (q: string, now?: () => number) =>
+    (await searchStore(platform.database.db, { q, ...page }, now)).items.map((h) => h.code);
+
+  it('a query asked again is answered from what was kept, until the results are 5 s old', async () => {
+    assert.ok((await codes('出生证明')).includes('330100-WJW-001'));
+    // Behind the catalog's back, so only the kept results still name it.
+    await sql`delete from catalog.search_entry where code = '330100-WJW-001'`.execute(platform.database.db);
+    assert.ok((await codes('出生证明')).includes('330100-WJW-001'), 'kept');
+    const later = Date.now() + 5_001;
+    assert.ok(!(await codes('出生证明', () => later)).includes('330100-WJW-001'), 'asked the database again');
+  });
+
+  it('a version published in this process is found at once', async () => {
+    assert.deepEqual(await codes('灯塔守护'), []);
+    const op = operatorHeaders();
+    const text = (zh: string, en: string) => ({ zh, en });
+    const put = await platform.app.inject({
+      method: 'PUT',
+      url: '/api/catalog/matters/330100-WJW-904/draft',
+      headers: op,
+      payload: {
+        name: text('灯塔守护许可', 'Lighthouse keeping permit'),
+        description: text('测试', 'Test'),
+        departmentCode: '330100-WJW',
+        legalDays: 5,
+        promisedDays: 1,
+        fees: [],
+        materials: [],
+        lifeEvents: [],
+        form: { type: 'object', properties: { name: { 'x-data-element': 'person.name' } }, required: ['name'] },
+      },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    const published = await platform.app.inject({
+      method: 'POST',
+      url: '/api/catalog/matters/330100-WJW-904/publish',
+      headers: op,
+    });
+    assert.equal(published.statusCode, 201, published.body);
+    assert.deepEqual(await codes('灯塔守护'), ['330100-WJW-904']);
+  });
+
+  it('what is kept is bounded: the oldest query goes first', async () => {
+    for (let i = 0; i < 1_050; i++) await codes(`term${i}`);
+    assert.equal(searchCacheSize(platform.database.db), 1_000);
   });
 });

@@ -104,7 +104,7 @@ describe("identity's tokens at a module's door", () => {
     assert.equal(r.json().code, 'TOKEN_INVALID');
   });
 
-  test("a session the person ends stops its refresh token; an operator can end all of an account's", async () => {
+  test("a session the person ends stops its refresh token and, once the guard hears of it, its access tokens; an operator can end all of an account's", async () => {
     const { accessToken, refreshToken } = await apiTokenFor('citizen', { mfa: true });
     const list = await p.app.inject({ url: '/api/identity/me/sessions', headers: bearer(accessToken) });
     assert.equal(list.statusCode, 200);
@@ -121,17 +121,34 @@ describe("identity's tokens at a module's door", () => {
       client.refreshTokenGrant(rp.config, refreshToken),
       (e: { error?: string }) => e.error === 'invalid_grant',
     );
+    // Its access token, kept by the guard since its first use, is refused once the event is delivered.
+    await p.bus.settled();
+    const after = await p.app.inject({ url: '/api/probe/my-records', headers: bearer(accessToken) });
+    assert.equal(after.statusCode, 401);
+    assert.equal(after.json().code, 'TOKEN_INVALID');
 
     // Two devices of another person; the operator ends both at once.
     const other = await createAccount(p, 'citizen');
     const phone = await rp.signIn(other);
     const laptop = await rp.signIn(other);
+    const apiTokens: string[] = [];
+    for (const device of [phone, laptop]) {
+      const { accessToken: token, refreshToken: rotated } = await rp.apiToken(device.tokens.refresh_token!);
+      assert.equal((await p.app.inject({ url: '/api/identity/me/sessions', headers: bearer(token) })).statusCode, 200);
+      apiTokens.push(token);
+      (device.tokens as { refresh_token?: string }).refresh_token = rotated;
+    }
     const revoke = await p.app.inject({
       method: 'POST',
       url: `/api/identity/accounts/${other.id}/sessions/revoke`,
       headers: operatorHeaders(),
     });
     assert.deepEqual(revoke.json(), { ended: 2 });
+    await p.bus.settled();
+    for (const token of apiTokens) {
+      const r = await p.app.inject({ url: '/api/identity/me/sessions', headers: bearer(token) });
+      assert.equal(r.statusCode, 401, "an ended session's access token is refused");
+    }
     for (const device of [phone, laptop]) {
       await assert.rejects(
         client.refreshTokenGrant(rp.config, device.tokens.refresh_token!),

@@ -6,6 +6,7 @@ import { inboxRoutes } from './api/inbox.ts';
 import { officerRoutes } from './api/officer.ts';
 import { WorkflowErrors } from './errors.ts';
 import { catalogPort } from './service/catalog.ts';
+import { cachedCatalog } from './service/catalog-cache.ts';
 import { identityPort } from './service/identity.ts';
 import { sweepDeadlines } from './service/deadlines.ts';
 import { Engine } from './service/engine.ts';
@@ -22,7 +23,7 @@ export default defineModule({
   secrets: ['workflow-service-key'],
   start: (ctx): Services => ({
     ctx,
-    catalog: catalogPort(ctx.modules),
+    catalog: cachedCatalog(catalogPort(ctx.modules)),
     engine: new Engine(ctx),
     live: new LiveFeed(ctx.db, ctx.log),
   }),

@@ -59,6 +59,13 @@ const Settings = Type.Object(
         docs: Type.Optional(Exposure),
         /** Trust X-Forwarded-For from these proxies (addresses or CIDRs, comma-separated); none by default. */
         trustProxy: Type.String({ default: '' }),
+        /**
+         * Requests handled at once by this process (the probes aside); 0 for no limit. Unset: 16 on
+         * the embedded database (one connection, run on the event loop), no limit on PostgreSQL.
+         * Beyond it requests wait their turn, up to `inFlightQueue` of them; the rest are 503.
+         */
+        maxInFlight: Type.Optional(Type.Integer({ minimum: 0 })),
+        inFlightQueue: Type.Integer({ minimum: 0, default: 1000 }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -114,6 +121,8 @@ const ENV: Record<string, string[]> = {
   TONGBAN_HTTP_READINESS_TIMEOUT_MS: ['http', 'readinessTimeoutMs'],
   TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: ['http', 'rateLimitPerMinute'],
   TONGBAN_HTTP_TRUST_PROXY: ['http', 'trustProxy'],
+  TONGBAN_HTTP_MAX_IN_FLIGHT: ['http', 'maxInFlight'],
+  TONGBAN_HTTP_IN_FLIGHT_QUEUE: ['http', 'inFlightQueue'],
   TONGBAN_HTTP_METRICS: ['http', 'metrics'],
   TONGBAN_HTTP_DOCS: ['http', 'docs'],
   TONGBAN_IDENTITY_SESSION_IDLE_SECONDS: ['identity', 'sessionIdleSeconds'],

@@ -101,6 +101,7 @@ export const KernelErrors = defineErrors({
   URI_TOO_LONG: { status: 414, zh: '请求地址过长', en: 'The request URL is too long' },
   HEADERS_TOO_LARGE: { status: 431, zh: '请求头过大', en: 'The request headers are too large' },
   NOT_READY: { status: 503, zh: '服务尚未就绪', en: 'The service is not ready' },
+  SERVER_BUSY: { status: 503, zh: '服务繁忙，请稍后重试', en: 'The server is busy; try again shortly' },
   DATABASE_UNAVAILABLE: {
     status: 503,
     zh: '数据库暂时不可用，请稍后重试',

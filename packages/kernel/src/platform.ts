@@ -33,6 +33,7 @@ import {
   operatorTokenAuthenticator,
   type Authenticator,
   type Denial,
+  type JwtAuthenticator,
   type RiskSignals,
 } from './guard.ts';
 import { createHttpServer, type HttpApp } from './http/server.ts';
@@ -143,9 +144,13 @@ async function answersWithin(part: string, ms: number, check: () => Promise<void
  * Identity's access tokens (verified locally against its keys) whenever identity runs here or is
  * configured (TONGBAN_SERVICE_IDENTITY_URL), and the operator token as a development credential.
  */
-function platformAuthenticator(client: ModuleClient, operatorToken: string, config: Config): Authenticator {
+function platformAuthenticator(
+  client: ModuleClient,
+  operatorToken: string,
+  config: Config,
+): { authenticate: Authenticator; jwt?: JwtAuthenticator } {
   const operator = operatorTokenAuthenticator(operatorToken);
-  if (!client.locate(IDENTITY_MODULE)) return operator;
+  if (!client.locate(IDENTITY_MODULE)) return { authenticate: operator };
   const source = identityKeySource(client);
   const jwt = createJwtAuthenticator({
     issuer: source.issuer,
@@ -153,7 +158,24 @@ function platformAuthenticator(client: ModuleClient, operatorToken: string, conf
     keys: source.keys,
     ...(config.publicUrl ? { dpop: { publicUrl: config.publicUrl } } : {}),
   });
-  return anyOf(jwt, operator);
+  return { authenticate: anyOf(jwt, operator), jwt };
+}
+
+/**
+ * The guard keeps verified tokens (auth/token-cache.ts): an ended session's are dropped and refused
+ * once identity's event arrives. Delivered through the first local module's bus tables (identity's
+ * when it runs here), under a consumer name of the guard's own.
+ */
+async function refuseEndedSessions(bus: Bus, modules: readonly ModuleDefinition[], jwt: JwtAuthenticator) {
+  const host = (modules.find((m) => m.name === IDENTITY_MODULE) ?? modules[0])?.name;
+  if (!host) return;
+  const type = 'identity.session.revoked';
+  await bus.driver.subscribe({
+    consumer: `${host}:guard:${type}`,
+    module: host,
+    type,
+    handler: async (event) => jwt.revokeSession((event.data as { sessionId: string }).sessionId),
+  });
 }
 
 /** Until sentinel consumes them as security events, denials are warnings in the log. */
@@ -220,12 +242,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const tokenEndpoint: TokenEndpoint =
       identityTokenEndpoint(clientOptions) ??
       (() => Promise.reject(new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE })));
+    const guard = options.authenticate ? undefined : platformAuthenticator(client, secrets.operatorToken, config);
+    if (guard?.jwt) await refuseEndedSessions(bus, modules, guard.jwt);
     const app = await createHttpServer({
       config,
       log,
       metrics,
       version: VERSION,
-      authenticate: options.authenticate ?? platformAuthenticator(client, secrets.operatorToken, config),
+      authenticate: options.authenticate ?? guard!.authenticate,
       onDenied: options.onDenied ?? ((denial) => logDenial(log, denial)),
       ...(options.risk ? { risk: options.risk } : {}),
       readiness: async () => {

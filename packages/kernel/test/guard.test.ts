@@ -298,6 +298,92 @@ describe(`guard (${databaseLabel})`, () => {
     });
   });
 
+  describe('verified tokens are kept', () => {
+    /** An authenticator whose issuer is read once per full verification: a cache hit reads none. */
+    const counting = (cachedTokens?: number) => {
+      const counter = { verifications: 0 };
+      const jwt = createJwtAuthenticator({
+        issuer: () => {
+          counter.verifications++;
+          return ISSUER;
+        },
+        audience: API_AUDIENCE,
+        keys: identity.keys,
+        now: () => Date.now() + clock,
+        ...(cachedTokens !== undefined ? { cachedTokens } : {}),
+      });
+      current = jwt;
+      return Object.assign(counter, { jwt });
+    };
+
+    test('a token presented again is not verified again, and gives the same principal', async () => {
+      const c = counting();
+      const token = await accessToken({ key, acr: ACR.mfa });
+      const first = await get('/me', token);
+      const second = await get('/me', token);
+      assert.equal(first.statusCode, 200);
+      assert.deepEqual(second.json(), first.json());
+      assert.equal(c.verifications, 1);
+      assert.equal(c.jwt.cachedTokens(), 1);
+    });
+
+    test('a kept token still expires: at its exp it is refused', async () => {
+      const c = counting();
+      const token = await accessToken({ key, lifetime: 60 });
+      assert.equal((await get('/me', token)).statusCode, 200);
+      clock = 66_000; // past exp and the 5 s tolerance
+      await assertDenied(get('/me', token), 401, 'TOKEN_EXPIRED');
+      assert.equal(c.verifications, 1, 'the expired entry was not served; jose refused the token');
+      assert.equal(c.jwt.cachedTokens(), 0);
+    });
+
+    test('a bad token is never kept: each presentation is verified and refused', async () => {
+      const c = counting();
+      const forged = await accessToken({ key: { ...(await signingKey('k1')), kid: 'k1' } });
+      await assertDenied(get('/me', forged), 401, 'TOKEN_INVALID');
+      await assertDenied(get('/me', forged), 401, 'TOKEN_INVALID');
+      assert.equal(c.jwt.cachedTokens(), 0);
+      assert.equal(c.verifications, 0, 'the signature failed before the issuer was read');
+    });
+
+    test('the cache is bounded: the least recently used token goes first', async () => {
+      const c = counting(3);
+      const tokens = await Promise.all([1, 2, 3, 4].map((i) => accessToken({ key, sub: `c-${i}` })));
+      for (const t of tokens.slice(0, 3)) assert.equal((await get('/me', t)).statusCode, 200);
+      assert.equal((await get('/me', tokens[0]!)).statusCode, 200, 'the first is used again: now the newest');
+      assert.equal((await get('/me', tokens[3]!)).statusCode, 200);
+      assert.equal(c.jwt.cachedTokens(), 3);
+      assert.equal(c.verifications, 4);
+      await get('/me', tokens[0]!);
+      assert.equal(c.verifications, 4, 'the first was kept');
+      await get('/me', tokens[1]!);
+      assert.equal(c.verifications, 5, 'the second, least recently used, had been evicted');
+    });
+
+    test("an ended session's tokens are refused from then on, kept or new; other sessions pass", async () => {
+      const c = counting();
+      const kept = await accessToken({ key });
+      const other = await accessToken({ key, sub: 'c-2', claims: { sid: 'session-2' } });
+      assert.equal((await get('/me', kept)).statusCode, 200);
+      assert.equal((await get('/me', other)).statusCode, 200);
+      c.jwt.revokeSession('session-1');
+      assert.equal(c.jwt.cachedTokens(), 1, "the ended session's token was dropped");
+      const { denial } = await assertDenied(get('/me', kept), 401, 'TOKEN_INVALID', 'token');
+      assert.equal(denial.detail, 'the session was ended');
+      await assertDenied(get('/me', await accessToken({ key })), 401, 'TOKEN_INVALID');
+      assert.equal((await get('/me', other)).statusCode, 200);
+    });
+
+    test('with the cache off every request is verified', async () => {
+      const c = counting(0);
+      const token = await accessToken({ key });
+      await get('/me', token);
+      await get('/me', token);
+      assert.equal(c.verifications, 2);
+      assert.equal(c.jwt.cachedTokens(), 0);
+    });
+  });
+
   describe('key rotation', () => {
     test('a token signed with a new key makes one refetch, then verifies', async () => {
       assert.equal((await get('/me', await accessToken({ key }))).statusCode, 200);

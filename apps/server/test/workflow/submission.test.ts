@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { databaseLabel, testPostgresUrl } from '@tongban/kernel/testing';
+import { databaseLabel, operatorHeaders, testPostgresUrl } from '@tongban/kernel/testing';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { birthForm, birthMaterials, M, startWorkflow, submitBirth, type Harness } from './fixtures.ts';
@@ -285,6 +285,95 @@ describe(`submission (${databaseLabel})`, () => {
       { draftId: randomUUID() },
     );
     assert.equal(badKey.status, 400);
+  });
+
+  test('the answer to a submission is what a read of it gives afterwards', async () => {
+    const citizen = await h.citizen('c-answer');
+    const created = await submitBirth(h, citizen);
+    assert.equal(created.status, 201);
+    const read = await h.call('GET', `/api/workflow/applications/${created.body.id}`, citizen);
+    assert.equal(read.status, 200);
+    assert.deepEqual(created.body, read.body);
+  });
+
+  test('秒批 at submission: a rule that holds at once approves the task and completes the application in the same write', async () => {
+    const op = operatorHeaders();
+    const text = (zh: string, en: string) => ({ zh, en });
+    const code = '330100-WJW-903';
+    assert.equal(
+      (
+        await h.call('PUT', `/api/catalog/matters/${code}/draft`, op, {
+          name: text('即时办结测试事项', 'Decided-at-once test matter'),
+          description: text('测试', 'Test'),
+          departmentCode: '330100-WJW',
+          legalDays: 5,
+          promisedDays: 1,
+          fees: [],
+          materials: [],
+          lifeEvents: [],
+          form: { type: 'object', properties: { name: { 'x-data-element': 'person.name' } }, required: ['name'] },
+          autoApprove: [
+            { id: 'any-citizen', name: text('任何居民', 'Any citizen'), when: 'applicant.kind == "citizen"' },
+          ],
+        })
+      ).status,
+      200,
+    );
+    assert.equal((await h.call('POST', `/api/catalog/matters/${code}/publish`, op)).status, 201);
+    const citizen = await h.citizen('c-instant');
+    const r = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...citizen, 'idempotency-key': randomUUID() },
+      { subject: { kind: 'matter', code }, form: { name: '张三' }, materials: [] },
+    );
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.status, 'completed');
+    assert.ok(r.body.finishedAt);
+    assert.equal(r.body.tasks[0].state, 'approved');
+    assert.deepEqual(r.body, (await h.call('GET', `/api/workflow/applications/${r.body.id}`, citizen)).body);
+
+    const timeline = (await h.call('GET', `/api/workflow/applications/${r.body.id}/timeline`, citizen)).body as {
+      action: string;
+      rule: string | null;
+    }[];
+    assert.deepEqual(
+      timeline.map((e) => e.action),
+      ['submit', 'start', 'autoApprove', 'complete'],
+    );
+    assert.equal(timeline[2]!.rule, 'any-citizen');
+    const notices = await h.p.database.db
+      .selectFrom('workflow.notice')
+      .select('kind')
+      .where('application_id', '=', r.body.id)
+      .orderBy('created_at')
+      .execute();
+    assert.deepEqual(notices.map((n) => n.kind).sort(), ['approved', 'completed', 'submitted']);
+    const events = await h.p.database.db
+      .selectFrom('workflow.outbox')
+      .select(['type', 'data'])
+      .where(sql`data->>'applicationId'`, '=', r.body.id)
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      events.map((e) => e.type),
+      [
+        'workflow.task.started',
+        'workflow.task.approved',
+        'workflow.application.completed',
+        'workflow.application.submitted',
+      ],
+    );
+    // Each task event names the seq of its action in the log.
+    const actions = await h.p.database.db
+      .selectFrom('workflow.action')
+      .select(['seq', 'action'])
+      .where('application_id', '=', r.body.id)
+      .execute();
+    for (const e of events.slice(0, 2)) {
+      const data = (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as { seq: number; action: string };
+      assert.equal(Number(actions.find((a) => a.action === data.action)!.seq), data.seq);
+    }
   });
 
   test('a failure in the middle of the fan-out leaves nothing behind: no application, task, action or event', async () => {

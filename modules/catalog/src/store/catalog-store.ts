@@ -8,6 +8,7 @@ import { checkElementRules } from '../domain/elements.ts';
 import { findPatternError } from '@tongban/kernel';
 import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
 import { searchTerms } from '../domain/search.ts';
+import { searchChanged } from './search-store.ts';
 import { typed, type CatalogTrx, type Db } from './tables.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -174,10 +175,12 @@ export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
 }
 
 /** Publishes the draft as the next immutable version; returns that version. */
-export function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
-  return typed(ctx.db)
+export async function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
+  const published = await typed(ctx.db)
     .transaction()
     .execute((trx) => publishMatterIn(trx, ctx, code));
+  searchChanged(ctx.db); // again after the commit: a search that read before it is not kept
+  return published;
 }
 
 /** publishMatter inside the caller's transaction (the demo seed publishes everything in one). */
@@ -203,6 +206,7 @@ export async function publishMatterIn(trx: CatalogTrx, ctx: ModuleContext, code:
     .returning('published_at')
     .executeTakeFirstOrThrow();
   const department = await getDepartment(trx, matter.departmentCode);
+  searchChanged(ctx.db);
   await indexForSearch(trx, {
     kind: 'matter',
     code,
@@ -321,10 +325,12 @@ export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
 }
 
 /** Publishes a bundle pinned to the latest published version of each of its matters. */
-export function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  return typed(ctx.db)
+export async function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
+  const published = await typed(ctx.db)
     .transaction()
     .execute((trx) => publishBundleIn(trx, ctx, code));
+  searchChanged(ctx.db);
+  return published;
 }
 
 export async function publishBundleIn(trx: CatalogTrx, ctx: ModuleContext, code: string): Promise<BundleVersion> {
@@ -357,6 +363,7 @@ export async function publishBundleIn(trx: CatalogTrx, ctx: ModuleContext, code:
     .returning('published_at')
     .executeTakeFirstOrThrow();
   const matters = [...published.values()];
+  searchChanged(ctx.db);
   await indexForSearch(trx, {
     kind: 'bundle',
     code,

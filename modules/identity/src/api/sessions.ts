@@ -1,7 +1,8 @@
 // Sign-in sessions: a person lists theirs and ends any of them (a lost phone, a shared
 // computer); an operator ends all of an account's sessions. Ending a session ends its refresh
 // tokens (every token expires with its session) and revokes its grants; access tokens already
-// issued live out their ≤ 10 minutes unless the session is flagged to the guard.
+// issued are refused by each process's guard once it hears identity.session.revoked (kernel
+// auth/token-cache.ts), and live out their ≤ 10 minutes in a guard that has not heard it.
 import { IdentityError } from '../errors.ts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
 import Type from 'typebox';

@@ -14,7 +14,14 @@ import {
   type Services,
   type SubmitContent,
 } from '../service/submit.ts';
-import { applicationView, getApplication, listApplications, taskView, timeline } from '../service/views.ts';
+import {
+  applicationView,
+  getApplication,
+  inViewOrder,
+  listApplications,
+  taskView,
+  timeline,
+} from '../service/views.ts';
 import { withdraw } from '../service/withdraw.ts';
 import { typed } from '../store/tables.ts';
 import {
@@ -140,7 +147,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
       },
     },
     async (req, reply) => {
-      const { application, replayed } = await submit(s, {
+      const { application, tasks, replayed } = await submit(s, {
         applicant: applicantOf(req.principal!),
         content: req.body as SubmitContent,
         idempotencyKey: idempotencyKey(req),
@@ -150,7 +157,10 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
       return reply
         .code(replayed ? 200 : 201)
         .header('location', `/api/workflow/applications/${application.id}`)
-        .send(await view(application.id));
+        .send(
+          // What was just written is the answer; a replay reads what the first submit made.
+          tasks ? applicationView(application, inViewOrder(tasks), today(), true) : await view(application.id),
+        );
     },
   );
 

@@ -61,7 +61,8 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
   app.get(
     '/me/events',
     {
-      config: { policy: applicant },
+      // A stream stays open: it does not hold one of the places of the in-flight limit.
+      config: { policy: applicant, inFlight: false },
       schema: {
         tags: ['workflow: notices'],
         summary:

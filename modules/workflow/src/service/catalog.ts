@@ -1,6 +1,6 @@
 // What the workflow needs from the catalog, through its published API (never its tables):
-// matter and bundle versions, departments and working-day calendars. Published versions never
-// change, so they are kept for the life of the process; departments and calendars for a minute.
+// matter and bundle versions, departments and working-day calendars. Departments and calendars
+// are kept for a minute; versions by the bounded cache in front of this port (catalog-cache.ts).
 // Everything is fetched before a transaction opens: the embedded database has one connection,
 // and a call into another module from inside a transaction would wait on itself.
 import {
@@ -29,19 +29,8 @@ export interface CatalogPort {
 }
 
 export function catalogPort(client: ModuleClient, now: () => number = Date.now): CatalogPort {
-  const versions = new Map<string, Promise<unknown>>();
   const fresh = new Map<string, { at: number; value: Promise<unknown> }>();
 
-  /** Immutable things: kept once fetched (a failed fetch is forgotten, so the next call retries). */
-  const pinned = <T>(key: string, fetch: () => Promise<T>): Promise<T> => {
-    let p = versions.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fetch();
-      versions.set(key, p);
-      p.catch(() => versions.delete(key));
-    }
-    return p;
-  };
   const recent = <T>(key: string, fetch: () => Promise<T>): Promise<T> => {
     const hit = fresh.get(key);
     if (hit && now() - hit.at < TTL_MS) return hit.value as Promise<T>;
@@ -52,20 +41,15 @@ export function catalogPort(client: ModuleClient, now: () => number = Date.now):
   };
 
   return {
-    async matter(code, version) {
-      if (version === undefined) {
-        const latest = await client.call(CatalogApi.latestMatter, [code]);
-        return pinned(`matter:${code}@${latest.version}`, async () => latest);
-      }
-      return pinned(`matter:${code}@${version}`, () => client.call(CatalogApi.matterVersion, [code, version]));
-    },
-    async bundle(code, version) {
-      if (version === undefined) {
-        const latest = await client.call(CatalogApi.latestBundle, [code]);
-        return pinned(`bundle:${code}@${latest.version}`, async () => latest);
-      }
-      return pinned(`bundle:${code}@${version}`, () => client.call(CatalogApi.bundleVersion, [code, version]));
-    },
+    // Versions are kept by the bounded cache in front of this port (catalog-cache.ts).
+    matter: (code, version) =>
+      version === undefined
+        ? client.call(CatalogApi.latestMatter, [code])
+        : client.call(CatalogApi.matterVersion, [code, version]),
+    bundle: (code, version) =>
+      version === undefined
+        ? client.call(CatalogApi.latestBundle, [code])
+        : client.call(CatalogApi.bundleVersion, [code, version]),
     department: (code) => recent(`department:${code}`, () => client.call(CatalogApi.department, [code])),
     calendar: (regionCode) =>
       recent(`calendar:${regionCode}`, async () => {

@@ -3,10 +3,8 @@
 // through the outbox), starting a task (its deadline clock and 秒批), and settling an application
 // after a task finishes (start what was waiting, end what can no longer happen, finish the whole).
 import { WorkflowError } from '../errors.ts';
-import { randomUUID } from 'node:crypto';
-import type { TaskTransitioned } from '@tongban/contracts';
-import type { DomainError } from '@tongban/kernel';
-import { type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
+import type { EventData, TaskTransitioned } from '@tongban/contracts';
+import { uuidv7, type DomainError, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
 import { serviceDate, startClock } from '../domain/deadlines.ts';
 import { applicationOutcome, matterForm, nextSteps } from '../domain/plan.ts';
 import {
@@ -25,7 +23,21 @@ import {
 import { firstRuleThatHolds } from '../domain/rules.ts';
 import type { CatalogPort, MatterVersion } from '../service/catalog.ts';
 import type { NoticeKind } from '../messages.ts';
-import { typed, type ApplicationRow, type TaskRow, type Trx } from '../store/tables.ts';
+import { typed, type ActionRow, type ApplicationRow, type NoticeRow, type TaskRow, type Trx } from '../store/tables.ts';
+
+/** An event a batch of moves publishes once its rows are written: a task's step (its action's seq still to come) or the application's end. */
+type StagedEvent =
+  | { readonly type: TaskEventType; readonly data: Omit<TaskTransitioned, 'seq'>; readonly action: NewAction }
+  | {
+      readonly type: 'workflow.application.completed' | 'workflow.application.closed';
+      readonly data: EventData<'workflow.application.completed'>;
+      readonly action?: undefined;
+    }
+  | {
+      readonly type: 'workflow.application.submitted';
+      readonly data: EventData<'workflow.application.submitted'>;
+      readonly action?: undefined;
+    };
 
 export interface Actor {
   readonly kind: ActorKind;
@@ -59,6 +71,49 @@ export interface TransitionOptions {
   readonly patch?: Partial<Omit<TaskRow, 'id' | 'version' | 'state'>>;
 }
 
+/**
+ * Where the engine's moves go. Straight to the database, one statement each, with the task's
+ * version guarding every update (the officers' flows); or staged in memory and written in a few
+ * multi-row statements at the end (a new application, whose rows nobody else can see yet).
+ */
+interface Moves {
+  transition(
+    app: ApplicationRow,
+    task: TaskRow,
+    action: ActionName,
+    actor: Actor,
+    options?: TransitionOptions,
+  ): Promise<TaskRow>;
+  notify(app: ApplicationRow, task: TaskRow | null, kind: NoticeKind, params: Record<string, string>): Promise<void>;
+  /** The application's tasks as they stand, by matter code (locked, in the database). */
+  tasks(app: ApplicationRow): Promise<TaskRow[]>;
+  /** Every task finished: the application completes or closes. */
+  finish(app: ApplicationRow, outcome: 'completed' | 'closed'): Promise<ApplicationRow>;
+}
+
+type NewAction = Omit<ActionRow, 'seq'>;
+
+/**
+ * A new application's writes, made in memory by the same moves as ever (`Engine.stage`) and then
+ * written at once (`Engine.write`): tasks, actions and notices in one statement, then its events.
+ */
+export class Staged {
+  /** The application as inserted, and as the moves left it (finished, when every task was decided at once). */
+  readonly inserted: ApplicationRow;
+  app: ApplicationRow;
+  readonly tasks = new Map<string, TaskRow>();
+  readonly actions: NewAction[] = [];
+  readonly notices: Omit<NoticeRow, 'read_at'>[] = [];
+  /** Events in order; a task's transition names its action (its seq is known once written). */
+  readonly events: StagedEvent[] = [];
+
+  constructor(app: ApplicationRow, tasks: readonly TaskRow[]) {
+    this.inserted = app;
+    this.app = app;
+    for (const t of [...tasks].sort((a, b) => (a.matter_code < b.matter_code ? -1 : 1))) this.tasks.set(t.id, t);
+  }
+}
+
 export class Engine {
   readonly #ctx: ModuleContext;
 
@@ -83,20 +138,7 @@ export class Engine {
     actor: Actor,
     options: TransitionOptions = {},
   ): Promise<TaskRow> {
-    const spec = refuseInvalidTransition(task, action);
-    const to = nextState(action, task.state, task.resume_state ?? undefined);
-    const at = this.now();
-    const finished = TASK_STATES[to].terminal;
-    const changed = await typed(trx)
-      .updateTable('workflow.task')
-      .set({ ...options.patch, state: to, version: task.version + 1, ...(finished ? { finished_at: at } : {}) })
-      .where('id', '=', task.id)
-      .where('version', '=', task.version)
-      .returningAll()
-      .executeTakeFirst();
-    if (!changed) throw await this.stale(trx, task.id);
-    await this.#log(trx, app, changed, spec.event, action, actor, task.state, to, at, options);
-    return changed;
+    return this.#direct(trx).transition(app, task, action, actor, options);
   }
 
   /** A logged note that leaves the state alone (claim, assign, warning, escalation). */
@@ -139,6 +181,52 @@ export class Engine {
     });
   }
 
+  /** The action row a move appends to the log. */
+  #action(
+    app: ApplicationRow,
+    task: TaskRow,
+    action: string,
+    actor: Actor,
+    from: string,
+    to: string,
+    at: Date,
+    options: TransitionOptions & { readonly versioned?: boolean },
+  ): NewAction {
+    return {
+      application_id: app.id,
+      task_id: task.id,
+      task_version: options.versioned === false ? null : task.version,
+      action,
+      actor_kind: actor.kind,
+      actor_id: actor.id,
+      from_state: from,
+      to_state: to,
+      reason: options.reason ?? null,
+      rule: options.rule ?? null,
+      detail: options.detail ?? {},
+      at,
+    };
+  }
+
+  /** The event of a logged move, without the action's seq. */
+  #transitioned(app: ApplicationRow, task: TaskRow, row: NewAction): Omit<TaskTransitioned, 'seq'> {
+    return {
+      applicationId: app.id,
+      caseNumber: app.case_number ?? '',
+      taskId: task.id,
+      matterCode: task.matter_code,
+      departmentCode: task.department_code,
+      applicantId: app.applicant_id,
+      action: row.action,
+      from: row.from_state!,
+      to: row.to_state!,
+      actor: { kind: row.actor_kind, id: row.actor_id },
+      ...(row.reason ? { reason: row.reason } : {}),
+      ...(row.rule ? { rule: row.rule } : {}),
+      at: row.at.toISOString(),
+    };
+  }
+
   async #log(
     trx: Trx,
     app: ApplicationRow,
@@ -151,41 +239,133 @@ export class Engine {
     at: Date,
     options: TransitionOptions & { readonly versioned?: boolean },
   ): Promise<void> {
+    const row = this.#action(app, task, action, actor, from, to, at, options);
     const { seq } = await typed(trx)
       .insertInto('workflow.action')
-      .values({
-        application_id: app.id,
-        task_id: task.id,
-        task_version: options.versioned === false ? null : task.version,
-        action,
-        actor_kind: actor.kind,
-        actor_id: actor.id,
-        from_state: from,
-        to_state: to,
-        reason: options.reason ?? null,
-        rule: options.rule ?? null,
-        detail: JSON.stringify(options.detail ?? {}) as never,
-        at,
-      })
+      .values({ ...row, detail: JSON.stringify(row.detail) as never })
       .returning('seq')
       .executeTakeFirstOrThrow();
-    const data: TaskTransitioned = {
-      applicationId: app.id,
-      caseNumber: app.case_number ?? '',
-      taskId: task.id,
-      matterCode: task.matter_code,
-      departmentCode: task.department_code,
-      applicantId: app.applicant_id,
-      action,
-      from,
-      to,
-      actor: { kind: actor.kind, id: actor.id },
-      ...(options.reason ? { reason: options.reason } : {}),
-      ...(options.rule ? { rule: options.rule } : {}),
-      at: at.toISOString(),
-      seq,
-    };
+    const data: TaskTransitioned = { ...this.#transitioned(app, task, row), seq };
     await this.#ctx.events.publish(trx, event, data);
+  }
+
+  /** The task after `action`, in memory (checked against the process table), and its event. */
+  #moved(task: TaskRow, action: ActionName, options: TransitionOptions) {
+    const spec = refuseInvalidTransition(task, action);
+    const to = nextState(action, task.state, task.resume_state ?? undefined);
+    const at = this.now();
+    const finished = TASK_STATES[to].terminal;
+    const row: TaskRow = {
+      ...task,
+      ...options.patch,
+      state: to,
+      version: task.version + 1,
+      ...(finished ? { finished_at: at } : {}),
+    };
+    return { spec, to, at, finished, row };
+  }
+
+  #direct(trx: Trx): Moves {
+    return {
+      transition: async (app, task, action, actor, options = {}) => {
+        const { spec, to, at, finished } = this.#moved(task, action, options);
+        const changed = await typed(trx)
+          .updateTable('workflow.task')
+          .set({ ...options.patch, state: to, version: task.version + 1, ...(finished ? { finished_at: at } : {}) })
+          .where('id', '=', task.id)
+          .where('version', '=', task.version)
+          .returningAll()
+          .executeTakeFirst();
+        if (!changed) throw await this.stale(trx, task.id);
+        await this.#log(trx, app, changed, spec.event, action, actor, task.state, to, at, options);
+        return changed;
+      },
+      notify: (app, task, kind, params) => this.notify(trx, app, task, kind, params),
+      tasks: (app) =>
+        typed(trx)
+          .selectFrom('workflow.task')
+          .selectAll()
+          .where('application_id', '=', app.id)
+          .orderBy('matter_code')
+          .forUpdate()
+          .execute(),
+      finish: async (app, outcome) => {
+        const at = this.now();
+        const finished = await typed(trx)
+          .updateTable('workflow.application')
+          .set({ status: outcome, finished_at: at, updated_at: at, version: app.version + 1 })
+          .where('id', '=', app.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const row = this.#finishAction(app, outcome, at);
+        await typed(trx)
+          .insertInto('workflow.action')
+          .values({ ...row, detail: '{}' as never })
+          .execute();
+        await this.#ctx.events.publish(trx, `workflow.application.${outcome}`, this.#finishEvent(app));
+        await this.notify(trx, finished, null, outcome, {});
+        return finished;
+      },
+    };
+  }
+
+  #finishAction(app: ApplicationRow, outcome: 'completed' | 'closed', at: Date): NewAction {
+    return {
+      application_id: app.id,
+      task_id: null,
+      task_version: null,
+      action: outcome === 'completed' ? 'complete' : 'close',
+      actor_kind: 'system',
+      actor_id: SYSTEM.id,
+      from_state: app.status,
+      to_state: outcome,
+      reason: null,
+      rule: null,
+      detail: {},
+      at,
+    };
+  }
+
+  #finishEvent(app: ApplicationRow): EventData<'workflow.application.completed'> {
+    return { applicationId: app.id, caseNumber: app.case_number ?? '', applicantId: app.applicant_id };
+  }
+
+  #notice(app: ApplicationRow, task: TaskRow | null, kind: NoticeKind, params: Record<string, string>) {
+    return {
+      id: uuidv7(),
+      recipient_id: app.applicant_id,
+      application_id: app.id,
+      task_id: task?.id ?? null,
+      kind,
+      params: { caseNumber: app.case_number ?? '', ...params },
+      created_at: this.now(),
+    };
+  }
+
+  /** Moves on a new application, kept in memory until `write`. */
+  #staged(staged: Staged): Moves {
+    return {
+      transition: async (app, task, action, actor, options = {}) => {
+        const { spec, to, at, row } = this.#moved(task, action, options);
+        staged.tasks.set(row.id, row);
+        const logged = this.#action(app, row, action, actor, task.state, to, at, options);
+        staged.actions.push(logged);
+        staged.events.push({ type: spec.event, data: { ...this.#transitioned(app, row, logged) }, action: logged });
+        return row;
+      },
+      notify: async (app, task, kind, params) => {
+        staged.notices.push(this.#notice(app, task, kind, params));
+      },
+      tasks: async () => [...staged.tasks.values()],
+      finish: async (app, outcome) => {
+        const at = this.now();
+        staged.app = { ...app, status: outcome, finished_at: at, updated_at: at, version: app.version + 1 };
+        staged.actions.push(this.#finishAction(app, outcome, at));
+        staged.events.push({ type: `workflow.application.${outcome}`, data: this.#finishEvent(app) });
+        staged.notices.push(this.#notice(staged.app, null, outcome, {}));
+        return staged.app;
+      },
+    };
   }
 
   /** The system starts a task whose prerequisites are done: its clock runs, and 秒批 may decide it at once. */
@@ -196,11 +376,21 @@ export class Engine {
     loaded: Loaded,
     prerequisites: Readonly<Record<string, string>>,
   ): Promise<TaskRow> {
+    return this.#start(this.#direct(trx), app, task, loaded, prerequisites);
+  }
+
+  async #start(
+    moves: Moves,
+    app: ApplicationRow,
+    task: TaskRow,
+    loaded: Loaded,
+    prerequisites: Readonly<Record<string, string>>,
+  ): Promise<TaskRow> {
     const matter = loaded.matters.get(task.matter_code)!;
     const calendar = loaded.calendars.get(task.region_code)!;
     const at = this.now();
     const clock = startClock(calendar, serviceDate(at), task.promised_days);
-    let row = await this.transition(trx, app, task, 'start', SYSTEM, {
+    let row = await moves.transition(app, task, 'start', SYSTEM, {
       patch: { due_on: clock.dueOn, warn_on: clock.warnOn, started_at: at },
     });
     const rules = matter.autoApprove ?? [];
@@ -212,11 +402,11 @@ export class Engine {
         verified: {},
       });
       if (verdict.fired) {
-        row = await this.transition(trx, app, row, 'autoApprove', SYSTEM, {
+        row = await moves.transition(app, row, 'autoApprove', SYSTEM, {
           rule: verdict.fired.id,
           detail: { ruleName: verdict.fired.name },
         });
-        await this.notify(trx, app, row, 'approved', { matterZh: matter.name.zh, matterEn: matter.name.en });
+        await moves.notify(app, row, 'approved', { matterZh: matter.name.zh, matterEn: matter.name.en });
       } else if (verdict.failures.length > 0) {
         this.#ctx.log.warn(
           { taskId: task.id, failures: verdict.failures },
@@ -241,14 +431,67 @@ export class Engine {
       .executeTakeFirstOrThrow();
     // Withdrawn is final: its tasks are all ended, and 'closed' must not overwrite why.
     if (app.status === 'withdrawn') return app;
+    return this.#settle(this.#direct(trx), app, loaded);
+  }
+
+  /**
+   * A new application: its first moves (settling, from all tasks waiting) are made in memory and
+   * come back staged, with the caller's own (the submit action, its notice) added before `write`.
+   */
+  async stage(app: ApplicationRow, tasks: readonly TaskRow[], loaded: Loaded, before: (staged: Staged) => void) {
+    const staged = new Staged(app, tasks);
+    before(staged);
+    staged.app = await this.#settle(this.#staged(staged), app, loaded);
+    return staged;
+  }
+
+  /** A staged application's notice, as `notify` would write it. */
+  stageNotice(staged: Staged, task: TaskRow | null, kind: NoticeKind, params: Record<string, string> = {}): void {
+    staged.notices.push(this.#notice(staged.app, task, kind, params));
+  }
+
+  /**
+   * Writes what `stage` made: tasks, actions and notices in one statement (data-modifying CTEs; the
+   * foreign keys are checked at its end), then the events in order, each task's with its action's seq.
+   */
+  async write(trx: Trx, staged: Staged): Promise<void> {
+    const t = typed(trx);
+    const json = (v: unknown) => JSON.stringify(v) as never;
+    const tasks = [...staged.tasks.values()].map((row) => ({
+      ...row,
+      correction: row.correction === null ? null : json(row.correction),
+    }));
+    const notices = staged.notices.map((n) => ({ ...n, params: json(n.params), read_at: null }));
+    const actions = staged.actions.map((a) => ({ ...a, detail: json(a.detail) }));
+    const { app } = staged;
+    let q = t.with('staged_task', (db) => db.insertInto('workflow.task').values(tasks));
+    if (notices.length > 0)
+      q = q.with('staged_notice', (db) => db.insertInto('workflow.notice').values(notices)) as unknown as typeof q;
+    if (app !== staged.inserted) {
+      q = q.with('staged_application', (db) =>
+        db
+          .updateTable('workflow.application')
+          .set({ status: app.status, finished_at: app.finished_at, updated_at: app.updated_at, version: app.version })
+          .where('id', '=', app.id),
+      ) as unknown as typeof q;
+    }
+    const written = await q
+      .insertInto('workflow.action')
+      .values(actions)
+      .returning(['seq', 'task_id', 'task_version'])
+      .execute();
+    const seqs = new Map(written.map((w) => [`${w.task_id}:${w.task_version}`, w.seq]));
+    for (const e of staged.events) {
+      if (e.action) {
+        const seq = seqs.get(`${e.action.task_id}:${e.action.task_version}`)!;
+        await this.#ctx.events.publish(trx, e.type, { ...e.data, seq });
+      } else await this.#ctx.events.publish(trx, e.type, e.data);
+    }
+  }
+
+  async #settle(moves: Moves, app: ApplicationRow, loaded: Loaded): Promise<ApplicationRow> {
     for (;;) {
-      const tasks = await typed(trx)
-        .selectFrom('workflow.task')
-        .selectAll()
-        .where('application_id', '=', app.id)
-        .orderBy('matter_code')
-        .forUpdate()
-        .execute();
+      const tasks = await moves.tasks(app);
       const steps = nextSteps(
         tasks.map((t) => ({ matterCode: t.matter_code, state: t.state, dependsOn: t.depends_on })),
       );
@@ -257,51 +500,21 @@ export class Engine {
           tasks.map((t) => ({ matterCode: t.matter_code, state: t.state, dependsOn: t.depends_on })),
         );
         if (outcome === 'in_progress' || app.status === outcome) return app;
-        const at = this.now();
-        const finished = await typed(trx)
-          .updateTable('workflow.application')
-          .set({ status: outcome, finished_at: at, updated_at: at, version: app.version + 1 })
-          .where('id', '=', app.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await typed(trx)
-          .insertInto('workflow.action')
-          .values({
-            application_id: app.id,
-            task_id: null,
-            task_version: null,
-            action: outcome === 'completed' ? 'complete' : 'close',
-            actor_kind: 'system',
-            actor_id: SYSTEM.id,
-            from_state: app.status,
-            to_state: outcome,
-            reason: null,
-            rule: null,
-            detail: '{}' as never,
-            at,
-          })
-          .execute();
-        await this.#ctx.events.publish(trx, `workflow.application.${outcome}`, {
-          applicationId: app.id,
-          caseNumber: app.case_number ?? '',
-          applicantId: app.applicant_id,
-        });
-        await this.notify(trx, finished, null, outcome, {});
-        return finished;
+        return moves.finish(app, outcome);
       }
       const byCode = new Map(tasks.map((t) => [t.matter_code, t]));
       const outcomes = Object.fromEntries(tasks.map((t) => [t.matter_code, t.state]));
       for (const { matterCode, because } of steps.cancel) {
         const prerequisite = loaded.matters.get(because);
-        await this.transition(trx, app, byCode.get(matterCode)!, 'cancel', SYSTEM, {
+        await moves.transition(app, byCode.get(matterCode)!, 'cancel', SYSTEM, {
           reason: `前置事项“${prerequisite?.name.zh ?? because}”未通过 / prerequisite "${prerequisite?.name.en ?? because}" was not granted`,
           detail: { prerequisite: because, prerequisiteState: outcomes[because] },
         });
       }
       for (const matterCode of steps.start) {
         const task = byCode.get(matterCode)!;
-        await this.start(
-          trx,
+        await this.#start(
+          moves,
           app,
           task,
           loaded,
@@ -318,18 +531,10 @@ export class Engine {
     kind: NoticeKind,
     params: Record<string, string>,
   ): Promise<void> {
+    const notice = this.#notice(app, task, kind, params);
     await typed(trx)
       .insertInto('workflow.notice')
-      .values({
-        id: randomUUID(),
-        recipient_id: app.applicant_id,
-        application_id: app.id,
-        task_id: task?.id ?? null,
-        kind,
-        params: JSON.stringify({ caseNumber: app.case_number ?? '', ...params }) as never,
-        created_at: this.now(),
-        read_at: null,
-      })
+      .values({ ...notice, params: JSON.stringify(notice.params) as never, read_at: null })
       .execute();
   }
 }

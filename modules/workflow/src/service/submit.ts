@@ -4,8 +4,9 @@
 // starts what can start. The applicant's idempotency key makes a retried submit — even many at
 // once — yield the one application the first created.
 import { WorkflowError } from '../errors.ts';
-import { createHash, randomUUID } from 'node:crypto';
-import { ProblemError, type Lang, type ModuleContext } from '@tongban/kernel';
+import { createHash } from 'node:crypto';
+import { DomainError, ProblemError, uuidv7, type Lang, type ModuleContext } from '@tongban/kernel';
+import { sql } from 'kysely';
 import { serviceDate } from '../domain/deadlines.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { checkMaterials, planTasks, type Subject } from '../domain/plan.ts';
@@ -73,7 +74,7 @@ export async function createDraft(
   return typed(s.ctx.db)
     .insertInto('workflow.application')
     .values({
-      id: randomUUID(),
+      id: uuidv7(),
       case_number: null,
       applicant_id: applicant.id,
       applicant_kind: applicant.kind,
@@ -177,6 +178,8 @@ export interface SubmitInput {
 
 export interface Submitted {
   readonly application: ApplicationRow;
+  /** The tasks as written, when this call created the application (the answer needs no read). */
+  readonly tasks?: readonly TaskRow[];
   /** The key had been used before: this is the application it created then. */
   readonly replayed: boolean;
 }
@@ -229,8 +232,6 @@ function isKeyConflict(error: unknown): boolean {
 async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   const db = typed(s.ctx.db);
   const digest = digestOf(input);
-  const seen = await findByKey(db, input.applicant.id, input.idempotencyKey);
-  if (seen) return replay(seen, digest);
 
   // Everything from the catalog first, and every check: nothing is written for a bad submission.
   let draft: ApplicationRow | undefined;
@@ -238,6 +239,9 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   let form: Record<string, unknown>;
   let materials: MaterialRef[];
   if ('draftId' in input.content) {
+    // A draft's replay is found before the draft is judged (a submitted draft is no longer one).
+    const seen = await findByKey(db, input.applicant.id, input.idempotencyKey);
+    if (seen) return replay(seen, digest);
     draft = await db
       .selectFrom('workflow.application')
       .selectAll()
@@ -253,32 +257,27 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   } else {
     ({ subject: ref, form, materials } = input.content);
   }
-  const subject = await resolveSubject(s.catalog, ref);
-  const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang: input.lang });
-  if (formErrors.length > 0) throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
-  const materialErrors = checkMaterials(subject, materials);
-  if (materialErrors.length > 0)
-    throw new WorkflowError('WORKFLOW_MATERIALS_INVALID', { count: materialErrors.length }, materialErrors);
-  const plan = planTasks(subject);
-  const departments = new Map(
-    await Promise.all(plan.map(async (p) => [p.departmentCode, await s.catalog.department(p.departmentCode)] as const)),
-  );
-  const planned = plan.map((p) => ({ ...p, regionCode: departments.get(p.departmentCode)!.regionCode }));
-  const loaded = await prefetch(
-    s.catalog,
-    planned.map((p) => ({ matter_code: p.matterCode, matter_version: p.matterVersion, region_code: p.regionCode })),
-  );
+  let checked: Awaited<ReturnType<typeof checkAndLoad>>;
+  try {
+    checked = await checkAndLoad(s, ref, form, materials, input.lang);
+  } catch (error) {
+    // No pre-read of the key for a form (the insert finds a replay): a retry whose content no
+    // longer passes — the catalog or the date moved on — is still answered with what it created.
+    if (draft || !(error instanceof DomainError)) throw error;
+    const seen = await findByKey(db, input.applicant.id, input.idempotencyKey);
+    if (seen) return replay(seen, digest);
+    throw error;
+  }
+  const { subject, planned, loaded } = checked;
 
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
     const t = typed(trx);
     const at = s.engine.now();
-    const serial = await t
-      .selectNoFrom((eb) => eb.fn<string>('nextval', [eb.val('workflow.case_serial')]).as('n'))
-      .executeTakeFirstOrThrow();
-    const caseNumber = `${planned[0]!.regionCode}-${serviceDate(at).replace(/-/g, '')}-${String(serial.n).padStart(7, '0')}`;
+    const region = planned[0]!.regionCode;
+    // 办件编号: region, service date, serial — the serial taken in the insert itself.
+    const caseNumber = sql<string>`${`${region}-${serviceDate(at).replace(/-/g, '')}-`} || lpad(nextval('workflow.case_serial')::text, 7, '0')`;
     const values = {
-      case_number: caseNumber,
       status: 'in_progress' as const,
       form: JSON.stringify(form) as never,
       materials: JSON.stringify(materials) as never,
@@ -310,7 +309,7 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
         throw new WorkflowError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: locked.version } });
       app = await t
         .updateTable('workflow.application')
-        .set({ ...values, version: locked.version + 1 })
+        .set({ ...values, case_number: caseNumber, version: locked.version + 1 })
         .where('id', '=', draft.id)
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -318,13 +317,14 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
       app = await t
         .insertInto('workflow.application')
         .values({
-          id: randomUUID(),
+          id: uuidv7(),
+          case_number: caseNumber,
           applicant_id: input.applicant.id,
           applicant_kind: input.applicant.kind,
           subject_kind: subject.kind,
           subject_code: subjectCode(subject),
           subject_version: subjectVersion(subject),
-          region_code: planned[0]!.regionCode,
+          region_code: region,
           version: 1,
           created_at: at,
           finished_at: null,
@@ -334,37 +334,44 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
         .returningAll()
         .executeTakeFirst();
       if (!app) {
-        // A concurrent submit with the same key committed first; this statement sees its row.
+        // The key was used before (a retry), or a concurrent submit with it committed first: this
+        // statement sees its row.
         return replay((await findByKey(t, input.applicant.id, input.idempotencyKey))!, digest);
       }
     }
-    const tasks: TaskRow[] = await t
-      .insertInto('workflow.task')
-      .values(
-        planned.map((p) => ({
-          id: randomUUID(),
-          application_id: app.id,
-          matter_code: p.matterCode,
-          matter_version: p.matterVersion,
-          department_code: p.departmentCode,
-          region_code: p.regionCode,
-          depends_on: [...p.dependsOn],
-          state: 'waiting' as const,
-          process: loaded.matters.get(p.matterCode)!.process ?? 'standard',
-          promised_days: loaded.matters.get(p.matterCode)!.promisedDays,
-          pending_materials: [],
-          version: 1,
-        })),
-      )
-      .returningAll()
-      .execute();
+    const created = app;
+    const tasks: TaskRow[] = planned.map((p) => ({
+      id: uuidv7(),
+      application_id: created.id,
+      matter_code: p.matterCode,
+      matter_version: p.matterVersion,
+      department_code: p.departmentCode,
+      region_code: p.regionCode,
+      depends_on: [...p.dependsOn],
+      process: loaded.matters.get(p.matterCode)!.process ?? 'standard',
+      state: 'waiting',
+      resume_state: null,
+      assignee: null,
+      promised_days: loaded.matters.get(p.matterCode)!.promisedDays,
+      due_on: null,
+      warn_on: null,
+      remaining_days: null,
+      correction: null,
+      pending_materials: [],
+      warned_at: null,
+      escalated_at: null,
+      version: 1,
+      started_at: null,
+      finished_at: null,
+    }));
     const submitter = input.counterOfficer
       ? { kind: 'officer' as const, id: input.counterOfficer }
       : { kind: 'applicant' as const, id: input.applicant.id };
-    await t
-      .insertInto('workflow.action')
-      .values({
-        application_id: app.id,
+    // The submit action and its notice, then the first moves (start what can start, 秒批), all in
+    // memory; then written in one statement, and the events.
+    const staged = await s.engine.stage(created, tasks, loaded, (st) => {
+      st.actions.push({
+        application_id: created.id,
         task_id: null,
         task_version: null,
         action: 'submit',
@@ -374,32 +381,57 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
         to_state: 'in_progress',
         reason: null,
         rule: null,
-        detail: JSON.stringify({ channel: values.channel, tasks: tasks.length }) as never,
+        detail: { channel: values.channel, tasks: tasks.length },
         at,
-      })
-      .execute();
-    await s.engine.notify(trx, app, null, input.counterOfficer ? 'counter_filed' : 'submitted', {});
-    const settled = await s.engine.settle(trx, app, loaded);
-    const after = await t
-      .selectFrom('workflow.task')
-      .select(['id', 'matter_code', 'department_code', 'state'])
-      .where('application_id', '=', app.id)
-      .execute();
-    await s.ctx.events.publish(trx, 'workflow.application.submitted', {
-      // Who filed it: at a counter the officer acts, and the ledger names them (staff act under their ids).
-      applicationId: app.id,
-      caseNumber,
-      applicantId: app.applicant_id,
-      channel: values.channel,
-      actor: submitter,
-      subject: { kind: subject.kind, code: subjectCode(subject), version: subjectVersion(subject) },
-      tasks: after.map((x) => ({
-        taskId: x.id,
-        matterCode: x.matter_code,
-        departmentCode: x.department_code,
-        state: x.state,
-      })),
+      });
+      s.engine.stageNotice(st, null, input.counterOfficer ? 'counter_filed' : 'submitted');
     });
-    return { application: settled, replayed: false };
+    const after = [...staged.tasks.values()];
+    staged.events.push({
+      type: 'workflow.application.submitted',
+      data: {
+        // Who filed it: at a counter the officer acts, and the ledger names them (staff act under their ids).
+        applicationId: created.id,
+        caseNumber: created.case_number ?? '',
+        applicantId: created.applicant_id,
+        channel: values.channel,
+        actor: submitter,
+        subject: { kind: subject.kind, code: subjectCode(subject), version: subjectVersion(subject) },
+        tasks: after.map((x) => ({
+          taskId: x.id,
+          matterCode: x.matter_code,
+          departmentCode: x.department_code,
+          state: x.state,
+        })),
+      },
+    });
+    await s.engine.write(trx, staged);
+    return { application: staged.app, tasks: after, replayed: false };
   });
+}
+
+/** The subject from the catalog, the form and materials checked against it, and the tasks planned. */
+async function checkAndLoad(
+  s: Services,
+  ref: SubjectRef,
+  form: Record<string, unknown>,
+  materials: MaterialRef[],
+  lang: Lang | undefined,
+) {
+  const subject = await resolveSubject(s.catalog, ref);
+  const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang });
+  if (formErrors.length > 0) throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
+  const materialErrors = checkMaterials(subject, materials);
+  if (materialErrors.length > 0)
+    throw new WorkflowError('WORKFLOW_MATERIALS_INVALID', { count: materialErrors.length }, materialErrors);
+  const plan = planTasks(subject);
+  const departments = new Map(
+    await Promise.all(plan.map(async (p) => [p.departmentCode, await s.catalog.department(p.departmentCode)] as const)),
+  );
+  const planned = plan.map((p) => ({ ...p, regionCode: departments.get(p.departmentCode)!.regionCode }));
+  const loaded = await prefetch(
+    s.catalog,
+    planned.map((p) => ({ matter_code: p.matterCode, matter_version: p.matterVersion, region_code: p.regionCode })),
+  );
+  return { subject, planned, loaded };
 }

@@ -105,6 +105,14 @@ function applicationFields(app: ApplicationRow, tasks: readonly TaskRow[], today
   };
 }
 
+/** Tasks as getApplication orders them: by start (not started last), then matter code. */
+export function inViewOrder(tasks: readonly TaskRow[]): TaskRow[] {
+  const started = (t: TaskRow) => (t.started_at ? new Date(t.started_at).getTime() : Infinity);
+  return [...tasks].sort(
+    (a, b) => started(a) - started(b) || (a.matter_code < b.matter_code ? -1 : a.matter_code > b.matter_code ? 1 : 0),
+  );
+}
+
 export async function getApplication(db: AnyKysely, id: string): Promise<{ app: ApplicationRow; tasks: TaskRow[] }> {
   const app = await typed(db).selectFrom('workflow.application').selectAll().where('id', '=', id).executeTakeFirst();
   if (!app) throw new WorkflowError('WORKFLOW_APPLICATION_NOT_FOUND', { id });

@@ -7,6 +7,7 @@ import { AccessDenied, invalidToken, notForApi } from './denial.ts';
 import { createDpopVerifier, type DpopOptions } from './dpop.ts';
 import { createKeyCache } from './keys.ts';
 import { principalFromClaims, type Principal } from './principal.ts';
+import { createTokenCache } from './token-cache.ts';
 
 export interface JwtAuthenticatorOptions {
   /** The issuer URL tokens must name, or a function giving it (read after the keys are fetched). */
@@ -22,6 +23,8 @@ export interface JwtAuthenticatorOptions {
   /** Minimum time between JWKS fetches caused by unknown keys; default 30 s. */
   readonly refetchIntervalMs?: number;
   readonly dpop?: DpopOptions;
+  /** Most verified tokens kept (token-cache.ts); default 10,000, 0 to verify every request afresh. */
+  readonly cachedTokens?: number;
   /** The clock, in milliseconds (tests). */
   readonly now?: () => number;
 }
@@ -30,6 +33,13 @@ export interface JwtAuthenticator {
   (request: FastifyRequest): Promise<Principal | undefined>;
   /** How many times the key set was fetched. */
   readonly keyFetches: () => number;
+  /**
+   * A session ended (identity.session.revoked): its tokens are refused from now on, cached or
+   * not, until the last of them would be too old anyway.
+   */
+  readonly revokeSession: (sessionId: string) => void;
+  /** How many verified tokens are kept. */
+  readonly cachedTokens: () => number;
 }
 
 /** RFC 6750 §2.1 b64token, after the scheme; the scheme is case-insensitive (RFC 9110 §11.1). */
@@ -47,6 +57,21 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAut
   });
   const verifyProof = createDpopVerifier(options.dpop, now);
   const issuer = typeof options.issuer === 'string' ? () => options.issuer as string : options.issuer;
+  const verified = createTokenCache({
+    now,
+    ...(options.cachedTokens !== undefined ? { maxEntries: options.cachedTokens } : {}),
+  });
+
+  /** Per request even for a token verified before: a key-bound token needs a fresh DPoP proof. */
+  async function checkBinding(request: FastifyRequest, scheme: string, token: string, jkt: string | undefined) {
+    if (jkt !== undefined) {
+      // RFC 9449 §7.1: a DPoP-bound token is sent with the DPoP scheme, never as a bearer token.
+      if (scheme !== 'dpop') throw invalidToken('a DPoP-bound token presented as a bearer token');
+      await verifyProof(request, token, jkt);
+    } else if (scheme === 'dpop') {
+      throw invalidToken('the DPoP scheme with a token that is not DPoP-bound');
+    }
+  }
 
   async function verify(token: string): Promise<JWTPayload> {
     try {
@@ -88,24 +113,39 @@ export function createJwtAuthenticator(options: JwtAuthenticatorOptions): JwtAut
       if (OPAQUE_TOKEN.test(token)) throw notForApi('an opaque access token');
       throw invalidToken('not a signed JWT');
     }
+    const key = verified.key(token);
+    const hit = verified.get(key);
+    if (hit) {
+      await checkBinding(request, scheme, token, hit.jkt);
+      return hit.principal;
+    }
     const payload = await verify(token);
     if (payload.iss !== (await issuer())) throw invalidToken('unexpected issuer');
     const cnf = payload.cnf as Record<string, unknown> | undefined;
-    if (cnf !== undefined) {
-      // Bound to a key: only DPoP binding is understood here (not mTLS `x5t#S256`).
-      if (typeof cnf !== 'object' || cnf === null || typeof cnf.jkt !== 'string' || Object.keys(cnf).length !== 1) {
-        throw invalidToken('unsupported token binding');
-      }
-      // RFC 9449 §7.1: a DPoP-bound token is sent with the DPoP scheme, never as a bearer token.
-      if (scheme !== 'dpop') throw invalidToken('a DPoP-bound token presented as a bearer token');
-      await verifyProof(request, token, cnf.jkt);
-    } else if (scheme === 'dpop') {
-      throw invalidToken('the DPoP scheme with a token that is not DPoP-bound');
+    // Bound to a key: only DPoP binding is understood here (not mTLS `x5t#S256`).
+    if (
+      cnf !== undefined &&
+      (typeof cnf !== 'object' || cnf === null || typeof cnf.jkt !== 'string' || Object.keys(cnf).length !== 1)
+    ) {
+      throw invalidToken('unsupported token binding');
     }
-    const principal = principalFromClaims(payload);
-    if (typeof principal === 'string') throw invalidToken(principal);
+    const jkt = cnf?.jkt as string | undefined;
+    await checkBinding(request, scheme, token, jkt);
+    const claims = principalFromClaims(payload);
+    if (typeof claims === 'string') throw invalidToken(claims);
+    if (claims.sessionId !== undefined && verified.isRevoked(claims.sessionId))
+      throw invalidToken('the session was ended');
     // The credential is good until its exp or until it is too old, whichever comes first.
-    return { ...principal, expiresAt: Math.min(payload.exp! * 1000, (payload.iat! + maxTokenAge) * 1000) };
+    const until = Math.min(payload.exp! * 1000, (payload.iat! + maxTokenAge) * 1000);
+    // Shared by every request that presents the token: frozen, so no handler changes it for the others.
+    const principal: Principal = Object.freeze({ ...claims, expiresAt: until });
+    verified.set(key, { principal, until, ...(jkt !== undefined ? { jkt } : {}) });
+    return principal;
   };
-  return Object.assign(authenticate, { keyFetches: cache.fetches });
+  return Object.assign(authenticate, {
+    keyFetches: cache.fetches,
+    revokeSession: (sessionId: string) =>
+      verified.revokeSession(sessionId, now() + (maxTokenAge + clockTolerance) * 1000),
+    cachedTokens: verified.size,
+  });
 }

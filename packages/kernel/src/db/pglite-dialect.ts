@@ -14,15 +14,31 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
+/**
+ * The one connection, handed to one user at a time. A waiting user gets it on a later turn of the
+ * event loop (setImmediate), not in the microtask that released it: PGlite runs each query
+ * synchronously, and handing over in microtasks let a queue of 100 requests' transactions run one
+ * after another in a single turn of 0.3–1 s, during which Node accepted no connection and read no
+ * request (connections waited seconds in the listen queue: the embedded shape's multi-second p99).
+ * Now a turn holds one transaction, and the server reads and accepts between them.
+ */
 class Mutex {
   #tail: Promise<void> = Promise.resolve();
+  #users = 0;
 
   lock(): Promise<() => void> {
     let release!: () => void;
     const next = new Promise<void>((resolve) => {
-      release = resolve;
+      release = () => {
+        this.#users--;
+        resolve();
+      };
     });
-    const acquired = this.#tail.then(() => release);
+    const contended = this.#users > 0;
+    this.#users++;
+    const acquired = contended
+      ? this.#tail.then(() => new Promise<() => void>((resolve) => setImmediate(() => resolve(release))))
+      : this.#tail.then(() => release);
     this.#tail = this.#tail.then(() => next);
     return acquired;
   }

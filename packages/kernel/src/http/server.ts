@@ -1,7 +1,7 @@
 // The Fastify factory every shape uses: validation, problem+json errors, security headers, limits,
 // rate limiting, OpenAPI with a browsable UI, health, readiness and Prometheus metrics.
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -14,10 +14,11 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { Logger } from 'pino';
 import { surfaceExposure, type Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import { AccessDenied, enforcePolicy, enforceResource, Policies, type GuardOptions } from '../guard.ts';
+import { AccessDenied, enforcePolicy, enforceResource, Policies, PROBE_ROUTES, type GuardOptions } from '../guard.ts';
 import type { Metrics } from '../metrics.ts';
 import { negotiateLang, toProblem } from './problem.ts';
 import { findUnsafeText, findUnsafeUrlEncoded } from './unsafe-text.ts';
@@ -42,8 +43,89 @@ export interface HttpOptions extends GuardOptions {
   readonly readiness: () => Promise<Record<string, 'ok'>>;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** false: not counted against the in-flight limit (a stream that stays open). */
+    inFlight?: false;
+  }
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The embedded database's default in-flight limit (config.ts, http.maxInFlight). */
+export const EMBEDDED_MAX_IN_FLIGHT = 16;
+
+/**
+ * At most `max` requests handled at once, the probes, streams and injected requests aside (the
+ * module client's calls within this process); up to `queue` more wait
+ * their turn in arrival order, the rest are 503 SERVER_BUSY with Retry-After. A freed place is
+ * handed on at a later turn of the event loop (setImmediate), so that Node reads and accepts
+ * connections in between: on the embedded database a turn otherwise ran request after request.
+ */
+export function limitInFlight(app: HttpApp, max: number, queue: number): { readonly inFlight: () => number } {
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) setImmediate(next);
+    else inFlight--;
+  };
+  app.addHook('onRequest', (request, reply, done) => {
+    const route = request.routeOptions.url;
+    if (
+      (route !== undefined && PROBE_ROUTES.has(route)) ||
+      request.routeOptions.config.inFlight === false ||
+      // Injected: a module calling another in this process (client.ts), on behalf of a request
+      // that holds a place already — made to wait, it would wait for itself.
+      (request.raw as { isLightMyRequest?: boolean }).isLightMyRequest === true
+    )
+      return done();
+    let held = false;
+    const hold = () => {
+      held = true;
+      const res = reply.raw;
+      if (res.destroyed || res.writableFinished) {
+        // Gone while it waited: the place passes straight on.
+        release();
+        return done();
+      }
+      res.once('close', () => {
+        if (held) {
+          held = false;
+          release();
+        }
+      });
+      done();
+    };
+    if (inFlight < max) {
+      inFlight++;
+      return hold();
+    }
+    if (waiting.length >= queue) return done(new DomainError('SERVER_BUSY'));
+    waiting.push(hold);
+  });
+  return { inFlight: () => inFlight };
+}
 const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The headers helmet sets, computed once: they depend on the configuration only (no nonces, no
+ * directive computed per request), and building them for every request — as @fastify/helmet
+ * does, the CSP string each time — was measurable on every route.
+ */
+export function securityHeaders(options: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string | number | readonly string[]) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: () => undefined,
+  };
+  helmet(options)({} as IncomingMessage, res as unknown as ServerResponse, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return Object.freeze(headers);
+}
 
 export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   const { config, metrics } = options;
@@ -81,6 +163,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // First of the onRequest hooks: a request that waits for its turn has cost nothing yet.
+  const maxInFlight = config.http.maxInFlight ?? (config.databaseUrl ? 0 : EMBEDDED_MAX_IN_FLIGHT);
+  if (maxInFlight > 0) limitInFlight(app, maxInFlight, config.http.inFlightQueue);
+
   app.setValidatorCompiler(compileValidator);
   // Bodies are JSON only; Fastify's default text/plain parser would hand a string to the schema.
   app.removeContentTypeParser('text/plain');
@@ -89,7 +175,9 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     if (error instanceof AccessDenied && error.challenge) void reply.header('www-authenticate', error.challenge);
     // A client may come back: the database or a dependency is away for a moment, not gone.
     if (problem.status === 503) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    if (problem.code === 'DATABASE_UNAVAILABLE')
+    // Shedding load is expected under overload: one line per refusal at info, not an error each.
+    if (problem.code === 'SERVER_BUSY') request.log.info({ code: problem.code }, 'request refused: server busy');
+    else if (problem.code === 'DATABASE_UNAVAILABLE')
       request.log.warn({ err: error }, 'request failed: database unavailable');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: problem.code, status: problem.status }, 'request refused');
@@ -150,10 +238,16 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     await enforceResource(request, request.routeOptions.config.policy, options);
   });
 
-  await app.register(helmet, {
+  const security = securityHeaders({
     contentSecurityPolicy: { useDefaults: true, directives: { upgradeInsecureRequests: production ? [] : null } },
-    hsts: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    strictTransportSecurity: production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
+  });
+  const securityEntries = Object.entries(security);
+  // On the raw response, as helmet itself does: hijacked replies (oidc-provider, event streams) get them too.
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of securityEntries) reply.raw.setHeader(name, value);
+    done();
   });
   await app.register(rateLimit, {
     global: true,
