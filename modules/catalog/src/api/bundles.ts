@@ -1,5 +1,6 @@
 import { BundleDraftView, BundleVersionView } from '@tongban/contracts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { publishBundle } from '../service/publish.ts';
 import * as store from '../store/catalog-store.ts';
 import { BundleBody, CodeParam, Published, VersionList, VersionParam, VersionQuery } from './schemas.ts';
 import { typed } from '../store/tables.ts';
@@ -94,7 +95,7 @@ export function bundleRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (req, reply) => {
-      const published = await store.publishBundle(ctx, req.params.code);
+      const published = await publishBundle(ctx, req.params.code);
       return reply
         .code(201)
         .send({ code: published.code, version: published.version, publishedAt: published.publishedAt });

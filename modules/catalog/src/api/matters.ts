@@ -1,5 +1,6 @@
 import { MatterDraftView, MatterVersionView } from '@tongban/contracts';
 import { Policies, type HttpApp, type ModuleContext } from '@tongban/kernel';
+import { publishMatter } from '../service/publish.ts';
 import * as store from '../store/catalog-store.ts';
 import { CodeParam, MatterBody, Published, VersionList, VersionParam, VersionQuery } from './schemas.ts';
 import { typed } from '../store/tables.ts';
@@ -96,7 +97,7 @@ export function matterRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (req, reply) => {
-      const published = await store.publishMatter(ctx, req.params.code);
+      const published = await publishMatter(ctx, req.params.code);
       return reply
         .code(201)
         .send({ code: published.code, version: published.version, publishedAt: published.publishedAt });

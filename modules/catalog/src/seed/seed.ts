@@ -2,6 +2,7 @@
 // catalog through the same store functions the operator API uses, so the seed is validated and
 // published exactly like an operator's work.
 import type { ModuleContext } from '@tongban/kernel';
+import { publishBundleIn, publishMatterIn } from '../service/publish.ts';
 import * as store from '../store/catalog-store.ts';
 import { putCalendar } from '../store/calendar-store.ts';
 import { typed } from '../store/tables.ts';
@@ -22,8 +23,8 @@ export async function seedDemoCity(ctx: ModuleContext): Promise<void> {
       for (const calendar of calendars) await putCalendar(trx, calendar);
       for (const matter of matters) await store.saveMatterDraft(trx, matter);
       for (const bundle of bundles) await store.saveBundleDraft(trx, bundle);
-      for (const matter of matters) await store.publishMatterIn(trx, ctx, matter.code);
-      for (const bundle of bundles) await store.publishBundleIn(trx, ctx, bundle.code);
+      for (const matter of matters) await publishMatterIn(trx, ctx, matter.code);
+      for (const bundle of bundles) await publishBundleIn(trx, ctx, bundle.code);
     });
   ctx.log.info(
     { departments: departments.length, matters: matters.length, bundles: bundles.length },

@@ -1,15 +1,12 @@
-// Reads and writes of the catalog's own tables. Writes that publish run in one transaction with
-// their outbox event, and check everything before the first write (nothing half-published).
+// Reads and writes of the catalog's own tables. Publishing (one transaction with its outbox
+// event, everything checked before the first write) is service/publish.ts, through these.
 import { CatalogError } from '../errors.ts';
-import { DomainError, type FieldError, type ModuleContext } from '@tongban/kernel';
+import type { DomainError, FieldError } from '@tongban/kernel';
 import { sql } from 'kysely';
 import type { Bundle, BundleVersion, DataElement, Department, Matter, MatterVersion, Region } from '../domain/model.ts';
 import { checkElementRules } from '../domain/elements.ts';
 import { findPatternError } from '@tongban/kernel';
-import { checkBundle, checkMatter, mergeForms } from '../domain/publish.ts';
-import { searchTerms } from '../domain/search.ts';
-import { searchChanged } from './search-store.ts';
-import { typed, type CatalogTrx, type Db } from './tables.ts';
+import type { CatalogTrx, Db } from './tables.ts';
 
 const json = (value: unknown) => JSON.stringify(value);
 const parse = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -174,74 +171,6 @@ export async function getMatterDraft(db: Db, code: string): Promise<Matter> {
   return parse<Matter>(row.draft);
 }
 
-/** Publishes the draft as the next immutable version; returns that version. */
-export async function publishMatter(ctx: ModuleContext, code: string): Promise<MatterVersion> {
-  const published = await typed(ctx.db)
-    .transaction()
-    .execute((trx) => publishMatterIn(trx, ctx, code));
-  searchChanged(ctx.db); // again after the commit: a search that read before it is not kept
-  return published;
-}
-
-/** publishMatter inside the caller's transaction (the demo seed publishes everything in one). */
-export async function publishMatterIn(trx: CatalogTrx, ctx: ModuleContext, code: string): Promise<MatterVersion> {
-  const row = await trx
-    .selectFrom('catalog.matter')
-    .select('draft')
-    .where('code', '=', code)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row) throw new CatalogError('CATALOG_MATTER_NOT_FOUND', { code });
-  const matter = parse<Matter>(row.draft);
-  const elements = new Map((await listElements(trx)).map((e) => [e.id, e]));
-  const departments = new Set((await listDepartments(trx)).map((d) => d.code));
-  const errors = checkMatter(matter, { elements, departments }).map((e) => ({ ...e, field: `draft.${e.field}` }));
-  if (errors.length > 0) throw new CatalogError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
-  const version = await nextVersion(trx, 'catalog.matter_version', code);
-  const used = Object.values(matter.form.properties).map((f) => elements.get(f['x-data-element'])!);
-  const content = { ...matter, elements: Object.fromEntries(used.map((e) => [e.id, e])) };
-  const inserted = await trx
-    .insertInto('catalog.matter_version')
-    .values({ code, version, content: json(content) })
-    .returning('published_at')
-    .executeTakeFirstOrThrow();
-  const department = await getDepartment(trx, matter.departmentCode);
-  searchChanged(ctx.db);
-  await indexForSearch(trx, {
-    kind: 'matter',
-    code,
-    version,
-    name_zh: matter.name.zh,
-    name_en: matter.name.en,
-    department_code: matter.departmentCode,
-    life_events: [...matter.lifeEvents],
-    name_terms: searchTerms(
-      matter.name.zh,
-      matter.name.en,
-      matter.producesLicence?.name.zh,
-      matter.producesLicence?.name.en,
-    ),
-    terms: searchTerms(
-      code,
-      matter.name.zh,
-      matter.name.en,
-      matter.description.zh,
-      matter.description.en,
-      department.name.zh,
-      department.name.en,
-      ...matter.materials.flatMap((m) => [m.name.zh, m.name.en]),
-      matter.producesLicence?.name.zh,
-      matter.producesLicence?.name.en,
-    ),
-  });
-  await ctx.events.publish(trx, 'catalog.matter.published', {
-    code,
-    version,
-    departmentCode: matter.departmentCode,
-  });
-  return { ...matter, version, publishedAt: inserted.published_at.toISOString() };
-}
-
 export async function getMatterVersion(
   db: Db,
   code: string,
@@ -275,7 +204,47 @@ export async function listVersions(db: Db, table: 'catalog.matter_version' | 'ca
   return rows.map((r) => ({ version: r.version, publishedAt: r.published_at.toISOString() }));
 }
 
-async function nextVersion(
+/** A matter's draft, locked for its publication. */
+export async function lockMatterDraft(trx: CatalogTrx, code: string): Promise<Matter> {
+  const row = await trx
+    .selectFrom('catalog.matter')
+    .select('draft')
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new CatalogError('CATALOG_MATTER_NOT_FOUND', { code });
+  return parse<Matter>(row.draft);
+}
+
+/** A bundle's draft, locked for its publication. */
+export async function lockBundleDraft(trx: CatalogTrx, code: string): Promise<Bundle> {
+  const row = await trx
+    .selectFrom('catalog.bundle')
+    .select('draft')
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new CatalogError('CATALOG_BUNDLE_NOT_FOUND', { code });
+  return parse<Bundle>(row.draft);
+}
+
+/** Writes a published version (immutable from then on: a trigger refuses changes); returns when. */
+export async function insertVersion(
+  trx: CatalogTrx,
+  table: 'catalog.matter_version' | 'catalog.bundle_version',
+  code: string,
+  version: number,
+  content: unknown,
+): Promise<Date> {
+  const inserted = await trx
+    .insertInto(table)
+    .values({ code, version, content: json(content) })
+    .returning('published_at')
+    .executeTakeFirstOrThrow();
+  return inserted.published_at;
+}
+
+export async function nextVersion(
   trx: CatalogTrx,
   table: 'catalog.matter_version' | 'catalog.bundle_version',
   code: string,
@@ -288,7 +257,7 @@ async function nextVersion(
   return (row?.v ?? 0) + 1;
 }
 
-async function indexForSearch(trx: CatalogTrx, entry: CatalogSearchRow): Promise<void> {
+export async function indexForSearch(trx: CatalogTrx, entry: CatalogSearchRow): Promise<void> {
   await trx
     .insertInto('catalog.search_entry')
     .values(entry)
@@ -296,7 +265,7 @@ async function indexForSearch(trx: CatalogTrx, entry: CatalogSearchRow): Promise
     .execute();
 }
 
-type CatalogSearchRow = {
+export type CatalogSearchRow = {
   kind: 'matter' | 'bundle';
   code: string;
   version: number;
@@ -322,68 +291,6 @@ export async function getBundleDraft(db: Db, code: string): Promise<Bundle> {
   const row = await db.selectFrom('catalog.bundle').select('draft').where('code', '=', code).executeTakeFirst();
   if (!row) throw new CatalogError('CATALOG_BUNDLE_NOT_FOUND', { code });
   return parse<Bundle>(row.draft);
-}
-
-/** Publishes a bundle pinned to the latest published version of each of its matters. */
-export async function publishBundle(ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  const published = await typed(ctx.db)
-    .transaction()
-    .execute((trx) => publishBundleIn(trx, ctx, code));
-  searchChanged(ctx.db);
-  return published;
-}
-
-export async function publishBundleIn(trx: CatalogTrx, ctx: ModuleContext, code: string): Promise<BundleVersion> {
-  const row = await trx
-    .selectFrom('catalog.bundle')
-    .select('draft')
-    .where('code', '=', code)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!row) throw new CatalogError('CATALOG_BUNDLE_NOT_FOUND', { code });
-  const bundle = parse<Bundle>(row.draft);
-  const published = new Map<string, MatterVersion & { elements: Record<string, DataElement> }>();
-  for (const item of bundle.items) {
-    const found = await getMatterVersion(trx, item.matterCode).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'CATALOG_MATTER_NOT_FOUND') return undefined;
-      throw error;
-    });
-    if (found) published.set(item.matterCode, found);
-  }
-  const errors = checkBundle(bundle, published).map((e) => ({ ...e, field: `draft.${e.field}` }));
-  if (errors.length > 0) throw new CatalogError('CATALOG_PUBLISH_INVALID', { count: errors.length }, errors);
-  const elements = new Map([...published.values()].flatMap((m) => Object.values(m.elements)).map((e) => [e.id, e]));
-  const { form } = mergeForms([...published.values()], elements);
-  const version = await nextVersion(trx, 'catalog.bundle_version', code);
-  const matterVersions = Object.fromEntries([...published.values()].map((m) => [m.code, m.version]));
-  const content = { ...bundle, matterVersions, form };
-  const inserted = await trx
-    .insertInto('catalog.bundle_version')
-    .values({ code, version, content: json(content) })
-    .returning('published_at')
-    .executeTakeFirstOrThrow();
-  const matters = [...published.values()];
-  searchChanged(ctx.db);
-  await indexForSearch(trx, {
-    kind: 'bundle',
-    code,
-    version,
-    name_zh: bundle.name.zh,
-    name_en: bundle.name.en,
-    department_code: null,
-    life_events: [bundle.lifeEvent],
-    name_terms: searchTerms(bundle.name.zh, bundle.name.en),
-    terms: searchTerms(
-      code,
-      bundle.name.zh,
-      bundle.name.en,
-      bundle.description.zh,
-      bundle.description.en,
-      ...matters.flatMap((m) => [m.name.zh, m.name.en]),
-    ),
-  });
-  await ctx.events.publish(trx, 'catalog.bundle.published', { code, version, matterVersions });
-  return { ...content, version, publishedAt: inserted.published_at.toISOString() };
 }
 
 export async function getBundleVersion(db: Db, code: string, version?: number): Promise<BundleVersion> {

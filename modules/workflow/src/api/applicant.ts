@@ -24,6 +24,8 @@ import {
 } from '../service/views.ts';
 import { withdraw } from '../service/withdraw.ts';
 import { typed } from '../store/tables.ts';
+import { findApplicationOwner } from '../store/applications.ts';
+import { applicationOfTask, getTask } from '../store/tasks.ts';
 import {
   ApplicationList,
   ApplicationView,
@@ -62,13 +64,9 @@ export function idempotencyKey(request: FastifyRequest): string {
 export function applicantRoutes(app: HttpApp, s: Services): void {
   const db = s.ctx.db;
   const ownerOf = async (id: string) => {
-    const row = await typed(db)
-      .selectFrom('workflow.application')
-      .select(['applicant_id', 'status'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw new WorkflowError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
-    return { ownerId: row.applicant_id };
+    const ownerId = await findApplicationOwner(typed(db), id);
+    if (!ownerId) throw new WorkflowError('WORKFLOW_APPLICATION_NOT_FOUND', { id });
+    return { ownerId };
   };
   const applicantPolicy = { kinds: ['citizen', 'business'] as const, assurance: 'password' as const };
   const ownApplication = {
@@ -282,20 +280,12 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
 }
 
 async function belongs(s: Services, applicationId: string, taskId: string): Promise<void> {
-  const row = await typed(s.ctx.db)
-    .selectFrom('workflow.task')
-    .select('application_id')
-    .where('id', '=', taskId)
-    .executeTakeFirst();
-  if (!row || row.application_id !== applicationId) throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
+  if ((await applicationOfTask(typed(s.ctx.db), taskId)) !== applicationId)
+    throw new WorkflowError('WORKFLOW_TASK_NOT_FOUND', { id: taskId });
 }
 
 export async function taskOf(s: Services, taskId: string, forApplicant = false) {
-  const task = await typed(s.ctx.db)
-    .selectFrom('workflow.task')
-    .selectAll()
-    .where('id', '=', taskId)
-    .executeTakeFirstOrThrow();
+  const task = await getTask(typed(s.ctx.db), taskId);
   const view = taskView(task, serviceDate(s.engine.now()));
   return forApplicant ? { ...view, assignee: null } : view;
 }

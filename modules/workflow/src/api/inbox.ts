@@ -5,6 +5,7 @@ import { AccessDenied, negotiateLang, type HttpApp } from '@tongban/kernel';
 import type { Services } from '../service/submit.ts';
 import { notices } from '../service/views.ts';
 import { typed } from '../store/tables.ts';
+import { markNoticeRead } from '../store/notices.ts';
 import { applicantOf } from './applicant.ts';
 import { IdParam, NoticeList, NoticeQuery } from './schemas.ts';
 
@@ -46,13 +47,7 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
       schema: { tags: ['workflow: notices'], summary: 'Mark a notice read', params: IdParam },
     },
     async (req, reply) => {
-      const done = await typed(db)
-        .updateTable('workflow.notice')
-        .set({ read_at: s.engine.now() })
-        .where('id', '=', req.params.id)
-        .where('recipient_id', '=', applicantOf(req.principal!).id)
-        .executeTakeFirst();
-      if (Number(done.numUpdatedRows) === 0)
+      if (!(await markNoticeRead(typed(db), req.params.id, applicantOf(req.principal!).id, s.engine.now())))
         throw new WorkflowError('WORKFLOW_NOTICE_NOT_FOUND', { id: req.params.id });
       return reply.code(204).send();
     },

@@ -60,3 +60,13 @@ export async function markWithdrawn(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** Whose application it is (the guard's ownership check), or undefined when there is none. */
+export async function findApplicationOwner(db: WorkflowDb, id: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('workflow.application')
+    .select(['applicant_id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.applicant_id;
+}

@@ -63,3 +63,9 @@ export async function lockTasks(trx: Trx, ids: readonly string[]): Promise<TaskR
     .forUpdate()
     .execute();
 }
+
+/** The application a task belongs to, or undefined when there is no such task. */
+export async function applicationOfTask(db: WorkflowDb, taskId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('workflow.task').select('application_id').where('id', '=', taskId).executeTakeFirst();
+  return row?.application_id;
+}
