@@ -30,7 +30,7 @@ import { bundles, matters } from '../../modules/catalog/src/seed/demo-city.ts';
 import { serviceDate } from '../../modules/workflow/src/domain/deadlines.ts';
 import { sweepDeadlines } from '../../modules/workflow/src/service/deadlines.ts';
 import type { Services } from '../../modules/workflow/src/service/submit.ts';
-import { queue, type QueueFilter } from '../../modules/workflow/src/service/views.ts';
+import { queue, type QueueFilter } from '../../modules/workflow/src/store/views.ts';
 
 const BENCH_ISSUER = 'https://id.tongban.bench';
 const BENCH_KID = 'bench-key';

@@ -45,8 +45,6 @@ const NOT_YET_MOVED: Readonly<Record<string, Folder>> = {
   'modules/workflow/src/service/engine.ts': 'service',
   // Drafts, idempotent submission, the tasks and first log entries of a new application.
   'modules/workflow/src/service/submit.ts': 'service',
-  // The applicant's and the officers' read models (applications, tasks, history, inbox, notices).
-  'modules/workflow/src/service/views.ts': 'service',
 };
 
 /** What in `text` does not belong in a file of the folder `folder`; empty when nothing. */

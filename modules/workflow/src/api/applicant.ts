@@ -14,14 +14,7 @@ import {
   type Services,
   type SubmitContent,
 } from '../service/submit.ts';
-import {
-  applicationView,
-  getApplication,
-  inViewOrder,
-  listApplications,
-  taskView,
-  timeline,
-} from '../service/views.ts';
+import { applicationView, getApplication, inViewOrder, listApplications, taskView, timeline } from '../store/views.ts';
 import { withdraw } from '../service/withdraw.ts';
 import { typed } from '../store/tables.ts';
 import { findApplicationOwner } from '../store/applications.ts';

@@ -3,7 +3,7 @@
 import { WorkflowError } from '../errors.ts';
 import { AccessDenied, negotiateLang, type HttpApp } from '@tongban/kernel';
 import type { Services } from '../service/submit.ts';
-import { notices } from '../service/views.ts';
+import { notices } from '../store/views.ts';
 import { typed } from '../store/tables.ts';
 import { markNoticeRead } from '../store/notices.ts';
 import { applicantOf } from './applicant.ts';

@@ -11,7 +11,7 @@ import type { IdentityPort } from '../service/identity.ts';
 import { assign, claim, officerAct } from '../service/act.ts';
 import { fileAtCounter } from '../service/counter.ts';
 import type { Services } from '../service/submit.ts';
-import { applicationView, getApplication, queue, taskView, timeline } from '../service/views.ts';
+import { applicationView, getApplication, queue, taskView, timeline } from '../store/views.ts';
 import { typed } from '../store/tables.ts';
 import { findTaskScope, getTask } from '../store/tasks.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { deadlineStatus, serviceDate } from '../domain/deadlines.ts';
 import { ACTIONS, NOTES, TASK_STATES, actionsFor, type TaskState } from '../domain/process.ts';
 import { NOTICES, type NoticeKind } from '../messages.ts';
-import { typed, type ApplicationRow, type TaskRow } from '../store/tables.ts';
+import { typed, type ApplicationRow, type TaskRow } from './tables.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
