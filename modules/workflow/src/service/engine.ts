@@ -23,7 +23,11 @@ import {
 import { firstRuleThatHolds } from '../domain/rules.ts';
 import type { CatalogPort, MatterVersion } from '../service/catalog.ts';
 import type { NoticeKind } from '../messages.ts';
-import { typed, type ActionRow, type ApplicationRow, type NoticeRow, type TaskRow, type Trx } from '../store/tables.ts';
+import { insertAction, logAction, writeStaged } from '../store/actions.ts';
+import { getApplication, markFinished } from '../store/applications.ts';
+import { insertNotice } from '../store/notices.ts';
+import type { ActionRow, ApplicationRow, NoticeRow, TaskRow, Trx } from '../store/tables.ts';
+import { findTaskState, lockTasksOf, updateTaskAtVersion } from '../store/tasks.ts';
 
 /** An event a batch of moves publishes once its rows are written: a task's step (its action's seq still to come) or the application's end. */
 type StagedEvent =
@@ -153,13 +157,10 @@ export class Engine {
     const at = this.now();
     let row = task;
     if (options.patch || options.bump) {
-      const changed = await typed(trx)
-        .updateTable('workflow.task')
-        .set({ ...options.patch, ...(options.bump ? { version: task.version + 1 } : {}) })
-        .where('id', '=', task.id)
-        .where('version', '=', task.version)
-        .returningAll()
-        .executeTakeFirst();
+      const changed = await updateTaskAtVersion(trx, task.id, task.version, {
+        ...options.patch,
+        ...(options.bump ? { version: task.version + 1 } : {}),
+      });
       if (!changed) throw await this.stale(trx, task.id);
       row = changed;
     }
@@ -171,11 +172,7 @@ export class Engine {
   }
 
   async stale(trx: Trx, taskId: string): Promise<DomainError> {
-    const current = await typed(trx)
-      .selectFrom('workflow.task')
-      .select(['state', 'version', 'assignee'])
-      .where('id', '=', taskId)
-      .executeTakeFirst();
+    const current = await findTaskState(trx, taskId);
     return new WorkflowError('WORKFLOW_STALE_TASK', { state: current?.state ?? 'unknown' }, [], {
       current: current ?? null,
     });
@@ -240,11 +237,7 @@ export class Engine {
     options: TransitionOptions & { readonly versioned?: boolean },
   ): Promise<void> {
     const row = this.#action(app, task, action, actor, from, to, at, options);
-    const { seq } = await typed(trx)
-      .insertInto('workflow.action')
-      .values({ ...row, detail: JSON.stringify(row.detail) as never })
-      .returning('seq')
-      .executeTakeFirstOrThrow();
+    const seq = await logAction(trx, row);
     const data: TaskTransitioned = { ...this.#transitioned(app, task, row), seq };
     await this.#ctx.events.publish(trx, event, data);
   }
@@ -269,39 +262,22 @@ export class Engine {
     return {
       transition: async (app, task, action, actor, options = {}) => {
         const { spec, to, at, finished } = this.#moved(task, action, options);
-        const changed = await typed(trx)
-          .updateTable('workflow.task')
-          .set({ ...options.patch, state: to, version: task.version + 1, ...(finished ? { finished_at: at } : {}) })
-          .where('id', '=', task.id)
-          .where('version', '=', task.version)
-          .returningAll()
-          .executeTakeFirst();
+        const changed = await updateTaskAtVersion(trx, task.id, task.version, {
+          ...options.patch,
+          state: to,
+          version: task.version + 1,
+          ...(finished ? { finished_at: at } : {}),
+        });
         if (!changed) throw await this.stale(trx, task.id);
         await this.#log(trx, app, changed, spec.event, action, actor, task.state, to, at, options);
         return changed;
       },
       notify: (app, task, kind, params) => this.notify(trx, app, task, kind, params),
-      tasks: (app) =>
-        typed(trx)
-          .selectFrom('workflow.task')
-          .selectAll()
-          .where('application_id', '=', app.id)
-          .orderBy('matter_code')
-          .forUpdate()
-          .execute(),
+      tasks: (app) => lockTasksOf(trx, app.id),
       finish: async (app, outcome) => {
         const at = this.now();
-        const finished = await typed(trx)
-          .updateTable('workflow.application')
-          .set({ status: outcome, finished_at: at, updated_at: at, version: app.version + 1 })
-          .where('id', '=', app.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const row = this.#finishAction(app, outcome, at);
-        await typed(trx)
-          .insertInto('workflow.action')
-          .values({ ...row, detail: '{}' as never })
-          .execute();
+        const finished = await markFinished(trx, app.id, { outcome, version: app.version + 1, at });
+        await insertAction(trx, this.#finishAction(app, outcome, at));
         await this.#ctx.events.publish(trx, `workflow.application.${outcome}`, this.#finishEvent(app));
         await this.notify(trx, finished, null, outcome, {});
         return finished;
@@ -424,11 +400,7 @@ export class Engine {
    */
   async settle(trx: Trx, given: ApplicationRow, loaded: Loaded): Promise<ApplicationRow> {
     // The caller may have changed the application (a corrected form): rules read the current one.
-    const app = await typed(trx)
-      .selectFrom('workflow.application')
-      .selectAll()
-      .where('id', '=', given.id)
-      .executeTakeFirstOrThrow();
+    const app = await getApplication(trx, given.id);
     // Withdrawn is final: its tasks are all ended, and 'closed' must not overwrite why.
     if (app.status === 'withdrawn') return app;
     return this.#settle(this.#direct(trx), app, loaded);
@@ -455,31 +427,13 @@ export class Engine {
    * foreign keys are checked at its end), then the events in order, each task's with its action's seq.
    */
   async write(trx: Trx, staged: Staged): Promise<void> {
-    const t = typed(trx);
-    const json = (v: unknown) => JSON.stringify(v) as never;
-    const tasks = [...staged.tasks.values()].map((row) => ({
-      ...row,
-      correction: row.correction === null ? null : json(row.correction),
-    }));
-    const notices = staged.notices.map((n) => ({ ...n, params: json(n.params), read_at: null }));
-    const actions = staged.actions.map((a) => ({ ...a, detail: json(a.detail) }));
-    const { app } = staged;
-    let q = t.with('staged_task', (db) => db.insertInto('workflow.task').values(tasks));
-    if (notices.length > 0)
-      q = q.with('staged_notice', (db) => db.insertInto('workflow.notice').values(notices)) as unknown as typeof q;
-    if (app !== staged.inserted) {
-      q = q.with('staged_application', (db) =>
-        db
-          .updateTable('workflow.application')
-          .set({ status: app.status, finished_at: app.finished_at, updated_at: app.updated_at, version: app.version })
-          .where('id', '=', app.id),
-      ) as unknown as typeof q;
-    }
-    const written = await q
-      .insertInto('workflow.action')
-      .values(actions)
-      .returning(['seq', 'task_id', 'task_version'])
-      .execute();
+    const written = await writeStaged(trx, {
+      tasks: [...staged.tasks.values()],
+      notices: staged.notices,
+      actions: staged.actions,
+      // The moves changed the application (they finished it): its end is written too.
+      ...(staged.app !== staged.inserted ? { application: staged.app } : {}),
+    });
     const seqs = new Map(written.map((w) => [`${w.task_id}:${w.task_version}`, w.seq]));
     for (const e of staged.events) {
       if (e.action) {
@@ -531,11 +485,7 @@ export class Engine {
     kind: NoticeKind,
     params: Record<string, string>,
   ): Promise<void> {
-    const notice = this.#notice(app, task, kind, params);
-    await typed(trx)
-      .insertInto('workflow.notice')
-      .values({ ...notice, params: JSON.stringify(notice.params) as never, read_at: null })
-      .execute();
+    await insertNotice(trx, this.#notice(app, task, kind, params));
   }
 }
 

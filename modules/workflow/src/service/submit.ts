@@ -6,11 +6,23 @@
 import { WorkflowError } from '../errors.ts';
 import { createHash } from 'node:crypto';
 import { DomainError, ProblemError, uuidv7, type Lang, type ModuleContext } from '@tongban/kernel';
-import { sql } from 'kysely';
 import { serviceDate } from '../domain/deadlines.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { checkMaterials, planTasks, type Subject } from '../domain/plan.ts';
 import type { CatalogPort } from '../service/catalog.ts';
+import {
+  deleteDraftRow,
+  findApplication,
+  findByKey,
+  findPinnedSubject,
+  getApplicationVersion,
+  insertDraft,
+  insertSubmitted,
+  lockApplication,
+  saveDraftContent,
+  submitDraft,
+  type Submission,
+} from '../store/applications.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
 import { prefetch, type Engine } from './engine.ts';
 import type { LiveFeed } from './live.ts';
@@ -71,32 +83,18 @@ export async function createDraft(
   checkDraftForm(s, subject, input.form ?? {}, lang);
   const region = await regionOf(s.catalog, subject);
   const at = s.engine.now();
-  return typed(s.ctx.db)
-    .insertInto('workflow.application')
-    .values({
-      id: uuidv7(),
-      case_number: null,
-      applicant_id: applicant.id,
-      applicant_kind: applicant.kind,
-      subject_kind: subject.kind,
-      subject_code: subjectCode(subject),
-      subject_version: subjectVersion(subject),
-      region_code: region,
-      status: 'draft',
-      channel: 'online',
-      filed_by: null,
-      form: JSON.stringify(input.form ?? {}) as never,
-      materials: JSON.stringify(input.materials ?? []) as never,
-      idempotency_key: null,
-      request_digest: null,
-      version: 1,
-      created_at: at,
-      updated_at: at,
-      submitted_at: null,
-      finished_at: null,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return insertDraft(typed(s.ctx.db), {
+    id: uuidv7(),
+    applicant_id: applicant.id,
+    applicant_kind: applicant.kind,
+    subject_kind: subject.kind,
+    subject_code: subjectCode(subject),
+    subject_version: subjectVersion(subject),
+    region_code: region,
+    form: input.form ?? {},
+    materials: input.materials ?? [],
+    at,
+  });
 }
 
 export async function saveDraft(
@@ -106,11 +104,7 @@ export async function saveDraft(
   lang: Lang = 'zh',
 ): Promise<ApplicationRow> {
   const db = typed(s.ctx.db);
-  const pinned = await db
-    .selectFrom('workflow.application')
-    .select(['subject_kind', 'subject_code', 'subject_version'])
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const pinned = await findPinnedSubject(db, id);
   if (pinned)
     checkDraftForm(
       s,
@@ -122,25 +116,14 @@ export async function saveDraft(
       input.form,
       lang,
     );
-  const saved = await db
-    .updateTable('workflow.application')
-    .set({
-      form: JSON.stringify(input.form) as never,
-      materials: JSON.stringify(input.materials) as never,
-      version: input.version + 1,
-      updated_at: s.engine.now(),
-    })
-    .where('id', '=', id)
-    .where('status', '=', 'draft')
-    .where('version', '=', input.version)
-    .returningAll()
-    .executeTakeFirst();
+  const saved = await saveDraftContent(db, id, {
+    form: input.form,
+    materials: input.materials,
+    version: input.version,
+    at: s.engine.now(),
+  });
   if (saved) return saved;
-  const current = await db
-    .selectFrom('workflow.application')
-    .select(['status', 'version'])
-    .where('id', '=', id)
-    .executeTakeFirstOrThrow();
+  const current = await getApplicationVersion(db, id);
   if (current.status !== 'draft') throw new WorkflowError('WORKFLOW_NOT_A_DRAFT');
   throw new WorkflowError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: current.version } });
 }
@@ -152,12 +135,7 @@ function checkDraftForm(s: Services, subject: Subject, form: Record<string, unkn
 }
 
 export async function deleteDraft(s: Services, id: string): Promise<void> {
-  const deleted = await typed(s.ctx.db)
-    .deleteFrom('workflow.application')
-    .where('id', '=', id)
-    .where('status', '=', 'draft')
-    .executeTakeFirst();
-  if (Number(deleted.numDeletedRows) === 0) throw new WorkflowError('WORKFLOW_NOT_A_DRAFT');
+  if (!(await deleteDraftRow(typed(s.ctx.db), id))) throw new WorkflowError('WORKFLOW_NOT_A_DRAFT');
 }
 
 // ── submission ───────────────────────────────────────────────────────────────────────────────
@@ -189,19 +167,6 @@ function digestOf(input: SubmitInput): string {
   return createHash('sha256')
     .update(JSON.stringify({ content: input.content, counter: input.counterOfficer ?? null }))
     .digest('base64url');
-}
-
-async function findByKey(
-  db: ReturnType<typeof typed>,
-  applicantId: string,
-  key: string,
-): Promise<ApplicationRow | undefined> {
-  return db
-    .selectFrom('workflow.application')
-    .selectAll()
-    .where('applicant_id', '=', applicantId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
 }
 
 function replay(existing: ApplicationRow, digest: string): Submitted {
@@ -242,11 +207,7 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
     // A draft's replay is found before the draft is judged (a submitted draft is no longer one).
     const seen = await findByKey(db, input.applicant.id, input.idempotencyKey);
     if (seen) return replay(seen, digest);
-    draft = await db
-      .selectFrom('workflow.application')
-      .selectAll()
-      .where('id', '=', input.content.draftId)
-      .executeTakeFirst();
+    draft = await findApplication(db, input.content.draftId);
     if (!draft || draft.applicant_id !== input.applicant.id)
       throw new WorkflowError('WORKFLOW_APPLICATION_NOT_FOUND', { id: input.content.draftId });
     if (draft.status !== 'draft')
@@ -272,15 +233,13 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
 
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
-    const t = typed(trx);
     const at = s.engine.now();
+    // 办件编号 (store/applications.ts): region, service date, serial — the serial taken in the write itself.
     const region = planned[0]!.regionCode;
-    // 办件编号: region, service date, serial — the serial taken in the insert itself.
-    const caseNumber = sql<string>`${`${region}-${serviceDate(at).replace(/-/g, '')}-`} || lpad(nextval('workflow.case_serial')::text, 7, '0')`;
-    const values = {
+    const values: Submission = {
       status: 'in_progress' as const,
-      form: JSON.stringify(form) as never,
-      materials: JSON.stringify(materials) as never,
+      form,
+      materials,
       idempotency_key: input.idempotencyKey,
       request_digest: digest,
       submitted_at: at,
@@ -291,52 +250,37 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
     let app: ApplicationRow | undefined;
     if (draft) {
       // The draft row is locked: of two submits of one draft, the second sees it submitted.
-      const locked = await t
-        .selectFrom('workflow.application')
-        .selectAll()
-        .where('id', '=', draft.id)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
+      const locked = await lockApplication(trx, draft.id);
       if (locked.status !== 'draft') {
         if (locked.idempotency_key === input.idempotencyKey) return replay(locked, digest);
         throw new WorkflowError('WORKFLOW_ALREADY_SUBMITTED', { caseNumber: locked.case_number ?? '' });
       }
-      const other = await findByKey(t, input.applicant.id, input.idempotencyKey);
+      const other = await findByKey(trx, input.applicant.id, input.idempotencyKey);
       if (other) return replay(other, digest);
       // Saved on another device since it was read and checked: submitting what was read would
       // drop that save. The applicant reloads and submits what the draft now says.
       if (locked.version !== draft.version)
         throw new WorkflowError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: locked.version } });
-      app = await t
-        .updateTable('workflow.application')
-        .set({ ...values, case_number: caseNumber, version: locked.version + 1 })
-        .where('id', '=', draft.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      app = await submitDraft(trx, draft.id, values, { region, at, version: locked.version + 1 });
     } else {
-      app = await t
-        .insertInto('workflow.application')
-        .values({
+      app = await insertSubmitted(
+        trx,
+        {
           id: uuidv7(),
-          case_number: caseNumber,
           applicant_id: input.applicant.id,
           applicant_kind: input.applicant.kind,
           subject_kind: subject.kind,
           subject_code: subjectCode(subject),
           subject_version: subjectVersion(subject),
           region_code: region,
-          version: 1,
-          created_at: at,
-          finished_at: null,
-          ...values,
-        })
-        .onConflict((oc) => oc.columns(['applicant_id', 'idempotency_key']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
+        },
+        values,
+        at,
+      );
       if (!app) {
         // The key was used before (a retry), or a concurrent submit with it committed first: this
         // statement sees its row.
-        return replay((await findByKey(t, input.applicant.id, input.idempotencyKey))!, digest);
+        return replay((await findByKey(trx, input.applicant.id, input.idempotencyKey))!, digest);
       }
     }
     const created = app;

@@ -1,7 +1,7 @@
-// The action log (workflow.action): an application-level entry (a task's entries are written by
-// service/engine.ts), and the reads of the live feed (service/live.ts), which follows the log by
-// its sequence number.
-import type { ActionRow, Trx, WorkflowDb } from './tables.ts';
+// The action log (workflow.action): an entry, an entry with its sequence number (a task's move,
+// whose event carries it), a new application's rows written with its entries in one statement, and
+// the reads of the live feed (service/live.ts), which follows the log by its sequence number.
+import type { ActionRow, ApplicationRow, NoticeRow, TaskRow, Trx, WorkflowDb } from './tables.ts';
 
 /** One entry of the log; its detail is stored as JSON. */
 export async function insertAction(trx: Trx, entry: Omit<ActionRow, 'seq'>): Promise<void> {
@@ -9,6 +9,55 @@ export async function insertAction(trx: Trx, entry: Omit<ActionRow, 'seq'>): Pro
     .insertInto('workflow.action')
     .values({ ...entry, detail: JSON.stringify(entry.detail) as never })
     .execute();
+}
+
+/** One entry of the log, and the sequence number it was given. */
+export async function logAction(trx: Trx, row: Omit<ActionRow, 'seq'>): Promise<number> {
+  const { seq } = await trx
+    .insertInto('workflow.action')
+    .values({ ...row, detail: JSON.stringify(row.detail) as never })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return seq;
+}
+
+/** A new application's rows, staged in memory (service/engine.ts): what `writeStaged` writes. */
+export interface StagedRows {
+  readonly tasks: readonly TaskRow[];
+  readonly notices: readonly Omit<NoticeRow, 'read_at'>[];
+  readonly actions: readonly Omit<ActionRow, 'seq'>[];
+  /** The application's new status when the first moves finished it; undefined when they did not. */
+  readonly application?: Pick<ApplicationRow, 'id' | 'status' | 'finished_at' | 'updated_at' | 'version'>;
+}
+
+/**
+ * Tasks, notices, the application's end and the log entries in one statement (data-modifying
+ * CTEs; the foreign keys are checked at its end); each entry's seq comes back with its task and version.
+ */
+export async function writeStaged(
+  trx: Trx,
+  staged: StagedRows,
+): Promise<{ seq: number; task_id: string | null; task_version: number | null }[]> {
+  const json = (v: unknown) => JSON.stringify(v) as never;
+  const tasks = staged.tasks.map((row) => ({
+    ...row,
+    correction: row.correction === null ? null : json(row.correction),
+  }));
+  const notices = staged.notices.map((n) => ({ ...n, params: json(n.params), read_at: null }));
+  const actions = staged.actions.map((a) => ({ ...a, detail: json(a.detail) }));
+  const app = staged.application;
+  let q = trx.with('staged_task', (db) => db.insertInto('workflow.task').values(tasks));
+  if (notices.length > 0)
+    q = q.with('staged_notice', (db) => db.insertInto('workflow.notice').values(notices)) as unknown as typeof q;
+  if (app) {
+    q = q.with('staged_application', (db) =>
+      db
+        .updateTable('workflow.application')
+        .set({ status: app.status, finished_at: app.finished_at, updated_at: app.updated_at, version: app.version })
+        .where('id', '=', app.id),
+    ) as unknown as typeof q;
+  }
+  return q.insertInto('workflow.action').values(actions).returning(['seq', 'task_id', 'task_version']).execute();
 }
 
 /** The highest sequence number in the log (0 when it is empty): where a new feed starts. */

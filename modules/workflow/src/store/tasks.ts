@@ -1,5 +1,6 @@
-// Reads and locks of tasks: for the officers' routes, a task's scope (what the guard checks it
-// against) and the whole row; for the services acting on tasks, the rows they lock.
+// Reads, locks and writes of tasks: for the officers' routes, a task's scope (what the guard checks
+// it against) and the whole row; for the services acting on tasks, the rows they lock and the
+// updates the task's version guards.
 import type { TaskRow, Trx, WorkflowDb } from './tables.ts';
 
 /** The department and region a task belongs to, or undefined when there is no such task. */
@@ -68,4 +69,32 @@ export async function lockTasks(trx: Trx, ids: readonly string[]): Promise<TaskR
 export async function applicationOfTask(db: WorkflowDb, taskId: string): Promise<string | undefined> {
   const row = await db.selectFrom('workflow.task').select('application_id').where('id', '=', taskId).executeTakeFirst();
   return row?.application_id;
+}
+
+/** What a task stands at now, for a 409's answer; undefined when there is no such task. */
+export async function findTaskState(
+  db: WorkflowDb,
+  id: string,
+): Promise<Pick<TaskRow, 'state' | 'version' | 'assignee'> | undefined> {
+  return db
+    .selectFrom('workflow.task')
+    .select(['state', 'version', 'assignee'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The task changed as `changes` say, only while it is still at `version`; undefined when it has moved on (or is gone). */
+export async function updateTaskAtVersion(
+  trx: Trx,
+  id: string,
+  version: number,
+  changes: Partial<Omit<TaskRow, 'id'>>,
+): Promise<TaskRow | undefined> {
+  return trx
+    .updateTable('workflow.task')
+    .set(changes)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
 }
