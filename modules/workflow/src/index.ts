@@ -27,6 +27,11 @@ export default defineModule({
     engine: new Engine(ctx),
     live: new LiveFeed(ctx.db, ctx.log),
   }),
+  // The catalog cache's hints: a new version's latest pointer is asked for at once, not after the TTL.
+  hints: {
+    'catalog.matter.published': async (event, _delivery, s) => s.catalog.forget?.('matter', event.data.code),
+    'catalog.bundle.published': async (event, _delivery, s) => s.catalog.forget?.('bundle', event.data.code),
+  },
   routes(app, ctx, s) {
     // preClose runs before Fastify waits for in-flight requests: open event streams end first.
     app.addHook('preClose', () => s.live.close());

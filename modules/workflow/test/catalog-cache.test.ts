@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WorkingCalendar } from '@tongban/kernel';
 import type { BundleVersion, CatalogPort, MatterVersion } from '../src/service/catalog.ts';
-import { cachedCatalog, catalogPublished } from '../src/service/catalog-cache.ts';
+import { cachedCatalog } from '../src/service/catalog-cache.ts';
 
 function fakePort() {
   const reads: string[] = [];
@@ -54,14 +54,15 @@ test('the latest version is kept for a while, then asked for again', async () =>
   assert.deepEqual(f.reads, ['bundle:B-1@latest', 'bundle:B-1@latest']);
 });
 
-test('a publication heard forgets the latest version of that code, in every cache of the process', async () => {
+test('a publication heard forgets the latest version of that code', async () => {
   const f = fakePort();
   const [a, b] = [cachedCatalog(f.port), cachedCatalog(f.port)];
   await a.bundle('B-2');
   await b.bundle('B-2');
   await a.matter('M-2');
   f.latest.bundle = 3;
-  catalogPublished('bundle', 'B-2');
+  a.forget('bundle', 'B-2');
+  b.forget('bundle', 'B-2');
   assert.equal((await a.bundle('B-2')).version, 3);
   assert.equal((await b.bundle('B-2')).version, 3);
   await a.matter('M-2');

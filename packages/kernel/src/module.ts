@@ -138,6 +138,13 @@ export interface ModuleDefinition<I = unknown> {
    */
   rootRoutes?(app: HttpApp, ctx: ModuleContext, instance: I): void | Promise<void>;
   readonly consumers?: ConsumerTable<I>;
+  /**
+   * Consumers of events that only refresh what the instance keeps (a cache): a lost one costs
+   * freshness, never correctness. Delivered like `consumers` (once, in a transaction), but a
+   * split on the in-process bus does not need them (findSplitWithoutBus ignores them), so they
+   * must not be all that keeps the module right — a cache they invalidate also expires.
+   */
+  readonly hints?: ConsumerTable<I>;
   readonly jobs?: readonly JobDefinition<I>[];
   /**
    * Demo data for an empty database (embedded shape, `tongban seed`); must be idempotent. May

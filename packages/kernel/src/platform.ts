@@ -343,7 +343,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           { prefix: `/api/${m.name}` },
         );
       }
-      for (const [type, handle] of Object.entries(m.consumers ?? {})) {
+      for (const [type, handle] of [...Object.entries(m.consumers ?? {}), ...Object.entries(m.hints ?? {})]) {
         const handler: EventHandler = (event, cctx) =>
           (handle as (e: typeof event, c: typeof cctx, i: unknown) => Promise<void>)(event, cctx, instance);
         await bus.subscribe(m.name, type, handler, moduleDb);

@@ -1,13 +1,10 @@
 // The catalog versions a submission reads, kept per process: a matter or bundle version never
 // changes once published, so it is read from the catalog once (bounded: the least recently used
-// goes first). Which version is the latest does change: that is kept for TTL_MS, or until
-// `catalogPublished` says the catalog published another version of the code. Before, every
-// submission asked the catalog for its bundle's latest version over HTTP.
-//
-// Not yet wired to catalog.*.published: declaring those consumers in the module definition makes
-// the workflow a consumer of catalog's events, and `findSplitWithoutBus` would then refuse to run
-// the catalog alone on the in-process bus (apps/server/test/cli.test.ts). Until consumers can be
-// optional, the TTL bounds how long a newly published version goes unseen here.
+// goes first). Which version is the latest does change: that is kept for TTL_MS, or until the
+// workflow hears catalog.*.published (its `hints`, index.ts) and `forget`s the code. A hint may
+// be lost (a split on the in-process bus; on NATS only one replica hears it): the TTL bounds how
+// long a newly published version goes unseen then. Before, every submission asked the catalog
+// for its bundle's latest version over HTTP.
 import type { BundleVersion, CatalogPort, MatterVersion } from './catalog.ts';
 
 const TTL_MS = 10_000;
@@ -45,18 +42,6 @@ class Lru<V> {
   }
   get size(): number {
     return this.#map.size;
-  }
-}
-
-/** Every cache of this process: an event invalidates all (tests run several platforms in one). */
-const caches = new Set<WeakRef<CachedCatalog>>();
-
-/** catalog.*.published, heard by this process: every cache forgets that code's latest version. */
-export function catalogPublished(kind: 'matter' | 'bundle', code: string): void {
-  for (const ref of caches) {
-    const cache = ref.deref();
-    if (cache) cache.forget(kind, code);
-    else caches.delete(ref);
   }
 }
 
@@ -103,6 +88,5 @@ export function cachedCatalog(
     forget: (kind, code) => latest.delete(`${kind}:${code}`),
     size: () => versions.size,
   };
-  caches.add(new WeakRef(cache));
   return cache;
 }

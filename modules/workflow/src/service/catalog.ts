@@ -26,6 +26,8 @@ export interface CatalogPort {
   bundle(code: string, version?: number): Promise<BundleVersion>;
   department(code: string): Promise<Department>;
   calendar(regionCode: string): Promise<WorkingCalendar>;
+  /** The catalog published another version of this code (a hint, catalog.*.published): ask for the latest again. */
+  forget?(kind: 'matter' | 'bundle', code: string): void;
 }
 
 export function catalogPort(client: ModuleClient, now: () => number = Date.now): CatalogPort {
