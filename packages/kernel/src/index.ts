@@ -75,6 +75,8 @@ export {
 export {
   defineModule,
   findSplitWithoutBus,
+  narrowTo,
+  type TableNarrowing,
   orderModules,
   systemClock,
   type Clock,

@@ -4,6 +4,7 @@ import type { EventData, EventType } from '@tongban/contracts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Kysely, Transaction } from 'kysely';
+import type { AnyKysely } from './db/database.ts';
 import type { AnyTransaction, ConsumerContext, EventEnvelope } from './bus/events.ts';
 import type { ModuleClient } from './client.ts';
 import type { ErrorTable } from './errors.ts';
@@ -32,6 +33,22 @@ export interface NoTables {
 export type ModuleDb = Kysely<NoTables>;
 /** A transaction the kernel opens for a module (a job's, a delivery's, ctx.transaction's). */
 export type ModuleTrx = Transaction<NoTables>;
+
+/** A module's `typed()`: the same object, declared to the compiler with the module's own tables. */
+export interface TableNarrowing<T> {
+  (trx: AnyTransaction): Transaction<T>;
+  (db: AnyKysely): Kysely<T>;
+  (db: AnyKysely | AnyTransaction): Kysely<T> | Transaction<T>;
+}
+
+/**
+ * The one cast by which a module declares its tables (store/tables.ts:
+ * `export const typed = narrowTo<IdentityTables>()`): it narrows what the kernel hands out —
+ * ctx.db, a job's, a delivery's or ctx.transaction's trx — and returns it unchanged.
+ */
+export function narrowTo<T>(): TableNarrowing<T> {
+  return ((db: AnyKysely | AnyTransaction) => db) as TableNarrowing<T>;
+}
 
 export interface ModuleContext {
   readonly name: string;

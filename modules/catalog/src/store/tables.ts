@@ -6,7 +6,7 @@
 //
 // Read as both drivers return them: jsonb parsed, timestamptz as Date, text[] as string[].
 // Written: jsonb as JSON text (JSON.stringify).
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import { narrowTo } from '@tongban/kernel';
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { Bundle, BundleVersion, DataElement, Matter } from '../domain/model.ts';
 
@@ -60,13 +60,5 @@ export type CatalogTrx = Transaction<CatalogTables>;
 /** What a store function runs on: the module's handle or a transaction of it. */
 export type Db = CatalogDb | CatalogTrx;
 
-/**
- * The kernel hands every module an untyped handle (ctx.db, a job's or a delivery's transaction);
- * the catalog reads it through its own tables. The one cast that declares them to the compiler.
- */
-export function typed(trx: AnyTransaction): CatalogTrx;
-export function typed(db: AnyKysely): CatalogDb;
-export function typed(db: AnyKysely | AnyTransaction): Db;
-export function typed(db: AnyKysely | AnyTransaction): Db {
-  return db as Db;
-}
+/** What the kernel hands out (ctx.db, a job's or a delivery's trx), read through catalog's own tables. */
+export const typed = narrowTo<CatalogTables>();

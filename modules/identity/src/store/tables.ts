@@ -7,7 +7,7 @@
 // As both drivers read them (packages/kernel/src/db/database.ts): timestamptz as Date, int8 as
 // number, jsonb as the parsed value, text[] as string[], bytea as bytes. Written: jsonb as JSON
 // text (JSON.stringify), timestamps as a Date, ISO text or sql`now()`.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import { narrowTo } from '@tongban/kernel';
 import type { JWK } from 'jose';
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
@@ -151,13 +151,5 @@ export type IdentityTrx = Transaction<IdentityTables>;
 /** What a store function runs on: the module's handle or a transaction of it. */
 export type Db = IdentityDb | IdentityTrx;
 
-/**
- * The kernel hands every module an untyped handle (ctx.db, a job's or a delivery's transaction);
- * identity reads it through its own tables. The one cast that declares them to the compiler.
- */
-export function typed(trx: AnyTransaction): IdentityTrx;
-export function typed(db: AnyKysely): IdentityDb;
-export function typed(db: AnyKysely | AnyTransaction): Db;
-export function typed(db: AnyKysely | AnyTransaction): Db {
-  return db as Db;
-}
+/** What the kernel hands out (ctx.db, a job's or a delivery's trx), read through identity's own tables. */
+export const typed = narrowTo<IdentityTables>();

@@ -7,7 +7,7 @@
 // Read as both drivers return them: bigint as number (the kernel's parser), timestamptz as Date,
 // bytea as bytes (a Buffer on node-postgres, a plain Uint8Array on PGlite: read it as Uint8Array),
 // jsonb parsed (written as JSON text).
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import { narrowTo } from '@tongban/kernel';
 import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { HashAlgorithm } from '../domain/merkle.ts';
 import type { SignatureAlgorithm } from '../domain/signing.ts';
@@ -105,13 +105,5 @@ export type LedgerTrx = Transaction<LedgerTables>;
 /** What a store function runs on: the module's handle or a transaction of it. */
 export type Db = LedgerDb | LedgerTrx;
 
-/**
- * The kernel hands every module an untyped handle (ctx.db, a delivery's transaction); the ledger
- * reads it through its own tables. The one cast that declares them to the compiler.
- */
-export function typed(trx: AnyTransaction): LedgerTrx;
-export function typed(db: AnyKysely): LedgerDb;
-export function typed(db: AnyKysely | AnyTransaction): Db;
-export function typed(db: AnyKysely | AnyTransaction): Db {
-  return db as Db;
-}
+/** What the kernel hands out (ctx.db, a job's or a delivery's trx), read through ledger's own tables. */
+export const typed = narrowTo<LedgerTables>();

@@ -1,5 +1,5 @@
 // Row shapes of the workflow's tables (store/migrations/0001_workflow.sql and later), for typed queries.
-import type { AnyKysely, AnyTransaction } from '@tongban/kernel';
+import { narrowTo } from '@tongban/kernel';
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { MatterProcess } from '@tongban/contracts';
 import type { TaskState } from '../domain/process.ts';
@@ -105,12 +105,5 @@ export interface WorkflowTables {
 export type WorkflowDb = Kysely<WorkflowTables>;
 export type Trx = Transaction<WorkflowTables>;
 
-/**
- * The kernel hands out a handle that names no table (a transaction too); this is the same
- * object, typed for our tables: the one cast that declares them to the compiler.
- */
-export function typed(trx: AnyTransaction): Trx;
-export function typed(db: AnyKysely): WorkflowDb;
-export function typed(db: AnyKysely | AnyTransaction): WorkflowDb | Trx {
-  return db as unknown as WorkflowDb | Trx;
-}
+/** What the kernel hands out (ctx.db, a job's or a delivery's trx), read through workflow's own tables. */
+export const typed = narrowTo<WorkflowTables>();
