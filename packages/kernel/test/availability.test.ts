@@ -106,9 +106,18 @@ describe(
         (statuses.get(503) ?? 0) > 0,
         `some requests met a killed connection: ${JSON.stringify([...statuses])}`,
       );
-      for (let i = 0; i < 20; i++) {
+      // The last kill can land on idle connections whose termination the pool has not read yet:
+      // each of them fails one request (at most the pool's size, 10), and then the pool is whole.
+      let lateFailures = 0;
+      for (let ok = 0; ok < 20;) {
         const res = await p.app.inject({ url: '/api/busy/work' });
-        assert.equal(res.statusCode, 200, `the pool recovers: ${res.body}`);
+        if (res.statusCode === 200) ok++;
+        else {
+          assert.equal(res.statusCode, 503, res.body);
+          assert.equal((res.json() as { code: string }).code, 'DATABASE_UNAVAILABLE');
+          assert.equal(ok, 0, `a failure after the pool had recovered: ${res.body}`);
+          assert.ok(++lateFailures <= 10, `the pool recovers: ${lateFailures} late failures`);
+        }
       }
       // Background loops met the kills too: they logged, retried, and every committed event arrives.
       await p.bus.settled();
