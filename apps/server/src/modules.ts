@@ -1,13 +1,14 @@
 // Every module the `tongban` command can run. The composition root is the one place allowed to
 // import modules; modules themselves never import each other.
 import catalog from '@tongban/catalog';
+import datahub from '@tongban/datahub';
 import identity from '@tongban/identity';
 import ledger from '@tongban/ledger';
 import workflow from '@tongban/workflow';
 import type { ModuleDefinition } from '@tongban/kernel';
 
 // Catalog first: identity's demo seed gives every catalog department an officer.
-export const allModules: readonly ModuleDefinition[] = [catalog, identity, workflow, ledger];
+export const allModules: readonly ModuleDefinition[] = [catalog, identity, datahub, workflow, ledger];
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -158,7 +158,7 @@ describe('tongban usage', () => {
     assert.equal(code, 1);
     assertOneLine(
       stderr,
-      /needs TONGBAN_SECRET_LEDGER_WITNESS_KEY, TONGBAN_SECRET_LEDGER_DIGEST_PEPPER \(secrets the modules declare\)$/,
+      /needs TONGBAN_SECRET_FIELD_MASTER_KEY, TONGBAN_SECRET_LEDGER_WITNESS_KEY, TONGBAN_SECRET_LEDGER_DIGEST_PEPPER \(secrets the modules declare\)$/,
     );
   });
 

@@ -3,6 +3,8 @@
 import Type, { type Static } from 'typebox';
 
 export * from './catalog.ts';
+export * from './datahub.ts';
+import { DatahubEvents } from './datahub.ts';
 
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
@@ -235,6 +237,7 @@ const { 'workflow.task.transitioned': taskTransitioned, ...applicationEvents } =
  */
 export const EVENT_CATALOG = {
   ...CatalogEvents,
+  ...DatahubEvents,
   ...IdentityEvents,
   ...applicationEvents,
   ...(Object.fromEntries(TASK_EVENT_VERBS.map((verb) => [`workflow.task.${verb}`, taskTransitioned])) as Record<
@@ -257,6 +260,12 @@ export const ServiceRoles = {
   ledgerAppend: 'ledger.append',
   /** Look an account up (`GET /api/identity/accounts/:id/summary`): workflow's counter filing. */
   accountsRead: 'identity.accounts.read',
+  /** Ask the data hub to prefill an application (`POST /api/datahub/prefill`): the workflow. */
+  datahubPrefill: 'datahub.prefill',
+  /** Read shared resources under a grant (`POST /api/datahub/resources/:code/query`): department systems. */
+  datahubRead: 'datahub.read',
+  /** A person's ledger entries by subject key (`GET /api/ledger/subjects/:subject/entries`): the data hub's "who used my data". */
+  ledgerSubjectsRead: 'ledger.subjects.read',
 } as const;
 
 /** Roles identity grants to people (staff accounts); a module's routes and process tables use these. */
@@ -273,6 +282,8 @@ export const StaffRoles = {
   recovery: 'identity.recovery',
   operator: 'operator',
   security: 'security',
+  /** 数据管理: defines resources, grants and masking; sees audits of the data hub. */
+  dataSteward: 'datahub.steward',
 } as const;
 
 /** Every role a policy may name: a typo in a route's policy does not compile. */

@@ -15,6 +15,7 @@ export {
   type Message,
 } from './errors.ts';
 export { isUniqueViolation, openDatabase, type AnyKysely, type Database } from './db/database.ts';
+export { localFieldCipher, type FieldCipher } from './crypto/fields.ts';
 export { uuidv7, uuidv7Time } from './uuid.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export {

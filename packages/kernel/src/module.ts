@@ -1,5 +1,6 @@
 // The module contract: what a bounded context tells the kernel about itself. A module's
 // src/index.ts is one defineModule call that reads like its table of contents.
+import type { FieldCipher } from './crypto/fields.ts';
 import type { EventData, EventType } from '@tongban/contracts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -88,6 +89,11 @@ export interface ModuleContext {
    * sends it.
    */
   serviceToken(): Promise<string>;
+  /**
+   * Personal-data fields encrypted for this module's columns, and keyed blind indexes for
+   * exact-match lookups (packages/kernel/src/crypto/fields.ts). Each module has its own keys.
+   */
+  readonly fields: FieldCipher;
 }
 
 export interface EventPublisher {

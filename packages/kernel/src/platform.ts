@@ -1,5 +1,6 @@
 // Composes modules into one process: database and migrations, bus, HTTP, consumers, jobs and
 // demo seed. Every deployment shape runs this; only the configuration differs.
+import { localFieldCipher } from './crypto/fields.ts';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createBus, type Bus } from './bus/bus.ts';
@@ -196,6 +197,9 @@ function logDenial(log: Logger, denial: Denial): void {
   );
 }
 
+/** TONGBAN_SECRET_FIELD_MASTER_KEY: 32 random bytes, base64url. */
+export const FIELD_MASTER_KEY = 'field-master-key';
+
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config } = options;
   const log = options.log ?? createLogger(config);
@@ -203,9 +207,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // Every secret any module declares is read before anything starts: production names all the
   // missing ones in one line; development generates them now rather than on a first request.
   const declaredSecrets = [...new Set(modules.flatMap((m) => m.secrets ?? []))];
-  const secrets = loadSecrets(config, log, declaredSecrets);
+  const secrets = loadSecrets(config, log, [FIELD_MASTER_KEY, ...declaredSecrets]);
   const secret = namedSecrets(config, process.env, log);
-  for (const name of declaredSecrets) secret(name);
+  // The master key of personal-data fields is the platform's: every module seals with keys derived from it.
+  for (const name of [FIELD_MASTER_KEY, ...declaredSecrets]) secret(name);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const database = await openPlatformDatabase(config, options.inMemoryDatabase, log);
@@ -326,6 +331,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         origin,
         secret: moduleSecret,
         serviceToken,
+        fields: localFieldCipher(Buffer.from(secret(FIELD_MASTER_KEY), 'base64url'), m.name),
       };
       contexts.set(m.name, ctx);
       const instance = m.start ? await m.start(ctx) : undefined;

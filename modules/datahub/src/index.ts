@@ -1,0 +1,15 @@
+// 数据中台与共享交换 — the data hub: the resource catalogue (政务数据资源目录), source connectors
+// with cleaning, the authoritative registries, purpose-bound sharing with consent and masking,
+// encrypted personal data, verified prefill, and "who used my data".
+import { defineModule } from '@tongban/kernel';
+import { DatahubErrors } from './errors.ts';
+
+export default defineModule({
+  name: 'datahub',
+  title: { zh: '数据共享', en: 'Data hub' },
+  dependsOn: ['catalog', 'identity'],
+  migrations: new URL('./store/migrations/', import.meta.url),
+  errors: DatahubErrors,
+  // Its own authority towards identity (the applicant's ID number) and the ledger (a person's entries).
+  secrets: ['datahub-service-key'],
+});
