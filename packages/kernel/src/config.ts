@@ -88,6 +88,18 @@ const Settings = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** Personal-data field encryption (packages/kernel/src/crypto/fields.ts). */
+    fields: Type.Object(
+      {
+        /** 'standard': AES-256-GCM and HMAC-SHA256; 'gm' (国密): SM4-GCM and HMAC-SM3. */
+        crypto: Type.Union([Type.Literal('standard'), Type.Literal('gm')], { default: 'standard' }),
+        /** A module's data key is replaced for new writes once it is this old (its rows still open). */
+        dataKeyMaxAgeDays: Type.Integer({ minimum: 1, default: 90 }),
+        /** How often data keys are re-wrapped under the current master key and checked for age. */
+        maintenanceIntervalMs: Type.Integer({ minimum: 1000, default: 3_600_000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     bus: Type.Object(
       {
         maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
@@ -131,6 +143,9 @@ const ENV: Record<string, string[]> = {
   TONGBAN_LEDGER_CHECKPOINT_INTERVAL_MS: ['ledger', 'checkpointIntervalMs'],
   TONGBAN_LEDGER_BATCH_SIZE: ['ledger', 'batchSize'],
   TONGBAN_LEDGER_CRYPTO: ['ledger', 'crypto'],
+  TONGBAN_FIELDS_CRYPTO: ['fields', 'crypto'],
+  TONGBAN_FIELDS_DATA_KEY_MAX_AGE_DAYS: ['fields', 'dataKeyMaxAgeDays'],
+  TONGBAN_FIELDS_MAINTENANCE_INTERVAL_MS: ['fields', 'maintenanceIntervalMs'],
   TONGBAN_BUS_MAX_ATTEMPTS: ['bus', 'maxAttempts'],
   TONGBAN_BUS_BACKOFF_BASE_MS: ['bus', 'backoffBaseMs'],
   TONGBAN_BUS_POLL_INTERVAL_MS: ['bus', 'pollIntervalMs'],

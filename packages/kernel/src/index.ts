@@ -15,7 +15,16 @@ export {
   type Message,
 } from './errors.ts';
 export { isUniqueViolation, openDatabase, type AnyKysely, type Database } from './db/database.ts';
-export { localFieldCipher, type FieldCipher } from './crypto/fields.ts';
+export {
+  FieldCipherError,
+  isSealed,
+  openFieldKeys,
+  type FieldCipher,
+  type FieldKeys,
+  type FieldProfile,
+  type RewrapResult,
+} from './crypto/fields.ts';
+export { localKeyManager, masterKeyId, type KeyManager } from './crypto/key-manager.ts';
 export { uuidv7, uuidv7Time } from './uuid.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export {

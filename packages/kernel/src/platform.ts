@@ -1,10 +1,11 @@
 // Composes modules into one process: database and migrations, bus, HTTP, consumers, jobs and
 // demo seed. Every deployment shape runs this; only the configuration differs.
-import { localFieldCipher } from './crypto/fields.ts';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createBus, type Bus } from './bus/bus.ts';
 import { appendToOutbox, busTablesSql } from './bus/events.ts';
+import { keyTablesSql, openFieldKeys, profileAlgorithm, type FieldKeys } from './crypto/fields.ts';
+import { localKeyManager, parseMasterKey, type KeyManager } from './crypto/key-manager.ts';
 import type { NatsOptions } from './bus/nats.ts';
 import {
   createModuleClient,
@@ -53,7 +54,7 @@ import {
 import { EventGate, EventRefusedError } from './bus/event-catalog.ts';
 import type { TSchema } from 'typebox';
 import type { EventHandler } from './bus/events.ts';
-import { loadSecrets, namedSecrets, type Secrets } from './secrets.ts';
+import { loadSecrets, namedSecrets, secretVariable, type Secrets } from './secrets.ts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -79,6 +80,8 @@ export interface PlatformOptions {
   readonly risk?: RiskSignals;
   /** Schemas of event types outside the contracts' catalog (the kernel's own tests' modules). */
   readonly extraEventSchemas?: Readonly<Record<string, TSchema>>;
+  /** The master keys of sealed fields (a KMS); default: the local one from configuration. */
+  readonly keyManager?: KeyManager;
 }
 
 export interface Platform {
@@ -99,6 +102,10 @@ export interface Platform {
   readonly scheduler: Scheduler;
   /** Lines the modules' seeds asked to show in the start summary (demo credentials). */
   readonly seedNotes: readonly string[];
+  /** Each module's field keys (crypto/fields.ts): rotation steps for tests and operators. */
+  readonly fieldKeys: ReadonlyMap<string, FieldKeys>;
+  /** Re-wraps data keys under the current master key and rotates aged ones (also at start and on a timer). */
+  maintainFieldKeys(): Promise<void>;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -106,7 +113,14 @@ export interface Platform {
 export function migrationSources(modules: readonly ModuleDefinition[]): MigrationSource[] {
   return orderModules(modules).map((m) => {
     const own = readMigrations(m.name, m.migrations);
-    return { module: m.name, files: [{ name: '0000-kernel-bus.sql', sql: busTablesSql(m.name) }, ...own.files] };
+    return {
+      module: m.name,
+      files: [
+        { name: '0000-kernel-bus.sql', sql: busTablesSql(m.name) },
+        { name: '0000-kernel-keys.sql', sql: keyTablesSql(m.name) },
+        ...own.files,
+      ],
+    };
   });
 }
 
@@ -197,8 +211,30 @@ function logDenial(log: Logger, denial: Denial): void {
   );
 }
 
-/** TONGBAN_SECRET_FIELD_MASTER_KEY: 32 random bytes, base64url. */
+/** TONGBAN_SECRET_FIELD_MASTER_KEY: 32 random bytes, base64url; wraps every module's data keys. */
 export const FIELD_MASTER_KEY = 'field-master-key';
+/**
+ * TONGBAN_SECRET_FIELD_MASTER_KEYS_RETIRED: master keys (comma-separated) that unwrap data keys
+ * but never wrap new ones — the earlier key until the re-wrap has finished, and on several
+ * replicas the next key before it becomes current (docs/security.md, rotation).
+ */
+export const FIELD_MASTER_KEYS_RETIRED = 'field-master-keys-retired';
+
+/** The local key manager: the current master key (generated in development) and the retired ones. */
+export function configuredKeyManager(
+  config: Config,
+  secret: (name: string) => string,
+  env: NodeJS.ProcessEnv = process.env,
+): KeyManager {
+  const current = parseMasterKey(secret(FIELD_MASTER_KEY), secretVariable(FIELD_MASTER_KEY));
+  const retiredVariable = secretVariable(FIELD_MASTER_KEYS_RETIRED);
+  const retired = (env[retiredVariable] ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => parseMasterKey(k, retiredVariable));
+  return localKeyManager({ current, retired, algorithm: profileAlgorithm(config.fields.crypto) });
+}
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config } = options;
@@ -209,8 +245,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const declaredSecrets = [...new Set(modules.flatMap((m) => m.secrets ?? []))];
   const secrets = loadSecrets(config, log, [FIELD_MASTER_KEY, ...declaredSecrets]);
   const secret = namedSecrets(config, process.env, log);
-  // The master key of personal-data fields is the platform's: every module seals with keys derived from it.
+  // The master key of personal-data fields is the platform's: it wraps every module's data keys.
   for (const name of [FIELD_MASTER_KEY, ...declaredSecrets]) secret(name);
+  const keyManager = options.keyManager ?? configuredKeyManager(config, secret);
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const database = await openPlatformDatabase(config, options.inMemoryDatabase, log);
@@ -272,6 +309,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     });
     const gate = new EventGate(options.extraEventSchemas);
     const contexts = new Map<string, ModuleContext>();
+    const fieldKeys = new Map<string, FieldKeys>();
+    // Re-wrap and age checks never stop reads: a failure is logged and retried on the next round.
+    const maintainFieldKeys = async () => {
+      for (const keys of fieldKeys.values()) {
+        try {
+          await keys.refresh();
+          const { rewrapped, remaining } = await keys.rewrap();
+          if (rewrapped > 0 || remaining > 0)
+            log[remaining > 0 ? 'warn' : 'info'](
+              { module: keys.module, rewrapped, remaining, masterKey: keyManager.currentKeyId },
+              remaining > 0
+                ? 'data keys remain under a master key not configured here (TONGBAN_SECRET_FIELD_MASTER_KEYS_RETIRED)'
+                : 're-wrapped data keys under the current master key',
+            );
+        } catch (error) {
+          log.error({ err: error, module: keys.module }, 'field keys: re-wrap or rotation failed; retried later');
+        }
+      }
+    };
     const instances = new Map<string, unknown>();
     const scheduler = new Scheduler(metrics);
     const origin = () => {
@@ -316,6 +372,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         },
       };
       const moduleDb = dbOf(m.name);
+      const keys = await openFieldKeys({
+        db: moduleDb,
+        module: m.name,
+        keys: keyManager,
+        profile: config.fields.crypto,
+        maxAgeDays: config.fields.dataKeyMaxAgeDays,
+        now: () => clock.now(),
+      });
+      await keys.refresh(); // a changed profile, or an aged data key, rotates before the first write
+      fieldKeys.set(m.name, keys);
       const ctx: ModuleContext = {
         name: m.name,
         config,
@@ -331,7 +397,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         origin,
         secret: moduleSecret,
         serviceToken,
-        fields: localFieldCipher(Buffer.from(secret(FIELD_MASTER_KEY), 'base64url'), m.name),
+        fields: keys.cipher,
       };
       contexts.set(m.name, ctx);
       const instance = m.start ? await m.start(ctx) : undefined;
@@ -371,6 +437,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       bus.relay.start();
       for (const m of modules)
         for (const job of m.jobs ?? []) scheduler.schedule(jobOf(m.name, job.name), contexts.get(m.name)!);
+      void maintainFieldKeys();
+      const timer = setInterval(() => void maintainFieldKeys(), config.fields.maintenanceIntervalMs);
+      timer.unref();
+      closers.unshift(async () => clearInterval(timer));
     }
     let closed = false;
     return {
@@ -393,6 +463,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       migrations: applied,
       scheduler,
       seedNotes,
+      fieldKeys,
+      maintainFieldKeys,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
         for (const m of modules) if (m.listening) await m.listening(contexts.get(m.name)!, instances.get(m.name));

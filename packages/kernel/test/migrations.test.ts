@@ -87,16 +87,20 @@ describe(`migrations (${databaseLabel})`, () => {
         applied.map((a) => `${a.module}/${a.name}`),
         [
           'registry/0000-kernel-bus.sql',
+          'registry/0000-kernel-keys.sql',
           'registry/0001_person.sql',
           'registry/0002_person_region.sql',
           'permits/0000-kernel-bus.sql',
+          'permits/0000-kernel-keys.sql',
           'permits/0001_permit.sql',
         ],
       );
       assert.deepEqual(await recorded(db), [
         'permits/0000-kernel-bus.sql',
+        'permits/0000-kernel-keys.sql',
         'permits/0001_permit.sql',
         'registry/0000-kernel-bus.sql',
+        'registry/0000-kernel-keys.sql',
         'registry/0001_person.sql',
         'registry/0002_person_region.sql',
       ]);
@@ -104,7 +108,7 @@ describe(`migrations (${databaseLabel})`, () => {
       assert.ok(await tableExists(db, 'registry.outbox'), 'each module gets the kernel bus tables in its own schema');
 
       assert.deepEqual(await migrate(db, migrationSources([permits, registry])), [], 'the second run applies nothing');
-      assert.equal((await recorded(db)).length, 5);
+      assert.equal((await recorded(db)).length, 7);
     });
   });
 
@@ -187,8 +191,8 @@ describe(`migrations (${databaseLabel})`, () => {
     await withDatabase(async (db) => {
       const sources = migrationSources([registry, permits]);
       const runs = await Promise.all([migrate(db, sources), migrate(db, sources), migrate(db, sources)]);
-      assert.equal(runs.flat().length, 5, 'each file is applied by exactly one of the runs');
-      assert.equal((await recorded(db)).length, 5);
+      assert.equal(runs.flat().length, 7, 'each file is applied by exactly one of the runs');
+      assert.equal((await recorded(db)).length, 7);
     });
   });
 });
