@@ -17,6 +17,7 @@ import { pruneThrottles } from './store/throttle.ts';
 import { typed } from './store/tables.ts';
 import { DEFAULT_THROTTLE } from './domain/throttle.ts';
 import { IdentityRuntime } from './service/runtime.ts';
+import { sealClearSecrets } from './service/sealed-secrets.ts';
 
 export default defineModule({
   name: 'identity',
@@ -27,6 +28,8 @@ export default defineModule({
   // one-time codes' and sign-in counters' pepper, and the keys of the service clients it registers.
   secrets: ['identity-cookie-key', 'identity-otp-pepper', ...SERVICE_KEY_SECRETS],
   async start(ctx) {
+    // Before any request reads them: authenticator secrets and signing keys still in clear are sealed.
+    await sealClearSecrets(ctx);
     const runtime = new IdentityRuntime(ctx, { deadEnd: deadEndPage, logout: logoutPage });
     // Every start, in every shape, before any request: a client to sign in with exists without an operator step.
     await ensureBuiltinClients(ctx, runtime.issuer());

@@ -35,18 +35,22 @@ export async function createAccount(
         })()
       : `${kind}.${serial++}`;
   const totpSecret = options.mfa ? newTotpSecret() : undefined;
-  await insertAccount(p.database.db, {
-    id,
-    kind,
-    login,
-    displayName: `${kind} ${serial}`,
-    passwordHash: await hashPassword(PASSWORD),
-    ...(totpSecret ? { totpSecret } : {}),
-    ...(options.mobile ? { mobile: options.mobile } : {}),
-    roles: options.roles ?? (kind === 'citizen' ? [] : [kind]),
-    departments: options.departments ?? [],
-    regions: options.regions ?? [],
-  });
+  await insertAccount(
+    p.database.db,
+    {
+      id,
+      kind,
+      login,
+      displayName: `${kind} ${serial}`,
+      passwordHash: await hashPassword(PASSWORD),
+      ...(totpSecret ? { totpSecret } : {}),
+      ...(options.mobile ? { mobile: options.mobile } : {}),
+      roles: options.roles ?? (kind === 'citizen' ? [] : [kind]),
+      departments: options.departments ?? [],
+      regions: options.regions ?? [],
+    },
+    p.contexts.get('identity')!.fields,
+  );
   return {
     id,
     login,

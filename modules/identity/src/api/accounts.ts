@@ -220,7 +220,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       const me = await findAccountById(typed(ctx.db), request.principal!.id);
       if (!me) throw new IdentityError('UNAUTHENTICATED');
       const secret = newTotpSecret();
-      await setPendingTotp(typed(ctx.db), me.id, secret);
+      await setPendingTotp(typed(ctx.db), ctx.fields, me.id, secret);
       const uri = totpUri({ secret, account: me.login });
       return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }) };
     },
@@ -237,7 +237,7 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       },
     },
     async (request, reply) => {
-      const secret = await pendingTotpSecret(typed(ctx.db), request.principal!.id);
+      const secret = await pendingTotpSecret(typed(ctx.db), ctx.fields, request.principal!.id);
       const check = secret
         ? await verifyTotp(secret, request.body.code, { now: ctx.clock.now() })
         : { ok: false as const };

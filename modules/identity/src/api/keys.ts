@@ -10,6 +10,6 @@ export function keyRoutes(app: HttpApp, ctx: ModuleContext, issuer: () => string
       config: { policy: Policies.public },
       schema: { tags: ['identity'], summary: 'Token issuer and its public signing keys (JWKS)' },
     },
-    async () => ({ issuer: issuer(), keys: (await activeSigningKeys(typed(ctx.db))).map(publicJwk) }),
+    async () => ({ issuer: issuer(), keys: (await activeSigningKeys(typed(ctx.db), ctx.fields)).map(publicJwk) }),
   );
 }

@@ -48,15 +48,19 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
       ) => {
         const secret = password();
         const totpSecret = mfa ? newTotpSecret() : undefined;
-        await insertAccount(trx, {
-          id: extra.id ?? randomUUID(),
-          kind,
-          login,
-          displayName: name,
-          passwordHash: await hashPassword(secret),
-          ...(totpSecret ? { totpSecret } : {}),
-          ...extra,
-        });
+        await insertAccount(
+          trx,
+          {
+            id: extra.id ?? randomUUID(),
+            kind,
+            login,
+            displayName: name,
+            passwordHash: await hashPassword(secret),
+            ...(totpSecret ? { totpSecret } : {}),
+            ...extra,
+          },
+          ctx.fields,
+        );
         credentials.push({ kind, login, name, password: secret, ...(totpSecret ? { totpSecret } : {}) });
       };
       await add('citizen', residentId('33010619900101123'), '张三', {

@@ -66,7 +66,7 @@ export async function enrolAuthenticator(
   await typed(ctx.db)
     .transaction()
     .execute(async (trx) => {
-      await enrolTotp(trx, accountId, secret, step);
+      await enrolTotp(trx, ctx.fields, accountId, secret, step);
       await ctx.events.publish(trx, 'identity.mfa.changed', { accountId, factor: 'totp', change: 'enrolled' });
     });
 }

@@ -282,7 +282,7 @@ export async function recoverAccount(
         verified: input.verified,
         sessionsEnded,
         ...links,
-        factorsRemoved: { totp: account.totpSecret !== null, passkeys },
+        factorsRemoved: { totp: account.totpSealed !== null, passkeys },
         mobileChanged: account.mobile !== mobile,
       });
       return { account, sessionsEnded };

@@ -34,7 +34,7 @@ export class IdentityRuntime {
           pages: this.#pages,
           issuer: this.issuer(),
           cookieKeys: [ctx.secret('identity-cookie-key')],
-          signingKeys: await ensureSigningKeys(typed(ctx.db)),
+          signingKeys: await ensureSigningKeys(typed(ctx.db), ctx.fields),
           trustProxy: Boolean(ctx.config.http.trustProxy),
           accessTokenSeconds: ctx.config.identity.accessTokenSeconds,
           session: {

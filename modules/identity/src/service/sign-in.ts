@@ -16,6 +16,7 @@ import {
   contactMobile,
   findAccountById,
   findAccountByLogin,
+  openTotpSecret,
   isActive,
   saveTotpStep,
   type Account,
@@ -143,7 +144,7 @@ export async function passwordStep(
   const mobile = await contactMobile(typed(ctx.db), account);
   const second: SecondFactor | undefined = (await hasPasskey(typed(ctx.db), account.id))
     ? 'passkey'
-    : account.totpSecret
+    : account.totpSealed
       ? 'totp'
       : (attempt.wantsMfa || STAFF.has(account.kind)) && mobile && attempt.sms
         ? 'sms'
@@ -183,8 +184,9 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
     return { outcome: 'failed' };
   }
   let ok = false;
-  if (factor === 'totp' && account.totpSecret) {
-    const result = await verifyTotp(account.totpSecret, code.trim(), {
+  const totpSecret = factor === 'totp' ? await openTotpSecret(ctx.fields, account) : null;
+  if (factor === 'totp' && totpSecret) {
+    const result = await verifyTotp(totpSecret, code.trim(), {
       now: attempt.now,
       lastUsedStep: account.totpLastStep ?? undefined,
     });

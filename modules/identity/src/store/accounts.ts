@@ -1,3 +1,4 @@
+import type { FieldCipher } from '@tongban/kernel';
 import { sql, type Selectable } from 'kysely';
 import type { AccountKind, AccountTable, Db, IdentityTrx } from './tables.ts';
 
@@ -10,7 +11,8 @@ export interface Account {
   displayName: string;
   mobile: string | null;
   passwordHash: string | null;
-  totpSecret: string | null;
+  /** The authenticator's secret as stored: sealed (ctx.fields); `openTotpSecret` gives the value. */
+  totpSealed: string | null;
   totpLastStep: number | null;
   roles: string[];
   departments: string[];
@@ -31,7 +33,7 @@ function toAccount(r: Selectable<AccountTable>): Account {
     displayName: r.display_name,
     mobile: r.mobile,
     passwordHash: r.password_hash,
-    totpSecret: r.totp_secret,
+    totpSealed: r.totp_secret,
     totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
     roles: r.roles,
     departments: r.departments,
@@ -41,6 +43,56 @@ function toAccount(r: Selectable<AccountTable>): Account {
     lang: r.lang === 'en' ? 'en' : 'zh',
     pendingUntil: r.pending_until === null ? null : new Date(r.pending_until),
   };
+}
+
+// TOTP secrets are sealed (ctx.fields) for their column and their account: a secret copied to
+// another account's row does not open there.
+const totpAad = (id: string) => `identity.account.totp_secret:${id}`;
+const pendingTotpAad = (id: string) => `identity.account.totp_pending_secret:${id}`;
+
+/** The account's authenticator secret (null without one). */
+export async function openTotpSecret(fields: FieldCipher, account: Account): Promise<string | null> {
+  return account.totpSealed === null ? null : fields.open(account.totpSealed, totpAad(account.id));
+}
+
+/**
+ * Seals TOTP secrets stored in clear (rows from before sealed fields): a value not starting with
+ * `tb1.` is clear. Each row only if it still holds that clear value (replicas start together).
+ */
+export async function sealClearTotpSecrets(db: Db, fields: FieldCipher): Promise<number> {
+  const rows = await db
+    .selectFrom('identity.account')
+    .select(['id', 'totp_secret', 'totp_pending_secret'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('totp_secret', 'is not', null), eb('totp_secret', 'not like', 'tb1.%')]),
+        eb.and([eb('totp_pending_secret', 'is not', null), eb('totp_pending_secret', 'not like', 'tb1.%')]),
+      ]),
+    )
+    .execute();
+  let sealed = 0;
+  for (const r of rows) {
+    const clear = (v: string | null) => v !== null && !fields.isSealed(v);
+    if (clear(r.totp_secret)) {
+      const done = await db
+        .updateTable('identity.account')
+        .set({ totp_secret: await fields.seal(r.totp_secret!, totpAad(r.id)) })
+        .where('id', '=', r.id)
+        .where('totp_secret', '=', r.totp_secret!)
+        .executeTakeFirst();
+      sealed += Number(done.numUpdatedRows);
+    }
+    if (clear(r.totp_pending_secret)) {
+      const done = await db
+        .updateTable('identity.account')
+        .set({ totp_pending_secret: await fields.seal(r.totp_pending_secret!, pendingTotpAad(r.id)) })
+        .where('id', '=', r.id)
+        .where('totp_pending_secret', '=', r.totp_pending_secret!)
+        .executeTakeFirst();
+      sealed += Number(done.numUpdatedRows);
+    }
+  }
+  return sealed;
 }
 
 /** Can sign in and act: not disabled, not a registration awaiting its code. */
@@ -78,7 +130,10 @@ export interface NewAccount {
   pendingUntil?: Date;
 }
 
-export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
+/** `fields` seals the authenticator secret: needed when `a.totpSecret` is given. */
+export async function insertAccount(db: Db, a: NewAccount, fields?: FieldCipher): Promise<void> {
+  if (a.totpSecret && !fields) throw new Error('an authenticator secret is stored sealed: pass ctx.fields');
+  const totpSecret = a.totpSecret && fields ? await fields.seal(a.totpSecret, totpAad(a.id)) : null;
   await db
     .insertInto('identity.account')
     .values({
@@ -88,7 +143,7 @@ export async function insertAccount(db: Db, a: NewAccount): Promise<void> {
       display_name: a.displayName,
       mobile: a.mobile ?? null,
       password_hash: a.passwordHash ?? null,
-      totp_secret: a.totpSecret ?? null,
+      totp_secret: totpSecret,
       roles: a.roles ?? [],
       departments: a.departments ?? [],
       regions: a.regions ?? [],
@@ -119,24 +174,27 @@ export async function setStaffAccess(
 }
 
 /** An authenticator app being enrolled: its secret until a code from it confirms it. */
-export async function setPendingTotp(db: Db, id: string, secret: string): Promise<void> {
-  await db.updateTable('identity.account').set({ totp_pending_secret: secret }).where('id', '=', id).execute();
+export async function setPendingTotp(db: Db, fields: FieldCipher, id: string, secret: string): Promise<void> {
+  const sealed = await fields.seal(secret, pendingTotpAad(id));
+  await db.updateTable('identity.account').set({ totp_pending_secret: sealed }).where('id', '=', id).execute();
 }
 
-export async function pendingTotpSecret(db: Db, id: string): Promise<string | null | undefined> {
+export async function pendingTotpSecret(db: Db, fields: FieldCipher, id: string): Promise<string | null | undefined> {
   const row = await db
     .selectFrom('identity.account')
     .select(['totp_pending_secret'])
     .where('id', '=', id)
     .executeTakeFirst();
-  return row?.totp_pending_secret;
+  if (!row?.totp_pending_secret) return row?.totp_pending_secret;
+  return fields.open(row.totp_pending_secret, pendingTotpAad(id));
 }
 
 /** The confirmed authenticator becomes the account's, the code that confirmed it used. */
-export async function enrolTotp(db: Db, id: string, secret: string, step: number): Promise<void> {
+export async function enrolTotp(db: Db, fields: FieldCipher, id: string, secret: string, step: number): Promise<void> {
+  const sealed = await fields.seal(secret, totpAad(id));
   await db
     .updateTable('identity.account')
-    .set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: step })
+    .set({ totp_secret: sealed, totp_pending_secret: null, totp_last_step: step })
     .where('id', '=', id)
     .execute();
 }

@@ -8,7 +8,6 @@
 // number, jsonb as the parsed value, text[] as string[], bytea as bytes. Written: jsonb as JSON
 // text (JSON.stringify), timestamps as a Date, ISO text or sql`now()`.
 import { narrowTo } from '@tongban/kernel';
-import type { JWK } from 'jose';
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 
 /** jsonb: read parsed, written as JSON text. */
@@ -102,7 +101,8 @@ export interface ClientTable {
 
 export interface SigningKeyTable {
   kid: string;
-  private_jwk: Json<JWK>;
+  /** Sealed JSON of the private JWK (ctx.fields), text since 0005. */
+  private_jwk: string;
   created_at: Generated<Date>;
   retired_at: NullableTimestamp;
 }
