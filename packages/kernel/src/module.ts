@@ -91,7 +91,9 @@ export interface ModuleContext {
   serviceToken(): Promise<string>;
   /**
    * Personal-data fields encrypted for this module's columns, and keyed blind indexes for
-   * exact-match lookups (packages/kernel/src/crypto/fields.ts). Each module has its own keys.
+   * exact-match lookups (packages/kernel/src/crypto/fields.ts). Each module has its own data
+   * keys, wrapped by the platform's master key in its schema's `data_key` table; a value sealed
+   * for one column (`aad`) or module opens nowhere else.
    */
   readonly fields: FieldCipher;
 }
