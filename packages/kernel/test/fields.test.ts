@@ -9,7 +9,8 @@ import { Sm4Gcm } from '../src/crypto/sm4-gcm.ts';
 import { loadConfig } from '../src/config.ts';
 import { defineModule, localKeyManager, masterKeyId, openFieldKeys, type AnyKysely } from '../src/index.ts';
 import { configuredKeyManager, startPlatform } from '../src/platform.ts';
-import { databaseLabel, startTestPlatform, type TestPlatform } from '../src/testing.ts';
+import { rmSync } from 'node:fs';
+import { createTestDatabase, databaseLabel, startTestPlatform, testConfig, type TestPlatform } from '../src/testing.ts';
 
 const alpha = defineModule({ name: 'alpha', title: { zh: '甲', en: 'Alpha' } });
 const beta = defineModule({ name: 'beta', title: { zh: '乙', en: 'Beta' } });
@@ -322,5 +323,57 @@ describe('master keys from configuration', () => {
     assert.equal(keys.currentKeyId, masterKeyId(current));
     assert.ok(retired.every((k) => keys.has(masterKeyId(k))));
     assert.ok(!keys.has(masterKeyId(key())));
+  });
+});
+
+describe(`master-key rotation by configuration, across restarts (${databaseLabel})`, () => {
+  const MASTER = 'TONGBAN_SECRET_FIELD_MASTER_KEY';
+  const RETIRED = 'TONGBAN_SECRET_FIELD_MASTER_KEYS_RETIRED';
+  const saved = { master: process.env[MASTER], retired: process.env[RETIRED] };
+  const restore = () => {
+    for (const [name, value] of [
+      [MASTER, saved.master],
+      [RETIRED, saved.retired],
+    ] as const)
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  };
+  after(restore);
+
+  test('the operator steps: new key current with the old retired, the start re-wraps, then the old key goes', async () => {
+    const database = await createTestDatabase();
+    const config = testConfig({ TONGBAN_DATABASE_URL: database.url });
+    const [k1, k2] = [key().toString('base64url'), key().toString('base64url')];
+    const start = async (master: string, retired?: string) => {
+      process.env[MASTER] = master;
+      if (retired) process.env[RETIRED] = retired;
+      else delete process.env[RETIRED];
+      return startPlatform({ config, modules: [alpha], background: false });
+    };
+    try {
+      const first = await start(k1);
+      const sealed = await first.contexts.get('alpha')!.fields.seal('110101199003077777', AAD);
+      const index = first.contexts.get('alpha')!.fields.blindIndex('id-number', '110101199003077777');
+      await first.close();
+
+      const second = await start(k2, k1);
+      assert.equal(await second.contexts.get('alpha')!.fields.open(sealed, AAD), '110101199003077777');
+      await second.maintainFieldKeys(); // what the start runs in the background, and the timer after
+      const rows = await keyRows(second.database.db as AnyKysely);
+      assert.ok(rows.every((r) => r.master_key_id === masterKeyId(Buffer.from(k2, 'base64url'))));
+      await second.close();
+
+      const third = await start(k2);
+      assert.equal(await third.contexts.get('alpha')!.fields.open(sealed, AAD), '110101199003077777');
+      assert.equal(third.contexts.get('alpha')!.fields.blindIndex('id-number', '110101199003077777'), index);
+      await third.close();
+
+      // Had the old key gone before the re-wrap, its data keys would not open: the start refuses.
+      await assert.rejects(start(key().toString('base64url')), /not configured/);
+    } finally {
+      restore();
+      await database.drop();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    }
   });
 });
