@@ -61,6 +61,7 @@ export function catalogueRoutes(app: HttpApp, hub: Hub): void {
     },
     async (req, reply) => {
       const published = await publishResource(hub.ctx, req.body, req.principal!.id);
+      hub.resources.forget();
       return reply.code(201).send(published);
     },
   );

@@ -21,7 +21,6 @@ import type { ResourceDefinition } from '../domain/resource.ts';
 import { activeConsents } from '../store/consents.ts';
 import { activeGrants } from '../store/grants.ts';
 import { findNewestByLookup, findRecordByKey, type RecordRow } from '../store/records.ts';
-import { latestResources } from '../store/resources.ts';
 import { typed, type DatahubTrx } from '../store/tables.ts';
 import { publishReads, type Consumer } from './access.ts';
 import type { Hub } from './hub.ts';
@@ -41,9 +40,10 @@ export async function prefill(hub: Hub, consumer: Consumer, request: PrefillRequ
   const fields = hub.ctx.fields;
   const selfKey = personKey(fields, self);
 
+  // Before the transaction: on the embedded database it holds the one connection a load would wait for.
+  const resources = await hub.resources.all();
   return hub.ctx.transaction(async (t, events) => {
     const trx = typed(t);
-    const resources = new Map((await latestResources(trx)).map((r) => [r.definition.code, r.definition]));
     const grants = (await activeGrants(trx, consumer.id)).filter((g) => g.purpose === request.purpose);
     const consents = await activeConsents(trx, account.id, request.purpose);
     const access: Access = {

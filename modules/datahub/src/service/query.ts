@@ -10,7 +10,6 @@ import { maskRow, policyFor, type Audience, type Masked } from '../domain/maskin
 import type { ResourceDefinition } from '../domain/resource.ts';
 import { activeGrants } from '../store/grants.ts';
 import { findRecordByKey, findRecordsByLookup, type RecordRow } from '../store/records.ts';
-import { findLatestResource } from '../store/resources.ts';
 import { typed, type Db } from '../store/tables.ts';
 import { consumerOf, grantee, publishReads, refuse, type Consumer } from './access.ts';
 import type { Hub } from './hub.ts';
@@ -28,12 +27,6 @@ export interface QueryAnswer {
   readonly resource: string;
   readonly policy: string;
   readonly rows: { values: Record<string, Masked>; collectedAt: string; source: string }[];
-}
-
-export async function getResource(db: Db, code: string): Promise<ResourceDefinition> {
-  const found = await findLatestResource(db, code);
-  if (!found) throw new DatahubError('DATAHUB_RESOURCE_NOT_FOUND', { code });
-  return found.definition;
 }
 
 /** The single `where` entry, checked: a key or indexed item of the resource. */
@@ -129,7 +122,7 @@ export async function query(
   body: { purpose: string; items: string[]; where: Record<string, string | number> },
 ): Promise<QueryAnswer> {
   const db = typed(hub.ctx.db);
-  const resource = await getResource(db, code);
+  const resource = await hub.resources.get(code);
   checkItems(resource, body.items);
   const where = whereOf(resource, body.where);
   const { consumer, grants } = await consumerWithGrants(db, principal, code);

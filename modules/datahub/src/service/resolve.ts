@@ -9,7 +9,7 @@ import { findRecordByKey } from '../store/records.ts';
 import { typed } from '../store/tables.ts';
 import { grantee, publishReads, type Consumer } from './access.ts';
 import type { Hub } from './hub.ts';
-import { authorise, getResource, pseudonymFor } from './query.ts';
+import { authorise, pseudonymFor } from './query.ts';
 import { openRow, personKey, recordKey } from './rows.ts';
 
 const RESOLVE_ITEMS = ['idNumber', 'name', 'gender', 'householdId'];
@@ -28,7 +28,7 @@ export async function resolvePerson(
 ): Promise<Resolved> {
   const id = idNumber.toUpperCase();
   const db = typed(hub.ctx.db);
-  const resource = await getResource(db, POPULATION.code);
+  const resource = await hub.resources.get(POPULATION.code);
   await authorise(hub.ctx, resource, consumer, await activeGrants(db, grantee(consumer), [resource.code]), purpose, [
     'idNumber',
     'name',

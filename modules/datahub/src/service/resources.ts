@@ -3,7 +3,7 @@
 import type { ModuleContext } from '@tongban/kernel';
 import { DatahubError } from '../errors.ts';
 import { definitionProblems, type ResourceDefinition } from '../domain/resource.ts';
-import { insertVersion } from '../store/resources.ts';
+import { insertVersion, latestResources } from '../store/resources.ts';
 import { typed } from '../store/tables.ts';
 
 /** The data element ids the catalog publishes (its public dictionary). */
@@ -25,4 +25,41 @@ export async function publishResource(
     await events.publish('datahub.resource.published', { code: definition.code, version });
     return { code: definition.code, version };
   });
+}
+
+/**
+ * The latest definitions, kept per process for a few seconds: every read names its resource, and
+ * a definition changes only when a steward publishes (which forgets them here at once; another
+ * process sees the new version within TTL_MS).
+ */
+export class ResourceCache {
+  static readonly TTL_MS = 5_000;
+  #loaded: { at: number; byCode: Promise<ReadonlyMap<string, ResourceDefinition>> } | undefined;
+  readonly #ctx: ModuleContext;
+  constructor(ctx: ModuleContext) {
+    this.#ctx = ctx;
+  }
+
+  all(): Promise<ReadonlyMap<string, ResourceDefinition>> {
+    const now = Date.now();
+    if (!this.#loaded || now - this.#loaded.at > ResourceCache.TTL_MS) {
+      const byCode = latestResources(typed(this.#ctx.db)).then(
+        (list) => new Map(list.map((r) => [r.definition.code, r.definition])),
+      );
+      // A failed load is not kept.
+      byCode.catch(() => (this.#loaded = undefined));
+      this.#loaded = { at: now, byCode };
+    }
+    return this.#loaded.byCode;
+  }
+
+  async get(code: string): Promise<ResourceDefinition> {
+    const found = (await this.all()).get(code);
+    if (!found) throw new DatahubError('DATAHUB_RESOURCE_NOT_FOUND', { code });
+    return found;
+  }
+
+  forget(): void {
+    this.#loaded = undefined;
+  }
 }

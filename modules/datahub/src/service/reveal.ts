@@ -9,7 +9,7 @@ import { countRevealsSince, insertReveal, lockOfficerReveals } from '../store/re
 import { typed } from '../store/tables.ts';
 import { publishReads } from './access.ts';
 import type { Hub } from './hub.ts';
-import { authorise, checkItems, consumerWithGrants, findRows, getResource, whereOf } from './query.ts';
+import { authorise, checkItems, consumerWithGrants, findRows, whereOf } from './query.ts';
 import { openRow } from './rows.ts';
 
 export const REVEALS_PER_HOUR = 10;
@@ -21,7 +21,7 @@ export async function reveal(
   body: { purpose: string; where: Record<string, string | number>; item: string; reason: string },
 ): Promise<{ resource: string; item: string; value: string | number | null }> {
   const db = typed(hub.ctx.db);
-  const resource = await getResource(db, code);
+  const resource = await hub.resources.get(code);
   checkItems(resource, [body.item], 'body.item');
   const where = whereOf(resource, body.where);
   const { consumer, grants } = await consumerWithGrants(db, officer, code);
