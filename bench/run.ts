@@ -1,5 +1,6 @@
 // npm run bench -- <name>: runs one benchmark (or all) and prints its table.
 import { benchCatalog } from './catalog.ts';
+import { benchDatahub } from './datahub.ts';
 import { benchIdentity } from './identity.ts';
 import { benchLedger } from './ledger.ts';
 import { benchWorkflow } from './workflow.ts';
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   identity: benchIdentity,
   workflow: benchWorkflow,
   ledger: benchLedger,
+  datahub: benchDatahub,
 };
 
 const names = process.argv.slice(2);

@@ -10,9 +10,12 @@ import { AUDIT_LOG, Ledger } from './service/ledger.ts';
 import { enqueueEvent } from './store/queue.ts';
 import { typed } from './store/tables.ts';
 
-/** Every identity and workflow event: the security record and the case record (contracts' catalog). */
+/**
+ * Every identity, workflow and data hub event: the security record, the case record and the record
+ * of every use of a person's data (contracts' catalog).
+ */
 export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG) as EventType[]).filter(
-  (type) => type.startsWith('identity.') || type.startsWith('workflow.'),
+  (type) => type.startsWith('identity.') || type.startsWith('workflow.') || type.startsWith('datahub.'),
 );
 
 /**

@@ -119,3 +119,58 @@ test('crossing a sign-in throttle is recorded as denied', () => {
   assert.equal(entry.outcome, 'denied');
   assert.equal(JSON.stringify(entry).includes('203.0.113.9'), false);
 });
+
+test('a data hub read names the consumer, the person by their hub key, resource, items, channel and purpose; a reveal’s reason only as a digest', () => {
+  const event = {
+    id: 'e-9',
+    type: 'datahub.record.read',
+    source: 'datahub',
+    occurredAt: '2026-12-01T02:00:00.000Z',
+    data: {
+      readId: 'r-1',
+      consumer: { kind: 'staff', id: 'officer-7', department: '330100-GA' },
+      purpose: '330100-GA-001',
+      resource: 'population',
+      items: ['name', 'mobile'],
+      subject: `pk-${'a'.repeat(32)}`,
+      accountId: 'a-9',
+      channel: 'reveal',
+      reason: '核实申请人联系方式',
+    },
+  };
+  const entry = entryFromEvent(event, PEPPER);
+  assert.deepEqual(entry.actor, { kind: 'staff', id: 'officer-7' });
+  assert.deepEqual(entry.subject, { kind: 'person', id: `pk-${'a'.repeat(32)}` });
+  assert.deepEqual(entry.resource, {
+    resource: 'population',
+    items: 'name,mobile',
+    channel: 'reveal',
+    department: '330100-GA',
+  });
+  assert.equal(entry.purpose, '330100-GA-001');
+  assert.equal(entry.digests?.reason, hmac('核实申请人联系方式'));
+  assert.equal(JSON.stringify(entry).includes('核实'), false);
+  assert.equal(subjectOf(event), `pk-${'a'.repeat(32)}`, 'found by the person key, not the account');
+});
+
+test('a data hub refusal is outcome denied; a citizen consumer is a pseudonym', () => {
+  const entry = entryFromEvent(
+    {
+      id: 'e-10',
+      type: 'datahub.access.denied',
+      source: 'datahub',
+      occurredAt: '2026-12-01T02:00:00.000Z',
+      data: {
+        consumer: { kind: 'citizen', id: 'a-1' },
+        purpose: 'BIRTH',
+        resource: 'population',
+        items: ['mobile'],
+        reason: 'no_grant',
+      },
+    },
+    PEPPER,
+  );
+  assert.equal(entry.outcome, 'denied');
+  assert.deepEqual(entry.actor, { kind: 'citizen', id: pseudonym('a-1', PEPPER) });
+  assert.equal(entry.resource?.reason, 'no_grant');
+});

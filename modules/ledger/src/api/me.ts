@@ -1,8 +1,11 @@
 // "Who used my data": the entries that concern the signed-in person, each with its inclusion proof
 // in the latest checkpoint, so they can check the record themselves. Paged newest first by an
 // opaque cursor: a person with years of records reaches every one of them, a page at a time.
+// The data hub asks the same by a person's hub key (`pk-…`: reads of a person's data name the
+// person by it, account or not) with its service role, and shows the citizen their page.
 import { LedgerError } from '../errors.ts';
 import { type HttpApp } from '@tongban/kernel';
+import { ServiceRoles } from '@tongban/contracts';
 import Type from 'typebox';
 import type { Ledger } from '../service/ledger.ts';
 import { AUDIT_LOG } from '../service/ledger.ts';
@@ -31,6 +34,62 @@ export function decodeCursor(cursor: string): number {
   return before;
 }
 
+const PageQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+    cursor: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The `next` of the previous page' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const EntryPage = Type.Object({
+  pseudonym: Type.String({ description: 'What the public entries call the subject' }),
+  checkpoint: Type.Union([CheckpointView, Type.Null()]),
+  entries: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      entry: Type.Unknown(),
+      body: Type.String(),
+      leafHash: Type.Union([Type.String(), Type.Null()]),
+      proof: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    }),
+  ),
+  next: Type.Optional(Type.String({ description: 'Absent on the last page' })),
+});
+
+/** A page of the entries kept beside `subjectId`, newest first, each with its proof in the latest checkpoint. */
+async function subjectPage(
+  ledger: Ledger,
+  subjectId: string,
+  pseudonym: string,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const log = await ledger.getLog(AUDIT_LOG);
+  // One more than asked: whether there is a next page is known without a second query.
+  const found = await entriesOfSubject(typed(ledger.ctx.db), log.id, subjectId, before, query.limit + 1);
+  const rows = found.slice(0, query.limit);
+  const latest = await ledger.latest(log).catch(() => undefined);
+  const entries = [];
+  for (const r of rows) {
+    // Entries after the latest checkpoint get their proof once the next one covers them.
+    const covered = latest && Number(r.idx) < Number(latest.row.size);
+    // Every proof against the one checkpoint this answer shows.
+    const proof = covered ? await ledger.inclusion(log, Number(r.idx), Number(latest.row.size), latest) : undefined;
+    entries.push({
+      index: Number(r.idx),
+      entry: JSON.parse(r.body) as unknown,
+      body: r.body,
+      leafHash: proof?.leafHash ?? null,
+      proof: proof?.proof ?? null,
+    });
+  }
+  const next = found.length > rows.length ? { next: encodeCursor(Number(rows[rows.length - 1]!.idx)) } : {};
+  return { pseudonym, checkpoint: latest?.view ?? null, entries, ...next };
+}
+
 export function meRoutes(app: HttpApp, ledger: Ledger): void {
   app.get(
     '/me/entries',
@@ -40,57 +99,29 @@ export function meRoutes(app: HttpApp, ledger: Ledger): void {
         tags: ['ledger: my records'],
         summary:
           'Ledger entries about me, newest first, each with its inclusion proof in the latest checkpoint; `next` fetches the following page',
-        querystring: Type.Object(
-          {
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-            cursor: Type.Optional(
-              Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The `next` of the previous page' }),
-            ),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            pseudonym: Type.String({ description: 'What the public entries call me' }),
-            checkpoint: Type.Union([CheckpointView, Type.Null()]),
-            entries: Type.Array(
-              Type.Object({
-                index: Type.Integer(),
-                entry: Type.Unknown(),
-                body: Type.String(),
-                leafHash: Type.Union([Type.String(), Type.Null()]),
-                proof: Type.Union([Type.Array(Type.String()), Type.Null()]),
-              }),
-            ),
-            next: Type.Optional(Type.String({ description: 'Absent on the last page' })),
-          }),
-        },
+        querystring: PageQuery,
+        response: { 200: EntryPage },
       },
     },
     async (req) => {
-      const before = req.query.cursor === undefined ? undefined : decodeCursor(req.query.cursor);
-      const log = await ledger.getLog(AUDIT_LOG);
       const me = req.principal!.actingFor ?? req.principal!.id;
-      // One more than asked: whether there is a next page is known without a second query.
-      const found = await entriesOfSubject(typed(ledger.ctx.db), log.id, me, before, req.query.limit + 1);
-      const rows = found.slice(0, req.query.limit);
-      const latest = await ledger.latest(log).catch(() => undefined);
-      const entries = [];
-      for (const r of rows) {
-        // Entries after the latest checkpoint get their proof once the next one covers them.
-        const covered = latest && Number(r.idx) < Number(latest.row.size);
-        // Every proof against the one checkpoint this answer shows.
-        const proof = covered ? await ledger.inclusion(log, Number(r.idx), Number(latest.row.size), latest) : undefined;
-        entries.push({
-          index: Number(r.idx),
-          entry: JSON.parse(r.body) as unknown,
-          body: r.body,
-          leafHash: proof?.leafHash ?? null,
-          proof: proof?.proof ?? null,
-        });
-      }
-      const next = found.length > rows.length ? { next: encodeCursor(Number(rows[rows.length - 1]!.idx)) } : {};
-      return { pseudonym: ledger.pseudonymOf(me), checkpoint: latest?.view ?? null, entries, ...next };
+      return subjectPage(ledger, me, ledger.pseudonymOf(me), req.query);
     },
+  );
+
+  app.get(
+    '/subjects/:subject/entries',
+    {
+      // The data hub's "who used my data": only person keys, so no account's own record is reached this way.
+      config: { policy: { kinds: ['service'], roles: [ServiceRoles.ledgerSubjectsRead] } },
+      schema: {
+        tags: ['ledger: my records'],
+        summary: "Entries about a person by the data hub's person key (pk-…), newest first, with proofs",
+        params: Type.Object({ subject: Type.String({ pattern: '^pk-[0-9a-f]{32}$' }) }),
+        querystring: PageQuery,
+        response: { 200: EntryPage },
+      },
+    },
+    async (req) => subjectPage(ledger, req.params.subject, req.params.subject, req.query),
   );
 }

@@ -54,9 +54,14 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.leng
 export const pseudonym = (accountId: string, pepper: string): string =>
   `p-${createHmac('sha256', pepper).update(`subject\n${accountId}`).digest('hex').slice(0, 32)}`;
 
-/** The account an event concerns (kept beside the entry, never in it, to find a person's entries). */
+/**
+ * Whom an event concerns, kept beside the entry (never in it) to find a person's entries: the
+ * account, or for a data hub read the person's key (`pk-…`, the hub's keyed pseudonym of the ID
+ * number: the person read may have no account), which "who used my data" asks for.
+ */
 export function subjectOf(event: Envelope): string | null {
   const d = (event.data ?? {}) as Record<string, unknown>;
+  if (event.type === 'datahub.record.read') return str(d.subject) ?? null;
   return (event.source === 'workflow' ? str(d.applicantId) : str(d.accountId)) ?? null;
 }
 
@@ -66,6 +71,7 @@ const STAFF_ACTS: ReadonlySet<string> = new Set(['identity.account.roles-changed
 export const PURPOSES = {
   identity: 'identity-and-access',
   workflow: 'government-service-handling',
+  datahub: 'data-governance',
 } as const;
 
 /**
@@ -85,6 +91,7 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
     source: { module: event.source, event: event.id },
     digests,
   };
+  if (event.type.startsWith('datahub.')) return datahubEntry(event.type, d, base, pepper);
   if (event.source === 'workflow') {
     const given = (d.actor ?? { kind: 'applicant', id: d.applicantId }) as { kind?: unknown; id?: unknown };
     // Staff act in their own name (accountability); an applicant is a person, named by pseudonym.
@@ -136,4 +143,77 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
     purpose: event.source === 'identity' ? PURPOSES.identity : event.source,
     outcome: failed ? 'failure' : event.type.endsWith('.throttled') ? 'denied' : 'success',
   };
+}
+
+const texts = (v: unknown): string | undefined =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? v.join(',') : undefined;
+
+/**
+ * The data hub's events: a read names the consumer (a system or an officer by id; a person by
+ * pseudonym), the person read by their hub key, the resource, items and channel, and the purpose
+ * it was read for; a refusal is `denied`; consents concern the person who gave them; grants and
+ * published resources are data governance by staff.
+ */
+function datahubEntry(
+  type: string,
+  d: Record<string, unknown>,
+  base: Pick<AuditEntry, 'v' | 'at' | 'action' | 'source' | 'digests'>,
+  pepper: string,
+): AuditEntry {
+  const consumer = (d.consumer ?? {}) as { kind?: unknown; id?: unknown; department?: unknown };
+  const consumerId = str(consumer.id);
+  const actorOfConsumer = {
+    kind: str(consumer.kind) ?? 'system',
+    id: consumerId && consumer.kind === 'citizen' ? pseudonym(consumerId, pepper) : (consumerId ?? null),
+  };
+  const pick = (keys: readonly string[]) => {
+    const resource: Record<string, string> = {};
+    for (const key of keys) {
+      const v = str(d[key]) ?? texts(d[key]) ?? (typeof d[key] === 'number' ? String(d[key]) : undefined);
+      if (v) resource[key] = v;
+    }
+    if (str(consumer.department)) resource.department = consumer.department as string;
+    return resource;
+  };
+  const accountId = str(d.accountId);
+  const account = accountId ? { kind: 'account', id: pseudonym(accountId, pepper) } : null;
+  switch (type) {
+    case 'datahub.record.read':
+      return {
+        ...base,
+        actor: actorOfConsumer,
+        subject: str(d.subject) ? { kind: 'person', id: d.subject as string } : null,
+        resource: pick(['resource', 'items', 'channel']),
+        purpose: str(d.purpose) ?? PURPOSES.datahub,
+        outcome: 'success',
+      };
+    case 'datahub.access.denied':
+      return {
+        ...base,
+        actor: actorOfConsumer,
+        subject: null,
+        resource: pick(['resource', 'items', 'reason']),
+        purpose: str(d.purpose) ?? PURPOSES.datahub,
+        outcome: 'denied',
+      };
+    case 'datahub.consent.given':
+    case 'datahub.consent.revoked':
+      return {
+        ...base,
+        actor: account ?? { kind: 'account', id: null },
+        subject: account,
+        resource: pick(['consentId', 'items']),
+        purpose: str(d.purpose) ?? PURPOSES.datahub,
+        outcome: 'success',
+      };
+    default:
+      return {
+        ...base,
+        actor: str(d.by) ? { kind: 'staff', id: d.by as string } : { kind: 'system', id: null },
+        subject: null,
+        resource: pick(['grantId', 'consumer', 'resource', 'items', 'change', 'code', 'version']),
+        purpose: str(d.purpose) ?? PURPOSES.datahub,
+        outcome: 'success',
+      };
+  }
 }

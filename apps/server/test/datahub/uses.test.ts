@@ -1,0 +1,107 @@
+// One read of a person's data is one ledger entry; "who used my data" shows the signed-in citizen
+// the entries about them (found by their person key), each with its inclusion proof, paged by the
+// ledger's cursor; the ledger's subject route is only for the hub's service role.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { databaseLabel } from '@tongban/kernel/testing';
+import ledger from '@tongban/ledger';
+import { settle } from '../ledger/fixtures.ts';
+import { DEMO, startHub, type HubHarness } from './fixtures.ts';
+
+const PURPOSE = '330100-MZ-001';
+
+describe(`who used my data (${databaseLabel})`, () => {
+  let h: HubHarness;
+  let system: Record<string, string>;
+  before(async () => {
+    h = await startHub([ledger]);
+    system = await h.service('tongban-civil-affairs', ['datahub.read']);
+    const r = await h.call('POST', '/api/datahub/grants', await h.steward(), {
+      consumer: 'tongban-civil-affairs',
+      resource: 'population',
+      purpose: PURPOSE,
+      items: ['name', 'gender'],
+    });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  });
+  after(() => h.p.dispose());
+
+  const readLi = () =>
+    h.call('POST', '/api/datahub/resources/population/query', system, {
+      purpose: PURPOSE,
+      items: ['name', 'gender'],
+      where: { idNumber: DEMO.li },
+    });
+
+  test('N reads of a person are N ledger entries, each naming consumer, purpose, items and channel, with a proof', async () => {
+    const li = await h.citizen(await h.accountOf(DEMO.li));
+    await settle(h);
+    const before = (await h.call('GET', '/api/datahub/me/uses?limit=100', li)).body.entries.length;
+    const N = 5;
+    for (let i = 0; i < N; i++) assert.equal((await readLi()).status, 200);
+    await settle(h);
+    const r = await h.call('GET', '/api/datahub/me/uses?limit=100', li);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.entries.length - before, N);
+    const newest = r.body.entries[0];
+    assert.ok(newest.proof, 'with its inclusion proof');
+    assert.deepEqual(
+      {
+        action: newest.entry.action,
+        actor: newest.entry.actor,
+        subject: newest.entry.subject,
+        resource: newest.entry.resource,
+        purpose: newest.entry.purpose,
+      },
+      {
+        action: 'datahub.record.read',
+        actor: { kind: 'service', id: 'tongban-civil-affairs' },
+        subject: { kind: 'person', id: r.body.subject },
+        resource: { resource: 'population', items: 'name,gender', channel: 'lookup' },
+        purpose: PURPOSE,
+      },
+    );
+    assert.ok(!newest.body.includes(DEMO.li) && !newest.body.includes('李四'), 'no personal data in the entry');
+  });
+
+  test('pages follow the ledger’s cursor; 张三 does not see 李四’s reads', async () => {
+    const li = await h.citizen(await h.accountOf(DEMO.li));
+    const seen = new Set<number>();
+    let query = '?limit=2';
+    for (;;) {
+      const r = await h.call('GET', `/api/datahub/me/uses${query}`, li);
+      assert.equal(r.status, 200);
+      for (const e of r.body.entries) seen.add(e.index);
+      if (!r.body.next) break;
+      query = `?limit=2&cursor=${r.body.next}`;
+    }
+    assert.ok(seen.size >= 5);
+    const zhang = await h.citizen(await h.accountOf(DEMO.zhang));
+    const theirs = await h.call('GET', '/api/datahub/me/uses?limit=100', zhang);
+    assert.ok(
+      theirs.body.entries.every(
+        (e: { entry: { subject: { id: string } } }) => e.entry.subject.id === theirs.body.subject,
+      ),
+    );
+    assert.ok(theirs.body.entries.every((e: { index: number }) => !seen.has(e.index)));
+  });
+
+  test('the ledger’s subject route takes the hub’s role only; /me/uses only citizens', async () => {
+    const url = `/api/ledger/subjects/pk-${'0'.repeat(32)}/entries`;
+    assert.equal((await h.call('GET', url, await h.service('tongban-civil-affairs', ['datahub.read']))).status, 403);
+    assert.equal((await h.call('GET', url, await h.citizen('c-1'))).status, 403);
+    assert.equal((await h.call('GET', url, await h.service('tongban-datahub', ['ledger.subjects.read']))).status, 200);
+    assert.equal(
+      (
+        await h.call(
+          'GET',
+          '/api/ledger/subjects/p-123/entries',
+          await h.service('tongban-datahub', ['ledger.subjects.read']),
+        )
+      ).status,
+      400,
+      'only person keys',
+    );
+    assert.equal((await h.call('GET', '/api/datahub/me/uses', await h.officer('330100-GA'))).status, 403);
+  });
+});
