@@ -17,13 +17,16 @@ import {
   type CleaningRules,
   type RawValue,
 } from '../domain/cleaning.ts';
+import { REGISTRIES } from '../domain/registries.ts';
 import type { ResourceDefinition } from '../domain/resource.ts';
 import { readRecords, type ColumnRules, type Encoding, type Format, type SourceRecord } from '../domain/sources.ts';
+import { countRegistries, generateRegistries, type RegistryCode, type SyntheticOptions } from '../domain/synthetic.ts';
 import {
   claimBatch,
   completeRun,
   createRun,
   ensureResource,
+  findLatestDefinition,
   findRun,
   listReportLines,
   recordBatch,
@@ -321,3 +324,61 @@ export async function importFile(
 ): Promise<ImportReport> {
   return importRecords(ctx, resource, await fileSource(path, resource, options), options);
 }
+
+export interface SeedOptions extends SyntheticOptions {
+  readonly batchSize?: number;
+  readonly onStart?: (resource: ResourceDefinition, total: number) => void;
+  readonly onProgress?: (resource: ResourceDefinition, progress: ImportProgress) => void;
+}
+
+/**
+ * One registry's rows of the synthetic city as an import source: the generator is deterministic,
+ * so its options are its digest, and a seed stopped half-way resumes like a file.
+ */
+export function syntheticSource(resource: ResourceDefinition, options: SyntheticOptions, total?: number): ImportSource {
+  const seed = options.seed ?? 20260101;
+  return {
+    source: 'seed',
+    digest: `synthetic:v1:${resource.code}:persons=${options.persons}:seed=${seed}:today=${options.today ?? ''}`,
+    format: 'synthetic',
+    encoding: 'utf-8',
+    collectedAt: new Date(),
+    tags: ['synthetic'],
+    ...(total === undefined ? {} : { total }),
+    async *records() {
+      let row = 0;
+      for (const r of generateRegistries(options)) {
+        if (r.resource !== resource.code) continue;
+        row++;
+        yield { row, line: row, fields: r.values };
+      }
+    },
+  };
+}
+
+/** `tongban seed --persons N`: the four registries of a synthetic city, one import run each. */
+export async function seedRegistries(ctx: ImportContext, options: SeedOptions): Promise<ImportReport[]> {
+  const counts = countRegistries(options);
+  const reports: ImportReport[] = [];
+  for (const resource of REGISTRIES) {
+    const total = counts[resource.code as RegistryCode] ?? 0;
+    options.onStart?.(resource, total);
+    reports.push(
+      await importRecords(ctx, resource, syntheticSource(resource, options, total), {
+        by: 'seed',
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        ...(options.onProgress ? { onProgress: (p: ImportProgress) => options.onProgress!(resource, p) } : {}),
+      }),
+    );
+  }
+  return reports;
+}
+
+/** A resource's latest published definition, else the registry of that code; undefined when neither exists. */
+export async function resolveResource(db: ModuleDb, code: string): Promise<ResourceDefinition | undefined> {
+  return (await findLatestDefinition(db, code)) ?? REGISTRIES.find((r) => r.code === code);
+}
+
+export { CleaningConfigError, loadCleaning } from '../domain/cleaning.ts';
+export { SourceError } from '../domain/sources.ts';
+export { REGISTRIES } from '../domain/registries.ts';

@@ -50,6 +50,19 @@ export async function ensureResource(db: ModuleDb, definition: ResourceDefinitio
   });
 }
 
+/** The definition of a resource's latest version in the catalogue. */
+export async function findLatestDefinition(db: ModuleDb, code: string): Promise<ResourceDefinition | undefined> {
+  const row = await typed(db)
+    .selectFrom('datahub.resource as r')
+    .innerJoin('datahub.resource_version as v', (j) =>
+      j.onRef('v.code', '=', 'r.code').onRef('v.version', '=', 'r.latest'),
+    )
+    .select('v.definition')
+    .where('r.code', '=', code)
+    .executeTakeFirst();
+  return row?.definition as ResourceDefinition | undefined;
+}
+
 export async function findRun(db: ModuleDb, resource: string, digest: string): Promise<ImportRun | undefined> {
   return typed(db)
     .selectFrom('datahub.import_run')
