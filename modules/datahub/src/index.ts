@@ -13,3 +13,15 @@ export default defineModule({
   // Its own authority towards identity (the applicant's ID number) and the ledger (a person's entries).
   secrets: ['datahub-service-key'],
 });
+
+// For the composition root's `tongban import` and `tongban seed --persons N` (apps/server).
+export {
+  importFile,
+  resolveResource,
+  seedRegistries,
+  CleaningConfigError,
+  SourceError,
+  loadCleaning,
+  type ImportProgress,
+  type ImportReport,
+} from './service/import.ts';
