@@ -4,7 +4,7 @@
 // imported again, and a completed file imported again stores nothing new. Rows are upserted by
 // their key: a row whose items did not change is not rewritten (its keyed digest is the stored
 // one), so the same rows from another file are counted unchanged.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, createSecretKey } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -26,6 +26,7 @@ import {
   completeRun,
   createRun,
   ensureResource,
+  findDigests,
   findLatestDefinition,
   findRun,
   listReportLines,
@@ -35,7 +36,7 @@ import {
   type ReportLine,
   type StoredRow,
 } from '../store/imports.ts';
-import { sealRow } from './rows.ts';
+import { recordKey, sealRow, type RowValues } from './rows.ts';
 
 /** What an import needs of the module's context: its database handle, its field keys, its transactions. */
 export type ImportContext = Pick<ModuleContext, 'db' | 'fields' | 'transaction'>;
@@ -104,12 +105,18 @@ export function columnRules(
   return { known: resource.items.map((i) => i.key), required: [...required] };
 }
 
-/** The values the hub seals: every item of the resource, null when the row has none. */
-const rowDigest = (fields: FieldCipher, resource: string, values: Record<string, string | number | null>) =>
-  fields.blindIndex(`row:${resource}`, JSON.stringify(values));
+/**
+ * A keyed digest of a row's cleaned items (HMAC-SHA256 under a key derived from the module's
+ * blind-index key for the resource): equal for equal rows, telling nothing of their values. The
+ * key object is made once per import — HMAC with a raw key costs a key import per call.
+ */
+function rowDigester(fields: FieldCipher, resource: string): (values: RowValues) => string {
+  const key = createSecretKey(Buffer.from(fields.blindIndex('row-digest-key', resource), 'base64url'));
+  return (values) => createHmac('sha256', key).update(JSON.stringify(values)).digest('base64url');
+}
 
 interface PendingRow {
-  readonly row: number;
+  readonly key: string;
   readonly values: Record<string, string | number | null>;
 }
 
@@ -160,36 +167,74 @@ export async function importRecords(
   let rejected = 0;
   let duplicates = 0;
 
-  const flush = async () => {
-    if (read === committed) return;
-    const pending = [...batch.values()];
-    const sealed: StoredRow[] = await Promise.all(
-      pending.map(async (p) => ({
-        ...(await sealRow(ctx.fields, resource, p.values)),
-        data_digest: rowDigest(ctx.fields, resource.code, p.values),
-      })),
-    );
-    const from = committed;
-    const to = read;
+  // Batches are prepared (cleaned, sealed) while the one before is being written: at most one in
+  // flight, committed in order, so committed_rows only ever moves on by whole batches.
+  let scheduled = committed;
+  let inFlight: Promise<void> = Promise.resolve();
+  const digest = rowDigester(ctx.fields, resource.code);
+  let checkIn = 0; // batches until the next look for rows already stored (0: this one)
+
+  const write = async (
+    from: number,
+    to: number,
+    rows: readonly StoredRow[],
+    skipped: number,
+    batchLines: ReportLine[],
+    batchRejected: number,
+    batchDuplicates: number,
+  ) => {
     const batchNo = Math.ceil(to / batchSize);
     const counts = await ctx.transaction(async (trx) => {
       if (!(await claimBatch(trx, run.id, from, to)))
         throw new Error(`import ${run.id} was moved on by another process (rows ${from + 1}–${to}): this one stops`);
-      const c = await upsertRows(trx, resource.code, sealed, provenance, `${run.id}:${batchNo}`);
-      await recordBatch(trx, run.id, { ...c, rejected, duplicates, lines });
-      return c;
+      const c = await upsertRows(trx, resource.code, rows, provenance, `${run.id}:${batchNo}`);
+      const withSkipped = { ...c, unchanged: c.unchanged + skipped };
+      await recordBatch(trx, run.id, {
+        ...withSkipped,
+        rejected: batchRejected,
+        duplicates: batchDuplicates,
+        lines: batchLines,
+      });
+      return withSkipped;
     });
     totals.inserted += counts.inserted;
     totals.updated += counts.updated;
     totals.unchanged += counts.unchanged;
-    totals.rejected += rejected;
-    totals.duplicates += duplicates;
+    totals.rejected += batchRejected;
+    totals.duplicates += batchDuplicates;
     committed = to;
+    options.onProgress?.({ runId: run.id, done: committed, total: source.total, resumedFrom, ...totals });
+  };
+
+  const flush = async () => {
+    if (read === scheduled) return;
+    const pending = [...batch.values()];
+    const [from, to, batchLines, batchRejected, batchDuplicates] = [scheduled, read, lines, rejected, duplicates];
+    scheduled = read;
     batch = new Map();
     lines = [];
     rejected = 0;
     duplicates = 0;
-    options.onProgress?.({ runId: run.id, done: committed, total: source.total, resumedFrom, ...totals });
+    const digests = pending.map((p) => digest(p.values));
+    let fresh = pending.map((_, i) => i);
+    if (checkIn === 0 && pending.length > 0) {
+      // Rows already stored with the same digest need no sealing: a re-import costs a read, not a write.
+      // A batch of only new rows makes the next nine skip the look (the upsert still leaves unchanged rows alone).
+      const keys = pending.map((p) => recordKey(ctx.fields, resource.code, p.key));
+      const stored = await findDigests(ctx.db, resource.code, keys);
+      fresh = fresh.filter((i) => stored.get(keys[i]!) !== digests[i]);
+      checkIn = stored.size === 0 ? 9 : 0;
+    } else if (checkIn > 0) checkIn--;
+    const sealed: StoredRow[] = await Promise.all(
+      fresh.map(async (i) => ({
+        ...(await sealRow(ctx.fields, resource, pending[i]!.values)),
+        data_digest: digests[i]!,
+      })),
+    );
+    await inFlight;
+    inFlight = write(from, to, sealed, pending.length - fresh.length, batchLines, batchRejected, batchDuplicates);
+    // an error surfaces at the next flush or at the end; keep the rejection handled meanwhile
+    inFlight.catch(() => undefined);
   };
 
   for await (const record of source.records()) {
@@ -226,12 +271,13 @@ export async function importRecords(
           });
         }
         // within one batch a later row replaces the earlier one (one INSERT may not touch a row twice)
-        if (seen.keep) batch.set(cleaned.key, { row: record.row, values: cleaned.values });
+        if (seen.keep) batch.set(cleaned.key, { key: cleaned.key, values: cleaned.values });
       }
     }
-    if (!replay && read - committed >= batchSize) await flush();
+    if (!replay && read - scheduled >= batchSize) await flush();
   }
   await flush();
+  await inFlight;
   const done = await completeRun(ctx.db, run.id, read);
   return report(ctx.db, done, source, resumedFrom, false, listLimit);
 }

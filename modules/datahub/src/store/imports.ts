@@ -103,6 +103,22 @@ export async function createRun(db: ModuleDb, run: NewRun): Promise<ImportRun> {
   return (await findRun(db, run.resource, run.digest))!;
 }
 
+/** The stored digests of those of `keys` that are stored. */
+export async function findDigests(
+  db: ModuleDb,
+  resource: string,
+  keys: readonly string[],
+): Promise<Map<string, string | null>> {
+  if (keys.length === 0) return new Map();
+  const rows = await typed(db)
+    .selectFrom('datahub.record')
+    .select(['record_key', 'data_digest'])
+    .where('resource_code', '=', resource)
+    .where('record_key', 'in', [...keys])
+    .execute();
+  return new Map(rows.map((r) => [r.record_key, r.data_digest]));
+}
+
 export interface BatchCounts {
   inserted: number;
   updated: number;
