@@ -1,4 +1,4 @@
-// tongban serve | migrate | seed — one command for every deployment shape.
+// tongban serve | migrate | seed | import | ledger verify — one command for every deployment shape.
 import { parseArgs } from 'node:util';
 import {
   ConfigError,
@@ -15,6 +15,7 @@ import {
   type ModuleDefinition,
   type Platform,
 } from '@tongban/kernel';
+import { positiveInteger, runImport, seedPersons } from './import.ts';
 import { ledgerVerify } from './ledger-verify.ts';
 import { UsageError, allModules, selectModules } from './modules.ts';
 import { startSummary } from './summary.ts';
@@ -27,6 +28,12 @@ commands:
   serve     run the platform (all modules, or --modules=a,b)
   migrate   apply database migrations and exit
   seed      load the demo city into an empty database and exit
+            --persons N: also a synthetic city of N persons in the data hub's registries
+            (population, birth records, enterprises, real estate), with a progress bar
+  import <resource> <file> [--encoding utf-8|gbk] [--format csv|json] [--config rules.json]
+            import a CSV or JSON file into a data hub resource (e.g. population): checked whole
+            first, cleaned, stored in batches; run again to resume an interrupted import;
+            prints a progress bar and the report (rows stored, rejected with row and reason)
   ledger verify --url <server> | --database <url> [--log <id>]
                 [--log-key ed25519:<base64>] [--witness-key <name>=ed25519:<base64>]…
             recompute a ledger from its entries, check every checkpoint and co-signature
@@ -55,6 +62,11 @@ export async function main(argv: string[]): Promise<number> {
         log: { type: 'string' },
         'log-key': { type: 'string' },
         'witness-key': { type: 'string', multiple: true },
+        persons: { type: 'string' },
+        encoding: { type: 'string' },
+        format: { type: 'string' },
+        config: { type: 'string' },
+        'batch-size': { type: 'string' },
       },
     });
     const command = positionals[0] ?? 'serve';
@@ -69,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
         );
       return await ledgerVerify(values);
     }
+    if (command === 'import') return await runImport(loadConfig(), positionals.slice(1), values);
     if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
     switch (command) {
       case 'version':
@@ -79,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'migrate':
         return await runMigrate(loadConfig(), values.modules);
       case 'seed':
-        return await runSeed(loadConfig(), values.modules);
+        return await runSeed(loadConfig(), values.modules, positiveInteger(values.persons, '--persons'));
       default:
         throw new UsageError(`unknown command '${command}' (try: tongban --help)`);
     }
@@ -154,8 +167,10 @@ async function runMigrate(config: Config, moduleList: string | undefined): Promi
   }
 }
 
-async function runSeed(config: Config, moduleList: string | undefined): Promise<number> {
+async function runSeed(config: Config, moduleList: string | undefined, persons?: number): Promise<number> {
   const modules = selectModules(moduleList);
+  if (persons !== undefined && !modules.some((m) => m.name === 'datahub'))
+    throw new UsageError('seed --persons needs the datahub module');
   // A seed runs the modules on the bus like serve, and any event it publishes would be lost the same way.
   refuseSplitWithoutBus(config, modules);
   const platform = await startPlatform({
@@ -165,8 +180,12 @@ async function runSeed(config: Config, moduleList: string | undefined): Promise<
     background: false,
     log: createLogger({ logLevel: 'warn' }),
   });
-  await platform.bus.settled();
-  await platform.close();
-  console.log('tongban: demo data seeded');
+  try {
+    await platform.bus.settled();
+    console.log('tongban: demo data seeded');
+    if (persons !== undefined) await seedPersons(platform.contexts.get('datahub')!, persons);
+  } finally {
+    await platform.close();
+  }
   return 0;
 }

@@ -31,3 +31,15 @@ export default defineModule({
   },
   seed: (ctx) => seedDatahub(ctx),
 });
+
+// For the composition root's `tongban import` and `tongban seed --persons N` (apps/server).
+export {
+  importFile,
+  resolveResource,
+  seedRegistries,
+  CleaningConfigError,
+  SourceError,
+  loadCleaning,
+  type ImportProgress,
+  type ImportReport,
+} from './service/import.ts';

@@ -38,6 +38,8 @@ export interface RecordTable {
   stored_at: Generated<Date>;
   tags: TextArray;
   batch_id: string | null;
+  /** Keyed digest of the row's cleaned items (0002_imports.sql): an unchanged re-import is not rewritten. */
+  data_digest: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AccessGrantTable {
@@ -71,6 +73,36 @@ export interface RevealTable {
   revealed_at: Generated<Date>;
 }
 
+export interface ImportRunTable {
+  id: string;
+  resource_code: string;
+  source: string;
+  digest: string;
+  format: string;
+  encoding: string;
+  batch_size: number;
+  total_rows: number | null;
+  committed_rows: Generated<number>;
+  inserted: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  rejected: Generated<number>;
+  duplicates: Generated<number>;
+  status: 'running' | 'completed';
+  started_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+export interface ImportRejectTable {
+  run_id: string;
+  row_number: number;
+  line: number;
+  kind: 'rejected' | 'duplicate';
+  item: string;
+  code: string;
+  reason: string;
+}
+
 export interface DatahubTables {
   'datahub.resource': ResourceTable;
   'datahub.resource_version': ResourceVersionTable;
@@ -78,6 +110,8 @@ export interface DatahubTables {
   'datahub.access_grant': AccessGrantTable;
   'datahub.consent': ConsentTable;
   'datahub.reveal': RevealTable;
+  'datahub.import_run': ImportRunTable;
+  'datahub.import_reject': ImportRejectTable;
 }
 
 export type DatahubDb = Kysely<DatahubTables>;
