@@ -11,7 +11,7 @@ import type { IdentityPort } from '../service/identity.ts';
 import { assign, claim, officerAct } from '../service/act.ts';
 import { fileAtCounter } from '../service/counter.ts';
 import type { Services } from '../service/submit.ts';
-import { applicationView, getApplication, queue, taskView, timeline } from '../store/views.ts';
+import { applicationView, getApplication, prefillView, queue, taskView, timeline } from '../store/views.ts';
 import { typed } from '../store/tables.ts';
 import { findTaskScope, getTask } from '../store/tasks.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
@@ -124,6 +124,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         application: {
           ...view,
           form,
+          prefill: prefillView(a.prefill, (key) => fields.includes(key)),
           materials: a.materials.filter((m) => codes.has(m.code)),
           tasks: tasksSeen,
           needed: view.needed.filter((n) => n.taskId === task.id),
