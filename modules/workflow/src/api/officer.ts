@@ -20,6 +20,7 @@ import {
   ApplicationView,
   AssignBody,
   CounterBody,
+  CounterView,
   IdempotencyHeaders,
   IdParam,
   OPEN_STATES,
@@ -200,16 +201,17 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         tags: ['workflow: service counter'],
         headers: IdempotencyHeaders,
         body: CounterBody,
-        response: { 200: ApplicationView, 201: ApplicationView },
+        response: { 200: CounterView, 201: CounterView },
         summary:
-          "File an application at a service counter (窗口) on a citizen's behalf; it appears in the citizen's account",
+          "File an application at a service counter (窗口) on a citizen's behalf, named by ID number (resolved through the population registry); it appears in the citizen's account",
       },
     },
     async (req, reply) => {
       const p = req.principal!;
-      const { application, replayed } = await fileAtCounter(
+      const { application, replayed, person } = await fileAtCounter(
         s,
         identity,
+        s.datahub,
         { id: p.id, regions: p.regions },
         req.body,
         idempotencyKey(req),
@@ -217,7 +219,9 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
       );
       s.live.nudge();
       const { app: a, tasks } = await getApplication(db, application.id);
-      return reply.code(replayed ? 200 : 201).send(applicationView(a, tasks, serviceDate(s.engine.now())));
+      return reply
+        .code(replayed ? 200 : 201)
+        .send({ ...applicationView(a, tasks, serviceDate(s.engine.now())), applicant: person });
     },
   );
 }

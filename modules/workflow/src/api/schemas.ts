@@ -82,8 +82,11 @@ export const CounterBody = Type.Object(
   {
     applicant: Type.Object(
       {
-        id: Type.String({ format: 'uuid', description: "The applicant's account id (统一身份认证)" }),
-        kind: Type.Union([Type.Literal('citizen'), Type.Literal('business')]),
+        idNumber: Type.String({
+          pattern: '^[0-9]{17}[0-9Xx]$',
+          description:
+            "The person's resident ID number (公民身份号码, GB 11643): resolved through the population registry to their account",
+        }),
       },
       { additionalProperties: false },
     ),
@@ -246,6 +249,12 @@ export const ApplicationView = Type.Object({
   prefill: PrefillSummary,
 });
 export const ApplicationList = Type.Array(Type.Object(ApplicationSummary));
+
+/** A counter filing's answer: the application, and whom it was filed for, masked (张*, 330106********123X). */
+export const CounterView = Type.Object({
+  ...ApplicationView.properties,
+  applicant: Type.Object({ name: Type.String(), idNumber: Type.String() }),
+});
 export const TaskResult = TaskView;
 
 export const TimelineView = Type.Array(
