@@ -2,7 +2,13 @@
 // with cleaning, the authoritative registries, purpose-bound sharing with consent and masking,
 // encrypted personal data, verified prefill, and "who used my data".
 import { defineModule } from '@tongban/kernel';
+import { catalogueRoutes } from './api/catalogue.ts';
+import { consentRoutes } from './api/consents.ts';
+import { grantRoutes } from './api/grants.ts';
+import { prefillRoutes } from './api/prefill.ts';
 import { DatahubErrors } from './errors.ts';
+import { seedDatahub } from './seed/demo.ts';
+import { startHub } from './service/hub.ts';
 
 export default defineModule({
   name: 'datahub',
@@ -12,4 +18,12 @@ export default defineModule({
   errors: DatahubErrors,
   // Its own authority towards identity (the applicant's ID number) and the ledger (a person's entries).
   secrets: ['datahub-service-key'],
+  start: startHub,
+  routes(app, _ctx, hub) {
+    catalogueRoutes(app, hub);
+    grantRoutes(app, hub);
+    consentRoutes(app, hub);
+    prefillRoutes(app, hub);
+  },
+  seed: (ctx) => seedDatahub(ctx),
 });

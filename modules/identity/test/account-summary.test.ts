@@ -68,7 +68,29 @@ describe('principals that are not accounts, and the account summary for systems'
     const citizen = await createAccount(p, 'citizen');
     const r = await p.app.inject({ url: `/api/identity/accounts/${citizen.id}/summary`, headers: bearer(reader) });
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual(r.json(), { id: citizen.id, kind: 'citizen', region: citizen.login.slice(0, 6), active: true });
+    assert.deepEqual(r.json(), {
+      id: citizen.id,
+      kind: 'citizen',
+      region: citizen.login.slice(0, 6),
+      active: true,
+      idNumber: citizen.login,
+    });
+  });
+
+  test('a counter finds a citizen by resident ID number; a business login or an unknown number is 404', async () => {
+    const citizen = await createAccount(p, 'citizen');
+    const url = (n: string) => `/api/identity/accounts/by-resident-id/${n}/summary`;
+    const r = await p.app.inject({ url: url(citizen.login.toLowerCase()), headers: bearer(reader) });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(r.json().id, citizen.id);
+    assert.equal(r.json().idNumber, citizen.login);
+    const unknown = await p.app.inject({ url: url('110101199001011237'), headers: bearer(reader) });
+    assert.equal(unknown.statusCode, 404);
+    const malformed = await p.app.inject({ url: url('11010119900101'), headers: bearer(reader) });
+    assert.equal(malformed.statusCode, 400);
+    const officer = await apiToken('officer');
+    const refused = await p.app.inject({ url: url(citizen.login), headers: bearer(officer) });
+    assert.equal(refused.statusCode, 403, 'officers do not look people up by ID number here');
   });
 
   test("a business's region is its credit code's characters 3–8; staff have none", async () => {
@@ -84,7 +106,7 @@ describe('principals that are not accounts, and the account summary for systems'
       legalRepresentative: representative.id,
     });
     const business = await p.app.inject({ url: `/api/identity/accounts/${id}/summary`, headers: bearer(reader) });
-    assert.deepEqual(business.json(), { id, kind: 'business', region: '330102', active: true });
+    assert.deepEqual(business.json(), { id, kind: 'business', region: '330102', active: true, idNumber: null });
     const officer = await createAccount(p, 'officer');
     const staff = await p.app.inject({
       url: `/api/identity/accounts/${officer.id}/summary`,

@@ -2,6 +2,7 @@
 // token the kernel's ctx.serviceToken() fetches passes the guard as a service with its role.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { ServiceRoles } from '@tongban/contracts';
 import { defineModule, serviceClientId, serviceKeyFromSecret } from '@tongban/kernel';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import { importJWK, type JWK } from 'jose';
@@ -34,7 +35,7 @@ describe("the workflow's service client", () => {
   });
   after(() => p.dispose());
 
-  test('an assertion signed with the derived key gets a service token with identity.accounts.read', async () => {
+  test('an assertion signed with the derived key gets a service token with its roles (accounts, prefill)', async () => {
     const { issuer } = (await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string };
     const key = serviceKeyFromSecret(secret);
     const workflow = await client.discovery(
@@ -48,7 +49,12 @@ describe("the workflow's service client", () => {
     const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as {
       tongban: { kind: string; roles: string[] };
     };
-    assert.deepEqual(claims.tongban, { kind: 'service', roles: [ACCOUNTS_READ_ROLE], departments: [], regions: [] });
+    assert.deepEqual(claims.tongban, {
+      kind: 'service',
+      roles: [ACCOUNTS_READ_ROLE, ServiceRoles.datahubPrefill],
+      departments: [],
+      regions: [],
+    });
     const account = await createAccount(p, 'citizen');
     const r = await p.app.inject({
       url: `/api/identity/accounts/${account.id}/summary`,

@@ -29,7 +29,9 @@ export const DatahubEvents = {
     items: Type.Array(Type.String()),
     subject: Type.String({ pattern: '^pk-[0-9a-f]{32}$' }),
     accountId: Type.Optional(Type.String()),
-    channel: Type.Union(DATAHUB_READ_CHANNELS.map((c) => Type.Literal(c))),
+    channel: Type.Unsafe<(typeof DATAHUB_READ_CHANNELS)[number]>(
+      Type.Union(DATAHUB_READ_CHANNELS.map((c) => Type.Literal(c))),
+    ),
     /** A reveal's reason, as the officer wrote it (the ledger keeps a digest, never the text). */
     reason: Type.Optional(Type.String()),
   }),
@@ -39,7 +41,7 @@ export const DatahubEvents = {
     purpose: Type.String(),
     resource: Type.String(),
     items: Type.Array(Type.String()),
-    reason: Type.Union(DATAHUB_DENIAL_REASONS.map((r) => Type.Literal(r))),
+    reason: Type.Unsafe<DatahubDenialReason>(Type.Union(DATAHUB_DENIAL_REASONS.map((r) => Type.Literal(r)))),
   }),
   'datahub.consent.given': Type.Object({
     consentId: Type.String(),

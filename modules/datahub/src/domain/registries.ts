@@ -92,14 +92,14 @@ export const ENTERPRISE: ResourceDefinition = {
     item(
       'legalRepresentativeIdNumber',
       t('法定代表人公民身份号码', "Legal representative's ID number"),
-      null,
+      'company.legalRepIdNumber',
       'string',
       {
         ...idNumber,
         indexed: true,
       },
     ),
-    item('address', t('住所', 'Registered address'), null, 'string', { personal: false }),
+    item('address', t('住所', 'Registered address'), 'company.registeredAddress', 'string', { personal: false }),
     item('registeredCapital', t('注册资本（万元）', 'Registered capital (10,000 yuan)'), null, 'number', {
       personal: false,
     }),

@@ -42,3 +42,34 @@ export interface ResourceDefinition {
   /** Rows come from an authoritative registry: values read from it are government-verified. */
   readonly authoritative: boolean;
 }
+
+export interface DefinitionProblem {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * What is wrong with a definition (shape is the API schema's): duplicate item keys, a key item
+ * that is not an item, an element the catalog does not publish (when `elements` is known), an
+ * index or subject flag where it cannot work.
+ */
+export function definitionProblems(
+  def: ResourceDefinition,
+  elements: ReadonlySet<string> | undefined,
+): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const keys = new Set<string>();
+  def.items.forEach((item, i) => {
+    const at = `body.items.${i}`;
+    if (keys.has(item.key)) problems.push({ field: `${at}.key`, code: 'duplicate', message: `item ${item.key} twice` });
+    keys.add(item.key);
+    if (item.element !== null && elements && !elements.has(item.element))
+      problems.push({ field: `${at}.element`, code: 'unknown_element', message: `no data element ${item.element}` });
+    if (item.subject && item.type !== 'string')
+      problems.push({ field: `${at}.subject`, code: 'subject_not_text', message: 'a subject item holds an ID number' });
+  });
+  if (!keys.has(def.keyItem))
+    problems.push({ field: 'body.keyItem', code: 'not_an_item', message: `${def.keyItem} is not an item` });
+  return problems;
+}

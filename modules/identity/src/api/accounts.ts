@@ -25,7 +25,14 @@ import {
   registerBusiness,
   removeAuthenticator,
 } from '../service/accounts.ts';
-import { findAccountById, findAccountByLogin, isActive, pendingTotpSecret, setPendingTotp } from '../store/accounts.ts';
+import {
+  findAccountById,
+  findAccountByLogin,
+  isActive,
+  pendingTotpSecret,
+  setPendingTotp,
+  type Account,
+} from '../store/accounts.ts';
 import { hashOrBusy } from '../service/registration.ts';
 import { registrationRoutes } from './registration.ts';
 import { sendFactorNotice } from '../service/sms.ts';
@@ -49,6 +56,7 @@ const Roles = Type.Object(
   { additionalProperties: false },
 );
 const Id = Type.Object({ accountId: Type.String({ format: 'uuid' }) });
+const ResidentIdParam = Type.Object({ idNumber: Type.String({ pattern: '^[0-9]{17}[0-9Xx]$' }) });
 /** The role a system needs to look accounts up (workflow's counter filing). */
 export const ACCOUNTS_READ_ROLE = ServiceRoles.accountsRead;
 /** What another module may learn of an account: that it exists, its kind, region and state. */
@@ -66,6 +74,8 @@ export const AccountSummary = Type.Object(
     region: Type.Union([Type.String({ pattern: '^[0-9]{6}$' }), Type.Null()]),
     /** Can sign in and act: not disabled, not a registration awaiting its SMS code. */
     active: Type.Boolean(),
+    /** A citizen's resident ID number (their login, GB 11643); null for every other kind. */
+    idNumber: Type.Union([Type.String({ pattern: '^[0-9]{17}[0-9X]$' }), Type.Null()]),
   },
   { additionalProperties: false },
 );
@@ -113,6 +123,16 @@ function meNeedsAnAccount(app: HttpApp, ctx: ModuleContext): void {
   });
 }
 
+function accountSummary(account: Account) {
+  return {
+    id: account.id,
+    kind: account.kind,
+    region: regionOfIdentifier(account.kind, account.login) ?? null,
+    active: isActive(account),
+    idNumber: account.kind === 'citizen' ? account.login : null,
+  };
+}
+
 export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
   meNeedsAnAccount(app, ctx);
   registrationRoutes(app, ctx);
@@ -131,12 +151,26 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
     async (request) => {
       const account = await findAccountById(typed(ctx.db), request.params.accountId);
       if (!account) throw new IdentityError('NOT_FOUND');
-      return {
-        id: account.id,
-        kind: account.kind,
-        region: regionOfIdentifier(account.kind, account.login) ?? null,
-        active: isActive(account),
-      };
+      return accountSummary(account);
+    },
+  );
+
+  // 窗口: a counter resolves the person in front of it by the ID card they show, not by an account id.
+  app.get(
+    '/accounts/by-resident-id/:idNumber/summary',
+    {
+      config: { policy: { kinds: ['service', 'operator'], roles: { service: [ACCOUNTS_READ_ROLE] } } },
+      schema: {
+        tags,
+        summary: 'The citizen account whose login is this resident ID number (404 when there is none)',
+        params: ResidentIdParam,
+        response: { 200: AccountSummary },
+      },
+    },
+    async (request) => {
+      const account = await findAccountByLogin(typed(ctx.db), request.params.idNumber.toUpperCase());
+      if (!account || account.kind !== 'citizen') throw new IdentityError('NOT_FOUND');
+      return accountSummary(account);
     },
   );
 

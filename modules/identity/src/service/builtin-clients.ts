@@ -24,7 +24,10 @@ export const DEV_REDIRECT_URIS = [
  * roles are what their calls need.
  */
 export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
-  workflow: [ServiceRoles.accountsRead], // counter filing checks that the applicant's account exists
+  // Counter filing checks that the applicant's account exists; prefill asks the data hub.
+  workflow: [ServiceRoles.accountsRead, ServiceRoles.datahubPrefill],
+  // The data hub resolves an applicant's ID number and reads a person's ledger entries ("who used my data").
+  datahub: [ServiceRoles.accountsRead, ServiceRoles.ledgerSubjectsRead],
 };
 
 /** The secrets identity reads to register the service clients. */

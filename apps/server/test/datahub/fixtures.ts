@@ -1,0 +1,62 @@
+// The data hub on a test platform with the catalog and identity (the hub asks identity for an
+// applicant's ID number with its own service token), the demo seed, and tokens for every principal.
+import catalog from '@tongban/catalog';
+import datahub from '@tongban/datahub';
+import identity from '@tongban/identity';
+import type { ModuleDefinition } from '@tongban/kernel';
+import { startWorkflow, token, type Harness } from '../workflow/fixtures.ts';
+import { DEMO } from '../../../../modules/datahub/src/seed/demo.ts';
+
+export { DEMO };
+
+export interface HubHarness extends Harness {
+  /** The account id of a demo citizen, by resident ID number. */
+  accountOf(idNumber: string): Promise<string>;
+  /** A department system (service principal) with these roles. */
+  service(id: string, roles: string[]): Promise<Record<string, string>>;
+  steward(): Promise<Record<string, string>>;
+  /** The workflow's service principal: prefill. */
+  workflow(): Promise<Record<string, string>>;
+  /** Gives the citizen's consent for a purpose; returns its id. */
+  consent(citizen: Record<string, string>, purpose: string, items: string[]): Promise<string>;
+  outboxOf(type: string): Promise<{ data: Record<string, unknown> }[]>;
+}
+
+export async function startHub(extra: readonly ModuleDefinition[] = []): Promise<HubHarness> {
+  const h = await startWorkflow({ modules: [catalog, identity, datahub, ...extra], identity: true });
+  const bearer = async (who: Parameters<typeof token>[1]) => ({ authorization: `Bearer ${await token(h.key, who)}` });
+  return {
+    ...h,
+    async accountOf(idNumber) {
+      const row = await h.p.database.db
+        .selectFrom('identity.account')
+        .select('id')
+        .where('login', '=', idNumber)
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+    service: (id, roles) => bearer({ sub: id, kind: 'service', roles }),
+    steward: () =>
+      bearer({
+        sub: 'steward-1',
+        kind: 'officer',
+        roles: ['datahub.steward'],
+        departments: ['330100-SJZY'],
+        mfa: true,
+      }),
+    workflow: () => bearer({ sub: 'tongban-workflow', kind: 'service', roles: ['datahub.prefill'] }),
+    async consent(citizen, purpose, items) {
+      const r = await h.call('POST', '/api/datahub/me/consents', citizen, { purpose, items });
+      if (r.status !== 201) throw new Error(`consent failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.id as string;
+    },
+    async outboxOf(type) {
+      const rows = await h.p.database.db
+        .selectFrom('datahub.outbox')
+        .select(['data'])
+        .where('type', '=', type)
+        .execute();
+      return rows as { data: Record<string, unknown> }[];
+    },
+  };
+}
