@@ -78,6 +78,8 @@ export function datahubPort(client: ModuleClient, log: Logger): DatahubPort {
     },
 
     async resolvePerson(idNumber, purpose) {
+      // Without the registry no one can be resolved: the counter cannot file (502), it does not guess.
+      if (!client.locate('datahub')) throw new WorkflowError('UPSTREAM_UNAVAILABLE', { module: 'datahub' });
       let body: unknown;
       try {
         body = await client.request<unknown>('datahub', {
