@@ -6,6 +6,8 @@ import { catalogueRoutes } from './api/catalogue.ts';
 import { consentRoutes } from './api/consents.ts';
 import { grantRoutes } from './api/grants.ts';
 import { prefillRoutes } from './api/prefill.ts';
+import { queryRoutes } from './api/query.ts';
+import { usesRoutes } from './api/uses.ts';
 import { DatahubErrors } from './errors.ts';
 import { seedDatahub } from './seed/demo.ts';
 import { startHub } from './service/hub.ts';
@@ -24,6 +26,8 @@ export default defineModule({
     grantRoutes(app, hub);
     consentRoutes(app, hub);
     prefillRoutes(app, hub);
+    queryRoutes(app, hub);
+    usesRoutes(app, hub);
   },
   seed: (ctx) => seedDatahub(ctx),
 });

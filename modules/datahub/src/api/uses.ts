@@ -1,0 +1,36 @@
+// "Who used my data": the citizen's own page of ledger entries about their data.
+import type { HttpApp } from '@tongban/kernel';
+import Type from 'typebox';
+import type { Hub } from '../service/hub.ts';
+import { myUses } from '../service/uses.ts';
+import { DatahubPolicies } from './policies.ts';
+
+export function usesRoutes(app: HttpApp, hub: Hub): void {
+  app.get(
+    '/me/uses',
+    {
+      config: { policy: DatahubPolicies.citizen },
+      schema: {
+        tags: ['datahub: my data'],
+        summary: 'Who used my data: ledger entries about me (reads, refusals), newest first, with inclusion proofs',
+        querystring: Type.Object(
+          {
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            /** My person key: what the ledger's entries call me. */
+            subject: Type.String(),
+            checkpoint: Type.Unknown(),
+            entries: Type.Array(Type.Unknown()),
+            next: Type.Optional(Type.String()),
+          }),
+        },
+      },
+    },
+    async (req) => myUses(hub, req.principal!.id, req.query),
+  );
+}

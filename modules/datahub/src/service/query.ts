@@ -1,0 +1,161 @@
+// Reads under a grant (共享查询): a department system (role datahub.read) or an officer (for a
+// department holding the grant) asks a resource for items of the rows where one key or indexed
+// item has a value. The grant is checked first (a refusal is a 403 and a security event); each
+// row opened is one datahub.record.read per person it is about, in the transaction that answers;
+// values leave masked by the policy of the consumer's audience and purpose.
+import type { ModuleContext, Principal } from '@tongban/kernel';
+import { DatahubError } from '../errors.ts';
+import { checkGrant, type AccessRequest } from '../domain/grants.ts';
+import { maskRow, policyFor, type Audience, type Masked } from '../domain/masking.ts';
+import type { ResourceDefinition } from '../domain/resource.ts';
+import { activeGrants } from '../store/grants.ts';
+import { findRecordByKey, findRecordsByLookup, type RecordRow } from '../store/records.ts';
+import { findLatestResource } from '../store/resources.ts';
+import { typed, type Db } from '../store/tables.ts';
+import { consumerOf, grantee, publishReads, refuse, type Consumer } from './access.ts';
+import type { Hub } from './hub.ts';
+import { lookupKey, openRow, recordKey } from './rows.ts';
+
+/** At most this many rows answer one query (a lookup by a parent's ID number finds a few). */
+export const QUERY_ROW_LIMIT = 50;
+
+export interface Where {
+  readonly item: string;
+  readonly value: string;
+}
+
+export interface QueryAnswer {
+  readonly resource: string;
+  readonly policy: string;
+  readonly rows: { values: Record<string, Masked>; collectedAt: string; source: string }[];
+}
+
+export async function getResource(db: Db, code: string): Promise<ResourceDefinition> {
+  const found = await findLatestResource(db, code);
+  if (!found) throw new DatahubError('DATAHUB_RESOURCE_NOT_FOUND', { code });
+  return found.definition;
+}
+
+/** The single `where` entry, checked: a key or indexed item of the resource. */
+export function whereOf(resource: ResourceDefinition, where: Readonly<Record<string, string | number>>): Where {
+  const [entry] = Object.entries(where);
+  const [item, value] = entry!;
+  const def = resource.items.find((i) => i.key === item);
+  if (!def || (item !== resource.keyItem && !def.indexed)) {
+    throw new DatahubError('DATAHUB_QUERY_INVALID', {}, [
+      {
+        field: `body.where.${item}`,
+        code: 'not_searchable',
+        message: `${resource.code} is found by ${[resource.keyItem, ...resource.items.filter((i) => i.indexed).map((i) => i.key)].join(', ')}`,
+      },
+    ]);
+  }
+  return { item, value: String(value) };
+}
+
+export function checkItems(resource: ResourceDefinition, items: readonly string[], field = 'body.items'): void {
+  const known = new Set(resource.items.map((i) => i.key));
+  const unknown = items.map((item, i) => [item, i] as const).filter(([item]) => !known.has(item));
+  if (unknown.length > 0) {
+    throw new DatahubError(
+      'DATAHUB_QUERY_INVALID',
+      {},
+      unknown.map(([item, i]) => ({
+        field: `${field}.${i}`,
+        code: 'unknown_item',
+        message: `${resource.code} has no item ${item}`,
+      })),
+    );
+  }
+}
+
+/**
+ * The consumer the principal reads as and its grants on the resource: a system as itself; an
+ * officer as the first of their departments that holds a grant on it (or their first department).
+ */
+export async function consumerWithGrants(db: Db, principal: Principal, resource: string) {
+  if (principal.kind !== 'officer') {
+    const consumer = consumerOf(principal);
+    return { consumer, grants: await activeGrants(db, grantee(consumer), [resource]) };
+  }
+  for (const department of principal.departments) {
+    const grants = await activeGrants(db, department, [resource]);
+    if (grants.length > 0) return { consumer: consumerOf(principal, department), grants };
+  }
+  return { consumer: consumerOf(principal, principal.departments[0]), grants: [] };
+}
+
+/** Checks sharing type and grant; throws the 403 (after recording it) when refused. */
+export async function authorise(
+  ctx: ModuleContext,
+  resource: ResourceDefinition,
+  consumer: Consumer,
+  grants: Parameters<typeof checkGrant>[0],
+  purpose: string,
+  items: readonly string[],
+): Promise<void> {
+  const request: AccessRequest = { consumer: grantee(consumer), resource: resource.code, purpose, items };
+  // 无条件共享: any government consumer may read it without a grant; 不予共享: nobody may.
+  if (resource.sharing === 'unconditional') return;
+  const verdict =
+    resource.sharing === 'none'
+      ? ({ ok: false, reason: 'no_grant', outside: [], purposes: [] } as const)
+      : checkGrant(grants, request);
+  if (!verdict.ok) throw await refuse(ctx, consumer, request, verdict);
+}
+
+export async function findRows(db: Db, hub: Hub, resource: ResourceDefinition, where: Where): Promise<RecordRow[]> {
+  const fields = hub.ctx.fields;
+  if (where.item === resource.keyItem) {
+    const row = await findRecordByKey(db, resource.code, recordKey(fields, resource.code, where.value));
+    return row ? [row] : [];
+  }
+  return findRecordsByLookup(
+    db,
+    resource.code,
+    [lookupKey(fields, resource.code, where.item, where.value)],
+    QUERY_ROW_LIMIT,
+  );
+}
+
+/** The keyed pseudonym of a value for one consumer (HMAC under the hub's key, per consumer). */
+export const pseudonymFor = (hub: Hub, consumer: string) => (value: string) =>
+  `ps-${hub.ctx.fields.blindIndex(`pseudonym:${consumer}`, value.toUpperCase()).slice(0, 22)}`;
+
+export async function query(
+  hub: Hub,
+  principal: Principal,
+  code: string,
+  body: { purpose: string; items: string[]; where: Record<string, string | number> },
+): Promise<QueryAnswer> {
+  const db = typed(hub.ctx.db);
+  const resource = await getResource(db, code);
+  checkItems(resource, body.items);
+  const where = whereOf(resource, body.where);
+  const { consumer, grants } = await consumerWithGrants(db, principal, code);
+  await authorise(hub.ctx, resource, consumer, grants, body.purpose, body.items);
+  const audience: Audience = principal.kind === 'officer' ? 'officer' : 'system';
+  const policy = policyFor(hub.masking, audience, body.purpose);
+  const pseudonym = pseudonymFor(hub, grantee(consumer));
+  return hub.ctx.transaction(async (t, events) => {
+    const records = await findRows(typed(t), hub, resource, where);
+    const rows = [];
+    for (const record of records) {
+      const values = await openRow(hub.ctx.fields, record.data);
+      await publishReads(events, {
+        consumer,
+        purpose: body.purpose,
+        resource: code,
+        items: body.items,
+        subjects: record.subjects,
+        channel: 'lookup',
+      });
+      rows.push({
+        values: maskRow(values, resource, policy, body.items, pseudonym),
+        collectedAt: record.collected_at.toISOString(),
+        source: record.source,
+      });
+    }
+    return { resource: code, policy: policy.name, rows };
+  });
+}

@@ -1,0 +1,69 @@
+// 查看明文: an officer reveals one masked value of one row, for a purpose their department holds a
+// grant for, with a reason. Explicit, rate-limited (REVEALS_PER_HOUR per officer, counted in
+// datahub.reveal under a lock per officer, 429 past it) and ledgered (channel 'reveal', the
+// reason kept by the ledger as a digest).
+import type { Principal } from '@tongban/kernel';
+import { randomUUID } from 'node:crypto';
+import { DatahubError } from '../errors.ts';
+import { countRevealsSince, insertReveal, lockOfficerReveals } from '../store/reveals.ts';
+import { typed } from '../store/tables.ts';
+import { publishReads } from './access.ts';
+import type { Hub } from './hub.ts';
+import { authorise, checkItems, consumerWithGrants, findRows, getResource, whereOf } from './query.ts';
+import { openRow } from './rows.ts';
+
+export const REVEALS_PER_HOUR = 10;
+
+export async function reveal(
+  hub: Hub,
+  officer: Principal,
+  code: string,
+  body: { purpose: string; where: Record<string, string | number>; item: string; reason: string },
+): Promise<{ resource: string; item: string; value: string | number | null }> {
+  const db = typed(hub.ctx.db);
+  const resource = await getResource(db, code);
+  checkItems(resource, [body.item], 'body.item');
+  const where = whereOf(resource, body.where);
+  const { consumer, grants } = await consumerWithGrants(db, officer, code);
+  await authorise(hub.ctx, resource, consumer, grants, body.purpose, [body.item]);
+  const now = hub.ctx.clock.now();
+  return hub.ctx.transaction(async (t, events) => {
+    const trx = typed(t);
+    await lockOfficerReveals(trx, officer.id);
+    if ((await countRevealsSince(trx, officer.id, new Date(now.getTime() - 3600_000))) >= REVEALS_PER_HOUR) {
+      throw new DatahubError('DATAHUB_REVEAL_LIMIT', { limit: REVEALS_PER_HOUR });
+    }
+    const records = await findRows(trx, hub, resource, where);
+    if (records.length === 0) throw new DatahubError('DATAHUB_RECORD_NOT_FOUND');
+    if (records.length > 1) {
+      throw new DatahubError('DATAHUB_QUERY_INVALID', {}, [
+        {
+          field: 'body.where',
+          code: 'ambiguous',
+          message: `${records.length} rows match; reveal by ${resource.keyItem}`,
+        },
+      ]);
+    }
+    const record = records[0]!;
+    const values = await openRow(hub.ctx.fields, record.data);
+    await insertReveal(trx, {
+      id: randomUUID(),
+      officerId: officer.id,
+      resource: code,
+      recordKey: record.record_key,
+      item: body.item,
+      reason: body.reason,
+      at: now,
+    });
+    await publishReads(events, {
+      consumer,
+      purpose: body.purpose,
+      resource: code,
+      items: [body.item],
+      subjects: record.subjects,
+      channel: 'reveal',
+      reason: body.reason,
+    });
+    return { resource: code, item: body.item, value: values[body.item] ?? null };
+  });
+}
