@@ -58,24 +58,14 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
       ...(representative ? { legalRepresentative: representative } : {}),
     });
     idNumbers.set(id, login);
-    datahub.persons.set(login, {
-      subject: `pk-${n.padStart(32, '0')}`,
-      ...masked(`公民${n}`, login),
-      region: kind === 'citizen' ? region : null,
-      accountId: id,
-    });
+    datahub.persons.set(login, { person: masked(`公民${n}`, login), region, accountId: id });
     return id;
   }
   /** A resident the registry knows who has no account. */
   const unregistered = (region = '330106') => {
     const first17 = `${region}1985020${String(serial++).padStart(4, '0')}`;
     const idNumber = first17 + residentIdCheckChar(first17);
-    datahub.persons.set(idNumber, {
-      subject: `pk-${'f'.repeat(32)}`,
-      ...masked('王五', idNumber),
-      region,
-      accountId: null,
-    });
+    datahub.persons.set(idNumber, { person: masked('王五', idNumber), region, accountId: null });
     return idNumber;
   };
   const counterOfficer = (regions = ['330100'], id = 'counter-officer-1') =>
@@ -111,7 +101,7 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
     // Whom for, as the hub shows them: masked, never the number the officer typed.
     const idNumber = idNumbers.get(citizenId)!;
     const person = datahub.persons.get(idNumber)!;
-    assert.deepEqual(r.body.applicant, { name: person.name, idNumber: person.idNumber });
+    assert.deepEqual(r.body.applicant, person.person);
     assert.match(r.body.applicant.idNumber, /^330106\*{8}\d{3}[0-9X]$/);
     assert.equal(JSON.stringify(r.body.applicant).includes(idNumber), false);
     const lookup = datahub.requests.findLast((q) => q.path === '/persons/resolve')!;

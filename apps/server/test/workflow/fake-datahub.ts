@@ -5,11 +5,10 @@
 import type { PrefillRequest, PrefillView } from '@tongban/contracts';
 import { defineModule, type ModuleDefinition } from '@tongban/kernel';
 
+/** As the hub answers POST /persons/resolve: the population items masked for a counter. */
 export interface ResolvedPersonAnswer {
-  subject: string;
-  name: string;
-  idNumber: string;
-  region: string | null;
+  person: { name: string; idNumber: string; gender?: string };
+  region: string;
   accountId: string | null;
 }
 
@@ -58,7 +57,7 @@ export function fakeDatahub(): FakeDatahub {
   return fake;
 }
 
-/** 张* / 330106********123X, as the hub masks them. */
+/** 张* / 330106********123X, as the hub masks them for a counter. */
 export const masked = (name: string, idNumber: string) => ({
   name: `${[...name][0]}*`,
   idNumber: `${idNumber.slice(0, 6)}********${idNumber.slice(-4)}`,

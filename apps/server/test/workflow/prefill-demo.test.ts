@@ -12,13 +12,14 @@ import { after, before, describe, test } from 'node:test';
 import catalog from '@tongban/catalog';
 import datahub from '@tongban/datahub';
 import identity from '@tongban/identity';
+import { residentIdCheckChar } from '@tongban/kernel';
 import { databaseLabel, startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
 import workflow from '@tongban/workflow';
 import * as oidc from 'openid-client';
 import { Browser, formAction } from '../../../../modules/identity/test/browser.ts';
-import { createAccount, type TestAccount } from '../../../../modules/identity/test/fixtures.ts';
+import { createAccount, totpNow, type TestAccount } from '../../../../modules/identity/test/fixtures.ts';
 import { DEMO } from '../../../../modules/datahub/src/seed/demo.ts';
-import { birthForm, birthMaterials, M, taskOf } from './fixtures.ts';
+import { birthCertificateForm, birthForm, birthMaterials, M, taskOf } from './fixtures.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely and asserted field by field
 type Json = any;
@@ -29,9 +30,10 @@ describe(`the birth bundle prefilled from the registries, locked, approved by ru
   let p: TestPlatform;
   let zhang: string;
   let other: string;
+  let counter: string;
 
   /** Signs in through identity's pages with the development client (code + PKCE): an API access token. */
-  async function signIn(account: Pick<TestAccount, 'login' | 'password'>): Promise<string> {
+  async function signIn(account: Pick<TestAccount, 'login' | 'password' | 'totpSecret'>): Promise<string> {
     const { issuer } = (await p.app.inject({ url: '/api/identity/keys' })).json() as { issuer: string };
     const config = await oidc.discovery(new URL(issuer), 'tongban-dev', undefined, oidc.None(), {
       execute: [oidc.allowInsecureRequests],
@@ -46,9 +48,14 @@ describe(`the birth bundle prefilled from the registries, locked, approved by ru
     });
     const browser = new Browser();
     const page = await browser.follow(url, REDIRECT);
-    const next = await browser.follow(formAction(await page.response!.text(), page.url), REDIRECT, {
+    let next = await browser.follow(formAction(await page.response!.text(), page.url), REDIRECT, {
       form: { login: account.login, password: account.password },
     });
+    if (account.totpSecret) {
+      next = await browser.follow(formAction(await next.response!.text(), next.url), REDIRECT, {
+        form: { code: await totpNow(account.totpSecret) },
+      });
+    }
     assert.ok(next.url.href.startsWith(REDIRECT), `sign-in ends at the client, not ${next.url.href}`);
     const tokens = await oidc.authorizationCodeGrant(config, next.url, {
       pkceCodeVerifier: verifier,
@@ -83,8 +90,10 @@ describe(`the birth bundle prefilled from the registries, locked, approved by ru
     // The demo seed's credentials, as `npm start` prints them (development only).
     const demo = JSON.parse(
       readFileSync(join(p.contexts.get('identity')!.config.dataDir, 'keys', 'demo-accounts.json'), 'utf8'),
-    ) as { login: string; password: string }[];
+    ) as { kind: string; login: string; password: string; totpSecret?: string }[];
     zhang = await signIn(demo.find((a) => a.login === DEMO.zhang)!);
+    // The first department's officer also staffs the service counter (identity's seed).
+    counter = await signIn(demo.find((a) => a.kind === 'officer')!);
     other = await signIn(await createAccount(p, 'citizen'));
   });
   after(() => p.dispose());
@@ -196,5 +205,45 @@ describe(`the birth bundle prefilled from the registries, locked, approved by ru
     assert.equal(approval?.rule, 'hospital-record-matches', JSON.stringify(timeline));
     // The prerequisite approved at once, the matters that wait for it start.
     assert.equal(taskOf(r.body, M.birthRegistration).state, 'submitted');
+  });
+
+  test('at the counter (窗口) the officer names 张三 by ID number: the registry resolves him, the screen shows him masked', async () => {
+    const r = await call(
+      'POST',
+      '/api/workflow/counter/applications',
+      counter,
+      {
+        applicant: { idNumber: DEMO.zhang },
+        subject: { kind: 'matter', code: M.birthCertificate },
+        form: birthCertificateForm(),
+        materials: [{ code: 'mother-id-card', ref: 'doc:scanned-at-counter' }],
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.deepEqual(r.body.applicant, {
+      name: '张*',
+      idNumber: `${DEMO.zhang.slice(0, 6)}********${DEMO.zhang.slice(-4)}`,
+    });
+    // It is 张三's: he sees it among his applications.
+    const mine = (await call('GET', '/api/workflow/applications', zhang)).body;
+    assert.ok(mine.some((a: { id: string; channel: string }) => a.id === r.body.id && a.channel === 'counter'));
+    const unknown = await call(
+      'POST',
+      '/api/workflow/counter/applications',
+      counter,
+      {
+        applicant: { idNumber: `11010119900307001${residentIdCheckChar('11010119900307001')}` },
+        subject: { kind: 'matter', code: M.birthCertificate },
+        form: birthCertificateForm(),
+        materials: [{ code: 'mother-id-card', ref: 'doc:scanned-at-counter' }],
+      },
+      { 'idempotency-key': randomUUID() },
+    );
+    assert.equal(unknown.status, 422, JSON.stringify(unknown.body));
+    assert.deepEqual(
+      unknown.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]),
+      [['body.applicant.idNumber', 'unknown']],
+    );
   });
 });

@@ -70,10 +70,8 @@ export async function fileAtCounter(
   if (!account) throw refused('no_account', lang);
   if (!account.active) throw refused('inactive', lang);
   if (account.kind !== 'citizen') throw refused('kind_mismatch', lang);
-  // The registry's household region first; a person it has none for, by the account's; neither: out
-  // of every jurisdiction (deny by default).
-  const region = person.region ?? account.region;
-  if (region === null || !within(officer, region)) {
+  // The registry's household region (where the person is a resident), not where an ID was once issued.
+  if (!within(officer, person.region)) {
     throw new WorkflowError('FORBIDDEN_RESOURCE', {}, [
       field('body.applicant', 'outside_jurisdiction', 'the applicant is not a resident of your jurisdiction'),
     ]);

@@ -10,19 +10,28 @@ import Type, { type Static, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { WorkflowError } from '../errors.ts';
 
-/** The person an ID number names, as the hub shows them at a counter: masked, with their account when they have one. */
-export const ResolvedPerson = Type.Object({
-  /** The hub's person key (`pk-…`). */
-  subject: Type.String(),
-  /** Masked (张*). */
-  name: Type.String(),
-  /** Masked (330106********123X). */
-  idNumber: Type.String(),
-  /** GB/T 2260 code of the registered household, or null when the registry has none. */
-  region: Type.Union([Type.String(), Type.Null()]),
+/**
+ * The hub's answer to a counter's lookup (POST /api/datahub/persons/resolve): the population row's
+ * items masked for a counter (张*, 330106********123X), the registered household's region and the
+ * person's account, when they have one.
+ */
+const ResolveAnswer = Type.Object({
+  person: Type.Object(
+    { name: Type.String(), idNumber: Type.String() },
+    { additionalProperties: Type.Union([Type.String(), Type.Number(), Type.Null()]) },
+  ),
+  /** GB/T 2260 code of the registered household. */
+  region: Type.String(),
   accountId: Type.Union([Type.String(), Type.Null()]),
 });
-export type ResolvedPerson = Static<typeof ResolvedPerson>;
+
+/** The person an ID number names, as the counter's screen may show them: masked, with their account when they have one. */
+export interface ResolvedPerson {
+  readonly name: string;
+  readonly idNumber: string;
+  readonly region: string;
+  readonly accountId: string | null;
+}
 
 /** The hub's answer, or why there is none: the application goes on without prefill and says so. */
 export type PrefillAnswer = { readonly view: PrefillView } | { readonly view?: undefined; readonly problem: string };
@@ -101,7 +110,7 @@ export function datahubPort(client: ModuleClient, log: Logger): DatahubPort {
         }
         throw error;
       }
-      const problems = problemsOf(ResolvedPerson, body);
+      const problems = problemsOf(ResolveAnswer, body);
       if (problems.length > 0) {
         log.error(
           { module: 'datahub', path: '/persons/resolve', problems },
@@ -109,7 +118,13 @@ export function datahubPort(client: ModuleClient, log: Logger): DatahubPort {
         );
         throw new WorkflowError('UPSTREAM_CONTRACT_BROKEN', { module: 'datahub', path: '/persons/resolve' });
       }
-      return body as ResolvedPerson;
+      const answer = body as Static<typeof ResolveAnswer>;
+      return {
+        name: answer.person.name,
+        idNumber: answer.person.idNumber,
+        region: answer.region,
+        accountId: answer.accountId,
+      };
     },
   };
 }
