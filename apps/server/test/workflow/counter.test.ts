@@ -209,8 +209,7 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
     const malformed = await file(counter, filing({ idNumber: '12345' }));
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.errors[0].field, 'body.applicant.idNumber');
-    const byAccount = await file(counter, { ...filing(pending), applicant: { id: pending, kind: 'citizen' } });
-    assert.equal(byAccount.status, 400, 'an account id is no longer taken on trust');
+
     assert.equal((await h.p.database.db.selectFrom('workflow.notice').select('id').execute()).length, before);
   });
 
@@ -248,5 +247,30 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
     const asWorkflow = await h.call('GET', url, { authorization: `Bearer ${token}` });
     assert.equal(asWorkflow.status, 200, JSON.stringify(asWorkflow.body));
     assert.deepEqual([asWorkflow.body.kind, asWorkflow.body.region], ['citizen', '330106']);
+  });
+
+  test('deprecated: an account id and kind instead of an ID number is still taken (identity alone), with no person shown', async () => {
+    const counter = await counterOfficer();
+    const citizenId = await account('citizen');
+    const r = await file(counter, { ...filing(citizenId), applicant: { id: citizenId, kind: 'citizen' } });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.applicant, null);
+    const nobody = await file(counter, { ...filing(citizenId), applicant: { id: randomUUID(), kind: 'citizen' } });
+    assert.equal(nobody.status, 422, JSON.stringify(nobody.body));
+    assert.deepEqual(
+      nobody.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]),
+      [['body.applicant.id', 'unknown']],
+    );
+    const business = await account('business', '330100');
+    const wrongKind = await file(counter, { ...filing(citizenId), applicant: { id: business, kind: 'citizen' } });
+    assert.deepEqual(
+      wrongKind.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]),
+      [['body.applicant.kind', 'kind_mismatch']],
+    );
+    const both = await file(counter, {
+      ...filing(citizenId),
+      applicant: { id: citizenId, kind: 'citizen', idNumber: idNumbers.get(citizenId) },
+    });
+    assert.equal(both.status, 400, 'one way or the other, not both');
   });
 });
