@@ -7,6 +7,7 @@ import { officerRoutes } from './api/officer.ts';
 import { WorkflowErrors } from './errors.ts';
 import { catalogPort } from './service/catalog.ts';
 import { cachedCatalog } from './service/catalog-cache.ts';
+import { datahubPort } from './service/datahub.ts';
 import { identityPort } from './service/identity.ts';
 import { sweepDeadlines } from './service/deadlines.ts';
 import { Engine } from './service/engine.ts';
@@ -19,13 +20,15 @@ export default defineModule({
   dependsOn: ['catalog', 'identity'],
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: WorkflowErrors,
-  // Its own authority towards identity (ctx.serviceToken(), client tongban-workflow).
+  // Its own authority towards identity and the data hub (ctx.serviceToken(), client tongban-workflow).
+  // The data hub is not a dependency: without it drafts are made unfilled, and the counter refuses.
   secrets: ['workflow-service-key'],
   start: (ctx): Services => ({
     ctx,
     catalog: cachedCatalog(catalogPort(ctx.modules)),
     engine: new Engine(ctx),
     live: new LiveFeed(ctx.db, ctx.log),
+    datahub: datahubPort(ctx.modules, ctx.log),
   }),
   // The catalog cache's hints: a new version's latest pointer is asked for at once, not after the TTL.
   hints: {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { creditCodeCheckChar, residentIdCheckChar } from '@tongban/kernel';
 import { checkForm, dateBound, elementProblem } from '../src/domain/form-check.ts';
 import type { DataElement } from '../src/service/catalog.ts';
 
@@ -140,5 +141,82 @@ describe('a form against its schema and elements', () => {
       pattern: '(a)\\1',
     } as DataElement;
     assert.deepEqual(elementProblem(element, 'aa'), { code: 'pattern' });
+  });
+});
+
+describe('the cases issue 11 lists, each in both languages', () => {
+  const creditCode = el({ type: 'string', pattern: '^[0-9A-HJ-NPQRTUWXY]{18}$', maxLength: 18, check: 'gb32100' });
+  const adultBirthDate = el({ type: 'date', maxDate: 'today-18y' });
+  const schema = {
+    type: 'object' as const,
+    properties: {
+      company: { 'x-data-element': 'company.creditCode' },
+      mother: { 'x-data-element': 'mother.idNumber' },
+      born: { 'x-data-element': 'child.birthDate' },
+      weight: { 'x-data-element': 'child.birthWeight' },
+      gender: { 'x-data-element': 'child.gender' },
+      adult: { 'x-data-element': 'person.birthDate' },
+    },
+  };
+  const elements = new Map([
+    ['company', creditCode],
+    ['mother', idNumber],
+    ['born', birthDate],
+    ['weight', weight],
+    ['gender', gender],
+    ['adult', adultBirthDate],
+  ]);
+  const check = (form: Record<string, unknown>, lang: 'zh' | 'en') =>
+    checkForm('unit-issue-11', schema, form, { elements, today: '2026-12-01', lang, partial: true }).map(
+      (e) => `${e.field} ${e.code} ${e.message}`,
+    );
+
+  it('unified social credit codes carry their GB 32100 check character', () => {
+    const first17 = '91330100MA2H00001';
+    const good = first17 + creditCodeCheckChar(first17);
+    assert.equal(elementProblem(creditCode, good), undefined);
+    const wrong = first17 + (good.endsWith('0') ? '1' : '0');
+    assert.deepEqual(check({ company: wrong }, 'zh'), [
+      'form.company check_digit 校验码不正确，不是有效的统一社会信用代码（GB 32100）',
+    ]);
+    assert.deepEqual(check({ company: wrong }, 'en'), [
+      'form.company check_digit is not a valid unified social credit code (GB 32100): its check character is wrong',
+    ]);
+  });
+
+  it('a resident ID number whose check character is X is valid; a wrong one is refused in both languages', () => {
+    const first17 = '33010619900101123';
+    assert.equal(residentIdCheckChar(first17), 'X');
+    assert.equal(elementProblem(idNumber, `${first17}X`), undefined);
+    assert.deepEqual(check({ mother: `${first17}0` }, 'zh'), [
+      'form.mother check_digit 校验码不正确，不是有效的公民身份号码（GB 11643）',
+    ]);
+    assert.deepEqual(check({ mother: `${first17}0` }, 'en'), [
+      'form.mother check_digit is not a valid resident ID number (GB 11643): its check character is wrong',
+    ]);
+  });
+
+  it('29 February exists only in leap years; a date past today or past a relative bound is refused', () => {
+    assert.equal(elementProblem(birthDate, '2024-02-29', '2026-12-01'), undefined);
+    assert.equal(elementProblem(birthDate, '2026-02-29', '2026-12-01')?.code, 'format');
+    assert.equal(elementProblem(birthDate, '2100-02-29', '2200-01-01')?.code, 'format', 'centuries are not leap');
+    assert.equal(elementProblem(birthDate, '2000-02-29', '2026-12-01'), undefined, 'unless divisible by 400');
+    assert.deepEqual(check({ born: '2026-02-29' }, 'en'), [
+      'form.born format must be a valid calendar date (YYYY-MM-DD)',
+    ]);
+    assert.deepEqual(check({ born: '2026-02-29' }, 'zh'), ['form.born format 不是有效的日期'], 'not 不是有效的date');
+    // An adult: born on or before 2008-12-01.
+    assert.equal(elementProblem(adultBirthDate, '2008-12-01', '2026-12-01'), undefined);
+    assert.deepEqual(check({ adult: '2008-12-02' }, 'en'), ['form.adult maxDate must not be after 2008-12-01']);
+  });
+
+  it('ranges and value domains name their limits, zh-CN first', () => {
+    assert.deepEqual(check({ weight: 299, gender: '3' }, 'en'), [
+      'form.weight minimum must be at least 300',
+      'form.gender enum must be one of the allowed values',
+    ]);
+    const zh = check({ weight: 8001 }, 'zh');
+    assert.equal(zh.length, 1);
+    assert.match(zh[0]!, /^form\.weight maximum .*8000/);
   });
 });

@@ -504,6 +504,18 @@ const birthMatters: readonly Matter[] = [
     ),
     producesLicence: { type: L.birthCertificate, name: t('出生医学证明', 'Medical Certificate of Birth') },
     lifeEvents: ['birth'],
+    // 秒批 over verified data (issue 11): the hospital's birth record (出生医学信息), prefilled from
+    // the data hub and locked, names this mother and this birth date. Without the record (no
+    // prefill, or no consent) `verified` has no birth date and an officer decides.
+    autoApprove: [
+      {
+        id: 'hospital-record-matches',
+        name: t('助产机构出生记录与申请一致', "The hospital's birth record matches the application"),
+        when:
+          '"child.birthDate" in verified && "mother.idNumber" in verified' +
+          ' && verified["mother.idNumber"] == form.motherIdNumber && verified["child.birthDate"] == form.childBirthDate',
+      },
+    ],
   },
   {
     code: M.vaccinationCertificate,

@@ -5,15 +5,8 @@ import { negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
 import { serviceDate } from '../domain/deadlines.ts';
 import { answerCorrection, supplyMaterials } from '../service/act.ts';
-import {
-  createDraft,
-  deleteDraft,
-  saveDraft,
-  submit,
-  type Applicant,
-  type Services,
-  type SubmitContent,
-} from '../service/submit.ts';
+import { createDraft, deleteDraft, refreshPrefill, saveDraft } from '../service/drafts.ts';
+import { submit, type Applicant, type Services, type SubmitContent } from '../service/submit.ts';
 import { applicationView, getApplication, inViewOrder, listApplications, taskView, timeline } from '../store/views.ts';
 import { withdraw } from '../service/withdraw.ts';
 import { typed } from '../store/tables.ts';
@@ -78,7 +71,8 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
       config: { policy: applicantPolicy },
       schema: {
         tags,
-        summary: 'Start a draft for a matter or bundle (resumable on any device)',
+        summary:
+          'Start a draft for a matter or bundle (resumable on any device), prefilled from the data hub with what the applicant consented to; verified values are locked',
         body: DraftBody,
         response: { 201: ApplicationView },
       },
@@ -94,13 +88,32 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
     },
   );
 
+  app.post(
+    '/drafts/:id/prefill',
+    {
+      config: { policy: ownApplication },
+      schema: {
+        tags,
+        summary:
+          'Ask the data hub again (after consenting there to what `prefill.consentNeeded` lists): verified values replace and lock, others fill empty fields',
+        params: IdParam,
+        response: { 200: ApplicationView },
+      },
+    },
+    async (req) => {
+      await refreshPrefill(s, req.params.id);
+      return view(req.params.id);
+    },
+  );
+
   app.put(
     '/drafts/:id',
     {
       config: { policy: ownApplication },
       schema: {
         tags,
-        summary: 'Save a draft; `version` is the one you loaded (409 if it changed elsewhere)',
+        summary:
+          'Save a draft; `version` is the one you loaded (409 if it changed elsewhere); a changed locked value is 422 `locked_value_changed`',
         params: IdParam,
         body: SaveDraftBody,
         response: { 200: ApplicationView },

@@ -11,7 +11,7 @@ import type { IdentityPort } from '../service/identity.ts';
 import { assign, claim, officerAct } from '../service/act.ts';
 import { fileAtCounter } from '../service/counter.ts';
 import type { Services } from '../service/submit.ts';
-import { applicationView, getApplication, queue, taskView, timeline } from '../store/views.ts';
+import { applicationView, getApplication, prefillView, queue, taskView, timeline } from '../store/views.ts';
 import { typed } from '../store/tables.ts';
 import { findTaskScope, getTask } from '../store/tasks.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
@@ -20,6 +20,7 @@ import {
   ApplicationView,
   AssignBody,
   CounterBody,
+  CounterView,
   IdempotencyHeaders,
   IdParam,
   OPEN_STATES,
@@ -124,6 +125,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         application: {
           ...view,
           form,
+          prefill: prefillView(a.prefill, (key) => fields.includes(key)),
           materials: a.materials.filter((m) => codes.has(m.code)),
           tasks: tasksSeen,
           needed: view.needed.filter((n) => n.taskId === task.id),
@@ -199,16 +201,17 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         tags: ['workflow: service counter'],
         headers: IdempotencyHeaders,
         body: CounterBody,
-        response: { 200: ApplicationView, 201: ApplicationView },
+        response: { 200: CounterView, 201: CounterView },
         summary:
-          "File an application at a service counter (窗口) on a citizen's behalf; it appears in the citizen's account",
+          "File an application at a service counter (窗口) on a citizen's behalf, named by ID number (resolved through the population registry); it appears in the citizen's account",
       },
     },
     async (req, reply) => {
       const p = req.principal!;
-      const { application, replayed } = await fileAtCounter(
+      const { application, replayed, person } = await fileAtCounter(
         s,
         identity,
+        s.datahub,
         { id: p.id, regions: p.regions },
         req.body,
         idempotencyKey(req),
@@ -216,7 +219,9 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
       );
       s.live.nudge();
       const { app: a, tasks } = await getApplication(db, application.id);
-      return reply.code(replayed ? 200 : 201).send(applicationView(a, tasks, serviceDate(s.engine.now())));
+      return reply
+        .code(replayed ? 200 : 201)
+        .send({ ...applicationView(a, tasks, serviceDate(s.engine.now())), applicant: person });
     },
   );
 }

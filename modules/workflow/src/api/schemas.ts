@@ -1,5 +1,5 @@
 // HTTP shapes of the workflow: one TypeBox schema gives validation, OpenAPI and the handler's types.
-import { MATTER_PROCESSES } from '@tongban/contracts';
+import { MATTER_PROCESSES, PrefillSource } from '@tongban/contracts';
 import Type from 'typebox';
 import { OFFICER_ACTIONS, TASK_STATES } from '../domain/process.ts';
 
@@ -80,13 +80,28 @@ export const IdempotencyHeaders = Type.Object({
 
 export const CounterBody = Type.Object(
   {
-    applicant: Type.Object(
-      {
-        id: Type.String({ format: 'uuid', description: "The applicant's account id (统一身份认证)" }),
-        kind: Type.Union([Type.Literal('citizen'), Type.Literal('business')]),
-      },
-      { additionalProperties: false },
-    ),
+    applicant: Type.Union([
+      Type.Object(
+        {
+          idNumber: Type.String({
+            pattern: '^[0-9]{17}[0-9Xx]$',
+            description:
+              "The person's resident ID number (公民身份号码, GB 11643): resolved through the population registry to their account",
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Object(
+        {
+          id: Type.String({
+            format: 'uuid',
+            description: "Deprecated: the applicant's account id, taken on identity's word",
+          }),
+          kind: Type.Union([Type.Literal('citizen'), Type.Literal('business')]),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
     subject: SubjectRef,
     form: FormValues,
     materials: MaterialRefs,
@@ -210,12 +225,50 @@ const ApplicationSummary = {
   tasks: Type.Array(TaskView),
   needed: Type.Array(Needed),
 };
+/** What the data hub filled in (issue 11): null when it was never asked (a form submitted without a draft). */
+const PrefillSummary = Type.Union([
+  Type.Object({
+    status: oneOf(['filled', 'unavailable'] as const, {
+      description: 'unavailable: the data hub was absent or refused; the form was left as the applicant gave it',
+    }),
+    at: Type.String({ description: 'When the data hub was asked' }),
+    problem: Type.Union([Type.String(), Type.Null()], { description: 'Why it was unavailable (a problem code)' }),
+    fields: Type.Record(
+      Type.String(),
+      Type.Object({
+        element: Type.String({ description: 'The data element (数据元) the value is for' }),
+        source: PrefillSource,
+        verified: Type.Boolean(),
+        locked: Type.Boolean({ description: 'Verified by an authoritative registry: a changed value is refused' }),
+      }),
+      { description: 'Per form key: where its value came from' },
+    ),
+    consentNeeded: Type.Array(Type.Object({ element: Type.String(), resource: Type.String(), item: Type.String() }), {
+      description:
+        'What the hub could fill once the applicant consents (POST /api/datahub/me/consents), then POST /drafts/:id/prefill',
+    }),
+    missing: Type.Array(Type.String(), {
+      description: 'Data elements the hub had nothing for: the applicant types them',
+    }),
+  }),
+  Type.Null(),
+]);
+
 export const ApplicationView = Type.Object({
   ...ApplicationSummary,
   form: Type.Record(Type.String(), Type.Unknown()),
   materials: Type.Array(Type.Object({ code: Type.String(), ref: Type.String() })),
+  prefill: PrefillSummary,
 });
 export const ApplicationList = Type.Array(Type.Object(ApplicationSummary));
+
+/** A counter filing's answer: the application, and whom it was filed for, masked (张*, 330106********123X). */
+export const CounterView = Type.Object({
+  ...ApplicationView.properties,
+  applicant: Type.Union([Type.Object({ name: Type.String(), idNumber: Type.String() }), Type.Null()], {
+    description: 'Whom it was filed for, masked by the data hub (null when named by a deprecated account id)',
+  }),
+});
 export const TaskResult = TaskView;
 
 export const TimelineView = Type.Array(

@@ -119,6 +119,8 @@ export function checkForm(
         problem.code,
         message(problem.code, lang, {
           ...problem.params,
+          // The format's name in the caller's language (an impossible date read '不是有效的date').
+          ...(problem.params?.format ? { format: FORMATS[String(problem.params.format)]?.[lang] } : {}),
           standard: element.check ? STANDARDS[element.check][lang] : '',
         }),
       );

@@ -4,6 +4,7 @@
 import { WorkflowError } from '../errors.ts';
 import { type FieldError, type Lang } from '@tongban/kernel';
 import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
+import { lockedChanges } from '../domain/prefill.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { matterFields } from '../domain/plan.ts';
 import { ACTIONS, isTerminal, STAFF, type ActionName, type ActionSpec } from '../domain/process.ts';
@@ -277,7 +278,11 @@ export async function answerCorrection(
     const form = { ...app.form, ...input.form };
     // The corrected form is checked like a submission: schema and data elements (a corrected ID
     // number with a wrong check digit is as false as a submitted one).
-    const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang });
+    // What a registry verified stays as it was (the lock holds in a correction too).
+    const formErrors = [
+      ...checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang }),
+      ...lockedChanges(form, app.prefill, lang),
+    ];
     if (formErrors.length > 0)
       throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
     const replaced = new Set(input.materials.map((m) => m.code));

@@ -1,13 +1,18 @@
-// 窗口: an officer with the counter role files an application on a person's behalf. Whom for is
-// asked of identity (the account exists, is active and of the kind stated), and both the person
-// and every department the matter or bundle goes to must lie within the officer's jurisdiction:
-// a counter serves its own region's residents for its own region's services.
+// 窗口: an officer with the counter role files an application on a person's behalf. The officer
+// gives the person's ID number, not an account id: the data hub resolves it through the population
+// registry (人口库) to the person's account (shown back masked: 张*, 330106********123X), identity
+// confirms the account is active and a citizen's, and both the person (their registered household's
+// region) and every department the matter or bundle goes to must lie within the officer's
+// jurisdiction: a counter serves its own region's residents for its own region's services.
+// The account id of before (`{ id, kind }`, identity's word alone) is still taken while the cluster
+// test files with it; it is to go.
 import { WorkflowError } from '../errors.ts';
-import { regionCovers, type FieldError, type Lang } from '@tongban/kernel';
+import { IDENTIFIER_CHECKS, regionCovers, type FieldError, type Lang, type Message } from '@tongban/kernel';
 import { planTasks } from '../domain/plan.ts';
+import type { DatahubPort } from '../service/datahub.ts';
 import type { IdentityPort } from '../service/identity.ts';
 import type { MaterialRef } from '../store/tables.ts';
-import { resolveSubject, submit, type Applicant, type Services, type SubjectRef, type Submitted } from './submit.ts';
+import { resolveSubject, submit, type Services, type SubjectRef, type Submitted } from './submit.ts';
 
 export interface CounterOfficer {
   readonly id: string;
@@ -16,7 +21,8 @@ export interface CounterOfficer {
 }
 
 export interface CounterFiling {
-  readonly applicant: Applicant;
+  /** The person, by resident ID number (GB 11643); or, deprecated, by account id and kind. */
+  readonly applicant: { readonly idNumber: string } | { readonly id: string; readonly kind: 'citizen' | 'business' };
   readonly subject: SubjectRef;
   readonly form: Record<string, unknown>;
   readonly materials: MaterialRef[];
@@ -25,15 +31,66 @@ export interface CounterFiling {
 const within = (officer: CounterOfficer, region: string) => officer.regions.some((j) => regionCovers(j, region));
 const field = (name: string, code: string, message: string): FieldError => ({ field: name, code, message });
 
-export async function fileAtCounter(
-  s: Services,
+const PERSON: Record<'check_digit' | 'unknown' | 'no_account' | 'inactive' | 'kind_mismatch', Message> = {
+  check_digit: {
+    zh: '不是有效的公民身份号码（GB 11643 校验码不正确）',
+    en: 'is not a valid resident ID number (its GB 11643 check character is wrong)',
+  },
+  unknown: { zh: '人口库中没有此公民身份号码', en: 'the population registry has no one of this ID number' },
+  no_account: {
+    zh: '此人尚未注册统一身份认证账户，请先协助其注册',
+    en: 'this person has no platform account yet: help them register first',
+  },
+  inactive: { zh: '此人的账户未激活或已停用', en: "this person's account is not active" },
+  kind_mismatch: { zh: '此号码对应的账户不是个人账户', en: 'the account of this ID number is not a citizen account' },
+};
+const refused = (code: keyof typeof PERSON, lang: Lang) =>
+  new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [field('body.applicant.idNumber', code, PERSON[code][lang])]);
+
+/** Who was filed for, as the counter's screen shows them: masked by the data hub (null when named by account id). */
+export interface CounterFiled extends Submitted {
+  readonly person: { readonly name: string; readonly idNumber: string } | null;
+}
+
+interface Resolved {
+  readonly applicant: { readonly id: string; readonly kind: 'citizen' | 'business' };
+  readonly region: string | null;
+  readonly person: CounterFiled['person'];
+}
+
+/** The person behind an ID number: the population registry's, with their account confirmed by identity. */
+async function byIdNumber(
   identity: IdentityPort,
-  officer: CounterOfficer,
-  filing: CounterFiling,
-  idempotencyKey: string,
-  lang: Lang = 'zh',
-): Promise<Submitted> {
-  const account = await identity.findAccount(filing.applicant.id);
+  datahub: DatahubPort,
+  given: string,
+  purpose: string,
+  lang: Lang,
+): Promise<Resolved> {
+  const idNumber = given.toUpperCase();
+  if (!IDENTIFIER_CHECKS.gb11643(idNumber)) throw refused('check_digit', lang);
+  // The purpose of the lookup is the matter or bundle being filed (the hub's ledger entry says so).
+  const person = await datahub.resolvePerson(idNumber, purpose);
+  if (!person) throw refused('unknown', lang);
+  if (!person.accountId) throw refused('no_account', lang);
+  // The hub's link to the account may be older than the account's state: identity has the last word.
+  const account = await identity.findAccount(person.accountId);
+  if (!account) throw refused('no_account', lang);
+  if (!account.active) throw refused('inactive', lang);
+  if (account.kind !== 'citizen') throw refused('kind_mismatch', lang);
+  // The registry's household region (where the person is a resident), not where an ID was once issued.
+  return {
+    applicant: { id: account.id, kind: 'citizen' },
+    region: person.region,
+    person: { name: person.name, idNumber: person.idNumber },
+  };
+}
+
+/** Deprecated: an account id as the officer typed it, asked of identity only. */
+async function byAccountId(
+  identity: IdentityPort,
+  given: { readonly id: string; readonly kind: 'citizen' | 'business' },
+): Promise<Resolved> {
+  const account = await identity.findAccount(given.id);
   if (!account || !account.active) {
     throw new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
       field(
@@ -43,13 +100,29 @@ export async function fileAtCounter(
       ),
     ]);
   }
-  if (account.kind !== filing.applicant.kind) {
+  if (account.kind !== given.kind) {
     throw new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
-      field('body.applicant.kind', 'kind_mismatch', `the account is not a ${filing.applicant.kind} account`),
+      field('body.applicant.kind', 'kind_mismatch', `the account is not a ${given.kind} account`),
     ]);
   }
-  // An account whose region identity cannot tell is out of every jurisdiction (deny by default).
-  if (account.region === null || !within(officer, account.region)) {
+  return { applicant: given, region: account.region, person: null };
+}
+
+export async function fileAtCounter(
+  s: Services,
+  identity: IdentityPort,
+  datahub: DatahubPort,
+  officer: CounterOfficer,
+  filing: CounterFiling,
+  idempotencyKey: string,
+  lang: Lang = 'zh',
+): Promise<CounterFiled> {
+  const { applicant, region, person } =
+    'idNumber' in filing.applicant
+      ? await byIdNumber(identity, datahub, filing.applicant.idNumber, filing.subject.code, lang)
+      : await byAccountId(identity, filing.applicant);
+  // A person whose region cannot be told is out of every jurisdiction (deny by default).
+  if (region === null || !within(officer, region)) {
     throw new WorkflowError('FORBIDDEN_RESOURCE', {}, [
       field('body.applicant', 'outside_jurisdiction', 'the applicant is not a resident of your jurisdiction'),
     ]);
@@ -68,11 +141,12 @@ export async function fileAtCounter(
       ),
     );
   }
-  return submit(s, {
-    applicant: filing.applicant,
+  const submitted = await submit(s, {
+    applicant,
     content: { subject: filing.subject, form: filing.form, materials: filing.materials },
     idempotencyKey,
     counterOfficer: officer.id,
     lang,
   });
+  return { ...submitted, person };
 }

@@ -20,6 +20,7 @@ import {
   type TaskState,
   type TaskEventType,
 } from '../domain/process.ts';
+import { verifiedOf } from '../domain/prefill.ts';
 import { firstRuleThatHolds } from '../domain/rules.ts';
 import type { CatalogPort, MatterVersion } from '../service/catalog.ts';
 import type { NoticeKind } from '../messages.ts';
@@ -375,7 +376,8 @@ export class Engine {
         form: matterForm(matter, app.subject_kind, app.form),
         applicant: { id: app.applicant_id, kind: app.applicant_kind, channel: app.channel },
         prerequisites,
-        verified: {},
+        // What a registry verified, by data element; locked in the form since the prefill.
+        verified: verifiedOf(app.prefill),
       });
       if (verdict.fired) {
         row = await moves.transition(app, row, 'autoApprove', SYSTEM, {

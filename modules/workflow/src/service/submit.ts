@@ -1,5 +1,4 @@
-// Drafts and submission (一表申请): a draft is saved on the server and resumed on any device;
-// submitting checks the form and materials against the pinned catalog versions, then in one
+// Submission (一表申请; drafts are service/drafts.ts): submitting checks the form and materials against the pinned catalog versions, then in one
 // transaction gives the case number, creates one task per matter, logs and publishes it all and
 // starts what can start. The applicant's idempotency key makes a retried submit — even many at
 // once — yield the one application the first created.
@@ -10,16 +9,13 @@ import { serviceDate } from '../domain/deadlines.ts';
 import { checkSubjectForm } from '../domain/form-check.ts';
 import { checkMaterials, planTasks, type Subject } from '../domain/plan.ts';
 import type { CatalogPort } from '../service/catalog.ts';
+import type { DatahubPort } from '../service/datahub.ts';
+import { lockedChanges, type StoredPrefill } from '../domain/prefill.ts';
 import {
-  deleteDraftRow,
   findApplication,
   findByKey,
-  findPinnedSubject,
-  getApplicationVersion,
-  insertDraft,
   insertSubmitted,
   lockApplication,
-  saveDraftContent,
   submitDraft,
   type Submission,
 } from '../store/applications.ts';
@@ -32,6 +28,7 @@ export interface Services {
   readonly catalog: CatalogPort;
   readonly engine: Engine;
   readonly live: LiveFeed;
+  readonly datahub: DatahubPort;
 }
 
 export interface SubjectRef {
@@ -63,80 +60,8 @@ export async function resolveSubject(catalog: CatalogPort, ref: SubjectRef): Pro
   }
 }
 
-const subjectVersion = (s: Subject) => (s.kind === 'matter' ? s.matter.version : s.bundle.version);
-const subjectCode = (s: Subject) => (s.kind === 'matter' ? s.matter.code : s.bundle.code);
-
-async function regionOf(catalog: CatalogPort, subject: Subject): Promise<string> {
-  const first = planTasks(subject)[0]!;
-  return (await catalog.department(first.departmentCode)).regionCode;
-}
-
-// ── drafts ───────────────────────────────────────────────────────────────────────────────────
-
-export async function createDraft(
-  s: Services,
-  applicant: Applicant,
-  input: { subject: SubjectRef; form?: Record<string, unknown>; materials?: MaterialRef[] },
-  lang: Lang = 'zh',
-): Promise<ApplicationRow> {
-  const subject = await resolveSubject(s.catalog, input.subject);
-  checkDraftForm(s, subject, input.form ?? {}, lang);
-  const region = await regionOf(s.catalog, subject);
-  const at = s.engine.now();
-  return insertDraft(typed(s.ctx.db), {
-    id: uuidv7(),
-    applicant_id: applicant.id,
-    applicant_kind: applicant.kind,
-    subject_kind: subject.kind,
-    subject_code: subjectCode(subject),
-    subject_version: subjectVersion(subject),
-    region_code: region,
-    form: input.form ?? {},
-    materials: input.materials ?? [],
-    at,
-  });
-}
-
-export async function saveDraft(
-  s: Services,
-  id: string,
-  input: { version: number; form: Record<string, unknown>; materials: MaterialRef[] },
-  lang: Lang = 'zh',
-): Promise<ApplicationRow> {
-  const db = typed(s.ctx.db);
-  const pinned = await findPinnedSubject(db, id);
-  if (pinned)
-    checkDraftForm(
-      s,
-      await resolveSubject(s.catalog, {
-        kind: pinned.subject_kind,
-        code: pinned.subject_code,
-        version: pinned.subject_version,
-      }),
-      input.form,
-      lang,
-    );
-  const saved = await saveDraftContent(db, id, {
-    form: input.form,
-    materials: input.materials,
-    version: input.version,
-    at: s.engine.now(),
-  });
-  if (saved) return saved;
-  const current = await getApplicationVersion(db, id);
-  if (current.status !== 'draft') throw new WorkflowError('WORKFLOW_NOT_A_DRAFT');
-  throw new WorkflowError('WORKFLOW_STALE_DRAFT', {}, [], { current: { version: current.version } });
-}
-
-/** A draft may be incomplete, but what it holds must already be valid (checked again at submission). */
-function checkDraftForm(s: Services, subject: Subject, form: Record<string, unknown>, lang: Lang): void {
-  const errors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang, partial: true });
-  if (errors.length > 0) throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: errors.length }, errors);
-}
-
-export async function deleteDraft(s: Services, id: string): Promise<void> {
-  if (!(await deleteDraftRow(typed(s.ctx.db), id))) throw new WorkflowError('WORKFLOW_NOT_A_DRAFT');
-}
+export const subjectVersion = (s: Subject) => (s.kind === 'matter' ? s.matter.version : s.bundle.version);
+export const subjectCode = (s: Subject) => (s.kind === 'matter' ? s.matter.code : s.bundle.code);
 
 // ── submission ───────────────────────────────────────────────────────────────────────────────
 
@@ -220,7 +145,7 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   }
   let checked: Awaited<ReturnType<typeof checkAndLoad>>;
   try {
-    checked = await checkAndLoad(s, ref, form, materials, input.lang);
+    checked = await checkAndLoad(s, ref, form, materials, input.lang, draft?.prefill ?? null);
   } catch (error) {
     // No pre-read of the key for a form (the insert finds a replay): a retry whose content no
     // longer passes — the catalog or the date moved on — is still answered with what it created.
@@ -361,9 +286,14 @@ async function checkAndLoad(
   form: Record<string, unknown>,
   materials: MaterialRef[],
   lang: Lang | undefined,
+  prefill: StoredPrefill | null,
 ) {
   const subject = await resolveSubject(s.catalog, ref);
-  const formErrors = checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang });
+  // The lock at submit: what a registry verified is what is submitted (and what 秒批 rules read).
+  const formErrors = [
+    ...checkSubjectForm(subject, form, { today: serviceDate(s.engine.now()), lang }),
+    ...lockedChanges(form, prefill, lang),
+  ];
   if (formErrors.length > 0) throw new WorkflowError('WORKFLOW_FORM_INVALID', { count: formErrors.length }, formErrors);
   const materialErrors = checkMaterials(subject, materials);
   if (materialErrors.length > 0)

@@ -3,6 +3,7 @@
 // an application before its tasks.
 import { sql } from 'kysely';
 import { serviceDate } from '../domain/deadlines.ts';
+import type { StoredPrefill } from '../domain/prefill.ts';
 import type { ApplicationRow, MaterialRef, Trx, WorkflowDb } from './tables.ts';
 
 export async function getApplication(db: WorkflowDb, id: string): Promise<ApplicationRow> {
@@ -110,6 +111,7 @@ export async function insertDraft(
     | 'region_code'
     | 'form'
     | 'materials'
+    | 'prefill'
   > & { at: Date },
 ): Promise<ApplicationRow> {
   const { at } = draft;
@@ -129,6 +131,7 @@ export async function insertDraft(
       filed_by: null,
       form: JSON.stringify(draft.form) as never,
       materials: JSON.stringify(draft.materials) as never,
+      prefill: draft.prefill === null ? null : (JSON.stringify(draft.prefill) as never),
       idempotency_key: null,
       request_digest: null,
       version: 1,
@@ -141,29 +144,39 @@ export async function insertDraft(
     .executeTakeFirstOrThrow();
 }
 
-/** The catalog versions an application is pinned to, or undefined when there is none. */
+/** The catalog versions an application is pinned to and what was prefilled, or undefined when there is none. */
 export async function findPinnedSubject(
   db: WorkflowDb,
   id: string,
-): Promise<Pick<ApplicationRow, 'subject_kind' | 'subject_code' | 'subject_version'> | undefined> {
+): Promise<Pick<ApplicationRow, 'subject_kind' | 'subject_code' | 'subject_version' | 'prefill'> | undefined> {
   return db
     .selectFrom('workflow.application')
-    .select(['subject_kind', 'subject_code', 'subject_version'])
+    .select(['subject_kind', 'subject_code', 'subject_version', 'prefill'])
     .where('id', '=', id)
     .executeTakeFirst();
 }
 
-/** The draft's new form and materials, only while it is a draft at `version`; undefined otherwise. */
+/**
+ * The draft's new form and materials (and prefill, when the hub was asked again), only while it
+ * is a draft at `version`; undefined otherwise.
+ */
 export async function saveDraftContent(
   db: WorkflowDb,
   id: string,
-  content: { form: Record<string, unknown>; materials: readonly MaterialRef[]; version: number; at: Date },
+  content: {
+    form: Record<string, unknown>;
+    materials: readonly MaterialRef[];
+    prefill?: StoredPrefill;
+    version: number;
+    at: Date;
+  },
 ): Promise<ApplicationRow | undefined> {
   return db
     .updateTable('workflow.application')
     .set({
       form: JSON.stringify(content.form) as never,
       materials: JSON.stringify(content.materials) as never,
+      ...(content.prefill ? { prefill: JSON.stringify(content.prefill) as never } : {}),
       version: content.version + 1,
       updated_at: content.at,
     })

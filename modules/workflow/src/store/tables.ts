@@ -2,6 +2,7 @@
 import { narrowTo } from '@tongban/kernel';
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { MatterProcess } from '@tongban/contracts';
+import type { StoredPrefill } from '../domain/prefill.ts';
 import type { TaskState } from '../domain/process.ts';
 
 export type ApplicationStatus = 'draft' | 'in_progress' | 'completed' | 'closed' | 'withdrawn';
@@ -41,6 +42,8 @@ export interface ApplicationRow {
   finished_at: Date | null;
   /** 撤回: why the applicant withdrew it (set exactly when the status is 'withdrawn'). */
   withdrawal_reason: string | null;
+  /** What the data hub filled in, with provenance; verified values are locked (migration 0005). Null: never asked. */
+  prefill: StoredPrefill | null;
 }
 
 export interface TaskRow {

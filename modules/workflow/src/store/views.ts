@@ -4,6 +4,7 @@ import { WorkflowError } from '../errors.ts';
 import { interpolateMessage, type AnyKysely, type Lang } from '@tongban/kernel';
 import { sql } from 'kysely';
 import { deadlineStatus, serviceDate } from '../domain/deadlines.ts';
+import { prefillFields, type StoredPrefill } from '../domain/prefill.ts';
 import { ACTIONS, NOTES, TASK_STATES, actionsFor, type TaskState } from '../domain/process.ts';
 import { NOTICES, type NoticeKind } from '../messages.ts';
 import { typed, type ApplicationRow, type TaskRow } from './tables.ts';
@@ -95,6 +96,7 @@ function applicationFields(app: ApplicationRow, tasks: readonly TaskRow[], today
     regionCode: app.region_code,
     form: app.form,
     materials: app.materials,
+    prefill: prefillView(app.prefill),
     version: app.version,
     createdAt: iso(app.created_at),
     submittedAt: iso(app.submitted_at),
@@ -102,6 +104,23 @@ function applicationFields(app: ApplicationRow, tasks: readonly TaskRow[], today
     withdrawalReason: app.withdrawal_reason,
     tasks: tasks.map((t) => taskView(t, today)),
     needed: neededFrom(tasks),
+  };
+}
+
+/**
+ * What the data hub filled in: per form key its source and whether it is locked, what waits for
+ * the applicant's consent at the hub, what the hub had nothing for. `only`: the keys a reader may
+ * see (an officer: their matter's fields, without the applicant's consent business).
+ */
+export function prefillView(prefill: StoredPrefill | null, only?: (key: string) => boolean) {
+  if (!prefill) return null;
+  return {
+    status: prefill.status,
+    at: prefill.at,
+    problem: prefill.problem,
+    fields: prefillFields(prefill, only),
+    consentNeeded: only ? [] : [...prefill.consentNeeded],
+    missing: only ? [] : [...prefill.missing],
   };
 }
 
@@ -151,7 +170,7 @@ export async function listApplications(
           .execute();
   return apps.map((a) => {
     const own = tasks.filter((t) => t.application_id === a.id);
-    const { form: _form, materials: _materials, ...summary } = applicationView(a, own, today, true);
+    const { form: _form, materials: _materials, prefill: _prefill, ...summary } = applicationView(a, own, today, true);
     return summary;
   });
 }
