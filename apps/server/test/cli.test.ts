@@ -192,16 +192,16 @@ describe('tongban serve with a subset of the modules', () => {
       assert.equal(code, 1);
       assertOneLine(
         stderr,
-        /modules ledger cannot run without identity, workflow .*ledger consumes identity, workflow events.*TONGBAN_NATS_URL/,
+        /modules ledger cannot run without identity, datahub, workflow .*ledger consumes datahub, identity, workflow events.*TONGBAN_NATS_URL/,
       );
     },
   );
 
   test('the modules as they are: all of them, or catalog alone, run on the in-process bus', () => {
     assert.equal(findSplitWithoutBus(selectModules(undefined), allModules), undefined);
-    assert.equal(findSplitWithoutBus(selectModules('ledger,workflow,identity,catalog'), allModules), undefined);
+    assert.equal(findSplitWithoutBus(selectModules('ledger,workflow,datahub,identity,catalog'), allModules), undefined);
     assert.equal(findSplitWithoutBus(selectModules('catalog'), allModules), undefined);
-    for (const name of ['identity', 'workflow', 'ledger'])
+    for (const name of ['identity', 'datahub', 'workflow', 'ledger'])
       assert.ok(findSplitWithoutBus(selectModules(name), allModules), name);
   });
 

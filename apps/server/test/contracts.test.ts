@@ -71,10 +71,14 @@ test('every event type published anywhere has a schema in packages/contracts', (
   assert.deepEqual(missing, [], 'published without a schema in EVENT_CATALOG');
 });
 
-test('the ledger records every identity and workflow event of the catalog, computed from it', () => {
+test('the ledger records every identity, data hub and workflow event of the catalog, computed from it', () => {
   const expected = Object.keys(EVENT_CATALOG)
-    .filter((t) => t.startsWith('identity.') || t.startsWith('workflow.'))
+    .filter((t) => t.startsWith('identity.') || t.startsWith('datahub.') || t.startsWith('workflow.'))
     .sort();
   assert.deepEqual([...RECORDED_EVENTS].sort(), expected);
-  assert.ok(expected.includes('workflow.task.withdrawn') && expected.includes('identity.account.recovered'));
+  assert.ok(
+    expected.includes('workflow.task.withdrawn') &&
+      expected.includes('identity.account.recovered') &&
+      expected.includes('datahub.record.read'),
+  );
 });
