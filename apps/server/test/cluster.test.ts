@@ -1,4 +1,4 @@
-// The cluster shape, proven: catalog, identity, workflow and ledger as four `tongban serve
+// The cluster shape, proven: catalog, identity, datahub, workflow and ledger as five `tongban serve
 // --modules=<name>` processes on one PostgreSQL database (a schema each), reaching each other
 // through TONGBAN_SERVICE_<MODULE>_URL and each other's events only through NATS JetStream. A
 // citizen and the officers sign in at identity (the OpenID provider, demo accounts of `--seed`),
@@ -6,7 +6,8 @@
 // then the ledger process are killed with SIGKILL in the middle of it and started again. Then:
 // every acknowledged submission exists once with all its tasks, completed; every workflow step
 // published one event and every recorded event reached the ledger once; `tongban ledger verify`
-// finds the log intact; and all four stop cleanly.
+// finds the log intact; and all five stop cleanly. The counter files by ID number, which the
+// workflow resolves through the data hub's population registry (its own service token, a ledgered read).
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -25,12 +26,13 @@ import { createTestDatabase, testNatsUrl, testPostgresUrl, type TestDatabase } f
 import { RECORDED_EVENTS } from '@tongban/ledger';
 import { Browser, formAction } from '../../../modules/identity/test/browser.ts';
 import { totpNow } from '../../../modules/identity/test/fixtures.ts';
+import { DEMO } from '../../../modules/datahub/src/seed/demo.ts';
 import { birthForm, birthMaterials } from './workflow/fixtures.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('../bin/tongban.js', import.meta.url));
 
-const MODULES = ['catalog', 'identity', 'workflow', 'ledger'] as const;
+const MODULES = ['catalog', 'identity', 'datahub', 'workflow', 'ledger'] as const;
 type ModuleName = (typeof MODULES)[number];
 
 /** The departments 出生一件事 fans out to (one officer each), and its task count. */
@@ -244,11 +246,11 @@ const describeAnswer = (a: Answer) =>
 
 const needs =
   !testPostgresUrl || !testNatsUrl
-    ? 'needs PostgreSQL and NATS: set TONGBAN_TEST_DATABASE_URL and TONGBAN_TEST_NATS_URL (four processes share one database and reach each other only over HTTP and JetStream)'
+    ? 'needs PostgreSQL and NATS: set TONGBAN_TEST_DATABASE_URL and TONGBAN_TEST_NATS_URL (five processes share one database and reach each other only over HTTP and JetStream)'
     : false;
 
 test(
-  'four processes, one per module: 出生一件事 runs end to end through SIGKILLs of the workflow and the ledger, nothing lost or doubled, the ledger intact',
+  'five processes, one per module: 出生一件事 runs end to end through SIGKILLs of the workflow and the ledger, nothing lost or doubled, the ledger intact',
   { skip: needs, timeout: 240_000 },
   async (t) => {
     const started = performance.now();
@@ -276,6 +278,7 @@ test(
       TONGBAN_SECRET_IDENTITY_COOKIE_KEY: secret(),
       TONGBAN_SECRET_IDENTITY_OTP_PEPPER: secret(),
       TONGBAN_SECRET_WORKFLOW_SERVICE_KEY: secret(),
+      TONGBAN_SECRET_DATAHUB_SERVICE_KEY: secret(),
       TONGBAN_SECRET_LEDGER_LOG_KEY: secret(),
       TONGBAN_SECRET_LEDGER_WITNESS_KEY: secret(),
       TONGBAN_SECRET_LEDGER_DIGEST_PEPPER: secret(),
@@ -305,11 +308,12 @@ test(
 
       // ── the cluster ──
       // The catalog first (identity's seed gives each of its departments an officer), then
-      // identity (the others verify tokens against its keys), then workflow and ledger together.
+      // identity (the others verify tokens against its keys), then the data hub (its registries
+      // and the workflow's grants), workflow and ledger together.
       await start('catalog', true);
       await start('identity', true);
-      await Promise.all([start('workflow'), start('ledger')]);
-      t.diagnostic(`four processes ready at ${elapsed()} (ports ${MODULES.map((m) => `${m} ${port[m]}`).join(', ')})`);
+      await Promise.all([start('datahub', true), start('workflow'), start('ledger')]);
+      t.diagnostic(`five processes ready at ${elapsed()} (ports ${MODULES.map((m) => `${m} ${port[m]}`).join(', ')})`);
       const { rows: migrated } = await sql.query<{ module: string }>(
         'select distinct module from tongban.schema_migrations order by module',
       );
@@ -413,7 +417,7 @@ test(
         submit(
           '/api/workflow/counter/applications',
           counter,
-          { applicant: { id: citizenId, kind: 'citizen' }, ...birth },
+          { applicant: { idNumber: DEMO.zhang }, ...birth },
           'counter',
         );
 
@@ -563,11 +567,13 @@ test(
           `select
           (select count(*) from catalog.outbox where published_at is null)
             + (select count(*) from identity.outbox where published_at is null)
+            + (select count(*) from datahub.outbox where published_at is null)
             + (select count(*) from workflow.outbox where published_at is null)
             + (select count(*) from ledger.outbox where published_at is null) as unpublished,
           (select count(*) from ledger.queue) as queued,
           (select count(*) from (
             select id::text as id from workflow.outbox union all select id::text from identity.outbox where type = any($1)
+            union all select id::text from datahub.outbox where type = any($1)
             except select body::jsonb #>> '{source,event}' from ledger.entry where log_id = 'audit'
           ) o) as missing`,
           [recorded],
@@ -586,9 +592,10 @@ test(
         idempotency_key: string;
         status: string;
         channel: string;
+        applicant_id: string;
         tasks: string;
         approved: string;
-      }>(`select a.id, a.idempotency_key, a.status, a.channel,
+      }>(`select a.id, a.idempotency_key, a.status, a.channel, a.applicant_id,
           count(t.id) as tasks, count(t.id) filter (where t.state = 'approved') as approved
         from workflow.application a left join workflow.task t on t.application_id = a.id group by a.id`);
       const byKey = new Map<string, typeof apps>();
@@ -608,6 +615,10 @@ test(
         apps.filter((a) => a.channel === 'counter').length,
         2,
         'both counter filings (before and after the workflow restart)',
+      );
+      assert.ok(
+        apps.filter((a) => a.channel === 'counter').every((a) => a.applicant_id === citizenId),
+        "the counter's ID number resolved, through the population registry, to the citizen's account",
       );
 
       // ── every step once: in the action log, on the bus, in the ledger ──
@@ -637,6 +648,7 @@ test(
       const ledgerView = `with events as (
           select id::text as id, type from workflow.outbox
           union all select id::text, type from identity.outbox where type = any($1)
+          union all select id::text, type from datahub.outbox where type = any($1)
         ), entries as (
           select idx, body::jsonb #>> '{source,event}' as event from ledger.entry where log_id = 'audit'
         )`;
@@ -696,7 +708,7 @@ test(
         t.diagnostic(`ledger verify ${args[0]}: ${verdict.out.trim()}`);
       }
 
-      // ── nothing generated, and all four stop cleanly ──
+      // ── nothing generated, and all five stop cleanly ──
       for (const p of processes)
         assert.doesNotMatch(
           p.output,

@@ -56,6 +56,11 @@ export class Checkpointer {
     return run;
   }
 
+  /** Resolves when no checkpoint is being issued: a stopping ledger waits for these before the database closes. */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.values()]);
+  }
+
   async #issue(logId: string, force: boolean): Promise<CheckpointRow | undefined> {
     const { db } = this.#o;
     const log = await findLog(db, logId);

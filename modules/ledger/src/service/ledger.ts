@@ -161,6 +161,8 @@ export class Ledger {
   async stop(): Promise<void> {
     for (const t of this.#timers) clearInterval(t);
     await this.sequencer.kick().catch(() => undefined);
+    // The last batch may have started a checkpoint (afterBatch does not wait for it).
+    await this.checkpointer.idle();
   }
 
   async checkpointAll(force = false): Promise<void> {
