@@ -80,28 +80,16 @@ export const IdempotencyHeaders = Type.Object({
 
 export const CounterBody = Type.Object(
   {
-    applicant: Type.Union([
-      Type.Object(
-        {
-          idNumber: Type.String({
-            pattern: '^[0-9]{17}[0-9Xx]$',
-            description:
-              "The person's resident ID number (公民身份号码, GB 11643): resolved through the population registry to their account",
-          }),
-        },
-        { additionalProperties: false },
-      ),
-      Type.Object(
-        {
-          id: Type.String({
-            format: 'uuid',
-            description: "Deprecated: the applicant's account id, taken on identity's word",
-          }),
-          kind: Type.Union([Type.Literal('citizen'), Type.Literal('business')]),
-        },
-        { additionalProperties: false },
-      ),
-    ]),
+    applicant: Type.Object(
+      {
+        idNumber: Type.String({
+          pattern: '^[0-9]{17}[0-9Xx]$',
+          description:
+            "The person's resident ID number (公民身份号码, GB 11643): resolved through the population registry to their account",
+        }),
+      },
+      { additionalProperties: false },
+    ),
     subject: SubjectRef,
     form: FormValues,
     materials: MaterialRefs,
@@ -265,9 +253,10 @@ export const ApplicationList = Type.Array(Type.Object(ApplicationSummary));
 /** A counter filing's answer: the application, and whom it was filed for, masked (张*, 330106********123X). */
 export const CounterView = Type.Object({
   ...ApplicationView.properties,
-  applicant: Type.Union([Type.Object({ name: Type.String(), idNumber: Type.String() }), Type.Null()], {
-    description: 'Whom it was filed for, masked by the data hub (null when named by a deprecated account id)',
-  }),
+  applicant: Type.Object(
+    { name: Type.String(), idNumber: Type.String() },
+    { description: 'Whom it was filed for, masked by the data hub' },
+  ),
 });
 export const TaskResult = TaskView;
 

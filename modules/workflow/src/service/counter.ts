@@ -4,8 +4,7 @@
 // confirms the account is active and a citizen's, and both the person (their registered household's
 // region) and every department the matter or bundle goes to must lie within the officer's
 // jurisdiction: a counter serves its own region's residents for its own region's services.
-// The account id of before (`{ id, kind }`, identity's word alone) is still taken while the cluster
-// test files with it; it is to go.
+// An account id typed at the counter is not taken: it would be identity's word alone.
 import { WorkflowError } from '../errors.ts';
 import { IDENTIFIER_CHECKS, regionCovers, type FieldError, type Lang, type Message } from '@tongban/kernel';
 import { planTasks } from '../domain/plan.ts';
@@ -21,8 +20,8 @@ export interface CounterOfficer {
 }
 
 export interface CounterFiling {
-  /** The person, by resident ID number (GB 11643); or, deprecated, by account id and kind. */
-  readonly applicant: { readonly idNumber: string } | { readonly id: string; readonly kind: 'citizen' | 'business' };
+  /** The person, by resident ID number (GB 11643). */
+  readonly applicant: { readonly idNumber: string };
   readonly subject: SubjectRef;
   readonly form: Record<string, unknown>;
   readonly materials: MaterialRef[];
@@ -47,9 +46,9 @@ const PERSON: Record<'check_digit' | 'unknown' | 'no_account' | 'inactive' | 'ki
 const refused = (code: keyof typeof PERSON, lang: Lang) =>
   new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [field('body.applicant.idNumber', code, PERSON[code][lang])]);
 
-/** Who was filed for, as the counter's screen shows them: masked by the data hub (null when named by account id). */
+/** Who was filed for, as the counter's screen shows them: masked by the data hub. */
 export interface CounterFiled extends Submitted {
-  readonly person: { readonly name: string; readonly idNumber: string } | null;
+  readonly person: { readonly name: string; readonly idNumber: string };
 }
 
 interface Resolved {
@@ -85,29 +84,6 @@ async function byIdNumber(
   };
 }
 
-/** Deprecated: an account id as the officer typed it, asked of identity only. */
-async function byAccountId(
-  identity: IdentityPort,
-  given: { readonly id: string; readonly kind: 'citizen' | 'business' },
-): Promise<Resolved> {
-  const account = await identity.findAccount(given.id);
-  if (!account || !account.active) {
-    throw new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
-      field(
-        'body.applicant.id',
-        account ? 'inactive' : 'unknown',
-        account ? 'the account is not active' : 'no such account',
-      ),
-    ]);
-  }
-  if (account.kind !== given.kind) {
-    throw new WorkflowError('WORKFLOW_APPLICANT_UNKNOWN', {}, [
-      field('body.applicant.kind', 'kind_mismatch', `the account is not a ${given.kind} account`),
-    ]);
-  }
-  return { applicant: given, region: account.region, person: null };
-}
-
 export async function fileAtCounter(
   s: Services,
   identity: IdentityPort,
@@ -117,10 +93,13 @@ export async function fileAtCounter(
   idempotencyKey: string,
   lang: Lang = 'zh',
 ): Promise<CounterFiled> {
-  const { applicant, region, person } =
-    'idNumber' in filing.applicant
-      ? await byIdNumber(identity, datahub, filing.applicant.idNumber, filing.subject.code, lang)
-      : await byAccountId(identity, filing.applicant);
+  const { applicant, region, person } = await byIdNumber(
+    identity,
+    datahub,
+    filing.applicant.idNumber,
+    filing.subject.code,
+    lang,
+  );
   // A person whose region cannot be told is out of every jurisdiction (deny by default).
   if (region === null || !within(officer, region)) {
     throw new WorkflowError('FORBIDDEN_RESOURCE', {}, [
