@@ -2,12 +2,14 @@
 // query route (a department system under a grant: grant check, blind-index lookup, decryption,
 // masking, one datahub.record.read in the outbox per row — a commit per lookup), beside a bare
 // Fastify route measured in the same run. Embedded PGlite always; PostgreSQL too when
-// TONGBAN_TEST_DATABASE_URL names a server. The import figures are bench/datahub-import.ts's.
+// TONGBAN_TEST_DATABASE_URL names a server. Then, on PostgreSQL, import rows/s beside COPY
+// (bench/datahub-import.ts).
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createTestDatabase } from '@tongban/kernel/testing';
 import autocannon from 'autocannon';
 import { importJWK, SignJWT, type JWK } from 'jose';
+import { benchDatahubImport } from './datahub-import.ts';
 import { load, startServer, table, type LoadResult, type Server } from './harness.ts';
 
 const SYSTEM = 'tongban-bench-system';
@@ -98,4 +100,5 @@ export async function benchDatahub(): Promise<void> {
       `\n${r.label}: ${Math.round(r.requestsPerSecond)} lookups/s, p99 ${r.p99Ms} ms — ${(r.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)} × the bare route (aim ≥ 0.1)`,
     );
   }
+  await benchDatahubImport();
 }

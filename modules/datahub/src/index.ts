@@ -11,6 +11,7 @@ import { usesRoutes } from './api/uses.ts';
 import { DatahubErrors } from './errors.ts';
 import { seedDatahub } from './seed/demo.ts';
 import { startHub } from './service/hub.ts';
+import { startSources } from './service/polling.ts';
 
 export default defineModule({
   name: 'datahub',
@@ -21,6 +22,13 @@ export default defineModule({
   // Its own authority towards identity (the applicant's ID number) and the ledger (a person's entries).
   secrets: ['datahub-service-key'],
   start: startHub,
+  // Sources are polled by a serving process only (not by `tongban import` or `seed`).
+  async listening(ctx, hub) {
+    hub.sources.push(...(await startSources(ctx)));
+  },
+  async stop(hub) {
+    await Promise.all(hub.sources.splice(0).map((s) => s.stop()));
+  },
   routes(app, _ctx, hub) {
     catalogueRoutes(app, hub);
     grantRoutes(app, hub);

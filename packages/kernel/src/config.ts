@@ -88,6 +88,35 @@ const Settings = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /**
+     * The data hub's HTTP JSON sources (接口归集), polled by the serving process: in the YAML file
+     * (TONGBAN_CONFIG) only, since a list does not fit an environment variable. `rules` are the
+     * resource's cleaning rules (modules/datahub domain/cleaning.ts), checked by the hub at start.
+     */
+    datahub: Type.Object(
+      {
+        connectors: Type.Array(
+          Type.Object(
+            {
+              resource: Type.String({ pattern: '^[a-z][a-z0-9-]{1,39}$' }),
+              url: Type.String({ pattern: '^https?://' }),
+              intervalMs: Type.Integer({ minimum: 1000 }),
+              itemsField: Type.Optional(Type.String({ minLength: 1 })),
+              nextField: Type.Optional(Type.String({ minLength: 1 })),
+              pageParam: Type.Optional(Type.String({ minLength: 1 })),
+              maxPages: Type.Optional(Type.Integer({ minimum: 1 })),
+              headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+              timeoutMs: Type.Optional(Type.Integer({ minimum: 100 })),
+              rules: Type.Optional(Type.Unknown()),
+              tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }))),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Personal-data field encryption (packages/kernel/src/crypto/fields.ts). */
     fields: Type.Object(
       {
@@ -227,6 +256,16 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   for (const [key, value] of Object.entries(config)) {
     if (SECRET_KEYS.has(key)) out[key] = value ? '[redacted]' : undefined;
     else if (typeof value === 'string' && /^[a-z]+:\/\//.test(value)) out[key] = redactUrl(value);
+    else if (key === 'datahub')
+      // A source's headers may carry its credentials (Authorization).
+      out[key] = {
+        ...config.datahub,
+        connectors: config.datahub.connectors.map((c) => ({
+          ...c,
+          url: redactUrl(c.url),
+          ...(c.headers ? { headers: Object.fromEntries(Object.keys(c.headers).map((h) => [h, '[redacted]'])) } : {}),
+        })),
+      };
     else out[key] = value;
   }
   return out;

@@ -1,8 +1,9 @@
-// The hub's instance: the module context, identity's port, the masking tables (checked at start)
-// and the resource definitions it keeps for a few seconds.
+// The hub's instance: the module context, identity's port, the masking tables (checked at start),
+// the resource definitions it keeps for a few seconds and the HTTP sources it polls.
 import type { ModuleContext } from '@tongban/kernel';
 import { MASKING_POLICIES, validatePolicies, type MaskingPolicy } from '../domain/masking.ts';
 import { REGISTRIES } from '../domain/registries.ts';
+import type { Connector } from './connectors.ts';
 import { identityPort, type IdentityPort } from './identity.ts';
 import { ResourceCache } from './resources.ts';
 
@@ -11,6 +12,8 @@ export interface Hub {
   readonly identity: IdentityPort;
   readonly masking: readonly MaskingPolicy[];
   readonly resources: ResourceCache;
+  /** The configured HTTP sources being polled (service/polling.ts): started once the server listens. */
+  readonly sources: Connector[];
 }
 
 export function startHub(ctx: ModuleContext): Hub {
@@ -21,5 +24,6 @@ export function startHub(ctx: ModuleContext): Hub {
     identity: identityPort(ctx.modules, ctx.log),
     masking: MASKING_POLICIES,
     resources: new ResourceCache(ctx),
+    sources: [],
   };
 }
