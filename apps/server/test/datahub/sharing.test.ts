@@ -175,6 +175,23 @@ describe(`sharing under grants (${databaseLabel})`, () => {
     assert.equal(neither.body.code, 'DATAHUB_WRONG_PURPOSE');
   });
 
+  test('a system whose client id is a department code does not read under that department’s grants', async () => {
+    const impostor = await h.service('330100-GA', ['datahub.read']);
+    const r = await query(impostor, { purpose: '330100-GA-001', items: ['name'], where: { idNumber: DEMO.zhang } });
+    assert.equal(r.status, 403, JSON.stringify(r.body));
+    assert.equal(r.body.code, 'DATAHUB_NO_GRANT');
+    const resolve = await h.call(
+      'POST',
+      '/api/datahub/persons/resolve',
+      await h.service('330100-GA', ['datahub.prefill']),
+      {
+        idNumber: DEMO.zhang,
+        purpose: '330100-GA-001',
+      },
+    );
+    assert.equal(resolve.status, 403);
+  });
+
   test('an officer reads for their department’s grant, by an indexed item, with the officer policy', async () => {
     const officer = await h.officer('330100-GA');
     const r = await query(

@@ -18,8 +18,19 @@ export function consumerOf(p: Principal, department?: string): Consumer {
   return { kind: 'staff', id: p.id, ...(department ? { department } : {}) };
 }
 
-/** The grants' consumer: a system's client id, or the department an officer acts for. */
-export const grantee = (c: Consumer): string => (c.kind === 'staff' ? (c.department ?? c.id) : c.id);
+/** A department code (GB/T 2260 region, then the department): 330100-GA. */
+const DEPARTMENT_CODE = /^\d{6}-/;
+
+/**
+ * The grants' consumer: a system's client id, or the department an officer acts for. Both share
+ * the grant rows' consumer column, so a system whose client id is shaped like a department code
+ * is not taken for that department: it is named `service:<id>`, which no grant can name (a grant's
+ * consumer has no colon), and it reads nothing under grants.
+ */
+export const grantee = (c: Consumer): string => {
+  if (c.kind === 'staff') return c.department ?? c.id;
+  return c.kind === 'service' && DEPARTMENT_CODE.test(c.id) ? `service:${c.id}` : c.id;
+};
 
 /** Records a refusal as a security event in a transaction of its own, and returns the 403 to throw. */
 export async function refuse(
