@@ -18,6 +18,11 @@ export const DatahubErrors = defineErrors({
     zh: '该使用方对此资源和用途已有有效授权，请先撤销',
     en: 'The consumer already has an active grant for this resource and purpose; revoke it first',
   },
+  DATAHUB_NOT_STEWARD: {
+    status: 403,
+    zh: '您不是部门 {department} 的数据管理员，不能管理其数据资源 {code}',
+    en: 'You are not a data steward of {department}, which owns resource {code}',
+  },
   DATAHUB_NO_GRANT: {
     status: 403,
     zh: '使用方 {consumer} 没有数据资源 {resource} 的共享授权',

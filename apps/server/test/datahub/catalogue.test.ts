@@ -40,7 +40,8 @@ describe(`resource catalogue, grants and consents (${databaseLabel})`, () => {
   let steward: Record<string, string>;
   before(async () => {
     h = await startHub();
-    steward = await h.steward();
+    // A steward of 民政 (the marriage register's owner) and of 公安 (the population registry's).
+    steward = await h.steward(['330100-MZ', '330100-GA']);
   });
   after(() => h.p.dispose());
 
@@ -103,6 +104,158 @@ describe(`resource catalogue, grants and consents (${databaseLabel})`, () => {
     assert.equal((await h.call('GET', '/api/datahub/grants', operator)).status, 200);
   });
 
+  test('a steward acts only on the resources their departments own; the operator on any', async () => {
+    const sjzy = await h.steward(['330100-SJZY']);
+    const ga = await h.steward(['330100-GA']);
+    const population = (await h.call('GET', '/api/datahub/resources/population', {})).body.definition;
+    const republish = await h.call('POST', '/api/datahub/resources', sjzy, population);
+    assert.equal(republish.status, 403, JSON.stringify(republish.body));
+    assert.equal(republish.body.code, 'DATAHUB_NOT_STEWARD');
+    assert.equal(republish.body.errors[0].field, 'body.departmentCode');
+    // Nor by claiming it for their own department: the owner of the version before is who decides.
+    const taken = await h.call('POST', '/api/datahub/resources', sjzy, {
+      ...population,
+      departmentCode: '330100-SJZY',
+    });
+    assert.equal(taken.status, 403);
+    assert.equal(taken.body.errors[0].field, 'body.code');
+    const current = await h.call('GET', '/api/datahub/resources/population', {});
+    assert.equal(current.body.definition.departmentCode, '330100-GA');
+    const version = current.body.version;
+
+    const body = { consumer: 'tongban-sjzy', resource: 'population', purpose: 'M-2', items: ['idNumber'] };
+    const grant = await h.call('POST', '/api/datahub/grants', sjzy, body);
+    assert.equal(grant.status, 403);
+    assert.equal(grant.body.code, 'DATAHUB_NOT_STEWARD');
+    assert.equal(grant.body.errors[0].field, 'body.resource');
+    const granted = await h.call('POST', '/api/datahub/grants', ga, body);
+    assert.equal(granted.status, 201, JSON.stringify(granted.body));
+    const withdrawn = await h.call('DELETE', `/api/datahub/grants/${granted.body.id}`, sjzy);
+    assert.equal(withdrawn.status, 403);
+    assert.equal(withdrawn.body.code, 'DATAHUB_NOT_STEWARD');
+    const active = await h.call('GET', '/api/datahub/grants?consumer=tongban-sjzy', ga);
+    assert.deepEqual(
+      active.body.map((g: { id: string; revokedAt: string | null }) => [g.id, g.revokedAt]),
+      [[granted.body.id, null]],
+      'the refused revocation changed nothing',
+    );
+    assert.equal((await h.call('DELETE', `/api/datahub/grants/${granted.body.id}`, ga)).status, 200);
+    const mine = await h.call('POST', '/api/datahub/resources', ga, population);
+    assert.equal(mine.status, 201);
+    assert.equal(mine.body.version, version + 1);
+
+    // A new resource only with an owning department that is theirs.
+    const foreign = await h.call('POST', '/api/datahub/resources', sjzy, definition({ code: 'marriage-sjzy' }));
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.body.code, 'DATAHUB_NOT_STEWARD');
+    const own = await h.call(
+      'POST',
+      '/api/datahub/resources',
+      sjzy,
+      definition({ code: 'marriage-sjzy', departmentCode: '330100-SJZY' }),
+    );
+    assert.equal(own.status, 201, JSON.stringify(own.body));
+    const operator = await h.operator();
+    const byOperator = await h.call('POST', '/api/datahub/grants', operator, { ...body, purpose: 'M-3' });
+    assert.equal(byOperator.status, 201);
+    assert.equal((await h.call('DELETE', `/api/datahub/grants/${byOperator.body.id}`, operator)).status, 200);
+    assert.equal(
+      (await h.call('POST', '/api/datahub/resources', operator, definition({ code: 'marriage-op' }))).status,
+      201,
+    );
+  });
+
+  test('wrong principals on grants: a citizen, a plain officer, a steward at password only', async () => {
+    const granted = await h.call('POST', '/api/datahub/grants', steward, {
+      consumer: 'tongban-wrong-principals',
+      resource: 'population',
+      purpose: 'M-4',
+      items: ['name'],
+    });
+    assert.equal(granted.status, 201);
+    const body = { consumer: 'tongban-wrong-principals', resource: 'population', purpose: 'M-5', items: ['name'] };
+    const citizen = await h.citizen(await h.accountOf(DEMO.zhang));
+    const officer = await h.officer('330100-GA');
+    const passwordSteward = {
+      authorization: `Bearer ${await token(h.key, { sub: 's3', kind: 'officer', roles: ['datahub.steward'], departments: ['330100-GA'] })}`,
+    };
+    const system = await h.service('tongban-wrong-principals', ['datahub.read', 'datahub.prefill']);
+    for (const [who, status] of [
+      [citizen, 403],
+      [officer, 403],
+      [system, 403],
+      [passwordSteward, 401],
+    ] as const) {
+      const create = await h.call('POST', '/api/datahub/grants', who, body);
+      assert.equal(create.status, status, JSON.stringify(create.body));
+      const revoke = await h.call('DELETE', `/api/datahub/grants/${granted.body.id}`, who);
+      assert.equal(revoke.status, status);
+    }
+    const still = await h.call('GET', '/api/datahub/grants?consumer=tongban-wrong-principals', steward);
+    assert.deepEqual(
+      still.body.map((g: { purpose: string }) => g.purpose),
+      ['M-4'],
+    );
+  });
+
+  test('only a citizen gives consents: an officer and a system are refused', async () => {
+    const body = { purpose: 'BIRTH', items: ['population.name'] };
+    const officer = await h.officer('330100-GA');
+    const system = await h.service('tongban-workflow', ['datahub.prefill']);
+    for (const who of [officer, system]) {
+      const r = await h.call('POST', '/api/datahub/me/consents', who, body);
+      assert.equal(r.status, 403);
+      assert.equal(r.body.code, 'FORBIDDEN');
+    }
+  });
+
+  test('无条件共享 is read without a grant by systems and officers, never by a citizen; 不予共享 by nobody, grant or not', async () => {
+    const operator = await h.operator();
+    for (const [code, sharing] of [
+      ['open-register', 'unconditional'],
+      ['closed-register', 'none'],
+    ]) {
+      const r = await h.call(
+        'POST',
+        '/api/datahub/resources',
+        operator,
+        definition({ code, sharing, departmentCode: '330100-MZ' }),
+      );
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    const grant = await h.call('POST', '/api/datahub/grants', operator, {
+      consumer: 'tongban-granted',
+      resource: 'closed-register',
+      purpose: 'M-6',
+      items: ['certificateNumber', 'husbandName'],
+    });
+    assert.equal(grant.status, 201);
+    const ask = (who: Record<string, string>, code: string) =>
+      h.call('POST', `/api/datahub/resources/${code}/query`, who, {
+        purpose: 'M-6',
+        items: ['husbandName'],
+        where: { certificateNumber: 'J330100-2020-000001' },
+      });
+    const stranger = await h.service('tongban-ungranted', ['datahub.read']);
+    const granted = await h.service('tongban-granted', ['datahub.read']);
+    const officer = await h.officer('330100-RS');
+    const citizen = await h.citizen(await h.accountOf(DEMO.zhang));
+    for (const who of [stranger, granted, officer]) {
+      const open = await ask(who, 'open-register');
+      assert.equal(open.status, 200, JSON.stringify(open.body));
+      assert.deepEqual(open.body.rows, []);
+    }
+    assert.equal((await ask(citizen, 'open-register')).status, 403);
+    const before = (await h.outboxOf('datahub.access.denied')).length;
+    for (const who of [stranger, granted, officer]) {
+      const closed = await ask(who, 'closed-register');
+      assert.equal(closed.status, 403);
+      assert.equal(closed.body.code, 'DATAHUB_NO_GRANT');
+    }
+    assert.equal((await ask(citizen, 'closed-register')).status, 403);
+    assert.equal((await h.outboxOf('datahub.access.denied')).length - before, 3);
+  });
+
   test('a grant for an unknown resource or item is 422 naming the field; a second active one is 409; revoking stops it', async () => {
     const unknownResource = await h.call('POST', '/api/datahub/grants', steward, {
       consumer: 'tongban-x',
@@ -123,7 +276,7 @@ describe(`resource catalogue, grants and consents (${databaseLabel})`, () => {
       unknownItem.body.errors.map((e: { field: string }) => e.field),
       ['body.items.1'],
     );
-    const body = { consumer: 'tongban-x', resource: 'population', purpose: 'M-1', items: ['name'] };
+    const body = { consumer: 'tongban-x', resource: 'population', purpose: 'M-1', items: ['idNumber', 'name'] };
     const created = await h.call('POST', '/api/datahub/grants', steward, body);
     assert.equal(created.status, 201);
     assert.equal((await h.call('POST', '/api/datahub/grants', steward, body)).status, 409);

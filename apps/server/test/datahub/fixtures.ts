@@ -14,7 +14,12 @@ export interface HubHarness extends Harness {
   accountOf(idNumber: string): Promise<string>;
   /** A department system (service principal) with these roles. */
   service(id: string, roles: string[]): Promise<Record<string, string>>;
-  steward(): Promise<Record<string, string>>;
+  /** An officer with datahub.steward, at multi-factor, of these departments (the population registry's by default). */
+  steward(departments?: string[]): Promise<Record<string, string>>;
+  /** The operator (any resource, any grant). */
+  operator(): Promise<Record<string, string>>;
+  /** An officer (at multi-factor) of several departments, in this order. */
+  officerOf(departments: string[], id: string, roles?: string[]): Promise<Record<string, string>>;
   /** The workflow's service principal: prefill. */
   workflow(): Promise<Record<string, string>>;
   /** Gives the citizen's consent for a purpose; returns its id. */
@@ -36,14 +41,17 @@ export async function startHub(extra: readonly ModuleDefinition[] = []): Promise
       return row.id;
     },
     service: (id, roles) => bearer({ sub: id, kind: 'service', roles }),
-    steward: () =>
+    steward: (departments = ['330100-GA']) =>
       bearer({
-        sub: 'steward-1',
+        sub: `steward-${departments.join('+')}`,
         kind: 'officer',
         roles: ['datahub.steward'],
-        departments: ['330100-SJZY'],
+        departments,
         mfa: true,
       }),
+    operator: () => bearer({ sub: 'operator-1', kind: 'operator', roles: ['operator'], mfa: true }),
+    officerOf: (departments, id, roles = ['officer']) =>
+      bearer({ sub: id, kind: 'officer', roles, departments, regions: ['330100'], mfa: true }),
     workflow: () => bearer({ sub: 'tongban-workflow', kind: 'service', roles: ['datahub.prefill'] }),
     async consent(citizen, purpose, items) {
       const r = await h.call('POST', '/api/datahub/me/consents', citizen, { purpose, items });

@@ -16,7 +16,7 @@ describe(`sharing under grants (${databaseLabel})`, () => {
   before(async () => {
     h = await startHub();
     system = await h.service(SYSTEM, ['datahub.read']);
-    const steward = await h.steward();
+    const steward = await h.steward(['330100-GA', '330100-WJW']);
     for (const body of [
       {
         consumer: SYSTEM,
@@ -30,7 +30,19 @@ describe(`sharing under grants (${databaseLabel})`, () => {
         purpose: '330100-GA-001',
         items: ['idNumber', 'name', 'mobile'],
       },
-      { consumer: '330100-GA', resource: 'birth-record', purpose: '330100-GA-001', items: ['childName', 'motherName'] },
+      {
+        consumer: '330100-GA',
+        resource: 'birth-record',
+        purpose: '330100-GA-001',
+        // The item searched by is granted too: a query by it answers whether such a row exists.
+        items: ['childName', 'motherName', 'motherIdNumber'],
+      },
+      // 卫健委 holds a grant on population, for its own matter only (officers of both departments below).
+      { consumer: '330100-WJW', resource: 'population', purpose: '330100-WJW-001', items: ['idNumber', 'name'] },
+      // A counter system allowed the ID number and name, not the gender and household a resolve reads.
+      { consumer: 'tongban-counter-narrow', resource: 'population', purpose: PURPOSE, items: ['idNumber', 'name'] },
+      // A system that may read names but not search by ID number.
+      { consumer: 'tongban-names-only', resource: 'population', purpose: PURPOSE, items: ['name'] },
     ]) {
       const r = await h.call('POST', '/api/datahub/grants', steward, body);
       assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -90,7 +102,8 @@ describe(`sharing under grants (${databaseLabel})`, () => {
     const wrongPurpose = await query(system, { purpose: 'BIRTH', items: ['name'], where: { idNumber: DEMO.zhang } });
     assert.equal(wrongPurpose.status, 403);
     assert.equal(wrongPurpose.body.code, 'DATAHUB_WRONG_PURPOSE');
-    assert.match(JSON.stringify(wrongPurpose.body.errors), /granted for 330100-MZ-001/);
+    assert.match(JSON.stringify(wrongPurpose.body.errors), /not granted for BIRTH/);
+    assert.ok(!JSON.stringify(wrongPurpose.body).includes(PURPOSE), 'the purposes it does hold are not disclosed');
     const outside = await query(system, {
       purpose: PURPOSE,
       items: ['name', 'address', 'householdId'],
@@ -115,6 +128,70 @@ describe(`sharing under grants (${databaseLabel})`, () => {
     assert.equal(unknown.body.errors[0].field, 'body.items.0');
   });
 
+  test('the item searched by must be granted: no oracle for whether an ID number is in the registry', async () => {
+    const namesOnly = await h.service('tongban-names-only', ['datahub.read']);
+    const before = (await h.outboxOf('datahub.access.denied')).length;
+    const reads = (await h.outboxOf('datahub.record.read')).length;
+    for (const idNumber of [DEMO.zhang, '110101199001011237']) {
+      const r = await query(namesOnly, { purpose: PURPOSE, items: ['name'], where: { idNumber } });
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.equal(r.body.code, 'DATAHUB_ITEMS_OUTSIDE_GRANT');
+      assert.deepEqual(
+        r.body.errors.map((e: { field: string }) => e.field),
+        ['body.where.idNumber'],
+      );
+    }
+    const denied = (await h.outboxOf('datahub.access.denied')).slice(before);
+    assert.deepEqual(
+      denied.map((e) => [e.data.reason, e.data.items]),
+      [
+        ['items_outside_grant', ['name', 'idNumber']],
+        ['items_outside_grant', ['name', 'idNumber']],
+      ],
+    );
+    assert.equal((await h.outboxOf('datahub.record.read')).length, reads, 'no row was opened');
+  });
+
+  test('an officer of two departments reads under the one whose grant is for the purpose, not the first holding any', async () => {
+    // 卫健委 (first) holds a population grant for 330100-WJW-001 only; 公安 (second) for 330100-GA-001.
+    const officer = await h.officerOf(['330100-WJW', '330100-GA'], 'officer-two-departments');
+    const body = { purpose: '330100-GA-001', items: ['idNumber', 'name'], where: { idNumber: DEMO.zhang } };
+    const r = await query(officer, body);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const read = (await h.outboxOf('datahub.record.read')).at(-1)!.data as { consumer: { department: string } };
+    assert.equal(read.consumer.department, '330100-GA');
+    const wjw = await query(officer, { ...body, purpose: '330100-WJW-001' });
+    assert.equal(wjw.status, 200, JSON.stringify(wjw.body));
+    const again = (await h.outboxOf('datahub.record.read')).at(-1)!.data as { consumer: { department: string } };
+    assert.equal(again.consumer.department, '330100-WJW');
+    // Refused by both, the refusal is the nearest one: 公安's grant for the purpose lacks the address.
+    const outside = await query(officer, { ...body, items: ['address'] });
+    assert.equal(outside.status, 403);
+    assert.equal(outside.body.code, 'DATAHUB_ITEMS_OUTSIDE_GRANT');
+    const denied = (await h.outboxOf('datahub.access.denied')).at(-1)!.data as { consumer: { department: string } };
+    assert.equal(denied.consumer.department, '330100-GA');
+    const neither = await query(officer, { ...body, purpose: 'BIRTH' });
+    assert.equal(neither.status, 403);
+    assert.equal(neither.body.code, 'DATAHUB_WRONG_PURPOSE');
+  });
+
+  test('a system whose client id is a department code does not read under that department’s grants', async () => {
+    const impostor = await h.service('330100-GA', ['datahub.read']);
+    const r = await query(impostor, { purpose: '330100-GA-001', items: ['name'], where: { idNumber: DEMO.zhang } });
+    assert.equal(r.status, 403, JSON.stringify(r.body));
+    assert.equal(r.body.code, 'DATAHUB_NO_GRANT');
+    const resolve = await h.call(
+      'POST',
+      '/api/datahub/persons/resolve',
+      await h.service('330100-GA', ['datahub.prefill']),
+      {
+        idNumber: DEMO.zhang,
+        purpose: '330100-GA-001',
+      },
+    );
+    assert.equal(resolve.status, 403);
+  });
+
   test('an officer reads for their department’s grant, by an indexed item, with the officer policy', async () => {
     const officer = await h.officer('330100-GA');
     const r = await query(
@@ -133,7 +210,7 @@ describe(`sharing under grants (${databaseLabel})`, () => {
 
   test('wrong principals: an officer of another department, a citizen, a service without datahub.read', async () => {
     const body = { purpose: '330100-GA-001', items: ['name'], where: { idNumber: DEMO.zhang } };
-    const otherDept = await query(await h.officer('330100-WJW'), body);
+    const otherDept = await query(await h.officer('330100-RS'), body);
     assert.equal(otherDept.status, 403);
     assert.equal(otherDept.body.code, 'DATAHUB_NO_GRANT');
     const citizen = await query(await h.citizen(await h.accountOf(DEMO.zhang)), body);
@@ -233,5 +310,47 @@ describe(`sharing under grants (${databaseLabel})`, () => {
       },
     );
     assert.equal(officer.status, 403, 'the counter goes through the workflow, not straight to the hub');
+  });
+
+  test('a resolve needs a grant for the purpose covering every item it reads (gender, the household for the region); a bad ID number is named', async () => {
+    const resolve = async (client: string, body: Record<string, unknown>) =>
+      h.call('POST', '/api/datahub/persons/resolve', await h.service(client, ['datahub.prefill']), body);
+    const before = (await h.outboxOf('datahub.access.denied')).length;
+    const reads = (await h.outboxOf('datahub.record.read')).length;
+    const narrow = await resolve('tongban-counter-narrow', { idNumber: DEMO.zhang, purpose: PURPOSE });
+    assert.equal(narrow.status, 403, JSON.stringify(narrow.body));
+    assert.equal(narrow.body.code, 'DATAHUB_ITEMS_OUTSIDE_GRANT');
+    assert.deepEqual(
+      narrow.body.errors.map((e: { message: string }) => e.message.split(' ')[0]),
+      ['gender', 'householdId'],
+    );
+    const none = await resolve('tongban-counter-stranger', { idNumber: DEMO.zhang, purpose: PURPOSE });
+    assert.equal(none.status, 403);
+    assert.equal(none.body.code, 'DATAHUB_NO_GRANT');
+    const wrong = await resolve('tongban-counter-narrow', { idNumber: DEMO.zhang, purpose: 'BIRTH' });
+    assert.equal(wrong.status, 403);
+    assert.equal(wrong.body.code, 'DATAHUB_WRONG_PURPOSE');
+    const denied = (await h.outboxOf('datahub.access.denied')).slice(before).map((e) => e.data);
+    assert.deepEqual(
+      denied.map((d) => [d.reason, d.resource, d.items]),
+      [
+        ['items_outside_grant', 'population', ['idNumber', 'name', 'gender', 'householdId']],
+        ['no_grant', 'population', ['idNumber', 'name', 'gender', 'householdId']],
+        ['wrong_purpose', 'population', ['idNumber', 'name', 'gender', 'householdId']],
+      ],
+    );
+    assert.equal((await h.outboxOf('datahub.record.read')).length, reads, 'nothing was read');
+    const malformed = await resolve('tongban-counter-narrow', { idNumber: '12345', purpose: PURPOSE });
+    assert.equal(malformed.status, 400);
+    assert.equal(malformed.body.errors[0].field, 'body.idNumber');
+    const checkDigit = await resolve('tongban-counter-narrow', {
+      idNumber: DEMO.zhang.slice(0, 17) + (DEMO.zhang.endsWith('0') ? '1' : '0'),
+      purpose: PURPOSE,
+    });
+    assert.equal(checkDigit.status, 422, JSON.stringify(checkDigit.body));
+    assert.deepEqual(
+      checkDigit.body.errors.map((e: { field: string; code: string }) => [e.field, e.code]),
+      [['body.idNumber', 'check_digit']],
+    );
   });
 });

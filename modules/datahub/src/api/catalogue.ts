@@ -1,9 +1,10 @@
 // 政务数据资源目录: the catalogue is public information (what each registry holds, who owns it,
-// how it is shared), never its rows; stewards publish versions.
+// how it is shared), never its rows; stewards publish versions of their departments' resources.
 import { Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import { DatahubError } from '../errors.ts';
 import type { ResourceDefinition } from '../domain/resource.ts';
+import { stewardOf } from '../service/access.ts';
 import type { Hub } from '../service/hub.ts';
 import { publishResource } from '../service/resources.ts';
 import { findLatestResource, latestResources } from '../store/resources.ts';
@@ -60,7 +61,7 @@ export function catalogueRoutes(app: HttpApp, hub: Hub): void {
       },
     },
     async (req, reply) => {
-      const published = await publishResource(hub.ctx, req.body, req.principal!.id);
+      const published = await publishResource(hub.ctx, req.body, stewardOf(req.principal!));
       hub.resources.forget();
       return reply.code(201).send(published);
     },

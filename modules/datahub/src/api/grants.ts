@@ -1,6 +1,8 @@
-// 共享授权: stewards and operators grant a consumer items of a resource for a purpose, and revoke.
+// 共享授权: stewards (on their departments' resources) and operators grant a consumer items of a
+// resource for a purpose, and revoke.
 import type { HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
+import { stewardOf } from '../service/access.ts';
 import type { Hub } from '../service/hub.ts';
 import { createGrant, withdrawGrant } from '../service/grants.ts';
 import { listGrants } from '../store/grants.ts';
@@ -22,7 +24,7 @@ export function grantRoutes(app: HttpApp, hub: Hub): void {
         response: { 201: GrantView },
       },
     },
-    async (req, reply) => reply.code(201).send(await createGrant(hub.ctx, req.body, req.principal!.id)),
+    async (req, reply) => reply.code(201).send(await createGrant(hub.ctx, req.body, stewardOf(req.principal!))),
   );
 
   app.delete(
@@ -31,7 +33,7 @@ export function grantRoutes(app: HttpApp, hub: Hub): void {
       config: { policy: DatahubPolicies.steward },
       schema: { tags, summary: 'Revoke a grant', params: IdParam, response: { 200: GrantView } },
     },
-    async (req) => withdrawGrant(hub.ctx, req.params.id, req.principal!.id),
+    async (req) => withdrawGrant(hub.ctx, req.params.id, stewardOf(req.principal!)),
   );
 
   app.get(

@@ -24,9 +24,8 @@ export type GrantVerdict =
   | {
       readonly ok: false;
       readonly reason: Exclude<DatahubDenialReason, 'no_consent'>;
-      /** The items outside the grant (items_outside_grant), the purposes granted instead (wrong_purpose). */
+      /** The items outside the grant (items_outside_grant); which other purposes are granted is never said. */
       readonly outside: readonly string[];
-      readonly purposes: readonly string[];
     };
 
 /**
@@ -36,10 +35,34 @@ export type GrantVerdict =
  */
 export function checkGrant(grants: readonly Grant[], request: AccessRequest): GrantVerdict {
   const mine = grants.filter((g) => g.consumer === request.consumer && g.resource === request.resource);
-  if (mine.length === 0) return { ok: false, reason: 'no_grant', outside: [], purposes: [] };
+  if (mine.length === 0) return { ok: false, reason: 'no_grant', outside: [] };
   const grant = mine.find((g) => g.purpose === request.purpose);
-  if (!grant) return { ok: false, reason: 'wrong_purpose', outside: [], purposes: mine.map((g) => g.purpose).sort() };
+  if (!grant) return { ok: false, reason: 'wrong_purpose', outside: [] };
   const outside = request.items.filter((i) => !grant.items.includes(i));
-  if (outside.length > 0) return { ok: false, reason: 'items_outside_grant', outside, purposes: [grant.purpose] };
+  if (outside.length > 0) return { ok: false, reason: 'items_outside_grant', outside };
   return { ok: true, grant };
+}
+
+/** How near a refusal came to a grant (items outside one for the purpose, then another purpose, then none). */
+const NEARNESS: Record<Extract<GrantVerdict, { ok: false }>['reason'], number> = {
+  items_outside_grant: 2,
+  wrong_purpose: 1,
+  no_grant: 0,
+};
+
+/**
+ * Of the consumers one principal may read as (an officer's departments, in order), the first whose
+ * grants admit the request; when none does, the one whose refusal came nearest (the first of those).
+ */
+export function chooseConsumer<C>(
+  candidates: readonly { readonly consumer: C; readonly verdict: GrantVerdict }[],
+): { consumer: C; verdict: GrantVerdict } | undefined {
+  const admitted = candidates.find((c) => c.verdict.ok);
+  if (admitted) return admitted;
+  let best: (typeof candidates)[number] | undefined;
+  for (const c of candidates) {
+    if (c.verdict.ok) continue;
+    if (!best || (!best.verdict.ok && NEARNESS[c.verdict.reason] > NEARNESS[best.verdict.reason])) best = c;
+  }
+  return best;
 }

@@ -1,13 +1,16 @@
 // The demo city's data hub: the four registries in the resource catalogue, rows consistent with
 // identity's demo accounts (张三, 李四, their newborn, 张三's company and flat, and a few more
 // residents), and the workflow's grants: for each demo matter and bundle, the items of each
-// registry that the data elements of its form are read from.
+// registry that the data elements of its form are read from, and the population items a
+// counter's resolve reads.
 import { creditCodeCheckChar, residentIdCheckChar, type ModuleContext } from '@tongban/kernel';
 import { CatalogApi } from '@tongban/contracts';
 import { randomUUID } from 'node:crypto';
 import { ELEMENT_SOURCES, ROLE_SOURCES, type RowFinder } from '../domain/prefill.ts';
 import { BIRTH_RECORD, ENTERPRISE, POPULATION, REAL_ESTATE, REGISTRIES } from '../domain/registries.ts';
 import type { ResourceDefinition } from '../domain/resource.ts';
+import { SEED_STEWARD } from '../service/access.ts';
+import { RESOLVE_ITEMS } from '../service/resolve.ts';
 import { sealRow, type RowValues } from '../service/rows.ts';
 import { catalogElements, publishResource } from '../service/resources.ts';
 import { insertGrant } from '../store/grants.ts';
@@ -176,7 +179,7 @@ export function itemsForElements(elements: Iterable<string>): Map<string, Set<st
 export async function seedDatahub(ctx: ModuleContext): Promise<string[]> {
   if ((await countResources(typed(ctx.db))) > 0) return [];
   const elements = ctx.modules.locate('catalog') ? await catalogElements(ctx) : undefined;
-  for (const r of REGISTRIES) await publishResource(ctx, r, 'seed', elements);
+  for (const r of REGISTRIES) await publishResource(ctx, r, SEED_STEWARD, elements);
 
   const now = ctx.clock.now();
   const rows = await Promise.all(
@@ -203,7 +206,12 @@ export async function seedDatahub(ctx: ModuleContext): Promise<string[]> {
     }
     await ctx.transaction(async (trx, events) => {
       for (const [purpose, bound] of forms) {
-        for (const [resource, items] of itemsForElements(bound)) {
+        const needed = itemsForElements(bound);
+        // A counter filing the matter resolves the applicant by ID number first (service/resolve.ts).
+        const population = needed.get(POPULATION.code) ?? new Set<string>();
+        for (const item of RESOLVE_ITEMS) population.add(item);
+        needed.set(POPULATION.code, population);
+        for (const [resource, items] of needed) {
           const grant = await insertGrant(typed(trx), {
             id: randomUUID(),
             consumer: WORKFLOW_CONSUMER,

@@ -5,10 +5,10 @@
 // values leave masked by the policy of the consumer's audience and purpose.
 import type { ModuleContext, Principal } from '@tongban/kernel';
 import { DatahubError } from '../errors.ts';
-import { checkGrant, type AccessRequest } from '../domain/grants.ts';
+import { checkGrant, chooseConsumer, type AccessRequest } from '../domain/grants.ts';
 import { maskRow, policyFor, type Audience, type Masked } from '../domain/masking.ts';
 import type { ResourceDefinition } from '../domain/resource.ts';
-import { activeGrants } from '../store/grants.ts';
+import { activeGrants, type GrantView } from '../store/grants.ts';
 import { findRecordByKey, findRecordsByLookup, type RecordRow } from '../store/records.ts';
 import { typed, type Db } from '../store/tables.ts';
 import { consumerOf, grantee, publishReads, refuse, type Consumer } from './access.ts';
@@ -64,21 +64,45 @@ export function checkItems(resource: ResourceDefinition, items: readonly string[
 
 /**
  * The consumer the principal reads as and its grants on the resource: a system as itself; an
- * officer as the first of their departments that holds a grant on it (or their first department).
+ * officer as the first of their departments whose grants admit the request (purpose and items),
+ * or — none does — the department whose refusal came nearest, so the 403 says the most useful
+ * thing. Without a request (older callers): the first department holding any grant on it.
  */
-export async function consumerWithGrants(db: Db, principal: Principal, resource: string) {
+export async function consumerWithGrants(
+  db: Db,
+  principal: Principal,
+  resource: string,
+  request?: { readonly purpose: string; readonly items: readonly string[] },
+): Promise<{ consumer: Consumer; grants: GrantView[] }> {
   if (principal.kind !== 'officer') {
     const consumer = consumerOf(principal);
     return { consumer, grants: await activeGrants(db, grantee(consumer), [resource]) };
   }
+  const byDepartment = [];
   for (const department of principal.departments) {
-    const grants = await activeGrants(db, department, [resource]);
-    if (grants.length > 0) return { consumer: consumerOf(principal, department), grants };
+    const consumer = consumerOf(principal, department);
+    byDepartment.push({ consumer, grants: await activeGrants(db, grantee(consumer), [resource]) });
+  }
+  if (request) {
+    const chosen = chooseConsumer(
+      byDepartment.map((d) => ({
+        consumer: d,
+        verdict: checkGrant(d.grants, { consumer: grantee(d.consumer), resource, ...request }),
+      })),
+    );
+    if (chosen) return chosen.consumer;
+  } else {
+    const holding = byDepartment.find((d) => d.grants.length > 0);
+    if (holding) return holding;
   }
   return { consumer: consumerOf(principal, principal.departments[0]), grants: [] };
 }
 
-/** Checks sharing type and grant; throws the 403 (after recording it) when refused. */
+/**
+ * Checks sharing type and grant; throws the 403 (after recording it) when refused. The items
+ * checked are those read and the one searched by (`where`): finding a row by an item is learning
+ * something of it (whether that ID number is in the registry), so it must be granted too.
+ */
 export async function authorise(
   ctx: ModuleContext,
   resource: ResourceDefinition,
@@ -86,15 +110,21 @@ export async function authorise(
   grants: Parameters<typeof checkGrant>[0],
   purpose: string,
   items: readonly string[],
+  where?: string,
 ): Promise<void> {
-  const request: AccessRequest = { consumer: grantee(consumer), resource: resource.code, purpose, items };
-  // 无条件共享: any government consumer may read it without a grant; 不予共享: nobody may.
-  if (resource.sharing === 'unconditional') return;
+  const asked = where === undefined || items.includes(where) ? items : [...items, where];
+  const request: AccessRequest = { consumer: grantee(consumer), resource: resource.code, purpose, items: asked };
+  // 无条件共享: any government consumer (a system, an officer) may read it without a grant; 不予共享:
+  // nobody may; a citizen reads nothing here, with or without a grant.
+  if (resource.sharing === 'unconditional' && consumer.kind !== 'citizen') return;
   const verdict =
-    resource.sharing === 'none'
-      ? ({ ok: false, reason: 'no_grant', outside: [], purposes: [] } as const)
+    resource.sharing === 'none' || consumer.kind === 'citizen'
+      ? ({ ok: false, reason: 'no_grant', outside: [] } as const)
       : checkGrant(grants, request);
-  if (!verdict.ok) throw await refuse(ctx, consumer, request, verdict);
+  if (!verdict.ok) {
+    const fieldOf = (item: string) => (item === where && !items.includes(item) ? `body.where.${item}` : 'body.items');
+    throw await refuse(ctx, consumer, request, verdict, fieldOf);
+  }
 }
 
 export async function findRows(db: Db, hub: Hub, resource: ResourceDefinition, where: Where): Promise<RecordRow[]> {
@@ -125,8 +155,9 @@ export async function query(
   const resource = await hub.resources.get(code);
   checkItems(resource, body.items);
   const where = whereOf(resource, body.where);
-  const { consumer, grants } = await consumerWithGrants(db, principal, code);
-  await authorise(hub.ctx, resource, consumer, grants, body.purpose, body.items);
+  const asked = body.items.includes(where.item) ? body.items : [...body.items, where.item];
+  const { consumer, grants } = await consumerWithGrants(db, principal, code, { purpose: body.purpose, items: asked });
+  await authorise(hub.ctx, resource, consumer, grants, body.purpose, body.items, where.item);
   const audience: Audience = principal.kind === 'officer' ? 'officer' : 'system';
   const policy = policyFor(hub.masking, audience, body.purpose);
   const pseudonym = pseudonymFor(hub, grantee(consumer));

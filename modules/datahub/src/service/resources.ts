@@ -1,10 +1,13 @@
 // Publishing a resource definition (政务数据资源目录): checked against the catalog's data
-// elements, then written as the next immutable version with datahub.resource.published.
+// elements, then written as the next immutable version with datahub.resource.published. A steward
+// publishes only for their departments: a new resource owned by one of them, a new version of one
+// they own (and not handed to a department that is not theirs).
 import type { ModuleContext } from '@tongban/kernel';
 import { DatahubError } from '../errors.ts';
 import { definitionProblems, type ResourceDefinition } from '../domain/resource.ts';
-import { insertVersion, latestResources } from '../store/resources.ts';
+import { findLatestResource, insertVersion, latestResources } from '../store/resources.ts';
 import { typed } from '../store/tables.ts';
+import { assertStewards, type Steward } from './access.ts';
 
 /** The data element ids the catalog publishes (its public dictionary). */
 export async function catalogElements(ctx: ModuleContext): Promise<ReadonlySet<string>> {
@@ -15,13 +18,16 @@ export async function catalogElements(ctx: ModuleContext): Promise<ReadonlySet<s
 export async function publishResource(
   ctx: ModuleContext,
   definition: ResourceDefinition,
-  by: string,
+  steward: Steward,
   elements?: ReadonlySet<string>,
 ): Promise<{ code: string; version: number }> {
+  assertStewards(steward, definition.code, definition.departmentCode, 'body.departmentCode');
   const problems = definitionProblems(definition, elements ?? (await catalogElements(ctx)));
   if (problems.length > 0) throw new DatahubError('DATAHUB_RESOURCE_INVALID', { count: problems.length }, problems);
   return ctx.transaction(async (trx, events) => {
-    const version = await insertVersion(typed(trx), definition, by);
+    const current = await findLatestResource(typed(trx), definition.code);
+    if (current) assertStewards(steward, definition.code, current.definition.departmentCode, 'body.code');
+    const version = await insertVersion(typed(trx), definition, steward.id);
     await events.publish('datahub.resource.published', { code: definition.code, version });
     return { code: definition.code, version };
   });
