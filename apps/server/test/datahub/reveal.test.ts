@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
 import { sql } from 'kysely';
-import { REVEALS_PER_HOUR } from '../../../../modules/datahub/src/service/reveal.ts';
+import { REVEAL_REASON_AAD, REVEALS_PER_HOUR } from '../../../../modules/datahub/src/service/reveal.ts';
 import { DEMO, startHub, type HubHarness } from './fixtures.ts';
 
 const URL = '/api/datahub/resources/population/records/reveal';
@@ -62,5 +62,20 @@ describe(`reveal: limit and reason (${databaseLabel})`, () => {
     assert.equal((await reveal(citizen, '核实申请人联系方式')).status, 403);
     const system = await h.service('tongban-civil-affairs', ['datahub.read']);
     assert.equal((await reveal(system, '核实申请人联系方式')).status, 403);
+  });
+
+  test('the officer’s reason is sealed in datahub.reveal and opens to what they wrote', async () => {
+    const officer = await h.officer('330100-GA', ['officer'], 'officer-sealed');
+    const reason = '张三来电要求核实其本人手机号';
+    assert.equal((await reveal(officer, reason)).status, 200);
+    const rows = await h.p.database.db
+      .selectFrom('datahub.reveal')
+      .select(['reason'])
+      .where('officer_id', '=', 'officer-sealed')
+      .execute();
+    assert.equal(rows.length, 1);
+    assert.ok(!rows[0]!.reason.includes('张三') && rows[0]!.reason !== reason, 'not in clear');
+    const fields = h.p.contexts.get('datahub')!.fields;
+    assert.equal(await fields.open(rows[0]!.reason, REVEAL_REASON_AAD), reason);
   });
 });

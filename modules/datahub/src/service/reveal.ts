@@ -14,6 +14,8 @@ import { authorise, checkItems, consumerWithGrants, findRows, whereOf } from './
 import { openRow } from './rows.ts';
 
 export const REVEALS_PER_HOUR = 10;
+/** The additional data datahub.reveal.reason is sealed under. */
+export const REVEAL_REASON_AAD = 'datahub.reveal.reason';
 
 export async function reveal(
   hub: Hub,
@@ -54,7 +56,8 @@ export async function reveal(
       resource: code,
       recordKey: record.record_key,
       item: body.item,
-      reason: body.reason,
+      // free text that may name a person: sealed like a row's items
+      reason: await hub.ctx.fields.seal(body.reason, REVEAL_REASON_AAD),
       at: now,
     });
     await publishReads(events, {
