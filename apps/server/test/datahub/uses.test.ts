@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
 import ledger from '@tongban/ledger';
-import { settle } from '../ledger/fixtures.ts';
+import { ledgerFor, settle } from '../ledger/fixtures.ts';
 import { DEMO, startHub, type HubHarness } from './fixtures.ts';
 
 const PURPOSE = '330100-MZ-001';
@@ -149,6 +149,32 @@ describe(`who used my data (${databaseLabel})`, () => {
       liFresh.map((e) => e.resource),
       ['birth-record', 'population'],
       'the mother: once in the birth record, once in her own row',
+    );
+  });
+
+  test('a malformed cursor is 400 naming query.cursor; an entry not yet checkpointed says its proof is pending', async () => {
+    const li = await h.citizen(await h.accountOf(DEMO.li));
+    for (const cursor of ['abc', 'not!a*cursor']) {
+      const r = await h.call('GET', `/api/datahub/me/uses?cursor=${encodeURIComponent(cursor)}`, li);
+      assert.equal(r.status, 400, `${cursor}: ${JSON.stringify(r.body)}`);
+      assert.ok(
+        r.body.errors.some((e: { field: string }) => e.field === 'query.cursor'),
+        `${cursor}: ${JSON.stringify(r.body.errors)}`,
+      );
+    }
+    assert.equal((await readLi()).status, 200);
+    await settle(h);
+    const settled = await h.call('GET', '/api/datahub/me/uses?limit=1', li);
+    assert.equal(settled.body.entries[0].proofPending, false);
+    assert.ok(settled.body.entries[0].proof);
+    assert.equal((await readLi()).status, 200);
+    await h.p.bus.settled();
+    await ledgerFor(h).sequencer.kick();
+    const fresh = await h.call('GET', '/api/datahub/me/uses?limit=1', li);
+    assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+    assert.deepEqual(
+      { proof: fresh.body.entries[0].proof, proofPending: fresh.body.entries[0].proofPending },
+      { proof: null, proofPending: true },
     );
   });
 });
