@@ -201,4 +201,30 @@ describe(`a file refused whole (${databaseLabel})`, () => {
     const report = await importFile(ctx, POPULATION, file('rows.json', text));
     assert.equal(report.inserted, 1);
   });
+
+  test('a resource the catalogue lacks is registered as version 1 through the outbox: datahub.resource.published', async () => {
+    const fresh = { ...POPULATION, code: 'population-import-fresh' };
+    const published = () =>
+      ctx.db
+        .selectFrom('datahub.outbox' as never)
+        .select('data' as never)
+        .where('type' as never, '=', 'datahub.resource.published' as never)
+        .execute() as Promise<{ data: { code: string; version: number } }[]>;
+    const before = (await published()).length;
+    const text = `idNumber,name\n${ids[5]},周九\n`;
+    assert.equal((await importFile(ctx, fresh, file('fresh.csv', text))).inserted, 1);
+    const versions = await typed(ctx.db)
+      .selectFrom('datahub.resource_version')
+      .select(['version', 'published_by'])
+      .where('code', '=', fresh.code)
+      .execute();
+    assert.deepEqual(versions, [{ version: 1, published_by: 'import' }]);
+    const events = (await published()).slice(before);
+    assert.deepEqual(
+      events.map((e) => e.data),
+      [{ code: fresh.code, version: 1 }],
+    );
+    await importFile(ctx, fresh, file('fresh-2.csv', `${text}${ids[0]},张三\n`));
+    assert.equal((await published()).length - before, 1, 'a resource that exists is not published again');
+  });
 });

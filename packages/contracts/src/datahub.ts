@@ -13,6 +13,9 @@ const Consumer = Type.Object({
 export const DATAHUB_READ_CHANNELS = ['prefill', 'lookup', 'reveal', 'counter'] as const;
 export const DATAHUB_DENIAL_REASONS = ['no_grant', 'wrong_purpose', 'items_outside_grant', 'no_consent'] as const;
 export type DatahubDenialReason = (typeof DATAHUB_DENIAL_REASONS)[number];
+/** Why a request was refused: a grant's or a consent's reason, or an officer past the hourly reveal limit. */
+export const DATAHUB_REFUSAL_REASONS = [...DATAHUB_DENIAL_REASONS, 'reveal_rate_limited'] as const;
+export type DatahubRefusalReason = (typeof DATAHUB_REFUSAL_REASONS)[number];
 
 export const DatahubEvents = {
   /**
@@ -41,7 +44,7 @@ export const DatahubEvents = {
     purpose: Type.String(),
     resource: Type.String(),
     items: Type.Array(Type.String()),
-    reason: Type.Unsafe<DatahubDenialReason>(Type.Union(DATAHUB_DENIAL_REASONS.map((r) => Type.Literal(r)))),
+    reason: Type.Unsafe<DatahubRefusalReason>(Type.Union(DATAHUB_REFUSAL_REASONS.map((r) => Type.Literal(r)))),
   }),
   'datahub.consent.given': Type.Object({
     consentId: Type.String(),

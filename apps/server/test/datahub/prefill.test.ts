@@ -78,6 +78,29 @@ describe(`prefill (${databaseLabel})`, () => {
     await h.call('DELETE', `/api/datahub/me/consents/${consent}`, zhangCitizen);
   });
 
+  test('one BIRTH prefill is one read of each person in each resource, with every item read about them', async () => {
+    const consent = await h.consent(zhangCitizen, 'BIRTH', BIRTH_ITEMS);
+    const before = (await h.outboxOf('datahub.record.read')).length;
+    const r = await prefill(zhang, 'BIRTH', BIRTH_ELEMENTS);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const reads = (await h.outboxOf('datahub.record.read')).slice(before).map((e) => e.data);
+    const bySubjectAndResource = new Map<string, Record<string, unknown>[]>();
+    for (const read of reads) {
+      const key = `${String(read.subject)} ${String(read.resource)}`;
+      bySubjectAndResource.set(key, [...(bySubjectAndResource.get(key) ?? []), read]);
+    }
+    for (const [key, list] of bySubjectAndResource) assert.equal(list.length, 1, `${key} read ${list.length} times`);
+    // 张三 (the applicant, also the father) and 李四 (the mother), each in the population register and the birth record.
+    assert.equal(reads.length, 4, JSON.stringify(reads));
+    const own = reads.filter((e) => e.resource === 'population' && e.accountId === zhang);
+    assert.equal(own.length, 1, 'the applicant’s own population row, read as self and as father, is one read');
+    assert.deepEqual(own[0]!.items, ['householdAddress', 'idNumber', 'mobile', 'name']);
+    const birth = reads.filter((e) => e.resource === 'birth-record');
+    assert.equal(new Set(birth.map((e) => e.subject)).size, 2, 'the birth record is read about both parents');
+    for (const e of birth) assert.ok((e.items as string[]).includes('childName'));
+    await h.call('DELETE', `/api/datahub/me/consents/${consent}`, zhangCitizen);
+  });
+
   test('without consent every element the hub could fill is consent-needed, and nothing is read', async () => {
     const before = (await h.outboxOf('datahub.record.read')).length;
     const r = await prefill(zhang, '330100-WJW-001', ['child.name', 'person.name']);

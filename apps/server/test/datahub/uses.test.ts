@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
 import ledger from '@tongban/ledger';
-import { settle } from '../ledger/fixtures.ts';
+import { ledgerFor, settle } from '../ledger/fixtures.ts';
 import { DEMO, startHub, type HubHarness } from './fixtures.ts';
 
 const PURPOSE = '330100-MZ-001';
@@ -103,5 +103,78 @@ describe(`who used my data (${databaseLabel})`, () => {
       'only person keys',
     );
     assert.equal((await h.call('GET', '/api/datahub/me/uses', await h.officer('330100-GA'))).status, 403);
+  });
+
+  test('one BIRTH prefill for 张三 is one entry per person and resource read, with every item read of it', async () => {
+    const zhangId = await h.accountOf(DEMO.zhang);
+    const zhang = await h.citizen(zhangId);
+    const li = await h.citizen(await h.accountOf(DEMO.li));
+    const items = [
+      'population.name',
+      'population.idNumber',
+      'population.mobile',
+      'population.householdAddress',
+      'birth-record.childName',
+      'birth-record.motherIdNumber',
+      'birth-record.fatherIdNumber',
+    ];
+    const elements = ['person.name', 'person.idNumber', 'person.mobile', 'household.address'];
+    await h.consent(zhang, 'BIRTH', items);
+    await settle(h);
+    const newest = async (who: Record<string, string>) =>
+      (await h.call('GET', '/api/datahub/me/uses?limit=100', who)).body.entries as {
+        index: number;
+        entry: { action: string; purpose: string; resource: Record<string, string> };
+      }[];
+    const [zhangBefore, liBefore] = [await newest(zhang), await newest(li)];
+    const r = await h.call('POST', '/api/datahub/prefill', await h.workflow(), {
+      accountId: zhangId,
+      purpose: 'BIRTH',
+      elements: [...elements, 'child.name', 'mother.idNumber', 'father.idNumber', 'father.name'],
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await settle(h);
+    const fresh = (all: Awaited<ReturnType<typeof newest>>, before: typeof all) =>
+      all
+        .filter((e) => !before.some((b) => b.index === e.index) && e.entry.action === 'datahub.record.read')
+        .map((e) => ({ purpose: e.entry.purpose, resource: e.entry.resource.resource, items: e.entry.resource.items }))
+        .sort((a, b) => String(a.resource).localeCompare(String(b.resource)));
+    assert.deepEqual(fresh(await newest(zhang), zhangBefore), [
+      { purpose: 'BIRTH', resource: 'birth-record', items: 'childName,fatherIdNumber,motherIdNumber' },
+      // read as the applicant and as the father: one entry with the items of both
+      { purpose: 'BIRTH', resource: 'population', items: 'householdAddress,idNumber,mobile,name' },
+    ]);
+    const liFresh = fresh(await newest(li), liBefore);
+    assert.deepEqual(
+      liFresh.map((e) => e.resource),
+      ['birth-record', 'population'],
+      'the mother: once in the birth record, once in her own row',
+    );
+  });
+
+  test('a malformed cursor is 400 naming query.cursor; an entry not yet checkpointed says its proof is pending', async () => {
+    const li = await h.citizen(await h.accountOf(DEMO.li));
+    for (const cursor of ['abc', 'not!a*cursor']) {
+      const r = await h.call('GET', `/api/datahub/me/uses?cursor=${encodeURIComponent(cursor)}`, li);
+      assert.equal(r.status, 400, `${cursor}: ${JSON.stringify(r.body)}`);
+      assert.ok(
+        r.body.errors.some((e: { field: string }) => e.field === 'query.cursor'),
+        `${cursor}: ${JSON.stringify(r.body.errors)}`,
+      );
+    }
+    assert.equal((await readLi()).status, 200);
+    await settle(h);
+    const settled = await h.call('GET', '/api/datahub/me/uses?limit=1', li);
+    assert.equal(settled.body.entries[0].proofPending, false);
+    assert.ok(settled.body.entries[0].proof);
+    assert.equal((await readLi()).status, 200);
+    await h.p.bus.settled();
+    await ledgerFor(h).sequencer.kick();
+    const fresh = await h.call('GET', '/api/datahub/me/uses?limit=1', li);
+    assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
+    assert.deepEqual(
+      { proof: fresh.body.entries[0].proof, proofPending: fresh.body.entries[0].proofPending },
+      { proof: null, proofPending: true },
+    );
   });
 });

@@ -25,12 +25,13 @@ import {
   claimBatch,
   completeRun,
   createRun,
-  ensureResource,
   findDigests,
   findLatestDefinition,
   findRun,
+  insertFirstVersion,
   listReportLines,
   recordBatch,
+  resourceExists,
   upsertRows,
   type ImportRun,
   type ReportLine,
@@ -120,6 +121,20 @@ interface PendingRow {
   readonly values: Record<string, string | number | null>;
 }
 
+/**
+ * A resource the catalogue does not hold yet is registered as version 1 of its definition (an
+ * import into a fresh database of a registry the seed has not published), published like any
+ * version: datahub.resource.published through the outbox, in the transaction that writes it.
+ * One that exists is left as it is.
+ */
+async function ensureResource(ctx: ImportContext, definition: ResourceDefinition, by: string): Promise<void> {
+  if (await resourceExists(ctx.db, definition.code)) return;
+  await ctx.transaction(async (trx, events) => {
+    if (await insertFirstVersion(trx, definition, by))
+      await events.publish('datahub.resource.published', { code: definition.code, version: 1 });
+  });
+}
+
 export async function importRecords(
   ctx: ImportContext,
   resource: ResourceDefinition,
@@ -130,7 +145,7 @@ export async function importRecords(
   if (rules.resource !== resource.code) throw new Error(`cleaning rules for ${rules.resource}, not ${resource.code}`);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const listLimit = options.listLines ?? 20;
-  await ensureResource(ctx.db, resource, options.by ?? 'import');
+  await ensureResource(ctx, resource, options.by ?? 'import');
   const found = await findRun(ctx.db, resource.code, source.digest);
   if (found?.status === 'completed') return report(ctx.db, found, source, 0, true, listLimit);
   const run =

@@ -1,7 +1,8 @@
 // 预填: the workflow asks, for an applicant and a purpose (the matter or bundle applied for), for
 // the data elements a form binds. Each value comes from a registry row found from the applicant's
 // ID number (asked of identity), only when the workflow holds a grant for the item and the
-// applicant consented to it; each row opened is one datahub.record.read per person it is about.
+// applicant consented to it; each person whose data a prefill read is one datahub.record.read per
+// resource, with every item read about them there.
 // Consents and grants are read in the same transaction as the rows, never cached: a revoked
 // consent stops the next prefill.
 import type { PrefillRequest, PrefillView } from '@tongban/contracts';
@@ -55,27 +56,40 @@ export async function prefill(hub: Hub, consumer: Consumer, request: PrefillRequ
 
     const opened = new Map<SourceRole, RowValues>();
     const rows = new Map<SourceRole, SourceRow | undefined>();
-    for (const read of rowsToRead(elements, access)) {
-      const resource = resources.get(read.resource);
-      const record = resource && (await findRow(trx, fields, resource, ROLE_SOURCES[read.role].find, self, opened));
+    // What this prefill read of each person, by resource: one row may serve two roles (the
+    // applicant's own row is also the father's) and one person may be named by several rows (the
+    // birth record names both parents), yet one prefill is one read of each person's data in each
+    // resource — one datahub.record.read, one ledger entry, with every item read about them there.
+    const read = new Map<string, { resource: string; subject: string; items: Set<string> }>();
+    for (const role of rowsToRead(elements, access)) {
+      const resource = resources.get(role.resource);
+      const record = resource && (await findRow(trx, fields, resource, ROLE_SOURCES[role.role].find, self, opened));
       if (!resource || !record) {
-        rows.set(read.role, undefined);
+        rows.set(role.role, undefined);
         continue;
       }
       const values = await openRow(fields, record.data);
-      opened.set(read.role, values);
-      rows.set(read.role, {
+      opened.set(role.role, values);
+      rows.set(role.role, {
         values,
         collectedAt: record.collected_at.toISOString(),
         department: resource.departmentCode,
         verified: resource.authoritative,
       });
+      for (const subject of record.subjects) {
+        const key = `${resource.code}\n${subject}`;
+        const entry = read.get(key) ?? { resource: resource.code, subject, items: new Set<string>() };
+        for (const item of role.items) entry.items.add(item);
+        read.set(key, entry);
+      }
+    }
+    for (const { resource, subject, items } of read.values()) {
       await publishReads(events, {
         consumer,
         purpose: request.purpose,
-        resource: resource.code,
-        items: read.items,
-        subjects: record.subjects,
+        resource,
+        items: [...items].sort(),
+        subjects: [subject],
         channel: 'prefill',
         account: { subject: selfKey, id: account.id },
       });

@@ -1,6 +1,7 @@
 // 查看明文: an officer reveals one masked value of one row, for a purpose their department holds a
 // grant for, with a reason. Explicit, rate-limited (REVEALS_PER_HOUR per officer, counted in
-// datahub.reveal under a lock per officer, 429 past it) and ledgered (channel 'reveal', the
+// datahub.reveal under a lock per officer; past it a 429 and a datahub.access.denied
+// 'reveal_rate_limited' committed on its own) and ledgered (channel 'reveal', the
 // reason kept by the ledger as a digest).
 import type { Principal } from '@tongban/kernel';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,8 @@ import { authorise, checkItems, consumerWithGrants, findRows, whereOf } from './
 import { openRow } from './rows.ts';
 
 export const REVEALS_PER_HOUR = 10;
+/** The additional data datahub.reveal.reason is sealed under. */
+export const REVEAL_REASON_AAD = 'datahub.reveal.reason';
 
 export async function reveal(
   hub: Hub,
@@ -27,12 +30,13 @@ export async function reveal(
   const { consumer, grants } = await consumerWithGrants(db, officer, code);
   await authorise(hub.ctx, resource, consumer, grants, body.purpose, [body.item]);
   const now = hub.ctx.clock.now();
-  return hub.ctx.transaction(async (t, events) => {
+  const done = await hub.ctx.transaction(async (t, events) => {
     const trx = typed(t);
     await lockOfficerReveals(trx, officer.id);
-    if ((await countRevealsSince(trx, officer.id, new Date(now.getTime() - 3600_000))) >= REVEALS_PER_HOUR) {
-      throw new DatahubError('DATAHUB_REVEAL_LIMIT', { limit: REVEALS_PER_HOUR });
-    }
+    // Past the limit nothing is read: the transaction ends (committing nothing) and the refusal is
+    // recorded in one of its own below, so the 429 leaves a security event behind.
+    if ((await countRevealsSince(trx, officer.id, new Date(now.getTime() - 3600_000))) >= REVEALS_PER_HOUR)
+      return undefined;
     const records = await findRows(trx, hub, resource, where);
     if (records.length === 0) throw new DatahubError('DATAHUB_RECORD_NOT_FOUND');
     if (records.length > 1) {
@@ -52,7 +56,8 @@ export async function reveal(
       resource: code,
       recordKey: record.record_key,
       item: body.item,
-      reason: body.reason,
+      // free text that may name a person: sealed like a row's items
+      reason: await hub.ctx.fields.seal(body.reason, REVEAL_REASON_AAD),
       at: now,
     });
     await publishReads(events, {
@@ -66,4 +71,15 @@ export async function reveal(
     });
     return { resource: code, item: body.item, value: values[body.item] ?? null };
   });
+  if (done) return done;
+  await hub.ctx.transaction(async (_trx, events) => {
+    await events.publish('datahub.access.denied', {
+      consumer,
+      purpose: body.purpose,
+      resource: code,
+      items: [body.item],
+      reason: 'reveal_rate_limited',
+    });
+  });
+  throw new DatahubError('DATAHUB_REVEAL_LIMIT', { limit: REVEALS_PER_HOUR });
 }

@@ -7,10 +7,18 @@ import { DatahubError } from '../errors.ts';
 import type { Hub } from './hub.ts';
 import { personKey } from './rows.ts';
 
+/** A ledger entry about me, as the ledger gives it, and whether its proof is still to come. */
+export interface UseEntry {
+  readonly proof: unknown;
+  /** The entry is newer than the latest checkpoint: its proof comes with the next one (proof is null until then). */
+  readonly proofPending: boolean;
+  readonly [key: string]: unknown;
+}
+
 export interface UsesPage {
   readonly subject: string;
   readonly checkpoint: unknown;
-  readonly entries: unknown[];
+  readonly entries: UseEntry[];
   readonly next?: string;
 }
 
@@ -23,7 +31,11 @@ export async function myUses(
   if (!account?.idNumber) return { subject: '', checkpoint: null, entries: [] };
   const subject = personKey(hub.ctx.fields, account.idNumber);
   try {
-    const answer = await hub.ctx.modules.request<{ checkpoint: unknown; entries: unknown[]; next?: string }>('ledger', {
+    const answer = await hub.ctx.modules.request<{
+      checkpoint: unknown;
+      entries: Record<string, unknown>[];
+      next?: string;
+    }>('ledger', {
       path: `/subjects/${subject}/entries`,
       query: { limit: String(page.limit), ...(page.cursor ? { cursor: page.cursor } : {}) },
       auth: 'service',
@@ -31,7 +43,7 @@ export async function myUses(
     return {
       subject,
       checkpoint: answer.checkpoint,
-      entries: answer.entries,
+      entries: answer.entries.map((e) => ({ ...e, proof: e.proof ?? null, proofPending: (e.proof ?? null) === null })),
       ...(answer.next ? { next: answer.next } : {}),
     };
   } catch (error) {

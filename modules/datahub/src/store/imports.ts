@@ -22,32 +22,34 @@ export interface Provenance {
   readonly tags: readonly string[];
 }
 
-/**
- * A resource the catalogue does not hold yet is registered as version 1 of its definition (an
- * import into a fresh database of a registry the seed has not published); one that exists is
- * left as it is.
- */
-export async function ensureResource(db: ModuleDb, definition: ResourceDefinition, by: string): Promise<void> {
-  const d = typed(db);
-  const found = await d
+/** Whether the catalogue holds the resource. */
+export async function resourceExists(db: ModuleDb, code: string): Promise<boolean> {
+  const found = await typed(db)
     .selectFrom('datahub.resource')
     .select('code')
-    .where('code', '=', definition.code)
+    .where('code', '=', code)
     .executeTakeFirst();
-  if (found) return;
-  await d.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('datahub.resource')
-      .values({ code: definition.code, latest: 1, department_code: definition.departmentCode })
-      .onConflict((oc) => oc.column('code').doNothing())
-      .returning('code')
-      .executeTakeFirst();
-    if (!inserted) return;
-    await trx
-      .insertInto('datahub.resource_version')
-      .values({ code: definition.code, version: 1, definition: JSON.stringify(definition), published_by: by })
-      .execute();
-  });
+  return found !== undefined;
+}
+
+/**
+ * Registers the resource as version 1 of its definition, in the caller's transaction; false when
+ * another process registered it a moment before (its version is left as it is).
+ */
+export async function insertFirstVersion(trx: ModuleTrx, definition: ResourceDefinition, by: string): Promise<boolean> {
+  const d = typed(trx);
+  const inserted = await d
+    .insertInto('datahub.resource')
+    .values({ code: definition.code, latest: 1, department_code: definition.departmentCode })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .returning('code')
+    .executeTakeFirst();
+  if (!inserted) return false;
+  await d
+    .insertInto('datahub.resource_version')
+    .values({ code: definition.code, version: 1, definition: JSON.stringify(definition), published_by: by })
+    .execute();
+  return true;
 }
 
 /** The definition of a resource's latest version in the catalogue. */

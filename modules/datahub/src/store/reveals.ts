@@ -1,4 +1,5 @@
-// 查看明文 rows: one per reveal, with the officer's reason; counted for the hourly limit.
+// 查看明文 rows: one per reveal, with the officer's reason (sealed by the service, aad
+// 'datahub.reveal.reason'); counted for the hourly limit.
 import { sql } from 'kysely';
 import type { Db, DatahubTrx } from './tables.ts';
 
@@ -25,6 +26,7 @@ export async function insertReveal(
     resource: string;
     recordKey: string;
     item: string;
+    /** Sealed (ctx.fields): the officer's free text may name a person. */
     reason: string;
     at: Date;
   },
