@@ -35,7 +35,10 @@ export const DatahubEvents = {
     channel: Type.Unsafe<(typeof DATAHUB_READ_CHANNELS)[number]>(
       Type.Union(DATAHUB_READ_CHANNELS.map((c) => Type.Literal(c))),
     ),
-    /** A reveal's reason, as the officer wrote it (the ledger keeps a digest, never the text). */
+    /**
+     * A reveal's reason as a keyed digest of what the officer wrote (the hub keeps the text sealed;
+     * the ledger a digest of this one): free text may name a person, and events are kept.
+     */
     reason: Type.Optional(Type.String()),
   }),
   /** A request refused: a security event (sentinel correlates them). */

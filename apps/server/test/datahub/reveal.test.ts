@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
 import { sql } from 'kysely';
-import { REVEAL_REASON_AAD, REVEALS_PER_HOUR } from '../../../../modules/datahub/src/service/reveal.ts';
+import {
+  REVEAL_REASON_AAD,
+  REVEALS_PER_HOUR,
+  revealReasonDigest,
+} from '../../../../modules/datahub/src/service/reveal.ts';
 import { DEMO, startHub, type HubHarness } from './fixtures.ts';
 
 const URL = '/api/datahub/resources/population/records/reveal';
@@ -77,5 +81,9 @@ describe(`reveal: limit and reason (${databaseLabel})`, () => {
     assert.ok(!rows[0]!.reason.includes('张三') && rows[0]!.reason !== reason, 'not in clear');
     const fields = h.p.contexts.get('datahub')!.fields;
     assert.equal(await fields.open(rows[0]!.reason, REVEAL_REASON_AAD), reason);
+    const read = (await h.outboxOf('datahub.record.read')).at(-1)!.data;
+    assert.equal(read.channel, 'reveal');
+    assert.ok(!JSON.stringify(read).includes('张三'), 'the read event does not carry the text');
+    assert.equal(read.reason, revealReasonDigest(fields, reason), 'but a digest the hub can recompute');
   });
 });

@@ -1,9 +1,9 @@
 // 查看明文: an officer reveals one masked value of one row, for a purpose their department holds a
 // grant for, with a reason. Explicit, rate-limited (REVEALS_PER_HOUR per officer, counted in
 // datahub.reveal under a lock per officer; past it a 429 and a datahub.access.denied
-// 'reveal_rate_limited' committed on its own) and ledgered (channel 'reveal', the
-// reason kept by the ledger as a digest).
-import type { Principal } from '@tongban/kernel';
+// 'reveal_rate_limited' committed on its own) and ledgered (channel 'reveal'). The reason is
+// sealed in datahub.reveal; the read event carries only its keyed digest.
+import type { FieldCipher, Principal } from '@tongban/kernel';
 import { randomUUID } from 'node:crypto';
 import { DatahubError } from '../errors.ts';
 import { countRevealsSince, insertReveal, lockOfficerReveals } from '../store/reveals.ts';
@@ -16,6 +16,10 @@ import { openRow } from './rows.ts';
 export const REVEALS_PER_HOUR = 10;
 /** The additional data datahub.reveal.reason is sealed under. */
 export const REVEAL_REASON_AAD = 'datahub.reveal.reason';
+
+/** What a reveal's read event says of the reason: a keyed digest (blind index), equal for equal text. */
+export const revealReasonDigest = (fields: FieldCipher, reason: string): string =>
+  fields.blindIndex('reveal.reason', reason);
 
 export async function reveal(
   hub: Hub,
@@ -67,7 +71,9 @@ export async function reveal(
       items: [body.item],
       subjects: record.subjects,
       channel: 'reveal',
-      reason: body.reason,
+      // The outbox keeps every event and the bus carries it to every consumer: the read names the
+      // reason by a keyed digest (the text is sealed above; the ledger keeps a digest of this one).
+      reason: revealReasonDigest(hub.ctx.fields, body.reason),
     });
     return { resource: code, item: body.item, value: values[body.item] ?? null };
   });
