@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
 import { token } from '../workflow/fixtures.ts';
+import { revealReasonDigest } from '../../../../modules/datahub/src/service/reveal.ts';
 import { DEMO, startHub, type HubHarness } from './fixtures.ts';
 
 const SYSTEM = 'tongban-civil-affairs';
@@ -243,7 +244,7 @@ describe(`sharing under grants (${databaseLabel})`, () => {
     assert.equal(first.body.value, '13800000001');
     const read = (await h.outboxOf('datahub.record.read')).at(-1)!.data;
     assert.equal(read.channel, 'reveal');
-    assert.equal(read.reason, '核实申请人联系方式');
+    assert.equal(read.reason, revealReasonDigest(h.p.contexts.get('datahub')!.fields, '核实申请人联系方式'));
     assert.deepEqual(read.items, ['mobile']);
     for (let i = 1; i < 10; i++) {
       const r = await h.call('POST', '/api/datahub/resources/population/records/reveal', officer, body);

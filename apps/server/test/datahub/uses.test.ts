@@ -20,7 +20,7 @@ describe(`who used my data (${databaseLabel})`, () => {
       consumer: 'tongban-civil-affairs',
       resource: 'population',
       purpose: PURPOSE,
-      items: ['name', 'gender'],
+      items: ['idNumber', 'name', 'gender'],
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
   });
@@ -29,7 +29,7 @@ describe(`who used my data (${databaseLabel})`, () => {
   const readLi = () =>
     h.call('POST', '/api/datahub/resources/population/query', system, {
       purpose: PURPOSE,
-      items: ['name', 'gender'],
+      items: ['idNumber', 'name', 'gender'],
       where: { idNumber: DEMO.li },
     });
 
@@ -57,7 +57,7 @@ describe(`who used my data (${databaseLabel})`, () => {
         action: 'datahub.record.read',
         actor: { kind: 'service', id: 'tongban-civil-affairs' },
         subject: { kind: 'person', id: r.body.subject },
-        resource: { resource: 'population', items: 'name,gender', channel: 'lookup' },
+        resource: { resource: 'population', items: 'idNumber,name,gender', channel: 'lookup' },
         purpose: PURPOSE,
       },
     );

@@ -23,7 +23,7 @@ import { activeConsents } from '../store/consents.ts';
 import { activeGrants } from '../store/grants.ts';
 import { findNewestByLookup, findRecordByKey, type RecordRow } from '../store/records.ts';
 import { typed, type DatahubTrx } from '../store/tables.ts';
-import { publishReads, type Consumer } from './access.ts';
+import { grantee, publishReads, type Consumer } from './access.ts';
 import type { Hub } from './hub.ts';
 import { lookupKey, openRow, personKey, recordKey, type RowValues } from './rows.ts';
 
@@ -45,7 +45,7 @@ export async function prefill(hub: Hub, consumer: Consumer, request: PrefillRequ
   const resources = await hub.resources.all();
   return hub.ctx.transaction(async (t, events) => {
     const trx = typed(t);
-    const grants = (await activeGrants(trx, consumer.id)).filter((g) => g.purpose === request.purpose);
+    const grants = (await activeGrants(trx, grantee(consumer))).filter((g) => g.purpose === request.purpose);
     const consents = await activeConsents(trx, account.id, request.purpose);
     const access: Access = {
       item(resource, item) {

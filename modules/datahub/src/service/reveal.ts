@@ -31,8 +31,9 @@ export async function reveal(
   const resource = await hub.resources.get(code);
   checkItems(resource, [body.item], 'body.item');
   const where = whereOf(resource, body.where);
-  const { consumer, grants } = await consumerWithGrants(db, officer, code);
-  await authorise(hub.ctx, resource, consumer, grants, body.purpose, [body.item]);
+  const asked = where.item === body.item ? [body.item] : [body.item, where.item];
+  const { consumer, grants } = await consumerWithGrants(db, officer, code, { purpose: body.purpose, items: asked });
+  await authorise(hub.ctx, resource, consumer, grants, body.purpose, [body.item], where.item);
   const now = hub.ctx.clock.now();
   const done = await hub.ctx.transaction(async (t, events) => {
     const trx = typed(t);
