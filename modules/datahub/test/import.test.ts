@@ -101,7 +101,10 @@ describe(`importing a file (${databaseLabel})`, () => {
       assert.equal(row.subjects.length, 1);
     }
     const li = rows.find((r) => r.record_key === recordKey(ctx.fields, 'population', ids[1]!))!;
-    assert.deepEqual(await openRow(ctx.fields, li.data), {
+    // A row's ciphertext is bound to its place: another row's data copied over it does not open.
+    const other = rows.find((r) => r !== li)!;
+    await assert.rejects(openRow(ctx.fields, { ...li, data: other.data }));
+    assert.deepEqual(await openRow(ctx.fields, li), {
       idNumber: ids[1],
       name: '李四',
       gender: '2',
@@ -147,7 +150,7 @@ describe(`importing a file (${databaseLabel})`, () => {
     assert.equal(report.inserted, 1);
     assert.match(report.lines[0]!.reason, /row 1: the earlier row is kept/);
     const row = (await records()).find((r) => r.record_key === recordKey(ctx.fields, 'population', ids[5]!))!;
-    assert.equal((await openRow(ctx.fields, row.data)).address, '甲');
+    assert.equal((await openRow(ctx.fields, row)).address, '甲');
   });
 });
 
@@ -193,7 +196,7 @@ describe(`a file refused whole (${databaseLabel})`, () => {
     const report = await importFile(ctx, POPULATION, file('gbk.csv', gbk), { encoding: 'gbk' });
     assert.equal(report.inserted, 1);
     const row = (await records()).find((r) => r.record_key === recordKey(ctx.fields, 'population', ids[3]!))!;
-    assert.equal((await openRow(ctx.fields, row.data)).name, '张三');
+    assert.equal((await openRow(ctx.fields, row)).name, '张三');
   });
 
   test('JSON rows import like CSV rows', async () => {

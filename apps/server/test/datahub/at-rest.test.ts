@@ -35,7 +35,12 @@ describe(`personal data at rest (${databaseLabel})`, () => {
         purpose: '330100-GA-001',
         items: ['idNumber', 'name', 'mobile'],
       },
-      { consumer: 'tongban-civil-affairs', resource: 'population', purpose: '330100-MZ-001', items: ['idNumber', 'name'] },
+      {
+        consumer: 'tongban-civil-affairs',
+        resource: 'population',
+        purpose: '330100-MZ-001',
+        items: ['idNumber', 'name'],
+      },
     ])
       assert.equal((await h.call('POST', '/api/datahub/grants', steward, body)).status, 201);
     const zhangId = await h.accountOf(DEMO.zhang);

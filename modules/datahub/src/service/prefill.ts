@@ -68,7 +68,7 @@ export async function prefill(hub: Hub, consumer: Consumer, request: PrefillRequ
         rows.set(role.role, undefined);
         continue;
       }
-      const values = await openRow(fields, record.data);
+      const values = await openRow(fields, record);
       opened.set(role.role, values);
       rows.set(role.role, {
         values,

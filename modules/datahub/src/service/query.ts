@@ -165,7 +165,7 @@ export async function query(
     const records = await findRows(typed(t), hub, resource, where);
     const rows = [];
     for (const record of records) {
-      const values = await openRow(hub.ctx.fields, record.data);
+      const values = await openRow(hub.ctx.fields, record);
       await publishReads(events, {
         consumer,
         purpose: body.purpose,

@@ -45,7 +45,7 @@ export async function resolvePerson(
   return hub.ctx.transaction(async (t, events) => {
     const record = await findRecordByKey(typed(t), resource.code, recordKey(hub.ctx.fields, resource.code, id));
     if (!record) throw new DatahubError('DATAHUB_PERSON_NOT_FOUND');
-    const values = await openRow(hub.ctx.fields, record.data);
+    const values = await openRow(hub.ctx.fields, record);
     const subject = personKey(hub.ctx.fields, id);
     await publishReads(events, {
       consumer,

@@ -54,7 +54,7 @@ export async function reveal(
       ]);
     }
     const record = records[0]!;
-    const values = await openRow(hub.ctx.fields, record.data);
+    const values = await openRow(hub.ctx.fields, record);
     await insertReveal(trx, {
       id: randomUUID(),
       officerId: officer.id,

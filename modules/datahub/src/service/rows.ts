@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto';
 import type { FieldCipher } from '@tongban/kernel';
 import type { ResourceDefinition } from '../domain/resource.ts';
 
-export const RECORD_AAD = 'datahub.record.data';
+/**
+ * A row's ciphertext is bound to its place (resource and record key): one row's data copied over
+ * another's, by anyone who can write the table, does not open.
+ */
+export const recordAad = (resource: string, recordKey: string): string =>
+  `datahub.record.data:${resource}:${recordKey}`;
 
 /** Row values by item key, as cleaned (strings, numbers; dates as YYYY-MM-DD). */
 export type RowValues = Readonly<Record<string, string | number | null>>;
@@ -44,14 +49,18 @@ export async function sealRow(
     if (item.indexed) lookup.push(lookupKey(fields, resource.code, item.key, String(v)));
     if (item.subject) subjects.push(personKey(fields, String(v)));
   }
+  const record_key = recordKey(fields, resource.code, String(key));
   return {
-    record_key: recordKey(fields, resource.code, String(key)),
+    record_key,
     lookup,
     subjects: [...new Set(subjects)],
-    data: await fields.seal(JSON.stringify(values), RECORD_AAD),
+    data: await fields.seal(JSON.stringify(values), recordAad(resource.code, record_key)),
   };
 }
 
-export async function openRow(fields: FieldCipher, data: string): Promise<RowValues> {
-  return JSON.parse(await fields.open(data, RECORD_AAD)) as RowValues;
+export async function openRow(
+  fields: FieldCipher,
+  row: { readonly resource_code: string; readonly record_key: string; readonly data: string },
+): Promise<RowValues> {
+  return JSON.parse(await fields.open(row.data, recordAad(row.resource_code, row.record_key))) as RowValues;
 }

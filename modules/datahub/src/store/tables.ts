@@ -31,7 +31,7 @@ export interface RecordTable {
   record_key: string;
   lookup: TextArray;
   subjects: TextArray;
-  /** Sealed JSON of the row's items (ctx.fields, aad 'datahub.record.data'). */
+  /** Sealed JSON of the row's items (ctx.fields, aad `datahub.record.data:<resource>:<record_key>`, service/rows.ts). */
   data: string;
   source: string;
   collected_at: Timestamp;
