@@ -25,6 +25,7 @@ export {
   type RewrapResult,
 } from './crypto/fields.ts';
 export { localKeyManager, masterKeyId, type KeyManager } from './crypto/key-manager.ts';
+export { keyedMac, type Mac } from './crypto/hmac.ts';
 export { uuidv7, uuidv7Time } from './uuid.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export {

@@ -2,9 +2,10 @@
 // rotation of both while reads continue, the 国密 profile (SM4-GCM, HMAC-SM3) and blind indexes
 // that survive a master-key rotation. On PGlite and, with TONGBAN_TEST_DATABASE_URL, PostgreSQL.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { keyedMac } from '../src/crypto/hmac.ts';
 import { Sm4Gcm } from '../src/crypto/sm4-gcm.ts';
 import { loadConfig } from '../src/config.ts';
 import { defineModule, localKeyManager, masterKeyId, openFieldKeys, type AnyKysely } from '../src/index.ts';
@@ -375,5 +376,19 @@ describe(`master-key rotation by configuration, across restarts (${databaseLabel
       await database.drop();
       rmSync(config.dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('keyedMac', () => {
+  test('is HMAC: the same bytes as createHmac for SHA-256 and SM3, short, block-long and long keys, text and bytes', () => {
+    for (const hash of ['sha256', 'sm3'] as const)
+      for (const keyLength of [0, 16, 32, 64, 65, 200]) {
+        const key = randomBytes(keyLength);
+        const mac = keyedMac(hash, key);
+        for (const message of ['', '330106199001011234', '张三'.repeat(50), randomBytes(100)]) {
+          assert.deepEqual(mac(message), createHmac(hash, key).update(message).digest(), `${hash} key ${keyLength}`);
+          assert.deepEqual(mac(message), mac(message), 'the keyed states are copied, never consumed');
+        }
+      }
   });
 });

@@ -4,11 +4,11 @@
 // imported again, and a completed file imported again stores nothing new. Rows are upserted by
 // their key: a row whose items did not change is not rewritten (its keyed digest is the stored
 // one), so the same rows from another file are counted unchanged.
-import { createHash, createHmac, createSecretKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { uuidv7, type FieldCipher, type ModuleContext, type ModuleDb } from '@tongban/kernel';
+import { keyedMac, uuidv7, type FieldCipher, type ModuleContext, type ModuleDb } from '@tongban/kernel';
 import {
   KeyTracker,
   cleanRow,
@@ -24,6 +24,7 @@ import { countRegistries, generateRegistries, type RegistryCode, type SyntheticO
 import {
   claimBatch,
   completeRun,
+  refreshRecordStatistics,
   createRun,
   findDigests,
   findLatestDefinition,
@@ -95,6 +96,8 @@ export interface ImportReport extends ImportProgress {
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
+/** A run that stored this many new rows refreshes the table's planner statistics. */
+const ANALYZE_AFTER_ROWS = 10_000;
 
 /** The columns a resource's file may and must have: its items; its key item. */
 export function columnRules(
@@ -112,8 +115,8 @@ export function columnRules(
  * key object is made once per import — HMAC with a raw key costs a key import per call.
  */
 function rowDigester(fields: FieldCipher, resource: string): (values: RowValues) => string {
-  const key = createSecretKey(Buffer.from(fields.blindIndex('row-digest-key', resource), 'base64url'));
-  return (values) => createHmac('sha256', key).update(JSON.stringify(values)).digest('base64url');
+  const mac = keyedMac('sha256', Buffer.from(fields.blindIndex('row-digest-key', resource), 'base64url'));
+  return (values) => mac(JSON.stringify(values)).toString('base64url');
 }
 
 interface PendingRow {
@@ -294,6 +297,7 @@ export async function importRecords(
   await flush();
   await inFlight;
   const done = await completeRun(ctx.db, run.id, read);
+  if (totals.inserted >= ANALYZE_AFTER_ROWS) await refreshRecordStatistics(ctx.db);
   return report(ctx.db, done, source, resumedFrom, false, listLimit);
 }
 

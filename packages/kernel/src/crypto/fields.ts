@@ -16,6 +16,7 @@
 // rotated: a master-key rotation re-wraps it unchanged, so the indexes stay valid. Its HMAC
 // (SHA-256, or SM3 in the 国密 profile) is fixed when the secret is created.
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { keyedMac, type Mac } from './hmac.ts';
 import { sql } from 'kysely';
 import type { AnyKysely } from '../db/database.ts';
 import { quoteIdent } from '../db/migrations.ts';
@@ -183,7 +184,7 @@ export async function openFieldKeys(options: FieldKeysOptions): Promise<FieldKey
   const indexRow = await ensure('index');
   const indexSecret = await unwrapRow(indexRow);
   const indexHash = indexRow.algorithm === 'hmac-sm3' ? 'sm3' : 'sha256';
-  const kindKeys = new Map<string, Buffer>();
+  const kindKeys = new Map<string, Mac>();
 
   const header = (alg: string, id: string) => `${VERSION}.${alg}.${id}`;
   const additional = (head: string, aad: string) => Buffer.from(`${head}\n${module}\n${aad}`);
@@ -214,13 +215,16 @@ export async function openFieldKeys(options: FieldKeysOptions): Promise<FieldKey
       }
     },
     blindIndex(kind, value) {
-      let key = kindKeys.get(kind);
-      if (!key)
+      let mac = kindKeys.get(kind);
+      if (!mac)
         kindKeys.set(
           kind,
-          (key = createHmac(indexHash, indexSecret).update(`tongban blind index\n${module}\n${kind}`).digest()),
+          (mac = keyedMac(
+            indexHash,
+            createHmac(indexHash, indexSecret).update(`tongban blind index\n${module}\n${kind}`).digest(),
+          )),
         );
-      return createHmac(indexHash, key).update(value, 'utf8').digest('base64url');
+      return mac(value).toString('base64url');
     },
     async reseal(sealed, aad) {
       const { id } = parse(sealed);
