@@ -10,7 +10,7 @@ import { createTestDatabase } from '@tongban/kernel/testing';
 import autocannon from 'autocannon';
 import { importJWK, SignJWT, type JWK } from 'jose';
 import { benchDatahubImport } from './datahub-import.ts';
-import { load, startServer, table, type LoadResult, type Server } from './harness.ts';
+import { load, pgbench, startServer, table, type LoadResult, type Server } from './harness.ts';
 
 const SYSTEM = 'tongban-bench-system';
 const PURPOSE = '330100-MZ-001';
@@ -98,6 +98,13 @@ export async function benchDatahub(): Promise<void> {
   for (const r of results.slice(1)) {
     console.log(
       `\n${r.label}: ${Math.round(r.requestsPerSecond)} lookups/s, p99 ${r.p99Ms} ms — ${(r.requestsPerSecond / ceiling.requestsPerSecond).toFixed(3)} × the bare route (aim ≥ 0.1)`,
+    );
+  }
+  if (process.env.TONGBAN_TEST_DATABASE_URL) {
+    // Each lookup commits its ledgered read: the durable-commit ceiling of the same server, same run.
+    const tpcb = await pgbench(seconds, 10, 10);
+    console.log(
+      `\npgbench TPC-B, ${tpcb.clients} clients, scale ${tpcb.scale} (durable-commit ceiling): ${Math.round(tpcb.tps)} tps, latency ${tpcb.latencyAvgMs} ms — lookups on PostgreSQL are ${(results.at(-1)!.requestsPerSecond / tpcb.tps).toFixed(2)} × it`,
     );
   }
   await benchDatahubImport();

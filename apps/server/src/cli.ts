@@ -30,7 +30,7 @@ commands:
   seed      load the demo city into an empty database and exit
             --persons N: also a synthetic city of N persons in the data hub's registries
             (population, birth records, enterprises, real estate), with a progress bar
-  import <resource> <file> [--encoding utf-8|gbk] [--format csv|json] [--config rules.json]
+  import <resource> <file> [--encoding utf-8|gbk] [--format csv|json] [--config rules.json] [--batch-size N]
             import a CSV or JSON file into a data hub resource (e.g. population): checked whole
             first, cleaned, stored in batches; run again to resume an interrupted import;
             prints a progress bar and the report (rows stored, rejected with row and reason)
