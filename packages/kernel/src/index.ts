@@ -27,6 +27,7 @@ export {
 export { localKeyManager, masterKeyId, type KeyManager } from './crypto/key-manager.ts';
 export { keyedMac, type Mac } from './crypto/hmac.ts';
 export { uuidv7, uuidv7Time } from './uuid.ts';
+export { Batcher, type BatcherOptions } from './batch.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export {
   appendToOutbox,

@@ -100,6 +100,14 @@ export interface ModuleContext {
 
 export interface EventPublisher {
   publish<K extends EventType>(trx: AnyTransaction, type: K, data: EventData<K>): Promise<EventEnvelope<EventData<K>>>;
+  /**
+   * Publishes in a transaction of its own, resolving once the event is durable in the outbox. The
+   * events committed at the same moment share one insert and one commit (group commit,
+   * kernel/src/batch.ts), so a route that must record a fact before it answers — a read of a
+   * person's data — pays a fraction of a commit, not one each. The payload is checked here, before
+   * it joins a batch: a refused event throws for its caller alone.
+   */
+  commit<K extends EventType>(type: K, data: EventData<K>): Promise<EventEnvelope<EventData<K>>>;
 }
 
 export interface TransactionEvents {

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createBus, type Bus } from './bus/bus.ts';
-import { appendToOutbox, busTablesSql } from './bus/events.ts';
+import { appendToOutbox, busTablesSql, insertIntoOutbox, outboxEnvelope, type EventEnvelope } from './bus/events.ts';
+import { Batcher } from './batch.ts';
 import { keyTablesSql, openFieldKeys, profileAlgorithm, type FieldKeys } from './crypto/fields.ts';
 import { localKeyManager, parseMasterKey, type KeyManager } from './crypto/key-manager.ts';
 import type { NatsOptions } from './bus/nats.ts';
@@ -251,7 +252,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const database = await openPlatformDatabase(config, options.inMemoryDatabase, log);
-  const closers: (() => Promise<void>)[] = [() => database.close()];
+  // Group commits still writing finish before the database closes.
+  const groupCommits: Batcher<EventEnvelope, EventEnvelope>[] = [];
+  const closers: (() => Promise<void>)[] = [
+    async () => {
+      await Promise.all(groupCommits.map((g) => g.idle()));
+      await database.close();
+    },
+  ];
   try {
     const applied = await migrate(database.db, migrationSources(modules));
     // PostgreSQL: each module's handle runs as the role that owns its schema, and only that one.
@@ -358,20 +366,40 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         key: () => (key ??= serviceKeyFromSecret(moduleSecret(serviceKeySecretName(m.name)))),
       });
       const moduleLog = log.child({ module: m.name });
+      const moduleDb = dbOf(m.name);
+      const refused = (error: unknown) => {
+        if (error instanceof EventRefusedError) {
+          metrics.eventsRefused.inc({ module: m.name, type: error.type });
+          moduleLog.error({ type: error.type, problems: error.problems }, 'event refused by the contracts');
+        }
+        return error;
+      };
+      const grouped = new Batcher<EventEnvelope, EventEnvelope>(
+        async (envelopes) => {
+          await insertIntoOutbox(moduleDb, m.name, envelopes);
+          return envelopes;
+        },
+        { maxBatch: 500 },
+      );
+      groupCommits.push(grouped);
       const events: EventPublisher = {
         publish: async (trx, type, data) => {
           try {
             return await appendToOutbox(trx, m.name, type, data, gate);
           } catch (error) {
-            if (error instanceof EventRefusedError) {
-              metrics.eventsRefused.inc({ module: m.name, type: error.type });
-              moduleLog.error({ type: error.type, problems: error.problems }, 'event refused by the contracts');
-            }
-            throw error;
+            throw refused(error);
           }
         },
+        commit: async (type, data) => {
+          let envelope;
+          try {
+            envelope = outboxEnvelope(m.name, type, data, gate);
+          } catch (error) {
+            throw refused(error);
+          }
+          return (await grouped.add(envelope)) as typeof envelope;
+        },
       };
-      const moduleDb = dbOf(m.name);
       const keys = await openFieldKeys({
         db: moduleDb,
         module: m.name,
@@ -407,9 +435,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         const routes = m.routes.bind(m);
         await app.register(
           async (scope) => {
-            scope.addHook('onRequest', async (request) => {
-              request.log = request.log.child({ module: m.name });
-            });
+            // The request's logger is made with the module's name in it (one child, not two).
+            scope.setChildLoggerFactory((logger, bindings, opts) =>
+              logger.child({ ...bindings, module: m.name }, opts),
+            );
             await routes(scope as unknown as HttpApp, ctx, instance);
           },
           { prefix: `/api/${m.name}` },

@@ -80,6 +80,30 @@ for (const driver of busDrivers) {
       }
     });
 
+    test('events.commit (group commit): each is in the outbox when it resolves, all are delivered once, a refused one fails alone', async () => {
+      const { producer, consumer } = modulesUnderTest({});
+      const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });
+      try {
+        const ctx = p.contexts.get('producer')!;
+        const commit = ctx.events.commit as (type: string, data: unknown) => Promise<EventEnvelope>;
+        const outcomes = await Promise.allSettled([
+          ...range(0, 40).map((n) => commit('producer.thing.counted', { n })),
+          commit('producer.thing.counted', { n: 'not a number' }),
+        ]);
+        assert.equal(outcomes.at(-1)!.status, 'rejected');
+        const committed = outcomes.slice(0, -1).map((o) => {
+          assert.equal(o.status, 'fulfilled');
+          return (o as PromiseFulfilledResult<EventEnvelope>).value;
+        });
+        const stored = await sql<{ id: string }>`select id from producer.outbox`.execute(p.database.db);
+        assert.deepEqual(new Set(stored.rows.map((r) => r.id)), new Set(committed.map((e) => e.id)));
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 40));
+      } finally {
+        await p.dispose();
+      }
+    });
+
     test('an event written in a rolled-back transaction is never sent', async () => {
       const { producer, consumer } = modulesUnderTest({});
       const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });

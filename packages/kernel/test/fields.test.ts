@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { aead } from '../src/crypto/aead.ts';
 import { keyedMac } from '../src/crypto/hmac.ts';
 import { Sm4Gcm } from '../src/crypto/sm4-gcm.ts';
 import { loadConfig } from '../src/config.ts';
@@ -72,6 +73,23 @@ describe('SM4-GCM (GB/T 36624)', () => {
       const { ciphertext, tag } = gcm.encrypt(iv, plain, Buffer.from('aad'));
       assert.deepEqual(gcm.decrypt(iv, ciphertext, tag, Buffer.from('aad')), plain, `length ${n}`);
     }
+  });
+});
+
+describe('the AEAD (aead.ts)', () => {
+  test('IVs are never repeated, across pools and ciphers: 20,000 seals (several IV pools), 20,000 distinct IVs', () => {
+    const ciphers = [aead('a256gcm', randomBytes(32)), aead('sm4gcm', randomBytes(16))];
+    const ivs = new Set<string>();
+    for (let i = 0; i < 20_000; i++) ivs.add(ciphers[i % 2]!.seal(Buffer.from('v'), Buffer.from('aad')).split('.')[0]!);
+    assert.equal(ivs.size, 20_000);
+  });
+
+  test('a sealed value opens with its key and AAD only', () => {
+    const k = randomBytes(32);
+    const sealed = aead('a256gcm', k).seal(Buffer.from('张三'), Buffer.from('aad'));
+    assert.equal(aead('a256gcm', k).open(sealed, Buffer.from('aad')).toString(), '张三');
+    assert.throws(() => aead('a256gcm', k).open(sealed, Buffer.from('other')));
+    assert.throws(() => aead('a256gcm', randomBytes(32)).open(sealed, Buffer.from('aad')));
   });
 });
 

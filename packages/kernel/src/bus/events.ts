@@ -54,21 +54,35 @@ export async function appendToOutbox<T>(
   data: T,
   gate: EventGate = contractsGate,
 ): Promise<EventEnvelope<T>> {
+  const event = outboxEnvelope(module, type, data, gate);
+  await insertIntoOutbox(trx, module, [event]);
+  return event;
+}
+
+/** The envelope of an event this module may publish: its type named for the module, its payload checked. */
+export function outboxEnvelope<T>(
+  module: string,
+  type: string,
+  data: T,
+  gate: EventGate = contractsGate,
+): EventEnvelope<T> {
   if (!EVENT_TYPE.test(type) || !type.startsWith(`${module}.`))
     throw new Error(`event type ${type} must read ${module}.<thing>.<verb>`);
   gate.assert(type, data);
-  const event: EventEnvelope<T> = {
-    id: randomUUID(),
-    type,
-    source: module,
-    occurredAt: new Date().toISOString(),
-    data,
-  };
-  await trx
+  return { id: randomUUID(), type, source: module, occurredAt: new Date().toISOString(), data };
+}
+
+/** Writes envelopes to the module's outbox, in order, with one insert (in a transaction, or as one on its own). */
+export async function insertIntoOutbox(
+  db: AnyTransaction | AnyKysely,
+  module: string,
+  events: readonly EventEnvelope[],
+): Promise<void> {
+  if (events.length === 0) return;
+  await db
     .insertInto(`${module}.outbox`)
-    .values({ id: event.id, type, data: JSON.stringify(data), occurred_at: event.occurredAt })
+    .values(events.map((e) => ({ id: e.id, type: e.type, data: JSON.stringify(e.data), occurred_at: e.occurredAt })))
     .execute();
-  return event;
 }
 
 /** The kernel's tables in every module's schema: outbox, inbox, local delivery queue, dead letters. */
