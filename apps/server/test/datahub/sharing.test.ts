@@ -120,6 +120,39 @@ describe(`sharing under grants (${databaseLabel})`, () => {
     assert.deepEqual(denied, ['no_grant', 'wrong_purpose', 'items_outside_grant']);
   });
 
+  test('lookups served together (one batch of grants and rows) answer each principal by its own grants', async () => {
+    const stranger = await h.service('tongban-stranger', ['datahub.read']);
+    const officer = await h.officer('330100-GA');
+    const before = (await h.outboxOf('datahub.record.read')).length;
+    const asks = [
+      { who: system, body: { purpose: PURPOSE, items: ['name'], where: { idNumber: DEMO.zhang } }, expect: 200 },
+      { who: stranger, body: { purpose: PURPOSE, items: ['name'], where: { idNumber: DEMO.zhang } }, expect: 403 },
+      { who: system, body: { purpose: PURPOSE, items: ['name'], where: { idNumber: DEMO.li } }, expect: 200 },
+      {
+        who: officer,
+        code: 'birth-record',
+        body: { purpose: '330100-GA-001', items: ['childName'], where: { motherIdNumber: DEMO.li } },
+        expect: 200,
+      },
+      // the officer's department holds no grant on population for the system's matter
+      { who: officer, body: { purpose: PURPOSE, items: ['name'], where: { idNumber: DEMO.zhang } }, expect: 403 },
+    ];
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => asks)
+        .flat()
+        .map((a) => query(a.who, a.body, a.code)),
+    );
+    answers.forEach((r, i) => assert.equal(r.status, asks[i % asks.length]!.expect, JSON.stringify(r.body)));
+    answers.forEach((r, i) => {
+      if (i % asks.length === 0) assert.equal(r.body.rows[0].values.name, '张*');
+      if (i % asks.length === 2) assert.equal(r.body.rows[0].values.name, '李*');
+      if (i % asks.length === 3) assert.equal(r.body.rows[0].values.childName, '张小宝');
+    });
+    // One read per person an answered row is about: a population row is about one, a birth record about
+    // both parents (their ID numbers are its subjects).
+    assert.equal((await h.outboxOf('datahub.record.read')).length - before, 4 * (1 + 1 + 2));
+  });
+
   test('a query by an item that is neither key nor indexed, or for an unknown item, is 422 naming it', async () => {
     const r = await query(system, { purpose: PURPOSE, items: ['name'], where: { name: '张三' } });
     assert.equal(r.status, 422);

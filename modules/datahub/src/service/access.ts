@@ -115,17 +115,20 @@ export interface ReadRecord {
 
 /** One datahub.record.read per person the row is about: each is one entry in that person's ledger. */
 export async function publishReads(events: TransactionEvents, read: ReadRecord): Promise<void> {
-  for (const subject of read.subjects) {
-    await events.publish('datahub.record.read', {
-      readId: uuidv7(),
-      consumer: read.consumer,
-      purpose: read.purpose,
-      resource: read.resource,
-      items: [...read.items],
-      subject,
-      channel: read.channel,
-      ...(read.account && read.account.subject === subject ? { accountId: read.account.id } : {}),
-      ...(read.reason !== undefined ? { reason: read.reason } : {}),
-    });
-  }
+  for (const event of readEvents(read)) await events.publish('datahub.record.read', event);
+}
+
+/** The read events of one row read: one per person it is about. */
+export function readEvents(read: ReadRecord): EventData<'datahub.record.read'>[] {
+  return read.subjects.map((subject) => ({
+    readId: uuidv7(),
+    consumer: read.consumer,
+    purpose: read.purpose,
+    resource: read.resource,
+    items: [...read.items],
+    subject,
+    channel: read.channel,
+    ...(read.account && read.account.subject === subject ? { accountId: read.account.id } : {}),
+    ...(read.reason !== undefined ? { reason: read.reason } : {}),
+  }));
 }

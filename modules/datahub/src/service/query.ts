@@ -1,18 +1,24 @@
 // Reads under a grant (共享查询): a department system (role datahub.read) or an officer (for a
 // department holding the grant) asks a resource for items of the rows where one key or indexed
 // item has a value. The grant is checked first (a refusal is a 403 and a security event); each
-// row opened is one datahub.record.read per person it is about, in the transaction that answers;
-// values leave masked by the policy of the consumer's audience and purpose.
+// row opened is one datahub.record.read per person it is about, durable in the outbox before the
+// answer leaves; values leave masked by the policy of the consumer's audience and purpose.
+//
+// A lookup is the hub's hot path (a department system asks thousands of times a minute), so its
+// two database steps are shared with the lookups arriving at the same moment: the grants and rows
+// (read together for the whole batch, service/loaders.ts) and the read events (one insert and one
+// commit: ctx.events.commit). Nothing is cached: a revoked grant refuses the next request.
 import type { ModuleContext, Principal } from '@tongban/kernel';
 import { DatahubError } from '../errors.ts';
 import { checkGrant, chooseConsumer, type AccessRequest } from '../domain/grants.ts';
 import { maskRow, policyFor, type Audience, type Masked } from '../domain/masking.ts';
 import type { ResourceDefinition } from '../domain/resource.ts';
-import { activeGrants, type GrantView } from '../store/grants.ts';
+import type { GrantView } from '../store/grants.ts';
 import { findRecordByKey, findRecordsByLookup, type RecordRow } from '../store/records.ts';
-import { typed, type Db } from '../store/tables.ts';
-import { consumerOf, grantee, publishReads, refuse, type Consumer } from './access.ts';
+import type { Db } from '../store/tables.ts';
+import { consumerOf, grantee, readEvents, refuse, type Consumer } from './access.ts';
 import type { Hub } from './hub.ts';
+import type { Probe } from './loaders.ts';
 import { lookupKey, openRow, recordKey } from './rows.ts';
 
 /** At most this many rows answer one query (a lookup by a parent's ID number finds a few). */
@@ -62,27 +68,27 @@ export function checkItems(resource: ResourceDefinition, items: readonly string[
   }
 }
 
+/** The consumers a principal may read as: a system as itself, an officer as each of their departments. */
+export const consumersOf = (principal: Principal): Consumer[] =>
+  principal.kind === 'officer' ? principal.departments.map((d) => consumerOf(principal, d)) : [consumerOf(principal)];
+
 /**
- * The consumer the principal reads as and its grants on the resource: a system as itself; an
- * officer as the first of their departments whose grants admit the request (purpose and items),
- * or — none does — the department whose refusal came nearest, so the 403 says the most useful
- * thing. Without a request (older callers): the first department holding any grant on it.
+ * The consumer the principal reads as and its grants on the resource (`grantsOf`: a consumer's
+ * grants there): a system as itself; an officer as the first of their departments whose grants
+ * admit the request (purpose and items), or — none does — the department whose refusal came
+ * nearest, so the 403 says the most useful thing. Without a request (older callers): the first
+ * department holding any grant on it.
  */
 export async function consumerWithGrants(
-  db: Db,
   principal: Principal,
   resource: string,
+  grantsOf: (grantee: string) => Promise<GrantView[]> | GrantView[],
   request?: { readonly purpose: string; readonly items: readonly string[] },
 ): Promise<{ consumer: Consumer; grants: GrantView[] }> {
-  if (principal.kind !== 'officer') {
-    const consumer = consumerOf(principal);
-    return { consumer, grants: await activeGrants(db, grantee(consumer), [resource]) };
-  }
-  const byDepartment = [];
-  for (const department of principal.departments) {
-    const consumer = consumerOf(principal, department);
-    byDepartment.push({ consumer, grants: await activeGrants(db, grantee(consumer), [resource]) });
-  }
+  const byDepartment = await Promise.all(
+    consumersOf(principal).map(async (consumer) => ({ consumer, grants: await grantsOf(grantee(consumer)) })),
+  );
+  if (principal.kind !== 'officer') return byDepartment[0]!;
   if (request) {
     const chosen = chooseConsumer(
       byDepartment.map((d) => ({
@@ -127,6 +133,15 @@ export async function authorise(
   }
 }
 
+/** What finds the rows of `where`: the key's blind index, or the indexed item's lookup entry. */
+export function probeOf(hub: Hub, resource: ResourceDefinition, where: Where): Probe {
+  const fields = hub.ctx.fields;
+  return where.item === resource.keyItem
+    ? { resource: resource.code, by: 'key', probe: recordKey(fields, resource.code, where.value) }
+    : { resource: resource.code, by: 'lookup', probe: lookupKey(fields, resource.code, where.item, where.value) };
+}
+
+/** The rows of `where`, read in the caller's transaction (a reveal's, which counts and records in it). */
 export async function findRows(db: Db, hub: Hub, resource: ResourceDefinition, where: Where): Promise<RecordRow[]> {
   const fields = hub.ctx.fields;
   if (where.item === resource.keyItem) {
@@ -151,35 +166,44 @@ export async function query(
   code: string,
   body: { purpose: string; items: string[]; where: Record<string, string | number> },
 ): Promise<QueryAnswer> {
-  const db = typed(hub.ctx.db);
   const resource = await hub.resources.get(code);
   checkItems(resource, body.items);
   const where = whereOf(resource, body.where);
   const asked = body.items.includes(where.item) ? body.items : [...body.items, where.item];
-  const { consumer, grants } = await consumerWithGrants(db, principal, code, { purpose: body.purpose, items: asked });
+  // Grants and rows in one read; the rows stay sealed, opened by no one, unless the grant admits.
+  const read = await hub.loaders.read(consumersOf(principal).map(grantee), probeOf(hub, resource, where));
+  const { consumer, grants } = await consumerWithGrants(
+    principal,
+    code,
+    (g) => read.grants.filter((grant) => grant.consumer === g),
+    { purpose: body.purpose, items: asked },
+  );
   await authorise(hub.ctx, resource, consumer, grants, body.purpose, body.items, where.item);
   const audience: Audience = principal.kind === 'officer' ? 'officer' : 'system';
   const policy = policyFor(hub.masking, audience, body.purpose);
   const pseudonym = pseudonymFor(hub, grantee(consumer));
-  return hub.ctx.transaction(async (t, events) => {
-    const records = await findRows(typed(t), hub, resource, where);
-    const rows = [];
-    for (const record of records) {
-      const values = await openRow(hub.ctx.fields, record);
-      await publishReads(events, {
+  const records = read.rows;
+  const rows = [];
+  const reads = [];
+  for (const record of records) {
+    const values = await openRow(hub.ctx.fields, record);
+    reads.push(
+      ...readEvents({
         consumer,
         purpose: body.purpose,
         resource: code,
         items: body.items,
         subjects: record.subjects,
         channel: 'lookup',
-      });
-      rows.push({
-        values: maskRow(values, resource, policy, body.items, pseudonym),
-        collectedAt: record.collected_at.toISOString(),
-        source: record.source,
-      });
-    }
-    return { resource: code, policy: policy.name, rows };
-  });
+      }),
+    );
+    rows.push({
+      values: maskRow(values, resource, policy, body.items, pseudonym),
+      collectedAt: record.collected_at.toISOString(),
+      source: record.source,
+    });
+  }
+  // No answer before its record: every read is durable in the outbox before the rows leave.
+  await Promise.all(reads.map((read) => hub.ctx.events.commit('datahub.record.read', read)));
+  return { resource: code, policy: policy.name, rows };
 }

@@ -10,6 +10,7 @@ import { countRevealsSince, insertReveal, lockOfficerReveals } from '../store/re
 import { typed } from '../store/tables.ts';
 import { publishReads } from './access.ts';
 import type { Hub } from './hub.ts';
+import { activeGrants } from '../store/grants.ts';
 import { authorise, checkItems, consumerWithGrants, findRows, whereOf } from './query.ts';
 import { openRow } from './rows.ts';
 
@@ -32,7 +33,10 @@ export async function reveal(
   checkItems(resource, [body.item], 'body.item');
   const where = whereOf(resource, body.where);
   const asked = where.item === body.item ? [body.item] : [body.item, where.item];
-  const { consumer, grants } = await consumerWithGrants(db, officer, code, { purpose: body.purpose, items: asked });
+  const { consumer, grants } = await consumerWithGrants(officer, code, (g) => activeGrants(db, g, [code]), {
+    purpose: body.purpose,
+    items: asked,
+  });
   await authorise(hub.ctx, resource, consumer, grants, body.purpose, [body.item], where.item);
   const now = hub.ctx.clock.now();
   const done = await hub.ctx.transaction(async (t, events) => {

@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import type { Grant } from '../domain/grants.ts';
 import type { AccessGrantTable, Db } from './tables.ts';
 
-type GrantRow = Selectable<AccessGrantTable>;
+export type GrantRow = Selectable<AccessGrantTable>;
 
 export interface GrantView extends Grant {
   readonly items: string[];
@@ -14,7 +14,7 @@ export interface GrantView extends Grant {
   readonly revokedBy: string | null;
 }
 
-const toGrant = (r: GrantRow): GrantView => ({
+export const toGrant = (r: GrantRow): GrantView => ({
   id: r.id,
   consumer: r.consumer,
   resource: r.resource_code,
