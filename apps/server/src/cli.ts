@@ -1,5 +1,6 @@
 // tongban serve | migrate | seed | import | ledger verify — one command for every deployment shape.
 import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import {
   ConfigError,
   MigrationError,
@@ -48,6 +49,12 @@ options:
 
 configuration: TONGBAN_* environment variables (see README.md), optionally a YAML file in TONGBAN_CONFIG`;
 
+/** The web app's build in this checkout (apps/web/dist) unless TONGBAN_WEB_DIR names another. */
+const withWebDir = (config: Config): Config => ({
+  ...config,
+  webDir: config.webDir ?? fileURLToPath(new URL('../../web/dist/', import.meta.url)),
+});
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const { values, positionals } = parseArgs({
@@ -88,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
         console.log(VERSION);
         return 0;
       case 'serve':
-        return await serve(loadConfig(), values.modules, values.seed ?? false);
+        return await serve(withWebDir(loadConfig()), values.modules, values.seed ?? false);
       case 'migrate':
         return await runMigrate(loadConfig(), values.modules);
       case 'seed':

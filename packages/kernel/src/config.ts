@@ -18,6 +18,8 @@ const Settings = Type.Object(
     host: Type.String({ default: '127.0.0.1' }),
     publicUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
     dataDir: Type.String({ default: './data' }),
+    /** The web app's build (apps/web/dist) the portal serves at `/`; unset: the one in this checkout, when built. */
+    webDir: Type.Optional(Type.String({ minLength: 1 })),
     databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
     natsUrl: Type.Optional(Type.String({ pattern: '^(nats|tls)://' })),
     /**
@@ -151,6 +153,7 @@ const ENV: Record<string, string[]> = {
   TONGBAN_HOST: ['host'],
   TONGBAN_PUBLIC_URL: ['publicUrl'],
   TONGBAN_DATA_DIR: ['dataDir'],
+  TONGBAN_WEB_DIR: ['webDir'],
   TONGBAN_DATABASE_URL: ['databaseUrl'],
   TONGBAN_NATS_URL: ['natsUrl'],
   TONGBAN_NATS_STREAM: ['natsStream'],
@@ -220,6 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const config = raw as Config;
   config.dataDir = resolve(config.dataDir);
+  if (config.webDir) config.webDir = resolve(config.webDir);
   return config;
 }
 

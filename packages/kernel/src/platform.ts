@@ -309,12 +309,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         return { database: 'ok', bus: 'ok' };
       },
     });
-    registerWelcome(app, {
-      config,
-      modules,
-      docsPublic: surfaceExposure(config).docs === 'public',
-      origin: () => origin(),
-    });
     const gate = new EventGate(options.extraEventSchemas);
     const contexts = new Map<string, ModuleContext>();
     const fieldKeys = new Map<string, FieldKeys>();
@@ -450,6 +444,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         await bus.subscribe(m.name, type, handler, moduleDb);
       }
     }
+    // The page at `/` (and `/portal/`) where no module serves one (the portal serves the web app there once built).
+    registerWelcome(app, {
+      config,
+      modules,
+      docsPublic: surfaceExposure(config).docs === 'public',
+      origin: () => origin(),
+    });
     await app.ready();
     const jobOf = (module: string, name: string) => {
       const m = modules.find((candidate) => candidate.name === module);

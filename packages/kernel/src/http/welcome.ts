@@ -113,6 +113,12 @@ export function registerWelcome(app: HttpApp, options: WelcomeOptions): void {
     void reply.type('text/html; charset=utf-8');
     return welcomePage(negotiateLang(typeof accept === 'string' ? accept : undefined), options);
   };
-  app.get('/', route, handler);
-  app.get('/portal/', route, handler);
+  for (const url of ['/', '/portal/']) {
+    try {
+      app.get(url, route, handler);
+    } catch (error) {
+      // A module serves this page (the portal, once the web app is built): it stays theirs.
+      if ((error as { code?: string }).code !== 'FST_ERR_DUPLICATED_ROUTE') throw error;
+    }
+  }
 }
