@@ -85,19 +85,22 @@ export async function benchDatahubImport(rows = ROWS): Promise<ImportBenchResult
     const columns = POPULATION.items.map((i) => `"${i.key}" text`).join(', ');
     await psql(`create table bench_copy (${columns})`);
     // psql's own \timing: the COPY's time, not psql's start-up and connection.
-    const { stdout: timed } = await promisify(execFile)('psql', [
-      database.url!,
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-q',
-      '-c',
-      '\\timing on',
-      '-c',
-      `\\copy bench_copy from '${file}' with (format csv, header true)`,
-    ]);
-    const ms = /Time: ([\d.]+) ms/.exec(timed);
-    if (!ms) throw new Error(`psql printed no timing: ${timed}`);
-    const copySeconds = Number(ms[1]) / 1000;
+    const timedCopy = async (command: string) => {
+      const { stdout: timed } = await promisify(execFile)('psql', [
+        database.url!,
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-q',
+        '-c',
+        '\\timing on',
+        '-c',
+        command,
+      ]);
+      const ms = /Time: ([\d.]+) ms/.exec(timed);
+      if (!ms) throw new Error(`psql printed no timing: ${timed}`);
+      return Number(ms[1]) / 1000;
+    };
+    const copySeconds = await timedCopy(`\\copy bench_copy from '${file}' with (format csv, header true)`);
     const { stdout } = await psql('select count(*) from bench_copy');
     if (!stdout.includes(String(rows))) throw new Error(`COPY stored ${stdout.trim()} rows`);
 
@@ -109,19 +112,9 @@ export async function benchDatahubImport(rows = ROWS): Promise<ImportBenchResult
       `\\copy (select * from datahub.record where resource_code = 'population') to '${stored}' with (format csv)`,
     );
     await psql('create table bench_stored (like datahub.record including all)');
-    const { stdout: timedStored } = await promisify(execFile)('psql', [
-      database.url!,
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-q',
-      '-c',
-      '\\timing on',
-      '-c',
-      `\\copy bench_stored from '${stored}' with (format csv)`,
-    ]);
-    const storedMs = /Time: ([\d.]+) ms/.exec(timedStored);
-    if (!storedMs) throw new Error(`psql printed no timing: ${timedStored}`);
-    const storedSeconds = Number(storedMs[1]) / 1000;
+    const storedSeconds = await timedCopy(`\\copy bench_stored from '${stored}' with (format csv)`);
+    const { stdout: storedCount } = await psql('select count(*) from bench_stored');
+    if (!storedCount.includes(String(rows))) throw new Error(`COPY of the stored rows: ${storedCount.trim()} rows`);
 
     const result = {
       rows,
