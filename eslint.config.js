@@ -7,6 +7,7 @@
 // renamed and passed around, and no rule can follow it.
 import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -171,7 +172,7 @@ const moduleBoundary = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'deploy/**', '.tmp/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'deploy/**', '.tmp/**', 'apps/web/dist/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { tongban: { rules: { 'module-boundary': moduleBoundary } } },
@@ -202,5 +203,10 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The web app: React's rules of hooks (and the React Compiler's checks that come with them).
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
 );

@@ -1,0 +1,49 @@
+// The display preferences a visitor chooses: language and 长辈版 (elder mode). They are no
+// secret, so localStorage keeps them; tokens never go there (the BFF's cookie holds the session).
+import { DEFAULT_LOCALE, isLocale, type Locale } from '../i18n/messages.ts';
+
+const LANG = 'tongban.lang';
+const ELDER = 'tongban.elder';
+
+function read(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null; // storage disabled: the defaults, for this visit
+  }
+}
+
+function write(key: string, value: string): void {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // storage disabled or full: the choice lasts for this visit only
+  }
+}
+
+export function savedLocale(): Locale {
+  const value = read(LANG);
+  return isLocale(value) ? value : DEFAULT_LOCALE;
+}
+
+export function saveLocale(locale: Locale): void {
+  write(LANG, locale);
+}
+
+export function savedElder(): boolean {
+  return read(ELDER) === '1';
+}
+
+export function saveElder(on: boolean): void {
+  write(ELDER, on ? '1' : '0');
+}
+
+/** Puts the language on <html lang>: screen readers, speech, fonts and line breaking follow it. */
+export function applyLocale(locale: Locale): void {
+  document.documentElement.lang = locale;
+}
+
+/** Elder mode is a class on <html>: the style sheet does the rest. */
+export function applyElder(on: boolean): void {
+  document.documentElement.classList.toggle('elder', on);
+}

@@ -1,0 +1,66 @@
+// RFC 9457 problem+json as the API answers it, and what the SPA does with one. Pure: tested by
+// node --test.
+import type { MessageKey } from '../i18n/messages.ts';
+import { catalogs } from '../i18n/messages.ts';
+
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status: number;
+  code: string;
+  detail?: string;
+  errors?: FieldError[];
+}
+
+/** The code the SPA gives a request that never reached the server (offline, DNS, CORS, aborted). */
+export const NETWORK = 'NETWORK';
+
+/** A problem from a response body; anything that is not problem+json becomes one with the status's generic code. */
+export function toProblem(status: number, body: unknown): Problem {
+  if (body && typeof body === 'object' && typeof (body as { code?: unknown }).code === 'string') {
+    const b = body as Partial<Problem>;
+    return {
+      ...b,
+      status: typeof b.status === 'number' ? b.status : status,
+      code: b.code as string,
+      ...(Array.isArray(b.errors) ? { errors: b.errors } : {}),
+    };
+  }
+  return { status, code: status === 404 ? 'NOT_FOUND' : status >= 500 ? 'INTERNAL' : 'UNKNOWN' };
+}
+
+/** The catalog key for a problem code: `errors.<CODE>`, or the generic message for a code we have no words for. */
+export function problemMessageKey(code: string): MessageKey {
+  const key = `errors.${code}`;
+  return Object.hasOwn(catalogs['zh-CN'], key) ? (key as MessageKey) : 'errors.generic';
+}
+
+/** Where a problem sends the browser to sign in (BFF contract), or undefined when it does not. */
+export function signInRedirect(problem: Pick<Problem, 'status' | 'code'>, currentPath: string): string | undefined {
+  if (problem.status !== 401) return undefined;
+  if (problem.code === 'PORTAL_SIGNED_OUT') return loginUrl(currentPath);
+  if (problem.code === 'STEP_UP_REQUIRED') return loginUrl(currentPath, 'mfa');
+  return undefined;
+}
+
+/** The BFF's sign-in address, which comes back to `returnTo` (a path on this site only). */
+export function loginUrl(returnTo: string, assurance?: 'mfa'): string {
+  const safe = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
+  const query = new URLSearchParams({ return: safe });
+  if (assurance) query.set('assurance', assurance);
+  return `/portal/login?${query.toString()}`;
+}
+
+/**
+ * Whether a 404 means "no such route" rather than the module's own "no such thing": until the BFF
+ * is deployed, /portal/api/... answers the kernel's NOT_FOUND (or, behind a dev server, no JSON).
+ */
+export function isMissingRoute(problem: Problem): boolean {
+  return problem.status === 404 && problem.code === 'NOT_FOUND';
+}
