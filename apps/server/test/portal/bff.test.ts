@@ -119,6 +119,15 @@ describe(`portal backend-for-frontend (${databaseLabel})`, () => {
     assert.equal((await browser.request(`${origin}/portal/api/identity/me/sessions`)).status, 401);
   });
 
+  test('a sign-in started at another name of this server moves to the issuer’s origin first', async () => {
+    const other = origin.replace('://localhost', '://127.0.0.1');
+    assert.notEqual(other, origin);
+    const r = await new Browser().request(`${other}/portal/login?return=/search`);
+    assert.equal(r.status, 302);
+    assert.equal(r.headers.get('location'), `${origin}/portal/login?return=/search`);
+    assert.equal(r.headers.getSetCookie().length, 0);
+  });
+
   test('a return path to another site is replaced by /; a replayed or cookieless callback is refused', async () => {
     for (const bad of [
       'https://evil.example/',

@@ -60,6 +60,11 @@ export function portalRoutes(app: HttpApp, portal: Portal): void {
       },
     },
     async (req, reply) => {
+      // Opened at another name of this server (127.0.0.1 for localhost): start again at the one
+      // identity sends the browser back to, or the sign-in's cookie would be on the wrong host.
+      // Only without a public URL: behind a proxy the request's own origin is not the public one.
+      if (portal.localOrigin && `${req.protocol}://${req.host}` !== portal.origin)
+        return reply.redirect(`${portal.origin}${req.url}`, 302);
       const { cookie, url } = await portal.startLogin(safeReturnPath(req.query.return), req.query.assurance);
       void reply.header('set-cookie', setCookie(portal, LOGIN_COOKIE, cookie, 600));
       void reply.header('cache-control', 'no-store');

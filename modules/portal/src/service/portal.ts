@@ -74,6 +74,11 @@ export class Portal {
     return this.#config;
   }
 
+  /** No TONGBAN_PUBLIC_URL: the origin is this server's own (localhost and its port), which a browser may reach by another name. */
+  get localOrigin(): boolean {
+    return !this.#ctx.config.publicUrl;
+  }
+
   get redirectUri(): string {
     return `${this.origin}/portal/callback`;
   }
