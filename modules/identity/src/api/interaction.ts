@@ -53,6 +53,28 @@ const LoginForm = Type.Object(
 const CodeForm = Type.Object({ code: Type.String({ maxLength: 16 }) }, { additionalProperties: false });
 const PasskeyForm = Type.Object({ credential: Type.String({ maxLength: 6000 }) }, { additionalProperties: false });
 
+/**
+ * Browsers enforce CSP form-action on every redirect a form's post sets off (Chromium blocks the
+ * navigation, "violates form-action 'self'"), and a sign-in's last redirect goes to the client's
+ * redirect_uri — for the development client another origin (its loopback callback). So a sign-in
+ * page allows its own sign-in's redirect_uri too: oidc-provider checked it against the client's
+ * registration before the interaction began, and no other destination is added.
+ */
+export function formActionTo(res: ServerResponse, redirectUri: unknown): void {
+  const policy = res.getHeader('content-security-policy');
+  if (typeof policy !== 'string' || typeof redirectUri !== 'string' || !URL.canParse(redirectUri)) return;
+  const url = new URL(redirectUri);
+  // A native app's private-use scheme (com.example.app:/cb) has no origin: its scheme is the source.
+  const source = url.origin === 'null' ? url.protocol : url.origin;
+  res.setHeader(
+    'content-security-policy',
+    policy.replace(
+      /(^|;)(\s*form-action [^;]*)/,
+      (_m, start: string, directive: string) => `${start}${directive} ${source}`,
+    ),
+  );
+}
+
 export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: () => Promise<Provider>): void {
   // Sign-in forms post as application/x-www-form-urlencoded, at most a few kilobytes.
   app.addContentTypeParser(
@@ -63,9 +85,14 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     },
   );
   const langOf = (query: { lang?: Lang }, accept: string | undefined): Lang => query.lang ?? negotiateLang(accept);
-  const html = (reply: { type(t: string): unknown; header(k: string, v: string): unknown }) => {
+  /** `redirectUri`: the sign-in's, on pages whose form may end the sign-in (see formActionTo). */
+  const html = (
+    reply: { type(t: string): unknown; header(k: string, v: string): unknown; raw: ServerResponse },
+    redirectUri?: unknown,
+  ) => {
     reply.type('text/html; charset=utf-8');
     reply.header('cache-control', 'no-store');
+    if (redirectUri !== undefined) formActionTo(reply.raw, redirectUri);
   };
   type Reply = {
     raw: ServerResponse;
@@ -135,7 +162,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       }
       const lang = langOf(request.query, request.headers['accept-language']);
       const second = await signInStepFactor(typed(ctx.db), details.uid);
-      html(reply);
+      html(reply, details.params.redirect_uri);
       if (second === 'passkey') return signInPage(passkeyPage(details.uid, lang));
       return second
         ? signInPage({
@@ -182,7 +209,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const lang = langOf(request.query, request.headers['accept-language']);
       const { login, password } = request.body;
       const again = (message: 'missing' | 'badCredentials' | 'mfaRequired' | 'throttled' | 'busy', field: string) => {
-        html(reply);
+        html(reply, details.params.redirect_uri);
         reply.code(message === 'missing' ? 400 : message === 'throttled' ? 429 : message === 'busy' ? 503 : 401);
         return signInPage({
           lang,
@@ -233,7 +260,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         request.body.code,
       );
       if (result.outcome !== 'done') {
-        html(reply);
+        html(reply, details.params.redirect_uri);
         if (result.outcome === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
         reply.code(result.outcome === 'throttled' ? 429 : 401);
         return signInPage({
@@ -285,7 +312,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         request.body.credential,
       );
       if (result.outcome !== 'done') {
-        html(reply);
+        html(reply, details.params.redirect_uri);
         reply.code(401);
         return signInPage(passkeyPage(details.uid, lang, { message: 'badPasskey', field: 'passkey-button' }));
       }

@@ -1,6 +1,8 @@
 // Server-rendered sign-in pages following the GOV.UK patterns: one thing per page, labelled
 // inputs, an error summary that takes focus and links to the field, no puzzle captcha, no script
 // (except the passkey page's one same-origin file, which asks the browser for the passkey).
+// Focus as GOV.UK shows it: yellow with black, which stands out on white where yellow alone does not
+// (WCAG 1.4.11, 3:1 against what is next to it); the transparent outline stays for forced colours.
 import type { Lang } from '@tongban/kernel';
 import type { DeadEnd } from '../service/provider.ts';
 import { MESSAGES, type MessageKey } from './messages.ts';
@@ -53,7 +55,9 @@ export function signInPage(input: PageInput): string {
 <style>
 body{font:18px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}
 label{display:block;font-weight:600;margin-top:1rem}input{font:inherit;width:100%;box-sizing:border-box;min-height:48px;padding:.4rem;border:2px solid #0b0c0c}
-input:focus,a:focus,button:focus{outline:3px solid #fd0;outline-offset:0}
+input:focus{outline:3px solid #fd0;outline-offset:0;box-shadow:inset 0 0 0 2px #0b0c0c}
+a:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-shadow:0 -2px #fd0,0 4px #0b0c0c;text-decoration:none}
+button:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-shadow:0 2px 0 #0b0c0c}
 button{font:inherit;min-height:48px;min-width:8rem;margin-top:1.5rem;background:#00703c;color:#fff;border:0;padding:.5rem 1rem}
 .error-summary{border:4px solid #d4351c;padding:1rem}.error-summary a{color:#d4351c;font-weight:600}
 .field--error{border-left:5px solid #d4351c;padding-left:.8rem}.error-message{color:#d4351c;font-weight:600;margin:.2rem 0}
@@ -96,7 +100,7 @@ export function deadEndPage(input: {
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('deadEndTitle')} — ${t('title')}</title>
 <style>body{font:18px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}
-a{color:#1d70b8}a:focus{outline:3px solid #fd0;outline-offset:0}.button{display:inline-block;min-height:48px;margin-top:1rem;padding:.6rem 1rem;background:#00703c;color:#fff;text-decoration:none;box-sizing:border-box}
+a{color:#1d70b8}a:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-shadow:0 -2px #fd0,0 4px #0b0c0c;text-decoration:none}.button{display:inline-block;min-height:48px;margin-top:1rem;padding:.6rem 1rem;background:#00703c;color:#fff;text-decoration:none;box-sizing:border-box}
 .code{color:#505a5f;font-size:.9em}</style></head>
 <body><main>
 <h1>${t('deadEndTitle')}</h1>
