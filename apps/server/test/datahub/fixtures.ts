@@ -63,6 +63,9 @@ export async function startHub(extra: readonly ModuleDefinition[] = []): Promise
         .selectFrom('datahub.outbox')
         .select(['data'])
         .where('type', '=', type)
+        // In the order written: without it PostgreSQL returns heap order, which the relay's
+        // published_at updates reshuffle.
+        .orderBy('seq')
         .execute();
       return rows as { data: Record<string, unknown> }[];
     },
