@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { AxeBuilder } from '@axe-core/playwright';
+import { generate } from 'otplib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -193,16 +195,69 @@ export async function switchLanguage(page: Page, to: Locale): Promise<void> {
 }
 
 /**
- * Turns 长辈版 elder mode on or off with the page's own toggle — a button named "长辈版" or
- * "Elder mode" (or a label containing either) carrying aria-pressed — and waits for it to say so.
+ * Turns 长辈版 elder mode on or off with the page's own toggle in the header — a button named
+ * "长辈版" / "Elder mode" while it is off and "标准版" / "Standard" while it is on — and waits
+ * until the document says so (`<html class="elder">`).
  */
 export async function setElderMode(page: Page, on: boolean): Promise<void> {
-  const toggle = page.getByRole('button', { name: /长辈版|elder mode/i }).first();
-  if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
-  await page
-    .getByRole('button', { name: /长辈版|elder mode/i, pressed: on })
-    .first()
-    .waitFor();
+  const isOn = async () => (await page.locator('html.elder').count()) > 0;
+  if ((await isOn()) !== on)
+    await page
+      .getByRole('banner')
+      .getByRole('button', { name: on ? /长辈版|elder mode/i : /标准版|standard/i })
+      .click();
+  await page.locator(on ? 'html.elder' : 'html:not(.elder)').waitFor({ state: 'attached' });
+}
+
+/** A platform and a browser for one test file: started before its tests, stopped after them. */
+export function useStack(): { readonly platform: Platform; readonly browser: Browser } {
+  const stack = {} as { platform: Platform; browser: Browser };
+  before(async () => {
+    [stack.platform, stack.browser] = await Promise.all([startPlatform(), launchBrowser()]);
+  });
+  after(async () => {
+    await stack.browser?.close();
+    await stack.platform?.stop();
+  });
+  return stack;
+}
+
+/** The demo account of a kind (and, for officers, a login suffix such as '330100-ga'). */
+export function account(platform: Platform, kind: string, login?: string): DemoAccount {
+  const found = platform.accounts.find((a) => a.kind === kind && (login === undefined || a.login.endsWith(login)));
+  assert.ok(found, `the start summary lists no ${kind} account${login ? ` ${login}` : ''}`);
+  return found;
+}
+
+/**
+ * Signs in on identity's pages, which the page must be on (after a "sign in" link or a redirect):
+ * login and password, then the authenticator code when the account has one. An authenticator code
+ * is accepted once: an account that signs in twice within 30 s waits for the next code.
+ */
+export async function signInOnIdentity(page: Page, who: DemoAccount, locale: Locale = 'zh-CN'): Promise<void> {
+  const words = locale === 'en' ? { next: 'Continue' } : { next: '继续' };
+  await page.locator('#login').fill(who.login);
+  await page.locator('#password').fill(who.password);
+  await page.getByRole('button', { name: words.next }).click();
+  if (who.totpSecret) {
+    await page.locator('#code').waitFor();
+    await page.locator('#code').fill(await freshCode(who.totpSecret));
+    await page.locator('#code').press('Enter');
+  }
+}
+
+const usedCodes = new Set<string>();
+/** An authenticator code not used before in this run (identity accepts each code once). */
+async function freshCode(secret: string): Promise<string> {
+  for (;;) {
+    const code = await generate({ secret });
+    if (!usedCodes.has(`${secret}:${code}`)) {
+      usedCodes.add(`${secret}:${code}`);
+      return code;
+    }
+    // The next code comes with the next 30-second step: wait for that moment, not a guess.
+    await new Promise((resolve) => setTimeout(resolve, 30_000 - (Date.now() % 30_000) + 50));
+  }
 }
 
 /** The element that has keyboard focus, described for assertions: tag, id, name, text. */

@@ -4,38 +4,29 @@
 // backend-for-frontend (identity's pages, password + authenticator code) that comes back to the
 // portal signed in, with no token anywhere the page's scripts can read.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   checkA11y,
   checkReflow,
-  launchBrowser,
   newPage,
+  setElderMode,
   shoot,
-  startPlatform,
+  signInOnIdentity,
   switchLanguage,
   type DemoAccount,
-  type Platform,
+  useStack,
 } from './harness.ts';
 
-let platform: Platform;
-let browser: Browser;
-before(async () => {
-  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+const stack = useStack();
 
 const heading = (page: Page, name: RegExp) => page.getByRole('heading', { level: 1, name }).waitFor();
 
 describe('the citizen portal at /', () => {
   test('zh-CN by default, English by its switch, 长辈版 by its toggle: no WCAG 2.2 AA violations, reflow at 320 px', async () => {
-    const { context, page } = await newPage(browser, 'zh-CN');
+    const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
-      const response = await page.goto(`${platform.url}/`);
+      const response = await page.goto(`${stack.platform.url}/`);
       assert.equal(response?.status(), 200);
       await heading(page, /一站式办理政务服务/);
       assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
@@ -49,12 +40,7 @@ describe('the citizen portal at /', () => {
       await checkReflow(page, '/ in English');
       await shoot(page, 'portal-home-en');
 
-      await page
-        .getByRole('button', { name: 'Elder mode', exact: false })
-        .or(page.getByRole('button', { name: '长辈版' }))
-        .first()
-        .click();
-      await page.locator('html.elder').waitFor({ state: 'attached' });
+      await setElderMode(page, true);
       await checkA11y(page, '/ in English, elder mode');
       await shoot(page, 'portal-home-en-elder');
       await switchLanguage(page, 'zh-CN');
@@ -72,23 +58,20 @@ describe('the citizen portal at /', () => {
 
   test('signing in goes through identity and back to the portal, signed in; no token reaches the page', async () => {
     // Not the citizen sign-in.e2e.ts uses: an authenticator code is accepted once, and both may run within 30 s.
-    const withCode = platform.accounts.filter((a): a is DemoAccount & { totpSecret: string } => Boolean(a.totpSecret));
+    const withCode = stack.platform.accounts.filter((a): a is DemoAccount & { totpSecret: string } =>
+      Boolean(a.totpSecret),
+    );
     const account = withCode.at(-1);
     assert.ok(account, 'a demo account with an authenticator');
-    const { context, page } = await newPage(browser, 'zh-CN');
+    const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
-      await page.goto(`${platform.url}/`);
+      await page.goto(`${stack.platform.url}/`);
       await heading(page, /一站式办理政务服务/);
       await page.getByRole('banner').getByRole('link', { name: '登录', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: '登录', exact: true }).waitFor();
       assert.match(new URL(page.url()).pathname, /^\/api\/identity\/interaction\//);
-      await page.locator('#login').fill(account.login);
-      await page.locator('#password').fill(account.password);
-      await page.getByRole('button', { name: '继续' }).click();
-      await page.getByRole('heading', { level: 1, name: '输入动态验证码' }).waitFor();
-      await page.locator('#code').fill(await generate({ secret: account.totpSecret }));
-      await page.locator('#code').press('Enter');
-      await page.waitForURL(`${platform.url}/`);
+      await signInOnIdentity(page, account);
+      await page.waitForURL(`${stack.platform.url}/`);
       await page.getByRole('button', { name: '退出登录' }).waitFor();
       await checkA11y(page, '/ signed in');
       await shoot(page, 'portal-home-signed-in');

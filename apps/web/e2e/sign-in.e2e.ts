@@ -4,36 +4,26 @@
 // keyboard alone, arriving at the client's loopback redirect with a code that buys a token.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { generate } from 'otplib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   checkA11y,
   checkFocusVisible,
   checkReflow,
   focused,
-  launchBrowser,
   newPage,
   shoot,
-  startPlatform,
   switchLanguage,
   type DemoAccount,
   type Locale,
-  type Platform,
+  useStack,
 } from './harness.ts';
 
 const CLIENT = 'tongban-dev';
 const REDIRECT = 'http://127.0.0.1/callback';
 
-let platform: Platform;
-let browser: Browser;
-before(async () => {
-  [platform, browser] = await Promise.all([startPlatform(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await platform?.stop();
-});
+const stack = useStack();
 
 /** An authorization request with a fresh PKCE pair, as the development client (curl, Postman) makes one. */
 function authorizationRequest(): { url: string; verifier: string } {
@@ -46,13 +36,13 @@ function authorizationRequest(): { url: string; verifier: string } {
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
   });
-  return { url: `${platform.url}/oidc/auth?${params}`, verifier };
+  return { url: `${stack.platform.url}/oidc/auth?${params}`, verifier };
 }
 
 /** The demo citizen whose account has an authenticator (the start summary prints its TOTP secret). */
 function citizenWithAuthenticator(): DemoAccount & { totpSecret: string } {
-  const account = platform.accounts.find((a) => a.kind === 'citizen' && a.totpSecret);
-  assert.ok(account?.totpSecret, `no demo citizen with a TOTP secret in ${JSON.stringify(platform.accounts)}`);
+  const account = stack.platform.accounts.find((a) => a.kind === 'citizen' && a.totpSecret);
+  assert.ok(account?.totpSecret, `no demo citizen with a TOTP secret in ${JSON.stringify(stack.platform.accounts)}`);
   return { ...account, totpSecret: account.totpSecret };
 }
 
@@ -74,7 +64,7 @@ const HEADING: Record<Locale, { signIn: string; totp: string; problem: string }>
 describe('the sign-in pages', () => {
   for (const locale of ['zh-CN', 'en'] as const) {
     test(`the sign-in page speaks ${locale} and has no WCAG 2.2 AA violations, nor its error summary`, async () => {
-      const { context, page } = await newPage(browser, locale);
+      const { context, page } = await newPage(stack.browser, locale);
       try {
         await page.goto(authorizationRequest().url);
         await page.getByRole('heading', { level: 1, name: HEADING[locale].signIn, exact: true }).waitFor();
@@ -98,7 +88,7 @@ describe('the sign-in pages', () => {
   }
 
   test('its language link switches between 中文 and English', async () => {
-    const { context, page } = await newPage(browser, 'zh-CN');
+    const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
       await page.goto(authorizationRequest().url);
       await switchLanguage(page, 'en');
@@ -112,7 +102,7 @@ describe('the sign-in pages', () => {
 
   test('a citizen signs in with password and authenticator code by keyboard alone', async () => {
     const citizen = citizenWithAuthenticator();
-    const { context, page } = await newPage(browser, 'zh-CN');
+    const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
       await answerRedirect(page);
       const { url, verifier } = authorizationRequest();
@@ -161,7 +151,7 @@ describe('the sign-in pages', () => {
       const code = callback.searchParams.get('code');
       assert.ok(code, `the redirect carries a code: ${callback.href}`);
       // The code is real: the development client exchanges it for tokens with its PKCE verifier.
-      const token = await fetch(`${platform.url}/oidc/token`, {
+      const token = await fetch(`${stack.platform.url}/oidc/token`, {
         method: 'POST',
         body: new URLSearchParams({
           grant_type: 'authorization_code',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { translate } from '../src/i18n/messages.ts';
-import { isMissingRoute, loginUrl, problemMessageKey, signInRedirect, toProblem } from '../src/lib/problem.ts';
+import { loginUrl, problemMessageKey, signInRedirect, toProblem } from '../src/lib/problem.ts';
 
 test('a problem code with words of its own gets them, in both languages', () => {
   assert.equal(problemMessageKey('CATALOG_MATTER_NOT_FOUND'), 'errors.CATALOG_MATTER_NOT_FOUND');
@@ -31,12 +31,6 @@ test('problem+json keeps its code and field errors; any other body gets a code f
   assert.equal(toProblem(404, '<html>').code, 'NOT_FOUND');
   assert.equal(toProblem(502, undefined).code, 'INTERNAL');
   assert.equal(toProblem(418, { code: 7 }).code, 'UNKNOWN');
-});
-
-test("only a missing route falls back to the module's own API, never a module's own 404", () => {
-  assert.equal(isMissingRoute(toProblem(404, { status: 404, code: 'NOT_FOUND' })), true);
-  assert.equal(isMissingRoute(toProblem(404, { status: 404, code: 'CATALOG_MATTER_NOT_FOUND' })), false);
-  assert.equal(isMissingRoute(toProblem(500, undefined)), false);
 });
 
 test('a signed-out session sends the browser to sign in and back; step-up asks for MFA', () => {

@@ -1,8 +1,7 @@
 // Where each address goes. The portal's pages are lazy chunks except the home page, which most
-// visits start on. Other areas are whole lazy chunks of their own with their own route tables:
-// the officer workbench will be `{ prefix: '/workbench', load: () => import('../workbench/Area.tsx') }`
-// and the operator console `{ prefix: '/console', load: () => import('../console/Area.tsx') }`,
-// so none of their code weighs on the portal's initial JavaScript (budget: scripts/budget.ts).
+// visits start on. The officer workbench and the operator console are whole lazy chunks of their
+// own with their own route tables (workbench/Area.tsx, console/Area.tsx), so none of their code
+// weighs on the portal's initial JavaScript (budget: scripts/budget.ts).
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { Home } from '../pages/Home.tsx';
 import type { Params } from '../lib/paths.ts';
@@ -35,4 +34,7 @@ export const portalRoutes: Route[] = [
   { path: '/apply/:code', page: Apply },
 ];
 
-export const areas: Area[] = [];
+export const areas: Area[] = [
+  { prefix: '/workbench', page: lazy(() => import('../workbench/Area.tsx')) },
+  { prefix: '/console', page: lazy(() => import('../console/Area.tsx')) },
+];

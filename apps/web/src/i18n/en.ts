@@ -1,3 +1,6 @@
+import { consoleEn } from './console.en.ts';
+import { journeyEn } from './journey.en.ts';
+import { workbenchEn } from './workbench.en.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 // English, typed against zh-CN: a missing or extra key fails to compile.
@@ -125,4 +128,7 @@ export const en = {
   'errors.CATALOG_BUNDLE_NOT_FOUND': 'This bundle does not exist or has not been published.',
   'errors.CATALOG_DEPARTMENT_NOT_FOUND': 'This department was not found.',
   'errors.CATALOG_VERSION_NOT_FOUND': 'This version of the guide was not found.',
+  ...journeyEn,
+  ...workbenchEn,
+  ...consoleEn,
 } satisfies Record<MessageKey, string>;

@@ -1,6 +1,10 @@
 // The zh-CN message catalog: the default language, and the source of the message keys. Every
 // other catalog is typed against this one, so a key missing there does not compile.
 // Placeholders are {name}; t() fills them. No user-facing text lives in a component.
+import { consoleZh } from './console.zh-CN.ts';
+import { journeyZh } from './journey.zh-CN.ts';
+import { workbenchZh } from './workbench.zh-CN.ts';
+
 export const zh = {
   'service.name': '通办',
   'service.tagline': '一站式政务服务',
@@ -123,6 +127,10 @@ export const zh = {
   'errors.CATALOG_BUNDLE_NOT_FOUND': '找不到此“一件事”，它可能不存在或尚未发布。',
   'errors.CATALOG_DEPARTMENT_NOT_FOUND': '找不到此部门。',
   'errors.CATALOG_VERSION_NOT_FOUND': '找不到此版本的办事指南。',
+  // Each area's own messages, in files of their own.
+  ...journeyZh,
+  ...workbenchZh,
+  ...consoleZh,
 };
 
 export type MessageKey = keyof typeof zh;

@@ -1,7 +1,7 @@
 // Calls to the platform's API through the portal's backend-for-frontend (BFF): /portal/api/<module>/<path>
 // with the session cookie; the BFF adds the user's token, so no token ever reaches this code.
 import type { Locale } from '../i18n/messages.ts';
-import { isMissingRoute, NETWORK, signInRedirect, toProblem, type Problem } from './problem.ts';
+import { NETWORK, signInRedirect, toProblem, type Problem } from './problem.ts';
 
 export class ApiError extends Error {
   readonly problem: Problem;
@@ -45,17 +45,9 @@ async function problemOf(response: Response): Promise<Problem> {
 
 /** Calls `/portal/api/<path>` (path = '<module>/<route>') and returns its JSON, or throws an ApiError. */
 export async function api<T>(path: string, options: Options): Promise<T> {
-  let response = await send(`/portal/api/${path}`, options);
+  const response = await send(`/portal/api/${path}`, options);
   if (!response.ok) {
-    let problem = await problemOf(response);
-    // Until the BFF is deployed (modules/portal), /portal/api/... is no route: public reads then go
-    // straight to the module's API, which needs no token. Only GETs, and only for a missing route —
-    // never for a module's own 404 — so this never changes an answer once the BFF is there.
-    if (isMissingRoute(problem) && (options.method ?? 'GET') === 'GET') {
-      response = await send(`/api/${path}`, options);
-      if (response.ok) return (await response.json()) as T;
-      problem = await problemOf(response);
-    }
+    const problem = await problemOf(response);
     const redirect = signInRedirect(problem, location.pathname + location.search);
     if (redirect) location.assign(redirect);
     throw new ApiError(problem);

@@ -56,11 +56,3 @@ export function loginUrl(returnTo: string, assurance?: 'mfa'): string {
   if (assurance) query.set('assurance', assurance);
   return `/portal/login?${query.toString()}`;
 }
-
-/**
- * Whether a 404 means "no such route" rather than the module's own "no such thing": until the BFF
- * is deployed, /portal/api/... answers the kernel's NOT_FOUND (or, behind a dev server, no JSON).
- */
-export function isMissingRoute(problem: Problem): boolean {
-  return problem.status === 404 && problem.code === 'NOT_FOUND';
-}
