@@ -43,6 +43,8 @@ const platform = await startPlatform({ config, modules: [identity, probe] });
 const url = await platform.listen();
 
 const passwordHash = await hashPassword(PASSWORD);
+// Authenticator secrets are stored sealed with identity's field keys.
+const fields = platform.contexts.get('identity')!.fields;
 const accounts: { login: string; password: string; totpSecret: string; address: string }[] = [];
 const pending: Promise<void>[] = [];
 for (let i = 0; i < count; i++) {
@@ -57,14 +59,18 @@ for (let i = 0; i < count; i++) {
   };
   accounts.push(account);
   pending.push(
-    insertAccount(platform.database.db, {
-      id: randomUUID(),
-      kind: 'citizen',
-      login: account.login,
-      displayName: `bench ${i}`,
-      passwordHash,
-      totpSecret: account.totpSecret,
-    }),
+    insertAccount(
+      platform.database.db,
+      {
+        id: randomUUID(),
+        kind: 'citizen',
+        login: account.login,
+        displayName: `bench ${i}`,
+        passwordHash,
+        totpSecret: account.totpSecret,
+      },
+      fields,
+    ),
   );
   if (pending.length === 50) await Promise.all(pending.splice(0));
 }

@@ -93,6 +93,7 @@ export {
   systemClock,
   type Clock,
   type ConsumerTable,
+  type DraftEvent,
   type EventPublisher,
   type JobDefinition,
   type ModuleConsumer,

@@ -108,7 +108,16 @@ export interface EventPublisher {
    * it joins a batch: a refused event throws for its caller alone.
    */
   commit<K extends EventType>(type: K, data: EventData<K>): Promise<EventEnvelope<EventData<K>>>;
+  /**
+   * Publishes several events in the caller's transaction with one insert, in the order given: a
+   * write that makes many events (a new application's tasks) pays one round trip for them. Each
+   * payload is checked as `publish` checks it; one refused event refuses them all.
+   */
+  publishAll(trx: AnyTransaction, events: readonly DraftEvent[]): Promise<EventEnvelope[]>;
 }
+
+/** An event before it has an envelope: its type and its payload, typed together. */
+export type DraftEvent = { [K in EventType]: { readonly type: K; readonly data: EventData<K> } }[EventType];
 
 export interface TransactionEvents {
   publish<K extends EventType>(type: K, data: EventData<K>): Promise<EventEnvelope<EventData<K>>>;

@@ -384,6 +384,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             throw refused(error);
           }
         },
+        publishAll: async (trx, drafts) => {
+          let envelopes: EventEnvelope[];
+          try {
+            envelopes = drafts.map((d) => outboxEnvelope(m.name, d.type, d.data, gate));
+          } catch (error) {
+            throw refused(error);
+          }
+          await insertIntoOutbox(trx, m.name, envelopes);
+          return envelopes;
+        },
         commit: async (type, data) => {
           let envelope;
           try {

@@ -104,6 +104,38 @@ for (const driver of busDrivers) {
       }
     });
 
+    test('events.publishAll: one insert, in order, delivered once; one refused payload refuses them all', async () => {
+      const { producer, consumer } = modulesUnderTest({});
+      const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });
+      try {
+        const ctx = p.contexts.get('producer')!;
+        const publishAll = ctx.events.publishAll as (
+          trx: AnyTransaction,
+          events: readonly { type: string; data: unknown }[],
+        ) => Promise<EventEnvelope[]>;
+        const drafts = (ns: unknown[]) => ns.map((n) => ({ type: 'producer.thing.counted', data: { n } }));
+        await assert.rejects(
+          ctx.db.transaction().execute((trx) => publishAll(trx, drafts([100, 'not a number', 101]))),
+          /refused|not a number|must be integer/i,
+        );
+        const written = await ctx.db.transaction().execute((trx) => publishAll(trx, drafts(range(0, 20))));
+        assert.deepEqual(
+          written.map((e) => (e.data as Counted).n),
+          range(0, 20),
+        );
+        const stored = await sql<{ id: string }>`select id from producer.outbox order by seq`.execute(p.database.db);
+        assert.deepEqual(
+          stored.rows.map((r) => r.id),
+          written.map((e) => e.id),
+          'the outbox holds exactly these, in the order given',
+        );
+        await p.bus.settled();
+        assert.deepEqual(await effects(p), range(0, 20));
+      } finally {
+        await p.dispose();
+      }
+    });
+
     test('an event written in a rolled-back transaction is never sent', async () => {
       const { producer, consumer } = modulesUnderTest({});
       const p = await startTestPlatform([producer, consumer], { bus: driver, extraEventSchemas });

@@ -4,7 +4,7 @@
 // after a task finishes (start what was waiting, end what can no longer happen, finish the whole).
 import { WorkflowError } from '../errors.ts';
 import type { EventData, TaskTransitioned } from '@tongban/contracts';
-import { uuidv7, type DomainError, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
+import { uuidv7, type DomainError, type DraftEvent, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
 import { serviceDate, startClock } from '../domain/deadlines.ts';
 import { applicationOutcome, matterForm, nextSteps } from '../domain/plan.ts';
 import {
@@ -437,12 +437,13 @@ export class Engine {
       ...(staged.app !== staged.inserted ? { application: staged.app } : {}),
     });
     const seqs = new Map(written.map((w) => [`${w.task_id}:${w.task_version}`, w.seq]));
-    for (const e of staged.events) {
-      if (e.action) {
-        const seq = seqs.get(`${e.action.task_id}:${e.action.task_version}`)!;
-        await this.#ctx.events.publish(trx, e.type, { ...e.data, seq });
-      } else await this.#ctx.events.publish(trx, e.type, e.data);
-    }
+    const events: DraftEvent[] = staged.events.map((e): DraftEvent => {
+      if (!e.action) return { type: e.type, data: e.data } as DraftEvent;
+      const seq = seqs.get(`${e.action.task_id}:${e.action.task_version}`)!;
+      return { type: e.type, data: { ...e.data, seq } } as DraftEvent;
+    });
+    // One insert for them all: a new application's events cost one round trip, not one each.
+    await this.#ctx.events.publishAll(trx, events);
   }
 
   async #settle(moves: Moves, app: ApplicationRow, loaded: Loaded): Promise<ApplicationRow> {
