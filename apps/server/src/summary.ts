@@ -19,6 +19,12 @@ export function startSummary(platform: Platform, address: string, startedInMs: n
     `  通办 Tongban v${VERSION} — ready in ${startedInMs} ms on Node.js ${process.version}`,
     '',
     `  URL          ${url}`,
+    // The web app first: what a person opens, and where each kind of user goes.
+    ...(modules.some((m) => m.name === 'portal')
+      ? [
+          `  portal       ${url}/ citizens 市民, ${url}/workbench officers 工作人员, ${url}/console operators 运营; sign in with a demo account below`,
+        ]
+      : []),
     ...(exposure.docs === 'off' ? [] : [`  API docs     ${url}/api/docs`]),
     `  shape        ${shape}`,
     `  modules      ${modules.map((m) => `${m.name} (${m.title.zh})`).join(', ')}`,

@@ -110,15 +110,17 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
 }
 
 function summary(credentials: readonly DemoCredential[]): string[] {
+  // Every officer is listed: a demo bundle needs one from each of its departments to finish.
+  const officers = credentials.filter((c) => c.kind === 'officer');
   return [
     'demo accounts (development only; also in the data directory, keys/demo-accounts.json):',
     ...credentials
       .filter((c) => c.kind !== 'officer')
-      .concat(credentials.filter((c) => c.kind === 'officer').slice(0, 3))
+      .concat(officers)
       .map(
         (c) =>
           `  ${c.kind.padEnd(9)} ${c.login.padEnd(24)} password ${c.password}${c.totpSecret ? `   TOTP secret ${c.totpSecret}` : ''}   (${c.name})`,
       ),
-    `  … ${credentials.filter((c) => c.kind === 'officer').length} officers in all, one per department`,
+    `  ${officers.length} officers in all, one per department`,
   ];
 }
