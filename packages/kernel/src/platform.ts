@@ -179,8 +179,9 @@ function platformAuthenticator(
 
 /**
  * The guard keeps verified tokens (auth/token-cache.ts): an ended session's are dropped and refused
- * once identity's event arrives. Delivered through the first local module's bus tables (identity's
- * when it runs here), under a consumer name of the guard's own.
+ * once identity's event arrives — in every process (a broadcast subscription: on NATS each replica
+ * has a consumer of its own). On the in-process bus it is delivered through the first local
+ * module's bus tables (identity's when it runs here), under a consumer name of the guard's own.
  */
 async function refuseEndedSessions(bus: Bus, modules: readonly ModuleDefinition[], jwt: JwtAuthenticator) {
   const host = (modules.find((m) => m.name === IDENTITY_MODULE) ?? modules[0])?.name;
@@ -190,6 +191,8 @@ async function refuseEndedSessions(bus: Bus, modules: readonly ModuleDefinition[
     consumer: `${host}:guard:${type}`,
     module: host,
     type,
+    // Each replica keeps its own cache: each must hear every ended session.
+    broadcast: true,
     handler: async (event) => jwt.revokeSession((event.data as { sessionId: string }).sessionId),
   });
 }

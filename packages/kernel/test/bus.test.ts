@@ -329,6 +329,51 @@ describe(`event bus: deployments sharing a NATS server (${databaseLabel})`, () =
   );
 });
 
+describe(`event bus: replicas sharing a consumer name (nats driver, ${databaseLabel})`, () => {
+  test(
+    'an ordinary subscription is shared (each event handled once among the replicas), a broadcast one is heard by each',
+    { skip: !testNatsUrl && 'needs TONGBAN_TEST_NATS_URL' },
+    async () => {
+      const p = await startTestPlatform([defineModule({ name: 'producer', title: { zh: '生产者', en: 'Producer' } })], {
+        bus: 'nats',
+        extraEventSchemas,
+      });
+      try {
+        // Two replicas are two subscriptions under one consumer name, as two processes of one shape make them.
+        const heard = { shared: [] as number[][], broadcast: [] as number[][] };
+        for (const kind of ['shared', 'broadcast'] as const)
+          for (let replica = 0; replica < 2; replica++) {
+            const got: number[] = [];
+            heard[kind].push(got);
+            await p.bus.driver.subscribe({
+              consumer: `producer:replicas-${kind}:producer.thing.counted`,
+              module: 'producer',
+              type: 'producer.thing.counted',
+              broadcast: kind === 'broadcast',
+              handler: async (event) => void got.push((event.data as Counted).n),
+            });
+          }
+        await produce(p.contexts.get('producer')!, 0, 30);
+        await p.bus.settled();
+        const [s0, s1] = heard.shared as [number[], number[]];
+        assert.deepEqual(
+          [...s0, ...s1].sort((a, b) => a - b),
+          range(0, 30),
+          'shared: each event once in all',
+        );
+        for (const got of heard.broadcast)
+          assert.deepEqual(
+            [...got].sort((a, b) => a - b),
+            range(0, 30),
+            'broadcast: every event in each replica',
+          );
+      } finally {
+        await p.dispose();
+      }
+    },
+  );
+});
+
 async function sentCount(p: TestPlatform): Promise<number> {
   const { rows } = await sql<{
     n: number;

@@ -42,6 +42,14 @@ export interface Subscription {
    * Absent: the bus's handle.
    */
   readonly db?: AnyKysely;
+  /**
+   * Every process hears it, not one of the replicas that share the consumer's name: for signals
+   * that refresh what each process keeps in memory (the guard's ended sessions). From the moment
+   * of subscribing, at most once per process, with no inbox, retries or dead letters — the
+   * handler must be idempotent, and what it keeps must also expire on its own. On the in-process
+   * bus (one process) it is an ordinary subscription.
+   */
+  readonly broadcast?: boolean;
 }
 
 export const EVENT_TYPE = /^[a-z]+\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;

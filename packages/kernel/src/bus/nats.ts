@@ -7,6 +7,7 @@ import {
   DeliverPolicy,
   jetstream,
   jetstreamManager,
+  type Consumer,
   type ConsumerMessages,
   type JetStreamClient,
   type JetStreamManager,
@@ -38,6 +39,9 @@ export class NatsDriver implements BusDriver {
   readonly #stream: string;
   readonly #prefix: string;
   readonly #consumers: { durable: string; messages: ConsumerMessages; loop: Promise<void> }[] = [];
+  /** Broadcast subscriptions: an ordered (ephemeral) consumer per process, and how many it has handled. */
+  readonly #broadcasts: { consumer: Consumer; messages: ConsumerMessages; loop: Promise<void>; handled(): number }[] =
+    [];
 
   private constructor(ctx: DriverContext, nc: NatsConnection, jsm: JetStreamManager, stream: string, prefix: string) {
     this.#ctx = ctx;
@@ -76,6 +80,7 @@ export class NatsDriver implements BusDriver {
   }
 
   async subscribe(sub: Subscription): Promise<void> {
+    if (sub.broadcast) return this.#subscribeEveryProcess(sub);
     const durable = sub.consumer.replace(/[^A-Za-z0-9_-]/g, '_');
     await this.#jsm.consumers.add(this.#stream, {
       durable_name: durable,
@@ -118,6 +123,40 @@ export class NatsDriver implements BusDriver {
       this.#ctx.log.error({ consumer: sub.consumer, error: describeError(error) }, 'the NATS consumer loop ended');
     });
     this.#consumers.push({ durable, messages, loop });
+  }
+
+  /**
+   * An ordered consumer of this process's own (ephemeral: the server removes it once the process
+   * is gone), from new messages on: every replica hears each event. The handler runs in a
+   * transaction of the module's for its ConsumerContext, but nothing records the delivery.
+   */
+  async #subscribeEveryProcess(sub: Subscription): Promise<void> {
+    const consumer = await this.#js.consumers.get(this.#stream, {
+      filter_subjects: `${this.#prefix}.${sub.type}`,
+      deliver_policy: DeliverPolicy.New,
+    });
+    const messages = await consumer.consume({ max_messages: 64 });
+    const db = sub.db ?? this.#ctx.db;
+    let handled = 0;
+    const loop = (async () => {
+      for await (const msg of messages) {
+        try {
+          const event = msg.json<EventEnvelope>();
+          const log = this.#ctx.log.child({ consumer: sub.consumer, eventId: event.id });
+          await db.transaction().execute((trx) => sub.handler(event, { trx, log, attempt: 1 }));
+          this.#ctx.metrics.deliveries.inc({ consumer: sub.consumer, outcome: 'processed' });
+        } catch (error) {
+          // Not redelivered: a broadcast is a hint, and what it refreshes expires by itself.
+          this.#ctx.metrics.deliveries.inc({ consumer: sub.consumer, outcome: 'failed' });
+          this.#ctx.log.error({ consumer: sub.consumer, error: describeError(error) }, 'a broadcast event failed');
+        } finally {
+          handled++;
+        }
+      }
+    })().catch((error: unknown) => {
+      this.#ctx.log.error({ consumer: sub.consumer, error: describeError(error) }, 'the NATS consumer loop ended');
+    });
+    this.#broadcasts.push({ consumer, messages, loop, handled: () => handled });
   }
 
   async #handle(
@@ -174,6 +213,11 @@ export class NatsDriver implements BusDriver {
       const info = await this.#jsm.consumers.info(this.#stream, durable);
       if (info.num_pending > 0 || info.num_ack_pending > 0) return false;
     }
+    for (const b of this.#broadcasts) {
+      // Received by this process but not yet handled, or still on the server.
+      if (b.messages.getReceived() > b.handled()) return false;
+      if ((await b.consumer.info(true)).num_pending > 0) return false;
+    }
     return true;
   }
 
@@ -184,8 +228,8 @@ export class NatsDriver implements BusDriver {
   }
 
   async close(): Promise<void> {
-    for (const c of this.#consumers) c.messages.stop();
-    await Promise.allSettled(this.#consumers.map((c) => c.loop));
+    for (const c of [...this.#consumers, ...this.#broadcasts]) c.messages.stop();
+    await Promise.allSettled([...this.#consumers, ...this.#broadcasts].map((c) => c.loop));
     await this.#nc.drain();
   }
 
