@@ -182,9 +182,10 @@ export interface ModuleDefinition<I = unknown> {
   readonly consumers?: ConsumerTable<I>;
   /**
    * Consumers of events that only refresh what the instance keeps (a cache): a lost one costs
-   * freshness, never correctness. Delivered like `consumers` (once, in a transaction), but a
-   * split on the in-process bus does not need them (findSplitWithoutBus ignores them), so they
-   * must not be all that keeps the module right — a cache they invalidate also expires.
+   * freshness, never correctness. Broadcast subscriptions: on NATS every replica hears each one
+   * (from the moment it subscribes, in a transaction, no inbox); a split on the in-process bus
+   * does not need them (findSplitWithoutBus ignores them), so they must not be all that keeps
+   * the module right — a cache they invalidate also expires.
    */
   readonly hints?: ConsumerTable<I>;
   readonly jobs?: readonly JobDefinition<I>[];

@@ -451,11 +451,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           { prefix: `/api/${m.name}` },
         );
       }
-      for (const [type, handle] of [...Object.entries(m.consumers ?? {}), ...Object.entries(m.hints ?? {})]) {
-        const handler: EventHandler = (event, cctx) =>
-          (handle as (e: typeof event, c: typeof cctx, i: unknown) => Promise<void>)(event, cctx, instance);
-        await bus.subscribe(m.name, type, handler, moduleDb);
-      }
+      // Hints refresh what each process keeps: every replica hears them (broadcast).
+      const tables = [
+        [m.consumers, false],
+        [m.hints, true],
+      ] as const;
+      for (const [table, broadcast] of tables)
+        for (const [type, handle] of Object.entries(table ?? {})) {
+          const handler: EventHandler = (event, cctx) =>
+            (handle as (e: typeof event, c: typeof cctx, i: unknown) => Promise<void>)(event, cctx, instance);
+          await bus.subscribe(m.name, type, handler, moduleDb, { broadcast });
+        }
     }
     // The page at `/` (and `/portal/`) where no module serves one (the portal serves the web app there once built).
     registerWelcome(app, {

@@ -11,8 +11,17 @@ import { Relay } from './relay.ts';
 export interface Bus {
   readonly driver: BusDriver;
   readonly relay: Relay;
-  /** `db`: the consuming module's own handle, for its deliveries (see Subscription). */
-  subscribe(module: string, type: string, handler: EventHandler, db?: AnyKysely): Promise<void>;
+  /**
+   * `db`: the consuming module's own handle, for its deliveries (see Subscription); `broadcast`:
+   * every process hears it (a hint that refreshes what each process keeps).
+   */
+  subscribe(
+    module: string,
+    type: string,
+    handler: EventHandler,
+    db?: AnyKysely,
+    options?: { readonly broadcast?: boolean },
+  ): Promise<void>;
   /** Resolves once every committed event has been relayed and every delivery has finished. */
   settled(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -70,13 +79,14 @@ export async function createBus(options: BusOptions): Promise<Bus> {
   return {
     driver,
     relay,
-    async subscribe(module, type, handler, moduleDb) {
+    async subscribe(module, type, handler, moduleDb, options) {
       await driver.subscribe({
         consumer: `${module}:${type}`,
         module,
         type,
         handler,
         ...(moduleDb ? { db: moduleDb } : {}),
+        ...(options?.broadcast ? { broadcast: true } : {}),
       });
     },
     async settled(timeoutMs = 15_000) {
