@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../uuid.ts';
 import { sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { quoteIdent } from '../db/migrations.ts';
@@ -77,7 +77,7 @@ export function outboxEnvelope<T>(
   if (!EVENT_TYPE.test(type) || !type.startsWith(`${module}.`))
     throw new Error(`event type ${type} must read ${module}.<thing>.<verb>`);
   gate.assert(type, data);
-  return { id: randomUUID(), type, source: module, occurredAt: new Date().toISOString(), data };
+  return { id: uuidv7(), type, source: module, occurredAt: new Date().toISOString(), data };
 }
 
 /** Writes envelopes to the module's outbox, in order, with one insert (in a transaction, or as one on its own). */
