@@ -26,3 +26,29 @@ export function ErrorMessage({ id, children }: { id: string; children?: string }
     </p>
   );
 }
+
+/** A labelled control's group: the label, its hint and error (announced with it), then the control. */
+export function FieldGroup({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <div className={error ? 'form-group form-group--error' : 'form-group'}>
+      <label className="label" htmlFor={id}>
+        {label}
+      </label>
+      <Hint id={id}>{hint}</Hint>
+      <ErrorMessage id={id}>{error}</ErrorMessage>
+      {children}
+    </div>
+  );
+}

@@ -1,5 +1,5 @@
 import type { ReactNode, SelectHTMLAttributes } from 'react';
-import { describedBy, ErrorMessage, Hint } from './Field.tsx';
+import { describedBy, FieldGroup } from './Field.tsx';
 
 export interface Option {
   value: string;
@@ -17,12 +17,7 @@ type Props = Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id'> & {
 /** A labelled native select (keyboard and screen readers get the platform's own behaviour). */
 export function Select({ id, label, options, hint, error, className, ...rest }: Props) {
   return (
-    <div className={error ? 'form-group form-group--error' : 'form-group'}>
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <Hint id={id}>{hint}</Hint>
-      <ErrorMessage id={id}>{error}</ErrorMessage>
+    <FieldGroup id={id} label={label} hint={hint} error={error}>
       <select
         id={id}
         className={['input', 'select', error ? 'input--error' : '', className ?? ''].filter(Boolean).join(' ')}
@@ -36,6 +31,6 @@ export function Select({ id, label, options, hint, error, className, ...rest }: 
           </option>
         ))}
       </select>
-    </div>
+    </FieldGroup>
   );
 }

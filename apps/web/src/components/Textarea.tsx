@@ -1,5 +1,5 @@
 import type { ReactNode, TextareaHTMLAttributes } from 'react';
-import { describedBy, ErrorMessage, Hint } from './Field.tsx';
+import { describedBy, FieldGroup } from './Field.tsx';
 
 type Props = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & {
   id: string;
@@ -11,12 +11,7 @@ type Props = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> & {
 /** A labelled multi-line input (a reason, a note); hint and error announced with it. */
 export function Textarea({ id, label, hint, error, className, rows = 5, ...rest }: Props) {
   return (
-    <div className={error ? 'form-group form-group--error' : 'form-group'}>
-      <label className="label" htmlFor={id}>
-        {label}
-      </label>
-      <Hint id={id}>{hint}</Hint>
-      <ErrorMessage id={id}>{error}</ErrorMessage>
+    <FieldGroup id={id} label={label} hint={hint} error={error}>
       <textarea
         id={id}
         rows={rows}
@@ -25,6 +20,6 @@ export function Textarea({ id, label, hint, error, className, rows = 5, ...rest 
         aria-invalid={error ? true : undefined}
         {...rest}
       />
-    </div>
+    </FieldGroup>
   );
 }
