@@ -14,7 +14,7 @@ import { useI18n } from '../i18n/context.tsx';
 import { useRouter } from '../lib/router.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import { enc, useFresh, useSend } from './data.ts';
-import { fieldErrors, ProblemNote, useFieldWords } from './bits.tsx';
+import { fieldErrors, ProblemNote, useFieldWords, useLabelled } from './bits.tsx';
 
 export function Departments() {
   const { t, text } = useI18n();
@@ -96,6 +96,7 @@ function DepartmentForm({
   const { navigate } = useRouter();
   const send = useSend();
   const words = useFieldWords();
+  const labelled = useLabelled();
   const heading = isNew ? t('console.departments.new') : current ? text(current.name) : code;
   usePageTitle(heading);
   const [values, setValues] = useState({
@@ -147,6 +148,7 @@ function DepartmentForm({
       },
       words,
       isNew ? 'code' : 'name-zh',
+      labelled,
     );
     if (mapped.summary.length === 0)
       mapped.summary.push({ field: 'name-zh', text: words(result.problem.code, t('errors.generic')) });

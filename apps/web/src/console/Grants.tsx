@@ -10,7 +10,7 @@ import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { problemMessageKey } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { fieldErrors, ProblemNote, useFieldWords } from './bits.tsx';
+import { fieldErrors, ProblemNote, useFieldWords, useLabelled } from './bits.tsx';
 import { enc, useFresh, useSend } from './data.ts';
 
 interface Grant {
@@ -33,6 +33,7 @@ export function Grants() {
   usePageTitle(t('console.grants.title'));
   const send = useSend();
   const words = useFieldWords();
+  const labelled = useLabelled();
   const [showRevoked, setShowRevoked] = useState<string[]>([]);
   const list = useFresh<Grant[]>(`datahub/grants${showRevoked.length ? '?revoked=true' : ''}`);
   const [values, setValues] = useState({ consumer: '', resource: '', purpose: '', items: '' });
@@ -69,6 +70,7 @@ export function Grants() {
         (f) => FIELDS.find((k) => f.startsWith(`body.${k}`)) ?? '',
         words,
         'consumer',
+        labelled,
       );
       if (mapped.summary.length === 0)
         mapped.summary.push({ field: 'consumer', text: t(problemMessageKey(r.problem.code)) });

@@ -19,7 +19,7 @@ import { problemMessageKey, type Problem } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { useApi } from '../lib/useApi.ts';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
-import { fieldErrors, ProblemNote, useFieldWords } from './bits.tsx';
+import { fieldErrors, ProblemNote, useFieldWords, useLabelled } from './bits.tsx';
 import { enc, useFresh, useSend } from './data.ts';
 import { FormPreview, type Schema } from './FormPreview.tsx';
 
@@ -99,6 +99,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
   const { t, text, number, date } = useI18n();
   const send = useSend();
   const words = useFieldWords();
+  const labelled = useLabelled();
   const departments = useApi<Department[]>('catalog/departments');
   const elementList = useApi<DataElementView[]>('catalog/data-elements');
   const latest = useFresh<MatterVersionView>(`catalog/matters/${enc(code)}`);
@@ -144,12 +145,13 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       try {
         return JSON.parse(values[k]);
       } catch {
-        local[k] = t('console.matter.notJson');
+        local[k] = labelled(k, t('console.matter.notJson')) ?? t('console.matter.notJson');
         return undefined;
       }
     };
     const int = (k: 'legalDays' | 'promisedDays') => {
-      if (!/^\s*\d+\s*$/.test(values[k])) local[k] = t('console.matter.notWholeNumber');
+      if (!/^\s*\d+\s*$/.test(values[k]))
+        local[k] = labelled(k, t('console.matter.notWholeNumber')) ?? t('console.matter.notWholeNumber');
       return Number(values[k]);
     };
     const draftBody = {
@@ -176,7 +178,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
   };
 
   const refused = (problem: Problem) => {
-    const mapped = fieldErrors(problem, inputOf, words, 'form');
+    const mapped = fieldErrors(problem, inputOf, words, 'form', labelled);
     if (mapped.summary.length === 0) mapped.summary.push({ field: 'nameZh', text: t(problemMessageKey(problem.code)) });
     fail(mapped);
   };

@@ -16,7 +16,7 @@ import { usePageTitle } from '../lib/title.ts';
 import { useApi } from '../lib/useApi.ts';
 import type { Department } from '../lib/catalog.ts';
 import { enc, useSend } from './data.ts';
-import { fieldErrors, useFieldWords } from './bits.tsx';
+import { fieldErrors, useFieldWords, useLabelled } from './bits.tsx';
 
 interface Summary {
   id: string;
@@ -42,6 +42,7 @@ export function Staff() {
   usePageTitle(t('console.staff.title'));
   const send = useSend();
   const words = useFieldWords();
+  const labelled = useLabelled();
   const departments = useApi<Department[]>('catalog/departments');
   const [id, setId] = useState('');
   const [found, setFound] = useState<Summary | null>(null);
@@ -89,6 +90,7 @@ export function Staff() {
         (f) => (f.startsWith('body.roles') ? 'roles' : f.startsWith('body.departments') ? 'departments' : 'regions'),
         words,
         'roles',
+        labelled,
       );
       if (mapped.summary.length === 0)
         mapped.summary.push({ field: 'roles', text: t(problemMessageKey(r.problem.code)) });

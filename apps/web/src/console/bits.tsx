@@ -17,27 +17,46 @@ export function ProblemNote({ problem }: { problem: Problem }) {
   );
 }
 
-/** Errors by input id, and the summary's list, from a problem; `toInput` maps an API field to an input id. */
+/**
+ * Errors by input id, and the summary's list, from a problem; `toInput` maps an API field to an
+ * input id. A code we have words for gets them; any other shows the API's message (in the
+ * language asked for), after the input's label when `labelled` knows it, so that the summary
+ * says which input it is about.
+ */
 export function fieldErrors(
   problem: Problem,
   toInput: (field: string) => string,
   wordsFor: (code: string, fallback: string) => string,
   fallbackInput: string,
+  labelled?: (input: string, message: string) => string | undefined,
 ): { byInput: Record<string, string>; summary: SummaryError[] } {
   const byInput: Record<string, string> = {};
   for (const e of problem.errors ?? []) {
     const id = toInput(e.field) || fallbackInput;
-    const words = wordsFor(e.code, e.message);
+    const ours = hasWords(e.code);
+    const words = (ours ? undefined : labelled?.(id, e.message)) ?? wordsFor(e.code, e.message);
     byInput[id] = byInput[id] ? `${byInput[id]} ${words}` : words;
   }
   return { byInput, summary: Object.entries(byInput).map(([field, text]) => ({ field, text })) };
 }
 
+const hasWords = (code: string) => Object.hasOwn(catalogs['zh-CN'], `console.field.${code}`);
+
 /** Words for a field error's code (`console.field.<code>`), else the API's own message. */
 export function useFieldWords(): (code: string, fallback: string) => string {
   const { t } = useI18n();
   return (code, fallback) => {
-    const key = `console.field.${code}`;
-    return Object.hasOwn(catalogs['zh-CN'], key) ? t(key as MessageKey) : fallback;
+    return hasWords(code) ? t(`console.field.${code}` as MessageKey) : fallback;
+  };
+}
+
+/** An API message after the label of the input it is about (the label as the page shows it). */
+export function useLabelled(): (input: string, message: string) => string | undefined {
+  const { t } = useI18n();
+  return (input, message) => {
+    const label =
+      document.querySelector(`label[for="${input}"]`)?.textContent ??
+      document.getElementById(input)?.closest('fieldset')?.querySelector('legend')?.textContent;
+    return label ? t('console.field.labelled', { label, message }) : undefined;
   };
 }

@@ -154,6 +154,7 @@ export const consoleEn = {
   'console.preview.optional': '{name} (optional)',
   'console.preview.unbound': 'Field {key} binds no data element',
   'console.preview.choose': 'Choose',
+  'console.field.labelled': '{label}: {message}',
   'console.field.promise_exceeds_law': 'The promised deadline cannot be longer than the legal deadline',
   'console.field.unknown_department': 'There is no such department',
   'console.field.duplicate_code': 'A code appears twice',

@@ -152,6 +152,7 @@ export const consoleZh = {
   'console.preview.optional': '{name}（选填）',
   'console.preview.unbound': '字段 {key} 没有绑定数据元',
   'console.preview.choose': '请选择',
+  'console.field.labelled': '{label}：{message}',
   'console.field.promise_exceeds_law': '承诺办结时限不能超过法定办结时限',
   'console.field.unknown_department': '没有这个部门',
   'console.field.duplicate_code': '有重复的代码',
