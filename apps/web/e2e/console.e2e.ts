@@ -32,6 +32,8 @@ const PAGES = [
   { name: 'staff', path: '/console/staff', ready: '#account' },
   { name: 'matters', path: '/console/matters', ready: 'table' },
   { name: 'matter', path: `/console/matters/${MATTER}`, ready: '.preview .form-group' },
+  { name: 'bundles', path: '/console/bundles', ready: 'table' },
+  { name: 'bundle', path: '/console/bundles/BIRTH', ready: '#items' },
   { name: 'grants', path: '/console/grants', ready: 'table' },
 ] as const;
 

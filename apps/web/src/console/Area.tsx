@@ -15,6 +15,7 @@ import { useLocation } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import { NotFound } from '../pages/NotFound.tsx';
+import { BundleEditor, Bundles } from './Bundles.tsx';
 import { Dashboard } from './Dashboard.tsx';
 import { DepartmentEdit, Departments } from './Departments.tsx';
 import { Grants } from './Grants.tsx';
@@ -31,15 +32,18 @@ const routes: { path: string; page: Page; section: Section }[] = [
   { path: 'staff', page: Staff, section: 'staff' },
   { path: 'matters', page: Matters, section: 'matters' },
   { path: 'matters/:code', page: MatterEditor, section: 'matters' },
+  { path: 'bundles', page: Bundles, section: 'bundles' },
+  { path: 'bundles/:code', page: BundleEditor, section: 'bundles' },
   { path: 'grants', page: Grants, section: 'grants' },
 ];
 
-type Section = 'dashboard' | 'departments' | 'staff' | 'matters' | 'grants';
+type Section = 'dashboard' | 'departments' | 'staff' | 'matters' | 'bundles' | 'grants';
 const sections: { section: Section; href: string; label: MessageKey }[] = [
   { section: 'dashboard', href: '/console', label: 'console.nav.dashboard' },
   { section: 'departments', href: '/console/departments', label: 'console.nav.departments' },
   { section: 'staff', href: '/console/staff', label: 'console.nav.staff' },
   { section: 'matters', href: '/console/matters', label: 'console.nav.matters' },
+  { section: 'bundles', href: '/console/bundles', label: 'console.nav.bundles' },
   { section: 'grants', href: '/console/grants', label: 'console.nav.grants' },
 ];
 

@@ -114,9 +114,10 @@ export function Grants() {
         ) : list.state === 'error' ? (
           <ProblemNote problem={list.problem} />
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption>{t('console.grants.list')}</caption>
+          // Wider than a phone: it scrolls sideways by itself, a region the keyboard can reach.
+          <div className="table-wrap" role="region" aria-labelledby="grants-caption" tabIndex={0}>
+            <table className="table table--wide">
+              <caption id="grants-caption">{t('console.grants.list')}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t('console.grants.consumer')}</th>
