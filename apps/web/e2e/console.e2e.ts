@@ -127,7 +127,7 @@ describe('the operator console at /console', () => {
     }
   });
 
-  test('the operator sees the refused error state of a publish in English and in elder mode without violations', async () => {
+  test('in English: a refused publish shown without violations, also in elder mode; a grant added and revoked', async () => {
     const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
       await signInToConsole(page, stack.platform.url, account(stack.platform, 'operator'));
@@ -141,6 +141,28 @@ describe('the operator console at /console', () => {
       await setElderMode(page, true);
       await checkA11y(page, 'the matter editor with an error, English, elder mode');
       await shoot(page, 'console-matter-error-en-elder');
+      await setElderMode(page, false);
+
+      // A data-sharing grant added and revoked: an item the first grant listed, to a department.
+      await page.goto(`${stack.platform.url}/console/grants`);
+      await ready(page, 'table');
+      const first = page.locator('tbody tr').first();
+      const resource = ((await first.locator('td').nth(0).textContent()) ?? '').trim();
+      const item = ((await first.locator('td').nth(2).textContent()) ?? '').split(',')[0]!.trim();
+      await page.locator('#consumer').fill('330100-GS');
+      await page.locator('#resource').fill(resource);
+      await page.locator('#purpose').fill(MATTER);
+      await page.locator('#items').fill(item);
+      await page.getByRole('button', { name: 'Grant', exact: true }).click();
+      await page.locator('.notification-banner--success', { hasText: '330100-GS may now use' }).waitFor();
+      const row = page
+        .locator('tbody tr', { hasText: MATTER })
+        .filter({ has: page.getByRole('rowheader', { name: '330100-GS', exact: true }) });
+      await row.waitFor();
+      await checkA11y(page, 'grants after adding one, English');
+      await row.getByRole('button', { name: /^Revoke/ }).click();
+      await page.locator('.notification-banner--success', { hasText: 'has been revoked' }).waitFor();
+      await row.waitFor({ state: 'detached' });
     } finally {
       await context.close();
     }
