@@ -4,6 +4,7 @@ import { defineModule } from '@tongban/kernel';
 import { applicantRoutes } from './api/applicant.ts';
 import { inboxRoutes } from './api/inbox.ts';
 import { officerRoutes } from './api/officer.ts';
+import { statsRoutes } from './api/stats.ts';
 import { WorkflowErrors } from './errors.ts';
 import { catalogPort } from './service/catalog.ts';
 import { cachedCatalog } from './service/catalog-cache.ts';
@@ -41,6 +42,7 @@ export default defineModule({
     applicantRoutes(app, s);
     officerRoutes(app, s, identityPort(ctx.modules, ctx.log));
     inboxRoutes(app, s);
+    statsRoutes(app, s);
   },
   jobs: [
     {

@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 
 export * from './catalog.ts';
 export * from './datahub.ts';
+export * from './workflow-stats.ts';
 import { DatahubEvents } from './datahub.ts';
 
 export const CatalogEvents = {

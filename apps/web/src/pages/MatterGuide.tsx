@@ -8,6 +8,7 @@ import { useApi } from '../lib/useApi.ts';
 import type { PageProps } from '../app/table.tsx';
 import { ErrorPage } from './ErrorPage.tsx';
 import { DepartmentName, Fees, Materials, Version } from './guide.tsx';
+import type { MatterDurationView } from '@tongban/contracts';
 
 /** 办事指南 of one matter: what it is, who decides, how long, what it costs, what to bring. */
 export default function MatterGuide({ params }: PageProps) {
@@ -33,6 +34,7 @@ function Guide({ matter }: { matter: Matter }) {
           { key: t('guide.department'), value: <DepartmentName code={matter.departmentCode} /> },
           { key: t('guide.legalDays'), value: n('guide.days', matter.legalDays) },
           { key: t('guide.promisedDays'), value: n('guide.days', matter.promisedDays) },
+          { key: t('guide.taken'), value: <Taken code={matter.code} /> },
           { key: t('guide.fees'), value: <Fees fees={matter.fees} /> },
           ...(matter.producesLicence ? [{ key: t('guide.licence'), value: text(matter.producesLicence.name) }] : []),
         ]}
@@ -43,6 +45,26 @@ function Guide({ matter }: { matter: Matter }) {
         {t('guide.start')}
       </ButtonLink>
       <Version version={matter.version} publishedAt={matter.publishedAt} />
+    </>
+  );
+}
+
+/** How long it has actually taken recently (the workflow's figures; none over too few decisions). */
+function Taken({ code }: { code: string }) {
+  const { t, n, number } = useI18n();
+  const taken = useApi<MatterDurationView>(`workflow/stats/matters/${encodeURIComponent(code)}`);
+  if (taken.state === 'loading') return <>{t('loading')}</>;
+  if (taken.state === 'error') return <>{t('guide.taken.unavailable')}</>;
+  const { count, medianDays, p90Days, windowDays } = taken.data;
+  if (count === null || medianDays === null || p90Days === null)
+    return <>{t('guide.taken.tooFew', { days: number(windowDays) })}</>;
+  return (
+    <>
+      {n('guide.taken.median', medianDays, { days: number(windowDays) })}
+      <br />
+      {n('guide.taken.p90', p90Days)}
+      <br />
+      <span className="secondary-text">{n('guide.taken.count', count)}</span>
     </>
   );
 }
