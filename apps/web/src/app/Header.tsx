@@ -44,6 +44,20 @@ export function Header() {
             {session.state === 'signedIn' && (
               <>
                 <li className="header__user">{t('header.signedInAs', { name: session.user.name })}</li>
+                {session.user.kind !== 'officer' && session.user.kind !== 'operator' && (
+                  <>
+                    <li>
+                      <Link href="/applications" className="header__control">
+                        {t('journey.nav.applications')}
+                      </Link>
+                    </li>
+                    <li>
+                      <Link href="/account" className="header__control">
+                        {t('journey.nav.account')}
+                      </Link>
+                    </li>
+                  </>
+                )}
                 <li>
                   <button type="button" className="header__control" onClick={() => void signOut()}>
                     {t('header.signOut')}
