@@ -21,6 +21,11 @@ export const PortalErrors = defineErrors({
     zh: '统一身份认证未能完成登录，请重新开始',
     en: 'The identity service could not complete the sign-in: please start again',
   },
+  PORTAL_EVENTS_UNAVAILABLE: {
+    status: 503,
+    zh: '暂时无法接收办理进度的实时更新，请稍后刷新页面',
+    en: 'Live updates of your applications are not available right now: reload the page later',
+  },
 });
 
 export const PortalError = moduleErrors(PortalErrors);

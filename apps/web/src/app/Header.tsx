@@ -4,9 +4,26 @@ import { useI18n } from '../i18n/context.tsx';
 import { otherLocale } from '../i18n/messages.ts';
 import { useElder } from '../lib/elder.tsx';
 import { loginUrl } from '../lib/problem.ts';
-import { useLocation } from '../lib/router.tsx';
+import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { canSpeak, ReadAloud } from './ReadAloud.tsx';
+import type { MouseEvent, ReactNode } from 'react';
+
+/** A header control that goes to a page of the app without a page load (the Link component's colours are for body text). */
+function HeaderLink({ href, children }: { href: string; children: ReactNode }) {
+  const { navigate } = useRouter();
+  const { pathname } = useLocation();
+  const go = (event: MouseEvent<HTMLAnchorElement>) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    navigate(href);
+  };
+  return (
+    <a className="header__control" href={href} onClick={go} aria-current={pathname === href ? 'page' : undefined}>
+      {children}
+    </a>
+  );
+}
 
 export function Header() {
   const { t, locale, setLocale } = useI18n();
@@ -44,6 +61,16 @@ export function Header() {
             {session.state === 'signedIn' && (
               <>
                 <li className="header__user">{t('header.signedInAs', { name: session.user.name })}</li>
+                {session.user.kind !== 'officer' && session.user.kind !== 'operator' && (
+                  <>
+                    <li>
+                      <HeaderLink href="/applications">{t('journey.nav.applications')}</HeaderLink>
+                    </li>
+                    <li>
+                      <HeaderLink href="/account">{t('journey.nav.account')}</HeaderLink>
+                    </li>
+                  </>
+                )}
                 <li>
                   <button type="button" className="header__control" onClick={() => void signOut()}>
                     {t('header.signOut')}

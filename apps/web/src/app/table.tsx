@@ -25,6 +25,20 @@ const Search = lazy(() => import('../pages/Search.tsx'));
 const MatterGuide = lazy(() => import('../pages/MatterGuide.tsx'));
 const BundleGuide = lazy(() => import('../pages/BundleGuide.tsx'));
 const Apply = lazy(() => import('../pages/Apply.tsx'));
+// The application journey and the citizen's own pages (src/journey/): a lazy chunk each.
+const journey = {
+  consent: lazy(() => import('../journey/Consent.tsx')),
+  tasks: lazy(() => import('../journey/Tasks.tsx')),
+  questions: lazy(() => import('../journey/Questions.tsx')),
+  materials: lazy(() => import('../journey/MaterialsPage.tsx')),
+  check: lazy(() => import('../journey/Check.tsx')),
+  submitted: lazy(() => import('../journey/Submitted.tsx')),
+  applications: lazy(() => import('../journey/Applications.tsx')),
+  case: lazy(() => import('../journey/Case.tsx')),
+  withdraw: lazy(() => import('../journey/Withdraw.tsx')),
+  correction: lazy(() => import('../journey/Correction.tsx')),
+  account: lazy(() => import('../journey/Account.tsx')),
+};
 
 export const portalRoutes: Route[] = [
   { path: '/', page: Home },
@@ -32,6 +46,17 @@ export const portalRoutes: Route[] = [
   { path: '/matters/:code', page: MatterGuide },
   { path: '/bundles/:code', page: BundleGuide },
   { path: '/apply/:code', page: Apply },
+  { path: '/apply/:code/:id', page: journey.tasks },
+  { path: '/apply/:code/:id/consent', page: journey.consent },
+  { path: '/apply/:code/:id/questions/:group', page: journey.questions },
+  { path: '/apply/:code/:id/materials', page: journey.materials },
+  { path: '/apply/:code/:id/check', page: journey.check },
+  { path: '/applications', page: journey.applications },
+  { path: '/applications/:id', page: journey.case },
+  { path: '/applications/:id/submitted', page: journey.submitted },
+  { path: '/applications/:id/withdraw', page: journey.withdraw },
+  { path: '/applications/:id/tasks/:taskId/correction', page: journey.correction },
+  { path: '/account', page: journey.account },
 ];
 
 export const areas: Area[] = [

@@ -1,80 +1,90 @@
+import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
-import { ButtonLink } from '../components/Button.tsx';
+import { Button, ButtonLink } from '../components/Button.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Loading } from '../components/Loading.tsx';
-import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import type { LocalizedText } from '../i18n/messages.ts';
-import { catalogPaths, type Bundle, type Matter } from '../lib/catalog.ts';
-import { loginUrl } from '../lib/problem.ts';
-import { useLocation } from '../lib/router.tsx';
+import { useFresh, useSubject } from '../journey/data.ts';
+import {
+  consentItems,
+  journeyPaths,
+  materialsNeeded,
+  type ApplicationSummary,
+  type ApplicationView,
+} from '../journey/model.ts';
+import { api, problemFrom } from '../lib/api.ts';
+import { loginUrl, problemMessageKey, type Problem } from '../lib/problem.ts';
+import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
-import { useApi, useApiAll } from '../lib/useApi.ts';
 import type { PageProps } from '../app/table.tsx';
-import { mergedMaterials, pinnedMatterPaths } from './BundleGuide.tsx';
 import { ErrorPage } from './ErrorPage.tsx';
 import { Materials } from './guide.tsx';
-
-interface Service {
-  guide: string;
-  name: LocalizedText;
-  promisedDays: number;
-  materials: Matter['materials'];
-}
+import '../journey/journey.css';
 
 /**
- * /apply/<code>, a bundle's or a matter's: the online application is still to come, so this page
- * says what it needs (signing in), and what will happen, from the catalog — and no form yet.
+ * /apply/<code>, a bundle's or a matter's: the start of the application journey. Signed out: sign
+ * in and come back here. Signed in: continue a saved draft of this service (saved on any device),
+ * or start one — then consent to prefill, when the data hub needs it, or the task list.
  */
 export default function Apply({ params }: PageProps) {
   const code = params['code'] ?? '';
-  // Bundle and matter codes share the address: a bundle first, a matter when there is none.
-  const bundle = useApi<Bundle>(catalogPaths.bundle(code));
-  const notBundle = bundle.state === 'error' && bundle.problem.code === 'CATALOG_BUNDLE_NOT_FOUND';
-  const matter = useApi<Matter>(notBundle ? catalogPaths.matter(code) : null);
-  const matters = useApiAll<Matter>(bundle.state === 'ok' ? pinnedMatterPaths(bundle.data) : null);
-
-  if (bundle.state === 'error' && !notBundle) return <ErrorPage problem={bundle.problem} />;
-  if (notBundle) {
-    if (matter.state === 'loading') return <Loading />;
-    if (matter.state === 'error') return <ErrorPage problem={matter.problem} />;
-    const m = matter.data;
-    return (
-      <Start
-        service={{
-          guide: `/matters/${encodeURIComponent(m.code)}`,
-          name: m.name,
-          promisedDays: m.promisedDays,
-          materials: m.materials,
-        }}
-      />
-    );
-  }
-  if (matters.state === 'error') return <ErrorPage problem={matters.problem} />;
-  if (bundle.state !== 'ok' || matters.state === 'loading') return <Loading />;
-  const b = bundle.data;
+  const subject = useSubject(code);
+  if (subject.state === 'error') return <ErrorPage problem={subject.problem} />;
+  if (subject.state === 'loading') return <Loading />;
+  const s = subject.data;
   return (
     <Start
-      service={{
-        guide: `/bundles/${encodeURIComponent(b.code)}`,
-        name: b.name,
-        promisedDays: b.promisedDays,
-        materials: mergedMaterials(matters.data),
-      }}
+      code={code}
+      kind={s.kind}
+      guide={`/${s.kind === 'bundle' ? 'bundles' : 'matters'}/${encodeURIComponent(s.code)}`}
+      name={s.name}
+      promisedDays={s.kind === 'bundle' ? undefined : s.matters[0]?.promisedDays}
+      materials={materialsNeeded(s)}
     />
   );
 }
 
-function Start({ service }: { service: Service }) {
+function Start({
+  code,
+  kind,
+  guide,
+  name,
+  promisedDays,
+  materials,
+}: {
+  code: string;
+  kind: 'matter' | 'bundle';
+  guide: string;
+  name: { zh: string; en: string };
+  promisedDays: number | undefined;
+  materials: ReturnType<typeof materialsNeeded>;
+}) {
   const { t, n, text } = useI18n();
   const { session } = useSession();
   const { pathname } = useLocation();
-  const title = t('apply.title', { name: text(service.name) });
+  const title = t('apply.title', { name: text(name) });
   usePageTitle(title);
   return (
     <>
-      <BackLink href={service.guide}>{t('apply.backToGuide')}</BackLink>
+      <BackLink href={guide}>{t('apply.backToGuide')}</BackLink>
       <h1 className="heading-l">{title}</h1>
+      <p className="body">{t('journey.start.lead')}</p>
+      <ul className="list list--bullet">
+        <li>{t('journey.start.step.prefill')}</li>
+        <li>{t('journey.start.step.questions')}</li>
+        <li>{t('journey.start.step.check')}</li>
+      </ul>
+      {materials.length > 0 && (
+        <>
+          <h2 className="heading-m">{t('journey.start.materials')}</h2>
+          <Materials materials={materials.map((m) => ({ ...m, required: true }))} />
+        </>
+      )}
+      {promisedDays !== undefined && (
+        <p className="body">{t('apply.next.promised', { days: n('guide.days', promisedDays) })}</p>
+      )}
+      <p className="body">{t('journey.start.save')}</p>
       {session.state === 'unknown' && <Loading />}
       {session.state === 'signedOut' && (
         <section aria-labelledby="sign-in-heading">
@@ -82,18 +92,64 @@ function Start({ service }: { service: Service }) {
             {t('apply.signIn.heading')}
           </h2>
           <p className="body">{t('apply.signIn.body')}</p>
-          <ButtonLink href={loginUrl(pathname)}>{t('apply.signIn.button')}</ButtonLink>
+          <ButtonLink href={loginUrl(pathname)} start>
+            {t('apply.signIn.button')}
+          </ButtonLink>
         </section>
       )}
-      {session.state === 'signedIn' && (
-        <NotificationBanner title={t('apply.unavailable.title')}>
-          <p className="notification-banner__heading">{t('apply.unavailable.body')}</p>
-        </NotificationBanner>
+      {session.state === 'signedIn' && <StartOrResume code={code} kind={kind} csrf={session.csrf} />}
+    </>
+  );
+}
+
+function StartOrResume({ code, kind, csrf }: { code: string; kind: 'matter' | 'bundle'; csrf: string }) {
+  const { t, locale, date } = useI18n();
+  const { navigate } = useRouter();
+  const drafts = useFresh<ApplicationSummary[]>('workflow/applications?status=draft&limit=100');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem>();
+  if (drafts.state === 'loading') return <Loading />;
+  const saved = drafts.state === 'ok' ? drafts.data.find((d) => d.subject.code === code) : undefined;
+
+  const start = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const draft = await api<ApplicationView>('workflow/drafts', {
+        locale,
+        method: 'POST',
+        body: { subject: { kind, code } },
+        csrf,
+      });
+      navigate(
+        consentItems(draft.prefill).length > 0
+          ? journeyPaths.consent(code, draft.id)
+          : journeyPaths.tasks(code, draft.id),
+      );
+    } catch (error) {
+      setProblem(problemFrom(error));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      {problem && <ErrorSummary errors={[{ field: 'start-button', text: t(problemMessageKey(problem.code)) }]} />}
+      {saved ? (
+        <section className="inset" aria-labelledby="resume-heading">
+          <h2 className="heading-m" id="resume-heading">
+            {t('journey.start.resume.heading')}
+          </h2>
+          <p className="body">
+            {t('journey.start.resume.body', { date: saved.createdAt ? date(saved.createdAt) : '' })}
+          </p>
+          <ButtonLink href={journeyPaths.tasks(code, saved.id)}>{t('journey.start.resume.button')}</ButtonLink>
+        </section>
+      ) : (
+        <Button id="start-button" className="button--start" onClick={() => void start()} disabled={busy}>
+          {t('journey.start.button')}
+        </Button>
       )}
-      <h2 className="heading-m">{t('apply.next.heading')}</h2>
-      <p className="body">{t('apply.next.materials')}</p>
-      <Materials materials={service.materials} />
-      <p className="body">{t('apply.next.promised', { days: n('guide.days', service.promisedDays) })}</p>
     </>
   );
 }

@@ -4,6 +4,7 @@
 //   GET  /portal/session                               who is signed in, and the anti-forgery token
 //   POST /portal/logout                                ends the session (header x-csrf-token)
 //   *    /portal/api/<module>/<path>                   /api/<module>/<path> with the session's token
+//   GET  /portal/events                                /api/workflow/me/events, streamed (events.ts)
 // Who may call: anyone (public policy); what they reach is decided by the token the portal adds —
 // the platform's guard checks it at /api as for any caller. Without a session, /portal/api calls
 // go on without a token (public routes answer; guarded ones say 401).
@@ -11,6 +12,7 @@ import { Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import { safeReturnPath } from '../domain/paths.ts';
 import { PortalError } from '../errors.ts';
+import { eventRoutes } from './events.ts';
 import type { Portal } from '../service/portal.ts';
 
 const SESSION_COOKIE = 'tongban_portal';
@@ -46,6 +48,9 @@ export function portalRoutes(app: HttpApp, portal: Portal): void {
     const header = headers.cookie;
     return cookieOf(typeof header === 'string' ? header : undefined, cookieName(portal, name));
   };
+
+  // The live stream of my applications' steps, piped rather than injected (events.ts).
+  eventRoutes(app, (headers) => portal.current(read(headers as Record<string, string | undefined>, SESSION_COOKIE)));
 
   app.get(
     '/portal/login',

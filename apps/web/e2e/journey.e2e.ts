@@ -1,0 +1,252 @@
+// The citizen's application journey for 出生一件事 (BIRTH) in a real browser, on the platform as
+// `npm start` runs it: a demo citizen signs in with password and authenticator code from the start
+// page, consents to prefill, sees the verified values locked with their source, answers the rest
+// one group per page, checks the answers, declares and submits, gets a case number, and follows
+// the case's per-department timeline — which changes live (SSE through the BFF) when the
+// application is withdrawn in another tab. A second citizen does the whole journey with the
+// keyboard alone, in English and 长辈版. axe reports nothing on any page, in every language and mode.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  account,
+  checkA11y,
+  checkReflow,
+  focused,
+  newPage,
+  setElderMode,
+  shoot,
+  switchLanguage,
+  useStack,
+  type DemoAccount,
+} from './harness.ts';
+import {
+  BIRTH_ANSWERS,
+  answerEveryGroup,
+  declareAndSubmit,
+  departmentTimelines,
+  fieldId,
+  h1,
+  consentToPrefill,
+  openCase,
+  openCheckAnswers,
+  signInFromStart,
+  startDraft,
+  tabUntil,
+  taskList,
+  words,
+} from './journey.steps.ts';
+
+const stack = useStack();
+
+/** 李四, the demo citizen with an authenticator: the mother in the data hub's birth record. */
+const mother = (): DemoAccount => {
+  const found = stack.platform.accounts.find((a) => a.kind === 'citizen' && a.totpSecret);
+  assert.ok(found, 'a demo citizen with an authenticator');
+  return found;
+};
+
+describe('the citizen applies for 出生一件事 online', () => {
+  let caseUrl = '';
+
+  test('signs in with password + code, applies with prefilled locked values, submits, follows the case live', async () => {
+    const { context, page } = await newPage(stack.browser, 'zh-CN');
+    try {
+      await signInFromStart(page, stack.platform.url, 'BIRTH', mother());
+      await startDraft(page, 'journey-start');
+      await consentToPrefill(page, 'journey-consent');
+      const before = await taskList(page);
+      assert.ok(
+        before.some((t) => t.status === words('zh-CN', 'journey.status.verified')),
+        `a group the hub filled entirely is verified: ${JSON.stringify(before)}`,
+      );
+      const locked = await answerEveryGroup(page, BIRTH_ANSWERS, 'journey');
+      // The hospital's birth record and the population register: shown locked, with where they came from.
+      const child = locked.find((l) => l.label === '新生儿姓名');
+      assert.deepEqual(
+        child && { value: child.value, verified: child.source.startsWith('已核验') },
+        { value: '张小宝', verified: true },
+        JSON.stringify(locked),
+      );
+      assert.match(child!.source, /卫生健康委员会/);
+      assert.ok(
+        locked.some(
+          (l) => l.label === '母亲公民身份号码' && l.value === '330102199203152342' && /公安局/.test(l.source),
+        ),
+      );
+      const after = await taskList(page);
+      assert.ok(
+        after.every(
+          (t) =>
+            [words('zh-CN', 'journey.status.verified'), words('zh-CN', 'journey.status.completed')].includes(
+              t.status,
+            ) || t.title === words('zh-CN', 'journey.check.title'),
+        ),
+        JSON.stringify(after),
+      );
+      await openCheckAnswers(page, 'journey-tasks');
+      // Locked answers have no Change link; the others do, back to their page.
+      const row = page.locator('.summary-list__row', { hasText: '新生儿姓名' });
+      assert.equal(await row.getByRole('link').count(), 0, 'a verified value cannot be changed');
+      assert.ok(await page.getByRole('link', { name: /修改 预防接种单位/ }).count());
+      await checkReflow(page, 'check your answers');
+      // The declaration is required: the error summary takes focus and links to it.
+      await page.getByRole('button', { name: words('zh-CN', 'journey.submit') }).click();
+      await page.locator('.error-summary').waitFor();
+      assert.equal((await focused(page)).text.startsWith(words('zh-CN', 'errorSummary.title')), true);
+      await checkA11y(page, 'check your answers with an error');
+      await shoot(page, 'journey-check-error');
+      const number = await declareAndSubmit(page, 'journey-check');
+      assert.match(number, /\S{6,}/);
+      await shoot(page, 'journey-confirmation');
+      await openCase(page, 'journey-case');
+      caseUrl = page.url();
+      const timelines = await departmentTimelines(page);
+      assert.ok(timelines.length >= 1, 'a section per department');
+      assert.ok(
+        timelines.some((d) => /卫生健康委员会/.test(d.department) && d.steps.length > 0),
+        JSON.stringify(timelines),
+      );
+
+      // Live: withdrawn in another tab, the case page changes by itself and says so politely.
+      const other = await context.newPage();
+      await other.goto(`${caseUrl}/withdraw`);
+      await h1(other, words('zh-CN', 'journey.withdraw.title'));
+      await checkA11y(other, 'the withdraw page');
+      await shoot(other, 'journey-withdraw');
+      await other.getByLabel(words('zh-CN', 'journey.withdraw.reason')).fill('信息有误，重新申请');
+      await other.getByRole('button', { name: words('zh-CN', 'journey.withdraw.confirm') }).click();
+      await other
+        .locator('.tag', { hasText: words('zh-CN', 'journey.appStatus.withdrawn') })
+        .first()
+        .waitFor();
+      await page.locator('.summary-list .tag', { hasText: words('zh-CN', 'journey.appStatus.withdrawn') }).waitFor();
+      await page.locator('#live-status', { hasText: /办理进度已更新/ }).waitFor({ state: 'attached' });
+      assert.equal(await page.locator('#live-status').getAttribute('aria-live'), 'polite');
+      await checkA11y(page, 'the case page, withdrawn');
+      await shoot(page, 'journey-case-withdrawn');
+
+      // My applications and my account, in zh-CN, English and 长辈版.
+      for (const [path, name] of [
+        ['/applications', 'journey-applications'],
+        ['/account', 'journey-account'],
+      ] as const) {
+        await page.goto(`${stack.platform.url}${path}`);
+        await h1(page, words('zh-CN', path === '/account' ? 'journey.account.title' : 'journey.applications.title'));
+        await page.locator('.loading').first().waitFor({ state: 'detached' });
+        await checkA11y(page, `${path} in zh-CN`);
+        await checkReflow(page, `${path} in zh-CN`);
+        await shoot(page, `${name}-zh-CN`);
+      }
+      await switchLanguage(page, 'en');
+      await setElderMode(page, true);
+      for (const [path, key] of [
+        ['/account', 'journey.account.title'],
+        ['/applications', 'journey.applications.title'],
+        [new URL(caseUrl).pathname, 'journey.case.departments'],
+      ] as const) {
+        await page.goto(`${stack.platform.url}${path}`);
+        if (key === 'journey.case.departments')
+          await page.getByRole('heading', { level: 2, name: words('en', key) }).waitFor();
+        else await h1(page, words('en', key));
+        await page.locator('.loading').first().waitFor({ state: 'detached' });
+        await checkA11y(page, `${path} in English, elder mode`);
+        await shoot(page, `journey-${path.split('/')[1]}${path.split('/').length > 2 ? '-case' : ''}-en-elder`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the whole journey with the keyboard alone (Tab, Enter, Space and typing), in English and 长辈版', async () => {
+    const father = account(stack.platform, 'citizen', '33010619900101123X');
+    const { context, page } = await newPage(stack.browser, 'en');
+    try {
+      await page.goto(`${stack.platform.url}/`);
+      await switchLanguage(page, 'en');
+      await setElderMode(page, true);
+      await page.goto(`${stack.platform.url}/apply/BIRTH`);
+      await h1(page, words('en', 'apply.title', { name: 'Birth: one application' }));
+
+      const press = async (key: 'Enter' | 'Space') => page.keyboard.press(key === 'Space' ? ' ' : key);
+      await tabUntil(page, (f) => f.text === words('en', 'apply.signIn.button'), 'start page');
+      await press('Enter');
+      await page.locator('#login').waitFor();
+      await tabUntil(page, (f) => f.id === 'login', 'identity sign-in');
+      await page.keyboard.type(father.login);
+      await tabUntil(page, (f) => f.id === 'password', 'identity sign-in');
+      await page.keyboard.type(father.password);
+      await press('Enter');
+      await page.waitForURL(`${stack.platform.url}/apply/BIRTH`);
+
+      const start = page.getByRole('button', { name: words('en', 'journey.start.button') });
+      await start.waitFor();
+      await checkA11y(page, 'the start page, English, elder mode');
+      await shoot(page, 'journey-start-en-elder');
+      await tabUntil(page, (f) => f.text === words('en', 'journey.start.button'), 'start page');
+      await press('Enter');
+      await page.waitForURL(/\/apply\/BIRTH\/[0-9a-f-]{36}(\/consent)?$/);
+      if (page.url().endsWith('/consent')) {
+        await h1(page, words('en', 'journey.consent.title'));
+        await checkA11y(page, 'the consent page, English, elder mode');
+        await tabUntil(page, (f) => f.id === 'consent', 'consent page');
+        await press('Space');
+        await tabUntil(page, (f) => f.text === words('en', 'journey.continue'), 'consent page');
+        await press('Enter');
+      }
+      await page.getByRole('heading', { level: 2, name: words('en', 'journey.tasks.questions') }).waitFor();
+      await checkA11y(page, 'the task list, English, elder mode');
+      await shoot(page, 'journey-tasks-en-elder');
+      const first = (await taskList(page))[0]!;
+      await tabUntil(page, (f) => f.text === first.title, 'task list');
+      await press('Enter');
+
+      // Each page: Tab through it, answering each empty field met, until "Save and continue".
+      const keys = new Map(Object.entries(BIRTH_ANSWERS).map(([k, v]) => [fieldId(k), v]));
+      for (let pageNo = 0; pageNo < 30; pageNo++) {
+        await page.locator('main form').waitFor();
+        const title = (await page.locator('h1').textContent())?.trim() ?? '';
+        await checkA11y(page, `"${title}", English, elder mode`);
+        if (pageNo === 0) await shoot(page, 'journey-questions-en-elder');
+        const materials = title === words('en', 'journey.materials.title');
+        const before = page.url();
+        // The router puts the focus on <main> after each page: Tab down from there, filling what is empty.
+        for (let stop = 0; stop < 200; stop++) {
+          await page.keyboard.press('Tab');
+          const f = await focused(page);
+          if (f.text === words('en', 'journey.saveContinue')) break;
+          const type = await page.evaluate('document.activeElement?.type ?? ""');
+          const empty = (await page.evaluate('document.activeElement?.value ?? ""')) === '';
+          if (type === 'radio') {
+            if (!(await page.evaluate('document.activeElement.checked'))) await press('Space');
+          } else if (type === 'text' && empty) {
+            const value = materials ? `licence:${f.id}` : keys.get(f.id);
+            if (value) await page.keyboard.type(value);
+          }
+        }
+        await press('Enter');
+        await page.waitForURL((u) => u.href !== before);
+        if (!/\/(questions\/[^/]+|materials)$/.test(new URL(page.url()).pathname)) break;
+      }
+      await page.getByRole('heading', { level: 2, name: words('en', 'journey.tasks.submit') }).waitFor();
+      await tabUntil(page, (f) => f.text === words('en', 'journey.check.title'), 'task list');
+      await press('Enter');
+      await h1(page, words('en', 'journey.check.title'));
+      await checkA11y(page, 'check your answers, English, elder mode');
+      await shoot(page, 'journey-check-en-elder');
+      await tabUntil(page, (f) => f.id === 'declaration', 'check your answers', 300);
+      await press('Space');
+      await tabUntil(page, (f) => f.text === words('en', 'journey.submit'), 'check your answers');
+      await press('Enter');
+      await h1(page, words('en', 'journey.submitted.title'));
+      await checkA11y(page, 'the confirmation, English, elder mode');
+      await shoot(page, 'journey-confirmation-en-elder');
+      await tabUntil(page, (f) => f.text === words('en', 'journey.submitted.follow'), 'confirmation');
+      await press('Enter');
+      await page.getByRole('heading', { level: 2, name: words('en', 'journey.case.departments') }).waitFor();
+      await page.locator('.timeline__step').first().waitFor();
+      await checkA11y(page, 'the case page, English, elder mode');
+    } finally {
+      await context.close();
+    }
+  });
+});
