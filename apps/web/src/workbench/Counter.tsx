@@ -1,0 +1,325 @@
+// /workbench/counter — 窗口: an officer with the counter role files a matter or a bundle for the
+// person in front of them, named by their resident ID number (POST workflow/counter/applications;
+// the workflow resolves the number through the population register and files into that person's
+// account). Two steps: whom and what, then the service's form and materials; the answer names the
+// person as the data hub masks them for a counter (张*, 330106********123X) and gives the case number.
+import { useMemo, useState, type FormEvent } from 'react';
+import { Button } from '../components/Button.tsx';
+import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { Loading } from '../components/Loading.tsx';
+import { Panel } from '../components/Panel.tsx';
+import { Select } from '../components/Select.tsx';
+import { SummaryList } from '../components/SummaryList.tsx';
+import { TextInput } from '../components/TextInput.tsx';
+import { useI18n } from '../i18n/context.tsx';
+import { problemFrom } from '../lib/api.ts';
+import { catalogPaths, type Bundle, type Matter, type SearchResult } from '../lib/catalog.ts';
+import { problemMessageKey } from '../lib/problem.ts';
+import { useSession } from '../lib/session.tsx';
+import { usePageTitle } from '../lib/title.ts';
+import { useApi } from '../lib/useApi.ts';
+import { ErrorPage } from '../pages/ErrorPage.tsx';
+import { fileAtCounter } from './counter-api.ts';
+import { useElements, type Elements } from './elements.ts';
+import { WorkbenchNav } from './parts.tsx';
+import type { CounterAnswer } from './types.ts';
+
+const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
+
+interface Who {
+  idNumber: string;
+  kind: 'matter' | 'bundle';
+  code: string;
+}
+
+export function Counter() {
+  const { t } = useI18n();
+  const { session } = useSession();
+  const [who, setWho] = useState<Who | null>(null);
+  const [filed, setFiled] = useState<CounterAnswer | null>(null);
+  const counter = session.state === 'signedIn' && session.user.roles.includes('counter');
+  usePageTitle(t('workbench.counter.title'));
+  return (
+    <>
+      <WorkbenchNav counter={counter} />
+      {!filed && <h1 className="heading-l">{t('workbench.counter.title')}</h1>}
+      {!counter ? (
+        <p className="body">{t('workbench.counter.notCounter')}</p>
+      ) : filed ? (
+        <Filed answer={filed} onAgain={() => (setFiled(null), setWho(null))} />
+      ) : who === null ? (
+        <WhoForm onNext={setWho} />
+      ) : (
+        <ServiceForm who={who} onBack={() => setWho(null)} onFiled={setFiled} />
+      )}
+    </>
+  );
+}
+
+function WhoForm({ onNext }: { onNext: (who: Who) => void }) {
+  const { t, text } = useI18n();
+  const services = useApi<SearchResult>(catalogPaths.search(new URLSearchParams({ limit: '50' })));
+  const [errors, setErrors] = useState<SummaryError[]>([]);
+  const [round, setRound] = useState(0);
+  if (services.state === 'loading') return <Loading />;
+  if (services.state === 'error') return <ErrorPage problem={services.problem} />;
+  const items = services.data.items.filter((i) => i.kind === 'matter' || i.kind === 'bundle');
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const idNumber = String(data.get('idNumber') ?? '')
+      .trim()
+      .toUpperCase();
+    const service = String(data.get('service') ?? '');
+    const found: SummaryError[] = [];
+    if (!idNumber) found.push({ field: 'idNumber', text: t('workbench.counter.error.idMissing') });
+    else if (!ID_NUMBER.test(idNumber)) found.push({ field: 'idNumber', text: t('workbench.counter.error.idFormat') });
+    if (!service) found.push({ field: 'service', text: t('workbench.counter.error.service') });
+    setRound((r) => r + 1);
+    setErrors(found);
+    if (found.length > 0) return;
+    const [kind, code] = service.split(':') as ['matter' | 'bundle', string];
+    onNext({ idNumber, kind, code });
+  };
+  const errorOf = (f: string) => errors.find((e) => e.field === f)?.text;
+  return (
+    <form onSubmit={submit} noValidate>
+      {errors.length > 0 && <ErrorSummary key={round} errors={errors} />}
+      <p className="body">{t('workbench.counter.intro')}</p>
+      <TextInput
+        id="idNumber"
+        name="idNumber"
+        label={t('workbench.counter.idNumber')}
+        hint={t('workbench.counter.idNumber.hint')}
+        error={errorOf('idNumber')}
+        autoComplete="off"
+        spellCheck={false}
+        maxLength={18}
+        className="wb-width-20"
+      />
+      <Select
+        id="service"
+        name="service"
+        label={t('workbench.counter.service')}
+        error={errorOf('service')}
+        defaultValue=""
+        options={[
+          { value: '', label: t('workbench.counter.service.choose') },
+          ...items.map((i) => ({
+            value: `${i.kind}:${i.code}`,
+            label: `${text(i.name)}${i.kind === 'bundle' ? ` (${t('workbench.counter.bundle')})` : ''}`,
+          })),
+        ]}
+      />
+      <Button type="submit">{t('workbench.counter.continue')}</Button>
+    </form>
+  );
+}
+
+type Field = { key: string; id: string; label: string; type: string; values?: { code: string; label: string }[] };
+
+function fieldsOf(
+  form: Matter['form'],
+  elements: Elements | undefined,
+  text: (l: { zh: string; en: string }) => string,
+) {
+  return Object.entries(form.properties).map(([key, p], i): Field => {
+    const element = elements?.get(p['x-data-element']);
+    return {
+      key,
+      id: `field-${i + 1}`,
+      label: element ? text(element.name) : key,
+      type: element?.type ?? String((p as { type?: unknown }).type ?? 'string'),
+      ...(element?.values ? { values: element.values.map((v) => ({ code: v.code, label: text(v.name) })) } : {}),
+    };
+  });
+}
+
+function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; onFiled: (a: CounterAnswer) => void }) {
+  const { t, text, locale } = useI18n();
+  const { session } = useSession();
+  const service = useApi<Matter | Bundle>(
+    who.kind === 'bundle' ? catalogPaths.bundle(who.code) : catalogPaths.matter(who.code),
+  );
+  const elements = useElements();
+  const [errors, setErrors] = useState<SummaryError[]>([]);
+  const [round, setRound] = useState(0);
+  const [sending, setSending] = useState(false);
+  // One key per filing, kept across retries: a retried request is not filed twice.
+  const key = useMemo(() => crypto.randomUUID(), []);
+  const s = service.state === 'ok' ? service.data : undefined;
+  const fields = useMemo(() => (s ? fieldsOf(s.form, elements, text) : []), [s, elements, text]);
+  if (service.state === 'loading' || !elements) return <Loading />;
+  if (service.state === 'error') return <ErrorPage problem={service.problem} />;
+  const materials = 'materials' in service.data ? service.data.materials : [];
+  const required = new Set(service.data.form.required ?? []);
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (session.state !== 'signedIn') return;
+    const data = new FormData(event.currentTarget);
+    const form: Record<string, string | number | boolean | null> = {};
+    const found: SummaryError[] = [];
+    for (const f of fields) {
+      const raw = String(data.get(f.key) ?? '').trim();
+      if (raw === '') {
+        if (required.has(f.key))
+          found.push({ field: f.id, text: t('workbench.counter.error.required', { field: f.label }) });
+        continue;
+      }
+      if (f.type === 'integer' || f.type === 'number') {
+        const n = Number(raw);
+        if (!Number.isFinite(n))
+          found.push({ field: f.id, text: t('workbench.counter.error.number', { field: f.label }) });
+        else form[f.key] = n;
+      } else if (f.type === 'boolean') form[f.key] = raw === 'true';
+      else form[f.key] = raw;
+    }
+    const refs = materials
+      .map((m, i) => ({ code: m.code, ref: String(data.get(`material-${m.code}`) ?? '').trim(), i, m }))
+      .filter((x) => {
+        if (x.ref === '' && x.m.required)
+          found.push({
+            field: `material-${x.i + 1}`,
+            text: t('workbench.counter.error.required', { field: text(x.m.name) }),
+          });
+        return x.ref !== '';
+      })
+      .map(({ code, ref }) => ({ code, ref }));
+    setRound((r) => r + 1);
+    setErrors(found);
+    if (found.length > 0) return;
+    setSending(true);
+    try {
+      onFiled(
+        await fileAtCounter(
+          {
+            applicant: { idNumber: who.idNumber },
+            subject: { kind: who.kind, code: who.code },
+            form,
+            materials: refs,
+          },
+          { locale, csrf: session.csrf, key },
+        ),
+      );
+    } catch (e) {
+      const problem = problemFrom(e);
+      const message = t(problemMessageKey(problem.code));
+      const byKey = new Map(fields.map((f) => [`form.${f.key}`, f]));
+      const listed = (problem.errors ?? []).map((fe) => {
+        const f = byKey.get(fe.field) ?? byKey.get(`form.${fe.field.replace(/^body\.form\./, '')}`);
+        return f ? { field: f.id, text: `${f.label}: ${fe.message}` } : { field: 'field-1', text: message };
+      });
+      setRound((r) => r + 1);
+      setErrors(
+        listed.length > 0
+          ? [{ field: fields[0]?.id ?? 'field-1', text: message }, ...listed].filter(
+              (x, i, all) => all.findIndex((y) => y.field === x.field && y.text === x.text) === i,
+            )
+          : [{ field: fields[0]?.id ?? 'field-1', text: message }],
+      );
+    } finally {
+      setSending(false);
+    }
+  };
+  const errorOf = (id: string) => errors.find((e) => e.field === id)?.text;
+
+  return (
+    <form onSubmit={(e) => void submit(e)} noValidate>
+      {errors.length > 0 && <ErrorSummary key={round} errors={errors} />}
+      <h2 className="heading-m">{text(service.data.name)}</h2>
+      <SummaryList
+        rows={[{ key: t('workbench.counter.idNumber'), value: who.idNumber.replace(/^(.{6}).{8}/, '$1********') }]}
+      />
+      <p className="body">
+        <Button variant="secondary" onClick={onBack}>
+          {t('workbench.counter.change')}
+        </Button>
+      </p>
+      <h3 className="heading-s">{t('workbench.counter.form')}</h3>
+      {fields.map((f) =>
+        f.values ? (
+          <Select
+            key={f.key}
+            id={f.id}
+            name={f.key}
+            label={required.has(f.key) ? f.label : t('workbench.optional', { label: f.label })}
+            error={errorOf(f.id)}
+            defaultValue=""
+            options={[
+              { value: '', label: t('workbench.counter.choose') },
+              ...f.values.map((v) => ({ value: v.code, label: v.label })),
+            ]}
+          />
+        ) : f.type === 'boolean' ? (
+          <Select
+            key={f.key}
+            id={f.id}
+            name={f.key}
+            label={required.has(f.key) ? f.label : t('workbench.optional', { label: f.label })}
+            error={errorOf(f.id)}
+            defaultValue=""
+            options={[
+              { value: '', label: t('workbench.counter.choose') },
+              { value: 'true', label: t('workbench.yes') },
+              { value: 'false', label: t('workbench.no') },
+            ]}
+          />
+        ) : (
+          <TextInput
+            key={f.key}
+            id={f.id}
+            name={f.key}
+            label={required.has(f.key) ? f.label : t('workbench.optional', { label: f.label })}
+            error={errorOf(f.id)}
+            type={f.type === 'date' ? 'date' : 'text'}
+            inputMode={f.type === 'integer' || f.type === 'number' ? 'numeric' : undefined}
+            autoComplete="off"
+          />
+        ),
+      )}
+      {materials.length > 0 && (
+        <>
+          <h3 className="heading-s">{t('workbench.counter.materials')}</h3>
+          <p className="body">{t('workbench.counter.materials.hint')}</p>
+          {materials.map((m, i) => (
+            <TextInput
+              key={m.code}
+              id={`material-${i + 1}`}
+              name={`material-${m.code}`}
+              label={m.required ? text(m.name) : t('workbench.optional', { label: text(m.name) })}
+              error={errorOf(`material-${i + 1}`)}
+              autoComplete="off"
+            />
+          ))}
+        </>
+      )}
+      <Button type="submit" disabled={sending}>
+        {t('workbench.counter.submit')}
+      </Button>
+    </form>
+  );
+}
+
+function Filed({ answer, onAgain }: { answer: CounterAnswer; onAgain: () => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <Panel title={t('workbench.counter.filed.title')}>
+        {t('workbench.counter.filed.case')}
+        <br />
+        <strong>{answer.caseNumber ?? answer.id}</strong>
+      </Panel>
+      <SummaryList
+        rows={[
+          { key: t('workbench.counter.filed.name'), value: answer.applicant.name },
+          { key: t('workbench.counter.idNumber'), value: answer.applicant.idNumber },
+        ]}
+      />
+      <p className="body">{t('workbench.counter.filed.next')}</p>
+      <Button variant="secondary" onClick={onAgain}>
+        {t('workbench.counter.again')}
+      </Button>
+    </>
+  );
+}
