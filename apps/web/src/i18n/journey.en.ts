@@ -103,7 +103,7 @@ export const journeyEn = {
   'journey.submitted.nextBody':
     'Each department handles its part in turn; when one finishes, the next starts by itself, with no new application from you:',
   'journey.submitted.waits': 'starts when the earlier items are done',
-  'journey.submitted.due': 'to be done within {days}',
+  'journey.submitted.due': 'to be done by {date}',
   'journey.submitted.follow': 'Follow your application',
   'journey.applications.title': 'My applications',
   'journey.applications.none': 'You have no applications yet.',
@@ -129,7 +129,7 @@ export const journeyEn = {
   'journey.case.withdrawnBecause': 'Reason for withdrawing',
   'journey.case.application': 'Application',
   'journey.case.departments': 'Progress in each department',
-  'journey.case.due': '{days} left',
+  'journey.case.due': 'To be done by {date}',
   'journey.case.paused': 'Waiting for your correction: the deadline is paused',
   'journey.case.noSteps': 'Not started yet.',
   'journey.case.reason': 'Reason: {reason}',
