@@ -152,6 +152,12 @@ describe('the citizen applies for 出生一件事 online', () => {
         'the officer’s reason is shown',
       );
       await checkA11y(page, 'the case page awaiting a correction');
+      // The home page says so too ("needs my attention").
+      const home = await citizen.context.newPage();
+      await home.goto(`${stack.platform.url}/`);
+      await home.getByRole('link', { name: /1 份申请需要你处理/ }).waitFor();
+      await checkA11y(home, 'the home page with something needing attention');
+      await home.close();
       await shoot(page, 'journey-case-correction');
       await page.getByRole('link', { name: words('zh-CN', 'journey.case.needed.answer') }).click();
       await h1(page, words('zh-CN', 'journey.correction.title'));
@@ -343,6 +349,22 @@ describe('the citizen applies for 出生一件事 online', () => {
       await page.getByRole('heading', { level: 2, name: words('en', 'journey.case.departments') }).waitFor();
       await page.locator('.timeline__step').first().waitFor();
       await checkA11y(page, 'the case page, English, elder mode');
+
+      // Adding an authenticator needs a multi-factor sign-in: this password-only session is sent to step up.
+      await page.goto(`${stack.platform.url}/account`);
+      await h1(page, words('en', 'journey.account.title'));
+      await page.locator('.loading').first().waitFor({ state: 'detached' });
+      await tabUntil(page, (f) => f.text === words('en', 'journey.totp.add'), 'my account', 200);
+      // The API answers 401 STEP_UP_REQUIRED; the page goes to sign in again asking for mfa (lib/problem.ts)
+      // and comes back here. (This account has no second factor, so identity returns it as it was.)
+      const stepUp = page.waitForRequest((r) => /\/portal\/login\?.*assurance=mfa/.test(r.url()));
+      const refused = page.waitForResponse((r) => r.url().endsWith('/portal/api/identity/me/totp'));
+      await press('Enter');
+      const answer = await refused;
+      assert.equal(answer.status(), 401);
+      assert.equal(((await answer.json()) as { code: string }).code, 'STEP_UP_REQUIRED');
+      assert.match((await stepUp).url(), /return=%2Faccount/);
+      await h1(page, words('en', 'journey.account.title'));
     } finally {
       await context.close();
     }
