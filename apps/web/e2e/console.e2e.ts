@@ -51,6 +51,8 @@ describe('the operator console at /console', () => {
       await page.goto(`${stack.platform.url}/console`);
       await page.getByRole('heading', { level: 1, name: '管理控制台' }).waitFor();
       await page.getByRole('main').getByRole('button', { name: '登录', exact: true }).waitFor();
+      const signedOut = await page.evaluate(`fetch('/portal/api/workflow/stats').then((r) => r.status)`);
+      assert.equal(signedOut, 401, 'the statistics need a signed-in operator');
       await checkA11y(page, '/console signed out, zh-CN');
       await shoot(page, 'console-sign-in');
       await switchLanguage(page, 'en');
@@ -88,6 +90,12 @@ describe('the operator console at /console', () => {
       await signInToConsole(page, stack.platform.url, account(stack.platform, 'operator'));
       await ready(page, 'table');
       await page.getByRole('table', { name: '各部门办理情况' }).waitFor();
+      const stats = (await page.evaluate(`fetch('/portal/api/workflow/stats?days=7').then((r) => r.json())`)) as {
+        days: number;
+        departments: unknown[];
+      };
+      assert.equal(stats.days, 7);
+      assert.ok(Array.isArray(stats.departments));
 
       // Every page: zh-CN, English, then elder mode (in zh-CN), each with no axe violations.
       for (const pass of ['zh-CN', 'en', 'elder'] as const) {
