@@ -6,6 +6,7 @@ import type { DataElementView, MatterVersionView } from '@tongban/contracts';
 import { useMemo, useState, type FormEvent } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
 import { Button } from '../components/Button.tsx';
+import { Checkboxes } from '../components/Choices.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
 import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -14,7 +15,7 @@ import { Select } from '../components/Select.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { Textarea } from '../components/Textarea.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import type { Department } from '../lib/catalog.ts';
+import { catalogPaths, type Department, type LifeEvent } from '../lib/catalog.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { useApi } from '../lib/useApi.ts';
@@ -43,6 +44,11 @@ interface Values {
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
+const listOf = (v: string) =>
+  v
+    .split(/[\s,，、]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function valuesOf(d: Draft): Values {
   return {
@@ -103,6 +109,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
   const departments = useApi<Department[]>('catalog/departments');
   const elementList = useApi<DataElementView[]>('catalog/data-elements');
   const latest = useFresh<MatterVersionView>(`catalog/matters/${enc(code)}`);
+  const lifeEvents = useApi<LifeEvent[]>(catalogPaths.lifeEvents());
   const [values, setValues] = useState<Values>(() => valuesOf(draft));
   const [errors, setErrors] = useState<Errors>(none);
   const [round, setRound] = useState(0);
@@ -161,10 +168,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       legalDays: int('legalDays'),
       promisedDays: int('promisedDays'),
       process: values.process as Draft['process'],
-      lifeEvents: values.lifeEvents
-        .split(/[\s,，、]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
+      lifeEvents: listOf(values.lifeEvents),
       materials: parse('materials') as Draft['materials'],
       fees: parse('fees') as Draft['fees'],
       form: parse('form') as Draft['form'],
@@ -322,15 +326,27 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
             { value: 'immediate', label: t('console.matter.process.immediate') },
           ]}
         />
-        <TextInput
-          id="lifeEvents"
-          label={t('console.matter.lifeEvents')}
-          hint={t('console.matter.lifeEventsHint')}
-          value={values.lifeEvents}
-          onChange={set('lifeEvents')}
-          error={e['lifeEvents']}
-          spellCheck={false}
-        />
+        {lifeEvents.state === 'ok' ? (
+          <Checkboxes
+            id="lifeEvents"
+            name="lifeEvents"
+            legend={t('console.matter.lifeEvents')}
+            error={e['lifeEvents']}
+            values={listOf(values.lifeEvents)}
+            onChange={(chosen) => setValues((v) => ({ ...v, lifeEvents: chosen.join(', ') }))}
+            items={lifeEvents.data.map((l) => ({ value: l.code, label: text(l.name) }))}
+          />
+        ) : (
+          <TextInput
+            id="lifeEvents"
+            label={t('console.matter.lifeEvents')}
+            hint={t('console.matter.lifeEventsHint')}
+            value={values.lifeEvents}
+            onChange={set('lifeEvents')}
+            error={e['lifeEvents']}
+            spellCheck={false}
+          />
+        )}
 
         <h2 className="heading-m">{t('console.matter.formHeading')}</h2>
         <div className="editor editor--two">
