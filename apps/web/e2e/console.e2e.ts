@@ -45,7 +45,7 @@ async function ready(page: Page, selector: string) {
 }
 
 describe('the operator console at /console', () => {
-  test('signed out it offers to sign in; a citizen is told it is for operators', async () => {
+  test('signed out it offers to sign in; a citizen or an officer is told it is for operators', async () => {
     const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
       await page.goto(`${stack.platform.url}/console`);
@@ -81,6 +81,19 @@ describe('the operator console at /console', () => {
       assert.equal(status, 403);
     } finally {
       await context.close();
+    }
+    // An officer too, signing in from the console's own button.
+    const officer = await newPage(stack.browser, 'zh-CN');
+    try {
+      await officer.page.goto(`${stack.platform.url}/console/matters`);
+      await officer.page.getByRole('main').getByRole('button', { name: '登录', exact: true }).click();
+      await officer.page.locator('#login').waitFor();
+      await signInOnIdentity(officer.page, account(stack.platform, 'officer'));
+      await officer.page.waitForURL(`${stack.platform.url}/console/matters`);
+      await officer.page.getByRole('heading', { level: 1, name: '此页面仅供运营人员使用' }).waitFor();
+      await checkA11y(officer.page, '/console as an officer');
+    } finally {
+      await officer.context.close();
     }
   });
 
