@@ -165,7 +165,10 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       {published !== null && (
         <NotificationBanner type="success" title={t('console.matter.published', { version: number(published) })}>
           <p className="body">
-            <Link href={`/bundles/${enc(code)}`}>{t('console.matter.seeGuide')}</Link>
+            {/* A full page load: this visit's cached guide would still show the version before. */}
+            <a className="link" href={`/bundles/${enc(code)}`}>
+              {t('console.matter.seeGuide')}
+            </a>
           </p>
         </NotificationBanner>
       )}

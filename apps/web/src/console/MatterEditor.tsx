@@ -8,7 +8,6 @@ import { BackLink } from '../components/BackLink.tsx';
 import { Button } from '../components/Button.tsx';
 import { Checkboxes } from '../components/Choices.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
-import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { Select } from '../components/Select.tsx';
@@ -221,7 +220,10 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       {done?.kind === 'published' && (
         <NotificationBanner type="success" title={t('console.matter.published', { version: number(done.version) })}>
           <p className="body">
-            <Link href={`/matters/${enc(code)}`}>{t('console.matter.seeGuide')}</Link>
+            {/* A full page load: this visit's cached guide would still show the version before. */}
+            <a className="link" href={`/matters/${enc(code)}`}>
+              {t('console.matter.seeGuide')}
+            </a>
           </p>
         </NotificationBanner>
       )}
