@@ -171,9 +171,11 @@ describe('the operator console at /console', () => {
       const resource = ((await first.locator('td').nth(0).textContent()) ?? '').trim();
       const item = ((await first.locator('td').nth(2).textContent()) ?? '').split(',')[0]!.trim();
       await page.locator('#consumer').fill('330100-GS');
-      await page.locator('#resource').fill(resource);
+      // Chosen from the data hub's catalogue: the resource, then its items.
+      await page.locator('#resource').selectOption(resource);
       await page.locator('#purpose').fill(MATTER);
-      await page.locator('#items').fill(item);
+      await page.locator(`input[name="items"][value="${item}"]`).check();
+      await checkA11y(page, 'grants with a resource chosen, English');
       await page.getByRole('button', { name: 'Grant', exact: true }).click();
       await page.locator('.notification-banner--success', { hasText: '330100-GS may now use' }).waitFor();
       const row = page
