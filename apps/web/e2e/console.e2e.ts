@@ -45,12 +45,14 @@ async function ready(page: Page, selector: string) {
 }
 
 describe('the operator console at /console', () => {
-  test('signed out it offers to sign in; a citizen is told it is for operators', async () => {
+  test('signed out it offers to sign in; a citizen or an officer is told it is for operators', async () => {
     const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
       await page.goto(`${stack.platform.url}/console`);
       await page.getByRole('heading', { level: 1, name: '管理控制台' }).waitFor();
       await page.getByRole('main').getByRole('button', { name: '登录', exact: true }).waitFor();
+      const signedOut = await page.evaluate(`fetch('/portal/api/workflow/stats').then((r) => r.status)`);
+      assert.equal(signedOut, 401, 'the statistics need a signed-in operator');
       await checkA11y(page, '/console signed out, zh-CN');
       await shoot(page, 'console-sign-in');
       await switchLanguage(page, 'en');
@@ -80,6 +82,19 @@ describe('the operator console at /console', () => {
     } finally {
       await context.close();
     }
+    // An officer too, signing in from the console's own button.
+    const officer = await newPage(stack.browser, 'zh-CN');
+    try {
+      await officer.page.goto(`${stack.platform.url}/console/matters`);
+      await officer.page.getByRole('main').getByRole('button', { name: '登录', exact: true }).click();
+      await officer.page.locator('#login').waitFor();
+      await signInOnIdentity(officer.page, account(stack.platform, 'officer'));
+      await officer.page.waitForURL(`${stack.platform.url}/console/matters`);
+      await officer.page.getByRole('heading', { level: 1, name: '此页面仅供运营人员使用' }).waitFor();
+      await checkA11y(officer.page, '/console as an officer');
+    } finally {
+      await officer.context.close();
+    }
   });
 
   test('the operator signs in, sees the dashboard, and publishes a matter after fixing one error shown in place', async () => {
@@ -88,6 +103,12 @@ describe('the operator console at /console', () => {
       await signInToConsole(page, stack.platform.url, account(stack.platform, 'operator'));
       await ready(page, 'table');
       await page.getByRole('table', { name: '各部门办理情况' }).waitFor();
+      const stats = (await page.evaluate(`fetch('/portal/api/workflow/stats?days=7').then((r) => r.json())`)) as {
+        days: number;
+        departments: unknown[];
+      };
+      assert.equal(stats.days, 7);
+      assert.ok(Array.isArray(stats.departments));
 
       // Every page: zh-CN, English, then elder mode (in zh-CN), each with no axe violations.
       for (const pass of ['zh-CN', 'en', 'elder'] as const) {
@@ -150,9 +171,11 @@ describe('the operator console at /console', () => {
       const resource = ((await first.locator('td').nth(0).textContent()) ?? '').trim();
       const item = ((await first.locator('td').nth(2).textContent()) ?? '').split(',')[0]!.trim();
       await page.locator('#consumer').fill('330100-GS');
-      await page.locator('#resource').fill(resource);
+      // Chosen from the data hub's catalogue: the resource, then its items.
+      await page.locator('#resource').selectOption(resource);
       await page.locator('#purpose').fill(MATTER);
-      await page.locator('#items').fill(item);
+      await page.locator(`input[name="items"][value="${item}"]`).check();
+      await checkA11y(page, 'grants with a resource chosen, English');
       await page.getByRole('button', { name: 'Grant', exact: true }).click();
       await page.locator('.notification-banner--success', { hasText: '330100-GS may now use' }).waitFor();
       const row = page

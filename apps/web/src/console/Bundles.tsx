@@ -9,10 +9,12 @@ import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx'
 import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
+import { Select } from '../components/Select.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { Textarea } from '../components/Textarea.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import type { SearchResult } from '../lib/catalog.ts';
+import { catalogPaths, type LifeEvent, type SearchResult } from '../lib/catalog.ts';
+import { useApi } from '../lib/useApi.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
@@ -91,6 +93,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
   const words = useFieldWords();
   const labelled = useLabelled();
   const latest = useFresh<BundleVersionView>(`catalog/bundles/${enc(code)}`);
+  const lifeEvents = useApi<LifeEvent[]>(catalogPaths.lifeEvents());
   const [values, setValues] = useState({
     nameZh: draft.name.zh,
     nameEn: draft.name.en,
@@ -162,7 +165,10 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       {published !== null && (
         <NotificationBanner type="success" title={t('console.matter.published', { version: number(published) })}>
           <p className="body">
-            <Link href={`/bundles/${enc(code)}`}>{t('console.matter.seeGuide')}</Link>
+            {/* A full page load: this visit's cached guide would still show the version before. */}
+            <a className="link" href={`/bundles/${enc(code)}`}>
+              {t('console.matter.seeGuide')}
+            </a>
           </p>
         </NotificationBanner>
       )}
@@ -210,15 +216,26 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
             lang="en"
           />
         </div>
-        <TextInput
-          id="lifeEvent"
-          label={t('console.bundle.lifeEvent')}
-          hint={t('console.bundle.lifeEventHint')}
-          value={values.lifeEvent}
-          onChange={set('lifeEvent')}
-          error={e['lifeEvent']}
-          spellCheck={false}
-        />
+        {lifeEvents.state === 'ok' ? (
+          <Select
+            id="lifeEvent"
+            label={t('console.bundle.lifeEvent')}
+            value={values.lifeEvent}
+            onChange={set('lifeEvent')}
+            error={e['lifeEvent']}
+            options={lifeEvents.data.map((l) => ({ value: l.code, label: text(l.name) }))}
+          />
+        ) : (
+          <TextInput
+            id="lifeEvent"
+            label={t('console.bundle.lifeEvent')}
+            hint={t('console.bundle.lifeEventHint')}
+            value={values.lifeEvent}
+            onChange={set('lifeEvent')}
+            error={e['lifeEvent']}
+            spellCheck={false}
+          />
+        )}
         <TextInput
           id="promisedDays"
           label={t('console.matter.promisedDays')}

@@ -6,9 +6,12 @@ import { Checkboxes } from '../components/Choices.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
+import { Select } from '../components/Select.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
+import type { LocalizedText } from '../i18n/messages.ts';
 import { problemMessageKey } from '../lib/problem.ts';
+import { useApi } from '../lib/useApi.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { fieldErrors, ProblemNote, useFieldWords, useLabelled } from './bits.tsx';
 import { enc, useFresh, useSend } from './data.ts';
@@ -27,9 +30,18 @@ interface Grant {
 type Errors = { byInput: Record<string, string>; summary: SummaryError[] };
 const none: Errors = { byInput: {}, summary: [] };
 const FIELDS = ['consumer', 'resource', 'purpose', 'items'] as const;
+const itemList = (v: string) =>
+  v
+    .split(/[\s,，、]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+interface Resource {
+  definition: { code: string; name: LocalizedText; items: { key: string; name: LocalizedText }[] };
+}
 
 export function Grants() {
-  const { t, date } = useI18n();
+  const { t, text, date } = useI18n();
   usePageTitle(t('console.grants.title'));
   const send = useSend();
   const words = useFieldWords();
@@ -37,6 +49,9 @@ export function Grants() {
   const [showRevoked, setShowRevoked] = useState<string[]>([]);
   const list = useFresh<Grant[]>(`datahub/grants${showRevoked.length ? '?revoked=true' : ''}`);
   const [values, setValues] = useState({ consumer: '', resource: '', purpose: '', items: '' });
+  const resources = useApi<Resource[]>('datahub/resources');
+  const catalogue = resources.state === 'ok' ? resources.data : [];
+  const chosen = catalogue.find((r) => r.definition.code === values.resource);
   const [errors, setErrors] = useState<Errors>(none);
   const [round, setRound] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
@@ -48,10 +63,7 @@ export function Grants() {
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    const items = values.items
-      .split(/[\s,，、]+/)
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const items = itemList(values.items);
     const missing = FIELDS.filter((k) => (k === 'items' ? items.length === 0 : values[k].trim() === ''));
     if (missing.length)
       return fail({
@@ -164,22 +176,58 @@ export function Grants() {
 
       <h2 className="heading-m">{t('console.grants.add')}</h2>
       <form onSubmit={add} noValidate>
-        {FIELDS.map((k) => (
-          <TextInput
-            key={k}
-            id={k}
-            label={t(`console.grants.${k}`)}
-            hint={t(`console.grants.${k}.hint`)}
-            value={values[k]}
-            onChange={(e) => {
-              const value = e.currentTarget.value;
-              setValues((v) => ({ ...v, [k]: value }));
-            }}
-            error={errors.byInput[k]}
-            autoComplete="off"
-            spellCheck={false}
-          />
-        ))}
+        {FIELDS.map((k) => {
+          const error = errors.byInput[k];
+          const change = (value: string) => setValues((v) => ({ ...v, [k]: value }));
+          // The data hub's public catalogue names the resources and their items, when it answers.
+          if (k === 'resource' && catalogue.length > 0)
+            return (
+              <Select
+                key={k}
+                id={k}
+                label={t('console.grants.resource')}
+                value={values.resource}
+                error={error}
+                onChange={(e) => {
+                  const value = e.currentTarget.value;
+                  setValues((v) => ({ ...v, resource: value, items: '' }));
+                }}
+                options={[
+                  { value: '', label: t('console.preview.choose') },
+                  ...catalogue.map((r) => ({
+                    value: r.definition.code,
+                    label: `${text(r.definition.name)} (${r.definition.code})`,
+                  })),
+                ]}
+              />
+            );
+          if (k === 'items' && chosen)
+            return (
+              <Checkboxes
+                key={k}
+                id={k}
+                name={k}
+                legend={t('console.grants.items')}
+                error={error}
+                values={itemList(values.items)}
+                onChange={(list) => change(list.join(', '))}
+                items={chosen.definition.items.map((i) => ({ value: i.key, label: `${text(i.name)} (${i.key})` }))}
+              />
+            );
+          return (
+            <TextInput
+              key={k}
+              id={k}
+              label={t(`console.grants.${k}`)}
+              hint={t(`console.grants.${k}.hint`)}
+              value={values[k]}
+              onChange={(e) => change(e.currentTarget.value)}
+              error={error}
+              autoComplete="off"
+              spellCheck={false}
+            />
+          );
+        })}
         <Button type="submit">{t('console.grants.addButton')}</Button>
       </form>
     </>

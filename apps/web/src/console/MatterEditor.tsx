@@ -6,15 +6,15 @@ import type { DataElementView, MatterVersionView } from '@tongban/contracts';
 import { useMemo, useState, type FormEvent } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
 import { Button } from '../components/Button.tsx';
+import { Checkboxes } from '../components/Choices.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
-import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { Select } from '../components/Select.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { Textarea } from '../components/Textarea.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import type { Department } from '../lib/catalog.ts';
+import { catalogPaths, type Department, type LifeEvent } from '../lib/catalog.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { useApi } from '../lib/useApi.ts';
@@ -43,6 +43,11 @@ interface Values {
 }
 
 const json = (v: unknown) => JSON.stringify(v, null, 2);
+const listOf = (v: string) =>
+  v
+    .split(/[\s,，、]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function valuesOf(d: Draft): Values {
   return {
@@ -103,6 +108,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
   const departments = useApi<Department[]>('catalog/departments');
   const elementList = useApi<DataElementView[]>('catalog/data-elements');
   const latest = useFresh<MatterVersionView>(`catalog/matters/${enc(code)}`);
+  const lifeEvents = useApi<LifeEvent[]>(catalogPaths.lifeEvents());
   const [values, setValues] = useState<Values>(() => valuesOf(draft));
   const [errors, setErrors] = useState<Errors>(none);
   const [round, setRound] = useState(0);
@@ -161,10 +167,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       legalDays: int('legalDays'),
       promisedDays: int('promisedDays'),
       process: values.process as Draft['process'],
-      lifeEvents: values.lifeEvents
-        .split(/[\s,，、]+/)
-        .map((s) => s.trim())
-        .filter(Boolean),
+      lifeEvents: listOf(values.lifeEvents),
       materials: parse('materials') as Draft['materials'],
       fees: parse('fees') as Draft['fees'],
       form: parse('form') as Draft['form'],
@@ -217,7 +220,10 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       {done?.kind === 'published' && (
         <NotificationBanner type="success" title={t('console.matter.published', { version: number(done.version) })}>
           <p className="body">
-            <Link href={`/matters/${enc(code)}`}>{t('console.matter.seeGuide')}</Link>
+            {/* A full page load: this visit's cached guide would still show the version before. */}
+            <a className="link" href={`/matters/${enc(code)}`}>
+              {t('console.matter.seeGuide')}
+            </a>
           </p>
         </NotificationBanner>
       )}
@@ -322,15 +328,27 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
             { value: 'immediate', label: t('console.matter.process.immediate') },
           ]}
         />
-        <TextInput
-          id="lifeEvents"
-          label={t('console.matter.lifeEvents')}
-          hint={t('console.matter.lifeEventsHint')}
-          value={values.lifeEvents}
-          onChange={set('lifeEvents')}
-          error={e['lifeEvents']}
-          spellCheck={false}
-        />
+        {lifeEvents.state === 'ok' ? (
+          <Checkboxes
+            id="lifeEvents"
+            name="lifeEvents"
+            legend={t('console.matter.lifeEvents')}
+            error={e['lifeEvents']}
+            values={listOf(values.lifeEvents)}
+            onChange={(chosen) => setValues((v) => ({ ...v, lifeEvents: chosen.join(', ') }))}
+            items={lifeEvents.data.map((l) => ({ value: l.code, label: text(l.name) }))}
+          />
+        ) : (
+          <TextInput
+            id="lifeEvents"
+            label={t('console.matter.lifeEvents')}
+            hint={t('console.matter.lifeEventsHint')}
+            value={values.lifeEvents}
+            onChange={set('lifeEvents')}
+            error={e['lifeEvents']}
+            spellCheck={false}
+          />
+        )}
 
         <h2 className="heading-m">{t('console.matter.formHeading')}</h2>
         <div className="editor editor--two">

@@ -81,7 +81,7 @@ export const consoleZh = {
   'console.staff.title': '工作人员',
   'console.staff.intro': '按账号编号找到工作人员，设置其角色、所属部门和管辖区域。',
   'console.staff.account': '账号编号',
-  'console.staff.accountHint': '工作人员账号的编号（UUID），例如 0b6c…-…',
+  'console.staff.accountHint': '工作人员账号的编号（UUID）',
   'console.staff.find': '查找',
   'console.staff.idInvalid': '请输入完整的账号编号（UUID）',
   'console.staff.notFound': '找不到此账号',

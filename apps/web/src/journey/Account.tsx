@@ -123,7 +123,8 @@ function Uses() {
       {uses.state === 'error' && <p className="body">{t(problemMessageKey(uses.problem.code))}</p>}
       {uses.state === 'ok' && uses.data.entries.length === 0 && <p className="body">{t('journey.uses.none')}</p>}
       {uses.state === 'ok' && uses.data.entries.length > 0 && (
-        <div className="table-wrap">
+        // Scrolls sideways on a narrow screen: focusable and named, so a keyboard can scroll it too.
+        <div className="table-wrap" role="region" aria-labelledby="uses-heading" tabIndex={0}>
           <table className="table">
             <caption className="visually-hidden">{t('journey.uses.title')}</caption>
             <thead>

@@ -16,6 +16,9 @@ import { useTaskNames } from './names.ts';
 import { dateTime } from './time.ts';
 import './journey.css';
 
+/** Once a department has decided, the application can no longer be withdrawn (WORKFLOW_WITHDRAW_DECIDED). */
+const DECIDED = new Set(['approved', 'rejected']);
+
 const TASK_COLOUR: Record<string, TagColour> = {
   approved: 'green',
   rejected: 'red',
@@ -126,7 +129,7 @@ export default function Case({ params }: PageProps) {
           at={at}
         />
       ))}
-      {a.status === 'in_progress' && (
+      {a.status === 'in_progress' && !a.tasks.some((x) => DECIDED.has(x.state)) && (
         <p className="body">
           <ButtonLink href={journeyPaths.withdraw(a.id)} variant="warning">
             {t('journey.withdraw.button')}
@@ -148,7 +151,7 @@ function DepartmentTask({
   steps: TimelineStep[];
   at: (iso: string | null) => string;
 }) {
-  const { t, text, n } = useI18n();
+  const { t, text, date } = useI18n();
   const d = names.department(task.departmentCode);
   const m = names.matter(task.matterCode);
   const headingId = `task-${task.id}`;
@@ -162,9 +165,7 @@ function DepartmentTask({
       </p>
       {task.dueOn && !task.finishedAt && (
         <p className="body secondary-text">
-          {task.paused
-            ? t('journey.case.paused')
-            : t('journey.case.due', { days: n('journey.workingDays', task.remainingDays ?? 0) })}
+          {task.paused ? t('journey.case.paused') : t('journey.case.due', { date: date(task.dueOn) })}
         </p>
       )}
       <Steps steps={steps} at={at} />

@@ -13,7 +13,7 @@ import './journey.css';
 
 /** /applications/<id>/submitted: the confirmation — case number, and what each department does next. */
 export default function Submitted({ params }: PageProps) {
-  const { t, text, n } = useI18n();
+  const { t, text, date } = useI18n();
   const id = params['id'] ?? '';
   const app = useFresh<ApplicationView>(`workflow/applications/${encodeURIComponent(id)}`);
   const names = useTaskNames(app.state === 'ok' ? app.data.tasks : []);
@@ -50,7 +50,7 @@ export default function Submitted({ params }: PageProps) {
                       {task.dependsOn.length > 0
                         ? t('journey.submitted.waits')
                         : task.dueOn
-                          ? t('journey.submitted.due', { days: n('journey.workingDays', task.remainingDays ?? 0) })
+                          ? t('journey.submitted.due', { date: date(task.dueOn) })
                           : text(task.stateName)}
                     </li>
                   );

@@ -1,8 +1,10 @@
+import { useEffect, useState } from 'react';
 import { ButtonLink } from '../components/Button.tsx';
 import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { catalogPaths, guideHref, type LifeEvent, type SearchResult } from '../lib/catalog.ts';
+import { api } from '../lib/api.ts';
 import { loginUrl } from '../lib/problem.ts';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
@@ -38,6 +40,7 @@ function Attention() {
           {t('home.signedIn.heading', { name: session.user.name })}
         </h2>
         <p className="body">{t('home.signedIn.body')}</p>
+        <NeedsAttention />
       </section>
     );
   return (
@@ -50,6 +53,38 @@ function Attention() {
         {t('home.signIn.button')}
       </ButtonLink>
     </section>
+  );
+}
+
+/**
+ * "Needs my attention": how many of my applications wait for me (a correction) and how many notices
+ * I have not read — two small reads, fresh on every visit, linking to my applications.
+ */
+function NeedsAttention() {
+  const { t, n, locale } = useI18n();
+  const [counts, setCounts] = useState<{ needed: number; unread: number }>();
+  useEffect(() => {
+    const controller = new AbortController();
+    const options = { locale, signal: controller.signal };
+    Promise.all([
+      api<{ needed: unknown[] }[]>('workflow/applications?status=in_progress&limit=100', options),
+      api<unknown[]>('workflow/me/notices?unread=true&limit=100', options),
+    ]).then(
+      ([apps, notices]) =>
+        setCounts({ needed: apps.filter((a) => a.needed.length > 0).length, unread: notices.length }),
+      () => undefined, // officers and operators have no applications: nothing to say
+    );
+    return () => controller.abort();
+  }, [locale]);
+  if (!counts) return null;
+  return (
+    <p className="body">
+      <Link href="/applications">
+        {counts.needed > 0 || counts.unread > 0
+          ? `${n('journey.home.needed', counts.needed)}${t('journey.listSeparator')}${n('journey.home.unread', counts.unread)}`
+          : t('journey.home.nothing')}
+      </Link>
+    </p>
   );
 }
 

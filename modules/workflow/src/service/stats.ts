@@ -25,7 +25,29 @@ export async function workflowStats(s: Services, days: number): Promise<Workflow
   return { days, today, submitted, applications, departments };
 }
 
-export async function matterDurations(s: Services, matterCode: string): Promise<MatterDurationView> {
+/**
+ * The public figures are read on every service guide's visit and change slowly: each matter's are
+ * kept for ten minutes, per running workflow (a bounded map: the oldest goes first).
+ */
+const KEEP_MS = 10 * 60_000;
+const KEEP_MAX = 2_000;
+const kept = new WeakMap<Services, Map<string, { at: number; value: Promise<MatterDurationView> }>>();
+
+export function matterDurations(s: Services, matterCode: string): Promise<MatterDurationView> {
+  let cache = kept.get(s);
+  if (!cache) kept.set(s, (cache = new Map()));
+  const now = Date.now();
+  const hit = cache.get(matterCode);
+  if (hit && now - hit.at < KEEP_MS) return hit.value;
+  cache.delete(matterCode);
+  if (cache.size >= KEEP_MAX) cache.delete(cache.keys().next().value!);
+  const value = computeDurations(s, matterCode);
+  cache.set(matterCode, { at: now, value });
+  value.catch(() => cache.delete(matterCode));
+  return value;
+}
+
+async function computeDurations(s: Services, matterCode: string): Promise<MatterDurationView> {
   const db = typed(s.ctx.db);
   const since = new Date(s.engine.now().getTime() - DURATION_WINDOW_DAYS * DAY_MS);
   const regions = await store.decidedRegions(db, matterCode, since);
