@@ -65,6 +65,7 @@ const subject: Subject = {
   kind: 'bundle',
   code: 'BIRTH',
   name: name('出生一件事'),
+  promisedDays: 5,
   form: {
     type: 'object',
     properties: {
