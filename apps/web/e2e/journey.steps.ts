@@ -10,6 +10,7 @@ import { catalogs, type MessageKey } from '../src/i18n/messages.ts';
 import {
   checkA11y,
   checkFocusVisible,
+  checkReflow,
   focused,
   shoot,
   signInOnIdentity,
@@ -65,6 +66,7 @@ export const BIRTH_ANSWERS: Readonly<Record<string, string>> = {
 /** Every page the journey visits passes axe, and a screenshot is kept when `shot` names it. */
 async function visited(page: Page, label: string, shot?: string): Promise<void> {
   await checkA11y(page, label);
+  await checkReflow(page, label);
   if (shot) await shoot(page, shot);
 }
 

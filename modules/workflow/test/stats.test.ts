@@ -79,9 +79,9 @@ interface Seed {
   due?: string;
 }
 
+let n = 0;
 async function seed(tasks: Seed[]) {
   const db = typed(platform.contexts.get('workflow')!.db);
-  let n = 0;
   for (const t of tasks) {
     const id = randomUUID();
     const decided = t.state === 'approved' || t.state === 'rejected' || t.state === 'cancelled';
@@ -293,6 +293,21 @@ describe('GET /stats/matters/:code (public)', () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
     // 0, 1, 2, 3, 9: the median 2; the 90th percentile 3 + 0.6 × (9 − 3)
     assert.deepEqual(r.body, { matterCode: M1, windowDays: 90, count: 5, medianDays: 2, p90Days: 6.6 });
+  });
+
+  it('keeps a matter’s figures a while: a decision just made does not move them at once', async () => {
+    const before = (await get(`/stats/matters/${M1}`)).body;
+    await seed([
+      {
+        matter: M1,
+        department: 'D1',
+        state: 'approved',
+        started: '2026-11-02T02:00:00Z',
+        finished: '2026-11-30T02:00:00Z',
+        due: '2026-11-05',
+      },
+    ]);
+    assert.deepEqual((await get(`/stats/matters/${M1}`)).body, before);
   });
 
   it('gives nothing below five decisions, so that no single case can be read off', async () => {

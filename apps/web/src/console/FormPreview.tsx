@@ -10,16 +10,22 @@ import { useI18n } from '../i18n/context.tsx';
 import type { LocalizedText } from '../i18n/messages.ts';
 
 export interface Schema {
-  properties?: Record<string, Record<string, unknown>>;
+  properties?: Record<string, unknown>;
   required?: string[];
 }
 
 const isLocalized = (v: unknown): v is LocalizedText =>
-  typeof v === 'object' && v !== null && typeof (v as LocalizedText).zh === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as LocalizedText).zh === 'string' &&
+  typeof (v as LocalizedText).en === 'string';
 
 export function FormPreview({ schema, elements }: { schema: Schema; elements: ReadonlyMap<string, DataElementView> }) {
   const { t, text } = useI18n();
-  const fields = Object.entries(schema.properties ?? {});
+  // Half-typed JSON is still JSON: only object fields are rendered.
+  const fields = Object.entries(schema.properties ?? {}).filter(
+    (entry): entry is [string, Record<string, unknown>] => typeof entry[1] === 'object' && entry[1] !== null,
+  );
   if (fields.length === 0) return <p className="body">{t('console.preview.empty')}</p>;
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   return (

@@ -105,7 +105,7 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
   const send = useSend();
   const words = useFieldWords();
   const labelled = useLabelled();
-  const departments = useApi<Department[]>('catalog/departments');
+  const departments = useFresh<Department[]>('catalog/departments');
   const elementList = useApi<DataElementView[]>('catalog/data-elements');
   const latest = useFresh<MatterVersionView>(`catalog/matters/${enc(code)}`);
   const lifeEvents = useApi<LifeEvent[]>(catalogPaths.lifeEvents());

@@ -13,9 +13,8 @@ import { useI18n } from '../i18n/context.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { useApi } from '../lib/useApi.ts';
 import type { Department } from '../lib/catalog.ts';
-import { enc, useSend } from './data.ts';
+import { enc, useFresh, useSend } from './data.ts';
 import { fieldErrors, useFieldWords, useLabelled } from './bits.tsx';
 
 interface Summary {
@@ -43,7 +42,7 @@ export function Staff() {
   const send = useSend();
   const words = useFieldWords();
   const labelled = useLabelled();
-  const departments = useApi<Department[]>('catalog/departments');
+  const departments = useFresh<Department[]>('catalog/departments');
   const [id, setId] = useState('');
   const [found, setFound] = useState<Summary | null>(null);
   const [roles, setRoles] = useState<string[]>([]);

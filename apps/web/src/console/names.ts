@@ -1,12 +1,13 @@
-// Department names for the console's tables: one read of the list (the portal's cached useApi).
+// Department names for the console's tables, read afresh on each page (an operator may just have
+// renamed one); a department's code until the list has arrived.
 import { useCallback } from 'react';
 import { useI18n } from '../i18n/context.tsx';
 import type { Department } from '../lib/catalog.ts';
-import { useApi } from '../lib/useApi.ts';
+import { useFresh } from './data.ts';
 
 export function useDepartmentNames(): (code: string) => string {
   const { text } = useI18n();
-  const list = useApi<Department[]>('catalog/departments');
+  const list = useFresh<Department[]>('catalog/departments');
   const data = list.state === 'ok' ? list.data : undefined;
   return useCallback(
     (code: string) => {

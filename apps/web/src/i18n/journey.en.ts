@@ -172,6 +172,7 @@ export const journeyEn = {
   'journey.consents.active': 'Active',
   'journey.consents.revokedTag': 'Revoked',
   'journey.consents.given': 'Given on {date}',
+  'journey.consents.items': ': {items}',
   'journey.consents.revoke': 'Revoke',
   'journey.consents.revoked': 'Consent for “{purpose}” revoked',
   'journey.sessions.title': 'My sessions',

@@ -168,6 +168,7 @@ export const journeyZh = {
   'journey.consents.active': '有效',
   'journey.consents.revokedTag': '已撤回',
   'journey.consents.given': '授权于 {date}',
+  'journey.consents.items': '：{items}',
   'journey.consents.revoke': '撤回授权',
   'journey.consents.revoked': '已撤回“{purpose}”的授权',
   'journey.sessions.title': '我的登录会话',

@@ -110,6 +110,17 @@ export default function Account() {
 
 type Status = ReturnType<typeof useStatus>;
 
+/** `population.name`, `population.mobile` … as [resource, items] pairs. */
+function byResource(items: string[]): [string, string[]][] {
+  const out = new Map<string, string[]>();
+  for (const item of items) {
+    const dot = item.indexOf('.');
+    const resource = dot > 0 ? item.slice(0, dot) : item;
+    out.set(resource, [...(out.get(resource) ?? []), dot > 0 ? item.slice(dot + 1) : '']);
+  }
+  return [...out.entries()];
+}
+
 function Uses() {
   const { t, locale } = useI18n();
   const uses = useFresh<{ entries: UseEntry[] }>('datahub/me/uses?limit=20');
@@ -147,7 +158,11 @@ function Uses() {
                     <td>{e.actor?.id ?? e.actor?.kind ?? ''}</td>
                     <td>
                       {hasMessage(resourceKey) ? t(resourceKey) : (e.resource?.resource ?? '')}
-                      {e.resource?.items ? `（${e.resource.items}）` : ''}
+                      {e.resource?.items ? (
+                        <span className="block secondary-text">
+                          {e.resource.items.split(',').join(t('journey.listSeparator'))}
+                        </span>
+                      ) : null}
                     </td>
                     <td>{e.purpose ?? ''}</td>
                     <td>
@@ -203,7 +218,15 @@ function Consents({ status }: { status: Status }) {
             value: (
               <>
                 <span className="block">{t('journey.consents.given', { date: dateTime(locale, c.givenAt) })}</span>
-                <span className="block secondary-text">{c.items.join(t('journey.listSeparator'))}</span>
+                {byResource(c.items).map(([resource, items]) => {
+                  const key = `journey.source.${resource}`;
+                  return (
+                    <span className="block secondary-text" key={resource}>
+                      {hasMessage(key) ? t(key) : resource}
+                      {t('journey.consents.items', { items: items.join(t('journey.listSeparator')) })}
+                    </span>
+                  );
+                })}
               </>
             ),
             ...(c.revokedAt

@@ -129,6 +129,7 @@ export interface Subject {
   code: string;
   name: LocalizedText;
   form: Matter['form'];
+  promisedDays: number;
   matters: Matter[];
   /** Bundle items' dependencies (a matter: none). */
   dependsOn: Record<string, string[]>;
@@ -140,13 +141,22 @@ export function bundleSubject(bundle: Bundle, matters: Matter[]): Subject {
     code: bundle.code,
     name: bundle.name,
     form: bundle.form,
+    promisedDays: bundle.promisedDays,
     matters,
     dependsOn: Object.fromEntries(bundle.items.map((i) => [i.matterCode, i.dependsOn])),
   };
 }
 
 export function matterSubject(matter: Matter): Subject {
-  return { kind: 'matter', code: matter.code, name: matter.name, form: matter.form, matters: [matter], dependsOn: {} };
+  return {
+    kind: 'matter',
+    code: matter.code,
+    name: matter.name,
+    form: matter.form,
+    promisedDays: matter.promisedDays,
+    matters: [matter],
+    dependsOn: {},
+  };
 }
 
 /** Who applies first, then whom it is about, then the rest: the order a person tells their story. */

@@ -39,7 +39,7 @@ export default function Apply({ params }: PageProps) {
       kind={s.kind}
       guide={`/${s.kind === 'bundle' ? 'bundles' : 'matters'}/${encodeURIComponent(s.code)}`}
       name={s.name}
-      promisedDays={s.kind === 'bundle' ? undefined : s.matters[0]?.promisedDays}
+      promisedDays={s.promisedDays}
       materials={materialsNeeded(s)}
     />
   );
