@@ -1,9 +1,39 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { catalogs, formatters, LOCALES, placeholders, plural, translate } from '../src/i18n/messages.ts';
+import { consoleEn } from '../src/i18n/console.en.ts';
+import { consoleZh } from '../src/i18n/console.zh-CN.ts';
+import {
+  addMessages,
+  catalogs,
+  type MessageKey,
+  formatters,
+  LOCALES,
+  placeholders,
+  plural,
+  translate,
+} from '../src/i18n/messages.ts';
+import { workbenchEn } from '../src/i18n/workbench.en.ts';
+import { workbenchZh } from '../src/i18n/workbench.zh-CN.ts';
 import { zh } from '../src/i18n/zh-CN.ts';
 
-const keys = Object.keys(zh).sort();
+const portalKeys = Object.keys(zh).sort();
+
+// Read before the areas' words are added below (tests run after the module's top level).
+const atStart = {
+  keys: LOCALES.map((l) => Object.keys(catalogs[l]).sort()),
+  title: translate('en', 'workbench.title'),
+};
+
+test("the portal's catalogs hold the portal's keys alone: an area's words load with its chunk", () => {
+  for (const keysOf of atStart.keys) assert.deepEqual(keysOf, portalKeys);
+  assert.equal(atStart.title, 'workbench.title', 'not loaded yet: the key shows itself');
+});
+
+// The areas' chunks add theirs (workbench/messages.ts, console/messages.ts); the checks below cover every key.
+addMessages({ 'zh-CN': workbenchZh, en: workbenchEn });
+addMessages({ 'zh-CN': consoleZh, en: consoleEn });
+const all = { ...zh, ...workbenchZh, ...consoleZh };
+const keys = Object.keys(all).sort();
 
 test('every catalog has exactly the zh-CN keys, none of them empty', () => {
   for (const locale of LOCALES) {
@@ -14,15 +44,15 @@ test('every catalog has exactly the zh-CN keys, none of them empty', () => {
 
 test('a message uses the same placeholders in every language', () => {
   for (const key of keys) {
-    const want = placeholders(zh[key as keyof typeof zh]);
+    const want = placeholders(all[key as keyof typeof all]);
     for (const locale of LOCALES)
-      assert.deepEqual(placeholders(catalogs[locale][key as keyof typeof zh]), want, `${locale} ${key}`);
+      assert.deepEqual(placeholders(catalogs[locale][key as MessageKey]), want, `${locale} ${key}`);
   }
 });
 
 test('the English catalog is English, not an untranslated copy', () => {
   const han = /\p{Script=Han}/u;
-  const copies = keys.filter((k) => k !== 'header.language.switch' && han.test(catalogs.en[k as keyof typeof zh]));
+  const copies = keys.filter((k) => k !== 'header.language.switch' && han.test(catalogs.en[k as MessageKey]));
   assert.deepEqual(copies, []);
 });
 

@@ -2,6 +2,7 @@
 // (params['*']) itself, so none of its code weighs on the portal's initial JavaScript. Who may use
 // it is the API's to decide (each route's policy); this only spares a citizen or an officer pages
 // that would answer 403 to everything.
+import './messages.ts';
 import './console.css';
 import type { ReactNode } from 'react';
 import type { PageProps } from '../app/table.tsx';

@@ -2,15 +2,6 @@ import type { consoleZh } from './console.zh-CN.ts';
 
 // The console's messages in English, typed against zh-CN: a missing or extra key fails to compile.
 export const consoleEn = {
-  'guide.taken': 'How long it has taken recently',
-  'guide.taken.median': 'Half of the decisions of the last {days} days took {count} working days or less',
-  'guide.taken.median.one': 'Half of the decisions of the last {days} days took {count} working day or less',
-  'guide.taken.p90': '9 in 10 took {count} working days or less',
-  'guide.taken.p90.one': '9 in 10 took {count} working day or less',
-  'guide.taken.count': 'Based on {count} decided applications',
-  'guide.taken.tooFew': 'Too few applications were decided in the last {days} days to show',
-  'guide.taken.unavailable': 'Not available at the moment',
-
   'console.title': 'Operator console',
   'console.nav.label': 'Operator console',
   'console.nav.dashboard': 'Overview',

@@ -1,17 +1,6 @@
-// The console's messages in zh-CN, spread into the zh-CN catalog (keys start with 'console.').
-// A file per area so that work on one area does not touch another's catalog. The 'guide.taken.*'
-// keys are the service guide's "how long it has actually taken" (pages/MatterGuide.tsx), which
-// the console's statistics feed.
+// The console's messages in zh-CN (keys start with 'console.'): loaded with the console's chunk
+// (console/messages.ts adds them to the catalogs), so they weigh nothing on the portal's pages.
 export const consoleZh = {
-  'guide.taken': '近期实际办理用时',
-  'guide.taken.median': '近 {days} 天办结的一半在 {count} 个工作日内',
-  'guide.taken.median.one': '近 {days} 天办结的一半在 {count} 个工作日内',
-  'guide.taken.p90': '九成在 {count} 个工作日内',
-  'guide.taken.p90.one': '九成在 {count} 个工作日内',
-  'guide.taken.count': '依据 {count} 件办结的办件',
-  'guide.taken.tooFew': '近 {days} 天办结的件数较少，暂不显示',
-  'guide.taken.unavailable': '暂时无法显示',
-
   'console.title': '管理控制台',
   'console.nav.label': '管理控制台',
   'console.nav.dashboard': '概览',

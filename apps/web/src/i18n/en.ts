@@ -1,7 +1,5 @@
-import { consoleEn } from './console.en.ts';
 import { journeyEn } from './journey.en.ts';
-import { workbenchEn } from './workbench.en.ts';
-import type { MessageKey } from './zh-CN.ts';
+import type { PortalKey } from './zh-CN.ts';
 
 // English, typed against zh-CN: a missing or extra key fails to compile.
 export const en = {
@@ -128,7 +126,16 @@ export const en = {
   'errors.CATALOG_BUNDLE_NOT_FOUND': 'This bundle does not exist or has not been published.',
   'errors.CATALOG_DEPARTMENT_NOT_FOUND': 'This department was not found.',
   'errors.CATALOG_VERSION_NOT_FOUND': 'This version of the guide was not found.',
+  // How long a matter has actually taken (the service guide; the workflow's statistics).
+  'guide.taken': 'How long it has taken recently',
+  'guide.taken.median': 'Half of the decisions of the last {days} days took {count} working days or less',
+  'guide.taken.median.one': 'Half of the decisions of the last {days} days took {count} working day or less',
+  'guide.taken.p90': '9 in 10 took {count} working days or less',
+  'guide.taken.p90.one': '9 in 10 took {count} working day or less',
+  'guide.taken.count': 'Based on {count} decided applications',
+  'guide.taken.tooFew': 'Too few applications were decided in the last {days} days to show',
+  'guide.taken.unavailable': 'Not available at the moment',
+  // The citizen's journey, in a file of its own. The workbench's and the console's messages load
+  // with their areas' chunks (addMessages), not here.
   ...journeyEn,
-  ...workbenchEn,
-  ...consoleEn,
-} satisfies Record<MessageKey, string>;
+} satisfies Record<PortalKey, string>;

@@ -2,15 +2,28 @@
 // while i18next (+ react-i18next) would add ~15 KB gzip to the portal's initial JavaScript, whose
 // budget is 150 KB. Dates and numbers come from the browser's Intl, per locale.
 // Pure (no DOM, no React) so that node --test can check it.
+import type { consoleZh } from './console.zh-CN.ts';
 import { en } from './en.ts';
-import { zh, type MessageKey } from './zh-CN.ts';
+import type { workbenchZh } from './workbench.zh-CN.ts';
+import { zh, type PortalKey } from './zh-CN.ts';
 
-export type { MessageKey };
+/** The workbench's and the console's keys are known to the compiler here, but their words load with their chunks. */
+export type AreaKey = keyof typeof workbenchZh | keyof typeof consoleZh;
+export type MessageKey = PortalKey | AreaKey;
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-export const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zh, en };
+/**
+ * The words of every key loaded so far: the portal's from the start, an area's once its chunk is
+ * imported (addMessages). An area's key is only used by that area's own components.
+ */
+export const catalogs = { 'zh-CN': { ...zh }, en: { ...en } } as Record<Locale, Record<MessageKey, string>>;
+
+/** An area's messages (its own files, typed against its zh-CN file), added when its chunk loads. */
+export function addMessages<K extends AreaKey>(messages: { 'zh-CN': Record<K, string>; en: Record<K, string> }): void {
+  for (const locale of LOCALES) Object.assign(catalogs[locale], messages[locale]);
+}
 
 export type Params = Record<string, string | number>;
 
@@ -20,7 +33,8 @@ export function isLocale(value: unknown): value is Locale {
 
 /** The message for a key in a locale, its `{name}` placeholders filled; an unknown placeholder stays visible. */
 export function translate(locale: Locale, key: MessageKey, params?: Params): string {
-  const text = catalogs[locale][key];
+  // A key whose area has not loaded shows itself rather than nothing (a bug to see, not a crash).
+  const text = catalogs[locale][key] ?? key;
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
@@ -32,7 +46,9 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
 export function plural(locale: Locale, key: MessageKey, count: number, params?: Params): string {
   const one = `${key}.one`;
   const form =
-    new Intl.PluralRules(locale).select(count) === 'one' && Object.hasOwn(zh, one) ? (one as MessageKey) : key;
+    new Intl.PluralRules(locale).select(count) === 'one' && Object.hasOwn(catalogs['zh-CN'], one)
+      ? (one as MessageKey)
+      : key;
   return translate(locale, form, { ...params, count: new Intl.NumberFormat(locale).format(count) });
 }
 

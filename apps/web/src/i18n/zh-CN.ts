@@ -1,9 +1,7 @@
 // The zh-CN message catalog: the default language, and the source of the message keys. Every
 // other catalog is typed against this one, so a key missing there does not compile.
 // Placeholders are {name}; t() fills them. No user-facing text lives in a component.
-import { consoleZh } from './console.zh-CN.ts';
 import { journeyZh } from './journey.zh-CN.ts';
-import { workbenchZh } from './workbench.zh-CN.ts';
 
 export const zh = {
   'service.name': '通办',
@@ -127,10 +125,19 @@ export const zh = {
   'errors.CATALOG_BUNDLE_NOT_FOUND': '找不到此“一件事”，它可能不存在或尚未发布。',
   'errors.CATALOG_DEPARTMENT_NOT_FOUND': '找不到此部门。',
   'errors.CATALOG_VERSION_NOT_FOUND': '找不到此版本的办事指南。',
-  // Each area's own messages, in files of their own.
+  // How long a matter has actually taken (the service guide; the workflow's statistics).
+  'guide.taken': '近期实际办理用时',
+  'guide.taken.median': '近 {days} 天办结的一半在 {count} 个工作日内',
+  'guide.taken.median.one': '近 {days} 天办结的一半在 {count} 个工作日内',
+  'guide.taken.p90': '九成在 {count} 个工作日内',
+  'guide.taken.p90.one': '九成在 {count} 个工作日内',
+  'guide.taken.count': '依据 {count} 件办结的办件',
+  'guide.taken.tooFew': '近 {days} 天办结的件数较少，暂不显示',
+  'guide.taken.unavailable': '暂时无法显示',
+  // The citizen's journey, in a file of its own. The workbench's and the console's messages load
+  // with their areas' chunks (addMessages), not here.
   ...journeyZh,
-  ...workbenchZh,
-  ...consoleZh,
 };
 
-export type MessageKey = keyof typeof zh;
+/** The portal's keys; messages.ts adds the lazy areas' to make MessageKey. */
+export type PortalKey = keyof typeof zh;
