@@ -62,7 +62,10 @@ export async function tasksByDepartment(db: WorkflowDb, today: string, since: Da
       ),
       sql<string>`count(*) filter (where ${decidedSince} and ${finishedDay} > due_on)`.as('late'),
     ])
-    .where((eb) => eb.or([eb('state', 'in', OPEN), eb('finished_at', '>=', since)]))
+    // The decided side is read through 0006's task_decided; the open side is the live work.
+    .where((eb) =>
+      eb.or([eb('state', 'in', OPEN), eb.and([eb('state', 'in', DECIDED), eb('finished_at', '>=', since)])]),
+    )
     .groupBy('department_code')
     .orderBy('department_code')
     .execute();
