@@ -169,6 +169,23 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
         </p>
       )}
 
+      <h2 className="heading-m">{t('workbench.case.answers')}</h2>
+      <Answers app={page.application} fields={page.fields} label={label} elements={elements} matter={m} />
+
+      <h2 className="heading-m">{t('workbench.case.materials')}</h2>
+      {app.materials.length === 0 ? (
+        <p className="body">{t('workbench.case.materials.none')}</p>
+      ) : (
+        <SummaryList
+          rows={app.materials.map((x) => ({
+            key: materialName(x.code),
+            value: <code className="wb-ref">{x.ref}</code>,
+          }))}
+        />
+      )}
+
+      <VerifiedData page={page} />
+
       {page.actions.length > 0 && (task.assignee === null || mine) ? (
         <ActionForm
           key={task.version}
@@ -187,23 +204,6 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
           {t(task.assignee !== null && !mine ? 'workbench.actions.othersTask' : 'workbench.actions.none')}
         </p>
       )}
-
-      <h2 className="heading-m">{t('workbench.case.answers')}</h2>
-      <Answers app={page.application} fields={page.fields} label={label} elements={elements} matter={m} />
-
-      <h2 className="heading-m">{t('workbench.case.materials')}</h2>
-      {app.materials.length === 0 ? (
-        <p className="body">{t('workbench.case.materials.none')}</p>
-      ) : (
-        <SummaryList
-          rows={app.materials.map((x) => ({
-            key: materialName(x.code),
-            value: <code className="wb-ref">{x.ref}</code>,
-          }))}
-        />
-      )}
-
-      <VerifiedData page={page} />
 
       <h2 className="heading-m">{t('workbench.case.history')}</h2>
       <History entries={page.timeline} />

@@ -83,7 +83,7 @@ function WhoForm({ onNext }: { onNext: (who: Who) => void }) {
   };
   const errorOf = (f: string) => errors.find((e) => e.field === f)?.text;
   return (
-    <form onSubmit={submit} noValidate>
+    <form className="wb-counter" onSubmit={submit} noValidate>
       {errors.length > 0 && <ErrorSummary key={round} errors={errors} />}
       <p className="body">{t('workbench.counter.intro')}</p>
       <TextInput
@@ -225,7 +225,7 @@ function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; o
   const errorOf = (id: string) => errors.find((e) => e.field === id)?.text;
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form className="wb-counter" onSubmit={(e) => void submit(e)} noValidate>
       {errors.length > 0 && <ErrorSummary key={round} errors={errors} />}
       <h2 className="heading-m">{text(service.data.name)}</h2>
       <SummaryList
