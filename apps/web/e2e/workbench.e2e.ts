@@ -219,6 +219,11 @@ describe('the officer workbench', () => {
       await summary.waitFor();
       assert.equal(await page.evaluate('document.activeElement?.className'), 'error-summary');
       await checkEverywhere(page, 'counter', { zh: /^窗口代办$/, en: /^Service counter$/ });
+      // An error shown before the language changes is in the new language after it.
+      await switchLanguage(page, 'en');
+      await summary.getByText("Enter the applicant's citizen ID number").waitFor();
+      await switchLanguage(page, 'zh-CN');
+      await summary.getByText('请输入申请人公民身份号码').waitFor();
       await page.getByLabel('申请人公民身份号码').fill('33010619900101123X');
       await page.getByLabel('办理的事项').selectOption({ label: '出生医学证明签发' });
       await page.getByRole('button', { name: '继续' }).click();

@@ -168,6 +168,7 @@ export const workbenchEn = {
   'workbench.counter.error.service': 'Choose a service',
   'workbench.counter.error.required': 'Enter {field}',
   'workbench.counter.error.number': '{field} must be a number',
+  'workbench.counter.error.api': '{field}',
   'workbench.counter.filed.title': 'Application filed',
   'workbench.counter.filed.case': 'Case number',
   'workbench.counter.filed.name': 'Applicant',

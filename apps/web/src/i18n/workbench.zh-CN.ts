@@ -158,6 +158,7 @@ export const workbenchZh = {
   'workbench.counter.error.service': '请选择办理的事项',
   'workbench.counter.error.required': '请填写{field}',
   'workbench.counter.error.number': '{field}应为数字',
+  'workbench.counter.error.api': '{field}',
   'workbench.counter.filed.title': '已代为提交申请',
   'workbench.counter.filed.case': '办件编号',
   'workbench.counter.filed.name': '申请人',

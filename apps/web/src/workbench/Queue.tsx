@@ -10,6 +10,7 @@ import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { Select } from '../components/Select.tsx';
 import { Tag } from '../components/Tag.tsx';
 import { useI18n } from '../i18n/context.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
 import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { useLocation, useRouter } from '../lib/router.tsx';
@@ -146,7 +147,7 @@ function Rows({ rows, onChange, filtered }: { rows: QueueRow[]; onChange: () => 
   const { session } = useSession();
   const { locale } = useI18n();
   const [claimed, setClaimed] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<MessageKey | null>(null);
   const me = session.state === 'signedIn' ? session.user.id : '';
 
   const claim = async (row: QueueRow) => {
@@ -161,14 +162,14 @@ function Rows({ rows, onChange, filtered }: { rows: QueueRow[]; onChange: () => 
       });
       setClaimed(row.caseNumber ?? row.taskId);
     } catch (e) {
-      setError(t(problemMessageKey(problemFrom(e).code)));
+      setError(problemMessageKey(problemFrom(e).code));
     }
     onChange();
   };
 
   return (
     <>
-      {error && <ErrorSummary key={error} errors={[{ field: 'queue-results', text: error }]} />}
+      {error && <ErrorSummary key={error} errors={[{ field: 'queue-results', text: t(error) }]} />}
       {claimed && (
         <NotificationBanner type="success" title={t('workbench.claim.done.title')}>
           <p className="notification-banner__heading">{t('workbench.claim.done', { case: claimed })}</p>

@@ -65,7 +65,7 @@ function Person({ who, idNumber, purpose }: { who: Who; idNumber: string; purpos
   const { t, locale } = useI18n();
   const { session } = useSession();
   const [answer, setAnswer] = useState<QueryAnswer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<MessageKey | null>(null);
   const [asking, setAsking] = useState(false);
 
   const lookUp = async () => {
@@ -82,7 +82,7 @@ function Person({ who, idNumber, purpose }: { who: Who; idNumber: string; purpos
         }),
       );
     } catch (e) {
-      setProblem(t(problemMessageKey(problemFrom(e).code)));
+      setProblem(problemMessageKey(problemFrom(e).code));
     } finally {
       setAsking(false);
     }
@@ -95,7 +95,7 @@ function Person({ who, idNumber, purpose }: { who: Who; idNumber: string; purpos
         <>
           {problem && (
             <p className="body inset wb-problem" role="alert">
-              {problem}
+              {t(problem)}
             </p>
           )}
           <Button variant="secondary" onClick={() => void lookUp()} disabled={asking}>
@@ -172,7 +172,7 @@ function Value({
   const { session } = useSession();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<MessageKey | null>(null);
   const [round, setRound] = useState(0);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
   const id = `reveal-${who}-${item}`;
@@ -196,7 +196,7 @@ function Value({
     setRound((r) => r + 1);
     const text = reason.trim();
     if ([...text].length < 5) {
-      setError(t('workbench.reveal.error.reason'));
+      setError('workbench.reveal.error.reason');
       return;
     }
     if (session.state !== 'signedIn') return;
@@ -211,7 +211,7 @@ function Value({
         }),
       );
     } catch (e) {
-      setError(t(problemMessageKey(problemFrom(e).code)));
+      setError(problemMessageKey(problemFrom(e).code));
     }
   };
 
@@ -225,13 +225,13 @@ function Value({
         </Button>
       ) : (
         <form className="wb-reveal" onSubmit={(e) => void submit(e)} noValidate>
-          {error && <ErrorSummary key={round} errors={[{ field: id, text: error }]} />}
+          {error && <ErrorSummary key={round} errors={[{ field: id, text: t(error) }]} />}
           <Textarea
             id={id}
             name="reason"
             label={t('workbench.reveal.reason', { item: t(`workbench.register.${item}` as MessageKey) })}
             hint={t('workbench.reveal.reason.hint')}
-            error={error ?? undefined}
+            error={error ? t(error) : undefined}
             value={reason}
             rows={3}
             maxLength={500}
