@@ -27,6 +27,7 @@ import {
   claimInQueue,
   findInQueue,
   openCase,
+  queueRow,
   revealOne,
   signInOfficer,
   signInThroughPortal,
@@ -112,7 +113,25 @@ describe('the officer workbench', () => {
           const row = await findInQueue(page, base, app.caseNumber);
           // The due-date badge says how long is left in words.
           await row.locator('.tag', { hasText: /工作日|今日到期|已超期/ }).waitFor();
-          if (!checked) await checkEverywhere(page, 'queue', { zh: /^待办件$/, en: /^Tasks$/ });
+          if (!checked) {
+            await checkEverywhere(page, 'queue', { zh: /^待办件$/, en: /^Tasks$/ });
+            // The filters are a GET form: the address keeps them. A fresh task is neither overdue
+            // nor claimed.
+            await page.getByLabel('经办人').selectOption('unassigned');
+            await page.getByRole('button', { name: '筛选' }).click();
+            await page.waitForURL((url) => url.searchParams.get('assignee') === 'unassigned');
+            await queueRow(page, app.caseNumber).waitFor();
+            await page.getByLabel('办理期限').selectOption('overdue');
+            await page.getByRole('button', { name: '筛选' }).click();
+            await page.waitForURL((url) => url.searchParams.get('deadline') === 'overdue');
+            await page.getByText('没有符合筛选条件的办件。').waitFor();
+            await page.reload();
+            await page.getByText('没有符合筛选条件的办件。').waitFor();
+            assert.equal(await page.getByLabel('办理期限').inputValue(), 'overdue', 'the filter survives a reload');
+            await checkA11y(page, 'queue, filtered');
+            await shoot(page, 'workbench-queue-filtered');
+            await findInQueue(page, base, app.caseNumber);
+          }
           await claimInQueue(page, row);
           await openCase(page, app.caseNumber);
           const { masked, revealed } = await revealOne(page, `核对申请人身份（${task.matterCode}）`);

@@ -16,6 +16,8 @@ import { problemMessageKey } from '../lib/problem.ts';
 import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
+import { catalogPaths, type Department } from '../lib/catalog.ts';
+import { useApiAll } from '../lib/useApi.ts';
 import { DepartmentName } from '../pages/guide.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { DueBadge, MatterName, regionOf, WorkbenchNav } from './parts.tsx';
@@ -127,7 +129,10 @@ export function Queue() {
 }
 
 function DepartmentSelect({ departments, value }: { departments: string[]; value: string }) {
-  const { t } = useI18n();
+  const { t, text } = useI18n();
+  const names = useApiAll<Department>(departments.map((d) => catalogPaths.department(d)));
+  const nameOf = (code: string) =>
+    names.state === 'ok' ? text(names.data.find((d) => d.code === code)?.name ?? { zh: code, en: code }) : code;
   return (
     <Select
       id="department"
@@ -136,7 +141,7 @@ function DepartmentSelect({ departments, value }: { departments: string[]; value
       defaultValue={value}
       options={[
         { value: '', label: t('workbench.filters.department.any') },
-        ...departments.map((d) => ({ value: d, label: d })),
+        ...departments.map((d) => ({ value: d, label: nameOf(d) })),
       ]}
     />
   );
