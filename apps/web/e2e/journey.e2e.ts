@@ -7,6 +7,7 @@
 // keyboard alone, in English and 长辈版. axe reports nothing on any page, in every language and mode.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { generate } from 'otplib';
 import {
   account,
   checkA11y,
@@ -259,6 +260,22 @@ describe('the citizen applies for 出生一件事 online', () => {
     assert.ok(await page.getByText('Applied twice by mistake').count(), 'the reason is shown');
     await checkA11y(page, 'the case page, withdrawn, English, elder mode');
     await shoot(page, 'journey-case-withdrawn-en-elder');
+
+    // A multi-factor session may replace its authenticator: the secret shown as text, confirmed with a code.
+    await page.goto(`${stack.platform.url}/account`);
+    await h1(page, words('en', 'journey.account.title'));
+    await page.getByRole('button', { name: words('en', 'journey.totp.add') }).click();
+    const secret = (await page.locator('#totp-secret').textContent())?.trim() ?? '';
+    assert.match(secret, /^[A-Z2-7]{16,}$/, 'a base32 secret to type into an app');
+    assert.ok(await page.getByText(/^otpauth:\/\/totp\//).count(), 'and its otpauth address');
+    await checkA11y(page, 'adding an authenticator, English, elder mode');
+    await shoot(page, 'journey-account-totp-en-elder');
+    await page.locator('#totp-code').fill(await generate({ secret }));
+    await page.getByRole('button', { name: words('en', 'journey.totp.confirm') }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: words('en', 'journey.totp.done') })
+      .waitFor({ state: 'attached' });
   });
 
   test('the whole journey with the keyboard alone (Tab, Enter, Space and typing), in English and 长辈版', async () => {

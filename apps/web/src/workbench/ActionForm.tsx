@@ -5,13 +5,14 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
 import { Checkboxes, Radios } from '../components/Choices.tsx';
-import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Textarea } from '../components/Textarea.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { useSession } from '../lib/session.tsx';
+import { summaryOf, type Err } from './words.ts';
 import { ACTIONS, NEEDS_REASON, paths, type Task } from './types.ts';
 
 export interface Done {
@@ -45,21 +46,22 @@ export function ActionForm({
   const [correctFields, setCorrectFields] = useState<string[]>([]);
   const [correctMaterials, setCorrectMaterials] = useState<string[]>([]);
   const [pending, setPending] = useState<string[]>([]);
-  const [errors, setErrors] = useState<SummaryError[]>([]);
+  const [errors, setErrors] = useState<Err[]>([]);
   const [round, setRound] = useState(0);
   const [sending, setSending] = useState(false);
-  const errorOf = (field: string) => errors.find((e) => e.field === field)?.text;
+  const shown = summaryOf(errors, t);
+  const errorOf = (field: string) => shown.find((e) => e.field === field)?.text;
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const found: SummaryError[] = [];
-    if (!action) found.push({ field: 'action', text: t('workbench.actions.error.action') });
+    const found: Err[] = [];
+    if (!action) found.push({ field: 'action', key: 'workbench.actions.error.action' });
     if (NEEDS_REASON.includes(action) && !reason.trim())
-      found.push({ field: 'reason', text: t('workbench.actions.error.reason') });
+      found.push({ field: 'reason', key: 'workbench.actions.error.reason' });
     if (action === 'requestCorrection' && correctFields.length + correctMaterials.length === 0)
-      found.push({ field: 'correct-fields', text: t('workbench.actions.error.correction') });
+      found.push({ field: 'correct-fields', key: 'workbench.actions.error.correction' });
     if (action === 'acceptPending' && pending.length === 0)
-      found.push({ field: 'pending', text: t('workbench.actions.error.pending') });
+      found.push({ field: 'pending', key: 'workbench.actions.error.pending' });
     setRound((r) => r + 1);
     setErrors(found);
     if (found.length > 0 || session.state !== 'signedIn') return;
@@ -82,7 +84,7 @@ export function ActionForm({
       onDone({ kind: action, state: text(result.stateName) });
     } catch (e) {
       const problem = problemFrom(e);
-      const message = t(problemMessageKey(problem.code));
+      const message = problemMessageKey(problem.code);
       const fieldOf = (f: string) =>
         f === 'body.reason'
           ? 'reason'
@@ -91,9 +93,9 @@ export function ActionForm({
             : f === 'body.pendingMaterials'
               ? 'pending'
               : 'action';
-      const mapped = (problem.errors ?? []).map((fe) => ({ field: fieldOf(fe.field), text: message }));
+      const mapped = (problem.errors ?? []).map((fe) => ({ field: fieldOf(fe.field), key: message }));
       const unique = [
-        ...new Map((mapped.length ? mapped : [{ field: 'action', text: message }]).map((x) => [x.field, x])).values(),
+        ...new Map((mapped.length ? mapped : [{ field: 'action', key: message }]).map((x) => [x.field, x])).values(),
       ];
       setRound((r) => r + 1);
       setErrors(unique);
@@ -107,7 +109,7 @@ export function ActionForm({
       <h2 className="heading-m" id="act-heading">
         {t('workbench.actions.heading')}
       </h2>
-      {errors.length > 0 && <ErrorSummary key={round} errors={errors} />}
+      {errors.length > 0 && <ErrorSummary key={round} errors={shown} />}
       <form onSubmit={(e) => void submit(e)} noValidate>
         <Radios
           id="action"

@@ -12,7 +12,7 @@ import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
 import { Tag } from '../components/Tag.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import type { Locale } from '../i18n/messages.ts';
+import type { Locale, MessageKey } from '../i18n/messages.ts';
 import { api, problemFrom } from '../lib/api.ts';
 import { catalogPaths, type Matter } from '../lib/catalog.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
@@ -55,7 +55,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
   const { t, text, locale } = useI18n();
   const { session } = useSession();
   const [done, setDone] = useState<Done | null>(null);
-  const [claimError, setClaimError] = useState<string | null>(null);
+  const [claimError, setClaimError] = useState<MessageKey | null>(null);
   const { task, application: app } = page;
   const matter = useApi<Matter>(catalogPaths.matter(task.matterCode, task.matterVersion));
   const elements = useElements();
@@ -71,7 +71,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       await api(paths.claim(task.id), { locale, method: 'POST', body: { version: task.version }, csrf: session.csrf });
       setDone({ kind: 'claim', state: text(task.stateName) });
     } catch (e) {
-      setClaimError(t(problemMessageKey(problemFrom(e).code)));
+      setClaimError(problemMessageKey(problemFrom(e).code));
     }
     reload();
   };
@@ -103,7 +103,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       {claimError && (
         <div className="error-summary" role="alert" tabIndex={-1}>
           <h2 className="error-summary__title">{t('errorSummary.title')}</h2>
-          <p className="body">{claimError}</p>
+          <p className="body">{t(claimError)}</p>
         </div>
       )}
 
@@ -169,6 +169,23 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
         </p>
       )}
 
+      <h2 className="heading-m">{t('workbench.case.answers')}</h2>
+      <Answers app={page.application} fields={page.fields} label={label} elements={elements} matter={m} />
+
+      <h2 className="heading-m">{t('workbench.case.materials')}</h2>
+      {app.materials.length === 0 ? (
+        <p className="body">{t('workbench.case.materials.none')}</p>
+      ) : (
+        <SummaryList
+          rows={app.materials.map((x) => ({
+            key: materialName(x.code),
+            value: <code className="wb-ref">{x.ref}</code>,
+          }))}
+        />
+      )}
+
+      <VerifiedData page={page} />
+
       {page.actions.length > 0 && (task.assignee === null || mine) ? (
         <ActionForm
           key={task.version}
@@ -187,23 +204,6 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
           {t(task.assignee !== null && !mine ? 'workbench.actions.othersTask' : 'workbench.actions.none')}
         </p>
       )}
-
-      <h2 className="heading-m">{t('workbench.case.answers')}</h2>
-      <Answers app={page.application} fields={page.fields} label={label} elements={elements} matter={m} />
-
-      <h2 className="heading-m">{t('workbench.case.materials')}</h2>
-      {app.materials.length === 0 ? (
-        <p className="body">{t('workbench.case.materials.none')}</p>
-      ) : (
-        <SummaryList
-          rows={app.materials.map((x) => ({
-            key: materialName(x.code),
-            value: <code className="wb-ref">{x.ref}</code>,
-          }))}
-        />
-      )}
-
-      <VerifiedData page={page} />
 
       <h2 className="heading-m">{t('workbench.case.history')}</h2>
       <History entries={page.timeline} />

@@ -5,7 +5,7 @@
 // person as the data hub masks them for a counter (张*, 330106********123X) and gives the case number.
 import { useMemo, useState, type FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
-import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Panel } from '../components/Panel.tsx';
 import { Select } from '../components/Select.tsx';
@@ -22,6 +22,7 @@ import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { fileAtCounter } from './counter-api.ts';
 import { useElements, type Elements } from './elements.ts';
 import { WorkbenchNav } from './parts.tsx';
+import { summaryOf, type Err } from './words.ts';
 import type { CounterAnswer } from './types.ts';
 
 const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
@@ -59,7 +60,7 @@ export function Counter() {
 function WhoForm({ onNext }: { onNext: (who: Who) => void }) {
   const { t, text } = useI18n();
   const services = useApi<SearchResult>(catalogPaths.search(new URLSearchParams({ limit: '50' })));
-  const [errors, setErrors] = useState<SummaryError[]>([]);
+  const [errors, setErrors] = useState<Err[]>([]);
   const [round, setRound] = useState(0);
   if (services.state === 'loading') return <Loading />;
   if (services.state === 'error') return <ErrorPage problem={services.problem} />;
@@ -71,20 +72,21 @@ function WhoForm({ onNext }: { onNext: (who: Who) => void }) {
       .trim()
       .toUpperCase();
     const service = String(data.get('service') ?? '');
-    const found: SummaryError[] = [];
-    if (!idNumber) found.push({ field: 'idNumber', text: t('workbench.counter.error.idMissing') });
-    else if (!ID_NUMBER.test(idNumber)) found.push({ field: 'idNumber', text: t('workbench.counter.error.idFormat') });
-    if (!service) found.push({ field: 'service', text: t('workbench.counter.error.service') });
+    const found: Err[] = [];
+    if (!idNumber) found.push({ field: 'idNumber', key: 'workbench.counter.error.idMissing' });
+    else if (!ID_NUMBER.test(idNumber)) found.push({ field: 'idNumber', key: 'workbench.counter.error.idFormat' });
+    if (!service) found.push({ field: 'service', key: 'workbench.counter.error.service' });
     setRound((r) => r + 1);
     setErrors(found);
     if (found.length > 0) return;
     const [kind, code] = service.split(':') as ['matter' | 'bundle', string];
     onNext({ idNumber, kind, code });
   };
-  const errorOf = (f: string) => errors.find((e) => e.field === f)?.text;
+  const shown = summaryOf(errors, t);
+  const errorOf = (f: string) => shown.find((e) => e.field === f)?.text;
   return (
-    <form onSubmit={submit} noValidate>
-      {errors.length > 0 && <ErrorSummary key={round} errors={errors} />}
+    <form className="wb-counter" onSubmit={submit} noValidate>
+      {errors.length > 0 && <ErrorSummary key={round} errors={shown} />}
       <p className="body">{t('workbench.counter.intro')}</p>
       <TextInput
         id="idNumber"
@@ -142,7 +144,7 @@ function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; o
     who.kind === 'bundle' ? catalogPaths.bundle(who.code) : catalogPaths.matter(who.code),
   );
   const elements = useElements();
-  const [errors, setErrors] = useState<SummaryError[]>([]);
+  const [errors, setErrors] = useState<Err[]>([]);
   const [round, setRound] = useState(0);
   const [sending, setSending] = useState(false);
   // One key per filing, kept across retries: a retried request is not filed twice.
@@ -159,18 +161,16 @@ function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; o
     if (session.state !== 'signedIn') return;
     const data = new FormData(event.currentTarget);
     const form: Record<string, string | number | boolean | null> = {};
-    const found: SummaryError[] = [];
+    const found: Err[] = [];
     for (const f of fields) {
       const raw = String(data.get(f.key) ?? '').trim();
       if (raw === '') {
-        if (required.has(f.key))
-          found.push({ field: f.id, text: t('workbench.counter.error.required', { field: f.label }) });
+        if (required.has(f.key)) found.push({ field: f.id, key: 'workbench.counter.error.required', about: f.key });
         continue;
       }
       if (f.type === 'integer' || f.type === 'number') {
         const n = Number(raw);
-        if (!Number.isFinite(n))
-          found.push({ field: f.id, text: t('workbench.counter.error.number', { field: f.label }) });
+        if (!Number.isFinite(n)) found.push({ field: f.id, key: 'workbench.counter.error.number', about: f.key });
         else form[f.key] = n;
       } else if (f.type === 'boolean') form[f.key] = raw === 'true';
       else form[f.key] = raw;
@@ -181,7 +181,8 @@ function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; o
         if (x.ref === '' && x.m.required)
           found.push({
             field: `material-${x.i + 1}`,
-            text: t('workbench.counter.error.required', { field: text(x.m.name) }),
+            key: 'workbench.counter.error.required',
+            about: `material:${x.m.code}`,
           });
         return x.ref !== '';
       })
@@ -204,29 +205,39 @@ function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; o
       );
     } catch (e) {
       const problem = problemFrom(e);
-      const message = t(problemMessageKey(problem.code));
+      const message = problemMessageKey(problem.code);
       const byKey = new Map(fields.map((f) => [`form.${f.key}`, f]));
       const listed = (problem.errors ?? []).map((fe) => {
         const f = byKey.get(fe.field) ?? byKey.get(`form.${fe.field.replace(/^body\.form\./, '')}`);
-        return f ? { field: f.id, text: `${f.label}: ${fe.message}` } : { field: 'field-1', text: message };
+        return f
+          ? { field: f.id, key: 'workbench.counter.error.api' as const, about: f.key, detail: fe.message }
+          : { field: fields[0]?.id ?? 'field-1', key: message };
       });
       setRound((r) => r + 1);
       setErrors(
         listed.length > 0
-          ? [{ field: fields[0]?.id ?? 'field-1', text: message }, ...listed].filter(
-              (x, i, all) => all.findIndex((y) => y.field === x.field && y.text === x.text) === i,
+          ? [{ field: fields[0]?.id ?? 'field-1', key: message }, ...listed].filter(
+              (x, i, all) => all.findIndex((y) => y.field === x.field && y.key === x.key) === i,
             )
-          : [{ field: fields[0]?.id ?? 'field-1', text: message }],
+          : [{ field: fields[0]?.id ?? 'field-1', key: message }],
       );
     } finally {
       setSending(false);
     }
   };
-  const errorOf = (id: string) => errors.find((e) => e.field === id)?.text;
+  const labelOf = (about: string) => {
+    if (about.startsWith('material:')) {
+      const m = materials.find((x) => `material:${x.code}` === about);
+      return m ? text(m.name) : about;
+    }
+    return fields.find((f) => f.key === about)?.label ?? about;
+  };
+  const shown = summaryOf(errors, t, labelOf);
+  const errorOf = (id: string) => shown.find((e) => e.field === id)?.text;
 
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
-      {errors.length > 0 && <ErrorSummary key={round} errors={errors} />}
+    <form className="wb-counter" onSubmit={(e) => void submit(e)} noValidate>
+      {errors.length > 0 && <ErrorSummary key={round} errors={shown} />}
       <h2 className="heading-m">{text(service.data.name)}</h2>
       <SummaryList
         rows={[{ key: t('workbench.counter.idNumber'), value: who.idNumber.replace(/^(.{6}).{8}/, '$1********') }]}

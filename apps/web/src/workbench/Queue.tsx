@@ -10,11 +10,14 @@ import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { Select } from '../components/Select.tsx';
 import { Tag } from '../components/Tag.tsx';
 import { useI18n } from '../i18n/context.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
 import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
+import { catalogPaths, type Department } from '../lib/catalog.ts';
+import { useApiAll } from '../lib/useApi.ts';
 import { DepartmentName } from '../pages/guide.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { DueBadge, MatterName, regionOf, WorkbenchNav } from './parts.tsx';
@@ -126,7 +129,10 @@ export function Queue() {
 }
 
 function DepartmentSelect({ departments, value }: { departments: string[]; value: string }) {
-  const { t } = useI18n();
+  const { t, text } = useI18n();
+  const names = useApiAll<Department>(departments.map((d) => catalogPaths.department(d)));
+  const nameOf = (code: string) =>
+    names.state === 'ok' ? text(names.data.find((d) => d.code === code)?.name ?? { zh: code, en: code }) : code;
   return (
     <Select
       id="department"
@@ -135,7 +141,7 @@ function DepartmentSelect({ departments, value }: { departments: string[]; value
       defaultValue={value}
       options={[
         { value: '', label: t('workbench.filters.department.any') },
-        ...departments.map((d) => ({ value: d, label: d })),
+        ...departments.map((d) => ({ value: d, label: nameOf(d) })),
       ]}
     />
   );
@@ -146,7 +152,7 @@ function Rows({ rows, onChange, filtered }: { rows: QueueRow[]; onChange: () => 
   const { session } = useSession();
   const { locale } = useI18n();
   const [claimed, setClaimed] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<MessageKey | null>(null);
   const me = session.state === 'signedIn' ? session.user.id : '';
 
   const claim = async (row: QueueRow) => {
@@ -161,14 +167,14 @@ function Rows({ rows, onChange, filtered }: { rows: QueueRow[]; onChange: () => 
       });
       setClaimed(row.caseNumber ?? row.taskId);
     } catch (e) {
-      setError(t(problemMessageKey(problemFrom(e).code)));
+      setError(problemMessageKey(problemFrom(e).code));
     }
     onChange();
   };
 
   return (
     <>
-      {error && <ErrorSummary key={error} errors={[{ field: 'queue-results', text: error }]} />}
+      {error && <ErrorSummary key={error} errors={[{ field: 'queue-results', text: t(error) }]} />}
       {claimed && (
         <NotificationBanner type="success" title={t('workbench.claim.done.title')}>
           <p className="notification-banner__heading">{t('workbench.claim.done', { case: claimed })}</p>

@@ -15,33 +15,61 @@ import { catalogPaths, type Matter } from '../lib/catalog.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { useSession } from '../lib/session.tsx';
 import { useApi } from '../lib/useApi.ts';
+import { useElements } from './elements.ts';
 import { paths, type QueryAnswer, type Revealed, type TaskPage } from './types.ts';
 
 export const REGISTER = 'population';
-/** What an officer handling a case asks of the register about the applicant. */
+/** What an officer handling a case asks of the register about a person the form names. */
 export const REGISTER_ITEMS = ['name', 'gender', 'birthDate', 'householdAddress', 'mobile'] as const;
-const APPLICANT_ID = 'person.idNumber';
+/** The people a form names by ID number, each looked up in the register on its own. */
+const PEOPLE = [
+  { element: 'person.idNumber', who: 'applicant' },
+  { element: 'mother.idNumber', who: 'mother' },
+  { element: 'father.idNumber', who: 'father' },
+] as const;
+type Who = (typeof PEOPLE)[number]['who'];
 
 /** A value the hub's policy hid part of (110101********1234, 138****5678, 浙江省杭州市西湖区****). */
 export const isMasked = (value: unknown) => typeof value === 'string' && value.includes('*');
 
 export function VerifiedData({ page }: { page: TaskPage }) {
-  const { t, locale } = useI18n();
-  const { session } = useSession();
+  const { t } = useI18n();
   const { task, application: app } = page;
   const matter = useApi<Matter>(catalogPaths.matter(task.matterCode, task.matterVersion));
-  const [answer, setAnswer] = useState<QueryAnswer | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [asking, setAsking] = useState(false);
   const m = matter.state === 'ok' ? matter.data : undefined;
-  const idKey = Object.keys(app.form).find(
-    (k) => ((m?.form.properties[k]?.['x-data-element'] as string | undefined) ?? k) === APPLICANT_ID,
+  const elementOf = (k: string) => (m?.form.properties[k]?.['x-data-element'] as string | undefined) ?? k;
+  const named = PEOPLE.flatMap(({ element, who }) => {
+    const key = page.fields.find((k) => elementOf(k) === element);
+    const value = key ? app.form[key] : undefined;
+    return typeof value === 'string' && value !== '' ? [{ who, idNumber: value }] : [];
+  });
+  // One person named twice (the applicant is the father) is looked up once.
+  const people = named.filter((p, i) => named.findIndex((q) => q.idNumber === p.idNumber) === i);
+
+  return (
+    <section aria-labelledby="verified-heading">
+      <h2 className="heading-m" id="verified-heading">
+        {t('workbench.verified.heading')}
+      </h2>
+      <p className="body">{t('workbench.verified.body')}</p>
+      {people.length === 0 ? (
+        <p className="body inset">{t('workbench.verified.noId')}</p>
+      ) : (
+        people.map((p) => <Person key={p.who} who={p.who} idNumber={p.idNumber} purpose={task.matterCode} />)
+      )}
+    </section>
   );
-  const idNumber = idKey ? app.form[idKey] : undefined;
-  const purpose = task.matterCode;
+}
+
+function Person({ who, idNumber, purpose }: { who: Who; idNumber: string; purpose: string }) {
+  const { t, locale } = useI18n();
+  const { session } = useSession();
+  const [answer, setAnswer] = useState<QueryAnswer | null>(null);
+  const [problem, setProblem] = useState<MessageKey | null>(null);
+  const [asking, setAsking] = useState(false);
 
   const lookUp = async () => {
-    if (session.state !== 'signedIn' || typeof idNumber !== 'string') return;
+    if (session.state !== 'signedIn') return;
     setAsking(true);
     setProblem(null);
     try {
@@ -54,43 +82,56 @@ export function VerifiedData({ page }: { page: TaskPage }) {
         }),
       );
     } catch (e) {
-      setProblem(t(problemMessageKey(problemFrom(e).code)));
+      setProblem(problemMessageKey(problemFrom(e).code));
     } finally {
       setAsking(false);
     }
   };
 
   return (
-    <section aria-labelledby="verified-heading">
-      <h2 className="heading-m" id="verified-heading">
-        {t('workbench.verified.heading')}
-      </h2>
-      <p className="body">{t('workbench.verified.body')}</p>
-      {typeof idNumber !== 'string' ? (
-        <p className="body inset">{t('workbench.verified.noId')}</p>
-      ) : answer === null ? (
+    <div className="wb-person">
+      <h3 className="heading-s">{t(`workbench.verified.${who}`)}</h3>
+      {answer === null ? (
         <>
           {problem && (
             <p className="body inset wb-problem" role="alert">
-              {problem}
+              {t(problem)}
             </p>
           )}
           <Button variant="secondary" onClick={() => void lookUp()} disabled={asking}>
-            {t('workbench.verified.lookUp')}
+            {t(`workbench.verified.lookUp.${who}`)}
           </Button>
         </>
       ) : answer.rows.length === 0 ? (
         <p className="body inset">{t('workbench.verified.none')}</p>
       ) : (
-        <Record answer={answer} idNumber={idNumber} purpose={purpose} />
+        <Record answer={answer} idNumber={idNumber} purpose={purpose} who={who} />
       )}
-    </section>
+    </div>
   );
 }
 
-function Record({ answer, idNumber, purpose }: { answer: QueryAnswer; idNumber: string; purpose: string }) {
-  const { t, date } = useI18n();
+/** The register's coded items in words, by the data element that carries the same codes. */
+const CODED: Record<string, string> = { gender: 'person.gender' };
+
+function Record({
+  answer,
+  idNumber,
+  purpose,
+  who,
+}: {
+  answer: QueryAnswer;
+  idNumber: string;
+  purpose: string;
+  who: Who;
+}) {
+  const { t, date, text } = useI18n();
+  const elements = useElements();
   const row = answer.rows[0]!;
+  const words = (item: string, value: string | number | null) => {
+    const coded = CODED[item] ? elements?.get(CODED[item])?.values?.find((v) => v.code === String(value)) : undefined;
+    return coded ? text(coded.name) : value;
+  };
   return (
     <>
       <p className="body secondary-text">
@@ -99,7 +140,15 @@ function Record({ answer, idNumber, purpose }: { answer: QueryAnswer; idNumber: 
       <SummaryList
         rows={REGISTER_ITEMS.filter((item) => item in row.values).map((item) => ({
           key: t(`workbench.register.${item}` as MessageKey),
-          value: <Value item={item} value={row.values[item] ?? null} idNumber={idNumber} purpose={purpose} />,
+          value: (
+            <Value
+              item={item}
+              value={words(item, row.values[item] ?? null)}
+              idNumber={idNumber}
+              purpose={purpose}
+              who={who}
+            />
+          ),
         }))}
       />
     </>
@@ -111,20 +160,22 @@ function Value({
   value,
   idNumber,
   purpose,
+  who,
 }: {
   item: string;
   value: string | number | null;
   idNumber: string;
   purpose: string;
+  who: Who;
 }) {
   const { t, locale } = useI18n();
   const { session } = useSession();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<MessageKey | null>(null);
   const [round, setRound] = useState(0);
   const [revealed, setRevealed] = useState<Revealed | null>(null);
-  const id = `reveal-${item}`;
+  const id = `reveal-${who}-${item}`;
   const shown = value === null ? t('workbench.verified.omitted') : String(value);
   if (revealed) {
     return (
@@ -145,7 +196,7 @@ function Value({
     setRound((r) => r + 1);
     const text = reason.trim();
     if ([...text].length < 5) {
-      setError(t('workbench.reveal.error.reason'));
+      setError('workbench.reveal.error.reason');
       return;
     }
     if (session.state !== 'signedIn') return;
@@ -160,7 +211,7 @@ function Value({
         }),
       );
     } catch (e) {
-      setError(t(problemMessageKey(problemFrom(e).code)));
+      setError(problemMessageKey(problemFrom(e).code));
     }
   };
 
@@ -174,13 +225,13 @@ function Value({
         </Button>
       ) : (
         <form className="wb-reveal" onSubmit={(e) => void submit(e)} noValidate>
-          {error && <ErrorSummary key={round} errors={[{ field: id, text: error }]} />}
+          {error && <ErrorSummary key={round} errors={[{ field: id, text: t(error) }]} />}
           <Textarea
             id={id}
             name="reason"
             label={t('workbench.reveal.reason', { item: t(`workbench.register.${item}` as MessageKey) })}
             hint={t('workbench.reveal.reason.hint')}
-            error={error ?? undefined}
+            error={error ? t(error) : undefined}
             value={reason}
             rows={3}
             maxLength={500}
