@@ -2,6 +2,7 @@
 // (params['*']) itself, so none of its code weighs on the portal's initial JavaScript. Who may see
 // it is the API's decision (the guard); the area only says so in words: a signed-out visitor gets
 // a sign-in button, someone who is not an officer a page saying the workbench is for officers.
+import './messages.ts';
 import './workbench.css';
 import type { PageProps } from '../app/table.tsx';
 import { ButtonLink } from '../components/Button.tsx';

@@ -1,0 +1,174 @@
+// 出生一件事 from end to end, every act in the browser: the mother signs in with password and
+// authenticator code and applies through the journey's pages with the values the registries
+// verified shown locked; each department's officer finds the task in the workbench and acts on it,
+// one asking for a correction that the mother answers on her case page; her open case page follows
+// every step live (SSE through the portal) until the application is complete; then an operator
+// publishes a new version of a matter in the console, with one validation error shown and fixed.
+// The pages on the way are checked by axe where the area tests do not already check them
+// (journey, workbench and console tests cover each area in zh-CN, English and 长辈版).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openMatterEditor, publishMatterWithOneError, signInToConsole } from './console.steps.ts';
+import { account, checkA11y, newPage, shoot, useStack, type DemoAccount } from './harness.ts';
+import {
+  answerEveryGroup,
+  consentToPrefill,
+  declareAndSubmit,
+  departmentTimelines,
+  h1,
+  openCase,
+  openCheckAnswers,
+  signInFromStart,
+  startDraft,
+  words,
+} from './journey.steps.ts';
+import {
+  actOnTask,
+  applicationOf,
+  claimInQueue,
+  findInQueue,
+  openCase as openTask,
+  signInOfficer,
+  type ApplicationSummary,
+} from './workbench.steps.ts';
+
+const stack = useStack();
+
+/** The demo citizen with an authenticator: 李四, the mother in the demo registries. */
+function mother(): DemoAccount {
+  const found = stack.platform.accounts.find((a) => a.kind === 'citizen' && a.totpSecret);
+  assert.ok(found, 'a demo citizen with an authenticator');
+  return found;
+}
+
+/** Runs a step; when it fails, the error says where the page was and what it showed (a flake's evidence). */
+async function explained(page: Page, step: string, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    const shown = await page
+      .locator('body')
+      .innerText()
+      .catch(() => '(no page)');
+    throw new Error(`${step}: ${String(error)}\nat ${page.url()}, showing:\n${shown.slice(0, 1500)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** How many steps the case page's timelines show now. */
+const stepsShown = async (page: Page) => (await departmentTimelines(page)).reduce((sum, d) => sum + d.steps.length, 0);
+
+/** Waits, without reloading, until the case page shows more than `count` steps (the live feed). */
+async function moreStepsThan(page: Page, count: number): Promise<void> {
+  await page.waitForFunction(`document.querySelectorAll('.timeline__action').length > ${count}`);
+}
+
+test('出生一件事: applied for in the browser, every department acts in the workbench, one correction answered, followed live to completion; an operator publishes with one error fixed', async () => {
+  const { platform, browser } = stack;
+  const base = platform.url;
+  const contexts: BrowserContext[] = [];
+  const open = async () => {
+    const { context, page } = await newPage(browser, 'zh-CN');
+    contexts.push(context);
+    return page;
+  };
+  try {
+    // The mother applies: password + code, consent to prefill, locked verified values, check, declare, submit.
+    const citizen = await open();
+    await signInFromStart(citizen, base, 'BIRTH', mother());
+    await startDraft(citizen);
+    await consentToPrefill(citizen);
+    const locked = await answerEveryGroup(citizen);
+    assert.ok(
+      locked.some((l) => l.label === '新生儿姓名' && l.value === '张小宝' && /卫生健康委员会/.test(l.source)),
+      `the hospital's birth record is shown locked with its source: ${JSON.stringify(locked)}`,
+    );
+    await openCheckAnswers(citizen);
+    const caseNumber = await declareAndSubmit(citizen);
+    await openCase(citizen, 'birth-case-submitted');
+    const id = new URL(citizen.url()).pathname.split('/')[2]!;
+    let app: ApplicationSummary = await applicationOf(citizen, id);
+    assert.equal(app.caseNumber, caseNumber, 'the confirmation shows the case number');
+
+    const officers = new Map<string, Page>();
+    const officerFor = async (department: string) => {
+      const known = officers.get(department);
+      if (known) return known;
+      const page = await open();
+      await explained(page, `the officer of ${department} signs in`, () =>
+        signInOfficer(page, base, account(platform, 'officer', department.toLowerCase())),
+      );
+      officers.set(department, page);
+      return page;
+    };
+
+    let corrected = false;
+    const acted = new Set<string>();
+    // Departments act as their tasks start (a task that needs another's result waits for it).
+    for (let round = 0; round < 10; round++) {
+      app = await applicationOf(citizen, id);
+      const ready = app.tasks.filter((t) => t.state === 'submitted' && !acted.has(t.id));
+      if (ready.length === 0) break;
+      for (const task of ready) {
+        acted.add(task.id);
+        const officer = await officerFor(task.departmentCode);
+        const row = await findInQueue(officer, base, caseNumber);
+        await claimInQueue(officer, row);
+        await openTask(officer, caseNumber);
+
+        if (!corrected && task.process === 'immediate') {
+          // 补正: the officer asks; the mother's open page shows it by itself, and she answers there.
+          await actOnTask(officer, 'requestCorrection', '预防接种单位与居住地不符，请重新选择', ['预防接种单位']);
+          const needed = citizen.getByRole('region', { name: words('zh-CN', 'journey.case.needed.title') });
+          await needed.waitFor();
+          await citizen.getByText('预防接种单位与居住地不符，请重新选择').first().waitFor();
+          await shoot(citizen, 'birth-case-correction');
+          await citizen.getByRole('link', { name: words('zh-CN', 'journey.case.needed.answer') }).click();
+          await h1(citizen, words('zh-CN', 'journey.correction.title'));
+          await checkA11y(citizen, 'the correction page');
+          await citizen.getByLabel('预防接种单位').fill('文三街道社区卫生服务站');
+          await citizen.getByRole('button', { name: words('zh-CN', 'journey.correction.send') }).click();
+          await needed.waitFor({ state: 'detached' });
+          corrected = true;
+          // The officer's case shows the corrected answer.
+          await officer.reload();
+          await officer.getByRole('heading', { level: 1, name: `办件 ${caseNumber}` }).waitFor();
+          await officer.getByText('文三街道社区卫生服务站').waitFor();
+        }
+
+        const before = await stepsShown(citizen);
+        await actOnTask(officer, 'accept');
+        if (task.process === 'standard') await actOnTask(officer, 'review');
+        await actOnTask(officer, 'approve', '材料齐全，符合条件');
+        // Live: the mother's page (never reloaded here) shows the new steps.
+        await moreStepsThan(citizen, before);
+      }
+    }
+
+    app = await applicationOf(citizen, id);
+    assert.ok(corrected, 'one department asked for a correction, and the mother answered it');
+    assert.deepEqual(
+      app.tasks.filter((t) => t.state !== 'approved').map((t) => `${t.matterCode}: ${t.state}`),
+      [],
+      'every department approved',
+    );
+    assert.equal(app.status, 'completed');
+    // Completion reaches the open page live too.
+    await citizen.getByText(words('zh-CN', 'journey.appStatus.completed')).first().waitFor();
+    await checkA11y(citizen, 'the completed case page');
+    await shoot(citizen, 'birth-case-completed');
+
+    // The operator publishes a new version of a matter; the one validation error is shown, then fixed.
+    const operator = await open();
+    await explained(operator, 'the operator signs in to the console', () =>
+      signInToConsole(operator, base, account(platform, 'operator')),
+    );
+    await openMatterEditor(operator, base, '330100-GS-001');
+    const version = await publishMatterWithOneError(operator);
+    assert.ok(version >= 2, `a new version was published: ${version}`);
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+});
