@@ -22,6 +22,7 @@ import { useApi } from '../lib/useApi.ts';
 import { DepartmentName } from '../pages/guide.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { ActionForm, type Done } from './ActionForm.tsx';
+import { AssignForm } from './AssignForm.tsx';
 import { DueBadge, MatterName, regionOf, WorkbenchNav } from './parts.tsx';
 import { useFresh } from './read.ts';
 import { paths, type TaskPage, type TimelineEntry } from './types.ts';
@@ -96,7 +97,9 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
           <p className="notification-banner__heading">
             {done.kind === 'claim'
               ? t('workbench.claim.doneHere')
-              : t('workbench.done.body', { action: t(`workbench.action.${done.kind}` as never), state: done.state })}
+              : done.kind === 'assign'
+                ? t('workbench.assign.done')
+                : t('workbench.done.body', { action: t(`workbench.action.${done.kind}` as never), state: done.state })}
           </p>
         </NotificationBanner>
       )}
@@ -203,6 +206,17 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
         <p className="body inset">
           {t(task.assignee !== null && !mine ? 'workbench.actions.othersTask' : 'workbench.actions.none')}
         </p>
+      )}
+
+      {me?.roles.includes('lead') && page.actions.length > 0 && (
+        <AssignForm
+          key={`assign-${task.version}`}
+          task={task}
+          onDone={() => {
+            setDone({ kind: 'assign', state: text(task.stateName) });
+            reload();
+          }}
+        />
       )}
 
       <h2 className="heading-m">{t('workbench.case.history')}</h2>
