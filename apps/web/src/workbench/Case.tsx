@@ -6,6 +6,7 @@
 // refusal page, never data.
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Button } from '../components/Button.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
@@ -57,6 +58,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
   const { session } = useSession();
   const [done, setDone] = useState<Done | null>(null);
   const [claimError, setClaimError] = useState<MessageKey | null>(null);
+  const [claimRound, setClaimRound] = useState(0);
   const { task, application: app } = page;
   const matter = useApi<Matter>(catalogPaths.matter(task.matterCode, task.matterVersion));
   const elements = useElements();
@@ -73,6 +75,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       setDone({ kind: 'claim', state: text(task.stateName) });
     } catch (e) {
       setClaimError(problemMessageKey(problemFrom(e).code));
+      setClaimRound((r) => r + 1);
     }
     reload();
   };
@@ -103,12 +106,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
           </p>
         </NotificationBanner>
       )}
-      {claimError && (
-        <div className="error-summary" role="alert" tabIndex={-1}>
-          <h2 className="error-summary__title">{t('errorSummary.title')}</h2>
-          <p className="body">{t(claimError)}</p>
-        </div>
-      )}
+      {claimError && <ErrorSummary key={claimRound} errors={[{ field: 'claim', text: t(claimError) }]} />}
 
       <h2 className="heading-m">{t('workbench.case.overview')}</h2>
       <SummaryList
@@ -166,7 +164,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       />
       {task.assignee === null && page.actions.length > 0 && (
         <p className="body">
-          <Button variant="secondary" onClick={() => void claim()}>
+          <Button id="claim" variant="secondary" onClick={() => void claim()}>
             {t('workbench.claim.button')}
           </Button>
         </p>
