@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
-import { signInOnIdentity, type DemoAccount, type Locale } from './harness.ts';
+import { checkFocusVisible, focused, signInOnIdentity, type DemoAccount, type Locale } from './harness.ts';
 
 export interface Json {
   [key: string]: unknown;
@@ -141,6 +141,28 @@ export async function actOnTask(
     .getByRole('alert')
     .filter({ hasText: `已${ACTION_LABELS[action]}` })
     .waitFor();
+}
+
+/** Presses Tab until the focused element matches, at most `limit` times; fails if it never does. */
+async function tabTo(page: Page, what: (f: { tag: string; id: string; text: string }) => boolean, limit = 80) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (what(await focused(page))) return;
+  }
+  assert.fail('the keyboard never reached the element');
+}
+
+/** Accepts the open case with the keyboard alone: Tab to the first action, Space, Tab to Confirm, Enter. */
+export async function acceptByKeyboard(page: Page): Promise<void> {
+  await page.locator('h1').click(); // a starting point for Tab, as after a page load
+  await tabTo(page, (f) => f.tag === 'input' && f.id === 'action');
+  await checkFocusVisible(page, 'the first action');
+  await page.keyboard.press('Space');
+  assert.equal(await page.locator('#action').isChecked(), true);
+  await tabTo(page, (f) => f.tag === 'button' && f.text === '确认', 5);
+  await checkFocusVisible(page, 'the confirm button');
+  await page.keyboard.press('Enter');
+  await page.getByRole('alert').filter({ hasText: '已受理' }).waitFor();
 }
 
 /** A day `days` before today in China (UTC+8), as YYYY-MM-DD. */

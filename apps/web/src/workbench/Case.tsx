@@ -6,6 +6,7 @@
 // refusal page, never data.
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Button } from '../components/Button.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
@@ -22,6 +23,7 @@ import { useApi } from '../lib/useApi.ts';
 import { DepartmentName } from '../pages/guide.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { ActionForm, type Done } from './ActionForm.tsx';
+import { AssignForm } from './AssignForm.tsx';
 import { DueBadge, MatterName, regionOf, WorkbenchNav } from './parts.tsx';
 import { useFresh } from './read.ts';
 import { paths, type TaskPage, type TimelineEntry } from './types.ts';
@@ -56,6 +58,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
   const { session } = useSession();
   const [done, setDone] = useState<Done | null>(null);
   const [claimError, setClaimError] = useState<MessageKey | null>(null);
+  const [claimRound, setClaimRound] = useState(0);
   const { task, application: app } = page;
   const matter = useApi<Matter>(catalogPaths.matter(task.matterCode, task.matterVersion));
   const elements = useElements();
@@ -72,6 +75,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       setDone({ kind: 'claim', state: text(task.stateName) });
     } catch (e) {
       setClaimError(problemMessageKey(problemFrom(e).code));
+      setClaimRound((r) => r + 1);
     }
     reload();
   };
@@ -96,16 +100,13 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
           <p className="notification-banner__heading">
             {done.kind === 'claim'
               ? t('workbench.claim.doneHere')
-              : t('workbench.done.body', { action: t(`workbench.action.${done.kind}` as never), state: done.state })}
+              : done.kind === 'assign'
+                ? t('workbench.assign.done')
+                : t('workbench.done.body', { action: t(`workbench.action.${done.kind}` as never), state: done.state })}
           </p>
         </NotificationBanner>
       )}
-      {claimError && (
-        <div className="error-summary" role="alert" tabIndex={-1}>
-          <h2 className="error-summary__title">{t('errorSummary.title')}</h2>
-          <p className="body">{t(claimError)}</p>
-        </div>
-      )}
+      {claimError && <ErrorSummary key={claimRound} errors={[{ field: 'claim', text: t(claimError) }]} />}
 
       <h2 className="heading-m">{t('workbench.case.overview')}</h2>
       <SummaryList
@@ -163,7 +164,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       />
       {task.assignee === null && page.actions.length > 0 && (
         <p className="body">
-          <Button variant="secondary" onClick={() => void claim()}>
+          <Button id="claim" variant="secondary" onClick={() => void claim()}>
             {t('workbench.claim.button')}
           </Button>
         </p>
@@ -203,6 +204,17 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
         <p className="body inset">
           {t(task.assignee !== null && !mine ? 'workbench.actions.othersTask' : 'workbench.actions.none')}
         </p>
+      )}
+
+      {me?.roles.includes('lead') && page.actions.length > 0 && (
+        <AssignForm
+          key={`assign-${task.version}`}
+          task={task}
+          onDone={() => {
+            setDone({ kind: 'assign', state: text(task.stateName) });
+            reload();
+          }}
+        />
       )}
 
       <h2 className="heading-m">{t('workbench.case.history')}</h2>

@@ -121,6 +121,7 @@ export const paths = {
   queue: (query: URLSearchParams) => `workflow/queue?${query.toString()}`,
   task: (id: string) => `workflow/tasks/${enc(id)}`,
   claim: (id: string) => `workflow/tasks/${enc(id)}/claim`,
+  assign: (id: string) => `workflow/tasks/${enc(id)}/assign`,
   actions: (id: string) => `workflow/tasks/${enc(id)}/actions`,
   counter: () => 'workflow/counter/applications',
   query: (resource: string) => `datahub/resources/${enc(resource)}/query`,
