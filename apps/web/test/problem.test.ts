@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { translate } from '../src/i18n/messages.ts';
+import { addMessages, translate } from '../src/i18n/messages.ts';
+import { workbenchEn } from '../src/i18n/workbench.en.ts';
+import { workbenchZh } from '../src/i18n/workbench.zh-CN.ts';
 import { loginUrl, problemMessageKey, signInRedirect, toProblem } from '../src/lib/problem.ts';
 
 test('a problem code with words of its own gets them, in both languages', () => {
   assert.equal(problemMessageKey('CATALOG_MATTER_NOT_FOUND'), 'errors.CATALOG_MATTER_NOT_FOUND');
   assert.equal(translate('en', problemMessageKey('RATE_LIMITED')), 'Too many attempts. Wait a moment and try again.');
+});
+
+test("an area's own words for a code come first once its chunk has loaded; the portal's stay its own", () => {
+  assert.equal(problemMessageKey('WORKFLOW_STALE_TASK', 'workbench'), 'errors.WORKFLOW_STALE_TASK', 'not loaded yet');
+  addMessages({ 'zh-CN': workbenchZh, en: workbenchEn });
+  assert.equal(problemMessageKey('WORKFLOW_STALE_TASK', 'workbench'), 'workbench.errors.WORKFLOW_STALE_TASK');
+  assert.equal(problemMessageKey('WORKFLOW_STALE_TASK'), 'errors.WORKFLOW_STALE_TASK');
 });
 
 test('a code the catalogs do not know falls back to the generic message', () => {

@@ -35,10 +35,14 @@ export function toProblem(status: number, body: unknown): Problem {
   return { status, code: status === 404 ? 'NOT_FOUND' : status >= 500 ? 'INTERNAL' : 'UNKNOWN' };
 }
 
-/** The catalog key for a problem code: `errors.<CODE>`, or the generic message for a code we have no words for. */
-export function problemMessageKey(code: string): MessageKey {
-  const key = `errors.${code}`;
-  return Object.hasOwn(catalogs['zh-CN'], key) ? (key as MessageKey) : 'errors.generic';
+/**
+ * The catalog key for a problem code: an area's own words for it first (`workbench.errors.<CODE>`:
+ * an officer is told differently from a citizen), then `errors.<CODE>`, else the generic message.
+ */
+export function problemMessageKey(code: string, area?: 'workbench' | 'console'): MessageKey {
+  for (const key of [area ? `${area}.errors.${code}` : '', `errors.${code}`])
+    if (key && Object.hasOwn(catalogs['zh-CN'], key)) return key as MessageKey;
+  return 'errors.generic';
 }
 
 /** Where a problem sends the browser to sign in (BFF contract), or undefined when it does not. */

@@ -84,7 +84,7 @@ export function ActionForm({
       onDone({ kind: action, state: text(result.stateName) });
     } catch (e) {
       const problem = problemFrom(e);
-      const message = problemMessageKey(problem.code);
+      const message = problemMessageKey(problem.code, 'workbench');
       const fieldOf = (f: string) =>
         f === 'body.reason'
           ? 'reason'

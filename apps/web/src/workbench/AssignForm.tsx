@@ -38,7 +38,7 @@ export function AssignForm({ task, onDone }: { task: Task; onDone: () => void })
       });
       onDone();
     } catch (e) {
-      setErrors([{ field: 'assignee', key: problemMessageKey(problemFrom(e).code) }]);
+      setErrors([{ field: 'assignee', key: problemMessageKey(problemFrom(e).code, 'workbench') }]);
     }
   };
 

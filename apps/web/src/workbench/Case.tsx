@@ -74,7 +74,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       await api(paths.claim(task.id), { locale, method: 'POST', body: { version: task.version }, csrf: session.csrf });
       setDone({ kind: 'claim', state: text(task.stateName) });
     } catch (e) {
-      setClaimError(problemMessageKey(problemFrom(e).code));
+      setClaimError(problemMessageKey(problemFrom(e).code, 'workbench'));
       setClaimRound((r) => r + 1);
     }
     reload();

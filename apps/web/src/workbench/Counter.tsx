@@ -205,7 +205,7 @@ function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; o
       );
     } catch (e) {
       const problem = problemFrom(e);
-      const message = problemMessageKey(problem.code);
+      const message = problemMessageKey(problem.code, 'workbench');
       const byKey = new Map(fields.map((f) => [`form.${f.key}`, f]));
       const listed = (problem.errors ?? []).map((fe) => {
         const f = byKey.get(fe.field) ?? byKey.get(`form.${fe.field.replace(/^body\.form\./, '')}`);

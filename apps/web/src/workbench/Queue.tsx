@@ -167,7 +167,7 @@ function Rows({ rows, onChange, filtered }: { rows: QueueRow[]; onChange: () => 
       });
       setClaimed(row.caseNumber ?? row.taskId);
     } catch (e) {
-      setError(problemMessageKey(problemFrom(e).code));
+      setError(problemMessageKey(problemFrom(e).code, 'workbench'));
     }
     onChange();
   };

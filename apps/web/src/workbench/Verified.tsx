@@ -82,7 +82,7 @@ function Person({ who, idNumber, purpose }: { who: Who; idNumber: string; purpos
         }),
       );
     } catch (e) {
-      setProblem(problemMessageKey(problemFrom(e).code));
+      setProblem(problemMessageKey(problemFrom(e).code, 'workbench'));
     } finally {
       setAsking(false);
     }
@@ -211,7 +211,7 @@ function Value({
         }),
       );
     } catch (e) {
-      setError(problemMessageKey(problemFrom(e).code));
+      setError(problemMessageKey(problemFrom(e).code, 'workbench'));
     }
   };
 
