@@ -51,9 +51,13 @@ async function explained(page: Page, step: string, run: () => Promise<void>): Pr
       .locator('body')
       .innerText()
       .catch(() => '(no page)');
-    throw new Error(`${step}: ${String(error)}\nat ${page.url()}, showing:\n${shown.slice(0, 1500)}`, {
-      cause: error,
-    });
+    const log = stack.platform.logTail();
+    throw new Error(
+      `${step}: ${String(error)}\nat ${page.url()}, showing:\n${shown.slice(0, 1500)}\nserver log:\n${log}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -33,6 +33,8 @@ export interface Platform {
   readonly url: string;
   /** The demo accounts the start summary lists. */
   readonly accounts: readonly DemoAccount[];
+  /** The end of what the server wrote (its log lines), for a failing step's evidence. */
+  logTail(chars?: number): string;
   stop(): Promise<void>;
 }
 
@@ -73,15 +75,27 @@ export async function startPlatform(): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [bin, 'serve'], {
     cwd: root,
-    env: { ...cleanEnv(), TONGBAN_DATA_DIR: dataDir, TONGBAN_PORT: '0', TONGBAN_LOG_LEVEL: 'warn' },
+    env: {
+      ...cleanEnv(),
+      TONGBAN_DATA_DIR: dataDir,
+      TONGBAN_PORT: '0',
+      // TONGBAN_E2E_LOG_LEVEL=info shows more when a browser test needs explaining.
+      TONGBAN_LOG_LEVEL: process.env['TONGBAN_E2E_LOG_LEVEL'] ?? 'warn',
+    },
   });
   let stdout = '';
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let tail = '';
+  const keep = (chunk: string) => (tail = (tail + chunk).slice(-200_000));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    keep(chunk);
+  });
   const exited = once(child, 'exit');
   const summary = await new Promise<string>((resolve, reject) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
+      keep(chunk);
       // The summary ends with the officers' count line after the accounts.
       if (/^\s+URL\s/m.test(stdout) && /officers in all/.test(stdout)) resolve(stdout);
     });
@@ -93,6 +107,7 @@ export async function startPlatform(): Promise<Platform> {
   return {
     url,
     accounts,
+    logTail: (chars = 4000) => tail.slice(-chars),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
