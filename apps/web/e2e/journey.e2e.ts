@@ -49,6 +49,7 @@ const mother = (): DemoAccount => {
 
 describe('the citizen applies for 出生一件事 online', () => {
   let caseUrl = '';
+  let caseNumber = '';
   /** 李四's browser, kept from the first test to the withdrawal (an authenticator code is good once). */
   let citizen: Awaited<ReturnType<typeof newPage>> | undefined;
   after(async () => {
@@ -121,6 +122,7 @@ describe('the citizen applies for 出生一件事 online', () => {
       await checkA11y(page, 'check your answers with an error');
       await shoot(page, 'journey-check-error');
       const number = await declareAndSubmit(page, 'journey-check');
+      caseNumber = number;
       assert.match(number, /\S{6,}/);
       await shoot(page, 'journey-confirmation');
       await openCase(page, 'journey-case');
@@ -366,6 +368,16 @@ describe('the citizen applies for 出生一件事 online', () => {
       await page.getByRole('heading', { level: 2, name: words('en', 'journey.case.departments') }).waitFor();
       await page.locator('.timeline__step').first().waitFor();
       await checkA11y(page, 'the case page, English, elder mode');
+
+      // Another person's case (李四's, from the first test): refused by the API, said in words, nothing of it shown.
+      if (caseUrl) {
+        await page.goto(caseUrl);
+        await page.locator('h1').waitFor();
+        await page.locator('.loading').first().waitFor({ state: 'detached' });
+        assert.equal(await page.locator('.department').count(), 0, 'no department of another person’s case');
+        assert.equal(await page.getByText(caseNumber).count(), 0, 'not even its case number');
+        await checkA11y(page, 'another person’s case, English, elder mode');
+      }
 
       // Adding an authenticator needs a multi-factor sign-in: this password-only session is sent to step up.
       await page.goto(`${stack.platform.url}/account`);

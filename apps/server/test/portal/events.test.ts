@@ -174,6 +174,12 @@ describe(`portal live events (${databaseLabel})`, () => {
     assert.ok(now <= idle, `both connections end (${now} open, ${idle} before)`);
   });
 
+  test('the stream asked for through /portal/api is sent to /portal/events (inject would buffer it forever)', async () => {
+    const r = await fetch(`${origin}/portal/api/workflow/me/events`, { redirect: 'manual' });
+    assert.equal(r.status, 307);
+    assert.equal(r.headers.get('location'), '/portal/events');
+  });
+
   test('the local target of a wildcard listen address is the loopback', () => {
     assert.deepEqual(localTarget({ address: '0.0.0.0', family: 'IPv4', port: 8080 }), {
       host: '127.0.0.1',

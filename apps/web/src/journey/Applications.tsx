@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Tag, type TagColour } from '../components/Tag.tsx';
@@ -7,6 +8,7 @@ import { catalogPaths, type Bundle, type Matter } from '../lib/catalog.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { useApiAll } from '../lib/useApi.ts';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
+import { useLiveSteps } from './live.ts';
 import { useFresh } from './data.ts';
 import { journeyPaths, type ApplicationSummary } from './model.ts';
 import { Notices } from './Notices.tsx';
@@ -48,6 +50,12 @@ export default function Applications() {
   const title = t('journey.applications.title');
   usePageTitle(title);
   const apps = useFresh<ApplicationSummary[]>('workflow/applications?limit=100');
+  // Live: a step of any of my applications re-reads the list and the notices.
+  const [live, setLive] = useState(0);
+  useLiveSteps(() => {
+    apps.reload();
+    setLive((n) => n + 1);
+  });
   const nameOf = useSubjectNames(apps.state === 'ok' ? apps.data : []);
   if (apps.state === 'error') return <ErrorPage problem={apps.problem} />;
   return (
@@ -91,7 +99,7 @@ export default function Applications() {
           })}
         </ul>
       )}
-      <Notices />
+      <Notices live={live} />
     </>
   );
 }

@@ -13,6 +13,7 @@ import { StatusTag, useSubjectNames } from './Applications.tsx';
 import { useFresh } from './data.ts';
 import { journeyPaths, type ApplicationView, type TaskView, type TimelineStep } from './model.ts';
 import { useTaskNames } from './names.ts';
+import { useLiveSteps } from './live.ts';
 import { dateTime } from './time.ts';
 import './journey.css';
 
@@ -26,31 +27,6 @@ const TASK_COLOUR: Record<string, TagColour> = {
   withdrawn: 'grey',
   waiting: 'grey',
 };
-
-/**
- * Listens to my applications' live steps (the BFF's /portal/events, Server-Sent Events) and calls
- * `onStep` for each; EventSource reconnects by itself with Last-Event-ID, so nothing is missed.
- */
-export function useLiveSteps(onStep: (step: { applicationId?: string }) => void): void {
-  const latest = useRef(onStep);
-  useEffect(() => {
-    latest.current = onStep;
-  });
-  useEffect(() => {
-    if (typeof EventSource === 'undefined') return;
-    const source = new EventSource('/portal/events');
-    const handle = (e: MessageEvent<string>) => {
-      try {
-        latest.current(JSON.parse(e.data) as { applicationId?: string });
-      } catch {
-        latest.current({});
-      }
-    };
-    source.addEventListener('step', handle);
-    source.addEventListener('reset', handle);
-    return () => source.close();
-  }, []);
-}
 
 /** /applications/<id>: my case — each department's task and its timeline, updated live; what is needed from me. */
 export default function Case({ params }: PageProps) {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from '../components/Button.tsx';
 import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -11,11 +11,15 @@ import { useFresh } from './data.ts';
 import { journeyPaths, type Notice } from './model.ts';
 
 /** My notices (站内信), newest first, each marked read with its own button. */
-export function Notices() {
+export function Notices({ live = 0 }: { live?: number }) {
   const { t, locale } = useI18n();
   const { session } = useSession();
   const notices = useFresh<Notice[]>('workflow/me/notices?limit=50');
   const [problem, setProblem] = useState<Problem>();
+  const { reload } = notices;
+  useEffect(() => {
+    if (live > 0) reload();
+  }, [live, reload]);
   const [status, setStatus] = useState('');
   const read = async (id: string) => {
     if (session.state !== 'signedIn') return;

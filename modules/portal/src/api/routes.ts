@@ -17,6 +17,7 @@ import type { Portal } from '../service/portal.ts';
 
 const SESSION_COOKIE = 'tongban_portal';
 const LOGIN_COOKIE = 'tongban_portal_login';
+const EVENTS_VIA_API = '/portal/api/workflow/me/events';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const route = { config: { policy: Policies.public }, schema: { hide: true } } as const;
 
@@ -105,6 +106,10 @@ export function portalRoutes(app: HttpApp, portal: Portal): void {
   });
 
   app.all('/portal/api/*', route, async (req, reply) => {
+    // A stream through inject would be buffered and never arrive: its own route pipes it (events.ts).
+    const asked = new URL(req.url, 'http://portal.invalid');
+    if (req.method === 'GET' && asked.pathname === EVENTS_VIA_API)
+      return reply.redirect(`/portal/events${asked.search}`, 307);
     const session = await portal.current(read(req.headers, SESSION_COOKIE));
     if (UNSAFE.has(req.method)) {
       if (!session) throw new PortalError('PORTAL_SIGNED_OUT');
