@@ -169,7 +169,7 @@ test('出生一件事: applied for in the browser, every department acts in the 
     await explained(operator, 'the operator signs in to the console', () =>
       signInToConsole(operator, base, account(platform, 'operator')),
     );
-    await openMatterEditor(operator, base, '330100-GS-001');
+    await explained(operator, 'the operator opens a matter', () => openMatterEditor(operator, base, '330100-GS-001'));
     const version = await publishMatterWithOneError(operator);
     assert.ok(version >= 2, `a new version was published: ${version}`);
   } finally {

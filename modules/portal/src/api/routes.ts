@@ -105,7 +105,8 @@ export function portalRoutes(app: HttpApp, portal: Portal): void {
     return { endSession };
   });
 
-  app.all('/portal/api/*', route, async (req, reply) => {
+  // Counted once, by the /api route it reaches (injected with the caller's address), not twice.
+  app.all('/portal/api/*', { ...route, config: { ...route.config, rateLimit: false } }, async (req, reply) => {
     // A stream through inject would be buffered and never arrive: its own route pipes it (events.ts).
     const asked = new URL(req.url, 'http://portal.invalid');
     if (req.method === 'GET' && asked.pathname === EVENTS_VIA_API)

@@ -29,7 +29,9 @@ const PLATFORM =
 export function webRoutes(app: HttpApp, dir: string): boolean {
   const root = normalize(dir.endsWith(sep) ? dir : dir + sep);
   if (!existsSync(join(root, 'index.html'))) return false;
-  const route = { config: { policy: Policies.public }, schema: { hide: true } } as const;
+  // Files of the build, the same for everyone: not counted against the address's request budget
+  // (a page load is a dozen of them, and an office of officers shares one address).
+  const route = { config: { policy: Policies.public, rateLimit: false }, schema: { hide: true } } as const;
   const handler = async (
     req: { url: string },
     reply: {
