@@ -8,9 +8,9 @@
 // (journey, workbench and console tests cover each area in zh-CN, English and 长辈版).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openMatterEditor, publishMatterWithOneError, signInToConsole } from './console.steps.ts';
-import { account, checkA11y, newPage, shoot, useStack, type DemoAccount } from './harness.ts';
+import { account, checkA11y, people, shoot, useStack, type DemoAccount } from './harness.ts';
 import {
   answerEveryGroup,
   consentToPrefill,
@@ -72,12 +72,7 @@ async function moreStepsThan(page: Page, count: number): Promise<void> {
 test('出生一件事: applied for in the browser, every department acts in the workbench, one correction answered, followed live to completion; an operator publishes with one error fixed', async () => {
   const { platform, browser } = stack;
   const base = platform.url;
-  const contexts: BrowserContext[] = [];
-  const open = async () => {
-    const { context, page } = await newPage(browser, 'zh-CN');
-    contexts.push(context);
-    return page;
-  };
+  const { open, close } = people(browser);
   try {
     // The mother applies: password + code, consent to prefill, locked verified values, check, declare, submit.
     const citizen = await open();
@@ -173,6 +168,6 @@ test('出生一件事: applied for in the browser, every department acts in the 
     const version = await publishMatterWithOneError(operator);
     assert.ok(version >= 2, `a new version was published: ${version}`);
   } finally {
-    for (const c of contexts) await c.close();
+    await close();
   }
 });

@@ -149,6 +149,24 @@ export async function newPage(browser: Browser, locale: Locale): Promise<{ conte
   return { context, page };
 }
 
+/**
+ * Several people's browsers at once (a citizen, each department's officer, an operator): each
+ * `open()` is a fresh context (its own cookies: its own sign-in); `close()` ends them all.
+ */
+export function people(browser: Browser, locale: Locale = 'zh-CN'): { open(): Promise<Page>; close(): Promise<void> } {
+  const contexts: BrowserContext[] = [];
+  return {
+    async open() {
+      const { context, page } = await newPage(browser, locale);
+      contexts.push(context);
+      return page;
+    },
+    async close() {
+      for (const c of contexts.splice(0)) await c.close();
+    },
+  };
+}
+
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] as const;
 
 /** axe with the WCAG 2.2 AA tags; fails with every violation, the elements it found and how to fix them. */

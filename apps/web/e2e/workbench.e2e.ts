@@ -7,12 +7,13 @@
 // the counter (窗口) files a matter for a resident found by ID number.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   account,
   checkA11y,
   checkReflow,
   newPage,
+  people,
   setElderMode,
   shoot,
   switchLanguage,
@@ -63,12 +64,7 @@ describe('the officer workbench', () => {
   test('出生一件事: every department acts in the workbench, one correction answered, the application completes', async () => {
     const { platform, browser } = stack;
     const base = platform.url;
-    const contexts: BrowserContext[] = [];
-    const open = async () => {
-      const { context, page } = await newPage(browser, 'zh-CN');
-      contexts.push(context);
-      return page;
-    };
+    const { open, close } = people(browser);
     try {
       // The citizen applies (password sign-in; the journey's pages are built elsewhere).
       const citizen = await open();
@@ -184,7 +180,7 @@ describe('the officer workbench', () => {
       );
       assert.equal(app.status, 'completed');
     } finally {
-      for (const c of contexts) await c.close();
+      await close();
     }
   });
 

@@ -6,7 +6,7 @@ import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx'
 import { Link } from '../components/Link.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import { problemFrom } from '../lib/api.ts';
+import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
@@ -14,7 +14,6 @@ import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
 import { newIdempotencyKey } from './data.ts';
 import { SourceTag, useSourceDepartments, WithDraft, type DraftPageProps } from './draft.tsx';
-import { apiWithHeaders } from './http.ts';
 import { materialId } from './MaterialsPage.tsx';
 import { fieldId, formKeyOf, journeyPaths, materialsNeeded, type ApplicationView } from './model.ts';
 import { displayValue, useFieldErrorText } from './Questions.tsx';
@@ -57,7 +56,7 @@ function Check({ code, subject, groups, draft }: DraftPageProps) {
     }
     setBusy(true);
     try {
-      const app = await apiWithHeaders<ApplicationView>('workflow/applications', {
+      const app = await api<ApplicationView>('workflow/applications', {
         locale,
         method: 'POST',
         body: { draftId: draft.id },

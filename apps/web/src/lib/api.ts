@@ -18,10 +18,15 @@ interface Options {
   body?: unknown;
   /** The session's CSRF token: sent on every unsafe method. */
   csrf?: string;
+  /** Headers of the call's own: a submission's or a filing's Idempotency-Key (the BFF passes it on). */
+  headers?: Record<string, string>;
 }
 
-async function send(url: string, { locale, signal, method = 'GET', body, csrf }: Options): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': locale };
+async function send(
+  url: string,
+  { locale, signal, method = 'GET', body, csrf, headers: own }: Options,
+): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': locale, ...own };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
   try {

@@ -12,18 +12,17 @@ import { Select } from '../components/Select.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import { problemFrom } from '../lib/api.ts';
+import { api, problemFrom } from '../lib/api.ts';
 import { catalogPaths, type Bundle, type Matter, type SearchResult } from '../lib/catalog.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import { useApi } from '../lib/useApi.ts';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
-import { fileAtCounter } from './counter-api.ts';
 import { useElements, type Elements } from './elements.ts';
 import { WorkbenchNav } from './parts.tsx';
 import { summaryOf, type Err } from './words.ts';
-import type { CounterAnswer } from './types.ts';
+import { paths, type CounterAnswer } from './types.ts';
 
 const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
 
@@ -193,15 +192,18 @@ function ServiceForm({ who, onBack, onFiled }: { who: Who; onBack: () => void; o
     setSending(true);
     try {
       onFiled(
-        await fileAtCounter(
-          {
+        await api<CounterAnswer>(paths.counter(), {
+          locale,
+          method: 'POST',
+          body: {
             applicant: { idNumber: who.idNumber },
             subject: { kind: who.kind, code: who.code },
             form,
             materials: refs,
           },
-          { locale, csrf: session.csrf, key },
-        ),
+          csrf: session.csrf,
+          headers: { 'idempotency-key': key },
+        }),
       );
     } catch (e) {
       const problem = problemFrom(e);
