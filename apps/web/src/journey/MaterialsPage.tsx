@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
-import { Button } from '../components/Button.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
@@ -10,7 +9,7 @@ import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
-import { WithDraft, type DraftPageProps } from './draft.tsx';
+import { SaveButtons, WithDraft, type DraftPageProps } from './draft.tsx';
 import { journeyPaths, materialsNeeded, type ApplicationView, type MaterialRef } from './model.ts';
 import './journey.css';
 
@@ -112,14 +111,7 @@ function Materials({ code, subject, draft }: DraftPageProps) {
             maxLength={200}
           />
         ))}
-        <div className="button-group">
-          <Button type="submit" disabled={busy}>
-            {t('journey.saveContinue')}
-          </Button>
-          <Button variant="secondary" disabled={busy} onClick={(e) => void save(e, true)}>
-            {t('journey.saveLater')}
-          </Button>
-        </div>
+        <SaveButtons busy={busy} onLater={(e) => void save(e, true)} />
       </form>
     </>
   );

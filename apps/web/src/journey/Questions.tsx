@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
-import { Button } from '../components/Button.tsx';
 import { Radios } from '../components/Choices.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
 import { Select } from '../components/Select.tsx';
@@ -13,7 +12,7 @@ import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
 import { NotFound } from '../pages/NotFound.tsx';
-import { SourceTag, useSourceDepartments, WithDraft, type DraftPageProps } from './draft.tsx';
+import { SaveButtons, SourceTag, useSourceDepartments, WithDraft, type DraftPageProps } from './draft.tsx';
 import {
   fieldId,
   formKeyOf,
@@ -183,14 +182,7 @@ function Questions({ code, subject, groups, draft, groupId }: DraftPageProps & {
       )}
       <form onSubmit={(e) => void save(e, false)} noValidate>
         {open.length === 0 ? <p className="body">{t('journey.verified.all')}</p> : open.map(field)}
-        <div className="button-group">
-          <Button type="submit" disabled={busy}>
-            {t('journey.saveContinue')}
-          </Button>
-          <Button variant="secondary" disabled={busy} onClick={(e) => void save(e, true)}>
-            {t('journey.saveLater')}
-          </Button>
-        </div>
+        <SaveButtons busy={busy} onLater={(e) => void save(e, true)} />
       </form>
     </>
   );

@@ -1,6 +1,7 @@
 // What every page of a draft needs: the subject's questions and the draft itself, read fresh (it
 // may have been changed on another device), and the words for a question's prefill source.
-import type { ReactNode } from 'react';
+import type { MouseEvent, ReactNode } from 'react';
+import { Button } from '../components/Button.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Tag } from '../components/Tag.tsx';
 import { useI18n } from '../i18n/context.tsx';
@@ -69,5 +70,20 @@ export function SourceTag({ field, departments }: { field: PrefillField; departm
     <Tag colour={field.locked ? 'green' : 'blue'}>
       {t(field.locked ? 'journey.source.verified' : 'journey.source.prefilled', { from })}
     </Tag>
+  );
+}
+
+/** A draft page's two ways out: save and go on, or save and come back later (from any device). */
+export function SaveButtons({ busy, onLater }: { busy: boolean; onLater: (e: MouseEvent<HTMLButtonElement>) => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="button-group">
+      <Button type="submit" disabled={busy}>
+        {t('journey.saveContinue')}
+      </Button>
+      <Button variant="secondary" disabled={busy} onClick={onLater}>
+        {t('journey.saveLater')}
+      </Button>
+    </div>
   );
 }
