@@ -3,41 +3,32 @@
 // address), and a call through /portal/api costs one request, not two (the portal's route and
 // the /api route it reaches). The budget still holds.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import catalog from '@tongban/catalog';
 import identity from '@tongban/identity';
 import portal from '@tongban/portal';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
+import { ASSET, webBuild } from './web-build.ts';
 
 const BUDGET = 10;
 
 describe('the request budget through the portal', () => {
   let p: TestPlatform;
-  let dir: string;
+  const build = webBuild();
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tongban-web-'));
-    mkdirSync(join(dir, 'assets'));
-    writeFileSync(
-      join(dir, 'index.html'),
-      '<!doctype html><html lang="zh-CN"><title>通办</title><div id="root"></div>',
-    );
-    writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
     p = await startTestPlatform([catalog, identity, portal], {
-      env: { TONGBAN_WEB_DIR: dir, TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: String(BUDGET) },
+      env: { TONGBAN_WEB_DIR: build.dir, TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: String(BUDGET) },
     });
   });
   after(async () => {
     await p.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    build.remove();
   });
   const get = (url: string) => p.app.inject({ url, remoteAddress: '203.0.113.7' });
 
   test("the web app's files are not counted; each /portal/api call is counted once; the budget then refuses", async () => {
     for (let i = 0; i < BUDGET * 3; i++) {
-      for (const url of ['/', '/assets/index-abc123.js', '/applications']) {
+      for (const url of ['/', ASSET, '/applications']) {
         const r = await get(url);
         assert.equal(r.statusCode, 200, `${url} #${i + 1}`);
       }

@@ -2,7 +2,7 @@
 // own paths, the platform's prefixes left to the platform, nothing outside the build reachable.
 // Without a build the kernel's welcome page stays at `/`.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -10,24 +10,18 @@ import catalog from '@tongban/catalog';
 import identity from '@tongban/identity';
 import portal from '@tongban/portal';
 import { startTestPlatform, type TestPlatform } from '@tongban/kernel/testing';
+import { webBuild } from './web-build.ts';
 
 describe('the web app at / (portal)', () => {
   let p: TestPlatform;
-  let dir: string;
+  const build = webBuild();
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tongban-web-'));
-    mkdirSync(join(dir, 'assets'));
-    writeFileSync(
-      join(dir, 'index.html'),
-      '<!doctype html><html lang="zh-CN"><title>通办</title><div id="root"></div>',
-    );
-    writeFileSync(join(dir, 'assets', 'index-abc123.js'), 'console.log(1)');
     writeFileSync(join(tmpdir(), 'tongban-web-secret.txt'), 'outside');
-    p = await startTestPlatform([catalog, identity, portal], { env: { TONGBAN_WEB_DIR: dir } });
+    p = await startTestPlatform([catalog, identity, portal], { env: { TONGBAN_WEB_DIR: build.dir } });
   });
   after(async () => {
     await p.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    build.remove();
   });
   const get = (url: string) => p.app.inject({ url });
 
