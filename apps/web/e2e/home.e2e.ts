@@ -51,6 +51,14 @@ describe('the citizen portal at /', () => {
       await page.reload();
       await heading(page, /一站式办理政务服务/);
       assert.ok(await page.locator('html.elder').count(), 'elder mode is remembered');
+      // Identity's sign-in pages (server-rendered, no script) follow it too, by its cookie.
+      await page.getByRole('banner').getByRole('link', { name: '登录', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: '登录', exact: true }).waitFor();
+      assert.ok(await page.locator('html.elder').count(), 'the sign-in page is in elder mode');
+      const target = await page.locator('#login').evaluate((e) => e.getBoundingClientRect().height);
+      assert.ok(target >= 60, `elder mode's inputs are at least 60 px high: ${target}`);
+      await checkA11y(page, 'the sign-in page in elder mode');
+      await shoot(page, 'sign-in-zh-CN-elder');
     } finally {
       await context.close();
     }

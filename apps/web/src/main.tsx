@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
-import { applyElder, applyLocale, savedElder, savedLocale } from './lib/preferences.ts';
+import { applyElder, applyLocale, saveElder, savedElder, savedLocale } from './lib/preferences.ts';
 import './styles/main.css';
 
 // The preferences go on <html> before the first render, so the page never flashes the other
@@ -10,6 +10,8 @@ const locale = savedLocale();
 const elder = savedElder();
 applyLocale(locale);
 applyElder(elder);
+// A choice saved before the sign-in pages read the cookie gets the cookie too.
+if (elder) saveElder(true);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

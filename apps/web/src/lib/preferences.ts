@@ -30,12 +30,17 @@ export function saveLocale(locale: Locale): void {
   write(LANG, locale);
 }
 
+/** 长辈版 is also a cookie, so that identity's server-rendered sign-in pages follow it (no script there). */
+const ELDER_COOKIE = 'tongban_elder';
+
 export function savedElder(): boolean {
   return read(ELDER) === '1';
 }
 
 export function saveElder(on: boolean): void {
   write(ELDER, on ? '1' : '0');
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = `${ELDER_COOKIE}=${on ? '1' : '0'}; Path=/; Max-Age=31536000; SameSite=Lax${secure}`;
 }
 
 /** Puts the language on <html lang>: screen readers, speech, fonts and line breaking follow it. */

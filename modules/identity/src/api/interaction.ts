@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
 import { errors, type default as Provider } from 'oidc-provider';
 import Type from 'typebox';
-import { deadEndPage, signInPage, type Field } from './pages.ts';
+import { deadEndPage, elderOf, signInPage, type Field, type PageInput } from './pages.ts';
 import { ACR_MFA } from '../service/provider.ts';
 import { relyingPartyOf } from './passkeys.ts';
 import {
@@ -85,6 +85,9 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     },
   );
   const langOf = (query: { lang?: Lang }, accept: string | undefined): Lang => query.lang ?? negotiateLang(accept);
+  // 长辈版 as the person chose it in the portal (its cookie): the sign-in pages follow it.
+  const page = (request: { headers: IncomingMessage['headers'] }, input: PageInput) =>
+    signInPage({ ...input, elder: elderOf(request.headers.cookie) });
   /** `redirectUri`: the sign-in's, on pages whose form may end the sign-in (see formActionTo). */
   const html = (
     reply: { type(t: string): unknown; header(k: string, v: string): unknown; raw: ServerResponse },
@@ -117,6 +120,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         deadEndPage({
           lang: langOf(request.query as { lang?: Lang }, request.headers['accept-language']),
           reason: 'deadEndExpired',
+          elder: elderOf(request.headers.cookie),
           startAgain: `${oidc.issuer}/portal/`,
         }),
       );
@@ -163,14 +167,14 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const lang = langOf(request.query, request.headers['accept-language']);
       const second = await signInStepFactor(typed(ctx.db), details.uid);
       html(reply, details.params.redirect_uri);
-      if (second === 'passkey') return signInPage(passkeyPage(details.uid, lang));
+      if (second === 'passkey') return page(request, passkeyPage(details.uid, lang));
       return second
-        ? signInPage({
+        ? page(request, {
             lang,
             ...secondPage(second),
             action: `/api/identity/interaction/${details.uid}/code?lang=${lang}`,
           })
-        : signInPage({
+        : page(request, {
             lang,
             heading: 'heading',
             action: `/api/identity/interaction/${details.uid}/login?lang=${lang}`,
@@ -211,7 +215,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const again = (message: 'missing' | 'badCredentials' | 'mfaRequired' | 'throttled' | 'busy', field: string) => {
         html(reply, details.params.redirect_uri);
         reply.code(message === 'missing' ? 400 : message === 'throttled' ? 429 : message === 'busy' ? 503 : 401);
-        return signInPage({
+        return page(request, {
           lang,
           heading: 'heading',
           action: request.url,
@@ -263,7 +267,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         html(reply, details.params.redirect_uri);
         if (result.outcome === 'throttled') reply.header('retry-after', String(result.retryAfterSeconds));
         reply.code(result.outcome === 'throttled' ? 429 : 401);
-        return signInPage({
+        return page(request, {
           lang,
           ...secondPage(step ?? 'totp'),
           action: request.url,
@@ -314,7 +318,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       if (result.outcome !== 'done') {
         html(reply, details.params.redirect_uri);
         reply.code(401);
-        return signInPage(passkeyPage(details.uid, lang, { message: 'badPasskey', field: 'passkey-button' }));
+        return page(request, passkeyPage(details.uid, lang, { message: 'badPasskey', field: 'passkey-button' }));
       }
       return finish(request, reply, result);
     },

@@ -27,7 +27,21 @@ export interface PageInput {
   readonly error?: { readonly message: MessageKey; readonly field: string };
   /** The passkey page: where its script fetches the options from. */
   readonly passkeyOptions?: string;
+  /** 长辈版, as the person chose it in the portal (its cookie `tongban_elder`): larger text and targets. */
+  readonly elder?: boolean;
 }
+
+/** 长辈版 (适老化): body text 22 px, targets at least 60 px high; black on white as always. */
+const ELDER_CSS =
+  '.elder body{font-size:22px}.elder input,.elder button,.elder .button{min-height:60px}.elder button{min-width:12rem}';
+
+/** The cookie the portal keeps 长辈版 in (apps/web lib/preferences.ts), read by the sign-in pages. */
+export function elderOf(cookieHeader: string | undefined): boolean {
+  return /(?:^|;\s*)tongban_elder=1(?:;|$)/.test(cookieHeader ?? '');
+}
+
+const htmlTag = (lang: Lang, elder: boolean | undefined) =>
+  `<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"${elder ? ' class="elder"' : ''}>`;
 
 export function signInPage(input: PageInput): string {
   const t = (key: MessageKey) => escape(MESSAGES[key][input.lang]);
@@ -49,7 +63,7 @@ export function signInPage(input: PageInput): string {
     })
     .join('\n');
   return `<!doctype html>
-<html lang="${input.lang === 'zh' ? 'zh-CN' : 'en'}">
+${htmlTag(input.lang, input.elder)}
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${input.error ? `${t('errorSummary')}: ` : ''}${t('title')}</title>
 <style>
@@ -61,6 +75,7 @@ button:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-sha
 button{font:inherit;min-height:48px;min-width:8rem;margin-top:1.5rem;background:#00703c;color:#fff;border:0;padding:.5rem 1rem}
 .error-summary{border:4px solid #d4351c;padding:1rem}.error-summary a{color:#d4351c;font-weight:600}
 .field--error{border-left:5px solid #d4351c;padding-left:.8rem}.error-message{color:#d4351c;font-weight:600;margin:.2rem 0}
+${ELDER_CSS}
 </style></head>
 <body><main>
 <p><a href="?lang=${other}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a></p>
@@ -93,15 +108,16 @@ export function deadEndPage(input: {
   readonly reason: DeadEnd;
   readonly startAgain: string;
   readonly code?: string;
+  readonly elder?: boolean;
 }): string {
   const t = (key: MessageKey) => escape(MESSAGES[key][input.lang]);
   return `<!doctype html>
-<html lang="${input.lang === 'zh' ? 'zh-CN' : 'en'}">
+${htmlTag(input.lang, input.elder)}
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t('deadEndTitle')} — ${t('title')}</title>
 <style>body{font:18px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}
 a{color:#1d70b8}a:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-shadow:0 -2px #fd0,0 4px #0b0c0c;text-decoration:none}.button{display:inline-block;min-height:48px;margin-top:1rem;padding:.6rem 1rem;background:#00703c;color:#fff;text-decoration:none;box-sizing:border-box}
-.code{color:#505a5f;font-size:.9em}</style></head>
+.code{color:#505a5f;font-size:.9em}${ELDER_CSS}</style></head>
 <body><main>
 <h1>${t('deadEndTitle')}</h1>
 <p>${t(input.reason)}</p>
