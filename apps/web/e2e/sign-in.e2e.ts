@@ -119,7 +119,9 @@ describe('the sign-in pages', () => {
         await checkFocusVisible(page, where);
       };
 
-      // The password step: the language link first, then the two fields and the button, in reading order.
+      // The password step: the service's name (home), the language link, then the two fields and the
+      // button, in reading order.
+      await tabTo({ text: '通办' }, 'sign-in page');
       await tabTo({ text: 'English' }, 'sign-in page');
       await tabTo({ id: 'login' }, 'sign-in page');
       await page.keyboard.type(citizen.login);
@@ -133,6 +135,7 @@ describe('the sign-in pages', () => {
       await checkA11y(page, 'the authenticator code page in zh-CN');
       await checkReflow(page, 'the authenticator code page in zh-CN');
       await shoot(page, 'sign-in-totp-zh-CN');
+      await tabTo({ text: '通办' }, 'authenticator code page');
       await tabTo({ text: 'English' }, 'authenticator code page');
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: HEADING.en.totp }).waitFor();
@@ -140,6 +143,7 @@ describe('the sign-in pages', () => {
       await checkA11y(page, 'the authenticator code page in English');
       await shoot(page, 'sign-in-totp-en');
 
+      await tabTo({ text: 'Tongban' }, 'authenticator code page');
       await tabTo({ text: '中文' }, 'authenticator code page');
       await tabTo({ id: 'code' }, 'authenticator code page');
       await page.keyboard.type(await generate({ secret: citizen.totpSecret }));

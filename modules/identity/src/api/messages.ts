@@ -1,6 +1,8 @@
 // User-facing text of the sign-in pages: zh-CN first, English second.
 export const MESSAGES = {
   title: { zh: '登录 — 通办', en: 'Sign in — Tongban' },
+  brand: { zh: '通办', en: 'Tongban' },
+  tagline: { zh: '一站式政务服务', en: 'Government services in one place' },
   heading: { zh: '登录', en: 'Sign in' },
   totpHeading: { zh: '输入动态验证码', en: 'Enter your authenticator code' },
   login: { zh: '身份证号、统一社会信用代码或工号', en: 'Resident ID number, credit code or staff user name' },

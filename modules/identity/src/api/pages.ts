@@ -40,6 +40,14 @@ export function elderOf(cookieHeader: string | undefined): boolean {
   return /(?:^|;\s*)tongban_elder=1(?:;|$)/.test(cookieHeader ?? '');
 }
 
+/** The portal's header (black, its name and tagline), so the sign-in reads as the same service. */
+const BRAND_CSS =
+  'body{margin:0;max-width:none;padding:0}main{max-width:32rem;margin:2rem auto;padding:0 1rem}.brand{background:#0b0c0c;color:#fff;padding:.8rem 1rem;border-bottom:8px solid #1d70b8}.brand__inner{max-width:32rem;margin:0 auto}.brand a{color:#fff;font-weight:700;font-size:1.3em;text-decoration:none;margin-right:.6rem}.brand a:focus{color:#0b0c0c}';
+
+function brand(t: (key: MessageKey) => string): string {
+  return `<header class="brand"><div class="brand__inner"><a href="/">${t('brand')}</a><span>${t('tagline')}</span></div></header>`;
+}
+
 const htmlTag = (lang: Lang, elder: boolean | undefined) =>
   `<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"${elder ? ' class="elder"' : ''}>`;
 
@@ -75,9 +83,9 @@ button:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-sha
 button{font:inherit;min-height:48px;min-width:8rem;margin-top:1.5rem;background:#00703c;color:#fff;border:0;padding:.5rem 1rem}
 .error-summary{border:4px solid #d4351c;padding:1rem}.error-summary a{color:#d4351c;font-weight:600}
 .field--error{border-left:5px solid #d4351c;padding-left:.8rem}.error-message{color:#d4351c;font-weight:600;margin:.2rem 0}
-${ELDER_CSS}
+${BRAND_CSS}${ELDER_CSS}
 </style></head>
-<body><main>
+<body>${brand(t)}<main>
 <p><a href="?lang=${other}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a></p>
 ${summary}
 <h1>${t(input.heading)}</h1>
@@ -117,8 +125,8 @@ ${htmlTag(input.lang, input.elder)}
 <title>${t('deadEndTitle')} — ${t('title')}</title>
 <style>body{font:18px/1.5 system-ui,"PingFang SC","Microsoft YaHei",sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#0b0c0c}
 a{color:#1d70b8}a:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-shadow:0 -2px #fd0,0 4px #0b0c0c;text-decoration:none}.button{display:inline-block;min-height:48px;margin-top:1rem;padding:.6rem 1rem;background:#00703c;color:#fff;text-decoration:none;box-sizing:border-box}
-.code{color:#505a5f;font-size:.9em}${ELDER_CSS}</style></head>
-<body><main>
+.code{color:#505a5f;font-size:.9em}${BRAND_CSS}${ELDER_CSS}</style></head>
+<body>${brand(t)}<main>
 <h1>${t('deadEndTitle')}</h1>
 <p>${t(input.reason)}</p>
 <p><a class="button" href="${escape(input.startAgain)}">${t('deadEndStartAgain')}</a></p>
