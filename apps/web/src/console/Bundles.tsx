@@ -11,7 +11,7 @@ import { useI18n } from '../i18n/context.tsx';
 import { catalogPaths, type LifeEvent, type SearchResult } from '../lib/catalog.ts';
 import { useApi } from '../lib/useApi.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { ProblemNote } from './bits.tsx';
+import { one, ProblemNote } from './bits.tsx';
 import { CatalogTable } from './CatalogTable.tsx';
 import { useFresh } from './data.ts';
 import { DraftLoader, EditorHead, inputsOf, JsonArea, NameFields, useDraftEditor } from './editor.tsx';
@@ -76,12 +76,10 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
     try {
       items = JSON.parse(values.items);
     } catch {
-      const text = unreadable('items', 'console.matter.notJson');
-      return fail({ byInput: { items: text }, summary: [{ field: 'items', text }] });
+      return fail(one('items', unreadable('items', 'console.matter.notJson')));
     }
     if (!/^\s*\d+\s*$/.test(values.promisedDays)) {
-      const text = unreadable('promisedDays', 'console.matter.notWholeNumber');
-      return fail({ byInput: { promisedDays: text }, summary: [{ field: 'promisedDays', text }] });
+      return fail(one('promisedDays', unreadable('promisedDays', 'console.matter.notWholeNumber')));
     }
     await editor.save(
       {

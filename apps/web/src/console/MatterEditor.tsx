@@ -12,9 +12,9 @@ import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { catalogPaths, type Department, type LifeEvent } from '../lib/catalog.ts';
 import { useApi } from '../lib/useApi.ts';
-import { ProblemNote } from './bits.tsx';
+import { ProblemNote, type Errors } from './bits.tsx';
 import { useFresh } from './data.ts';
-import { DraftLoader, EditorHead, type Errors, inputsOf, JsonArea, NameFields, useDraftEditor } from './editor.tsx';
+import { DraftLoader, EditorHead, inputsOf, JsonArea, NameFields, useDraftEditor } from './editor.tsx';
 import { FormPreview, type Schema } from './FormPreview.tsx';
 
 type Draft = Omit<MatterVersionView, 'version' | 'publishedAt' | 'elements'>;

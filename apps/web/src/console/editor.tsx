@@ -4,7 +4,7 @@
 // error summary that takes focus and links to each input, and the message by the input.
 import { useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
-import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { TextInput } from '../components/TextInput.tsx';
@@ -14,11 +14,8 @@ import type { MessageKey } from '../i18n/messages.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
-import { fieldErrors, useFieldWords, useLabelled } from './bits.tsx';
+import { fieldErrors, none, useFieldWords, useLabelled, type Errors } from './bits.tsx';
 import { enc, useFresh, useSend } from './data.ts';
-
-export type Errors = { byInput: Record<string, string>; summary: SummaryError[] };
-export const none: Errors = { byInput: {}, summary: [] };
 
 /** The catalog's editable kinds, as their paths say them. */
 type Kind = 'matters' | 'bundles';
