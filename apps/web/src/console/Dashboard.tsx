@@ -1,6 +1,6 @@
 // 概览: volumes, deadline compliance and overdue tasks per department (GET workflow/stats).
 import type { WorkflowStatsView } from '@tongban/contracts';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { Button } from '../components/Button.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { Select } from '../components/Select.tsx';
@@ -95,29 +95,15 @@ function Figures({ stats }: { stats: WorkflowStatsView }) {
           <thead>
             <tr>
               <th scope="col">{t('console.dashboard.department')}</th>
-              <th scope="col" className="table__numeric">
-                {t('console.dashboard.col.open')}
-              </th>
-              <th scope="col" className="table__numeric">
-                {t('console.dashboard.col.overdue')}
-              </th>
-              <th scope="col" className="table__numeric">
-                {t('console.dashboard.col.inTime')}
-              </th>
-              <th scope="col" className="table__numeric">
-                {t('console.dashboard.col.late')}
-              </th>
-              <th scope="col" className="table__numeric">
-                {t('console.dashboard.col.rate')}
-              </th>
+              <NumericHead>{t('console.dashboard.col.open')}</NumericHead>
+              <NumericHead>{t('console.dashboard.col.overdue')}</NumericHead>
+              <NumericHead>{t('console.dashboard.col.inTime')}</NumericHead>
+              <NumericHead>{t('console.dashboard.col.late')}</NumericHead>
+              <NumericHead>{t('console.dashboard.col.rate')}</NumericHead>
             </tr>
           </thead>
           <tbody>
-            {stats.departments.length === 0 && (
-              <tr>
-                <td colSpan={6}>{t('console.dashboard.noTasks')}</td>
-              </tr>
-            )}
+            {stats.departments.length === 0 && <EmptyRow columns={6}>{t('console.dashboard.noTasks')}</EmptyRow>}
             {stats.departments.map((d) => (
               <tr key={d.departmentCode}>
                 <th scope="row">{names(d.departmentCode)}</th>
@@ -138,16 +124,12 @@ function Figures({ stats }: { stats: WorkflowStatsView }) {
           <thead>
             <tr>
               <th scope="col">{t('console.dashboard.status')}</th>
-              <th scope="col" className="table__numeric">
-                {t('console.dashboard.count')}
-              </th>
+              <NumericHead>{t('console.dashboard.count')}</NumericHead>
             </tr>
           </thead>
           <tbody>
             {stats.applications.length === 0 && (
-              <tr>
-                <td colSpan={2}>{t('console.dashboard.noApplications')}</td>
-              </tr>
+              <EmptyRow columns={2}>{t('console.dashboard.noApplications')}</EmptyRow>
             )}
             {stats.applications.map((a) => (
               <tr key={a.status}>
@@ -159,5 +141,23 @@ function Figures({ stats }: { stats: WorkflowStatsView }) {
         </table>
       </div>
     </>
+  );
+}
+
+/** A column's heading over numbers (right-aligned as they are). */
+function NumericHead({ children }: { children: ReactNode }) {
+  return (
+    <th scope="col" className="table__numeric">
+      {children}
+    </th>
+  );
+}
+
+/** The one row of a table with nothing to count yet, across all its columns. */
+function EmptyRow({ columns, children }: { columns: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={columns}>{children}</td>
+    </tr>
   );
 }

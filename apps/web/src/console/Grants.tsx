@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
 import { Checkboxes } from '../components/Choices.tsx';
-import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { Select } from '../components/Select.tsx';
@@ -13,7 +13,7 @@ import type { LocalizedText } from '../i18n/messages.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { useApi } from '../lib/useApi.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { fieldErrors, ProblemNote, useFieldWords, useLabelled } from './bits.tsx';
+import { fieldErrors, none, ProblemNote, useFieldWords, useLabelled, type Errors } from './bits.tsx';
 import { enc, useFresh, useSend } from './data.ts';
 
 interface Grant {
@@ -27,8 +27,6 @@ interface Grant {
   revokedAt: string | null;
 }
 
-type Errors = { byInput: Record<string, string>; summary: SummaryError[] };
-const none: Errors = { byInput: {}, summary: [] };
 const FIELDS = ['consumer', 'resource', 'purpose', 'items'] as const;
 const itemList = (v: string) =>
   v

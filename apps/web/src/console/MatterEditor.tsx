@@ -3,24 +3,18 @@
 // refuses — the body's schema (body.*) or publishing's checks (draft.*) — is shown in place: an
 // error summary that takes focus and links to each input, and the message by the input.
 import type { DataElementView, MatterVersionView } from '@tongban/contracts';
-import { useMemo, useState, type FormEvent } from 'react';
-import { BackLink } from '../components/BackLink.tsx';
+import { useMemo } from 'react';
+import type { FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
 import { Checkboxes } from '../components/Choices.tsx';
-import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
-import { Loading } from '../components/Loading.tsx';
-import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { Select } from '../components/Select.tsx';
 import { TextInput } from '../components/TextInput.tsx';
-import { Textarea } from '../components/Textarea.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { catalogPaths, type Department, type LifeEvent } from '../lib/catalog.ts';
-import { problemMessageKey, type Problem } from '../lib/problem.ts';
-import { usePageTitle } from '../lib/title.ts';
 import { useApi } from '../lib/useApi.ts';
-import { ErrorPage } from '../pages/ErrorPage.tsx';
-import { fieldErrors, ProblemNote, useFieldWords, useLabelled } from './bits.tsx';
-import { enc, useFresh, useSend } from './data.ts';
+import { ProblemNote, type Errors } from './bits.tsx';
+import { useFresh } from './data.ts';
+import { DraftLoader, EditorHead, inputsOf, JsonArea, NameFields, useDraftEditor } from './editor.tsx';
 import { FormPreview, type Schema } from './FormPreview.tsx';
 
 type Draft = Omit<MatterVersionView, 'version' | 'publishedAt' | 'elements'>;
@@ -69,56 +63,41 @@ function valuesOf(d: Draft): Values {
 }
 
 /** The API's field (body.x / draft.x) → the id of the input that holds it. */
-function inputOf(field: string): string {
-  const f = field.replace(/^(body|draft)\./, '');
-  const [head, sub] = f.split('.');
-  if (head === 'name') return sub === 'en' ? 'nameEn' : 'nameZh';
-  if (head === 'description') return sub === 'en' ? 'descriptionEn' : 'descriptionZh';
-  const direct = [
-    'departmentCode',
-    'legalDays',
-    'promisedDays',
-    'process',
-    'lifeEvents',
-    'materials',
-    'fees',
-    'autoApprove',
-    'producesLicence',
-    'form',
-  ];
-  return head && direct.includes(head) ? head : '';
-}
-
-type Errors = { byInput: Record<string, string>; summary: SummaryError[] };
-const none: Errors = { byInput: {}, summary: [] };
+const inputOf = inputsOf([
+  'departmentCode',
+  'legalDays',
+  'promisedDays',
+  'process',
+  'lifeEvents',
+  'materials',
+  'fees',
+  'autoApprove',
+  'producesLicence',
+  'form',
+]);
 
 export function MatterEditor({ params }: { params: Record<string, string> }) {
-  const code = params['code'] ?? '';
-  const draft = useFresh<Draft>(`catalog/matters/${enc(code)}/draft`);
-  if (draft.state === 'loading') return <Loading />;
-  if (draft.state === 'error') return <ErrorPage problem={draft.problem} />;
-  return <Editor code={code} draft={draft.data} />;
+  return (
+    <DraftLoader<Draft> kind="matters" params={params}>
+      {(code, draft) => <Editor code={code} draft={draft} />}
+    </DraftLoader>
+  );
 }
 
 function Editor({ code, draft }: { code: string; draft: Draft }) {
-  const { t, text, number, date } = useI18n();
-  const send = useSend();
-  const words = useFieldWords();
-  const labelled = useLabelled();
+  const { t, text } = useI18n();
   const departments = useFresh<Department[]>('catalog/departments');
   const elementList = useApi<DataElementView[]>('catalog/data-elements');
-  const latest = useFresh<MatterVersionView>(`catalog/matters/${enc(code)}`);
+  const editor = useDraftEditor({
+    kind: 'matters',
+    code,
+    initial: () => valuesOf(draft),
+    title: 'console.matter.title',
+    inputOf,
+    fallbackInput: 'form',
+  });
   const lifeEvents = useApi<LifeEvent[]>(catalogPaths.lifeEvents());
-  const [values, setValues] = useState<Values>(() => valuesOf(draft));
-  const [errors, setErrors] = useState<Errors>(none);
-  const [round, setRound] = useState(0);
-  const [done, setDone] = useState<{ kind: 'saved' } | { kind: 'published'; version: number } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const name = values.nameZh || code;
-  usePageTitle(
-    t('console.matter.title', { name: text({ zh: values.nameZh || code, en: values.nameEn || code }) }),
-    errors.summary.length > 0,
-  );
+  const { values, setValues, bind, fail, unreadable } = editor;
 
   const elements = useMemo(
     () => new Map((elementList.state === 'ok' ? elementList.data : []).map((e) => [e.id, e])),
@@ -133,16 +112,6 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
     }
   }, [values.form]);
 
-  const set = (k: keyof Values) => (e: { currentTarget: { value: string } }) => {
-    const value = e.currentTarget.value;
-    setValues((v) => ({ ...v, [k]: value }));
-  };
-  const fail = (e: Errors) => {
-    setDone(null);
-    setErrors(e);
-    setRound((r) => r + 1);
-  };
-
   /** The draft as the API takes it, or the inputs that are not even JSON or numbers. */
   const body = (): { ok: true; body: Omit<Draft, 'code'> } | { ok: false; errors: Errors } => {
     const local: Record<string, string> = {};
@@ -151,13 +120,12 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
       try {
         return JSON.parse(values[k]);
       } catch {
-        local[k] = labelled(k, t('console.matter.notJson')) ?? t('console.matter.notJson');
+        local[k] = unreadable(k, 'console.matter.notJson');
         return undefined;
       }
     };
     const int = (k: 'legalDays' | 'promisedDays') => {
-      if (!/^\s*\d+\s*$/.test(values[k]))
-        local[k] = labelled(k, t('console.matter.notWholeNumber')) ?? t('console.matter.notWholeNumber');
+      if (!/^\s*\d+\s*$/.test(values[k])) local[k] = unreadable(k, 'console.matter.notWholeNumber');
       return Number(values[k]);
     };
     const draftBody = {
@@ -180,110 +148,27 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
     return summary.length ? { ok: false, errors: { byInput: local, summary } } : { ok: true, body: draftBody };
   };
 
-  const refused = (problem: Problem) => {
-    const mapped = fieldErrors(problem, inputOf, words, 'form', labelled);
-    if (mapped.summary.length === 0) mapped.summary.push({ field: 'nameZh', text: t(problemMessageKey(problem.code)) });
-    fail(mapped);
-  };
-
-  const act = async (publish: boolean) => {
+  const act = (publish: boolean) => {
     const b = body();
     if (!b.ok) return fail(b.errors);
-    setBusy(true);
-    try {
-      const saved = await send(`catalog/matters/${enc(code)}/draft`, 'PUT', b.body);
-      if (!saved.ok) return refused(saved.problem);
-      if (!publish) {
-        setErrors(none);
-        setDone({ kind: 'saved' });
-        return;
-      }
-      const published = await send<{ version: number }>(`catalog/matters/${enc(code)}/publish`, 'POST');
-      if (!published.ok) return refused(published.problem);
-      setErrors(none);
-      setDone({ kind: 'published', version: published.data.version });
-      latest.reload();
-    } finally {
-      setBusy(false);
-    }
+    return editor.save(b.body, publish);
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void act(true);
   };
 
-  const e = errors.byInput;
+  const { latest } = editor;
   return (
     <>
-      <BackLink href="/console/matters">{t('console.matter.back')}</BackLink>
-      {errors.summary.length > 0 && <ErrorSummary key={round} errors={errors.summary} />}
-      {done?.kind === 'published' && (
-        <NotificationBanner type="success" title={t('console.matter.published', { version: number(done.version) })}>
-          <p className="body">
-            {/* A full page load: this visit's cached guide would still show the version before. */}
-            <a className="link" href={`/matters/${enc(code)}`}>
-              {t('console.matter.seeGuide')}
-            </a>
-          </p>
-        </NotificationBanner>
-      )}
-      {done?.kind === 'saved' && (
-        <NotificationBanner type="success" title={t('console.saved')}>
-          <p className="body">{t('console.matter.draftSaved')}</p>
-        </NotificationBanner>
-      )}
-      <span className="caption">{t('console.matter.caption', { code })}</span>
-      <h1 className="heading-l">{text({ zh: name, en: values.nameEn || code })}</h1>
-      {latest.state === 'ok' && (
-        <p className="body secondary-text" id="current-version">
-          {t('console.matter.current', { version: number(latest.data.version), date: date(latest.data.publishedAt) })}
-        </p>
-      )}
+      <EditorHead editor={editor} back={t('console.matter.back')} caption={t('console.matter.caption', { code })} />
       {latest.state === 'error' && latest.problem.status !== 404 && <ProblemNote problem={latest.problem} />}
       <form onSubmit={submit} noValidate>
         <h2 className="heading-m">{t('console.matter.fields')}</h2>
-        <div className="editor editor--two">
-          <TextInput
-            id="nameZh"
-            label={t('console.name.zh')}
-            value={values.nameZh}
-            onChange={set('nameZh')}
-            error={e['nameZh']}
-            lang="zh-CN"
-          />
-          <TextInput
-            id="nameEn"
-            label={t('console.name.en')}
-            value={values.nameEn}
-            onChange={set('nameEn')}
-            error={e['nameEn']}
-            lang="en"
-          />
-          <Textarea
-            id="descriptionZh"
-            label={t('console.description.zh')}
-            value={values.descriptionZh}
-            onChange={set('descriptionZh')}
-            error={e['descriptionZh']}
-            rows={3}
-            lang="zh-CN"
-          />
-          <Textarea
-            id="descriptionEn"
-            label={t('console.description.en')}
-            value={values.descriptionEn}
-            onChange={set('descriptionEn')}
-            error={e['descriptionEn']}
-            rows={3}
-            lang="en"
-          />
-        </div>
+        <NameFields editor={editor} />
         <Select
-          id="departmentCode"
+          {...bind('departmentCode')}
           label={t('console.matter.department')}
-          value={values.departmentCode}
-          onChange={set('departmentCode')}
-          error={e['departmentCode']}
           options={
             departments.state === 'ok'
               ? [
@@ -297,32 +182,23 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
         />
         <div className="editor editor--two">
           <TextInput
-            id="legalDays"
+            {...bind('legalDays')}
             label={t('console.matter.legalDays')}
             hint={t('console.matter.daysHint')}
-            value={values.legalDays}
-            onChange={set('legalDays')}
-            error={e['legalDays']}
             inputMode="numeric"
             className="input--width-5"
           />
           <TextInput
-            id="promisedDays"
+            {...bind('promisedDays')}
             label={t('console.matter.promisedDays')}
             hint={t('console.matter.promisedHint')}
-            value={values.promisedDays}
-            onChange={set('promisedDays')}
-            error={e['promisedDays']}
             inputMode="numeric"
             className="input--width-5"
           />
         </div>
         <Select
-          id="process"
+          {...bind('process')}
           label={t('console.matter.process')}
-          value={values.process}
-          onChange={set('process')}
-          error={e['process']}
           options={[
             { value: 'standard', label: t('console.matter.process.standard') },
             { value: 'immediate', label: t('console.matter.process.immediate') },
@@ -333,19 +209,16 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
             id="lifeEvents"
             name="lifeEvents"
             legend={t('console.matter.lifeEvents')}
-            error={e['lifeEvents']}
+            error={editor.errors.byInput['lifeEvents']}
             values={listOf(values.lifeEvents)}
             onChange={(chosen) => setValues((v) => ({ ...v, lifeEvents: chosen.join(', ') }))}
             items={lifeEvents.data.map((l) => ({ value: l.code, label: text(l.name) }))}
           />
         ) : (
           <TextInput
-            id="lifeEvents"
+            {...bind('lifeEvents')}
             label={t('console.matter.lifeEvents')}
             hint={t('console.matter.lifeEventsHint')}
-            value={values.lifeEvents}
-            onChange={set('lifeEvents')}
-            error={e['lifeEvents']}
             spellCheck={false}
           />
         )}
@@ -353,16 +226,11 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
         <h2 className="heading-m">{t('console.matter.formHeading')}</h2>
         <div className="editor editor--two">
           <div>
-            <Textarea
-              id="form"
-              className="textarea--code"
+            <JsonArea
+              {...bind('form')}
               label={t('console.matter.form')}
               hint={t('console.matter.formHint')}
-              value={values.form}
-              onChange={set('form')}
-              error={e['form']}
               rows={24}
-              spellCheck={false}
             />
           </div>
           <section className="preview" aria-labelledby="preview-heading">
@@ -379,56 +247,31 @@ function Editor({ code, draft }: { code: string; draft: Draft }) {
         </div>
 
         <h2 className="heading-m">{t('console.matter.more')}</h2>
-        <Textarea
-          id="materials"
-          className="textarea--code"
+        <JsonArea
+          {...bind('materials')}
           label={t('console.matter.materials')}
           hint={t('console.matter.jsonHint')}
-          value={values.materials}
-          onChange={set('materials')}
-          error={e['materials']}
           rows={8}
-          spellCheck={false}
         />
-        <Textarea
-          id="fees"
-          className="textarea--code"
-          label={t('console.matter.fees')}
-          hint={t('console.matter.jsonHint')}
-          value={values.fees}
-          onChange={set('fees')}
-          error={e['fees']}
-          rows={4}
-          spellCheck={false}
-        />
-        <Textarea
-          id="autoApprove"
-          className="textarea--code"
+        <JsonArea {...bind('fees')} label={t('console.matter.fees')} hint={t('console.matter.jsonHint')} rows={4} />
+        <JsonArea
+          {...bind('autoApprove')}
           label={t('console.matter.autoApprove')}
           hint={t('console.matter.optionalJsonHint')}
-          value={values.autoApprove}
-          onChange={set('autoApprove')}
-          error={e['autoApprove']}
           rows={4}
-          spellCheck={false}
         />
-        <Textarea
-          id="producesLicence"
-          className="textarea--code"
+        <JsonArea
+          {...bind('producesLicence')}
           label={t('console.matter.producesLicence')}
           hint={t('console.matter.optionalJsonHint')}
-          value={values.producesLicence}
-          onChange={set('producesLicence')}
-          error={e['producesLicence']}
           rows={4}
-          spellCheck={false}
         />
 
         <div className="button-group">
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" disabled={editor.busy}>
             {t('console.matter.publish')}
           </Button>
-          <Button variant="secondary" disabled={busy} onClick={() => void act(false)}>
+          <Button variant="secondary" disabled={editor.busy} onClick={() => void act(false)}>
             {t('console.matter.saveDraft')}
           </Button>
         </div>

@@ -1,18 +1,18 @@
 // 事项: the published matters, found by words (GET catalog/search?kind=matter), each opening its draft.
 import { useState, type FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
-import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import type { SearchResult } from '../lib/catalog.ts';
 import { usePageTitle } from '../lib/title.ts';
-import { enc, useFresh } from './data.ts';
+import { CatalogTable } from './CatalogTable.tsx';
+import { useFresh } from './data.ts';
 import { ProblemNote } from './bits.tsx';
 import { useDepartmentNames } from './names.ts';
 
 export function Matters() {
-  const { t, text, n, number } = useI18n();
+  const { t, n } = useI18n();
   usePageTitle(t('console.matters.title'));
   const names = useDepartmentNames();
   const [q, setQ] = useState('');
@@ -48,33 +48,12 @@ export function Matters() {
           <p className="body" role="status">
             {n('console.matters.count', list.data.total)}
           </p>
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="visually-hidden">{t('console.matters.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('console.matters.name')}</th>
-                  <th scope="col">{t('console.matters.code')}</th>
-                  <th scope="col">{t('console.matters.department')}</th>
-                  <th scope="col" className="table__numeric">
-                    {t('console.matters.version')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((m) => (
-                  <tr key={m.code}>
-                    <th scope="row">
-                      <Link href={`/console/matters/${enc(m.code)}`}>{text(m.name)}</Link>
-                    </th>
-                    <td>{m.code}</td>
-                    <td>{m.departmentCode ? names(m.departmentCode) : ''}</td>
-                    <td className="table__numeric">{number(m.version)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CatalogTable
+            caption={t('console.matters.title')}
+            kind="matters"
+            items={list.data.items}
+            department={names}
+          />
         </>
       )}
     </>

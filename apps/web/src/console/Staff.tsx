@@ -5,7 +5,7 @@
 import { useState, type FormEvent } from 'react';
 import { Checkboxes } from '../components/Choices.tsx';
 import { Button } from '../components/Button.tsx';
-import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
 import { TextInput } from '../components/TextInput.tsx';
@@ -15,7 +15,7 @@ import { problemMessageKey } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
 import type { Department } from '../lib/catalog.ts';
 import { enc, useFresh, useSend } from './data.ts';
-import { fieldErrors, useFieldWords, useLabelled } from './bits.tsx';
+import { fieldErrors, none, one, useFieldWords, useLabelled, type Errors } from './bits.tsx';
 
 interface Summary {
   id: string;
@@ -31,10 +31,6 @@ const ROLES: { value: string; label: MessageKey }[] = [
   { value: 'identity.recovery', label: 'console.role.recovery' },
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-type Errors = { byInput: Record<string, string>; summary: SummaryError[] };
-const none: Errors = { byInput: {}, summary: [] };
-const one = (field: string, text: string): Errors => ({ byInput: { [field]: text }, summary: [{ field, text }] });
 
 export function Staff() {
   const { t, text } = useI18n();
@@ -99,6 +95,22 @@ export function Staff() {
     setSaved(true);
   };
 
+  /** A text input's id, value, change and error, to spread on it. */
+  const typed = (input: string, value: string, setValue: (value: string) => void) => ({
+    id: input,
+    value,
+    onChange: (e: { currentTarget: { value: string } }) => setValue(e.currentTarget.value),
+    error: errors.byInput[input],
+  });
+  /** A group of checkboxes' id and name, ticked values, change and error, to spread on it. */
+  const ticked = (input: string, values: string[], setValues: (values: string[]) => void) => ({
+    id: input,
+    name: input,
+    values,
+    onChange: setValues,
+    error: errors.byInput[input],
+  });
+
   return (
     <>
       {errors.summary.length > 0 && <ErrorSummary key={round} errors={errors.summary} />}
@@ -111,12 +123,9 @@ export function Staff() {
       <p className="body">{t('console.staff.intro')}</p>
       <form className="inline-form" onSubmit={find} noValidate>
         <TextInput
-          id="account"
+          {...typed('account', id, setId)}
           label={t('console.staff.account')}
           hint={t('console.staff.accountHint')}
-          value={id}
-          onChange={(e) => setId(e.currentTarget.value)}
-          error={errors.byInput['account']}
           autoComplete="off"
           spellCheck={false}
         />
@@ -138,21 +147,13 @@ export function Staff() {
             <form onSubmit={save} noValidate>
               <p className="body">{t('console.staff.whole')}</p>
               <Checkboxes
-                id="roles"
-                name="roles"
+                {...ticked('roles', roles, setRoles)}
                 legend={t('console.staff.roles')}
-                error={errors.byInput['roles']}
-                values={roles}
-                onChange={setRoles}
                 items={ROLES.map((r) => ({ value: r.value, label: t(r.label) }))}
               />
               <Checkboxes
-                id="departments"
-                name="departments"
+                {...ticked('departments', depts, setDepts)}
                 legend={t('console.staff.departments')}
-                error={errors.byInput['departments']}
-                values={depts}
-                onChange={setDepts}
                 items={
                   departments.state === 'ok'
                     ? departments.data.map((d) => ({ value: d.code, label: text(d.name) }))
@@ -160,12 +161,9 @@ export function Staff() {
                 }
               />
               <TextInput
-                id="regions"
+                {...typed('regions', regions, setRegions)}
                 label={t('console.staff.regions')}
                 hint={t('console.staff.regionsHint')}
-                value={regions}
-                onChange={(e) => setRegions(e.currentTarget.value)}
-                error={errors.byInput['regions']}
               />
               <Button type="submit">{t('console.save')}</Button>
             </form>

@@ -17,6 +17,15 @@ export function ProblemNote({ problem }: { problem: Problem }) {
   );
 }
 
+/** What a page shows of what it or the API refused: the message by each input, and the summary's list. */
+export type Errors = { byInput: Record<string, string>; summary: SummaryError[] };
+export const none: Errors = { byInput: {}, summary: [] };
+/** One input's error, by it and in the summary. */
+export const one = (field: string, text: string): Errors => ({
+  byInput: { [field]: text },
+  summary: [{ field, text }],
+});
+
 /**
  * Errors by input id, and the summary's list, from a problem; `toInput` maps an API field to an
  * input id. A code we have words for gets them; any other shows the API's message (in the
@@ -29,7 +38,7 @@ export function fieldErrors(
   wordsFor: (code: string, fallback: string) => string,
   fallbackInput: string,
   labelled?: (input: string, message: string) => string | undefined,
-): { byInput: Record<string, string>; summary: SummaryError[] } {
+): Errors {
   const byInput: Record<string, string> = {};
   for (const e of problem.errors ?? []) {
     const id = toInput(e.field) || fallbackInput;
