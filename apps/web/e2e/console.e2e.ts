@@ -172,6 +172,8 @@ describe('the operator console at /console', () => {
       const item = ((await first.locator('td').nth(2).textContent()) ?? '').split(',')[0]!.trim();
       await page.locator('#consumer').fill('330100-GS');
       // Chosen from the data hub's catalogue: the resource, then its items.
+      // A text input until the data hub's catalogue has answered, a select once it has.
+      await page.locator('select#resource').waitFor();
       await page.locator('#resource').selectOption(resource);
       await page.locator('#purpose').fill(MATTER);
       await page.locator(`input[name="items"][value="${item}"]`).check();
