@@ -89,9 +89,6 @@ export const en = {
   'apply.next.heading': 'What happens next',
   'apply.next.materials': 'Have these documents ready:',
   'apply.next.promised': 'Once your application is accepted, it will be decided within {days}.',
-  'apply.unavailable.title': 'Important',
-  'apply.unavailable.body':
-    'Online applications for this service are not open yet. You can read the guide and get your documents ready.',
   'apply.backToGuide': 'Back to the guide',
 
   'notFound.title': 'Page not found',

@@ -89,8 +89,6 @@ export const zh = {
   'apply.next.heading': '接下来会怎样',
   'apply.next.materials': '请准备好以下材料：',
   'apply.next.promised': '申请提交并受理后，承诺 {days}内办结。',
-  'apply.unavailable.title': '重要',
-  'apply.unavailable.body': '本服务的在线申请尚未开放。你可以先查看办事指南，准备好所需材料。',
   'apply.backToGuide': '返回办事指南',
 
   'notFound.title': '找不到此页面',
