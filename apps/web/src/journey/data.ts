@@ -2,37 +2,13 @@
 // act, so it is never cached as lib/useApi caches the catalog: `useFresh` reads it anew on every
 // visit and on `reload()`. The subject (a bundle and its pinned matters, or a matter) is catalog
 // data, read through useApi's cache.
-import { useCallback, useEffect, useState } from 'react';
-import { useI18n } from '../i18n/context.tsx';
-import { api, problemFrom } from '../lib/api.ts';
 import { catalogPaths, type Bundle, type Matter } from '../lib/catalog.ts';
 import type { Problem } from '../lib/problem.ts';
 import { useApi, useApiAll, type Loaded } from '../lib/useApi.ts';
+
+export { useFresh, type Fresh } from '../lib/useApi.ts';
 import { pinnedMatterPaths } from '../pages/BundleGuide.tsx';
 import { bundleSubject, matterSubject, type Subject } from './model.ts';
-
-export type Fresh<T> = Loaded<T> & { reload(): void };
-
-/** Reads `/portal/api/<path>` on mount and on reload(); the previous answer stays shown while reloading. */
-export function useFresh<T>(path: string | null): Fresh<T> {
-  const { locale } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded<T>>({ state: 'loading' });
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (path === null) return;
-    const controller = new AbortController();
-    api<T>(path, { locale, signal: controller.signal }).then(
-      (data) => setLoaded({ state: 'ok', data }),
-      (error: unknown) => {
-        if (!controller.signal.aborted) setLoaded({ state: 'error', problem: problemFrom(error) });
-      },
-    );
-    return () => controller.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [path, tick]);
-  const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { ...loaded, reload } as Fresh<T>;
-}
 
 /** A bundle (with its pinned matters) or, when no bundle has the code, a matter: the subject of an application. */
 export function useSubject(code: string, kind?: string): Loaded<Subject> {

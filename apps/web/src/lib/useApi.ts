@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useI18n } from '../i18n/context.tsx';
 import { api, problemFrom } from './api.ts';
 import type { Problem } from './problem.ts';
@@ -71,4 +71,41 @@ export function useApiAll<T>(paths: string[] | null): Loaded<T[]> {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return result.key === key ? result.loaded : { state: 'loading' };
+}
+
+/** A read that can be asked again: what `useFresh` gives. */
+export type Fresh<T> = Loaded<T> & { reload(): void };
+
+/**
+ * Reads `/portal/api/<path>` never cached: for what changes under the person's hands (their
+ * applications, a queue, a draft an operator edits). `reload()` asks again after a change; while
+ * it runs, the previous answer of the same path stays on screen (no flash of "loading").
+ */
+export function useFresh<T>(path: string | null): Fresh<T> {
+  const { locale } = useI18n();
+  const [round, setRound] = useState(0);
+  const [result, setResult] = useState<{ key: string; loaded: Loaded<T> }>({
+    key: '',
+    loaded: { state: 'loading' },
+  });
+  const key = `${path ?? ''}#${round}`;
+  useEffect(() => {
+    if (path === null) return;
+    const controller = new AbortController();
+    api<T>(path, { locale, signal: controller.signal }).then(
+      (data) => setResult({ key, loaded: { state: 'ok', data } }),
+      (error: unknown) => {
+        if (!controller.signal.aborted) setResult({ key, loaded: { state: 'error', problem: problemFrom(error) } });
+      },
+    );
+    return () => controller.abort();
+    // The locale only changes an error's title, which is not shown.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  const loaded =
+    result.key === key || (result.key.startsWith(`${path ?? ''}#`) && result.loaded.state === 'ok')
+      ? result.loaded
+      : ({ state: 'loading' } as const);
+  return { ...loaded, reload };
 }

@@ -17,11 +17,10 @@ import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import { catalogPaths, type Department } from '../lib/catalog.ts';
-import { useApiAll } from '../lib/useApi.ts';
+import { useApiAll, useFresh } from '../lib/useApi.ts';
 import { DepartmentName } from '../pages/guide.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { DueBadge, MatterName, regionOf, WorkbenchNav } from './parts.tsx';
-import { useFresh } from './read.ts';
 import { paths, type QueueRow } from './types.ts';
 
 export const PAGE_SIZE = 20;
