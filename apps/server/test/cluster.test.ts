@@ -91,10 +91,12 @@ class ModuleProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #out = '';
 
-  constructor(name: ModuleName, port: number, env: NodeJS.ProcessEnv, seed: boolean) {
+  /** `with`: modules that share this process (the portal lives with identity, whose origin it signs in at). */
+  constructor(name: ModuleName, port: number, env: NodeJS.ProcessEnv, seed: boolean, with_: readonly string[] = []) {
     this.name = name;
     this.url = `http://127.0.0.1:${port}`;
-    this.child = spawn(process.execPath, [bin, 'serve', `--modules=${name}`, ...(seed ? ['--seed'] : [])], {
+    const modules = [name, ...with_].join(',');
+    this.child = spawn(process.execPath, [bin, 'serve', `--modules=${modules}`, ...(seed ? ['--seed'] : [])], {
       cwd: root,
       env: { ...env, TONGBAN_PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -293,7 +295,13 @@ test(
     const processes: ModuleProcess[] = [];
     const current = {} as Record<ModuleName, ModuleProcess>;
     const start = async (name: ModuleName, seed = false) => {
-      const p = new ModuleProcess(name, port[name], { ...env, TONGBAN_DATA_DIR: dataDirs[name] }, seed);
+      const p = new ModuleProcess(
+        name,
+        port[name],
+        { ...env, TONGBAN_DATA_DIR: dataDirs[name] },
+        seed,
+        name === 'identity' ? ['portal'] : [],
+      );
       processes.push(p);
       current[name] = p;
       await p.ready();
@@ -319,7 +327,7 @@ test(
       );
       assert.deepEqual(
         migrated.map((r) => r.module),
-        [...MODULES].sort(),
+        [...MODULES, 'portal'].sort(),
         'each process migrated its own schema in the one database',
       );
       const wf = () => current.workflow.url;
@@ -707,6 +715,36 @@ test(
         assert.match(verdict.out, /^ledger audit: intact — \d+ entries/m, verdict.out);
         t.diagnostic(`ledger verify ${args[0]}: ${verdict.out.trim()}`);
       }
+
+      // ── the portal, in identity's process, reaches workflow in its own ──
+      // A browser signs in through the portal and asks for its applications and its live steps:
+      // both are answered by the workflow process (TONGBAN_SERVICE_WORKFLOW_URL), not by a 404 here.
+      // At the issuer's name (localhost): a sign-in started at another name moves there first.
+      const portalOrigin = new URL(issuer).origin;
+      const portalBrowser = new Browser();
+      const callback = `${portalOrigin}/portal/callback`;
+      const portalPage = await portalBrowser.follow(`${portalOrigin}/portal/login?return=/applications`, callback);
+      const portalNext = await portalBrowser.follow(
+        formAction(await portalPage.response!.text(), portalPage.url),
+        callback,
+        {
+          form: { login: zhang.login, password: zhang.password },
+        },
+      );
+      assert.ok(
+        portalNext.url.href.startsWith(callback),
+        `the portal's sign-in comes back, not ${portalNext.url.href}`,
+      );
+      assert.equal((await portalBrowser.request(portalNext.url)).status, 302);
+      const mine = await portalBrowser.request(`${portalOrigin}/portal/api/workflow/applications?limit=5`);
+      assert.equal(mine.status, 200, await mine.clone().text());
+      assert.ok(((await mine.json()) as unknown[]).length > 0, "the citizen's applications, from workflow");
+      const live = await portalBrowser.request(`${portalOrigin}/portal/events`);
+      // The stream never ends: its body is read only to say why it was refused.
+      if (live.status !== 200) assert.fail(`/portal/events: ${live.status} ${await live.text()}`);
+      assert.match(live.headers.get('content-type') ?? '', /^text\/event-stream/);
+      await live.body?.cancel();
+      t.diagnostic(`the portal in identity's process reached workflow's API and stream at ${elapsed()}`);
 
       // ── nothing generated, and all five stop cleanly ──
       for (const p of processes)

@@ -38,6 +38,32 @@ export interface ModuleClient {
   ): Promise<Static<R>>;
   /** 'local', 'remote' or undefined when the module cannot be reached from here. */
   locate(module: string): 'local' | 'remote' | undefined;
+  /** The base URL of a module in another process (TONGBAN_SERVICE_<MODULE>_URL); undefined when local or unknown. */
+  serviceUrl(module: string): string | undefined;
+  /**
+   * A browser's request passed on as it is (the portal's backend-for-frontend): any body, the
+   * answer's status, headers and bytes as they come, not checked or parsed. A module of this
+   * process — or one nobody knows, which this server answers 404 — is injected; another process's
+   * is fetched, with the browser's address in X-Forwarded-For (believed there only from proxies in
+   * its TONGBAN_HTTP_TRUST_PROXY).
+   */
+  forward(module: string, request: ForwardedRequest): Promise<ForwardedAnswer>;
+}
+
+export interface ForwardedRequest {
+  readonly method: string;
+  /** The whole path and query, `/api/<module>/…?…`. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | Buffer;
+  /** The browser's address. */
+  readonly remoteAddress: string;
+}
+
+export interface ForwardedAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: Buffer;
 }
 
 export interface ClientOptions {
@@ -88,8 +114,45 @@ export function createModuleClient(options: ClientOptions): ModuleClient {
   const locate = (module: string) =>
     options.localModules.has(module) ? ('local' as const) : options.services[module] ? ('remote' as const) : undefined;
 
+  const forward = async (module: string, req: ForwardedRequest): Promise<ForwardedAnswer> => {
+    const base = locate(module) === 'remote' ? options.services[module] : undefined;
+    if (!base) {
+      const res = await options.app().inject({
+        method: req.method as 'GET',
+        url: req.url,
+        headers: req.headers,
+        remoteAddress: req.remoteAddress,
+        ...(req.body === undefined ? {} : { payload: req.body }),
+      });
+      const headers: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(res.headers))
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value : String(value);
+      return { status: res.statusCode, headers, body: res.rawPayload };
+    }
+    let res: Response;
+    try {
+      res = await fetch(new URL(req.url, base), {
+        method: req.method,
+        headers: { ...req.headers, 'x-forwarded-for': req.remoteAddress },
+        ...(req.body === undefined ? {} : { body: req.body }),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch {
+      throw new DomainError('UPSTREAM_UNAVAILABLE', { module });
+    }
+    const headers: Record<string, string | string[]> = {};
+    // fetch has already decoded the body: its encoding and length no longer describe it.
+    res.headers.forEach((value, name) => {
+      if (!['set-cookie', 'content-encoding', 'content-length'].includes(name)) headers[name] = value;
+    });
+    return { status: res.status, headers, body: Buffer.from(await res.arrayBuffer()) };
+  };
+
   const client: ModuleClient = {
     locate,
+    serviceUrl: (module) => (locate(module) === 'remote' ? options.services[module] : undefined),
+    forward,
     call: (route, args, callOptions) => callRoute(client.request, route, args, callOptions),
     async request<T>(module: string, req: ModuleRequest): Promise<T> {
       const where = locate(module);
@@ -145,6 +208,8 @@ export function createModuleClient(options: ClientOptions): ModuleClient {
 export function withServiceAuth(client: ModuleClient, serviceToken: () => Promise<string>): ModuleClient {
   const authed: ModuleClient = {
     locate: client.locate,
+    serviceUrl: client.serviceUrl,
+    forward: client.forward,
     call: (route, args, callOptions) => callRoute(authed.request, route, args, callOptions),
     async request<T>(module: string, req: ModuleRequest): Promise<T> {
       if (req.auth !== 'service') return client.request<T>(module, req);

@@ -72,7 +72,7 @@ export {
 export { negotiateLang, problemFor, ProblemError, type Lang, type Problem } from './http/problem.ts';
 export { findUnsafeText, findUnsafeUrlEncoded, unsafeTextCode, type UnsafeTextCode } from './http/unsafe-text.ts';
 export type { HttpApp } from './http/server.ts';
-export type { ModuleClient, ModuleRequest } from './client.ts';
+export type { ForwardedAnswer, ForwardedRequest, ModuleClient, ModuleRequest } from './client.ts';
 export {
   createServiceTokenSource,
   SERVICE_TOKEN_MARGIN_MS,

@@ -1,13 +1,15 @@
 // GET /portal/events: the signed-in person's live application steps (Server-Sent Events) for the
 // web app's EventSource. /portal/api/* answers through app.inject, which buffers a whole answer —
 // a stream never ends, so it would never arrive. This route instead opens a real HTTP request to
-// this server's own /api/workflow/me/events with the session's access token and pipes the stream
+// workflow's /api/workflow/me/events — this server's own, or workflow's process in the split
+// shape (TONGBAN_SERVICE_WORKFLOW_URL) — with the session's access token and pipes the stream
 // through as it comes, byte for byte; the browser's going away (or the upstream ending: the
 // token's end, a restart) closes the other side. EventSource reconnects by itself with
 // Last-Event-ID, passed on, so nothing is missed, and each reconnection takes a fresh token.
 // Who may call: anyone (public policy, as every /portal route); without a session it is 401
 // PORTAL_SIGNED_OUT, and what the stream carries is decided by workflow's guard on the token.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Policies, type HttpApp } from '@tongban/kernel';
 import { PortalError } from '../errors.ts';
@@ -21,9 +23,28 @@ export function localTarget(address: AddressInfo | string | null): { host: strin
   return { host, port: address.port };
 }
 
+/** The stream's upstream: workflow's own process when it has one (`remote`), else this server. */
+export function streamTarget(
+  remote: string | undefined,
+  local: AddressInfo | string | null,
+): { options: RequestOptions; secure: boolean } | undefined {
+  const path = '/api/workflow/me/events';
+  if (remote) {
+    const url = new URL(path, remote);
+    const secure = url.protocol === 'https:';
+    return {
+      secure,
+      options: { host: url.hostname, port: Number(url.port) || (secure ? 443 : 80), path: url.pathname },
+    };
+  }
+  const target = localTarget(local);
+  return target ? { secure: false, options: { host: target.host, port: target.port, path } } : undefined;
+}
+
 export function eventRoutes(
   app: HttpApp,
   sessionOf: (headers: Record<string, unknown>) => Promise<CurrentSession | undefined>,
+  workflowUrl: () => string | undefined,
 ): void {
   app.get(
     '/portal/events',
@@ -32,7 +53,7 @@ export function eventRoutes(
     async (req, reply) => {
       const session = await sessionOf(req.headers);
       if (!session) throw new PortalError('PORTAL_SIGNED_OUT');
-      const target = localTarget(app.server.address());
+      const target = streamTarget(workflowUrl(), app.server.address());
       if (!target) throw new PortalError('PORTAL_EVENTS_UNAVAILABLE');
       const headers: Record<string, string> = {
         accept: 'text/event-stream',
@@ -43,19 +64,13 @@ export function eventRoutes(
         const value = req.headers[name];
         if (typeof value === 'string') headers[name] = value;
       }
-      const upstream = httpRequest({
-        host: target.host,
-        port: target.port,
-        method: 'GET',
-        path: '/api/workflow/me/events',
-        headers,
-      });
+      const upstream = (target.secure ? httpsRequest : httpRequest)({ ...target.options, method: 'GET', headers });
       const answer = await new Promise<IncomingMessage>((resolve, reject) => {
         upstream.once('response', resolve);
         upstream.once('error', reject);
         upstream.end();
       }).catch((error: unknown) => {
-        req.log.warn({ err: error }, 'portal events: the local stream could not be opened');
+        req.log.warn({ err: error }, "portal events: workflow's stream could not be opened");
         throw new PortalError('PORTAL_EVENTS_UNAVAILABLE');
       });
       const type = String(answer.headers['content-type'] ?? '');

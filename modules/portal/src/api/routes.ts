@@ -67,7 +67,11 @@ export function portalRoutes(app: HttpApp, portal: Portal): void {
   };
 
   // The live stream of my applications' steps, piped rather than injected (events.ts).
-  eventRoutes(app, (headers) => portal.current(read(headers as Record<string, string | undefined>, SESSION_COOKIE)));
+  eventRoutes(
+    app,
+    (headers) => portal.current(read(headers as Record<string, string | undefined>, SESSION_COOKIE)),
+    () => portal.workflowUrl(),
+  );
 
   app.get(
     '/portal/login',
@@ -141,21 +145,23 @@ export function portalRoutes(app: HttpApp, portal: Portal): void {
         if (typeof value === 'string') headers[name] = value;
       }
       if (session) headers.authorization = `Bearer ${session.accessToken}`;
-      const answer = await app.inject({
-        method: req.method as 'GET',
-        url: req.url.replace(/^\/portal\/api\//, '/api/'),
+      // The module is the path's first segment; the kernel's client finds it here or in its own process.
+      const url = req.url.replace(/^\/portal\/api\//, '/api/');
+      const module = /^\/api\/([a-z][a-z0-9-]*)/.exec(url)?.[1] ?? '';
+      const answer = await portal.forward(module, {
+        method: req.method,
+        url,
         headers,
         remoteAddress: req.ip,
-        ...(req.body === undefined ? {} : { payload: Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body) }),
+        ...(req.body === undefined ? {} : { body: Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body) }),
       });
       for (const [name, value] of Object.entries(answer.headers)) {
-        if (value === undefined || ['content-length', 'transfer-encoding', 'connection', 'set-cookie'].includes(name))
-          continue;
+        if (['content-length', 'transfer-encoding', 'connection', 'set-cookie'].includes(name)) continue;
         void reply.header(name, value);
       }
       // A guarded route answering 401 to a signed-out browser: say so in the portal's words.
-      if (answer.statusCode === 401 && !session) throw new PortalError('PORTAL_SIGNED_OUT');
-      return reply.code(answer.statusCode).send(answer.rawPayload);
+      if (answer.status === 401 && !session) throw new PortalError('PORTAL_SIGNED_OUT');
+      return reply.code(answer.status).send(answer.body);
     });
   });
 }

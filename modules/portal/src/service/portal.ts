@@ -7,7 +7,7 @@
 // fails ends the session (401 PORTAL_SIGNED_OUT: the web app sends the person to sign in again).
 import { createHash, randomBytes } from 'node:crypto';
 import { AccessToken, type TongbanClaim } from '@tongban/contracts';
-import type { ModuleContext } from '@tongban/kernel';
+import type { ForwardedAnswer, ForwardedRequest, ModuleContext } from '@tongban/kernel';
 import { decodeJwt } from 'jose';
 import * as oidc from 'openid-client';
 import { PortalError } from '../errors.ts';
@@ -77,6 +77,19 @@ export class Portal {
   /** No TONGBAN_PUBLIC_URL: the origin is this server's own (localhost and its port), which a browser may reach by another name. */
   get localOrigin(): boolean {
     return !this.#ctx.config.publicUrl;
+  }
+
+  /**
+   * A browser's call passed on to the module that answers it: injected when it runs in this
+   * process, fetched from its own process otherwise (the split shape), as the kernel's client does.
+   */
+  forward(module: string, request: ForwardedRequest): Promise<ForwardedAnswer> {
+    return this.#ctx.modules.forward(module, request);
+  }
+
+  /** Where workflow's stream is: its own process's base URL, or undefined when it runs in this one. */
+  workflowUrl(): string | undefined {
+    return this.#ctx.modules.serviceUrl('workflow');
   }
 
   get redirectUri(): string {
