@@ -94,6 +94,17 @@ export const WorkflowErrors = defineErrors({
     zh: '事项或一件事 {code} 不存在或未发布',
     en: 'Matter or bundle {code} does not exist or is not published',
   },
+  // 查看明文 of a form answer (issue 12)
+  WORKFLOW_REVEAL_INVALID: {
+    status: 422,
+    zh: '没有可查看明文的字段 {field}',
+    en: 'There is no masked answer {field} to reveal',
+  },
+  WORKFLOW_REVEAL_LIMIT: {
+    status: 429,
+    zh: '每小时最多查看 {limit} 次明文，请稍后再试',
+    en: 'At most {limit} reveals an hour; try again later',
+  },
 });
 
 /** Raise workflow's errors through this: a code outside WorkflowErrors and the kernel's does not compile. */

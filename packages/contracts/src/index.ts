@@ -5,7 +5,9 @@ import Type, { type Static } from 'typebox';
 export * from './catalog.ts';
 export * from './datahub.ts';
 export * from './workflow-stats.ts';
+export * from './person-access.ts';
 import { DatahubEvents } from './datahub.ts';
+import { PersonAccessEvents } from './person-access.ts';
 
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
@@ -246,6 +248,7 @@ export const EVENT_CATALOG = {
     typeof taskTransitioned
   >),
   ...LedgerEvents,
+  ...PersonAccessEvents,
 } as const;
 export type EventType = keyof typeof EVENT_CATALOG;
 /** The payload of an event type, as its schema in the catalog describes it. */
