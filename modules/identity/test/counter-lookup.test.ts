@@ -86,7 +86,7 @@ describe('a counter looks a resident up by ID number', () => {
     const r = await p.app.inject({ url: url(first17 + residentIdCheckChar(first17)), headers: bearer(counter) });
     assert.equal(r.statusCode, 200, r.body);
     assert.deepEqual(
-      { ...r.json(), idNumber: undefined },
+      { ...(r.json() as object), idNumber: undefined },
       {
         idNumber: undefined,
         account: false,
