@@ -2,7 +2,7 @@
 // (at least 5 characters, checked here first and again by the API), then the whole value and a
 // note that the view was logged. Shared by the register's values (Verified.tsx, revealed by the
 // data hub) and the form's answers (Case.tsx, revealed by the workflow): the caller says how.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
 import { Textarea } from '../components/Textarea.tsx';
@@ -36,6 +36,10 @@ export function RevealValue({
   const [error, setError] = useState<MessageKey | null>(null);
   const [round, setRound] = useState(0);
   const [revealed, setRevealed] = useState<{ value: Shown } | null>(null);
+  // The button that opened the form is gone: the keyboard continues in the reason field.
+  useEffect(() => {
+    if (open) document.getElementById(id)?.focus();
+  }, [open, id]);
 
   if (revealed) {
     return (
