@@ -22,6 +22,15 @@ export const PersonAccessEvents = {
     reason: Type.String(),
     at: Type.String(),
   }),
+  /** A reveal refused past the hourly limit: a security event (committed on its own, before the 429). */
+  'workflow.answer.reveal-refused': Type.Object({
+    applicationId: Type.String(),
+    taskId: Type.String(),
+    applicantId: Type.String(),
+    field: Type.String(),
+    actor: Type.Object({ kind: Type.Literal('officer'), id: Type.String() }),
+    reason: Type.Literal('reveal_rate_limited'),
+  }),
   /** 窗口核验: a counter officer looked a resident up by ID number (found or not). */
   'identity.resident.looked-up': Type.Object({
     by: Type.String(),

@@ -146,12 +146,21 @@ describe(`masked answers in the officer's task view (${databaseLabel})`, () => {
     assert.equal(r.body.errors[0].code, 'not_an_id_number');
   });
 
-  test('past ten reveals in an hour an officer is refused with 429', async () => {
+  test('past ten reveals in an hour an officer is refused with 429, and the refusal is recorded', async () => {
     const officer = await h.officer(WJW, ['officer'], 'officer-busy');
     for (let i = 0; i < 10; i++)
       assert.equal((await reveal({ field: 'person.mobile', reason: `回访申请人 ${i}` }, officer)).status, 200);
     const r = await reveal({ field: 'person.mobile', reason: '回访申请人 again' }, officer);
     assert.equal(r.status, 429, JSON.stringify(r.body));
     assert.equal(r.body.code, 'WORKFLOW_REVEAL_LIMIT');
+    const refused = await h.p.database.db
+      .selectFrom('workflow.outbox')
+      .select('data')
+      .where('type', '=', 'workflow.answer.reveal-refused')
+      .execute();
+    assert.equal(refused.length, 1, 'the refusal leaves a security event');
+    const data = JSON.stringify(refused[0]!.data);
+    assert.match(data, /officer-busy/);
+    assert.match(data, /reveal_rate_limited/);
   });
 });

@@ -1,6 +1,7 @@
 // The application's answers as the officer of a task receives them: the fields of the task's
 // matter, personal identifiers masked (domain/answer-masking.ts), and 查看明文 — one masked answer
-// revealed with a reason, rate-limited per officer and recorded: a row in workflow.answer_reveal
+// revealed with a reason, rate-limited per officer (past it, workflow.answer.reveal-refused) and
+// recorded: a row in workflow.answer_reveal
 // (the reason sealed) and the event workflow.answer.revealed through the outbox, in one
 // transaction, so the clear value leaves only once its record is committed. The workflow holds
 // these answers (the applicant typed them), so the record is the workflow's, in the contracts'
@@ -106,6 +107,20 @@ export async function revealAnswer(
     });
     return true;
   });
-  if (!done) throw new WorkflowError('WORKFLOW_REVEAL_LIMIT', { limit: ANSWER_REVEALS_PER_HOUR });
+  if (!done) {
+    // Past the limit nothing was read; the refusal is recorded in a transaction of its own, so the
+    // 429 leaves a security event behind (as the data hub's reveals do).
+    await s.ctx.transaction(async (_trx, events) => {
+      await events.publish('workflow.answer.reveal-refused', {
+        applicationId: app.id,
+        taskId: task.id,
+        applicantId: app.applicant_id,
+        field: body.field,
+        actor: { kind: 'officer', id: officerId },
+        reason: 'reveal_rate_limited',
+      });
+    });
+    throw new WorkflowError('WORKFLOW_REVEAL_LIMIT', { limit: ANSWER_REVEALS_PER_HOUR });
+  }
   return { field: body.field, value };
 }
