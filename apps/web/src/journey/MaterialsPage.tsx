@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { Fieldset } from '../components/Fieldset.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { api, problemFrom } from '../lib/api.ts';
@@ -9,14 +10,17 @@ import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
+import { useFresh } from './data.ts';
 import { SaveButtons, WithDraft, type DraftPageProps } from './draft.tsx';
+import { MaterialUpload } from './MaterialUpload.tsx';
+import { isUploadRef, type DocumentView } from './upload.ts';
 import { journeyPaths, materialsNeeded, type ApplicationView, type MaterialRef } from './model.ts';
 import './journey.css';
 
 /**
- * /apply/<code>/<draft>/materials: each required material, by the identifier of its electronic
- * licence (电子证照标识, 免证办) or of a document already stored. The workflow takes references,
- * not files: there is no document upload in its API yet.
+ * /apply/<code>/<draft>/materials: each required material, as an uploaded scan or photo (the
+ * workflow's document store, `doc:<id>`) or by the identifier of its electronic licence (电子证照标识,
+ * 免证办) or of a document held elsewhere.
  */
 export default function MaterialsPage({ params }: PageProps) {
   return (
@@ -27,6 +31,7 @@ export default function MaterialsPage({ params }: PageProps) {
 }
 
 export const materialId = (code: string) => `m-${code.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+const fileId = (code: string) => `${materialId(code)}-file`;
 
 function Materials({ code, subject, draft }: DraftPageProps) {
   const { t, text, locale } = useI18n();
@@ -34,33 +39,71 @@ function Materials({ code, subject, draft }: DraftPageProps) {
   const { navigate } = useRouter();
   const { query } = useLocation();
   const needed = materialsNeeded(subject);
+  const refOf = (c: string) => draft.materials.find((x) => x.code === c)?.ref ?? '';
+  // A typed reference, and apart from it an upload: the upload is what is sent when there is one.
   const [refs, setRefs] = useState<Record<string, string>>(() =>
-    Object.fromEntries(needed.map((m) => [m.code, draft.materials.find((x) => x.code === m.code)?.ref ?? ''])),
+    Object.fromEntries(needed.map((m) => [m.code, isUploadRef(refOf(m.code)) ? '' : refOf(m.code)])),
   );
+  const [attached, setAttached] = useState<Record<string, { ref: string; doc?: DocumentView } | undefined>>(() =>
+    Object.fromEntries(needed.map((m) => [m.code, isUploadRef(refOf(m.code)) ? { ref: refOf(m.code) } : undefined])),
+  );
+  const [uploading, setUploading] = useState<Record<string, boolean>>({});
+  const [uploadProblems, setUploadProblems] = useState<Record<string, string | undefined>>({});
+  // The details (name, size) of uploads the draft already names; one that lapsed is no longer there.
+  const mine = useFresh<{ items: DocumentView[] }>(
+    Object.values(attached).some((a) => a && !a.doc) ? 'workflow/documents' : null,
+  );
+  const known = mine.state === 'ok' ? new Map(mine.data.items.map((d) => [d.ref, d])) : undefined;
+  const attachedOf = (c: string) => {
+    const a = attached[c];
+    if (!a || a.doc || !known) return a;
+    const doc = known.get(a.ref);
+    return doc ? { ref: a.ref, doc } : undefined;
+  };
+  const lapsed = (c: string) => Boolean(attached[c] && !attached[c]!.doc && known && !known.has(attached[c]!.ref));
   const [errors, setErrors] = useState<SummaryError[]>([]);
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
   const title = t('journey.materials.title');
-  usePageTitle(title, errors.length > 0);
+  const problemText = (c: string) => {
+    const codeOf = uploadProblems[c] ?? (lapsed(c) ? 'WORKFLOW_DOCUMENT_NOT_FOUND' : undefined);
+    return codeOf ? t(problemMessageKey(codeOf)) : undefined;
+  };
+  // Upload problems are in the summary as they happen; the page's own (required, save) join them.
+  const uploadErrors: SummaryError[] = needed.flatMap((m) => {
+    const message = problemText(m.code);
+    return message
+      ? [{ field: fileId(m.code), text: t('journey.upload.error.failed', { name: text(m.name), message }) }]
+      : [];
+  });
+  const shown = [...uploadErrors, ...errors.filter((e) => !uploadErrors.some((u) => u.field === e.field))];
+  usePageTitle(title, shown.length > 0);
+
+  const refFor = (c: string) => attachedOf(c)?.ref ?? (refs[c] ?? '').trim();
 
   const save = async (event: { preventDefault(): void }, later: boolean) => {
     event.preventDefault();
     if (session.state !== 'signedIn') return;
-    const missing = later ? [] : needed.filter((m) => (refs[m.code] ?? '').trim() === '');
-    if (missing.length > 0) {
-      setErrors(
-        missing.map((m) => ({
-          field: materialId(m.code),
+    const inFlight = needed.filter((m) => uploading[m.code]);
+    const missing = later ? [] : needed.filter((m) => !uploading[m.code] && refFor(m.code) === '');
+    if (inFlight.length + missing.length > 0) {
+      setErrors([
+        ...inFlight.map((m) => ({
+          field: `${materialId(m.code)}-progress`,
+          text: t('journey.upload.error.inProgress', { name: text(m.name) }),
+        })),
+        ...missing.map((m) => ({
+          field: fileId(m.code),
           text: t('journey.materials.error.required', { name: text(m.name) }),
         })),
-      );
+      ]);
       setAttempt((n) => n + 1);
       return;
     }
     const materials: MaterialRef[] = [
       ...draft.materials.filter((m) => !needed.some((n) => n.code === m.code)),
       ...needed.flatMap((m) => {
-        const ref = (refs[m.code] ?? '').trim();
+        const ref = refFor(m.code);
         return ref ? [{ code: m.code, ref }] : [];
       }),
     ];
@@ -86,31 +129,52 @@ function Materials({ code, subject, draft }: DraftPageProps) {
     }
   };
 
+  const fieldError = (id: string) => errors.find((e) => e.field === id)?.text;
+
   return (
     <>
       <BackLink href={journeyPaths.tasks(code, draft.id)}>{t('journey.backToTasks')}</BackLink>
-      {errors.length > 0 && <ErrorSummary key={attempt} errors={errors} />}
+      {shown.length > 0 && <ErrorSummary key={`${attempt}-${uploadErrors.length}`} errors={shown} />}
       <span className="caption">{text(subject.name)}</span>
       <h1 className="heading-l">{title}</h1>
       <p className="body">{t('journey.materials.lead')}</p>
       <form onSubmit={(e) => void save(e, false)} noValidate>
-        {needed.map((m) => (
-          <TextInput
-            key={m.code}
-            id={materialId(m.code)}
-            label={text(m.name)}
-            hint={m.licenceType ? t('journey.materials.hint.licence') : t('journey.materials.hint.document')}
-            error={errors.find((e) => e.field === materialId(m.code))?.text}
-            value={refs[m.code] ?? ''}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              setRefs((s) => ({ ...s, [m.code]: v }));
-            }}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={200}
-          />
-        ))}
+        {needed.map((m) => {
+          const id = materialId(m.code);
+          const upload = attachedOf(m.code);
+          return (
+            <Fieldset key={m.code} id={`${id}-group`} legend={<span className="heading-m">{text(m.name)}</span>}>
+              <MaterialUpload
+                id={id}
+                name={text(m.name)}
+                attached={upload}
+                error={problemText(m.code) ?? fieldError(fileId(m.code)) ?? fieldError(`${id}-progress`)}
+                onAttach={(doc) => {
+                  setAttached((s) => ({ ...s, [m.code]: doc ? { ref: doc.ref, doc } : undefined }));
+                  setErrors((es) => es.filter((e) => e.field !== fileId(m.code)));
+                }}
+                onProblem={(problem) => setUploadProblems((s) => ({ ...s, [m.code]: problem }))}
+                onBusy={(b) => setUploading((s) => ({ ...s, [m.code]: b }))}
+              />
+              {!upload && (
+                <TextInput
+                  id={id}
+                  label={t('journey.materials.or', { name: text(m.name) })}
+                  hint={m.licenceType ? t('journey.materials.hint.licence') : t('journey.materials.hint.document')}
+                  error={fieldError(id)}
+                  value={refs[m.code] ?? ''}
+                  onChange={(e) => {
+                    const v = e.currentTarget.value;
+                    setRefs((s) => ({ ...s, [m.code]: v }));
+                  }}
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={200}
+                />
+              )}
+            </Fieldset>
+          );
+        })}
         <SaveButtons busy={busy} onLater={(e) => void save(e, true)} />
       </form>
     </>

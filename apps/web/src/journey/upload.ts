@@ -1,0 +1,114 @@
+// Uploading a material's file (材料上传) to the workflow's document store through the BFF:
+// XMLHttpRequest rather than fetch, because only XHR reports upload progress. The checks the
+// server makes first (type, size, empty) are made here too, so a wrong file costs no upload.
+import { NETWORK, signInRedirect, toProblem, type Problem } from '../lib/problem.ts';
+import { ApiError } from '../lib/api.ts';
+import type { Locale } from '../i18n/messages.ts';
+
+/** What POST /api/workflow/documents answers (packages/contracts workflow-documents.ts). */
+export interface DocumentView {
+  id: string;
+  ref: string;
+  size: number;
+  mediaType: string;
+  name: string;
+  sha256: string;
+  createdAt: string;
+  confirmedAt: string | null;
+}
+
+export const UPLOAD_URL = '/portal/api/workflow/documents';
+export const MAX_BYTES = 10 * 1024 * 1024;
+export const ACCEPT = '.pdf,.jpg,.jpeg,.png';
+
+const BY_EXTENSION: Record<string, string> = {
+  pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+};
+const TYPES = new Set(Object.values(BY_EXTENSION));
+
+/** The type to declare: the browser's, or from the extension when it gives none; undefined when we do not take it. */
+export function mediaTypeOf(file: { name: string; type: string }): string | undefined {
+  if (TYPES.has(file.type)) return file.type;
+  if (file.type !== '' && file.type !== 'application/octet-stream') return undefined;
+  return BY_EXTENSION[file.name.split('.').pop()?.toLowerCase() ?? ''];
+}
+
+/** The problem code of a file refused before upload (the server's own codes), or undefined. */
+export function precheck(file: { name: string; type: string; size: number }): string | undefined {
+  if (!mediaTypeOf(file)) return 'WORKFLOW_DOCUMENT_TYPE_UNSUPPORTED';
+  if (file.size === 0) return 'WORKFLOW_DOCUMENT_EMPTY';
+  if (file.size > MAX_BYTES) return 'WORKFLOW_DOCUMENT_TOO_LARGE';
+  return undefined;
+}
+
+/**
+ * The percentage to announce: coarse steps of 25 (0, 25, 50, 75, 100), so a screen reader hears
+ * four updates, not one per progress event. The bar itself shows every event.
+ */
+export function announcedStep(fraction: number): number {
+  const pct = Math.max(0, Math.min(100, Math.floor(fraction * 100)));
+  return pct === 100 ? 100 : Math.floor(pct / 25) * 25;
+}
+
+/** A file's size for people: KB below a megabyte, MB with one decimal above (1024-based, as the limit). */
+export function sizeText(bytes: number, locale: Locale): string {
+  const nf = (max: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: max });
+  if (bytes < 1024 * 1024) return `${nf(0).format(Math.max(1, Math.round(bytes / 1024)))} KB`;
+  return `${nf(1).format(bytes / (1024 * 1024))} MB`;
+}
+
+const DOC_REF = /^doc:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Whether a material's reference is an upload of the document store (and not a typed-in number). */
+export const isUploadRef = (ref: string): boolean => DOC_REF.test(ref);
+
+export interface UploadOptions {
+  locale: Locale;
+  csrf: string;
+  onProgress: (fraction: number) => void;
+  signal: AbortSignal;
+}
+
+/** Uploads one file; resolves with the stored document, rejects with an ApiError (or an AbortError when cancelled). */
+export function uploadDocument(file: File, { locale, csrf, onProgress, signal }: UploadOptions): Promise<DocumentView> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const fail = (problem: Problem) => reject(new ApiError(problem));
+    xhr.open('POST', UPLOAD_URL);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.setRequestHeader('accept-language', locale);
+    xhr.setRequestHeader('content-type', mediaTypeOf(file) ?? 'application/octet-stream');
+    xhr.setRequestHeader('x-csrf-token', csrf);
+    xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status === 201) {
+        onProgress(1);
+        resolve(body as DocumentView);
+        return;
+      }
+      const problem = toProblem(xhr.status, body);
+      const redirect = signInRedirect(problem, location.pathname + location.search);
+      if (redirect) location.assign(redirect);
+      fail(problem);
+    };
+    xhr.onerror = () => fail({ status: 0, code: NETWORK });
+    xhr.onabort = () => reject(new DOMException('cancelled', 'AbortError'));
+    if (signal.aborted) {
+      reject(new DOMException('cancelled', 'AbortError'));
+      return;
+    }
+    signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(file);
+  });
+}
