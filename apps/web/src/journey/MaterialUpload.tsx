@@ -4,7 +4,8 @@ import { describedBy, ErrorMessage, Hint } from '../components/Field.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { api, problemFrom } from '../lib/api.ts';
 import { useSession } from '../lib/session.tsx';
-import { ACCEPT, announcedStep, precheck, sizeText, uploadDocument, type DocumentView } from './upload.ts';
+import { ACCEPT, announcedStep, precheck, sizeText, type DocumentView } from './upload.ts';
+import { uploadDocument } from './upload-request.ts';
 
 interface Props {
   /** The material's field id (materialId): the file input is `<id>-file`. */

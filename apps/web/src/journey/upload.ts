@@ -1,8 +1,6 @@
-// Uploading a material's file (材料上传) to the workflow's document store through the BFF:
-// XMLHttpRequest rather than fetch, because only XHR reports upload progress. The checks the
-// server makes first (type, size, empty) are made here too, so a wrong file costs no upload.
-import { NETWORK, signInRedirect, toProblem, type Problem } from '../lib/problem.ts';
-import { ApiError } from '../lib/api.ts';
+// A material's file (材料上传), pure: which files are sent and as what, the checks the server makes
+// first (type, size, empty) made here too so a wrong file costs no upload, the steps progress is
+// announced at, and how a size reads. The request itself is upload-request.ts.
 import type { Locale } from '../i18n/messages.ts';
 
 /** What POST /api/workflow/documents answers (packages/contracts workflow-documents.ts). */
@@ -17,7 +15,6 @@ export interface DocumentView {
   confirmedAt: string | null;
 }
 
-export const UPLOAD_URL = '/portal/api/workflow/documents';
 export const MAX_BYTES = 10 * 1024 * 1024;
 export const ACCEPT = '.pdf,.jpg,.jpeg,.png';
 
@@ -63,52 +60,3 @@ export function sizeText(bytes: number, locale: Locale): string {
 const DOC_REF = /^doc:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whether a material's reference is an upload of the document store (and not a typed-in number). */
 export const isUploadRef = (ref: string): boolean => DOC_REF.test(ref);
-
-export interface UploadOptions {
-  locale: Locale;
-  csrf: string;
-  onProgress: (fraction: number) => void;
-  signal: AbortSignal;
-}
-
-/** Uploads one file; resolves with the stored document, rejects with an ApiError (or an AbortError when cancelled). */
-export function uploadDocument(file: File, { locale, csrf, onProgress, signal }: UploadOptions): Promise<DocumentView> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    const fail = (problem: Problem) => reject(new ApiError(problem));
-    xhr.open('POST', UPLOAD_URL);
-    xhr.setRequestHeader('accept', 'application/json');
-    xhr.setRequestHeader('accept-language', locale);
-    xhr.setRequestHeader('content-type', mediaTypeOf(file) ?? 'application/octet-stream');
-    xhr.setRequestHeader('x-csrf-token', csrf);
-    xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
-    xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
-    };
-    xhr.onload = () => {
-      let body: unknown;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status === 201) {
-        onProgress(1);
-        resolve(body as DocumentView);
-        return;
-      }
-      const problem = toProblem(xhr.status, body);
-      const redirect = signInRedirect(problem, location.pathname + location.search);
-      if (redirect) location.assign(redirect);
-      fail(problem);
-    };
-    xhr.onerror = () => fail({ status: 0, code: NETWORK });
-    xhr.onabort = () => reject(new DOMException('cancelled', 'AbortError'));
-    if (signal.aborted) {
-      reject(new DOMException('cancelled', 'AbortError'));
-      return;
-    }
-    signal.addEventListener('abort', () => xhr.abort(), { once: true });
-    xhr.send(file);
-  });
-}
