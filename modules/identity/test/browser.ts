@@ -11,13 +11,19 @@ export class Browser {
 
   async request(
     url: string | URL,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: {
+      method?: string;
+      form?: Record<string, string>;
+      headers?: Record<string, string>;
+      /** A body of its own (JSON text, a file's bytes), with its content-type in `headers`. */
+      body?: string | Uint8Array;
+    } = {},
   ): Promise<Response> {
     const target = new URL(url);
     const jar = this.#cookies.get(target.host) ?? new Map<string, string>();
     const headers: Record<string, string> = { 'accept-language': 'en', ...this.#headers, ...init.headers };
     if (jar.size > 0) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    let body: string | undefined;
+    let body: string | Uint8Array | undefined = init.body;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { elderOf, signInPage } from '../src/api/pages.ts';
 
-const input = { lang: 'zh' as const, heading: 'heading' as const, action: '/x', fields: [] };
+const input = { lang: 'zh' as const, heading: 'heading' as const, action: '/x', here: '/step', fields: [] };
 
 test('the cookie turns 长辈版 on; any other value, or a look-alike name, does not', () => {
   assert.equal(elderOf('a=b; tongban_elder=1'), true);

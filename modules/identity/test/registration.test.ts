@@ -72,6 +72,20 @@ describe('registration and counter recovery', () => {
     return (await rp.apiToken(tokens.refresh_token!)).accessToken;
   }
 
+  test('the development SMS sink shows a mobile its own latest messages, and only those', async () => {
+    const id = residentId('11010519800101012');
+    assert.equal((await register({ residentId: id, mobile: '13911110099' })).statusCode, 201);
+    const sink = await p.app.inject({ url: '/api/identity/dev/sms?mobile=13911110099' });
+    assert.equal(sink.statusCode, 200);
+    const { items } = sink.json() as { items: { text: string }[] };
+    assert.equal(items.length, 1);
+    assert.match(items[0]!.text, new RegExp(await lastSmsCode(p, '13911110099')));
+    assert.deepEqual((await p.app.inject({ url: '/api/identity/dev/sms?mobile=13911110098' })).json().items, []);
+    const bad = await p.app.inject({ url: '/api/identity/dev/sms?mobile=1391111' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(bad.json().errors[0].field, 'query.mobile');
+  });
+
   test('a new registration is pending and cannot sign in until the SMS code is confirmed', async () => {
     const id = residentId('11010519800101001');
     const created = await register({ residentId: id, mobile: '13911110001' });

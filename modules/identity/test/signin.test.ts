@@ -59,6 +59,32 @@ describe('signing in', () => {
 
   const wrong = (a: TestAccount) => ({ login: a.login, password: `${a.password}!` });
 
+  test('a refused sign-in page’s language and 长辈版 links open the step’s page, which remembers 长辈版 in the portal’s cookie', async () => {
+    const page = await signInPage();
+    const refused = await page.password('nobody', 'wrong-password');
+    assert.equal(refused.status, 401);
+    assert.match(refused.html, /<a href="\/register">/, 'the first page links to registration');
+    const links = [
+      ...refused.html.matchAll(/<p class="switches"><a href="([^"]+)"[^>]*>[^<]*<\/a>\s*<a href="([^"]+)">/g),
+    ][0]!;
+    const at = (href: string) => new URL(href.replaceAll('&amp;', '&'), refused.url);
+    const language = at(links[1]!);
+    const elder = at(links[2]!);
+    // the test's browser asks for English: the other language is Chinese
+    const chinese = await page.browser.request(language);
+    assert.equal(chinese.status, 200, 'a GET of the link answers with the page, not a JSON 404');
+    assert.match(await chinese.text(), /<html lang="zh-CN">/);
+    assert.equal(elder.searchParams.get('elder'), '1');
+    const big = await page.browser.request(elder);
+    assert.equal(big.status, 200);
+    assert.match(big.headers.get('set-cookie') ?? '', /^tongban_elder=1; Path=\/; Max-Age=31536000; SameSite=Lax$/);
+    const html = await big.text();
+    assert.match(html, /<html lang="en" class="elder">/);
+    assert.match(html, /elder=0">Standard view</, 'and it offers the way back');
+    // the cookie is now in the browser: the next page follows it without the query
+    assert.match(await (await page.browser.request(language)).text(), /<html lang="zh-CN" class="elder">/);
+  });
+
   test('five wrong passwords lock the account for 15 minutes, even against the right password', async () => {
     const citizen = await createAccount(p, 'citizen');
     const page = await signInPage();

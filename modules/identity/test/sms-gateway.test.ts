@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, mock, test } from 'node:test';
 import type { ModuleContext } from '@tongban/kernel';
+import { registrationRoutes } from '../src/api/registration.ts';
 import { warnIfNoSmsGateway } from '../src/service/sms.ts';
 
 const contextIn = (env: string) => {
@@ -23,5 +24,20 @@ describe('SMS gateway at start', () => {
     const { ctx, warn } = contextIn('development');
     assert.equal(warnIfNoSmsGateway(ctx), false);
     assert.equal(warn.mock.callCount(), 0);
+  });
+
+  test('the development SMS sink is a route outside production only', () => {
+    const paths = (env: string) => {
+      const seen: string[] = [];
+      const app = {
+        get: (path: string) => seen.push(`GET ${path}`),
+        post: (path: string) => seen.push(`POST ${path}`),
+      };
+      registrationRoutes(app as never, { config: { env }, log: { info() {} } } as unknown as ModuleContext);
+      return seen;
+    };
+    assert.ok(paths('development').includes('GET /dev/sms'));
+    assert.ok(!paths('production').includes('GET /dev/sms'));
+    assert.ok(paths('production').includes('POST /register'), 'registration itself is still there (it answers 503)');
   });
 });

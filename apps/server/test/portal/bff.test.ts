@@ -91,6 +91,42 @@ describe(`portal backend-for-frontend (${databaseLabel})`, () => {
     assert.equal(regions.status, 200);
   });
 
+  test('a signed-out browser’s unsafe calls reach public routes (registration) and are signed out of guarded ones', async () => {
+    const stranger = new Browser();
+    const json = { 'content-type': 'application/json' };
+    // identity's own answer to a bad registration: its validation, not the portal's refusal
+    const register = await stranger.request(`${origin}/portal/api/identity/register`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ residentId: 'short' }),
+    });
+    assert.equal(register.status, 400, await register.clone().text());
+    assert.equal(((await register.json()) as { code: string }).code, 'VALIDATION_FAILED');
+    const guarded = await stranger.request(`${origin}/portal/api/identity/me/passkeys/options`, { method: 'POST' });
+    assert.equal(guarded.status, 401);
+    assert.equal(((await guarded.json()) as { code: string }).code, 'PORTAL_SIGNED_OUT');
+  });
+
+  test('a file body is passed on as bytes (the route it reaches decides), and above the upload limit refused here', async () => {
+    const { browser } = await signIn();
+    const { csrf } = (await (await browser.request(`${origin}/portal/session`)).json()) as { csrf: string };
+    const pdf = Buffer.from('%PDF-1.7\n%\xe2\xe3\n');
+    const passed = await browser.request(`${origin}/portal/api/identity/me/passkeys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf', 'x-csrf-token': csrf },
+      body: pdf,
+    });
+    // identity takes JSON here: its own 415 comes back through the portal
+    assert.equal(passed.status, 415, await passed.clone().text());
+    assert.match(passed.headers.get('content-type') ?? '', /application\/problem\+json/);
+    const huge = await browser.request(`${origin}/portal/api/identity/me/passkeys`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png', 'x-csrf-token': csrf },
+      body: Buffer.alloc(12 * 1024 * 1024),
+    });
+    assert.equal(huge.status, 413);
+  });
+
   test('unsafe calls need the session’s anti-forgery token (a cross-site form cannot send it)', async () => {
     const { browser } = await signIn();
     const { csrf } = (await (await browser.request(`${origin}/portal/session`)).json()) as { csrf: string };

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
 import { errors, type default as Provider } from 'oidc-provider';
 import Type from 'typebox';
-import { deadEndPage, elderOf, signInPage, type Field, type PageInput } from './pages.ts';
+import { deadEndPage, elderCookie, elderOf, signInPage, type Field, type PageInput } from './pages.ts';
 import { ACR_MFA } from '../service/provider.ts';
 import { relyingPartyOf } from './passkeys.ts';
 import {
@@ -32,8 +32,11 @@ const secondPage = (factor: string) =>
   factor === 'sms'
     ? { heading: 'smsHeading' as const, fields: SMS_FIELDS }
     : { heading: 'totpHeading' as const, fields: TOTP_FIELDS };
+/** Where a sign-in's step page is (GET): the language and 长辈版 links go there. */
+const stepPage = (uid: string) => `/api/identity/interaction/${uid}`;
 const passkeyPage = (uid: string, lang: Lang, error?: { message: 'badPasskey'; field: string }) => ({
   lang,
+  here: stepPage(uid),
   heading: 'passkeyHeading' as const,
   fields: [],
   action: `/api/identity/interaction/${uid}/passkey?lang=${lang}`,
@@ -44,6 +47,14 @@ const passkeyPage = (uid: string, lang: Lang, error?: { message: 'badPasskey'; f
 const Uid = Type.Object({ uid: Type.String({ pattern: '^[A-Za-z0-9_-]{8,64}$' }) });
 const LangQuery = Type.Object(
   { lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])) },
+  { additionalProperties: false },
+);
+/** A step's page: its language, and 长辈版 switched on or off there (remembered in the portal's cookie). */
+const PageQuery = Type.Object(
+  {
+    lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
+    elder: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
+  },
   { additionalProperties: false },
 );
 const LoginForm = Type.Object(
@@ -87,7 +98,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
   const langOf = (query: { lang?: Lang }, accept: string | undefined): Lang => query.lang ?? negotiateLang(accept);
   // 长辈版 as the person chose it in the portal (its cookie): the sign-in pages follow it.
   const page = (request: { headers: IncomingMessage['headers'] }, input: PageInput) =>
-    signInPage({ ...input, elder: elderOf(request.headers.cookie) });
+    signInPage({ elder: elderOf(request.headers.cookie), ...input });
   /** `redirectUri`: the sign-in's, on pages whose form may end the sign-in (see formActionTo). */
   const html = (
     reply: { type(t: string): unknown; header(k: string, v: string): unknown; raw: ServerResponse },
@@ -132,10 +143,14 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     '/interaction/:uid',
     {
       config: { policy: Policies.public },
-      schema: { hide: true, params: Uid, querystring: LangQuery },
+      schema: { hide: true, params: Uid, querystring: PageQuery },
     },
     async (request, reply) => {
       const oidc = await provider();
+      // 长辈版 switched here: remembered as the portal remembers it, so the portal follows too.
+      const elder = request.query.elder === undefined ? elderOf(request.headers.cookie) : request.query.elder === '1';
+      if (request.query.elder !== undefined)
+        reply.header('set-cookie', elderCookie(elder, oidc.issuer.startsWith('https:')));
       const details = await detailsOr(request, reply);
       if (!details) return reply;
       if (details.prompt.name === 'consent') {
@@ -167,15 +182,20 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const lang = langOf(request.query, request.headers['accept-language']);
       const second = await signInStepFactor(typed(ctx.db), details.uid);
       html(reply, details.params.redirect_uri);
-      if (second === 'passkey') return page(request, passkeyPage(details.uid, lang));
+      if (second === 'passkey') return page(request, { ...passkeyPage(details.uid, lang), elder });
       return second
         ? page(request, {
             lang,
+            elder,
+            here: stepPage(details.uid),
             ...secondPage(second),
             action: `/api/identity/interaction/${details.uid}/code?lang=${lang}`,
           })
         : page(request, {
             lang,
+            elder,
+            here: stepPage(details.uid),
+            registerLink: true,
             heading: 'heading',
             action: `/api/identity/interaction/${details.uid}/login?lang=${lang}`,
             fields: LOGIN_FIELDS,
@@ -217,6 +237,8 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         reply.code(message === 'missing' ? 400 : message === 'throttled' ? 429 : message === 'busy' ? 503 : 401);
         return page(request, {
           lang,
+          here: stepPage(details.uid),
+          registerLink: true,
           heading: 'heading',
           action: request.url,
           fields: LOGIN_FIELDS.map((f) => (f.name === 'login' ? { ...f, value: login } : f)),
@@ -269,6 +291,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         reply.code(result.outcome === 'throttled' ? 429 : 401);
         return page(request, {
           lang,
+          here: stepPage(details.uid),
           ...secondPage(step ?? 'totp'),
           action: request.url,
           error: { message: result.outcome === 'throttled' ? 'throttled' : 'badCode', field: 'code' },

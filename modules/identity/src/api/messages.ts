@@ -26,6 +26,10 @@ export const MESSAGES = {
     en: 'The passkey could not be checked, or the account is locked for a while. Try again.',
   },
   continue: { zh: '继续', en: 'Continue' },
+  elderOn: { zh: '长辈版（大字）', en: 'Elder mode (larger text)' },
+  elderOff: { zh: '标准版', en: 'Standard view' },
+  noAccount: { zh: '还没有通办账号？', en: 'No Tongban account yet?' },
+  register: { zh: '注册账号', en: 'Register' },
   errorSummary: { zh: '出现了问题', en: 'There is a problem' },
   badCredentials: {
     zh: '登录名或密码不正确，或账号已被暂时锁定。请稍后再试。',

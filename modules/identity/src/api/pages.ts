@@ -27,8 +27,15 @@ export interface PageInput {
   readonly error?: { readonly message: MessageKey; readonly field: string };
   /** The passkey page: where its script fetches the options from. */
   readonly passkeyOptions?: string;
-  /** 长辈版, as the person chose it in the portal (its cookie `tongban_elder`): larger text and targets. */
+  /** 长辈版, as the person chose it in the portal or here (its cookie `tongban_elder`): larger text and targets. */
   readonly elder?: boolean;
+  /**
+   * The step's own page, where the language and 长辈版 links go (a GET): a page shown after a post
+   * has the post's address, which answers no GET.
+   */
+  readonly here: string;
+  /** The first page of a sign-in links to registration (the portal's /register). */
+  readonly registerLink?: boolean;
 }
 
 /** 长辈版 (适老化): body text 22 px, targets at least 60 px high; black on white as always. */
@@ -38,6 +45,11 @@ const ELDER_CSS =
 /** The cookie the portal keeps 长辈版 in (apps/web lib/preferences.ts), read by the sign-in pages. */
 export function elderOf(cookieHeader: string | undefined): boolean {
   return /(?:^|;\s*)tongban_elder=1(?:;|$)/.test(cookieHeader ?? '');
+}
+
+/** The cookie as the web app writes it (no secret: a display preference, readable by the portal's script). */
+export function elderCookie(on: boolean, secure: boolean): string {
+  return `tongban_elder=${on ? '1' : '0'}; Path=/; Max-Age=31536000; SameSite=Lax${secure ? '; Secure' : ''}`;
 }
 
 /** The portal's header (black, its name and tagline), so the sign-in reads as the same service. */
@@ -82,11 +94,12 @@ a:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-shadow:0
 button:focus{outline:3px solid transparent;background:#fd0;color:#0b0c0c;box-shadow:0 2px 0 #0b0c0c}
 button{font:inherit;min-height:48px;min-width:8rem;margin-top:1.5rem;background:#00703c;color:#fff;border:0;padding:.5rem 1rem}
 .error-summary{border:4px solid #d4351c;padding:1rem}.error-summary a{color:#d4351c;font-weight:600}
-.field--error{border-left:5px solid #d4351c;padding-left:.8rem}.error-message{color:#d4351c;font-weight:600;margin:.2rem 0}
+.field--error{border-left:5px solid #d4351c;padding-left:.8rem}.switches a{margin-right:1.2rem}.register{margin-top:2rem}a{color:#1d70b8}.error-message{color:#d4351c;font-weight:600;margin:.2rem 0}
 ${BRAND_CSS}${ELDER_CSS}
 </style></head>
 <body>${brand(t)}<main>
-<p><a href="?lang=${other}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a></p>
+<p class="switches"><a href="${escape(`${input.here}?lang=${other}`)}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a>
+<a href="${escape(`${input.here}?lang=${input.lang}&elder=${input.elder ? '0' : '1'}`)}">${t(input.elder ? 'elderOff' : 'elderOn')}</a></p>
 ${summary}
 <h1>${t(input.heading)}</h1>
 ${
@@ -101,7 +114,7 @@ ${
     : `<form method="post" action="${escape(input.action)}" novalidate>
 ${fields}
 <button type="submit">${t('continue')}</button>
-</form>`
+</form>${input.registerLink ? `\n<p class="register">${t('noAccount')} <a href="/register">${t('register')}</a></p>` : ''}`
 }
 </main></body></html>`;
 }

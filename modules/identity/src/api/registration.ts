@@ -29,6 +29,7 @@ import {
 } from '../service/registration.ts';
 import { checkPurposeCode, devSmsSender, type SmsSender } from '../service/sms.ts';
 import { findAccountByLogin } from '../store/accounts.ts';
+import { devSmsTo } from '../store/dev-sms.ts';
 import { weak } from './accounts.ts';
 import { typed } from '../store/tables.ts';
 
@@ -141,7 +142,35 @@ function assertWithinJurisdiction(officer: Principal, residentId: string): void 
   }
 }
 
+/** How far back the development sink's page reaches: a registration's code lives 10 minutes. */
+const DEV_SMS_MINUTES = 30;
+
 export function registrationRoutes(app: HttpApp, ctx: ModuleContext): void {
+  // The development SMS sink, readable where there is one (never in production): with no phone to
+  // text, the person trying the platform reads the code here. Anyone may, for any mobile — which is
+  // what a development shape is (its demo accounts' passwords are printed at start too).
+  if (devSmsSender(ctx))
+    app.get(
+      '/dev/sms',
+      {
+        config: { policy: Policies.public },
+        schema: {
+          tags,
+          summary: `Development only: the latest text messages to a mobile (last ${DEV_SMS_MINUTES} minutes)`,
+          querystring: Type.Object(
+            { mobile: Type.String({ pattern: '^1[3-9][0-9]{9}$' }) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const since = new Date(ctx.clock.now().getTime() - DEV_SMS_MINUTES * 60_000);
+        const items = await devSmsTo(typed(ctx.db), request.query.mobile, since, 3);
+        void reply.header('cache-control', 'no-store');
+        return { development: true, items: items.map((m) => ({ text: m.text, sentAt: m.sentAt.toISOString() })) };
+      },
+    );
+
   app.post(
     '/register',
     {

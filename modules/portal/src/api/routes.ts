@@ -7,7 +7,10 @@
 //   GET  /portal/events                                /api/workflow/me/events, streamed (events.ts)
 // Who may call: anyone (public policy); what they reach is decided by the token the portal adds —
 // the platform's guard checks it at /api as for any caller. Without a session, /portal/api calls
-// go on without a token (public routes answer; guarded ones say 401).
+// go on without a token (public routes answer — registration, say; guarded ones say 401
+// PORTAL_SIGNED_OUT). The anti-forgery token guards what a session may do: a signed-out browser
+// carries no authority a cross-site form could borrow, so its unsafe calls need none.
+// Bodies: JSON as parsed, and files (PDF, JPEG, PNG) as raw bytes for the modules that take uploads.
 import { Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
 import { safeReturnPath } from '../domain/paths.ts';
@@ -19,6 +22,19 @@ const SESSION_COOKIE = 'tongban_portal';
 const LOGIN_COOKIE = 'tongban_portal_login';
 const EVENTS_VIA_API = '/portal/api/workflow/me/events';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** The files a module may take as a raw body (workflow's documents), passed on byte for byte. */
+const FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/png'];
+/** Above the largest upload a module accepts (workflow documents: 10 MiB); the module's route enforces its own. */
+const FILE_BODY_LIMIT = 11 * 1024 * 1024;
+const FORWARDED = [
+  'accept',
+  'accept-language',
+  'content-type',
+  'if-match',
+  'if-none-match',
+  'idempotency-key',
+  'x-file-name',
+];
 const route = { config: { policy: Policies.public }, schema: { hide: true } } as const;
 
 function cookieOf(header: string | undefined, name: string): string | undefined {
@@ -106,36 +122,40 @@ export function portalRoutes(app: HttpApp, portal: Portal): void {
   });
 
   // Counted once, by the /api route it reaches (injected with the caller's address), not twice.
-  app.all('/portal/api/*', { ...route, config: { ...route.config, rateLimit: false } }, async (req, reply) => {
-    // A stream through inject would be buffered and never arrive: its own route pipes it (events.ts).
-    const asked = new URL(req.url, 'http://portal.invalid');
-    if (req.method === 'GET' && asked.pathname === EVENTS_VIA_API)
-      return reply.redirect(`/portal/events${asked.search}`, 307);
-    const session = await portal.current(read(req.headers, SESSION_COOKIE));
-    if (UNSAFE.has(req.method)) {
-      if (!session) throw new PortalError('PORTAL_SIGNED_OUT');
-      if (req.headers['x-csrf-token'] !== session.csrf) throw new PortalError('PORTAL_CSRF');
-    }
-    const headers: Record<string, string> = {};
-    for (const name of ['accept', 'accept-language', 'content-type', 'if-match', 'if-none-match', 'idempotency-key']) {
-      const value = req.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
-    if (session) headers.authorization = `Bearer ${session.accessToken}`;
-    const answer = await app.inject({
-      method: req.method as 'GET',
-      url: req.url.replace(/^\/portal\/api\//, '/api/'),
-      headers,
-      remoteAddress: req.ip,
-      ...(req.body !== undefined ? { payload: JSON.stringify(req.body) } : {}),
+  // In a scope of its own, so that files are read as bytes here and nowhere else.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(FILE_TYPES, { parseAs: 'buffer', bodyLimit: FILE_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
+    scope.all('/portal/api/*', { ...route, config: { ...route.config, rateLimit: false } }, async (req, reply) => {
+      // A stream through inject would be buffered and never arrive: its own route pipes it (events.ts).
+      const asked = new URL(req.url, 'http://portal.invalid');
+      if (req.method === 'GET' && asked.pathname === EVENTS_VIA_API)
+        return reply.redirect(`/portal/events${asked.search}`, 307);
+      const session = await portal.current(read(req.headers, SESSION_COOKIE));
+      if (session && UNSAFE.has(req.method) && req.headers['x-csrf-token'] !== session.csrf)
+        throw new PortalError('PORTAL_CSRF');
+      const headers: Record<string, string> = {};
+      for (const name of FORWARDED) {
+        const value = req.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      if (session) headers.authorization = `Bearer ${session.accessToken}`;
+      const answer = await app.inject({
+        method: req.method as 'GET',
+        url: req.url.replace(/^\/portal\/api\//, '/api/'),
+        headers,
+        remoteAddress: req.ip,
+        ...(req.body === undefined ? {} : { payload: Buffer.isBuffer(req.body) ? req.body : JSON.stringify(req.body) }),
+      });
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value === undefined || ['content-length', 'transfer-encoding', 'connection', 'set-cookie'].includes(name))
+          continue;
+        void reply.header(name, value);
+      }
+      // A guarded route answering 401 to a signed-out browser: say so in the portal's words.
+      if (answer.statusCode === 401 && !session) throw new PortalError('PORTAL_SIGNED_OUT');
+      return reply.code(answer.statusCode).send(answer.rawPayload);
     });
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value === undefined || ['content-length', 'transfer-encoding', 'connection', 'set-cookie'].includes(name))
-        continue;
-      void reply.header(name, value);
-    }
-    // A guarded route answering 401 to a signed-out browser: say so in the portal's words.
-    if (answer.statusCode === 401 && !session) throw new PortalError('PORTAL_SIGNED_OUT');
-    return reply.code(answer.statusCode).send(answer.rawPayload);
   });
 }
