@@ -3,12 +3,33 @@
 // progress reach done and the file's name and size; a file whose bytes are not its type is refused
 // at the field and in the error summary; the upload is removed and replaced by a PDF; the other
 // materials are given as numbers; saved, the page shows the upload again on return, and the file
-// comes back byte for byte with its attachment headers. axe reports nothing at each step, in zh-CN,
-// English and 长辈版.
+// comes back byte for byte with its attachment headers; submitted, the case page links to it and an
+// officer of the department whose task names it opens it. axe reports nothing at each step, in
+// zh-CN, English and 长辈版.
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { checkA11y, checkReflow, newPage, setElderMode, shoot, switchLanguage, useStack } from './harness.ts';
-import { h1, signInFromStart, startDraft, words } from './journey.steps.ts';
+import {
+  account,
+  checkA11y,
+  checkReflow,
+  newPage,
+  setElderMode,
+  shoot,
+  signInOnIdentity,
+  switchLanguage,
+  useStack,
+} from './harness.ts';
+import {
+  answerEveryGroup,
+  consentToPrefill,
+  declareAndSubmit,
+  h1,
+  openCase,
+  openCheckAnswers,
+  signInFromStart,
+  startDraft,
+  words,
+} from './journey.steps.ts';
 
 const stack = useStack();
 
@@ -25,7 +46,7 @@ describe('a citizen uploads materials', () => {
     await context?.close();
   });
 
-  test('upload with progress, a refused file, remove and replace, saved and shown again, downloaded as it was', async () => {
+  test('upload with progress, a refused file, remove and replace, shown again, downloaded as it was, submitted, opened by the officer', async () => {
     const opened = await newPage(stack.browser, 'zh-CN');
     context = opened.context;
     const { page } = opened;
@@ -33,6 +54,7 @@ describe('a citizen uploads materials', () => {
     assert.ok(citizen, 'a demo citizen with an authenticator');
     await signInFromStart(page, stack.platform.url, 'BIRTH', citizen);
     const draft = await startDraft(page);
+    await consentToPrefill(page);
     const materialsUrl = `${stack.platform.url}/apply/BIRTH/${draft}/materials`;
     await page.goto(materialsUrl);
     await h1(page, words('zh-CN', 'journey.materials.title'));
@@ -110,5 +132,32 @@ describe('a citizen uploads materials', () => {
     await checkA11y(page, 'the materials page, English, elder mode');
     await checkReflow(page, 'the materials page, English, elder mode');
     await shoot(page, 'upload-en-elder');
+    await switchLanguage(page, 'zh-CN');
+    await setElderMode(page, false);
+
+    // Submitted, the case page links to the upload; an officer of 卫健委 (whose task names it) opens it through the BFF.
+    await page.goto(`${stack.platform.url}/apply/BIRTH/${draft}`);
+    await answerEveryGroup(page);
+    await openCheckAnswers(page);
+    await declareAndSubmit(page);
+    await openCase(page);
+    const link = page.getByRole('link', { name: /scan\.pdf（1 KB）/ });
+    await link.waitFor();
+    assert.equal(await link.getAttribute('href'), `/portal/api/workflow/documents/${doc.ref.slice(4)}`);
+    await checkA11y(page, 'the case page with an uploaded material');
+    await shoot(page, 'upload-case');
+
+    const officer = await newPage(stack.browser, 'zh-CN');
+    try {
+      await officer.page.goto(`${stack.platform.url}/portal/login?return=/`);
+      await signInOnIdentity(officer.page, account(stack.platform, 'officer', '330100-wjw'));
+      await officer.page.waitForURL(`${stack.platform.url}/`);
+      const seen = (await officer.page.evaluate(
+        `(async () => { const r = await fetch('/portal/api/workflow/documents/${doc.ref.slice(4)}'); return { status: r.status, size: (await r.arrayBuffer()).byteLength }; })()`,
+      )) as { status: number; size: number };
+      assert.deepEqual(seen, { status: 200, size: PDF.length });
+    } finally {
+      await officer.context.close();
+    }
   });
 });

@@ -88,6 +88,7 @@ export const journeyEn = {
   'journey.materials.error.required': 'Give the {name}',
   'journey.materials.error.check': 'Check the materials',
   'journey.materials.or': 'Or give the electronic licence identifier or document number of the {name}',
+  'journey.case.uploads': 'Files you uploaded',
   'journey.upload.label': 'Upload a scan or photo of the {name}',
   'journey.upload.hint': 'A PDF, JPG or PNG file, 10 MB at most',
   'journey.upload.progressLabel': 'Uploading {file}',

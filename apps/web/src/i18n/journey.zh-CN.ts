@@ -85,6 +85,7 @@ export const journeyZh = {
   'journey.materials.error.required': '请提供{name}',
   'journey.materials.error.check': '请检查申请材料',
   'journey.materials.or': '或者填写{name}的电子证照标识或材料编号',
+  'journey.case.uploads': '你上传的材料',
   'journey.upload.label': '上传{name}的扫描件或照片',
   'journey.upload.hint': 'PDF、JPG 或 PNG 文件，不超过 10 MB',
   'journey.upload.progressLabel': '正在上传 {file}',

@@ -10,10 +10,10 @@ import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
-import { useFresh } from './data.ts';
 import { SaveButtons, WithDraft, type DraftPageProps } from './draft.tsx';
 import { MaterialUpload } from './MaterialUpload.tsx';
-import { isUploadRef, type DocumentView } from './upload.ts';
+import { isUploadRef } from './upload.ts';
+import { fileInputId, useUploads } from './useUploads.ts';
 import { journeyPaths, materialsNeeded, type ApplicationView, type MaterialRef } from './model.ts';
 import './journey.css';
 
@@ -31,7 +31,7 @@ export default function MaterialsPage({ params }: PageProps) {
 }
 
 export const materialId = (code: string) => `m-${code.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-const fileId = (code: string) => `${materialId(code)}-file`;
+const fileId = (code: string) => fileInputId(materialId(code));
 
 function Materials({ code, subject, draft }: DraftPageProps) {
   const { t, text, locale } = useI18n();
@@ -44,48 +44,28 @@ function Materials({ code, subject, draft }: DraftPageProps) {
   const [refs, setRefs] = useState<Record<string, string>>(() =>
     Object.fromEntries(needed.map((m) => [m.code, isUploadRef(refOf(m.code)) ? '' : refOf(m.code)])),
   );
-  const [attached, setAttached] = useState<Record<string, { ref: string; doc?: DocumentView } | undefined>>(() =>
-    Object.fromEntries(needed.map((m) => [m.code, isUploadRef(refOf(m.code)) ? { ref: refOf(m.code) } : undefined])),
+  const uploads = useUploads(
+    needed.map((m) => m.code),
+    refOf,
   );
-  const [uploading, setUploading] = useState<Record<string, boolean>>({});
-  const [uploadProblems, setUploadProblems] = useState<Record<string, string | undefined>>({});
-  // The details (name, size) of uploads the draft already names; one that lapsed is no longer there.
-  const mine = useFresh<{ items: DocumentView[] }>(
-    Object.values(attached).some((a) => a && !a.doc) ? 'workflow/documents' : null,
-  );
-  const known = mine.state === 'ok' ? new Map(mine.data.items.map((d) => [d.ref, d])) : undefined;
-  const attachedOf = (c: string) => {
-    const a = attached[c];
-    if (!a || a.doc || !known) return a;
-    const doc = known.get(a.ref);
-    return doc ? { ref: a.ref, doc } : undefined;
-  };
-  const lapsed = (c: string) => Boolean(attached[c] && !attached[c]!.doc && known && !known.has(attached[c]!.ref));
   const [errors, setErrors] = useState<SummaryError[]>([]);
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
   const title = t('journey.materials.title');
-  const problemText = (c: string) => {
-    const codeOf = uploadProblems[c] ?? (lapsed(c) ? 'WORKFLOW_DOCUMENT_NOT_FOUND' : undefined);
-    return codeOf ? t(problemMessageKey(codeOf)) : undefined;
-  };
   // Upload problems are in the summary as they happen; the page's own (required, save) join them.
-  const uploadErrors: SummaryError[] = needed.flatMap((m) => {
-    const message = problemText(m.code);
-    return message
-      ? [{ field: fileId(m.code), text: t('journey.upload.error.failed', { name: text(m.name), message }) }]
-      : [];
-  });
+  const uploadErrors = uploads.summary(
+    needed.map((m) => ({ code: m.code, name: text(m.name), id: materialId(m.code) })),
+  );
   const shown = [...uploadErrors, ...errors.filter((e) => !uploadErrors.some((u) => u.field === e.field))];
   usePageTitle(title, shown.length > 0);
 
-  const refFor = (c: string) => attachedOf(c)?.ref ?? (refs[c] ?? '').trim();
+  const refFor = (c: string) => uploads.refOf(c) ?? (refs[c] ?? '').trim();
 
   const save = async (event: { preventDefault(): void }, later: boolean) => {
     event.preventDefault();
     if (session.state !== 'signedIn') return;
-    const inFlight = needed.filter((m) => uploading[m.code]);
-    const missing = later ? [] : needed.filter((m) => !uploading[m.code] && refFor(m.code) === '');
+    const inFlight = needed.filter((m) => uploads.isUploading(m.code));
+    const missing = later ? [] : needed.filter((m) => !uploads.isUploading(m.code) && refFor(m.code) === '');
     if (inFlight.length + missing.length > 0) {
       setErrors([
         ...inFlight.map((m) => ({
@@ -141,20 +121,19 @@ function Materials({ code, subject, draft }: DraftPageProps) {
       <form onSubmit={(e) => void save(e, false)} noValidate>
         {needed.map((m) => {
           const id = materialId(m.code);
-          const upload = attachedOf(m.code);
+          const upload = uploads.attachedOf(m.code);
           return (
             <Fieldset key={m.code} id={`${id}-group`} legend={<span className="heading-m">{text(m.name)}</span>}>
               <MaterialUpload
                 id={id}
                 name={text(m.name)}
                 attached={upload}
-                error={problemText(m.code) ?? fieldError(fileId(m.code)) ?? fieldError(`${id}-progress`)}
+                error={uploads.problemText(m.code) ?? fieldError(fileId(m.code)) ?? fieldError(`${id}-progress`)}
+                {...uploads.handlers(m.code)}
                 onAttach={(doc) => {
-                  setAttached((s) => ({ ...s, [m.code]: doc ? { ref: doc.ref, doc } : undefined }));
+                  uploads.handlers(m.code).onAttach(doc);
                   setErrors((es) => es.filter((e) => e.field !== fileId(m.code)));
                 }}
-                onProblem={(problem) => setUploadProblems((s) => ({ ...s, [m.code]: problem }))}
-                onBusy={(b) => setUploading((s) => ({ ...s, [m.code]: b }))}
               />
               {!upload && (
                 <TextInput
