@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
 import { sql } from 'kysely';
-import { birthCertificateForm, M, startWorkflow, taskOf, type Harness } from './fixtures.ts';
+import { ledgerFor, settle, startLedger } from '../ledger/fixtures.ts';
+import { birthCertificateForm, M, taskOf, type Harness } from './fixtures.ts';
 
 const WJW = '330100-WJW';
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('1 0 obj << /Type /Catalog >> endobj\n%%EOF\n')]);
@@ -25,7 +26,7 @@ const JPEG = Buffer.concat([
 describe(`uploaded documents (${databaseLabel})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startWorkflow();
+    h = await startLedger();
   });
   after(() => h.p.dispose());
 
@@ -188,6 +189,17 @@ describe(`uploaded documents (${databaseLabel})`, () => {
       applicantId: 'c-doc-7',
       actor: { kind: 'officer', id: 'officer-doc' },
     });
+    // In the ledger, under the applicant: the officer by id (staff act in their own name), the case and task.
+    await settle(h);
+    const entries = (
+      await h.p.database.db.selectFrom('ledger.entry').select('body').where('subject_id', '=', 'c-doc-7').execute()
+    ).map((e) => JSON.parse(e.body as string));
+    const read = entries.find((e) => e.action === 'workflow.document.read');
+    assert.ok(read, 'the opening is in the ledger');
+    assert.deepEqual(read.actor, { kind: 'officer', id: 'officer-doc' });
+    assert.deepEqual(read.subject, { kind: 'account', id: ledgerFor(h).pseudonymOf('c-doc-7') });
+    assert.equal(read.resource.taskId, task.id);
+    assert.equal(read.resource.departmentCode, WJW);
     // The owner's own download is not an access by another.
     await download(owner, r.body.id);
     const after = await sql<{ n: number }>`

@@ -150,7 +150,7 @@ export function MaterialUpload({ id, name, attached, error, onAttach, onProblem,
             id={fileId}
             type="file"
             accept={ACCEPT}
-            className={error ? 'file-upload file-upload--error' : 'file-upload'}
+            className="file-upload"
             aria-describedby={describedBy(fileId, hint, error)}
             aria-invalid={error ? true : undefined}
             onChange={(e) => {
