@@ -138,7 +138,6 @@ export function documentRoutes(app: HttpApp, s: Services): void {
           tags,
           summary:
             'Upload a scan or photo (the raw file as the body: application/pdf, image/jpeg or image/png, at most 10 MiB; the name in `x-file-name`, percent-encoded UTF-8); name it in a material as `ref`',
-          consumes: [...DOCUMENT_MEDIA_TYPES],
           response: { 201: DocumentView },
         },
       },
