@@ -119,10 +119,11 @@ describe('the sign-in pages', () => {
         await checkFocusVisible(page, where);
       };
 
-      // The password step: the service's name (home), the language link, then the two fields and the
-      // button, in reading order.
+      // The password step: the service's name (home), the language and 长辈版 links, then the two
+      // fields and the button, in reading order.
       await tabTo({ text: '通办' }, 'sign-in page');
       await tabTo({ text: 'English' }, 'sign-in page');
+      await tabTo({ text: '长辈版（大字）' }, 'sign-in page');
       await tabTo({ id: 'login' }, 'sign-in page');
       await page.keyboard.type(citizen.login);
       await tabTo({ id: 'password' }, 'sign-in page');
@@ -145,6 +146,7 @@ describe('the sign-in pages', () => {
 
       await tabTo({ text: 'Tongban' }, 'authenticator code page');
       await tabTo({ text: '中文' }, 'authenticator code page');
+      await tabTo({ text: 'Elder mode (larger text)' }, 'authenticator code page');
       await tabTo({ id: 'code' }, 'authenticator code page');
       await page.keyboard.type(await generate({ secret: citizen.totpSecret }));
       const [request] = await Promise.all([

@@ -132,6 +132,60 @@ export const en = {
   'guide.taken.count': 'Based on {count} decided applications',
   'guide.taken.tooFew': 'Too few applications were decided in the last {days} days to show',
   'guide.taken.unavailable': 'Not available at the moment',
+  // Registration (pages/Register.tsx): a citizen's own account, confirmed by a text message.
+  'register.title': 'Register for a Tongban account',
+  'register.back': 'Back to the home page',
+  'register.lead':
+    'Register with your resident ID number. We will text a code to your mobile; once you confirm it, the account is ready.',
+  'register.residentId': 'Resident ID number',
+  'register.residentId.hint': '18 characters; the last one may be X',
+  'register.name': 'Full name',
+  'register.name.hint': 'As it is on your ID card',
+  'register.mobile': 'Mobile number',
+  'register.mobile.hint': 'An 11-digit mainland China mobile number, to receive the code',
+  'register.password': 'Create a password',
+  'register.password.hint':
+    'At least 8 characters — any letters, digits, symbols or Chinese characters; not your ID or mobile number. A phrase of a few words is easy to remember and strong.',
+  'register.submit': 'Register and send the code',
+  'register.haveAccount': 'Already have an account?',
+  'register.error.residentId': 'Enter a valid 18-character resident ID number',
+  'register.error.name': 'Enter your name',
+  'register.error.mobile': 'Enter an 11-digit mobile number, like 13800000000',
+  'register.error.passwordShort': 'The password needs at least 8 characters',
+  'register.error.code': 'Enter the 6-digit code from the text message',
+  'register.confirm.title': 'Enter the code we texted you',
+  'register.confirm.back': 'Back to change your details',
+  'register.confirm.lead':
+    'We have texted a 6-digit code to your mobile: enter it within 30 minutes to finish registering.',
+  'register.confirm.leadAgain': 'Enter your ID number and the 6-digit code sent to your mobile.',
+  'register.code': 'Code',
+  'register.code.hint': '6 digits',
+  'register.confirm.submit': 'Confirm',
+  'register.devSms.title': 'Development: no text message is really sent — the latest one is here',
+  'register.done.title': 'Your account is ready',
+  'register.done.body':
+    'You can now sign in with your ID number and password. Once signed in, add an authenticator app under “My account” for services that need a stronger sign-in.',
+  'register.done.signIn': 'Sign in',
+  'register.errors.IDENTITY_ACCOUNT_EXISTS':
+    'An account is already registered for this ID number: sign in instead. If you did not register it, bring your ID card to a service counter to recover it.',
+  'register.errors.IDENTITY_REGISTRATION_PENDING':
+    'A registration for this ID number is waiting to be confirmed; unconfirmed, it lapses within 30 minutes and you can register then. If it was not you, bring your ID card to a service counter to recover the account.',
+  'register.errors.IDENTITY_INVALID_RESIDENT_ID': 'Enter a valid 18-character resident ID number',
+  'register.errors.IDENTITY_TOO_MANY_CODES':
+    'This mobile has received as many codes as allowed in an hour; try again later.',
+  'register.errors.IDENTITY_TOO_MANY_REGISTRATIONS':
+    'This ID number has been registered as often as allowed in 24 hours. If it is yours, bring your ID card to a service counter.',
+  'register.errors.IDENTITY_SMS_UNAVAILABLE':
+    'Text messages cannot be sent at the moment, so no code can be sent. Try again later or go to a service counter.',
+  'register.errors.IDENTITY_WRONG_CODE': 'The code is wrong or has expired',
+  'home.register': 'No account yet? Register for Tongban',
+  // The account page's passkey enrolment (journey/Account.tsx).
+  'journey.passkeys.add': 'Add a passkey',
+  'journey.passkeys.addedNow': 'Passkey added: next time you sign in you can use it instead of an authenticator code.',
+  'journey.passkeys.unsupported': 'This browser cannot add a passkey here: use an up-to-date browser.',
+  'errors.PASSKEY_CANCELLED':
+    'No passkey was added: it was cancelled, or this device has no way to check you (fingerprint, face or screen lock).',
+  'errors.IDENTITY_PASSKEY_REJECTED': 'The passkey could not be verified: add it again.',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyEn,

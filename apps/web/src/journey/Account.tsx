@@ -336,6 +336,32 @@ function Methods({ status }: { status: Status }) {
       setAttempt((n) => n + 1);
     }
   };
+  // WebAuthn's JSON forms (Baseline 2025): where the browser has none, it cannot add a passkey here.
+  const canAddPasskey =
+    typeof PublicKeyCredential !== 'undefined' &&
+    typeof PublicKeyCredential.parseCreationOptionsFromJSON === 'function';
+  const addPasskey = async () => {
+    try {
+      // Multi-factor, as for the authenticator: a password-only session steps up and comes back.
+      const options = await api<PublicKeyCredentialCreationOptionsJSON>('identity/me/passkeys/options', {
+        locale,
+        method: 'POST',
+        csrf,
+      });
+      const credential = await navigator.credentials.create({
+        publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options),
+      });
+      if (!(credential instanceof PublicKeyCredential)) throw new DOMException('no credential', 'NotAllowedError');
+      await api('identity/me/passkeys', { locale, method: 'POST', body: credential.toJSON(), csrf });
+      status.setProblem(undefined);
+      status.setMessage(t('journey.passkeys.addedNow'));
+      passkeys.reload();
+    } catch (error) {
+      // The person closed the browser's dialog, or the device has no authenticator: said, not shown as a fault.
+      if (error instanceof DOMException) status.setProblem({ status: 0, code: 'PASSKEY_CANCELLED' });
+      else status.setProblem(problemFrom(error));
+    }
+  };
   const remove = async (p: Passkey) => {
     try {
       await api(`identity/me/passkeys/${encodeURIComponent(p.id)}`, { locale, method: 'DELETE', csrf });
@@ -406,6 +432,13 @@ function Methods({ status }: { status: Status }) {
             ),
           }))}
         />
+      )}
+      {canAddPasskey ? (
+        <Button variant="secondary" onClick={() => void addPasskey()}>
+          {t('journey.passkeys.add')}
+        </Button>
+      ) : (
+        <p className="body">{t('journey.passkeys.unsupported')}</p>
       )}
     </section>
   );

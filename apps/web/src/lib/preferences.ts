@@ -33,8 +33,15 @@ export function saveLocale(locale: Locale): void {
 /** 长辈版 is also a cookie, so that identity's server-rendered sign-in pages follow it (no script there). */
 const ELDER_COOKIE = 'tongban_elder';
 
+/** 长辈版 as the cookie says, if it says (the sign-in pages switch it there too), else as stored. */
 export function savedElder(): boolean {
-  return read(ELDER) === '1';
+  let cookie: string | undefined;
+  try {
+    cookie = /(?:^|;\s*)tongban_elder=([01])(?:;|$)/.exec(document.cookie)?.[1];
+  } catch {
+    cookie = undefined; // cookies disabled
+  }
+  return (cookie ?? read(ELDER)) === '1';
 }
 
 export function saveElder(on: boolean): void {

@@ -52,6 +52,9 @@ function Attention() {
       <ButtonLink href={loginUrl('/')} variant="secondary">
         {t('home.signIn.button')}
       </ButtonLink>
+      <p className="body">
+        <Link href="/register">{t('home.register')}</Link>
+      </p>
     </section>
   );
 }
