@@ -84,7 +84,7 @@ export const journeyEn = {
   'journey.materials.lead':
     'For each material, upload a scan or photo, or enter its electronic licence identifier or a document number. Licences that an earlier department of this application issues are not needed.',
   'journey.materials.hint.licence': 'Electronic licence identifier, for example 1.2.156.3005.2.…',
-  'journey.materials.hint.document': 'The number of a stored document',
+  'journey.materials.hint.document': 'A document number, for example a reference a department gave you',
   'journey.materials.error.required': 'Give the {name}',
   'journey.materials.error.check': 'Check the materials',
   'journey.materials.or': 'Or give the electronic licence identifier or document number of the {name}',

@@ -81,7 +81,7 @@ export const journeyZh = {
   'journey.materials.lead':
     '请为每项材料上传扫描件或照片，或者填写电子证照标识（可在“我的电子证照”中查看）、材料编号。由本次申请中前一部门签发的证照无需提供。',
   'journey.materials.hint.licence': '电子证照标识，例如 1.2.156.3005.2.…',
-  'journey.materials.hint.document': '已上传材料的编号',
+  'journey.materials.hint.document': '材料编号，例如部门出具的档案号',
   'journey.materials.error.required': '请提供{name}',
   'journey.materials.error.check': '请检查申请材料',
   'journey.materials.or': '或者填写{name}的电子证照标识或材料编号',
