@@ -6,8 +6,10 @@ export * from './catalog.ts';
 export * from './datahub.ts';
 export * from './workflow-stats.ts';
 export * from './person-access.ts';
+export * from './workflow-documents.ts';
 import { DatahubEvents } from './datahub.ts';
 import { PersonAccessEvents } from './person-access.ts';
+import { WorkflowDocumentEvents } from './workflow-documents.ts';
 
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
@@ -243,6 +245,7 @@ export const EVENT_CATALOG = {
   ...DatahubEvents,
   ...IdentityEvents,
   ...applicationEvents,
+  ...WorkflowDocumentEvents,
   ...(Object.fromEntries(TASK_EVENT_VERBS.map((verb) => [`workflow.task.${verb}`, taskTransitioned])) as Record<
     `workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`,
     typeof taskTransitioned
