@@ -4,13 +4,16 @@
 // and acts — one asks for a correction, which the citizen answers — until the application
 // completes. axe finds nothing on the workbench's pages in zh-CN, English and 长辈版; the
 // workbench refuses a citizen, and an officer of another department opening a task's address;
-// the counter (窗口) files a matter for a resident found by ID number.
+// the counter (窗口) looks a resident up by ID number (masked; one without an account is told so)
+// and files a matter for them; answers come masked and one is revealed with a reason by keyboard;
+// the demo lead assigns a task to an officer, who finds it theirs.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
   account,
   checkA11y,
+  checkFocusVisible,
   checkReflow,
   newPage,
   people,
@@ -30,7 +33,10 @@ import {
   findInQueue,
   openCase,
   queueRow,
+  residentId,
+  revealAnswerByKeyboard,
   revealOne,
+  sessionUserId,
   signInOfficer,
   signInThroughPortal,
   type ApplicationSummary,
@@ -135,8 +141,31 @@ describe('the officer workbench', () => {
           assert.match(masked, /\*/, 'the register value shows masked first');
           assert.doesNotMatch(revealed, /\*/, 'the revealed value is whole');
           if (!checked) {
+            // The form's answers come masked; one is revealed with a reason, by keyboard alone.
+            assert.equal(await page.getByText('330102199203152342').count(), 0, 'no ID number in clear');
+            await page.getByText(/已部分隐藏/).waitFor();
+            const mobileRow = page
+              .locator('.summary-list__row')
+              .filter({ has: page.locator('.summary-list__key', { hasText: /^申请人手机号码$/ }) })
+              .first();
+            await mobileRow.getByRole('button', { name: /^查看明文/ }).click();
+            await checkA11y(page, 'case, the reason for a reveal asked');
+            await mobileRow.getByRole('button', { name: '查看', exact: true }).click();
+            await page.locator('.error-summary').getByText('请填写查看理由，至少 5 个字').waitFor();
+            await checkA11y(page, 'case, a reveal without a reason');
+            await shoot(page, 'workbench-case-reveal-reason');
+            const answer = await revealAnswerByKeyboard(page, '母亲公民身份号码', '核对母亲身份证件号码');
+            assert.equal(answer.masked, '330102********2342');
+            assert.equal(answer.revealed, '330102199203152342');
             await checkEverywhere(page, 'case', { zh: /^办件 /, en: /^Case / });
             checked = true;
+          }
+          if (task.departmentCode.endsWith('-GA')) {
+            // A stored document opens from its link, in this tab.
+            const link = page.getByRole('link', { name: /^打开材料/ });
+            assert.equal(await link.getAttribute('href'), '/portal/api/workflow/documents/parent-id-cards');
+            assert.notEqual(await link.getAttribute('download'), null, 'downloaded, not a new tab');
+            assert.equal(await link.getAttribute('target'), null);
           }
           if (!corrected && task.process === 'immediate') {
             // 预防接种证: the clinic is asked to be corrected; the citizen answers.
@@ -232,7 +261,7 @@ describe('the officer workbench', () => {
       await page.getByRole('link', { name: '窗口代办' }).click();
       await page.getByRole('heading', { level: 1, name: '窗口代办' }).waitFor();
       // Nothing entered: the error summary takes focus and links to the fields.
-      await page.getByRole('button', { name: '继续' }).click();
+      await page.getByRole('button', { name: '查找' }).click();
       const summary = page.locator('.error-summary');
       await summary.waitFor();
       assert.equal(await page.evaluate('document.activeElement?.className'), 'error-summary');
@@ -242,9 +271,27 @@ describe('the officer workbench', () => {
       await summary.getByText("Enter the applicant's citizen ID number").waitFor();
       await switchLanguage(page, 'zh-CN');
       await summary.getByText('请输入申请人公民身份号码').waitFor();
+      // A resident without an account: looked up, told so, and not offered the form.
+      await page.getByLabel('申请人公民身份号码').fill(residentId('33010619850307123'));
+      await page.getByLabel('办理的事项').selectOption({ label: '出生医学证明签发' });
+      await page.getByRole('button', { name: '查找' }).click();
+      await page.getByRole('heading', { level: 3, name: '此人尚未注册统一身份认证账户' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: '继续填写申请表' }).count(), 0);
+      await checkA11y(page, 'counter, no account');
+      await shoot(page, 'workbench-counter-no-account');
+      await page.getByRole('button', { name: '修改申请人或事项' }).click();
+      // 张三: looked up, masked, then the form.
       await page.getByLabel('申请人公民身份号码').fill('33010619900101123X');
       await page.getByLabel('办理的事项').selectOption({ label: '出生医学证明签发' });
-      await page.getByRole('button', { name: '继续' }).click();
+      await page.getByRole('button', { name: '查找' }).click();
+      const person = page.locator('section[aria-labelledby="person-heading"]');
+      await person.getByText('已注册，可以代办').waitFor();
+      await person.getByText('张*', { exact: true }).waitFor();
+      await person.getByText('138****0001').waitFor();
+      await person.getByText('330106********123X').waitFor();
+      assert.equal(await person.getByText('33010619900101123X').count(), 0, 'the number is masked');
+      await checkEverywhere(page, 'counter-person', { zh: /^窗口代办$/, en: /^Service counter$/ });
+      await page.getByRole('button', { name: '继续填写申请表' }).click();
       await page.getByRole('heading', { level: 2, name: '出生医学证明签发' }).waitFor();
       const values: Record<string, string> = {
         childName: '张小贝',
@@ -273,6 +320,44 @@ describe('the officer workbench', () => {
       await shoot(page, 'workbench-counter-filed');
     } finally {
       await context.close();
+    }
+  });
+  test('the lead of 卫健委 assigns a task to an officer, who then finds it theirs', async () => {
+    const { platform, browser } = stack;
+    const base = platform.url;
+    const { open, close } = people(browser);
+    try {
+      const citizen = await open();
+      await signInThroughPortal(citizen, base, account(platform, 'citizen', '33010619900101123X'));
+      const app = await applyForBirth(citizen);
+      // The officer it goes to: their account id is what a lead assigns to.
+      const officer = await open();
+      await signInOfficer(officer, base, account(platform, 'officer', 'officer.330100-wjw'));
+      const officerId = await sessionUserId(officer);
+
+      const lead = await open();
+      await signInOfficer(lead, base, account(platform, 'officer', 'lead.330100-wjw'));
+      await findInQueue(lead, base, app.caseNumber);
+      await openCase(lead, app.caseNumber);
+      const form = lead.locator('section[aria-labelledby="assign-heading"]');
+      await form.getByRole('heading', { name: '指派' }).waitFor();
+      await checkA11y(lead, 'case as the lead');
+      // By keyboard: the field, the id typed, Enter submits.
+      await form.getByLabel(/^指派给/).focus();
+      await checkFocusVisible(lead, 'the assignee field');
+      await lead.keyboard.type(officerId);
+      await lead.keyboard.press('Enter');
+      await lead.getByRole('alert').filter({ hasText: '已指派此办件' }).waitFor();
+      await checkA11y(lead, 'case assigned by the lead');
+      await shoot(lead, 'workbench-case-assigned');
+
+      // The officer finds it in "mine" and the case says so.
+      const row = await findInQueue(officer, base, app.caseNumber, '?assignee=me');
+      assert.equal(await row.count(), 1);
+      await openCase(officer, app.caseNumber);
+      await officer.locator('.summary-list__row').filter({ hasText: '经办人' }).getByText('由我办理').waitFor();
+    } finally {
+      await close();
     }
   });
 });

@@ -114,6 +114,52 @@ export async function revealOne(page: Page, reason: string): Promise<{ masked: s
   return { masked, revealed };
 }
 
+/**
+ * Reveals one masked answer of the case's form with the keyboard alone: the answer's "查看明文"
+ * button (found by the answer's label), Enter, the reason typed where the focus lands, Tab to
+ * "查看", Enter; returns the masked and the revealed value.
+ */
+export async function revealAnswerByKeyboard(
+  page: Page,
+  label: string,
+  reason: string,
+): Promise<{ masked: string; revealed: string }> {
+  const row = page
+    .locator('.summary-list__row')
+    .filter({ has: page.locator('.summary-list__key', { hasText: new RegExp(`^${label}$`) }) })
+    .first();
+  const masked = ((await row.locator('.wb-masked').textContent()) ?? '').trim();
+  await row.getByRole('button', { name: /^查看明文/ }).focus();
+  await checkFocusVisible(page, `reveal ${label}`);
+  await page.keyboard.press('Enter');
+  const field = row.getByLabel(/明文的理由/);
+  await field.waitFor();
+  assert.equal((await focused(page)).id, await field.getAttribute('id'), 'the reason field takes focus');
+  await page.keyboard.type(reason);
+  await tabTo(page, (f) => f.tag === 'button' && f.text === '查看', 3);
+  await page.keyboard.press('Enter');
+  await row.getByRole('status').filter({ hasText: '已显示明文' }).waitFor();
+  const revealed = ((await row.locator('.wb-revealed').textContent()) ?? '').trim();
+  return { masked, revealed };
+}
+
+/** The signed-in person's account id, as the portal's session says (what a lead assigns to). */
+export async function sessionUserId(page: Page): Promise<string> {
+  const id = await page.evaluate(async () => {
+    const session = (await (await fetch('/portal/session')).json()) as { user?: { id?: string } };
+    return session.user?.id ?? '';
+  });
+  assert.ok(id, 'signed in');
+  return id;
+}
+
+/** GB 11643's check character for the first 17 digits of a resident ID number. */
+export function residentId(first17: string): string {
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((n, d, i) => n + Number(d) * weights[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+
 const ACTION_LABELS = {
   accept: '受理',
   review: '审核通过',

@@ -94,6 +94,50 @@ export const WorkflowErrors = defineErrors({
     zh: '事项或一件事 {code} 不存在或未发布',
     en: 'Matter or bundle {code} does not exist or is not published',
   },
+  // 查看明文 of a form answer (issue 12)
+  WORKFLOW_REVEAL_INVALID: {
+    status: 422,
+    zh: '没有可查看明文的字段 {field}',
+    en: 'There is no masked answer {field} to reveal',
+  },
+  WORKFLOW_REVEAL_LIMIT: {
+    status: 429,
+    zh: '每小时最多查看 {limit} 次明文，请稍后再试',
+    en: 'At most {limit} reveals an hour; try again later',
+  },
+  // Uploaded materials (issue 12)
+  WORKFLOW_DOCUMENT_NOT_FOUND: { status: 404, zh: '材料文件 {id} 不存在', en: 'Document {id} does not exist' },
+  WORKFLOW_DOCUMENT_TYPE_UNSUPPORTED: {
+    status: 415,
+    zh: '只能上传 PDF、JPEG 或 PNG 文件',
+    en: 'Only PDF, JPEG or PNG files can be uploaded',
+  },
+  WORKFLOW_DOCUMENT_TYPE_MISMATCH: {
+    status: 422,
+    zh: '文件内容不是所声明的 {mediaType} 格式',
+    en: 'The file is not the {mediaType} it is declared as',
+  },
+  WORKFLOW_DOCUMENT_EMPTY: { status: 422, zh: '文件是空的', en: 'The file is empty' },
+  WORKFLOW_DOCUMENT_TOO_LARGE: {
+    status: 413,
+    zh: '文件过大（上限 {limit} 字节）',
+    en: 'The file is too large (limit {limit} bytes)',
+  },
+  WORKFLOW_DOCUMENT_NAME_INVALID: {
+    status: 400,
+    zh: '文件名不是有效的 UTF-8 百分号编码',
+    en: 'The file name is not valid percent-encoded UTF-8',
+  },
+  WORKFLOW_DOCUMENT_QUOTA_EXCEEDED: {
+    status: 422,
+    zh: '未提交的上传文件已达 {limit} 个，请先提交申请或删除不用的文件',
+    en: 'You have {limit} uploads not yet in a submitted application; submit or remove some first',
+  },
+  WORKFLOW_DOCUMENT_IN_USE: {
+    status: 409,
+    zh: '该文件已用于已提交的申请，不能删除',
+    en: 'This document is part of a submitted application and cannot be removed',
+  },
 });
 
 /** Raise workflow's errors through this: a code outside WorkflowErrors and the kernel's does not compile. */

@@ -2,6 +2,7 @@
 // corrections, working-day deadlines and escalation, automatic approval, queues and live status.
 import { defineModule } from '@tongban/kernel';
 import { applicantRoutes } from './api/applicant.ts';
+import { documentRoutes } from './api/documents.ts';
 import { inboxRoutes } from './api/inbox.ts';
 import { officerRoutes } from './api/officer.ts';
 import { statsRoutes } from './api/stats.ts';
@@ -11,9 +12,11 @@ import { cachedCatalog } from './service/catalog-cache.ts';
 import { datahubPort } from './service/datahub.ts';
 import { identityPort } from './service/identity.ts';
 import { sweepDeadlines } from './service/deadlines.ts';
+import { lapseDocuments } from './service/documents.ts';
 import { Engine } from './service/engine.ts';
 import { LiveFeed } from './service/live.ts';
 import type { Services } from './service/submit.ts';
+import { typed } from './store/tables.ts';
 
 export default defineModule({
   name: 'workflow',
@@ -42,6 +45,7 @@ export default defineModule({
     applicantRoutes(app, s);
     officerRoutes(app, s, identityPort(ctx.modules, ctx.log));
     inboxRoutes(app, s);
+    documentRoutes(app, s);
     statsRoutes(app, s);
   },
   jobs: [
@@ -50,6 +54,14 @@ export default defineModule({
       everyMs: 60_000,
       run: async (ctx, s) => {
         await sweepDeadlines(s, ctx.trx);
+      },
+    },
+    {
+      // Uploads no submitted application named within LAPSE_DAYS (domain/documents.ts) go.
+      name: 'document-lapse',
+      everyMs: 3_600_000,
+      run: async (ctx, s) => {
+        await lapseDocuments(s, typed(ctx.trx));
       },
     },
   ],

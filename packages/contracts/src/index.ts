@@ -5,7 +5,11 @@ import Type, { type Static } from 'typebox';
 export * from './catalog.ts';
 export * from './datahub.ts';
 export * from './workflow-stats.ts';
+export * from './person-access.ts';
+export * from './workflow-documents.ts';
 import { DatahubEvents } from './datahub.ts';
+import { PersonAccessEvents } from './person-access.ts';
+import { WorkflowDocumentEvents } from './workflow-documents.ts';
 
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
@@ -241,11 +245,13 @@ export const EVENT_CATALOG = {
   ...DatahubEvents,
   ...IdentityEvents,
   ...applicationEvents,
+  ...WorkflowDocumentEvents,
   ...(Object.fromEntries(TASK_EVENT_VERBS.map((verb) => [`workflow.task.${verb}`, taskTransitioned])) as Record<
     `workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`,
     typeof taskTransitioned
   >),
   ...LedgerEvents,
+  ...PersonAccessEvents,
 } as const;
 export type EventType = keyof typeof EVENT_CATALOG;
 /** The payload of an event type, as its schema in the catalog describes it. */

@@ -77,6 +77,9 @@ export const workbenchEn = {
   'workbench.case.answers.empty': 'Not given',
   'workbench.case.materials': 'Materials',
   'workbench.case.materials.none': 'No materials were sent.',
+  'workbench.case.materials.open': 'Open document',
+  'workbench.case.answers.masked':
+    "Citizen ID numbers, mobile numbers, bank accounts, addresses and other people's names in the form are partly hidden. When you must check one, reveal it: every value revealed and its reason are logged, and the applicant can see it.",
   'workbench.case.history': 'Case history',
   'workbench.source.verified': 'Verified',
   'workbench.source.prefilled': 'Filled in automatically',
@@ -181,6 +184,22 @@ export const workbenchEn = {
   'workbench.counter.filed.next':
     "The application is now in the departments' task lists; the applicant can follow it in their own account.",
   'workbench.counter.again': 'Serve the next person',
+  'workbench.counter.lookUp': 'Look up',
+  'workbench.counter.person.heading': 'Applicant',
+  'workbench.counter.person.name': 'Name',
+  'workbench.counter.person.mobile': 'Mobile on the account',
+  'workbench.counter.person.account': 'Platform account',
+  'workbench.counter.person.active': 'Registered: you can file for them',
+  'workbench.counter.person.inactive': 'Registered, but not active',
+  'workbench.counter.person.none': 'Not registered',
+  'workbench.counter.person.logged': 'This look-up has been logged.',
+  'workbench.counter.person.continue': 'Continue to the form',
+  'workbench.counter.person.notFound.title': 'This person has no platform account yet',
+  'workbench.counter.person.notFound.body':
+    'A counter can file only for someone with an account: the application and its progress appear in their own account. Help them register first, then file once they have.',
+  'workbench.counter.person.inactive.title': "This person's account is not active",
+  'workbench.counter.person.inactive.body':
+    'You cannot file for them until the account is confirmed (the text message code at registration). Help them confirm it, or recover the account.',
   'workbench.errors.WORKFLOW_TASK_NOT_FOUND': 'There is no such task.',
   'workbench.errors.WORKFLOW_APPLICATION_NOT_FOUND': 'There is no such application.',
   'workbench.errors.WORKFLOW_STALE_TASK': 'This task has just changed. Look at it again before you act.',
@@ -204,4 +223,10 @@ export const workbenchEn = {
   'workbench.errors.DATAHUB_PERSON_NOT_FOUND': 'The population register has no record of this citizen ID number.',
   'workbench.errors.DATAHUB_REVEAL_LIMIT': 'Too many values revealed: at most 10 an hour. Try again later.',
   'workbench.errors.DATAHUB_QUERY_INVALID': 'The look-up is not right.',
+  'workbench.errors.WORKFLOW_REVEAL_INVALID': 'This answer cannot be revealed.',
+  'workbench.errors.WORKFLOW_REVEAL_LIMIT': 'Too many answers revealed: at most 10 an hour. Try again later.',
+  'workbench.errors.IDENTITY_INVALID_RESIDENT_ID':
+    'This citizen ID number is not right: check its last character and date of birth.',
+  'workbench.counter.error.outside':
+    'This citizen ID number is outside your jurisdiction: you cannot look it up or file for it at this counter.',
 } satisfies Record<keyof typeof workbenchZh, string>;

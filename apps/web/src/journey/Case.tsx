@@ -14,6 +14,7 @@ import { useFresh } from './data.ts';
 import { journeyPaths, type ApplicationView, type TaskView, type TimelineStep } from './model.ts';
 import { useTaskNames } from './names.ts';
 import { useLiveSteps } from './live.ts';
+import { UploadedMaterials } from './UploadedMaterials.tsx';
 import { dateTime } from './time.ts';
 import './journey.css';
 
@@ -105,6 +106,7 @@ export default function Case({ params }: PageProps) {
           at={at}
         />
       ))}
+      <UploadedMaterials materials={a.materials} />
       {a.status === 'in_progress' && !a.tasks.some((x) => DECIDED.has(x.state)) && (
         <p className="body">
           <ButtonLink href={journeyPaths.withdraw(a.id)} variant="warning">

@@ -4,6 +4,7 @@ import { Button } from '../components/Button.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
+import { Fieldset } from '../components/Fieldset.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { api, problemFrom } from '../lib/api.ts';
@@ -15,7 +16,9 @@ import type { PageProps } from '../app/table.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { NotFound } from '../pages/NotFound.tsx';
 import { useFresh, useSubject } from './data.ts';
+import { MaterialUpload } from './MaterialUpload.tsx';
 import { materialId } from './MaterialsPage.tsx';
+import { fileInputId, useUploads } from './useUploads.ts';
 import { fieldId, formKeyOf, isEmpty, journeyPaths, questionGroups, toValue, type ApplicationView } from './model.ts';
 import { QuestionField, useFieldErrorText } from './Questions.tsx';
 import './journey.css';
@@ -61,11 +64,22 @@ function Correction({
     Object.fromEntries(questions.map((q) => [q.key, isEmpty(app.form[q.key]) ? '' : String(app.form[q.key])])),
   );
   const [refs, setRefs] = useState<Record<string, string>>({});
+  // A correction asks for the material anew: nothing is attached at first.
+  const uploads = useUploads(correction.materials, () => '');
   const [errors, setErrors] = useState<SummaryError[]>([]);
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
   const title = t('journey.correction.title');
-  usePageTitle(title, errors.length > 0);
+  const nameOf = (c: string) => {
+    const name = materialNames.get(c);
+    return name ? text(name) : c;
+  };
+  const uploadErrors = uploads.summary(
+    correction.materials.map((c) => ({ code: c, name: nameOf(c), id: materialId(c) })),
+  );
+  const shownErrors = [...uploadErrors, ...errors.filter((e) => !uploadErrors.some((u) => u.field === e.field))];
+  usePageTitle(title, shownErrors.length > 0);
+  const refFor = (c: string) => uploads.refOf(c) ?? (refs[c] ?? '').trim();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -75,11 +89,17 @@ function Correction({
         .filter((q) => (values[q.key] ?? '').trim() === '')
         .map((q) => ({ field: fieldId(q.key), text: errorText(q, { code: 'required', message: '' }) })),
       ...correction.materials
-        .filter((c) => (refs[c] ?? '').trim() === '')
-        .map((c) => {
-          const name = materialNames.get(c);
-          return { field: materialId(c), text: t('journey.materials.error.required', { name: name ? text(name) : c }) };
-        }),
+        .filter((c) => uploads.isUploading(c))
+        .map((c) => ({
+          field: `${materialId(c)}-progress`,
+          text: t('journey.upload.error.inProgress', { name: nameOf(c) }),
+        })),
+      ...correction.materials
+        .filter((c) => !uploads.isUploading(c) && refFor(c) === '')
+        .map((c) => ({
+          field: fileInputId(materialId(c)),
+          text: t('journey.materials.error.required', { name: nameOf(c) }),
+        })),
     ];
     if (shown.length) {
       setErrors(shown);
@@ -87,7 +107,7 @@ function Correction({
       return;
     }
     const form = Object.fromEntries(questions.map((q) => [q.key, toValue(q, values[q.key] ?? '') ?? null]));
-    const materials = correction.materials.map((code) => ({ code, ref: (refs[code] ?? '').trim() }));
+    const materials = correction.materials.map((code) => ({ code, ref: refFor(code) }));
     setBusy(true);
     try {
       await api(`workflow/applications/${app.id}/tasks/${taskId}/correction`, {
@@ -112,7 +132,7 @@ function Correction({
   return (
     <>
       <BackLink href={journeyPaths.application(app.id)}>{t('journey.back')}</BackLink>
-      {errors.length > 0 && <ErrorSummary key={attempt} errors={errors} />}
+      {shownErrors.length > 0 && <ErrorSummary key={`${attempt}-${uploadErrors.length}`} errors={shownErrors} />}
       <span className="caption">{app.caseNumber ? t('journey.case.number', { number: app.caseNumber }) : ''}</span>
       <h1 className="heading-l">{title}</h1>
       <NotificationBanner title={t('journey.correction.reason')}>
@@ -129,22 +149,38 @@ function Correction({
           />
         ))}
         {correction.materials.map((code) => {
-          const name = materialNames.get(code);
+          const id = materialId(code);
+          const upload = uploads.attachedOf(code);
+          const fieldError = (f: string) => errors.find((e) => e.field === f)?.text;
           return (
-            <TextInput
-              key={code}
-              id={materialId(code)}
-              label={name ? text(name) : code}
-              hint={t('journey.materials.hint.licence')}
-              error={errors.find((e) => e.field === materialId(code))?.text}
-              value={refs[code] ?? ''}
-              maxLength={200}
-              autoComplete="off"
-              onChange={(e) => {
-                const v = e.currentTarget.value;
-                setRefs((s) => ({ ...s, [code]: v }));
-              }}
-            />
+            <Fieldset key={code} id={`${id}-group`} legend={<span className="heading-m">{nameOf(code)}</span>}>
+              <MaterialUpload
+                id={id}
+                name={nameOf(code)}
+                attached={upload}
+                error={uploads.problemText(code) ?? fieldError(fileInputId(id)) ?? fieldError(`${id}-progress`)}
+                {...uploads.handlers(code)}
+                onAttach={(doc) => {
+                  uploads.handlers(code).onAttach(doc);
+                  setErrors((es) => es.filter((e) => e.field !== fileInputId(id)));
+                }}
+              />
+              {!upload && (
+                <TextInput
+                  id={id}
+                  label={t('journey.materials.or', { name: nameOf(code) })}
+                  hint={t('journey.materials.hint.licence')}
+                  error={fieldError(id)}
+                  value={refs[code] ?? ''}
+                  maxLength={200}
+                  autoComplete="off"
+                  onChange={(e) => {
+                    const v = e.currentTarget.value;
+                    setRefs((s) => ({ ...s, [code]: v }));
+                  }}
+                />
+              )}
+            </Fieldset>
           );
         })}
         <Button id="correction-submit" type="submit" disabled={busy}>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
+import { Fieldset } from '../components/Fieldset.tsx';
 import { TextInput } from '../components/TextInput.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { api, problemFrom } from '../lib/api.ts';
@@ -10,13 +11,16 @@ import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
 import { SaveButtons, WithDraft, type DraftPageProps } from './draft.tsx';
+import { MaterialUpload } from './MaterialUpload.tsx';
+import { isUploadRef } from './upload.ts';
+import { fileInputId, useUploads } from './useUploads.ts';
 import { journeyPaths, materialsNeeded, type ApplicationView, type MaterialRef } from './model.ts';
 import './journey.css';
 
 /**
- * /apply/<code>/<draft>/materials: each required material, by the identifier of its electronic
- * licence (电子证照标识, 免证办) or of a document already stored. The workflow takes references,
- * not files: there is no document upload in its API yet.
+ * /apply/<code>/<draft>/materials: each required material, as an uploaded scan or photo (the
+ * workflow's document store, `doc:<id>`) or by the identifier of its electronic licence (电子证照标识,
+ * 免证办) or of a document held elsewhere.
  */
 export default function MaterialsPage({ params }: PageProps) {
   return (
@@ -27,6 +31,7 @@ export default function MaterialsPage({ params }: PageProps) {
 }
 
 export const materialId = (code: string) => `m-${code.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+const fileId = (code: string) => fileInputId(materialId(code));
 
 function Materials({ code, subject, draft }: DraftPageProps) {
   const { t, text, locale } = useI18n();
@@ -34,33 +39,51 @@ function Materials({ code, subject, draft }: DraftPageProps) {
   const { navigate } = useRouter();
   const { query } = useLocation();
   const needed = materialsNeeded(subject);
+  const refOf = (c: string) => draft.materials.find((x) => x.code === c)?.ref ?? '';
+  // A typed reference, and apart from it an upload: the upload is what is sent when there is one.
   const [refs, setRefs] = useState<Record<string, string>>(() =>
-    Object.fromEntries(needed.map((m) => [m.code, draft.materials.find((x) => x.code === m.code)?.ref ?? ''])),
+    Object.fromEntries(needed.map((m) => [m.code, isUploadRef(refOf(m.code)) ? '' : refOf(m.code)])),
+  );
+  const uploads = useUploads(
+    needed.map((m) => m.code),
+    refOf,
   );
   const [errors, setErrors] = useState<SummaryError[]>([]);
   const [attempt, setAttempt] = useState(0);
   const [busy, setBusy] = useState(false);
   const title = t('journey.materials.title');
-  usePageTitle(title, errors.length > 0);
+  // Upload problems are in the summary as they happen; the page's own (required, save) join them.
+  const uploadErrors = uploads.summary(
+    needed.map((m) => ({ code: m.code, name: text(m.name), id: materialId(m.code) })),
+  );
+  const shown = [...uploadErrors, ...errors.filter((e) => !uploadErrors.some((u) => u.field === e.field))];
+  usePageTitle(title, shown.length > 0);
+
+  const refFor = (c: string) => uploads.refOf(c) ?? (refs[c] ?? '').trim();
 
   const save = async (event: { preventDefault(): void }, later: boolean) => {
     event.preventDefault();
     if (session.state !== 'signedIn') return;
-    const missing = later ? [] : needed.filter((m) => (refs[m.code] ?? '').trim() === '');
-    if (missing.length > 0) {
-      setErrors(
-        missing.map((m) => ({
-          field: materialId(m.code),
+    const inFlight = needed.filter((m) => uploads.isUploading(m.code));
+    const missing = later ? [] : needed.filter((m) => !uploads.isUploading(m.code) && refFor(m.code) === '');
+    if (inFlight.length + missing.length > 0) {
+      setErrors([
+        ...inFlight.map((m) => ({
+          field: `${materialId(m.code)}-progress`,
+          text: t('journey.upload.error.inProgress', { name: text(m.name) }),
+        })),
+        ...missing.map((m) => ({
+          field: fileId(m.code),
           text: t('journey.materials.error.required', { name: text(m.name) }),
         })),
-      );
+      ]);
       setAttempt((n) => n + 1);
       return;
     }
     const materials: MaterialRef[] = [
       ...draft.materials.filter((m) => !needed.some((n) => n.code === m.code)),
       ...needed.flatMap((m) => {
-        const ref = (refs[m.code] ?? '').trim();
+        const ref = refFor(m.code);
         return ref ? [{ code: m.code, ref }] : [];
       }),
     ];
@@ -86,31 +109,51 @@ function Materials({ code, subject, draft }: DraftPageProps) {
     }
   };
 
+  const fieldError = (id: string) => errors.find((e) => e.field === id)?.text;
+
   return (
     <>
       <BackLink href={journeyPaths.tasks(code, draft.id)}>{t('journey.backToTasks')}</BackLink>
-      {errors.length > 0 && <ErrorSummary key={attempt} errors={errors} />}
+      {shown.length > 0 && <ErrorSummary key={`${attempt}-${uploadErrors.length}`} errors={shown} />}
       <span className="caption">{text(subject.name)}</span>
       <h1 className="heading-l">{title}</h1>
       <p className="body">{t('journey.materials.lead')}</p>
       <form onSubmit={(e) => void save(e, false)} noValidate>
-        {needed.map((m) => (
-          <TextInput
-            key={m.code}
-            id={materialId(m.code)}
-            label={text(m.name)}
-            hint={m.licenceType ? t('journey.materials.hint.licence') : t('journey.materials.hint.document')}
-            error={errors.find((e) => e.field === materialId(m.code))?.text}
-            value={refs[m.code] ?? ''}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              setRefs((s) => ({ ...s, [m.code]: v }));
-            }}
-            autoComplete="off"
-            spellCheck={false}
-            maxLength={200}
-          />
-        ))}
+        {needed.map((m) => {
+          const id = materialId(m.code);
+          const upload = uploads.attachedOf(m.code);
+          return (
+            <Fieldset key={m.code} id={`${id}-group`} legend={<span className="heading-m">{text(m.name)}</span>}>
+              <MaterialUpload
+                id={id}
+                name={text(m.name)}
+                attached={upload}
+                error={uploads.problemText(m.code) ?? fieldError(fileId(m.code)) ?? fieldError(`${id}-progress`)}
+                {...uploads.handlers(m.code)}
+                onAttach={(doc) => {
+                  uploads.handlers(m.code).onAttach(doc);
+                  setErrors((es) => es.filter((e) => e.field !== fileId(m.code)));
+                }}
+              />
+              {!upload && (
+                <TextInput
+                  id={id}
+                  label={t('journey.materials.or', { name: text(m.name) })}
+                  hint={m.licenceType ? t('journey.materials.hint.licence') : t('journey.materials.hint.document')}
+                  error={fieldError(id)}
+                  value={refs[m.code] ?? ''}
+                  onChange={(e) => {
+                    const v = e.currentTarget.value;
+                    setRefs((s) => ({ ...s, [m.code]: v }));
+                  }}
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={200}
+                />
+              )}
+            </Fieldset>
+          );
+        })}
         <SaveButtons busy={busy} onLater={(e) => void save(e, true)} />
       </form>
     </>

@@ -1,8 +1,9 @@
 // /workbench/tasks/:id — one task as its department's officer sees it (GET workflow/tasks/:id):
 // where it stands, claim, the actions the officer's roles allow with their reasons, the part of
-// the form this matter uses and its materials as the API returns them, the applicant's registry
-// record as the data hub masks it for officers (a value revealed one at a time, with a reason,
-// logged by the hub), and the case history. A task of another department is the API's 403/404: a
+// the form this matter uses with its personal identifiers masked by the workflow (an answer
+// revealed one at a time, with a reason, logged), its materials (a stored document opens from its
+// link), the applicant's registry record as the data hub masks it for officers (a value revealed
+// the same way, logged by the hub), and the case history. A task of another department is the API's 403/404: a
 // refusal page, never data.
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
@@ -25,7 +26,8 @@ import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { ActionForm, type Done } from './ActionForm.tsx';
 import { AssignForm } from './AssignForm.tsx';
 import { DueBadge, MatterName, regionOf, WorkbenchNav } from './parts.tsx';
-import { paths, type TaskPage, type TimelineEntry } from './types.ts';
+import { RevealValue } from './Reveal.tsx';
+import { paths, type RevealedAnswer, type TaskPage, type TimelineEntry } from './types.ts';
 import { useElements, type Elements } from './elements.ts';
 import { VerifiedData } from './Verified.tsx';
 
@@ -170,7 +172,16 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
       )}
 
       <h2 className="heading-m">{t('workbench.case.answers')}</h2>
-      <Answers app={page.application} fields={page.fields} label={label} elements={elements} matter={m} />
+      {Object.keys(page.masked).length > 0 && <p className="body">{t('workbench.case.answers.masked')}</p>}
+      <Answers
+        app={page.application}
+        taskId={task.id}
+        fields={page.fields}
+        masked={page.masked}
+        label={label}
+        elements={elements}
+        matter={m}
+      />
 
       <h2 className="heading-m">{t('workbench.case.materials')}</h2>
       {app.materials.length === 0 ? (
@@ -179,7 +190,7 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
         <SummaryList
           rows={app.materials.map((x) => ({
             key: materialName(x.code),
-            value: <code className="wb-ref">{x.ref}</code>,
+            value: <MaterialRef value={x.ref} name={materialName(x.code)} />,
           }))}
         />
       )}
@@ -234,20 +245,39 @@ function fieldLabel(
   return found ? text(found.name) : key;
 }
 
+/**
+ * A material as the applicant gave it: a stored document (`doc:<id>`) is a link that opens or
+ * downloads it in this tab; a licence identifier (免证办) or a counter's file number is shown as is.
+ */
+function MaterialRef({ value, name }: { value: string; name: string }) {
+  const { t } = useI18n();
+  if (!value.startsWith('doc:') || value.length === 4) return <code className="wb-ref">{value}</code>;
+  return (
+    <a className="link" href={paths.document(value.slice(4))} download>
+      {t('workbench.case.materials.open')}
+      <span className="visually-hidden"> {name}</span>
+    </a>
+  );
+}
+
 function Answers({
   app,
+  taskId,
   fields,
+  masked,
   label,
   elements,
   matter,
 }: {
   app: TaskPage['application'];
+  taskId: string;
   fields: string[];
+  masked: TaskPage['masked'];
   label: (key: string) => string;
   elements: Elements | undefined;
   matter: Matter | undefined;
 }) {
-  const { t, text, date, number } = useI18n();
+  const { t, text, date, number, locale } = useI18n();
   const keys = fields.filter((k) => k in app.form);
   if (keys.length === 0) return <p className="body">{t('workbench.case.answers.none')}</p>;
   const show = (key: string, value: unknown): string => {
@@ -270,7 +300,25 @@ function Answers({
           key: label(key),
           value: (
             <>
-              {show(key, app.form[key])}
+              {masked[key] ? (
+                <RevealValue
+                  id={`reveal-answer-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`}
+                  what={label(key)}
+                  masked={String(app.form[key])}
+                  reveal={async (reason, csrf) =>
+                    (
+                      await api<RevealedAnswer>(paths.revealAnswer(taskId), {
+                        locale,
+                        method: 'POST',
+                        csrf,
+                        body: { field: key, reason },
+                      })
+                    ).value
+                  }
+                />
+              ) : (
+                show(key, app.form[key])
+              )}
               {source && (
                 <span className="wb-source">
                   {' '}

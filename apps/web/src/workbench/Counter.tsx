@@ -1,8 +1,11 @@
 // /workbench/counter — 窗口: an officer with the counter role files a matter or a bundle for the
 // person in front of them, named by their resident ID number (POST workflow/counter/applications;
 // the workflow resolves the number through the population register and files into that person's
-// account). Two steps: whom and what, then the service's form and materials; the answer names the
-// person as the data hub masks them for a counter (张*, 330106********123X) and gives the case number.
+// account). Three steps: whom and what, looked up (查找: identity's counter summary — whether the
+// person has an active account, name and mobile masked — each look-up logged); then the service's
+// form and materials; the answer names the person as the data hub masks them for a counter (张*,
+// 330106********123X) and gives the case number. Someone without an account cannot be filed for (the
+// workflow files into the person's own account): the look-up says so and what to do instead.
 import { useMemo, useState, type FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
@@ -22,7 +25,7 @@ import { ErrorPage } from '../pages/ErrorPage.tsx';
 import { useElements, type Elements } from './elements.ts';
 import { WorkbenchNav } from './parts.tsx';
 import { summaryOf, type Err } from './words.ts';
-import { paths, type CounterAnswer } from './types.ts';
+import { paths, type CounterAnswer, type ResidentSummary } from './types.ts';
 
 const ID_NUMBER = /^[0-9]{17}[0-9Xx]$/;
 
@@ -36,9 +39,12 @@ export function Counter() {
   const { t } = useI18n();
   const { session } = useSession();
   const [who, setWho] = useState<Who | null>(null);
+  const [person, setPerson] = useState<ResidentSummary | null>(null);
+  const [confirmed, setConfirmed] = useState(false);
   const [filed, setFiled] = useState<CounterAnswer | null>(null);
   const counter = session.state === 'signedIn' && session.user.roles.includes('counter');
   usePageTitle(t('workbench.counter.title'));
+  const again = () => (setFiled(null), setWho(null), setPerson(null), setConfirmed(false));
   return (
     <>
       <WorkbenchNav counter={counter} />
@@ -46,24 +52,106 @@ export function Counter() {
       {!counter ? (
         <p className="body">{t('workbench.counter.notCounter')}</p>
       ) : filed ? (
-        <Filed answer={filed} onAgain={() => (setFiled(null), setWho(null))} />
-      ) : who === null ? (
-        <WhoForm onNext={setWho} />
+        <Filed answer={filed} onAgain={again} />
+      ) : who === null || person === null ? (
+        <WhoForm onFound={(w, p) => (setWho(w), setPerson(p))} />
+      ) : !confirmed ? (
+        <Person person={person} onBack={again} onContinue={() => setConfirmed(true)} />
       ) : (
-        <ServiceForm who={who} onBack={() => setWho(null)} onFiled={setFiled} />
+        <ServiceForm who={who} onBack={again} onFiled={setFiled} />
       )}
     </>
   );
 }
 
-function WhoForm({ onNext }: { onNext: (who: Who) => void }) {
-  const { t, text } = useI18n();
+/** 查找: whom identity knows by this ID number, masked, before anything is filed for them. */
+function Person({
+  person,
+  onBack,
+  onContinue,
+}: {
+  person: ResidentSummary;
+  onBack: () => void;
+  onContinue: () => void;
+}) {
+  const { t } = useI18n();
+  const ready = person.account && person.active;
+  return (
+    <section aria-labelledby="person-heading" className="wb-counter">
+      <h2 className="heading-m" id="person-heading">
+        {t('workbench.counter.person.heading')}
+      </h2>
+      <SummaryList
+        rows={[
+          { key: t('workbench.counter.idNumber'), value: person.idNumber },
+          ...(person.name !== null ? [{ key: t('workbench.counter.person.name'), value: person.name }] : []),
+          ...(person.mobile !== null ? [{ key: t('workbench.counter.person.mobile'), value: person.mobile }] : []),
+          {
+            key: t('workbench.counter.person.account'),
+            value: t(
+              !person.account
+                ? 'workbench.counter.person.none'
+                : person.active
+                  ? 'workbench.counter.person.active'
+                  : 'workbench.counter.person.inactive',
+            ),
+          },
+        ]}
+      />
+      <p className="body secondary-text">{t('workbench.counter.person.logged')}</p>
+      {!ready && (
+        <div className="inset" role="status">
+          <h3 className="heading-s">
+            {t(person.account ? 'workbench.counter.person.inactive.title' : 'workbench.counter.person.notFound.title')}
+          </h3>
+          <p className="body">
+            {t(person.account ? 'workbench.counter.person.inactive.body' : 'workbench.counter.person.notFound.body')}
+          </p>
+        </div>
+      )}
+      <p className="body">
+        {ready && (
+          <>
+            <Button onClick={onContinue}>{t('workbench.counter.person.continue')}</Button>{' '}
+          </>
+        )}
+        <Button variant="secondary" onClick={onBack}>
+          {t('workbench.counter.change')}
+        </Button>
+      </p>
+    </section>
+  );
+}
+
+function WhoForm({ onFound }: { onFound: (who: Who, person: ResidentSummary) => void }) {
+  const { t, text, locale } = useI18n();
   const services = useApi<SearchResult>(catalogPaths.search(new URLSearchParams({ limit: '50' })));
   const [errors, setErrors] = useState<Err[]>([]);
   const [round, setRound] = useState(0);
+  const [asking, setAsking] = useState(false);
   if (services.state === 'loading') return <Loading />;
   if (services.state === 'error') return <ErrorPage problem={services.problem} />;
   const items = services.data.items.filter((i) => i.kind === 'matter' || i.kind === 'bundle');
+  const lookUp = async (who: Who) => {
+    setAsking(true);
+    try {
+      onFound(who, await api<ResidentSummary>(paths.residentLookUp(who.idNumber), { locale }));
+    } catch (e) {
+      const problem = problemFrom(e);
+      setRound((r) => r + 1);
+      setErrors([
+        {
+          field: 'idNumber',
+          key:
+            problem.status === 403 && problem.code === 'FORBIDDEN_RESOURCE'
+              ? 'workbench.counter.error.outside'
+              : problemMessageKey(problem.code, 'workbench'),
+        },
+      ]);
+    } finally {
+      setAsking(false);
+    }
+  };
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
@@ -79,7 +167,7 @@ function WhoForm({ onNext }: { onNext: (who: Who) => void }) {
     setErrors(found);
     if (found.length > 0) return;
     const [kind, code] = service.split(':') as ['matter' | 'bundle', string];
-    onNext({ idNumber, kind, code });
+    void lookUp({ idNumber, kind, code });
   };
   const shown = summaryOf(errors, t);
   const errorOf = (f: string) => shown.find((e) => e.field === f)?.text;
@@ -112,7 +200,9 @@ function WhoForm({ onNext }: { onNext: (who: Who) => void }) {
           })),
         ]}
       />
-      <Button type="submit">{t('workbench.counter.continue')}</Button>
+      <Button type="submit" disabled={asking}>
+        {t('workbench.counter.lookUp')}
+      </Button>
     </form>
   );
 }

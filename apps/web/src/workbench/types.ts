@@ -86,11 +86,16 @@ export interface TimelineEntry {
   at: string | null;
 }
 
+/** How an answer was masked for the officer (workflow domain/answer-masking.ts). */
+export type AnswerMask = 'idNumber' | 'mobile' | 'bankAccount' | 'address' | 'name';
+
 export interface TaskPage {
   task: Task;
   actions: string[];
   fields: string[];
   application: Application;
+  /** The answers the server masked in `application.form`; `sameAs`: an earlier field of the same value. */
+  masked: Record<string, { mask: AnswerMask; sameAs?: string }>;
   timeline: TimelineEntry[];
 }
 
@@ -105,6 +110,20 @@ export interface Revealed {
   resource: string;
   item: string;
   value: string | number | null;
+}
+
+export interface RevealedAnswer {
+  field: string;
+  value: string;
+}
+
+/** What identity tells a counter of a resident before filing (masked). */
+export interface ResidentSummary {
+  idNumber: string;
+  account: boolean;
+  active: boolean;
+  name: string | null;
+  mobile: string | null;
 }
 
 export interface CounterAnswer {
@@ -124,8 +143,12 @@ export const paths = {
   assign: (id: string) => `workflow/tasks/${enc(id)}/assign`,
   actions: (id: string) => `workflow/tasks/${enc(id)}/actions`,
   counter: () => 'workflow/counter/applications',
-  query: (resource: string) => `datahub/resources/${enc(resource)}/query`,
-  reveal: (resource: string) => `datahub/resources/${enc(resource)}/records/reveal`,
+  revealAnswer: (id: string) => `workflow/tasks/${enc(id)}/answers/reveal`,
+  registerQuery: (id: string) => `workflow/tasks/${enc(id)}/register/query`,
+  registerReveal: (id: string) => `workflow/tasks/${enc(id)}/register/reveal`,
+  /** A stored document (the uploads' route), opened or downloaded in the same tab. */
+  document: (id: string) => `/portal/api/workflow/documents/${enc(id)}`,
+  residentLookUp: (idNumber: string) => `identity/accounts/by-resident-id/${enc(idNumber)}/counter-summary`,
   calendar: (region: string) => `catalog/calendars/${enc(region)}`,
   elements: () => 'catalog/data-elements',
 };

@@ -2,7 +2,7 @@
 // a citizen registers the business they legally represent (credit code checked by GB 32100) and
 // names agents for it, operators set staff roles, and anyone enrols an authenticator app.
 import { IdentityError } from '../errors.ts';
-import { ServiceRoles } from '@tongban/contracts';
+import { ServiceRoles, StaffRoles } from '@tongban/contracts';
 import { randomUUID } from 'node:crypto';
 import type { DomainError } from '@tongban/kernel';
 import {
@@ -33,6 +33,7 @@ import {
   setPendingTotp,
   type Account,
 } from '../store/accounts.ts';
+import { lookUpResident } from '../service/counter-lookup.ts';
 import { hashOrBusy } from '../service/registration.ts';
 import { registrationRoutes } from './registration.ts';
 import { sendFactorNotice } from '../service/sms.ts';
@@ -57,6 +58,14 @@ const Roles = Type.Object(
 );
 const Id = Type.Object({ accountId: Type.String({ format: 'uuid' }) });
 const ResidentIdParam = Type.Object({ idNumber: Type.String({ pattern: '^[0-9]{17}[0-9Xx]$' }) });
+/** What a counter sees of the resident in front of it before filing for them: masked, nothing more. */
+const CounterSummary = Type.Object({
+  idNumber: Type.String({ description: '330106********123X' }),
+  account: Type.Boolean({ description: 'Whether the ID number has a citizen account' }),
+  active: Type.Boolean({ description: 'Whether that account can be filed for (registered and not disabled)' }),
+  name: Type.Union([Type.String(), Type.Null()], { description: 'The account holder, masked (张*)' }),
+  mobile: Type.Union([Type.String(), Type.Null()], { description: 'The bound mobile, masked (138****5678)' }),
+});
 /** The role a system needs to look accounts up (workflow's counter filing). */
 export const ACCOUNTS_READ_ROLE = ServiceRoles.accountsRead;
 /** What another module may learn of an account: that it exists, its kind, region and state. */
@@ -172,6 +181,22 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
       if (!account || account.kind !== 'citizen') throw new IdentityError('NOT_FOUND');
       return accountSummary(account);
     },
+  );
+
+  // 窗口核验: a counter officer, before filing for the person in front of them (service/counter-lookup.ts).
+  app.get(
+    '/accounts/by-resident-id/:idNumber/counter-summary',
+    {
+      config: { policy: { kinds: ['officer'], roles: [StaffRoles.counter], assurance: 'mfa' } },
+      schema: {
+        tags,
+        summary:
+          "A counter's look-up of a resident by ID number: whether they have an account, and if it is active, masked (张*, 138****5678)",
+        params: ResidentIdParam,
+        response: { 200: CounterSummary },
+      },
+    },
+    async (request) => lookUpResident(ctx, request.principal!, request.params.idNumber),
   );
 
   app.post(

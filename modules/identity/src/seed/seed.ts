@@ -1,10 +1,11 @@
 // Demo accounts for the embedded shape: citizens, a business with its legal representative, an
-// officer for each catalog department, an operator and a security operator. Passwords and TOTP
-// secrets are generated on first seeding (none is in the repository), kept in the data
-// directory (mode 0600) and printed in the start summary.
+// officer for each catalog department, the lead of 出生一件事's first department, an operator and a
+// security operator. Passwords and TOTP secrets are generated on first seeding (none is in the
+// repository), kept in the data directory (mode 0600) and printed in the start summary.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CatalogApi } from '@tongban/contracts';
 import { creditCodeCheckChar, residentIdCheckChar, type ModuleContext } from '@tongban/kernel';
 import { RECOVERY_ROLE } from '../api/registration.ts';
 import { hashPassword } from '../domain/passwords.ts';
@@ -30,10 +31,11 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
   if (existing) return existsSync(file) ? summary(JSON.parse(readFileSync(file, 'utf8')) as DemoCredential[]) : [];
 
   const departments = ctx.modules.locate('catalog')
-    ? await ctx.modules.request<{ code: string; regionCode: string; name: { zh: string } }[]>('catalog', {
+    ? await ctx.modules.request<DemoDepartment[]>('catalog', {
         path: '/departments',
       })
     : [];
+  const leadDepartment = await birthLeadDepartment(ctx, departments);
   const credentials: DemoCredential[] = [];
   const zhang = randomUUID();
   await typed(ctx.db)
@@ -94,6 +96,16 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
           true,
         );
       }
+      // A department lead (分管领导) where 出生一件事 starts: assigns its tasks to the officers (指派).
+      if (leadDepartment) {
+        await add(
+          'officer',
+          `lead.${leadDepartment.code.toLowerCase()}`,
+          `${leadDepartment.name.zh}分管领导`,
+          { roles: ['lead'], departments: [leadDepartment.code], regions: [leadDepartment.regionCode] },
+          true,
+        );
+      }
       await add(
         'operator',
         'operator',
@@ -109,6 +121,26 @@ export async function seedDemoAccounts(ctx: ModuleContext): Promise<string[]> {
   return summary(credentials);
 }
 
+type DemoDepartment = { code: string; regionCode: string; name: { zh: string } };
+
+/** The department of 出生一件事's first task (the matter nothing in the bundle waits for), if the demo has it. */
+async function birthLeadDepartment(
+  ctx: ModuleContext,
+  departments: readonly DemoDepartment[],
+): Promise<DemoDepartment | undefined> {
+  if (departments.length === 0) return undefined;
+  try {
+    const bundle = await ctx.modules.call(CatalogApi.latestBundle, ['BIRTH']);
+    const first = bundle.items.find((i) => i.dependsOn.length === 0) ?? bundle.items[0];
+    if (!first) return undefined;
+    const matter = await ctx.modules.call(CatalogApi.latestMatter, [first.matterCode]);
+    return departments.find((d) => d.code === matter.departmentCode);
+  } catch {
+    // A catalog without the demo's bundle: no lead to seed.
+    return undefined;
+  }
+}
+
 function summary(credentials: readonly DemoCredential[]): string[] {
   // Every officer is listed: a demo bundle needs one from each of its departments to finish.
   const officers = credentials.filter((c) => c.kind === 'officer');
@@ -121,6 +153,6 @@ function summary(credentials: readonly DemoCredential[]): string[] {
         (c) =>
           `  ${c.kind.padEnd(9)} ${c.login.padEnd(24)} password ${c.password}${c.totpSecret ? `   TOTP secret ${c.totpSecret}` : ''}   (${c.name})`,
       ),
-    `  ${officers.length} officers in all, one per department`,
+    `  ${officers.length} officers in all: one per department, and a lead (lead.*) who assigns tasks`,
   ];
 }

@@ -9,12 +9,14 @@ import { matterFields } from '../domain/plan.ts';
 import { actionsFor, COUNTER_ROLE } from '../domain/process.ts';
 import type { IdentityPort } from '../service/identity.ts';
 import { assign, claim, officerAct } from '../service/act.ts';
+import { officerAnswers } from '../service/answers.ts';
 import { fileAtCounter } from '../service/counter.ts';
 import type { Services } from '../service/submit.ts';
 import { applicationView, getApplication, prefillView, queue, taskView, timeline } from '../store/views.ts';
 import { typed } from '../store/tables.ts';
 import { findTaskScope, getTask } from '../store/tasks.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
+import { answerRoutes, MaskedAnswers } from './answers.ts';
 import {
   ActionBody,
   ApplicationView,
@@ -99,6 +101,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
             actions: Type.Array(Type.String()),
             fields: Type.Array(Type.String()),
             application: ApplicationView,
+            masked: MaskedAnswers,
             timeline: Type.Array(Type.Unknown()),
           }),
         },
@@ -110,8 +113,9 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
       const matter = await s.catalog.matter(task.matter_code, task.matter_version);
       const fields = matterFields(matter, a.subject_kind);
       const view = applicationView(a, tasks, serviceDate(s.engine.now()));
-      // An officer sees the part of the form their matter uses (least privilege), not the whole bundle's.
-      const form = Object.fromEntries(Object.entries(a.form).filter(([k]) => fields.includes(k)));
+      // An officer sees the part of the form their matter uses (least privilege), not the whole
+      // bundle's, and its personal identifiers masked: the clear value leaves only when revealed.
+      const { form, masked } = officerAnswers(a, matter);
       const codes = new Set(matter.materials.map((m) => m.code));
       // Other departments' tasks show where they stand (a prerequisite's state, its due day), not
       // their work: no correction reasons (free text), pending materials or assignees.
@@ -130,10 +134,13 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
           tasks: tasksSeen,
           needed: view.needed.filter((n) => n.taskId === task.id),
         },
+        masked,
         timeline: (await timeline(db, a.id, true)).filter((e) => e.taskId === task.id || e.taskId === null),
       };
     },
   );
+
+  answerRoutes(app, s, ownTask);
 
   app.post(
     '/tasks/:id/actions',

@@ -2,6 +2,7 @@
 // assign; applicants answer corrections and send the materials that were to follow. Each call
 // names the task version it was looking at; anything else in between is a 409 with what is there now.
 import { WorkflowError } from '../errors.ts';
+import { checkDocumentRefs, linkDocuments } from './documents.ts';
 import { type FieldError, type Lang } from '@tongban/kernel';
 import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
 import { lockedChanges } from '../domain/prefill.ts';
@@ -258,6 +259,7 @@ export async function answerCorrection(
     code: before.subject_code,
     version: before.subject_version,
   });
+  await checkDocumentRefs(s, applicantId, input.materials, 'body.materials');
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
     if (task.state !== 'correction' || !task.correction) throw new WorkflowError('WORKFLOW_NOT_AWAITING_CORRECTION');
     if (Object.keys(input.form).length === 0 && input.materials.length === 0) {
@@ -288,6 +290,7 @@ export async function answerCorrection(
     const replaced = new Set(input.materials.map((m) => m.code));
     const materials = [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials];
     const at = s.engine.now();
+    await linkDocuments(trx, applicantId, app.id, input.materials, 'body.materials', at);
     const updated = await saveAnswer(trx, app.id, { form, materials, version: app.version + 1, at });
     const clock = resumeClock(loaded.calendars.get(task.region_code)!, serviceDate(at), task.remaining_days ?? 0);
     // Values stay out of the log (personal data); which fields and materials changed is enough.
@@ -321,6 +324,7 @@ export async function supplyMaterials(
   taskId: string,
   input: { version: number; materials: readonly MaterialRef[] },
 ): Promise<TaskRow> {
+  await checkDocumentRefs(s, applicantId, input.materials, 'body.materials');
   return withTask(s, taskId, input.version, async (trx, app, task) => {
     const unexpected = input.materials.filter((m) => !task.pending_materials.includes(m.code));
     if (input.materials.length === 0 || unexpected.length > 0) {
@@ -337,10 +341,12 @@ export async function supplyMaterials(
       );
     }
     const replaced = new Set(input.materials.map((m) => m.code));
+    const at = s.engine.now();
+    await linkDocuments(trx, applicantId, app.id, input.materials, 'body.materials', at);
     const updated = await saveAnswer(trx, app.id, {
       materials: [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials],
       version: app.version + 1,
-      at: s.engine.now(),
+      at,
     });
     return s.engine.transition(
       trx,

@@ -20,6 +20,7 @@ import {
   type Submission,
 } from '../store/applications.ts';
 import { typed, type ApplicationRow, type MaterialRef, type TaskRow, type Trx } from '../store/tables.ts';
+import { checkDocumentRefs, linkDocuments } from './documents.ts';
 import { prefetch, type Engine } from './engine.ts';
 import type { LiveFeed } from './live.ts';
 
@@ -155,6 +156,9 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
     throw error;
   }
   const { subject, planned, loaded } = checked;
+  // A `doc:<id>` must be the applicant's own upload (an officer of this case could open it).
+  const materialsField = draft ? 'materials' : 'body.materials';
+  await checkDocumentRefs(s, input.applicant.id, materials, materialsField);
 
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
@@ -209,6 +213,7 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
       }
     }
     const created = app;
+    await linkDocuments(trx, input.applicant.id, created.id, materials, materialsField, at);
     const tasks: TaskRow[] = planned.map((p) => ({
       id: uuidv7(),
       application_id: created.id,

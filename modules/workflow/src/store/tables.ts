@@ -2,6 +2,7 @@
 import { narrowTo } from '@tongban/kernel';
 import type { Generated, Kysely, Transaction } from 'kysely';
 import type { MatterProcess } from '@tongban/contracts';
+import type { DocumentMediaType } from '../domain/documents.ts';
 import type { StoredPrefill } from '../domain/prefill.ts';
 import type { TaskState } from '../domain/process.ts';
 
@@ -98,8 +99,34 @@ export interface NoticeRow {
   read_at: Date | null;
 }
 
+/** An uploaded document's metadata (migration 0007); its sealed bytes are DocumentContentRow. */
+export interface DocumentRow {
+  id: string;
+  owner_id: string;
+  media_type: DocumentMediaType;
+  name: string;
+  size: number;
+  sha256: string;
+  created_at: Date;
+  confirmed_at: Date | null;
+}
+
+export interface DocumentContentRow {
+  document_id: string;
+  /** The bytes as base64, sealed by ctx.fields (domain/documents.ts contentAad). */
+  data: string;
+}
+
+export interface DocumentUseRow {
+  document_id: string;
+  application_id: string;
+}
+
 export interface WorkflowTables {
   'workflow.application': ApplicationRow;
+  'workflow.document': DocumentRow;
+  'workflow.document_content': DocumentContentRow;
+  'workflow.document_use': DocumentUseRow;
   'workflow.task': TaskRow;
   'workflow.action': ActionRow;
   'workflow.notice': NoticeRow;
