@@ -92,6 +92,18 @@ test('an officer recovering an account at a counter acts in their own name; a re
   );
   assert.deepEqual(recovered.actor, { kind: 'staff', id: 'o-9' });
   assert.deepEqual(recovered.subject, { kind: 'account', id: pseudonym('c-1', PEPPER) });
+  const lookedUp = entryFromEvent(
+    {
+      id: 'e-5',
+      type: 'identity.resident.looked-up',
+      source: 'identity',
+      occurredAt: at,
+      data: { by: 'o-7', accountId: 'c-1', found: true, region: '330106' },
+    },
+    PEPPER,
+  );
+  assert.deepEqual(lookedUp.actor, { kind: 'staff', id: 'o-7' }, 'the counter officer, in their own name');
+  assert.deepEqual(lookedUp.subject, { kind: 'account', id: pseudonym('c-1', PEPPER) });
   const authorised = entryFromEvent(
     {
       id: 'e-4',

@@ -179,13 +179,6 @@ export const en = {
     'Text messages cannot be sent at the moment, so no code can be sent. Try again later or go to a service counter.',
   'register.errors.IDENTITY_WRONG_CODE': 'The code is wrong or has expired',
   'home.register': 'No account yet? Register for Tongban',
-  // The account page's passkey enrolment (journey/Account.tsx).
-  'journey.passkeys.add': 'Add a passkey',
-  'journey.passkeys.addedNow': 'Passkey added: next time you sign in you can use it instead of an authenticator code.',
-  'journey.passkeys.unsupported': 'This browser cannot add a passkey here: use an up-to-date browser.',
-  'errors.PASSKEY_CANCELLED':
-    'No passkey was added: it was cancelled, or this device has no way to check you (fingerprint, face or screen lock).',
-  'errors.IDENTITY_PASSKEY_REJECTED': 'The passkey could not be verified: add it again.',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyEn,

@@ -216,6 +216,9 @@ export const journeyEn = {
   'journey.passkeys.added': 'Added on {date}',
   'journey.passkeys.remove': 'Remove',
   'journey.passkeys.removed': 'Passkey removed',
+  'journey.passkeys.add': 'Add a passkey',
+  'journey.passkeys.addedNow': 'Passkey added: next time you sign in you can use it instead of an authenticator code.',
+  'journey.passkeys.unsupported': 'This browser cannot add a passkey here: use an up-to-date browser.',
   'errors.WORKFLOW_APPLICATION_NOT_FOUND': 'We cannot find this application.',
   'errors.WORKFLOW_TASK_NOT_FOUND': 'We cannot find this task.',
   'errors.WORKFLOW_NOTICE_NOT_FOUND': 'We cannot find this notice.',
@@ -247,4 +250,7 @@ export const journeyEn = {
   'errors.DATAHUB_CONSENT_NOT_FOUND': 'We cannot find this consent.',
   'errors.IDENTITY_WRONG_CODE': 'The code is wrong or has expired: enter the one your app shows now.',
   'errors.IDENTITY_SESSION_NOT_FOUND': 'We cannot find this session: it may have ended already.',
+  'errors.PASSKEY_CANCELLED':
+    'No passkey was added: it was cancelled, or this device has no way to check you (fingerprint, face or screen lock).',
+  'errors.IDENTITY_PASSKEY_REJECTED': 'The passkey could not be verified: add it again.',
 } satisfies Record<keyof typeof journeyZh, string>;

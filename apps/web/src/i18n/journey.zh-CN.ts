@@ -211,6 +211,9 @@ export const journeyZh = {
   'journey.passkeys.added': '添加于 {date}',
   'journey.passkeys.remove': '删除',
   'journey.passkeys.removed': '通行密钥已删除',
+  'journey.passkeys.add': '添加通行密钥',
+  'journey.passkeys.addedNow': '通行密钥已添加，下次登录时可以用它代替动态验证码。',
+  'journey.passkeys.unsupported': '此浏览器不能在这里添加通行密钥，请换用最新版本的浏览器。',
   'errors.WORKFLOW_APPLICATION_NOT_FOUND': '找不到这份申请。',
   'errors.WORKFLOW_TASK_NOT_FOUND': '找不到这项办理任务。',
   'errors.WORKFLOW_NOTICE_NOT_FOUND': '找不到这条消息。',
@@ -239,4 +242,6 @@ export const journeyZh = {
   'errors.DATAHUB_CONSENT_NOT_FOUND': '找不到这项授权。',
   'errors.IDENTITY_WRONG_CODE': '验证码不正确或已过期，请输入应用当前显示的验证码。',
   'errors.IDENTITY_SESSION_NOT_FOUND': '找不到这个会话，它可能已经结束。',
+  'errors.PASSKEY_CANCELLED': '没有添加通行密钥：操作已取消，或此设备没有可用的验证方式（指纹、面容或屏幕锁）。',
+  'errors.IDENTITY_PASSKEY_REJECTED': '通行密钥未能通过验证，请重新添加。',
 };

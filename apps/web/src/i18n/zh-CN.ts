@@ -175,12 +175,6 @@ export const zh = {
   'register.errors.IDENTITY_SMS_UNAVAILABLE': '短信服务暂不可用，无法发送验证码。请稍后再试，或到政务服务窗口办理。',
   'register.errors.IDENTITY_WRONG_CODE': '验证码不正确或已过期',
   'home.register': '还没有账号？注册通办账号',
-  // The account page's passkey enrolment (journey/Account.tsx).
-  'journey.passkeys.add': '添加通行密钥',
-  'journey.passkeys.addedNow': '通行密钥已添加，下次登录时可以用它代替动态验证码。',
-  'journey.passkeys.unsupported': '此浏览器不能在这里添加通行密钥，请换用最新版本的浏览器。',
-  'errors.PASSKEY_CANCELLED': '没有添加通行密钥：操作已取消，或此设备没有可用的验证方式（指纹、面容或屏幕锁）。',
-  'errors.IDENTITY_PASSKEY_REJECTED': '通行密钥未能通过验证，请重新添加。',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyZh,

@@ -65,7 +65,12 @@ export function subjectOf(event: Envelope): string | null {
   return (event.source === 'workflow' ? str(d.applicantId) : str(d.accountId)) ?? null;
 }
 
-const STAFF_ACTS: ReadonlySet<string> = new Set(['identity.account.roles-changed', 'identity.account.recovered']);
+const STAFF_ACTS: ReadonlySet<string> = new Set([
+  'identity.account.roles-changed',
+  'identity.account.recovered',
+  // a counter officer looking a resident up before filing for them (窗口)
+  'identity.resident.looked-up',
+]);
 
 /** The purposes the platform's own producers record (数据使用目的). */
 export const PURPOSES = {
