@@ -124,5 +124,6 @@ export {
   residentIdCheckChar,
   type IdentifierCheck,
 } from './identifiers.ts';
+export { maskAddress, maskBankAccount, maskIdNumber, maskMobile, maskName } from './masks.ts';
 export { compileDataPattern, findPatternError, re2RegExp } from './data-patterns.ts';
 export { KEYWORD_MESSAGES } from './http/validation.ts';
