@@ -76,13 +76,7 @@ export function answerRoutes(app: HttpApp, s: Services, ownTask: Policy): void {
     },
     async (req) => {
       const { task, application } = await load(req.params.id);
-      return queryRegister<RegisterQueryView>(
-        s,
-        req.headers.authorization ?? '',
-        task,
-        application,
-        req.body,
-      );
+      return queryRegister<RegisterQueryView>(s, req.headers.authorization ?? '', task, application, req.body);
     },
   );
 
@@ -101,13 +95,7 @@ export function answerRoutes(app: HttpApp, s: Services, ownTask: Policy): void {
     },
     async (req) => {
       const { task, application } = await load(req.params.id);
-      return revealRegister<RegisterRevealView>(
-        s,
-        req.headers.authorization ?? '',
-        task,
-        application,
-        req.body,
-      );
+      return revealRegister<RegisterRevealView>(s, req.headers.authorization ?? '', task, application, req.body);
     },
   );
 }

@@ -4,7 +4,6 @@
 import { DocumentListView, DocumentView } from '@tongban/contracts';
 import { reachesResource, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import { WorkflowError } from '../errors.ts';
 import {
   contentDisposition,
