@@ -119,15 +119,20 @@ test('a licence an earlier matter of the bundle issues is not asked for; optiona
 
 test('a group is verified when the registry locked all of it, completed when every required answer is given', () => {
   const [person, child] = questionGroups(subject);
+  // Where the data hub says a value came from (the contract's PrefillSource: every part named).
+  const registry = (item: string) => ({
+    resource: 'population',
+    department: '330100-GA',
+    collectedAt: '2026-01-01T00:00:00Z',
+    item,
+  });
   const locked = (keys: string[]): Prefill => ({
     status: 'filled',
     at: '',
     problem: null,
     consentNeeded: [],
     missing: [],
-    fields: Object.fromEntries(
-      keys.map((k) => [k, { element: k, source: { resource: 'population' }, verified: true, locked: true }]),
-    ),
+    fields: Object.fromEntries(keys.map((k) => [k, { element: k, source: registry(k), verified: true, locked: true }])),
   });
   assert.equal(groupStatus(person!, {}, locked(['child.applicantRelation', 'person.name'])), 'verified');
   assert.equal(groupStatus(person!, { 'person.name': '李四' }, locked(['person.name'])), 'completed');

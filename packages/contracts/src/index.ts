@@ -7,6 +7,7 @@ export * from './datahub.ts';
 export * from './workflow-stats.ts';
 export * from './person-access.ts';
 export * from './workflow-documents.ts';
+export * from './workflow.ts';
 import { DatahubEvents } from './datahub.ts';
 import { PersonAccessEvents } from './person-access.ts';
 import { WorkflowDocumentEvents } from './workflow-documents.ts';

@@ -1,13 +1,14 @@
+import type { DocumentListView } from '@tongban/contracts';
 import { useI18n } from '../i18n/context.tsx';
 import { useFresh } from './data.ts';
 import type { MaterialRef } from './model.ts';
-import { isUploadRef, sizeText, type DocumentView } from './upload.ts';
+import { isUploadRef, sizeText } from './upload.ts';
 
 /** A case's uploaded materials, each a link to its file (downloaded as an attachment, through the BFF). */
 export function UploadedMaterials({ materials }: { materials: readonly MaterialRef[] }) {
   const { t, locale } = useI18n();
   const uploads = materials.filter((m) => isUploadRef(m.ref));
-  const mine = useFresh<{ items: DocumentView[] }>(uploads.length > 0 ? 'workflow/documents' : null);
+  const mine = useFresh<DocumentListView>(uploads.length > 0 ? 'workflow/documents' : null);
   if (uploads.length === 0 || mine.state !== 'ok') return null;
   const byRef = new Map(mine.data.items.map((d) => [d.ref, d]));
   const shown = uploads.flatMap((m) => {

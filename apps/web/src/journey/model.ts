@@ -1,100 +1,29 @@
 // The application journey's model (pure: no DOM, no React): the workflow's answers as the portal
-// reads them (modules/workflow/src/api/schemas.ts), and the questions of a matter's or bundle's form
-// grouped into pages — one question group per page, by the data element each field is bound to.
+// reads them, which are the contracts' own types (packages/contracts/src/workflow.ts; type-only, so
+// nothing of typebox reaches the bundle), and the questions of a matter's or bundle's form grouped
+// into pages: one question group per page, by the data element each field is bound to.
+import type {
+  ApplicationPrefillView,
+  ApplicationSummaryView,
+  ApplicationView,
+  MaterialRefView,
+  NeededView,
+  NoticeView,
+  PrefillFieldView,
+  TaskView,
+  TimelineEntryView,
+} from '@tongban/contracts';
 import type { LocalizedText } from '../i18n/messages.ts';
 import type { Bundle, Matter } from '../lib/catalog.ts';
 
-export interface TaskView {
-  id: string;
-  matterCode: string;
-  matterVersion: number;
-  departmentCode: string;
-  state: string;
-  stateName: LocalizedText;
-  dependsOn: string[];
-  dueOn: string | null;
-  remainingDays: number | null;
-  paused: boolean;
-  pendingMaterials: string[];
-  correction: { fields: string[]; materials: string[]; reason: string } | null;
-  version: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface Needed {
-  taskId: string;
-  matterCode: string;
-  kind: string;
-  fields: string[];
-  materials: string[];
-  reason: string;
-  version: number;
-}
-
-export interface PrefillField {
-  element: string;
-  source: { resource: string; department?: string; item?: string; collectedAt?: string };
-  verified: boolean;
-  locked: boolean;
-}
-
-export interface Prefill {
-  status: 'filled' | 'unavailable';
-  at: string;
-  problem: string | null;
-  fields: Record<string, PrefillField>;
-  consentNeeded: { element: string; resource: string; item: string }[];
-  missing: string[];
-}
-
-export interface MaterialRef {
-  code: string;
-  ref: string;
-}
-
-export interface ApplicationSummary {
-  id: string;
-  caseNumber: string | null;
-  status: string;
-  channel: string;
-  subject: { kind: 'matter' | 'bundle' | string; code: string; version: number };
-  version: number;
-  createdAt: string | null;
-  submittedAt: string | null;
-  finishedAt: string | null;
-  withdrawalReason: string | null;
-  tasks: TaskView[];
-  needed: Needed[];
-}
-
-export interface ApplicationView extends ApplicationSummary {
-  form: Record<string, unknown>;
-  materials: MaterialRef[];
-  prefill: Prefill | null;
-}
-
-export interface TimelineStep {
-  seq: number;
-  taskId: string | null;
-  action: string;
-  actionName: LocalizedText;
-  actor: { kind: string; id?: string };
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  at: string | null;
-}
-
-export interface Notice {
-  id: string;
-  kind: string;
-  applicationId: string;
-  taskId: string | null;
-  text: string;
-  createdAt: string | null;
-  read: boolean;
-}
+export type { ApplicationView, TaskView };
+export type Needed = NeededView;
+export type PrefillField = PrefillFieldView;
+export type Prefill = NonNullable<ApplicationPrefillView>;
+export type MaterialRef = MaterialRefView;
+export type ApplicationSummary = ApplicationSummaryView;
+export type TimelineStep = TimelineEntryView;
+export type Notice = NoticeView;
 
 export type FormValue = string | number | boolean | null;
 

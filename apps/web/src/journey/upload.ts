@@ -1,19 +1,11 @@
 // A material's file (材料上传), pure: which files are sent and as what, the checks the server makes
 // first (type, size, empty) made here too so a wrong file costs no upload, the steps progress is
 // announced at, and how a size reads. The request itself is upload-request.ts.
+import type { DocumentView } from '@tongban/contracts';
 import type { Locale } from '../i18n/messages.ts';
 
-/** What POST /api/workflow/documents answers (packages/contracts workflow-documents.ts). */
-export interface DocumentView {
-  id: string;
-  ref: string;
-  size: number;
-  mediaType: string;
-  name: string;
-  sha256: string;
-  createdAt: string;
-  confirmedAt: string | null;
-}
+/** What POST /api/workflow/documents answers: the contract's type (packages/contracts workflow-documents.ts). */
+export type { DocumentView };
 
 export const MAX_BYTES = 10 * 1024 * 1024;
 export const ACCEPT = '.pdf,.jpg,.jpeg,.png';

@@ -1,6 +1,7 @@
 // The uploads of a page's materials (the materials page, a correction): which upload each material
 // has, the details of uploads a draft already names (read from the document store; one that lapsed
 // is gone), which are in flight, and each one's problem — for MaterialUpload and the error summary.
+import type { DocumentListView } from '@tongban/contracts';
 import { useState } from 'react';
 import { useI18n } from '../i18n/context.tsx';
 import type { SummaryError } from '../components/ErrorSummary.tsx';
@@ -23,7 +24,7 @@ export function useUploads(codes: readonly string[], initialRef: (code: string) 
   );
   const [uploading, setUploading] = useState<Record<string, boolean>>({});
   const [problems, setProblems] = useState<Record<string, string | undefined>>({});
-  const mine = useFresh<{ items: DocumentView[] }>(
+  const mine = useFresh<DocumentListView>(
     Object.values(attached).some((a) => a && !a.doc) ? 'workflow/documents' : null,
   );
   const known = mine.state === 'ok' ? new Map(mine.data.items.map((d) => [d.ref, d])) : undefined;

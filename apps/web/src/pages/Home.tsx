@@ -1,3 +1,4 @@
+import type { ApplicationSummaryView, NoticeView } from '@tongban/contracts';
 import { useEffect, useState } from 'react';
 import { ButtonLink } from '../components/Button.tsx';
 import { Link } from '../components/Link.tsx';
@@ -70,8 +71,8 @@ function NeedsAttention() {
     const controller = new AbortController();
     const options = { locale, signal: controller.signal };
     Promise.all([
-      api<{ needed: unknown[] }[]>('workflow/applications?status=in_progress&limit=100', options),
-      api<unknown[]>('workflow/me/notices?unread=true&limit=100', options),
+      api<ApplicationSummaryView[]>('workflow/applications?status=in_progress&limit=100', options),
+      api<NoticeView[]>('workflow/me/notices?unread=true&limit=100', options),
     ]).then(
       ([apps, notices]) =>
         setCounts({ needed: apps.filter((a) => a.needed.length > 0).length, unread: notices.length }),

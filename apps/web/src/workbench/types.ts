@@ -1,121 +1,36 @@
-// What the workbench reads and sends: the shapes of the workflow's officer routes
-// (modules/workflow/src/api/schemas.ts: QueueView, TaskResult, ApplicationView, TimelineView) and the
-// data hub's query and reveal (modules/datahub/src/api/schemas.ts), as the browser sees them.
-import type { LocalizedText } from '../i18n/messages.ts';
+// What the workbench reads and sends. The workflow's officer answers are the contracts' own types
+// (packages/contracts/src/workflow.ts: QueueRowView, TaskView, OfficerTaskView, CounterView, and the
+// data hub's query and reveal as the workflow passes them on); type-only, so nothing of typebox
+// reaches the bundle. The counter's resident look-up is identity's (modules/identity).
+import type {
+  AnswerMaskKind,
+  ApplicationView,
+  CounterView,
+  DeadlineStatus,
+  OfficerTaskView,
+  PrefillFieldView,
+  QueueRowView,
+  RegisterQueryView,
+  RegisterRevealView,
+  RevealedAnswerView,
+  TaskView,
+  TimelineEntryView,
+} from '@tongban/contracts';
 
-export type Deadline = 'overdue' | 'due_soon' | 'on_time' | null;
-
-export interface QueueRow {
-  taskId: string;
-  applicationId: string;
-  caseNumber: string | null;
-  matterCode: string;
-  departmentCode: string;
-  state: string;
-  stateName: LocalizedText;
-  dueOn: string | null;
-  deadline: Deadline;
-  escalated: boolean;
-  assignee: string | null;
-  version: number;
-  pendingMaterials: string[];
-  channel: string;
-  submittedAt: string | null;
-  actions: string[];
-  withdrawalReason: string | null;
-}
-
-export interface Task {
-  id: string;
-  matterCode: string;
-  matterVersion: number;
-  departmentCode: string;
-  regionCode: string;
-  process: 'standard' | 'immediate';
-  state: string;
-  stateName: LocalizedText;
-  dependsOn: string[];
-  dueOn: string | null;
-  deadline: Deadline;
-  paused: boolean;
-  remainingDays: number | null;
-  escalated: boolean;
-  assignee: string | null;
-  pendingMaterials: string[];
-  correction: { fields: string[]; materials: string[]; reason: string } | null;
-  version: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface PrefillField {
-  element: string;
-  source: { resource: string; department: string; collectedAt: string; item: string };
-  verified: boolean;
-  locked: boolean;
-}
-
-export interface Application {
-  id: string;
-  caseNumber: string | null;
-  status: string;
-  channel: string;
-  filedBy: string | null;
-  subject: { kind: string; code: string; version: number };
-  regionCode: string;
-  version: number;
-  submittedAt: string | null;
-  finishedAt: string | null;
-  withdrawalReason: string | null;
-  tasks: Task[];
-  form: Record<string, unknown>;
-  materials: { code: string; ref: string }[];
-  prefill: { status: string; at: string; fields: Record<string, PrefillField> } | null;
-}
-
-export interface TimelineEntry {
-  seq: number;
-  taskId: string | null;
-  action: string;
-  actionName: LocalizedText;
-  actor: { kind: string; id?: string };
-  from: string | null;
-  to: string | null;
-  reason: string | null;
-  rule: string | null;
-  at: string | null;
-}
-
+export type Deadline = DeadlineStatus | null;
+export type QueueRow = QueueRowView;
+export type Task = TaskView;
+export type PrefillField = PrefillFieldView;
+export type Application = ApplicationView;
+export type TimelineEntry = TimelineEntryView;
 /** How an answer was masked for the officer (workflow domain/answer-masking.ts). */
-export type AnswerMask = 'idNumber' | 'mobile' | 'bankAccount' | 'address' | 'name';
-
-export interface TaskPage {
-  task: Task;
-  actions: string[];
-  fields: string[];
-  application: Application;
-  /** The answers the server masked in `application.form`; `sameAs`: an earlier field of the same value. */
-  masked: Record<string, { mask: AnswerMask; sameAs?: string }>;
-  timeline: TimelineEntry[];
-}
-
+export type AnswerMask = AnswerMaskKind;
+/** `masked`: the answers the server masked in `application.form`; `sameAs`: an earlier field of the same value. */
+export type TaskPage = OfficerTaskView;
 /** A data hub query's answer: values masked by the policy of the officer's audience and purpose. */
-export interface QueryAnswer {
-  resource: string;
-  policy: string;
-  rows: { values: Record<string, string | number | null>; collectedAt: string; source: string }[];
-}
-
-export interface Revealed {
-  resource: string;
-  item: string;
-  value: string | number | null;
-}
-
-export interface RevealedAnswer {
-  field: string;
-  value: string;
-}
+export type QueryAnswer = RegisterQueryView;
+export type Revealed = RegisterRevealView;
+export type RevealedAnswer = RevealedAnswerView;
 
 /** What identity tells a counter of a resident before filing (masked). */
 export interface ResidentSummary {
@@ -126,13 +41,7 @@ export interface ResidentSummary {
   mobile: string | null;
 }
 
-export interface CounterAnswer {
-  id: string;
-  caseNumber: string | null;
-  status: string;
-  applicant: { name: string; idNumber: string };
-  tasks: Task[];
-}
+export type CounterAnswer = CounterView;
 
 const enc = encodeURIComponent;
 

@@ -2,9 +2,9 @@
 // application with a reason, and looks up (and reveals from) the register record of a person the
 // form names by ID number, which the browser only ever sees masked. Same policy as the task view:
 // officers at multi-factor, of the task's department and jurisdiction.
+import { RegisterQueryView, RegisterRevealView, RevealedAnswerView } from '@tongban/contracts';
 import type { HttpApp, Policy } from '@tongban/kernel';
-import Type, { type Static } from 'typebox';
-import { ANSWER_MASKS } from '../domain/answer-masking.ts';
+import Type from 'typebox';
 import { revealAnswer } from '../service/answers.ts';
 import { queryRegister, revealRegister } from '../service/register.ts';
 import type { Services } from '../service/submit.ts';
@@ -16,19 +16,6 @@ import { IdParam } from './schemas.ts';
 const tags = ['workflow: officers'];
 const FieldKey = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.]{0,63}$' });
 const RegisterItem = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
-const RegisterValue = Type.Union([Type.String(), Type.Number(), Type.Null()]);
-
-/** Which answers of a task view are masked, and how (domain/answer-masking.ts). */
-export const MaskedAnswers = Type.Record(
-  Type.String(),
-  Type.Object({
-    mask: Type.Unsafe<(typeof ANSWER_MASKS)[number]>({ type: 'string', enum: [...ANSWER_MASKS] }),
-    sameAs: Type.Optional(
-      Type.String({ description: 'An earlier field with the same clear value: one person, looked up once' }),
-    ),
-  }),
-  { description: 'Per form key masked in `application.form`: reveal one with POST /tasks/:id/answers/reveal' },
-);
 
 const RevealAnswerBody = Type.Object(
   {
@@ -47,19 +34,6 @@ const RegisterRevealBody = Type.Object(
   { field: FieldKey, item: RegisterItem, reason: Type.String({ minLength: 5, maxLength: 500 }) },
   { additionalProperties: false },
 );
-/** The data hub's answers (its query and reveal routes), passed on as it gave them. */
-const RegisterQueryView = Type.Object({
-  resource: Type.String(),
-  policy: Type.String(),
-  rows: Type.Array(
-    Type.Object({
-      values: Type.Record(Type.String(), RegisterValue),
-      collectedAt: Type.String(),
-      source: Type.String(),
-    }),
-  ),
-});
-const RegisterRevealView = Type.Object({ resource: Type.String(), item: Type.String(), value: RegisterValue });
 
 export function answerRoutes(app: HttpApp, s: Services, ownTask: Policy): void {
   const db = s.ctx.db;
@@ -78,7 +52,7 @@ export function answerRoutes(app: HttpApp, s: Services, ownTask: Policy): void {
         summary: "Reveal one masked answer of the task's application, with a reason (rate-limited, ledgered)",
         params: IdParam,
         body: RevealAnswerBody,
-        response: { 200: Type.Object({ field: Type.String(), value: Type.String() }) },
+        response: { 200: RevealedAnswerView },
       },
     },
     async (req) => {
@@ -102,13 +76,7 @@ export function answerRoutes(app: HttpApp, s: Services, ownTask: Policy): void {
     },
     async (req) => {
       const { task, application } = await load(req.params.id);
-      return queryRegister<Static<typeof RegisterQueryView>>(
-        s,
-        req.headers.authorization ?? '',
-        task,
-        application,
-        req.body,
-      );
+      return queryRegister<RegisterQueryView>(s, req.headers.authorization ?? '', task, application, req.body);
     },
   );
 
@@ -127,13 +95,7 @@ export function answerRoutes(app: HttpApp, s: Services, ownTask: Policy): void {
     },
     async (req) => {
       const { task, application } = await load(req.params.id);
-      return revealRegister<Static<typeof RegisterRevealView>>(
-        s,
-        req.headers.authorization ?? '',
-        task,
-        application,
-        req.body,
-      );
+      return revealRegister<RegisterRevealView>(s, req.headers.authorization ?? '', task, application, req.body);
     },
   );
 }

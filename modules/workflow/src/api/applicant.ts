@@ -1,5 +1,6 @@
 // The applicant's side (办事群众、企业): drafts, submission, my applications with their timeline and
 // what is needed from me, corrections and materials that were to follow.
+import { ApplicationListView, ApplicationView, TaskView, TimelineView } from '@tongban/contracts';
 import { WorkflowError } from '../errors.ts';
 import { negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
@@ -13,8 +14,6 @@ import { typed } from '../store/tables.ts';
 import { findApplicationOwner } from '../store/applications.ts';
 import { applicationOfTask, getTask } from '../store/tasks.ts';
 import {
-  ApplicationList,
-  ApplicationView,
   CorrectionBody,
   DraftBody,
   IdempotencyHeaders,
@@ -24,8 +23,6 @@ import {
   SubmitBody,
   SupplyBody,
   TaskParam,
-  TaskResult,
-  TimelineView,
   WithdrawBody,
 } from './schemas.ts';
 
@@ -176,7 +173,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
         tags,
         summary: 'My applications and drafts, newest first',
         querystring: ListQuery,
-        response: { 200: ApplicationList },
+        response: { 200: ApplicationListView },
       },
     },
     async (req) =>
@@ -247,7 +244,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
         summary: 'Answer a correction (补正): only the requested fields and materials',
         params: TaskParam,
         body: CorrectionBody,
-        response: { 200: TaskResult },
+        response: { 200: TaskView },
       },
     },
     async (req) => {
@@ -273,7 +270,7 @@ export function applicantRoutes(app: HttpApp, s: Services): void {
         summary: 'Send materials that were to follow (容缺受理)',
         params: TaskParam,
         body: SupplyBody,
-        response: { 200: TaskResult },
+        response: { 200: TaskView },
       },
     },
     async (req) => {

@@ -1,10 +1,9 @@
 // Documents (材料上传): a citizen or business uploads a scan or photo as the raw body and names it
 // in a material as `doc:<id>`; the owner, and officers whose department has a task on an
 // application naming it, open it. Everyone else is told it does not exist (404, never 403).
-import { DocumentView } from '@tongban/contracts';
+import { DocumentListView, DocumentView } from '@tongban/contracts';
 import { reachesResource, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
-import Type from 'typebox';
 import { WorkflowError } from '../errors.ts';
 import {
   contentDisposition,
@@ -160,7 +159,7 @@ export function documentRoutes(app: HttpApp, s: Services): void {
       schema: {
         tags,
         summary: 'My uploaded documents, newest first (the last 100)',
-        response: { 200: Type.Object({ items: Type.Array(DocumentView) }) },
+        response: { 200: DocumentListView },
       },
     },
     async (req) => ({ items: (await listDocuments(db, applicantOf(req.principal!).id, 100)).map(viewOf) }),

@@ -1,5 +1,6 @@
 // The applicant's notices (站内信) and the live stream of their applications' steps (Server-Sent
 // Events), for every open channel: the web portal, an app or a kiosk using the API.
+import { NoticeListView } from '@tongban/contracts';
 import { WorkflowError } from '../errors.ts';
 import { AccessDenied, negotiateLang, type HttpApp } from '@tongban/kernel';
 import type { Services } from '../service/submit.ts';
@@ -7,7 +8,7 @@ import { notices } from '../store/views.ts';
 import { typed } from '../store/tables.ts';
 import { markNoticeRead } from '../store/notices.ts';
 import { applicantOf } from './applicant.ts';
-import { IdParam, NoticeList, NoticeQuery } from './schemas.ts';
+import { IdParam, NoticeQuery } from './schemas.ts';
 
 const HEARTBEAT_MS = 15_000;
 /** A stream is opened only with a token good for at least this long. */
@@ -27,7 +28,7 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
         tags: ['workflow: notices'],
         summary: 'My notices, newest first, in the language asked for',
         querystring: NoticeQuery,
-        response: { 200: NoticeList },
+        response: { 200: NoticeListView },
       },
     },
     async (req) =>

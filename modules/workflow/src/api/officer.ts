@@ -1,6 +1,7 @@
 // The officer's workbench (审批人员): department queues, one task with its application and
 // timeline, the actions of the process table, claim and assign; and the service counter (窗口),
 // where an officer files an application on a citizen's behalf.
+import { CounterView, OfficerTaskView, QueueView, TaskView } from '@tongban/contracts';
 import { WorkflowError } from '../errors.ts';
 import { negotiateLang, type HttpApp, type Principal } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
@@ -16,22 +17,17 @@ import { applicationView, getApplication, prefillView, queue, taskView, timeline
 import { typed } from '../store/tables.ts';
 import { findTaskScope, getTask } from '../store/tasks.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
-import { answerRoutes, MaskedAnswers } from './answers.ts';
+import { answerRoutes } from './answers.ts';
 import {
   ActionBody,
-  ApplicationView,
   AssignBody,
   CounterBody,
-  CounterView,
   IdempotencyHeaders,
   IdParam,
   OPEN_STATES,
   QueueQuery,
-  QueueView,
-  TaskResult,
   VersionBody,
 } from './schemas.ts';
-import Type from 'typebox';
 
 const tags = ['workflow: officers'];
 
@@ -95,16 +91,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         tags,
         summary: 'A task with the fields and materials of its matter, its application and the timeline',
         params: IdParam,
-        response: {
-          200: Type.Object({
-            task: TaskResult,
-            actions: Type.Array(Type.String()),
-            fields: Type.Array(Type.String()),
-            application: ApplicationView,
-            masked: MaskedAnswers,
-            timeline: Type.Array(Type.Unknown()),
-          }),
-        },
+        response: { 200: OfficerTaskView },
       },
     },
     async (req) => {
@@ -152,7 +139,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
           'Act on a task: accept, acceptPending, review, approve, reject, requestCorrection; `version` as loaded',
         params: IdParam,
         body: ActionBody,
-        response: { 200: TaskResult },
+        response: { 200: TaskView },
       },
     },
     async (req) => {
@@ -171,7 +158,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         summary: 'Claim an unassigned task (认领)',
         params: IdParam,
         body: VersionBody,
-        response: { 200: TaskResult },
+        response: { 200: TaskView },
       },
     },
     async (req) => {
@@ -189,7 +176,7 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
         summary: "Assign a task to an officer (指派; the department lead's)",
         params: IdParam,
         body: AssignBody,
-        response: { 200: TaskResult },
+        response: { 200: TaskView },
       },
     },
     async (req) => {

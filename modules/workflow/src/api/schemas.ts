@@ -1,7 +1,17 @@
 // HTTP shapes of the workflow: one TypeBox schema gives validation, OpenAPI and the handler's types.
-import { MATTER_PROCESSES, PrefillSource } from '@tongban/contracts';
+// What the workflow takes is here (its own edge); what it answers is in packages/contracts
+// (workflow.ts), the one schema the routes serialise by and the web app reads.
+import type {
+  ApplicationStatus as ContractApplicationStatus,
+  AnswerMaskKind,
+  DeadlineStatus as ContractDeadlineStatus,
+  WorkflowTaskState,
+} from '@tongban/contracts';
 import Type from 'typebox';
-import { OFFICER_ACTIONS, TASK_STATES } from '../domain/process.ts';
+import type { AnswerMask } from '../domain/answer-masking.ts';
+import type { DeadlineStatus } from '../domain/deadlines.ts';
+import { OFFICER_ACTIONS, type TaskState } from '../domain/process.ts';
+import type { ApplicationStatus } from '../store/tables.ts';
 
 const Code = Type.String({ pattern: '^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$' });
 const Uuid = Type.String({ format: 'uuid' });
@@ -16,7 +26,6 @@ const ApplicantReason = Type.String({
   maxLength: 500,
   pattern: '^[^\\p{Cc}\\u202A-\\u202E\\u2066-\\u2069]*$',
 });
-const Localized = Type.Object({ zh: Type.String(), en: Type.String() });
 
 /** One of some strings, typed as their union (a JSON Schema enum). */
 const oneOf = <const T extends readonly string[]>(values: T, options: { description?: string } = {}) =>
@@ -163,149 +172,17 @@ export const NoticeQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const TaskView = Type.Object({
-  id: Type.String(),
-  matterCode: Type.String(),
-  matterVersion: Type.Integer(),
-  departmentCode: Type.String(),
-  regionCode: Type.String(),
-  process: oneOf(MATTER_PROCESSES),
-  state: oneOf(Object.keys(TASK_STATES) as (keyof typeof TASK_STATES)[]),
-  stateName: Localized,
-  dependsOn: Type.Array(Type.String()),
-  dueOn: Type.Union([Type.String(), Type.Null()]),
-  deadline: Type.Union([Type.String(), Type.Null()]),
-  paused: Type.Boolean(),
-  remainingDays: Type.Union([Type.Integer(), Type.Null()]),
-  escalated: Type.Boolean(),
-  assignee: Type.Union([Type.String(), Type.Null()]),
-  pendingMaterials: Type.Array(Type.String()),
-  correction: Type.Union([
-    Type.Object({ fields: Type.Array(Type.String()), materials: Type.Array(Type.String()), reason: Type.String() }),
-    Type.Null(),
-  ]),
-  version: Type.Integer(),
-  startedAt: Type.Union([Type.String(), Type.Null()]),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-});
-const Needed = Type.Object({
-  taskId: Type.String(),
-  matterCode: Type.String(),
-  kind: Type.String(),
-  fields: Type.Array(Type.String()),
-  materials: Type.Array(Type.String()),
-  reason: Type.String(),
-  version: Type.Integer(),
-});
-const ApplicationSummary = {
-  id: Type.String(),
-  caseNumber: Type.Union([Type.String(), Type.Null()]),
-  status: Type.String(),
-  channel: Type.String(),
-  filedBy: Type.Union([Type.String(), Type.Null()]),
-  subject: Type.Object({ kind: Type.String(), code: Type.String(), version: Type.Integer() }),
-  regionCode: Type.String(),
-  version: Type.Integer(),
-  createdAt: Type.Union([Type.String(), Type.Null()]),
-  submittedAt: Type.Union([Type.String(), Type.Null()]),
-  finishedAt: Type.Union([Type.String(), Type.Null()]),
-  withdrawalReason: Type.Union([Type.String(), Type.Null()]),
-  tasks: Type.Array(TaskView),
-  needed: Type.Array(Needed),
-};
-/** What the data hub filled in (issue 11): null when it was never asked (a form submitted without a draft). */
-const PrefillSummary = Type.Union([
-  Type.Object({
-    status: oneOf(['filled', 'unavailable'] as const, {
-      description: 'unavailable: the data hub was absent or refused; the form was left as the applicant gave it',
-    }),
-    at: Type.String({ description: 'When the data hub was asked' }),
-    problem: Type.Union([Type.String(), Type.Null()], { description: 'Why it was unavailable (a problem code)' }),
-    fields: Type.Record(
-      Type.String(),
-      Type.Object({
-        element: Type.String({ description: 'The data element (数据元) the value is for' }),
-        source: PrefillSource,
-        verified: Type.Boolean(),
-        locked: Type.Boolean({ description: 'Verified by an authoritative registry: a changed value is refused' }),
-      }),
-      { description: 'Per form key: where its value came from' },
-    ),
-    consentNeeded: Type.Array(Type.Object({ element: Type.String(), resource: Type.String(), item: Type.String() }), {
-      description:
-        'What the hub could fill once the applicant consents (POST /api/datahub/me/consents), then POST /drafts/:id/prefill',
-    }),
-    missing: Type.Array(Type.String(), {
-      description: 'Data elements the hub had nothing for: the applicant types them',
-    }),
-  }),
-  Type.Null(),
-]);
-
-export const ApplicationView = Type.Object({
-  ...ApplicationSummary,
-  form: Type.Record(Type.String(), Type.Unknown()),
-  materials: Type.Array(Type.Object({ code: Type.String(), ref: Type.String() })),
-  prefill: PrefillSummary,
-});
-export const ApplicationList = Type.Array(Type.Object(ApplicationSummary));
-
-/** A counter filing's answer: the application, and whom it was filed for, masked (张*, 330106********123X). */
-export const CounterView = Type.Object({
-  ...ApplicationView.properties,
-  applicant: Type.Object(
-    { name: Type.String(), idNumber: Type.String() },
-    { description: 'Whom it was filed for, masked by the data hub' },
-  ),
-});
-export const TaskResult = TaskView;
-
-export const TimelineView = Type.Array(
-  Type.Object({
-    seq: Type.Integer(),
-    taskId: Type.Union([Type.String(), Type.Null()]),
-    action: Type.String(),
-    actionName: Localized,
-    actor: Type.Object({ kind: Type.String(), id: Type.Optional(Type.String()) }),
-    from: Type.Union([Type.String(), Type.Null()]),
-    to: Type.Union([Type.String(), Type.Null()]),
-    reason: Type.Union([Type.String(), Type.Null()]),
-    rule: Type.Union([Type.String(), Type.Null()]),
-    detail: Type.Record(Type.String(), Type.Unknown()),
-    at: Type.Union([Type.String(), Type.Null()]),
-  }),
-);
-
-export const QueueView = Type.Array(
-  Type.Object({
-    taskId: Type.String(),
-    applicationId: Type.String(),
-    caseNumber: Type.Union([Type.String(), Type.Null()]),
-    matterCode: Type.String(),
-    departmentCode: Type.String(),
-    state: Type.String(),
-    stateName: Localized,
-    dueOn: Type.Union([Type.String(), Type.Null()]),
-    deadline: Type.Union([Type.String(), Type.Null()]),
-    escalated: Type.Boolean(),
-    assignee: Type.Union([Type.String(), Type.Null()]),
-    version: Type.Integer(),
-    pendingMaterials: Type.Array(Type.String()),
-    channel: Type.String(),
-    submittedAt: Type.Union([Type.String(), Type.Null()]),
-    actions: Type.Array(Type.String()),
-    withdrawalReason: Type.Union([Type.String(), Type.Null()]),
-  }),
-);
-
-export const NoticeList = Type.Array(
-  Type.Object({
-    id: Type.String(),
-    kind: Type.String(),
-    applicationId: Type.String(),
-    taskId: Type.Union([Type.String(), Type.Null()]),
-    text: Type.String(),
-    createdAt: Type.Union([Type.String(), Type.Null()]),
-    read: Type.Boolean(),
-  }),
-);
+/** True only when two unions have the same members. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+/**
+ * The contracts' lists of states, statuses and masks are the module's own: a state added to the
+ * process table, a status to the store or a mask to the masking rules does not compile until the
+ * contract (and so the web app) knows it.
+ */
+export type ContractUnionsMatch = [
+  Holds<Same<TaskState, WorkflowTaskState>>,
+  Holds<Same<ApplicationStatus, ContractApplicationStatus>>,
+  Holds<Same<DeadlineStatus, ContractDeadlineStatus>>,
+  Holds<Same<AnswerMask, AnswerMaskKind>>,
+];
