@@ -4,6 +4,7 @@ import Type, { type Static } from 'typebox';
 
 export * from './catalog.ts';
 export * from './datahub.ts';
+export * from './license-verification.ts';
 export * from './workflow-stats.ts';
 export * from './person-access.ts';
 export * from './workflow-documents.ts';

@@ -1,3 +1,4 @@
+import { Link } from '../components/Link.tsx';
 import { useI18n } from '../i18n/context.tsx';
 
 export function Footer() {
@@ -5,6 +6,9 @@ export function Footer() {
   return (
     <footer className="footer">
       <div className="width-container">
+        <p>
+          <Link href="/verify">{t('footer.verify')}</Link>
+        </p>
         <p>{t('footer.about')}</p>
         <p>{t('footer.license')}</p>
       </div>

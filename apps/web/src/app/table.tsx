@@ -25,6 +25,7 @@ const Search = lazy(() => import('../pages/Search.tsx'));
 const MatterGuide = lazy(() => import('../pages/MatterGuide.tsx'));
 const BundleGuide = lazy(() => import('../pages/BundleGuide.tsx'));
 const Apply = lazy(() => import('../pages/Apply.tsx'));
+const Verify = lazy(() => import('../pages/Verify.tsx'));
 const Register = lazy(() => import('../pages/Register.tsx'));
 const RegisterConfirm = lazy(() => import('../pages/Register.tsx').then((m) => ({ default: m.Confirm })));
 // The application journey and the citizen's own pages (src/journey/): a lazy chunk each.
@@ -48,6 +49,7 @@ export const portalRoutes: Route[] = [
   { path: '/matters/:code', page: MatterGuide },
   { path: '/bundles/:code', page: BundleGuide },
   { path: '/apply/:code', page: Apply },
+  { path: '/verify', page: Verify },
   { path: '/register', page: Register },
   { path: '/register/confirm', page: RegisterConfirm },
   { path: '/apply/:code/:id', page: journey.tasks },
