@@ -5,12 +5,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
 import * as jose from 'jose';
 import { decodeStatusList, encodeStatusList } from '../src/domain/status-list/bitstring.ts';
-import { checkStatus, type HeldStatusList } from '../src/domain/status-list/check.ts';
+import { checkStatus, holdStatusList, type HeldStatusList } from '../src/domain/status-list/check.ts';
 import {
   buildStatusListCredential,
+  readStatusListEntry,
   statusListEntry,
   VC_CONTEXT_V2,
   type StatusListCredential,
+  type StatusPurpose,
 } from '../src/domain/status-list/credential.ts';
 import { StatusListError, type StatusListErrorCode } from '../src/domain/status-list/errors.ts';
 import { es256Signer, signStatusListCredential, verifyStatusListCredential } from '../src/domain/status-list/jose.ts';
@@ -193,16 +195,18 @@ test('es256Signer wants a P-256 key', () => {
 // The checker.
 const NOW = new Date('2026-12-03T12:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
-function held(indexes: number[], fetchedMinutesAgo: number, ttlMs?: number): HeldStatusList {
-  const list = decodeStatusList(encodeStatusList(indexes.map((index) => ({ index, set: true }))));
-  return ttlMs === undefined
-    ? { list, fetchedAt: minutesAgo(fetchedMinutesAgo) }
-    : { list, fetchedAt: minutesAgo(fetchedMinutesAgo), ttlMs };
+function held(purpose: StatusPurpose, indexes: number[], fetchedMinutesAgo: number, ttlMs?: number): HeldStatusList {
+  const encodedList = encodeStatusList(indexes.map((index) => ({ index, set: true })));
+  return holdStatusList(aCredential({ purpose, encodedList, ttlMs }), purpose, minutesAgo(fetchedMinutesAgo));
 }
+const revocation = (indexes: number[], fetchedMinutesAgo: number, ttlMs?: number) =>
+  held('revocation', indexes, fetchedMinutesAgo, ttlMs);
+const suspension = (indexes: number[], fetchedMinutesAgo: number, ttlMs?: number) =>
+  held('suspension', indexes, fetchedMinutesAgo, ttlMs);
 const TEN_MINUTES = 10 * 60_000;
 
 test('status: valid, suspended, revoked — and revocation wins over an earlier suspension', () => {
-  const lists = { revocation: held([7], 1), suspension: held([5, 7], 1) };
+  const lists = { revocation: revocation([7], 1), suspension: suspension([5, 7], 1) };
   const at = (index: number) => checkStatus({ index, lists, now: NOW, maxAgeMs: TEN_MINUTES }).status;
   assert.equal(at(4), 'valid');
   assert.equal(at(5), 'suspended');
@@ -212,14 +216,14 @@ test('status: valid, suspended, revoked — and revocation wins over an earlier 
 test('a fresh list is not stale; one older than the maximum age is flagged, with its age', () => {
   const fresh = checkStatus({
     index: 1,
-    lists: { revocation: held([], 3), suspension: held([], 9) },
+    lists: { revocation: revocation([], 3), suspension: suspension([], 9) },
     now: NOW,
     maxAgeMs: TEN_MINUTES,
   });
   assert.deepEqual(fresh, { status: 'valid', listAge: 9 * 60_000, stale: false });
   const old = checkStatus({
     index: 1,
-    lists: { revocation: held([1], 60 * 26), suspension: held([], 2) },
+    lists: { revocation: revocation([1], 60 * 26), suspension: suspension([], 2) },
     now: NOW,
     maxAgeMs: TEN_MINUTES,
   });
@@ -229,14 +233,14 @@ test('a fresh list is not stale; one older than the maximum age is flagged, with
 test('the list’s own ttl, when shorter than the verifier’s maximum, decides staleness', () => {
   const answer = checkStatus({
     index: 1,
-    lists: { revocation: held([], 6, 5 * 60_000), suspension: held([], 1) },
+    lists: { revocation: revocation([], 6, 5 * 60_000), suspension: suspension([], 1) },
     now: NOW,
     maxAgeMs: TEN_MINUTES,
   });
   assert.equal(answer.stale, true);
   const longTtl = checkStatus({
     index: 1,
-    lists: { revocation: held([], 6, 60 * 60_000), suspension: held([], 1) },
+    lists: { revocation: revocation([], 6, 60 * 60_000), suspension: suspension([], 1) },
     now: NOW,
     maxAgeMs: TEN_MINUTES,
   });
@@ -246,7 +250,7 @@ test('the list’s own ttl, when shorter than the verifier’s maximum, decides 
 test('a list fetched "after now" (clock skew) has age 0, and an index outside the lists is a RANGE_ERROR', () => {
   const answer = checkStatus({
     index: 0,
-    lists: { revocation: held([], -2), suspension: held([], -2) },
+    lists: { revocation: revocation([], -2), suspension: suspension([], -2) },
     now: NOW,
     maxAgeMs: TEN_MINUTES,
   });
@@ -255,10 +259,50 @@ test('a list fetched "after now" (clock skew) has age 0, and an index outside th
     () =>
       checkStatus({
         index: 131_072,
-        lists: { revocation: held([], 1), suspension: held([], 1) },
+        lists: { revocation: revocation([], 1), suspension: suspension([], 1) },
         now: NOW,
         maxAgeMs: TEN_MINUTES,
       }),
     fails('RANGE_ERROR'),
   );
+});
+
+test('the lists must be what they claim: a suspension list held as the revocation list is refused', () => {
+  const suspensionCredential = aCredential({ purpose: 'suspension' });
+  assert.throws(() => holdStatusList(suspensionCredential, 'revocation', NOW), fails('STATUS_VERIFICATION_ERROR'));
+  assert.throws(
+    () =>
+      checkStatus({
+        index: 1,
+        lists: { revocation: suspension([], 1), suspension: suspension([], 1) },
+        now: NOW,
+        maxAgeMs: TEN_MINUTES,
+      }),
+    fails('STATUS_VERIFICATION_ERROR'),
+  );
+  const heldList = holdStatusList(aCredential({ ttlMs: 60_000 }), 'revocation', NOW);
+  assert.equal(heldList.ttlMs, 60_000, 'the ttl comes from the credential');
+  assert.equal(heldList.list.get(94_567), true);
+});
+
+test('a licence’s status entry is read back to its list and index, and a malformed one is refused by field', () => {
+  const entry = statusListEntry(URL_, 'revocation', 94_567);
+  assert.deepEqual(readStatusListEntry(entry), { purpose: 'revocation', url: URL_, index: 94_567 });
+  assert.deepEqual(readStatusListEntry(JSON.parse(JSON.stringify(entry))), readStatusListEntry(entry));
+  for (const [wrong, field] of [
+    [{ ...entry, statusListIndex: 94_567 }, '/statusListIndex'],
+    [{ ...entry, statusListIndex: '-1' }, '/statusListIndex'],
+    [{ ...entry, statusListIndex: '007' }, '/statusListIndex'],
+    [{ ...entry, statusListIndex: '1e3' }, '/statusListIndex'],
+    [{ ...entry, statusPurpose: 'message' }, '/statusPurpose'],
+    [{ ...entry, type: 'StatusList2021Entry' }, '/type'],
+  ] as const) {
+    assert.throws(
+      () => readStatusListEntry(wrong),
+      (error: unknown) => fails('MALFORMED_VALUE_ERROR')(error) && (error as Error).message.includes(field),
+      field,
+    );
+  }
+  assert.throws(() => readStatusListEntry({ ...entry, id: URL_ }), fails('MALFORMED_VALUE_ERROR'));
+  assert.throws(() => readStatusListEntry(null), fails('MALFORMED_VALUE_ERROR'));
 });

@@ -2,15 +2,37 @@
 // works from a cached copy, so the answer says how old the copy is and whether it is older than the
 // verifier will trust (the lesser of its own maximum and the list's ttl): a stale list still answers,
 // but the page shows its age instead of presenting the answer as current.
-import type { DecodedStatusList } from './bitstring.ts';
-import type { StatusPurpose } from './credential.ts';
+import { decodeStatusList, type DecodedStatusList } from './bitstring.ts';
+import type { StatusListCredential, StatusPurpose } from './credential.ts';
+import { StatusListError } from './errors.ts';
 
 export interface HeldStatusList {
+  readonly purpose: StatusPurpose;
   readonly list: DecodedStatusList;
   /** When this copy was fetched (and its signature verified). */
   readonly fetchedAt: Date;
   /** The credential's ttl in milliseconds, when it states one. */
   readonly ttlMs?: number;
+}
+
+/**
+ * A verified list credential, decoded for checking. §3.2: the list's statusPurpose must be the one
+ * the licence's entry names — a suspension list offered as the revocation list is refused.
+ */
+export function holdStatusList(
+  credential: StatusListCredential,
+  purpose: StatusPurpose,
+  fetchedAt: Date,
+): HeldStatusList {
+  const subject = credential.credentialSubject;
+  if (subject.statusPurpose !== purpose) {
+    throw new StatusListError(
+      'STATUS_VERIFICATION_ERROR',
+      `the list at ${credential.id} is for ${subject.statusPurpose}, not ${purpose}`,
+    );
+  }
+  const list = decodeStatusList(subject.encodedList);
+  return subject.ttl === undefined ? { purpose, list, fetchedAt } : { purpose, list, fetchedAt, ttlMs: subject.ttl };
 }
 
 export interface StatusQuery {
@@ -34,6 +56,14 @@ export interface StatusAnswer {
 /** Revocation wins over suspension: a revoked licence that was suspended first is revoked. */
 export function checkStatus(query: StatusQuery): StatusAnswer {
   const { revocation, suspension } = query.lists;
+  for (const purpose of ['revocation', 'suspension'] as const) {
+    if (query.lists[purpose].purpose !== purpose) {
+      throw new StatusListError(
+        'STATUS_VERIFICATION_ERROR',
+        `the ${purpose} list is a ${query.lists[purpose].purpose} list`,
+      );
+    }
+  }
   const status: LicenceListStatus = revocation.list.get(query.index)
     ? 'revoked'
     : suspension.list.get(query.index)

@@ -8,6 +8,8 @@
 // on reinstatement. A licence takes the same index in both lists, so its scan code carries one
 // number. Expiry (05) is the licence's own validUntil, not a list bit.
 import Type, { type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { StatusListError } from './errors.ts';
 
 export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2';
 
@@ -75,6 +77,33 @@ export interface StatusListEntry {
   /** §2.1: an integer ≥ 0 written in base 10 as a string. */
   readonly statusListIndex: string;
   readonly statusListCredential: string;
+}
+
+export const StatusListEntrySchema = Type.Object({
+  id: Type.Optional(Type.String({ minLength: 1 })),
+  type: Type.Literal('BitstringStatusListEntry'),
+  statusPurpose: StatusPurposeSchema,
+  // Base 10, no sign, no leading zeros; our lists stay far below 2^53 entries.
+  statusListIndex: Type.String({ pattern: '^(0|[1-9][0-9]{0,14})$' }),
+  statusListCredential: Type.String({ minLength: 1 }),
+});
+
+const checkEntry = Compile(StatusListEntrySchema);
+
+/** The list URL and index in a licence's credentialStatus entry; MALFORMED_VALUE_ERROR if it is not one. */
+export function readStatusListEntry(value: unknown): {
+  readonly purpose: StatusPurpose;
+  readonly url: string;
+  readonly index: number;
+} {
+  if (!checkEntry.Check(value)) {
+    const where = [...checkEntry.Errors(value)][0]?.instancePath || '/';
+    throw new StatusListError('MALFORMED_VALUE_ERROR', `not a BitstringStatusListEntry (at ${where})`);
+  }
+  if (value.id === value.statusListCredential) {
+    throw new StatusListError('MALFORMED_VALUE_ERROR', 'the entry id is the status list URL');
+  }
+  return { purpose: value.statusPurpose, url: value.statusListCredential, index: Number(value.statusListIndex) };
 }
 
 /** The credentialStatus entry for the licence at `index` of the list published at `url`. */
