@@ -10,6 +10,7 @@ import {
   MAX_STATUS_LIST_BYTES,
   MIN_STATUS_LIST_BITS,
 } from '../src/domain/status-list/bitstring.ts';
+import { findFreeIndex } from '../src/domain/status-list/allocation.ts';
 import { StatusListError, type StatusListErrorCode } from '../src/domain/status-list/errors.ts';
 
 function referenceBit(encodedList: string, i: number): number {
@@ -132,4 +133,34 @@ test('size: a million entries with 1 % revoked compress to about 14 KB (measured
   const list = decodeStatusList(encoded);
   for (const index of [...revoked].slice(0, 50)) assert.equal(list.get(index), true);
   assert.ok(compressed < size / 8, 'compression helps at all');
+});
+
+test('a new licence takes a random free index, never a taken one, and none when the list is full', () => {
+  const size = MIN_STATUS_LIST_BITS;
+  fc.assert(
+    fc.property(fc.uniqueArray(fc.integer({ min: 0, max: size - 1 }), { maxLength: 200 }), (taken) => {
+      const set = new Set(taken);
+      const index = findFreeIndex(size, (i) => set.has(i));
+      assert.ok(index !== undefined && index >= 0 && index < size && !set.has(index));
+    }),
+    { numRuns: 50 },
+  );
+  // Not sequential: a hundred picks from an empty list spread over it.
+  const picks = new Set<number>();
+  for (let n = 0; n < 100; n++) picks.add(findFreeIndex(size, (i) => picks.has(i))!);
+  assert.equal(picks.size, 100);
+  assert.ok(Math.max(...picks) - Math.min(...picks) > size / 2, 'spread over the list');
+  // Nearly full: the scan finds the one free place even when every draw hits a taken one.
+  assert.equal(
+    findFreeIndex(
+      16,
+      (i) => i !== 11,
+      () => 3,
+    ),
+    11,
+  );
+  assert.equal(
+    findFreeIndex(16, () => true),
+    undefined,
+  );
 });
