@@ -35,6 +35,9 @@ const WJW = { departmentCode: '330100-WJW', issuerCode: organCode('330100', '002
 const GA = { departmentCode: '330100-GA', issuerCode: organCode('330100', '002489520') };
 const CDC = { departmentCode: '330100-CDC', issuerCode: organCode('330100', '470115238') };
 const RS = { departmentCode: '330100-RS', issuerCode: organCode('330100', '002489635') };
+const SCJG = { departmentCode: '330100-SCJG', issuerCode: organCode('330100', '002489693') };
+const SW = { departmentCode: '330100-SW', issuerCode: organCode('330100', 'MB1646082') };
+const BDC = { departmentCode: '330100-BDC', issuerCode: organCode('330100', 'MB0P03178') };
 
 export const LICENCE_TYPES = {
   'birth-medical-certificate': {
@@ -84,6 +87,41 @@ export const LICENCE_TYPES = {
     ...RS,
     validity: { years: 10 },
     fields: {},
+  },
+  'business-licence': {
+    code: 'business-licence',
+    name: { zh: '营业执照', en: 'Business licence' },
+    gbTypeCode: '2001',
+    ...SCJG,
+    // 营业期限 is the company's own term; the licence stands until cancelled or revoked.
+    validity: 'none',
+    fields: {
+      companyName: 'companyName',
+      companyType: 'companyType',
+      registeredCapital: 'registeredCapital',
+      businessScope: 'businessScope',
+      registeredAddress: 'registeredAddress',
+      legalRepName: 'legalRepName',
+    },
+    holderNameField: 'companyName',
+  },
+  'tax-payment-certificate': {
+    code: 'tax-payment-certificate',
+    name: { zh: '税收完税证明', en: 'Tax payment certificate' },
+    gbTypeCode: '2002',
+    ...SW,
+    validity: 'none',
+    fields: { propertyAddress: 'propertyAddress', buyerName: 'buyerName' },
+    holderNameField: 'buyerName',
+  },
+  'real-estate-certificate': {
+    code: 'real-estate-certificate',
+    name: { zh: '不动产权证书', en: 'Real estate title certificate' },
+    gbTypeCode: '3001',
+    ...BDC,
+    validity: 'none',
+    fields: { propertyAddress: 'propertyAddress', buyerName: 'buyerName', coOwnership: 'coOwnership' },
+    holderNameField: 'buyerName',
   },
 } as const satisfies Record<string, LicenceType>;
 

@@ -88,6 +88,12 @@ export class Licenses {
       try {
         await this.issue(event);
       } catch (error) {
+        // A matter the catalog no longer knows will never produce a licence: not retried for ever.
+        if ((error as { problem?: { code?: string } }).problem?.code === 'CATALOG_MATTER_NOT_FOUND') {
+          this.ctx.log.warn({ taskId: row.task_id }, 'approved task of a matter the catalog does not know: no licence');
+          await dropPending(this.db, row.task_id);
+          continue;
+        }
         this.ctx.log.warn({ err: error, taskId: row.task_id }, 'licence not issued yet; retried');
         await notePendingFailure(this.db, row.task_id, String((error as Error).message ?? error));
       }
