@@ -41,4 +41,4 @@ export default defineModule({
 export { formatIdentifier, isValidIdentifier, parseIdentifier, type LicenceIdentifier } from './domain/identifier.ts';
 export { statusEntries } from './store/licences.ts';
 export { licenceView, type LicenceView } from './service/views.ts';
-export { statusListOf, type IssueSources, type Licenses } from './service/licenses.ts';
+export { Licenses, statusListOf, type IssueSources } from './service/licenses.ts';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import catalog from '@tongban/catalog';
 import { databaseLabel } from '@tongban/kernel/testing';
-import licenses, { isValidIdentifier, statusEntries } from '@tongban/licenses';
+import licenses, { isValidIdentifier, Licenses, statusEntries } from '@tongban/licenses';
 import workflow from '@tongban/workflow';
 import { sql } from 'kysely';
 import { act, startWorkflow, submitBirthCertificate, token, type Harness } from '../workflow/fixtures.ts';
@@ -76,6 +76,40 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
     assert.equal(again?.id, licence.id, 'the licence the task already issued');
     assert.deepEqual(await eventsOf('licenses.licence.issued', licence.id), [licence.id], 'one issued event');
     assert.equal((await h.call('GET', '/api/licenses/me', await h.citizen('c-lic1'))).body.licences.length, 1);
+  });
+
+  test('two issuers racing for one approval make one licence and both answer it', async () => {
+    const event = {
+      taskId: 't-race',
+      applicationId: 'a-race',
+      caseNumber: 'x',
+      matterCode: '330100-WJW-001',
+      departmentCode: WJW,
+      applicantId: 'c-race',
+      action: 'approve',
+      from: 'reviewed',
+      to: 'approved',
+      actor: { kind: 'officer', id: 'o' },
+      at: new Date().toISOString(),
+      seq: 1,
+    };
+    // Two issuers (two replicas) held until both have asked their sources, then let go together.
+    let arrived = 0;
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    const replica = () =>
+      new Licenses(issuer().ctx, {
+        producedType: async () => 'birth-medical-certificate',
+        answers: async () => {
+          if (++arrived === 2) release();
+          await together;
+          return { childName: '王小明' };
+        },
+      });
+    const [a, b] = await Promise.all([replica().issue(event), replica().issue(event)]);
+    assert.ok(a && b);
+    assert.equal(a.id, b.id);
+    assert.equal((await h.call('GET', '/api/licenses/me', await h.citizen('c-race'))).body.licences.length, 1);
   });
 
   test('two approvals at one department get consecutive serials and status-list slots', async () => {

@@ -6,9 +6,9 @@
 // and two replicas racing.
 import { randomUUID } from 'node:crypto';
 import { CatalogApi, type EventData } from '@tongban/contracts';
-import { maskName, type ModuleContext } from '@tongban/kernel';
+import { isUniqueViolation, maskName, type ModuleContext } from '@tongban/kernel';
 import { formatIdentifier } from '../domain/identifier.ts';
-import { findLicenceType, licenceFields, validUntil } from '../domain/licence-types.ts';
+import { findLicenceType, licenceFields, validUntil, type LicenceType } from '../domain/licence-types.ts';
 import type { OFFICER_ACTIONS } from '../domain/status.ts';
 import { transition, type StatusAction } from '../domain/status.ts';
 import { LicenseError } from '../errors.ts';
@@ -110,6 +110,19 @@ export class Licenses {
         'the matter names a licence type this module does not know',
       );
     const answers = type ? ((await this.sources.answers(event.applicationId)) ?? {}) : {};
+    try {
+      return await this.issueOnce(event, type, answers);
+    } catch (error) {
+      // Another replica issued it between our check and our insert: theirs is the licence.
+      if (!isUniqueViolation(error, 'licence_task_id_key')) throw error;
+      const done = await findLicenceByTask(this.db, event.taskId);
+      if (!done) throw error;
+      await dropPending(this.db, event.taskId);
+      return licenceView(done);
+    }
+  }
+
+  private issueOnce(event: TaskApproved, type: LicenceType | undefined, answers: Readonly<Record<string, unknown>>) {
     return this.ctx.transaction(async (trx, events) => {
       const db = typed(trx);
       const done = await findLicenceByTask(db, event.taskId);
