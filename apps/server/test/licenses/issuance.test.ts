@@ -74,6 +74,8 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
       seq: 1,
     });
     assert.equal(again?.id, licence.id, 'the licence the task already issued');
+    assert.equal((await issuer().findByIdentifier(licence.identifier))?.id, licence.id);
+    assert.equal(await issuer().findByIdentifier(licence.identifier.replace(/.$/, '#')), undefined);
     assert.deepEqual(await eventsOf('licenses.licence.issued', licence.id), [licence.id], 'one issued event');
     assert.equal((await h.call('GET', '/api/licenses/me', await h.citizen('c-lic1'))).body.licences.length, 1);
   });
@@ -189,7 +191,7 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
     const again = await h.call('POST', url, officer, { action: 'reinstate' });
     assert.equal(again.status, 409);
     const { statusList } = (await h.call('GET', `/api/licenses/${licence.id}`, officer)).body;
-    const entries = await statusEntries(issuer().db, statusList.id);
+    const entries = await issuer().statusEntries(statusList.id);
     assert.equal(entries.find((e) => e.index === statusList.index)?.status, 'revoked');
     const changes = await sql<{ data: { action: string; code: string; reason?: string; actor: { id: string } } }>`
       select data from licenses.outbox where type = 'licenses.licence.status-changed' and data->>'licenceId' = ${licence.id} order by seq`.execute(

@@ -5,7 +5,7 @@
 // transaction of its own. The licence's unique task id makes it once under redelivery, restarts
 // and two replicas racing.
 import { randomUUID } from 'node:crypto';
-import { CatalogApi, type EventData } from '@tongban/contracts';
+import { CatalogApi, type EventData, type LicenceStatus } from '@tongban/contracts';
 import { isUniqueViolation, maskName, type ModuleContext } from '@tongban/kernel';
 import { formatIdentifier } from '../domain/identifier.ts';
 import { findLicenceType, licenceFields, validUntil, type LicenceType } from '../domain/licence-types.ts';
@@ -23,9 +23,11 @@ import {
   notePendingFailure,
   pendingIssues,
   setStatus,
+  statusEntries,
+  findLicenceByIdentifier,
 } from '../store/licences.ts';
 import { typed, type LicenceRow, type LicensesDb } from '../store/tables.ts';
-import { licenceView } from './views.ts';
+import { licenceView, type LicenceView } from './views.ts';
 
 type TaskApproved = EventData<'workflow.task.approved'>;
 
@@ -61,6 +63,17 @@ export class Licenses {
 
   get db(): LicensesDb {
     return typed(this.ctx.db);
+  }
+
+  /** Every slot of a status list with its licence's status, in index order: what the status-list credential encodes. */
+  statusEntries(listId: string): Promise<{ index: number; status: LicenceStatus }[]> {
+    return statusEntries(this.db, listId);
+  }
+
+  /** The licence a scan code or a verifier names, as the world may see it; undefined when none has that identifier. */
+  async findByIdentifier(identifier: string): Promise<LicenceView | undefined> {
+    const row = await findLicenceByIdentifier(this.db, identifier);
+    return row && licenceView(row);
   }
 
   start(everyMs = 1000): void {
