@@ -111,6 +111,8 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
     const [a, b] = await Promise.all([replica().issue(event), replica().issue(event)]);
     assert.ok(a && b);
     assert.equal(a.id, b.id);
+    assert.equal(a.holder.name, '王**', 'the holder name only masked');
+    assert.deepEqual(a.fields, { childName: '王**' }, 'and every name it carries');
     assert.equal((await h.call('GET', '/api/licenses/me', await h.citizen('c-race'))).body.licences.length, 1);
   });
 

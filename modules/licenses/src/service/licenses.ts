@@ -9,8 +9,7 @@ import { CatalogApi, type EventData, type LicenceStatus } from '@tongban/contrac
 import { isUniqueViolation, maskName, type ModuleContext } from '@tongban/kernel';
 import { formatIdentifier } from '../domain/identifier.ts';
 import { findLicenceType, licenceFields, validUntil, type LicenceType } from '../domain/licence-types.ts';
-import type { OFFICER_ACTIONS } from '../domain/status.ts';
-import { transition, type StatusAction } from '../domain/status.ts';
+import { transition, type OFFICER_ACTIONS, type StatusAction } from '../domain/status.ts';
 import { LicenseError } from '../errors.ts';
 import {
   allocateStatusIndex,
@@ -39,6 +38,11 @@ export interface IssueSources {
   answers(applicationId: string): Promise<Readonly<Record<string, unknown>> | undefined>;
 }
 
+/**
+ * The catalog's latest version of the matter (the approval names no version). The workflow offers
+ * services no route to an application's answers yet, so until it does a licence carries no form
+ * fields and no holder name (the holder is still the applicant's account).
+ */
 export function catalogSources(ctx: ModuleContext): IssueSources {
   return {
     producedType: async (code) => (await ctx.modules.call(CatalogApi.latestMatter, [code])).producesLicence?.type,
