@@ -4,13 +4,14 @@ import catalog from '@tongban/catalog';
 import datahub from '@tongban/datahub';
 import identity from '@tongban/identity';
 import ledger from '@tongban/ledger';
+import licenses from '@tongban/licenses';
 import portal from '@tongban/portal';
 import workflow from '@tongban/workflow';
 import type { ModuleDefinition } from '@tongban/kernel';
 
 // Catalog first: identity's demo seed gives every catalog department an officer. The portal (the
 // web app's backend-for-frontend) needs identity beside it.
-export const allModules: readonly ModuleDefinition[] = [catalog, identity, datahub, workflow, ledger, portal];
+export const allModules: readonly ModuleDefinition[] = [catalog, identity, datahub, workflow, ledger, licenses, portal];
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -178,7 +178,7 @@ describe('tongban serve with a subset of the modules', () => {
       assert.equal(code, 1);
       assertOneLine(
         stderr,
-        /^tongban: modules workflow cannot run without catalog, identity, ledger on the in-process bus \(workflow depends on catalog, identity; ledger consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/,
+        /^tongban: modules workflow cannot run without catalog, identity, ledger, licenses on the in-process bus \(workflow depends on catalog, identity; ledger consumes workflow events; licenses consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/,
       );
       assert.equal(stdout, '');
     },
@@ -192,16 +192,19 @@ describe('tongban serve with a subset of the modules', () => {
       assert.equal(code, 1);
       assertOneLine(
         stderr,
-        /modules ledger cannot run without identity, datahub, workflow .*ledger consumes datahub, identity, workflow events.*TONGBAN_NATS_URL/,
+        /modules ledger cannot run without identity, datahub, workflow, licenses .*ledger consumes datahub, identity, workflow, licenses events.*TONGBAN_NATS_URL/,
       );
     },
   );
 
   test('the modules as they are: all of them, or catalog alone, run on the in-process bus', () => {
     assert.equal(findSplitWithoutBus(selectModules(undefined), allModules), undefined);
-    assert.equal(findSplitWithoutBus(selectModules('ledger,workflow,datahub,identity,catalog'), allModules), undefined);
+    assert.equal(
+      findSplitWithoutBus(selectModules('ledger,licenses,workflow,datahub,identity,catalog'), allModules),
+      undefined,
+    );
     assert.equal(findSplitWithoutBus(selectModules('catalog'), allModules), undefined);
-    for (const name of ['identity', 'datahub', 'workflow', 'ledger'])
+    for (const name of ['identity', 'datahub', 'workflow', 'ledger', 'licenses'])
       assert.ok(findSplitWithoutBus(selectModules(name), allModules), name);
   });
 

@@ -71,14 +71,15 @@ test('every event type published anywhere has a schema in packages/contracts', (
   assert.deepEqual(missing, [], 'published without a schema in EVENT_CATALOG');
 });
 
-test('the ledger records every identity, data hub and workflow event of the catalog, computed from it', () => {
+test('the ledger records every identity, data hub, workflow and licence event of the catalog, computed from it', () => {
   const expected = Object.keys(EVENT_CATALOG)
-    .filter((t) => t.startsWith('identity.') || t.startsWith('datahub.') || t.startsWith('workflow.'))
+    .filter((t) => ['identity.', 'datahub.', 'workflow.', 'licenses.'].some((prefix) => t.startsWith(prefix)))
     .sort();
   assert.deepEqual([...RECORDED_EVENTS].sort(), expected);
   assert.ok(
     expected.includes('workflow.task.withdrawn') &&
       expected.includes('identity.account.recovered') &&
-      expected.includes('datahub.record.read'),
+      expected.includes('datahub.record.read') &&
+      expected.includes('licenses.licence.status-changed'),
   );
 });

@@ -11,11 +11,15 @@ import { enqueueEvent } from './store/queue.ts';
 import { typed } from './store/tables.ts';
 
 /**
- * Every identity, workflow and data hub event: the security record, the case record and the record
- * of every use of a person's data (contracts' catalog).
+ * Every identity, workflow, data hub and licence event: the security record, the case record, the
+ * record of every use of a person's data and of every licence issued or changed (contracts' catalog).
  */
 export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG) as EventType[]).filter(
-  (type) => type.startsWith('identity.') || type.startsWith('workflow.') || type.startsWith('datahub.'),
+  (type) =>
+    type.startsWith('identity.') ||
+    type.startsWith('workflow.') ||
+    type.startsWith('datahub.') ||
+    type.startsWith('licenses.'),
 );
 
 /**

@@ -1,9 +1,44 @@
-// 电子证照 — electronic licences (issue 13): issued on completion, scan-to-verify codes, status
-// lists, cross-region trust, licences instead of paper materials (免证办). Being built; not yet
-// registered with the server (apps/server/src/modules.ts).
-import { defineModule } from '@tongban/kernel';
+// 电子证照 — electronic licences (issue 13): issued once when a task of a matter that produces one
+// is approved, GB/T 36904 identifiers, status (suspend, reinstate, revoke, expire), the holder's
+// licences. Scan codes (domain/scan-code/) and status lists (domain/status-list/) build on the
+// licence view and `statusEntries`.
+import { defineModule, type EventHandler } from '@tongban/kernel';
+import { licenceRoutes } from './api/routes.ts';
+import { LicenseErrors } from './errors.ts';
+import { Licenses } from './service/licenses.ts';
+import { queueIssue } from './store/licences.ts';
+import { typed } from './store/tables.ts';
+
+// Queued in the delivery's transaction with its inbox row: a redelivered approval queues nothing more.
+const onTaskApproved: EventHandler = async (event, { trx }) => {
+  const data = event.data as { taskId: string };
+  await queueIssue(typed(trx), data.taskId, event.data);
+};
 
 export default defineModule({
   name: 'licenses',
   title: { zh: '电子证照', en: 'Licences' },
+  dependsOn: ['catalog'],
+  migrations: new URL('./store/migrations/', import.meta.url),
+  errors: LicenseErrors,
+  start(ctx) {
+    const licenses = new Licenses(ctx);
+    licenses.start();
+    return licenses;
+  },
+  stop: (licenses) => licenses.stop(),
+  routes: (app, _ctx, licenses) => licenceRoutes(app, licenses),
+  consumers: { 'workflow.task.approved': onTaskApproved },
+  jobs: [
+    {
+      name: 'expire-licences',
+      everyMs: 60_000,
+      run: async ({ trx }, licenses) => void (await licenses.expireDue(trx)),
+    },
+  ],
 });
+
+export { formatIdentifier, isValidIdentifier, parseIdentifier, type LicenceIdentifier } from './domain/identifier.ts';
+export { statusEntries } from './store/licences.ts';
+export { licenceView, type LicenceView } from './service/views.ts';
+export { Licenses, statusListOf, type IssueSources } from './service/licenses.ts';

@@ -9,7 +9,9 @@ export * from './workflow-stats.ts';
 export * from './person-access.ts';
 export * from './workflow-documents.ts';
 export * from './workflow.ts';
+export * from './licenses.ts';
 import { DatahubEvents } from './datahub.ts';
+import { LicenseEvents } from './licenses.ts';
 import { PersonAccessEvents } from './person-access.ts';
 import { WorkflowDocumentEvents } from './workflow-documents.ts';
 
@@ -254,6 +256,7 @@ export const EVENT_CATALOG = {
   >),
   ...LedgerEvents,
   ...PersonAccessEvents,
+  ...LicenseEvents,
 } as const;
 export type EventType = keyof typeof EVENT_CATALOG;
 /** The payload of an event type, as its schema in the catalog describes it. */

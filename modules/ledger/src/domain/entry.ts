@@ -62,6 +62,7 @@ export const pseudonym = (accountId: string, pepper: string): string =>
 export function subjectOf(event: Envelope): string | null {
   const d = (event.data ?? {}) as Record<string, unknown>;
   if (event.type === 'datahub.record.read') return str(d.subject) ?? null;
+  if (event.source === 'licenses') return str(d.holderId) ?? null;
   return (event.source === 'workflow' ? str(d.applicantId) : str(d.accountId)) ?? null;
 }
 
@@ -77,6 +78,7 @@ export const PURPOSES = {
   identity: 'identity-and-access',
   workflow: 'government-service-handling',
   datahub: 'data-governance',
+  licenses: 'licence-issuance',
 } as const;
 
 /**
@@ -97,6 +99,32 @@ export function entryFromEvent(event: Envelope, pepper: string): AuditEntry {
     digests,
   };
   if (event.type.startsWith('datahub.')) return datahubEntry(event.type, d, base, pepper);
+  if (event.source === 'licenses') {
+    // 电子证照: the issuing department's officer acts in their own name; the holder is a pseudonym.
+    const given = (d.actor ?? { kind: 'system', id: 'licenses' }) as { kind?: unknown; id?: unknown };
+    const resource: Record<string, string> = {};
+    for (const key of [
+      'licenceId',
+      'identifier',
+      'typeCode',
+      'departmentCode',
+      'action',
+      'from',
+      'to',
+      'code',
+    ] as const) {
+      const v = str(d[key]);
+      if (v) resource[key] = v;
+    }
+    return {
+      ...base,
+      actor: { kind: str(given.kind) ?? 'system', id: str(given.id) ?? null },
+      subject: str(d.holderId) ? { kind: 'account', id: pseudonym(d.holderId as string, pepper) } : null,
+      resource,
+      purpose: PURPOSES.licenses,
+      outcome: 'success',
+    };
+  }
   if (event.source === 'workflow') {
     const given = (d.actor ?? { kind: 'applicant', id: d.applicantId }) as { kind?: unknown; id?: unknown };
     // Staff act in their own name (accountability); an applicant is a person, named by pseudonym.

@@ -1,0 +1,216 @@
+// Issue 13: an approved task of a matter that produces a licence issues it to the applicant, once
+// under redelivery; the holder sees it, the issuing department's officers change its status with a
+// reason (mfa), every other principal is refused, and every change is an event.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import catalog from '@tongban/catalog';
+import { databaseLabel } from '@tongban/kernel/testing';
+import licenses, { isValidIdentifier, Licenses, statusEntries } from '@tongban/licenses';
+import workflow from '@tongban/workflow';
+import { sql } from 'kysely';
+import { act, startWorkflow, submitBirthCertificate, token, type Harness } from '../workflow/fixtures.ts';
+
+const WJW = '330100-WJW';
+
+describe(`licence issuance and status (${databaseLabel})`, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startWorkflow({ modules: [catalog, workflow, licenses] });
+  });
+  after(() => h.p.dispose());
+
+  const issuer = () => h.p.instanceOf(licenses);
+  const eventsOf = async (type: string, licenceId: string) =>
+    (
+      await sql<{
+        id: string;
+      }>`select data->>'licenceId' as id from licenses.outbox where type = ${type} and data->>'licenceId' = ${licenceId}`.execute(
+        issuer().db,
+      )
+    ).rows.map((r) => r.id);
+  const settle = async () => {
+    await h.p.bus.settled();
+    await issuer().kick();
+  };
+
+  /** A 出生医学证明 application approved by 卫健委; answers the approved task's id. */
+  async function approvedBirthCertificate(citizen: string): Promise<string> {
+    const officer = await h.officer(WJW);
+    const t = (await submitBirthCertificate(h, await h.citizen(citizen))).tasks[0] as { id: string; version: number };
+    let r = await act(h, officer, t.id, { action: 'accept', version: t.version });
+    r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
+    r = await act(h, officer, t.id, { action: 'approve', version: r.body.version });
+    assert.equal(r.body.state, 'approved', JSON.stringify(r.body));
+    await settle();
+    return t.id;
+  }
+
+  test('an approved 出生医学证明 is issued once to the applicant with a valid GB/T 36904 identifier', async () => {
+    const taskId = await approvedBirthCertificate('c-lic1');
+    const mine = await h.call('GET', '/api/licenses/me', await h.citizen('c-lic1'));
+    assert.equal(mine.status, 200, JSON.stringify(mine.body));
+    assert.equal(mine.body.licences.length, 1);
+    const [licence] = mine.body.licences;
+    assert.equal(licence.type.code, 'birth-medical-certificate');
+    assert.equal(licence.status, 'valid');
+    assert.equal(licence.statusCode, '01');
+    assert.equal(licence.validUntil, null);
+    assert.ok(isValidIdentifier(licence.identifier), licence.identifier);
+    assert.match(licence.identifier, /^1\.2\.156\.3005\.2\.1001\.11330100002489571.\.\d+\.001\.[0-9A-Z]$/);
+
+    // The approval delivered again (a redelivery, a restart): still one licence.
+    const again = await issuer().issue({
+      taskId,
+      applicationId: 'a-replayed',
+      caseNumber: 'x',
+      matterCode: '330100-WJW-001',
+      departmentCode: WJW,
+      applicantId: 'c-lic1',
+      action: 'approve',
+      from: 'reviewed',
+      to: 'approved',
+      actor: { kind: 'officer', id: 'o' },
+      at: new Date().toISOString(),
+      seq: 1,
+    });
+    assert.equal(again?.id, licence.id, 'the licence the task already issued');
+    assert.equal((await issuer().findByIdentifier(licence.identifier))?.id, licence.id);
+    assert.equal(await issuer().findByIdentifier(licence.identifier.replace(/.$/, '#')), undefined);
+    assert.deepEqual(await eventsOf('licenses.licence.issued', licence.id), [licence.id], 'one issued event');
+    assert.equal((await h.call('GET', '/api/licenses/me', await h.citizen('c-lic1'))).body.licences.length, 1);
+  });
+
+  test('two issuers racing for one approval make one licence and both answer it', async () => {
+    const event = {
+      taskId: 't-race',
+      applicationId: 'a-race',
+      caseNumber: 'x',
+      matterCode: '330100-WJW-001',
+      departmentCode: WJW,
+      applicantId: 'c-race',
+      action: 'approve',
+      from: 'reviewed',
+      to: 'approved',
+      actor: { kind: 'officer', id: 'o' },
+      at: new Date().toISOString(),
+      seq: 1,
+    };
+    // Two issuers (two replicas) held until both have asked their sources, then let go together.
+    let arrived = 0;
+    let release!: () => void;
+    const together = new Promise<void>((resolve) => (release = resolve));
+    const replica = () =>
+      new Licenses(issuer().ctx, {
+        producedType: async () => 'birth-medical-certificate',
+        answers: async () => {
+          if (++arrived === 2) release();
+          await together;
+          return { childName: '王小明' };
+        },
+      });
+    const [a, b] = await Promise.all([replica().issue(event), replica().issue(event)]);
+    assert.ok(a && b);
+    assert.equal(a.id, b.id);
+    assert.equal(a.holder.name, '王**', 'the holder name only masked');
+    assert.deepEqual(a.fields, { childName: '王**' }, 'and every name it carries');
+    assert.equal((await h.call('GET', '/api/licenses/me', await h.citizen('c-race'))).body.licences.length, 1);
+  });
+
+  test('two approvals at one department get consecutive serials and status-list slots', async () => {
+    await approvedBirthCertificate('c-lic2');
+    await approvedBirthCertificate('c-lic3');
+    const a = (await h.call('GET', '/api/licenses/me', await h.citizen('c-lic2'))).body.licences[0];
+    const b = (await h.call('GET', '/api/licenses/me', await h.citizen('c-lic3'))).body.licences[0];
+    const serial = (id: string) => Number(id.split('.').at(-3));
+    assert.equal(serial(b.identifier), serial(a.identifier) + 1);
+    const one = (await h.call('GET', `/api/licenses/${b.id}`, await h.citizen('c-lic3'))).body;
+    assert.equal(one.statusList.id, `sl-${WJW}`);
+    const entries = await statusEntries(issuer().db, `sl-${WJW}`);
+    assert.deepEqual(
+      entries.map((e) => e.index),
+      entries.map((_, i) => i),
+      'slots allocated in order, none skipped',
+    );
+  });
+
+  test('a licence is read by its holder and the issuing department, not by another person or department', async () => {
+    await approvedBirthCertificate('c-lic4');
+    const [licence] = (await h.call('GET', '/api/licenses/me', await h.citizen('c-lic4'))).body.licences;
+    const url = `/api/licenses/${licence.id}`;
+    assert.equal((await h.call('GET', url, await h.citizen('c-lic4'))).status, 200);
+    assert.equal((await h.call('GET', url, await h.officer(WJW))).status, 200);
+    assert.equal((await h.call('GET', url, await h.citizen('c-other'))).status, 403);
+    assert.equal((await h.call('GET', url, await h.officer('330100-GA'))).status, 403);
+    const missing = await h.call(
+      'GET',
+      '/api/licenses/00000000-0000-4000-8000-000000000000',
+      await h.citizen('c-lic4'),
+    );
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.code, 'LICENSES_NOT_FOUND');
+  });
+
+  test('suspend needs a reason, then reinstate and revoke; each change is an appended event; the wrong principal is refused', async () => {
+    await approvedBirthCertificate('c-lic5');
+    const [licence] = (await h.call('GET', '/api/licenses/me', await h.citizen('c-lic5'))).body.licences;
+    const url = `/api/licenses/${licence.id}/status`;
+    const officer = await h.officer(WJW);
+
+    const noReason = await h.call('POST', url, officer, { action: 'suspend' });
+    assert.equal(noReason.status, 422, JSON.stringify(noReason.body));
+    assert.equal(noReason.body.code, 'LICENSES_REASON_REQUIRED');
+    assert.equal(noReason.body.errors[0].field, 'body.reason');
+
+    const badAction = await h.call('POST', url, officer, { action: 'explode', reason: 'x' });
+    assert.equal(badAction.status, 400);
+
+    // The holder, another department's officer, and an officer without multi-factor: refused.
+    assert.equal(
+      (await h.call('POST', url, await h.citizen('c-lic5'), { action: 'suspend', reason: '核查' })).status,
+      403,
+    );
+    assert.equal(
+      (await h.call('POST', url, await h.officer('330100-GA'), { action: 'suspend', reason: '核查' })).status,
+      403,
+    );
+    const noMfa = {
+      authorization: `Bearer ${await token(h.key, { sub: 'o-nomfa', kind: 'officer', roles: ['officer'], departments: [WJW], regions: ['330100'] })}`,
+    };
+    assert.equal((await h.call('POST', url, noMfa, { action: 'suspend', reason: '核查' })).status, 401);
+
+    let r = await h.call('POST', url, officer, { action: 'suspend', reason: '信息核查中' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.status, 'suspended');
+    assert.equal(r.body.statusCode, '02');
+    assert.equal(
+      (await h.call('POST', url, officer, { action: 'suspend', reason: '再次' })).body.code,
+      'LICENSES_STATUS_NOT_ALLOWED',
+    );
+    r = await h.call('POST', url, officer, { action: 'reinstate' });
+    assert.equal(r.body.status, 'valid');
+    r = await h.call('POST', url, officer, { action: 'revoke', reason: '签发信息有误' });
+    assert.equal(r.body.statusCode, '03');
+    const again = await h.call('POST', url, officer, { action: 'reinstate' });
+    assert.equal(again.status, 409);
+    const { statusList } = (await h.call('GET', `/api/licenses/${licence.id}`, officer)).body;
+    const entries = await issuer().statusEntries(statusList.id);
+    assert.equal(entries.find((e) => e.index === statusList.index)?.status, 'revoked');
+    const changes = await sql<{ data: { action: string; code: string; reason?: string; actor: { id: string } } }>`
+      select data from licenses.outbox where type = 'licenses.licence.status-changed' and data->>'licenceId' = ${licence.id} order by seq`.execute(
+      issuer().db,
+    );
+    assert.deepEqual(
+      changes.rows.map((r) => [r.data.action, r.data.code, r.data.reason ?? null, r.data.actor.id]),
+      [
+        ['suspend', '02', '信息核查中', `officer-${WJW}`],
+        ['reinstate', '01', null, `officer-${WJW}`],
+        ['revoke', '03', '签发信息有误', `officer-${WJW}`],
+      ],
+    );
+  });
+
+  test('my licences need a citizen or business', async () => {
+    assert.equal((await h.call('GET', '/api/licenses/me', await h.officer(WJW))).status, 403);
+    assert.equal((await h.call('GET', '/api/licenses/me', {})).status, 401);
+  });
+});

@@ -1,0 +1,14 @@
+import { defineErrors, moduleErrors } from '@tongban/kernel';
+
+export const LicenseErrors = defineErrors({
+  LICENSES_NOT_FOUND: { status: 404, zh: '电子证照 {id} 不存在', en: 'Licence {id} does not exist' },
+  LICENSES_STATUS_NOT_ALLOWED: {
+    status: 409,
+    zh: '证照当前状态为“{status}”，不能{action}',
+    en: 'The licence is {status}; it cannot be given the action {action}',
+  },
+  LICENSES_REASON_REQUIRED: { status: 422, zh: '请填写原因', en: 'Give a reason' },
+});
+
+/** Raise the licences module's errors through this: a code outside its table and the kernel's does not compile. */
+export const LicenseError = moduleErrors(LicenseErrors);

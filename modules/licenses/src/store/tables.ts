@@ -1,0 +1,72 @@
+// The licenses schema's tables (store/migrations/0001_licenses.sql) as the compiler sees them.
+// bigint read as number, timestamptz as Date, jsonb parsed (written as JSON text).
+import { narrowTo } from '@tongban/kernel';
+import type { LicenceStatus } from '@tongban/contracts';
+import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
+
+type Json<T> = ColumnType<T, string, string>;
+
+export interface PendingIssueTable {
+  task_id: string;
+  event: Json<unknown>;
+  received_at: Generated<Date>;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface SerialTable {
+  type_code: string;
+  issuer_code: string;
+  last: number;
+}
+
+export interface StatusListTable {
+  id: string;
+  next_index: Generated<number>;
+}
+
+export interface LicenceTable {
+  id: string;
+  identifier: string;
+  type_code: string;
+  issuer_code: string;
+  serial: number;
+  version: number;
+  department_code: string;
+  holder_id: string;
+  holder_name_masked: string | null;
+  matter_code: string;
+  application_id: string;
+  task_id: string;
+  fields: Json<Record<string, unknown>>;
+  status: LicenceStatus;
+  valid_from: Date;
+  valid_until: Date | null;
+  status_list_id: string;
+  status_index: number;
+  issued_at: Date;
+}
+export type LicenceRow = Selectable<LicenceTable>;
+
+export interface StatusActionTable {
+  id: Generated<number>;
+  licence_id: string;
+  action: string;
+  from_status: LicenceStatus | null;
+  to_status: LicenceStatus;
+  reason: string | null;
+  actor_kind: string;
+  actor_id: string;
+  at: Date;
+}
+
+export interface LicenseTables {
+  'licenses.pending_issue': PendingIssueTable;
+  'licenses.serial': SerialTable;
+  'licenses.status_list': StatusListTable;
+  'licenses.licence': LicenceTable;
+  'licenses.status_action': StatusActionTable;
+}
+
+export type LicensesDb = Kysely<LicenseTables> | Transaction<LicenseTables>;
+export const typed = narrowTo<LicenseTables>();
