@@ -18,7 +18,9 @@ const onTaskApproved: EventHandler = async (event, { trx }) => {
 export default defineModule({
   name: 'licenses',
   title: { zh: '电子证照', en: 'Licences' },
-  dependsOn: ['catalog'],
+  dependsOn: ['catalog', 'identity', 'workflow'],
+  // Its own authority towards the workflow (ctx.serviceToken(), client tongban-licenses): an approved task's answers.
+  secrets: ['licenses-service-key'],
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: LicenseErrors,
   start(ctx) {

@@ -5,6 +5,7 @@ import { applicantRoutes } from './api/applicant.ts';
 import { documentRoutes } from './api/documents.ts';
 import { inboxRoutes } from './api/inbox.ts';
 import { officerRoutes } from './api/officer.ts';
+import { serviceRoutes } from './api/services.ts';
 import { statsRoutes } from './api/stats.ts';
 import { WorkflowErrors } from './errors.ts';
 import { catalogPort } from './service/catalog.ts';
@@ -47,6 +48,7 @@ export default defineModule({
     inboxRoutes(app, s);
     documentRoutes(app, s);
     statsRoutes(app, s);
+    serviceRoutes(app, s);
   },
   jobs: [
     {

@@ -278,6 +278,8 @@ export const ServiceRoles = {
   datahubRead: 'datahub.read',
   /** A person's ledger entries by subject key (`GET /api/ledger/subjects/:subject/entries`): the data hub's "who used my data". */
   ledgerSubjectsRead: 'ledger.subjects.read',
+  /** An approved task's answers (`GET /api/workflow/tasks/:id/answers`): licences' issuer. */
+  workflowAnswersRead: 'workflow.answers.read',
 } as const;
 
 /** Roles identity grants to people (staff accounts); a module's routes and process tables use these. */

@@ -3,7 +3,7 @@
 // task, a counter filing, notices. The workflow's routes answer with these schemas (Fastify
 // serialises by them, so a field missing here never leaves), and the web app imports their types.
 import Type, { type Static, type TSchema } from 'typebox';
-import { MATTER_PROCESSES } from './catalog.ts';
+import { MATTER_PROCESSES, type ApiRoute } from './catalog.ts';
 import { PrefillSource } from './datahub.ts';
 import { DocumentView } from './workflow-documents.ts';
 
@@ -270,3 +270,25 @@ export const NoticeListView = Type.Array(NoticeView);
 /** `GET /documents`: the applicant's uploads, newest first. */
 export const DocumentListView = Type.Object({ items: Type.Array(DocumentView) });
 export type DocumentListView = Static<typeof DocumentListView>;
+
+/** An approved task's answers for the licence its matter produces (licences' issuer, a service role). */
+export const ApprovedTaskAnswersView = Type.Object({
+  taskId: Type.String(),
+  applicationId: Type.String(),
+  caseNumber: Type.Union([Type.String(), Type.Null()]),
+  matter: Type.Object({ code: Type.String(), version: Type.Integer({ minimum: 1 }) }),
+  applicant: Type.Object({ id: Type.String(), kind: Type.Union([Type.Literal('citizen'), Type.Literal('business')]) }),
+  /** The fields the task's matter uses, as answered. */
+  answers: Type.Record(Type.String(), Type.Unknown()),
+});
+export type ApprovedTaskAnswersView = Static<typeof ApprovedTaskAnswersView>;
+
+/** What other modules call on the workflow, each with the schema of its answer. */
+export const WorkflowApi = {
+  approvedTaskAnswers: {
+    module: 'workflow',
+    method: 'GET',
+    path: (taskId: string) => `/tasks/${encodeURIComponent(taskId)}/answers`,
+    response: ApprovedTaskAnswersView,
+  },
+} as const satisfies Record<string, ApiRoute<never, TSchema>>;

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import catalog from '@tongban/catalog';
+import identity from '@tongban/identity';
 import { databaseLabel } from '@tongban/kernel/testing';
 import ledger from '@tongban/ledger';
 import licenses from '@tongban/licenses';
@@ -34,7 +35,7 @@ async function decide(h: Harness, taskId: string) {
 describe(`出生一件事 issues its licences (${databaseLabel})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startWorkflow({ modules: [catalog, workflow, licenses, ledger] });
+    h = await startWorkflow({ modules: [catalog, identity, workflow, licenses, ledger], identity: true });
   });
   after(() => h.p.dispose());
 

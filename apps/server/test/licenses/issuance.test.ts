@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import catalog from '@tongban/catalog';
+import identity from '@tongban/identity';
 import { databaseLabel } from '@tongban/kernel/testing';
 import licenses, { isValidIdentifier, Licenses, statusEntries } from '@tongban/licenses';
 import workflow from '@tongban/workflow';
@@ -15,7 +16,7 @@ const WJW = '330100-WJW';
 describe(`licence issuance and status (${databaseLabel})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startWorkflow({ modules: [catalog, workflow, licenses] });
+    h = await startWorkflow({ modules: [catalog, identity, workflow, licenses], identity: true });
   });
   after(() => h.p.dispose());
 
@@ -44,6 +45,23 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
     await settle();
     return t.id;
   }
+
+  test("the workflow gives an approved task's answers to licences' issuer only: not to the applicant, an officer or before approval", async () => {
+    const taskId = await approvedBirthCertificate('c-answers');
+    const url = `/api/workflow/tasks/${taskId}/answers`;
+    assert.equal((await h.call('GET', url, await h.citizen('c-answers'))).status, 403, 'the applicant');
+    assert.equal((await h.call('GET', url, await h.officer(WJW, ['officer', 'approver']))).status, 403, 'an officer');
+    assert.equal((await h.call('GET', url, {})).status, 401, 'anonymous');
+    // The issuer's own token (client tongban-licenses, role workflow.answers.read) reads it; others 404 until approved.
+    const token = await issuer().ctx.serviceToken();
+    const own = await h.call('GET', url, { authorization: `Bearer ${token}` });
+    assert.equal(own.status, 200, JSON.stringify(own.body));
+    assert.equal(own.body.taskId, taskId);
+    assert.equal(own.body.applicant.kind, 'citizen');
+    const open = (await submitBirthCertificate(h, await h.citizen('c-answers-2'))).tasks[0] as { id: string };
+    const early = await h.call('GET', `/api/workflow/tasks/${open.id}/answers`, { authorization: `Bearer ${token}` });
+    assert.equal(early.status, 404, 'a task not approved is not there for issuing');
+  });
 
   test('an approved 出生医学证明 is issued once to the applicant with a valid GB/T 36904 identifier', async () => {
     const taskId = await approvedBirthCertificate('c-lic1');
@@ -112,7 +130,15 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
     assert.ok(a && b);
     assert.equal(a.id, b.id);
     assert.equal(a.holder.name, '王**', 'the holder name only masked');
-    assert.deepEqual(a.fields, { childName: '王**' }, 'and every name it carries');
+    // What it carries is sealed at rest: no name in clear in the row, and it opens in its own row only.
+    const stored = await sql<{ fields: string }>`select fields from licenses.licence where id = ${a.id}`.execute(
+      h.p.database.db,
+    );
+    assert.doesNotMatch(stored.rows[0]!.fields, /王小明/);
+    assert.deepEqual(
+      JSON.parse(await issuer().ctx.fields.open(stored.rows[0]!.fields, `licenses.licence.fields:${a.id}`)),
+      { childName: '王小明' },
+    );
     assert.equal((await h.call('GET', '/api/licenses/me', await h.citizen('c-race'))).body.licences.length, 1);
   });
 

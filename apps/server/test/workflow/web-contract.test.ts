@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   ApplicationListView,
+  ApprovedTaskAnswersView,
   ApplicationSummaryView,
   ApplicationView,
   CounterView,
@@ -62,6 +63,8 @@ const ROUTES: Readonly<Record<string, Readonly<Record<number, TSchema>> | null>>
   'DELETE /documents/{id}': null,
   'GET /stats': { 200: WorkflowStatsView },
   'GET /stats/matters/{code}': { 200: MatterDurationView },
+  // licences' issuer (a service role), not the web app
+  'GET /tasks/{id}/answers': { 200: ApprovedTaskAnswersView },
 };
 
 /**

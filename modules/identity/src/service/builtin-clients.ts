@@ -28,6 +28,8 @@ export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   workflow: [ServiceRoles.accountsRead, ServiceRoles.datahubPrefill],
   // The data hub resolves an applicant's ID number and reads a person's ledger entries ("who used my data").
   datahub: [ServiceRoles.accountsRead, ServiceRoles.ledgerSubjectsRead],
+  // Licences' issuer reads an approved task's answers for the licence's fields and holder.
+  licenses: [ServiceRoles.workflowAnswersRead],
 };
 
 /** The secrets identity reads to register the service clients. */

@@ -29,7 +29,6 @@ const LicenceDetail = Type.Object({
   holder: Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()], { description: 'masked' }) }),
   departmentCode: Type.String(),
   statusList: Type.Object({ id: Type.String(), index: Type.Integer() }),
-  fields: Type.Record(Type.String(), Type.Unknown()),
 });
 
 const LicenceRef = Type.Object({ id: Type.String({ format: 'uuid' }) });

@@ -5,7 +5,7 @@
 // transaction of its own. The licence's unique task id makes it once under redelivery, restarts
 // and two replicas racing.
 import { randomUUID } from 'node:crypto';
-import { CatalogApi, type EventData, type LicenceStatus } from '@tongban/contracts';
+import { CatalogApi, WorkflowApi, type EventData, type LicenceStatus } from '@tongban/contracts';
 import { isUniqueViolation, maskName, type ModuleContext } from '@tongban/kernel';
 import { formatIdentifier } from '../domain/identifier.ts';
 import { findLicenceType, licenceFields, validUntil, type LicenceType } from '../domain/licence-types.ts';
@@ -35,20 +35,23 @@ export interface IssueSources {
   /** The licence type the matter produces (the catalog's `producesLicence.type`), if any. */
   producedType(matterCode: string): Promise<string | undefined>;
   /** The application's form answers, for the licence's fields and the holder's name; undefined: none. */
-  answers(applicationId: string): Promise<Readonly<Record<string, unknown>> | undefined>;
+  answers(taskId: string): Promise<Readonly<Record<string, unknown>> | undefined>;
 }
 
 /**
- * The catalog's latest version of the matter (the approval names no version). The workflow offers
- * services no route to an application's answers yet, so until it does a licence carries no form
- * fields and no holder name (the holder is still the applicant's account).
+ * The catalog's latest version of the matter (the approval names no version), and the approved
+ * task's answers from the workflow (its service route for licences, with this module's own token).
  */
 export function catalogSources(ctx: ModuleContext): IssueSources {
   return {
     producedType: async (code) => (await ctx.modules.call(CatalogApi.latestMatter, [code])).producesLicence?.type,
-    answers: async () => undefined,
+    answers: async (taskId) =>
+      (await ctx.modules.call(WorkflowApi.approvedTaskAnswers, [taskId], { auth: 'service' })).answers,
   };
 }
+
+/** The additional data of a licence's sealed answers: they open in its own row only. */
+export const fieldsAad = (id: string) => `licenses.licence.fields:${id}`;
 
 /** One status list per issuing department: a verifier fetches the issuer's list it trusts. */
 export const statusListOf = (departmentCode: string) => `sl-${departmentCode}`;
@@ -126,7 +129,7 @@ export class Licenses {
         { typeCode, matterCode: event.matterCode },
         'the matter names a licence type this module does not know',
       );
-    const answers = type ? ((await this.sources.answers(event.applicationId)) ?? {}) : {};
+    const answers = type ? ((await this.sources.answers(event.taskId)) ?? {}) : {};
     try {
       return await this.issueOnce(event, type, answers);
     } catch (error) {
@@ -152,8 +155,9 @@ export class Licenses {
       const listId = statusListOf(type.departmentCode);
       const index = await allocateStatusIndex(db, listId);
       const holderName = type.holderNameField ? answers[type.holderNameField] : undefined;
+      const id = randomUUID();
       const row: LicenceRow = {
-        id: randomUUID(),
+        id,
         identifier: formatIdentifier({ typeCode: type.gbTypeCode, issuerCode: type.issuerCode, serial, version: 1 }),
         type_code: type.code,
         issuer_code: type.issuerCode,
@@ -165,7 +169,7 @@ export class Licenses {
         matter_code: event.matterCode,
         application_id: event.applicationId,
         task_id: event.taskId,
-        fields: licenceFields(type, answers),
+        fields: await this.ctx.fields.seal(JSON.stringify(licenceFields(type, answers)), fieldsAad(id)),
         status: 'valid',
         valid_from: now,
         valid_until: validUntil(type.validity, now),
@@ -173,7 +177,7 @@ export class Licenses {
         status_index: index,
         issued_at: now,
       };
-      await insertLicence(db, { ...row, fields: JSON.stringify(row.fields) });
+      await insertLicence(db, row);
       await dropPending(db, event.taskId);
       await events.publish('licenses.licence.issued', {
         licenceId: row.id,

@@ -52,7 +52,7 @@ export async function allocateStatusIndex(db: LicensesDb, listId: string): Promi
   return Number(row.next_index) - 1;
 }
 
-export async function insertLicence(db: LicensesDb, row: Omit<LicenceTable, 'fields'> & { fields: string }) {
+export async function insertLicence(db: LicensesDb, row: LicenceTable) {
   await db.insertInto('licenses.licence').values(row).execute();
 }
 

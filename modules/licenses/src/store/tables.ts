@@ -38,7 +38,8 @@ export interface LicenceTable {
   matter_code: string;
   application_id: string;
   task_id: string;
-  fields: Json<Record<string, unknown>>;
+  /** The answers it carries, sealed JSON (`licenses.licence.fields:<id>`). */
+  fields: string;
   status: LicenceStatus;
   valid_from: Date;
   valid_until: Date | null;

@@ -37,7 +37,9 @@ create table licenses.licence (
   application_id text not null,
   -- Approved once, issued once: a redelivered or replayed approval cannot make a second licence.
   task_id text not null unique,
-  fields jsonb not null,
+  -- The form answers the licence carries (names, dates, addresses): sealed JSON (ctx.fields, additional
+  -- data 'licenses.licence.fields:<id>'), never in clear.
+  fields text not null,
   status text not null check (status in ('valid', 'suspended', 'revoked', 'cancelled', 'expired', 'penalty-revoked')),
   valid_from timestamptz not null,
   valid_until timestamptz,
