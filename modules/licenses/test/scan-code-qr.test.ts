@@ -1,11 +1,61 @@
 // The scan code's QR symbol: one alphanumeric segment at error correction Q, small enough for a
-// printed licence. (No QR decoder is installed — jsqr is not a dependency — so the symbol is
-// checked through what qrcode built: its segments, level, version and drawn size.)
+// printed licence, that reads back as the code. No QR decoder is installed (jsqr is not a
+// dependency), so ./qr-reader.ts reads the clean symbol the way ISO/IEC 18004 lays it out.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { issueScanCode, scanCodeQrDataUrl, scanCodeQrShape, scanCodeQrSvg } from '../src/domain/scan-code/index.ts';
-import { es256, licenceClaims, sm2 } from './scan-code-fixtures.ts';
+import fc from 'fast-check';
+import {
+  issueScanCode,
+  scanCodeQrDataUrl,
+  scanCodeQrMatrix,
+  scanCodeQrShape,
+  scanCodeQrSvg,
+  verifyScanCode,
+} from '../src/domain/scan-code/index.ts';
+import { readQr } from './qr-reader.ts';
+import { DURING, es256, licenceClaims, sm2, trustOf } from './scan-code-fixtures.ts';
+
+test('the QR symbol reads back as the scan code’s text, and the text verifies', () => {
+  for (const signer of [es256(), sm2()]) {
+    const text = issueScanCode(licenceClaims(), signer);
+    const read = readQr(scanCodeQrMatrix(text));
+    assert.equal(read.level, 'Q');
+    assert.deepEqual(read.modes, ['Alphanumeric']);
+    assert.equal(read.version, scanCodeQrShape(text).version);
+    assert.equal(read.text, text);
+    assert.ok(verifyScanCode(read.text, { trust: trustOf(signer), now: DURING }).ok);
+  }
+});
+
+test('any alphanumeric text up to 700 characters (version 20) at Q reads back as itself (the reader is not tuned to one version)', (t) => {
+  const versions = new Set<number>();
+  const alphabet = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'];
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.constantFrom(...alphabet), minLength: 1, maxLength: 700, size: 'max' }),
+      (text) => {
+        const read = readQr(scanCodeQrMatrix(text));
+        versions.add(read.version);
+        assert.equal(read.text, text);
+      },
+    ),
+    { numRuns: 30, endOnFailure: true },
+  );
+  t.diagnostic(`versions read: ${[...versions].sort((a, b) => a - b).join(' ')}`);
+  assert.ok(versions.size >= 5, 'the texts spread over the versions');
+});
+
+test('the reader can fail: a symbol with one module flipped no longer reads as the code', () => {
+  const text = issueScanCode(licenceClaims(), es256());
+  const matrix = scanCodeQrMatrix(text);
+  // Bottom-right corner: the first data module, part of the mode indicator.
+  const flipped = {
+    size: matrix.size,
+    dark: (r: number, c: number) => matrix.dark(r, c) !== (r === matrix.size - 1 && c === matrix.size - 1),
+  };
+  assert.throws(() => readQr(flipped), /not alphanumeric/);
+});
 
 test('a typical licence’s code is one alphanumeric segment at ECC Q, at most version 19', (t) => {
   for (const signer of [es256(), sm2()]) {

@@ -14,7 +14,7 @@ export {
   type TrustedKey,
 } from './keys.ts';
 export { MAX_SCAN_CODE_LENGTH, SCAN_CODE_PREFIX } from './text.ts';
-export { scanCodeQrDataUrl, scanCodeQrShape, scanCodeQrSvg } from './qr.ts';
+export { scanCodeQrDataUrl, scanCodeQrMatrix, scanCodeQrShape, scanCodeQrSvg } from './qr.ts';
 export {
   issueScanCode,
   SCAN_FAILURES,

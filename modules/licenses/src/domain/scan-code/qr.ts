@@ -20,6 +20,12 @@ export function scanCodeQrShape(text: string): { version: number; errorCorrectio
   };
 }
 
+/** The symbol's modules, row by row (what the SVG and the PNG draw), for a reader to check. */
+export function scanCodeQrMatrix(text: string): { size: number; dark(row: number, column: number): boolean } {
+  const { modules } = QRCode.create(segments(text), OPTIONS);
+  return { size: modules.size, dark: (row, column) => modules.get(row, column) === 1 };
+}
+
 /** An SVG of the QR code, for pages and print. */
 export function scanCodeQrSvg(text: string): Promise<string> {
   return QRCode.toString(segments(text), { ...OPTIONS, type: 'svg' });
