@@ -1,6 +1,7 @@
 // The scan code: what it carries, how long it is, and a reason for every way it can fail.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decode, encode, Tagged } from 'cborg';
 import { encode as base45Encode, decode as base45Decode } from 'base45';
@@ -10,6 +11,7 @@ import {
   LICENCE_CLAIM,
   SCAN_CODE_PREFIX,
   ScanClaimsError,
+  scanKeyId,
   trustedKeyOf,
   verifyScanCode,
   type ScanSigner,
@@ -207,6 +209,21 @@ describe('a scan code that is not one', () => {
   test('longer than any QR code can hold: too_long, before any decoding', () => {
     assert.equal(reason(`${SCAN_CODE_PREFIX}${'0'.repeat(4300)}`), 'too_long');
   });
+});
+
+test('the kid is the first 8 bytes of SHA-256 over the CBOR of [algorithm label, public point]', () => {
+  for (const [signer, label] of [
+    [es256(), [0x26]], // −7
+    [sm2(), [0x3a, 0x00, 0x01, 0x00, 0x00]], // −65537
+  ] as const) {
+    const point = Buffer.from(signer.publicKey, 'hex');
+    const cbor = Buffer.concat([Buffer.from([0x82, ...label, 0x58, 0x41]), point]);
+    const expected = createHash('sha256').update(cbor).digest().subarray(0, 8);
+    assert.deepEqual(Buffer.from(scanKeyId(signer.algorithm, signer.publicKey)), expected);
+    const [protectedHeader] = parts(issueScanCode(licenceClaims(), signer));
+    const header = decode(protectedHeader as Uint8Array, { useMaps: true }) as Map<number, Uint8Array>;
+    assert.deepEqual(Buffer.from(header.get(4)!), expected);
+  }
 });
 
 describe('claims a scan code will not carry', () => {
