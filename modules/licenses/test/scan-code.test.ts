@@ -11,6 +11,7 @@ import {
   LICENCE_CLAIM,
   SCAN_CODE_PREFIX,
   ScanClaimsError,
+  es256SignerFrom,
   scanKeyId,
   trustedKeyOf,
   verifyScanCode,
@@ -224,6 +225,23 @@ test('the kid is the first 8 bytes of SHA-256 over the CBOR of [algorithm label,
     const header = decode(protectedHeader as Uint8Array, { useMaps: true }) as Map<number, Uint8Array>;
     assert.deepEqual(Buffer.from(header.get(4)!), expected);
   }
+});
+
+test('an ES256 key from secret material is stable, is P-256’s scalar in [1, n − 1], and signs codes that verify', () => {
+  // Material 0 is the scalar 1, whose public key is the generator G (SEC 2 §2.4.2).
+  const g = es256SignerFrom(new Uint8Array(32));
+  assert.equal(
+    g.publicKey,
+    '04' +
+      '6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296' +
+      '4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5',
+  );
+  const material = new Uint8Array(32).fill(0xff); // past n: reduced, not refused
+  const a = es256SignerFrom(material);
+  assert.equal(es256SignerFrom(material).publicKey, a.publicKey);
+  assert.notEqual(a.publicKey, g.publicKey);
+  assert.ok(verifyScanCode(issueScanCode(licenceClaims(), a), { trust: trustOf(a), now: DURING }).ok);
+  assert.throws(() => es256SignerFrom(new Uint8Array(16)), RangeError);
 });
 
 describe('claims a scan code will not carry', () => {

@@ -6,6 +6,7 @@ export { CLAIM, LICENCE_CLAIM, ScanClaimsError, type LicenceClaims } from './cla
 export {
   ALGORITHMS,
   es256Signer,
+  es256SignerFrom,
   scanKeyId,
   sm2ScanSigner,
   trustedKeyOf,

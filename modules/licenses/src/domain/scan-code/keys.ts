@@ -6,7 +6,7 @@
 // below −65536, RFC 9052 §11.1), meaning SM2 with SM3 as GB/T 32918.2 signs, the signer's
 // identifier folded into Z_A (GM/T 0009's default unless the trust list names another), and the
 // signature r‖s in 64 bytes as ES256's is.
-import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { encode } from 'cborg';
 import { SM2_DEFAULT_ID, sm2PublicKey, sm2Sign, sm2Verify } from '@tongban/kernel';
 
@@ -94,6 +94,24 @@ export function es256Signer(privateKey: KeyObject): ScanSigner {
     publicKey,
     sign: (toBeSigned) => Uint8Array.from(sign('sha256', toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' })),
   };
+}
+
+// P-256's group order n (SEC 2 §2.4.2), and the PKCS #8 wrapping of a bare private scalar
+// (ECPrivateKey without the optional public key, which OpenSSL computes on import).
+const P256_N = BigInt('0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551');
+const P256_PKCS8_PREFIX = Buffer.from('3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420', 'hex');
+
+/**
+ * An ES256 signer whose key is derived from at least 32 bytes of secret material (a scalar in
+ * [1, n − 1]), so every replica holding the same secret signs with the same key.
+ */
+export function es256SignerFrom(material: Uint8Array): ScanSigner {
+  if (material.length < 32) throw new RangeError('ES256 key material must be at least 32 bytes');
+  const d = (BigInt(`0x${Buffer.from(material).toString('hex')}`) % (P256_N - 1n)) + 1n;
+  const scalar = Buffer.from(d.toString(16).padStart(64, '0'), 'hex');
+  return es256Signer(
+    createPrivateKey({ key: Buffer.concat([P256_PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' }),
+  );
 }
 
 /** An SM2 signer over a private scalar (64 hex digits), under `signerId`. */
