@@ -127,3 +127,4 @@ export {
 export { maskAddress, maskBankAccount, maskIdNumber, maskMobile, maskName } from './masks.ts';
 export { compileDataPattern, findPatternError, re2RegExp } from './data-patterns.ts';
 export { KEYWORD_MESSAGES } from './http/validation.ts';
+export { SM2_DEFAULT_ID, sm2PrivateKeyFrom, sm2PublicKey, sm2Sign, sm2Verify, type Sm2Message } from './crypto/sm2.ts';

@@ -1,15 +1,14 @@
 // Signatures on checkpoints: Ed25519 (RFC 8032, node:crypto), or SM2 (GB/T 32918.2) with SM3 and
-// the signer's distinguishing identifier — through sm-crypto-v2, since node:crypto's SM2 does not
-// apply the identifier as the standard requires. Keys come from a secret seed (the data
-// directory in development, TONGBAN_SECRET_* in production), so replicas sign with one key.
+// the signer's distinguishing identifier — the kernel's SM2 (one copy, shared with the licences'
+// scan codes). Keys come from a secret seed (the data directory in development, TONGBAN_SECRET_*
+// in production), so replicas sign with one key.
 import { createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
-import { sm2 } from 'sm-crypto-v2';
+import { SM2_DEFAULT_ID, sm2PrivateKeyFrom, sm2PublicKey, sm2Sign, sm2Verify } from '@tongban/kernel';
 
 export type SignatureAlgorithm = 'ed25519' | 'sm2';
 export const SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = ['ed25519', 'sm2'];
 
-/** GM/T 0009: the identifier used when the parties agree on no other. */
-export const SM2_DEFAULT_ID = '1234567812345678';
+export { SM2_DEFAULT_ID };
 
 export interface PublicKey {
   readonly algorithm: SignatureAlgorithm;
@@ -25,8 +24,6 @@ export interface Signer {
   sign(message: string): string;
 }
 
-// SM2's group order n (GB/T 32918.5 recommended curve).
-const SM2_N = BigInt('0xFFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123');
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
 /** A signer whose key is derived from `seed` (any secret string) and the purpose it serves. */
@@ -49,21 +46,14 @@ export function signerFromSeed(
       sign: (message) => cryptoSign(null, Buffer.from(message), privateKey).toString('base64'),
     };
   }
-  // A scalar in [1, n − 1].
-  const d = (BigInt(`0x${material.toString('hex')}`) % (SM2_N - 1n)) + 1n;
-  const privateHex = d.toString(16).padStart(64, '0');
-  return sm2Signer(privateHex, signerId);
+  return sm2Signer(sm2PrivateKeyFrom(material), signerId);
 }
 
 export function sm2Signer(privateHex: string, signerId = SM2_DEFAULT_ID): Signer {
-  const publicHex = sm2.getPublicKeyFromPrivateKey(privateHex);
+  const publicHex = sm2PublicKey(privateHex);
   return {
     publicKey: { algorithm: 'sm2', key: publicHex, signerId },
-    sign: (message) =>
-      Buffer.from(
-        sm2.doSignature(message, privateHex, { hash: true, publicKey: publicHex, userId: signerId }),
-        'hex',
-      ).toString('base64'),
+    sign: (message) => Buffer.from(sm2Sign(message, privateHex, signerId, publicHex)).toString('base64'),
   };
 }
 
@@ -78,13 +68,7 @@ export function verifySignature(key: PublicKey, message: string, signature: stri
       });
       return sig.length === 64 && cryptoVerify(null, Buffer.from(message), publicKey, sig);
     }
-    return (
-      sig.length === 64 &&
-      sm2.doVerifySignature(message, sig.toString('hex'), key.key, {
-        hash: true,
-        userId: key.signerId ?? SM2_DEFAULT_ID,
-      })
-    );
+    return sm2Verify(message, sig, key.key, key.signerId ?? SM2_DEFAULT_ID);
   } catch {
     return false;
   }
