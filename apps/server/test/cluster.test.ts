@@ -281,6 +281,8 @@ test(
       TONGBAN_SECRET_IDENTITY_OTP_PEPPER: secret(),
       TONGBAN_SECRET_WORKFLOW_SERVICE_KEY: secret(),
       TONGBAN_SECRET_DATAHUB_SERVICE_KEY: secret(),
+      // identity registers licences' service client too (the licences module is not in this cluster)
+      TONGBAN_SECRET_LICENSES_SERVICE_KEY: secret(),
       TONGBAN_SECRET_LEDGER_LOG_KEY: secret(),
       TONGBAN_SECRET_LEDGER_WITNESS_KEY: secret(),
       TONGBAN_SECRET_LEDGER_DIGEST_PEPPER: secret(),

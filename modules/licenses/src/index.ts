@@ -20,7 +20,8 @@ export default defineModule({
   title: { zh: '电子证照', en: 'Licences' },
   dependsOn: ['catalog', 'identity', 'workflow'],
   // Its own authority towards the workflow (ctx.serviceToken(), client tongban-licenses): an approved task's answers.
-  secrets: ['licenses-service-key'],
+  // and the seed of its issuers' scan-code keys (service/scan.ts).
+  secrets: ['licenses-service-key', 'licenses-signing-key'],
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: LicenseErrors,
   start(ctx) {

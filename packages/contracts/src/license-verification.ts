@@ -27,7 +27,7 @@ export const VerificationBody = Type.Object(
 
 export const VerificationView = Type.Object({
   valid: Type.Boolean(),
-  reason: Type.Optional(Type.Union(VERIFICATION_REASONS.map((r) => Type.Literal(r)))),
+  reason: Type.Optional(Type.Unsafe<VerificationReason>({ type: 'string', enum: [...VERIFICATION_REASONS] })),
   /** What the code says, once its signature holds (absent before). */
   licence: Type.Optional(
     Type.Object({

@@ -235,6 +235,53 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
     );
   });
 
+  test('the holder shows a scan code that verifies; tampered, re-prefixed, foreign, suspended and revoked codes each say why not', async () => {
+    await approvedBirthCertificate('c-scan');
+    const [licence] = (await h.call('GET', '/api/licenses/me', await h.citizen('c-scan'))).body.licences;
+    const shown = await h.call('GET', `/api/licenses/${licence.id}/scan-code`, await h.citizen('c-scan'));
+    assert.equal(shown.status, 200, JSON.stringify(shown.body));
+    const { code, qrSvg } = shown.body as { code: string; qrSvg: string };
+    assert.match(code, /^TB1:[0-9A-Z $%*+\-./:]+$/, 'base45 behind the prefix: QR alphanumeric');
+    assert.ok(code.length < 700, `${code.length} characters`);
+    assert.match(qrSvg, /^<svg/);
+    assert.equal(
+      (await h.call('GET', `/api/licenses/${licence.id}/scan-code`, await h.citizen('c-other'))).status,
+      403,
+    );
+
+    const verify = async (text: string) => (await h.call('POST', '/api/licenses/verify', {}, { code: text })).body;
+    const ok = await verify(code);
+    assert.equal(ok.valid, true, JSON.stringify(ok));
+    assert.equal(ok.licence.identifier, licence.identifier);
+    assert.equal(ok.status.state, 'valid');
+    // one character changed inside the base45 text
+    const i = 40;
+    const tampered = code.slice(0, i) + (code[i] === 'A' ? 'B' : 'A') + code.slice(i + 1);
+    assert.equal((await verify(tampered)).valid, false);
+    assert.notEqual((await verify(tampered)).reason, undefined);
+    assert.equal((await verify(code.replace('TB1:', 'HC1:'))).reason, 'wrong_prefix');
+    assert.equal((await verify(code.slice(0, 60))).valid, false, 'truncated');
+    // signed by a key this region does not trust (another secret)
+    const { ScanCodes } = await import('../../../../modules/licenses/src/service/scan.ts');
+    const row = await sql<Record<string, unknown>>`select * from licenses.licence where id = ${licence.id}`.execute(
+      issuer().db,
+    );
+    const foreign = await new ScanCodes({ secret: () => 'another region entirely, another key' }).codeOf(
+      row.rows[0] as never,
+    );
+    assert.equal((await verify(foreign.code)).reason, 'unknown_issuer');
+
+    const officer = await h.officer(WJW);
+    const status = `/api/licenses/${licence.id}/status`;
+    assert.equal((await h.call('POST', status, officer, { action: 'suspend', reason: '信息核查中' })).status, 200);
+    const suspended = await verify(code);
+    assert.deepEqual([suspended.valid, suspended.reason, suspended.status.state], [false, 'suspended', 'suspended']);
+    await h.call('POST', status, officer, { action: 'revoke', reason: '签发信息有误' });
+    assert.equal((await verify(code)).reason, 'revoked');
+    const bad = await h.call('POST', '/api/licenses/verify', {}, { code: '' });
+    assert.equal(bad.status, 400);
+  });
+
   test('my licences need a citizen or business', async () => {
     assert.equal((await h.call('GET', '/api/licenses/me', await h.officer(WJW))).status, 403);
     assert.equal((await h.call('GET', '/api/licenses/me', {})).status, 401);

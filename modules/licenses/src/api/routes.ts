@@ -1,6 +1,6 @@
 // The holder's licences, one licence, and the issuing department's status actions.
-import { LicenceStatusSchema } from '@tongban/contracts';
-import { definePolicies, LocalizedText, type HttpApp } from '@tongban/kernel';
+import { LicenceStatusSchema, VerificationBody, VerificationView } from '@tongban/contracts';
+import { definePolicies, LocalizedText, Policies, type HttpApp } from '@tongban/kernel';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { OFFICER_ACTIONS } from '../domain/status.ts';
@@ -8,6 +8,7 @@ import { LicenseError } from '../errors.ts';
 import type { Licenses } from '../service/licenses.ts';
 import { licenceView } from '../service/views.ts';
 import { findLicence, licencesOfHolder } from '../store/licences.ts';
+import { statusEntries } from '../store/licences.ts';
 
 const Status = LicenceStatusSchema;
 
@@ -105,5 +106,43 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
       const p = req.principal!;
       return licenses.changeStatus(req.params.id, req.body.action, req.body.reason, { kind: p.kind, id: p.id });
     },
+  );
+
+  app.get(
+    '/:id/scan-code',
+    {
+      // 亮证: the holder shows it; the issuing department's officers may print it.
+      config: { policy: policies.readLicence },
+      schema: {
+        tags: ['licenses'],
+        summary: "The licence's scan code (TB1:…, COSE_Sign1) and its QR symbol (SVG, error correction Q)",
+        params: LicenceRef,
+        response: { 200: Type.Object({ code: Type.String(), qrSvg: Type.String() }) },
+      },
+    },
+    async (req) => {
+      const row = await findLicence(licenses.db, req.params.id);
+      if (!row) throw new LicenseError('LICENSES_NOT_FOUND', { id: req.params.id });
+      return licenses.scan.codeOf(row);
+    },
+  );
+
+  app.post(
+    '/verify',
+    {
+      // Anyone may check a code: what it says is what its holder shows, masked.
+      config: { policy: Policies.public },
+      schema: {
+        tags: ['licenses'],
+        summary: 'Check a scan code: signature, issuer, validity and status, with a reason for every failure',
+        body: VerificationBody,
+        response: { 200: VerificationView },
+      },
+    },
+    async (req) =>
+      licenses.scan.verify(req.body.code, licenses.ctx.clock.now(), async (listId) => {
+        const entries = await statusEntries(licenses.db, listId);
+        return entries.length > 0 ? new Map(entries.map((e) => [e.index, e.status])) : undefined;
+      }),
   );
 }

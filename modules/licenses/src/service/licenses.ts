@@ -5,6 +5,7 @@
 // transaction of its own. The licence's unique task id makes it once under redelivery, restarts
 // and two replicas racing.
 import { randomUUID } from 'node:crypto';
+import { ScanCodes } from './scan.ts';
 import { CatalogApi, WorkflowApi, type EventData, type LicenceStatus } from '@tongban/contracts';
 import { isUniqueViolation, maskName, type ModuleContext } from '@tongban/kernel';
 import { formatIdentifier } from '../domain/identifier.ts';
@@ -63,7 +64,10 @@ export class Licenses {
   readonly ctx: ModuleContext;
   readonly sources: IssueSources;
 
+  readonly scan: ScanCodes;
+
   constructor(ctx: ModuleContext, sources: IssueSources = catalogSources(ctx)) {
+    this.scan = new ScanCodes(ctx);
     this.ctx = ctx;
     this.sources = sources;
   }
