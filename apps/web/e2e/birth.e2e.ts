@@ -159,6 +159,42 @@ test('出生一件事: applied for in the browser, every department acts in the 
     await checkA11y(citizen, 'the completed case page');
     await shoot(citizen, 'birth-case-completed');
 
+    // 电子证照: the mother's licences page lists the 出生医学证明 the approval issued; its code,
+    // shown as she would show it, is checked on the public page by someone not signed in.
+    // Issued by the licences module's issuer after the approval's event: awaited through the portal.
+    await citizen.waitForFunction(
+      async () => {
+        const r = await fetch('/portal/api/licenses/me', { headers: { accept: 'application/json' } });
+        return r.ok && ((await r.json()) as { licences: unknown[] }).licences.length > 0;
+      },
+      undefined,
+      { polling: 200, timeout: 15_000 },
+    );
+    await citizen.goto(`${base}/licences`);
+    await h1(citizen, words('zh-CN', 'licences.title'));
+    const certificate = citizen.getByRole('region', { name: '出生医学证明' });
+    await certificate.getByRole('button', { name: /出示证照码/ }).click();
+    const qr = certificate.getByRole('img', { name: words('zh-CN', 'licences.qrAlt', { name: '出生医学证明' }) });
+    await qr.waitFor();
+    const code = (await certificate.locator('code[id$="-code"]').innerText()).trim();
+    assert.match(code, /^TB1:/);
+    await checkA11y(citizen, 'my licences with a code shown');
+    await shoot(citizen, 'licences-zh-CN');
+    const verifier = await open();
+    await verifier.goto(`${base}/verify`);
+    await h1(verifier, words('zh-CN', 'verify.title'));
+    await verifier.getByLabel(words('zh-CN', 'verify.code')).fill(code);
+    await verifier.getByRole('button', { name: words('zh-CN', 'verify.submit') }).click();
+    await verifier.getByRole('heading', { name: words('zh-CN', 'verify.valid') }).waitFor();
+    await verifier.getByText('出生医学证明').waitFor();
+    await checkA11y(verifier, 'the licence check, valid');
+    await shoot(verifier, 'verify-valid-zh-CN');
+    await verifier.getByLabel(words('zh-CN', 'verify.code')).fill(code.slice(0, 80));
+    await verifier.getByRole('button', { name: words('zh-CN', 'verify.submit') }).click();
+    await verifier.getByRole('heading', { name: words('zh-CN', 'verify.invalid') }).waitFor();
+    await checkA11y(verifier, 'the licence check, refused');
+    await shoot(verifier, 'verify-refused-zh-CN');
+
     // The operator publishes a new version of a matter; the one validation error is shown, then fixed.
     const operator = await open();
     await explained(operator, 'the operator signs in to the console', () =>

@@ -25,6 +25,7 @@ const Search = lazy(() => import('../pages/Search.tsx'));
 const MatterGuide = lazy(() => import('../pages/MatterGuide.tsx'));
 const BundleGuide = lazy(() => import('../pages/BundleGuide.tsx'));
 const Apply = lazy(() => import('../pages/Apply.tsx'));
+const Licences = lazy(() => import('../pages/Licences.tsx'));
 const Verify = lazy(() => import('../pages/Verify.tsx'));
 const Register = lazy(() => import('../pages/Register.tsx'));
 const RegisterConfirm = lazy(() => import('../pages/Register.tsx').then((m) => ({ default: m.Confirm })));
@@ -50,6 +51,7 @@ export const portalRoutes: Route[] = [
   { path: '/bundles/:code', page: BundleGuide },
   { path: '/apply/:code', page: Apply },
   { path: '/verify', page: Verify },
+  { path: '/licences', page: Licences },
   { path: '/register', page: Register },
   { path: '/register/confirm', page: RegisterConfirm },
   { path: '/apply/:code/:id', page: journey.tasks },

@@ -219,6 +219,22 @@ export const en = {
   'verify.reason.suspended': 'The issuer has suspended this licence.',
   'verify.reason.unknown': 'The code did not pass the check.',
   'footer.verify': 'Check an electronic licence',
+  // My electronic licences (pages/Licences.tsx).
+  'licences.title': 'My electronic licences',
+  'licences.lead':
+    "The electronic licences departments issued to you when an application was decided. Show a licence's code: whoever scans it can check it, no paper needed.",
+  'licences.none': 'You have no electronic licences yet. When an application is decided, its licence appears here.',
+  'licences.show': 'Show the licence code',
+  'licences.qrAlt': 'QR code of your {name}',
+  'licences.codeHint':
+    'Ask them to scan the QR code above, or to paste the code below on the “Check an electronic licence” page. Names in the code are masked.',
+  'licences.status.valid': 'Valid',
+  'licences.status.suspended': 'Suspended',
+  'licences.status.revoked': 'Revoked',
+  'licences.status.penalty-revoked': 'Revoked as a penalty',
+  'licences.status.cancelled': 'Cancelled',
+  'licences.status.expired': 'Expired',
+  'header.licences': 'My licences',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyEn,

@@ -214,6 +214,21 @@ export const zh = {
   'verify.reason.suspended': '证照已被发证机关暂停使用。',
   'verify.reason.unknown': '证照码未通过核验。',
   'footer.verify': '核验电子证照',
+  // My electronic licences (pages/Licences.tsx).
+  'licences.title': '我的电子证照',
+  'licences.lead': '办结后由发证部门签发给你的电子证照。出示证照码，对方扫码即可核验，不需要纸质证明。',
+  'licences.none': '你还没有电子证照。办理的事项办结后，证照会出现在这里。',
+  'licences.show': '出示证照码',
+  'licences.qrAlt': '{name}的证照码二维码',
+  'licences.codeHint':
+    '请对方用扫码枪或手机扫描上面的二维码，或在“核验电子证照”页面粘贴下面的证照码。证照码中的姓名已脱敏。',
+  'licences.status.valid': '有效',
+  'licences.status.suspended': '已暂停',
+  'licences.status.revoked': '已注销',
+  'licences.status.penalty-revoked': '已吊销',
+  'licences.status.cancelled': '已注销',
+  'licences.status.expired': '已过期',
+  'header.licences': '我的证照',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyZh,

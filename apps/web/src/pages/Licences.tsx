@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import { Button } from '../components/Button.tsx';
+import { Loading } from '../components/Loading.tsx';
+import { SummaryList } from '../components/SummaryList.tsx';
+import { Tag, type TagColour } from '../components/Tag.tsx';
+import { useI18n } from '../i18n/context.tsx';
+import type { LocalizedText, MessageKey } from '../i18n/messages.ts';
+import { api, problemFrom } from '../lib/api.ts';
+import { problemMessageKey, type Problem } from '../lib/problem.ts';
+import { usePageTitle } from '../lib/title.ts';
+import { useFresh } from '../lib/useApi.ts';
+
+interface Licence {
+  id: string;
+  identifier: string;
+  type: { code: string; name: LocalizedText };
+  status: string;
+  validFrom: string;
+  validUntil: string | null;
+  issuedAt: string;
+}
+
+const STATUS_COLOUR: Record<string, TagColour> = { valid: 'green', suspended: 'yellow', expired: 'grey' };
+
+/** /licences: my electronic licences (我的电子证照), each with its scan code to show (亮证). */
+export default function Licences() {
+  const { t } = useI18n();
+  const title = t('licences.title');
+  usePageTitle(title);
+  const mine = useFresh<{ licences: Licence[] }>('licenses/me'); // signed out: sent to sign in, and back
+  return (
+    <>
+      <h1 className="heading-l">{title}</h1>
+      <p className="body">{t('licences.lead')}</p>
+      {mine.state === 'loading' && <Loading />}
+      {mine.state === 'error' && <p className="body">{t(problemMessageKey(mine.problem.code))}</p>}
+      {mine.state === 'ok' && mine.data.licences.length === 0 && <p className="body">{t('licences.none')}</p>}
+      {mine.state === 'ok' && mine.data.licences.map((l) => <LicenceCard key={l.id} licence={l} />)}
+    </>
+  );
+}
+
+function LicenceCard({ licence }: { licence: Licence }) {
+  const { t, text, locale } = useI18n();
+  const [shown, setShown] = useState<{ code: string; qrSvg: string }>();
+  const [problem, setProblem] = useState<Problem>();
+  const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(locale) : t('verify.noEnd'));
+  const headingId = `licence-${licence.id}`;
+  const show = async () => {
+    try {
+      setShown(await api(`licenses/${encodeURIComponent(licence.id)}/scan-code`, { locale }));
+      setProblem(undefined);
+    } catch (error) {
+      setProblem(problemFrom(error));
+    }
+  };
+  return (
+    <section aria-labelledby={headingId} className="licence">
+      <h2 className="heading-m" id={headingId}>
+        {text(licence.type.name)}
+      </h2>
+      <SummaryList
+        rows={[
+          {
+            key: t('verify.status'),
+            value: (
+              <Tag colour={STATUS_COLOUR[licence.status] ?? 'red'}>
+                {t(`licences.status.${licence.status}` as MessageKey)}
+              </Tag>
+            ),
+          },
+          { key: t('verify.licence.identifier'), value: <code className="secret">{licence.identifier}</code> },
+          {
+            key: t('verify.licence.validity'),
+            value: t('verify.licence.validityRange', {
+              from: date(licence.validFrom),
+              until: date(licence.validUntil),
+            }),
+          },
+        ]}
+      />
+      {!shown && (
+        <Button variant="secondary" onClick={() => void show()}>
+          {t('licences.show')}
+          <span className="visually-hidden"> {text(licence.type.name)}</span>
+        </Button>
+      )}
+      {problem && <p className="body">{t(problemMessageKey(problem.code))}</p>}
+      {shown && (
+        <div className="licence__code">
+          {/* An image, not inline SVG: nothing in it can run. */}
+          <img
+            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(shown.qrSvg)}`}
+            alt={t('licences.qrAlt', { name: text(licence.type.name) })}
+            width={240}
+            height={240}
+          />
+          <p className="body">{t('licences.codeHint')}</p>
+          <p className="body">
+            <code className="secret" id={`${headingId}-code`}>
+              {shown.code}
+            </code>
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
