@@ -1,6 +1,7 @@
 // GB/T 36904 identifiers and their ISO/IEC 7064 MOD 37,36 check character: the published
-// examples (ISAN's, which uses the same system), and the system's promise — every single
-// substitution and every adjacent transposition is caught.
+// examples (ISAN's, which uses the same system), and what the system promises: every single
+// substitution is caught, and nearly every adjacent transposition — not all: a hybrid system
+// lets a few pairs through (IJ ↔ JI at the start is one; fast-check found it in CI).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
@@ -38,15 +39,21 @@ describe('ISO/IEC 7064 MOD 37,36', () => {
     );
   });
 
-  test('any adjacent transposition of different characters is caught', () => {
-    fc.assert(
-      fc.property(alnum, fc.nat(), (s, at) => {
-        const text = s + mod3736CheckChar(s);
-        const i = at % (text.length - 1);
-        fc.pre(text[i] !== text[i + 1]);
-        return !isValidMod3736(text.slice(0, i) + text[i + 1] + text[i] + text.slice(i + 2));
-      }),
-    );
+  test('adjacent transpositions are caught but for a few pairs in a thousand (counted over every pair, in three places)', () => {
+    let missed = 0;
+    let tried = 0;
+    for (const before of ['', 'A', 'Z9'])
+      for (const a of ALPHABET)
+        for (const b of ALPHABET) {
+          if (a === b) continue;
+          const body = `${before}${a}${b}0`;
+          const text = body + mod3736CheckChar(body);
+          const swapped = `${before}${b}${a}0${text.at(-1)}`;
+          tried++;
+          if (isValidMod3736(swapped)) missed++;
+        }
+    assert.ok(missed > 0, 'the system is not perfect against transpositions: a test claiming so was wrong');
+    assert.ok(missed / tried < 0.005, `${missed} of ${tried} transpositions went unnoticed`);
   });
 });
 
