@@ -97,7 +97,7 @@ function LicenceCard({ licence }: { licence: Licence }) {
           />
           <p className="body">{t('licences.codeHint')}</p>
           <p className="body">
-            <code className="secret" id={`${headingId}-code`}>
+            <code className="secret scan-code" id={`${headingId}-code`}>
               {shown.code}
             </code>
           </p>

@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/context.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey } from '../lib/problem.ts';
+import { cleanScanCode } from '../lib/scan-code.ts';
 import { usePageTitle } from '../lib/title.ts';
 
 /** A reason's words: each has its own (verify.reason.<code>), an unknown one the general words. */
@@ -35,16 +36,15 @@ export default function Verify() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setResult(undefined);
-    if (code.trim() === '') {
+    const given = cleanScanCode(code);
+    if (given === '') {
       setError(t('verify.error.empty'));
       setAttempt((n) => n + 1);
       return;
     }
     setBusy(true);
     try {
-      setResult(
-        await api<VerificationView>('licenses/verify', { locale, method: 'POST', body: { code: code.trim() } }),
-      );
+      setResult(await api<VerificationView>('licenses/verify', { locale, method: 'POST', body: { code: given } }));
       setError(undefined);
     } catch (e) {
       setError(t(problemMessageKey(problemFrom(e).code)));
