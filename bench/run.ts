@@ -3,6 +3,7 @@ import { benchCatalog } from './catalog.ts';
 import { benchDatahub } from './datahub.ts';
 import { benchIdentity } from './identity.ts';
 import { benchLedger } from './ledger.ts';
+import { benchLicenses } from './licenses.ts';
 import { benchWorkflow } from './workflow.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   workflow: benchWorkflow,
   ledger: benchLedger,
   datahub: benchDatahub,
+  licenses: benchLicenses,
 };
 
 const names = process.argv.slice(2);

@@ -18,8 +18,22 @@ interface AlgorithmEntry {
   verify(toBeSigned: Uint8Array, signature: Uint8Array, key: TrustedKey): boolean;
 }
 
+// Made once per trusted key: building a KeyObject from a JWK costs more than the verification itself.
+// Bounded by the keys a verifier trusts (its region's issuers and its trust list's), not by input:
+// a code's key id only ever selects among those.
+const p256Keys = new Map<string, KeyObject>();
+
 /** A P-256 public key from its uncompressed point; throws on anything else. */
 function p256Key(point: string): KeyObject {
+  let key = p256Keys.get(point);
+  if (!key) {
+    if (p256Keys.size >= 1024) p256Keys.clear(); // a trust list is far smaller: only tests get here
+    p256Keys.set(point, (key = p256KeyOf(point)));
+  }
+  return key;
+}
+
+function p256KeyOf(point: string): KeyObject {
   const bytes = Buffer.from(point, 'hex');
   if (bytes.length !== 65 || bytes[0] !== 4) throw new RangeError('not an uncompressed P-256 point');
   return createPublicKey({
