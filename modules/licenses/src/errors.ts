@@ -8,6 +8,11 @@ export const LicenseErrors = defineErrors({
     en: 'The licence is {status}; it cannot be given the action {action}',
   },
   LICENSES_REASON_REQUIRED: { status: 422, zh: '请填写原因', en: 'Give a reason' },
+  LICENSES_NOT_IN_FORCE: {
+    status: 409,
+    zh: '证照当前状态为“{status}”，不能出示',
+    en: 'The licence is {status}: there is nothing to show',
+  },
 });
 
 /** Raise the licences module's errors through this: a code outside its table and the kernel's does not compile. */

@@ -251,6 +251,7 @@ describe('claims a scan code will not carry', () => {
     ['expires', { expires: Date.UTC(2026, 1, 1) / 1000 }],
     ['notBefore', { notBefore: 1.5 }],
     ['statusList.index', { statusList: { id: 'x', index: -1 } }],
+    ['shownUntil', { shownUntil: licenceClaims().issuedAt }],
   ] as const) {
     test(`${field}: refused when the code is made, naming the field`, () => {
       assert.throws(
@@ -270,5 +271,37 @@ describe('claims a scan code will not carry', () => {
     const result = verifyScanCode(text, { trust: [trustedKeyOf(signer, ISSUER)], now: new Date(Date.UTC(2120, 0, 1)) });
     assert.ok(result.ok);
     assert.equal(result.claims.expires, undefined);
+  });
+});
+
+describe('a presentation code (亮证): the licence for a few minutes', () => {
+  const made = Date.UTC(2030, 0, 1, 9, 0) / 1000;
+  const shown = licenceClaims({ issuedAt: made, shownUntil: made + 300 });
+  const at = (seconds: number) => new Date(seconds * 1000);
+
+  test('verifies until its minutes are up, then is presentation_expired with what the genuine code says', () => {
+    for (const signer of [es256(), sm2()]) {
+      const text = issueScanCode(shown, signer);
+      const trust = [trustedKeyOf(signer, ISSUER)];
+      const during = verifyScanCode(text, { trust, now: at(made + 299) });
+      assert.ok(during.ok, JSON.stringify(during));
+      assert.equal(during.claims.shownUntil, made + 300);
+      const after = verifyScanCode(text, { trust, now: at(made + 300) });
+      assert.equal(after.ok, false);
+      assert.equal(!after.ok && after.reason, 'presentation_expired');
+      assert.equal(!after.ok && after.claims?.identifier, shown.identifier, 'the licence it was for is still told');
+      // The licence's own validity is checked first: an expired licence is expired, however fresh the code.
+      const late = licenceClaims({ issuedAt: made, shownUntil: made + 300, expires: made + 10 });
+      const lapsed = verifyScanCode(issueScanCode(late, signer), { trust, now: at(made + 20) });
+      assert.equal(!lapsed.ok && lapsed.reason, 'expired');
+    }
+  });
+
+  test('a code meant to last carries no end of showing; the window is the signed claim 6 of the licence', () => {
+    const lasting = decode(encodeClaims(licenceClaims()), { useMaps: true }) as Map<number, Map<number, unknown>>;
+    assert.equal(lasting.get(CLAIM.licence)!.has(LICENCE_CLAIM.shownUntil), false);
+    const presented = decode(encodeClaims(shown), { useMaps: true }) as Map<number, Map<number, unknown>>;
+    assert.equal(presented.get(CLAIM.licence)!.get(LICENCE_CLAIM.shownUntil), made + 300);
+    assert.ok(issueScanCode(shown, es256()).length < 700);
   });
 });

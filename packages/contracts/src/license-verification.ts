@@ -15,6 +15,8 @@ export const VERIFICATION_REASONS = [
   'bad_signature',
   'expired',
   'not_yet_valid',
+  /** A code the holder showed (亮证) past its few minutes: the holder shows a fresh one. */
+  'presentation_expired',
   'revoked',
   'suspended',
 ] as const;

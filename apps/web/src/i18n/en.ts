@@ -217,6 +217,8 @@ export const en = {
   'verify.reason.not_yet_valid': 'The licence is not valid yet.',
   'verify.reason.revoked': 'The issuer has revoked this licence.',
   'verify.reason.suspended': 'The issuer has suspended this licence.',
+  'verify.reason.presentation_expired':
+    'This code was shown by the holder more than 5 minutes ago. Ask the holder to show a new one.',
   'verify.reason.unknown': 'The code did not pass the check.',
   'footer.verify': 'Check an electronic licence',
   // My electronic licences (pages/Licences.tsx).
@@ -228,6 +230,9 @@ export const en = {
   'licences.qrAlt': 'QR code of your {name}',
   'licences.codeHint':
     'Ask them to scan the QR code above, or to paste the code below on the “Check an electronic licence” page. Names in the code are masked.',
+  'licences.showAgain': 'Show a new licence code',
+  'licences.shownUntil': 'This code works for 5 minutes (until {time}). After that, show a new one.',
+  'licences.lapsed': 'The licence code has expired and was taken off the screen. Show a new one when you need it.',
   'licences.status.valid': 'Valid',
   'licences.status.suspended': 'Suspended',
   'licences.status.revoked': 'Revoked',

@@ -212,6 +212,7 @@ export const zh = {
   'verify.reason.not_yet_valid': '证照尚未生效。',
   'verify.reason.revoked': '证照已被发证机关注销。',
   'verify.reason.suspended': '证照已被发证机关暂停使用。',
+  'verify.reason.presentation_expired': '这是持证人出示的证照码，已超过 5 分钟有效期。请持证人重新出示。',
   'verify.reason.unknown': '证照码未通过核验。',
   'footer.verify': '核验电子证照',
   // My electronic licences (pages/Licences.tsx).
@@ -222,6 +223,9 @@ export const zh = {
   'licences.qrAlt': '{name}的证照码二维码',
   'licences.codeHint':
     '请对方用扫码枪或手机扫描上面的二维码，或在“核验电子证照”页面粘贴下面的证照码。证照码中的姓名已脱敏。',
+  'licences.showAgain': '重新出示证照码',
+  'licences.shownUntil': '此码 5 分钟内有效（至 {time}），过期后请重新出示。',
+  'licences.lapsed': '证照码已过期，已从屏幕上移除。需要时请重新出示。',
   'licences.status.valid': '有效',
   'licences.status.suspended': '已暂停',
   'licences.status.revoked': '已注销',

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button } from '../components/Button.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
@@ -42,18 +42,30 @@ export default function Licences() {
 
 function LicenceCard({ licence }: { licence: Licence }) {
   const { t, text, locale } = useI18n();
-  const [shown, setShown] = useState<{ code: string; qrSvg: string }>();
+  const [shown, setShown] = useState<{ code: string; qrSvg: string; shownUntil: string }>();
+  const [lapsed, setLapsed] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(locale) : t('verify.noEnd'));
   const headingId = `licence-${licence.id}`;
+  // 亮证: each code shown verifies for a few minutes; made fresh on each press.
   const show = async () => {
     try {
-      setShown(await api(`licenses/${encodeURIComponent(licence.id)}/scan-code`, { locale }));
+      setShown(
+        await api(`licenses/${encodeURIComponent(licence.id)}/presentation-code`, { locale, method: 'POST', body: {} }),
+      );
+      setLapsed(false);
       setProblem(undefined);
     } catch (error) {
       setProblem(problemFrom(error));
     }
   };
+  // When its window ends the code is taken off the screen: a stale code would only be refused.
+  useEffect(() => {
+    if (!shown) return;
+    const timer = setTimeout(() => setLapsed(true), Math.max(0, Date.parse(shown.shownUntil) - Date.now()));
+    return () => clearTimeout(timer);
+  }, [shown]);
+  const until = shown && new Date(shown.shownUntil).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
   return (
     <section aria-labelledby={headingId} className="licence">
       <h2 className="heading-m" id={headingId}>
@@ -79,14 +91,15 @@ function LicenceCard({ licence }: { licence: Licence }) {
           },
         ]}
       />
-      {!shown && (
+      {licence.status === 'valid' && (!shown || lapsed) && (
         <Button variant="secondary" onClick={() => void show()}>
-          {t('licences.show')}
+          {t(lapsed ? 'licences.showAgain' : 'licences.show')}
           <span className="visually-hidden"> {text(licence.type.name)}</span>
         </Button>
       )}
       {problem && <p className="body">{t(problemMessageKey(problem.code))}</p>}
-      {shown && (
+      <div aria-live="polite">{lapsed && <p className="body">{t('licences.lapsed')}</p>}</div>
+      {shown && !lapsed && (
         <div className="licence__code">
           {/* An image, not inline SVG: nothing in it can run. */}
           <img
@@ -95,6 +108,7 @@ function LicenceCard({ licence }: { licence: Licence }) {
             width={240}
             height={240}
           />
+          <p className="body">{t('licences.shownUntil', { time: until ?? '' })}</p>
           <p className="body">{t('licences.codeHint')}</p>
           <p className="body">
             <code className="secret scan-code" id={`${headingId}-code`}>

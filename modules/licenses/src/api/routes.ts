@@ -6,6 +6,7 @@ import Type from 'typebox';
 import { OFFICER_ACTIONS } from '../domain/status.ts';
 import { LicenseError } from '../errors.ts';
 import type { Licenses } from '../service/licenses.ts';
+import { presentationCode } from '../service/presentation.ts';
 import { licenceView } from '../service/views.ts';
 import { findLicence, licencesOfHolder } from '../store/licences.ts';
 import { statusEntries } from '../store/licences.ts';
@@ -52,6 +53,8 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
     holder: { kinds: ['citizen', 'business'], assurance: 'password' },
     // The holder, or an officer of the issuing department.
     readLicence: { kinds: ['citizen', 'business', 'officer'], assurance: 'password', resource: scopeOf },
+    // 亮证: only the holder shows their licence (an officer prints the lasting code instead).
+    present: { kinds: ['citizen', 'business'], assurance: 'password', resource: scopeOf },
     // 暂停、恢复、撤销 change what every verifier answers: the issuing department, multi-factor.
     changeStatus: { kinds: ['officer'], assurance: 'mfa', resource: scopeOf },
   });
@@ -124,6 +127,30 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
       const row = await findLicence(licenses.db, req.params.id);
       if (!row) throw new LicenseError('LICENSES_NOT_FOUND', { id: req.params.id });
       return licenses.scan.codeOf(row);
+    },
+  );
+
+  app.post(
+    '/:id/presentation-code',
+    {
+      config: { policy: policies.present },
+      schema: {
+        tags: ['licenses'],
+        summary: '亮证: a scan code that verifies for five minutes, made fresh for the holder to show (masked name)',
+        params: LicenceRef,
+        response: {
+          200: Type.Object({
+            code: Type.String(),
+            qrSvg: Type.String(),
+            shownUntil: Type.String({ format: 'date-time' }),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const row = await findLicence(licenses.db, req.params.id);
+      if (!row) throw new LicenseError('LICENSES_NOT_FOUND', { id: req.params.id });
+      return presentationCode(licenses.scan, row, licenses.ctx.clock.now());
     },
   );
 

@@ -11,7 +11,9 @@
 //        2: licence type code, tstr
 //        3: holder's name, masked (张*), tstr
 //        4: status list id (the verifier finds its URL in the trust list), tstr
-//        5: index in that status list, uint } }
+//        5: index in that status list, uint
+//        6: shown until, epoch seconds — a presentation code's (亮证) few minutes; absent on a
+//           code meant to last (printed on the licence), uint } }
 //
 // Integer keys keep a typical code under 700 characters; decoding ignores keys it does not know,
 // so a later version may add claims that older verifiers pass over.
@@ -33,11 +35,24 @@ export interface LicenceClaims {
   readonly issuedAt: number;
   /** Where the caller looks up revocation and suspension (Bitstring Status List). */
   readonly statusList: { readonly id: string; readonly index: number };
+  /**
+   * A presentation code's end (亮证): the holder showed it on a screen, and a copy or photo of that
+   * screen must not serve for long. Absent on a code meant to last, such as the one printed on the
+   * licence. The licence's own validity stays in notBefore/expires.
+   */
+  readonly shownUntil?: number;
 }
 
 /** CWT claim keys (RFC 8392 §3.1) and the licence claim's own, checked complete by the compiler. */
 export const CLAIM = { iss: 1, exp: 4, nbf: 5, iat: 6, licence: -65537 } as const;
-export const LICENCE_CLAIM = { identifier: 1, typeCode: 2, holder: 3, statusListId: 4, statusListIndex: 5 } as const;
+export const LICENCE_CLAIM = {
+  identifier: 1,
+  typeCode: 2,
+  holder: 3,
+  statusListId: 4,
+  statusListIndex: 5,
+  shownUntil: 6,
+} as const;
 
 const MAX_TEXT = 128;
 
@@ -66,6 +81,8 @@ function findClaimsError(claims: LicenceClaims): ScanClaimsError['field'] | unde
   if (!isTime(claims.issuedAt)) return 'issuedAt';
   if (!isText(claims.statusList?.id)) return 'statusList.id';
   if (!isTime(claims.statusList.index)) return 'statusList.index';
+  if (claims.shownUntil !== undefined && (!isTime(claims.shownUntil) || claims.shownUntil <= claims.issuedAt))
+    return 'shownUntil';
   return undefined;
 }
 
@@ -80,6 +97,7 @@ export function encodeClaims(claims: LicenceClaims): Uint8Array {
     [LICENCE_CLAIM.statusListId, claims.statusList.id],
     [LICENCE_CLAIM.statusListIndex, claims.statusList.index],
   ]);
+  if (claims.shownUntil !== undefined) licence.set(LICENCE_CLAIM.shownUntil, claims.shownUntil);
   const cwt = new Map<number, unknown>([
     [CLAIM.iss, claims.issuer],
     [CLAIM.nbf, claims.notBefore],
@@ -111,6 +129,7 @@ export function findClaims(payload: Uint8Array): LicenceClaims | undefined {
   const licence: unknown = cwt.get(CLAIM.licence);
   if (!(licence instanceof Map)) return undefined;
   const expires: unknown = cwt.get(CLAIM.exp);
+  const shownUntil: unknown = licence.get(LICENCE_CLAIM.shownUntil);
   const claims = {
     identifier: licence.get(LICENCE_CLAIM.identifier),
     typeCode: licence.get(LICENCE_CLAIM.typeCode),
@@ -120,6 +139,7 @@ export function findClaims(payload: Uint8Array): LicenceClaims | undefined {
     ...(expires === undefined ? {} : { expires }),
     issuedAt: cwt.get(CLAIM.iat),
     statusList: { id: licence.get(LICENCE_CLAIM.statusListId), index: licence.get(LICENCE_CLAIM.statusListIndex) },
+    ...(shownUntil === undefined ? {} : { shownUntil }),
   } as LicenceClaims;
   return findClaimsError(claims) ? undefined : claims;
 }

@@ -21,6 +21,7 @@ export const SCAN_FAILURES = [
   'issuer_mismatch',
   'not_yet_valid',
   'expired',
+  'presentation_expired',
 ] as const satisfies readonly string[];
 export type ScanFailure = (typeof SCAN_FAILURES)[number];
 
@@ -79,5 +80,8 @@ export function verifyScanCode(text: string, options: VerifyOptions): ScanVerifi
   if (now + leeway < claims.notBefore) return { ok: false, reason: 'not_yet_valid', claims };
   // CWT exp: the time on or after which the token is not accepted (RFC 8392 §3.1.4).
   if (claims.expires !== undefined && now - leeway >= claims.expires) return { ok: false, reason: 'expired', claims };
+  // A presentation code past its minutes: the licence may be fine, the holder shows a fresh code.
+  if (claims.shownUntil !== undefined && now - leeway >= claims.shownUntil)
+    return { ok: false, reason: 'presentation_expired', claims };
   return { ok: true, claims, algorithm, key };
 }
