@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import type { VerificationView } from '@tongban/contracts';
 import { Button } from '../components/Button.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
@@ -11,6 +11,7 @@ import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey } from '../lib/problem.ts';
 import { cleanScanCode } from '../lib/scan-code.ts';
 import { usePageTitle } from '../lib/title.ts';
+import { VerifyScan } from './VerifyScan.tsx';
 
 /** A reason's words: each has its own (verify.reason.<code>), an unknown one the general words. */
 function reasonKey(reason: string | undefined, t: (key: MessageKey) => string): string {
@@ -33,26 +34,40 @@ export default function Verify() {
   const title = t('verify.title');
   usePageTitle(title, error !== undefined);
 
-  const submit = async (event: FormEvent) => {
+  const check = useCallback(
+    async (input: string) => {
+      setResult(undefined);
+      const given = cleanScanCode(input);
+      if (given === '') {
+        setError(t('verify.error.empty'));
+        setAttempt((n) => n + 1);
+        return;
+      }
+      setBusy(true);
+      try {
+        setResult(await api<VerificationView>('licenses/verify', { locale, method: 'POST', body: { code: given } }));
+        setError(undefined);
+      } catch (e) {
+        setError(t(problemMessageKey(problemFrom(e).code)));
+        setAttempt((n) => n + 1);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [locale, t],
+  );
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setResult(undefined);
-    const given = cleanScanCode(code);
-    if (given === '') {
-      setError(t('verify.error.empty'));
-      setAttempt((n) => n + 1);
-      return;
-    }
-    setBusy(true);
-    try {
-      setResult(await api<VerificationView>('licenses/verify', { locale, method: 'POST', body: { code: given } }));
-      setError(undefined);
-    } catch (e) {
-      setError(t(problemMessageKey(problemFrom(e).code)));
-      setAttempt((n) => n + 1);
-    } finally {
-      setBusy(false);
-    }
+    void check(code);
   };
+  // A code read from the camera or an image is shown in the box and checked at once.
+  const scanned = useCallback(
+    (read: string) => {
+      setCode(read);
+      void check(read);
+    },
+    [check],
+  );
 
   const date = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString(locale) : t('verify.noEnd'));
   const age = (seconds: number) =>
@@ -65,7 +80,8 @@ export default function Verify() {
       {error && <ErrorSummary key={attempt} errors={[{ field: 'code', text: error }]} />}
       <h1 className="heading-l">{title}</h1>
       <p className="body">{t('verify.lead')}</p>
-      <form onSubmit={(e) => void submit(e)} noValidate>
+      <VerifyScan onCode={scanned} />
+      <form onSubmit={submit} noValidate>
         <Textarea
           id="code"
           label={t('verify.code')}
