@@ -24,26 +24,17 @@ import {
   sm2ScanSigner,
   trustedKeyOf,
   verifyScanCode,
-  type LicenceClaims,
   type ScanSigner,
 } from '../modules/licenses/src/domain/scan-code/index.ts';
+import { ISSUER, licenceClaims } from '../modules/licenses/test/scan-code-fixtures.ts';
 import { load, pgbench, startServer, type LoadResult } from './harness.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ISSUE = Number(process.env.BENCH_LICENSES_ISSUE ?? 200);
 const CONNECTIONS = 50;
-const ISSUER = '11330100MB0143572X';
 
-const claims: LicenceClaims = {
-  identifier: `1.2.156.3005.2.11100000000013338W001.${ISSUER}.330100202600000123.001.K`,
-  typeCode: '11100000000013338W001',
-  holder: '欧**',
-  issuer: ISSUER,
-  notBefore: Date.UTC(2026, 2, 1) / 1000,
-  expires: Date.UTC(2046, 2, 1) / 1000,
-  issuedAt: Date.UTC(2026, 2, 1, 9, 30) / 1000,
-  statusList: { id: 'sl-330100-WJW', index: 131_071 },
-};
+// The scan-code tests' 出生医学证明: a typical licence's claims.
+const claims = licenceClaims();
 const NOW = new Date(Date.UTC(2030, 0, 1));
 
 /** Calls of `run` per second over about `seconds` (after a warm-up of a fifth of that). */
