@@ -9,6 +9,7 @@ import type { Licenses } from '../service/licenses.ts';
 import { licenceView } from '../service/views.ts';
 import { findLicence, licencesOfHolder } from '../store/licences.ts';
 import { statusEntries } from '../store/licences.ts';
+import { walletRoutes } from './wallet.ts';
 
 const Status = LicenceStatusSchema;
 
@@ -145,4 +146,5 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
         return entries.length > 0 ? new Map(entries.map((e) => [e.index, e.status])) : undefined;
       }),
   );
+  walletRoutes(app, licenses);
 }
