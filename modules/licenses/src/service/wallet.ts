@@ -8,7 +8,6 @@
 // the register.
 import { createHmac, randomBytes } from 'node:crypto';
 import {
-  LICENCE_STATUSES,
   type PresentationBody,
   type PresentationReason,
   type PresentationView,
@@ -19,12 +18,17 @@ import Type, { type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { findLicenceType, LICENCE_TYPES, type LicenceType } from '../domain/licence-types.ts';
 import {
+  authorizationServerMetadata,
+  credentialIssuerMetadata,
+  jwtVcIssuerMetadata,
+  PRE_AUTHORIZED_GRANT,
+} from '../domain/sd-jwt/metadata.ts';
+import {
   checkDpopProof,
   checkKeyProof,
   issueWalletCredential,
   ProofError,
   verifyPresentation,
-  vctOf,
   walletKeyFrom,
   type TrustedWalletKey,
   type WalletSigningKey,
@@ -44,7 +48,6 @@ import {
 } from '../store/wallet.ts';
 import { fieldsAad, type Licenses } from './licenses.ts';
 
-export const PRE_AUTHORIZED_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 /** The pre-authorized code: shown to the signed-in holder only, long enough to scan it with a phone. */
 export const OFFER_SECONDS = 300;
 /** The access token and the c_nonce: one credential request's worth. */
@@ -144,56 +147,16 @@ export class Wallet {
     return key && { issuer: iss, issuerCode: key.issuerCode, jwk: key.publicJwk };
   }
 
-  /** OpenID4VCI 1.0 §12.2.4: one configuration per licence type, SD-JWT VC, bound to a JWK, ES256 proofs. */
   issuerMetadata() {
-    const issuer = this.issuer();
-    const configurations: Record<string, unknown> = {};
-    for (const type of Object.values(LICENCE_TYPES) as LicenceType[]) {
-      configurations[type.code] = {
-        format: 'dc+sd-jwt',
-        vct: vctOf(type.code),
-        scope: type.code,
-        cryptographic_binding_methods_supported: ['jwk'],
-        credential_signing_alg_values_supported: ['ES256'],
-        proof_types_supported: { jwt: { proof_signing_alg_values_supported: ['ES256'] } },
-        credential_metadata: {
-          display: [
-            { name: type.name.zh, locale: 'zh-CN' },
-            { name: type.name.en, locale: 'en' },
-          ],
-          claims: ['identifier', 'holder_name', ...Object.keys(type.fields)].map((name) => ({ path: [name] })),
-        },
-      };
-    }
-    return {
-      credential_issuer: issuer,
-      credential_endpoint: `${issuer}/credential`,
-      nonce_endpoint: `${issuer}/nonce`,
-      display: [
-        { name: '通办电子证照', locale: 'zh-CN' },
-        { name: 'Tongban electronic licences', locale: 'en' },
-      ],
-      credential_configurations_supported: configurations,
-    };
+    return credentialIssuerMetadata(this.issuer(), Object.values(LICENCE_TYPES) as LicenceType[]);
   }
 
-  /** RFC 8414, for the token endpoint of the pre-authorized code flow (no authorization endpoint: the portal is the front door). */
   authorizationServerMetadata() {
-    const issuer = this.issuer();
-    return {
-      issuer,
-      token_endpoint: `${issuer}/token`,
-      grant_types_supported: [PRE_AUTHORIZED_GRANT],
-      response_types_supported: [],
-      token_endpoint_auth_methods_supported: ['none'],
-      'pre-authorized_grant_anonymous_access_supported': true,
-      dpop_signing_alg_values_supported: ['ES256'],
-    };
+    return authorizationServerMetadata(this.issuer());
   }
 
-  /** SD-JWT VC §5 (JWT VC Issuer Metadata): the keys a verifier checks our credentials with. */
   jwtVcIssuerMetadata() {
-    return { issuer: this.issuer(), jwks: { keys: this.keys().map((k) => k.publicJwk) } };
+    return jwtVcIssuerMetadata(this.issuer(), this.keys());
   }
 
   /** A credential offer for the holder's licence: a fresh pre-authorized code, single use. */
@@ -417,7 +380,7 @@ export class Wallet {
     if (REVOKED.has(entry.status)) return 'revoked';
     if (entry.status === 'suspended') return 'suspended';
     if (entry.status === 'expired') return 'expired';
-    return LICENCE_STATUSES[entry.status] === '01' ? 'valid' : 'revoked';
+    return 'valid';
   }
 }
 
