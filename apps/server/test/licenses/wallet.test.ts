@@ -220,6 +220,15 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
         )
       ).body;
     assert.equal((await check(presentation, 'another-nonce')).reason, 'wrong_nonce');
+    // A disclosure changed on the way (another birth date, re-encoded): its digest is not the credential's.
+    const parts = presentation.split('~');
+    const at = parts.findIndex(
+      (p, i) => i > 0 && JSON.parse(Buffer.from(p, 'base64url').toString())[1] === 'childBirthDate',
+    );
+    const [salt] = JSON.parse(Buffer.from(parts[at]!, 'base64url').toString()) as [string];
+    parts[at] = Buffer.from(JSON.stringify([salt, 'childBirthDate', '2020-01-01'])).toString('base64url');
+    const altered = await check(parts.join('~'));
+    assert.deepEqual([altered.valid, altered.reason, altered.claims], [false, 'altered_disclosure', {}]);
     const noKb = presentation.slice(0, presentation.lastIndexOf('~') + 1);
     assert.deepEqual([(await check(noKb)).reason, (await check(noKb)).keyBinding], ['no_key_binding', false]);
 
@@ -284,6 +293,15 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
       (await tokenRequest(as.token_endpoint, fresh, await dpopProof(key, 'POST', as.token_endpoint))).status,
       200,
     );
+
+    // Two wallets racing for one code (a copied offer): one token, one refusal.
+    const raced = (await offerFor(licence.id, 'c-wallet-3')).grants[PRE_AUTH]!['pre-authorized_code'];
+    const answers = await Promise.all(
+      [await keyPair(), await keyPair()].map(async (k) =>
+        tokenRequest(as.token_endpoint, raced, await dpopProof(k, 'POST', as.token_endpoint)),
+      ),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400]);
   });
 
   test('the credential endpoint requires the DPoP-bound token with its proof, and a key proof for this issuer and a fresh nonce', async () => {
