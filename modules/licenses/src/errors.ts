@@ -13,6 +13,12 @@ export const LicenseErrors = defineErrors({
     zh: '证照当前状态为“{status}”，不能出示',
     en: 'The licence is {status}: there is nothing to show',
   },
+  // The wallet credential's (service/wallet.ts); its protocol endpoints answer OAuth errors instead (RFC 6749 §5.2).
+  LICENSES_WALLET_NOT_VALID: {
+    status: 409,
+    zh: '证照当前状态为“{status}”，不能添加到卡包',
+    en: 'The licence is {status}; it cannot be added to a wallet',
+  },
 });
 
 /** Raise the licences module's errors through this: a code outside its table and the kernel's does not compile. */

@@ -4,6 +4,7 @@
 // licence view and `statusEntries`.
 import { defineModule, type EventHandler } from '@tongban/kernel';
 import { licenceRoutes } from './api/routes.ts';
+import { walletRootRoutes } from './api/wallet.ts';
 import { LicenseErrors } from './errors.ts';
 import { Licenses } from './service/licenses.ts';
 import { queueIssue } from './store/licences.ts';
@@ -31,6 +32,8 @@ export default defineModule({
   },
   stop: (licenses) => licenses.stop(),
   routes: (app, _ctx, licenses) => licenceRoutes(app, licenses),
+  // The wallet credential's metadata, where OpenID4VCI, RFC 8414 and SD-JWT VC put it (/.well-known/…).
+  rootRoutes: (app, _ctx, licenses) => walletRootRoutes(app, licenses),
   consumers: { 'workflow.task.approved': onTaskApproved },
   jobs: [
     {

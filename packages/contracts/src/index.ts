@@ -5,6 +5,7 @@ import Type, { type Static } from 'typebox';
 export * from './catalog.ts';
 export * from './datahub.ts';
 export * from './license-verification.ts';
+export * from './license-wallet.ts';
 export * from './workflow-stats.ts';
 export * from './person-access.ts';
 export * from './workflow-documents.ts';

@@ -49,6 +49,19 @@ export const LicenseEvents = {
     statusList: Type.Object({ id: Type.String(), index: Type.Integer({ minimum: 0 }) }),
     at: Type.String(),
   }),
+  /** 入卡包: the licence issued to the holder's wallet as an SD-JWT VC (OpenID4VCI), bound to the wallet's key. */
+  'licenses.licence.wallet-issued': Type.Object({
+    licenceId: Type.String(),
+    identifier: Type.String(),
+    typeCode: Type.String(),
+    holderId: Type.String(),
+    departmentCode: Type.String(),
+    credentialConfigurationId: Type.String(),
+    /** RFC 7638 thumbprint of the wallet's key the credential is bound to (cnf.jwk). */
+    holderKeyThumbprint: Type.String(),
+    statusList: Type.Object({ id: Type.String(), index: Type.Integer({ minimum: 0 }) }),
+    at: Type.String(),
+  }),
 } as const;
 export type LicenceIssued = Static<(typeof LicenseEvents)['licenses.licence.issued']>;
 export type LicenceStatusChanged = Static<(typeof LicenseEvents)['licenses.licence.status-changed']>;

@@ -249,6 +249,12 @@ export const en = {
   'licences.status.cancelled': 'Cancelled',
   'licences.status.expired': 'Expired',
   'header.licences': 'My licences',
+  'licences.wallet.add': 'Add to wallet',
+  'licences.wallet.again': 'Make a new wallet link',
+  'licences.wallet.open': 'Open in your wallet',
+  'licences.wallet.hint':
+    'Open the link below with the wallet on your phone to receive this licence. It works once, until {until}.',
+  'errors.LICENSES_WALLET_NOT_VALID': 'This licence is not valid at the moment, so it cannot be added to a wallet.',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyEn,

@@ -242,6 +242,11 @@ export const zh = {
   'licences.status.cancelled': '已注销',
   'licences.status.expired': '已过期',
   'header.licences': '我的证照',
+  'licences.wallet.add': '添加到卡包',
+  'licences.wallet.again': '重新生成卡包链接',
+  'licences.wallet.open': '在卡包中打开',
+  'licences.wallet.hint': '用手机卡包打开下面的链接领取这张证照。链接只能使用一次，{until} 前有效。',
+  'errors.LICENSES_WALLET_NOT_VALID': '这张证照当前不是有效状态，不能添加到卡包。',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyZh,

@@ -9,6 +9,7 @@ import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { useFresh } from '../lib/useApi.ts';
+import { WalletOffer } from './WalletOffer.tsx';
 
 interface Licence {
   id: string;
@@ -99,6 +100,7 @@ function LicenceCard({ licence }: { licence: Licence }) {
       )}
       {problem && <p className="body">{t(problemMessageKey(problem.code))}</p>}
       <div aria-live="polite">{lapsed && <p className="body">{t('licences.lapsed')}</p>}</div>
+      {licence.status === 'valid' && <WalletOffer licenceId={licence.id} name={text(licence.type.name)} />}
       {shown && !lapsed && (
         <div className="licence__code">
           {/* An image, not inline SVG: nothing in it can run. */}

@@ -10,6 +10,7 @@ import { presentationCode } from '../service/presentation.ts';
 import { licenceView } from '../service/views.ts';
 import { findLicence, licencesOfHolder } from '../store/licences.ts';
 import { statusEntries } from '../store/licences.ts';
+import { walletRoutes } from './wallet.ts';
 
 const Status = LicenceStatusSchema;
 
@@ -172,4 +173,5 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
         return entries.length > 0 ? new Map(entries.map((e) => [e.index, e.status])) : undefined;
       }),
   );
+  walletRoutes(app, licenses);
 }

@@ -71,3 +71,43 @@ export interface LicenseTables {
 
 export type LicensesDb = Kysely<LicenseTables> | Transaction<LicenseTables>;
 export const typed = narrowTo<LicenseTables>();
+
+// The wallet credential's tables (store/migrations/0002_wallet.sql): secrets kept as SHA-256 hex.
+export interface WalletOfferTable {
+  code_hash: string;
+  licence_id: string;
+  holder_id: string;
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface WalletTokenTable {
+  token_hash: string;
+  licence_id: string;
+  credential_configuration_id: string;
+  jkt: string;
+  expires_at: Date;
+}
+
+export interface WalletNonceTable {
+  nonce_hash: string;
+  expires_at: Date;
+  used_at: Date | null;
+}
+
+export interface WalletDpopJtiTable {
+  jkt: string;
+  jti: string;
+  expires_at: Date;
+}
+
+export interface WalletTables {
+  'licenses.wallet_offer': WalletOfferTable;
+  'licenses.wallet_token': WalletTokenTable;
+  'licenses.wallet_nonce': WalletNonceTable;
+  'licenses.wallet_dpop_jti': WalletDpopJtiTable;
+}
+
+export type WalletDb = Kysely<LicenseTables & WalletTables> | Transaction<LicenseTables & WalletTables>;
+export const typedWallet = narrowTo<LicenseTables & WalletTables>();
