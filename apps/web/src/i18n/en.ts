@@ -235,6 +235,8 @@ export const en = {
   'licences.status.cancelled': 'Cancelled',
   'licences.status.expired': 'Expired',
   'header.licences': 'My licences',
+  'verify.reason.status_unavailable':
+    "The licence's issuer is in another region whose status list cannot be reached now, and no copy is held here: its status cannot be checked. Try again later.",
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyEn,

@@ -229,6 +229,8 @@ export const zh = {
   'licences.status.cancelled': '已注销',
   'licences.status.expired': '已过期',
   'header.licences': '我的证照',
+  'verify.reason.status_unavailable':
+    '这张证照由其他地区签发，暂时无法取得该地区的状态清单，本地也没有缓存，无法确认证照状态。请稍后再试。',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyZh,

@@ -8,6 +8,7 @@ import { LicenseError } from '../errors.ts';
 import type { Licenses } from '../service/licenses.ts';
 import { licenceView } from '../service/views.ts';
 import { findLicence, licencesOfHolder } from '../store/licences.ts';
+import { trustRoutes } from './trust.ts';
 import { statusEntries } from '../store/licences.ts';
 
 const Status = LicenceStatusSchema;
@@ -145,4 +146,5 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
         return entries.length > 0 ? new Map(entries.map((e) => [e.index, e.status])) : undefined;
       }),
   );
+  trustRoutes(app, licenses);
 }
