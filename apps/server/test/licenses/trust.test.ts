@@ -5,14 +5,17 @@
 // refreshing (the clocks moved, no sleeping), A answers from its copy while B is down, and a
 // verifier with no copy says the status is unavailable.
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import catalog from '@tongban/catalog';
 import identity from '@tongban/identity';
 import { databaseLabel } from '@tongban/kernel/testing';
-import licenses from '@tongban/licenses';
+import ledger from '@tongban/ledger';
+import licenses, { Licenses, statusEntries } from '@tongban/licenses';
 import workflow from '@tongban/workflow';
-import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
+import { CompactSign, compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { sql } from 'kysely';
 import { act, startWorkflow, submitBirthCertificate, token, type Harness } from '../workflow/fixtures.ts';
 
@@ -40,10 +43,11 @@ describe(`cross-region trust: two regions (${databaseLabel})`, () => {
   let bOrigin: string;
   let bStopped = false;
   const extra: Harness[] = [];
+  let fresh: Harness;
 
   before(async () => {
     const modules = [catalog, identity, workflow, licenses];
-    a = await startWorkflow({ modules, identity: true, now: START });
+    a = await startWorkflow({ modules: [...modules, ledger], identity: true, now: START });
     b = await startWorkflow({ modules, identity: true, now: START, env: { TONGBAN_PORT: '0' } });
     await b.p.listen();
     bOrigin = b.p.instanceOf(licenses).ctx.origin();
@@ -151,6 +155,13 @@ describe(`cross-region trust: two regions (${databaseLabel})`, () => {
       changed.rows.map((r) => [r.data.version, r.data.action, r.data.actor.id]),
       [[published.version, 'added', 'op-trust']],
     );
+    // The ledger records the change (contracts' catalog: every licenses.* event).
+    await a.p.bus.settled();
+    await a.p.instanceOf(ledger).sequencer.kick();
+    const recorded = await sql<{ body: string }>`select body from ledger.entry`.execute(a.p.database.db);
+    const entry = recorded.rows.map((r) => JSON.parse(r.body)).find((e) => e.action === 'licenses.trust-list.changed');
+    assert.ok(entry, 'a ledger entry for the change');
+    assert.equal(entry.actor.id, 'op-trust');
   });
 
   test("B's published status list: vc+jwt signed by the issuer's key, cacheable, and the revoked licence's bit set (reference decoder)", async () => {
@@ -219,7 +230,7 @@ describe(`cross-region trust: two regions (${databaseLabel})`, () => {
     const revoked25 = await verify(a, revoked.code);
     assert.deepEqual([revoked25.reason, revoked25.status.fromCache], ['revoked', true]);
 
-    const fresh = await startWorkflow({
+    fresh = await startWorkflow({
       modules: [catalog, identity, workflow, licenses],
       identity: true,
       now: at(25),
@@ -258,5 +269,112 @@ describe(`cross-region trust: two regions (${databaseLabel})`, () => {
       ],
     );
     assert.equal(history.body.versions[1].entries, (bSelf.entries as unknown[]).length);
+  });
+
+  test("a list that B's issuer key did not sign is not B's list: refused, and with no copy the status is unavailable", async () => {
+    // A stand-in for B's address that serves a list with the right URL and issuer, signed by another key.
+    const forger = await generateKeyPair('ES256');
+    const entry = (bSelf.entries as { issuer: string; statusListBase: string }[]).find((e) =>
+      e.issuer.startsWith('11330100002489571'),
+    )!;
+    const server = createServer((req, res) => {
+      const url = `${base}${(req.url ?? '').slice('/lists/'.length)}`;
+      const credential = {
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        id: url,
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        issuer: `urn:uscc:${entry.issuer}`,
+        validFrom: at(24),
+        validUntil: at(40),
+        credentialSubject: {
+          id: `${url}#list`,
+          type: 'BitstringStatusList',
+          statusPurpose: url.endsWith('/suspension') ? 'suspension' : 'revocation',
+          encodedList: `u${gzipped.toString('base64url')}`,
+        },
+      };
+      void new CompactSign(new TextEncoder().encode(JSON.stringify(credential)))
+        .setProtectedHeader({ alg: 'ES256', typ: 'vc+jwt' })
+        .sign(forger.privateKey)
+        .then((jwt) => res.writeHead(200, { 'content-type': 'application/vc+jwt' }).end(jwt));
+    });
+    const { gzipSync } = await import('node:zlib');
+    const gzipped = gzipSync(Buffer.alloc(131_072 / 8));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lists/`;
+    try {
+      const other = await startWorkflow({
+        modules: [catalog, identity, workflow, licenses],
+        identity: true,
+        now: at(25),
+      });
+      extra.push(other);
+      const forged = { entries: [{ ...entry, statusListBase: base }] };
+      assert.equal(
+        (await other.call('POST', '/api/licenses/trust-list/entries', await operator(other), forged)).status,
+        201,
+      );
+      // The revoked licence would read as valid from the forged (all-clear) list.
+      const answer = await verify(other, revoked.code);
+      assert.deepEqual([answer.valid, answer.reason], [false, 'status_unavailable']);
+      // The forger's key given as the issuer's does not help either: the code is then an unknown issuer's.
+      const withForgerKey = { entries: [{ ...forged.entries[0], keys: [await exportJWK(forger.publicKey)] }] };
+      assert.equal(
+        (await other.call('POST', '/api/licenses/trust-list/entries', await operator(other), withForgerKey)).status,
+        201,
+      );
+      assert.equal((await verify(other, revoked.code)).reason, 'unknown_issuer');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  test('two operators changing the list at once make two versions, one after the other', async () => {
+    const before = (await fresh.call('GET', '/api/licenses/trust-list', {})).body.version;
+    const entries = bSelf.entries as { region: string; issuer: string }[];
+    const [one, two] = await Promise.all([
+      fresh.call('POST', '/api/licenses/trust-list/entries', await operator(fresh), { entries: [entries[0]] }),
+      fresh.call('POST', '/api/licenses/trust-list/entries', await operator(fresh), { entries: [entries[1]] }),
+    ]);
+    assert.deepEqual([one.status, two.status], [201, 201], JSON.stringify([one.body, two.body]));
+    assert.deepEqual([one.body.version, two.body.version].sort(), [before + 1, before + 2]);
+    const history = (await fresh.call('GET', '/api/licenses/trust-list/versions', await operator(fresh))).body.versions;
+    assert.deepEqual(
+      history.slice(0, 2).map((v: { version: number }) => v.version),
+      [before + 2, before + 1],
+    );
+  });
+
+  test('issuances racing at one department take distinct slots, drawn at random rather than in order', async () => {
+    const issuer = a.p.instanceOf(licenses);
+    const replica = () =>
+      new Licenses(issuer.ctx, {
+        producedType: async () => 'birth-medical-certificate',
+        answers: async () => ({ childName: '王小明' }),
+      });
+    const event = (n: number) => ({
+      taskId: `t-slot-${n}`,
+      applicationId: `a-slot-${n}`,
+      caseNumber: 'x',
+      matterCode: '330100-WJW-001',
+      departmentCode: WJW,
+      applicantId: `c-slot-${n}`,
+      action: 'approve',
+      from: 'reviewed',
+      to: 'approved',
+      actor: { kind: 'officer', id: 'o' },
+      at: new Date().toISOString(),
+      seq: 1,
+    });
+    const made = await Promise.all(Array.from({ length: 8 }, (_, n) => replica().issue(event(n))));
+    const slots = made.map((l) => l!.statusList.index);
+    assert.equal(new Set(slots).size, 8, String(slots));
+    const all = (await statusEntries(issuer.db, `sl-${WJW}`)).map((e) => e.index);
+    assert.equal(new Set(all).size, all.length, 'no slot given twice in the list');
+    // In order they would be 0…n−1; 8 random draws from 131,072 landing there is not going to happen.
+    assert.notDeepEqual(
+      [...all].sort((x, y) => x - y),
+      all.map((_, i) => i),
+    );
   });
 });
