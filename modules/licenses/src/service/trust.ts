@@ -19,8 +19,8 @@ import {
 } from '../domain/trust-list/index.ts';
 import { LicenseError } from '../errors.ts';
 import type { Licenses } from './licenses.ts';
-import { typedTrust, type TrustListVersionRow } from '../store/tables.ts';
-import { findLatestTrustVersion, insertTrustVersion, trustVersions } from '../store/trust.ts';
+import { typedTrust } from '../store/tables.ts';
+import { findLatestTrustVersion, insertTrustVersion, latestTrustVersionNumber, trustVersions } from '../store/trust.ts';
 import { bitOf, StatusLists } from './status-lists.ts';
 import type { ForeignStatus, ForeignTrust } from './scan.ts';
 
@@ -182,13 +182,13 @@ export class TrustList implements ForeignTrust {
     );
   }
 
-  /** Every key the current list trusts, with its entry. */
+  /** Every key the current list trusts, with its entry; the entries read again only when the version changed. */
   async keys(): Promise<{ key: TrustedKey; entry: TrustEntry }[]> {
-    const latest: TrustListVersionRow | undefined = await findLatestTrustVersion(this.#db());
-    const version = latest?.version ?? 0;
+    const version = await latestTrustVersionNumber(this.#db());
     if (this.#keys?.version !== version) {
+      const latest = await findLatestTrustVersion(this.#db());
       const keys = (latest?.entries ?? []).flatMap((entry) => trustedKeysOf(entry).map((key) => ({ key, entry })));
-      this.#keys = { version, keys };
+      this.#keys = { version: latest?.version ?? 0, keys };
     }
     return this.#keys.keys;
   }

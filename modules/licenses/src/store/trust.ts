@@ -11,6 +11,15 @@ export async function findLatestTrustVersion(db: TrustDb): Promise<TrustListVers
     .executeTakeFirst();
 }
 
+/** The current version's number (0: none yet): cheap enough to ask on every verification. */
+export async function latestTrustVersionNumber(db: TrustDb): Promise<number> {
+  const row = await db
+    .selectFrom('licenses.trust_list_version')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .executeTakeFirst();
+  return Number(row?.version ?? 0);
+}
+
 /** Newest first; the entries of each are left out (the current list carries them). */
 export async function trustVersions(db: TrustDb, limit: number) {
   return db
