@@ -137,6 +137,9 @@ describe(`cross-region trust: two regions (${databaseLabel})`, () => {
     assert.equal(list.version, published.version);
     assert.deepEqual(list.entries, published.entries);
     assert.ok(list.entries.some((e: { statusListBase: string }) => e.statusListBase.startsWith(bOrigin)));
+    const raw = await a.p.app.inject({ url: '/api/licenses/trust-list', headers: { accept: 'application/jose' } });
+    assert.match(String(raw.headers['content-type']), /^application\/jose/);
+    assert.equal(raw.body, published.jws);
     // B's key does not verify A's list.
     await assert.rejects(compactVerify(published.jws, await importJWK(bSelf.trustListKey as never, 'ES256')));
 

@@ -63,13 +63,18 @@ export function trustRoutes(app: HttpApp, licenses: Licenses): void {
       config: { policy: Policies.public },
       schema: {
         tags,
-        summary: "The current trust list of other regions' issuers, as JSON and as the JWS this region signed",
+        summary:
+          "The current trust list of other regions' issuers, as JSON with the JWS this region signed (Accept: application/jose: the JWS alone)",
         response: { 200: TrustListView },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       void reply.header('cache-control', 'no-cache');
-      return trust.current();
+      const view = await trust.current();
+      // The signed list alone, for a verifier that keeps the JWS as it was published (RFC 7515 §9.2.1).
+      if ((req.headers.accept ?? '').includes('application/jose'))
+        return reply.type('application/jose').send(view.jws as never);
+      return view;
     },
   );
 
