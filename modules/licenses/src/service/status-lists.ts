@@ -8,14 +8,13 @@ import { createHash } from 'node:crypto';
 import type { TrustEntry } from '@tongban/contracts';
 import type { ModuleContext } from '@tongban/kernel';
 import { LICENCE_TYPES } from '../domain/licence-types.ts';
-import { encodeStatusList, MIN_STATUS_LIST_BITS } from '../domain/status-list/bitstring.ts';
+import { decodeStatusList, encodeStatusList, MIN_STATUS_LIST_BITS } from '../domain/status-list/bitstring.ts';
 import {
   buildStatusListCredential,
   type StatusListCredential,
   type StatusPurpose,
 } from '../domain/status-list/credential.ts';
 import { signStatusListCredential, verifyStatusListCredential } from '../domain/status-list/jose.ts';
-import { decodeStatusList } from '../domain/status-list/bitstring.ts';
 import { jwsSignerOf } from '../domain/trust-list/index.ts';
 import { statusEntries } from '../store/licences.ts';
 import { typed, typedTrust } from '../store/tables.ts';
@@ -26,6 +25,9 @@ import type { ScanCodes } from './scan.ts';
 export const STATUS_LIST_TTL_MS = 10 * 60_000;
 /** Another region's list is given this long to answer before the cached copy is used. */
 export const FETCH_TIMEOUT_MS = 2000;
+
+/** A list of a million entries, 1 % revoked, is about 14 KB as vc+jwt: a region answering megabytes is not sending one. */
+const MAX_LIST_BYTES = 4 * 1024 * 1024;
 
 /** The register's statuses a revocation bit stands for; a suspension bit stands for 'suspended'. */
 const REVOKED: ReadonlySet<string> = new Set(['revoked', 'penalty-revoked', 'cancelled']);
@@ -124,7 +126,7 @@ export class StatusLists {
         redirect: 'error',
       });
       if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
-      const jwt = (await response.text()).trim();
+      const jwt = (await bodyUpTo(response, MAX_LIST_BYTES)).trim();
       const credential = this.#open(jwt, entry, url, purpose, now);
       if (!credential) throw new Error(`${url} is not a list signed by ${entry.issuer}`);
       const ttl = credential.credentialSubject.ttl ?? STATUS_LIST_TTL_MS;
@@ -171,4 +173,24 @@ export class StatusLists {
 export function bitOf(credential: StatusListCredential, index: number): boolean {
   const list = decodeStatusList(credential.credentialSubject.encodedList);
   return index < list.size && list.get(index);
+}
+
+/** The response's text, refused past `limit` bytes (another region's server is not ours to trust with memory). */
+async function bodyUpTo(response: Response, limit: number): Promise<string> {
+  if (Number(response.headers.get('content-length') ?? 0) > limit) throw new Error('status list too large');
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new Error('status list too large');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
