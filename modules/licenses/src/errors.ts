@@ -19,6 +19,17 @@ export const LicenseErrors = defineErrors({
     zh: '证照当前状态为“{status}”，不能添加到卡包',
     en: 'The licence is {status}; it cannot be added to a wallet',
   },
+  LICENSES_STATUS_LIST_NOT_FOUND: { status: 404, zh: '状态清单 {id} 不存在', en: 'Status list {id} does not exist' },
+  LICENSES_TRUST_ENTRY_INVALID: {
+    status: 422,
+    zh: '可信发证机关条目无效',
+    en: 'The trusted issuer entry is not valid',
+  },
+  LICENSES_TRUST_ENTRY_NOT_FOUND: {
+    status: 404,
+    zh: '可信名单中没有地区 {region} 的发证机关 {issuer}',
+    en: 'The trust list has no issuer {issuer} of region {region}',
+  },
 });
 
 /** Raise the licences module's errors through this: a code outside its table and the kernel's does not compile. */

@@ -7,6 +7,7 @@ import { licenceRoutes } from './api/routes.ts';
 import { walletRootRoutes } from './api/wallet.ts';
 import { LicenseErrors } from './errors.ts';
 import { Licenses } from './service/licenses.ts';
+import { attachTrust } from './service/trust.ts';
 import { queueIssue } from './store/licences.ts';
 import { typed } from './store/tables.ts';
 
@@ -21,12 +22,14 @@ export default defineModule({
   title: { zh: '电子证照', en: 'Licences' },
   dependsOn: ['catalog', 'identity', 'workflow'],
   // Its own authority towards the workflow (ctx.serviceToken(), client tongban-licenses): an approved task's answers.
-  // and the seed of its issuers' scan-code keys (service/scan.ts).
-  secrets: ['licenses-service-key', 'licenses-signing-key'],
+  // and the seed of its issuers' scan-code keys (service/scan.ts), and of the key its published
+  // trust list is signed with (service/trust.ts).
+  secrets: ['licenses-service-key', 'licenses-signing-key', 'licenses-trust-key'],
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: LicenseErrors,
   start(ctx) {
     const licenses = new Licenses(ctx);
+    attachTrust(licenses);
     licenses.start();
     return licenses;
   },

@@ -6,6 +6,7 @@ export * from './catalog.ts';
 export * from './datahub.ts';
 export * from './license-verification.ts';
 export * from './license-wallet.ts';
+export * from './license-trust.ts';
 export * from './workflow-stats.ts';
 export * from './person-access.ts';
 export * from './workflow-documents.ts';
@@ -13,6 +14,7 @@ export * from './workflow.ts';
 export * from './licenses.ts';
 import { DatahubEvents } from './datahub.ts';
 import { LicenseEvents } from './licenses.ts';
+import { LicenseTrustEvents } from './license-trust.ts';
 import { PersonAccessEvents } from './person-access.ts';
 import { WorkflowDocumentEvents } from './workflow-documents.ts';
 
@@ -258,6 +260,7 @@ export const EVENT_CATALOG = {
   ...LedgerEvents,
   ...PersonAccessEvents,
   ...LicenseEvents,
+  ...LicenseTrustEvents,
 } as const;
 export type EventType = keyof typeof EVENT_CATALOG;
 /** The payload of an event type, as its schema in the catalog describes it. */

@@ -19,6 +19,8 @@ export const VERIFICATION_REASONS = [
   'presentation_expired',
   'revoked',
   'suspended',
+  /** Another region's licence whose status list could not be fetched, with no copy held here. */
+  'status_unavailable',
 ] as const;
 export type VerificationReason = (typeof VERIFICATION_REASONS)[number];
 

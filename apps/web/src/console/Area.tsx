@@ -23,6 +23,7 @@ import { Grants } from './Grants.tsx';
 import { MatterEditor } from './MatterEditor.tsx';
 import { Matters } from './Matters.tsx';
 import { Staff } from './Staff.tsx';
+import { TrustList } from './TrustList.tsx';
 
 type Page = (props: { params: Record<string, string> }) => ReactNode;
 
@@ -36,9 +37,10 @@ const routes: { path: string; page: Page; section: Section }[] = [
   { path: 'bundles', page: Bundles, section: 'bundles' },
   { path: 'bundles/:code', page: BundleEditor, section: 'bundles' },
   { path: 'grants', page: Grants, section: 'grants' },
+  { path: 'trust', page: TrustList, section: 'trust' },
 ];
 
-type Section = 'dashboard' | 'departments' | 'staff' | 'matters' | 'bundles' | 'grants';
+type Section = 'dashboard' | 'departments' | 'staff' | 'matters' | 'bundles' | 'grants' | 'trust';
 const sections: { section: Section; href: string; label: MessageKey }[] = [
   { section: 'dashboard', href: '/console', label: 'console.nav.dashboard' },
   { section: 'departments', href: '/console/departments', label: 'console.nav.departments' },
@@ -46,6 +48,7 @@ const sections: { section: Section; href: string; label: MessageKey }[] = [
   { section: 'matters', href: '/console/matters', label: 'console.nav.matters' },
   { section: 'bundles', href: '/console/bundles', label: 'console.nav.bundles' },
   { section: 'grants', href: '/console/grants', label: 'console.nav.grants' },
+  { section: 'trust', href: '/console/trust', label: 'console.nav.trust' },
 ];
 
 export default function Area({ params }: PageProps) {

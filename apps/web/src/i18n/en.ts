@@ -255,6 +255,8 @@ export const en = {
   'licences.wallet.hint':
     'Open the link below with the wallet on your phone to receive this licence. It works once, until {until}.',
   'errors.LICENSES_WALLET_NOT_VALID': 'This licence is not valid at the moment, so it cannot be added to a wallet.',
+  'verify.reason.status_unavailable':
+    "The licence's issuer is in another region whose status list cannot be reached now, and no copy is held here: its status cannot be checked. Try again later.",
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyEn,

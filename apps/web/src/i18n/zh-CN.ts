@@ -247,6 +247,8 @@ export const zh = {
   'licences.wallet.open': '在卡包中打开',
   'licences.wallet.hint': '用手机卡包打开下面的链接领取这张证照。链接只能使用一次，{until} 前有效。',
   'errors.LICENSES_WALLET_NOT_VALID': '这张证照当前不是有效状态，不能添加到卡包。',
+  'verify.reason.status_unavailable':
+    '这张证照由其他地区签发，暂时无法取得该地区的状态清单，本地也没有缓存，无法确认证照状态。请稍后再试。',
   // The citizen's journey, in a file of its own. The workbench's and the console's messages load
   // with their areas' chunks (addMessages), not here.
   ...journeyZh,

@@ -9,6 +9,7 @@ import type { Licenses } from '../service/licenses.ts';
 import { presentationCode } from '../service/presentation.ts';
 import { licenceView } from '../service/views.ts';
 import { findLicence, licencesOfHolder } from '../store/licences.ts';
+import { trustRoutes } from './trust.ts';
 import { statusEntries } from '../store/licences.ts';
 import { walletRoutes } from './wallet.ts';
 
@@ -174,4 +175,5 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
       }),
   );
   walletRoutes(app, licenses);
+  trustRoutes(app, licenses);
 }

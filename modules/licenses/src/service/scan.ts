@@ -1,10 +1,13 @@
 // Scan codes for this region's licences, and their verification (扫码核验). Each issuer (an issuing
 // department's unified social credit code) signs with a key of its own, derived from the module's
 // secret `licenses-signing-key`, so every replica signs alike and a trusted key speaks for one issuer
-// only. A verification checks the code offline against those keys, then the licence's status in the
-// status lists of its issuer — this region's own, read at once from the register (age 0).
+// only. A verification checks the code offline against those keys and the trust list's (other
+// regions' issuers, service/trust.ts), then the licence's status in its issuer's status lists: this
+// region's own read at once from the register (age 0); another region's fetched from it, verified
+// with the key its entry names and cached — its copy's age said, and the copy used when that region
+// cannot be reached.
 import { createHmac } from 'node:crypto';
-import type { VerificationView } from '@tongban/contracts';
+import type { TrustEntry, VerificationView } from '@tongban/contracts';
 import type { ModuleContext } from '@tongban/kernel';
 import { findLicenceType, LICENCE_TYPES } from '../domain/licence-types.ts';
 import {
@@ -23,9 +26,25 @@ const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 /** The register's statuses a revocation list's bit stands for (the suspension list's: suspended). */
 const REVOKED: ReadonlySet<string> = new Set(['revoked', 'penalty-revoked', 'cancelled']);
 
+/** A foreign licence's status as its issuer's lists say it. */
+export interface ForeignStatus {
+  readonly state: 'valid' | 'revoked' | 'suspended';
+  readonly listAgeSeconds: number;
+  /** The list could not be fetched: a copy held here answered. */
+  readonly fromCache: boolean;
+}
+
+/** Other regions' issuers: the trust list (service/trust.ts). */
+export interface ForeignTrust {
+  keys(): Promise<readonly { key: TrustedKey; entry: TrustEntry }[]>;
+  /** undefined: the lists can be neither fetched nor found held here. */
+  statusOf(entry: TrustEntry, listId: string, index: number): Promise<ForeignStatus | undefined>;
+}
+
 export class ScanCodes {
   readonly #secret: string;
   readonly #signers = new Map<string, ScanSigner>();
+  #foreign: ForeignTrust | undefined;
 
   constructor(ctx: Pick<ModuleContext, 'secret'>) {
     this.#secret = ctx.secret('licenses-signing-key');
@@ -45,6 +64,11 @@ export class ScanCodes {
   trust(): TrustedKey[] {
     const issuers = new Set(Object.values(LICENCE_TYPES).map((t) => t.issuerCode));
     return [...issuers].map((issuer) => trustedKeyOf(this.signer(issuer), issuer));
+  }
+
+  /** Other regions' issuers join this region's in every verification from now on. */
+  useTrust(foreign: ForeignTrust): void {
+    this.#foreign = foreign;
   }
 
   claimsOf(row: LicenceRow): LicenceClaims {
@@ -76,24 +100,42 @@ export class ScanCodes {
     statusOf: (listId: string) => Promise<ReadonlyMap<number, string> | undefined>,
   ): Promise<VerificationView> {
     const checkedAt = now.toISOString();
-    const result = verifyScanCode(code, { trust: this.trust(), now });
+    const own = this.trust();
+    const foreign = (await this.#foreign?.keys()) ?? [];
+    const result = verifyScanCode(code, { trust: [...own, ...foreign.map((f) => f.key)], now });
     const claims = result.ok ? result.claims : result.claims;
-    const licence = claims && licenceOf(claims);
     if (!result.ok) {
+      const licence = claims && licenceOf(claims);
       const reason = result.reason === 'too_long' ? 'not_base45' : result.reason;
       const known = reason === 'bad_claims' || reason === 'issuer_mismatch' ? 'bad_signature' : reason;
       return { valid: false, reason: known, ...(licence ? { licence } : {}), checkedAt };
     }
-    const statuses = await statusOf(result.claims.statusList.id);
+    const { statusList } = result.claims;
+    // Which list trusts the key that signed decides whose licence it is: two regions may hold the
+    // same issuer codes and list ids, never the same keys.
+    const entry = own.some((k) => k.publicKey === result.key.publicKey)
+      ? undefined
+      : foreign.find((f) => f.key.publicKey === result.key.publicKey && f.key.issuer === result.key.issuer)?.entry;
+    if (entry) {
+      const licence = {
+        ...licenceOf(result.claims),
+        issuer: { id: entry.issuer, name: entry.name, region: entry.region },
+      };
+      const status = await this.#foreign!.statusOf(entry, statusList.id, statusList.index);
+      if (!status) return { valid: false, reason: 'status_unavailable', licence, checkedAt };
+      if (status.state !== 'valid') return { valid: false, reason: status.state, licence, status, checkedAt };
+      return { valid: true, licence, status, checkedAt };
+    }
+    const licence = licenceOf(result.claims);
+    const statuses = await statusOf(statusList.id);
     // A list of this region's that does not know the index: not a licence it issued.
-    const state = statuses?.get(result.claims.statusList.index);
-    if (!statuses || state === undefined)
-      return { valid: false, reason: 'unknown_issuer', licence: licence!, checkedAt };
+    const state = statuses?.get(statusList.index);
+    if (!statuses || state === undefined) return { valid: false, reason: 'unknown_issuer', licence, checkedAt };
     // The register's status, as the issuer's revocation and suspension lists carry it.
     const listState = REVOKED.has(state) ? 'revoked' : state === 'suspended' ? 'suspended' : 'valid';
     const status = { state: listState, listAgeSeconds: 0, fromCache: false } as const;
-    if (listState !== 'valid') return { valid: false, reason: listState, licence: licence!, status, checkedAt };
-    return { valid: true, licence: licence!, status, checkedAt };
+    if (listState !== 'valid') return { valid: false, reason: listState, licence, status, checkedAt };
+    return { valid: true, licence, status, checkedAt };
   }
 }
 

@@ -1,5 +1,8 @@
 // Every query of the licences module.
+import { randomInt } from 'node:crypto';
 import { sql } from 'kysely';
+import { findFreeIndex } from '../domain/status-list/allocation.ts';
+import { MIN_STATUS_LIST_BITS } from '../domain/status-list/bitstring.ts';
 import type { LicenceStatus } from '@tongban/contracts';
 import type { LicenceRow, LicenceTable, LicensesDb } from './tables.ts';
 
@@ -41,15 +44,41 @@ export async function nextSerial(db: LicensesDb, typeCode: string, issuerCode: s
   return Number(row.last);
 }
 
-/** The next free index of a status list, the list made on first use. */
-export async function allocateStatusIndex(db: LicensesDb, listId: string): Promise<number> {
+/** Random draws checked in one query before the whole taken set is read (a nearly full list). */
+const CANDIDATES = 32;
+
+/**
+ * A free index of a status list drawn at random (domain/status-list/allocation.ts: indexes in
+ * issuance order would tell a verifier when a licence was issued and whose came next), the list
+ * made on first use. The upsert takes the list's row lock for the rest of the issuing
+ * transaction, so two issuers on one list take turns and the second sees the first's slot;
+ * UNIQUE (status_list_id, status_index) stays the guard. `next_index` counts slots taken.
+ */
+export async function allocateStatusIndex(
+  db: LicensesDb,
+  listId: string,
+  size: number = MIN_STATUS_LIST_BITS,
+): Promise<number> {
   const row = await db
     .insertInto('licenses.status_list')
     .values({ id: listId, next_index: 1 })
     .onConflict((oc) => oc.column('id').doUpdateSet({ next_index: sql<number>`licenses.status_list.next_index + 1` }))
     .returning('next_index')
     .executeTakeFirstOrThrow();
-  return Number(row.next_index) - 1;
+  if (Number(row.next_index) > size) throw new RangeError(`status list ${listId} is full (${size} slots)`);
+  const candidates = Array.from({ length: CANDIDATES }, () => randomInt(size));
+  const takenOf = async (indexes?: number[]) => {
+    let query = db.selectFrom('licenses.licence').select('status_index').where('status_list_id', '=', listId);
+    if (indexes) query = query.where('status_index', 'in', indexes);
+    return new Set((await query.execute()).map((r) => Number(r.status_index)));
+  };
+  const taken = await takenOf(candidates);
+  const free = candidates.find((index) => !taken.has(index));
+  if (free !== undefined) return free;
+  const all = await takenOf();
+  const index = findFreeIndex(size, (i) => all.has(i));
+  if (index === undefined) throw new RangeError(`status list ${listId} is full (${size} slots)`);
+  return index;
 }
 
 export async function insertLicence(db: LicensesDb, row: LicenceTable) {

@@ -1,7 +1,7 @@
 // The licenses schema's tables (store/migrations/0001_licenses.sql) as the compiler sees them.
 // bigint read as number, timestamptz as Date, jsonb parsed (written as JSON text).
 import { narrowTo } from '@tongban/kernel';
-import type { LicenceStatus } from '@tongban/contracts';
+import type { LicenceStatus, TrustEntry } from '@tongban/contracts';
 import type { ColumnType, Generated, Kysely, Selectable, Transaction } from 'kysely';
 
 type Json<T> = ColumnType<T, string, string>;
@@ -111,3 +111,31 @@ export interface WalletTables {
 
 export type WalletDb = Kysely<LicenseTables & WalletTables> | Transaction<LicenseTables & WalletTables>;
 export const typedWallet = narrowTo<LicenseTables & WalletTables>();
+
+// 0003_trust.sql: the cross-region trust list's versions, and the cache of other regions' status lists.
+export interface TrustListVersionTable {
+  version: number;
+  entries: Json<TrustEntry[]>;
+  jws: string;
+  change: 'added' | 'removed';
+  changed: Json<{ region: string; issuer: string }[]>;
+  actor_kind: string;
+  actor_id: string;
+  at: Date;
+}
+export type TrustListVersionRow = Selectable<TrustListVersionTable>;
+
+export interface StatusListCacheTable {
+  url: string;
+  jwt: string;
+  fetched_at: Date;
+  valid_until: Date;
+}
+export type StatusListCacheRow = Selectable<StatusListCacheTable>;
+
+export interface TrustTables {
+  'licenses.trust_list_version': TrustListVersionTable;
+  'licenses.status_list_cache': StatusListCacheTable;
+}
+export type TrustDb = Kysely<TrustTables> | Transaction<TrustTables>;
+export const typedTrust = narrowTo<TrustTables>();
