@@ -12,6 +12,9 @@ import identity from '@tongban/identity';
 import { databaseLabel } from '@tongban/kernel/testing';
 import licenses from '@tongban/licenses';
 import workflow from '@tongban/workflow';
+import { digest, ES256 } from '@sd-jwt/crypto-nodejs';
+import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { sql } from 'kysely';
 import { act, startWorkflow, submitBirthCertificate, type Harness } from '../workflow/fixtures.ts';
@@ -178,7 +181,7 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
     assert.equal(header.typ, 'dc+sd-jwt');
     assert.equal(payload.iss, issuerId);
     assert.deepEqual(payload.cnf.jwk, { kty: 'EC', crv: 'P-256', x: holder.jwk.x, y: holder.jwk.y });
-    assert.match(payload.status.status_list.uri, /\/api\/licenses\/status-lists\/sl-330100-WJW$/);
+    assert.match(payload.status.status_list.uri, /\/api\/licenses\/token-status-lists\/sl-330100-WJW$/);
     // The issuer's key is published for verifiers (SD-JWT VC §5).
     const jwks = await h.call('GET', `/.well-known/jwt-vc-issuer${path(issuerId)}`, {});
     assert.ok(jwks.body.jwks.keys.some((k: { kid: string }) => k.kid === header.kid));
@@ -210,6 +213,39 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
       issuer: { id: payload.issuer_code, url: issuerId },
     });
 
+    // The maintained @sd-jwt verifier, as another party runs it: the issuer's published key, the KB-JWT
+    // by the credential's cnf key, and the status fetched from the credential's status_list.uri as
+    // its own fetcher does (Accept and content type statuslist+jwt), here through the platform's router.
+    const issuerJwk = jwks.body.jwks.keys.find((k: { kid: string }) => k.kid === header.kid);
+    const fetched: string[] = [];
+    const outside = new SDJwtVcInstance({
+      hasher: digest,
+      verifier: await ES256.getVerifier(issuerJwk),
+      kbVerifier: async (data, signature, kbPayload) =>
+        (await ES256.getVerifier((kbPayload as { cnf: { jwk: JWK } }).cnf.jwk))(data, signature),
+      statusListFetcher: async (uri) => {
+        const r = await h.p.app.inject({
+          method: 'GET',
+          url: path(uri),
+          headers: { accept: 'application/statuslist+jwt' },
+        });
+        assert.equal(r.statusCode, 200, r.body);
+        assert.match(String(r.headers['content-type']), /^application\/statuslist\+jwt/);
+        fetched.push(r.body);
+        return r.body;
+      },
+    });
+    const accepted = await outside.verify(presentation, {
+      requiredClaimKeys: ['identifier'],
+      keyBindingNonce: verifierNonce,
+      currentDate: nowSeconds(),
+    });
+    assert.equal(accepted.payload.identifier, licence.identifier);
+    // The Status List Token itself, read by @sd-jwt's own decoder: its sub is the URI, the slot VALID.
+    const listPayload = JSON.parse(Buffer.from(fetched[0]!.split('.')[1]!, 'base64url').toString());
+    assert.equal(listPayload.sub, payload.status.status_list.uri);
+    assert.equal(getListFromStatusListJWT(fetched[0]!).getStatus(payload.status.status_list.idx), 0);
+
     const check = async (p: string, n = verifierNonce) =>
       (
         await h.call(
@@ -237,8 +273,21 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
     const statusUrl = `/api/licenses/${licence.id}/status`;
     assert.equal((await h.call('POST', statusUrl, officer, { action: 'suspend', reason: '核查' })).status, 200);
     assert.deepEqual([(await check(presentation)).valid, (await check(presentation)).reason], [false, 'suspended']);
+    await assert.rejects(outside.verify(presentation, { keyBindingNonce: verifierNonce, currentDate: nowSeconds() }));
+    assert.equal(getListFromStatusListJWT(fetched.at(-1)!).getStatus(payload.status.status_list.idx), 2, 'SUSPENDED');
     assert.equal((await h.call('POST', statusUrl, officer, { action: 'revoke', reason: '撤销' })).status, 200);
     assert.equal((await check(presentation)).reason, 'revoked');
+    // The outside verifier learns it from the Status List Token: the slot INVALID, the presentation refused.
+    await assert.rejects(
+      outside.verify(presentation, { keyBindingNonce: verifierNonce, currentDate: nowSeconds() }),
+      /Status is not valid/,
+    );
+    assert.equal(getListFromStatusListJWT(fetched.at(-1)!).getStatus(payload.status.status_list.idx), 1);
+    assert.equal(
+      (await h.call('GET', '/api/licenses/token-status-lists/sl-nowhere', {})).status,
+      404,
+      'a list this region does not keep',
+    );
     // And no new offer for a licence that is not valid.
     const refused = await h.call('POST', `/api/licenses/${licence.id}/wallet-offer`, await h.citizen('c-wallet-1'));
     assert.equal(refused.status, 409);

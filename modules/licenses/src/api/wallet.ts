@@ -7,6 +7,7 @@ import { PresentationBody, PresentationView, WalletOfferView } from '@tongban/co
 import { definePolicies, Policies, type HttpApp } from '@tongban/kernel';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { STATUS_LIST_MEDIA_TYPE } from '../domain/sd-jwt/index.ts';
 import { LicenseError } from '../errors.ts';
 import type { Licenses } from '../service/licenses.ts';
 import { OAuthError, walletOf } from '../service/wallet.ts';
@@ -132,6 +133,25 @@ export function walletRoutes(app: HttpApp, licenses: Licenses): void {
       },
     },
     async (req, reply) => oauth(reply, () => wallet.credential(req.headers.authorization, req.headers.dpop, req.body)),
+  );
+
+  app.get(
+    '/token-status-lists/:listId',
+    {
+      // Public, like every status list: what it says about one slot is all a verifier learns.
+      config: { policy: Policies.public },
+      schema: {
+        tags: ['licenses'],
+        summary:
+          "A department's licence statuses as an IETF Token Status List (statuslist+jwt), the list SD-JWT VCs point at",
+        params: Type.Object({ listId: Type.String({ minLength: 1, maxLength: 100 }) }),
+      },
+    },
+    async (req, reply) => {
+      const jwt = await wallet.tokenStatusList(req.params.listId);
+      if (!jwt) throw new LicenseError('LICENSES_STATUS_LIST_NOT_FOUND', { id: req.params.listId });
+      return reply.type(STATUS_LIST_MEDIA_TYPE).header('cache-control', 'public, max-age=600').send(jwt);
+    },
   );
 
   app.post(

@@ -28,11 +28,15 @@ import {
   checkKeyProof,
   issueWalletCredential,
   ProofError,
+  TOKEN_STATUS,
+  tokenStatusListJwt,
   verifyPresentation,
   walletKeyFrom,
+  type TokenStatus,
   type TrustedWalletKey,
   type WalletSigningKey,
 } from '../domain/sd-jwt/index.ts';
+import { MIN_STATUS_LIST_BITS } from '../domain/status-list/bitstring.ts';
 import { LicenseError } from '../errors.ts';
 import { findLicence, statusEntries } from '../store/licences.ts';
 import { typedWallet, type LicenceRow, type WalletDb } from '../store/tables.ts';
@@ -46,7 +50,7 @@ import {
   takeNonce,
   takeOffer,
 } from '../store/wallet.ts';
-import { fieldsAad, type Licenses } from './licenses.ts';
+import { fieldsAad, statusListOf, type Licenses } from './licenses.ts';
 
 /** The pre-authorized code: shown to the signed-in holder only, long enough to scan it with a phone. */
 export const OFFER_SECONDS = 300;
@@ -56,6 +60,9 @@ export const NONCE_SECONDS = 300;
 /** How far a proof's iat may be from our clock, either way (RFC 9449 §11.1 leaves it to us). */
 const PROOF_SKEW_SECONDS = 300;
 /** Register statuses a verifier is told as revoked. */
+/** How long a wallet verifier may keep a Status List Token: as long as the W3C lists' (service/status-lists.ts). */
+const TOKEN_STATUS_LIST_TTL_SECONDS = 600;
+
 const REVOKED: ReadonlySet<string> = new Set(['revoked', 'penalty-revoked', 'cancelled']);
 
 /** An OAuth error answer (RFC 6749 §5.2, RFC 9449 §7.1, OpenID4VCI 1.0 §8.3.1): JSON, not problem+json. */
@@ -291,9 +298,34 @@ export class Wallet {
     return { credentials: [{ credential }] };
   }
 
-  /** Where a verifier finds the licence's status list (served by the status-list routes). */
+  /** Where a wallet verifier finds the licence's status: the Token Status List SD-JWT VC names. */
   statusListUri(listId: string): string {
-    return `${this.issuer()}/status-lists/${encodeURIComponent(listId)}`;
+    return `${this.issuer()}/token-status-lists/${encodeURIComponent(listId)}`;
+  }
+
+  /**
+   * A department's list as a Status List Token, signed by its issuer's wallet key (the key its
+   * credentials carry, so one trusted key checks both); undefined for a list this region does not keep.
+   */
+  async tokenStatusList(listId: string): Promise<string | undefined> {
+    const type = Object.values(LICENCE_TYPES).find((t) => statusListOf(t.departmentCode) === listId);
+    if (!type) return undefined;
+    const entries = await statusEntries(this.licenses.db, listId);
+    const statuses = entries.map(({ index, status }): [number, TokenStatus] => [
+      index,
+      status === 'valid' ? TOKEN_STATUS.valid : status === 'suspended' ? TOKEN_STATUS.suspended : TOKEN_STATUS.invalid,
+    ]);
+    const size = Math.max(MIN_STATUS_LIST_BITS, (entries.at(-1)?.index ?? 0) + 1);
+    return tokenStatusListJwt(
+      {
+        uri: this.statusListUri(listId),
+        size,
+        statuses,
+        issuedAt: seconds(this.ctx.clock.now()),
+        ttlSeconds: TOKEN_STATUS_LIST_TTL_SECONDS,
+      },
+      this.key(type.issuerCode),
+    );
   }
 
   async #build(licence: LicenceRow, holderJwk: Parameters<typeof issueWalletCredential>[0]['holderJwk'], now: Date) {
@@ -372,7 +404,7 @@ export class Wallet {
   /** The licence's status as the register holds it (this region's lists, age 0); undefined: not a slot of ours. */
   async #statusOf(status: unknown): Promise<'valid' | 'revoked' | 'suspended' | 'expired' | undefined> {
     const ref = (status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined)?.status_list;
-    const prefix = `${this.issuer()}/status-lists/`;
+    const prefix = `${this.issuer()}/token-status-lists/`;
     if (typeof ref?.uri !== 'string' || !ref.uri.startsWith(prefix) || typeof ref.idx !== 'number') return undefined;
     const listId = decodeURIComponent(ref.uri.slice(prefix.length));
     const entry = (await statusEntries(this.licenses.db, listId)).find((e) => e.index === ref.idx);

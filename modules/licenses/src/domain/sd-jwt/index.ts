@@ -9,3 +9,11 @@ export {
   type TrustedWalletKey,
 } from './verify.ts';
 export { checkDpopProof, checkKeyProof, DPOP_TYP, KEY_PROOF_TYP, ProofError, type CheckedProof } from './proofs.ts';
+export {
+  encodeTokenStatusList,
+  STATUS_LIST_MEDIA_TYPE,
+  STATUS_LIST_TYP,
+  TOKEN_STATUS,
+  tokenStatusListJwt,
+  type TokenStatus,
+} from './token-status-list.ts';
