@@ -7,6 +7,7 @@ import { OFFICER_ACTIONS } from '../domain/status.ts';
 import { LicenseError } from '../errors.ts';
 import type { Licenses } from '../service/licenses.ts';
 import { licenceView } from '../service/views.ts';
+import { licenceServiceRoutes } from './services.ts';
 import { findLicence, licencesOfHolder } from '../store/licences.ts';
 import { statusEntries } from '../store/licences.ts';
 
@@ -145,4 +146,5 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
         return entries.length > 0 ? new Map(entries.map((e) => [e.index, e.status])) : undefined;
       }),
   );
+  licenceServiceRoutes(app, licenses);
 }
