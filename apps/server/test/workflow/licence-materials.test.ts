@@ -124,7 +124,8 @@ describe(`免证办: licences instead of paper materials (${databaseLabel})`, ()
     ]);
     const used = (view.timeline as Json[]).filter((e) => e.action === 'licence_material');
     assert.equal(used.length, 1);
-    assert.match(used[0].reason, /电子证照 出生医学证明 used as material/);
+    assert.equal(used[0].reason, '电子证照 出生医学证明');
+    assert.equal(used[0].actionName.en, 'Electronic licence used as material');
 
     // The same licence heard again (a redelivery under another id, a replayed outbox): nothing more.
     const w = h.p.instanceOf(workflow);

@@ -36,7 +36,8 @@ export async function useIssuedLicence(s: Services, anyTrx: ModuleTrx, issued: I
     actor_id: 'workflow.licences',
     from_state: null,
     to_state: null,
-    reason: `电子证照 ${first.type_name.zh} used as material`,
+    // The action's name says what happened (电子证照用作材料); the reason, which licence.
+    reason: `电子证照 ${first.type_name.zh}`,
     rule: null,
     detail: {
       identifier: issued.identifier,
