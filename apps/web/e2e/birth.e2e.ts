@@ -28,6 +28,7 @@ import {
 import {
   actOnTask,
   applicationOf,
+  callApi,
   claimInQueue,
   findInQueue,
   licenceMaterialShown,
@@ -40,6 +41,8 @@ const stack = useStack();
 
 /** 出生登记（新生儿落户）: its 出生医学证明 is the licence the bundle's first matter issues. */
 const BIRTH_REGISTRATION = '330100-GA-001';
+/** 生育津贴及生育医疗费用申领: asks for the 出生医学证明 too, applied for alone after the birth. */
+const MATERNITY = '330100-YB-002';
 
 /** The demo citizen with an authenticator: 李四, the mother in the demo registries. */
 function mother(): DemoAccount {
@@ -221,6 +224,32 @@ test('出生一件事: applied for in the browser, every department acts in the 
     await verifier.getByRole('heading', { name: words('zh-CN', 'verify.invalid') }).waitFor();
     await checkA11y(verifier, 'the licence check, refused');
     await shoot(verifier, 'verify-refused-zh-CN');
+
+    // 免证办 with consent: applying for 生育津贴 next, the mother is offered her 出生医学证明 instead
+    // of an upload, and ticking it puts the licence in her draft as `lic:<identifier>`.
+    await citizen.goto(`${base}/apply/${MATERNITY}`);
+    const draftId = await startDraft(citizen);
+    await explained(citizen, 'the materials page offers the licence, and it is used when ticked', async () => {
+      await citizen.goto(`${base}/apply/${MATERNITY}/${draftId}/materials`);
+      await h1(citizen, words('zh-CN', 'journey.materials.title'));
+      const use = citizen.getByLabel(words('zh-CN', 'journey.materials.useLicence'));
+      await use.waitFor();
+      await checkA11y(citizen, 'the materials page offering a licence');
+      await use.check();
+      // Chosen: nothing to upload for it.
+      await citizen.getByLabel(words('zh-CN', 'journey.upload.label', { name: '出生医学证明' })).waitFor({
+        state: 'detached',
+      });
+      await shoot(citizen, 'materials-licence-consent');
+      await citizen.getByRole('button', { name: words('zh-CN', 'journey.saveLater') }).click();
+      await citizen.waitForURL(`${base}/applications`);
+      const draft = await callApi(citizen, 'GET', `workflow/applications/${draftId}`);
+      assert.deepEqual(
+        (draft.body['materials'] as { code: string; ref: string }[]).filter((m) => m.code === 'birth-certificate'),
+        [{ code: 'birth-certificate', ref: `lic:${licenceOfCase}` }],
+        JSON.stringify(draft.body),
+      );
+    });
 
     // The operator publishes a new version of a matter; the one validation error is shown, then fixed.
     const operator = await open();
