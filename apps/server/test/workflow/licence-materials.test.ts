@@ -212,7 +212,7 @@ describe(`免证办: licences instead of paper materials (${databaseLabel})`, ()
     assert.equal(await count(), n, 'no application written');
   });
 
-  test('a revoked licence: 422 licence_not_valid; the 落户 officer sees the material as no longer verified', async () => {
+  test('a revoked licence: 422 licence_not_valid; the 落户 officer sees it no longer verified and asks for the material again', async () => {
     const revoke = await h.call(
       'POST',
       `/api/licenses/${licence.id}/status`,
@@ -235,6 +235,36 @@ describe(`免证办: licences instead of paper materials (${databaseLabel})`, ()
     assert.equal(material.verified, false);
     assert.equal(material.licence.status, 'revoked');
     assert.equal((view.timeline as Json[]).filter((e) => e.action === 'licence_status').length, 1);
+
+    // What the officer does then: ask for the material again (补正). The revoked licence cannot
+    // answer it; another material can, and replaces the licence in the officer's view.
+    const officer = await h.officer('330100-GA');
+    const asked = await h.call('POST', `/api/workflow/tasks/${birthRegistrationTask}/actions`, officer, {
+      action: 'requestCorrection',
+      version: view.task.version,
+      reason: '出生医学证明已撤销，请重新提供',
+      correction: { fields: [], materials: ['birth-certificate'] },
+    });
+    assert.equal(asked.status, 200, JSON.stringify(asked.body));
+    const citizenHeaders = await h.citizen(MOTHER);
+    const answer = (ref: string) =>
+      h.call(
+        'POST',
+        `/api/workflow/applications/${view.application.id}/tasks/${birthRegistrationTask}/correction`,
+        citizenHeaders,
+        { version: asked.body.version, form: {}, materials: [{ code: 'birth-certificate', ref }] },
+      );
+    const refused = await answer(`lic:${licence.identifier}`);
+    assert.equal(refused.status, 422, JSON.stringify(refused.body));
+    assert.deepEqual(
+      refused.body.errors.map((e: Json) => [e.field, e.code]),
+      [['body.materials.0.ref', 'licence_not_valid']],
+    );
+    const answered = await answer('licence:birth-certificate:reissued-on-paper');
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+    assert.deepEqual(birthCertificates(await officerView(birthRegistrationTask)), [
+      { code: 'birth-certificate', ref: 'licence:birth-certificate:reissued-on-paper' },
+    ]);
   });
 
   test("the licences' holder check answers the workflow's service token only", async () => {

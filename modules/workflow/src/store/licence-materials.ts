@@ -53,6 +53,29 @@ export async function insertLicenceMaterials(
 }
 
 /**
+ * Licences the applicant named in a correction or in materials sent later: each replaces what
+ * stood for its material before (a licence filled in by the case, or one given earlier).
+ */
+export async function replaceHolderLicences(
+  trx: Trx,
+  applicationId: string,
+  held: readonly CheckedHolderLicence[],
+  at: Date,
+): Promise<void> {
+  if (held.length === 0) return;
+  await trx
+    .deleteFrom('workflow.licence_material')
+    .where('application_id', '=', applicationId)
+    .where(
+      'code',
+      'in',
+      held.map((h) => h.ref.code),
+    )
+    .execute();
+  await insertLicenceMaterials(trx, applicationId, [], held, at);
+}
+
+/**
  * The licence a task of the case issued fills every material still awaiting its type: answers
  * the rows it filled (none when they were filled before — a redelivery changes nothing).
  */
