@@ -7,7 +7,7 @@
 import type { EventData } from '@tongban/contracts';
 import type { ModuleTrx } from '@tongban/kernel';
 import { insertAction } from '../store/actions.ts';
-import { fillFromIssued, setLicenceStatus } from '../store/licence-materials.ts';
+import { fillFromIssued, findApplicantOf, setLicenceStatus } from '../store/licence-materials.ts';
 import { typed } from '../store/tables.ts';
 import type { Services } from './submit.ts';
 
@@ -16,19 +16,14 @@ type StatusChanged = EventData<'licenses.licence.status-changed'>;
 
 export async function useIssuedLicence(s: Services, anyTrx: ModuleTrx, issued: Issued): Promise<number> {
   const trx = typed(anyTrx);
-  const app = await trx
-    .selectFrom('workflow.application')
-    .select(['id', 'applicant_id'])
-    .where('id', '=', issued.applicationId)
-    .executeTakeFirst();
   // A licence of another application's holder never fills this one in (the holder is the applicant).
-  if (!app || app.applicant_id !== issued.holderId) return 0;
+  if ((await findApplicantOf(trx, issued.applicationId)) !== issued.holderId) return 0;
   const at = s.engine.now();
   const filled = await fillFromIssued(trx, issued, at);
   if (filled.length === 0) return 0;
   const first = filled[0]!;
   await insertAction(trx, {
-    application_id: app.id,
+    application_id: issued.applicationId,
     task_id: null,
     task_version: null,
     action: 'licence_material',

@@ -126,3 +126,13 @@ export async function licenceMaterialsOf(db: AnyKysely, applicationId: string): 
     .orderBy('code')
     .execute();
 }
+
+/** Whose an application is: a licence fills in only its own holder's application. */
+export async function findApplicantOf(trx: Trx, applicationId: string): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom('workflow.application')
+    .select('applicant_id')
+    .where('id', '=', applicationId)
+    .executeTakeFirst();
+  return row?.applicant_id;
+}
