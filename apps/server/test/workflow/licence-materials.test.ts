@@ -21,12 +21,17 @@ type Json = any;
 const MOTHER = 'c-exempt-mother';
 
 /** 生育津贴 applied for alone, by the matter's own keys, with the given materials. */
-function maternityClaim(h: Harness, headers: Record<string, string>, materials: { code: string; ref: string }[]) {
+function maternityClaim(
+  h: Harness,
+  headers: Record<string, string>,
+  materials: { code: string; ref: string }[],
+  key: string = randomUUID(),
+) {
   const f = birthForm();
   return h.call(
     'POST',
     '/api/workflow/applications',
-    { ...headers, 'idempotency-key': randomUUID() },
+    { ...headers, 'idempotency-key': key },
     {
       subject: { kind: 'matter', code: M.maternityBenefits },
       form: {
@@ -155,11 +160,16 @@ describe(`免证办: licences instead of paper materials (${databaseLabel})`, ()
     assert.ok(!(submitted.materials as Json[]).some((m) => m.code === 'birth-certificate'));
   });
 
+  const claimWithLicence = () => [
+    { code: 'birth-certificate', ref: `lic:${licence.identifier}` },
+    { code: 'mother-id-card', ref: 'licence:resident-id-card:mother' },
+  ];
+  const claimKey = randomUUID();
+  let claimId: string;
+
   test('a later application by the holder names her licence by `lic:`, checked with the licences module', async () => {
-    const r = await maternityClaim(h, await h.citizen(MOTHER), [
-      { code: 'birth-certificate', ref: `lic:${licence.identifier}` },
-      { code: 'mother-id-card', ref: 'licence:resident-id-card:mother' },
-    ]);
+    const r = await maternityClaim(h, await h.citizen(MOTHER), claimWithLicence(), claimKey);
+    claimId = r.body.id;
     assert.equal(r.status, 201, JSON.stringify(r.body));
     const view = await h.call('GET', `/api/workflow/tasks/${r.body.tasks[0].id}`, await h.officer('330100-YB'));
     assert.equal(view.status, 200, JSON.stringify(view.body));
@@ -230,6 +240,11 @@ describe(`免证办: licences instead of paper materials (${databaseLabel})`, ()
       r.body.errors.map((e: Json) => [e.field, e.code]),
       [['body.materials.0.ref', 'licence_not_valid']],
     );
+    // A retry of the claim made while the licence was valid is still answered with what it created.
+    const retried = await maternityClaim(h, await h.citizen(MOTHER), claimWithLicence(), claimKey);
+    assert.equal(retried.status, 200, JSON.stringify(retried.body));
+    assert.equal(retried.body.id, claimId);
+
     const view = await officerView(birthRegistrationTask);
     const [material] = birthCertificates(view);
     assert.equal(material.verified, false);

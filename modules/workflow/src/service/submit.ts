@@ -164,14 +164,23 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   const materialsField = draft ? 'materials' : 'body.materials';
   await checkDocumentRefs(s, input.applicant.id, materials, materialsField);
   // 免证办: a `lic:<identifier>` must be the applicant's own valid licence of the material's type.
-  const heldLicences = await checkHolderLicences(
-    s.licences,
-    subject,
-    input.applicant.id,
-    materials,
-    materialsField,
-    s.engine.now(),
-  );
+  let heldLicences: Awaited<ReturnType<typeof checkHolderLicences>>;
+  try {
+    heldLicences = await checkHolderLicences(
+      s.licences,
+      subject,
+      input.applicant.id,
+      materials,
+      materialsField,
+      s.engine.now(),
+    );
+  } catch (error) {
+    // As above: a retry whose licence was revoked since is still answered with what it created.
+    if (draft || !(error instanceof DomainError)) throw error;
+    const seen = await findByKey(db, input.applicant.id, input.idempotencyKey);
+    if (seen) return replay(seen, digest);
+    throw error;
+  }
 
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
