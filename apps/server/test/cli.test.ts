@@ -178,7 +178,7 @@ describe('tongban serve with a subset of the modules', () => {
       assert.equal(code, 1);
       assertOneLine(
         stderr,
-        /^tongban: modules workflow cannot run without catalog, identity, ledger, licenses on the in-process bus \(workflow depends on catalog, identity; ledger consumes workflow events; licenses consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/,
+        /^tongban: modules workflow cannot run without catalog, identity, ledger, licenses on the in-process bus \(workflow depends on catalog, identity; workflow consumes licenses events; ledger consumes workflow events; licenses consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/,
       );
       assert.equal(stdout, '');
     },

@@ -4,6 +4,8 @@
 // one asking for a correction that the mother answers on her case page; her open case page follows
 // every step live (SSE through the portal) until the application is complete; then an operator
 // publishes a new version of a matter in the console, with one validation error shown and fixed.
+// 免证办: the 落户 officer sees the 出生医学证明 that 卫健委's approval issued as the task's material,
+// verified — the mother gave none.
 // The pages on the way are checked by axe where the area tests do not already check them
 // (journey, workbench and console tests cover each area in zh-CN, English and 长辈版).
 import assert from 'node:assert/strict';
@@ -26,14 +28,21 @@ import {
 import {
   actOnTask,
   applicationOf,
+  callApi,
   claimInQueue,
   findInQueue,
+  licenceMaterialShown,
   openCase as openTask,
   signInOfficer,
   type ApplicationSummary,
 } from './workbench.steps.ts';
 
 const stack = useStack();
+
+/** 出生登记（新生儿落户）: its 出生医学证明 is the licence the bundle's first matter issues. */
+const BIRTH_REGISTRATION = '330100-GA-001';
+/** 生育津贴及生育医疗费用申领: asks for the 出生医学证明 too, applied for alone after the birth. */
+const MATERNITY = '330100-YB-002';
 
 /** The demo citizen with an authenticator: 李四, the mother in the demo registries. */
 function mother(): DemoAccount {
@@ -104,6 +113,7 @@ test('出生一件事: applied for in the browser, every department acts in the 
     };
 
     let corrected = false;
+    let licenceOfCase: string | undefined;
     const acted = new Set<string>();
     // Departments act as their tasks start (a task that needs another's result waits for it).
     for (let round = 0; round < 10; round++) {
@@ -116,6 +126,17 @@ test('出生一件事: applied for in the browser, every department acts in the 
         const row = await findInQueue(officer, base, caseNumber);
         await claimInQueue(officer, row);
         await openTask(officer, caseNumber);
+        if (task.matterCode === BIRTH_REGISTRATION) {
+          await explained(officer, '落户 shows the 出生医学证明 licence as its material', async () => {
+            const shown = await licenceMaterialShown(officer, task.id, caseNumber, 'birth-certificate');
+            assert.match(shown.identifier, /^1\.2\.156\.3005\.2\./, shown.text);
+            assert.match(shown.text, /电子证照 · 已核验/);
+            assert.match(shown.text, /出生医学证明/);
+            licenceOfCase = shown.identifier;
+          });
+          await checkA11y(officer, 'the 落户 task with a licence as its material');
+          await shoot(officer, 'birth-registration-licence-material');
+        }
 
         if (!corrected && task.process === 'immediate') {
           // 补正: the officer asks; the mother's open page shows it by itself, and she answers there.
@@ -148,6 +169,7 @@ test('出生一件事: applied for in the browser, every department acts in the 
 
     app = await applicationOf(citizen, id);
     assert.ok(corrected, 'one department asked for a correction, and the mother answered it');
+    assert.ok(licenceOfCase, "落户's officer saw the 出生医学证明 as its material");
     assert.deepEqual(
       app.tasks.filter((t) => t.state !== 'approved').map((t) => `${t.matterCode}: ${t.state}`),
       [],
@@ -173,6 +195,8 @@ test('出生一件事: applied for in the browser, every department acts in the 
     await citizen.goto(`${base}/licences`);
     await h1(citizen, words('zh-CN', 'licences.title'));
     const certificate = citizen.getByRole('region', { name: '出生医学证明' });
+    // The one 落户 was given as its material.
+    await certificate.getByText(licenceOfCase!, { exact: true }).waitFor();
     await certificate.getByRole('button', { name: /出示证照码/ }).click();
     const qr = certificate.getByRole('img', { name: words('zh-CN', 'licences.qrAlt', { name: '出生医学证明' }) });
     await qr.waitFor();
@@ -200,6 +224,32 @@ test('出生一件事: applied for in the browser, every department acts in the 
     await verifier.getByRole('heading', { name: words('zh-CN', 'verify.invalid') }).waitFor();
     await checkA11y(verifier, 'the licence check, refused');
     await shoot(verifier, 'verify-refused-zh-CN');
+
+    // 免证办 with consent: applying for 生育津贴 next, the mother is offered her 出生医学证明 instead
+    // of an upload, and ticking it puts the licence in her draft as `lic:<identifier>`.
+    await citizen.goto(`${base}/apply/${MATERNITY}`);
+    const draftId = await startDraft(citizen);
+    await explained(citizen, 'the materials page offers the licence, and it is used when ticked', async () => {
+      await citizen.goto(`${base}/apply/${MATERNITY}/${draftId}/materials`);
+      await h1(citizen, words('zh-CN', 'journey.materials.title'));
+      const use = citizen.getByLabel(words('zh-CN', 'journey.materials.useLicence'));
+      await use.waitFor();
+      await checkA11y(citizen, 'the materials page offering a licence');
+      await use.check();
+      // Chosen: nothing to upload for it.
+      await citizen.getByLabel(words('zh-CN', 'journey.upload.label', { name: '出生医学证明' })).waitFor({
+        state: 'detached',
+      });
+      await shoot(citizen, 'materials-licence-consent');
+      await citizen.getByRole('button', { name: words('zh-CN', 'journey.saveLater') }).click();
+      await citizen.waitForURL(`${base}/applications`);
+      const draft = await callApi(citizen, 'GET', `workflow/applications/${draftId}`);
+      assert.deepEqual(
+        (draft.body['materials'] as { code: string; ref: string }[]).filter((m) => m.code === 'birth-certificate'),
+        [{ code: 'birth-certificate', ref: `lic:${licenceOfCase}` }],
+        JSON.stringify(draft.body),
+      );
+    });
 
     // The operator publishes a new version of a matter; the one validation error is shown, then fixed.
     const operator = await open();

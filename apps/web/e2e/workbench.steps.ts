@@ -287,3 +287,34 @@ export async function applicationOf(page: Page, id: string): Promise<Application
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body as unknown as ApplicationSummary;
 }
+
+/**
+ * 免证办: the task page shows an electronic licence as the material `code` (verified, its
+ * identifier, no download link). The licence is issued after the approval that starts this task,
+ * so the page may have opened first: waits for the officer's own view of the task to carry it
+ * (through the BFF, as the page reads it), then reloads the page and reads what it shows.
+ */
+export async function licenceMaterialShown(
+  page: Page,
+  taskId: string,
+  caseNumber: string,
+  code: string,
+): Promise<{ identifier: string; text: string }> {
+  await page.waitForFunction(
+    async ({ taskId, code }) => {
+      const r = await fetch(`/portal/api/workflow/tasks/${taskId}`, { headers: { accept: 'application/json' } });
+      if (!r.ok) return false;
+      const view = (await r.json()) as { application: { materials: { code: string; source?: string }[] } };
+      return view.application.materials.some((m) => m.code === code && m.source === 'licence');
+    },
+    { taskId, code },
+    { polling: 200, timeout: 15_000 },
+  );
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: `办件 ${caseNumber}` }).waitFor();
+  const value = page.locator('.wb-licence').first();
+  await value.waitFor();
+  const identifier = (await value.locator('code.wb-ref').textContent()) ?? '';
+  assert.equal(await value.locator('a').count(), 0, 'a licence is not a file to download');
+  return { identifier, text: await value.innerText() };
+}

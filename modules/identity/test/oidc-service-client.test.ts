@@ -51,7 +51,7 @@ describe("the workflow's service client", () => {
     };
     assert.deepEqual(claims.tongban, {
       kind: 'service',
-      roles: [ACCOUNTS_READ_ROLE, ServiceRoles.datahubPrefill],
+      roles: [ACCOUNTS_READ_ROLE, ServiceRoles.datahubPrefill, ServiceRoles.licensesHolderCheck],
       departments: [],
       regions: [],
     });

@@ -12,6 +12,8 @@ import { catalogPort } from './service/catalog.ts';
 import { cachedCatalog } from './service/catalog-cache.ts';
 import { datahubPort } from './service/datahub.ts';
 import { identityPort } from './service/identity.ts';
+import { noteLicenceStatus, useIssuedLicence } from './service/licence-materials.ts';
+import { licencePort } from './service/licences.ts';
 import { sweepDeadlines } from './service/deadlines.ts';
 import { lapseDocuments } from './service/documents.ts';
 import { Engine } from './service/engine.ts';
@@ -25,7 +27,7 @@ export default defineModule({
   dependsOn: ['catalog', 'identity'],
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: WorkflowErrors,
-  // Its own authority towards identity and the data hub (ctx.serviceToken(), client tongban-workflow).
+  // Its own authority towards identity, the data hub and licences (ctx.serviceToken(), client tongban-workflow).
   // The data hub is not a dependency: without it drafts are made unfilled, and the counter refuses.
   secrets: ['workflow-service-key'],
   start: (ctx): Services => ({
@@ -34,7 +36,13 @@ export default defineModule({
     engine: new Engine(ctx),
     live: new LiveFeed(ctx.db, ctx.log),
     datahub: datahubPort(ctx.modules, ctx.log),
+    licences: licencePort(ctx.modules, ctx.log),
   }),
+  // 免证办: a licence a task of a case issued stands in for the later matters' materials; its status follows.
+  consumers: {
+    'licenses.licence.issued': async (event, { trx }, s) => void (await useIssuedLicence(s, trx, event.data)),
+    'licenses.licence.status-changed': async (event, { trx }, s) => noteLicenceStatus(s, trx, event.data),
+  },
   // The catalog cache's hints: a new version's latest pointer is asked for at once, not after the TTL.
   hints: {
     'catalog.matter.published': async (event, _delivery, s) => s.catalog.forget?.('matter', event.data.code),

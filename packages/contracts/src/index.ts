@@ -284,6 +284,8 @@ export const ServiceRoles = {
   ledgerSubjectsRead: 'ledger.subjects.read',
   /** An approved task's answers (`GET /api/workflow/tasks/:id/answers`): licences' issuer. */
   workflowAnswersRead: 'workflow.answers.read',
+  /** Whether a holder's licence is theirs, valid and of a type (`GET /api/licenses/services/holders/…`): the workflow's 免证办. */
+  licensesHolderCheck: 'licenses.holder-check',
 } as const;
 
 /** Roles identity grants to people (staff accounts); a module's routes and process tables use these. */

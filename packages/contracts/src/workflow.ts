@@ -137,8 +137,33 @@ export const ApplicationSummaryView = Type.Object(ApplicationSummaryFields);
 export type ApplicationSummaryView = Static<typeof ApplicationSummaryView>;
 export const ApplicationListView = Type.Array(ApplicationSummaryView);
 
-/** A material of an application: a stored document (`doc:<id>`) or an electronic licence (免证办). */
-export const MaterialRefView = Type.Object({ code: Type.String(), ref: Type.String() });
+/**
+ * A material of an application: a stored document (`doc:<id>`) or an electronic licence
+ * (`lic:<identifier>`, 免证办). A licence carries where it came from: issued by a task of this
+ * case, or the applicant's own given with consent — both vouched for by the licences module.
+ */
+export const MaterialRefView = Type.Object({
+  code: Type.String(),
+  ref: Type.String(),
+  source: Type.Optional(oneOf(['upload', 'licence'] as const)),
+  /** `licence`: its GB/T 36904 identifier, the type's name, and whether the licences module vouched for it. */
+  identifier: Type.Optional(Type.String()),
+  verified: Type.Optional(Type.Boolean()),
+  typeName: Type.Optional(Names),
+  licence: Type.Optional(
+    Type.Object({
+      id: Type.String(),
+      typeCode: Type.String(),
+      /** The licence's status as last heard from the licences module (valid, suspended, revoked, expired…). */
+      status: Type.String(),
+      verifiedAt: Type.String(),
+      /** 'case': issued by a task of this application (`issuedByTaskId`); 'holder': the applicant's own, by consent. */
+      origin: oneOf(['case', 'holder'] as const),
+      issuedByTaskId: NullableString,
+      issuedByMatterCode: NullableString,
+    }),
+  ),
+});
 export type MaterialRefView = Static<typeof MaterialRefView>;
 
 /** One application (办件) or draft, with its department tasks and what is needed from the applicant now. */
@@ -290,5 +315,32 @@ export const WorkflowApi = {
     method: 'GET',
     path: (taskId: string) => `/tasks/${encodeURIComponent(taskId)}/answers`,
     response: ApprovedTaskAnswersView,
+  },
+} as const satisfies Record<string, ApiRoute<never, TSchema>>;
+
+/**
+ * A licence as the licences module vouches for it to the workflow (免证办): found only under its
+ * holder, so a workflow that asks for someone else's identifier learns nothing (404).
+ */
+export const HolderLicenceView = Type.Object({
+  licenceId: Type.String(),
+  identifier: Type.String(),
+  typeCode: Type.String(),
+  typeName: Names,
+  holderId: Type.String(),
+  status: Type.String(),
+  validFrom: Type.String(),
+  validUntil: NullableString,
+});
+export type HolderLicenceView = Static<typeof HolderLicenceView>;
+
+/** The licences' service route the workflow calls (service role `licenses.holder-check`). */
+export const LicenceCheckApi = {
+  holderLicence: {
+    module: 'licenses',
+    method: 'GET',
+    path: (holderId: string, identifier: string) =>
+      `/services/holders/${encodeURIComponent(holderId)}/licences/${encodeURIComponent(identifier)}`,
+    response: HolderLicenceView,
   },
 } as const satisfies Record<string, ApiRoute<never, TSchema>>;

@@ -253,4 +253,8 @@ export const journeyEn = {
   'errors.PASSKEY_CANCELLED':
     'No passkey was added: it was cancelled, or this device has no way to check you (fingerprint, face or screen lock).',
   'errors.IDENTITY_PASSKEY_REJECTED': 'The passkey could not be verified: add it again.',
+  'journey.materials.licence.legend': 'You hold a valid electronic licence: {name}',
+  'journey.materials.useLicence': 'Use my electronic licence (no copy needed)',
+  'journey.materials.useLicence.hint':
+    '{name}, identifier {identifier}. By ticking this you agree that this application uses the licence: the department checks it online, and you upload no copy.',
 } satisfies Record<keyof typeof journeyZh, string>;

@@ -244,4 +244,8 @@ export const journeyZh = {
   'errors.IDENTITY_SESSION_NOT_FOUND': '找不到这个会话，它可能已经结束。',
   'errors.PASSKEY_CANCELLED': '没有添加通行密钥：操作已取消，或此设备没有可用的验证方式（指纹、面容或屏幕锁）。',
   'errors.IDENTITY_PASSKEY_REJECTED': '通行密钥未能通过验证，请重新添加。',
+  'journey.materials.licence.legend': '你持有有效的电子证照：{name}',
+  'journey.materials.useLicence': '使用我的电子证照（免提交）',
+  'journey.materials.useLicence.hint':
+    '{name}，证照标识 {identifier}。勾选即表示你同意本次申请调用这张电子证照，办理部门将在线核验，无需再上传复印件。',
 };

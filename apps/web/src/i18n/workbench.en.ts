@@ -229,4 +229,12 @@ export const workbenchEn = {
     'This citizen ID number is not right: check its last character and date of birth.',
   'workbench.counter.error.outside':
     'This citizen ID number is outside your jurisdiction: you cannot look it up or file for it at this counter.',
+  'workbench.case.materials.licenceVerified': 'Electronic licence · verified',
+  'workbench.case.materials.licenceLapsed': 'Electronic licence · {status}: no longer a valid material',
+  'workbench.case.materials.licenceIdentifier': 'Licence identifier',
+  'workbench.case.materials.licenceFromCase':
+    'Issued by an earlier matter of this application: the applicant gave nothing.',
+  'workbench.case.materials.licence.suspended': 'suspended',
+  'workbench.case.materials.licence.revoked': 'revoked',
+  'workbench.case.materials.licence.expired': 'expired',
 } satisfies Record<keyof typeof workbenchZh, string>;

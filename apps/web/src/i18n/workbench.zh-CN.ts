@@ -214,4 +214,11 @@ export const workbenchZh = {
   'workbench.errors.WORKFLOW_REVEAL_LIMIT': '查看明文过于频繁：每小时最多 10 次，请稍后再试。',
   'workbench.errors.IDENTITY_INVALID_RESIDENT_ID': '公民身份号码不正确，请核对校验位和出生日期。',
   'workbench.counter.error.outside': '此公民身份号码不在你的辖区内，不能在本窗口查找或代办。',
+  'workbench.case.materials.licenceVerified': '电子证照 · 已核验',
+  'workbench.case.materials.licenceLapsed': '电子证照 · {status}，不再作为有效材料',
+  'workbench.case.materials.licenceIdentifier': '证照标识',
+  'workbench.case.materials.licenceFromCase': '由本办件的前序事项签发，申请人无需提交。',
+  'workbench.case.materials.licence.suspended': '已暂停',
+  'workbench.case.materials.licence.revoked': '已撤销',
+  'workbench.case.materials.licence.expired': '已过期',
 };

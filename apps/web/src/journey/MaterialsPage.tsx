@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
+import { Checkboxes } from '../components/Choices.tsx';
 import { ErrorSummary, type SummaryError } from '../components/ErrorSummary.tsx';
 import { Fieldset } from '../components/Fieldset.tsx';
 import { TextInput } from '../components/TextInput.tsx';
@@ -9,18 +10,28 @@ import { problemMessageKey } from '../lib/problem.ts';
 import { useLocation, useRouter } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
+import { useFresh } from '../lib/useApi.ts';
 import type { PageProps } from '../app/table.tsx';
 import { SaveButtons, WithDraft, type DraftPageProps } from './draft.tsx';
 import { MaterialUpload } from './MaterialUpload.tsx';
 import { isUploadRef } from './upload.ts';
 import { fileInputId, useUploads } from './useUploads.ts';
-import { journeyPaths, materialsNeeded, type ApplicationView, type MaterialRef } from './model.ts';
+import {
+  journeyPaths,
+  licenceRef,
+  materialsNeeded,
+  usableLicence,
+  type ApplicationView,
+  type HeldLicence,
+  type MaterialRef,
+} from './model.ts';
 import './journey.css';
 
 /**
  * /apply/<code>/<draft>/materials: each required material, as an uploaded scan or photo (the
  * workflow's document store, `doc:<id>`) or by the identifier of its electronic licence (电子证照标识,
- * 免证办) or of a document held elsewhere.
+ * 免证办) or of a document held elsewhere. Where the citizen holds a valid licence of the type a
+ * material accepts, it is offered instead of an upload — used only when they tick it (consent).
  */
 export default function MaterialsPage({ params }: PageProps) {
   return (
@@ -59,7 +70,17 @@ function Materials({ code, subject, draft }: DraftPageProps) {
   const shown = [...uploadErrors, ...errors.filter((e) => !uploadErrors.some((u) => u.field === e.field))];
   usePageTitle(title, shown.length > 0);
 
-  const refFor = (c: string) => uploads.refOf(c) ?? (refs[c] ?? '').trim();
+  // The citizen's own valid licences (免证办); without them (none, or the licences module absent) nothing is offered.
+  const mine = useFresh<{ licences: HeldLicence[] }>(session.state === 'signedIn' ? 'licenses/me' : null);
+  const held = mine.state === 'ok' ? mine.data.licences : [];
+  const licenceFor = (c: string) => usableLicence(held, needed.find((m) => m.code === c)?.licenceType, new Date());
+  const [consented, setConsented] = useState<Record<string, boolean>>(() =>
+    Object.fromEntries(needed.map((m) => [m.code, refOf(m.code).startsWith('lic:')])),
+  );
+  const usesLicence = (c: string) => consented[c] === true && licenceFor(c) !== undefined;
+
+  const refFor = (c: string) =>
+    usesLicence(c) ? licenceRef(licenceFor(c)!.identifier) : (uploads.refOf(c) ?? (refs[c] ?? '').trim());
 
   const save = async (event: { preventDefault(): void }, later: boolean) => {
     event.preventDefault();
@@ -122,34 +143,61 @@ function Materials({ code, subject, draft }: DraftPageProps) {
         {needed.map((m) => {
           const id = materialId(m.code);
           const upload = uploads.attachedOf(m.code);
+          const licence = licenceFor(m.code);
           return (
             <Fieldset key={m.code} id={`${id}-group`} legend={<span className="heading-m">{text(m.name)}</span>}>
-              <MaterialUpload
-                id={id}
-                name={text(m.name)}
-                attached={upload}
-                error={uploads.problemText(m.code) ?? fieldError(fileId(m.code)) ?? fieldError(`${id}-progress`)}
-                {...uploads.handlers(m.code)}
-                onAttach={(doc) => {
-                  uploads.handlers(m.code).onAttach(doc);
-                  setErrors((es) => es.filter((e) => e.field !== fileId(m.code)));
-                }}
-              />
-              {!upload && (
-                <TextInput
-                  id={id}
-                  label={t('journey.materials.or', { name: text(m.name) })}
-                  hint={m.licenceType ? t('journey.materials.hint.licence') : t('journey.materials.hint.document')}
-                  error={fieldError(id)}
-                  value={refs[m.code] ?? ''}
-                  onChange={(e) => {
-                    const v = e.currentTarget.value;
-                    setRefs((s) => ({ ...s, [m.code]: v }));
+              {licence && (
+                <Checkboxes
+                  id={`${id}-licence`}
+                  name={`${id}-licence`}
+                  legend={t('journey.materials.licence.legend', { name: text(licence.type.name) })}
+                  items={[
+                    {
+                      value: 'use',
+                      label: t('journey.materials.useLicence'),
+                      hint: t('journey.materials.useLicence.hint', {
+                        name: text(licence.type.name),
+                        identifier: licence.identifier,
+                      }),
+                    },
+                  ]}
+                  values={usesLicence(m.code) ? ['use'] : []}
+                  onChange={(values) => {
+                    setConsented((s) => ({ ...s, [m.code]: values.includes('use') }));
+                    setErrors((es) => es.filter((e) => e.field !== fileId(m.code)));
                   }}
-                  autoComplete="off"
-                  spellCheck={false}
-                  maxLength={200}
                 />
+              )}
+              {!usesLicence(m.code) && (
+                <>
+                  <MaterialUpload
+                    id={id}
+                    name={text(m.name)}
+                    attached={upload}
+                    error={uploads.problemText(m.code) ?? fieldError(fileId(m.code)) ?? fieldError(`${id}-progress`)}
+                    {...uploads.handlers(m.code)}
+                    onAttach={(doc) => {
+                      uploads.handlers(m.code).onAttach(doc);
+                      setErrors((es) => es.filter((e) => e.field !== fileId(m.code)));
+                    }}
+                  />
+                  {!upload && (
+                    <TextInput
+                      id={id}
+                      label={t('journey.materials.or', { name: text(m.name) })}
+                      hint={m.licenceType ? t('journey.materials.hint.licence') : t('journey.materials.hint.document')}
+                      error={fieldError(id)}
+                      value={refs[m.code] ?? ''}
+                      onChange={(e) => {
+                        const v = e.currentTarget.value;
+                        setRefs((s) => ({ ...s, [m.code]: v }));
+                      }}
+                      autoComplete="off"
+                      spellCheck={false}
+                      maxLength={200}
+                    />
+                  )}
+                </>
               )}
             </Fieldset>
           );

@@ -177,6 +177,38 @@ export function materialsNeeded(subject: Subject): MaterialNeed[] {
   return [...out.values()];
 }
 
+/** One of the citizen's electronic licences as `GET /licenses/me` lists it. */
+export interface HeldLicence {
+  id: string;
+  identifier: string;
+  type: { code: string; name: LocalizedText };
+  status: string;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+/** A material given as the holder's electronic licence (免证办): the workflow checks it is theirs and valid. */
+export const licenceRef = (identifier: string) => `lic:${identifier}`;
+
+/**
+ * The licence of this type the citizen may offer instead of an upload: valid now (the workflow
+ * refuses any other, `licence_not_valid`), the newest first as the list comes.
+ */
+export function usableLicence(
+  held: readonly HeldLicence[],
+  licenceType: string | undefined,
+  now: Date,
+): HeldLicence | undefined {
+  if (!licenceType) return undefined;
+  return held.find(
+    (l) =>
+      l.type.code === licenceType &&
+      l.status === 'valid' &&
+      new Date(l.validFrom).getTime() <= now.getTime() &&
+      (l.validUntil === null || new Date(l.validUntil).getTime() > now.getTime()),
+  );
+}
+
 export const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
 export type GroupStatus = 'verified' | 'completed' | 'inProgress' | 'notStarted';

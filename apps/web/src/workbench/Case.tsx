@@ -190,7 +190,12 @@ function Case({ page, reload }: { page: TaskPage; reload(): void }) {
         <SummaryList
           rows={app.materials.map((x) => ({
             key: materialName(x.code),
-            value: <MaterialRef value={x.ref} name={materialName(x.code)} />,
+            value:
+              x.source === 'licence' && x.identifier ? (
+                <LicenceMaterial material={x} />
+              ) : (
+                <MaterialRef value={x.ref} name={materialName(x.code)} />
+              ),
           }))}
         />
       )}
@@ -259,6 +264,47 @@ function MaterialRef({ value, name }: { value: string; name: string }) {
     </a>
   );
 }
+
+/**
+ * An electronic licence standing in for a material (免证办): the licences module vouched for it, so
+ * it is shown as verified with its identifier, not as a file to open; one suspended, revoked or
+ * expired since says so, and the officer may ask for the material again (补正).
+ */
+function LicenceMaterial({ material }: { material: TaskPage['application']['materials'][number] }) {
+  const { t, text } = useI18n();
+  const status = material.licence?.status ?? 'valid';
+  return (
+    <span className="wb-licence">
+      {material.verified ? (
+        <strong className="wb-licence__verified">{t('workbench.case.materials.licenceVerified')}</strong>
+      ) : (
+        <strong className="wb-licence__lapsed">
+          {t('workbench.case.materials.licenceLapsed', { status: t(licenceStatusKey(status)) })}
+        </strong>
+      )}
+      {material.typeName && <span> {text(material.typeName)}</span>}
+      <br />
+      <span className="hint">{t('workbench.case.materials.licenceIdentifier')} </span>
+      <code className="wb-ref">{material.identifier}</code>
+      {material.licence?.origin === 'case' && (
+        <>
+          <br />
+          <span className="hint">{t('workbench.case.materials.licenceFromCase')}</span>
+        </>
+      )}
+    </span>
+  );
+}
+
+const LICENCE_STATUS_KEYS = {
+  suspended: 'workbench.case.materials.licence.suspended',
+  revoked: 'workbench.case.materials.licence.revoked',
+  'penalty-revoked': 'workbench.case.materials.licence.revoked',
+  expired: 'workbench.case.materials.licence.expired',
+  cancelled: 'workbench.case.materials.licence.revoked',
+} as const;
+const licenceStatusKey = (status: string) =>
+  LICENCE_STATUS_KEYS[status as keyof typeof LICENCE_STATUS_KEYS] ?? 'workbench.case.materials.licence.revoked';
 
 function Answers({
   app,

@@ -24,8 +24,8 @@ export const DEV_REDIRECT_URIS = [
  * roles are what their calls need.
  */
 export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
-  // Counter filing checks that the applicant's account exists; prefill asks the data hub.
-  workflow: [ServiceRoles.accountsRead, ServiceRoles.datahubPrefill],
+  // Counter filing checks that the applicant's account exists; prefill asks the data hub; 免证办 checks a holder's licence.
+  workflow: [ServiceRoles.accountsRead, ServiceRoles.datahubPrefill, ServiceRoles.licensesHolderCheck],
   // The data hub resolves an applicant's ID number and reads a person's ledger entries ("who used my data").
   datahub: [ServiceRoles.accountsRead, ServiceRoles.ledgerSubjectsRead],
   // Licences' issuer reads an approved task's answers for the licence's fields and holder.

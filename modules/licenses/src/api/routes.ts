@@ -8,9 +8,9 @@ import { LicenseError } from '../errors.ts';
 import type { Licenses } from '../service/licenses.ts';
 import { presentationCode } from '../service/presentation.ts';
 import { licenceView } from '../service/views.ts';
-import { findLicence, licencesOfHolder } from '../store/licences.ts';
+import { findLicence, licencesOfHolder, statusAt } from '../store/licences.ts';
+import { licenceServiceRoutes } from './services.ts';
 import { trustRoutes } from './trust.ts';
-import { statusEntries } from '../store/licences.ts';
 import { walletRoutes } from './wallet.ts';
 
 const Status = LicenceStatusSchema;
@@ -169,11 +169,11 @@ export function licenceRoutes(app: HttpApp, licenses: Licenses): void {
       },
     },
     async (req) =>
-      licenses.scan.verify(req.body.code, licenses.ctx.clock.now(), async (listId) => {
-        const entries = await statusEntries(licenses.db, listId);
-        return entries.length > 0 ? new Map(entries.map((e) => [e.index, e.status])) : undefined;
-      }),
+      licenses.scan.verify(req.body.code, licenses.ctx.clock.now(), (listId, index) =>
+        statusAt(licenses.db, listId, index),
+      ),
   );
   walletRoutes(app, licenses);
   trustRoutes(app, licenses);
+  licenceServiceRoutes(app, licenses);
 }

@@ -91,13 +91,13 @@ export class ScanCodes {
   }
 
   /**
-   * A code checked: signature, issuer, validity, then status. `statusOf` answers the statuses of a
-   * list of this region's (index → status), or undefined for a list it does not hold.
+   * A code checked: signature, issuer, validity, then status. `statusOf` answers the register's
+   * status of a slot of this region's lists, or undefined where no licence of ours is.
    */
   async verify(
     code: string,
     now: Date,
-    statusOf: (listId: string) => Promise<ReadonlyMap<number, string> | undefined>,
+    statusOf: (listId: string, index: number) => Promise<string | undefined>,
   ): Promise<VerificationView> {
     const checkedAt = now.toISOString();
     const own = this.trust();
@@ -127,10 +127,9 @@ export class ScanCodes {
       return { valid: true, licence, status, checkedAt };
     }
     const licence = licenceOf(result.claims);
-    const statuses = await statusOf(statusList.id);
-    // A list of this region's that does not know the index: not a licence it issued.
-    const state = statuses?.get(statusList.index);
-    if (!statuses || state === undefined) return { valid: false, reason: 'unknown_issuer', licence, checkedAt };
+    // A slot of this region's lists that holds no licence: not a licence it issued.
+    const state = await statusOf(statusList.id, statusList.index);
+    if (state === undefined) return { valid: false, reason: 'unknown_issuer', licence, checkedAt };
     // The register's status, as the issuer's revocation and suspension lists carry it.
     const listState = REVOKED.has(state) ? 'revoked' : state === 'suspended' ? 'suspended' : 'valid';
     const status = { state: listState, listAgeSeconds: 0, fromCache: false } as const;

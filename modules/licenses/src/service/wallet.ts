@@ -38,7 +38,7 @@ import {
 } from '../domain/sd-jwt/index.ts';
 import { MIN_STATUS_LIST_BITS } from '../domain/status-list/bitstring.ts';
 import { LicenseError } from '../errors.ts';
-import { findLicence, statusEntries } from '../store/licences.ts';
+import { findLicence, statusAt, statusEntries } from '../store/licences.ts';
 import { typedWallet, type LicenceRow, type WalletDb } from '../store/tables.ts';
 import {
   findToken,
@@ -407,11 +407,11 @@ export class Wallet {
     const prefix = `${this.issuer()}/token-status-lists/`;
     if (typeof ref?.uri !== 'string' || !ref.uri.startsWith(prefix) || typeof ref.idx !== 'number') return undefined;
     const listId = decodeURIComponent(ref.uri.slice(prefix.length));
-    const entry = (await statusEntries(this.licenses.db, listId)).find((e) => e.index === ref.idx);
-    if (!entry) return undefined;
-    if (REVOKED.has(entry.status)) return 'revoked';
-    if (entry.status === 'suspended') return 'suspended';
-    if (entry.status === 'expired') return 'expired';
+    const held = await statusAt(this.licenses.db, listId, ref.idx);
+    if (!held) return undefined;
+    if (REVOKED.has(held)) return 'revoked';
+    if (held === 'suspended') return 'suspended';
+    if (held === 'expired') return 'expired';
     return 'valid';
   }
 }

@@ -149,6 +149,17 @@ export async function dueToExpire(db: LicensesDb, now: Date, limit: number): Pro
 }
 
 /** What the status-list builder needs: every slot of a list with its licence's status. */
+/** The status of one slot of a list (a verification's look-up, by the list's unique index); undefined: no licence there. */
+export async function statusAt(db: LicensesDb, listId: string, index: number): Promise<LicenceStatus | undefined> {
+  const row = await db
+    .selectFrom('licenses.licence')
+    .select('status')
+    .where('status_list_id', '=', listId)
+    .where('status_index', '=', index)
+    .executeTakeFirst();
+  return row?.status;
+}
+
 export async function statusEntries(
   db: LicensesDb,
   listId: string,

@@ -16,6 +16,8 @@ import type { Services } from '../service/submit.ts';
 import { applicationView, getApplication, prefillView, queue, taskView, timeline } from '../store/views.ts';
 import { typed } from '../store/tables.ts';
 import { findTaskScope, getTask } from '../store/tasks.ts';
+import { licenceMaterialsOf } from '../store/licence-materials.ts';
+import { materialViews } from '../store/material-views.ts';
 import { idempotencyKey, taskOf } from './applicant.ts';
 import { answerRoutes } from './answers.ts';
 import {
@@ -117,7 +119,10 @@ export function officerRoutes(app: HttpApp, s: Services, identity: IdentityPort)
           ...view,
           form,
           prefill: prefillView(a.prefill, (key) => fields.includes(key)),
-          materials: a.materials.filter((m) => codes.has(m.code)),
+          // 免证办: a licence standing in for a material shows as verified, with where it came from.
+          materials: materialViews(a.materials, await licenceMaterialsOf(db, a.id), tasks).filter((m) =>
+            codes.has(m.code),
+          ),
           tasks: tasksSeen,
           needed: view.needed.filter((n) => n.taskId === task.id),
         },

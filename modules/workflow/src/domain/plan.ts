@@ -44,7 +44,7 @@ export function subjectMatters(subject: Subject): MatterVersion[] {
 }
 
 /** Each matter's prerequisites, transitively (a bundle's dependency graph has no cycles: the catalog checked). */
-function ancestors(subject: Subject): Map<string, Set<string>> {
+export function ancestors(subject: Subject): Map<string, Set<string>> {
   const deps = new Map(planTasks(subject).map((t) => [t.matterCode, t.dependsOn]));
   const memo = new Map<string, Set<string>>();
   const of = (code: string): Set<string> => {

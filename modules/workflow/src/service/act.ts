@@ -3,6 +3,8 @@
 // names the task version it was looking at; anything else in between is a 409 with what is there now.
 import { WorkflowError } from '../errors.ts';
 import { checkDocumentRefs, linkDocuments } from './documents.ts';
+import { checkHolderLicences } from './licences.ts';
+import { replaceHolderLicences } from '../store/licence-materials.ts';
 import { type FieldError, type Lang } from '@tongban/kernel';
 import { pauseClock, resumeClock, serviceDate } from '../domain/deadlines.ts';
 import { lockedChanges } from '../domain/prefill.ts';
@@ -260,6 +262,15 @@ export async function answerCorrection(
     version: before.subject_version,
   });
   await checkDocumentRefs(s, applicantId, input.materials, 'body.materials');
+  // 免证办: a licence named in the answer is checked like one given at submission.
+  const held = await checkHolderLicences(
+    s.licences,
+    subject,
+    applicantId,
+    input.materials,
+    'body.materials',
+    s.engine.now(),
+  );
   return withTask(s, taskId, input.version, async (trx, app, task, loaded) => {
     if (task.state !== 'correction' || !task.correction) throw new WorkflowError('WORKFLOW_NOT_AWAITING_CORRECTION');
     if (Object.keys(input.form).length === 0 && input.materials.length === 0) {
@@ -291,6 +302,7 @@ export async function answerCorrection(
     const materials = [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials];
     const at = s.engine.now();
     await linkDocuments(trx, applicantId, app.id, input.materials, 'body.materials', at);
+    await replaceHolderLicences(trx, app.id, held, at);
     const updated = await saveAnswer(trx, app.id, { form, materials, version: app.version + 1, at });
     const clock = resumeClock(loaded.calendars.get(task.region_code)!, serviceDate(at), task.remaining_days ?? 0);
     // Values stay out of the log (personal data); which fields and materials changed is enough.
@@ -325,6 +337,7 @@ export async function supplyMaterials(
   input: { version: number; materials: readonly MaterialRef[] },
 ): Promise<TaskRow> {
   await checkDocumentRefs(s, applicantId, input.materials, 'body.materials');
+  const held = await holderLicencesOf(s, applicantId, taskId, input.materials);
   return withTask(s, taskId, input.version, async (trx, app, task) => {
     const unexpected = input.materials.filter((m) => !task.pending_materials.includes(m.code));
     if (input.materials.length === 0 || unexpected.length > 0) {
@@ -343,6 +356,7 @@ export async function supplyMaterials(
     const replaced = new Set(input.materials.map((m) => m.code));
     const at = s.engine.now();
     await linkDocuments(trx, applicantId, app.id, input.materials, 'body.materials', at);
+    await replaceHolderLicences(trx, app.id, held, at);
     const updated = await saveAnswer(trx, app.id, {
       materials: [...app.materials.filter((m) => !replaced.has(m.code)), ...input.materials],
       version: app.version + 1,
@@ -360,4 +374,16 @@ export async function supplyMaterials(
       },
     );
   });
+}
+
+/** The `lic:` materials of a later sending, checked with the licences module (none: no catalog read). */
+async function holderLicencesOf(s: Services, applicantId: string, taskId: string, materials: readonly MaterialRef[]) {
+  if (!materials.some((m) => m.ref.startsWith('lic:'))) return [];
+  const { app } = await loadForAction(s, taskId);
+  const subject = await resolveSubject(s.catalog, {
+    kind: app.subject_kind,
+    code: app.subject_code,
+    version: app.subject_version,
+  });
+  return checkHolderLicences(s.licences, subject, applicantId, materials, 'body.materials', s.engine.now());
 }

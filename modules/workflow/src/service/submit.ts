@@ -10,6 +10,9 @@ import { checkSubjectForm } from '../domain/form-check.ts';
 import { checkMaterials, planTasks, type Subject } from '../domain/plan.ts';
 import type { CatalogPort } from '../service/catalog.ts';
 import type { DatahubPort } from '../service/datahub.ts';
+import { caseLicenceSlots } from '../domain/licence-materials.ts';
+import { insertLicenceMaterials } from '../store/licence-materials.ts';
+import { checkHolderLicences, type LicencePort } from './licences.ts';
 import { lockedChanges, type StoredPrefill } from '../domain/prefill.ts';
 import {
   findApplication,
@@ -30,6 +33,7 @@ export interface Services {
   readonly engine: Engine;
   readonly live: LiveFeed;
   readonly datahub: DatahubPort;
+  readonly licences: LicencePort;
 }
 
 export interface SubjectRef {
@@ -159,6 +163,24 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
   // A `doc:<id>` must be the applicant's own upload (an officer of this case could open it).
   const materialsField = draft ? 'materials' : 'body.materials';
   await checkDocumentRefs(s, input.applicant.id, materials, materialsField);
+  // 免证办: a `lic:<identifier>` must be the applicant's own valid licence of the material's type.
+  let heldLicences: Awaited<ReturnType<typeof checkHolderLicences>>;
+  try {
+    heldLicences = await checkHolderLicences(
+      s.licences,
+      subject,
+      input.applicant.id,
+      materials,
+      materialsField,
+      s.engine.now(),
+    );
+  } catch (error) {
+    // As above: a retry whose licence was revoked since is still answered with what it created.
+    if (draft || !(error instanceof DomainError)) throw error;
+    const seen = await findByKey(db, input.applicant.id, input.idempotencyKey);
+    if (seen) return replay(seen, digest);
+    throw error;
+  }
 
   return s.ctx.db.transaction().execute(async (anyTrx) => {
     const trx = anyTrx as unknown as Trx;
@@ -214,6 +236,7 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
     }
     const created = app;
     await linkDocuments(trx, input.applicant.id, created.id, materials, materialsField, at);
+    await insertLicenceMaterials(trx, created.id, caseLicenceSlots(subject, materials), heldLicences, at);
     const tasks: TaskRow[] = planned.map((p) => ({
       id: uuidv7(),
       application_id: created.id,

@@ -122,11 +122,29 @@ export interface DocumentUseRow {
   application_id: string;
 }
 
+/** A material an electronic licence stands in for (免证办, migration 0009). */
+export interface LicenceMaterialRow {
+  application_id: string;
+  code: string;
+  type_code: string;
+  type_name: { zh: string; en: string };
+  /** 'case': a prerequisite task of this application issues it; 'holder': the applicant's own, by consent. */
+  source: 'case' | 'holder';
+  produced_by: string | null;
+  identifier: string | null;
+  licence_id: string | null;
+  issued_by_task: string | null;
+  verified_at: Date | null;
+  status: string;
+  status_at: Date | null;
+}
+
 export interface WorkflowTables {
   'workflow.application': ApplicationRow;
   'workflow.document': DocumentRow;
   'workflow.document_content': DocumentContentRow;
   'workflow.document_use': DocumentUseRow;
+  'workflow.licence_material': LicenceMaterialRow;
   'workflow.task': TaskRow;
   'workflow.action': ActionRow;
   'workflow.notice': NoticeRow;

@@ -182,6 +182,8 @@ const actionName = (action: string) =>
     submit: { zh: '提交申请', en: 'Submitted' },
     complete: { zh: '全部办结', en: 'Completed' },
     close: { zh: '办结', en: 'Closed' },
+    licence_material: { zh: '电子证照用作材料（免提交）', en: 'Electronic licence used as material' },
+    licence_status: { zh: '作为材料的电子证照状态变更', en: 'Status of a licence used as material changed' },
   }[action] ?? { zh: action, en: action };
 
 /** The application's log, oldest first. Applicants see who acted by kind only; officers see ids. */
