@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { openMatterEditor, publishMatterWithOneError, signInToConsole } from './console.steps.ts';
 import { account, checkA11y, people, shoot, useStack, type DemoAccount } from './harness.ts';
+import { readQr } from './qr.ts';
 import {
   answerEveryGroup,
   consentToPrefill,
@@ -197,9 +198,11 @@ test('出生一件事: applied for in the browser, every department acts in the 
     const certificate = citizen.getByRole('region', { name: '出生医学证明' });
     // The one 落户 was given as its material.
     await certificate.getByText(licenceOfCase!, { exact: true }).waitFor();
-    await certificate.getByRole('button', { name: /出示证照码/ }).click();
     const qr = certificate.getByRole('img', { name: words('zh-CN', 'licences.qrAlt', { name: '出生医学证明' }) });
-    await qr.waitFor();
+    await explained(citizen, 'the mother shows her licence code (亮证)', async () => {
+      await certificate.getByRole('button', { name: /出示证照码/ }).click();
+      await qr.waitFor();
+    });
     // The code as the page holds it — base45 has a space, so it is not trimmed — and as it renders
     // (what a copy takes): the same, its runs of spaces not collapsed.
     const shownCode = certificate.locator('code[id$="-code"]');
@@ -211,12 +214,18 @@ test('出生一件事: applied for in the browser, every department acts in the 
     const verifier = await open();
     await verifier.goto(`${base}/verify`);
     await h1(verifier, words('zh-CN', 'verify.title'));
-    await verifier.getByLabel(words('zh-CN', 'verify.code')).fill(code);
-    await explained(verifier, 'the code is checked valid on /verify', async () => {
-      await verifier.getByRole('button', { name: words('zh-CN', 'verify.submit') }).click();
+    // The QR symbol read from its rendered pixels (jsQR, not the encoder) is the code the page shows,
+    // and a picture of it — what a phone's camera would take — is what the verifier gives /verify.
+    assert.equal(await readQr(qr), code, 'the QR on the page carries the code');
+    const picture = await qr.screenshot();
+    await explained(verifier, 'the QR picture is read and checked valid on /verify', async () => {
+      await verifier
+        .getByLabel(words('zh-CN', 'verify.scan.image'))
+        .setInputFiles({ name: 'licence-qr.png', mimeType: 'image/png', buffer: picture });
       await verifier.getByRole('heading', { name: words('zh-CN', 'verify.valid') }).waitFor();
       await verifier.getByText('出生医学证明').waitFor();
     });
+    assert.equal(await verifier.getByLabel(words('zh-CN', 'verify.code')).inputValue(), code, 'read from the picture');
     await checkA11y(verifier, 'the licence check, valid');
     await shoot(verifier, 'verify-valid-zh-CN');
     await verifier.getByLabel(words('zh-CN', 'verify.code')).fill(code.slice(0, 80));
@@ -224,6 +233,10 @@ test('出生一件事: applied for in the browser, every department acts in the 
     await verifier.getByRole('heading', { name: words('zh-CN', 'verify.invalid') }).waitFor();
     await checkA11y(verifier, 'the licence check, refused');
     await shoot(verifier, 'verify-refused-zh-CN');
+    // Pasted whole as text, the same code holds.
+    await verifier.getByLabel(words('zh-CN', 'verify.code')).fill(code);
+    await verifier.getByRole('button', { name: words('zh-CN', 'verify.submit') }).click();
+    await verifier.getByRole('heading', { name: words('zh-CN', 'verify.valid') }).waitFor();
 
     // 免证办 with consent: applying for 生育津贴 next, the mother is offered her 出生医学证明 instead
     // of an upload, and ticking it puts the licence in her draft as `lic:<identifier>`.

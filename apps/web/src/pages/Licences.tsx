@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/context.tsx';
 import type { LocalizedText, MessageKey } from '../i18n/messages.ts';
 import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
+import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import { useFresh } from '../lib/useApi.ts';
 import { WalletOffer } from './WalletOffer.tsx';
@@ -43,6 +44,7 @@ export default function Licences() {
 
 function LicenceCard({ licence }: { licence: Licence }) {
   const { t, text, locale } = useI18n();
+  const { session } = useSession();
   const [shown, setShown] = useState<{ code: string; qrSvg: string; shownUntil: string }>();
   const [lapsed, setLapsed] = useState(false);
   const [problem, setProblem] = useState<Problem>();
@@ -52,7 +54,12 @@ function LicenceCard({ licence }: { licence: Licence }) {
   const show = async () => {
     try {
       setShown(
-        await api(`licenses/${encodeURIComponent(licence.id)}/presentation-code`, { locale, method: 'POST', body: {} }),
+        await api(`licenses/${encodeURIComponent(licence.id)}/presentation-code`, {
+          locale,
+          method: 'POST',
+          body: {},
+          ...(session.state === 'signedIn' ? { csrf: session.csrf } : {}),
+        }),
       );
       setLapsed(false);
       setProblem(undefined);
