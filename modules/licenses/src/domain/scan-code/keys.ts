@@ -92,11 +92,19 @@ export interface ScanSigner {
  * so one point cannot be offered under the other curve's rules.
  */
 export function scanKeyId(algorithm: ScanAlgorithm, publicKey: string): Uint8Array {
-  const digest = createHash('sha256')
-    .update(encode([ALGORITHMS[algorithm].label, Uint8Array.from(Buffer.from(publicKey, 'hex'))]))
-    .digest();
-  return Uint8Array.from(digest.subarray(0, 8));
+  // Asked for every trusted key on every verification: worked out once per key (bounded as p256Keys is).
+  const memo = `${algorithm}:${publicKey}`;
+  let kid = keyIds.get(memo);
+  if (!kid) {
+    if (keyIds.size >= 1024) keyIds.clear();
+    const digest = createHash('sha256')
+      .update(encode([ALGORITHMS[algorithm].label, Uint8Array.from(Buffer.from(publicKey, 'hex'))]))
+      .digest();
+    keyIds.set(memo, (kid = Uint8Array.from(digest.subarray(0, 8))));
+  }
+  return Uint8Array.from(kid); // a copy: the caller may keep or change its own
 }
+const keyIds = new Map<string, Uint8Array>();
 
 /** An ES256 signer over a P-256 private key. */
 export function es256Signer(privateKey: KeyObject): ScanSigner {
