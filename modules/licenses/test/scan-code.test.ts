@@ -305,3 +305,15 @@ describe('a presentation code (亮证): the licence for a few minutes', () => {
     assert.ok(issueScanCode(shown, es256()).length < 700);
   });
 });
+
+test('one key trusted for two issuers verifies each issuer’s codes as that issuer’s, whichever entry comes first', () => {
+  const signer = es256();
+  const other = '12330100MB0999999Y';
+  const trust = [trustedKeyOf(signer, other), trustedKeyOf(signer, ISSUER)];
+  const result = verifyScanCode(issueScanCode(licenceClaims(), signer), { trust, now: DURING });
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.key.issuer, ISSUER);
+  // The key trusted for the other issuer alone does not speak for this one.
+  const mismatch = verifyScanCode(issueScanCode(licenceClaims(), signer), { trust: [trust[0]!], now: DURING });
+  assert.equal(!mismatch.ok && mismatch.reason, 'issuer_mismatch');
+});

@@ -96,7 +96,7 @@ test('what an operator may not add: a bad credit code, a point off the curve, a 
   assert.deepEqual(entryProblems([local], false), []);
   assert.deepEqual(
     entryProblems([local], true).map((p) => p.code),
-    ['https'],
+    ['https', 'internal_address'],
   );
   assert.deepEqual(
     entryProblems([entry(), entry()], true).map((p) => p.code),
@@ -139,4 +139,24 @@ test('the signed trust list verifies with an outside JOSE library and its publis
   assert.equal(verified.protectedHeader.typ, TRUST_LIST_TYP);
   assert.deepEqual(JSON.parse(new TextDecoder().decode(verified.payload)), payload);
   await assert.rejects(jose.compactVerify(jws, await jose.importJWK(jwkOf(signerA), 'ES256')));
+});
+
+test('in production a status list is never fetched from this network: loopback, private, link-local, mapped', async () => {
+  const { isInternalAddress } = await import('../src/domain/trust-list/index.ts');
+  const internal = [
+    'https://127.0.0.1/x',
+    'https://localhost/x',
+    'https://10.1.2.3/x',
+    'https://172.20.0.1/x',
+    'https://192.168.1.1/x',
+    'https://169.254.169.254/latest/meta-data/',
+    'https://2130706433/x', // 127.0.0.1 written as one number
+    'https://[::1]/x',
+    'https://[::ffff:127.0.0.1]/x',
+    'https://[fd00::1]/x',
+    'https://[fe80::1]/x',
+  ];
+  for (const u of internal) assert.equal(isInternalAddress(new URL(u).hostname), true, u);
+  for (const u of ['https://licences.zjzwfw.gov.cn/x', 'https://8.8.8.8/x', 'https://[2001:db8::1]/x'])
+    assert.equal(isInternalAddress(new URL(u).hostname), false, u);
 });

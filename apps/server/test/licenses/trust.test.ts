@@ -232,6 +232,11 @@ describe(`cross-region trust: two regions (${databaseLabel})`, () => {
     assert.equal(kept25.status.listAgeSeconds, 14 * 60, 'the copy fetched at minute 11');
     const revoked25 = await verify(a, revoked.code);
     assert.deepEqual([revoked25.reason, revoked25.status.fromCache], ['revoked', true]);
+    // A copy more than a day old no longer answers for a region out of reach.
+    a.clock.set(new Date(Date.parse(at(11)) + 24 * 3600_000 + 60_000).toISOString());
+    const stale = await verify(a, kept.code);
+    assert.deepEqual([stale.valid, stale.reason], [false, 'status_unavailable']);
+    a.clock.set(at(25));
 
     fresh = await startWorkflow({
       modules: [catalog, identity, workflow, licenses],

@@ -425,6 +425,24 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
     assert.deepEqual([sameProof.status, sameProof.body.error], [401, 'invalid_dpop_proof']);
   });
 
+  test("the OAuth endpoints answer a bad body with OAuth's errors, and take a nonce request with an empty JSON body", async () => {
+    const { vci, as } = await metadata();
+    const raw = (url: string, contentType: string, payload: string, headers: Record<string, string> = {}) =>
+      h.p.app.inject({ method: 'POST', url: path(url), headers: { 'content-type': contentType, ...headers }, payload });
+    for (const r of [
+      await raw(as.token_endpoint, 'application/json', '{"grant_type":1}'),
+      await raw(as.token_endpoint, 'application/json', '{not json'),
+    ]) {
+      assert.equal(r.statusCode, 400, r.body);
+      assert.equal(r.json().error, 'invalid_request', r.body);
+    }
+    const broken = await raw(vci.credential_endpoint, 'application/json', '{not json', { authorization: 'DPoP x' });
+    assert.deepEqual([broken.statusCode, broken.json().error], [400, 'invalid_credential_request']);
+    const empty = await raw(vci.nonce_endpoint, 'application/json', '');
+    assert.equal(empty.statusCode, 200, empty.body);
+    assert.equal(typeof empty.json().c_nonce, 'string');
+  });
+
   test('the verifier refuses a malformed request with problem+json naming the field', async () => {
     const r = await h.call('POST', '/api/licenses/presentations/verify', {}, { presentation: 'x~', nonce: 'n' });
     assert.equal(r.status, 400);

@@ -275,6 +275,25 @@ describe(`免证办: licences instead of paper materials (${databaseLabel})`, ()
       refused.body.errors.map((e: Json) => [e.field, e.code]),
       [['body.materials.0.ref', 'licence_not_valid']],
     );
+    // One material twice in one answer: refused naming the second, as at submission (was a 500).
+    const twice = await h.call(
+      'POST',
+      `/api/workflow/applications/${view.application.id}/tasks/${birthRegistrationTask}/correction`,
+      citizenHeaders,
+      {
+        version: asked.body.version,
+        form: {},
+        materials: [
+          { code: 'birth-certificate', ref: 'licence:birth-certificate:reissued-on-paper' },
+          { code: 'birth-certificate', ref: 'licence:birth-certificate:reissued-on-paper' },
+        ],
+      },
+    );
+    assert.equal(twice.status, 422, JSON.stringify(twice.body));
+    assert.deepEqual(
+      twice.body.errors.map((e: Json) => [e.field, e.code]),
+      [['body.materials.1.code', 'duplicate_material']],
+    );
     const answered = await answer('licence:birth-certificate:reissued-on-paper');
     assert.equal(answered.status, 200, JSON.stringify(answered.body));
     assert.deepEqual(birthCertificates(await officerView(birthRegistrationTask)), [

@@ -5,7 +5,7 @@
 // /.well-known/ (the issuer identifier has a path, so each document's path ends with it).
 import { PresentationBody, PresentationView, WalletOfferView } from '@tongban/contracts';
 import { definePolicies, Policies, type HttpApp } from '@tongban/kernel';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { STATUS_LIST_MEDIA_TYPE } from '../domain/sd-jwt/index.ts';
 import { LicenseError } from '../errors.ts';
@@ -17,6 +17,8 @@ import { findLicence } from '../store/licences.ts';
 const ISSUER_PATH = '/api/licenses';
 /** A token request is a small form (RFC 6749 §4.1.3 style). */
 const FORM_LIMIT = 4096;
+/** A credential request: one key proof and a configuration id. */
+const JSON_LIMIT = 64 * 1024;
 
 const LicenceRef = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const OAuthErrorBody = Type.Object({ error: Type.String(), error_description: Type.Optional(Type.String()) });
@@ -75,7 +77,26 @@ export function walletRoutes(app: HttpApp, licenses: Licenses): void {
     },
   );
 
+  // The OAuth endpoints (token, nonce, credential) speak OAuth's errors (RFC 6749 §5.2, OpenID4VCI
+  // §8.3.1), bad bodies included: a wallet reads `error`, not problem+json.
   void app.register(async (scope) => {
+    scope.setErrorHandler(async (error: FastifyError, req, reply) => {
+      const clientError = error.validation !== undefined || error.code?.startsWith('FST_ERR_CTP_') === true;
+      if (!clientError) throw error; // the platform's own handler: rate limits, 500s as problem+json
+      const code = req.url.split('?')[0]!.endsWith('/credential') ? 'invalid_credential_request' : 'invalid_request';
+      return sendOAuthError(reply, new OAuthError(400, code, error.message));
+    });
+    // A JSON body may be empty (a wallet's nonce request often is); one that is there must parse.
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_LIMIT }, (_req, body, done) => {
+      const text = String(body);
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch {
+        done(Object.assign(new Error('the body is not JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON' }));
+      }
+    });
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: FORM_LIMIT },
@@ -102,38 +123,39 @@ export function walletRoutes(app: HttpApp, licenses: Licenses): void {
       },
       async (req, reply) => oauth(reply, () => wallet.token(req.body as Record<string, string>, req.headers.dpop)),
     );
-  });
 
-  app.post(
-    '/nonce',
-    {
-      config: { policy: Policies.public },
-      schema: {
-        tags: ['licenses'],
-        summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce for a key proof',
-        response: { 200: Type.Object({ c_nonce: Type.String() }) },
-      },
-    },
-    async (_req, reply) => oauth(reply, () => wallet.nonce()),
-  );
-
-  app.post(
-    '/credential',
-    {
-      // Authorised by the DPoP-bound access token the token endpoint gave, checked in the service.
-      config: { policy: Policies.public },
-      schema: {
-        tags: ['licenses'],
-        summary: "OpenID4VCI credential endpoint: the token's licence as an SD-JWT VC bound to the proof's key",
-        response: {
-          200: Type.Object({ credentials: Type.Array(Type.Object({ credential: Type.String() })) }),
-          400: OAuthErrorBody,
-          401: OAuthErrorBody,
+    scope.post(
+      '/nonce',
+      {
+        config: { policy: Policies.public },
+        schema: {
+          tags: ['licenses'],
+          summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce for a key proof',
+          response: { 200: Type.Object({ c_nonce: Type.String() }) },
         },
       },
-    },
-    async (req, reply) => oauth(reply, () => wallet.credential(req.headers.authorization, req.headers.dpop, req.body)),
-  );
+      async (_req, reply) => oauth(reply, () => wallet.nonce()),
+    );
+
+    scope.post(
+      '/credential',
+      {
+        // Authorised by the DPoP-bound access token the token endpoint gave, checked in the service.
+        config: { policy: Policies.public },
+        schema: {
+          tags: ['licenses'],
+          summary: "OpenID4VCI credential endpoint: the token's licence as an SD-JWT VC bound to the proof's key",
+          response: {
+            200: Type.Object({ credentials: Type.Array(Type.Object({ credential: Type.String() })) }),
+            400: OAuthErrorBody,
+            401: OAuthErrorBody,
+          },
+        },
+      },
+      async (req, reply) =>
+        oauth(reply, () => wallet.credential(req.headers.authorization, req.headers.dpop, req.body)),
+    );
+  });
 
   app.get(
     '/token-status-lists/:listId',

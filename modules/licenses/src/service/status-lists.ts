@@ -23,8 +23,10 @@ import type { ScanCodes } from './scan.ts';
 
 /** How long a published list stands: a verifier refreshes after this, and a publisher that stops fails closed. */
 export const STATUS_LIST_TTL_MS = 10 * 60_000;
+/** How old a held copy of another region's list may be and still answer when the list cannot be fetched. */
+export const MAX_FALLBACK_AGE_MS = 24 * 3600_000;
 /** Another region's list is given this long to answer before the cached copy is used. */
-export const FETCH_TIMEOUT_MS = 2000;
+const FETCH_TIMEOUT_MS = 2000;
 
 /** A list of a million entries, 1 % revoked, is about 14 KB as vc+jwt: a region answering megabytes is not sending one. */
 const MAX_LIST_BYTES = 4 * 1024 * 1024;
@@ -138,7 +140,10 @@ export class StatusLists {
       return { credential, fallback: false };
     } catch (error) {
       this.#ctx.log.warn({ url, err: String((error as Error).message ?? error) }, 'status list not fetched');
-      return fromCache ? { credential: fromCache, fallback: true } : undefined;
+      // A copy older than a day no longer answers: a licence revoked since would verify for as long
+      // as its region stayed out of reach. Past that the answer is status_unavailable.
+      const fresh = cached && now.getTime() - cached.fetched_at.getTime() <= MAX_FALLBACK_AGE_MS;
+      return fromCache && fresh ? { credential: fromCache, fallback: true } : undefined;
     }
   }
 

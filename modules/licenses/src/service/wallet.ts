@@ -225,14 +225,21 @@ export class Wallet {
   /** The nonce endpoint: a c_nonce a key proof must name, once. */
   async nonce(): Promise<{ c_nonce: string }> {
     const nonce = random();
-    await insertNonce(this.db, nonce, later(this.ctx.clock.now(), NONCE_SECONDS));
+    const now = this.ctx.clock.now();
+    // Anyone may ask for one: what has lapsed goes as new ones come, so the table stays the size of a few minutes.
+    await this.ctx.transaction(async (trx) => {
+      const db = typedWallet(trx);
+      await pruneWallet(db, new Date(now.getTime() - PROOF_SKEW_SECONDS * 1000));
+      await insertNonce(db, nonce, later(now, NONCE_SECONDS));
+    });
     return { c_nonce: nonce };
   }
 
   /** The credential endpoint: the token's licence as an SD-JWT VC bound to the key proof's key. */
   async credential(authorization: string | undefined, dpop: string | string[] | undefined, body: unknown) {
     const now = this.ctx.clock.now();
-    const match = /^DPoP ([A-Za-z0-9_-]{20,200})$/.exec(authorization ?? '');
+    // The scheme's name is case-insensitive (RFC 9110 §11.1): DPoP, dpop, DPOP.
+    const match = /^DPoP ([A-Za-z0-9_-]{20,200})$/i.exec(authorization ?? '');
     if (!match)
       throw new OAuthError(401, 'invalid_token', 'a DPoP-bound access token is required (Authorization: DPoP …)', true);
     const accessToken = match[1]!;

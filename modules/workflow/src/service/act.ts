@@ -67,6 +67,17 @@ async function withTask<T>(
 
 const invalid = (field: string, code: string, message: string): FieldError => ({ field, code, message });
 
+/** A material given twice in one answer is refused, as at submission (plan.ts checkMaterials): one answer a material. */
+function refuseRepeatedMaterials(materials: readonly MaterialRef[]): void {
+  const seen = new Set<string>();
+  const errors = materials.flatMap((m, i) => {
+    const again = seen.has(m.code);
+    seen.add(m.code);
+    return again ? [invalid(`body.materials.${i}.code`, 'duplicate_material', `${m.code} is given twice`)] : [];
+  });
+  if (errors.length > 0) throw new WorkflowError('WORKFLOW_MATERIALS_INVALID', { count: errors.length }, errors);
+}
+
 export async function officerAct(
   s: Services,
   officer: Officer,
@@ -255,6 +266,7 @@ export async function answerCorrection(
   input: CorrectionAnswer,
   lang: Lang = 'zh',
 ): Promise<TaskRow> {
+  refuseRepeatedMaterials(input.materials);
   const { app: before } = await loadForAction(s, taskId);
   const subject = await resolveSubject(s.catalog, {
     kind: before.subject_kind,
@@ -336,6 +348,7 @@ export async function supplyMaterials(
   taskId: string,
   input: { version: number; materials: readonly MaterialRef[] },
 ): Promise<TaskRow> {
+  refuseRepeatedMaterials(input.materials);
   await checkDocumentRefs(s, applicantId, input.materials, 'body.materials');
   const held = await holderLicencesOf(s, applicantId, taskId, input.materials);
   return withTask(s, taskId, input.version, async (trx, app, task) => {

@@ -63,16 +63,18 @@ export function verifyScanCode(text: string, options: VerifyOptions): ScanVerifi
   );
   if (candidates.length === 0) return { ok: false, reason: 'unknown_issuer' };
   const toBeSigned = sigStructure(cose.protectedHeader, cose.payload);
-  const key = candidates.find((k) => {
+  const verifying = candidates.filter((k) => {
     try {
       return ALGORITHMS[algorithm].verify(toBeSigned, cose.signature, k);
     } catch {
       return false; // a malformed trusted key verifies nothing
     }
   });
-  if (!key) return { ok: false, reason: 'bad_signature' };
+  if (verifying.length === 0) return { ok: false, reason: 'bad_signature' };
   const claims = findClaims(cose.payload);
   if (!claims) return { ok: false, reason: 'bad_claims' };
+  // One key trusted for several issuers: the entry for the code's own issuer is the one that speaks.
+  const key = verifying.find((k) => k.issuer === claims.issuer) ?? verifying[0]!;
   // A key speaks only for its own issuer: another region's key cannot sign this region's licences.
   if (claims.issuer !== key.issuer) return { ok: false, reason: 'issuer_mismatch', claims };
   const now = Math.floor(options.now.getTime() / 1000);

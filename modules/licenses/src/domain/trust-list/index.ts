@@ -49,6 +49,35 @@ export function jwsSignerOf(signer: ScanSigner): JwsSigner {
 export type EntryProblem = { field: string; code: string; message: string };
 
 /** Why entries may not join the list (the schema has checked their shape); empty when they may. */
+/** An IP literal (or localhost) of loopback, private, link-local, unique-local or unspecified space. */
+export function isInternalAddress(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  if (host.includes(':')) {
+    // IPv4-mapped (::ffff:a.b.c.d), which URL parsing writes as two hex groups.
+    const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+    if (mapped) {
+      const [hi, lo] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+      return isInternalAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
+    return host === '::' || host === '::1' || /^f[cd]/.test(host) || /^fe[89ab]/.test(host);
+  }
+  return false;
+}
+
 export function entryProblems(entries: readonly TrustEntry[], production: boolean): EntryProblem[] {
   const problems: EntryProblem[] = [];
   const seen = new Set<string>();
@@ -70,6 +99,14 @@ export function entryProblems(entries: readonly TrustEntry[], production: boolea
     const local = url && (url.hostname === 'localhost' || url.hostname === '127.0.0.1');
     if (url && url.protocol !== 'https:' && (production || !local))
       problems.push({ field: `${at}.statusListBase`, code: 'https', message: 'status lists are fetched over https' });
+    // In production the platform fetches these addresses itself: never one of its own network's
+    // (loopback, private, link-local — cloud metadata among them), named by its address.
+    if (url && production && isInternalAddress(url.hostname))
+      problems.push({
+        field: `${at}.statusListBase`,
+        code: 'internal_address',
+        message: 'a status list is fetched from another region, not from this network',
+      });
     entry.keys.forEach((jwk, k) => {
       if (!isOnCurve(jwk))
         problems.push({ field: `${at}.keys.${k}`, code: 'key', message: `not a public key on ${jwk.crv}` });
