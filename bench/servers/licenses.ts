@@ -6,22 +6,14 @@ import catalog from '@tongban/catalog';
 import identity from '@tongban/identity';
 import licenses from '@tongban/licenses';
 import workflow from '@tongban/workflow';
-import { act, startWorkflow, submitBirthCertificate } from '../../apps/server/test/workflow/fixtures.ts';
+import { approveBirthCertificate, startWorkflow } from '../../apps/server/test/workflow/fixtures.ts';
 
 const h = await startWorkflow({
   modules: [catalog, identity, workflow, licenses],
   identity: true,
   env: { TONGBAN_PORT: '0', TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: '1000000000', TONGBAN_LOG_LEVEL: 'warn' },
 });
-const officer = await h.officer('330100-WJW');
-const task = (await submitBirthCertificate(h, await h.citizen('bench-mother'))).tasks[0] as {
-  id: string;
-  version: number;
-};
-let r = await act(h, officer, task.id, { action: 'accept', version: task.version });
-r = await act(h, officer, task.id, { action: 'review', version: r.body.version });
-await act(h, officer, task.id, { action: 'approve', version: r.body.version });
-await h.p.bus.settled();
+await approveBirthCertificate(h, 'bench-mother');
 const issuer = h.p.instanceOf(licenses);
 await issuer.kick();
 const mine = await h.call('GET', '/api/licenses/me', await h.citizen('bench-mother'));

@@ -9,7 +9,13 @@ import { databaseLabel } from '@tongban/kernel/testing';
 import licenses, { isValidIdentifier, Licenses, statusEntries } from '@tongban/licenses';
 import workflow from '@tongban/workflow';
 import { sql } from 'kysely';
-import { act, startWorkflow, submitBirthCertificate, token, type Harness } from '../workflow/fixtures.ts';
+import {
+  approveBirthCertificate,
+  startWorkflow,
+  submitBirthCertificate,
+  token,
+  type Harness,
+} from '../workflow/fixtures.ts';
 
 const WJW = '330100-WJW';
 
@@ -36,14 +42,9 @@ describe(`licence issuance and status (${databaseLabel})`, () => {
 
   /** A 出生医学证明 application approved by 卫健委; answers the approved task's id. */
   async function approvedBirthCertificate(citizen: string): Promise<string> {
-    const officer = await h.officer(WJW);
-    const t = (await submitBirthCertificate(h, await h.citizen(citizen))).tasks[0] as { id: string; version: number };
-    let r = await act(h, officer, t.id, { action: 'accept', version: t.version });
-    r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
-    r = await act(h, officer, t.id, { action: 'approve', version: r.body.version });
-    assert.equal(r.body.state, 'approved', JSON.stringify(r.body));
+    const taskId = await approveBirthCertificate(h, citizen);
     await settle();
-    return t.id;
+    return taskId;
   }
 
   test("the workflow gives an approved task's answers to licences' issuer only: not to the applicant, an officer or before approval", async () => {

@@ -7,7 +7,7 @@ import identity from '@tongban/identity';
 import { databaseLabel } from '@tongban/kernel/testing';
 import licenses from '@tongban/licenses';
 import workflow from '@tongban/workflow';
-import { act, startWorkflow, submitBirthCertificate, type Harness } from '../workflow/fixtures.ts';
+import { approveBirthCertificate, startWorkflow, type Harness } from '../workflow/fixtures.ts';
 
 const WJW = '330100-WJW';
 
@@ -20,12 +20,7 @@ describe(`presentation codes (亮证) (${databaseLabel})`, () => {
 
   /** A 出生医学证明 issued to `citizen`; answers its id. */
   async function licenceOf(citizen: string): Promise<string> {
-    const officer = await h.officer(WJW);
-    const t = (await submitBirthCertificate(h, await h.citizen(citizen))).tasks[0] as { id: string; version: number };
-    let r = await act(h, officer, t.id, { action: 'accept', version: t.version });
-    r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
-    await act(h, officer, t.id, { action: 'approve', version: r.body.version });
-    await h.p.bus.settled();
+    await approveBirthCertificate(h, citizen);
     await h.p.instanceOf(licenses).kick();
     const [licence] = (await h.call('GET', '/api/licenses/me', await h.citizen(citizen))).body.licences;
     assert.ok(licence, 'issued');

@@ -17,7 +17,7 @@ import licenses, { Licenses, statusEntries } from '@tongban/licenses';
 import workflow from '@tongban/workflow';
 import { CompactSign, compactVerify, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { sql } from 'kysely';
-import { act, startWorkflow, submitBirthCertificate, token, type Harness } from '../workflow/fixtures.ts';
+import { approveBirthCertificate, startWorkflow, token, type Harness } from '../workflow/fixtures.ts';
 
 const WJW = '330100-WJW';
 const START = '2026-12-01T02:00:00Z';
@@ -69,13 +69,7 @@ describe(`cross-region trust: two regions (${databaseLabel})`, () => {
 
   /** A 出生医学证明 approved at the region's 卫健委: the licence and its scan code. */
   async function issued(h: Harness, citizen: string): Promise<{ id: string; code: string; index: number }> {
-    const officer = await h.officer(WJW);
-    const t = (await submitBirthCertificate(h, await h.citizen(citizen))).tasks[0] as { id: string; version: number };
-    let r = await act(h, officer, t.id, { action: 'accept', version: t.version });
-    r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
-    r = await act(h, officer, t.id, { action: 'approve', version: r.body.version });
-    assert.equal(r.body.state, 'approved', JSON.stringify(r.body));
-    await h.p.bus.settled();
+    await approveBirthCertificate(h, citizen);
     await h.p.instanceOf(licenses).kick();
     const [licence] = (await h.call('GET', '/api/licenses/me', await h.citizen(citizen))).body.licences;
     const detail = (await h.call('GET', `/api/licenses/${licence.id}`, await h.citizen(citizen))).body;

@@ -17,7 +17,7 @@ import { getListFromStatusListJWT } from '@sd-jwt/jwt-status-list';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import { sql } from 'kysely';
-import { act, startWorkflow, submitBirthCertificate, type Harness } from '../workflow/fixtures.ts';
+import { approveBirthCertificate, startWorkflow, type Harness } from '../workflow/fixtures.ts';
 
 const WJW = '330100-WJW';
 const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
@@ -46,13 +46,7 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
   const nowSeconds = () => Math.floor(h.clock.now().getTime() / 1000);
 
   async function licenceOf(citizen: string): Promise<{ id: string; identifier: string }> {
-    const officer = await h.officer(WJW);
-    const t = (await submitBirthCertificate(h, await h.citizen(citizen))).tasks[0] as { id: string; version: number };
-    let r = await act(h, officer, t.id, { action: 'accept', version: t.version });
-    r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
-    r = await act(h, officer, t.id, { action: 'approve', version: r.body.version });
-    assert.equal(r.body.state, 'approved');
-    await h.p.bus.settled();
+    await approveBirthCertificate(h, citizen);
     await issuer().kick();
     const mine = await h.call('GET', '/api/licenses/me', await h.citizen(citizen));
     return mine.body.licences[0];

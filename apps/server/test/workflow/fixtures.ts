@@ -258,6 +258,21 @@ export async function act(h: Harness, headers: Record<string, string>, taskId: s
   return h.call('POST', `/api/workflow/tasks/${taskId}/actions`, headers, body);
 }
 
+/**
+ * A 出生医学证明 applied for by `citizen` and approved at 卫健委 (accept, review, approve), its events
+ * delivered; answers the approved task's id. What the licences module issues from.
+ */
+export async function approveBirthCertificate(h: Harness, citizen: string): Promise<string> {
+  const officer = await h.officer('330100-WJW');
+  const t = (await submitBirthCertificate(h, await h.citizen(citizen))).tasks[0] as { id: string; version: number };
+  let r = await act(h, officer, t.id, { action: 'accept', version: t.version });
+  r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
+  r = await act(h, officer, t.id, { action: 'approve', version: r.body.version });
+  if (r.body.state !== 'approved') throw new Error(`not approved: ${r.status} ${JSON.stringify(r.body)}`);
+  await h.p.bus.settled();
+  return t.id;
+}
+
 /** The 社会保障卡 form when applied for alone (promised in 2 working days). */
 export function socialSecurityCardForm(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
