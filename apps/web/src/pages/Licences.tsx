@@ -4,7 +4,8 @@ import { Loading } from '../components/Loading.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
 import { Tag, type TagColour } from '../components/Tag.tsx';
 import { useI18n } from '../i18n/context.tsx';
-import type { LocalizedText, MessageKey } from '../i18n/messages.ts';
+import type { HeldLicence } from '../journey/model.ts';
+import type { MessageKey } from '../i18n/messages.ts';
 import { api, problemFrom } from '../lib/api.ts';
 import { problemMessageKey, type Problem } from '../lib/problem.ts';
 import { useSession } from '../lib/session.tsx';
@@ -12,15 +13,8 @@ import { usePageTitle } from '../lib/title.ts';
 import { useFresh } from '../lib/useApi.ts';
 import { WalletOffer } from './WalletOffer.tsx';
 
-interface Licence {
-  id: string;
-  identifier: string;
-  type: { code: string; name: LocalizedText };
-  status: string;
-  validFrom: string;
-  validUntil: string | null;
-  issuedAt: string;
-}
+/** A licence as `GET /licenses/me` lists it: what the journey's materials page reads, and when it was issued. */
+type Licence = HeldLicence & { issuedAt: string };
 
 const STATUS_COLOUR: Record<string, TagColour> = { valid: 'green', suspended: 'yellow', expired: 'grey' };
 
