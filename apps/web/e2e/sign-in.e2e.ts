@@ -87,6 +87,50 @@ describe('the sign-in pages', () => {
     });
   }
 
+  test('in 长辈版, in zh-CN and English, the password page, its error summary and the code page have no WCAG 2.2 AA violations', async () => {
+    const citizen = citizenWithAuthenticator();
+    const { context, page } = await newPage(stack.browser, 'zh-CN');
+    try {
+      await page.goto(authorizationRequest().url);
+      await page.getByRole('heading', { level: 1, name: HEADING['zh-CN'].signIn, exact: true }).waitFor();
+      // The sign-in page's own 长辈版 link (it is a link there: the page works without script).
+      await page.getByRole('link', { name: /长辈版/ }).click();
+      await page.locator('html.elder').waitFor({ state: 'attached' });
+      const target = await page.locator('#login').evaluate((el) => el.getBoundingClientRect().height);
+      assert.ok(target >= 60, `长辈版's inputs are at least 60 px high: ${target}`);
+      const links = await page
+        .locator('.switches a')
+        .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+      assert.ok(links.length >= 2 && links.every((h) => h >= 60), `长辈版's switch links are 60 px targets: ${links}`);
+      for (const locale of ['zh-CN', 'en'] as const) {
+        if (locale === 'en') await switchLanguage(page, 'en');
+        await page.getByRole('heading', { level: 1, name: HEADING[locale].signIn, exact: true }).waitFor();
+        assert.ok(await page.locator('html.elder').count(), `still 长辈版 in ${locale}`);
+        await checkA11y(page, `the sign-in page in ${locale}, 长辈版`);
+        await checkReflow(page, `the sign-in page in ${locale}, 长辈版`);
+        await shoot(page, `sign-in-${locale}-elder`);
+        await page.locator('button[type="submit"]').click();
+        await page.getByRole('alert').getByRole('heading', { name: HEADING[locale].problem }).waitFor();
+        await checkA11y(page, `the sign-in page's error summary in ${locale}, 长辈版`);
+        await shoot(page, `sign-in-error-${locale}-elder`);
+      }
+      // The code page, in English 长辈版 (the language and the mode carried over from the password step).
+      await page.locator('#login').fill(citizen.login);
+      await page.locator('#password').fill(citizen.password);
+      await page.locator('button[type="submit"]').click();
+      await page.getByRole('heading', { level: 1, name: HEADING.en.totp }).waitFor();
+      assert.ok(await page.locator('html.elder').count(), 'the code page is in 长辈版 too');
+      await checkA11y(page, 'the authenticator code page in English, 长辈版');
+      await shoot(page, 'sign-in-totp-en-elder');
+      await switchLanguage(page, 'zh-CN');
+      await page.getByRole('heading', { level: 1, name: HEADING['zh-CN'].totp }).waitFor();
+      await checkA11y(page, 'the authenticator code page in zh-CN, 长辈版');
+      await shoot(page, 'sign-in-totp-zh-CN-elder');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('its language link switches between 中文 and English', async () => {
     const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {

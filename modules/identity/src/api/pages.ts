@@ -40,7 +40,7 @@ export interface PageInput {
 
 /** 长辈版 (适老化): body text 22 px, targets at least 60 px high; black on white as always. */
 const ELDER_CSS =
-  '.elder body{font-size:22px}.elder input,.elder button,.elder .button{min-height:60px}.elder button{min-width:12rem}';
+  '.elder body{font-size:22px}.elder input,.elder button,.elder .button{min-height:60px}.elder button{min-width:12rem}.elder .switches a{display:inline-flex;align-items:center;min-height:60px;padding:0 .6rem}';
 
 /** The cookie the portal keeps 长辈版 in (apps/web lib/preferences.ts), read by the sign-in pages. */
 export function elderOf(cookieHeader: string | undefined): boolean {
