@@ -61,6 +61,11 @@ const HEADING: Record<Locale, { signIn: string; totp: string; problem: string }>
   en: { signIn: 'Sign in', totp: 'Enter your authenticator code', problem: 'There is a problem' },
 };
 
+const READ_ALOUD: Record<Locale, { start: string; stop: string }> = {
+  'zh-CN': { start: '朗读本页', stop: '停止朗读' },
+  en: { start: 'Read this page aloud', stop: 'Stop reading' },
+};
+
 describe('the sign-in pages', () => {
   for (const locale of ['zh-CN', 'en'] as const) {
     test(`the sign-in page speaks ${locale} and has no WCAG 2.2 AA violations, nor its error summary`, async () => {
@@ -91,6 +96,11 @@ describe('the sign-in pages', () => {
     const citizen = citizenWithAuthenticator();
     const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
+      // What the page asks the browser to say is recorded instead of spoken.
+      await page.addInitScript({
+        content:
+          'window.spoken = []; speechSynthesis.speak = (u) => void window.spoken.push({ text: u.text, lang: u.lang });',
+      });
       await page.goto(authorizationRequest().url);
       await page.getByRole('heading', { level: 1, name: HEADING['zh-CN'].signIn, exact: true }).waitFor();
       // The sign-in page's own 长辈版 link (it is a link there: the page works without script).
@@ -109,6 +119,14 @@ describe('the sign-in pages', () => {
         await checkA11y(page, `the sign-in page in ${locale}, 长辈版`);
         await checkReflow(page, `the sign-in page in ${locale}, 长辈版`);
         await shoot(page, `sign-in-${locale}-elder`);
+        // 朗读本页 reads the page's heading and fields in the page's language, and can be stopped.
+        await page.getByRole('button', { name: READ_ALOUD[locale].start }).click();
+        await page.getByRole('button', { name: READ_ALOUD[locale].stop, pressed: true }).waitFor();
+        const said = (await page.evaluate('window.spoken.at(-1)')) as { text: string; lang: string } | undefined;
+        assert.ok(said?.text.includes(HEADING[locale].signIn), `read aloud: ${JSON.stringify(said)}`);
+        assert.equal(said?.lang, locale);
+        await page.getByRole('button', { name: READ_ALOUD[locale].stop }).click();
+        await page.getByRole('button', { name: READ_ALOUD[locale].start, pressed: false }).waitFor();
         await page.locator('button[type="submit"]').click();
         await page.getByRole('alert').getByRole('heading', { name: HEADING[locale].problem }).waitFor();
         await checkA11y(page, `the sign-in page's error summary in ${locale}, 长辈版`);
