@@ -175,9 +175,12 @@ export class RulesInvalid extends Error {
   override readonly name = 'RulesInvalid';
   readonly code = 'SENTINEL_RULES_INVALID';
   readonly errors: readonly RuleFieldError[];
+  /** The first bad field's path (`rules.2.windowSeconds`); `errors` has them all. */
+  readonly path: string;
   constructor(errors: readonly RuleFieldError[]) {
     super(`the sentinel rules are not valid: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     this.errors = errors;
+    this.path = errors[0]?.field ?? '';
   }
 }
 
@@ -212,7 +215,7 @@ function fieldErrors(prefix: string, issues: Iterable<Issue>): RuleFieldError[] 
           ? (params.additionalProperties as string[] | undefined)
           : undefined;
     for (const name of extra ?? [undefined]) {
-      const field = [prefix, ...path, ...(name === undefined ? [] : [name])].filter(Boolean).join('.');
+      const field = [prefix, ...path, ...(name === undefined ? [] : [name])].filter(Boolean).join('.') || '(document)';
       const code = CODES[issue.keyword] ?? issue.keyword;
       if (seen.has(`${field}|${code}`)) continue;
       seen.add(`${field}|${code}`);

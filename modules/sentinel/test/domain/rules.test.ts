@@ -18,6 +18,9 @@ function refusal(input: unknown): readonly RuleFieldError[] {
   } catch (error) {
     assert.ok(error instanceof RulesInvalid, String(error));
     assert.equal(error.code, 'SENTINEL_RULES_INVALID');
+    assert.equal(error.path, error.errors[0]?.field);
+    // The message names every field, for a refusal to start that says what to fix.
+    for (const e of error.errors) assert.ok(error.message.includes(e.field), error.message);
     return error.errors;
   }
   assert.fail('the rules were accepted');
@@ -130,6 +133,6 @@ test('every bad field is named at once, not only the first', () => {
 });
 
 test('not an object at all is refused', () => {
-  assert.ok(refusal(null).length > 0);
+  assert.deepEqual(fields(refusal(null)), ['(document) wrong_type']);
   assert.deepEqual(fields(refusal(variant((d) => (d.rules[2] = 'travel')))), ['rules.2 wrong_type']);
 });
