@@ -94,6 +94,7 @@ export function stepThreshold(rule: ThresholdRule, signal: Signal, t: number, ra
   // Re-armed once the window has emptied.
   let fired = entries.length > 0 ? prev?.f : undefined;
   const weight = rule.weight === 'count' ? Math.max(0, Math.floor(signal.count ?? 1)) : 1;
+  if (!(weight > 0)) return SAME; // a read of no records adds nothing (and must not grow the state)
   const entry = [t, signal.id, weight, rule.distinct ? targetOf(signal) : null] as const;
   const at = entries.findIndex((e) => e[0] > t);
   entries = at < 0 ? [...entries, entry] : [...entries.slice(0, at), entry, ...entries.slice(at)];

@@ -15,6 +15,7 @@ function reference(rule: ThresholdRule, signals: readonly Signal[]): string[] {
   let window: Signal[] = [];
   let last: number | undefined;
   for (const s of signals) {
+    if (rule.weight === 'count' && (s.count ?? 1) <= 0) continue; // no records, nothing counted
     const t = Date.parse(s.at);
     window = window.filter((x) => Date.parse(x.at) > t - rule.windowSeconds * 1000);
     if (window.length === 0) last = undefined;
