@@ -237,3 +237,39 @@ test('credential stuffing counts targets tried before a run at one account, stil
     ['credential-stuffing s-43'],
   );
 });
+
+/** An officer's reveals: three in each hour from Monday 09:00 for `hours` hours, then `burst`, one a minute, from `burstAt`. */
+function reveals(hours: number, burstAt: string, burst: number): Signal[] {
+  const monday9 = Date.parse('2026-12-07T01:00:00Z');
+  const times = [
+    ...Array.from({ length: hours }, (_, h) => [7, 26, 48].map((m) => monday9 + h * 3_600_000 + m * 60_000)).flat(),
+    ...Array.from({ length: burst }, (_, i) => Date.parse(burstAt) + i * 60_000),
+  ];
+  return times.map((t, i) => ({
+    id: `v-${i}`,
+    at: new Date(t).toISOString(),
+    type: 'data.revealed',
+    actorId: 'o-1',
+    actorKind: 'officer',
+    sessionId: 's-o1',
+  }));
+}
+
+const revealFindings = (signals: readonly Signal[]) =>
+  replay(rules, signals).findings.map((f) => `${f.ruleId} ${f.evidence.at(-1)}`);
+
+test('reveal rate: no verdict before 8 hours of baseline; then more than max(10, 5 × norm) in an hour fires', () => {
+  // 09:00–16:00, then 16 at 16:00: 7 hours folded, no verdict yet.
+  assert.deepEqual(revealFindings(reveals(7, '2026-12-07T08:00:00Z', 16)), []);
+  // 09:00–17:00, then at 18:00 (17:00–18:00 was a quiet working hour: the norm 3 × (1 − α) ≈ 2.91,
+  // the bar ≈ 14.6, and the last hour holds only the burst): the 15th fires and 14 do not.
+  assert.deepEqual(revealFindings(reveals(8, '2026-12-07T10:00:00Z', 15)), [`reveal-rate v-${8 * 3 + 14}`]);
+  assert.deepEqual(revealFindings(reveals(8, '2026-12-07T10:00:00Z', 14)), []);
+});
+
+test('reveal rate: a quiet working hour lowers the norm, a quiet night does not', () => {
+  // Monday 09:00–17:00, then Tuesday 09:00. Folded since: 17:00–18:00 and 08:00–09:00 (their middles
+  // are working time), not the 14 hours between — the norm is 3 × (1 − α)² ≈ 2.83, the bar ≈ 14.2, so
+  // the 15th fires. Were the night folded the norm would be ≈ 1.9 and the 11th would.
+  assert.deepEqual(revealFindings(reveals(8, '2026-12-08T01:00:00Z', 20)), [`reveal-rate v-${8 * 3 + 14}`]);
+});
