@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { ServiceRoles, StaffRoles } from '@tongban/contracts';
 import { declaredRoutes, PRINCIPAL_KINDS, type PrincipalKind } from '@tongban/kernel';
 import { TEST_OPERATOR_TOKEN } from '@tongban/kernel/testing';
-import { token, type Harness, type Who } from '../workflow/fixtures.ts';
+import { ACR, API_AUDIENCE } from '@tongban/kernel';
+import { SignJWT } from 'jose';
+import { ISSUER, token, type Harness, type Who } from '../workflow/fixtures.ts';
 import {
   factoryFor,
   RESOURCE_FACTORIES,
@@ -128,6 +130,26 @@ interface Principal {
   readonly caller: Caller;
   readonly who?: Who;
   readonly raw?: string;
+}
+
+/** An agent's token (代办): the workflow fixtures' shape, with `tongban.actingFor`. */
+async function agentToken(h: Harness, who: Who, actingFor: string): Promise<string> {
+  const iat = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    iss: ISSUER,
+    aud: API_AUDIENCE,
+    sub: who.sub,
+    client_id: 'portal',
+    scope: 'openid api',
+    iat,
+    exp: iat + 600,
+    jti: randomUUID(),
+    sid: `s-${who.sub}`,
+    acr: who.mfa ? ACR.mfa : ACR.password,
+    tongban: { kind: who.kind, roles: who.roles ?? [], departments: [], regions: who.regions ?? [], actingFor },
+  })
+    .setProtectedHeader({ alg: 'ES256', kid: 'test-key', typ: 'at+jwt' })
+    .sign(h.key.privateKey);
 }
 
 /** The principals a policy is tried with (before resource reach). */
@@ -319,6 +341,31 @@ export async function runMatrix(h: Harness, options: MatrixOptions = {}): Promis
         headers: async () => headersOf(p, reachOf((await once()).reach)),
         target: once,
       });
+      // An agent (代办): a citizen acting for the business that owns the resource reaches it; one
+      // acting for another business does not.
+      if (kind === 'citizen' && op.policy.public !== true && op.policy.kinds.includes('business') && !fresh) {
+        const firm = fixture(factory, 'business', false);
+        for (const [label, reach] of [
+          ['acting for the owning business', 'own'],
+          ['acting for another business', 'other'],
+        ] as const) {
+          const caller = { ...p.caller, reach };
+          cases.push({
+            op,
+            label: `${p.label}, ${label}`,
+            caller,
+            verdict: flip(expectedVerdict(op.policy, caller, denial)),
+            denial,
+            phase: reach === 'own' ? 'allow' : 'deny',
+            headers: async () => {
+              const owner = (await firm).reach;
+              const business = 'owner' in owner && reach === 'own' ? owner.owner : `m-firm-${randomUUID()}`;
+              return { authorization: `Bearer ${await agentToken(h, p.who!, business)}` };
+            },
+            target: () => firm,
+          });
+        }
+      }
       const shared = fixture(factory, kind, false);
       for (const other of othersOf((await shared).reach)) {
         const caller = { ...p.caller, reach: 'other' as const };
@@ -371,8 +418,13 @@ export async function runMatrix(h: Harness, options: MatrixOptions = {}): Promis
       }
     }
     const key = `${c.op.method} ${c.op.path}`;
+    if (process.env.MATRIX_VERBOSE && c.caller.credential === 'token' && c.caller.reach)
+      console.log(`reach ${c.caller.reach} ${key} ${c.label} -> ${res.statusCode} ${code ?? ''}`);
     spent.set(key, (spent.get(key) ?? 0) + Date.now() - began);
-    const outcome = judge(c.verdict, { status: res.statusCode, code }, c.denial);
+    let outcome = judge(c.verdict, { status: res.statusCode, code }, c.denial);
+    // A 401 tells the client how to recover (RFC 6750, RFC 9470): no challenge, no agreement.
+    const challenge = res.headers['www-authenticate'];
+    if (outcome === 'agree' && !c.verdict.allow && c.verdict.status === 401 && !challenge) outcome = 'wrong denial';
     counts[outcome]++;
     if (outcome !== 'agree') {
       differences.push({
@@ -380,7 +432,7 @@ export async function runMatrix(h: Harness, options: MatrixOptions = {}): Promis
         path: c.op.path,
         principal: c.label,
         expected: c.verdict.allow ? 'allow' : `${c.verdict.status} ${c.verdict.code} (${c.verdict.why})`,
-        got: `${res.statusCode} ${code ?? '-'}`,
+        got: `${res.statusCode} ${code ?? '-'}${res.statusCode === 401 && !challenge ? ' (no WWW-Authenticate)' : ''}`,
         outcome,
       });
     }
@@ -392,7 +444,7 @@ export async function runMatrix(h: Harness, options: MatrixOptions = {}): Promis
       options.concurrency ?? 8,
       send,
     );
-  if (process.env.MATRIX_TIMING) {
+  if (process.env.MATRIX_VERBOSE) {
     console.log(`built in ${built - t0} ms, sent in ${Date.now() - built} ms`);
     console.log(
       [...spent]
