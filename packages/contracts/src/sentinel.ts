@@ -40,7 +40,7 @@ export type RequestDenied = Static<typeof RequestDenied>;
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const SeveritySchema = Type.Union(SEVERITIES.map((s) => Type.Literal(s)));
+export const SeveritySchema = Type.Unsafe<Severity>(Type.Union(SEVERITIES.map((s) => Type.Literal(s))));
 
 /** What sentinel can do about a finding; `alert` (in a rule) raises the alert only and has no response row. */
 export const RESPONSE_ACTIONS = [
@@ -51,7 +51,9 @@ export const RESPONSE_ACTIONS = [
   'lock-account',
 ] as const;
 export type ResponseAction = (typeof RESPONSE_ACTIONS)[number];
-export const ResponseActionSchema = Type.Union(RESPONSE_ACTIONS.map((a) => Type.Literal(a)));
+export const ResponseActionSchema = Type.Unsafe<ResponseAction>(
+  Type.Union(RESPONSE_ACTIONS.map((a) => Type.Literal(a))),
+);
 
 export const ResponseTarget = Type.Object(
   {
@@ -65,11 +67,13 @@ export type ResponseTarget = Static<typeof ResponseTarget>;
 
 export const ALERT_STATUSES = ['open', 'assigned', 'closed'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
-export const AlertStatusSchema = Type.Union(ALERT_STATUSES.map((s) => Type.Literal(s)));
+export const AlertStatusSchema = Type.Unsafe<AlertStatus>(Type.Union(ALERT_STATUSES.map((s) => Type.Literal(s))));
 
 export const ALERT_RESOLUTIONS = ['true-positive', 'false-positive', 'benign'] as const;
 export type AlertResolution = (typeof ALERT_RESOLUTIONS)[number];
-export const AlertResolutionSchema = Type.Union(ALERT_RESOLUTIONS.map((s) => Type.Literal(s)));
+export const AlertResolutionSchema = Type.Unsafe<AlertResolution>(
+  Type.Union(ALERT_RESOLUTIONS.map((s) => Type.Literal(s))),
+);
 
 const Actor = Type.Object({ kind: Type.String(), id: Type.String() });
 const Subject = Type.Object({
@@ -85,7 +89,7 @@ export type AlertEventVerb = (typeof ALERT_EVENT_VERBS)[number];
 
 const AlertChanged = Type.Object({
   alertId: Type.String(),
-  action: Type.Union(ALERT_EVENT_VERBS.map((v) => Type.Literal(v))),
+  action: Type.Unsafe<AlertEventVerb>(Type.Union(ALERT_EVENT_VERBS.map((v) => Type.Literal(v)))),
   status: AlertStatusSchema,
   by: Actor,
   assignee: Type.Optional(Type.String()),
@@ -151,7 +155,7 @@ export const ResponseView = Type.Object({
   alertId: NullableString,
   action: ResponseActionSchema,
   target: ResponseTarget,
-  state: Type.Union(RESPONSE_STATES.map((s) => Type.Literal(s))),
+  state: Type.Unsafe<ResponseState>(Type.Union(RESPONSE_STATES.map((s) => Type.Literal(s)))),
   appliedAt: Type.String(),
   until: NullableString,
   by: Actor,
@@ -160,7 +164,7 @@ export const ResponseView = Type.Object({
   /** Null for the guard's own actions (block, throttle, step-up); identity's call for the others. */
   delivery: Type.Union([
     Type.Object({
-      state: Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s))),
+      state: Type.Unsafe<(typeof DELIVERY_STATES)[number]>(Type.Union(DELIVERY_STATES.map((s) => Type.Literal(s)))),
       attempts: Type.Integer({ minimum: 0 }),
       lastError: NullableString,
     }),
@@ -189,7 +193,9 @@ export type AlertView = Static<typeof AlertView>;
 /** One appended change of an alert (the past is never overwritten). */
 export const AlertHistoryEntry = Type.Object({
   seq: Type.Integer({ minimum: 1 }),
-  action: Type.Union([Type.Literal('raised'), ...ALERT_EVENT_VERBS.map((v) => Type.Literal(v))]),
+  action: Type.Unsafe<'raised' | AlertEventVerb>(
+    Type.Union([Type.Literal('raised'), ...ALERT_EVENT_VERBS.map((v) => Type.Literal(v))]),
+  ),
   status: AlertStatusSchema,
   by: Actor,
   assignee: NullableString,
