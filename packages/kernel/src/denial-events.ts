@@ -42,7 +42,7 @@ export class DenialCap {
 }
 
 /** The module a refused request belongs to: `/api/<module>/…` when it runs here, else `fallback`. */
-export function moduleOfRoute(route: string, local: ReadonlySet<string>, fallback: string | undefined) {
+export function moduleOfRoute(route: string, local: ReadonlyMap<string, unknown>, fallback: string | undefined) {
   const m = /^\/api\/([a-z]+)(?:\/|$)/.exec(route);
   return m?.[1] && local.has(m[1]) ? m[1] : fallback;
 }
@@ -59,11 +59,10 @@ export interface DenialEventOptions {
 
 export function denialEvents(options: DenialEventOptions): (denial: Denial) => Promise<void> {
   const cap = options.cap ?? new DenialCap();
-  const local = new Set(options.publishers.keys());
   return async (denial) => {
     const { request, principal } = denial;
     const route = request.route ?? 'unmatched';
-    const module = moduleOfRoute(request.route ?? request.url, local, options.fallback);
+    const module = moduleOfRoute(request.route ?? request.url, options.publishers, options.fallback);
     if (!module || !guarded.has(module)) return;
     const publisher = options.publishers.get(module);
     if (!publisher) return;

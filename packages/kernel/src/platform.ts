@@ -379,6 +379,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     };
     const instances = new Map<string, unknown>();
     const scheduler = new Scheduler(metrics);
+    // With the relay running, a published event nudges it at the next turn (one pass for a burst)
+    // instead of waiting for its poll: a security response must reach every guard within a second,
+    // and it takes two hops (the signal to sentinel, the response to the risk boards). On the
+    // embedded database the pass queues behind the publishing transaction on its one connection;
+    // on PostgreSQL a pass that runs before the commit finds nothing and the poll sends it.
+    let relayRunning = false;
+    let nudged = false;
+    const nudgeRelay = () => {
+      if (!relayRunning || nudged) return;
+      nudged = true;
+      setImmediate(() => {
+        nudged = false;
+        void bus.relay.runOnce().catch(() => undefined);
+      });
+    };
     const origin = () => {
       if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
       const address = app.server.address();
@@ -426,7 +441,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const events: EventPublisher = {
         publish: async (trx, type, data) => {
           try {
-            return await appendToOutbox(trx, m.name, type, data, gate);
+            const envelope = await appendToOutbox(trx, m.name, type, data, gate);
+            nudgeRelay();
+            return envelope;
           } catch (error) {
             throw refused(error);
           }
@@ -439,6 +456,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             throw refused(error);
           }
           await insertIntoOutbox(trx, m.name, envelopes);
+          nudgeRelay();
           return envelopes;
         },
         commit: async (type, data) => {
@@ -448,7 +466,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           } catch (error) {
             throw refused(error);
           }
-          return (await grouped.add(envelope)) as typeof envelope;
+          const committed = (await grouped.add(envelope)) as typeof envelope;
+          nudgeRelay();
+          return committed;
         },
       };
       const keys = await openFieldKeys({
@@ -547,6 +567,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
     if (options.background ?? true) {
       bus.relay.start();
+      relayRunning = true;
       for (const m of modules)
         for (const job of m.jobs ?? []) scheduler.schedule(jobOf(m.name, job.name), contexts.get(m.name)!);
       void maintainFieldKeys();

@@ -192,14 +192,12 @@ test('the window state survives a restart: stopped after 5 failures, started aga
     });
   const first = await start();
   const fail = (p: typeof first) =>
-    p.contexts
-      .get('identity')!
-      .events.commit('identity.sign-in.failed', {
-        accountId: null,
-        factor: 'password',
-        reason: 'wrong_password',
-        ip: '192.0.2.77',
-      });
+    p.contexts.get('identity')!.events.commit('identity.sign-in.failed', {
+      accountId: null,
+      factor: 'password',
+      reason: 'wrong_password',
+      ip: '192.0.2.77',
+    });
   for (let i = 0; i < 5; i++) await fail(first);
   await first.bus.settled();
   await first.close();
