@@ -8,7 +8,16 @@ import { createTestDatabase, startTestPlatform, testConfig } from '@tongban/kern
 import identity from '@tongban/identity';
 import sentinel from '@tongban/sentinel';
 import { authenticatorFor, signer } from '../workflow/fixtures.ts';
-import { failedSignIn, from, securityHeaders, sentinelOf, settle, startSentinel, type Harness } from './fixtures.ts';
+import {
+  bearer,
+  failedSignIn,
+  from,
+  securityHeaders,
+  sentinelOf,
+  settle,
+  startSentinel,
+  type Harness,
+} from './fixtures.ts';
 
 describe('responses', () => {
   let h: Harness;
@@ -107,10 +116,24 @@ describe('responses', () => {
     assert.equal(made.status, 201);
     await settle(h);
     assert.equal(h.p.risk!.isFlaggedSession('s-citizen-9'), true);
+    // token() gives the session `s-<sub>`: a route open to citizens at password (identity's passkeys list).
+    const password = await bearer(h, { sub: 'citizen-9', kind: 'citizen' });
+    const refused = await h.call('GET', '/api/identity/me/passkeys', password);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.code, 'STEP_UP_REQUIRED');
+    assert.match(String(refused.headers['www-authenticate']), /insufficient_user_authentication/);
+    const mfa = await bearer(h, { sub: 'citizen-9', kind: 'citizen', mfa: true });
+    // Past the guard's flag check (identity may still refuse a test account it does not know).
+    const passed = (r: { status: number; body: { code?: string } }) =>
+      r.body?.code !== 'STEP_UP_REQUIRED' && r.status !== 401;
+    assert.ok(passed(await h.call('GET', '/api/identity/me/passkeys', mfa)));
+    const other = await bearer(h, { sub: 'citizen-10', kind: 'citizen' });
+    assert.ok(passed(await h.call('GET', '/api/identity/me/passkeys', other)));
     const lift = await h.call('POST', `/api/sentinel/responses/${made.body.id}/lift`, sec, { reason: 'called them' });
     assert.equal(lift.status, 200);
     await settle(h);
     assert.equal(h.p.risk!.isFlaggedSession('s-citizen-9'), false);
+    assert.ok(passed(await h.call('GET', '/api/identity/me/passkeys', password)));
   });
 
   test('a response names what its action needs: a block without an address is 422 naming the target', async () => {
