@@ -6,12 +6,22 @@ import identity from '@tongban/identity';
 import ledger from '@tongban/ledger';
 import licenses from '@tongban/licenses';
 import portal from '@tongban/portal';
+import sentinel from '@tongban/sentinel';
 import workflow from '@tongban/workflow';
 import type { ModuleDefinition } from '@tongban/kernel';
 
 // Catalog first: identity's demo seed gives every catalog department an officer. The portal (the
 // web app's backend-for-frontend) needs identity beside it.
-export const allModules: readonly ModuleDefinition[] = [catalog, identity, datahub, workflow, ledger, licenses, portal];
+export const allModules: readonly ModuleDefinition[] = [
+  catalog,
+  identity,
+  datahub,
+  workflow,
+  ledger,
+  licenses,
+  portal,
+  sentinel,
+];
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -11,15 +11,20 @@ import { enqueueEvent } from './store/queue.ts';
 import { typed } from './store/tables.ts';
 
 /**
- * Every identity, workflow, data hub and licence event: the security record, the case record, the
+ * Every identity, workflow, data hub, licence and sentinel event (the guard's denials aside): the security record, the case record, the
  * record of every use of a person's data and of every licence issued or changed (contracts' catalog).
  */
 export const RECORDED_EVENTS: readonly EventType[] = (Object.keys(EVENT_CATALOG) as EventType[]).filter(
   (type) =>
-    type.startsWith('identity.') ||
-    type.startsWith('workflow.') ||
-    type.startsWith('datahub.') ||
-    type.startsWith('licenses.'),
+    // The guard's refusals (`<module>.request.denied`) are sentinel's signals, not records: a
+    // flood of them must not become a flood of entries (sentinel keeps those it cites).
+    !type.endsWith('.request.denied') &&
+    (type.startsWith('identity.') ||
+      type.startsWith('workflow.') ||
+      type.startsWith('datahub.') ||
+      type.startsWith('licenses.') ||
+      // Alerts, responses and their lifts: every response is reversible, and ledgered.
+      type.startsWith('sentinel.')),
 );
 
 /**

@@ -12,11 +12,13 @@ export * from './person-access.ts';
 export * from './workflow-documents.ts';
 export * from './workflow.ts';
 export * from './licenses.ts';
+export * from './sentinel.ts';
 import { DatahubEvents } from './datahub.ts';
 import { LicenseEvents } from './licenses.ts';
 import { LicenseTrustEvents } from './license-trust.ts';
 import { PersonAccessEvents } from './person-access.ts';
 import { WorkflowDocumentEvents } from './workflow-documents.ts';
+import { GUARDED_MODULES, RequestDenied, SentinelEvents } from './sentinel.ts';
 
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
@@ -261,6 +263,11 @@ export const EVENT_CATALOG = {
   ...PersonAccessEvents,
   ...LicenseEvents,
   ...LicenseTrustEvents,
+  ...SentinelEvents,
+  ...(Object.fromEntries(GUARDED_MODULES.map((m) => [`${m}.request.denied`, RequestDenied])) as Record<
+    `${(typeof GUARDED_MODULES)[number]}.request.denied`,
+    typeof RequestDenied
+  >),
 } as const;
 export type EventType = keyof typeof EVENT_CATALOG;
 /** The payload of an event type, as its schema in the catalog describes it. */

@@ -53,6 +53,8 @@ const Settings = Type.Object(
         /** Each readiness check (database, bus) fails after this long instead of hanging /readyz. */
         readinessTimeoutMs: Type.Integer({ minimum: 10, default: 2000 }),
         rateLimitPerMinute: Type.Integer({ minimum: 1, default: 600 }),
+        /** The budget of an address sentinel throttles (risk.ts): far below rateLimitPerMinute. */
+        throttledPerMinute: Type.Integer({ minimum: 1, default: 5 }),
         /**
          * Who may read /metrics, and /api/docs with /api/openapi.json: 'public', 'operator' (an
          * operator's token) or 'off'. Unset: 'operator' in production, 'public' otherwise (surfaceExposure).
@@ -119,6 +121,18 @@ const Settings = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /** Security operations (安全运营, modules/sentinel): its rule file and the SIEM's syslog receiver. */
+    sentinel: Type.Object(
+      {
+        /** A JSON rule set (modules/sentinel domain/rules.ts) instead of the shipped one; checked at start. */
+        rules: Type.Optional(Type.String({ minLength: 1 })),
+        /** `tcp://host:port` or `tls://host:port`: each new alert as RFC 5424 syslog (RFC 6587 octet counting). */
+        syslogUrl: Type.Optional(Type.String({ pattern: '^(tcp|tls)://[^/:]+:\\d+/?$' })),
+        /** PEM file of the CA the TLS receiver's certificate chains to (default: the system's). */
+        syslogCa: Type.Optional(Type.String({ minLength: 1 })),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Personal-data field encryption (packages/kernel/src/crypto/fields.ts). */
     fields: Type.Object(
       {
@@ -165,6 +179,7 @@ const ENV: Record<string, string[]> = {
   TONGBAN_HTTP_READINESS_TIMEOUT_MS: ['http', 'readinessTimeoutMs'],
   TONGBAN_HTTP_RATE_LIMIT_PER_MINUTE: ['http', 'rateLimitPerMinute'],
   TONGBAN_HTTP_TRUST_PROXY: ['http', 'trustProxy'],
+  TONGBAN_HTTP_THROTTLED_PER_MINUTE: ['http', 'throttledPerMinute'],
   TONGBAN_HTTP_MAX_IN_FLIGHT: ['http', 'maxInFlight'],
   TONGBAN_HTTP_IN_FLIGHT_QUEUE: ['http', 'inFlightQueue'],
   TONGBAN_HTTP_METRICS: ['http', 'metrics'],
@@ -175,6 +190,9 @@ const ENV: Record<string, string[]> = {
   TONGBAN_LEDGER_CHECKPOINT_INTERVAL_MS: ['ledger', 'checkpointIntervalMs'],
   TONGBAN_LEDGER_BATCH_SIZE: ['ledger', 'batchSize'],
   TONGBAN_LEDGER_CRYPTO: ['ledger', 'crypto'],
+  TONGBAN_SENTINEL_RULES: ['sentinel', 'rules'],
+  TONGBAN_SENTINEL_SYSLOG_URL: ['sentinel', 'syslogUrl'],
+  TONGBAN_SENTINEL_SYSLOG_CA: ['sentinel', 'syslogCa'],
   TONGBAN_FIELDS_CRYPTO: ['fields', 'crypto'],
   TONGBAN_FIELDS_DATA_KEY_MAX_AGE_DAYS: ['fields', 'dataKeyMaxAgeDays'],
   TONGBAN_FIELDS_MAINTENANCE_INTERVAL_MS: ['fields', 'maintenanceIntervalMs'],

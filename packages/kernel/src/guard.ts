@@ -58,6 +58,8 @@ export type Authenticator = (request: FastifyRequest) => Principal | undefined |
 export interface RiskSignals {
   isBlockedAddress(ip: string): boolean | Promise<boolean>;
   isFlaggedSession(sessionId: string): boolean | Promise<boolean>;
+  /** A throttled address gets config.http.throttledPerMinute requests a minute (the rate limiter's budget). */
+  isThrottledAddress?(ip: string): boolean;
 }
 
 export interface Denial {
@@ -65,8 +67,17 @@ export interface Denial {
   readonly code: DenialCode;
   readonly detail?: string;
   readonly principal?: Principal;
-  /** `url` is the path only: query strings may carry personal data. */
-  readonly request: { readonly method: string; readonly url: string; readonly ip: string; readonly id: string };
+  /**
+   * `url` is the path only: query strings may carry personal data. `route` is the matched route's
+   * pattern (`/api/workflow/tasks/:id`), when one matched: what a security event names.
+   */
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    readonly route?: string;
+    readonly ip: string;
+    readonly id: string;
+  };
 }
 
 export interface GuardOptions {
@@ -141,6 +152,7 @@ async function refused(
         request: {
           method: request.method,
           url: request.url.split('?')[0] ?? '',
+          ...(request.routeOptions.url !== undefined ? { route: request.routeOptions.url } : {}),
           ip: request.ip,
           id: String(request.id),
         },

@@ -28,9 +28,12 @@ export { localKeyManager, masterKeyId, type KeyManager } from './crypto/key-mana
 export { keyedMac, type Mac } from './crypto/hmac.ts';
 export { uuidv7, uuidv7Time } from './uuid.ts';
 export { Batcher, type BatcherOptions } from './batch.ts';
+export { RiskBoard, loadRiskBoard, type RiskSnapshotSource } from './risk.ts';
+export { DenialCap, DENIAL_CAP } from './denial-events.ts';
 export { migrate, readMigrations, MigrationError, type MigrationSource } from './db/migrations.ts';
 export {
   appendToOutbox,
+  processOnce,
   type AnyTransaction,
   type EventEnvelope,
   type EventHandler,

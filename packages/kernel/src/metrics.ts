@@ -43,6 +43,18 @@ export function createMetrics() {
       labelNames: ['module'],
       registers: [registry],
     }),
+    denialsDropped: new Counter({
+      name: 'tongban_guard_denial_events_dropped_total',
+      help: 'Guard denials not made events (over the per-address or overall cap in a second); still logged at debug',
+      labelNames: ['cap'],
+      registers: [registry],
+    }),
+    denialEvents: new Counter({
+      name: 'tongban_guard_denial_events_total',
+      help: 'Guard denials made <module>.request.denied events, by module and code',
+      labelNames: ['module', 'code'],
+      registers: [registry],
+    }),
     jobRuns: new Counter({
       name: 'tongban_job_runs_total',
       help: 'Scheduled job runs by outcome',

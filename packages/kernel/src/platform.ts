@@ -56,6 +56,9 @@ import { EventGate, EventRefusedError } from './bus/event-catalog.ts';
 import type { TSchema } from 'typebox';
 import type { EventHandler } from './bus/events.ts';
 import { loadSecrets, namedSecrets, secretVariable, type Secrets } from './secrets.ts';
+import { denialEvents } from './denial-events.ts';
+import { loadRiskBoard, RiskBoard } from './risk.ts';
+import type { ActiveResponses } from '@tongban/contracts';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -75,9 +78,9 @@ export interface PlatformOptions {
   readonly background?: boolean;
   /** Default: identity's access tokens when identity is reachable, and the operator token. */
   readonly authenticate?: Authenticator;
-  /** Default: a warning in the log with the request id. */
+  /** Default: a warning in the log, and a `<module>.request.denied` event (denial-events.ts). */
   readonly onDenied?: (denial: Denial) => void | Promise<void>;
-  /** Sentinel's blocked addresses and flagged sessions. */
+  /** Sentinel's blocked addresses and flagged sessions; default: the risk board (risk.ts) fed by sentinel's events. */
   readonly risk?: RiskSignals;
   /** Schemas of event types outside the contracts' catalog (the kernel's own tests' modules). */
   readonly extraEventSchemas?: Readonly<Record<string, TSchema>>;
@@ -93,6 +96,10 @@ export interface Platform {
   readonly app: HttpApp;
   readonly metrics: Metrics;
   readonly secrets: Secrets;
+  /** Sentinel's responses in force as this process knows them (absent when `risk` was given). */
+  readonly risk: RiskBoard | undefined;
+  /** Resolves once the risk board has taken sentinel's snapshot of active responses (or gave up at close). */
+  readonly riskLoaded: Promise<void>;
   readonly modules: readonly ModuleDefinition[];
   readonly contexts: ReadonlyMap<string, ModuleContext>;
   /** What a running module's start returned (tests step a module through it). */
@@ -197,7 +204,29 @@ async function refuseEndedSessions(bus: Bus, modules: readonly ModuleDefinition[
   });
 }
 
-/** Until sentinel consumes them as security events, denials are warnings in the log. */
+/**
+ * Sentinel's responses reach every process's risk board on a broadcast subscription (each replica
+ * hears each one), delivered through sentinel's bus tables when it runs here, else the first
+ * module's, under consumer names of the board's own.
+ */
+async function feedRiskBoard(bus: Bus, modules: readonly ModuleDefinition[], board: RiskBoard) {
+  const host = (modules.find((m) => m.name === 'sentinel') ?? modules[0])?.name;
+  if (!host) return;
+  const handlers = {
+    'sentinel.response.applied': (data: unknown) => board.apply(data as Parameters<RiskBoard['apply']>[0]),
+    'sentinel.response.lifted': (data: unknown) => board.lift(data as Parameters<RiskBoard['lift']>[0]),
+  };
+  for (const [type, handle] of Object.entries(handlers))
+    await bus.driver.subscribe({
+      consumer: `${host}:risk:${type}`,
+      module: host,
+      type,
+      broadcast: true,
+      handler: async (event) => handle(event.data),
+    });
+}
+
+/** Denials are warnings in the log, and security events (denial-events.ts). */
 function logDenial(log: Logger, denial: Denial): void {
   const { request, principal } = denial;
   log.warn(
@@ -297,14 +326,29 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       (() => Promise.reject(new DomainError('UPSTREAM_UNAVAILABLE', { module: IDENTITY_MODULE })));
     const guard = options.authenticate ? undefined : platformAuthenticator(client, secrets.operatorToken, config);
     if (guard?.jwt) await refuseEndedSessions(bus, modules, guard.jwt);
+    const board = options.risk ? undefined : new RiskBoard(clock);
+    if (board) await feedRiskBoard(bus, modules, board);
+    const publishers = new Map<string, EventPublisher>();
+    const recordDenial = denialEvents({
+      publishers,
+      fallback: modules.find((m) => m.name === IDENTITY_MODULE)?.name ?? modules[0]?.name,
+      clock,
+      metrics,
+      log,
+    });
     const app = await createHttpServer({
       config,
       log,
       metrics,
       version: VERSION,
       authenticate: options.authenticate ?? guard!.authenticate,
-      onDenied: options.onDenied ?? ((denial) => logDenial(log, denial)),
-      ...(options.risk ? { risk: options.risk } : {}),
+      onDenied:
+        options.onDenied ??
+        (async (denial) => {
+          logDenial(log, denial);
+          await recordDenial(denial);
+        }),
+      ...(options.risk ? { risk: options.risk } : board ? { risk: board } : {}),
       readiness: async () => {
         const ms = config.http.readinessTimeoutMs;
         await answersWithin('database', ms, () => database.ping());
@@ -335,6 +379,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     };
     const instances = new Map<string, unknown>();
     const scheduler = new Scheduler(metrics);
+    // With the relay running, a published event nudges it at the next turn (one pass for a burst)
+    // instead of waiting for its poll: a security response must reach every guard within a second,
+    // and it takes two hops (the signal to sentinel, the response to the risk boards). On the
+    // embedded database the pass queues behind the publishing transaction on its one connection;
+    // on PostgreSQL a pass that runs before the commit finds nothing and the poll sends it.
+    let relayRunning = false;
+    let nudged = false;
+    const nudgeRelay = () => {
+      if (!relayRunning || nudged) return;
+      nudged = true;
+      setImmediate(() => {
+        nudged = false;
+        void bus.relay.runOnce().catch(() => undefined);
+      });
+    };
     const origin = () => {
       if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
       const address = app.server.address();
@@ -382,7 +441,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const events: EventPublisher = {
         publish: async (trx, type, data) => {
           try {
-            return await appendToOutbox(trx, m.name, type, data, gate);
+            const envelope = await appendToOutbox(trx, m.name, type, data, gate);
+            nudgeRelay();
+            return envelope;
           } catch (error) {
             throw refused(error);
           }
@@ -395,6 +456,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             throw refused(error);
           }
           await insertIntoOutbox(trx, m.name, envelopes);
+          nudgeRelay();
           return envelopes;
         },
         commit: async (type, data) => {
@@ -404,7 +466,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           } catch (error) {
             throw refused(error);
           }
-          return (await grouped.add(envelope)) as typeof envelope;
+          const committed = (await grouped.add(envelope)) as typeof envelope;
+          nudgeRelay();
+          return committed;
         },
       };
       const keys = await openFieldKeys({
@@ -435,6 +499,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         fields: keys.cipher,
       };
       contexts.set(m.name, ctx);
+      publishers.set(m.name, events);
       const instance = m.start ? await m.start(ctx) : undefined;
       instances.set(m.name, instance);
       if (m.rootRoutes) await m.rootRoutes(app, ctx, instance);
@@ -471,6 +536,24 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       origin: () => origin(),
     });
     await app.ready();
+    // What sentinel had in force before this process started: asked for with the service token of
+    // sentinel (here) or of the first module here that has one, retried until it answers.
+    const asker = contexts.get('sentinel')
+      ? 'sentinel'
+      : modules.find((m) => m.secrets?.includes(serviceKeySecretName(m.name)))?.name;
+    const riskLoader =
+      board && asker && client.locate('sentinel')
+        ? loadRiskBoard(
+            board,
+            () =>
+              contexts.get(asker)!.modules.request<ActiveResponses>('sentinel', {
+                path: '/responses/active',
+                auth: 'service',
+              }),
+            log,
+          )
+        : undefined;
+    if (riskLoader) closers.unshift(async () => riskLoader.stop());
     const jobOf = (module: string, name: string) => {
       const m = modules.find((candidate) => candidate.name === module);
       const job = m?.jobs?.find((candidate) => candidate.name === name);
@@ -484,6 +567,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     }
     if (options.background ?? true) {
       bus.relay.start();
+      relayRunning = true;
       for (const m of modules)
         for (const job of m.jobs ?? []) scheduler.schedule(jobOf(m.name, job.name), contexts.get(m.name)!);
       void maintainFieldKeys();
@@ -500,6 +584,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       app,
       metrics,
       secrets,
+      risk: board,
+      riskLoaded: riskLoader?.done ?? Promise.resolve(),
       modules,
       contexts,
       instanceOf<I>(module: ModuleDefinition<I>): I {

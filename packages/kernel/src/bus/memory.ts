@@ -65,7 +65,7 @@ export class MemoryDriver implements BusDriver {
   }
 
   async #deliverDue(): Promise<void> {
-    for (const sub of this.#subs) {
+    for (const sub of await this.#withDue()) {
       try {
         while (!this.#closed && (await this.#deliverBatch(sub, BATCH)) > 0) {
           /* until nothing is due */
@@ -80,6 +80,29 @@ export class MemoryDriver implements BusDriver {
         );
       }
     }
+  }
+
+  /**
+   * The subscriptions with something due, found with one query per module rather than a
+   * transaction per subscription: a module with tens of consumers (sentinel's) made every pass
+   * cost tens of round trips on the embedded database's one connection, and a security response
+   * takes two passes to reach the guard.
+   */
+  async #withDue(): Promise<Subscription[]> {
+    const due = new Set<string>();
+    const byModule = new Map<string, Subscription>();
+    for (const sub of this.#subs) if (!byModule.has(sub.module)) byModule.set(sub.module, sub);
+    for (const [module, sub] of byModule) {
+      try {
+        const { rows } = await sql<{ consumer: string }>`select distinct consumer from ${sql.table(`${module}.pending`)}
+          where next_attempt_at <= clock_timestamp()`.execute(sub.db ?? this.#ctx.db);
+        for (const row of rows) due.add(row.consumer);
+      } catch {
+        // Unreadable now: every consumer of the module is tried, and reports its own failure.
+        for (const s of this.#subs) if (s.module === module) due.add(s.consumer);
+      }
+    }
+    return this.#subs.filter((s) => due.has(s.consumer));
   }
 
   async #deliverOneByOne(sub: Subscription): Promise<void> {

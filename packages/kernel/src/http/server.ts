@@ -285,9 +285,13 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     for (const [name, value] of securityEntries) reply.raw.setHeader(name, value);
     done();
   });
+  // An address sentinel throttles gets a much smaller budget (risk.ts), looked up in memory.
+  const throttled = options.risk?.isThrottledAddress?.bind(options.risk);
+  const perMinute = config.http.rateLimitPerMinute;
+  const throttledPerMinute = Math.min(config.http.throttledPerMinute, perMinute);
   await app.register(rateLimit, {
     global: true,
-    max: config.http.rateLimitPerMinute,
+    max: throttled ? (request) => (throttled(request.ip) ? throttledPerMinute : perMinute) : perMinute,
     timeWindow: 60_000,
     errorResponseBuilder: () => new DomainError('RATE_LIMITED'),
   });
