@@ -12,6 +12,7 @@ import { keyRoutes } from './api/keys.ts';
 import { IdentityErrors } from './errors.ts';
 import { seedDemoAccounts } from './seed/seed.ts';
 import { sessionRoutes } from './api/sessions.ts';
+import { securityRoutes } from './api/security.ts';
 import { warnIfNoSmsGateway } from './service/sms.ts';
 import { pruneThrottles } from './store/throttle.ts';
 import { typed } from './store/tables.ts';
@@ -51,6 +52,7 @@ export default defineModule({
     interactionRoutes(app, ctx, runtime.provider);
     adminRoutes(app, ctx);
     sessionRoutes(app, ctx);
+    securityRoutes(app, ctx);
     accountRoutes(app, ctx);
     passkeyRoutes(app, ctx, issuer);
     keyRoutes(app, ctx, issuer);

@@ -15,6 +15,7 @@ import {
   type StepResult,
 } from '../service/sign-in.ts';
 import { devSmsSender } from '../service/sms.ts';
+import { deviceSetCookie, parseCookies } from '../service/known-devices.ts';
 import { signInStepFactor } from '../store/sign-in-steps.ts';
 import { typed } from '../store/tables.ts';
 
@@ -208,10 +209,12 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
     reply: { hijack(): void; raw: ServerResponse },
     result: StepResult & { outcome: 'done' },
   ) => {
+    const oidc = await provider();
+    // Set before the provider writes its own cookies: it appends to the Set-Cookie already there.
+    if (result.device)
+      reply.raw.appendHeader('set-cookie', deviceSetCookie(result.device, oidc.issuer.startsWith('https:')));
     reply.hijack();
-    await (
-      await provider()
-    ).interactionFinished(
+    await oidc.interactionFinished(
       request.raw,
       reply.raw,
       {
@@ -252,7 +255,15 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         .includes(ACR_MFA);
       const result = await passwordStep(
         ctx,
-        { uid: details.uid, ip: request.ip, now: ctx.clock.now(), wantsMfa, sms: devSmsSender(ctx) },
+        {
+          uid: details.uid,
+          ip: request.ip,
+          now: ctx.clock.now(),
+          wantsMfa,
+          sms: devSmsSender(ctx),
+          cookies: parseCookies(request.headers.cookie),
+          session: details.session,
+        },
         login,
         password,
       );
@@ -282,7 +293,13 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const step = await signInStepFactor(typed(ctx.db), details.uid);
       const result = await secondFactorStep(
         ctx,
-        { uid: details.uid, ip: request.ip, now: ctx.clock.now() },
+        {
+          uid: details.uid,
+          ip: request.ip,
+          now: ctx.clock.now(),
+          cookies: parseCookies(request.headers.cookie),
+          session: details.session,
+        },
         request.body.code,
       );
       if (result.outcome !== 'done') {
@@ -334,7 +351,13 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const lang = langOf(request.query, request.headers['accept-language']);
       const result = await passkeyStep(
         ctx,
-        { uid: details.uid, ip: request.ip, now: ctx.clock.now() },
+        {
+          uid: details.uid,
+          ip: request.ip,
+          now: ctx.clock.now(),
+          cookies: parseCookies(request.headers.cookie),
+          session: details.session,
+        },
         relyingPartyOf(oidc.issuer),
         request.body.credential,
       );
