@@ -54,7 +54,7 @@ export async function knownDeviceOf(
 
 export interface DeviceCookie {
   readonly name: string;
-  /** Empty when the browser keeps the token it has (only its lifetime is renewed). */
+  /** The browser's token: a new one for a new device, the one it has for a known one (its lifetime renewed). */
   readonly token: string;
   readonly maxAgeSeconds: number;
 }
