@@ -34,6 +34,22 @@ describe('known devices', () => {
     const device = await knownDeviceOf(ctx, owner.id, cookies, new Date());
     assert.ok(device, 'the browser is a known device');
 
+    // The sign-in (with its consent after it) is one success, naming the session its tokens name.
+    const { sid } = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string };
+    const succeeded = (
+      await p.database.db
+        .selectFrom('identity.outbox')
+        .select('data')
+        .where('type', '=', 'identity.sign-in.succeeded')
+        .execute()
+    )
+      .map((r) => (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>)
+      .filter((e) => e.accountId === owner.id);
+    assert.deepEqual(
+      succeeded.map((e) => e.sessionId),
+      [sid],
+    );
+
     const listed = await p.app.inject({ url: '/api/identity/me/devices', headers: bearer(accessToken) });
     assert.equal(listed.statusCode, 200);
     assert.deepEqual(

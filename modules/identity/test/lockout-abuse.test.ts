@@ -262,7 +262,7 @@ describe('lockout abuse', () => {
     assert.deepEqual(await events('identity.account.locked', b.id), []);
   });
 
-  test('a failure names the login by an HMAC of it, the same from every address; a continued session is named', async () => {
+  test('a failure names the login by an HMAC of it, the same from every address; a success names its session', async () => {
     const owner = await createAccount(p, 'citizen', { mfa: true });
     await attack(owner, 2, (i) => `192.0.2.${120 + i}`);
     await attack({ ...owner, login: '330106199001019999' }, 1, () => '192.0.2.122');
@@ -285,11 +285,13 @@ describe('lockout abuse', () => {
     assert.equal(failures[2]!.accountId, null);
     for (const e of failures) assert.ok(!JSON.stringify(e).includes(owner.login), 'the login itself is never in it');
 
-    // Signing in again in the same browser continues its session: the success names it.
+    // A success names the session it made; signing in again in the same browser continues it.
     const browser = new Browser({ 'x-forwarded-for': '198.51.100.40' });
     assert.equal((await signIn(browser, owner)).step, 'done');
     tick(31 * SECOND);
     assert.equal((await signIn(browser, owner)).step, 'done');
+    tick(31 * SECOND);
+    assert.equal((await signIn(new Browser({ 'x-forwarded-for': '198.51.100.41' }), owner)).step, 'done');
     const sessions = await p.database.db
       .selectFrom('identity.oidc_model')
       .select('payload')
@@ -297,8 +299,15 @@ describe('lockout abuse', () => {
       .where('account_id', '=', owner.id)
       .execute();
     const uids = sessions.map((s) => (typeof s.payload === 'string' ? JSON.parse(s.payload) : s.payload).uid);
-    const named = (await events('identity.sign-in.succeeded', owner.id)).filter((e) => e.sessionId);
-    assert.equal(named.length, 1, 'the second sign-in continued a session it knew');
-    assert.ok(uids.includes(named[0]!.sessionId), 'the session the tokens name (sid)');
+    const succeeded = await events('identity.sign-in.succeeded', owner.id);
+    assert.deepEqual(
+      succeeded.map((e) => e.ip),
+      ['198.51.100.40', '198.51.100.40', '198.51.100.41'],
+      'one event per sign-in (not one more for the consent after it), from the address the proxy named',
+    );
+    const [first, again, elsewhere] = succeeded.map((e) => e.sessionId);
+    assert.equal(first, again, 'the same browser continues its session');
+    assert.notEqual(first, elsewhere);
+    assert.deepEqual(new Set(uids), new Set([first, elsewhere]), 'the sessions the tokens name (sid)');
   });
 });

@@ -205,7 +205,7 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
   );
 
   const finish = async (
-    request: { raw: IncomingMessage },
+    request: { raw: IncomingMessage; ip: string },
     reply: { hijack(): void; raw: ServerResponse },
     result: StepResult & { outcome: 'done' },
   ) => {
@@ -218,7 +218,9 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       request.raw,
       reply.raw,
       {
-        login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: false },
+        // `ip`: the address as the kernel trusts it (X-Forwarded-For only from TONGBAN_HTTP_TRUST_PROXY),
+        // for identity.sign-in.succeeded once the provider resumes (service/runtime.ts).
+        login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: false, ip: request.ip },
       },
       { mergeWithLastSubmission: false },
     );
@@ -262,7 +264,6 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
           wantsMfa,
           sms: devSmsSender(ctx),
           cookies: parseCookies(request.headers.cookie),
-          session: details.session,
         },
         login,
         password,
@@ -298,7 +299,6 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
           ip: request.ip,
           now: ctx.clock.now(),
           cookies: parseCookies(request.headers.cookie),
-          session: details.session,
         },
         request.body.code,
       );
@@ -356,7 +356,6 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
           ip: request.ip,
           now: ctx.clock.now(),
           cookies: parseCookies(request.headers.cookie),
-          session: details.session,
         },
         relyingPartyOf(oidc.issuer),
         request.body.credential,

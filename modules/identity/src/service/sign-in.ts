@@ -76,20 +76,15 @@ export interface Attempt {
   readonly sms?: SmsSender | undefined;
   /** The request's cookies: a known device's is among them. */
   readonly cookies?: RequestCookies;
-  /**
-   * The live sign-in session the browser already has, if any (interactionDetails' session): a
-   * sign-in to the same account continues it (step-up, re-authentication) and keeps its id.
-   */
-  readonly session?: { readonly uid?: string | undefined; readonly accountId?: string | undefined } | undefined;
 }
 
-const signedIn = (ctx: ModuleContext, accountId: string, acr: string, attempt: Attempt) =>
-  securityEvent(ctx, 'identity.sign-in.succeeded', {
-    accountId,
-    acr,
-    ip: attempt.ip,
-    ...(attempt.session?.uid && attempt.session.accountId === accountId ? { sessionId: attempt.session.uid } : {}),
-  });
+/**
+ * identity.sign-in.succeeded, naming the session the sign-in made or continued. Not published by
+ * the steps: a new session and its id exist only once the provider resumes the authorization with
+ * the step's result (service/runtime.ts publishes it then, before the browser is answered).
+ */
+export const recordSignIn = (ctx: ModuleContext, signIn: EventData<'identity.sign-in.succeeded'>) =>
+  securityEvent(ctx, 'identity.sign-in.succeeded', signIn);
 
 /** Security operations' lock (routes in api/security.ts) stops every factor. */
 const securityLocked = async (ctx: ModuleContext, accountId: string, now: Date) =>
@@ -200,7 +195,6 @@ export async function passwordStep(
   }
   if (STAFF.has(account.kind) || attempt.wantsMfa) return { outcome: 'mfa_not_enrolled' };
   await rememberSignIn(ctx, name, attempt.ip, attempt.now);
-  await signedIn(ctx, account.id, ACR_PASSWORD, attempt);
   return { outcome: 'done', accountId: account.id, acr: ACR_PASSWORD, amr: ['pwd'] };
 }
 
@@ -232,7 +226,6 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   if (!ok) return failed(ctx, account.id, factor, 'wrong_code', attempt.ip, account.login);
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
   await deleteSignInStep(typed(ctx.db), attempt.uid);
-  await signedIn(ctx, account.id, ACR_MFA, attempt);
   return {
     outcome: 'done',
     accountId: account.id,
@@ -315,7 +308,6 @@ export async function passkeyStep(
   if (!(await recordPasskeyUse(typed(ctx.db), passkey.id, passkey.counter, counter))) return fail('counter');
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
   await deleteSignInStep(typed(ctx.db), attempt.uid);
-  await signedIn(ctx, account.id, ACR_MFA, attempt);
   return {
     outcome: 'done',
     accountId: account.id,
