@@ -26,6 +26,11 @@ describe('the citizen portal at /', () => {
   test('zh-CN by default, English by its switch, 长辈版 by its toggle: no WCAG 2.2 AA violations, reflow at 320 px', async () => {
     const { context, page } = await newPage(stack.browser, 'zh-CN');
     try {
+      // What the page asks the browser to say is recorded instead of spoken.
+      await page.addInitScript({
+        content:
+          'window.spoken = []; speechSynthesis.speak = (u) => void window.spoken.push({ text: u.text, lang: u.lang });',
+      });
       const response = await page.goto(`${stack.platform.url}/`);
       assert.equal(response?.status(), 200);
       await heading(page, /一站式办理政务服务/);
@@ -47,6 +52,14 @@ describe('the citizen portal at /', () => {
       await heading(page, /一站式办理政务服务/);
       await checkA11y(page, '/ in zh-CN, elder mode');
       await shoot(page, 'portal-home-zh-CN-elder');
+      // 朗读本页 reads the main content in the page's language, and stops.
+      await page.getByRole('button', { name: '朗读本页' }).click();
+      await page.getByRole('button', { name: '停止朗读', pressed: true }).waitFor();
+      const said = (await page.evaluate('window.spoken.at(-1)')) as { text: string; lang: string } | undefined;
+      assert.match(said?.text ?? '', /一站式办理政务服务/);
+      assert.equal(said?.lang, 'zh-CN');
+      await page.getByRole('button', { name: '停止朗读' }).click();
+      await page.getByRole('button', { name: '朗读本页', pressed: false }).waitFor();
       // Remembered: a new page load keeps the language and the mode.
       await page.reload();
       await heading(page, /一站式办理政务服务/);

@@ -61,6 +61,11 @@ const HEADING: Record<Locale, { signIn: string; totp: string; problem: string }>
   en: { signIn: 'Sign in', totp: 'Enter your authenticator code', problem: 'There is a problem' },
 };
 
+const READ_ALOUD: Record<Locale, { start: string; stop: string }> = {
+  'zh-CN': { start: '朗读本页', stop: '停止朗读' },
+  en: { start: 'Read this page aloud', stop: 'Stop reading' },
+};
+
 describe('the sign-in pages', () => {
   for (const locale of ['zh-CN', 'en'] as const) {
     test(`the sign-in page speaks ${locale} and has no WCAG 2.2 AA violations, nor its error summary`, async () => {
@@ -86,6 +91,63 @@ describe('the sign-in pages', () => {
       }
     });
   }
+
+  test('in 长辈版, in zh-CN and English, the password page, its error summary and the code page have no WCAG 2.2 AA violations', async () => {
+    const citizen = citizenWithAuthenticator();
+    const { context, page } = await newPage(stack.browser, 'zh-CN');
+    try {
+      // What the page asks the browser to say is recorded instead of spoken.
+      await page.addInitScript({
+        content:
+          'window.spoken = []; speechSynthesis.speak = (u) => void window.spoken.push({ text: u.text, lang: u.lang });',
+      });
+      await page.goto(authorizationRequest().url);
+      await page.getByRole('heading', { level: 1, name: HEADING['zh-CN'].signIn, exact: true }).waitFor();
+      // The sign-in page's own 长辈版 link (it is a link there: the page works without script).
+      await page.getByRole('link', { name: /长辈版/ }).click();
+      await page.locator('html.elder').waitFor({ state: 'attached' });
+      const target = await page.locator('#login').evaluate((el) => el.getBoundingClientRect().height);
+      assert.ok(target >= 60, `长辈版's inputs are at least 60 px high: ${target}`);
+      const links = await page
+        .locator('.switches a')
+        .evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height));
+      assert.ok(links.length >= 2 && links.every((h) => h >= 60), `长辈版's switch links are 60 px targets: ${links}`);
+      for (const locale of ['zh-CN', 'en'] as const) {
+        if (locale === 'en') await switchLanguage(page, 'en');
+        await page.getByRole('heading', { level: 1, name: HEADING[locale].signIn, exact: true }).waitFor();
+        assert.ok(await page.locator('html.elder').count(), `still 长辈版 in ${locale}`);
+        await checkA11y(page, `the sign-in page in ${locale}, 长辈版`);
+        await checkReflow(page, `the sign-in page in ${locale}, 长辈版`);
+        await shoot(page, `sign-in-${locale}-elder`);
+        // 朗读本页 reads the page's heading and fields in the page's language, and can be stopped.
+        await page.getByRole('button', { name: READ_ALOUD[locale].start }).click();
+        await page.getByRole('button', { name: READ_ALOUD[locale].stop, pressed: true }).waitFor();
+        const said = (await page.evaluate('window.spoken.at(-1)')) as { text: string; lang: string } | undefined;
+        assert.ok(said?.text.includes(HEADING[locale].signIn), `read aloud: ${JSON.stringify(said)}`);
+        assert.equal(said?.lang, locale);
+        await page.getByRole('button', { name: READ_ALOUD[locale].stop }).click();
+        await page.getByRole('button', { name: READ_ALOUD[locale].start, pressed: false }).waitFor();
+        await page.locator('button[type="submit"]').click();
+        await page.getByRole('alert').getByRole('heading', { name: HEADING[locale].problem }).waitFor();
+        await checkA11y(page, `the sign-in page's error summary in ${locale}, 长辈版`);
+        await shoot(page, `sign-in-error-${locale}-elder`);
+      }
+      // The code page, in English 长辈版 (the language and the mode carried over from the password step).
+      await page.locator('#login').fill(citizen.login);
+      await page.locator('#password').fill(citizen.password);
+      await page.locator('button[type="submit"]').click();
+      await page.getByRole('heading', { level: 1, name: HEADING.en.totp }).waitFor();
+      assert.ok(await page.locator('html.elder').count(), 'the code page is in 长辈版 too');
+      await checkA11y(page, 'the authenticator code page in English, 长辈版');
+      await shoot(page, 'sign-in-totp-en-elder');
+      await switchLanguage(page, 'zh-CN');
+      await page.getByRole('heading', { level: 1, name: HEADING['zh-CN'].totp }).waitFor();
+      await checkA11y(page, 'the authenticator code page in zh-CN, 长辈版');
+      await shoot(page, 'sign-in-totp-zh-CN-elder');
+    } finally {
+      await context.close();
+    }
+  });
 
   test('its language link switches between 中文 and English', async () => {
     const { context, page } = await newPage(stack.browser, 'zh-CN');

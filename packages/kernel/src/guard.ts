@@ -21,11 +21,14 @@ export { createJwtAuthenticator, type JwtAuthenticator, type JwtAuthenticatorOpt
 export type { DpopOptions } from './auth/dpop.ts';
 export {
   definePolicies,
+  describePolicy,
   Policies,
   reachesResource,
   regionCovers,
   type DenialReason,
+  type MinimumAssurance,
   type Policy,
+  type PolicyDescription,
   type PrincipalPolicy,
   type PublicPolicy,
   type ResourceScope,

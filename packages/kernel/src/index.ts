@@ -46,6 +46,7 @@ export {
   createJwtAuthenticator,
   definePolicies,
   DENIAL_CODES,
+  describePolicy,
   operatorTokenAuthenticator,
   Policies,
   PRINCIPAL_KINDS,
@@ -60,7 +61,9 @@ export {
   type GuardOptions,
   type JwtAuthenticator,
   type JwtAuthenticatorOptions,
+  type MinimumAssurance,
   type Policy,
+  type PolicyDescription,
   type Principal,
   type PrincipalKind,
   type PrincipalPolicy,
@@ -71,7 +74,7 @@ export {
 } from './guard.ts';
 export { negotiateLang, problemFor, ProblemError, type Lang, type Problem } from './http/problem.ts';
 export { findUnsafeText, findUnsafeUrlEncoded, unsafeTextCode, type UnsafeTextCode } from './http/unsafe-text.ts';
-export type { HttpApp } from './http/server.ts';
+export { declaredRoutes, type DeclaredRoute, type HttpApp } from './http/server.ts';
 export type { ForwardedAnswer, ForwardedRequest, ModuleClient, ModuleRequest } from './client.ts';
 export {
   createServiceTokenSource,

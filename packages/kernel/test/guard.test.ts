@@ -62,6 +62,7 @@ const guarded = defineModule({
       me,
     );
     app.get('/payments', { config: { policy: { kinds: ['citizen', 'service'], assurance: 'mfa' } } }, me);
+    app.get('/exports', { config: { policy: { kinds: ['officer', 'service'], assurance: { officer: 'mfa' } } } }, me);
     app.get(
       '/cases/:id',
       {
@@ -536,6 +537,25 @@ describe(`guard (${databaseLabel})`, () => {
         tongban: { kind: 'service', roles: [], departments: [], regions: [] },
       });
       await assertDenied(get('/payments', system), 403, 'FORBIDDEN', 'assurance');
+    });
+
+    test('assurance given per kind binds only the kinds it names', async () => {
+      const officerAt = (acr: string) =>
+        accessToken({ key, sub: 'o-1', acr, tongban: officer(['330100-GA'], ['330100']) });
+      await assertDenied(get('/exports', await officerAt(ACR.password)), 401, 'STEP_UP_REQUIRED', 'assurance');
+      assert.equal((await get('/exports', await officerAt(ACR.mfa))).statusCode, 200);
+      const system = await accessToken({
+        key,
+        sub: 'dept-sys',
+        acr: undefined,
+        claims: { sid: undefined, client_id: 'dept-sys' },
+        tongban: { kind: 'service', roles: [], departments: [], regions: [] },
+      });
+      assert.equal(
+        (await get('/exports', system)).statusCode,
+        200,
+        'a system, which has no user assurance, is not held to it',
+      );
     });
   });
 

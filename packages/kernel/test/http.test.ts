@@ -5,7 +5,15 @@ import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import Type from 'typebox';
 import { createHttpServer } from '../src/http/server.ts';
-import { DomainError, Policies, createLogger, defineErrors, defineModule, loadConfig } from '../src/index.ts';
+import {
+  DomainError,
+  Policies,
+  createLogger,
+  declaredRoutes,
+  defineErrors,
+  defineModule,
+  loadConfig,
+} from '../src/index.ts';
 import { createMetrics } from '../src/metrics.ts';
 import { databaseLabel, operatorHeaders, startTestPlatform, type TestPlatform } from '../src/testing.ts';
 
@@ -260,6 +268,19 @@ describe(`HTTP edge (${databaseLabel})`, () => {
         'operator routes say they need a token',
       );
       assert.equal(doc.paths['/api/tiny/hello']?.get?.security, undefined);
+    });
+
+    test('every operation says who may call it (x-tongban-policy), as the route table does', async () => {
+      const doc = (await p.app.inject({ url: '/api/openapi.json' })).json() as {
+        paths: Record<string, Record<string, { 'x-tongban-policy'?: unknown }>>;
+      };
+      assert.deepEqual(doc.paths['/api/tiny/hello']?.get?.['x-tongban-policy'], { public: true });
+      const operator = { kinds: ['operator'], roles: {}, assurance: {}, resource: false };
+      assert.deepEqual(doc.paths['/api/tiny/ledger']?.get?.['x-tongban-policy'], operator);
+      const routes = declaredRoutes(p.app);
+      assert.deepEqual(routes.find((r) => r.method === 'GET' && r.url === '/api/tiny/ledger')?.policy, operator);
+      const healthz = routes.find((r) => r.method === 'GET' && r.url === '/healthz');
+      assert.deepEqual(healthz, { method: 'GET', url: '/healthz', policy: { public: true }, documented: false });
     });
 
     test('/api/docs serves the browsable UI', async () => {

@@ -236,14 +236,24 @@ export function accountRoutes(app: HttpApp, ctx: ModuleContext): void {
   app.put(
     '/businesses/:businessId/agents/:citizenId',
     {
-      config: { policy: { kinds: ['citizen'], assurance: 'mfa' } },
+      config: {
+        policy: {
+          kinds: ['citizen'],
+          assurance: 'mfa',
+          // The business is its legal representative's to delegate; an unknown one is refused the
+          // same way (no owner), so the answer says nothing of which ids exist.
+          resource: async (request) => {
+            const { businessId } = request.params as { businessId: string };
+            const business = await findAccountById(typed(ctx.db), businessId);
+            const owner = business?.kind === 'business' ? business.legalRepresentative : undefined;
+            return owner ? { ownerId: owner } : {};
+          },
+        },
+      },
       schema: { tags, summary: 'Authorise a citizen to act for my business (经办人)', params: AgentParams },
     },
     async (request, reply) => {
       const { businessId, citizenId } = request.params;
-      const business = await findAccountById(typed(ctx.db), businessId);
-      if (!business || business.kind !== 'business' || business.legalRepresentative !== request.principal!.id)
-        throw new IdentityError('FORBIDDEN_RESOURCE');
       const agent = await findAccountById(typed(ctx.db), citizenId);
       if (!agent || agent.kind !== 'citizen' || !isActive(agent)) throw new IdentityError('NOT_FOUND');
       await authoriseAgent(ctx, businessId, citizenId, request.principal!.id);

@@ -4,7 +4,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { negotiateLang, Policies, type HttpApp, type Lang, type ModuleContext } from '@tongban/kernel';
 import { errors, type default as Provider } from 'oidc-provider';
 import Type from 'typebox';
-import { deadEndPage, elderCookie, elderOf, signInPage, type Field, type PageInput } from './pages.ts';
+import {
+  deadEndPage,
+  elderCookie,
+  elderOf,
+  READ_ALOUD_SCRIPT,
+  signInPage,
+  type Field,
+  type PageInput,
+} from './pages.ts';
 import { ACR_MFA } from '../service/provider.ts';
 import { relyingPartyOf } from './passkeys.ts';
 import {
@@ -366,6 +374,17 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         return page(request, passkeyPage(details.uid, lang, { message: 'badPasskey', field: 'passkey-button' }));
       }
       return finish(request, reply, result);
+    },
+  );
+
+  // 长辈版's 朗读本页 on the sign-in pages (CSP script-src 'self': no inline script).
+  app.get(
+    '/static/read-aloud.js',
+    { config: { policy: Policies.public }, schema: { hide: true } },
+    async (_request, reply) => {
+      reply.type('application/javascript; charset=utf-8');
+      reply.header('cache-control', 'public, max-age=300');
+      return READ_ALOUD_SCRIPT;
     },
   );
 }

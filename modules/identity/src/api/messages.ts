@@ -28,6 +28,8 @@ export const MESSAGES = {
   continue: { zh: '继续', en: 'Continue' },
   elderOn: { zh: '长辈版（大字）', en: 'Elder mode (larger text)' },
   elderOff: { zh: '标准版', en: 'Standard view' },
+  readAloud: { zh: '朗读本页', en: 'Read this page aloud' },
+  readAloudStop: { zh: '停止朗读', en: 'Stop reading' },
   noAccount: { zh: '还没有通办账号？', en: 'No Tongban account yet?' },
   register: { zh: '注册账号', en: 'Register' },
   errorSummary: { zh: '出现了问题', en: 'There is a problem' },

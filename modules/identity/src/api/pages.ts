@@ -40,7 +40,7 @@ export interface PageInput {
 
 /** 长辈版 (适老化): body text 22 px, targets at least 60 px high; black on white as always. */
 const ELDER_CSS =
-  '.elder body{font-size:22px}.elder input,.elder button,.elder .button{min-height:60px}.elder button{min-width:12rem}';
+  '.elder body{font-size:22px}.elder input,.elder button,.elder .button{min-height:60px}.elder button{min-width:12rem}.elder .switches a{display:inline-flex;align-items:center;min-height:60px;padding:0 .6rem}.read-aloud{margin:0;background:#0b0c0c}';
 
 /** The cookie the portal keeps 长辈版 in (apps/web lib/preferences.ts), read by the sign-in pages. */
 export function elderOf(cookieHeader: string | undefined): boolean {
@@ -99,7 +99,11 @@ ${BRAND_CSS}${ELDER_CSS}
 </style></head>
 <body>${brand(t)}<main>
 <p class="switches"><a href="${escape(`${input.here}?lang=${other}`)}" lang="${other === 'zh' ? 'zh-CN' : 'en'}">${t('language')}</a>
-<a href="${escape(`${input.here}?lang=${input.lang}&elder=${input.elder ? '0' : '1'}`)}">${t(input.elder ? 'elderOff' : 'elderOn')}</a></p>
+<a href="${escape(`${input.here}?lang=${input.lang}&elder=${input.elder ? '0' : '1'}`)}">${t(input.elder ? 'elderOff' : 'elderOn')}</a>${
+    input.elder
+      ? `\n<button type="button" id="read-aloud" class="read-aloud" aria-pressed="false" data-stop="${escape(t('readAloudStop'))}" hidden>${t('readAloud')}</button>`
+      : ''
+  }</p>
 ${summary}
 <h1>${t(input.heading)}</h1>
 ${
@@ -116,7 +120,7 @@ ${fields}
 <button type="submit">${t('continue')}</button>
 </form>${input.registerLink ? `\n<p class="register">${t('noAccount')} <a href="/register">${t('register')}</a></p>` : ''}`
 }
-</main></body></html>`;
+</main>${input.elder ? '<script src="/api/identity/static/read-aloud.js" defer></script>' : ''}</body></html>`;
 }
 
 /**
@@ -155,3 +159,31 @@ export function logoutPage(form: string): string {
 <button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">退出 <span lang="en">Sign out</span></button>
 <button type="submit" form="op.logoutForm">保持登录 <span lang="en">Stay signed in</span></button></main></body></html>`;
 }
+
+/**
+ * 朗读本页 in 长辈版: reads the page's main content with the browser's speech synthesis, in the
+ * page's language; the button stays hidden where the browser cannot speak (or runs no script).
+ */
+export const READ_ALOUD_SCRIPT = `'use strict';
+(function () {
+  var button = document.getElementById('read-aloud');
+  if (!button || !('speechSynthesis' in window) || !('SpeechSynthesisUtterance' in window)) return;
+  var start = button.textContent;
+  var stop = button.getAttribute('data-stop');
+  var set = function (on) { button.setAttribute('aria-pressed', on ? 'true' : 'false'); button.textContent = on ? stop : start; };
+  button.hidden = false;
+  button.addEventListener('click', function () {
+    if (button.getAttribute('aria-pressed') === 'true') { speechSynthesis.cancel(); set(false); return; }
+    var main = document.querySelector('main');
+    var text = '';
+    main.childNodes.forEach(function (n) { if (n.nodeType === 1 && n.classList.contains('switches')) return; text += ' ' + (n.innerText || n.textContent || ''); });
+    text = text.trim();
+    if (!text) return;
+    var u = new SpeechSynthesisUtterance(text);
+    u.lang = document.documentElement.lang; u.rate = 0.9;
+    u.onend = u.onerror = function () { set(false); };
+    speechSynthesis.cancel(); speechSynthesis.speak(u); set(true);
+  });
+  window.addEventListener('pagehide', function () { speechSynthesis.cancel(); });
+})();
+`;

@@ -97,9 +97,11 @@ export function documentRoutes(app: HttpApp, s: Services): void {
 
   // The owner, or an officer whose department (within their regions) has a task on a submitted
   // application naming the document; the guard's own rule (reachesResource) decides the officer.
+  // Officers work at multi-factor (as on every task route): the guard asks them to step up
+  // before anything is looked up.
   const readableDocument = {
     kinds: ['citizen', 'business', 'officer'] as const,
-    assurance: 'password' as const,
+    assurance: { citizen: 'password', business: 'password', officer: 'mfa' } as const,
     resource: async (r: FastifyRequest) => {
       const id = (r.params as { id: string }).id;
       const p: Principal = r.principal!;
@@ -110,8 +112,6 @@ export function documentRoutes(app: HttpApp, s: Services): void {
         reached.set(r, { doc });
         return { ownerId: doc.owner_id };
       }
-      // Officers work at multi-factor (as on every task route); asked before anything is revealed.
-      if (p.assurance !== 'mfa') throw new WorkflowError('STEP_UP_REQUIRED');
       const via = (await documentTaskScopes(db, id)).find((t) =>
         reachesResource(p, { departmentCode: t.departmentCode, regionCode: t.regionCode }),
       );

@@ -29,8 +29,12 @@ export interface PrincipalPolicy {
    * the platform's operators do not).
    */
   readonly roles?: readonly Role[] | { readonly [K in PrincipalKind]?: readonly Role[] };
-  /** The minimum assurance; below it a person is asked to step up (RFC 9470). */
-  readonly assurance?: 'password' | 'mfa';
+  /**
+   * The minimum assurance; below it a person is asked to step up (RFC 9470). Given per kind, a
+   * kind left out needs none (e.g. officers at mfa on a route department systems call too: a
+   * system has no user assurance).
+   */
+  readonly assurance?: MinimumAssurance | { readonly [K in PrincipalKind]?: MinimumAssurance };
   /**
    * Finds the scope of the resource the request names. Runs only after the principal passed every
    * other check and the request passed validation, with `request.principal` set; it may throw
@@ -38,6 +42,8 @@ export interface PrincipalPolicy {
    */
   readonly resource?: (request: FastifyRequest) => ResourceScope | Promise<ResourceScope>;
 }
+
+export type MinimumAssurance = 'password' | 'mfa';
 
 export type Policy = PublicPolicy | PrincipalPolicy;
 
@@ -58,6 +64,12 @@ export function rolesFor(policy: PrincipalPolicy, kind: PrincipalKind): readonly
   const roles = policy.roles;
   if (roles === undefined) return undefined;
   return isRoleList(roles) ? roles : roles[kind];
+}
+
+/** The minimum assurance for a principal of this kind on a route, or undefined for none. */
+export function assuranceFor(policy: PrincipalPolicy, kind: PrincipalKind): MinimumAssurance | undefined {
+  const assurance = policy.assurance;
+  return assurance === undefined || typeof assurance === 'string' ? assurance : assurance[kind];
 }
 
 function isRoleList(roles: NonNullable<PrincipalPolicy['roles']>): roles is readonly Role[] {
@@ -93,11 +105,12 @@ export function checkPrincipal(
   const roles = rolesFor(policy, principal.kind);
   if (roles && !roles.some((role: string) => principal.roles.includes(role)))
     return { reason: 'role', code: 'FORBIDDEN' };
-  const required = sessionFlagged ? 'mfa' : policy.assurance;
+  const minimum = assuranceFor(policy, principal.kind);
+  const required = sessionFlagged ? 'mfa' : minimum;
   if (required && ASSURANCE_RANK[principal.assurance] < ASSURANCE_RANK[required]) {
     if (principal.kind === 'service') return { reason: 'assurance', code: 'FORBIDDEN' };
     return {
-      reason: sessionFlagged && policy.assurance !== 'mfa' ? 'session-flagged' : 'assurance',
+      reason: sessionFlagged && minimum !== 'mfa' ? 'session-flagged' : 'assurance',
       code: 'STEP_UP_REQUIRED',
     };
   }
@@ -152,4 +165,33 @@ export function regionCovers(jurisdiction: string, region: string): boolean {
 /** Whether a principal's kind is limited by resource scope at all (see reachesResource). */
 export function isScopedKind(kind: PrincipalKind): boolean {
   return kind === 'citizen' || kind === 'business' || kind === 'officer';
+}
+
+/**
+ * A policy as data: what the OpenAPI document says of every operation (`x-tongban-policy`) and
+ * the route table (`declaredRoutes`) lists, read by the authorization matrix test
+ * (apps/server/test/security). Roles and assurance are given per kind, only for the kinds that
+ * need them; `resource` says whether a resource function is consulted (its rule is
+ * `reachesResource`'s, the function itself stays in the code).
+ */
+export type PolicyDescription =
+  | { readonly public: true }
+  | {
+      readonly kinds: readonly PrincipalKind[];
+      readonly roles: { readonly [K in PrincipalKind]?: readonly Role[] };
+      readonly assurance: { readonly [K in PrincipalKind]?: MinimumAssurance };
+      readonly resource: boolean;
+    };
+
+export function describePolicy(policy: Policy): PolicyDescription {
+  if (policy.public) return { public: true };
+  const roles: { [K in PrincipalKind]?: readonly Role[] } = {};
+  const assurance: { [K in PrincipalKind]?: MinimumAssurance } = {};
+  for (const kind of policy.kinds) {
+    const needed = rolesFor(policy, kind);
+    if (needed) roles[kind] = [...needed];
+    const minimum = assuranceFor(policy, kind);
+    if (minimum) assurance[kind] = minimum;
+  }
+  return { kinds: [...policy.kinds], roles, assurance, resource: policy.resource !== undefined };
 }

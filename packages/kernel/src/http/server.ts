@@ -18,7 +18,17 @@ import helmet, { type HelmetOptions } from 'helmet';
 import type { Logger } from 'pino';
 import { surfaceExposure, type Config } from '../config.ts';
 import { DomainError } from '../errors.ts';
-import { AccessDenied, enforcePolicy, enforceResource, Policies, PROBE_ROUTES, type GuardOptions } from '../guard.ts';
+import {
+  AccessDenied,
+  describePolicy,
+  enforcePolicy,
+  enforceResource,
+  Policies,
+  PROBE_ROUTES,
+  type GuardOptions,
+  type Policy,
+  type PolicyDescription,
+} from '../guard.ts';
 import type { Metrics } from '../metrics.ts';
 import { negotiateLang, toProblem } from './problem.ts';
 import { findUnsafeText, findUnsafeUrlEncoded } from './unsafe-text.ts';
@@ -48,6 +58,26 @@ declare module 'fastify' {
     /** false: not counted against the in-flight limit (a stream that stays open). */
     inFlight?: false;
   }
+}
+
+/** One route as registered, with its policy as data (none: only the blocked-address check applies). */
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly policy: PolicyDescription | undefined;
+  /** Listed in the OpenAPI document (not `schema.hide`). */
+  readonly documented: boolean;
+}
+
+const routeTables = new WeakMap<object, DeclaredRoute[]>();
+
+/**
+ * Every route of a server made by createHttpServer, root routes and hidden ones included, with
+ * its policy: what the authorization matrix test (apps/server/test/security) walks, so that a
+ * route the OpenAPI document leaves out is not left out of the matrix too.
+ */
+export function declaredRoutes(app: HttpApp): readonly DeclaredRoute[] {
+  return routeTables.get(app) ?? [];
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -200,6 +230,8 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
   });
 
   const exposure = surfaceExposure(config);
+  const routeTable: DeclaredRoute[] = [];
+  routeTables.set(app, routeTable);
   // Every API route declares its policy; one without is a programming error caught at start.
   // Swagger UI's own routes (/api/docs/*) get the policy TONGBAN_HTTP_DOCS chooses.
   app.addHook('onRoute', (route) => {
@@ -208,6 +240,10 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
     } else if (route.url.startsWith('/api/') && !route.config?.policy) {
       throw new Error(`route ${route.method} ${route.url} declares no policy`);
     }
+    const policy = route.config?.policy;
+    const documented = !(route.schema as { hide?: boolean } | undefined)?.hide;
+    for (const method of [route.method].flat())
+      routeTable.push({ method, url: route.url, policy: policy && describePolicy(policy), documented });
   });
   // The guard runs before validation (an unauthenticated caller learns nothing about the schema)
   // and after the rate limiter's onRequest hook (a flood of bad tokens is still limited).
@@ -265,9 +301,13 @@ export async function createHttpServer(options: HttpOptions): Promise<HttpApp> {
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
+    // Each operation says who may call it (x-tongban-policy, describePolicy's shape): the
+    // authorization matrix and the fuzzer read it from the running server.
     transform: ({ schema, url, route }) => {
-      const policy = (route as { config?: { policy?: object } }).config?.policy;
-      const withSecurity = policy && !('public' in policy) ? { ...schema, security: [{ bearer: [] }] } : schema;
+      const policy = (route as { config?: { policy?: Policy } }).config?.policy;
+      const declared = policy ? { 'x-tongban-policy': describePolicy(policy) } : {};
+      const withSecurity =
+        policy && !policy.public ? { ...schema, ...declared, security: [{ bearer: [] }] } : { ...schema, ...declared };
       return { schema: withSecurity as typeof schema, url };
     },
   });

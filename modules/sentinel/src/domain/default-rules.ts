@@ -1,0 +1,160 @@
+// The shipped configuration, version 1: the issue's eight rules and two for refusals the platform
+// should never see. JSON-able as it stands (the service may print it, an operator may copy it into
+// the file TONGBAN_SENTINEL_RULES names and change it; bump `version` when you do — alerts carry it).
+import type { RuleSetInput } from './rules.ts';
+
+const MINUTE = 60;
+const HOUR = 3600;
+
+export const DEFAULT_RULES = {
+  version: 1,
+  workingHours: { timeZone: 'Asia/Shanghai', days: [1, 2, 3, 4, 5], start: '08:30', end: '18:00' },
+  // RFC 5737 / RFC 3849 documentation ranges, so the shipped table names no real network; a
+  // deployment maps its carriers' and offices' ranges here (GB/T 2260 codes).
+  geo: [
+    { cidr: '203.0.113.0/24', region: '110000', name: '北京市' },
+    { cidr: '198.51.100.0/24', region: '440300', name: '深圳市' },
+    { cidr: '192.0.2.0/24', region: '330100', name: '杭州市' },
+    { cidr: '2001:db8:10::/48', region: '110000', name: '北京市' },
+    { cidr: '2001:db8:44::/48', region: '440300', name: '深圳市' },
+    { cidr: '2001:db8:33::/48', region: '330100', name: '杭州市' },
+  ],
+  rules: [
+    {
+      // Wazuh rule 5765 (sshd brute force): 8 failures in 120 s from one source. Per address and
+      // throttled, never an account lock: an attacker must not be able to lock a real user out.
+      id: 'brute-force',
+      kind: 'threshold',
+      enabled: true,
+      severity: 'medium',
+      title: { zh: '同一地址密码暴力破解', en: 'Password brute force from one address' },
+      match: { types: ['sign-in.failed'], factors: ['password'] },
+      by: ['address'],
+      windowSeconds: 120,
+      threshold: 8,
+      cooldownSeconds: 15 * MINUTE,
+      responses: [{ action: 'throttle-address', durationSeconds: 15 * MINUTE }, { action: 'alert' }],
+    },
+    {
+      // Elastic's "Potential credential stuffing": many attempts against many accounts from one source.
+      id: 'credential-stuffing',
+      kind: 'threshold',
+      enabled: true,
+      severity: 'high',
+      title: { zh: '同一地址撞库攻击', en: 'Credential stuffing from one address' },
+      match: { types: ['sign-in.failed'] },
+      by: ['address'],
+      windowSeconds: 15 * MINUTE,
+      threshold: 25,
+      distinct: { of: 'target', atLeast: 15 },
+      cooldownSeconds: HOUR,
+      responses: [{ action: 'block-address', durationSeconds: HOUR }, { action: 'alert' }],
+    },
+    {
+      id: 'impossible-travel',
+      kind: 'travel',
+      enabled: true,
+      severity: 'high',
+      title: { zh: '同一账号短时间内异地登录', en: 'One account signed in from two regions within 30 minutes' },
+      match: { types: ['sign-in.succeeded'] },
+      by: ['account'],
+      windowSeconds: 30 * MINUTE,
+      responses: [{ action: 'step-up-session', durationSeconds: 12 * HOUR }, { action: 'alert' }],
+    },
+    {
+      id: 'mass-export',
+      kind: 'threshold',
+      enabled: true,
+      severity: 'high',
+      title: { zh: '工作人员批量导出个人信息', en: 'An officer read or exported many person records' },
+      match: { types: ['data.read', 'data.exported'], actorKinds: ['officer'] },
+      by: ['actor'],
+      windowSeconds: MINUTE,
+      // more than 50 person records in a minute
+      threshold: 51,
+      weight: 'count',
+      cooldownSeconds: 15 * MINUTE,
+      responses: [{ action: 'alert' }, { action: 'step-up-session', durationSeconds: 12 * HOUR }],
+    },
+    {
+      id: 'privileged-off-hours',
+      kind: 'off-hours',
+      enabled: true,
+      severity: 'medium',
+      title: { zh: '非工作时间的特权操作', en: 'Privileged action outside working hours' },
+      match: { types: ['privileged.action', 'roles.changed', 'grant.changed'], actorKinds: ['operator', 'security'] },
+      by: ['actor'],
+      cooldownSeconds: HOUR,
+      responses: [{ action: 'alert' }],
+    },
+    {
+      // Denials from one address, or by one principal across addresses.
+      id: 'probing',
+      kind: 'threshold',
+      enabled: true,
+      severity: 'medium',
+      title: { zh: '反复越权访问（探测）', en: 'Repeated access denials (probing)' },
+      match: { types: ['access.denied'] },
+      by: ['address', 'actor'],
+      windowSeconds: 5 * MINUTE,
+      threshold: 20,
+      cooldownSeconds: 10 * MINUTE,
+      responses: [{ action: 'throttle-address', durationSeconds: 10 * MINUTE }, { action: 'alert' }],
+    },
+    {
+      // OAuth 2.0 Security BCP (RFC 9700 §4.14.2): a reused refresh token means it leaked; end every session.
+      id: 'refresh-token-reuse',
+      kind: 'threshold',
+      enabled: true,
+      severity: 'high',
+      title: { zh: '刷新令牌被重复使用', en: 'A refresh token was used twice' },
+      match: { types: ['refresh-token.reused'] },
+      by: ['account'],
+      windowSeconds: 10 * MINUTE,
+      threshold: 1,
+      responses: [{ action: 'revoke-sessions' }, { action: 'alert' }],
+    },
+    {
+      id: 'reveal-rate',
+      kind: 'norm',
+      enabled: true,
+      severity: 'high',
+      title: { zh: '查看明文个人信息的频率远高于平时', en: 'Reveals of personal data far above the officer’s norm' },
+      match: { types: ['data.revealed'] },
+      by: ['actor'],
+      windowSeconds: HOUR,
+      minBaselineHours: 8,
+      halfLifeHours: 24,
+      factor: 5,
+      floor: 10,
+      forgetAfterHours: 14 * 24,
+      cooldownSeconds: HOUR,
+      responses: [{ action: 'alert' }, { action: 'step-up-session', durationSeconds: 12 * HOUR }],
+    },
+    {
+      // A witness refusing a checkpoint means the ledger forked or was rewritten.
+      id: 'witness-refused',
+      kind: 'threshold',
+      enabled: true,
+      severity: 'critical',
+      title: { zh: '见证方拒绝存证检查点', en: 'A witness refused a ledger checkpoint' },
+      match: { types: ['witness.refused'] },
+      by: ['actor', 'address'],
+      windowSeconds: HOUR,
+      threshold: 1,
+      responses: [{ action: 'alert' }],
+    },
+    {
+      id: 'callback-refused',
+      kind: 'threshold',
+      enabled: true,
+      severity: 'high',
+      title: { zh: '支付回调验签失败', en: 'A payment callback was refused' },
+      match: { types: ['callback.refused'] },
+      by: ['address', 'actor'],
+      windowSeconds: HOUR,
+      threshold: 1,
+      responses: [{ action: 'alert' }],
+    },
+  ],
+} satisfies RuleSetInput;
