@@ -283,6 +283,8 @@ test(
       TONGBAN_SECRET_DATAHUB_SERVICE_KEY: secret(),
       // identity registers licences' service client too (the licences module is not in this cluster)
       TONGBAN_SECRET_LICENSES_SERVICE_KEY: secret(),
+      // and sentinel's (its responses lock accounts and end sessions)
+      TONGBAN_SECRET_SENTINEL_SERVICE_KEY: secret(),
       TONGBAN_SECRET_LEDGER_LOG_KEY: secret(),
       TONGBAN_SECRET_LEDGER_WITNESS_KEY: secret(),
       TONGBAN_SECRET_LEDGER_DIGEST_PEPPER: secret(),

@@ -60,6 +60,11 @@ export const IdentityErrors = defineErrors({
     zh: '客户端标识 {clientId} 为平台内置客户端保留',
     en: 'The client id {clientId} is reserved for the platform’s own clients',
   },
+  IDENTITY_LOCK_UNTIL_OUT_OF_RANGE: {
+    status: 422,
+    zh: '锁定截止时间须晚于当前时间，且不超过 {days} 天',
+    en: 'A lock must end after now and within {days} days',
+  },
 });
 
 /** Raise identity's errors through this: a code outside IdentityErrors and the kernel's does not compile. */

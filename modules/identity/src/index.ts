@@ -12,6 +12,8 @@ import { keyRoutes } from './api/keys.ts';
 import { IdentityErrors } from './errors.ts';
 import { seedDemoAccounts } from './seed/seed.ts';
 import { sessionRoutes } from './api/sessions.ts';
+import { securityRoutes } from './api/security.ts';
+import { deviceRoutes } from './api/devices.ts';
 import { warnIfNoSmsGateway } from './service/sms.ts';
 import { pruneThrottles } from './store/throttle.ts';
 import { typed } from './store/tables.ts';
@@ -51,6 +53,8 @@ export default defineModule({
     interactionRoutes(app, ctx, runtime.provider);
     adminRoutes(app, ctx);
     sessionRoutes(app, ctx);
+    securityRoutes(app, ctx);
+    deviceRoutes(app, ctx);
     accountRoutes(app, ctx);
     passkeyRoutes(app, ctx, issuer);
     keyRoutes(app, ctx, issuer);

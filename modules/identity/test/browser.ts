@@ -3,10 +3,20 @@
 export class Browser {
   readonly #cookies = new Map<string, Map<string, string>>();
   /** Sent with every request, redirects included (e.g. the X-Forwarded-For a proxy would add). */
-  readonly #headers: Readonly<Record<string, string>>;
+  #headers: Readonly<Record<string, string>>;
 
   constructor(headers: Readonly<Record<string, string>> = {}) {
     this.#headers = headers;
+  }
+
+  /** Sets a header of every later request (the browser moved: another X-Forwarded-For). */
+  setHeader(name: string, value: string): void {
+    this.#headers = { ...this.#headers, [name]: value };
+  }
+
+  /** The cookie of this name the browser holds for the host, if any. */
+  cookie(host: string, name: string): string | undefined {
+    return this.#cookies.get(host)?.get(name);
   }
 
   async request(

@@ -58,20 +58,35 @@ export const SIGN_IN_FAILURE_REASONS = [
   'unknown_passkey',
   'bad_assertion',
   'counter',
+  /** Security operations locked the account (identity.account.security-locked): no factor gets in. */
+  'security_locked',
 ] as const;
 export type SignInFailureReason = (typeof SIGN_IN_FAILURE_REASONS)[number];
 export type SignInFactor = 'password' | 'totp' | 'sms' | 'passkey';
 export const IdentityEvents = {
-  'identity.sign-in.succeeded': Type.Object({ accountId: Type.String(), acr: Type.String(), ip: Type.String() }),
+  'identity.sign-in.succeeded': Type.Object({
+    accountId: Type.String(),
+    acr: Type.String(),
+    ip: Type.String(),
+    /** The sign-in session (the `sid` of its tokens), when identity knows it. */
+    sessionId: Type.Optional(Type.String()),
+  }),
   'identity.sign-in.failed': Type.Object({
     accountId: NullableString,
     factor: Factor,
     reason: Type.Enum(SIGN_IN_FAILURE_REASONS),
     ip: Type.String(),
+    /**
+     * HMAC-SHA-256 of the normalised login under identity's pepper, never the login itself: the same
+     * for every attempt at one login (known account or not), so security operations can count the
+     * distinct accounts one address tries (credential stuffing) without holding identifiers.
+     */
+    loginKey: Type.Optional(Type.String()),
   }),
   /**
-   * Published with the charge that starts a lock: passwords lock one login from one address, one-time
-   * codes and passkeys lock the account (only the password holder reaches that step).
+   * Published with the charge that starts a lock: passwords lock one login from one address
+   * (scope `address`) or from one known device (`device`); one-time codes and passkeys lock the
+   * account's code step (`account`: only the password holder reaches that step).
    */
   'identity.account.locked': Type.Object({
     accountId: Type.String(),
@@ -79,6 +94,26 @@ export const IdentityEvents = {
     lockCount: Type.Integer(),
     ip: Type.String(),
     factor: Type.Optional(Type.String()),
+    scope: Type.Optional(Type.Union([Type.Literal('address'), Type.Literal('device'), Type.Literal('account')])),
+  }),
+  /**
+   * Security operations (sentinel, or a security operator through it) locked the account: no
+   * factor signs in until `until` or an unlock, and its sessions were ended in the same transaction.
+   * Distinct from the counters' locks above, which it neither sets nor lifts.
+   */
+  'identity.account.security-locked': Type.Object({
+    accountId: Type.String(),
+    until: Type.String(),
+    reason: Type.String(),
+    /** The client or account that asked (a service client id, e.g. `service:sentinel`). */
+    by: Type.String(),
+    alertId: Type.Optional(Type.String()),
+    sessionsEnded: Type.Integer({ minimum: 0 }),
+  }),
+  'identity.account.security-unlocked': Type.Object({
+    accountId: Type.String(),
+    reason: Type.String(),
+    by: Type.String(),
   }),
   /** A lock charged before the comparison and withdrawn: the attempt was right, or never compared. */
   'identity.account.unlocked': Type.Object({
@@ -134,7 +169,13 @@ export const IdentityEvents = {
     change: Type.Union([Type.Literal('enrolled'), Type.Literal('removed')]),
     credentialId: Type.Optional(Type.String()),
   }),
-  'identity.session.revoked': Type.Object({ accountId: Type.String(), sessionId: Type.String() }),
+  'identity.session.revoked': Type.Object({
+    accountId: Type.String(),
+    sessionId: Type.String(),
+    /** Security operations' revocation: who asked, and why. */
+    by: Type.Optional(Type.String()),
+    reason: Type.Optional(Type.String()),
+  }),
   'identity.refresh-token.reused': Type.Object({
     accountId: NullableString,
     clientId: NullableString,
@@ -293,6 +334,8 @@ export const ServiceRoles = {
   workflowAnswersRead: 'workflow.answers.read',
   /** Whether a holder's licence is theirs, valid and of a type (`GET /api/licenses/services/holders/…`): the workflow's 免证办. */
   licensesHolderCheck: 'licenses.holder-check',
+  /** Lock and unlock an account, end its sessions (`POST /api/identity/security/accounts/…`): sentinel's responses. */
+  identityRespond: 'identity.respond',
 } as const;
 
 /** Roles identity grants to people (staff accounts); a module's routes and process tables use these. */

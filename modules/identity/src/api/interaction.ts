@@ -23,6 +23,7 @@ import {
   type StepResult,
 } from '../service/sign-in.ts';
 import { devSmsSender } from '../service/sms.ts';
+import { deviceSetCookie, parseCookies } from '../service/known-devices.ts';
 import { signInStepFactor } from '../store/sign-in-steps.ts';
 import { typed } from '../store/tables.ts';
 
@@ -212,18 +213,22 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
   );
 
   const finish = async (
-    request: { raw: IncomingMessage },
+    request: { raw: IncomingMessage; ip: string },
     reply: { hijack(): void; raw: ServerResponse },
     result: StepResult & { outcome: 'done' },
   ) => {
+    const oidc = await provider();
+    // Set before the provider writes its own cookies: it appends to the Set-Cookie already there.
+    if (result.device)
+      reply.raw.appendHeader('set-cookie', deviceSetCookie(result.device, oidc.issuer.startsWith('https:')));
     reply.hijack();
-    await (
-      await provider()
-    ).interactionFinished(
+    await oidc.interactionFinished(
       request.raw,
       reply.raw,
       {
-        login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: false },
+        // `ip`: the address as the kernel trusts it (X-Forwarded-For only from TONGBAN_HTTP_TRUST_PROXY),
+        // for identity.sign-in.succeeded once the provider resumes (service/runtime.ts).
+        login: { accountId: result.accountId, acr: result.acr, amr: result.amr, remember: false, ip: request.ip },
       },
       { mergeWithLastSubmission: false },
     );
@@ -260,7 +265,14 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
         .includes(ACR_MFA);
       const result = await passwordStep(
         ctx,
-        { uid: details.uid, ip: request.ip, now: ctx.clock.now(), wantsMfa, sms: devSmsSender(ctx) },
+        {
+          uid: details.uid,
+          ip: request.ip,
+          now: ctx.clock.now(),
+          wantsMfa,
+          sms: devSmsSender(ctx),
+          cookies: parseCookies(request.headers.cookie),
+        },
         login,
         password,
       );
@@ -290,7 +302,12 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const step = await signInStepFactor(typed(ctx.db), details.uid);
       const result = await secondFactorStep(
         ctx,
-        { uid: details.uid, ip: request.ip, now: ctx.clock.now() },
+        {
+          uid: details.uid,
+          ip: request.ip,
+          now: ctx.clock.now(),
+          cookies: parseCookies(request.headers.cookie),
+        },
         request.body.code,
       );
       if (result.outcome !== 'done') {
@@ -342,7 +359,12 @@ export function interactionRoutes(app: HttpApp, ctx: ModuleContext, provider: ()
       const lang = langOf(request.query, request.headers['accept-language']);
       const result = await passkeyStep(
         ctx,
-        { uid: details.uid, ip: request.ip, now: ctx.clock.now() },
+        {
+          uid: details.uid,
+          ip: request.ip,
+          now: ctx.clock.now(),
+          cookies: parseCookies(request.headers.cookie),
+        },
         relyingPartyOf(oidc.issuer),
         request.body.credential,
       );

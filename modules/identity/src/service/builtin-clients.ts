@@ -30,6 +30,8 @@ export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   datahub: [ServiceRoles.accountsRead, ServiceRoles.ledgerSubjectsRead],
   // Licences' issuer reads an approved task's answers for the licence's fields and holder.
   licenses: [ServiceRoles.workflowAnswersRead],
+  // Security operations lock accounts and end their sessions (api/security.ts).
+  sentinel: [ServiceRoles.identityRespond],
 };
 
 /** The secrets identity reads to register the service clients. */

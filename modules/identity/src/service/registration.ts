@@ -24,6 +24,7 @@ import { deletePasskeysOf } from '../store/passkeys.ts';
 import { deleteSignInStepsOf } from '../store/sign-in-steps.ts';
 import { chargeCounter, refundCounter } from '../store/throttle.ts';
 import { endSessionsIn } from './sessions.ts';
+import { revokeKnownDevices } from '../store/known-devices.ts';
 import { throttleKey } from './sign-in-throttle.ts';
 import { RECOVERY_NOTICE, sendCode, type SmsSender } from './sms.ts';
 import { typed, type IdentityTrx } from '../store/tables.ts';
@@ -274,6 +275,8 @@ export async function recoverAccount(
       const passkeys = await deletePasskeysOf(trx, account.id);
       await deleteCodes(trx, account.id);
       await deleteSignInStepsOf(trx, account.id);
+      // The squatter's browsers were known devices of the account: no longer.
+      await revokeKnownDevices(trx, account.id, now);
       const sessionsEnded = await endSessionsIn(trx, ctx, account.id);
       const links = await unlinkSquatterBusinesses(trx, ctx, account.id, now);
       await ctx.events.publish(trx, 'identity.account.recovered', {

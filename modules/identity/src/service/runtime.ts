@@ -4,6 +4,7 @@ import type { ModuleContext } from '@tongban/kernel';
 import type Provider from 'oidc-provider';
 import { createProvider, type ProviderPages } from './provider.ts';
 import { ensureSigningKeys } from '../store/keys.ts';
+import { recordSignIn } from './sign-in.ts';
 import { typed } from '../store/tables.ts';
 
 export class IdentityRuntime {
@@ -56,6 +57,36 @@ export class IdentityRuntime {
     void write.finally(() => this.#writes.delete(write));
   }
 
+  /**
+   * identity.sign-in.succeeded once the provider resumes the authorization with a sign-in's result:
+   * only then does its session, and the session's id (the `sid` of its tokens), exist. Published
+   * before the browser is answered. A consent that follows a sign-in resumes with the sign-in
+   * merged into its result (api/interaction.ts): only the resume of the interaction that asked for
+   * the sign-in is one.
+   */
+  #recordSignIns(provider: Provider): void {
+    const ctx = this.#ctx;
+    const ended = new WeakMap<object, { accountId: string; acr: string; ip: string }>();
+    provider.on('interaction.ended', (koa) => {
+      const login = (koa.oidc.result as { login?: { accountId?: unknown; acr?: unknown; ip?: unknown } } | undefined)
+        ?.login;
+      const interaction = koa.oidc.entities.Interaction as { lastSubmission?: { login?: unknown } } | undefined;
+      if (typeof login?.accountId !== 'string' || interaction?.lastSubmission?.login) return;
+      ended.set(koa, {
+        accountId: login.accountId,
+        acr: typeof login.acr === 'string' ? login.acr : '',
+        ip: typeof login.ip === 'string' ? login.ip : koa.ip,
+      });
+    });
+    provider.use(async (koa, next) => {
+      await next();
+      const signIn = ended.get(koa);
+      const session = koa.oidc?.session;
+      if (!signIn || session?.accountId !== signIn.accountId) return;
+      await recordSignIn(ctx, { ...signIn, sessionId: session.uid });
+    });
+  }
+
   /** Turns what the provider notices into security events and logs. */
   #watch(provider: Provider): Provider {
     const ctx = this.#ctx;
@@ -79,6 +110,7 @@ export class IdentityRuntime {
       }
     });
     provider.on('server_error', (_koa, error: Error) => ctx.log.error({ err: error }, 'OpenID provider error'));
+    this.#recordSignIns(provider);
     return provider;
   }
 }

@@ -25,11 +25,22 @@ async function liveSessions(db: Db, ctx: ModuleContext, accountId: string) {
     .filter((s) => !s.expiresAt || s.expiresAt.getTime() > ctx.clock.now().getTime());
 }
 
+/** Who ended sessions and why, on their events (security operations' revocations). */
+export interface Attribution {
+  readonly by: string;
+  readonly reason: string;
+}
+
 /** Ends the account's sessions (or only the one given), each with its grants and an identity.session.revoked event. */
-export async function endSessions(ctx: ModuleContext, accountId: string, only?: string): Promise<number> {
+export async function endSessions(
+  ctx: ModuleContext,
+  accountId: string,
+  only?: string,
+  attribution?: Attribution,
+): Promise<number> {
   return typed(ctx.db)
     .transaction()
-    .execute((trx) => endSessionsIn(trx, ctx, accountId, only));
+    .execute((trx) => endSessionsIn(trx, ctx, accountId, only, attribution));
 }
 
 /** Ends sessions inside the caller's transaction (a counter recovery ends them with the rest of its change). */
@@ -38,6 +49,7 @@ export async function endSessionsIn(
   ctx: ModuleContext,
   accountId: string,
   only?: string,
+  attribution?: Attribution,
 ): Promise<number> {
   const sessions = (await liveSessions(trx, ctx, accountId)).filter((s) => !only || s.payload.uid === only);
   for (const { payload } of sessions) {
@@ -46,7 +58,11 @@ export async function endSessionsIn(
       .filter((g): g is string => Boolean(g));
     if (grants.length > 0) await deleteGrants(trx, grants);
     await deleteSession(trx, payload.uid);
-    await ctx.events.publish(trx, 'identity.session.revoked', { accountId, sessionId: payload.uid });
+    await ctx.events.publish(trx, 'identity.session.revoked', {
+      accountId,
+      sessionId: payload.uid,
+      ...(attribution ? { by: attribution.by, reason: attribution.reason } : {}),
+    });
   }
   return sessions.length;
 }

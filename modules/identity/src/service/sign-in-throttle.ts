@@ -6,6 +6,9 @@
 // passes the address and login throttles (shared NAT, office, campus), not the lockout. A refused
 // attempt costs a few indexed writes and no argon2. Everything an attempt charged is given back
 // when it succeeds (or was never tried), so the counters count failures only.
+// A password attempt from a known device of the account (service/known-devices.ts) skips the
+// address and login throttles and is locked per login and device instead of per login and
+// address: strangers' failures, from anywhere, never reach it.
 import { createHmac } from 'node:crypto';
 import type { ModuleContext } from '@tongban/kernel';
 import { DEFAULT_LOCKOUT, recordSuccess, type LockState } from '../domain/lockout.ts';
@@ -29,6 +32,8 @@ export interface Admitted {
   /** The account behind the login, if any: its lock events name it. */
   readonly accountId: string | null;
   readonly ip: string;
+  /** Came from a known device: the address and login counters were not charged. */
+  readonly device: boolean;
   /**
    * This attempt started a lock (identity.account.locked is already written, with the charge):
    * if it then succeeds or is never compared, the lock is given back with identity.account.unlocked.
@@ -53,9 +58,16 @@ export function throttleKey(ctx: ModuleContext, ...parts: string[]): string {
   return createHmac('sha256', ctx.secret('identity-otp-pepper')).update(parts.join('\u0000')).digest('hex');
 }
 
-function keysOf(ctx: ModuleContext, login: string, ip: string, factor: ThrottleFactor): ThrottleKeys {
+/**
+ * What sign-in events name a login by (identity.sign-in.failed's `loginKey`): an HMAC under the
+ * pepper, under a label of its own so it matches no throttle row's key.
+ */
+export const loginKeyOf = (ctx: ModuleContext, login: string): string => throttleKey(ctx, 'event-login', login);
+
+function keysOf(ctx: ModuleContext, login: string, ip: string, factor: ThrottleFactor, device?: string): ThrottleKeys {
   const key = (...parts: string[]) => throttleKey(ctx, ...parts);
-  const lock = factor === 'code' ? key('code-lock', login) : key('pair', login, ip);
+  const lock =
+    factor === 'code' ? key('code-lock', login) : device ? key('device-lock', login, device) : key('pair', login, ip);
   return { address: key('address', ip), login: key('login', login), lock, known: key('known', login, ip) };
 }
 
@@ -83,8 +95,61 @@ export async function admit(
   factor: ThrottleFactor,
   now: Date,
   accountId: string | null,
+  /** A known device of the account (password attempts only). */
+  device?: string,
 ): Promise<Admitted | Refused> {
-  const keys = keysOf(ctx, login, ip, factor);
+  const keys = keysOf(ctx, login, ip, factor, device);
+  const exempt = device !== undefined && factor === 'password';
+  if (!exempt) {
+    const refused = await throttle(ctx, keys, ip, factor, now);
+    if (refused) return refused;
+  }
+  const scope = factor === 'code' ? 'account' : exempt ? 'device' : 'address';
+  const charged = await typed(ctx.db)
+    .transaction()
+    .execute(async (trx) => {
+      const result = await chargeLock(trx, keys.lock, factor, now, DEFAULT_LOCKOUT);
+      // The lock and its event commit together: whatever happens to the attempt after (argon2 throws, the process dies), neither is without the other.
+      if (result && result.charged.lockCount > result.before.lockCount && accountId) {
+        await ctx.events.publish(trx, 'identity.account.locked', {
+          accountId,
+          until: result.charged.lockedUntil ?? '',
+          lockCount: result.charged.lockCount,
+          ip,
+          factor,
+          scope,
+        });
+      }
+      return result;
+    });
+  if (!charged) {
+    if (!exempt) await giveBack(ctx, keys, factor);
+    return { outcome: 'locked' };
+  }
+  return {
+    outcome: 'admitted',
+    keys,
+    factor,
+    lockBefore: charged.before,
+    accountId,
+    ip,
+    device: exempt,
+    lock: {
+      ...(charged.charged.lockedUntil ? { until: charged.charged.lockedUntil } : {}),
+      lockCount: charged.charged.lockCount,
+      started: charged.charged.lockCount > charged.before.lockCount,
+    },
+  };
+}
+
+/** The address and login throttles: a refusal, or undefined with both charged. */
+async function throttle(
+  ctx: ModuleContext,
+  keys: ThrottleKeys,
+  ip: string,
+  factor: ThrottleFactor,
+  now: Date,
+): Promise<Refused | undefined> {
   let knownAnswer: boolean | undefined;
   const known = async () =>
     (knownAnswer ??= await isKnownAddress(typed(ctx.db), keys.known, now, policy.knownAddressSeconds));
@@ -109,39 +174,7 @@ export async function admit(
     if (perLogin.failures === policy.loginFailures + 1) await crossed(ctx, 'login', factor, ip, retryAfterSeconds);
     return { outcome: 'throttled', retryAfterSeconds };
   }
-  const charged = await typed(ctx.db)
-    .transaction()
-    .execute(async (trx) => {
-      const result = await chargeLock(trx, keys.lock, factor, now, DEFAULT_LOCKOUT);
-      // The lock and its event commit together: whatever happens to the attempt after (argon2 throws, the process dies), neither is without the other.
-      if (result && result.charged.lockCount > result.before.lockCount && accountId) {
-        await ctx.events.publish(trx, 'identity.account.locked', {
-          accountId,
-          until: result.charged.lockedUntil ?? '',
-          lockCount: result.charged.lockCount,
-          ip,
-          factor,
-        });
-      }
-      return result;
-    });
-  if (!charged) {
-    await giveBack(ctx, keys, factor);
-    return { outcome: 'locked' };
-  }
-  return {
-    outcome: 'admitted',
-    keys,
-    factor,
-    lockBefore: charged.before,
-    accountId,
-    ip,
-    lock: {
-      ...(charged.charged.lockedUntil ? { until: charged.charged.lockedUntil } : {}),
-      lockCount: charged.charged.lockCount,
-      started: charged.charged.lockCount > charged.before.lockCount,
-    },
-  };
+  return undefined;
 }
 
 /** Puts the lock back as it was before this attempt; a lock the attempt started is withdrawn, with its event, in one transaction. */
@@ -167,7 +200,8 @@ async function restoreLock(
     });
 }
 
-async function giveBack(ctx: ModuleContext, keys: ThrottleKeys, factor: ThrottleFactor): Promise<void> {
+async function giveBack(ctx: ModuleContext, keys: ThrottleKeys, factor: ThrottleFactor, device = false): Promise<void> {
+  if (device) return; // a known device's attempt charged neither counter
   await refundCounter(typed(ctx.db), keys.address, factor);
   await refundCounter(typed(ctx.db), keys.login, factor);
 }
@@ -179,14 +213,14 @@ export async function settleSuccess(
   now: Date,
   options: { finished: boolean },
 ): Promise<void> {
-  await giveBack(ctx, admitted.keys, admitted.factor);
+  await giveBack(ctx, admitted.keys, admitted.factor, admitted.device);
   await restoreLock(ctx, admitted, recordSuccess(admitted.lockBefore), 'signed-in');
   if (options.finished) await rememberAddress(typed(ctx.db), admitted.keys.known, now);
 }
 
 /** The attempt was never compared (the hashes were busy): as if it had not been made. */
 export async function undo(ctx: ModuleContext, admitted: Admitted): Promise<void> {
-  await giveBack(ctx, admitted.keys, admitted.factor);
+  await giveBack(ctx, admitted.keys, admitted.factor, admitted.device);
   await restoreLock(ctx, admitted, admitted.lockBefore, 'not-compared');
 }
 

@@ -1,5 +1,6 @@
 // The steps of a sign-in: password, then a second factor where the account has one or must
-// have one. Each attempt passes the throttles (sign-in-throttle.ts: address, login, lockout) and is charged before the secret is compared, so parallel guesses cannot
+// have one. Each attempt passes the throttles (sign-in-throttle.ts: address, login, lockout; a
+// known device skips the first two) and is charged before the secret is compared, so parallel guesses cannot
 // outrun them and a refused attempt never hashes; unknown and disabled accounts spend the same
 // hashing time and get the same answer as a wrong password (no account enumeration).
 import type { EventData, SignInFactor, SignInFailureReason } from '@tongban/contracts';
@@ -32,7 +33,9 @@ import {
 } from '../store/passkeys.ts';
 import { deleteSignInStep, openSignInStep, saveSignInStep } from '../store/sign-in-steps.ts';
 import { ACR_MFA, ACR_PASSWORD } from './provider.ts';
-import { admit, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
+import { admit, loginKeyOf, rememberSignIn, settleSuccess, undo, type Admitted } from './sign-in-throttle.ts';
+import { knownDeviceOf, rememberDevice, type DeviceCookie, type RequestCookies } from './known-devices.ts';
+import { findSecurityLock } from '../store/security-locks.ts';
 import { checkSignInCode, sendSignInCode, type SmsSender } from './sms.ts';
 import { typed, type SecondFactor } from '../store/tables.ts';
 
@@ -46,7 +49,14 @@ export type StepResult =
   | { readonly outcome: 'busy' }
   | { readonly outcome: 'mfa_not_enrolled' }
   | { readonly outcome: 'needs_second_factor'; readonly accountId: string; readonly factor: SecondFactor }
-  | { readonly outcome: 'done'; readonly accountId: string; readonly acr: string; readonly amr: string[] };
+  | {
+      readonly outcome: 'done';
+      readonly accountId: string;
+      readonly acr: string;
+      readonly amr: string[];
+      /** After every factor: the known-device cookie to set (service/known-devices.ts). */
+      readonly device?: DeviceCookie;
+    };
 
 export type { SecondFactor };
 
@@ -64,7 +74,21 @@ export interface Attempt {
   /** The relying party asked for multi-factor (acr_values), e.g. a step-up. */
   readonly wantsMfa?: boolean;
   readonly sms?: SmsSender | undefined;
+  /** The request's cookies: a known device's is among them. */
+  readonly cookies?: RequestCookies;
 }
+
+/**
+ * identity.sign-in.succeeded, naming the session the sign-in made or continued. Not published by
+ * the steps: a new session and its id exist only once the provider resumes the authorization with
+ * the step's result (service/runtime.ts publishes it then, before the browser is answered).
+ */
+export const recordSignIn = (ctx: ModuleContext, signIn: EventData<'identity.sign-in.succeeded'>) =>
+  securityEvent(ctx, 'identity.sign-in.succeeded', signIn);
+
+/** Security operations' lock (routes in api/security.ts) stops every factor. */
+const securityLocked = async (ctx: ModuleContext, accountId: string, now: Date) =>
+  (await findSecurityLock(typed(ctx.db), accountId, now)) !== undefined;
 
 /** A security event on its own: nothing else changes with it. */
 async function securityEvent<K extends 'identity.sign-in.failed' | 'identity.sign-in.succeeded'>(
@@ -82,8 +106,15 @@ async function failed(
   factor: SignInFactor,
   reason: SignInFailureReason,
   ip: string,
+  login: string,
 ): Promise<StepResult> {
-  await securityEvent(ctx, 'identity.sign-in.failed', { accountId, factor, reason, ip });
+  await securityEvent(ctx, 'identity.sign-in.failed', {
+    accountId,
+    factor,
+    reason,
+    ip,
+    loginKey: loginKeyOf(ctx, login),
+  });
   return { outcome: 'failed' };
 }
 
@@ -113,31 +144,34 @@ export async function passwordStep(
   // Throttles first, by the login as typed: the same for accounts that exist and ones that do not.
   // Looked up first (an indexed read either way) so that a lock this attempt starts names the account in its own transaction.
   const account = await findAccountByLogin(typed(ctx.db), name);
-  const admitted = await admit(ctx, name, attempt.ip, 'password', attempt.now, account?.id ?? null);
+  // A known device of this account: its attempts are not held back by strangers' failures.
+  const device = account ? await knownDeviceOf(ctx, account.id, attempt.cookies, attempt.now) : undefined;
+  const admitted = await admit(ctx, name, attempt.ip, 'password', attempt.now, account?.id ?? null, device);
   if (admitted.outcome === 'throttled') return admitted;
-  if (admitted.outcome === 'locked') {
-    await securityEvent(ctx, 'identity.sign-in.failed', {
-      accountId: account?.id ?? null,
-      factor: 'password',
-      reason: 'locked',
-      ip: attempt.ip,
-    });
-    return { outcome: 'failed' };
-  }
-  const usable = account && isActive(account) && account.passwordHash ? account : undefined;
+  if (admitted.outcome === 'locked') return failed(ctx, account?.id ?? null, 'password', 'locked', attempt.ip, name);
+  // A security lock answers like a disabled account: the same hashing time and the same words.
+  const lockedBySecurity = account ? await securityLocked(ctx, account.id, attempt.now) : false;
+  const usable = account && isActive(account) && account.passwordHash && !lockedBySecurity ? account : undefined;
   // Unknown, disabled and pending accounts spend the same hashing time as a wrong password.
   const matched = await compare(ctx, admitted, usable?.passwordHash ?? null, password);
   if (matched === undefined) return { outcome: 'busy' };
-  if (!account) return failed(ctx, null, 'password', 'unknown_account', attempt.ip);
+  if (!account) return failed(ctx, null, 'password', 'unknown_account', attempt.ip, name);
   if (!usable)
     return failed(
       ctx,
       account.id,
       'password',
-      account.pendingUntil !== null ? 'pending' : account.passwordHash ? 'disabled' : 'no_password',
+      lockedBySecurity
+        ? 'security_locked'
+        : account.pendingUntil !== null
+          ? 'pending'
+          : account.passwordHash
+            ? 'disabled'
+            : 'no_password',
       attempt.ip,
+      name,
     );
-  if (!matched) return failed(ctx, account.id, 'password', 'wrong_password', attempt.ip);
+  if (!matched) return failed(ctx, account.id, 'password', 'wrong_password', attempt.ip, name);
   await settleSuccess(ctx, admitted, attempt.now, { finished: false });
   // A passkey is preferred over an authenticator app: it cannot be phished or typed into a fake page.
   // The SMS code is the step-up of an account with no second factor yet, so that it can enrol one.
@@ -161,7 +195,6 @@ export async function passwordStep(
   }
   if (STAFF.has(account.kind) || attempt.wantsMfa) return { outcome: 'mfa_not_enrolled' };
   await rememberSignIn(ctx, name, attempt.ip, attempt.now);
-  await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_PASSWORD, ip: attempt.ip });
   return { outcome: 'done', accountId: account.id, acr: ACR_PASSWORD, amr: ['pwd'] };
 }
 
@@ -172,17 +205,12 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   if (!step || !account) return { outcome: 'failed' };
   const factor = step.secondFactor;
   if (factor === 'passkey') return { outcome: 'failed' };
+  // Locked between the password and the code: nothing is compared.
+  if (await securityLocked(ctx, account.id, attempt.now))
+    return failed(ctx, account.id, factor, 'security_locked', attempt.ip, account.login);
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
-  if (admitted.outcome === 'locked') {
-    await securityEvent(ctx, 'identity.sign-in.failed', {
-      accountId: account.id,
-      factor,
-      reason: 'locked',
-      ip: attempt.ip,
-    });
-    return { outcome: 'failed' };
-  }
+  if (admitted.outcome === 'locked') return failed(ctx, account.id, factor, 'locked', attempt.ip, account.login);
   let ok = false;
   const totpSecret = factor === 'totp' ? await openTotpSecret(ctx.fields, account) : null;
   if (factor === 'totp' && totpSecret) {
@@ -195,11 +223,16 @@ export async function secondFactorStep(ctx: ModuleContext, attempt: Attempt, cod
   } else if (factor === 'sms') {
     ok = await checkSignInCode(ctx, account.id, code, attempt.now);
   }
-  if (!ok) return failed(ctx, account.id, factor, 'wrong_code', attempt.ip);
+  if (!ok) return failed(ctx, account.id, factor, 'wrong_code', attempt.ip, account.login);
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
   await deleteSignInStep(typed(ctx.db), attempt.uid);
-  await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
-  return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', factor === 'totp' ? 'otp' : 'sms'] };
+  return {
+    outcome: 'done',
+    accountId: account.id,
+    acr: ACR_MFA,
+    amr: ['pwd', factor === 'totp' ? 'otp' : 'sms'],
+    device: await rememberDevice(ctx, account.id, attempt.cookies, attempt.now),
+  };
 }
 
 /** The options for navigator.credentials.get on the passkey page; undefined without a passkey step. */
@@ -237,18 +270,11 @@ export async function passkeyStep(
     step?.secondFactor === 'passkey' ? await findAccountById(typed(ctx.db), step.accountId) : undefined;
   if (!account) return { outcome: 'failed' };
   const challenge = await takeChallenge(typed(ctx.db), attempt.uid, 'sign-in');
+  const fail = (reason: SignInFailureReason) => failed(ctx, account.id, 'passkey', reason, attempt.ip, account.login);
+  if (await securityLocked(ctx, account.id, attempt.now)) return fail('security_locked');
   const admitted = await admit(ctx, account.login, attempt.ip, 'code', attempt.now, account.id);
   if (admitted.outcome === 'throttled') return admitted;
-  if (admitted.outcome === 'locked') {
-    await securityEvent(ctx, 'identity.sign-in.failed', {
-      accountId: account.id,
-      factor: 'passkey',
-      reason: 'locked',
-      ip: attempt.ip,
-    });
-    return { outcome: 'failed' };
-  }
-  const fail = (reason: SignInFailureReason) => failed(ctx, account.id, 'passkey', reason, attempt.ip);
+  if (admitted.outcome === 'locked') return fail('locked');
   if (!challenge) return fail('no_challenge');
   let response: AuthenticationResponseJSON;
   try {
@@ -282,8 +308,13 @@ export async function passkeyStep(
   if (!(await recordPasskeyUse(typed(ctx.db), passkey.id, passkey.counter, counter))) return fail('counter');
   await settleSuccess(ctx, admitted, attempt.now, { finished: true });
   await deleteSignInStep(typed(ctx.db), attempt.uid);
-  await securityEvent(ctx, 'identity.sign-in.succeeded', { accountId: account.id, acr: ACR_MFA, ip: attempt.ip });
-  return { outcome: 'done', accountId: account.id, acr: ACR_MFA, amr: ['pwd', PASSKEY_AMR] };
+  return {
+    outcome: 'done',
+    accountId: account.id,
+    acr: ACR_MFA,
+    amr: ['pwd', PASSKEY_AMR],
+    device: await rememberDevice(ctx, account.id, attempt.cookies, attempt.now),
+  };
 }
 
 /** Resident ID numbers end in X, typed in either case. */

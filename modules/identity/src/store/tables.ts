@@ -132,6 +132,28 @@ export interface SignInThrottleTable {
   lock_state: ColumnType<unknown, string | null, string | null>;
 }
 
+export interface KnownDeviceTable {
+  id: string;
+  account_id: string;
+  /** SHA-256 (hex) of the cookie's token; the token itself is never stored. */
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface SecurityLockTable {
+  id: Generated<number>;
+  account_id: string;
+  action: 'lock' | 'unlock';
+  until: NullableTimestamp;
+  reason: string;
+  alert_id: string | null;
+  actor: string;
+  at: Timestamp;
+}
+
 export interface IdentityTables {
   'identity.account': AccountTable;
   'identity.agent': AgentTable;
@@ -144,6 +166,8 @@ export interface IdentityTables {
   'identity.sign_in_step': SignInStepTable;
   'identity.dev_sms': DevSmsTable;
   'identity.sign_in_throttle': SignInThrottleTable;
+  'identity.known_device': KnownDeviceTable;
+  'identity.security_lock': SecurityLockTable;
 }
 
 export type IdentityDb = Kysely<IdentityTables>;
