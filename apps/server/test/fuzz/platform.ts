@@ -89,6 +89,7 @@ export function operationsOf(doc: { paths: Record<string, Record<string, OpenApi
     hidden('GET', '/portal/login', free),
     hidden('GET', '/portal/callback', free),
     hidden('GET', '/portal/session'),
+    hidden('GET', '/portal/events'),
     hidden('POST', '/portal/logout'),
     hidden('GET', '/healthz'),
     hidden('GET', '/api/docs'),
