@@ -316,6 +316,16 @@ describe('bad requests are problems with the fields at fault', () => {
     await refused(await call({ url: '/matters/330100-WJW-001/versions/99' }), 404, 'CATALOG_VERSION_NOT_FOUND');
   });
 
+  it('a version past the database integer (2^31) is 400 VALIDATION_FAILED, not a 500', async () => {
+    for (const url of [
+      '/matters/330100-WJW-001/versions/2147483648',
+      '/matters/330100-WJW-001?version=99999999999',
+      '/bundles/BIRTH/versions/2147483648',
+      '/bundles/BIRTH?version=2147483648',
+    ])
+      await refused(await call({ url }), 400, 'VALIDATION_FAILED');
+  });
+
   it('an error response is problem+json', async () => {
     const response = await platform.app.inject({ url: '/api/catalog/matters/330100-NONE-001' });
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);

@@ -90,6 +90,14 @@ describe(`answers before routing (${databaseLabel})`, () => {
     problemIn(answer, 431, 'HEADERS_TOO_LARGE');
   });
 
+  test('a HEAD with headers too large is answered 431 with headers only, no body after them', async () => {
+    const answer = await rawExchange(port, `HEAD /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const [head = '', body] = answer.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 431 /, answer);
+    assert.match(head, /content-type: application\/problem\+json/i);
+    assert.equal(body, '');
+  });
+
   test('a URL longer than the parser takes is 414 problem+json, not 431', async () => {
     const answer = await rawExchange(port, `GET /api/edge/things?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
     problemIn(answer, 414, 'URI_TOO_LONG');

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import Type from 'typebox';
 import { createHttpServer } from '../src/http/server.ts';
+import { compileValidator } from '../src/http/validation.ts';
 import {
   DomainError,
   Policies,
@@ -94,6 +95,15 @@ describe(`HTTP edge (${databaseLabel})`, () => {
 
     test('a string where an integer belongs is refused, not coerced', async () => {
       assertFieldError(await post(JSON.stringify({ n: '5' })), 'body.n', 'wrong_type');
+    });
+
+    test('a number past the range of a double (1e400 parses to Infinity) is refused where an integer belongs', async () => {
+      assertFieldError(await post('{"n":1e400}'), 'body.n', 'wrong_type');
+      const inUrl = compileValidator({ schema: Type.Object({ v: Type.Integer() }), httpPart: 'querystring' });
+      assert.equal(inUrl({ v: '1e400' }), false);
+      assert.equal(inUrl({ v: '12' }), true);
+      const text = compileValidator({ schema: Type.Object({ q: Type.String() }), httpPart: 'querystring' });
+      assert.equal(text({ q: '1e400' }), true, 'a string stays a string');
     });
 
     test('an unknown field is refused, not dropped', async () => {

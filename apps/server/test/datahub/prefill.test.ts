@@ -156,6 +156,9 @@ describe(`prefill (${databaseLabel})`, () => {
     const unknown = await prefill(randomUUID(), 'BIRTH', ['person.name']);
     assert.equal(unknown.status, 422);
     assert.equal(unknown.body.code, 'DATAHUB_APPLICANT_UNKNOWN');
+    // Not even an account id's shape: the same 422 (identity's 400 for it was answered 502).
+    const malformed = await prefill('a', 'BIRTH', ['person.name']);
+    assert.deepEqual([malformed.status, malformed.body.code], [422, 'DATAHUB_APPLICANT_UNKNOWN']);
     const business = await h.accountOf(DEMO.creditCode);
     const r = await prefill(business, 'BUSINESS-STARTUP', ['company.name']);
     assert.equal(r.status, 200);

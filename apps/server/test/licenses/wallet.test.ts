@@ -437,6 +437,22 @@ describe(`wallet credential over OpenID4VCI, and its presentations (${databaseLa
     assert.equal(typeof empty.json().c_nonce, 'string');
   });
 
+  test('the document declares the OAuth error of each OAuth endpoint, the nonce endpoint too', async () => {
+    const { vci } = await metadata();
+    const refused = await h.p.app.inject({
+      method: 'POST',
+      url: path(vci.nonce_endpoint),
+      headers: { 'content-type': 'text/plain' },
+      payload: 'x',
+    });
+    assert.deepEqual([refused.statusCode, refused.json().error], [400, 'invalid_request']);
+    const doc = (await h.p.app.inject({ url: '/api/openapi.json' })).json();
+    for (const endpoint of ['token', 'nonce', 'credential']) {
+      const declared = doc.paths[`/api/licenses/${endpoint}`].post.responses['400'];
+      assert.deepEqual(declared?.content['application/json'].schema.required, ['error'], endpoint);
+    }
+  });
+
   test('the verifier refuses a malformed request with problem+json naming the field', async () => {
     const r = await h.call('POST', '/api/licenses/presentations/verify', {}, { presentation: 'x~', nonce: 'n' });
     assert.equal(r.status, 400);

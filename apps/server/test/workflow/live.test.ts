@@ -101,6 +101,16 @@ describe(`live status, notices and the counter (${databaseLabel})`, () => {
     }
   });
 
+  test('a HEAD of the stream is answered with its headers at once, not held open', async () => {
+    const res = await fetch(`${base}/api/workflow/me/events`, {
+      method: 'HEAD',
+      headers: await h.citizen('c-head'),
+      signal: AbortSignal.timeout(5_000),
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+  });
+
   test('a reconnecting channel sends Last-Event-ID and receives what it missed, nothing of others', async () => {
     const citizen = await h.citizen('c-away');
     const app = await submitBirthCertificate(h, citizen);

@@ -46,7 +46,9 @@ export const DepartmentCodeParam = Type.Object({ code: DepartmentCode });
 export const ElementIdParam = Type.Object({
   id: Type.String({ pattern: '^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)+$' }),
 });
-export const VersionParam = Type.Object({ code: Code, version: Type.Integer({ minimum: 1 }) });
+// Versions are int4 columns: a larger number is refused here, not by the database (a 500).
+const Version = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+export const VersionParam = Type.Object({ code: Code, version: Version });
 
 export const RegionBody = Type.Object(
   {
@@ -174,10 +176,7 @@ export const BundleBody = Type.Object(
 
 export const Published = Type.Object({ code: Type.String(), version: Type.Integer(), publishedAt: Type.String() });
 export const VersionList = Type.Array(Type.Object({ version: Type.Integer(), publishedAt: Type.String() }));
-export const VersionQuery = Type.Object(
-  { version: Type.Optional(Type.Integer({ minimum: 1 })) },
-  { additionalProperties: false },
-);
+export const VersionQuery = Type.Object({ version: Type.Optional(Version) }, { additionalProperties: false });
 
 export const SearchQuery = Type.Object(
   {

@@ -25,6 +25,8 @@ export function identityPort(client: ModuleClient, log: Logger): IdentityPort {
       return await client.request<AccountSummary>('identity', { path, auth: 'service' });
     } catch (error) {
       if (error instanceof ProblemError && error.problem.status === 404) return undefined;
+      // An id identity's route refuses by its shape (not a UUID, not an ID number) names no account.
+      if (error instanceof ProblemError && error.problem.code === 'VALIDATION_FAILED') return undefined;
       // Identity refusing the hub's own token is the platform's fault, not the caller's.
       if (error instanceof ProblemError) {
         log.error({ code: error.problem.code, status: error.problem.status }, 'identity refused the account lookup');

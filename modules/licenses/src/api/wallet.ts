@@ -131,7 +131,7 @@ export function walletRoutes(app: HttpApp, licenses: Licenses): void {
         schema: {
           tags: ['licenses'],
           summary: 'OpenID4VCI nonce endpoint: a fresh c_nonce for a key proof',
-          response: { 200: Type.Object({ c_nonce: Type.String() }) },
+          response: { 200: Type.Object({ c_nonce: Type.String() }), 400: OAuthErrorBody },
         },
       },
       async (_req, reply) => oauth(reply, () => wallet.nonce()),

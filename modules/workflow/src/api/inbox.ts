@@ -88,6 +88,8 @@ export function inboxRoutes(app: HttpApp, s: Services): void {
         'x-accel-buffering': 'no',
         'x-request-id': String(req.id),
       });
+      // A HEAD has no body to stream: Node held its headers for a first write that never came.
+      if (req.method === 'HEAD') return res.end();
       const send = (e: { seq: number }) => res.write(`id: ${e.seq}\nevent: step\ndata: ${JSON.stringify(e)}\n\n`);
       // Subscribe first, then replay: an event landing between the two is sent once, never lost.
       // The feed hands each step over once, but not always in seq order (seqs are taken before

@@ -31,6 +31,11 @@ function codeFor(error: ParserError): string {
   return (error.code && BY_PARSER_CODE[error.code]) || 'MALFORMED_REQUEST';
 }
 
+/** Whether the refused request was a HEAD: its answer has headers only (RFC 9110 §9.3.2). */
+function isHead(error: ParserError): boolean {
+  return Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD ';
+}
+
 /** The problem document and raw HTTP/1.1 answer for a parser error. */
 export function clientErrorAnswer(error: ParserError): string {
   const code = codeFor(error);
@@ -44,7 +49,8 @@ export function clientErrorAnswer(error: ParserError): string {
   });
   return (
     `HTTP/1.1 ${spec.status} ${STATUS_CODES[spec.status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+    // A body after a HEAD's answer would be read as the next answer on the connection.
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${isHead(error) ? '' : body}`
   );
 }
 
