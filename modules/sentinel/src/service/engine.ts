@@ -1,7 +1,5 @@
-// The rules engine the service runs: the domain's (src/domain) once it lands; until then the
-// stand-in with the same interface (engine-stub.ts). The one place that names which: on merging
-// the domain, change the line below to `from '../domain/index.ts'` (checked against the rules
-// branch at e7d0a1e: every sentinel test passes with it).
+// The rules engine the service runs: the domain's (src/domain) — validated, versioned rules and a
+// pure windowed engine. The service imports it through this one file.
 export {
   DEFAULT_RULES,
   keysFor,
@@ -14,4 +12,4 @@ export {
   type Signal,
   type SignalType,
   type WindowState,
-} from './engine-stub.ts';
+} from '../domain/index.ts';
