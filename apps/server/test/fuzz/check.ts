@@ -27,11 +27,18 @@ const INTERNALS: readonly [string, RegExp][] = [
 ];
 
 function decoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  const one = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part;
+    }
+  };
+  // Piece by piece: one undecodable value (a lone surrogate) must not hide the others.
+  return text
+    .split(/([?&=/])/)
+    .map(one)
+    .join('');
 }
 
 /** Everything the request carried, in the forms a server might echo it back. */
