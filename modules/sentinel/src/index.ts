@@ -20,6 +20,8 @@ export default defineModule<SentinelInstance>({
   name: 'sentinel',
   title: { zh: '安全运营', en: 'Security operations' },
   dependsOn: ['identity'],
+  // It watches every module's security events: a split of the others on the in-process bus does not need it.
+  observer: true,
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: SentinelErrors,
   // Its own authority towards identity (lock, unlock, revoke: role identity.respond there).

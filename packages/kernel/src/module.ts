@@ -188,6 +188,12 @@ export interface ModuleDefinition<I = unknown> {
    * the module right — a cache they invalidate also expires.
    */
   readonly hints?: ConsumerTable<I>;
+  /**
+   * Its consumers watch the other modules rather than serve them (security operations): a process
+   * of others without it on the in-process bus loses only what it would have observed, so a split
+   * is not refused for its sake (findSplitWithoutBus); in the cluster shape NATS carries it all.
+   */
+  readonly observer?: boolean;
   readonly jobs?: readonly JobDefinition<I>[];
   /**
    * Demo data for an empty database (embedded shape, `tongban seed`); must be idempotent. May
@@ -241,6 +247,8 @@ export function findSplitWithoutBus(
   const away = all.filter((m) => !here.has(m.name)).map((m) => m.name);
   if (away.length === 0) return undefined;
   const publisher = (type: string) => all.find((m) => type.startsWith(`${m.name}.`))?.name;
+  // An observer away publishes nothing the others need (its own alerts); one here is skipped below.
+  const observers = new Set(all.filter((m) => m.observer).map((m) => m.name));
   const reasons: string[] = [];
   const needed = new Set<string>();
   for (const m of all) {
@@ -249,9 +257,10 @@ export function findSplitWithoutBus(
       if (deps.length > 0) reasons.push(`${m.name} depends on ${deps.join(', ')}`);
       for (const d of deps) needed.add(d);
     }
+    if (m.observer) continue;
     // Both directions: a consumer elsewhere of events published here, and one here of events published elsewhere.
     const from = [...new Set(Object.keys(m.consumers ?? {}).map(publisher))].filter(
-      (p): p is string => p !== undefined && p !== m.name && here.has(p) !== here.has(m.name),
+      (p): p is string => p !== undefined && p !== m.name && here.has(p) !== here.has(m.name) && !observers.has(p),
     );
     if (from.length === 0) continue;
     reasons.push(`${m.name} consumes ${from.join(', ')} events`);
