@@ -126,14 +126,17 @@ async function licenceOf(h: Harness, kind: ScopedKind, sub: string): Promise<Mad
   r = await act(h, officer, t.id, { action: 'review', version: r.body.version });
   r = await act(h, officer, t.id, { action: 'approve', version: r.body.version });
   if (r.body.state !== 'approved') throw new Error(`licence: not approved: ${r.status} ${JSON.stringify(r.body)}`);
-  await h.p.bus.settled();
-  await h.p.instanceOf(licenses).kick();
-  const mine = await h.call(
-    'GET',
-    '/api/licenses/me',
-    await applicant(h, kind === 'officer' ? 'citizen' : kind, holder),
-  );
-  const id = (mine.body as { licences?: { id: string }[] }).licences?.[0]?.id;
+  // The issuer hears the approval through the bus, then asks the workflow: settle and kick until it has issued.
+  const holderHeaders = await applicant(h, kind === 'officer' ? 'citizen' : kind, holder);
+  let mine: { body: unknown } = { body: undefined };
+  let id: string | undefined;
+  for (let round = 0; round < 50 && !id; round++) {
+    await h.p.bus.relay.runOnce();
+    await h.p.bus.settled();
+    await h.p.instanceOf(licenses).kick();
+    mine = await h.call('GET', '/api/licenses/me', holderHeaders);
+    id = (mine.body as { licences?: { id: string }[] }).licences?.[0]?.id;
+  }
   if (!id) throw new Error(`licence: none issued to ${holder}: ${JSON.stringify(mine.body)}`);
   // Licences are scoped by the issuing department only (their scope names no region).
   return { params: { id }, reach: kind === 'officer' ? { department: OFFICER_DEPARTMENT } : { owner: holder } };
