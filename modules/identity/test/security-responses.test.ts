@@ -1,7 +1,7 @@
 // The routes security operations respond through: sentinel's service client (identity.respond)
 // locks an account against every factor and ends its sessions — the guard refuses their tokens —
 // until the lock's time or an unlock; it ends sessions on their own; each change is an event in
-// its own transaction; nobody else may call them.
+// its own transaction; a security operator at multi-factor may too, and nobody else.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ServiceRoles } from '@tongban/contracts';
@@ -195,7 +195,23 @@ describe('security responses on an account', () => {
     }
   });
 
-  test('nobody but a service with identity.respond may call them', async () => {
+  test('a security operator at multi-factor locks and unlocks too, named on the events', async () => {
+    const owner = await createAccount(p, 'citizen', { mfa: true });
+    const operator = await createAccount(p, 'security', { mfa: true });
+    const { accessToken } = await rp.apiToken((await signIn(operator)).tokens.refresh_token!);
+    const lock = await post(`${owner.id}/lock`, bearer(accessToken), {
+      until: inAnHour(),
+      reason: 'reported by phone',
+    });
+    assert.equal(lock.statusCode, 200, lock.body);
+    assert.equal((await events('identity.account.security-locked', owner.id))[0]!.by, operator.id);
+    assert.equal(await signInOutcome(owner), 'failed');
+    const unlock = await post(`${owner.id}/unlock`, bearer(accessToken), { reason: 'a false alarm' });
+    assert.equal(unlock.statusCode, 200);
+    assert.equal(await signInOutcome(owner), 'done');
+  });
+
+  test('nobody but a service with identity.respond, or a security operator at multi-factor, may call them', async () => {
     const owner = await createAccount(p, 'citizen', { mfa: true });
     const tokenOf = async (account: TestAccount) =>
       (await rp.apiToken((await signIn(account)).tokens.refresh_token!)).accessToken;
@@ -205,8 +221,8 @@ describe('security responses on an account', () => {
       ['a citizen', bearer(await tokenOf(citizen)), 403],
       ['the account owner at mfa', bearer(await tokenOf(owner)), 403],
       ['an officer at mfa', bearer(await tokenOf(await createAccount(p, 'officer', { mfa: true }))), 403],
-      // Staff sign in with multi-factor only: a security operator at mfa is as far as one gets here.
-      ['a security operator at mfa', bearer(await tokenOf(await createAccount(p, 'security', { mfa: true }))), 403],
+      // Staff sign in only with multi-factor here: a security operator at password is the matrix's
+      // (apps/server/test), which signs its own tokens.
       ['the operator', operatorHeaders(), 403],
       ['a service without the role', bearer(await serviceToken(p, 'dept-system', [ServiceRoles.accountsRead])), 403],
     ];

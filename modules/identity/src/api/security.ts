@@ -1,7 +1,7 @@
 // The routes security operations respond through (service/security.ts): sentinel's service client
-// with identity.respond calls them. A security operator acts through sentinel's own routes
-// (a manual response, or lifting one), so every response is sentinel's record and ledgered there;
-// here no person's token is accepted.
+// with identity.respond calls them for its automatic responses; a security operator at
+// multi-factor may too (sentinel down, an incident by phone), usually through sentinel's own
+// routes so the response is its record. Every change is an identity event, which the ledger records.
 import { ServiceRoles } from '@tongban/contracts';
 import type { HttpApp, ModuleContext, PrincipalPolicy } from '@tongban/kernel';
 import Type from 'typebox';
@@ -9,7 +9,11 @@ import { IdentityError } from '../errors.ts';
 import { securityLock, securityRevokeSessions, securityUnlock } from '../service/security.ts';
 
 const tags = ['identity: security'];
-const policy = { kinds: ['service'], roles: [ServiceRoles.identityRespond] } as const satisfies PrincipalPolicy;
+const policy = {
+  kinds: ['service', 'security'],
+  roles: { service: [ServiceRoles.identityRespond] },
+  assurance: { security: 'mfa' },
+} as const satisfies PrincipalPolicy;
 /** The longest a lock may be asked for at once: a longer one is renewed, with a reason, by whoever keeps it. */
 const MAX_LOCK_DAYS = 366;
 
