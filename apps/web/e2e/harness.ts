@@ -71,7 +71,8 @@ export function parseSummary(summary: string): { url: string; accounts: DemoAcco
  * `tongban serve` on a fresh data directory, port 0; resolves once the start summary (which the
  * server prints only when it listens) has listed the demo accounts.
  */
-export async function startPlatform(): Promise<Platform> {
+/** `env`: settings a test file needs beyond `npm start`'s (e.g. a trusted proxy, to speak from other addresses). */
+export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tongban-e2e-'));
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [bin, 'serve'], {
     cwd: root,
@@ -81,6 +82,7 @@ export async function startPlatform(): Promise<Platform> {
       TONGBAN_PORT: '0',
       // TONGBAN_E2E_LOG_LEVEL=info shows more when a browser test needs explaining.
       TONGBAN_LOG_LEVEL: process.env['TONGBAN_E2E_LOG_LEVEL'] ?? 'warn',
+      ...env,
     },
   });
   let stdout = '';
@@ -243,10 +245,10 @@ export async function setElderMode(page: Page, on: boolean): Promise<void> {
 }
 
 /** A platform and a browser for one test file: started before its tests, stopped after them. */
-export function useStack(): { readonly platform: Platform; readonly browser: Browser } {
+export function useStack(env: Record<string, string> = {}): { readonly platform: Platform; readonly browser: Browser } {
   const stack = {} as { platform: Platform; browser: Browser };
   before(async () => {
-    [stack.platform, stack.browser] = await Promise.all([startPlatform(), launchBrowser()]);
+    [stack.platform, stack.browser] = await Promise.all([startPlatform(env), launchBrowser()]);
   });
   after(async () => {
     await stack.browser?.close();

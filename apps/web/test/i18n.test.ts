@@ -12,6 +12,8 @@ import {
   plural,
   translate,
 } from '../src/i18n/messages.ts';
+import { securityEn } from '../src/i18n/security.en.ts';
+import { securityZh } from '../src/i18n/security.zh-CN.ts';
 import { workbenchEn } from '../src/i18n/workbench.en.ts';
 import { workbenchZh } from '../src/i18n/workbench.zh-CN.ts';
 import { zh } from '../src/i18n/zh-CN.ts';
@@ -29,10 +31,11 @@ test("the portal's catalogs hold the portal's keys alone: an area's words load w
   assert.equal(atStart.title, 'workbench.title', 'not loaded yet: the key shows itself');
 });
 
-// The areas' chunks add theirs (workbench/messages.ts, console/messages.ts); the checks below cover every key.
+// The areas' chunks add theirs (workbench/, console/ and security/messages.ts); the checks below cover every key.
 addMessages({ 'zh-CN': workbenchZh, en: workbenchEn });
 addMessages({ 'zh-CN': consoleZh, en: consoleEn });
-const all = { ...zh, ...workbenchZh, ...consoleZh };
+addMessages({ 'zh-CN': securityZh, en: securityEn });
+const all = { ...zh, ...workbenchZh, ...consoleZh, ...securityZh };
 const keys = Object.keys(all).sort();
 
 test('every catalog has exactly the zh-CN keys, none of them empty', () => {

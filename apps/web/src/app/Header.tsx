@@ -61,7 +61,7 @@ export function Header() {
             {session.state === 'signedIn' && (
               <>
                 <li className="header__user">{t('header.signedInAs', { name: session.user.name })}</li>
-                {session.user.kind !== 'officer' && session.user.kind !== 'operator' && (
+                {(session.user.kind === 'citizen' || session.user.kind === 'business') && (
                   <>
                     <li>
                       <HeaderLink href="/applications">{t('journey.nav.applications')}</HeaderLink>

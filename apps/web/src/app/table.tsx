@@ -70,4 +70,5 @@ export const portalRoutes: Route[] = [
 export const areas: Area[] = [
   { prefix: '/workbench', page: lazy(() => import('../workbench/Area.tsx')) },
   { prefix: '/console', page: lazy(() => import('../console/Area.tsx')) },
+  { prefix: '/security', page: lazy(() => import('../security/Area.tsx')) },
 ];

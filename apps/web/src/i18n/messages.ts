@@ -4,11 +4,12 @@
 // Pure (no DOM, no React) so that node --test can check it.
 import type { consoleZh } from './console.zh-CN.ts';
 import { en } from './en.ts';
+import type { securityZh } from './security.zh-CN.ts';
 import type { workbenchZh } from './workbench.zh-CN.ts';
 import { zh, type PortalKey } from './zh-CN.ts';
 
-/** The workbench's and the console's keys are known to the compiler here, but their words load with their chunks. */
-export type AreaKey = keyof typeof workbenchZh | keyof typeof consoleZh;
+/** The workbench's, the console's and security operations' keys are known to the compiler here, but their words load with their chunks. */
+export type AreaKey = keyof typeof workbenchZh | keyof typeof consoleZh | keyof typeof securityZh;
 export type MessageKey = PortalKey | AreaKey;
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];

@@ -6,7 +6,7 @@ import { loginUrl } from './problem.ts';
 export interface User {
   id: string;
   name: string;
-  kind: 'citizen' | 'officer' | 'operator';
+  kind: 'citizen' | 'business' | 'officer' | 'operator' | 'security';
   assurance: 'password' | 'mfa';
   roles: string[];
   departments: string[];
