@@ -72,12 +72,18 @@ export class RiskBoard implements RiskSignals {
     return this.active().some((entry) => entry.action === action && test(entry.target));
   }
 
+  /**
+   * Loopback is never blocked or throttled: it is the platform's own address (modules in one
+   * process call each other by injected requests from 127.0.0.1), so holding it back would hold
+   * the platform back from itself. A client only appears there when it is on this machine, or when
+   * a proxy in front is not declared in TONGBAN_HTTP_TRUST_PROXY (then every client does).
+   */
   isBlockedAddress(ip: string): boolean {
-    return this.#matches('block-address', (t) => t.ip === ip);
+    return !isLoopback(ip) && this.#matches('block-address', (t) => t.ip === ip);
   }
 
   isThrottledAddress(ip: string): boolean {
-    return this.#matches('throttle-address', (t) => t.ip === ip);
+    return !isLoopback(ip) && this.#matches('throttle-address', (t) => t.ip === ip);
   }
 
   isFlaggedSession(sessionId: string): boolean {
@@ -124,4 +130,10 @@ export function loadRiskBoard(
       finish();
     },
   };
+}
+
+/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+export function isLoopback(ip: string): boolean {
+  const v4 = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+  return v4.startsWith('127.') || ip === '::1';
 }

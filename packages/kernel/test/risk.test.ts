@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
-import { loadRiskBoard, RiskBoard } from '../src/risk.ts';
+import { isLoopback, loadRiskBoard, RiskBoard } from '../src/risk.ts';
 
 class Clock {
   at = Date.parse('2026-12-01T02:00:00Z');
@@ -70,4 +70,18 @@ test('the start-up snapshot is asked for again until sentinel answers', async ()
   const stopped = loadRiskBoard(board, () => Promise.reject(new Error('down')), pino({ level: 'silent' }), 60_000);
   stopped.stop();
   await stopped.done; // resolves at stop: shutdown does not wait for sentinel
+});
+
+test('loopback, the platform calling itself, is never blocked or throttled', () => {
+  assert.equal(isLoopback('127.0.0.1'), true);
+  assert.equal(isLoopback('::ffff:127.0.0.1'), true);
+  assert.equal(isLoopback('::1'), true);
+  assert.equal(isLoopback('203.0.113.5'), false);
+  const board = new RiskBoard(new Clock());
+  board.apply(applied('r1', 'block-address', { ip: '127.0.0.1' }, null));
+  board.apply(applied('r2', 'throttle-address', { ip: '::1' }, null));
+  board.apply(applied('r3', 'block-address', { ip: '203.0.113.5' }, null));
+  assert.equal(board.isBlockedAddress('127.0.0.1'), false);
+  assert.equal(board.isThrottledAddress('::1'), false);
+  assert.equal(board.isBlockedAddress('203.0.113.5'), true);
 });
