@@ -541,19 +541,26 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const asker = contexts.get('sentinel')
       ? 'sentinel'
       : modules.find((m) => m.secrets?.includes(serviceKeySecretName(m.name)))?.name;
-    const riskLoader =
-      board && asker && client.locate('sentinel')
-        ? loadRiskBoard(
-            board,
-            () =>
-              contexts.get(asker)!.modules.request<ActiveResponses>('sentinel', {
-                path: '/responses/active',
-                auth: 'service',
-              }),
-            log,
-          )
-        : undefined;
-    if (riskLoader) closers.unshift(async () => riskLoader.stop());
+    // Not before the server listens when the origin is not configured: the service token comes
+    // from identity, whose issuer is this server's origin — asked for earlier (TONGBAN_PORT=0), it
+    // would fix the issuer with a port not yet known, and every later sign-in would fail discovery.
+    let riskLoader: { readonly done: Promise<void>; stop(): void } | undefined;
+    const startRiskLoader = () => {
+      riskLoader ??=
+        board && asker && client.locate('sentinel')
+          ? loadRiskBoard(
+              board,
+              () =>
+                contexts.get(asker)!.modules.request<ActiveResponses>('sentinel', {
+                  path: '/responses/active',
+                  auth: 'service',
+                }),
+              log,
+            )
+          : undefined;
+    };
+    closers.unshift(async () => riskLoader?.stop());
+    if (config.publicUrl) startRiskLoader();
     const jobOf = (module: string, name: string) => {
       const m = modules.find((candidate) => candidate.name === module);
       const job = m?.jobs?.find((candidate) => candidate.name === name);
@@ -585,7 +592,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       metrics,
       secrets,
       risk: board,
-      riskLoaded: riskLoader?.done ?? Promise.resolve(),
+      get riskLoaded() {
+        return riskLoader?.done ?? Promise.resolve();
+      },
       modules,
       contexts,
       instanceOf<I>(module: ModuleDefinition<I>): I {
@@ -602,6 +611,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       maintainFieldKeys,
       async listen() {
         const address = await app.listen({ port: config.port, host: config.host });
+        startRiskLoader();
         for (const m of modules) if (m.listening) await m.listening(contexts.get(m.name)!, instances.get(m.name));
         return address;
       },
