@@ -13,12 +13,14 @@ export * from './workflow-documents.ts';
 export * from './workflow.ts';
 export * from './licenses.ts';
 export * from './sentinel.ts';
+export * from './payments.ts';
 import { DatahubEvents } from './datahub.ts';
 import { LicenseEvents } from './licenses.ts';
 import { LicenseTrustEvents } from './license-trust.ts';
 import { PersonAccessEvents } from './person-access.ts';
 import { WorkflowDocumentEvents } from './workflow-documents.ts';
 import { GUARDED_MODULES, RequestDenied, SentinelEvents } from './sentinel.ts';
+import { PaymentsEvents } from './payments.ts';
 
 export const CatalogEvents = {
   'catalog.matter.published': Type.Object({
@@ -305,6 +307,7 @@ export const EVENT_CATALOG = {
   ...LicenseEvents,
   ...LicenseTrustEvents,
   ...SentinelEvents,
+  ...PaymentsEvents,
   ...(Object.fromEntries(GUARDED_MODULES.map((m) => [`${m}.request.denied`, RequestDenied])) as Record<
     `${(typeof GUARDED_MODULES)[number]}.request.denied`,
     typeof RequestDenied
@@ -336,6 +339,8 @@ export const ServiceRoles = {
   licensesHolderCheck: 'licenses.holder-check',
   /** Lock and unlock an account, end its sessions (`POST /api/identity/security/accounts/…`): sentinel's responses. */
   identityRespond: 'identity.respond',
+  /** What payments needs to assess a task's fees (`GET /api/workflow/services/tasks/:id/payment-facts`): the payments client. */
+  workflowPaymentFactsRead: 'workflow.payment-facts.read',
 } as const;
 
 /** Roles identity grants to people (staff accounts); a module's routes and process tables use these. */
