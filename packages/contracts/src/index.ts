@@ -14,6 +14,7 @@ export * from './workflow.ts';
 export * from './licenses.ts';
 export * from './sentinel.ts';
 export * from './payments.ts';
+export * from './notify.ts';
 import { DatahubEvents } from './datahub.ts';
 import { LicenseEvents } from './licenses.ts';
 import { LicenseTrustEvents } from './license-trust.ts';
