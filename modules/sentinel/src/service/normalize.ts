@@ -125,6 +125,13 @@ export const NORMALIZERS = {
     departmentCode: d.departmentCode,
     count: 1,
   }),
+  // A forged, replayed or mismatched payment-channel callback: whoever sent it from where.
+  'payments.callback.refused': (d) => ({
+    type: 'callback.refused',
+    ip: d.ip,
+    actorId: `channel:${d.channel}`,
+    detail: d.reason,
+  }),
   ...deniedTable,
 } satisfies MapperTable;
 
