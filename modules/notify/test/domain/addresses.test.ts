@@ -113,3 +113,32 @@ test('every 32-bit number round-trips through the dotted form and agrees with th
     }),
   );
 });
+
+test('IPv4 forms agree with the WHATWG URL parser, the one that reads webhook URLs', () => {
+  const part = (v: number, radix: 'dec' | 'oct' | 'hex') =>
+    radix === 'hex' ? `0x${v.toString(16)}` : radix === 'oct' && v > 0 ? `0${v.toString(8)}` : String(v);
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      fc.integer({ min: 1, max: 4 }),
+      fc.constantFrom('dec', 'oct', 'hex') as fc.Arbitrary<'dec' | 'oct' | 'hex'>,
+      (ip, parts, radix) => {
+        const bytes = [24, 16, 8, 0].map((s) => Math.floor(ip / 2 ** s) % 256);
+        const lead = bytes.slice(0, parts - 1);
+        const rest = bytes.slice(parts - 1).reduce((a, b) => a * 256 + b, 0);
+        const text = [...lead, rest].map((v) => part(v, radix)).join('.');
+        assert.equal(parseIpv4(text), ip, text);
+        assert.equal(new URL(`http://${text}/`).hostname, formatIpv4(ip), text);
+      },
+    ),
+  );
+});
+
+test('IPv6 parsing agrees with the URL parser’s canonical form', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), (groups) => {
+      const canonical = new URL(`http://[${groups.map((g) => g.toString(16)).join(':')}]/`).hostname;
+      assert.deepEqual(parseIpv6(canonical), groups, canonical);
+    }),
+  );
+});
