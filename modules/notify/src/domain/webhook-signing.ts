@@ -62,6 +62,11 @@ export function publicKeyShown(privateKeyPem: string): string {
   return PUBLIC_PREFIX + der.subarray(ED25519_SPKI_PREFIX.length).toString('base64');
 }
 
+/** The public half of an Ed25519 private key as PEM (SPKI). */
+export function publicKeyPem(privateKeyPem: string): string {
+  return createPublicKey(createPrivateKey(privateKeyPem)).export({ format: 'pem', type: 'spki' }).toString();
+}
+
 /** `whpk_…`, a PEM public key, or a KeyObject → a KeyObject to verify with. */
 export function toPublicKey(key: string | KeyObject): KeyObject {
   if (typeof key !== 'string') return key;

@@ -2,6 +2,7 @@
 // mapped and encoded addresses refused before any connection; DNS rebinding defeated by pinning
 // the vetted address; redirects, hangs and huge bodies handled as documented in webhook.ts.
 import assert from 'node:assert/strict';
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import { after, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { pinnedLookup, postOutbound, type Resolver } from '../../src/service/channels/outbound.ts';
@@ -9,6 +10,7 @@ import { ChannelError, type OutboundPolicy, type WebhookRequest } from '../../sr
 import {
   generateWebhookKey,
   parseWebhookKey,
+  publicKeyShown,
   sendWebhook,
   serializeWebhookKey,
   verifyWebhook,
@@ -59,13 +61,24 @@ test('an HMAC-signed delivery arrives and the standardwebhooks package verifies 
 test('an Ed25519-signed delivery verifies with the public key shown once', async () => {
   const target = await serve(reply(200, '{"ok":true}'));
   const { key, shown } = generateWebhookKey('ed25519');
-  assert.match(shown, /^whpk_/);
+  assert.match(shown, /^-----BEGIN PUBLIC KEY-----/);
   await sendWebhook(request(target.url, key), local);
   const got = target.received[0];
   assert.ok(got);
   assert.match(String(got.headers['webhook-signature']), /^v1a,/);
   assert.equal(verifyWebhook(got.headers, got.body, shown, Math.floor(Date.now() / 1000)), true);
   assert.equal(verifyWebhook(got.headers, got.body + 'x', shown, Math.floor(Date.now() / 1000)), false);
+  // The same key in Standard Webhooks' whpk_ form, and through node:crypto alone.
+  const now = Math.floor(Date.now() / 1000);
+  assert.equal(
+    verifyWebhook(got.headers, got.body, publicKeyShown(key.kind === 'ed25519' ? key.privateKeyPem : ''), now),
+    true,
+  );
+  const signed = Buffer.from(
+    `${String(got.headers['webhook-id'])}.${String(got.headers['webhook-timestamp'])}.${got.body}`,
+  );
+  const sig = Buffer.from(String(got.headers['webhook-signature']).slice('v1a,'.length), 'base64');
+  assert.equal(cryptoVerify(null, signed, createPublicKey(shown), sig), true);
 });
 
 test('a stored key signs as the generated one did', () => {

@@ -12,7 +12,7 @@
 //   private address, http in production, bad URL   `address_refused` / `https_required` /
 //                            `url_invalid`, not retried
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { encodeWebhookSecret, publicKeyShown, webhookHeaders } from '../../domain/webhook-signing.ts';
+import { encodeWebhookSecret, publicKeyPem, webhookHeaders } from '../../domain/webhook-signing.ts';
 import { postOutbound, type OutboundOptions } from './outbound.ts';
 import { ChannelError, type OutboundPolicy, type WebhookKey, type WebhookRequest } from './types.ts';
 
@@ -44,7 +44,9 @@ export async function sendWebhook(
 
 /**
  * A new subscription's key and what to show its owner ONCE: `whsec_<base64>` (the shared secret)
- * for HMAC, `whpk_<base64>` (the public key; the private half stays with us) for Ed25519.
+ * for HMAC; for Ed25519 the public key as PEM (SPKI), which every crypto library reads (the
+ * private half stays with us; `publicKeyShown` gives Standard Webhooks' `whpk_` form of the same
+ * key, and `verifyWebhook` takes either).
  */
 export function generateWebhookKey(kind: 'hmac-sha256' | 'ed25519'): { key: WebhookKey; shown: string } {
   if (kind === 'hmac-sha256') {
@@ -54,7 +56,7 @@ export function generateWebhookKey(kind: 'hmac-sha256' | 'ed25519'): { key: Webh
   }
   const { privateKey } = generateKeyPairSync('ed25519');
   const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  return { key: { kind, privateKeyPem }, shown: publicKeyShown(privateKeyPem) };
+  return { key: { kind, privateKeyPem }, shown: publicKeyPem(privateKeyPem) };
 }
 
 /** A key as text for the database (the caller encrypts it at rest), and back. */
