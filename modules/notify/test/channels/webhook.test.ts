@@ -3,6 +3,8 @@
 // the vetted address; redirects, hangs and huge bodies handled as documented in webhook.ts.
 import assert from 'node:assert/strict';
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { pinnedLookup, postOutbound, type Resolver } from '../../src/service/channels/outbound.ts';
@@ -15,6 +17,7 @@ import {
   serializeWebhookKey,
   verifyWebhook,
 } from '../../src/service/channels/webhook.ts';
+import { selfSignedCertificate } from './certificate.ts';
 import { listen, reply, type TestServer } from './servers.ts';
 
 const local: OutboundPolicy = { allowPrivate: true, httpsOnly: false, timeoutMs: 2_000, maxResponseBytes: 64 * 1024 };
@@ -242,4 +245,26 @@ test('a refused connection is retried', async () => {
   const gone = await listen(reply(200));
   await gone.close();
   await refused(sendWebhook(request(gone.url), local), 'connection_failed', true);
+});
+
+test('TLS is verified against the host name even though the address is pinned', async () => {
+  const { key, cert } = selfSignedCertificate(['localhost', 'hooks.example.gov.cn']);
+  const server = createHttpsServer({ key, cert }, (_req, res) => res.writeHead(200).end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+  const { port } = server.address() as AddressInfo;
+  const toLoopback: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+  // Trusted and named as issued: delivered, to a literal host and to a name on the pinned address.
+  assert.deepEqual(await sendWebhook(request(`https://localhost:${port}/`), local, { ca: cert }), { status: 200 });
+  assert.deepEqual(
+    await sendWebhook(request(`https://hooks.example.gov.cn:${port}/`), local, { resolve: toLoopback, ca: cert }),
+    { status: 200 },
+  );
+  // Not trusted: refused.
+  await assert.rejects(sendWebhook(request(`https://localhost:${port}/`), local), /SELF_SIGNED|self-signed/i);
+  // Trusted, but the pinned address serves a certificate for another name: refused.
+  await assert.rejects(
+    sendWebhook(request(`https://other.example.gov.cn:${port}/`), local, { resolve: toLoopback, ca: cert }),
+    (e: unknown) => e instanceof ChannelError && e.code === 'connection_failed' && /ALTNAME/.test(e.message),
+  );
 });
