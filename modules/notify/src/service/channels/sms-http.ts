@@ -56,7 +56,7 @@ export function createHttpSmsGateway(
           },
           body,
           policy,
-          o.resolve ? { resolve: o.resolve } : {},
+          { ...(o.resolve ? { resolve: o.resolve } : {}), ...(o.ca ? { ca: o.ca } : {}) },
         );
       } catch (e) {
         if (e instanceof ChannelError && e.retryable && e.code !== 'timeout')
