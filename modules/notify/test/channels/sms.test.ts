@@ -140,6 +140,12 @@ test('a delivery receipt is accepted only when signed with the key and fresh', (
     error: null,
   });
   assert.equal(parseGatewayReceipt('{"id":"x","messageId":"y","status":"lost"}'), null);
+  assert.deepEqual(parseGatewayReceipt('{"id":"x","status":"failed","error":"UNDELIV"}'), {
+    id: 'x',
+    messageId: null,
+    status: 'failed',
+    error: 'UNDELIV',
+  });
   assert.equal(parseGatewayReceipt('nope'), null);
 });
 
