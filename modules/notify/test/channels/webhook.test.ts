@@ -235,6 +235,15 @@ test('a target that never answers, or answers its body forever, times out (retri
   await refused(sendWebhook(request(trickle.url), { ...local, timeoutMs: 300 }), 'timeout', true);
 });
 
+test('the deadline covers DNS too: a resolver that never answers times out', async () => {
+  const never: Resolver = () => new Promise(() => undefined);
+  await refused(
+    sendWebhook(request('https://hooks.example.gov.cn/'), { ...guarded, timeoutMs: 100 }, { resolve: never }),
+    'timeout',
+    true,
+  );
+});
+
 test('a huge response body is read only up to the cap', async () => {
   const huge = await serve((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
