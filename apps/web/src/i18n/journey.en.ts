@@ -138,6 +138,8 @@ export const journeyEn = {
   'journey.notices.open': 'View the application',
   'journey.notices.markRead': 'Mark as read',
   'journey.notices.marked': 'Marked as read',
+  'journey.notices.settings': 'Notification settings',
+  'journey.notices.sent': 'Messages sent to you (text message and email status)',
   'journey.case.title': 'Your application',
   'journey.case.number': 'Case {number}',
   'journey.case.status': 'Status',

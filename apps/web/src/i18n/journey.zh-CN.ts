@@ -134,6 +134,8 @@ export const journeyZh = {
   'journey.notices.open': '查看办件',
   'journey.notices.markRead': '标为已读',
   'journey.notices.marked': '已标为已读',
+  'journey.notices.settings': '消息设置',
+  'journey.notices.sent': '发送记录（短信、电子邮件的发送状态）',
   'journey.case.title': '办件详情',
   'journey.case.number': '办件编号 {number}',
   'journey.case.status': '状态',

@@ -91,8 +91,6 @@ export const notifyEn = {
   'notify.reason.smtp_rejected': 'The mail server refused it',
   'notify.reason.no_address': 'No address to send to',
   'notify.reason.other': 'Not sent ({code})',
-  'notify.links.settings': 'Notification settings',
-  'notify.links.messages': 'Messages sent to you',
 
   'notify.console.nav.templates': 'Message templates',
   'notify.console.nav.webhooks': 'Failed pushes',

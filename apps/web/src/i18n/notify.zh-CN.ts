@@ -88,8 +88,6 @@ export const notifyZh = {
   'notify.reason.smtp_rejected': '邮件服务器拒收',
   'notify.reason.no_address': '没有可用的地址',
   'notify.reason.other': '发送失败（{code}）',
-  'notify.links.settings': '消息设置',
-  'notify.links.messages': '发送记录',
 
   'notify.console.nav.templates': '消息模板',
   'notify.console.nav.webhooks': '推送失败',
