@@ -55,13 +55,12 @@ const FEE_FEN = 2000; // ADJUST: its 工本费 in fen
 const FEE = formatFen('zh-CN', FEE_FEN); // ¥20.00
 /** Answers for whatever of its form the data hub leaves open (a key absent from the form is skipped). */
 const ANSWERS: Readonly<Record<string, string>> = {
-  // ADJUST: the matter's form keys and values (codes for radios)
-  'person.name': '李四',
-  'person.idNumber': '330102199203152342',
-  'person.mobile': '13800000002',
-  'person.address': '浙江省杭州市西湖区文三路 1 号',
-  'idCard.reissueReason': '1',
-  'idCard.lostPlace': '杭州市西湖区',
+  // ADJUST: the matter's form keys (payflow's seed: applicant, household address, how to collect)
+  applicantName: '李四',
+  applicantIdNumber: '330102199203152342',
+  applicantMobile: '13800000002',
+  householdAddress: '浙江省杭州市上城区解放路 18 号',
+  pickup: '1',
 };
 /** The receipt's licence type name (RECEIPT_LICENCE_TYPE, 'non-tax-receipt'). */
 const RECEIPT_NAME = /非税收入票据/; // ADJUST: the licences module's type name
@@ -190,7 +189,8 @@ describe('a citizen pays a fee through the simulator and is told of each step', 
       await visited(page, '发送记录', 'notify-messages');
 
       // 消息设置: e-mail chosen with a malformed address → the error summary, focused, links to it;
-      // fixed → saved.
+      // then (the demo platform sends no e-mail: notify would refuse the channel) e-mail unticked,
+      // quiet hours set → saved.
       await page.getByRole('link', { name: w('notify.messages.settings') }).click();
       await h1(page, w('notify.prefs.title'));
       await visited(page, '消息设置', 'notify-preferences');
@@ -203,6 +203,7 @@ describe('a citizen pays a fee through the simulator and is told of each step', 
       assert.equal((await focused(page)).tag, 'div', 'the error summary has focus');
       await visited(page, "消息设置's error summary", 'notify-preferences-error');
       await page.locator('#email').fill('li.si@example.cn');
+      await progress.getByLabel(w('notify.prefs.email'), { exact: true }).uncheck();
       await page.getByLabel(w('notify.prefs.quietOn')).check();
       await page.locator('#quiet-start').fill('22:00');
       await page.locator('#quiet-end').fill('07:00');

@@ -7,7 +7,7 @@ import type { PreferencesView } from '@tongban/contracts';
 import { addMessages } from '../src/i18n/messages.ts';
 import { notifyEn } from '../src/i18n/notify.en.ts';
 import { notifyZh } from '../src/i18n/notify.zh-CN.ts';
-import { fromForm, inputOfField, normaliseTime, toForm } from '../src/notify/prefs.ts';
+import { fieldErrorKey, fromForm, inputOfField, normaliseTime, toForm } from '../src/notify/prefs.ts';
 import { templateInputOf } from '../src/notify/template-fields.ts';
 import { byKindAndChannel, channelKey, KIND_ORDER, kindKey, newestFirst, reasonText } from '../src/notify/words.ts';
 
@@ -82,6 +82,15 @@ test('an API field error lands on its input', () => {
   assert.equal(inputOfField('body.channels.licences.0'), 'channels-licences');
   assert.equal(inputOfField('body.language'), 'language');
   assert.equal(inputOfField('body'), 'channels-progress');
+  assert.equal(inputOfField('body.channels'), 'channels-progress');
+});
+
+test("notify's field error codes get our words (e-mail off on this platform, an address needed, an empty window)", () => {
+  assert.equal(fieldErrorKey('email_unavailable', 'channels-progress'), 'notify.prefs.error.emailOff');
+  assert.equal(fieldErrorKey('required', 'email'), 'notify.prefs.error.emailNeeded');
+  assert.equal(fieldErrorKey('format', 'email'), 'notify.prefs.error.email');
+  assert.equal(fieldErrorKey('empty_window', 'quiet'), 'notify.prefs.error.sameTime');
+  assert.equal(fieldErrorKey('something', 'language'), null);
 });
 
 test("a template's field error lands on its text (notify answers body.body.zh, body.subject.en, body.subject)", () => {

@@ -69,6 +69,7 @@ export const notifyEn = {
   'notify.prefs.error.time': 'Enter a time as hours:minutes, like 22:00',
   'notify.prefs.error.sameTime': 'The start and end of quiet hours cannot be the same',
   'notify.prefs.error.server': 'This was not saved: check it',
+  'notify.prefs.error.emailOff': 'This platform does not send email yet: do not choose email',
 
   'notify.messages.title': 'Messages sent to you',
   'notify.messages.lead':
@@ -184,5 +185,6 @@ export const notifyEn = {
   'errors.NOTIFY_TEMPLATE_NOT_FOUND': 'We cannot find this template.',
   'errors.NOTIFY_TEMPLATE_INVALID': 'The template has things to fix.',
   'errors.NOTIFY_DEAD_LETTER_NOT_FOUND': 'We cannot find this failed push.',
-  'errors.NOTIFY_EMAIL_UNAVAILABLE': 'Email notices are not available yet: choose another channel.',
+  'errors.NOTIFY_PREFERENCES_INVALID': 'The notification settings have things to fix.',
+  'errors.NOTIFY_TEMPLATE_NO_DRAFT': 'This template has no draft to publish: save a draft first.',
 } satisfies Record<keyof typeof notifyZh, string>;

@@ -67,6 +67,7 @@ export const notifyZh = {
   'notify.prefs.error.time': '请输入时间，格式为“时:分”，例如 22:00',
   'notify.prefs.error.sameTime': '开始时间和结束时间不能相同',
   'notify.prefs.error.server': '这一项没有保存成功，请检查',
+  'notify.prefs.error.emailOff': '这个平台暂未开通电子邮件通知，请不要选择电子邮件',
 
   'notify.messages.title': '发送记录',
   'notify.messages.lead': '每条消息在每个渠道的发送情况。手机号和邮箱地址已部分隐藏。',
@@ -178,5 +179,6 @@ export const notifyZh = {
   'errors.NOTIFY_TEMPLATE_NOT_FOUND': '找不到这个模板。',
   'errors.NOTIFY_TEMPLATE_INVALID': '模板有需要修改的地方。',
   'errors.NOTIFY_DEAD_LETTER_NOT_FOUND': '找不到这条推送失败的记录。',
-  'errors.NOTIFY_EMAIL_UNAVAILABLE': '电子邮件通知暂未开通，请选择其他渠道。',
+  'errors.NOTIFY_PREFERENCES_INVALID': '消息设置有需要修改的地方。',
+  'errors.NOTIFY_TEMPLATE_NO_DRAFT': '这个模板没有待发布的草稿，请先保存草稿。',
 };

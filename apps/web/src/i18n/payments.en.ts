@@ -89,7 +89,7 @@ export const paymentsEn = {
 
   'errors.PAYMENTS_ORDER_NOT_FOUND': 'We cannot find this payment order.',
   'errors.PAYMENTS_CHECKOUT_NOT_FOUND': 'We cannot find this payment. Check the order’s status in My payments.',
-  'errors.PAYMENTS_ORDER_NOT_PENDING': 'This fee has already been paid or has ended: there is nothing to pay.',
+  'errors.PAYMENTS_ORDER_NOT_PAYABLE': 'This fee has already been paid or has ended: there is nothing to pay.',
   'errors.PAYMENTS_ORDER_EXPIRED': 'The time to pay this fee has passed.',
   'errors.PAYMENTS_CHANNEL_UNAVAILABLE':
     'The payment channel is not available just now, and nothing was taken. Try again later.',

@@ -86,7 +86,7 @@ export const paymentsZh = {
 
   'errors.PAYMENTS_ORDER_NOT_FOUND': '找不到这笔缴费订单。',
   'errors.PAYMENTS_CHECKOUT_NOT_FOUND': '找不到这次支付。请在“我的缴费”中查看订单的状态。',
-  'errors.PAYMENTS_ORDER_NOT_PENDING': '这笔费用已经支付或已经结束，无需再次支付。',
+  'errors.PAYMENTS_ORDER_NOT_PAYABLE': '这笔费用已经支付或已经结束，无需再次支付。',
   'errors.PAYMENTS_ORDER_EXPIRED': '这笔费用已超过缴费期限。',
   'errors.PAYMENTS_CHANNEL_UNAVAILABLE': '支付渠道暂时不可用，款项未被收取。请稍后再试。',
 };

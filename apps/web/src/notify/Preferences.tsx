@@ -17,7 +17,16 @@ import { useSession } from '../lib/session.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import { useFresh } from '../lib/useApi.ts';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
-import { fromForm, GROUPS, inputIds, inputOfField, toForm, type OptionalChannel, type PrefsForm } from './prefs.ts';
+import {
+  fieldErrorKey,
+  fromForm,
+  GROUPS,
+  inputIds,
+  inputOfField,
+  toForm,
+  type OptionalChannel,
+  type PrefsForm,
+} from './prefs.ts';
 import '../journey/journey.css';
 import './notify.css';
 
@@ -86,7 +95,8 @@ function PreferencesForm({ view: initial, title }: { view: PreferencesView; titl
       const byInput = new Map<string, string>();
       for (const e of problem.errors ?? []) {
         const id = inputOfField(e.field);
-        const words = e.message?.trim() ? e.message : t('notify.prefs.error.server');
+        const key = fieldErrorKey(e.code, id);
+        const words = key ? t(key) : t('notify.prefs.error.server');
         byInput.set(id, byInput.has(id) ? `${byInput.get(id) ?? ''} ${words}` : words);
       }
       fail(

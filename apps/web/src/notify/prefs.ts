@@ -119,3 +119,17 @@ export function inputOfField(field: string): string {
   const group = GROUPS.find((g) => path.startsWith(`channels.${g}`));
   return inputIds.channels(group ?? 'progress');
 }
+
+/**
+ * Our words for a field error notify answers (its `code`), where we have them: the e-mail channel
+ * off on this platform, an address needed, quiet hours that start and end at once. Else null: the
+ * page shows a general "not saved" by the input.
+ */
+export function fieldErrorKey(code: string, input: string): MessageKey | null {
+  if (code === 'email_unavailable') return 'notify.prefs.error.emailOff';
+  if (code === 'empty_window') return 'notify.prefs.error.sameTime';
+  if (input === inputIds.email)
+    return code === 'required' ? 'notify.prefs.error.emailNeeded' : 'notify.prefs.error.email';
+  if (input === inputIds.quietStart || input === inputIds.quietEnd) return 'notify.prefs.error.time';
+  return null;
+}
