@@ -177,7 +177,10 @@ function PreferencesForm({ view: initial, title }: { view: PreferencesView; titl
           hint={t('notify.prefs.emailHint')}
           error={errorOf(inputIds.email)}
           value={form.email}
-          onChange={(e) => setForm((f) => ({ ...f, email: e.currentTarget.value }))}
+          onChange={(e) => {
+            const value = e.currentTarget.value;
+            setForm((f) => ({ ...f, email: value }));
+          }}
         />
 
         <Radios
@@ -203,7 +206,10 @@ function PreferencesForm({ view: initial, title }: { view: PreferencesView; titl
               hint={t('notify.prefs.timeHint')}
               error={errorOf(inputIds.quietStart)}
               value={form.quietStart}
-              onChange={(e) => setForm((f) => ({ ...f, quietStart: e.currentTarget.value }))}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                setForm((f) => ({ ...f, quietStart: value }));
+              }}
             />
             <TextInput
               id={inputIds.quietEnd}
@@ -213,7 +219,10 @@ function PreferencesForm({ view: initial, title }: { view: PreferencesView; titl
               hint={t('notify.prefs.timeHint')}
               error={errorOf(inputIds.quietEnd)}
               value={form.quietEnd}
-              onChange={(e) => setForm((f) => ({ ...f, quietEnd: e.currentTarget.value }))}
+              onChange={(e) => {
+                const value = e.currentTarget.value;
+                setForm((f) => ({ ...f, quietEnd: value }));
+              }}
             />
           </div>
         )}
