@@ -67,6 +67,9 @@ export function Header() {
                       <HeaderLink href="/applications">{t('journey.nav.applications')}</HeaderLink>
                     </li>
                     <li>
+                      <HeaderLink href="/payments">{t('header.payments')}</HeaderLink>
+                    </li>
+                    <li>
                       <HeaderLink href="/licences">{t('header.licences')}</HeaderLink>
                     </li>
                     <li>

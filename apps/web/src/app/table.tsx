@@ -43,6 +43,16 @@ const journey = {
   correction: lazy(() => import('../journey/Correction.tsx')),
   account: lazy(() => import('../journey/Account.tsx')),
 };
+// 我的缴费 (src/payments/) and the citizen's notification pages (src/notify/): a lazy chunk each.
+const payments = {
+  orders: lazy(() => import('../payments/Orders.tsx')),
+  order: lazy(() => import('../payments/Order.tsx')),
+  return: lazy(() => import('../payments/Return.tsx')),
+};
+const notify = {
+  preferences: lazy(() => import('../notify/Preferences.tsx')),
+  messages: lazy(() => import('../notify/Messages.tsx')),
+};
 
 export const portalRoutes: Route[] = [
   { path: '/', page: Home },
@@ -65,6 +75,11 @@ export const portalRoutes: Route[] = [
   { path: '/applications/:id/withdraw', page: journey.withdraw },
   { path: '/applications/:id/tasks/:taskId/correction', page: journey.correction },
   { path: '/account', page: journey.account },
+  { path: '/payments', page: payments.orders },
+  { path: '/payments/:id', page: payments.order },
+  { path: '/payments/return/:token', page: payments.return },
+  { path: '/settings/notifications', page: notify.preferences },
+  { path: '/messages', page: notify.messages },
 ];
 
 export const areas: Area[] = [

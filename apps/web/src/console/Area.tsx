@@ -3,6 +3,7 @@
 // it is the API's to decide (each route's policy); this only spares a citizen or an officer pages
 // that would answer 403 to everything.
 import './messages.ts';
+import '../notify/messages.ts';
 import './console.css';
 import type { ReactNode } from 'react';
 import type { PageProps } from '../app/table.tsx';
@@ -24,6 +25,10 @@ import { MatterEditor } from './MatterEditor.tsx';
 import { Matters } from './Matters.tsx';
 import { Staff } from './Staff.tsx';
 import { TrustList } from './TrustList.tsx';
+import { DeadLetters } from '../notify/DeadLetters.tsx';
+import { SmsSink } from '../notify/SmsSink.tsx';
+import { TemplateEditor } from '../notify/TemplateEditor.tsx';
+import { Templates } from '../notify/Templates.tsx';
 
 type Page = (props: { params: Record<string, string> }) => ReactNode;
 
@@ -38,9 +43,23 @@ const routes: { path: string; page: Page; section: Section }[] = [
   { path: 'bundles/:code', page: BundleEditor, section: 'bundles' },
   { path: 'grants', page: Grants, section: 'grants' },
   { path: 'trust', page: TrustList, section: 'trust' },
+  { path: 'templates', page: Templates, section: 'templates' },
+  { path: 'templates/:kind/:channel', page: TemplateEditor, section: 'templates' },
+  { path: 'webhooks', page: DeadLetters, section: 'webhooks' },
+  { path: 'sms-sink', page: SmsSink, section: 'sms-sink' },
 ];
 
-type Section = 'dashboard' | 'departments' | 'staff' | 'matters' | 'bundles' | 'grants' | 'trust';
+type Section =
+  | 'dashboard'
+  | 'departments'
+  | 'staff'
+  | 'matters'
+  | 'bundles'
+  | 'grants'
+  | 'trust'
+  | 'templates'
+  | 'webhooks'
+  | 'sms-sink';
 const sections: { section: Section; href: string; label: MessageKey }[] = [
   { section: 'dashboard', href: '/console', label: 'console.nav.dashboard' },
   { section: 'departments', href: '/console/departments', label: 'console.nav.departments' },
@@ -49,6 +68,9 @@ const sections: { section: Section; href: string; label: MessageKey }[] = [
   { section: 'bundles', href: '/console/bundles', label: 'console.nav.bundles' },
   { section: 'grants', href: '/console/grants', label: 'console.nav.grants' },
   { section: 'trust', href: '/console/trust', label: 'console.nav.trust' },
+  { section: 'templates', href: '/console/templates', label: 'notify.console.nav.templates' },
+  { section: 'webhooks', href: '/console/webhooks', label: 'notify.console.nav.webhooks' },
+  { section: 'sms-sink', href: '/console/sms-sink', label: 'notify.console.nav.smsSink' },
 ];
 
 export default function Area({ params }: PageProps) {

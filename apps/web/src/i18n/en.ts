@@ -249,6 +249,7 @@ export const en = {
   'licences.status.cancelled': 'Cancelled',
   'licences.status.expired': 'Expired',
   'header.licences': 'My licences',
+  'header.payments': 'My payments',
   'licences.wallet.add': 'Add to wallet',
   'licences.wallet.again': 'Make a new wallet link',
   'licences.wallet.open': 'Open in your wallet',

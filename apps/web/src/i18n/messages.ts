@@ -3,13 +3,24 @@
 // budget is 150 KB. Dates and numbers come from the browser's Intl, per locale.
 // Pure (no DOM, no React) so that node --test can check it.
 import type { consoleZh } from './console.zh-CN.ts';
+import { formatFen } from '../lib/money.ts';
 import { en } from './en.ts';
+import type { notifyZh } from './notify.zh-CN.ts';
+import type { paymentsZh } from './payments.zh-CN.ts';
 import type { securityZh } from './security.zh-CN.ts';
 import type { workbenchZh } from './workbench.zh-CN.ts';
 import { zh, type PortalKey } from './zh-CN.ts';
 
-/** The workbench's, the console's and security operations' keys are known to the compiler here, but their words load with their chunks. */
-export type AreaKey = keyof typeof workbenchZh | keyof typeof consoleZh | keyof typeof securityZh;
+/**
+ * The workbench's, the console's, security operations', the payer's pages' and the notification
+ * pages' keys are known to the compiler here, but their words load with their chunks.
+ */
+export type AreaKey =
+  | keyof typeof workbenchZh
+  | keyof typeof consoleZh
+  | keyof typeof securityZh
+  | keyof typeof paymentsZh
+  | keyof typeof notifyZh;
 export type MessageKey = PortalKey | AreaKey;
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -75,18 +86,17 @@ export function otherLocale(locale: Locale): Locale {
 
 export interface Formatters {
   number(n: number): string;
-  /** An amount in fen (分), as yuan in the locale's currency format. */
+  /** An amount in fen (分), as yuan in the locale's currency format (integer arithmetic: lib/money.ts). */
   money(fen: number): string;
   date(iso: string): string;
 }
 
 export function formatters(locale: Locale): Formatters {
   const number = new Intl.NumberFormat(locale);
-  const money = new Intl.NumberFormat(locale, { style: 'currency', currency: 'CNY' });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'Asia/Shanghai' });
   return {
     number: (n) => number.format(n),
-    money: (fen) => money.format(fen / 100),
+    money: (fen) => formatFen(locale, fen),
     date: (iso) => {
       const d = new Date(iso);
       return Number.isNaN(d.getTime()) ? iso : date.format(d);

@@ -242,6 +242,7 @@ export const zh = {
   'licences.status.cancelled': '已注销',
   'licences.status.expired': '已过期',
   'header.licences': '我的证照',
+  'header.payments': '我的缴费',
   'licences.wallet.add': '添加到卡包',
   'licences.wallet.again': '重新生成卡包链接',
   'licences.wallet.open': '在卡包中打开',

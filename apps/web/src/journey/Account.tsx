@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '../components/Button.tsx';
 import { ErrorSummary } from '../components/ErrorSummary.tsx';
+import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
 import { Tag } from '../components/Tag.tsx';
@@ -97,6 +98,19 @@ export default function Account() {
             <a className="link" href="#methods-heading">
               {t('journey.methods.title')}
             </a>
+          </li>
+        </ul>
+      </nav>
+      <nav aria-labelledby="account-elsewhere" className="contents">
+        <h2 className="heading-s" id="account-elsewhere">
+          {t('journey.account.elsewhere')}
+        </h2>
+        <ul className="list">
+          <li>
+            <Link href="/settings/notifications">{t('journey.account.notifications')}</Link>
+          </li>
+          <li>
+            <Link href="/payments">{t('journey.account.payments')}</Link>
           </li>
         </ul>
       </nav>

@@ -1,3 +1,4 @@
+import '../payments/messages.ts';
 import { useState } from 'react';
 import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -8,6 +9,7 @@ import { catalogPaths, type Bundle, type Matter } from '../lib/catalog.ts';
 import { usePageTitle } from '../lib/title.ts';
 import { useApiAll } from '../lib/useApi.ts';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
+import { paymentsDue, type PayableNeed } from '../payments/model.ts';
 import { useLiveSteps } from './live.ts';
 import { useFresh } from './data.ts';
 import { journeyPaths, type ApplicationSummary } from './model.ts';
@@ -71,7 +73,8 @@ export default function Applications() {
             const name = nameOf(a.subject.code);
             const href =
               a.status === 'draft' ? journeyPaths.tasks(a.subject.code, a.id) : journeyPaths.application(a.id);
-            const needs = a.needed.length > 0;
+            const toPay = paymentsDue(a.tasks, a.needed as PayableNeed[]).length > 0;
+            const needs = (a.needed as PayableNeed[]).some((n) => n.kind !== 'payment');
             return (
               <li className="app-list__item" key={a.id}>
                 <h2 className="heading-s app-list__title">
@@ -83,6 +86,12 @@ export default function Applications() {
                     <>
                       {' '}
                       <Tag colour="red">{t('journey.applications.needsYou')}</Tag>
+                    </>
+                  )}
+                  {toPay && (
+                    <>
+                      {' '}
+                      <Tag colour="yellow">{t('payments.task.awaiting')}</Tag>
                     </>
                   )}
                 </p>

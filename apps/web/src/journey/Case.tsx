@@ -1,14 +1,17 @@
+import '../payments/messages.ts';
 import { useEffect, useRef, useState } from 'react';
 import { BackLink } from '../components/BackLink.tsx';
 import { ButtonLink } from '../components/Button.tsx';
 import { Loading } from '../components/Loading.tsx';
 import { NotificationBanner } from '../components/NotificationBanner.tsx';
 import { SummaryList } from '../components/SummaryList.tsx';
+import { Link } from '../components/Link.tsx';
 import { Tag, type TagColour } from '../components/Tag.tsx';
 import { useI18n } from '../i18n/context.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
+import { AWAITING_PAYMENT, payHref, paymentsDue, type PayableNeed, type PaymentDue } from '../payments/model.ts';
 import { StatusTag, useSubjectNames } from './Applications.tsx';
 import { useFresh } from './data.ts';
 import { journeyPaths, type ApplicationView, type TaskView, type TimelineStep } from './model.ts';
@@ -27,11 +30,12 @@ const TASK_COLOUR: Record<string, TagColour> = {
   correction: 'yellow',
   withdrawn: 'grey',
   waiting: 'grey',
+  [AWAITING_PAYMENT]: 'yellow',
 };
 
 /** /applications/<id>: my case — each department's task and its timeline, updated live; what is needed from me. */
 export default function Case({ params }: PageProps) {
-  const { t, text, date, locale } = useI18n();
+  const { t, text, date, locale, money } = useI18n();
   const id = params['id'] ?? '';
   const app = useFresh<ApplicationView>(`workflow/applications/${encodeURIComponent(id)}`);
   const steps = useFresh<TimelineStep[]>(`workflow/applications/${encodeURIComponent(id)}/timeline`);
@@ -64,6 +68,9 @@ export default function Case({ params }: PageProps) {
   const timeline = steps.state === 'ok' ? steps.data : [];
   const at = (iso: string | null) => (iso ? dateTime(locale, iso) : '');
   const general = timeline.filter((s) => s.taskId === null);
+  // What is to be paid (a task awaiting payment): said first, with 去缴费.
+  const needed = a.needed as PayableNeed[];
+  const dues = paymentsDue(a.tasks, needed);
 
   return (
     <>
@@ -73,7 +80,22 @@ export default function Case({ params }: PageProps) {
       <p className="visually-hidden" aria-live="polite" id="live-status">
         {announcement}
       </p>
-      {a.needed.map((need) => {
+      {dues.map((due) => {
+        const m = names.matter(due.matterCode);
+        const matter = m ? text(m) : due.matterCode;
+        return (
+          <NotificationBanner key={`pay-${due.taskId}`} title={t('payments.case.title')}>
+            <p className="notification-banner__heading">
+              {due.amountFen === null
+                ? t('payments.case.bodyNoAmount', { matter })
+                : t('payments.case.body', { matter, amount: money(due.amountFen) })}
+            </p>
+            <ButtonLink href={payHref(due)}>{t('payments.task.pay')}</ButtonLink>
+          </NotificationBanner>
+        );
+      })}
+      {needed.map((need) => {
+        if (need.kind === 'payment' || dues.some((d) => d.taskId === need.taskId && need.orderId != null)) return null;
         const task = a.tasks.find((x) => x.id === need.taskId);
         const m = names.matter(need.matterCode);
         return (
@@ -101,6 +123,7 @@ export default function Case({ params }: PageProps) {
         <DepartmentTask
           key={task.id}
           task={task}
+          due={dues.find((d) => d.taskId === task.id)}
           names={names}
           steps={timeline.filter((s) => s.taskId === task.id)}
           at={at}
@@ -120,11 +143,14 @@ export default function Case({ params }: PageProps) {
 
 function DepartmentTask({
   task,
+  due,
   names,
   steps,
   at,
 }: {
   task: TaskView;
+  /** Awaiting payment: its order, for 去缴费. */
+  due: PaymentDue | undefined;
   names: ReturnType<typeof useTaskNames>;
   steps: TimelineStep[];
   at: (iso: string | null) => string;
@@ -133,13 +159,26 @@ function DepartmentTask({
   const d = names.department(task.departmentCode);
   const m = names.matter(task.matterCode);
   const headingId = `task-${task.id}`;
+
   return (
     <section className="department" aria-labelledby={headingId}>
       <h3 className="heading-s department__name" id={headingId}>
         {d ? text(d) : task.departmentCode}
       </h3>
       <p className="body department__matter">
-        {m ? text(m) : task.matterCode} <Tag colour={TASK_COLOUR[task.state] ?? 'blue'}>{text(task.stateName)}</Tag>
+        {m ? text(m) : task.matterCode}{' '}
+        <Tag colour={TASK_COLOUR[task.state] ?? 'blue'}>{due ? t('payments.task.awaiting') : text(task.stateName)}</Tag>
+        {due && (
+          <>
+            {' '}
+            <Link href={payHref(due)}>
+              {t('payments.task.pay')}
+              <span className="visually-hidden">
+                {t('payments.case.payHidden', { matter: m ? text(m) : task.matterCode })}
+              </span>
+            </Link>
+          </>
+        )}
       </p>
       {task.dueOn && !task.finishedAt && (
         <p className="body secondary-text">

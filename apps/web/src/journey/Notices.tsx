@@ -14,7 +14,7 @@ import { journeyPaths, type Notice } from './model.ts';
 export function Notices({ live = 0 }: { live?: number }) {
   const { t, locale } = useI18n();
   const { session } = useSession();
-  const notices = useFresh<Notice[]>('workflow/me/notices?limit=50');
+  const notices = useFresh<Notice[]>('notify/me/notices?limit=50');
   const [problem, setProblem] = useState<Problem>();
   const { reload } = notices;
   useEffect(() => {
@@ -24,7 +24,7 @@ export function Notices({ live = 0 }: { live?: number }) {
   const read = async (id: string) => {
     if (session.state !== 'signedIn') return;
     try {
-      await api(`workflow/me/notices/${id}/read`, { locale, method: 'POST', csrf: session.csrf });
+      await api(`notify/me/notices/${encodeURIComponent(id)}/read`, { locale, method: 'POST', csrf: session.csrf });
       setStatus(t('journey.notices.marked'));
       notices.reload();
     } catch (error) {
@@ -36,6 +36,14 @@ export function Notices({ live = 0 }: { live?: number }) {
       <h2 className="heading-m" id="notices-heading">
         {t('journey.notices.title')}
       </h2>
+      <ul className="list">
+        <li>
+          <Link href="/settings/notifications">{t('journey.notices.settings')}</Link>
+        </li>
+        <li>
+          <Link href="/messages">{t('journey.notices.sent')}</Link>
+        </li>
+      </ul>
       <p className="visually-hidden" role="status">
         {status}
       </p>

@@ -1,3 +1,4 @@
+import '../payments/messages.ts';
 import { ButtonLink } from '../components/Button.tsx';
 import { Link } from '../components/Link.tsx';
 import { Loading } from '../components/Loading.tsx';
@@ -6,6 +7,7 @@ import { useI18n } from '../i18n/context.tsx';
 import { usePageTitle } from '../lib/title.ts';
 import type { PageProps } from '../app/table.tsx';
 import { ErrorPage } from '../pages/ErrorPage.tsx';
+import { payHref, paymentsDue, type PayableNeed } from '../payments/model.ts';
 import { useFresh } from './data.ts';
 import { journeyPaths, type ApplicationView } from './model.ts';
 import { useTaskNames } from './names.ts';
@@ -21,6 +23,7 @@ export default function Submitted({ params }: PageProps) {
   if (app.state === 'error') return <ErrorPage problem={app.problem} />;
   if (app.state === 'loading') return <Loading />;
   const a = app.data;
+  const dues = paymentsDue(a.tasks, a.needed as PayableNeed[]);
   const byDepartment = new Map<string, typeof a.tasks>();
   for (const task of a.tasks)
     byDepartment.set(task.departmentCode, [...(byDepartment.get(task.departmentCode) ?? []), task]);
@@ -43,15 +46,28 @@ export default function Submitted({ params }: PageProps) {
               <ul className="list list--bullet">
                 {tasks.map((task) => {
                   const m = names.matter(task.matterCode);
+                  const due = dues.find((d) => d.taskId === task.id);
                   return (
                     <li key={task.id}>
                       {m ? text(m) : task.matterCode}
                       {' — '}
-                      {task.dependsOn.length > 0
-                        ? t('journey.submitted.waits')
-                        : task.dueOn
-                          ? t('journey.submitted.due', { date: date(task.dueOn) })
-                          : text(task.stateName)}
+                      {due ? (
+                        <>
+                          {t('payments.task.awaiting')}{' '}
+                          <Link href={payHref(due)}>
+                            {t('payments.task.pay')}
+                            <span className="visually-hidden">
+                              {t('payments.case.payHidden', { matter: m ? text(m) : task.matterCode })}
+                            </span>
+                          </Link>
+                        </>
+                      ) : task.dependsOn.length > 0 ? (
+                        t('journey.submitted.waits')
+                      ) : task.dueOn ? (
+                        t('journey.submitted.due', { date: date(task.dueOn) })
+                      ) : (
+                        text(task.stateName)
+                      )}
                     </li>
                   );
                 })}

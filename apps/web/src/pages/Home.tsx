@@ -72,7 +72,7 @@ function NeedsAttention() {
     const options = { locale, signal: controller.signal };
     Promise.all([
       api<ApplicationSummaryView[]>('workflow/applications?status=in_progress&limit=100', options),
-      api<NoticeView[]>('workflow/me/notices?unread=true&limit=100', options),
+      api<NoticeView[]>('notify/me/notices?unread=true&limit=100', options),
     ]).then(
       ([apps, notices]) =>
         setCounts({ needed: apps.filter((a) => a.needed.length > 0).length, unread: notices.length }),

@@ -24,6 +24,15 @@ export default function Licences() {
   const title = t('licences.title');
   usePageTitle(title);
   const mine = useFresh<{ licences: Licence[] }>('licenses/me'); // signed out: sent to sign in, and back
+  // /licences#licence-<id> (a payment's receipt links so): once the list is there, show that licence.
+  const loaded = mine.state === 'ok';
+  useEffect(() => {
+    if (!loaded || !location.hash.startsWith('#licence-')) return;
+    const heading = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!heading) return;
+    heading.scrollIntoView();
+    heading.focus({ preventScroll: true });
+  }, [loaded]);
   return (
     <>
       <h1 className="heading-l">{title}</h1>
@@ -70,7 +79,7 @@ function LicenceCard({ licence }: { licence: Licence }) {
   const until = shown && new Date(shown.shownUntil).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
   return (
     <section aria-labelledby={headingId} className="licence">
-      <h2 className="heading-m" id={headingId}>
+      <h2 className="heading-m" id={headingId} tabIndex={-1}>
         {text(licence.type.name)}
       </h2>
       <SummaryList
