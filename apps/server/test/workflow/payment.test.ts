@@ -205,7 +205,8 @@ describe(`the workflow waits for payment (${databaseLabel})`, () => {
       matterVersion: task.matterVersion,
       departmentCode: GA,
       payer: { id: 'c-pay-facts', kind: 'citizen' },
-      // The exemption reads the verified ID number (its date of birth); the name, mobile and address stay out.
+      payerName: '张三',
+      // The exemption reads the verified ID number (its date of birth); mobile and address stay out.
       verified: { 'person.idNumber': ZHANG },
       awaitingPayment: true,
     });

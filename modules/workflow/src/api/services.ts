@@ -8,7 +8,7 @@
 // elements its fees name (tier bases, exemptions): `workflow.payment-facts.read` (payments).
 import { feeElements, ServiceRoles, WorkflowApi } from '@tongban/contracts';
 import type { HttpApp } from '@tongban/kernel';
-import { matterFields } from '../domain/plan.ts';
+import { matterFields, matterForm } from '../domain/plan.ts';
 import { verifiedOf } from '../domain/prefill.ts';
 import { WorkflowError } from '../errors.ts';
 import type { Services } from '../service/submit.ts';
@@ -69,8 +69,14 @@ export function serviceRoutes(app: HttpApp, s: Services): void {
       const matter = await s.catalog.matter(task.matter_code, task.matter_version);
       // Least privilege: only what a fee's tier or exemption reads, and only as a registry verified it.
       const named = new Set(feeElements(matter.fees));
-      const verified = Object.fromEntries(
-        Object.entries(verifiedOf(application.prefill)).filter(([e]) => named.has(e)),
+      const all = verifiedOf(application.prefill);
+      const verified = Object.fromEntries(Object.entries(all).filter(([e]) => named.has(e)));
+      // 交款人 on the receipt: the verified name (the company's for a business), else the form's answer.
+      const nameElement = application.applicant_kind === 'business' ? 'company.name' : 'person.name';
+      const answers = matterForm(matter, application.subject_kind, application.form);
+      const nameKey = Object.entries(matter.form.properties).find(([, f]) => f['x-data-element'] === nameElement)?.[0];
+      const payerName = [all[nameElement], nameKey === undefined ? undefined : answers[nameKey]].find(
+        (v): v is string => typeof v === 'string' && v.trim() !== '',
       );
       return {
         taskId: task.id,
@@ -80,6 +86,7 @@ export function serviceRoutes(app: HttpApp, s: Services): void {
         matterVersion: task.matter_version,
         departmentCode: task.department_code,
         payer: { id: application.applicant_id, kind: application.applicant_kind },
+        ...(payerName !== undefined ? { payerName } : {}),
         verified,
         awaitingPayment: task.state === 'awaiting_payment',
       };
