@@ -122,6 +122,8 @@ describe(`the workflow waits for payment (${databaseLabel})`, () => {
     assert.equal(accept.body.code, 'WORKFLOW_AWAITING_PAYMENT');
     const reject = await act(h, officer, task.id, { action: 'reject', version: task.version, reason: '测试' });
     assert.equal(reject.body.code, 'WORKFLOW_AWAITING_PAYMENT');
+    const claim = await h.call('POST', `/api/workflow/tasks/${task.id}/claim`, officer, { version: task.version });
+    assert.equal(claim.body.code, 'WORKFLOW_AWAITING_PAYMENT', JSON.stringify(claim.body));
     // Not in the department's queue: it is not theirs until paid.
     const queue = await h.call('GET', `/api/workflow/queue?department=${GA}`, officer);
     assert.equal(queue.status, 200, JSON.stringify(queue.body));
