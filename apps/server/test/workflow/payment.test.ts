@@ -193,6 +193,15 @@ describe(`the workflow waits for payment (${databaseLabel})`, () => {
     assert.deepEqual([taskOf(seen, RENEWAL).state, seen.status], ['cancelled', 'closed']);
   });
 
+  test('the applicant may withdraw while awaiting payment; a payment heard after that moves nothing', async () => {
+    const { who, app, task } = await applyForRenewal('c-pay-withdraw');
+    const r = await h.call('POST', `/api/workflow/applications/${app.id}/withdraw`, who, { reason: '不再需要' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await publish('payments.order.paid', paid(app, task, 'po-withdrawn-1', 'c-pay-withdraw'));
+    const seen = await view(who, app.id);
+    assert.deepEqual([taskOf(seen, RENEWAL).state, seen.status], ['withdrawn', 'withdrawn']);
+  });
+
   test('payment facts: the payments client reads the payer and only the verified values the fees name; every other principal is refused', async () => {
     const { app, task } = await applyForRenewal('c-pay-facts');
     const url = `/api/workflow/services/tasks/${task.id}/payment-facts`;
@@ -225,5 +234,37 @@ describe(`the workflow waits for payment (${databaseLabel})`, () => {
       authorization: `Bearer ${own}`,
     });
     assert.equal(unknown.status, 404);
+  });
+});
+
+describe(`without a payments module fees are paid as before (${databaseLabel})`, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startWorkflow();
+  });
+  after(() => h.p.dispose());
+
+  test('a matter with fees starts submitted, its clock running', async () => {
+    const r = await h.call(
+      'POST',
+      '/api/workflow/applications',
+      { ...(await h.citizen('c-no-payments')), 'idempotency-key': randomUUID() },
+      {
+        subject: { kind: 'matter', code: RENEWAL },
+        form: {
+          applicantName: '张三',
+          applicantIdNumber: ZHANG,
+          applicantMobile: '13800000001',
+          householdAddress: '浙江省杭州市西湖区文三路 1 号',
+          pickup: '2',
+        },
+        materials: [],
+      },
+    );
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const task = taskOf(r.body, RENEWAL);
+    assert.equal(task.state, 'submitted');
+    assert.notEqual(task.dueOn, null);
+    assert.deepEqual(r.body.needed, []);
   });
 });
