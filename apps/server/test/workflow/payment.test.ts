@@ -193,6 +193,25 @@ describe(`the workflow waits for payment (${databaseLabel})`, () => {
     assert.deepEqual([taskOf(seen, RENEWAL).state, seen.status], ['cancelled', 'closed']);
   });
 
+  test('paid heard after an expiry the worker has not applied yet wins: the money was taken, the task goes on', async () => {
+    const { who, app, task } = await applyForRenewal('c-pay-late');
+    const ctx = h.p.contexts.get('payments')!;
+    // The worker held (no timer, no kick after a delivery) so both are heard before it runs.
+    const worker = h.p.instanceOf(workflow).payments;
+    await worker.stop();
+    await ctx.transaction((_trx, events) =>
+      events.publish('payments.order.expired', order(app, task, 'po-late-1', 'c-pay-late')),
+    );
+    await ctx.transaction((_trx, events) =>
+      events.publish('payments.order.paid', paid(app, task, 'po-late-1', 'c-pay-late')),
+    );
+    await h.p.bus.settled();
+    await worker.kick();
+    worker.start();
+    const seen = await view(who, app.id);
+    assert.deepEqual([taskOf(seen, RENEWAL).state, seen.status], ['approved', 'completed']);
+  });
+
   test('the applicant may withdraw while awaiting payment; a payment heard after that moves nothing', async () => {
     const { who, app, task } = await applyForRenewal('c-pay-withdraw');
     const r = await h.call('POST', `/api/workflow/applications/${app.id}/withdraw`, who, { reason: '不再需要' });

@@ -16,15 +16,26 @@ export async function recordOrder(trx: Trx, taskId: string, orderId: string, amo
   return Number(changed.numUpdatedRows) > 0;
 }
 
-/** A settlement heard for a task, once: a second one (a redelivery, or paid after expired) is kept out. */
+/**
+ * A settlement heard for a task, once: a redelivery adds nothing. Paid wins over an expiry still
+ * waiting for the worker (the channel took the money after all); once applied, neither changes.
+ */
 export async function queueSettlement(
   trx: Trx,
   row: Omit<PaymentPendingRow, 'attempts' | 'last_error'>,
 ): Promise<void> {
+  const values = { ...row, event: JSON.stringify(row.event) as never };
   await trx
     .insertInto('workflow.payment_pending')
-    .values({ ...row, event: JSON.stringify(row.event) as never })
-    .onConflict((oc) => oc.column('task_id').doNothing())
+    .values(values)
+    .onConflict((oc) =>
+      row.outcome === 'paid'
+        ? oc
+            .column('task_id')
+            .doUpdateSet({ outcome: 'paid', order_id: row.order_id, event: values.event, last_error: null })
+            .where('workflow.payment_pending.outcome', '=', 'expired')
+        : oc.column('task_id').doNothing(),
+    )
     .execute();
 }
 
