@@ -8,7 +8,7 @@ import { walletRootRoutes } from './api/wallet.ts';
 import { LicenseErrors } from './errors.ts';
 import { Licenses } from './service/licenses.ts';
 import { attachTrust } from './service/trust.ts';
-import { queueIssue } from './store/licences.ts';
+import { queueIssue, queueReceipt } from './store/licences.ts';
 import { typed } from './store/tables.ts';
 
 // Queued in the delivery's transaction with its inbox row: a redelivered approval queues nothing more.
@@ -37,7 +37,13 @@ export default defineModule({
   routes: (app, _ctx, licenses) => licenceRoutes(app, licenses),
   // The wallet credential's metadata, where OpenID4VCI, RFC 8414 and SD-JWT VC put it (/.well-known/…).
   rootRoutes: (app, _ctx, licenses) => walletRootRoutes(app, licenses),
-  consumers: { 'workflow.task.approved': onTaskApproved },
+  consumers: {
+    'workflow.task.approved': onTaskApproved,
+    // 非税收入票据 for a paid order (issue 15): queued once per order, issued by the same worker.
+    'payments.order.paid': async (event, { trx }) => {
+      if (event.data.amountFen > 0) await queueReceipt(typed(trx), event.data.orderId, event.data);
+    },
+  },
   jobs: [
     {
       name: 'expire-licences',

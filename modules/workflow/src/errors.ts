@@ -40,6 +40,11 @@ export const WorkflowErrors = defineErrors({
     zh: '办件已被他人处理（当前状态：{state}），请刷新',
     en: 'The task changed since you loaded it (now {state}); reload it',
   },
+  WORKFLOW_AWAITING_PAYMENT: {
+    status: 409,
+    zh: '办件待缴费，缴费完成前不能“{action}”',
+    en: 'The task is awaiting payment: it cannot be handled ({action}) until the fee is paid',
+  },
   WORKFLOW_INVALID_TRANSITION: {
     status: 409,
     zh: '当前状态“{state}”下不能执行“{action}”',

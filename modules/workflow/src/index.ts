@@ -18,6 +18,7 @@ import { sweepDeadlines } from './service/deadlines.ts';
 import { lapseDocuments } from './service/documents.ts';
 import { Engine } from './service/engine.ts';
 import { LiveFeed } from './service/live.ts';
+import { onOrderCreated, onOrderSettled, PaymentWorker, type PaymentServices } from './service/payments.ts';
 import type { Services } from './service/submit.ts';
 import { typed } from './store/tables.ts';
 
@@ -30,18 +31,29 @@ export default defineModule({
   // Its own authority towards identity, the data hub and licences (ctx.serviceToken(), client tongban-workflow).
   // The data hub is not a dependency: without it drafts are made unfilled, and the counter refuses.
   secrets: ['workflow-service-key'],
-  start: (ctx): Services => ({
-    ctx,
-    catalog: cachedCatalog(catalogPort(ctx.modules)),
-    engine: new Engine(ctx),
-    live: new LiveFeed(ctx.db, ctx.log),
-    datahub: datahubPort(ctx.modules, ctx.log),
-    licences: licencePort(ctx.modules, ctx.log),
-  }),
+  start: (ctx): PaymentServices & { readonly payments: PaymentWorker } => {
+    const s: Services = {
+      ctx,
+      catalog: cachedCatalog(catalogPort(ctx.modules)),
+      engine: new Engine(ctx),
+      live: new LiveFeed(ctx.db, ctx.log),
+      datahub: datahubPort(ctx.modules, ctx.log),
+      licences: licencePort(ctx.modules, ctx.log),
+    };
+    // 统一支付: settlements heard from payments are applied outside the delivery (service/payments.ts).
+    const payments = new PaymentWorker(s);
+    payments.start();
+    return { ...s, payments };
+  },
+  stop: (s) => s.payments.stop(),
   // 免证办: a licence a task of a case issued stands in for the later matters' materials; its status follows.
   consumers: {
     'licenses.licence.issued': async (event, { trx }, s) => void (await useIssuedLicence(s, trx, event.data)),
     'licenses.licence.status-changed': async (event, { trx }, s) => noteLicenceStatus(s, trx, event.data),
+    // 统一支付: the order named on its task; paid or expired, the task moves on (service/payments.ts).
+    'payments.order.created': async (event, { trx }, s) => onOrderCreated(s, trx, event.data),
+    'payments.order.paid': async (event, { trx }, s) => onOrderSettled(s, trx, 'paid', event.data),
+    'payments.order.expired': async (event, { trx }, s) => onOrderSettled(s, trx, 'expired', event.data),
   },
   // The catalog cache's hints: a new version's latest pointer is asked for at once, not after the TTL.
   hints: {

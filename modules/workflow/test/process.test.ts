@@ -112,3 +112,17 @@ test('a department has decided once a task is approved â€” by an officer or by ç
   );
   assert.deepEqual(findDecided([{ state: 'rejected' }, { state: 'cancelled' }]), { state: 'rejected' });
 });
+
+test('a task with fees waits for payment in both processes: the system moves it on, no officer action is open', () => {
+  for (const process of ['standard', 'immediate'] as const) {
+    assert.equal(allows(process, 'startAwaitingPayment', 'waiting'), true);
+    assert.equal(allows(process, 'paymentReceived', 'awaiting_payment'), true);
+    assert.equal(allows(process, 'paymentLapsed', 'awaiting_payment'), true);
+    assert.equal(allows(process, 'withdraw', 'awaiting_payment'), true, 'the applicant may still withdraw');
+    assert.deepEqual(actionsFor(process, 'awaiting_payment', ['officer', 'approver', 'lead']), []);
+  }
+  assert.equal(nextState('paymentReceived', 'awaiting_payment'), 'submitted');
+  assert.equal(nextState('paymentLapsed', 'awaiting_payment'), 'cancelled');
+  assert.equal(ACTIONS.startAwaitingPayment.event, 'workflow.task.started', 'payments hears every start');
+  assert.equal(ACTIONS.paymentLapsed.needsReason, true);
+});

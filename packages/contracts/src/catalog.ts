@@ -104,6 +104,151 @@ export const FormView = Type.Object(
   { additionalProperties: true },
 );
 
+/**
+ * When an exemption (减免) of a fee applies: a declarative condition over ONE verified value (data
+ * verified by an authoritative registry, by data element code — never the applicant's own word).
+ * Every bound stated must hold; an element without a verified value never satisfies it.
+ *   equals      the value, compared as strings (`'1' == 1`; a code element's value code)
+ *   atLeast     a number (or numeric string) ≥ this, inclusive
+ *   atMost      a number (or numeric string) ≤ this, inclusive
+ *   ageAtLeast  full years on the day of assessment (China Standard Time) from a date of birth:
+ *               the value is `YYYY-MM-DD`, or an 18-character GB 11643 citizen ID number, whose
+ *               characters 7–14 are the date of birth
+ */
+export const ExemptionCondition = Type.Object(
+  {
+    element: Type.String({ minLength: 1, maxLength: 64 }),
+    equals: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Number(), Type.Boolean()])),
+    atLeast: Type.Optional(Type.Number()),
+    atMost: Type.Optional(Type.Number()),
+    ageAtLeast: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
+  },
+  { additionalProperties: false },
+);
+export type ExemptionCondition = Static<typeof ExemptionCondition>;
+
+/** An exemption of a fee (减免): when `when` holds for the payer, the fee is 0. */
+export const FeeExemption = Type.Object(
+  {
+    code: Type.String({ pattern: '^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$' }),
+    name: LocalizedText,
+    when: ExemptionCondition,
+  },
+  { additionalProperties: false },
+);
+export type FeeExemption = Static<typeof FeeExemption>;
+
+/** A band of a tiered fee: applies when the basis is ≤ `upTo` (inclusive); the last band has no `upTo`. */
+export const FeeTier = Type.Object(
+  { upTo: Type.Optional(Type.Number()), amountFen: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+export type FeeTier = Static<typeof FeeTier>;
+
+/**
+ * A fee of a matter (收费项目), in fen. Fixed: `amountFen`. Tiered: `tiers` by the verified
+ * numeric value of the data element `basis` (e.g. floor area); the first band whose `upTo` is ≥
+ * the value applies; without a verified value `amountFen` applies. Exemptions: the first whose
+ * condition holds makes it 0. Old published versions have only `{ code, name, amountFen }`.
+ */
+export const MatterFeeView = Type.Object({
+  code: Type.String(),
+  name: LocalizedText,
+  amountFen: Type.Integer(),
+  basis: Type.Optional(Type.String()),
+  tiers: Type.Optional(Type.Array(FeeTier)),
+  exemptions: Type.Optional(Type.Array(FeeExemption)),
+});
+export type MatterFeeView = Static<typeof MatterFeeView>;
+
+/** The data elements a fee's assessment reads: its tier basis and its exemptions' elements. */
+export function feeElements(fees: readonly MatterFeeView[]): string[] {
+  const out = new Set<string>();
+  for (const fee of fees) {
+    if (fee.basis !== undefined) out.add(fee.basis);
+    for (const e of fee.exemptions ?? []) out.add(e.when.element);
+  }
+  return [...out];
+}
+
+/** The date of birth in a verified value: `YYYY-MM-DD`, or the one a GB 11643 ID number carries. */
+export function birthDateOf(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const id = /^\d{6}(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx]$/.exec(value);
+  const m = iso ?? id;
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}
+
+/** Full years from `birth` (YYYY-MM-DD) to the day of `now` in China Standard Time (UTC+8). */
+export function ageOn(birth: string, now: Date): number {
+  const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const [by, bm, bd] = birth.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = today.split('-').map(Number) as [number, number, number];
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+const numeric = (value: unknown): number | undefined => {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
+
+/** Whether an exemption's condition holds for these verified values on the day of `now`. */
+export function exemptionHolds(
+  when: ExemptionCondition,
+  verified: Readonly<Record<string, unknown>>,
+  now: Date,
+): boolean {
+  const value = verified[when.element];
+  if (value === undefined || value === null || value === '') return false;
+  if (when.equals !== undefined && String(value) !== String(when.equals)) return false;
+  if (when.atLeast !== undefined || when.atMost !== undefined) {
+    const n = numeric(value);
+    if (n === undefined) return false;
+    if (when.atLeast !== undefined && n < when.atLeast) return false;
+    if (when.atMost !== undefined && n > when.atMost) return false;
+  }
+  if (when.ageAtLeast !== undefined) {
+    const birth = birthDateOf(value);
+    if (birth === undefined || ageOn(birth, now) < when.ageAtLeast) return false;
+  }
+  return true;
+}
+
+/** One fee assessed: its amount, the band of a tiered fee that applied, the exemption that waived it. */
+export interface FeeAssessment {
+  readonly code: string;
+  readonly name: LocalizedText;
+  readonly amountFen: number;
+  readonly tier?: number;
+  readonly exemption?: { readonly code: string; readonly name: LocalizedText };
+}
+
+/** Assess one fee against verified values (pure; the shape of payments' AssessedFeeView). */
+export function assessFee(fee: MatterFeeView, verified: Readonly<Record<string, unknown>>, now: Date): FeeAssessment {
+  let amountFen = fee.amountFen;
+  let tier: number | undefined;
+  if (fee.tiers && fee.tiers.length > 0 && fee.basis !== undefined) {
+    const n = numeric(verified[fee.basis]);
+    if (n !== undefined) {
+      const i = fee.tiers.findIndex((t) => t.upTo === undefined || n <= t.upTo);
+      if (i >= 0) {
+        tier = i;
+        amountFen = fee.tiers[i]!.amountFen;
+      }
+    }
+  }
+  const base = { code: fee.code, name: fee.name, ...(tier !== undefined ? { tier } : {}) };
+  const exemption = (fee.exemptions ?? []).find((e) => exemptionHolds(e.when, verified, now));
+  if (exemption && amountFen > 0)
+    return { ...base, amountFen: 0, exemption: { code: exemption.code, name: exemption.name } };
+  return { ...base, amountFen };
+}
+
 const MatterFields = {
   code: Type.String(),
   name: LocalizedText,
@@ -111,7 +256,7 @@ const MatterFields = {
   departmentCode: Type.String(),
   legalDays: Type.Integer(),
   promisedDays: Type.Integer(),
-  fees: Type.Array(Type.Object({ code: Type.String(), name: LocalizedText, amountFen: Type.Integer() })),
+  fees: Type.Array(MatterFeeView),
   materials: Type.Array(MatterMaterialView),
   form: FormView,
   producesLicence: Type.Optional(Type.Object({ type: Type.String(), name: LocalizedText })),

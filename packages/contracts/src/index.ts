@@ -273,6 +273,9 @@ export const TASK_EVENT_VERBS = [
   'assigned',
   'deadline-approaching',
   'escalated',
+  // Issue 15: a task with fees waits for payments.order.paid (or ends on payments.order.expired).
+  'payment-received',
+  'payment-lapsed',
 ] as const;
 
 /** What the ledger's witness raises when a log shows misconduct (a fork, a rewritten tree). */

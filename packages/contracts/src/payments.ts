@@ -81,6 +81,10 @@ export const PaymentsEvents = {
     via: Type.Union([Type.Literal('notify'), Type.Literal('query'), Type.Literal('exempt')]),
     items: Type.Array(AssessedFeeView),
     paidAt: Type.String(),
+    /** The case number (办件编号) the receipt names: PaymentFactsView's `caseNumber` (payflow, add-only). */
+    caseNumber: Type.Optional(Type.String()),
+    /** The payer's name (交款人) for the receipt, masked there: PaymentFactsView's `payerName` (payflow, add-only). */
+    payerName: Type.Optional(Type.String()),
   }),
   'payments.order.expired': Type.Object({
     orderId: Type.String(),
@@ -135,6 +139,11 @@ export const PaymentFactsView = Type.Object({
   matterVersion: Type.Integer({ minimum: 1 }),
   departmentCode: Type.String(),
   payer: Type.Object({ id: Type.String(), kind: Type.String() }),
+  /**
+   * The payer's name (交款人) as the receipt (非税收入票据) carries it: the registry-verified name
+   * (company name for a business), else the form's answer; absent when the application has none.
+   */
+  payerName: Type.Optional(Type.String()),
   /** Verified (registry) values by data element code; empty when the application had no prefill. */
   verified: Type.Record(Type.String(), Type.Unknown()),
   /** The task is in `awaiting_payment` now. */

@@ -5,6 +5,7 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import { MATTER_PROCESSES, type ApiRoute } from './catalog.ts';
 import { PrefillSource } from './datahub.ts';
+import { PaymentFactsView } from './payments.ts';
 import { DocumentView } from './workflow-documents.ts';
 
 /**
@@ -21,6 +22,8 @@ const Names = Type.Object({ zh: Type.String(), en: Type.String() });
 /** The states of a department task (部门办件); the workflow's process table (domain/process.ts) names them. */
 export const WORKFLOW_TASK_STATES = [
   'waiting',
+  /** Issue 15: a matter with fees, started but waiting for payments.order.paid; no deadline clock runs. */
+  'awaiting_payment',
   'submitted',
   'accepted',
   'reviewed',
@@ -70,6 +73,10 @@ export const TaskView = Type.Object({
   version: Type.Integer(),
   startedAt: NullableString,
   finishedAt: NullableString,
+  /** The payment order for this task's fees (payments.order.created), once assessed. */
+  orderId: Type.Optional(Type.String()),
+  /** The order's amount in fen, once assessed. */
+  amountFen: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type TaskView = Static<typeof TaskView>;
 
@@ -77,11 +84,14 @@ export type TaskView = Static<typeof TaskView>;
 export const NeededView = Type.Object({
   taskId: Type.String(),
   matterCode: Type.String(),
-  kind: oneOf(['correction', 'materials'] as const),
+  /** `payment`: a fee to pay (待缴费); its order and amount once payments assessed it. */
+  kind: oneOf(['correction', 'materials', 'payment'] as const),
   fields: Type.Array(Type.String()),
   materials: Type.Array(Type.String()),
   reason: Type.String(),
   version: Type.Integer(),
+  orderId: Type.Optional(Type.String()),
+  amountFen: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type NeededView = Static<typeof NeededView>;
 
@@ -315,6 +325,13 @@ export const WorkflowApi = {
     method: 'GET',
     path: (taskId: string) => `/tasks/${encodeURIComponent(taskId)}/answers`,
     response: ApprovedTaskAnswersView,
+  },
+  /** What payments needs to assess a task's fees (service role `workflow.payment-facts.read`, issue 15). */
+  paymentFacts: {
+    module: 'workflow',
+    method: 'GET',
+    path: (taskId: string) => `/services/tasks/${encodeURIComponent(taskId)}/payment-facts`,
+    response: PaymentFactsView,
   },
 } as const satisfies Record<string, ApiRoute<never, TSchema>>;
 

@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   ApplicationListView,
   ApprovedTaskAnswersView,
+  PaymentFactsView,
   ApplicationSummaryView,
   ApplicationView,
   CounterView,
@@ -65,6 +66,8 @@ const ROUTES: Readonly<Record<string, Readonly<Record<number, TSchema>> | null>>
   'GET /stats/matters/{code}': { 200: MatterDurationView },
   // licences' issuer (a service role), not the web app
   'GET /tasks/{id}/answers': { 200: ApprovedTaskAnswersView },
+  // payments' assessment (a service role), not the web app
+  'GET /services/tasks/{id}/payment-facts': { 200: PaymentFactsView },
 };
 
 /**

@@ -4,6 +4,7 @@ import {
   AutoApprovalRuleSchema,
   CalendarView,
   DepartmentView,
+  FeeExemption,
   MATTER_PROCESSES,
   type BundleVersionView,
   type MatterProcess,
@@ -124,8 +125,22 @@ const Material = Type.Object(
   },
   { additionalProperties: false },
 );
+// Fen are integers; 10^10 fen (一亿元) is beyond any fee and well inside int8 and double precision.
+const Fen = Type.Integer({ minimum: 0, maximum: 10_000_000_000 });
 const Fee = Type.Object(
-  { code: Code, name: LocalizedText, amountFen: Type.Integer({ minimum: 0 }) },
+  {
+    code: Code,
+    name: LocalizedText,
+    amountFen: Fen,
+    basis: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    tiers: Type.Optional(
+      Type.Array(Type.Object({ upTo: Type.Optional(Type.Number()), amountFen: Fen }, { additionalProperties: false }), {
+        minItems: 1,
+        maxItems: 20,
+      }),
+    ),
+    exemptions: Type.Optional(Type.Array(FeeExemption, { maxItems: 20 })),
+  },
   { additionalProperties: false },
 );
 /** A JSON Schema: checked in full when the matter is published, here only its outline. */

@@ -1,6 +1,6 @@
 // The catalog's vocabulary (事项库): regions and departments, the data-element dictionary (数据元),
 // matters (事项) and bundles (一件事), as plain values. Storage and HTTP shapes derive from these.
-import type { AutoApprovalRule, MatterProcess } from '@tongban/contracts';
+import type { AutoApprovalRule, FeeExemption, FeeTier, MatterProcess } from '@tongban/contracts';
 import type { IdentifierCheck } from '@tongban/kernel';
 
 // Declared once, in the contracts: the catalog's API and every caller use the same shape.
@@ -66,8 +66,14 @@ export interface Material {
 export interface Fee {
   readonly code: string;
   readonly name: LocalizedText;
-  /** In fen (分); 0 for free matters. */
+  /** In fen (分); 0 for free matters. A tiered fee's amount when its basis is not verified. */
   readonly amountFen: number;
+  /** A tiered fee's basis: a numeric data element the form binds (e.g. `property.area`). */
+  readonly basis?: string;
+  /** Bands by the verified value of `basis`, ascending `upTo` (inclusive); the last has none. */
+  readonly tiers?: FeeTier[];
+  /** 减免: the fee is 0 for a payer whose verified data meets one of these. */
+  readonly exemptions?: FeeExemption[];
 }
 
 /**

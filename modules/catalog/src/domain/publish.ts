@@ -59,6 +59,97 @@ export function checkMatter(matter: Matter, refs: MatterReferences): FieldError[
   );
   errors.push(...checkForm(matter.form, refs.elements));
   errors.push(...checkAutoApproval(matter));
+  errors.push(...checkFees(matter, refs.elements));
+  return errors;
+}
+
+const NUMERIC = new Set(['integer', 'number']);
+
+/**
+ * Tiered fees and exemptions (减免), assessed by payments over verified data: a tier's basis is a
+ * numeric element, its bands ascend and end open; an exemption's condition names an element and
+ * fits its type. Both must be bound by the form — the workflow prefills (and so verifies) only
+ * the form's elements, and an exemption on an element never prefilled would never apply.
+ */
+export function checkFees(matter: Matter, elements: ReadonlyMap<string, DataElement>): FieldError[] {
+  const errors: FieldError[] = [];
+  const bound = new Set(Object.values(matter.form.properties ?? {}).map((f) => f['x-data-element']));
+  const element = (at: string, id: string): DataElement | undefined => {
+    const e = elements.get(id);
+    if (!e) errors.push(problem(at, 'unknown_data_element', `data element ${id} is not in the dictionary`));
+    else if (!bound.has(id))
+      errors.push(problem(at, 'element_not_in_form', `data element ${id} is not bound by the form, so never verified`));
+    return e;
+  };
+  matter.fees.forEach((fee, i) => {
+    const at = `fees.${i}`;
+    const tiers = fee.tiers ?? [];
+    if (fee.basis === undefined && tiers.length > 0)
+      errors.push(problem(`${at}.basis`, 'required', 'a tiered fee names the data element its tiers are by'));
+    if (fee.basis !== undefined && tiers.length === 0)
+      errors.push(problem(`${at}.tiers`, 'required', 'a fee with a basis lists its tiers'));
+    if (fee.basis !== undefined) {
+      const e = element(`${at}.basis`, fee.basis);
+      if (e && !NUMERIC.has(e.type))
+        errors.push(problem(`${at}.basis`, 'not_numeric', `data element ${e.id} is a ${e.type}, not a number`));
+    }
+    let previous = -Infinity;
+    tiers.forEach((tier, j) => {
+      const last = j === tiers.length - 1;
+      if (tier.upTo === undefined) {
+        if (!last) errors.push(problem(`${at}.tiers.${j}.upTo`, 'required', 'only the last tier is open-ended'));
+      } else if (last) {
+        errors.push(problem(`${at}.tiers.${j}.upTo`, 'last_tier_bounded', 'the last tier has no upper bound'));
+      } else if (!(tier.upTo > previous)) {
+        errors.push(problem(`${at}.tiers.${j}.upTo`, 'tiers_not_ascending', 'tier bounds must strictly ascend'));
+      }
+      if (tier.upTo !== undefined) previous = tier.upTo;
+    });
+    errors.push(
+      ...duplicates(
+        (fee.exemptions ?? []).map((e) => e.code),
+        `${at}.exemptions`,
+      ),
+    );
+    (fee.exemptions ?? []).forEach((exemption, j) => {
+      const where = `${at}.exemptions.${j}.when`;
+      const { equals, atLeast, atMost, ageAtLeast } = exemption.when;
+      const e = element(`${where}.element`, exemption.when.element);
+      if ([equals, atLeast, atMost, ageAtLeast].every((v) => v === undefined)) {
+        errors.push(
+          problem(where, 'empty_condition', 'an exemption states at least one of equals, atLeast, atMost, ageAtLeast'),
+        );
+        return;
+      }
+      if (!e) return;
+      if ((atLeast !== undefined || atMost !== undefined) && !NUMERIC.has(e.type))
+        errors.push(
+          problem(
+            `${where}.${atLeast !== undefined ? 'atLeast' : 'atMost'}`,
+            'not_numeric',
+            `data element ${e.id} is a ${e.type}, not a number`,
+          ),
+        );
+      if (atLeast !== undefined && atMost !== undefined && atLeast > atMost)
+        errors.push(problem(`${where}.atMost`, 'empty_range', 'atMost is below atLeast: the exemption never applies'));
+      if (ageAtLeast !== undefined && e.type !== 'date' && e.check !== 'gb11643')
+        errors.push(
+          problem(
+            `${where}.ageAtLeast`,
+            'not_a_birth_date',
+            `data element ${e.id} is neither a date nor a GB 11643 ID number`,
+          ),
+        );
+      if (equals !== undefined && e.type === 'code' && !(e.values ?? []).some((v) => v.code === String(equals)))
+        errors.push(
+          problem(
+            `${where}.equals`,
+            'contradicts_data_element',
+            `${String(equals)} is outside the value domain of ${e.id}`,
+          ),
+        );
+    });
+  });
   return errors;
 }
 

@@ -95,6 +95,8 @@ export const departments: readonly Department[] = [
     name: t('国网浙江省电力有限公司杭州供电公司', 'State Grid Hangzhou Power Supply Company'),
   },
   { code: '330100-RQ', regionCode: HZ, name: t('杭州市燃气集团有限公司', 'Hangzhou Gas Group Co., Ltd.') },
+  // 财政局: collects non-tax revenue (非税收入) and issues its electronic receipts (票据).
+  { code: '330100-CZ', regionCode: HZ, name: t('杭州市财政局', 'Hangzhou Municipal Finance Bureau') },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -237,6 +239,15 @@ export const dataElements: readonly DataElement[] = [
     type: 'string',
     maxLength: 200,
     personal: true,
+  },
+  {
+    id: 'idcard.pickup',
+    name: t('领证方式', 'How to collect the card'),
+    type: 'code',
+    values: [
+      { code: '1', name: t('窗口领取', 'Collect at the counter') },
+      { code: '2', name: t('邮寄送达', 'Deliver by post') },
+    ],
   },
 
   // The company (企业).
@@ -421,6 +432,7 @@ const M = {
   maternityBenefits: '330100-YB-002',
   companyRegistration: '330100-SCJG-001',
   sealFiling: '330100-GA-002',
+  idCardRenewal: '330100-GA-003',
   taxSetup: '330100-SW-001',
   employerSocialInsurance: '330100-RS-002',
   employerProvidentFund: '330100-GJJ-001',
@@ -1006,7 +1018,69 @@ const propertyMatters: readonly Matter[] = [
   },
 ];
 
-export const matters: readonly Matter[] = [...birthMatters, ...businessMatters, ...propertyMatters];
+// Standalone matters (单办事项), outside any bundle.
+const standaloneMatters: readonly Matter[] = [
+  {
+    code: M.idCardRenewal,
+    name: t('居民身份证换领（有效期满）', 'Renewal of the resident identity card (on expiry)'),
+    description: t(
+      '居民身份证有效期满前三个月内可申请换领，网上核验身份并缴纳工本费后即予受理，新证制作完成后窗口领取或邮寄送达。',
+      'Apply within three months before your identity card expires: once your identity is checked online and the fee is paid, the renewal is granted; collect the new card at the counter or have it posted.',
+    ),
+    departmentCode: '330100-GA',
+    legalDays: 60, // 居民身份证法 art. 10: issued within 60 days
+    promisedDays: 1,
+    fees: [
+      {
+        code: 'id-card-fee',
+        // 发改价格〔2003〕2322号: 工本费 20 元/证 for issue and renewal on expiry (40 元 to replace a lost one).
+        name: t('居民身份证工本费', 'Resident identity card fee'),
+        amountFen: 2000,
+        exemptions: [
+          {
+            // The demo city's own relief (演示城市惠民政策), not national law: checked against the
+            // verified ID number, whose digits carry the date of birth.
+            code: 'senior-60',
+            name: t(
+              '年满60周岁的老年人免收工本费（演示城市惠民政策）',
+              'No fee for residents aged 60 or over (demo city relief)',
+            ),
+            when: { element: 'person.idNumber', ageAtLeast: 60 },
+          },
+        ],
+      },
+    ],
+    materials: [
+      material(
+        'old-id-card',
+        '原居民身份证（领证时交回）',
+        'The expiring identity card (handed in on collection)',
+        false,
+      ),
+      material('photo-receipt', '数字相片采集回执', 'Receipt of the digital photo', false),
+    ],
+    form: form({ ...applicant, householdAddress: 'household.address', pickup: 'idcard.pickup' }),
+    lifeEvents: [],
+    process: 'immediate', // 即办件: granted on acceptance, once paid
+    // 秒批 over verified data: the population register confirms who applies, by name and ID number.
+    autoApprove: [
+      {
+        id: 'population-record-matches',
+        name: t('人口基础信息与申请人一致', 'The population register matches the applicant'),
+        when:
+          '"person.idNumber" in verified && "person.name" in verified' +
+          ' && verified["person.idNumber"] == form.applicantIdNumber && verified["person.name"] == form.applicantName',
+      },
+    ],
+  },
+];
+
+export const matters: readonly Matter[] = [
+  ...birthMatters,
+  ...businessMatters,
+  ...propertyMatters,
+  ...standaloneMatters,
+];
 
 // ---------------------------------------------------------------------------------------------
 // Bundles (一件事): items run as soon as the matters they depend on have produced their result.

@@ -32,6 +32,8 @@ export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   licenses: [ServiceRoles.workflowAnswersRead],
   // Security operations lock accounts and end their sessions (api/security.ts).
   sentinel: [ServiceRoles.identityRespond],
+  // Payments reads what it needs to assess a task's fees: payer, matter version, verified values (issue 15).
+  payments: [ServiceRoles.workflowPaymentFactsRead],
 };
 
 /** The secrets identity reads to register the service clients. */

@@ -38,6 +38,8 @@ const RS = { departmentCode: '330100-RS', issuerCode: organCode('330100', '00248
 const SCJG = { departmentCode: '330100-SCJG', issuerCode: organCode('330100', '002489693') };
 const SW = { departmentCode: '330100-SW', issuerCode: organCode('330100', 'MB1646082') };
 const BDC = { departmentCode: '330100-BDC', issuerCode: organCode('330100', 'MB0P03178') };
+// 财政局: non-tax revenue (非税收入) is collected into the treasury and its receipts issued by finance.
+const CZ = { departmentCode: '330100-CZ', issuerCode: organCode('330100', '002489510') };
 
 export const LICENCE_TYPES = {
   'birth-medical-certificate': {
@@ -122,6 +124,15 @@ export const LICENCE_TYPES = {
     validity: 'none',
     fields: { propertyAddress: 'propertyAddress', buyerName: 'buyerName', coOwnership: 'coOwnership' },
     holderNameField: 'buyerName',
+  },
+  // 非税收入票据: issued for a paid order (service/receipts.ts), its fields from the payment, not a form.
+  'non-tax-receipt': {
+    code: 'non-tax-receipt',
+    name: { zh: '非税收入票据', en: 'Non-tax revenue receipt' },
+    gbTypeCode: '4001',
+    ...CZ,
+    validity: 'none',
+    fields: {},
   },
 } as const satisfies Record<string, LicenceType>;
 

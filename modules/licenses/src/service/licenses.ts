@@ -6,7 +6,7 @@
 // and two replicas racing.
 import { randomUUID } from 'node:crypto';
 import { ScanCodes } from './scan.ts';
-import { CatalogApi, WorkflowApi, type EventData, type LicenceStatus } from '@tongban/contracts';
+import { CatalogApi, RECEIPT_LICENCE_TYPE, WorkflowApi, type EventData, type LicenceStatus } from '@tongban/contracts';
 import { isUniqueViolation, maskName, type ModuleContext } from '@tongban/kernel';
 import { formatIdentifier } from '../domain/identifier.ts';
 import { findLicenceType, licenceFields, validUntil, type LicenceType } from '../domain/licence-types.ts';
@@ -25,11 +25,43 @@ import {
   setStatus,
   statusEntries,
   findLicenceByIdentifier,
+  findReceiptByOrder,
+  pendingReceipts,
+  dropPendingReceipt,
+  notePendingReceiptFailure,
 } from '../store/licences.ts';
 import { typed, type LicenceRow, type LicensesDb } from '../store/tables.ts';
 import { licenceView, type LicenceView } from './views.ts';
 
 type TaskApproved = EventData<'workflow.task.approved'>;
+type OrderPaid = EventData<'payments.order.paid'>;
+
+/** Fen as yuan text, by integer arithmetic only: 2000 → '20.00'. */
+export function yuan(fen: number): string {
+  return `${Math.trunc(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
+}
+
+/** What a receipt (非税收入票据) carries: the payment's particulars, sealed like any licence's fields. */
+export function receiptFields(event: OrderPaid, payerNameMasked: string | null): Record<string, unknown> {
+  return {
+    amountFen: event.amountFen,
+    amountYuan: yuan(event.amountFen),
+    orderId: event.orderId,
+    ...(event.caseNumber ? { caseNumber: event.caseNumber } : {}),
+    items: event.items.map((i) => ({
+      code: i.code,
+      name: i.name,
+      amountFen: i.amountFen,
+      amountYuan: yuan(i.amountFen),
+    })),
+    ...(payerNameMasked ? { payerName: payerNameMasked } : {}),
+    // 执收单位: the department whose fee it was; the receipt's issuer is the finance department.
+    collectingDepartment: event.departmentCode,
+    channel: event.channel,
+    ...(event.channelTradeNo ? { channelTradeNo: event.channelTradeNo } : {}),
+    paidAt: event.paidAt,
+  };
+}
 
 /** Where the issuer learns what it needs beyond the event; the integrator may wire others. */
 export interface IssueSources {
@@ -107,6 +139,7 @@ export class Licenses {
   }
 
   private async issuePending(): Promise<void> {
+    await this.issuePendingReceipts();
     for (const row of await pendingIssues(this.db, 50)) {
       const event = row.event as TaskApproved;
       try {
@@ -173,6 +206,7 @@ export class Licenses {
         matter_code: event.matterCode,
         application_id: event.applicationId,
         task_id: event.taskId,
+        order_id: null,
         fields: await this.ctx.fields.seal(JSON.stringify(licenceFields(type, answers)), fieldsAad(id)),
         status: 'valid',
         valid_from: now,
@@ -193,6 +227,92 @@ export class Licenses {
         taskId: row.task_id,
         validFrom: row.valid_from.toISOString(),
         validUntil: row.valid_until?.toISOString() ?? null,
+        statusList: { id: listId, index },
+        at: now.toISOString(),
+      });
+      return licenceView(row);
+    });
+  }
+
+  private async issuePendingReceipts(): Promise<void> {
+    for (const row of await pendingReceipts(this.db, 50)) {
+      try {
+        await this.issueReceipt(row.event as OrderPaid);
+      } catch (error) {
+        this.ctx.log.warn({ err: error, orderId: row.order_id }, 'receipt not issued yet; retried');
+        await notePendingReceiptFailure(this.db, row.order_id, String((error as Error).message ?? error));
+      }
+    }
+  }
+
+  /**
+   * 非税收入票据: the receipt of a paid order, issued once per order (its unique order id) to the
+   * payer by the finance department, for the order's task. Its fields — amount, items, order and
+   * case, payer, the department that collected — come from the payment itself: nothing to ask
+   * another module. Answers the receipt, or undefined when nothing was paid (a waived order).
+   */
+  async issueReceipt(event: OrderPaid): Promise<LicenceView | undefined> {
+    try {
+      return await this.issueReceiptOnce(event);
+    } catch (error) {
+      // Another replica issued it between our check and our insert: theirs is the receipt.
+      if (!isUniqueViolation(error, 'licence_order_id_key')) throw error;
+      const done = await findReceiptByOrder(this.db, event.orderId);
+      if (!done) throw error;
+      await dropPendingReceipt(this.db, event.orderId);
+      return licenceView(done);
+    }
+  }
+
+  private issueReceiptOnce(event: OrderPaid) {
+    return this.ctx.transaction(async (trx, events) => {
+      const db = typed(trx);
+      const done = await findReceiptByOrder(db, event.orderId);
+      const type = findLicenceType(RECEIPT_LICENCE_TYPE)!;
+      if (done || event.amountFen <= 0) {
+        await dropPendingReceipt(db, event.orderId);
+        return done && licenceView(done);
+      }
+      const now = this.ctx.clock.now();
+      const serial = await nextSerial(db, type.gbTypeCode, type.issuerCode);
+      const listId = statusListOf(type.departmentCode);
+      const index = await allocateStatusIndex(db, listId);
+      const id = randomUUID();
+      const payerNameMasked = event.payerName?.trim() ? maskName(event.payerName.trim()) : null;
+      const row: LicenceRow = {
+        id,
+        identifier: formatIdentifier({ typeCode: type.gbTypeCode, issuerCode: type.issuerCode, serial, version: 1 }),
+        type_code: type.code,
+        issuer_code: type.issuerCode,
+        serial,
+        version: 1,
+        department_code: type.departmentCode,
+        holder_id: event.payerId,
+        holder_name_masked: payerNameMasked,
+        matter_code: event.matterCode,
+        application_id: event.applicationId,
+        task_id: event.taskId,
+        order_id: event.orderId,
+        fields: await this.ctx.fields.seal(JSON.stringify(receiptFields(event, payerNameMasked)), fieldsAad(id)),
+        status: 'valid',
+        valid_from: now,
+        valid_until: null,
+        status_list_id: listId,
+        status_index: index,
+        issued_at: now,
+      };
+      await insertLicence(db, row);
+      await dropPendingReceipt(db, event.orderId);
+      await events.publish('licenses.licence.issued', {
+        licenceId: row.id,
+        identifier: row.identifier,
+        typeCode: row.type_code,
+        holderId: row.holder_id,
+        departmentCode: row.department_code,
+        applicationId: row.application_id,
+        taskId: row.task_id,
+        validFrom: row.valid_from.toISOString(),
+        validUntil: null,
         statusList: { id: listId, index },
         at: now.toISOString(),
       });

@@ -85,8 +85,43 @@ export async function insertLicence(db: LicensesDb, row: LicenceTable) {
   await db.insertInto('licenses.licence').values(row).execute();
 }
 
+/** The licence a task's matter produced (not a receipt for the task's fee). */
 export async function findLicenceByTask(db: LicensesDb, taskId: string): Promise<LicenceRow | undefined> {
-  return db.selectFrom('licenses.licence').selectAll().where('task_id', '=', taskId).executeTakeFirst();
+  return db
+    .selectFrom('licenses.licence')
+    .selectAll()
+    .where('task_id', '=', taskId)
+    .where('order_id', 'is', null)
+    .executeTakeFirst();
+}
+
+/** The receipt (非税收入票据) of a paid order, once issued. */
+export async function findReceiptByOrder(db: LicensesDb, orderId: string): Promise<LicenceRow | undefined> {
+  return db.selectFrom('licenses.licence').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+}
+
+export async function queueReceipt(db: LicensesDb, orderId: string, event: unknown): Promise<void> {
+  await db
+    .insertInto('licenses.pending_receipt')
+    .values({ order_id: orderId, event: JSON.stringify(event), last_error: null })
+    .onConflict((oc) => oc.column('order_id').doNothing())
+    .execute();
+}
+
+export async function pendingReceipts(db: LicensesDb, limit: number) {
+  return db.selectFrom('licenses.pending_receipt').selectAll().orderBy('received_at').limit(limit).execute();
+}
+
+export async function dropPendingReceipt(db: LicensesDb, orderId: string): Promise<void> {
+  await db.deleteFrom('licenses.pending_receipt').where('order_id', '=', orderId).execute();
+}
+
+export async function notePendingReceiptFailure(db: LicensesDb, orderId: string, error: string): Promise<void> {
+  await db
+    .updateTable('licenses.pending_receipt')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+    .where('order_id', '=', orderId)
+    .execute();
 }
 
 export async function findLicence(db: LicensesDb, id: string): Promise<LicenceRow | undefined> {

@@ -46,8 +46,19 @@ export interface LicenceTable {
   status_list_id: string;
   status_index: number;
   issued_at: Date;
+  /** A receipt's order (非税收入票据, migration 0004); null for the licence a matter produces. */
+  order_id?: string | null;
 }
 export type LicenceRow = Selectable<LicenceTable>;
+
+/** A paid order waiting for its receipt (migration 0004). */
+export interface PendingReceiptTable {
+  order_id: string;
+  event: Json<unknown>;
+  received_at: Generated<Date>;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
 
 export interface StatusActionTable {
   id: Generated<number>;
@@ -63,6 +74,7 @@ export interface StatusActionTable {
 
 export interface LicenseTables {
   'licenses.pending_issue': PendingIssueTable;
+  'licenses.pending_receipt': PendingReceiptTable;
   'licenses.serial': SerialTable;
   'licenses.status_list': StatusListTable;
   'licenses.licence': LicenceTable;

@@ -11,6 +11,8 @@ export type TaskEventType = `workflow.task.${(typeof TASK_EVENT_VERBS)[number]}`
 /** The states of a department task (部门办件). Few statuses; flags (overdue, paused) live beside them. */
 export const TASK_STATES = {
   waiting: { zh: '等待前置事项', en: 'Waiting for prerequisites', terminal: false },
+  // A matter with fees (收费事项): started, but not submitted to the department until paid; no clock runs.
+  awaiting_payment: { zh: '待缴费', en: 'Awaiting payment', terminal: false },
   submitted: { zh: '待受理', en: 'Awaiting acceptance', terminal: false },
   accepted: { zh: '审核中', en: 'Under review', terminal: false },
   reviewed: { zh: '待决定', en: 'Awaiting decision', terminal: false },
@@ -62,6 +64,34 @@ export const ACTIONS = {
     from: ['waiting'],
     to: 'submitted',
     event: 'workflow.task.started',
+  },
+  // A matter with fees starts awaiting payment: the same started event (to awaiting_payment), no clock yet.
+  startAwaitingPayment: {
+    zh: '开始办理（待缴费）',
+    en: 'Started (awaiting payment)',
+    actor: 'system',
+    from: ['waiting'],
+    to: 'awaiting_payment',
+    event: 'workflow.task.started',
+  },
+  // payments.order.paid (paid through a channel, or waived): the department's work and clock begin.
+  paymentReceived: {
+    zh: '已缴费',
+    en: 'Payment received',
+    actor: 'system',
+    from: ['awaiting_payment'],
+    to: 'submitted',
+    event: 'workflow.task.payment-received',
+  },
+  // payments.order.expired: not paid in time, the task ends and the application settles closed.
+  paymentLapsed: {
+    zh: '逾期未缴费，终止办理',
+    en: 'Ended: the fee was not paid in time',
+    actor: 'system',
+    from: ['awaiting_payment'],
+    to: 'cancelled',
+    needsReason: true,
+    event: 'workflow.task.payment-lapsed',
   },
   accept: {
     zh: '受理',
@@ -161,7 +191,7 @@ export const ACTIONS = {
     zh: '申请人撤回',
     en: 'Withdrawn by the applicant',
     actor: 'applicant',
-    from: ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'],
+    from: ['waiting', 'awaiting_payment', 'submitted', 'accepted', 'reviewed', 'correction'],
     to: 'withdrawn',
     needsReason: true,
     event: 'workflow.task.withdrawn',
@@ -190,7 +220,7 @@ const IMMEDIATE: Partial<Record<ActionName, ActionSpec>> = (() => {
     approve: { ...ACTIONS.approve, from: ['accepted'] },
     reject: { ...ACTIONS.reject, from: ['submitted', 'accepted'] },
     supplyMaterial: { ...ACTIONS.supplyMaterial, from: ['accepted'] },
-    withdraw: { ...ACTIONS.withdraw, from: ['waiting', 'submitted', 'accepted', 'correction'] },
+    withdraw: { ...ACTIONS.withdraw, from: ['waiting', 'awaiting_payment', 'submitted', 'accepted', 'correction'] },
   };
 })();
 

@@ -242,8 +242,12 @@ export async function assign(
   });
 }
 
-/** Nobody claims or is assigned a finished task. */
+/** Nobody claims or is assigned a finished task, nor one still awaiting payment (not the department's yet). */
 function refuseFinished(task: TaskRow, action: string): void {
+  if (task.state === 'awaiting_payment')
+    throw new WorkflowError('WORKFLOW_AWAITING_PAYMENT', { action }, [], {
+      current: { state: task.state, version: task.version },
+    });
   if (isTerminal(task.state))
     throw new WorkflowError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], {
       current: { state: task.state, version: task.version },

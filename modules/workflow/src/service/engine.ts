@@ -364,12 +364,83 @@ export class Engine {
     prerequisites: Readonly<Record<string, string>>,
   ): Promise<TaskRow> {
     const matter = loaded.matters.get(task.matter_code)!;
-    const calendar = loaded.calendars.get(task.region_code)!;
     const at = this.now();
-    const clock = startClock(calendar, serviceDate(at), task.promised_days);
-    let row = await moves.transition(app, task, 'start', SYSTEM, {
-      patch: { due_on: clock.dueOn, warn_on: clock.warnOn, started_at: at },
+    // 统一支付: a matter with fees waits for payments.order.paid before it is the department's work;
+    // its promised days count from payment (service/payments.ts starts the clock). Without a
+    // payments module in this deployment, fees are paid as before, outside the platform.
+    if (this.awaitsPayment(matter)) {
+      return moves.transition(app, task, 'startAwaitingPayment', SYSTEM, { patch: { started_at: at } });
+    }
+    const row = await moves.transition(app, task, 'start', SYSTEM, {
+      patch: this.#clock(task, loaded, at),
     });
+    return this.#autoApprove(moves, app, row, matter, prerequisites);
+  }
+
+  /** Whether a task of this matter waits for payment when it starts: it has fees, and payments runs. */
+  awaitsPayment(matter: MatterVersion): boolean {
+    return matter.fees.length > 0 && this.#ctx.modules.locate('payments') !== undefined;
+  }
+
+  /** The deadline clock from `at`: due and warning days in the region's working days. */
+  #clock(task: TaskRow, loaded: Loaded, at: Date) {
+    const clock = startClock(loaded.calendars.get(task.region_code)!, serviceDate(at), task.promised_days);
+    return { due_on: clock.dueOn, warn_on: clock.warnOn, started_at: at };
+  }
+
+  /**
+   * payments.order.paid on a task awaiting payment: it is submitted to the department, its clock
+   * starts now, and 秒批 may decide it at once; then the application settles.
+   */
+  async paymentReceived(
+    trx: Trx,
+    app: ApplicationRow,
+    task: TaskRow,
+    loaded: Loaded,
+    payment: { readonly orderId: string; readonly amountFen: number; readonly via: string; readonly paidAt: string },
+  ): Promise<ApplicationRow> {
+    const moves = this.#direct(trx);
+    const matter = loaded.matters.get(task.matter_code)!;
+    const { started_at: _started, ...clock } = this.#clock(task, loaded, this.now());
+    const row = await moves.transition(app, task, 'paymentReceived', SYSTEM, {
+      patch: { ...clock, payment_order_id: payment.orderId, payment_amount_fen: payment.amountFen },
+      detail: { orderId: payment.orderId, amountFen: payment.amountFen, via: payment.via, paidAt: payment.paidAt },
+    });
+    const tasks = await moves.tasks(app);
+    const outcomes = Object.fromEntries(tasks.map((t) => [t.matter_code, t.state]));
+    await this.#autoApprove(
+      moves,
+      app,
+      row,
+      matter,
+      Object.fromEntries(task.depends_on.map((d) => [d, outcomes[d] as TaskState])),
+    );
+    return this.settle(trx, app, loaded);
+  }
+
+  /** payments.order.expired on a task awaiting payment: it ends, and the application settles (closed). */
+  async paymentLapsed(
+    trx: Trx,
+    app: ApplicationRow,
+    task: TaskRow,
+    loaded: Loaded,
+    orderId: string,
+  ): Promise<ApplicationRow> {
+    await this.#direct(trx).transition(app, task, 'paymentLapsed', SYSTEM, {
+      reason: '逾期未缴费 / the fee was not paid before the order expired',
+      detail: { orderId },
+    });
+    return this.settle(trx, app, loaded);
+  }
+
+  async #autoApprove(
+    moves: Moves,
+    app: ApplicationRow,
+    task: TaskRow,
+    matter: MatterVersion,
+    prerequisites: Readonly<Record<string, string>>,
+  ): Promise<TaskRow> {
+    let row = task;
     const rules = matter.autoApprove ?? [];
     if (rules.length > 0) {
       const verdict = firstRuleThatHolds(rules, {
@@ -495,6 +566,12 @@ export class Engine {
 /** The action's spec, or 409 with the current state unless `action` may be taken on `task` as it stands. */
 export function refuseInvalidTransition(task: TaskRow, action: ActionName): ActionSpec {
   const spec = actionSpec(task.process, action);
+  // Not the department's work until paid: a stable code the console can explain (待缴费).
+  if (task.state === 'awaiting_payment' && spec?.actor === 'officer') {
+    throw new WorkflowError('WORKFLOW_AWAITING_PAYMENT', { action }, [], {
+      current: { state: task.state, version: task.version },
+    });
+  }
   if (!spec || !allows(task.process, action, task.state)) {
     throw new WorkflowError('WORKFLOW_INVALID_TRANSITION', { action, state: task.state }, [], {
       current: { state: task.state, version: task.version },

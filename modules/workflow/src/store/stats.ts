@@ -5,7 +5,7 @@ import { SERVICE_TIME_ZONE } from '../domain/deadlines.ts';
 import type { WorkflowDb } from './tables.ts';
 
 /** Tasks not yet decided (a paused one, 补正, is open too). */
-const OPEN = ['waiting', 'submitted', 'accepted', 'reviewed', 'correction'] as const;
+const OPEN = ['waiting', 'awaiting_payment', 'submitted', 'accepted', 'reviewed', 'correction'] as const;
 /** Tasks whose clock runs: the only ones that can be overdue (as the deadline sweep counts them). */
 const RUNNING = ['submitted', 'accepted', 'reviewed'] as const;
 /** Tasks decided by their department. */

@@ -70,6 +70,10 @@ export interface TaskRow {
   version: number;
   started_at: Date | null;
   finished_at: Date | null;
+  /** The payment order for the task's fees (payments.order.created; migration 0010). Optional: a new task has none. */
+  payment_order_id?: string | null;
+  /** Its amount in fen; int8, read as a string by some drivers. */
+  payment_amount_fen?: string | number | null;
 }
 
 export interface ActionRow {
@@ -122,6 +126,17 @@ export interface DocumentUseRow {
   application_id: string;
 }
 
+/** A payment settlement heard, waiting for the payment worker (migration 0010). */
+export interface PaymentPendingRow {
+  task_id: string;
+  outcome: 'paid' | 'expired';
+  order_id: string;
+  event: Record<string, unknown>;
+  queued_at: Date;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
 /** A material an electronic licence stands in for (免证办, migration 0009). */
 export interface LicenceMaterialRow {
   application_id: string;
@@ -144,6 +159,7 @@ export interface WorkflowTables {
   'workflow.document': DocumentRow;
   'workflow.document_content': DocumentContentRow;
   'workflow.document_use': DocumentUseRow;
+  'workflow.payment_pending': PaymentPendingRow;
   'workflow.licence_material': LicenceMaterialRow;
   'workflow.task': TaskRow;
   'workflow.action': ActionRow;

@@ -33,6 +33,17 @@ export function taskView(task: TaskRow, today: string) {
     version: task.version,
     startedAt: iso(task.started_at),
     finishedAt: iso(task.finished_at),
+    ...paymentOf(task),
+  };
+}
+
+/** The payment order named on a task (payments.order.created), when there is one. */
+function paymentOf(task: TaskRow): { orderId?: string; amountFen?: number } {
+  return {
+    ...(task.payment_order_id ? { orderId: task.payment_order_id } : {}),
+    ...(task.payment_amount_fen !== null && task.payment_amount_fen !== undefined
+      ? { amountFen: Number(task.payment_amount_fen) }
+      : {}),
   };
 }
 
@@ -40,15 +51,32 @@ export function taskView(task: TaskRow, today: string) {
 export interface Needed {
   readonly taskId: string;
   readonly matterCode: string;
-  readonly kind: 'correction' | 'materials';
+  readonly kind: 'correction' | 'materials' | 'payment';
   readonly fields: string[];
   readonly materials: string[];
   readonly reason: string;
   readonly version: number;
+  readonly orderId?: string;
+  readonly amountFen?: number;
 }
 
 export function neededFrom(tasks: readonly TaskRow[]): Needed[] {
   return tasks.flatMap((t): Needed[] => {
+    // 待缴费: the fee to pay, with its order once payments assessed it.
+    if (t.state === 'awaiting_payment') {
+      return [
+        {
+          taskId: t.id,
+          matterCode: t.matter_code,
+          kind: 'payment',
+          fields: [],
+          materials: [],
+          reason: '',
+          version: t.version,
+          ...paymentOf(t),
+        },
+      ];
+    }
     if (t.state === 'correction' && t.correction) {
       return [
         {
@@ -184,6 +212,7 @@ const actionName = (action: string) =>
     close: { zh: '办结', en: 'Closed' },
     licence_material: { zh: '电子证照用作材料（免提交）', en: 'Electronic licence used as material' },
     licence_status: { zh: '作为材料的电子证照状态变更', en: 'Status of a licence used as material changed' },
+    payment_order: { zh: '生成缴费订单', en: 'Payment order issued' },
   }[action] ?? { zh: action, en: action };
 
 /** The application's log, oldest first. Applicants see who acted by kind only; officers see ids. */
