@@ -55,6 +55,8 @@ export interface PaysimControls {
   plantAmount(day: string, tradeNo: string, amountFen: number): void;
   /** Pays a trade as the cashier would, without a browser; answers when its first notify was answered. */
   pay(appId: string, outTradeNo: string): Promise<Trade>;
+  /** Sends a paid trade's notify again, the same notify id (as the channel's retry schedule would). */
+  redeliver(appId: string, outTradeNo: string): Promise<string>;
   /** Signs parameters with the channel's key, as a notify (tests forge around it). */
   signNotify(params: Record<string, string>): Record<string, string>;
   trade(appId: string, outTradeNo: string): Trade | undefined;
@@ -224,6 +226,11 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
       const paid = payTrade(trade);
       await dispatchNotify(paid);
       return paid;
+    },
+    async redeliver(appId, outTradeNo) {
+      const trade = ledger.trade(appId, outTradeNo);
+      if (!trade?.notifyId) throw new Error(`no paid trade ${outTradeNo}`);
+      return track(sendNotify(trade, delays.length));
     },
     signNotify(params) {
       return { ...params, sign: rsaSign(canonical(params, true), privateKey) };

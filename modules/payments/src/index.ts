@@ -63,7 +63,7 @@ export default defineModule({
 });
 
 export { Payments, platformSources, type AssessSources, type MatterFees, type PaymentsTestHooks } from './service/payments.ts';
-export { handleNotify, queryOrder, settle } from './service/settle.ts';
+export { handleNotify, noteReceipt, queryOrder, settle } from './service/settle.ts';
 export { reconcile } from './service/reconcile.ts';
 export { canonicalString, signParams, verifyParams } from './domain/signing.ts';
 export { assess, type CatalogFee } from './domain/assess.ts';

@@ -26,7 +26,10 @@ const REQUIRED = [
 
 /** The notify's fields, or undefined when one is missing or not of its form. */
 export function parseNotify(form: Readonly<Record<string, string>>): TradeNotify | undefined {
-  for (const k of REQUIRED) if (typeof form[k] !== 'string' || form[k] === '' || form[k]!.length > 256) return undefined;
+  for (const k of REQUIRED) {
+    const v = form[k];
+    if (typeof v !== 'string' || v === '' || v.length > (k === 'sign' ? 1024 : 256)) return undefined;
+  }
   const amountFen = yuanToFen(form.total_amount!);
   const notifyTime = new Date(form.notify_time!);
   const paidAt = form.gmt_payment ? new Date(form.gmt_payment) : notifyTime;
