@@ -15,7 +15,9 @@ import { cashierPage, langOf, messagePage } from './cashier.ts';
 import { canonical, chinaDay, fenToYuan, rsaSign, rsaVerify, yuanToFen } from './signing.ts';
 import { Ledger, type Trade } from './state.ts';
 
-export const DEFAULT_RETRY_DELAYS_MS = [15_000, 180_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 54_000_000];
+export const DEFAULT_RETRY_DELAYS_MS = [
+  15_000, 180_000, 600_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 54_000_000,
+];
 
 export interface PaysimOptions {
   /** The channel's private key (PKCS#8 PEM); generated (and kept in `stateFile`) when absent. */
@@ -50,7 +52,10 @@ export interface PaysimControls {
   /** The next notify waits; `release()` sends it (a late notify). */
   holdNextNotify(): { release(): Promise<void> };
   /** A statement line the channel's books do not have (a planted discrepancy), on `day`. */
-  plantStatementLine(day: string, line: { tradeNo: string; outTradeNo: string; outRequestNo?: string; type: 'pay' | 'refund'; amountFen: number }): void;
+  plantStatementLine(
+    day: string,
+    line: { tradeNo: string; outTradeNo: string; outRequestNo?: string; type: 'pay' | 'refund'; amountFen: number },
+  ): void;
   /** The day's statement shows another amount for a trade. */
   plantAmount(day: string, tradeNo: string, amountFen: number): void;
   /** Pays a trade as the cashier would, without a browser; answers when its first notify was answered. */
@@ -142,7 +147,13 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
     } catch (error) {
       text = `error: ${(error as Error).message}`;
     }
-    notifies.push({ notifyId: trade.notifyId!, outTradeNo: trade.outTradeNo, url: trade.notifyUrl, attempt, answer: text });
+    notifies.push({
+      notifyId: trade.notifyId!,
+      outTradeNo: trade.outTradeNo,
+      url: trade.notifyUrl,
+      attempt,
+      answer: text,
+    });
     if (text !== 'success' && attempt < delays.length) {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -404,7 +415,11 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
 
     app.get('/cashier/:session', { config: pub, schema: { hide: true } }, async (req, reply) => {
       const { session, trade } = sessionOf(req);
-      return html(reply, session ? 200 : 404, cashierPage(langOf(req.query, req.headers['accept-language']), session, trade, now()));
+      return html(
+        reply,
+        session ? 200 : 404,
+        cashierPage(langOf(req.query, req.headers['accept-language']), session, trade, now()),
+      );
     });
 
     app.post('/cashier/:session/pay', { config: pub, schema: { hide: true } }, async (req, reply) => {
@@ -421,7 +436,8 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
 
     app.post('/cashier/:session/cancel', { config: pub, schema: { hide: true } }, async (req, reply) => {
       const { session, trade } = sessionOf(req);
-      if (!session || !trade) return html(reply, 404, messagePage(langOf(req.query, req.headers['accept-language']), 'notFound'));
+      if (!session || !trade)
+        return html(reply, 404, messagePage(langOf(req.query, req.headers['accept-language']), 'notFound'));
       return reply.code(303).header('location', trade.returnUrl).send();
     });
 

@@ -56,7 +56,9 @@ export class Ledger {
     this.books = loaded ?? {
       privateKeyPem:
         privateKeyPem ??
-        generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        generateKeyPairSync('rsa', { modulusLength: 2048 })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
       merchants: {},
       trades: {},
       sessions: {},

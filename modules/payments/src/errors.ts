@@ -39,8 +39,16 @@ export const PaymentsErrors = defineErrors({
     zh: '支付通道未能完成退款，请稍后用同一幂等键重试',
     en: 'The channel did not complete the refund; retry later with the same Idempotency-Key',
   },
-  PAYMENTS_RECONCILIATION_NOT_FOUND: { status: 404, zh: '对账记录 {id} 不存在', en: 'Reconciliation {id} does not exist' },
-  PAYMENTS_UNKNOWN_CHANNEL: { status: 404, zh: '支付通道 {channel} 不存在', en: 'There is no payment channel {channel}' },
+  PAYMENTS_RECONCILIATION_NOT_FOUND: {
+    status: 404,
+    zh: '对账记录 {id} 不存在',
+    en: 'Reconciliation {id} does not exist',
+  },
+  PAYMENTS_UNKNOWN_CHANNEL: {
+    status: 404,
+    zh: '支付通道 {channel} 不存在',
+    en: 'There is no payment channel {channel}',
+  },
   PAYMENTS_STATEMENT_INVALID: {
     status: 502,
     zh: '支付通道的对账单无法识别（第 {line} 行）',

@@ -62,7 +62,13 @@ export default defineModule({
   ],
 });
 
-export { Payments, platformSources, type AssessSources, type MatterFees, type PaymentsTestHooks } from './service/payments.ts';
+export {
+  Payments,
+  platformSources,
+  type AssessSources,
+  type MatterFees,
+  type PaymentsTestHooks,
+} from './service/payments.ts';
 export { handleNotify, noteReceipt, queryOrder, settle } from './service/settle.ts';
 export { reconcile } from './service/reconcile.ts';
 export { canonicalString, signParams, verifyParams } from './domain/signing.ts';

@@ -37,7 +37,12 @@ export interface PayHarness {
     body?: unknown,
   ): Promise<{ status: number; body: Json; text: string; headers: Record<string, unknown> }>;
   /** A pending order of `amountFen` for a new task of `payer`. */
-  order(payer: string, amountFen?: number, verified?: Record<string, unknown>, matter?: Partial<MatterFees>): Promise<Json>;
+  order(
+    payer: string,
+    amountFen?: number,
+    verified?: Record<string, unknown>,
+    matter?: Partial<MatterFees>,
+  ): Promise<Json>;
   /** Payloads of the module's outbox events of a type. */
   events(type: string): Promise<Json[]>;
   close(): Promise<void>;
@@ -106,7 +111,14 @@ export async function startPayments(now = '2026-12-01T02:00:00Z'): Promise<PayHa
     bearer,
     citizen: (id) => bearer({ sub: id, kind: 'citizen', regions: ['330106'] }),
     officer: (department = DEPT, mfa = true) =>
-      bearer({ sub: `officer-${department}`, kind: 'officer', roles: ['officer'], departments: [department], regions: ['330100'], mfa }),
+      bearer({
+        sub: `officer-${department}`,
+        kind: 'officer',
+        roles: ['officer'],
+        departments: [department],
+        regions: ['330100'],
+        mfa,
+      }),
     operator: () => bearer({ sub: 'operator-1', kind: 'operator', mfa: true }),
     async call(method, url, headers, body) {
       const r = await p.app.inject({
@@ -124,7 +136,10 @@ export async function startPayments(now = '2026-12-01T02:00:00Z'): Promise<PayHa
       return { status: r.statusCode, body: parsed, text: r.body, headers: r.headers };
     },
     async order(payer, amountFen = 2000, verified = {}, matter = {}) {
-      const row = await instance().assessAndCreate(factsFor(payer, verified), { ...matterWithFee(amountFen), ...matter });
+      const row = await instance().assessAndCreate(factsFor(payer, verified), {
+        ...matterWithFee(amountFen),
+        ...matter,
+      });
       return row;
     },
     async events(type) {

@@ -29,10 +29,14 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
         h.p.database.db,
       )
     ).rows[0]!.n;
-  const paidEvents = async (orderId: string) => (await h.events('payments.order.paid')).filter((e) => e.orderId === orderId);
+  const paidEvents = async (orderId: string) =>
+    (await h.events('payments.order.paid')).filter((e) => e.orderId === orderId);
   const callbacks = async (orderId: string) =>
     (
-      await sql<{ outcome: string; reason: string | null }>`select outcome, reason from payments.callback_log where order_id = ${orderId} order by id`.execute(
+      await sql<{
+        outcome: string;
+        reason: string | null;
+      }>`select outcome, reason from payments.callback_log where order_id = ${orderId} order by id`.execute(
         h.p.database.db,
       )
     ).rows;
@@ -88,11 +92,7 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     const trade = h.sim.trade(APP_ID, order.id)!;
     assert.match(trade.returnUrl, new RegExp(`^${h.origin}/payments/return/[A-Za-z0-9_-]{32}$`));
     assert.ok(!trade.returnUrl.includes(order.id), 'no order id in the return URL');
-    assert.equal(
-      new Date(co.body.expiresAt).getTime() - h.clock.now().getTime(),
-      90 * 60_000,
-      'a 90-minute session',
-    );
+    assert.equal(new Date(co.body.expiresAt).getTime() - h.clock.now().getTime(), 90 * 60_000, 'a 90-minute session');
 
     const { page, location } = await payAtCashier(h, co.body.nextUrl);
     assert.match(page, /确认支付/);
@@ -149,21 +149,35 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     const cases: [string, Record<string, string>, string][] = [
       ['bad_signature', signParams(notifyFor(order.id, '20.00'), other, true), 'a key that is not the channel’s'],
-      ['bad_signature', { ...h.sim.signNotify(notifyFor(order.id, '20.00')), total_amount: '0.01' }, 'a signed notify altered'],
+      [
+        'bad_signature',
+        { ...h.sim.signNotify(notifyFor(order.id, '20.00')), total_amount: '0.01' },
+        'a signed notify altered',
+      ],
       ['amount_mismatch', h.sim.signNotify(notifyFor(order.id, '0.01')), 'another amount'],
-      ['unknown_order', h.sim.signNotify(notifyFor('00000000-0000-4000-8000-000000000000', '20.00')), 'an unknown order'],
-      ['order_mismatch', h.sim.signNotify(notifyFor(order.id, '20.00', { app_id: 'another-merchant' })), 'another merchant'],
+      [
+        'unknown_order',
+        h.sim.signNotify(notifyFor('00000000-0000-4000-8000-000000000000', '20.00')),
+        'an unknown order',
+      ],
+      [
+        'order_mismatch',
+        h.sim.signNotify(notifyFor(order.id, '20.00', { app_id: 'another-merchant' })),
+        'another merchant',
+      ],
       [
         'stale',
         h.sim.signNotify(
-          notifyFor(order.id, '20.00', { notify_time: new Date(h.clock.now().getTime() - 27 * 3_600_000).toISOString() }),
+          notifyFor(order.id, '20.00', {
+            notify_time: new Date(h.clock.now().getTime() - 27 * 3_600_000).toISOString(),
+          }),
         ),
         'a day-old notify',
       ],
       ['malformed', { out_trade_no: order.id, sign: 'x' }, 'fields missing'],
     ];
     const before = (await h.events('payments.callback.refused')).length;
-    for (const [reason, form, what] of cases) {
+    for (const [, form, what] of cases) {
       const r = await postNotify(form);
       assert.equal(r.status, 200, what);
       assert.equal(r.text, 'fail', what);
@@ -230,9 +244,19 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     const post = (headers: Record<string, string>, key: string, body: unknown) =>
       h.call('POST', url, { ...headers, 'idempotency-key': key }, body);
 
-    assert.equal((await post(await h.citizen('c-refund'), 'refund-key-0', { amountFen: 100, reason: 'x' })).status, 403);
-    assert.equal((await post(await h.officer('330100-WJW'), 'refund-key-0', { amountFen: 100, reason: 'x' })).status, 403);
-    assert.equal((await post(await h.officer(DEPT, false), 'refund-key-0', { amountFen: 100, reason: 'x' })).status, 401, 'step up');
+    assert.equal(
+      (await post(await h.citizen('c-refund'), 'refund-key-0', { amountFen: 100, reason: 'x' })).status,
+      403,
+    );
+    assert.equal(
+      (await post(await h.officer('330100-WJW'), 'refund-key-0', { amountFen: 100, reason: 'x' })).status,
+      403,
+    );
+    assert.equal(
+      (await post(await h.officer(DEPT, false), 'refund-key-0', { amountFen: 100, reason: 'x' })).status,
+      401,
+      'step up',
+    );
     assert.equal((await h.call('POST', url, officer, { amountFen: 100, reason: 'x' })).status, 400, 'no key');
 
     const part = await post(officer, 'refund-key-1', { amountFen: 500, reason: '多收退还' });
@@ -292,16 +316,26 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     const paidTrade = h.sim.trade(APP_ID, (await h.order('c-recon-2')).id);
     assert.equal(paidTrade, undefined);
     const known = (await h.events('payments.order.paid')).find((e) => e.via === 'notify');
-    h.sim.plantStatementLine(day, { tradeNo: 'T-PLANTED', outTradeNo: '00000000-0000-4000-8000-0000000000aa', type: 'pay', amountFen: 990 });
+    h.sim.plantStatementLine(day, {
+      tradeNo: 'T-PLANTED',
+      outTradeNo: '00000000-0000-4000-8000-0000000000aa',
+      type: 'pay',
+      amountFen: 990,
+    });
     h.sim.plantAmount(day, known.channelTradeNo, 1999);
 
     const url = '/api/payments/reconciliations';
     assert.equal((await h.call('POST', url, await h.officer(), { channel: 'simulator', day })).status, 403);
     assert.equal((await h.call('POST', url, await h.citizen('c-recon'), { channel: 'simulator', day })).status, 403);
-    assert.equal((await h.call('POST', url, await h.operator(), { channel: 'simulator', day: '2026-13-01' })).status, 400);
+    assert.equal(
+      (await h.call('POST', url, await h.operator(), { channel: 'simulator', day: '2026-13-01' })).status,
+      400,
+    );
     const r = await h.call('POST', url, await h.operator(), { channel: 'simulator', day });
     assert.equal(r.status, 200, r.text);
-    const kinds = r.body.discrepancies.map((d: { kind: string; key: string; resolution: string }) => `${d.kind}:${d.key}:${d.resolution}`);
+    const kinds = r.body.discrepancies.map(
+      (d: { kind: string; key: string; resolution: string }) => `${d.kind}:${d.key}:${d.resolution}`,
+    );
     assert.ok(kinds.includes('missing_ours:T-PLANTED:open'), kinds.join(' '));
     assert.ok(kinds.includes(`amount_differs:${known.channelTradeNo}:open`), kinds.join(' '));
     const counted = h.sim.trade(APP_ID, lost.id)!.tradeNo;
@@ -322,7 +356,11 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
           name: { zh: '证件工本费', en: 'Card fee' },
           amountFen: 2000,
           exemptions: [
-            { code: 'elderly', name: { zh: '七十周岁以上老年人', en: 'Aged 70 or over' }, when: { element: 'person.birthDate', ageAtLeast: 70 } },
+            {
+              code: 'elderly',
+              name: { zh: '七十周岁以上老年人', en: 'Aged 70 or over' },
+              when: { element: 'person.birthDate', ageAtLeast: 70 },
+            },
           ],
         },
       ],

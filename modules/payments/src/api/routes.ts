@@ -19,7 +19,9 @@ const IdempotencyHeaders = (required: boolean) =>
   Type.Object(
     required
       ? { 'idempotency-key': Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' }) }
-      : { 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' })) },
+      : {
+          'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[\\x21-\\x7e]+$' })),
+        },
   );
 
 export function paymentRoutes(app: HttpApp, payments: Payments): void {
@@ -64,7 +66,7 @@ export function paymentRoutes(app: HttpApp, payments: Payments): void {
       config: { policy: policies.payer },
       schema: {
         tags,
-        summary: "Pay an order: a cashier session at the channel (90 minutes) and where to send the browser",
+        summary: 'Pay an order: a cashier session at the channel (90 minutes) and where to send the browser',
         params: OrderRef,
         headers: IdempotencyHeaders(false),
         response: { 200: CheckoutView },
@@ -79,7 +81,7 @@ export function paymentRoutes(app: HttpApp, payments: Payments): void {
       config: { policy: policies.payer },
       schema: {
         tags,
-        summary: "Back from the channel: the order, asked of the channel first while it is still pending",
+        summary: 'Back from the channel: the order, asked of the channel first while it is still pending',
         params: TokenRef,
         response: { 200: PaymentOrderView },
       },
@@ -105,7 +107,12 @@ export function paymentRoutes(app: HttpApp, payments: Payments): void {
     '/orders/:id',
     {
       config: { policy: policies.departmentOrder },
-      schema: { tags, summary: 'A payment order of my department', params: OrderRef, response: { 200: PaymentOrderView } },
+      schema: {
+        tags,
+        summary: 'A payment order of my department',
+        params: OrderRef,
+        response: { 200: PaymentOrderView },
+      },
     },
     async (req) => {
       const order = await payments.findOrder(req.params.id);

@@ -44,7 +44,9 @@ export const ReconciliationView = Type.Object({
       channelTradeNo: Type.Union([Type.String(), Type.Null()]),
       oursFen: Type.Union([Type.Integer(), Type.Null()]),
       channelFen: Type.Union([Type.Integer(), Type.Null()]),
-      resolution: Type.String({ description: "'open', or 'counted': missing here, confirmed by the channel's query and recorded" }),
+      resolution: Type.String({
+        description: "'open', or 'counted': missing here, confirmed by the channel's query and recorded",
+      }),
     }),
   ),
 });

@@ -63,7 +63,9 @@ function assessFee(fee: CatalogFee, verified: Readonly<Record<string, unknown>>,
     code: fee.code,
     name: { zh: fee.name.zh, en: fee.name.en },
     amountFen: exemption ? 0 : amountFen,
-    ...(exemption ? { exemption: { code: exemption.code, name: { zh: exemption.name.zh, en: exemption.name.en } } } : {}),
+    ...(exemption
+      ? { exemption: { code: exemption.code, name: { zh: exemption.name.zh, en: exemption.name.en } } }
+      : {}),
     ...(tier === undefined ? {} : { tier }),
   };
 }

@@ -2,8 +2,7 @@
 import type { PaymentOrderStatus } from '@tongban/contracts';
 
 export type RefundCheck =
-  | { ok: true }
-  | { ok: false; problem: 'not_refundable' | 'exceeds_paid'; refundableFen: number };
+  { ok: true } | { ok: false; problem: 'not_refundable' | 'exceeds_paid'; refundableFen: number };
 
 /** A refund of `amountFen` on an order: only a paid one, never beyond what was paid less what is refunded or in flight. */
 export function checkRefund(
@@ -13,7 +12,8 @@ export function checkRefund(
   amountFen: number,
 ): RefundCheck {
   const refundableFen = Math.max(0, paidFen - refundedOrInFlightFen);
-  if (status !== 'paid' && status !== 'partially_refunded') return { ok: false, problem: 'not_refundable', refundableFen };
+  if (status !== 'paid' && status !== 'partially_refunded')
+    return { ok: false, problem: 'not_refundable', refundableFen };
   if (amountFen > refundableFen) return { ok: false, problem: 'exceeds_paid', refundableFen };
   return { ok: true };
 }

@@ -34,7 +34,12 @@ export interface PaymentChannel {
   /** The active query (主动查询): what the channel says of our order. */
   query(orderId: string): Promise<ChannelTrade>;
   /** A refund keyed by our refund id (the channel's out_request_no): the same id again refunds nothing more. */
-  refund(request: { orderId: string; refundId: string; amountFen: number; reason: string }): Promise<{ refundedTotalFen: number }>;
+  refund(request: {
+    orderId: string;
+    refundId: string;
+    amountFen: number;
+    reason: string;
+  }): Promise<{ refundedTotalFen: number }>;
   /** The day's statement file (CSV), its signature checked. */
   statement(day: string): Promise<string>;
 }
@@ -137,7 +142,8 @@ export class GatewayChannel implements PaymentChannel {
       throw new ChannelError("the channel's answer is not signed by its key");
     const response = JSON.parse(m[1]!) as Record<string, unknown>;
     const out = Object.fromEntries(Object.entries(response).map(([k, v]) => [k, String(v)]));
-    if (out.code !== '10000') throw new ChannelError(`the channel refused ${method}: ${out.sub_code ?? out.code}`, out.sub_code);
+    if (out.code !== '10000')
+      throw new ChannelError(`the channel refused ${method}: ${out.sub_code ?? out.code}`, out.sub_code);
     return out;
   }
 
@@ -168,7 +174,8 @@ export class GatewayChannel implements PaymentChannel {
       throw error;
     }
     const amountFen = yuanToFen(out.total_amount ?? '');
-    const state = out.trade_status === 'TRADE_SUCCESS' ? 'paid' : out.trade_status === 'TRADE_CLOSED' ? 'closed' : 'pending';
+    const state =
+      out.trade_status === 'TRADE_SUCCESS' ? 'paid' : out.trade_status === 'TRADE_CLOSED' ? 'closed' : 'pending';
     return {
       state,
       ...(out.trade_no ? { tradeNo: out.trade_no } : {}),

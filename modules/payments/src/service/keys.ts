@@ -28,7 +28,9 @@ export function merchantKey(ctx: ModuleContext): KeyObject {
     return parsed;
   }
   if (ctx.config.env === 'production')
-    throw new ConfigError(`NODE_ENV=production needs ${MERCHANT_KEY_SECRET} to be the merchant's RSA private key (PKCS#8)`);
+    throw new ConfigError(
+      `NODE_ENV=production needs ${MERCHANT_KEY_SECRET} to be the merchant's RSA private key (PKCS#8)`,
+    );
   const dir = join(ctx.config.dataDir, 'keys');
   const file = join(dir, 'payments-merchant-rsa.pem');
   if (!existsSync(file)) {
@@ -50,9 +52,12 @@ export function channelFromConfig(ctx: ModuleContext, key: KeyObject): GatewayCh
   if (!name) throw new ConfigError('NODE_ENV=production needs TONGBAN_PAYMENTS_CHANNEL=gateway and its URL and key');
   if (production && name === 'simulator')
     throw new ConfigError('NODE_ENV=production refuses TONGBAN_PAYMENTS_CHANNEL=simulator (the bundled simulator)');
-  if (name === 'gateway' && !c.channelUrl) throw new ConfigError('TONGBAN_PAYMENTS_CHANNEL=gateway needs TONGBAN_PAYMENTS_CHANNEL_URL');
+  if (name === 'gateway' && !c.channelUrl)
+    throw new ConfigError('TONGBAN_PAYMENTS_CHANNEL=gateway needs TONGBAN_PAYMENTS_CHANNEL_URL');
   if (production && !c.channelPublicKey)
-    throw new ConfigError("NODE_ENV=production needs TONGBAN_PAYMENTS_CHANNEL_PUBLIC_KEY (the channel's RSA public key)");
+    throw new ConfigError(
+      "NODE_ENV=production needs TONGBAN_PAYMENTS_CHANNEL_PUBLIC_KEY (the channel's RSA public key)",
+    );
   const baseUrl = () => (c.channelUrl ?? `${ctx.origin()}/paysim`).replace(/\/$/, '');
   let configured: KeyObject | undefined;
   if (c.channelPublicKey) {

@@ -62,8 +62,19 @@ export interface AssessSources {
 }
 
 export function platformSources(ctx: ModuleContext): AssessSources {
-  const asFees = (m: { code: string; version: number; name: { zh: string; en: string }; departmentCode: string; fees: unknown[] }) =>
-    ({ code: m.code, version: m.version, name: m.name, departmentCode: m.departmentCode, fees: m.fees as CatalogFee[] });
+  const asFees = (m: {
+    code: string;
+    version: number;
+    name: { zh: string; en: string };
+    departmentCode: string;
+    fees: unknown[];
+  }) => ({
+    code: m.code,
+    version: m.version,
+    name: m.name,
+    departmentCode: m.departmentCode,
+    fees: m.fees as CatalogFee[],
+  });
   return {
     matter: async (code, version) =>
       asFees(
@@ -169,7 +180,9 @@ export class Payments {
     }
     const facts = await this.sources.facts(event.taskId);
     const matter =
-      facts.matterVersion === latest.version ? latest : await this.sources.matter(event.matterCode, facts.matterVersion);
+      facts.matterVersion === latest.version
+        ? latest
+        : await this.sources.matter(event.matterCode, facts.matterVersion);
     if (!facts.awaitingPayment || matter.fees.length === 0) {
       // The pinned version asks for nothing, or the task no longer waits (withdrawn): no order.
       const existing = await findOrderByTask(this.db, event.taskId);
@@ -347,7 +360,8 @@ export class Payments {
       );
     } catch (error) {
       // The same key raced in twice: the first session is the answer.
-      const same = idempotencyKey && isUniqueViolation(error) && (await findCheckoutByKey(this.db, order.id, idempotencyKey));
+      const same =
+        idempotencyKey && isUniqueViolation(error) && (await findCheckoutByKey(this.db, order.id, idempotencyKey));
       if (!same) throw error;
       return { orderId: order.id, nextUrl: same.next_url, expiresAt: same.expires_at.toISOString() };
     }

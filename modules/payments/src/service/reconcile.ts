@@ -85,7 +85,10 @@ export async function reconcile(
       const r = await queryOrder(payments, d.orderId);
       if (r?.outcome === 'recorded') counted.add(d.key);
     } catch (error) {
-      payments.ctx.log.warn({ err: error, orderId: d.orderId }, 'reconciliation: the query of a missing payment failed');
+      payments.ctx.log.warn(
+        { err: error, orderId: d.orderId },
+        'reconciliation: the query of a missing payment failed',
+      );
     }
   }
   if (counted.size > 0) comparison = compareStatement(parsed.lines, await ours());

@@ -52,7 +52,8 @@ export async function settle(
     payments.ctx.log.error({ orderId, tradeNo: paid.tradeNo }, 'a second channel trade for a paid order');
     return { outcome: 'refused', reason: 'order_mismatch', orderId: order.id };
   }
-  if (paid.amountFen !== Number(order.amount_fen)) return { outcome: 'refused', reason: 'amount_mismatch', orderId: order.id };
+  if (paid.amountFen !== Number(order.amount_fen))
+    return { outcome: 'refused', reason: 'amount_mismatch', orderId: order.id };
   if (order.status !== 'pending' && order.status !== 'expired')
     return { outcome: 'refused', reason: 'order_mismatch', orderId: order.id };
   const now = payments.now();

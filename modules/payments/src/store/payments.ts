@@ -91,7 +91,13 @@ export function ordersOfDepartments(
 export async function markPaid(
   db: PaymentsDb,
   id: string,
-  paid: { channel: string; tradeNo: string | null; via: 'notify' | 'query' | 'exempt'; at: Date; status?: 'paid' | 'waived' },
+  paid: {
+    channel: string;
+    tradeNo: string | null;
+    via: 'notify' | 'query' | 'exempt';
+    at: Date;
+    status?: 'paid' | 'waived';
+  },
 ): Promise<boolean> {
   const r = await db
     .updateTable('payments.payment_order')
@@ -136,7 +142,10 @@ export function ordersToQuery(db: PaymentsDb, startedBefore: Date, expiredSince:
     .selectFrom('payments.payment_order as o')
     .select(['o.id'])
     .where((eb) =>
-      eb.or([eb('o.status', '=', 'pending'), eb.and([eb('o.status', '=', 'expired'), eb('o.expires_at', '>', expiredSince)])]),
+      eb.or([
+        eb('o.status', '=', 'pending'),
+        eb.and([eb('o.status', '=', 'expired'), eb('o.expires_at', '>', expiredSince)]),
+      ]),
     )
     .where(({ exists, selectFrom }) =>
       exists(
@@ -165,7 +174,11 @@ export async function setRefunded(
   refundedFen: number,
   status: PaymentOrderStatus,
 ): Promise<void> {
-  await db.updateTable('payments.payment_order').set({ refunded_fen: refundedFen, status }).where('id', '=', id).execute();
+  await db
+    .updateTable('payments.payment_order')
+    .set({ refunded_fen: refundedFen, status })
+    .where('id', '=', id)
+    .execute();
 }
 
 // --- payments ---------------------------------------------------------------------------------
@@ -295,7 +308,11 @@ export async function insertReconciliation(
   discrepancies: readonly Insertable<DiscrepancyTable>[],
 ): Promise<void> {
   await db.insertInto('payments.reconciliation').values(row).execute();
-  if (discrepancies.length > 0) await db.insertInto('payments.discrepancy').values([...discrepancies]).execute();
+  if (discrepancies.length > 0)
+    await db
+      .insertInto('payments.discrepancy')
+      .values([...discrepancies])
+      .execute();
 }
 
 export function findReconciliation(db: PaymentsDb, id: string) {
