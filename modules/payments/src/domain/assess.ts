@@ -1,12 +1,12 @@
 // 费用核定: what a task's fees come to, from the catalog's fee model and the application's
-// verified (registry) values — never the applicant's own answers. Pure.
-//
-// A fee is fixed (`amountFen`), or tiered by a verified numeric value (`basis` names the data
-// element; the first tier whose inclusive `upTo` bound holds the value applies, a tier without
-// `upTo` is the last), and may carry exemptions (减免) whose declarative `when` is checked
-// against the verified values: the first that holds brings that fee to 0. A basis or an
-// element the facts do not carry means "not verified": the tier cannot be chosen (the highest
-// applies, as a counter clerk would charge without proof) and the exemption does not apply.
+// verified (registry) values — never the applicant's own answers. Pure. The semantics are the
+// catalog's (payflow's fee shape, /work/briefs/out/payflow-fee-shape.md), evaluated here without
+// CEL since this module may not depend on the workflow's CEL library:
+//   1. the amount is `amountFen`;
+//   2. tiered (`tiers` with `basis`): when the basis is verified as a number, the first tier whose
+//      inclusive `upTo` holds it (or that has none) applies; not verified, `amountFen` stays;
+//   3. exemptions in order: the first whose declarative condition holds brings the fee to 0
+//      (recorded only when there was something to waive); a missing, null or '' value never holds.
 import type { AssessedFeeView } from '@tongban/contracts';
 
 type Text = { zh: string; en: string };
@@ -17,10 +17,8 @@ export interface ExemptionRule {
   equals?: string | number | boolean;
   atLeast?: number;
   atMost?: number;
-  /** Years of age at the assessment's date, from a verified date of birth (YYYY-MM-DD). */
+  /** Full years on the assessment day (UTC+8), from a verified date of birth (YYYY-MM-DD) or a GB 11643 ID number. */
   ageAtLeast?: number;
-  /** Years of age at most (an exemption for minors). */
-  ageAtMost?: number;
 }
 
 export interface CatalogFee {
@@ -54,11 +52,11 @@ function assessFee(fee: CatalogFee, verified: Readonly<Record<string, unknown>>,
   let tier: number | undefined;
   if (fee.tiers && fee.tiers.length > 0) {
     const value = fee.basis === undefined ? undefined : asNumber(verified[fee.basis]);
-    tier = value === undefined ? highestTier(fee.tiers) : chooseTier(fee.tiers, value);
-    amountFen = fee.tiers[tier]!.amountFen;
+    tier = value === undefined ? undefined : chooseTier(fee.tiers, value);
+    if (tier !== undefined) amountFen = fee.tiers[tier]!.amountFen;
   }
   assertFen(amountFen, fee.code);
-  const exemption = fee.exemptions?.find((e) => holds(e.when, verified, today));
+  const exemption = amountFen > 0 ? fee.exemptions?.find((e) => holds(e.when, verified, today)) : undefined;
   return {
     code: fee.code,
     name: { zh: fee.name.zh, en: fee.name.en },
@@ -70,17 +68,9 @@ function assessFee(fee: CatalogFee, verified: Readonly<Record<string, unknown>>,
   };
 }
 
-function chooseTier(tiers: readonly { upTo?: number; amountFen: number }[], value: number): number {
+function chooseTier(tiers: readonly { upTo?: number }[], value: number): number | undefined {
   const i = tiers.findIndex((t) => t.upTo === undefined || value <= t.upTo);
-  return i === -1 ? highestTier(tiers) : i;
-}
-
-function highestTier(tiers: readonly { amountFen: number }[]): number {
-  let best = 0;
-  tiers.forEach((t, i) => {
-    if (t.amountFen > tiers[best]!.amountFen) best = i;
-  });
-  return best;
+  return i === -1 ? undefined : i;
 }
 
 function assertFen(n: number, code: string): void {
@@ -112,14 +102,20 @@ export function holds(when: unknown, verified: Readonly<Record<string, unknown>>
     if (rule.atLeast !== undefined && n < rule.atLeast) return false;
     if (rule.atMost !== undefined && n > rule.atMost) return false;
   }
-  if (rule.ageAtLeast !== undefined || rule.ageAtMost !== undefined) {
+  if (rule.ageAtLeast !== undefined) {
     checked = true;
-    const age = typeof value === 'string' ? ageOn(value, today) : undefined;
-    if (age === undefined) return false;
-    if (rule.ageAtLeast !== undefined && age < rule.ageAtLeast) return false;
-    if (rule.ageAtMost !== undefined && age > rule.ageAtMost) return false;
+    const born = typeof value === 'string' ? birthDateOf(value) : undefined;
+    const age = born === undefined ? undefined : ageOn(born, today);
+    if (age === undefined || age < rule.ageAtLeast) return false;
   }
   return checked;
+}
+
+/** A date of birth from a date (YYYY-MM-DD…) or an 18-character GB 11643 ID number (characters 7–14). */
+export function birthDateOf(value: string): string | undefined {
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
+  const m = /^\d{6}(\d{4})(\d{2})(\d{2})\d{3}[\dXx]$/.exec(value);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
 }
 
 /** Whole years from a date of birth (YYYY-MM-DD) to `today` (YYYY-MM-DD): a birthday counts on its day. */

@@ -26,7 +26,7 @@ test('a tiered fee takes the first tier whose inclusive bound holds the verified
   const fee: CatalogFee = {
     code: 'reg',
     name,
-    amountFen: 0,
+    amountFen: 15000,
     basis: 'property.area',
     tiers: [{ upTo: 90, amountFen: 8000 }, { upTo: 144, amountFen: 12000 }, { amountFen: 20000 }],
   };
@@ -40,8 +40,13 @@ test('a tiered fee takes the first tier whose inclusive bound holds the verified
       { code: 'reg', name, amountFen: 20000, tier: 2 },
     ],
   );
-  // Not verified: the highest tier (as a clerk charges without proof), never the lowest.
-  assert.equal(assess([fee], {}, today).items[0]!.amountFen, 20000);
+  // Not verified: the fee's own amount, no tier (the catalog's rule).
+  assert.deepEqual(assess([fee], {}, today).items[0], { code: 'reg', name, amountFen: 15000 });
+  assert.deepEqual(assess([fee], { 'property.area': 'large' }, today).items[0], {
+    code: 'reg',
+    name,
+    amountFen: 15000,
+  });
 });
 
 test('an exemption applies only when its rule holds on the verified values', () => {
@@ -61,6 +66,18 @@ test('an exemption applies only when its rule holds on the verified values', () 
   assert.equal(low.items[0]!.exemption?.code, 'low-income');
   assert.equal(assess([fee], { 'person.birthDate': '1956-12-01' }, today).amountFen, 0, '70 today');
   assert.equal(assess([fee], { 'person.birthDate': '1956-12-02' }, today).amountFen, 2000, '70 tomorrow');
+  // The date of birth in a verified GB 11643 ID number (characters 7–14).
+  const senior: CatalogFee = {
+    ...fee,
+    exemptions: [{ code: 'senior-60', name, when: { element: 'person.idNumber', ageAtLeast: 60 } }],
+  };
+  assert.equal(assess([senior], { 'person.idNumber': '330106196612011234' }, today).amountFen, 0, '60 today');
+  assert.equal(assess([senior], { 'person.idNumber': '33010619900101123X' }, today).amountFen, 2000, 'born 1990');
+  // Nothing to waive: no exemption recorded on a fee already 0.
+  assert.equal(
+    assess([{ ...senior, amountFen: 0 }], { 'person.idNumber': '330106196612011234' }, today).items[0]!.exemption,
+    undefined,
+  );
   // An exemption of a shape we do not know never applies (no waiver by accident).
   assert.equal(holds('verified.age >= 70', { age: 80 }, today), false);
   assert.equal(holds({ element: 'x' }, { x: 1 }, today), false, 'a rule with no bound');
