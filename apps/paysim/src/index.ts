@@ -198,10 +198,11 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
     return paid;
   }
 
-  function statement(day: string): string {
+  function statement(day: string, appId: string | undefined): string {
     const rows = ['trade_no,out_trade_no,out_request_no,type,amount,time'];
     const extra = planted[day];
     for (const t of Object.values(ledger.books.trades)) {
+      if (appId !== undefined && t.appId !== appId) continue;
       if (t.paidAt && chinaDay(new Date(t.paidAt)) === day) {
         const amount = extra?.amounts.get(t.tradeNo) ?? t.amountFen;
         rows.push(`${t.tradeNo},${t.outTradeNo},,pay,${fenToYuan(amount)},${t.paidAt}`);
@@ -444,7 +445,8 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
     app.get('/statements/:day', { config: pub, schema: { hide: true } }, async (req, reply) => {
       const { day } = req.params as { day: string };
       if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return reply.code(400).send({ code: 'invalid_day' });
-      const body = statement(day);
+      const appId = (req.query as { app_id?: string }).app_id;
+      const body = statement(day, appId);
       return reply
         .type('text/csv; charset=utf-8')
         .header('x-paysim-sign', rsaSign(body, privateKey))
