@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
-import { canonicalString, noteReceipt, signParams } from '@tongban/payments';
+import { canonicalString, noteReceipt, Payments, signParams } from '@tongban/payments';
 import { sql } from 'kysely';
-import { APP_ID, DEPT, payAtCashier, startPayments, type PayHarness } from './harness.ts';
+import { APP_ID, DEPT, factsFor, matterWithFee, payAtCashier, startPayments, type PayHarness } from './harness.ts';
 
 describe(`payments through the channel simulator (${databaseLabel})`, () => {
   let h: PayHarness;
@@ -406,6 +406,42 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     const co = await checkout('c-expire', order.id);
     assert.equal(co.status, 409);
     assert.equal(co.body.code, 'PAYMENTS_ORDER_EXPIRED');
+  });
+
+  test('a started task is assessed once from the catalog and the workflow’s facts; a matter without fees makes no order', async () => {
+    const facts = factsFor('c-started');
+    let factsAsked = 0;
+    const withFee = matterWithFee(2000);
+    const assessor = new Payments(h.payments().ctx, h.payments().channel, {
+      matter: async (code) => (code === withFee.code ? withFee : { ...withFee, code, fees: [] }),
+      facts: async () => {
+        factsAsked += 1;
+        return facts;
+      },
+    });
+    const order = await assessor.assessTask({ taskId: facts.taskId, matterCode: withFee.code });
+    assert.equal(order?.status, 'pending');
+    assert.equal(Number(order?.amount_fen), 2000);
+    const again = await assessor.assessTask({ taskId: facts.taskId, matterCode: withFee.code });
+    assert.equal(again?.id, order?.id, 'a redelivered start: the same order');
+    assert.equal((await h.events('payments.order.created')).filter((e) => e.taskId === facts.taskId).length, 1);
+    const asked = factsAsked;
+    assert.equal(await assessor.assessTask({ taskId: 'no-fee-task', matterCode: '330100-WJW-001' }), undefined);
+    assert.equal(factsAsked, asked, 'no fees: the workflow is not asked');
+  });
+
+  test('a payment the channel took for an order that expired meanwhile is recorded and the order marked paid', async () => {
+    const order = await h.order('c-late');
+    const co = await checkout('c-late', order.id);
+    const held = h.sim.holdNextNotify();
+    await payAtCashier(h, co.body.nextUrl);
+    // The order expires before the channel's notify arrives.
+    await sql`update payments.payment_order set status = 'expired' where id = ${order.id}`.execute(h.p.database.db);
+    await held.release();
+    assert.equal(h.sim.notifies.at(-1)!.answer, 'success');
+    const view = await h.call('GET', `/api/payments/me/orders/${order.id}`, await h.citizen('c-late'));
+    assert.equal(view.body.status, 'paid');
+    assert.equal(await paymentsOf(order.id), 1);
   });
 
   test('the canonical string both sides sign is the sorted k=v of the non-empty fields without sign', () => {
