@@ -71,7 +71,10 @@ export function factsFor(payer: string, verified: Record<string, unknown> = {}):
   };
 }
 
-export async function startPayments(now = '2026-12-01T02:00:00Z'): Promise<PayHarness> {
+export async function startPayments(
+  now = '2026-12-01T02:00:00Z',
+  env: Record<string, string> = {},
+): Promise<PayHarness> {
   const clock = new TestClock(now);
   const key = await signer();
   // No retries of its own: a test redelivers a notify when it means to.
@@ -92,6 +95,7 @@ export async function startPayments(now = '2026-12-01T02:00:00Z'): Promise<PayHa
       TONGBAN_PAYMENTS_APP_ID: APP_ID,
       // The workers are stepped by the tests.
       TONGBAN_PAYMENTS_QUERY_INTERVAL_MS: '3600000',
+      ...env,
     },
   });
   started.p = p;
