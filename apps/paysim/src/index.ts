@@ -12,7 +12,17 @@
 import { createPrivateKey, createPublicKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { cashierPage, langOf, messagePage } from './cashier.ts';
-import { canonical, chinaDay, fenToYuan, rsaSign, rsaVerify, yuanToFen } from './signing.ts';
+import { sm2PublicKey } from '@tongban/kernel';
+import {
+  canonical,
+  chinaDay,
+  fenToYuan,
+  rsaSign,
+  rsaVerify,
+  sm2SignText,
+  sm2VerifyText,
+  yuanToFen,
+} from './signing.ts';
 import { Ledger, type Trade } from './state.ts';
 
 export const DEFAULT_RETRY_DELAYS_MS = [
@@ -22,7 +32,9 @@ export const DEFAULT_RETRY_DELAYS_MS = [
 export interface PaysimOptions {
   /** The channel's private key (PKCS#8 PEM); generated (and kept in `stateFile`) when absent. */
   readonly privateKeyPem?: string;
-  /** Merchants' public keys (SPKI PEM) by app id. */
+  /** How the channel signs, and how it expects merchants to: RSA2 (default) or SM2 (国密). */
+  readonly signType?: 'RSA2' | 'SM2';
+  /** Merchants' public keys (SPKI PEM for RSA2, 04‖x‖y hex for SM2) by app id. */
   readonly merchants?: Record<string, string>;
   /** Whether an unknown app id may register its key once (development; default true). */
   readonly allowRegistration?: boolean;
@@ -70,7 +82,8 @@ export interface PaysimControls {
   settled(): Promise<void>;
 }
 
-export type PaysimPlugin = FastifyPluginAsync & { readonly controls: PaysimControls; readonly publicKeyPem: string };
+/** The plugin, its test controls, and the channel's public key (SPKI PEM for RSA2, 04‖x‖y hex for SM2). */
+export type PaysimPlugin = FastifyPluginAsync & { readonly controls: PaysimControls; readonly publicKey: string };
 
 interface Rendered {
   response: Record<string, unknown>;
@@ -79,7 +92,14 @@ interface Rendered {
 export function paysim(options: PaysimOptions = {}): PaysimPlugin {
   const ledger = new Ledger(options.stateFile, options.privateKeyPem, options.merchants ?? {});
   const privateKey = createPrivateKey(ledger.books.privateKeyPem);
-  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+  const signType = options.signType ?? 'RSA2';
+  const sm2Private = ledger.books.sm2PrivateHex;
+  const sm2Public = sm2PublicKey(sm2Private);
+  const publicKeyPem =
+    signType === 'SM2' ? sm2Public : createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString();
+  /** The channel's signature over a text, in its sign type. */
+  const sign = (text: string) =>
+    signType === 'SM2' ? sm2SignText(text, sm2Private, sm2Public) : rsaSign(text, privateKey);
   const now = options.now ?? (() => new Date());
   const delays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const allowRegistration = options.allowRegistration ?? true;
@@ -89,19 +109,19 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
   const planted: Record<string, { lines: string[]; amounts: Map<string, number> }> = {};
   const next = { drop: false, duplicate: false, hold: undefined as undefined | ((send: () => Promise<void>) => void) };
   const merchantKeys = new Map<string, KeyObject>();
-  const merchantKey = (appId: string) => {
-    const pem = ledger.books.merchants[appId];
-    if (!pem) return undefined;
-    let key = merchantKeys.get(appId);
-    if (!key) merchantKeys.set(appId, (key = createPublicKey(pem)));
-    return key;
+  /** Whether the merchant's registered key signed `text` (in the channel's sign type); undefined: no such merchant. */
+  const merchantVerify = (appId: string, text: string, signature: string): boolean | undefined => {
+    const key = ledger.books.merchants[appId];
+    if (!key) return undefined;
+    if (signType === 'SM2') return sm2VerifyText(text, signature, key);
+    let rsa = merchantKeys.get(appId);
+    if (!rsa) merchantKeys.set(appId, (rsa = createPublicKey(key)));
+    return rsaVerify(text, signature, rsa);
   };
 
   const answer = (reply: FastifyReply, body: Rendered['response']) => {
     const json = JSON.stringify(body);
-    return reply
-      .type('application/json; charset=utf-8')
-      .send(`{"response":${json},"sign":"${rsaSign(json, privateKey)}"}`);
+    return reply.type('application/json; charset=utf-8').send(`{"response":${json},"sign":"${sign(json)}"}`);
   };
   const fail = (code: string, msg: string, subCode?: string) => ({
     code,
@@ -128,9 +148,9 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
       gmt_payment: trade.paidAt ?? '',
       charset: 'utf-8',
       version: '1.0',
-      sign_type: 'RSA2',
+      sign_type: signType,
     };
-    return { ...params, sign: rsaSign(canonical(params, true), privateKey) };
+    return { ...params, sign: sign(canonical(params, true)) };
   }
 
   async function sendNotify(trade: Trade, attempt: number): Promise<string> {
@@ -245,7 +265,7 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
       return track(sendNotify(trade, delays.length));
     },
     signNotify(params) {
-      return { ...params, sign: rsaSign(canonical(params, true), privateKey) };
+      return { ...params, sign: sign(canonical(params, true)) };
     },
     trade: (appId, outTradeNo) => ledger.trade(appId, outTradeNo),
     notifies,
@@ -268,25 +288,26 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
     });
     const base = (req: FastifyRequest) => options.baseUrl ?? `${req.protocol}://${req.host}${app.prefix}`;
 
-    app.get('/keys', { config: pub, schema: { hide: true } }, async () => ({
-      alg: 'RSA2',
-      publicKey: publicKeyPem,
-    }));
+    app.get('/keys', { config: pub, schema: { hide: true } }, async () => ({ alg: signType, publicKey: publicKeyPem }));
 
     app.put('/merchants/:appId', { config: pub, schema: { hide: true } }, async (req, reply) => {
       const { appId } = req.params as { appId: string };
-      const body = req.body as { publicKey?: unknown } | undefined;
-      const pem = typeof body?.publicKey === 'string' ? body.publicKey : '';
-      let key: KeyObject;
+      const body = req.body as { alg?: unknown; publicKey?: unknown } | undefined;
+      const given = typeof body?.publicKey === 'string' ? body.publicKey : '';
+      if ((body?.alg ?? 'RSA2') !== signType) return reply.code(400).send({ code: 'unsupported_alg' });
+      let normal: string;
       try {
-        key = createPublicKey(pem);
+        if (signType === 'SM2') {
+          if (!/^04[0-9a-fA-F]{128}$/.test(given)) throw new Error('not an SM2 point');
+          normal = given.toLowerCase();
+        } else normal = createPublicKey(given).export({ type: 'spki', format: 'pem' }).toString();
       } catch {
         return reply.code(400).send({ code: 'invalid_key' });
       }
       const known = ledger.books.merchants[appId];
-      if (known === pem) return reply.code(200).send({ appId });
+      if (known === normal) return reply.code(200).send({ appId });
       if (known !== undefined || !allowRegistration) return reply.code(409).send({ code: 'already_registered' });
-      ledger.books.merchants[appId] = key.export({ type: 'spki', format: 'pem' }).toString();
+      ledger.books.merchants[appId] = normal;
       ledger.save();
       return reply.code(201).send({ appId });
     });
@@ -294,9 +315,9 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
     app.post('/gateway', { config: pub, schema: { hide: true } }, async (req, reply) => {
       const form = (req.body ?? {}) as Record<string, string>;
       const method = form.method ?? '';
-      const key = merchantKey(form.app_id ?? '');
-      if (!key) return answer(reply, fail('40002', 'Invalid Arguments', 'isv.invalid-app-id'));
-      if (form.sign_type !== 'RSA2' || !form.sign || !rsaVerify(canonical(form), form.sign, key))
+      const verified = merchantVerify(form.app_id ?? '', canonical(form), form.sign ?? '');
+      if (verified === undefined) return answer(reply, fail('40002', 'Invalid Arguments', 'isv.invalid-app-id'));
+      if (form.sign_type !== signType || !form.sign || !verified)
         return answer(reply, fail('40002', 'Invalid Arguments', 'isv.invalid-signature'));
       let biz: Record<string, unknown>;
       try {
@@ -449,8 +470,8 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
       const body = statement(day, appId);
       return reply
         .type('text/csv; charset=utf-8')
-        .header('x-paysim-sign', rsaSign(body, privateKey))
-        .header('x-paysim-sign-type', 'RSA2')
+        .header('x-paysim-sign', sign(body))
+        .header('x-paysim-sign-type', signType)
         .send(body);
     });
   };
@@ -459,7 +480,7 @@ export function paysim(options: PaysimOptions = {}): PaysimPlugin {
       throw new Error('paysim: test controls are off (construct with testControls: true)');
     };
     const off = new Proxy({} as PaysimControls, { get: refuse });
-    return Object.assign(plugin, { controls: off, publicKeyPem });
+    return Object.assign(plugin, { controls: off, publicKey: publicKeyPem });
   }
-  return Object.assign(plugin, { controls, publicKeyPem });
+  return Object.assign(plugin, { controls, publicKey: publicKeyPem });
 }

@@ -4,6 +4,7 @@
 // Kept apart from the payments module on purpose: the simulator is the other party, and must not
 // share the code it checks.
 import { createSign, createVerify, type KeyObject } from 'node:crypto';
+import { sm2PublicKey, sm2Sign, sm2Verify } from '@tongban/kernel';
 
 export function canonical(params: Readonly<Record<string, string>>, omitSignType = false): string {
   return Object.keys(params)
@@ -38,3 +39,12 @@ export function yuanToFen(yuan: string): number | undefined {
 
 /** The day in China Standard Time (UTC+8): statements are cut at midnight in Beijing. */
 export const chinaDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** SM2-with-SM3 (GB/T 32918.2, the default user id), r‖s base64: `sign_type=SM2`. */
+export function sm2SignText(text: string, privateHex: string, publicHex = sm2PublicKey(privateHex)): string {
+  return Buffer.from(sm2Sign(text, privateHex, undefined, publicHex)).toString('base64');
+}
+
+export function sm2VerifyText(text: string, signature: string, publicHex: string): boolean {
+  return /^[A-Za-z0-9+/]+={0,2}$/.test(signature) && sm2Verify(text, Buffer.from(signature, 'base64'), publicHex);
+}

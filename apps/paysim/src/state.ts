@@ -1,7 +1,8 @@
 // The simulator's books: merchants, trades with their refunds, cashier sessions. In memory, and
 // written to `stateFile` after every change when given (the server gives one in its data
 // directory), so a platform restarted in a test still finds the trade the channel took.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { sm2PrivateKeyFrom } from '@tongban/kernel';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -39,6 +40,8 @@ export interface Session {
 
 export interface Books {
   privateKeyPem: string;
+  /** The SM2 private scalar (hex), for `signType: 'SM2'`. */
+  sm2PrivateHex: string;
   merchants: Record<string, string>;
   trades: Record<string, Trade>;
   sessions: Record<string, Session>;
@@ -59,10 +62,12 @@ export class Ledger {
         generateKeyPairSync('rsa', { modulusLength: 2048 })
           .privateKey.export({ type: 'pkcs8', format: 'pem' })
           .toString(),
+      sm2PrivateHex: sm2PrivateKeyFrom(randomBytes(32)),
       merchants: {},
       trades: {},
       sessions: {},
     };
+    this.books.sm2PrivateHex ??= sm2PrivateKeyFrom(randomBytes(32));
     Object.assign(this.books.merchants, merchants);
     this.save();
   }

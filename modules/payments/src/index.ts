@@ -2,12 +2,11 @@
 // the catalog's fee model against verified data; the payer's checkout at a payment channel; the
 // channel's signed notify and our active query, counted once; refunds; the daily reconciliation
 // against the channel's statement; the receipt the licences module issues.
-import { createPublicKey } from 'node:crypto';
 import { defineModule, type EventHandler } from '@tongban/kernel';
 import type { EventData } from '@tongban/contracts';
 import { paymentRoutes } from './api/routes.ts';
 import { PaymentsErrors } from './errors.ts';
-import { channelFromConfig, MERCHANT_KEY_SECRET, merchantKey } from './service/keys.ts';
+import { channelFromConfig, MERCHANT_KEY_SECRET, merchantSigner } from './service/keys.ts';
 import { Payments } from './service/payments.ts';
 import { dailyReconciliation } from './service/reconcile.ts';
 import { expireOrders, noteReceipt, queryDue } from './service/settle.ts';
@@ -32,9 +31,9 @@ export default defineModule({
   migrations: new URL('./store/migrations/', import.meta.url),
   errors: PaymentsErrors,
   start(ctx) {
-    const key = merchantKey(ctx);
-    const payments = new Payments(ctx, channelFromConfig(ctx, key));
-    payments.merchantPublicKeyPem = createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString();
+    const merchant = merchantSigner(ctx);
+    const payments = new Payments(ctx, channelFromConfig(ctx, merchant.signer));
+    payments.merchantPublicKey = merchant.publicKey;
     payments.queryDue = () => queryDue(payments);
     payments.dailyReconciliation = () => dailyReconciliation(payments);
     payments.start();
@@ -44,7 +43,7 @@ export default defineModule({
   async listening(ctx, payments) {
     if (payments.channel.name !== 'simulator') return;
     await payments.channel
-      .register(payments.merchantPublicKeyPem)
+      .register(payments.merchantPublicKey)
       .catch((error: unknown) => ctx.log.warn({ err: error }, 'the simulator did not take our merchant key'));
   },
   stop: (payments) => payments.stop(),

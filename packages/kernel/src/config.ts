@@ -157,6 +157,8 @@ const Settings = Type.Object(
         channelUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
         /** The channel's public key (PEM, RSA); development fetches the simulator's from `<channelUrl>/keys`. */
         channelPublicKey: Type.Optional(Type.String({ minLength: 1 })),
+        /** How both sides sign: RSA2 (SHA256withRSA) or SM2 (SM2-with-SM3, 国密). */
+        signType: Type.Union([Type.Literal('RSA2'), Type.Literal('SM2')], { default: 'RSA2' }),
         /** Our merchant (app) id at the channel. */
         appId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'tongban-dev' }),
         /** Days an assessed order waits for its payer before it expires. */
@@ -226,6 +228,7 @@ const ENV: Record<string, string[]> = {
   TONGBAN_PAYMENTS_CHANNEL: ['payments', 'channel'],
   TONGBAN_PAYMENTS_CHANNEL_URL: ['payments', 'channelUrl'],
   TONGBAN_PAYMENTS_CHANNEL_PUBLIC_KEY: ['payments', 'channelPublicKey'],
+  TONGBAN_PAYMENTS_SIGN_TYPE: ['payments', 'signType'],
   TONGBAN_PAYMENTS_APP_ID: ['payments', 'appId'],
   TONGBAN_PAYMENTS_ORDER_EXPIRY_DAYS: ['payments', 'orderExpiryDays'],
   TONGBAN_PAYMENTS_CHECKOUT_MINUTES: ['payments', 'checkoutMinutes'],

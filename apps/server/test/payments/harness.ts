@@ -74,11 +74,12 @@ export function factsFor(payer: string, verified: Record<string, unknown> = {}):
 export async function startPayments(
   now = '2026-12-01T02:00:00Z',
   env: Record<string, string> = {},
+  signType: 'RSA2' | 'SM2' = 'RSA2',
 ): Promise<PayHarness> {
   const clock = new TestClock(now);
   const key = await signer();
   // No retries of its own: a test redelivers a notify when it means to.
-  const plugin = paysim({ testControls: true, now: () => clock.now(), retryDelaysMs: [] });
+  const plugin = paysim({ testControls: true, now: () => clock.now(), retryDelaysMs: [], signType });
   const simServer = Fastify();
   await simServer.register(plugin, { prefix: '/paysim' });
   const simBase = await simServer.listen({ host: '127.0.0.1', port: 0 });
@@ -93,6 +94,7 @@ export async function startPayments(
       TONGBAN_PAYMENTS_CHANNEL: 'simulator',
       TONGBAN_PAYMENTS_CHANNEL_URL: simUrl,
       TONGBAN_PAYMENTS_APP_ID: APP_ID,
+      TONGBAN_PAYMENTS_SIGN_TYPE: signType,
       // The workers are stepped by the tests.
       TONGBAN_PAYMENTS_QUERY_INTERVAL_MS: '3600000',
       ...env,

@@ -3,9 +3,16 @@
 // (RSA2), answers `{"response":…,"sign":"…"}` and asynchronous notifies signed with the channel's
 // key, a daily statement file signed in a header. A real channel speaking it is configured by URL
 // and public key; production refuses the bundled simulator.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import { fenToYuan, yuanToFen } from '../domain/amounts.ts';
-import { signParams, verifyParams, verifyText } from '../domain/signing.ts';
+import {
+  canonicalString,
+  rsaVerifier,
+  sm2Verifier,
+  type SignType,
+  type TextSigner,
+  type TextVerifier,
+} from '../domain/signing.ts';
 
 export interface SessionRequest {
   orderId: string;
@@ -58,24 +65,35 @@ export interface GatewayOptions {
   /** The channel's base URL (a function: the simulator's is this server's origin, known once it listens). */
   baseUrl: () => string;
   appId: string;
-  merchantKey: KeyObject;
+  /** Our merchant key's signing half (RSA2 or SM2). */
+  signer: TextSigner;
   /** The channel's public key: configured, or (development) fetched once from `<baseUrl>/keys`. */
-  channelKey: () => Promise<KeyObject>;
+  verifier: () => Promise<TextVerifier>;
   timeoutMs?: number;
   now?: () => Date;
 }
 
+/** A channel public key as configured: a PEM (RSA2) or the uncompressed SM2 point in hex (04‖x‖y). */
+export function verifierOf(type: SignType, publicKey: string): TextVerifier {
+  if (type === 'SM2') {
+    if (!/^04[0-9a-fA-F]{128}$/.test(publicKey)) throw new ChannelError('not an SM2 public key (04‖x‖y, hex)');
+    return sm2Verifier(publicKey.toLowerCase());
+  }
+  return rsaVerifier(createPublicKey(publicKey));
+}
+
 /** Fetches the channel's published key once (development only: production configures it). */
-export function fetchedChannelKey(baseUrl: string, timeoutMs = 5000): () => Promise<KeyObject> {
-  let key: Promise<KeyObject> | undefined;
+export function fetchedVerifier(baseUrl: () => string, type: SignType, timeoutMs = 5000): () => Promise<TextVerifier> {
+  let verifier: Promise<TextVerifier> | undefined;
   return () =>
-    (key ??= (async () => {
-      const res = await fetch(`${baseUrl}/keys`, { signal: AbortSignal.timeout(timeoutMs) });
+    (verifier ??= (async () => {
+      const res = await fetch(`${baseUrl()}/keys`, { signal: AbortSignal.timeout(timeoutMs) });
       if (!res.ok) throw new ChannelError(`the channel's keys answered ${res.status}`);
-      const body = (await res.json()) as { publicKey?: string };
-      return createPublicKey(String(body.publicKey));
+      const body = (await res.json()) as { alg?: string; publicKey?: string };
+      if (body.alg !== type) throw new ChannelError(`the channel signs with ${String(body.alg)}, not ${type}`);
+      return verifierOf(type, String(body.publicKey));
     })().catch((error: unknown) => {
-      key = undefined;
+      verifier = undefined;
       throw error;
     }));
 }
@@ -92,11 +110,11 @@ export class GatewayChannel implements PaymentChannel {
   }
 
   /** Registers our public key with a simulator that accepts registration (development); a real channel has it from onboarding. */
-  async register(publicKeyPem: string): Promise<void> {
+  async register(publicKey: string): Promise<void> {
     const res = await fetch(`${this.#o.baseUrl()}/merchants/${encodeURIComponent(this.appId)}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ publicKey: publicKeyPem }),
+      body: JSON.stringify({ alg: this.#o.signer.type, publicKey }),
       signal: AbortSignal.timeout(this.#o.timeoutMs ?? 5000),
     });
     if (res.status !== 200 && res.status !== 201)
@@ -108,19 +126,17 @@ export class GatewayChannel implements PaymentChannel {
     biz: Record<string, unknown>,
     extra: Record<string, string> = {},
   ): Promise<Record<string, string>> {
-    const params = signParams(
-      {
-        app_id: this.appId,
-        method,
-        charset: 'utf-8',
-        sign_type: 'RSA2',
-        timestamp: (this.#o.now?.() ?? new Date()).toISOString(),
-        version: '1.0',
-        biz_content: JSON.stringify(biz),
-        ...extra,
-      },
-      this.#o.merchantKey,
-    );
+    const unsigned: Record<string, string> = {
+      app_id: this.appId,
+      method,
+      charset: 'utf-8',
+      sign_type: this.#o.signer.type,
+      timestamp: (this.#o.now?.() ?? new Date()).toISOString(),
+      version: '1.0',
+      biz_content: JSON.stringify(biz),
+      ...extra,
+    };
+    const params = { ...unsigned, sign: this.#o.signer.sign(canonicalString(unsigned)) };
     let text: string;
     try {
       const res = await fetch(`${this.#o.baseUrl()}/gateway`, {
@@ -138,7 +154,7 @@ export class GatewayChannel implements PaymentChannel {
     }
     // The signature covers the response's exact JSON text, as it came.
     const m = /^\{"response":(\{.*\}),"sign":"([A-Za-z0-9+/=]+)"\}$/s.exec(text);
-    if (!m || !verifyText(m[1]!, m[2]!, await this.#o.channelKey()))
+    if (!m || !(await this.#o.verifier()).verify(m[1]!, m[2]!))
       throw new ChannelError("the channel's answer is not signed by its key");
     const response = JSON.parse(m[1]!) as Record<string, unknown>;
     const out = Object.fromEntries(Object.entries(response).map(([k, v]) => [k, String(v)]));
@@ -162,7 +178,10 @@ export class GatewayChannel implements PaymentChannel {
   }
 
   async verifyNotify(form: Readonly<Record<string, string>>): Promise<boolean> {
-    return verifyParams(form, await this.#o.channelKey(), true);
+    const verifier = await this.#o.verifier();
+    const sign = form.sign;
+    if (form.sign_type !== verifier.type || typeof sign !== 'string' || sign === '') return false;
+    return verifier.verify(canonicalString(form, true), sign);
   }
 
   async query(orderId: string): Promise<ChannelTrade> {
@@ -206,7 +225,7 @@ export class GatewayChannel implements PaymentChannel {
     const body = await res.text();
     if (!res.ok) throw new ChannelError(`the channel's statement answered ${res.status}`);
     const sign = res.headers.get('x-paysim-sign') ?? '';
-    if (!verifyText(body, sign, await this.#o.channelKey()))
+    if (!(await this.#o.verifier()).verify(body, sign))
       throw new ChannelError("the statement is not signed by the channel's key");
     return body;
   }

@@ -1,13 +1,16 @@
-// The merchant's signing key and the channel it talks to, from configuration. The secret
-// `payments-merchant-key` holds the merchant's RSA private key (PKCS#8 PEM, or its base64 DER);
-// in development the kernel generates a random value instead, so a development RSA key is made
-// once into the data directory (mode 0600). Production refuses: a key that does not parse, the
+// The merchant's signing key and the channel it talks to, from configuration. With RSA2 (the
+// default) the secret `payments-merchant-key` holds the merchant's RSA private key (PKCS#8 PEM,
+// or its base64 DER); in development the kernel generates a random value instead, so a
+// development RSA key is made once into the data directory (mode 0600). With SM2
+// (TONGBAN_PAYMENTS_SIGN_TYPE=SM2) it is the private scalar in hex, or at least 32 bytes of
+// secret material the scalar is derived from (so the generated development secret serves). Production refuses: a key that does not parse, the
 // bundled simulator, and a channel public key fetched instead of configured.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type ModuleContext } from '@tongban/kernel';
-import { fetchedChannelKey, GatewayChannel } from './channel.ts';
+import { ConfigError, sm2PrivateKeyFrom, sm2PublicKey, type ModuleContext } from '@tongban/kernel';
+import { rsaSigner, sm2Signer, type TextSigner } from '../domain/signing.ts';
+import { fetchedVerifier, GatewayChannel, verifierOf } from './channel.ts';
 
 export const MERCHANT_KEY_SECRET = 'payments-merchant-key';
 
@@ -44,8 +47,25 @@ export function merchantKey(ctx: ModuleContext): KeyObject {
   return createPrivateKey(readFileSync(file, 'utf8'));
 }
 
+/** Our signing half and the public key the channel verifies us with (PEM for RSA2, 04‖x‖y hex for SM2). */
+export function merchantSigner(ctx: ModuleContext): { signer: TextSigner; publicKey: string } {
+  if (ctx.config.payments.signType === 'SM2') {
+    const secret = ctx.secret(MERCHANT_KEY_SECRET);
+    const privateHex = /^[0-9a-fA-F]{64}$/.test(secret)
+      ? secret.toLowerCase()
+      : Buffer.byteLength(secret) >= 32
+        ? sm2PrivateKeyFrom(Buffer.from(secret, 'utf8'))
+        : undefined;
+    if (!privateHex)
+      throw new ConfigError(`${MERCHANT_KEY_SECRET} is not an SM2 private key (64 hex digits or 32+ bytes)`);
+    return { signer: sm2Signer(privateHex), publicKey: sm2PublicKey(privateHex) };
+  }
+  const key = merchantKey(ctx);
+  return { signer: rsaSigner(key), publicKey: createPublicKey(key).export({ type: 'spki', format: 'pem' }).toString() };
+}
+
 /** The channel the configuration names; production refuses the simulator and a key not configured. */
-export function channelFromConfig(ctx: ModuleContext, key: KeyObject): GatewayChannel {
+export function channelFromConfig(ctx: ModuleContext, signer: TextSigner): GatewayChannel {
   const c = ctx.config.payments;
   const production = ctx.config.env === 'production';
   const name = c.channel ?? (production ? undefined : 'simulator');
@@ -59,21 +79,21 @@ export function channelFromConfig(ctx: ModuleContext, key: KeyObject): GatewayCh
       "NODE_ENV=production needs TONGBAN_PAYMENTS_CHANNEL_PUBLIC_KEY (the channel's RSA public key)",
     );
   const baseUrl = () => (c.channelUrl ?? `${ctx.origin()}/paysim`).replace(/\/$/, '');
-  let configured: KeyObject | undefined;
+  let configured: ReturnType<typeof verifierOf> | undefined;
   if (c.channelPublicKey) {
     try {
-      configured = createPublicKey(c.channelPublicKey);
+      configured = verifierOf(signer.type, c.channelPublicKey);
     } catch {
-      throw new ConfigError('TONGBAN_PAYMENTS_CHANNEL_PUBLIC_KEY is not a public key (PEM)');
+      throw new ConfigError(`TONGBAN_PAYMENTS_CHANNEL_PUBLIC_KEY is not a ${signer.type} public key`);
     }
   }
-  let fetched: (() => Promise<KeyObject>) | undefined;
+  const fetched = fetchedVerifier(baseUrl, signer.type);
   return new GatewayChannel({
     name,
     baseUrl,
     appId: c.appId,
-    merchantKey: key,
-    channelKey: configured ? async () => configured : () => (fetched ??= fetchedChannelKey(baseUrl()))(),
+    signer,
+    verifier: configured ? async () => configured : fetched,
     now: () => ctx.clock.now(),
   });
 }

@@ -99,8 +99,8 @@ export class Payments {
   readonly channel: GatewayChannel;
   readonly sources: AssessSources;
   readonly hooks: PaymentsTestHooks = {};
-  /** Our merchant public key (SPKI PEM): what the channel verifies our requests with. */
-  merchantPublicKeyPem = '';
+  /** Our merchant public key (SPKI PEM for RSA2, 04‖x‖y hex for SM2): what the channel verifies our requests with. */
+  merchantPublicKey = '';
   #timers: NodeJS.Timeout[] = [];
   #assessing: Promise<void> | undefined;
   #querying: Promise<void> | undefined;

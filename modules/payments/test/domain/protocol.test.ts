@@ -1,12 +1,13 @@
 // The channel protocol's pure parts: amounts between fen and yuan strings, the signed canonical
 // string, a notify's shape and freshness, the statement file and its comparison, refund limits.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { fenToYuan, yuanToFen } from '../../src/domain/amounts.ts';
 import { isStale, parseNotify } from '../../src/domain/notify.ts';
 import { checkRefund, statusAfterRefund } from '../../src/domain/refunds.ts';
-import { canonicalString, signParams, verifyParams } from '../../src/domain/signing.ts';
+import { sm2PrivateKeyFrom, sm2PublicKey } from '@tongban/kernel';
+import { canonicalString, signParams, sm2Signer, sm2Verifier, verifyParams } from '../../src/domain/signing.ts';
 import { compareStatement, parseStatement, STATEMENT_HEADER } from '../../src/domain/statement.ts';
 
 test('fen and yuan: exact both ways, no float, no sign, at most two decimals', () => {
@@ -30,6 +31,17 @@ test('the signature covers every non-empty field but sign, sorted; a changed fie
   assert.equal(verifyParams({ ...signed, extra: 'x' }, publicKey, true), false);
   assert.equal(verifyParams({ ...signed, sign: 'not base64!' }, publicKey, true), false);
   assert.equal(verifyParams({ ...signed, sign: '' }, publicKey, true), false);
+});
+
+test('SM2-with-SM3 (sign_type=SM2): what one key signs only its public key verifies, over the exact text', () => {
+  const a = sm2PrivateKeyFrom(randomBytes(32));
+  const b = sm2PrivateKeyFrom(randomBytes(32));
+  const text = canonicalString({ app_id: 'a', out_trade_no: 'o1', total_amount: '20.00' });
+  const signature = sm2Signer(a).sign(text);
+  assert.equal(sm2Verifier(sm2PublicKey(a)).verify(text, signature), true);
+  assert.equal(sm2Verifier(sm2PublicKey(b)).verify(text, signature), false);
+  assert.equal(sm2Verifier(sm2PublicKey(a)).verify(`${text}0`, signature), false);
+  assert.equal(sm2Verifier(sm2PublicKey(a)).verify(text, 'not base64!'), false);
 });
 
 test('a notify needs its fields in form; stale beyond the window or from the future', () => {
