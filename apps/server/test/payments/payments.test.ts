@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
-import { canonicalString, noteReceipt, Payments, signParams } from '@tongban/payments';
+import payments, { canonicalString, noteReceipt, Payments, signParams } from '@tongban/payments';
 import { sql } from 'kysely';
 import { APP_ID, DEPT, factsFor, matterWithFee, payAtCashier, startPayments, type PayHarness } from './harness.ts';
 
@@ -428,6 +428,63 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     const asked = factsAsked;
     assert.equal(await assessor.assessTask({ taskId: 'no-fee-task', matterCode: '330100-WJW-001' }), undefined);
     assert.equal(factsAsked, asked, 'no fees: the workflow is not asked');
+  });
+
+  test('the consumer queues a started task once under redelivery; the assessor turns the queue into one order', async () => {
+    const facts = factsFor('c-queued');
+    const started = {
+      taskId: facts.taskId,
+      applicationId: facts.applicationId,
+      caseNumber: facts.caseNumber,
+      matterCode: facts.matterCode,
+      departmentCode: DEPT,
+      applicantId: 'c-queued',
+      action: 'start',
+      from: null,
+      to: 'awaiting_payment',
+      actor: { kind: 'system', id: 'workflow' },
+      at: h.clock.now().toISOString(),
+      seq: 1,
+    };
+    const handler = payments.consumers!['workflow.task.started']!;
+    for (let delivery = 0; delivery < 2; delivery++)
+      await h
+        .payments()
+        .ctx.transaction((trx) =>
+          handler(
+            {
+              id: `e-${delivery}`,
+              type: 'workflow.task.started',
+              source: 'workflow',
+              occurredAt: started.at,
+              data: started as never,
+            },
+            { trx, log: h.payments().ctx.log, attempt: 1 },
+            h.payments(),
+          ),
+        );
+    const queued = await sql<{
+      n: number;
+    }>`select count(*)::int as n from payments.pending_assessment where task_id = ${facts.taskId}`.execute(
+      h.p.database.db,
+    );
+    assert.equal(queued.rows[0]!.n, 1, 'queued once');
+    const assessor = new Payments(h.payments().ctx, h.payments().channel, {
+      matter: async () => matterWithFee(2000),
+      facts: async () => facts,
+    });
+    await assessor.kick();
+    await assessor.kick();
+    const orders = await sql<{
+      n: number;
+    }>`select count(*)::int as n from payments.payment_order where task_id = ${facts.taskId}`.execute(h.p.database.db);
+    assert.equal(orders.rows[0]!.n, 1);
+    const left = await sql<{
+      n: number;
+    }>`select count(*)::int as n from payments.pending_assessment where task_id = ${facts.taskId}`.execute(
+      h.p.database.db,
+    );
+    assert.equal(left.rows[0]!.n, 0, 'the queue row is gone with the order');
   });
 
   test('a payment the channel took for an order that expired meanwhile is recorded and the order marked paid', async () => {
