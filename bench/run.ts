@@ -4,6 +4,7 @@ import { benchDatahub } from './datahub.ts';
 import { benchIdentity } from './identity.ts';
 import { benchLedger } from './ledger.ts';
 import { benchLicenses } from './licenses.ts';
+import { benchPayments } from './payments.ts';
 import { benchWorkflow } from './workflow.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   ledger: benchLedger,
   datahub: benchDatahub,
   licenses: benchLicenses,
+  payments: benchPayments,
 };
 
 const names = process.argv.slice(2);

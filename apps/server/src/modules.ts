@@ -5,10 +5,12 @@ import datahub from '@tongban/datahub';
 import identity from '@tongban/identity';
 import ledger from '@tongban/ledger';
 import licenses from '@tongban/licenses';
+import payments from '@tongban/payments';
 import portal from '@tongban/portal';
 import sentinel from '@tongban/sentinel';
 import workflow from '@tongban/workflow';
 import type { ModuleDefinition } from '@tongban/kernel';
+import { paysimModule } from './paysim.ts';
 
 // Catalog first: identity's demo seed gives every catalog department an officer. The portal (the
 // web app's backend-for-frontend) needs identity beside it.
@@ -19,6 +21,9 @@ export const allModules: readonly ModuleDefinition[] = [
   workflow,
   ledger,
   licenses,
+  // After workflow and licences; the simulator it pays through (development) right after it.
+  payments,
+  paysimModule,
   portal,
   sentinel,
 ];

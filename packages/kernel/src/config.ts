@@ -145,6 +145,35 @@ const Settings = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /**
+     * Unified payments (统一支付, modules/payments): the channel, its keys, and the clocks of an
+     * order. `simulator` is the bundled payment-channel simulator (apps/paysim, mounted at
+     * /paysim; refused in production); `gateway` a channel speaking the same protocol at `channelUrl`.
+     */
+    payments: Type.Object(
+      {
+        channel: Type.Optional(Type.Union([Type.Literal('simulator'), Type.Literal('gateway')])),
+        /** The channel's base URL; the simulator's default is `<public url>/paysim`. */
+        channelUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** The channel's public key (PEM, RSA); development fetches the simulator's from `<channelUrl>/keys`. */
+        channelPublicKey: Type.Optional(Type.String({ minLength: 1 })),
+        /** How both sides sign: RSA2 (SHA256withRSA) or SM2 (SM2-with-SM3, 国密). */
+        signType: Type.Union([Type.Literal('RSA2'), Type.Literal('SM2')], { default: 'RSA2' }),
+        /** Our merchant (app) id at the channel. */
+        appId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', default: 'tongban-dev' }),
+        /** Days an assessed order waits for its payer before it expires. */
+        orderExpiryDays: Type.Integer({ minimum: 1, maximum: 365, default: 15 }),
+        /** Minutes a checkout (the channel's cashier session) lives: GOV.UK Pay's 90. */
+        checkoutMinutes: Type.Integer({ minimum: 5, maximum: 1440, default: 90 }),
+        /** Seconds after a checkout before the active query asks the channel (the notify is late). */
+        queryAfterSeconds: Type.Integer({ minimum: 1, default: 30 }),
+        /** How often the active query runs (ms). */
+        queryIntervalMs: Type.Integer({ minimum: 100, default: 5000 }),
+        /** A notify older than this is stale (the channel's retries span about 25 h). */
+        notifyMaxAgeHours: Type.Integer({ minimum: 1, maximum: 72, default: 26 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     bus: Type.Object(
       {
         maxAttempts: Type.Integer({ minimum: 1, default: 8 }),
@@ -196,6 +225,16 @@ const ENV: Record<string, string[]> = {
   TONGBAN_FIELDS_CRYPTO: ['fields', 'crypto'],
   TONGBAN_FIELDS_DATA_KEY_MAX_AGE_DAYS: ['fields', 'dataKeyMaxAgeDays'],
   TONGBAN_FIELDS_MAINTENANCE_INTERVAL_MS: ['fields', 'maintenanceIntervalMs'],
+  TONGBAN_PAYMENTS_CHANNEL: ['payments', 'channel'],
+  TONGBAN_PAYMENTS_CHANNEL_URL: ['payments', 'channelUrl'],
+  TONGBAN_PAYMENTS_CHANNEL_PUBLIC_KEY: ['payments', 'channelPublicKey'],
+  TONGBAN_PAYMENTS_SIGN_TYPE: ['payments', 'signType'],
+  TONGBAN_PAYMENTS_APP_ID: ['payments', 'appId'],
+  TONGBAN_PAYMENTS_ORDER_EXPIRY_DAYS: ['payments', 'orderExpiryDays'],
+  TONGBAN_PAYMENTS_CHECKOUT_MINUTES: ['payments', 'checkoutMinutes'],
+  TONGBAN_PAYMENTS_QUERY_AFTER_SECONDS: ['payments', 'queryAfterSeconds'],
+  TONGBAN_PAYMENTS_QUERY_INTERVAL_MS: ['payments', 'queryIntervalMs'],
+  TONGBAN_PAYMENTS_NOTIFY_MAX_AGE_HOURS: ['payments', 'notifyMaxAgeHours'],
   TONGBAN_BUS_MAX_ATTEMPTS: ['bus', 'maxAttempts'],
   TONGBAN_BUS_BACKOFF_BASE_MS: ['bus', 'backoffBaseMs'],
   TONGBAN_BUS_POLL_INTERVAL_MS: ['bus', 'pollIntervalMs'],

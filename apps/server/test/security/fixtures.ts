@@ -7,6 +7,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { creditCodeCheckChar } from '@tongban/kernel/identifiers';
 import licenses from '@tongban/licenses';
+import payments from '@tongban/payments';
 import { sql } from 'kysely';
 import {
   act,
@@ -162,6 +163,37 @@ async function businessOf(h: Harness): Promise<Made> {
   return { params: { businessId: r.body.id }, reach: { owner: sub } };
 }
 
+/** A payment order of a task at 卫健委, made through the payments service (the workflow's payment facts are given, not asked). */
+async function paymentOrderOf(h: Harness): Promise<Made> {
+  const taskId = randomUUID();
+  const order = await h.p.instanceOf(payments).assessAndCreate(
+    {
+      taskId,
+      applicationId: randomUUID(),
+      caseNumber: `M-${taskId.slice(0, 8)}`,
+      matterCode: M.birthCertificate,
+      matterVersion: 1,
+      departmentCode: OFFICER_DEPARTMENT,
+      payer: { id: `m-payer-${randomUUID()}`, kind: 'citizen' },
+      verified: {},
+      awaitingPayment: true,
+    },
+    {
+      code: M.birthCertificate,
+      version: 1,
+      name: { zh: '矩阵测试', en: 'Matrix' },
+      departmentCode: OFFICER_DEPARTMENT,
+      fees: [{ code: 'matrix-fee', name: { zh: '工本费', en: 'Fee' }, amountFen: 100 }],
+    },
+  );
+  // Orders are scoped by their department only (their scope names no region).
+  return {
+    params: { id: order.id },
+    reach: { department: OFFICER_DEPARTMENT },
+    body: { amountFen: 1, reason: 'matrix reason' },
+  };
+}
+
 export const RESOURCE_FACTORIES: readonly ResourceFactory[] = [
   // The workflow's drafts and applications: the applicant's own (403 for another's).
   { path: '/api/workflow/drafts/{id}', make: draftOf, consumedBy: ['DELETE'] },
@@ -179,6 +211,8 @@ export const RESOURCE_FACTORIES: readonly ResourceFactory[] = [
   { path: '/api/identity/businesses/{businessId}', make: businessOf },
   // Licences: the holder's, and the issuing department's officers'.
   { path: '/api/licenses/{id}', make: licenceOf },
+  // Payments: an order, and its refunds, are its department's officers' (the payer's own are under /me, 404 for another's).
+  { path: '/api/payments/orders/{id}', make: paymentOrderOf },
 ];
 
 export function factoryFor(
