@@ -273,6 +273,7 @@ export class Payments {
     return events.publish('payments.order.paid', {
       orderId: order.id,
       applicationId: order.application_id,
+      caseNumber: order.case_number,
       taskId: order.task_id,
       matterCode: order.matter_code,
       departmentCode: order.department_code,
