@@ -5,6 +5,7 @@ import datahub from '@tongban/datahub';
 import identity from '@tongban/identity';
 import ledger from '@tongban/ledger';
 import licenses from '@tongban/licenses';
+import notify from '@tongban/notify';
 import portal from '@tongban/portal';
 import sentinel from '@tongban/sentinel';
 import workflow from '@tongban/workflow';
@@ -19,6 +20,7 @@ export const allModules: readonly ModuleDefinition[] = [
   workflow,
   ledger,
   licenses,
+  notify,
   portal,
   sentinel,
 ];

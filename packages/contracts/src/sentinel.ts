@@ -17,6 +17,7 @@ export const GUARDED_MODULES = [
   'portal',
   'workflow',
   'sentinel',
+  'notify',
 ] as const;
 export type GuardedModule = (typeof GUARDED_MODULES)[number];
 

@@ -32,6 +32,8 @@ export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   licenses: [ServiceRoles.workflowAnswersRead],
   // Security operations lock accounts and end their sessions (api/security.ts).
   sentinel: [ServiceRoles.identityRespond],
+  // Notifications read a person's mobile and language for their SMS (api/contact.ts).
+  notify: [ServiceRoles.identityContactRead],
 };
 
 /** The secrets identity reads to register the service clients. */
