@@ -487,7 +487,8 @@ export class Notify {
             : { kind: 'ed25519', privateKeyPem: await this.ctx.fields.open(sub.key_sealed, webhookKeyAad(sub.id)) };
         try {
           await sendWebhook(
-            { url: sub.url, id: d.id, timestamp: Math.floor(now.getTime() / 1000), body: d.body, key },
+            // Signed at the wall clock: the receiver checks its replay window against its own.
+            { url: sub.url, id: d.id, timestamp: Math.floor(Date.now() / 1000), body: d.body, key },
             this.policy,
           );
           await updateDelivery(this.db, d.id, {
