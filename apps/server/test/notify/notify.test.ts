@@ -56,21 +56,19 @@ describe(`notifications (${databaseLabel})`, () => {
       .where(sql`data->>'applicationId'`, '=', app.id)
       .executeTakeFirstOrThrow();
     const handler = notify.consumers!['workflow.application.submitted']!;
-    await h.p.database.db
-      .transaction()
-      .execute(async (trx) =>
-        handler(
-          {
-            id: event.id,
-            type: event.type,
-            source: 'workflow',
-            occurredAt: String(event.occurred_at),
-            data: event.data,
-          } as never,
-          { trx: trx as never, log: h.n.ctx.log, attempt: 2 },
-          h.n,
-        ),
-      );
+    await h.p.database.db.transaction().execute(async (trx) =>
+      handler(
+        {
+          id: event.id,
+          type: event.type,
+          source: 'workflow',
+          occurredAt: String(event.occurred_at),
+          data: event.data,
+        } as never,
+        { trx: trx as never, log: h.n.ctx.log, attempt: 2 },
+        h.n,
+      ),
+    );
     await deliver(h);
     assert.equal(await count('notify.notice', 'recipient_id', who.id), 1);
     assert.equal(await count('notify.message', 'recipient_id', who.id), 1);

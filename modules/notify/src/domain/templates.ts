@@ -2,7 +2,7 @@
 // (GOV.UK Notify's ((name)), written {name} here as in every message catalog of the platform).
 // The defaults below are version 1 of every template; an operator's versions are checked by
 // `checkTemplate` before they are published. Pure: no I/O.
-import { NOTICE_KINDS, PLACEHOLDER_TYPES, type NoticeKind } from '@tongban/contracts';
+import { NOTICE_KINDS, type PLACEHOLDER_TYPES, type NoticeKind } from '@tongban/contracts';
 
 export type PlaceholderType = (typeof PLACEHOLDER_TYPES)[number];
 export type TemplateChannel = 'inbox' | 'sms' | 'email';

@@ -4,7 +4,7 @@
 // after a task finishes (start what was waiting, end what can no longer happen, finish the whole).
 import { WorkflowError } from '../errors.ts';
 import type { EventData, TaskTransitioned } from '@tongban/contracts';
-import { uuidv7, type DomainError, type DraftEvent, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
+import type { DomainError, DraftEvent, ModuleContext, WorkingCalendar } from '@tongban/kernel';
 import { serviceDate, startClock } from '../domain/deadlines.ts';
 import { applicationOutcome, matterForm, nextSteps } from '../domain/plan.ts';
 import {
