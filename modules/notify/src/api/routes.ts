@@ -41,7 +41,7 @@ import {
 import { devSms, findMessages, messagesOf, recordReceipt } from '../store/messages.ts';
 import { markNoticeRead, noticesOf } from '../store/notices.ts';
 import { findPreference, savePreference } from '../store/preferences.ts';
-import { publishVersion, saveDraft, templateVersions } from '../store/templates.ts';
+import { allTemplates, publishVersion, saveDraft, templateVersions } from '../store/templates.ts';
 import type { TemplateRow, WebhookSubscriptionRow } from '../store/tables.ts';
 import {
   deactivateSubscription,
@@ -251,8 +251,7 @@ export function notifyRoutes(app: HttpApp, n: Notify): void {
     async () => {
       const out: TemplateView[] = [];
       const seen = new Set<string>();
-      const rows = await db.selectFrom('notify.template').selectAll().orderBy('version', 'desc').execute();
-      for (const t of rows) {
+      for (const t of (await allTemplates(db)).reverse()) {
         const key = `${t.kind}:${t.channel}`;
         if (seen.has(key)) continue;
         seen.add(key);

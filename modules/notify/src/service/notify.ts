@@ -37,7 +37,7 @@ import { createSmtpMailer } from './channels/smtp.ts';
 import { ChannelError, type Mailer, type OutboundPolicy, type SmsProvider, type WebhookKey } from './channels/types.ts';
 import { sendWebhook } from './channels/webhook.ts';
 import { dueMessages, insertDevSms, leaseMessage, queueMessages, sentSince, updateMessage } from '../store/messages.ts';
-import { insertNotice, knownApplication, rememberApplication } from '../store/notices.ts';
+import { findNotice, insertNotice, knownApplication, rememberApplication } from '../store/notices.ts';
 import { findPreference } from '../store/preferences.ts';
 import { allTemplates, seedTemplate } from '../store/templates.ts';
 import {
@@ -376,11 +376,8 @@ export class Notify {
       await updateMessage(this.db, m.id, { not_before: held, lease_until: null, last_error: 'rate_limited' });
       return;
     }
-    const notice = await this.db
-      .selectFrom('notify.notice')
-      .selectAll()
-      .where('id', '=', m.notice_id)
-      .executeTakeFirstOrThrow();
+    const notice = await findNotice(this.db, m.notice_id);
+    if (!notice) throw new Error(`message ${m.id} has no notice`);
     const values = await this.valuesOf(notice.params);
     const rendered = renderMessage(m.kind, m.channel, this.template(m.kind, m.channel), values, m.lang);
     let to: string | null;
