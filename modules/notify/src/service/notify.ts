@@ -99,12 +99,20 @@ export class Notify {
     if (this.smsMode === 'dev') return devSink(this);
     const c = this.ctx.config.notify;
     if (!c.smsGatewayUrl) throw new Error('TONGBAN_NOTIFY_SMS=gateway needs TONGBAN_NOTIFY_SMS_GATEWAY_URL');
+    // The gateways are the operator's configuration, not a caller's: they may sit on a private
+    // network (no address check), but go over https in production.
+    const policy: OutboundPolicy = {
+      allowPrivate: true,
+      httpsOnly: this.ctx.config.env === 'production',
+      timeoutMs: 5_000,
+      maxResponseBytes: 64 * 1024,
+    };
     const gateways = [
       createHttpSmsGateway({
         name: 'primary',
         url: c.smsGatewayUrl,
         apiKey: this.ctx.secret('notify-sms-gateway-key'),
-        policy: this.policy,
+        policy,
       }),
     ];
     if (c.smsFallbackUrl)
@@ -113,7 +121,7 @@ export class Notify {
           name: 'fallback',
           url: c.smsFallbackUrl,
           apiKey: this.ctx.secret('notify-sms-fallback-key'),
-          policy: this.policy,
+          policy,
         }),
       );
     return createFailoverSms(gateways, { now: () => Date.now() });
