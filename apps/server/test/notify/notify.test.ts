@@ -248,7 +248,7 @@ describe(`notifications (${databaseLabel})`, () => {
       assert.ok(hours > 20 && hours < 30, `given up after ${hours} h`);
       const dead = (await h.call('GET', '/api/notify/webhooks/dead-letters', op)).body;
       assert.equal(dead.length, 1);
-      assert.equal(dead[0].lastError, 'http_503');
+      assert.equal(dead[0].lastError, 'target_unavailable', 'a 5xx: the target is unavailable');
       assert.equal(dead[0].attempts, received.length);
 
       answer = 204;

@@ -1,46 +1,70 @@
-// STUB by notify-core (no SSRF guard): the integrator keeps notify-channels' version of this file.
-import { createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+// Signed webhooks to department systems (Standard Webhooks headers, domain/webhook-signing.ts)
+// through the SSRF-guarded POST (./outbound.ts). What an answer means for the retry schedule:
+//   2xx                      delivered
+//   3xx                      `redirect_refused`, NOT retried: a target that redirects is
+//                            misconfigured or probing us; 24 hours of retries change nothing, the
+//                            dead letter shows it to an operator at once, who can fix and replay
+//   408, 429                 `target_busy`, retried
+//   410                      `gone`, not retried (the receiver says the endpoint is retired)
+//   other 4xx                `target_rejected`, not retried
+//   5xx (and other codes)    `target_unavailable`, retried
+//   timeout, connection, DNS `timeout` / `connection_failed` / `dns_failed`, retried
+//   private address, http in production, bad URL   `address_refused` / `https_required` /
+//                            `url_invalid`, not retried
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { encodeWebhookSecret, publicKeyPem, webhookHeaders } from '../../domain/webhook-signing.ts';
+import { postOutbound, type OutboundOptions } from './outbound.ts';
 import { ChannelError, type OutboundPolicy, type WebhookKey, type WebhookRequest } from './types.ts';
 
-export async function sendWebhook(r: WebhookRequest, policy: OutboundPolicy): Promise<{ status: number }> {
-  const signed = `${r.id}.${r.timestamp}.${r.body}`;
-  const signature =
-    r.key.kind === 'hmac-sha256'
-      ? `v1,${createHmac('sha256', r.key.secret).update(signed).digest('base64')}`
-      : `v1a,${sign(null, Buffer.from(signed), r.key.privateKeyPem).toString('base64')}`;
-  let res: Response;
-  try {
-    res = await fetch(r.url, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'content-type': 'application/json',
-        'webhook-id': r.id,
-        'webhook-timestamp': String(r.timestamp),
-        'webhook-signature': signature,
-      },
-      body: r.body,
-      signal: AbortSignal.timeout(policy.timeoutMs),
-    });
-    await res.arrayBuffer();
-  } catch (error) {
-    const timeout = (error as Error).name === 'TimeoutError';
-    throw new ChannelError(timeout ? 'timeout' : 'connection_failed', true, (error as Error).message);
-  }
-  if (res.status >= 300 && res.status < 400) throw new ChannelError('redirect_refused', false);
-  if (res.status >= 500 || res.status === 408 || res.status === 429) throw new ChannelError(`http_${res.status}`, true);
-  if (res.status >= 400) throw new ChannelError(res.status === 410 ? 'gone' : `http_${res.status}`, false);
-  return { status: res.status };
+export {
+  verifyWebhook,
+  decodeWebhookSecret,
+  encodeWebhookSecret,
+  publicKeyShown,
+} from '../../domain/webhook-signing.ts';
+
+export async function sendWebhook(
+  r: WebhookRequest,
+  policy: OutboundPolicy,
+  o: OutboundOptions = {},
+): Promise<{ status: number }> {
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'user-agent': 'Tongban-Webhooks/1',
+    ...webhookHeaders(r.key, r.id, r.timestamp, r.body),
+  };
+  const res = await postOutbound(r.url, headers, r.body, policy, o);
+  const status = res.status;
+  if (status >= 200 && status < 300) return { status };
+  if (status === 408 || status === 429) throw new ChannelError('target_busy', true, `HTTP ${status}`);
+  if (status === 410) throw new ChannelError('gone', false, 'HTTP 410');
+  if (status >= 400 && status < 500) throw new ChannelError('target_rejected', false, `HTTP ${status}`);
+  throw new ChannelError('target_unavailable', true, `HTTP ${status}`);
 }
 
+/**
+ * A new subscription's key and what to show its owner ONCE: `whsec_<base64>` (the shared secret)
+ * for HMAC; for Ed25519 the public key as PEM (SPKI), which every crypto library reads (the
+ * private half stays with us; `publicKeyShown` gives Standard Webhooks' `whpk_` form of the same
+ * key, and `verifyWebhook` takes either).
+ */
 export function generateWebhookKey(kind: 'hmac-sha256' | 'ed25519'): { key: WebhookKey; shown: string } {
   if (kind === 'hmac-sha256') {
-    const secret = randomBytes(32);
-    return { key: { kind, secret }, shown: `whsec_${secret.toString('base64')}` };
+    // 32 bytes: Standard Webhooks asks for 24 to 64.
+    const secret = new Uint8Array(randomBytes(32));
+    return { key: { kind, secret }, shown: encodeWebhookSecret(secret) };
   }
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  return {
-    key: { kind, privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
-    shown: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-  };
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const privateKeyPem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  return { key: { kind, privateKeyPem }, shown: publicKeyPem(privateKeyPem) };
+}
+
+/** A key as text for the database (the caller encrypts it at rest), and back. */
+export function serializeWebhookKey(key: WebhookKey): string {
+  return key.kind === 'hmac-sha256' ? encodeWebhookSecret(key.secret) : key.privateKeyPem;
+}
+
+export function parseWebhookKey(kind: 'hmac-sha256' | 'ed25519', stored: string): WebhookKey {
+  if (kind === 'ed25519') return { kind, privateKeyPem: stored };
+  return { kind, secret: new Uint8Array(Buffer.from(stored.replace(/^whsec_/, ''), 'base64')) };
 }
