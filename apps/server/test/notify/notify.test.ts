@@ -3,6 +3,7 @@
 // a moved clock; templates published and previewed; webhooks retried to a dead letter against a
 // real local HTTP server and replayed; every route refuses the wrong principal.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
@@ -274,6 +275,101 @@ describe(`notifications (${databaseLabel})`, () => {
     }
   });
 
+  test('payments, licences and a security lock: each event one notice, the case number from the submitted application', async () => {
+    const who = await h.person('13600000006');
+    const app = await submitBirthCertificate(h, who.headers);
+    await deliver(h);
+    const consume = async (type: string, data: Record<string, unknown>, id = randomUUID()) => {
+      const handler = (notify.consumers as Record<string, (...a: unknown[]) => Promise<void>>)[type]!;
+      await h.p.database.db
+        .transaction()
+        .execute(async (trx) =>
+          handler(
+            { id, type, source: type.split('.')[0], occurredAt: new Date().toISOString(), data },
+            { trx, log: h.n.ctx.log, attempt: 1 },
+            h.n,
+          ),
+        );
+      return id;
+    };
+    const order = {
+      orderId: randomUUID(),
+      applicationId: app.id,
+      taskId: app.tasks[0].id,
+      matterCode: app.tasks[0].matterCode,
+      payerId: who.id,
+      amountFen: 2500,
+      status: 'pending',
+      expiresAt: '2026-12-01T03:30:00.000Z',
+      at: '2026-12-01T02:00:00.000Z',
+    };
+    const created = await consume('payments.order.created', order);
+    await consume('payments.order.created', order, created); // redelivered: nothing more
+    await consume('payments.order.paid', {
+      ...order,
+      departmentCode: '330100-WJW',
+      channel: 'exempt',
+      via: 'exempt',
+      items: [],
+      paidAt: order.at,
+    });
+    await consume('payments.order.paid', {
+      ...order,
+      departmentCode: '330100-WJW',
+      channel: 'sim',
+      via: 'query',
+      items: [],
+      paidAt: order.at,
+    });
+    await consume('licenses.licence.issued', {
+      licenceId: randomUUID(),
+      identifier: '1133010000000100001',
+      typeCode: 'birth-certificate',
+      holderId: who.id,
+      departmentCode: '330100-WJW',
+      applicationId: app.id,
+      taskId: app.tasks[0].id,
+      validFrom: order.at,
+      validUntil: null,
+      statusList: { id: 'sl', index: 0 },
+      at: order.at,
+    });
+    await consume('identity.account.security-locked', {
+      accountId: who.id,
+      until: '2026-12-02T02:00:00.000Z',
+      reason: 'credential stuffing',
+      by: 'service:sentinel',
+      sessionsEnded: 1,
+    });
+    await h.n.kick();
+    const notices = (await h.call('GET', '/api/notify/me/notices', who.headers)).body as {
+      kind: string;
+      text: string;
+    }[];
+    assert.deepEqual(notices.map((n) => n.kind).sort(), [
+      'account_locked',
+      'licence_issued',
+      'payment_due',
+      'payment_received',
+      'submitted',
+    ]);
+    const due = notices.find((n) => n.kind === 'payment_due')!;
+    assert.match(
+      due.text,
+      new RegExp(`^办件 ${app.caseNumber} 的“出生医学证明签发”需缴费 25.00元，请于 2026-12-01 11:30 前完成缴费。$`),
+    );
+    assert.match(notices.find((n) => n.kind === 'account_locked')!.text, /锁定至 2026-12-02 10:00/);
+    const sms = (await h.call('GET', '/api/notify/me/messages', who.headers)).body as {
+      kind: string;
+      status: string;
+    }[];
+    assert.equal(sms.length, 5);
+    assert.ok(
+      sms.every((m) => m.status === 'delivered'),
+      JSON.stringify(sms),
+    );
+  });
+
   test('every route refuses the wrong principal', async () => {
     const citizen = (await h.person()).headers;
     const op = await h.operator();
@@ -317,6 +413,11 @@ describe(`notifications (${databaseLabel})`, () => {
       (await h.call('POST', '/api/notify/callbacks/sms/primary', {}, { id: 'x', status: 'delivered' })).status,
       404,
     );
+    // Identity's contact route answers the notify client only.
+    const contact = `/api/identity/services/accounts/${randomUUID()}/contact`;
+    assert.equal((await h.call('GET', contact, citizen)).status, 403);
+    assert.equal((await h.call('GET', contact, op)).status, 403);
+    assert.equal((await h.call('GET', contact, {})).status, 401);
     // An operator reads anyone's messages; a citizen only their own.
     const mine = (await h.call('GET', '/api/notify/me/messages', citizen)).body;
     assert.deepEqual(mine, []);
