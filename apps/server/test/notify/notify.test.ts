@@ -370,6 +370,62 @@ describe(`notifications (${databaseLabel})`, () => {
     );
   });
 
+  test('past ten SMS an hour to one person the next waits (held, not lost); a security notice does not', async () => {
+    const who = await h.person('13500000005');
+    const consume = async (type: string, data: Record<string, unknown>) => {
+      const handler = (notify.consumers as Record<string, (...a: unknown[]) => Promise<void>>)[type]!;
+      await h.p.database.db
+        .transaction()
+        .execute(async (trx) =>
+          handler(
+            { id: randomUUID(), type, source: 'payments', occurredAt: new Date().toISOString(), data },
+            { trx, log: h.n.ctx.log, attempt: 1 },
+            h.n,
+          ),
+        );
+    };
+    for (let i = 0; i < 11; i++)
+      await consume('payments.order.created', {
+        orderId: randomUUID(),
+        applicationId: randomUUID(),
+        taskId: randomUUID(),
+        matterCode: 'M',
+        payerId: who.id,
+        amountFen: 100 + i,
+        status: 'pending',
+        expiresAt: '2026-12-01T03:30:00.000Z',
+        at: '2026-12-01T02:00:00.000Z',
+      });
+    await h.n.kick();
+    let messages = (await h.call('GET', '/api/notify/me/messages?limit=50', who.headers)).body as {
+      status: string;
+      lastError: string | null;
+      notBefore: string | null;
+    }[];
+    assert.equal(messages.filter((m) => m.status === 'delivered').length, 10);
+    const held = messages.filter((m) => m.status === 'queued');
+    assert.equal(held.length, 1);
+    assert.deepEqual([held[0]!.lastError, held[0]!.notBefore], ['rate_limited', '2026-12-01T03:00:00.000Z']);
+    await consume('identity.account.security-locked', {
+      accountId: who.id,
+      until: '2026-12-02T02:00:00.000Z',
+      reason: 'test',
+      by: 'service:sentinel',
+      sessionsEnded: 0,
+    });
+    await h.n.kick();
+    messages = (await h.call('GET', '/api/notify/me/messages?limit=50', who.headers)).body;
+    assert.equal(messages.filter((m) => m.status === 'delivered').length, 11, 'the security notice went at once');
+    h.clock.set('2026-12-01T03:00:00Z');
+    try {
+      await h.n.kick();
+    } finally {
+      h.clock.set('2026-12-01T02:00:00Z');
+    }
+    messages = (await h.call('GET', '/api/notify/me/messages?limit=50', who.headers)).body;
+    assert.equal(messages.filter((m) => m.status === 'delivered').length, 12, 'an hour on, the held one went');
+  });
+
   test('every route refuses the wrong principal', async () => {
     const citizen = (await h.person()).headers;
     const op = await h.operator();
