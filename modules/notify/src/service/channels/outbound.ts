@@ -22,6 +22,8 @@ export type Resolver = (hostname: string) => Promise<readonly ResolvedAddress[]>
 
 export interface OutboundOptions {
   readonly resolve?: Resolver;
+  /** CA certificates (PEM) to trust instead of the system's: a department on a government CA. */
+  readonly ca?: string | readonly string[];
 }
 
 export interface OutboundResponse {
@@ -94,7 +96,7 @@ export async function postOutbound(
   expired.catch(() => undefined);
   try {
     const vetted = await Promise.race([vetDestination(url, policy, o.resolve ?? systemResolver), expired]);
-    return await Promise.race([send(url, vetted, headers, body, policy, deadline - Date.now()), expired]);
+    return await Promise.race([send(url, vetted, headers, body, policy, deadline - Date.now(), o.ca), expired]);
   } finally {
     clearTimeout(timer);
   }
@@ -107,6 +109,7 @@ function send(
   body: string,
   policy: OutboundPolicy,
   remainingMs: number,
+  ca: string | readonly string[] | undefined,
 ): Promise<OutboundResponse> {
   const payload = Buffer.from(body, 'utf8');
   return new Promise((resolve, reject) => {
@@ -126,6 +129,7 @@ function send(
       headers: { ...headers, 'content-length': String(payload.length) },
       lookup: pinnedLookup(vetted),
       agent: false,
+      ...(ca === undefined ? {} : { ca: typeof ca === 'string' ? ca : [...ca] }),
     });
     // The caller's race rejects at the deadline too; this one also closes the socket.
     const timer = setTimeout(

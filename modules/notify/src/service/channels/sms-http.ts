@@ -13,7 +13,7 @@
 //             The gateway MUST treat `messageId` as an idempotency key: the same messageId again
 //             answers the first id and sends nothing (our retries after a timeout rely on it).
 //   Receipt:  the gateway POSTs to /api/notify/callbacks/sms/<provider>, signed the same way:
-//             {"id":"<provider id>","messageId":"<ours>","status":"delivered"|"failed","error":"…"?}
+//             {"id":"<provider id>","status":"delivered"|"failed","messageId":"<ours>"?,"error":"…"?}
 //             `verifyGatewayReceipt` checks it (5-minute window, constant-time compare).
 // The key never travels: only the HMAC does, and the timestamp bounds a replay to 5 minutes.
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -56,7 +56,7 @@ export function createHttpSmsGateway(
           },
           body,
           policy,
-          o.resolve ? { resolve: o.resolve } : {},
+          { ...(o.resolve ? { resolve: o.resolve } : {}), ...(o.ca ? { ca: o.ca } : {}) },
         );
       } catch (e) {
         if (e instanceof ChannelError && e.retryable && e.code !== 'timeout')
@@ -105,7 +105,8 @@ export function verifyGatewayReceipt(
 
 export interface GatewayReceipt {
   readonly id: string;
-  readonly messageId: string;
+  /** Ours, when the gateway echoes it; `id` alone identifies the message. */
+  readonly messageId: string | null;
   readonly status: 'delivered' | 'failed';
   readonly error: string | null;
 }
@@ -120,8 +121,9 @@ export function parseGatewayReceipt(rawBody: string): GatewayReceipt | null {
   }
   if (typeof v !== 'object' || v === null) return null;
   const r = v as Record<string, unknown>;
-  if (typeof r.id !== 'string' || typeof r.messageId !== 'string') return null;
+  if (typeof r.id !== 'string' || r.id === '') return null;
   if (r.status !== 'delivered' && r.status !== 'failed') return null;
   const error = typeof r.error === 'string' ? r.error.slice(0, 100) : null;
-  return { id: r.id, messageId: r.messageId, status: r.status, error };
+  const messageId = typeof r.messageId === 'string' ? r.messageId : null;
+  return { id: r.id, messageId, status: r.status, error };
 }
