@@ -5,6 +5,7 @@ import datahub from '@tongban/datahub';
 import identity from '@tongban/identity';
 import ledger from '@tongban/ledger';
 import licenses from '@tongban/licenses';
+import notify from '@tongban/notify';
 import payments from '@tongban/payments';
 import portal from '@tongban/portal';
 import sentinel from '@tongban/sentinel';
@@ -24,6 +25,7 @@ export const allModules: readonly ModuleDefinition[] = [
   // After workflow and licences; the simulator it pays through (development) right after it.
   payments,
   paysimModule,
+  notify,
   portal,
   sentinel,
 ];

@@ -13,6 +13,7 @@ import { IdentityErrors } from './errors.ts';
 import { seedDemoAccounts } from './seed/seed.ts';
 import { sessionRoutes } from './api/sessions.ts';
 import { securityRoutes } from './api/security.ts';
+import { contactRoutes } from './api/contact.ts';
 import { deviceRoutes } from './api/devices.ts';
 import { warnIfNoSmsGateway } from './service/sms.ts';
 import { pruneThrottles } from './store/throttle.ts';
@@ -54,6 +55,7 @@ export default defineModule({
     adminRoutes(app, ctx);
     sessionRoutes(app, ctx);
     securityRoutes(app, ctx);
+    contactRoutes(app, ctx);
     deviceRoutes(app, ctx);
     accountRoutes(app, ctx);
     passkeyRoutes(app, ctx, issuer);

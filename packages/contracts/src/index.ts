@@ -345,6 +345,8 @@ export const ServiceRoles = {
   identityRespond: 'identity.respond',
   /** What payments needs to assess a task's fees (`GET /api/workflow/services/tasks/:id/payment-facts`): the payments client. */
   workflowPaymentFactsRead: 'workflow.payment-facts.read',
+  /** A person's mobile and language for their notices (`GET /api/identity/services/accounts/:id/contact`): the notify client. */
+  identityContactRead: 'identity.contact.read',
 } as const;
 
 /** Roles identity grants to people (staff accounts); a module's routes and process tables use these. */

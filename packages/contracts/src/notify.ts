@@ -3,7 +3,8 @@
 // an operator edits and previews, and the webhook subscriptions of department systems.
 // The inbox itself answers the workflow's `NoticeView` (./workflow.ts), at its new address
 // `/api/notify/me/notices`.
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
+import type { ApiRoute } from './catalog.ts';
 
 /** Where a notice can go. The inbox (站内信) always receives it; the others follow preferences. */
 export const NOTIFY_CHANNELS = ['inbox', 'sms', 'email', 'webhook'] as const;
@@ -170,3 +171,32 @@ export const DevSmsView = Type.Object({
   at: Type.String(),
 });
 export type DevSmsView = Static<typeof DevSmsView>;
+
+/**
+ * `GET /api/identity/services/accounts/:id/contact` (service role `identity.contact.read`, the
+ * notify client only): where a person's SMS goes, and the language identity knows them in. The
+ * mobile in full: only notify's delivery worker reads it, and it keeps it masked.
+ */
+export const AccountContactView = Type.Object({
+  mobile: Type.Union([Type.String(), Type.Null()]),
+  language: Type.Optional(Type.Union([Type.Literal('zh-CN'), Type.Literal('en')])),
+});
+export type AccountContactView = Static<typeof AccountContactView>;
+
+/** What notify calls on identity, with the schema of its answer. */
+export const IdentityContactApi = {
+  contact: {
+    module: 'identity',
+    method: 'GET',
+    path: (accountId: string) => `/services/accounts/${encodeURIComponent(accountId)}/contact`,
+    response: AccountContactView,
+  },
+} as const satisfies Record<string, ApiRoute<never, TSchema>>;
+
+/** `GET /api/notify/webhooks` … `POST`: the subscription, and once, at creation, its secret or public key. */
+export const WebhookCreatedView = Type.Object({
+  subscription: WebhookSubscriptionView,
+  /** `whsec_…` (HMAC-SHA256) or the Ed25519 public key (PEM): shown this once, never again. */
+  secret: Type.String(),
+});
+export type WebhookCreatedView = Static<typeof WebhookCreatedView>;

@@ -18,6 +18,7 @@ export const GUARDED_MODULES = [
   'workflow',
   'sentinel',
   'payments',
+  'notify',
 ] as const;
 export type GuardedModule = (typeof GUARDED_MODULES)[number];
 

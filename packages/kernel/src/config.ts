@@ -133,6 +133,31 @@ const Settings = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    /**
+     * Notifications (消息, modules/notify): the SMS provider, the SMTP server, webhook targets, rate
+     * limits. The gateways' keys are secrets (notify-sms-gateway-key, notify-sms-fallback-key).
+     */
+    notify: Type.Object(
+      {
+        /** 'dev': the development sink (notify.dev_sms, refused in production); 'gateway': the HTTP SMS gateway pair. Unset: 'gateway' in production, 'dev' otherwise. */
+        sms: Type.Optional(Type.Union([Type.Literal('dev'), Type.Literal('gateway')])),
+        /** The primary HTTP SMS gateway (POST, signed JSON). */
+        smsGatewayUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** The gateway traffic fails over to (after 50 errors in 60 s on the primary). */
+        smsFallbackUrl: Type.Optional(Type.String({ pattern: '^https?://' })),
+        /** smtp:// or smtps://; unset: no e-mail channel. */
+        smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+        smtpFrom: Type.String({ minLength: 3, default: '通办 Tongban <no-reply@tongban.localhost>' }),
+        /** Webhook targets on private or loopback addresses and over http (development and tests only; production refuses it). */
+        webhooksAllowPrivate: Type.Boolean({ default: false }),
+        /** At most this many SMS to one recipient an hour; more wait (security notices do not). */
+        smsPerHour: Type.Integer({ minimum: 1, default: 10 }),
+        emailPerHour: Type.Integer({ minimum: 1, default: 30 }),
+        /** How often the delivery worker looks for due messages and webhooks. */
+        workerIntervalMs: Type.Integer({ minimum: 50, default: 1000 }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     /** Personal-data field encryption (packages/kernel/src/crypto/fields.ts). */
     fields: Type.Object(
       {
@@ -222,6 +247,15 @@ const ENV: Record<string, string[]> = {
   TONGBAN_SENTINEL_RULES: ['sentinel', 'rules'],
   TONGBAN_SENTINEL_SYSLOG_URL: ['sentinel', 'syslogUrl'],
   TONGBAN_SENTINEL_SYSLOG_CA: ['sentinel', 'syslogCa'],
+  TONGBAN_NOTIFY_SMS: ['notify', 'sms'],
+  TONGBAN_NOTIFY_SMS_GATEWAY_URL: ['notify', 'smsGatewayUrl'],
+  TONGBAN_NOTIFY_SMS_FALLBACK_URL: ['notify', 'smsFallbackUrl'],
+  TONGBAN_NOTIFY_SMTP_URL: ['notify', 'smtpUrl'],
+  TONGBAN_NOTIFY_SMTP_FROM: ['notify', 'smtpFrom'],
+  TONGBAN_NOTIFY_WEBHOOKS_ALLOW_PRIVATE: ['notify', 'webhooksAllowPrivate'],
+  TONGBAN_NOTIFY_SMS_PER_HOUR: ['notify', 'smsPerHour'],
+  TONGBAN_NOTIFY_EMAIL_PER_HOUR: ['notify', 'emailPerHour'],
+  TONGBAN_NOTIFY_WORKER_INTERVAL_MS: ['notify', 'workerIntervalMs'],
   TONGBAN_FIELDS_CRYPTO: ['fields', 'crypto'],
   TONGBAN_FIELDS_DATA_KEY_MAX_AGE_DAYS: ['fields', 'dataKeyMaxAgeDays'],
   TONGBAN_FIELDS_MAINTENANCE_INTERVAL_MS: ['fields', 'maintenanceIntervalMs'],
@@ -317,6 +351,9 @@ export function redactedConfig(config: Config): Record<string, unknown> {
   for (const [key, value] of Object.entries(config)) {
     if (SECRET_KEYS.has(key)) out[key] = value ? '[redacted]' : undefined;
     else if (typeof value === 'string' && /^[a-z]+:\/\//.test(value)) out[key] = redactUrl(value);
+    // The SMTP URL may carry its password (smtp://user:password@host).
+    else if (key === 'notify')
+      out[key] = { ...config.notify, ...(config.notify.smtpUrl ? { smtpUrl: redactUrl(config.notify.smtpUrl) } : {}) };
     else if (key === 'datahub')
       // A source's headers may carry its credentials (Authorization).
       out[key] = {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
 import { M, startWorkflow, submitBirth, taskOf, type Harness } from './fixtures.ts';
+import { inbox, withNotify } from '../notify/inbox.ts';
 
 async function decide(h: Harness, taskId: string, outcome: 'approve' | 'reject', reason?: string) {
   const { department_code: department } = await h.p.database.db
@@ -31,7 +32,7 @@ async function decide(h: Harness, taskId: string, outcome: 'approve' | 'reject',
 describe(`出生一件事 end to end (${databaseLabel})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startWorkflow();
+    h = await startWorkflow({ modules: withNotify });
   });
   after(() => h.p.dispose());
 
@@ -95,7 +96,7 @@ describe(`出生一件事 end to end (${databaseLabel})`, () => {
     view = await get();
     assert.equal(view.status, 'completed');
     assert.ok(view.finishedAt);
-    const notices = (await h.call('GET', '/api/workflow/me/notices', citizen)).body as { kind: string; text: string }[];
+    const notices = await inbox(h, citizen);
     assert.ok(
       notices.some((n) => n.kind === 'completed' && n.text.includes(view.caseNumber)),
       JSON.stringify(notices),

@@ -18,6 +18,8 @@ import { insertAccount } from '../../../../modules/identity/src/store/accounts.t
 import { settle } from '../ledger/fixtures.ts';
 import { fakeDatahub, masked } from './fake-datahub.ts';
 import { birthCertificateForm, M, startWorkflow, type Harness } from './fixtures.ts';
+import notify from '@tongban/notify';
+import { inbox } from '../notify/inbox.ts';
 
 const COUNTER_DEPARTMENT = '330100-SJZY';
 let serial = 1000;
@@ -26,7 +28,7 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
   let h: Harness;
   const datahub = fakeDatahub();
   before(async () => {
-    h = await startWorkflow({ modules: [catalog, identity, workflow, ledger, datahub.module], identity: true });
+    h = await startWorkflow({ modules: [catalog, identity, workflow, ledger, datahub.module, notify], identity: true });
   });
   after(() => h.p.dispose());
 
@@ -114,8 +116,8 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
       mine.map((a: { id: string; channel: string }) => [a.id, a.channel]),
       [[r.body.id, 'counter']],
     );
-    const notices = (await h.call('GET', '/api/workflow/me/notices', citizen)).body;
-    assert.equal(notices[0].kind, 'counter_filed');
+    const notices = await inbox(h, citizen);
+    assert.equal(notices[0]!.kind, 'counter_filed');
     const timeline = (await h.call('GET', `/api/workflow/applications/${r.body.id}/timeline`, citizen)).body;
     assert.deepEqual(timeline[0].actor, { kind: 'officer' }, 'the citizen sees an officer filed it, not who');
     const handling = await h.officer('330100-WJW');
@@ -183,7 +185,8 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
       filing({ idNumber: noAccount }),
     );
     assert.match(english.body.errors[0].message, /no platform account/);
-    const notices = await h.p.database.db.selectFrom('workflow.notice').select('id').execute();
+    await h.p.bus.settled();
+    const notices = await h.p.database.db.selectFrom('notify.notice').select('id').execute();
     const before = notices.length;
 
     // The registry links the number to an account that is a business's: refused.
@@ -210,7 +213,8 @@ describe(`filing at a service counter (${databaseLabel})`, () => {
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.errors[0].field, 'body.applicant.idNumber');
 
-    assert.equal((await h.p.database.db.selectFrom('workflow.notice').select('id').execute()).length, before);
+    await h.p.bus.settled();
+    assert.equal((await h.p.database.db.selectFrom('notify.notice').select('id').execute()).length, before);
   });
 
   test("a citizen of another region: 403; and a district's counter cannot file the city's matters", async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel, testPostgresUrl } from '@tongban/kernel/testing';
 import pg from 'pg';
+import { inbox, withNotify } from '../notify/inbox.ts';
 import {
   act,
   socialSecurityCardForm,
@@ -21,7 +22,7 @@ describe(`deadlines and corrections (${databaseLabel})`, () => {
   let h: Harness;
   let officer: Record<string, string>;
   before(async () => {
-    h = await startWorkflow({ now: at('2026-12-01') });
+    h = await startWorkflow({ now: at('2026-12-01'), modules: withNotify });
     officer = await h.officer(RS, ['officer', 'lead']);
   });
   after(() => h.p.dispose());
@@ -156,10 +157,7 @@ describe(`deadlines and corrections (${databaseLabel})`, () => {
         version: task.version,
       },
     ]);
-    const notices = (await h.call('GET', '/api/workflow/me/notices', { ...citizen, 'accept-language': 'en' })).body as {
-      kind: string;
-      text: string;
-    }[];
+    const notices = await inbox(h, { ...citizen, 'accept-language': 'en' });
     assert.ok(
       notices.some((n) => n.kind === 'correction_requested' && n.text.includes('a correction is needed')),
       JSON.stringify(notices),

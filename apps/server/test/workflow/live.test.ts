@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { databaseLabel, testPostgresUrl } from '@tongban/kernel/testing';
 import pg from 'pg';
 import { act, startWorkflow, submitBirthCertificate, token, type Harness } from './fixtures.ts';
+import { inbox, withNotify } from '../notify/inbox.ts';
 
 interface Step {
   seq: number;
@@ -67,7 +68,7 @@ describe(`live status, notices and the counter (${databaseLabel})`, () => {
   let h: Harness;
   let base: string;
   before(async () => {
-    h = await startWorkflow({ env: { TONGBAN_PORT: '0', TONGBAN_HOST: '127.0.0.1' } });
+    h = await startWorkflow({ env: { TONGBAN_PORT: '0', TONGBAN_HOST: '127.0.0.1' }, modules: withNotify });
     base = await h.p.listen();
   });
   after(() => h.p.dispose());
@@ -265,16 +266,15 @@ describe(`live status, notices and the counter (${databaseLabel})`, () => {
   test('notices arrive in the inbox in the asked language and can be marked read', async () => {
     const citizen = await h.citizen('c-inbox');
     const app = await submitBirthCertificate(h, citizen);
-    const zh = (await h.call('GET', '/api/workflow/me/notices', citizen)).body;
-    assert.equal(zh[0].kind, 'submitted');
-    assert.equal(zh[0].text, `您的申请已提交，办件编号 ${app.caseNumber}。`);
-    const en = (await h.call('GET', '/api/workflow/me/notices', { ...citizen, 'accept-language': 'en-GB,en;q=0.8' }))
-      .body;
-    assert.equal(en[0].text, `Your application has been submitted as ${app.caseNumber}.`);
-    assert.equal((await h.call('POST', `/api/workflow/me/notices/${zh[0].id}/read`, citizen)).status, 204);
-    assert.deepEqual((await h.call('GET', '/api/workflow/me/notices?unread=true', citizen)).body, []);
+    const zh = await inbox(h, citizen);
+    assert.equal(zh[0]!.kind, 'submitted');
+    assert.equal(zh[0]!.text, `您的申请已提交，办件编号 ${app.caseNumber}。`);
+    const en = await inbox(h, { ...citizen, 'accept-language': 'en-GB,en;q=0.8' });
+    assert.equal(en[0]!.text, `Your application has been submitted as ${app.caseNumber}.`);
+    assert.equal((await h.call('POST', `/api/notify/me/notices/${zh[0]!.id}/read`, citizen)).status, 204);
+    assert.deepEqual(await inbox(h, citizen, '?unread=true'), []);
     assert.equal(
-      (await h.call('POST', `/api/workflow/me/notices/${zh[0].id}/read`, await h.citizen('c-nosy'))).status,
+      (await h.call('POST', `/api/notify/me/notices/${zh[0]!.id}/read`, await h.citizen('c-nosy'))).status,
       404,
     );
   });

@@ -7,11 +7,12 @@ import { databaseLabel, operatorHeaders, testPostgresUrl } from '@tongban/kernel
 import pg from 'pg';
 import { sql } from 'kysely';
 import { birthForm, birthMaterials, M, startWorkflow, submitBirth, type Harness } from './fixtures.ts';
+import { withNotify } from '../notify/inbox.ts';
 
 describe(`submission (${databaseLabel})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startWorkflow();
+    h = await startWorkflow({ modules: withNotify });
   });
   after(() => h.p.dispose());
 
@@ -342,8 +343,9 @@ describe(`submission (${databaseLabel})`, () => {
       ['submit', 'start', 'autoApprove', 'complete'],
     );
     assert.equal(timeline[2]!.rule, 'any-citizen');
+    await h.p.bus.settled();
     const notices = await h.p.database.db
-      .selectFrom('workflow.notice')
+      .selectFrom('notify.notice')
       .select('kind')
       .where('application_id', '=', r.body.id)
       .orderBy('created_at')

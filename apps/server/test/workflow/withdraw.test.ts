@@ -4,8 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseLabel } from '@tongban/kernel/testing';
-import { ledgerFor, settle, startLedger } from '../ledger/fixtures.ts';
-import { act, M, submitBirth, submitBirthCertificate, taskOf, type Harness } from './fixtures.ts';
+import { ledgerFor, settle } from '../ledger/fixtures.ts';
+import { act, M, startWorkflow, submitBirth, submitBirthCertificate, taskOf, type Harness } from './fixtures.ts';
+import catalog from '@tongban/catalog';
+import ledger from '@tongban/ledger';
+import notify from '@tongban/notify';
+import workflow from '@tongban/workflow';
+import { inbox } from '../notify/inbox.ts';
 
 const WJW = '330100-WJW';
 const REASON = '孩子户口改在外地办理，不再需要';
@@ -13,7 +18,7 @@ const REASON = '孩子户口改在外地办理，不再需要';
 describe(`withdrawing an application (${databaseLabel})`, () => {
   let h: Harness;
   before(async () => {
-    h = await startLedger();
+    h = await startWorkflow({ modules: [catalog, workflow, ledger, notify] });
   });
   after(() => h.p.dispose());
 
@@ -96,7 +101,7 @@ describe(`withdrawing an application (${databaseLabel})`, () => {
     assert.equal(fresh.status, 409);
     assert.equal(fresh.body.code, 'WORKFLOW_INVALID_TRANSITION');
 
-    const notices = (await h.call('GET', '/api/workflow/me/notices', citizen)).body as { kind: string }[];
+    const notices = await inbox(h, citizen);
     assert.deepEqual(
       notices.map((n) => n.kind).sort(),
       ['submitted', 'withdrawn'],

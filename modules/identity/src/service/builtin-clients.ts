@@ -34,6 +34,8 @@ export const SERVICE_CLIENTS: Readonly<Record<string, readonly string[]>> = {
   sentinel: [ServiceRoles.identityRespond],
   // Payments reads what it needs to assess a task's fees: payer, matter version, verified values (issue 15).
   payments: [ServiceRoles.workflowPaymentFactsRead],
+  // Notifications read a person's mobile and language for their SMS (api/contact.ts).
+  notify: [ServiceRoles.identityContactRead],
 };
 
 /** The secrets identity reads to register the service clients. */

@@ -1,14 +1,9 @@
-// The applicant's notices (站内信) and the live stream of their applications' steps (Server-Sent
-// Events), for every open channel: the web portal, an app or a kiosk using the API.
-import { NoticeListView } from '@tongban/contracts';
-import { WorkflowError } from '../errors.ts';
-import { AccessDenied, negotiateLang, type HttpApp } from '@tongban/kernel';
+// The live stream of the applicant's applications' steps (Server-Sent Events), for every open
+// channel: the web portal, an app or a kiosk using the API. Their notices (站内信) moved to the
+// notify module (/api/notify/me/notices).
+import { AccessDenied, type HttpApp } from '@tongban/kernel';
 import type { Services } from '../service/submit.ts';
-import { notices } from '../store/views.ts';
-import { typed } from '../store/tables.ts';
-import { markNoticeRead } from '../store/notices.ts';
 import { applicantOf } from './applicant.ts';
-import { IdParam, NoticeQuery } from './schemas.ts';
 
 const HEARTBEAT_MS = 15_000;
 /** A stream is opened only with a token good for at least this long. */
@@ -17,42 +12,7 @@ const MIN_STREAM_MS = 5_000;
 const MAX_REPLAY = 2_000;
 
 export function inboxRoutes(app: HttpApp, s: Services): void {
-  const db = s.ctx.db;
   const applicant = { kinds: ['citizen', 'business'] as const, assurance: 'password' as const };
-
-  app.get(
-    '/me/notices',
-    {
-      config: { policy: applicant },
-      schema: {
-        tags: ['workflow: notices'],
-        summary: 'My notices, newest first, in the language asked for',
-        querystring: NoticeQuery,
-        response: { 200: NoticeListView },
-      },
-    },
-    async (req) =>
-      notices(
-        db,
-        applicantOf(req.principal!).id,
-        negotiateLang(req.headers['accept-language']),
-        req.query.unread ?? false,
-        req.query.limit,
-      ),
-  );
-
-  app.post(
-    '/me/notices/:id/read',
-    {
-      config: { policy: applicant },
-      schema: { tags: ['workflow: notices'], summary: 'Mark a notice read', params: IdParam },
-    },
-    async (req, reply) => {
-      if (!(await markNoticeRead(typed(db), req.params.id, applicantOf(req.principal!).id, s.engine.now())))
-        throw new WorkflowError('WORKFLOW_NOTICE_NOT_FOUND', { id: req.params.id });
-      return reply.code(204).send();
-    },
-  );
 
   app.get(
     '/me/events',

@@ -164,14 +164,6 @@ export const CorrectionBody = Type.Object(
   { additionalProperties: false },
 );
 export const SupplyBody = Type.Object({ version: Version, materials: MaterialRefs }, { additionalProperties: false });
-export const NoticeQuery = Type.Object(
-  {
-    unread: Type.Optional(Type.Boolean()),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
-  },
-  { additionalProperties: false },
-);
-
 /** True only when two unions have the same members. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Holds<T extends true> = T;

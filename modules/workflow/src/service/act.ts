@@ -104,7 +104,6 @@ export async function officerAct(
       });
     }
     const matter = loaded.matters.get(task.matter_code)!;
-    const names = { matterZh: matter.name.zh, matterEn: matter.name.en };
     const base = { ...(reason ? { reason } : {}), patch: { assignee: task.assignee ?? officer.id } };
     switch (input.action) {
       case 'acceptPending': {
@@ -122,20 +121,18 @@ export async function officerAct(
             ),
           ]);
         }
-        const row = await s.engine.transition(trx, app, task, 'acceptPending', actor, {
+        return s.engine.transition(trx, app, task, 'acceptPending', actor, {
           ...base,
           patch: { ...base.patch, pending_materials: pending },
           detail: { pendingMaterials: pending },
         });
-        await s.engine.notify(trx, app, row, 'materials_to_follow', { ...names, materials: pending.join(', ') });
-        return row;
       }
       case 'approve':
         if (task.pending_materials.length > 0)
           throw new WorkflowError('WORKFLOW_MATERIALS_PENDING', { materials: task.pending_materials.join(', ') });
-        return approveOrReject(s, trx, app, task, 'approve', actor, base, names);
+        return s.engine.transition(trx, app, task, 'approve', actor, base);
       case 'reject':
-        return approveOrReject(s, trx, app, task, 'reject', actor, base, names);
+        return s.engine.transition(trx, app, task, 'reject', actor, base);
       case 'requestCorrection': {
         const fields = [...new Set(input.correction?.fields ?? [])];
         const materials = [...new Set(input.correction?.materials ?? [])];
@@ -157,7 +154,7 @@ export async function officerAct(
         // 补正 stops the clock: the legal deadline excludes the time the applicant takes.
         const calendar = loaded.calendars.get(task.region_code)!;
         const remaining = pauseClock(calendar, serviceDate(s.engine.now()), task.due_on!);
-        const row = await s.engine.transition(trx, app, task, 'requestCorrection', actor, {
+        return s.engine.transition(trx, app, task, 'requestCorrection', actor, {
           ...base,
           detail: { fields, materials, remainingDays: remaining },
           patch: {
@@ -169,31 +166,11 @@ export async function officerAct(
             warn_on: null,
           },
         });
-        await s.engine.notify(trx, app, row, 'correction_requested', { ...names, reason: reason! });
-        return row;
       }
       default:
         return s.engine.transition(trx, app, task, input.action, actor, base);
     }
   });
-}
-
-async function approveOrReject(
-  s: Services,
-  trx: Trx,
-  app: ApplicationRow,
-  task: TaskRow,
-  action: 'approve' | 'reject',
-  actor: Actor,
-  base: { reason?: string; patch: Partial<TaskRow> },
-  names: Record<string, string>,
-): Promise<TaskRow> {
-  const row = await s.engine.transition(trx, app, task, action, actor, base);
-  await s.engine.notify(trx, app, row, action === 'approve' ? 'approved' : 'rejected', {
-    ...names,
-    reason: base.reason ?? '',
-  });
-  return row;
 }
 
 /** Claims an unassigned task for oneself (认领). */

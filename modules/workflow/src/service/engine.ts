@@ -4,7 +4,7 @@
 // after a task finishes (start what was waiting, end what can no longer happen, finish the whole).
 import { WorkflowError } from '../errors.ts';
 import type { EventData, TaskTransitioned } from '@tongban/contracts';
-import { uuidv7, type DomainError, type DraftEvent, type ModuleContext, type WorkingCalendar } from '@tongban/kernel';
+import type { DomainError, DraftEvent, ModuleContext, WorkingCalendar } from '@tongban/kernel';
 import { serviceDate, startClock } from '../domain/deadlines.ts';
 import { applicationOutcome, matterForm, nextSteps } from '../domain/plan.ts';
 import {
@@ -23,11 +23,9 @@ import {
 import { verifiedOf } from '../domain/prefill.ts';
 import { firstRuleThatHolds } from '../domain/rules.ts';
 import type { CatalogPort, MatterVersion } from '../service/catalog.ts';
-import type { NoticeKind } from '../messages.ts';
 import { insertAction, logAction, writeStaged } from '../store/actions.ts';
 import { getApplication, markFinished } from '../store/applications.ts';
-import { insertNotice } from '../store/notices.ts';
-import type { ActionRow, ApplicationRow, NoticeRow, TaskRow, Trx } from '../store/tables.ts';
+import type { ActionRow, ApplicationRow, TaskRow, Trx } from '../store/tables.ts';
 import { findTaskState, lockTasksOf, updateTaskAtVersion } from '../store/tasks.ts';
 
 /** An event a batch of moves publishes once its rows are written: a task's step (its action's seq still to come) or the application's end. */
@@ -89,7 +87,6 @@ interface Moves {
     actor: Actor,
     options?: TransitionOptions,
   ): Promise<TaskRow>;
-  notify(app: ApplicationRow, task: TaskRow | null, kind: NoticeKind, params: Record<string, string>): Promise<void>;
   /** The application's tasks as they stand, by matter code (locked, in the database). */
   tasks(app: ApplicationRow): Promise<TaskRow[]>;
   /** Every task finished: the application completes or closes. */
@@ -100,7 +97,7 @@ type NewAction = Omit<ActionRow, 'seq'>;
 
 /**
  * A new application's writes, made in memory by the same moves as ever (`Engine.stage`) and then
- * written at once (`Engine.write`): tasks, actions and notices in one statement, then its events.
+ * written at once (`Engine.write`): tasks and actions in one statement, then its events.
  */
 export class Staged {
   /** The application as inserted, and as the moves left it (finished, when every task was decided at once). */
@@ -108,7 +105,6 @@ export class Staged {
   app: ApplicationRow;
   readonly tasks = new Map<string, TaskRow>();
   readonly actions: NewAction[] = [];
-  readonly notices: Omit<NoticeRow, 'read_at'>[] = [];
   /** Events in order; a task's transition names its action (its seq is known once written). */
   readonly events: StagedEvent[] = [];
 
@@ -273,14 +269,12 @@ export class Engine {
         await this.#log(trx, app, changed, spec.event, action, actor, task.state, to, at, options);
         return changed;
       },
-      notify: (app, task, kind, params) => this.notify(trx, app, task, kind, params),
       tasks: (app) => lockTasksOf(trx, app.id),
       finish: async (app, outcome) => {
         const at = this.now();
         const finished = await markFinished(trx, app.id, { outcome, version: app.version + 1, at });
         await insertAction(trx, this.#finishAction(app, outcome, at));
         await this.#ctx.events.publish(trx, `workflow.application.${outcome}`, this.#finishEvent(app));
-        await this.notify(trx, finished, null, outcome, {});
         return finished;
       },
     };
@@ -307,18 +301,6 @@ export class Engine {
     return { applicationId: app.id, caseNumber: app.case_number ?? '', applicantId: app.applicant_id };
   }
 
-  #notice(app: ApplicationRow, task: TaskRow | null, kind: NoticeKind, params: Record<string, string>) {
-    return {
-      id: uuidv7(),
-      recipient_id: app.applicant_id,
-      application_id: app.id,
-      task_id: task?.id ?? null,
-      kind,
-      params: { caseNumber: app.case_number ?? '', ...params },
-      created_at: this.now(),
-    };
-  }
-
   /** Moves on a new application, kept in memory until `write`. */
   #staged(staged: Staged): Moves {
     return {
@@ -330,16 +312,12 @@ export class Engine {
         staged.events.push({ type: spec.event, data: { ...this.#transitioned(app, row, logged) }, action: logged });
         return row;
       },
-      notify: async (app, task, kind, params) => {
-        staged.notices.push(this.#notice(app, task, kind, params));
-      },
       tasks: async () => [...staged.tasks.values()],
       finish: async (app, outcome) => {
         const at = this.now();
         staged.app = { ...app, status: outcome, finished_at: at, updated_at: at, version: app.version + 1 };
         staged.actions.push(this.#finishAction(app, outcome, at));
         staged.events.push({ type: `workflow.application.${outcome}`, data: this.#finishEvent(app) });
-        staged.notices.push(this.#notice(staged.app, null, outcome, {}));
         return staged.app;
       },
     };
@@ -455,7 +433,6 @@ export class Engine {
           rule: verdict.fired.id,
           detail: { ruleName: verdict.fired.name },
         });
-        await moves.notify(app, row, 'approved', { matterZh: matter.name.zh, matterEn: matter.name.en });
       } else if (verdict.failures.length > 0) {
         this.#ctx.log.warn(
           { taskId: task.id, failures: verdict.failures },
@@ -481,7 +458,7 @@ export class Engine {
 
   /**
    * A new application: its first moves (settling, from all tasks waiting) are made in memory and
-   * come back staged, with the caller's own (the submit action, its notice) added before `write`.
+   * come back staged, with the caller's own (the submit action) added before `write`.
    */
   async stage(app: ApplicationRow, tasks: readonly TaskRow[], loaded: Loaded, before: (staged: Staged) => void) {
     const staged = new Staged(app, tasks);
@@ -490,19 +467,13 @@ export class Engine {
     return staged;
   }
 
-  /** A staged application's notice, as `notify` would write it. */
-  stageNotice(staged: Staged, task: TaskRow | null, kind: NoticeKind, params: Record<string, string> = {}): void {
-    staged.notices.push(this.#notice(staged.app, task, kind, params));
-  }
-
   /**
-   * Writes what `stage` made: tasks, actions and notices in one statement (data-modifying CTEs; the
+   * Writes what `stage` made: tasks and actions in one statement (data-modifying CTEs; the
    * foreign keys are checked at its end), then the events in order, each task's with its action's seq.
    */
   async write(trx: Trx, staged: Staged): Promise<void> {
     const written = await writeStaged(trx, {
       tasks: [...staged.tasks.values()],
-      notices: staged.notices,
       actions: staged.actions,
       // The moves changed the application (they finished it): its end is written too.
       ...(staged.app !== staged.inserted ? { application: staged.app } : {}),
@@ -550,16 +521,6 @@ export class Engine {
         );
       }
     }
-  }
-
-  async notify(
-    trx: Trx,
-    app: ApplicationRow,
-    task: TaskRow | null,
-    kind: NoticeKind,
-    params: Record<string, string>,
-  ): Promise<void> {
-    await insertNotice(trx, this.#notice(app, task, kind, params));
   }
 }
 

@@ -281,7 +281,6 @@ async function submitOnce(s: Services, input: SubmitInput): Promise<Submitted> {
         detail: { channel: values.channel, tasks: tasks.length },
         at,
       });
-      s.engine.stageNotice(st, null, input.counterOfficer ? 'counter_filed' : 'submitted');
     });
     const after = [...staged.tasks.values()];
     staged.events.push({

@@ -81,7 +81,6 @@ export async function withdraw(
       at: at.toISOString(),
     };
     await s.ctx.events.publish(trx, 'workflow.application.withdrawn', event);
-    await s.engine.notify(trx, withdrawn, null, 'withdrawn', {});
     return withdrawn;
   });
 }

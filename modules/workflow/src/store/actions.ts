@@ -1,7 +1,7 @@
 // The action log (workflow.action): an entry, an entry with its sequence number (a task's move,
 // whose event carries it), a new application's rows written with its entries in one statement, and
 // the reads of the live feed (service/live.ts), which follows the log by its sequence number.
-import type { ActionRow, ApplicationRow, NoticeRow, TaskRow, Trx, WorkflowDb } from './tables.ts';
+import type { ActionRow, ApplicationRow, TaskRow, Trx, WorkflowDb } from './tables.ts';
 
 /** One entry of the log; its detail is stored as JSON. */
 export async function insertAction(trx: Trx, entry: Omit<ActionRow, 'seq'>): Promise<void> {
@@ -24,14 +24,13 @@ export async function logAction(trx: Trx, row: Omit<ActionRow, 'seq'>): Promise<
 /** A new application's rows, staged in memory (service/engine.ts): what `writeStaged` writes. */
 export interface StagedRows {
   readonly tasks: readonly TaskRow[];
-  readonly notices: readonly Omit<NoticeRow, 'read_at'>[];
   readonly actions: readonly Omit<ActionRow, 'seq'>[];
   /** The application's new status when the first moves finished it; undefined when they did not. */
   readonly application?: Pick<ApplicationRow, 'id' | 'status' | 'finished_at' | 'updated_at' | 'version'>;
 }
 
 /**
- * Tasks, notices, the application's end and the log entries in one statement (data-modifying
+ * Tasks, the application's end and the log entries in one statement (data-modifying
  * CTEs; the foreign keys are checked at its end); each entry's seq comes back with its task and version.
  */
 export async function writeStaged(
@@ -43,12 +42,9 @@ export async function writeStaged(
     ...row,
     correction: row.correction === null ? null : json(row.correction),
   }));
-  const notices = staged.notices.map((n) => ({ ...n, params: json(n.params), read_at: null }));
   const actions = staged.actions.map((a) => ({ ...a, detail: json(a.detail) }));
   const app = staged.application;
   let q = trx.with('staged_task', (db) => db.insertInto('workflow.task').values(tasks));
-  if (notices.length > 0)
-    q = q.with('staged_notice', (db) => db.insertInto('workflow.notice').values(notices)) as unknown as typeof q;
   if (app) {
     q = q.with('staged_application', (db) =>
       db

@@ -1,12 +1,11 @@
 // What applicants and officers read: an application with its tasks and what is needed from the
-// applicant now, the timeline (from the action log, the source of truth), officer queues, notices.
+// applicant now, the timeline (from the action log, the source of truth), officer queues.
 import { WorkflowError } from '../errors.ts';
-import { interpolateMessage, type AnyKysely, type Lang } from '@tongban/kernel';
+import type { AnyKysely } from '@tongban/kernel';
 import { sql } from 'kysely';
 import { deadlineStatus, serviceDate } from '../domain/deadlines.ts';
 import { prefillFields, type StoredPrefill } from '../domain/prefill.ts';
 import { ACTIONS, NOTES, TASK_STATES, actionsFor, type TaskState } from '../domain/process.ts';
-import { NOTICES, type NoticeKind } from '../messages.ts';
 import { typed, type ApplicationRow, type TaskRow } from './tables.ts';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -310,20 +309,5 @@ export async function queue(
     submittedAt: iso(r.submitted_at),
     actions: actionsFor(r.process, r.state, officer.roles),
     withdrawalReason: r.withdrawal_reason,
-  }));
-}
-
-export async function notices(db: AnyKysely, recipientId: string, lang: Lang, unreadOnly: boolean, limit: number) {
-  let q = typed(db).selectFrom('workflow.notice').selectAll().where('recipient_id', '=', recipientId);
-  if (unreadOnly) q = q.where('read_at', 'is', null);
-  const rows = await q.orderBy('created_at', 'desc').limit(limit).execute();
-  return rows.map((n) => ({
-    id: n.id,
-    kind: n.kind,
-    applicationId: n.application_id,
-    taskId: n.task_id,
-    text: interpolateMessage(NOTICES[n.kind as NoticeKind]?.[lang] ?? n.kind, n.params),
-    createdAt: iso(n.created_at),
-    read: n.read_at !== null,
   }));
 }

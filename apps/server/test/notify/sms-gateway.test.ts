@@ -1,0 +1,87 @@
+// SMS through the HTTP gateway pair: the primary answers 5xx, the message goes through the
+// fallback (two real local HTTP servers); the gateway's signed delivery receipt moves it to
+// delivered, a forged or stale one is refused.
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { databaseLabel } from '@tongban/kernel/testing';
+import { submitBirthCertificate } from '../workflow/fixtures.ts';
+import { deliver, startNotify, type NotifyHarness } from './fixtures.ts';
+
+function gateway(answer: (body: string) => { status: number; body?: unknown }) {
+  const seen: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      seen.push(body);
+      const a = answer(body);
+      res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body ? JSON.stringify(a.body) : '');
+    });
+  });
+  return {
+    seen,
+    server,
+    async listen() {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`;
+    },
+  };
+}
+
+describe(`SMS through the HTTP gateways (${databaseLabel})`, () => {
+  let h: NotifyHarness;
+  const primary = gateway(() => ({ status: 503 }));
+  const fallback = gateway((body) => ({ status: 200, body: { id: `fb-${JSON.parse(body).messageId}` } }));
+
+  before(async () => {
+    const [p, f] = [await primary.listen(), await fallback.listen()];
+    h = await startNotify({
+      env: { TONGBAN_NOTIFY_SMS: 'gateway', TONGBAN_NOTIFY_SMS_GATEWAY_URL: p, TONGBAN_NOTIFY_SMS_FALLBACK_URL: f },
+    });
+  });
+  after(async () => {
+    await h.p.dispose();
+    for (const g of [primary, fallback]) await new Promise((resolve) => g.server.close(resolve));
+  });
+
+  const receipt = (key: string, body: string, ts = Math.floor(Date.now() / 1000)) => ({
+    'content-type': 'application/json',
+    'x-tongban-timestamp': String(ts),
+    'x-tongban-signature': createHmac('sha256', key).update(`${ts}.${body}`).digest('hex'),
+  });
+  const post = (provider: string, headers: Record<string, string>, body: string) =>
+    h.p.app.inject({ method: 'POST', url: `/api/notify/callbacks/sms/${provider}`, headers, payload: body });
+
+  test('the primary answers 503: the message goes through the fallback, once; its signed receipt marks it delivered', async () => {
+    const who = await h.person('13700000001');
+    await submitBirthCertificate(h, who.headers);
+    await deliver(h);
+    const row = await h.p.database.db
+      .selectFrom('notify.message')
+      .selectAll()
+      .where('recipient_id', '=', who.id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([row.status, row.provider, row.provider_message_id], ['sent', 'fallback', `fb-${row.id}`]);
+    assert.equal(fallback.seen.length, 1);
+    assert.equal(JSON.parse(fallback.seen[0]!).to, '13700000001');
+    assert.ok(primary.seen.length >= 1, 'the primary was tried');
+    assert.equal((await h.call('GET', '/api/notify/dev/sms', await h.operator())).status, 404, 'no development sink');
+
+    const key = h.n.receiptKey('fallback')!;
+    const body = JSON.stringify({ id: row.provider_message_id, status: 'delivered' });
+    assert.equal((await post('fallback', receipt('forged-key', body), body)).statusCode, 401, 'forged');
+    const stale = Math.floor(Date.now() / 1000) - 600;
+    assert.equal((await post('fallback', receipt(key, body, stale), body)).statusCode, 401, 'outside the window');
+    assert.equal((await post('unknown', receipt(key, body), body)).statusCode, 404);
+    assert.equal((await post('fallback', receipt(key, body), body)).statusCode, 204);
+    const [m] = (await h.call('GET', '/api/notify/me/messages', who.headers)).body;
+    assert.equal(m.status, 'delivered');
+    assert.ok(m.deliveredAt);
+    // The same receipt again changes nothing.
+    assert.equal((await post('fallback', receipt(key, body), body)).statusCode, 204);
+    assert.equal((await h.call('GET', '/api/notify/me/messages', who.headers)).body[0].status, 'delivered');
+  });
+});
