@@ -178,7 +178,7 @@ describe('tongban serve with a subset of the modules', () => {
       assert.equal(code, 1);
       assertOneLine(
         stderr,
-        /^tongban: modules workflow cannot run without catalog, identity, ledger, licenses, notify on the in-process bus \(workflow depends on catalog, identity; workflow consumes licenses events; ledger consumes workflow events; licenses consumes workflow events; notify consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/,
+        /^tongban: modules workflow cannot run without catalog, identity, ledger, licenses, payments, notify on the in-process bus \(workflow depends on catalog, identity; workflow consumes licenses, payments events; ledger consumes workflow events; licenses consumes workflow events; payments consumes workflow events; notify consumes workflow events\): set TONGBAN_NATS_URL .*or run them together$/,
       );
       assert.equal(stdout, '');
     },
@@ -200,7 +200,7 @@ describe('tongban serve with a subset of the modules', () => {
   test('the modules as they are: all of them, or catalog alone, run on the in-process bus', () => {
     assert.equal(findSplitWithoutBus(selectModules(undefined), allModules), undefined);
     assert.equal(
-      findSplitWithoutBus(selectModules('ledger,licenses,workflow,datahub,identity,catalog,notify'), allModules),
+      findSplitWithoutBus(selectModules('ledger,licenses,workflow,datahub,identity,catalog,notify,payments'), allModules),
       undefined,
     );
     assert.equal(findSplitWithoutBus(selectModules('catalog'), allModules), undefined);

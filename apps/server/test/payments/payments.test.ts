@@ -448,21 +448,19 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     };
     const handler = payments.consumers!['workflow.task.started']!;
     for (let delivery = 0; delivery < 2; delivery++)
-      await h
-        .payments()
-        .ctx.transaction((trx) =>
-          handler(
-            {
-              id: `e-${delivery}`,
-              type: 'workflow.task.started',
-              source: 'workflow',
-              occurredAt: started.at,
-              data: started as never,
-            },
-            { trx, log: h.payments().ctx.log, attempt: 1 },
-            h.payments(),
-          ),
-        );
+      await h.payments().ctx.transaction((trx) =>
+        handler(
+          {
+            id: `e-${delivery}`,
+            type: 'workflow.task.started',
+            source: 'workflow',
+            occurredAt: started.at,
+            data: started as never,
+          },
+          { trx, log: h.payments().ctx.log, attempt: 1 },
+          h.payments(),
+        ),
+      );
     const queued = await sql<{
       n: number;
     }>`select count(*)::int as n from payments.pending_assessment where task_id = ${facts.taskId}`.execute(
