@@ -4,6 +4,7 @@ import { benchDatahub } from './datahub.ts';
 import { benchIdentity } from './identity.ts';
 import { benchLedger } from './ledger.ts';
 import { benchLicenses } from './licenses.ts';
+import { benchNotify } from './notify.ts';
 import { benchPayments } from './payments.ts';
 import { benchWorkflow } from './workflow.ts';
 
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   datahub: benchDatahub,
   licenses: benchLicenses,
   payments: benchPayments,
+  notify: benchNotify,
 };
 
 const names = process.argv.slice(2);

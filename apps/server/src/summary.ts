@@ -22,7 +22,7 @@ export function startSummary(platform: Platform, address: string, startedInMs: n
     // The web app first: what a person opens, and where each kind of user goes.
     ...(modules.some((m) => m.name === 'portal')
       ? [
-          `  portal       ${url}/ citizens 市民, ${url}/workbench officers 工作人员, ${url}/console operators 运营, ${url}/security security operators 安全运营; sign in with a demo account below`,
+          `  portal       ${url}/ citizens 市民, ${url}/workbench officers 工作人员, ${url}/console operators 运营, ${url}/security security operators 安全运营, ${url}/payments 我的缴费, ${url}/console/sms-sink 短信沙箱 (development SMS); sign in with a demo account below`,
         ]
       : []),
     ...(exposure.docs === 'off' ? [] : [`  API docs     ${url}/api/docs`]),
