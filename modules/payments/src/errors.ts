@@ -9,6 +9,11 @@ export const PaymentsErrors = defineErrors({
     en: 'The order is {status}: it cannot be paid',
   },
   PAYMENTS_ORDER_EXPIRED: { status: 409, zh: '订单已过缴费期限', en: 'The order is past its payment deadline' },
+  PAYMENTS_CHANNEL_UNKNOWN: {
+    status: 404,
+    zh: '没有名为 {channel} 的支付通道',
+    en: 'There is no payment channel {channel}',
+  },
   PAYMENTS_CHANNEL_UNAVAILABLE: {
     status: 502,
     zh: '支付通道暂时不可用，请稍后再试',

@@ -1,9 +1,11 @@
 // POST /api/payments/callbacks/:channel — the channel's asynchronous notify (异步通知). Public:
 // the signature is the authority. The body is the channel's form, read raw (its exact bytes are
 // hashed into the callback log); the answer is the channel's protocol, `success` or `fail` as
-// text/plain, never problem+json — a channel reads nothing else.
+// text/plain, never problem+json — a channel reads nothing else. A channel we do not have is no
+// channel's conversation: that 404 is a problem like any other route's.
 import { findUnsafeUrlEncoded, Policies, type HttpApp } from '@tongban/kernel';
 import Type from 'typebox';
+import { PaymentsError } from '../errors.ts';
 import type { Payments } from '../service/payments.ts';
 import { handleNotify } from '../service/settle.ts';
 
@@ -25,14 +27,14 @@ export function callbackRoutes(app: HttpApp, payments: Payments): void {
           tags: ['payments: channel'],
           summary: "The payment channel's asynchronous notify (form-urlencoded, signed); answers success or fail",
           params: Type.Object({ channel: Type.String({ pattern: '^[a-z][a-z0-9-]{0,31}$' }) }),
-          response: { 200: Type.String(), 404: Type.String() },
+          response: { 200: Type.String() },
         },
       },
       async (req, reply) => {
+        const channel = req.params.channel;
+        if (channel !== payments.channel.name) throw new PaymentsError('PAYMENTS_CHANNEL_UNKNOWN', { channel });
         reply.type('text/plain; charset=utf-8');
         const raw = typeof req.body === 'string' ? req.body : '';
-        const channel = req.params.channel;
-        if (channel !== payments.channel.name) return reply.code(404).send('fail');
         // Control characters or lone surrogates in a field: malformed, like a form that does not parse.
         const form = findUnsafeUrlEncoded(raw, 'body') ? {} : Object.fromEntries(new URLSearchParams(raw));
         const answer = await handleNotify(payments, { channel, form, rawBody: raw, ip: req.ip });
