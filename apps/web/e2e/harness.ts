@@ -191,8 +191,25 @@ export async function checkReflow(page: Page, label: string): Promise<void> {
   const before = page.viewportSize();
   await page.setViewportSize({ width: 320, height: 640 });
   const width = await page.evaluate('document.documentElement.scrollWidth');
+  // What sticks out the furthest, so a failure says where to look (a string: no DOM types here).
+  const culprit =
+    Number(width) <= 320
+      ? ''
+      : await page.evaluate(`(() => {
+          let worst = null, right = 0;
+          for (const el of document.querySelectorAll('body *')) {
+            const r = el.getBoundingClientRect();
+            if (r.right > right + 0.5) { right = r.right; worst = el; }
+          }
+          if (!worst) return '';
+          const cls = typeof worst.className === 'string' && worst.className ? '.' + worst.className.split(' ').join('.') : '';
+          return worst.tagName.toLowerCase() + cls + ' (right edge ' + Math.round(right) + ' px): ' + (worst.textContent || '').trim().slice(0, 80);
+        })()`);
   if (before) await page.setViewportSize(before);
-  assert.ok(Number(width) <= 320, `${label} scrolls sideways at 320 px (content is ${String(width)} px wide)`);
+  assert.ok(
+    Number(width) <= 320,
+    `${label} scrolls sideways at 320 px (content is ${String(width)} px wide; widest: ${String(culprit)})`,
+  );
 }
 
 export const SHOT_WIDTHS = [1280, 375] as const;

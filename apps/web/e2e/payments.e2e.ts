@@ -68,6 +68,12 @@ const RECEIPT_NAME = /非税收入票据/; // ADJUST: the licences module's type
 const CASHIER_URL = /\/paysim\/cashier\//;
 const CASHIER_PAY = '确认支付';
 
+/** Every part of the page has loaded: no "正在加载" left anywhere in main (a page may load several parts). */
+async function loaded(page: Page): Promise<void> {
+  const loading = page.locator('main .loading');
+  while ((await loading.count()) > 0) await loading.first().waitFor({ state: 'detached' });
+}
+
 /** Axe, reflow at 320 px and, when named, screenshots at 1280 and 375 px. */
 async function visited(page: Page, label: string, shot?: string): Promise<void> {
   await checkA11y(page, label);
@@ -80,7 +86,7 @@ async function reloadUntil(page: Page, url: string, ready: () => Promise<boolean
   for (let attempt = 0; ; attempt++) {
     await page.goto(url);
     await page.locator('main h1').first().waitFor();
-    await page.locator('main .loading').waitFor({ state: 'detached' });
+    await loaded(page);
     if (await ready()) return;
     assert.ok(attempt < 40, `${what}:\n${stack.platform.logTail()}`);
     // The next look after the next request the platform answers (the page's own reads), not a guess.
@@ -294,7 +300,7 @@ describe('a citizen pays a fee through the simulator and is told of each step', 
 async function checkIn(page: Page, url: string, label: string): Promise<void> {
   await page.goto(url);
   await page.locator('main h1').first().waitFor();
-  await page.locator('main .loading').waitFor({ state: 'detached' });
+  await loaded(page);
   for (const locale of ['en', 'zh-CN'] as const satisfies readonly Locale[]) {
     await switchLanguage(page, locale);
     await setElderMode(page, locale === 'zh-CN');
