@@ -53,6 +53,8 @@ import { typed, type MessageRow, type NoticeRow, type NotifyDb, type PreferenceR
 export const emailAad = (accountId: string) => `notify.preference.email:${accountId}`;
 export const webhookKeyAad = (id: string) => `notify.webhook_subscription.key:${id}`;
 
+/** Messages sent at once by one worker. */
+const SEND_CONCURRENCY = 4;
 const LEASE_MS = 120_000;
 const NAME_TTL_MS = 10 * 60_000;
 
@@ -92,7 +94,9 @@ export class Notify {
     };
     this.random = options.random ?? Math.random;
     this.sms = options.sms ?? this.#smsFromConfig();
-    this.mailer = options.mailer ?? (c.smtpUrl ? createSmtpMailer({ url: c.smtpUrl, from: c.smtpFrom }) : undefined);
+    // One pooled connection set, not a connection per message (nodemailer's default).
+    this.mailer =
+      options.mailer ?? (c.smtpUrl ? createSmtpMailer({ url: c.smtpUrl, from: c.smtpFrom, pool: true }) : undefined);
   }
 
   #smsFromConfig(): SmsProvider {
@@ -359,14 +363,27 @@ export class Notify {
       const due = await dueMessages(this.db, now, 20);
       if (due.length === 0) return;
       let progressed = false;
-      for (const m of due) {
-        if (!(await leaseMessage(this.db, m, now, new Date(now.getTime() + LEASE_MS)))) continue;
+      // A few recipients at once: each send waits mostly on a provider, identity or SMTP, not on us.
+      // One recipient's messages on one channel go in turn, so the rate limit counts what was sent
+      // before. Each is leased first, so no two workers (or replicas) send the same message.
+      const one = async (m: MessageRow) => {
+        if (!(await leaseMessage(this.db, m, now, new Date(now.getTime() + LEASE_MS)))) return;
         progressed = true;
         await this.deliverOne(m).catch(async (error) => {
           this.ctx.log.error({ err: error, messageId: m.id }, 'message not delivered; retried');
           await this.#retryOrFail(m, 'internal_error', true);
         });
+      };
+      const lanes = new Map<string, MessageRow[]>();
+      for (const m of due) {
+        const key = `${m.recipient_id}\u0000${m.channel}`;
+        lanes.set(key, [...(lanes.get(key) ?? []), m]);
       }
+      const queue = [...lanes.values()];
+      const lane = async () => {
+        for (let next = queue.shift(); next; next = queue.shift()) for (const m of next) await one(m);
+      };
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, queue.length) }, lane));
       if (!progressed) return;
     }
   }
