@@ -285,6 +285,9 @@ test(
       TONGBAN_SECRET_LICENSES_SERVICE_KEY: secret(),
       // and sentinel's (its responses lock accounts and end sessions)
       TONGBAN_SECRET_SENTINEL_SERVICE_KEY: secret(),
+      // and those of payments (the workflow's payment facts) and notify (a person's mobile)
+      TONGBAN_SECRET_PAYMENTS_SERVICE_KEY: secret(),
+      TONGBAN_SECRET_NOTIFY_SERVICE_KEY: secret(),
       TONGBAN_SECRET_LEDGER_LOG_KEY: secret(),
       TONGBAN_SECRET_LEDGER_WITNESS_KEY: secret(),
       TONGBAN_SECRET_LEDGER_DIGEST_PEPPER: secret(),
