@@ -8,7 +8,6 @@
 // each step in the inbox and by SMS. A citizen aged 60 or over pays nothing (the exemption, checked
 // against the verified ID number), and gets no receipt.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import catalog from '@tongban/catalog';
 import type { PrefillValue } from '@tongban/contracts';
@@ -22,7 +21,7 @@ import workflow from '@tongban/workflow';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { fakeDatahub } from '../workflow/fake-datahub.ts';
-import { startWorkflow, taskOf, type Harness } from '../workflow/fixtures.ts';
+import { applyForRenewal, startWorkflow, taskOf, type Harness } from '../workflow/fixtures.ts';
 
 const RENEWAL = '330100-GA-003';
 const GA = '330100-GA';
@@ -87,25 +86,7 @@ describe(`a fee paid once, end to end across the modules (${databaseLabel})`, ()
     }
   }
 
-  async function apply(citizen: string) {
-    const who = await h.citizen(citizen);
-    const draft = await h.call('POST', '/api/workflow/drafts', who, { subject: { kind: 'matter', code: RENEWAL } });
-    assert.equal(draft.status, 201, JSON.stringify(draft.body));
-    const saved = await h.call('PUT', `/api/workflow/drafts/${draft.body.id}`, who, {
-      version: draft.body.version,
-      form: { ...draft.body.form, pickup: '1' },
-      materials: [],
-    });
-    assert.equal(saved.status, 200, JSON.stringify(saved.body));
-    const r = await h.call(
-      'POST',
-      '/api/workflow/applications',
-      { ...who, 'idempotency-key': randomUUID() },
-      { draftId: draft.body.id },
-    );
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    return { who, app: r.body, task: taskOf(r.body, RENEWAL) };
-  }
+  const apply = (citizen: string) => applyForRenewal(h, citizen);
 
   test('apply → awaiting payment → an order of ¥20.00 → paid at the cashier → 秒批 → the receipt, each step told', async () => {
     const { who, app, task } = await apply('c-flow');

@@ -1,6 +1,7 @@
 // Factories for workflow tests: the catalog's demo city and the workflow on one test platform, a
 // controllable clock, and access tokens shaped like identity's (ES256, at+jwt, the tongban claim)
 // verified by the kernel's real JWT authenticator against a key made for the test.
+import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import catalog from '@tongban/catalog';
 import {
@@ -307,4 +308,27 @@ export async function submitSocialSecurityCard(h: Harness, headers: Record<strin
 /** Runs the deadline sweep once, as the scheduler would. */
 export async function sweep(h: Harness): Promise<void> {
   await h.p.runJob(workflow.name, 'deadline-sweep');
+}
+
+/** 居民身份证换领 (330100-GA-003, a fee) applied for online from a prefilled draft: who, the application, its task. */
+export async function applyForRenewal(h: Harness, citizen: string) {
+  const who = await h.citizen(citizen);
+  const draft = await h.call('POST', '/api/workflow/drafts', who, {
+    subject: { kind: 'matter', code: '330100-GA-003' },
+  });
+  assert.equal(draft.status, 201, JSON.stringify(draft.body));
+  const saved = await h.call('PUT', `/api/workflow/drafts/${draft.body.id}`, who, {
+    version: draft.body.version,
+    form: { ...draft.body.form, pickup: '1' },
+    materials: [],
+  });
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  const r = await h.call(
+    'POST',
+    '/api/workflow/applications',
+    { ...who, 'idempotency-key': randomUUID() },
+    { draftId: draft.body.id },
+  );
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { who, app: r.body, task: taskOf(r.body, '330100-GA-003') };
 }

@@ -14,7 +14,7 @@ import { databaseLabel } from '@tongban/kernel/testing';
 import workflow from '@tongban/workflow';
 import { sql } from 'kysely';
 import { fakeDatahub } from './fake-datahub.ts';
-import { act, startWorkflow, taskOf, type Harness } from './fixtures.ts';
+import { act, applyForRenewal as applyRenewal, startWorkflow, taskOf, type Harness } from './fixtures.ts';
 
 const RENEWAL = '330100-GA-003';
 const GA = '330100-GA';
@@ -60,26 +60,8 @@ describe(`the workflow waits for payment (${databaseLabel})`, () => {
     await h.p.instanceOf(workflow).payments.kick();
   };
 
-  /** A 居民身份证换领 applied for online with the population register's values: the application view. */
-  async function applyForRenewal(citizen: string) {
-    const who = await h.citizen(citizen);
-    const draft = await h.call('POST', '/api/workflow/drafts', who, { subject: { kind: 'matter', code: RENEWAL } });
-    assert.equal(draft.status, 201, JSON.stringify(draft.body));
-    const saved = await h.call('PUT', `/api/workflow/drafts/${draft.body.id}`, who, {
-      version: draft.body.version,
-      form: { ...draft.body.form, pickup: '1' },
-      materials: [],
-    });
-    assert.equal(saved.status, 200, JSON.stringify(saved.body));
-    const r = await h.call(
-      'POST',
-      '/api/workflow/applications',
-      { ...who, 'idempotency-key': randomUUID() },
-      { draftId: draft.body.id },
-    );
-    assert.equal(r.status, 201, JSON.stringify(r.body));
-    return { who, app: r.body, task: taskOf(r.body, RENEWAL) };
-  }
+  /** A 居民身份证换领 applied for online with the population register's values. */
+  const applyForRenewal = (citizen: string) => applyRenewal(h, citizen);
   const view = async (who: Record<string, string>, id: string) => {
     const r = await h.call('GET', `/api/workflow/applications/${id}`, who);
     assert.equal(r.status, 200, JSON.stringify(r.body));
