@@ -200,7 +200,10 @@ describe('tongban serve with a subset of the modules', () => {
   test('the modules as they are: all of them, or catalog alone, run on the in-process bus', () => {
     assert.equal(findSplitWithoutBus(selectModules(undefined), allModules), undefined);
     assert.equal(
-      findSplitWithoutBus(selectModules('ledger,licenses,workflow,datahub,identity,catalog,notify,payments'), allModules),
+      findSplitWithoutBus(
+        selectModules('ledger,licenses,workflow,datahub,identity,catalog,notify,payments'),
+        allModules,
+      ),
       undefined,
     );
     assert.equal(findSplitWithoutBus(selectModules('catalog'), allModules), undefined);
