@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { ScanCodes } from './scan.ts';
 import { CatalogApi, RECEIPT_LICENCE_TYPE, WorkflowApi, type EventData, type LicenceStatus } from '@tongban/contracts';
-import { isUniqueViolation, maskName, type ModuleContext } from '@tongban/kernel';
+import { isUniqueViolation, maskName, type ModuleContext, type TransactionEvents } from '@tongban/kernel';
 import { formatIdentifier } from '../domain/identifier.ts';
 import { findLicenceType, licenceFields, validUntil, type LicenceType } from '../domain/licence-types.ts';
 import { transition, type OFFICER_ACTIONS, type StatusAction } from '../domain/status.ts';
@@ -217,19 +217,7 @@ export class Licenses {
       };
       await insertLicence(db, row);
       await dropPending(db, event.taskId);
-      await events.publish('licenses.licence.issued', {
-        licenceId: row.id,
-        identifier: row.identifier,
-        typeCode: row.type_code,
-        holderId: row.holder_id,
-        departmentCode: row.department_code,
-        applicationId: row.application_id,
-        taskId: row.task_id,
-        validFrom: row.valid_from.toISOString(),
-        validUntil: row.valid_until?.toISOString() ?? null,
-        statusList: { id: listId, index },
-        at: now.toISOString(),
-      });
+      await publishIssued(events, row, now);
       return licenceView(row);
     });
   }
@@ -303,19 +291,7 @@ export class Licenses {
       };
       await insertLicence(db, row);
       await dropPendingReceipt(db, event.orderId);
-      await events.publish('licenses.licence.issued', {
-        licenceId: row.id,
-        identifier: row.identifier,
-        typeCode: row.type_code,
-        holderId: row.holder_id,
-        departmentCode: row.department_code,
-        applicationId: row.application_id,
-        taskId: row.task_id,
-        validFrom: row.valid_from.toISOString(),
-        validUntil: null,
-        statusList: { id: listId, index },
-        at: now.toISOString(),
-      });
+      await publishIssued(events, row, now);
       return licenceView(row);
     });
   }
@@ -391,4 +367,21 @@ export class Licenses {
     }
     return due.length;
   }
+}
+
+/** `licenses.licence.issued` for a licence just inserted, in its transaction: a matter's licence or a receipt alike. */
+function publishIssued(events: TransactionEvents, row: LicenceRow, now: Date) {
+  return events.publish('licenses.licence.issued', {
+    licenceId: row.id,
+    identifier: row.identifier,
+    typeCode: row.type_code,
+    holderId: row.holder_id,
+    departmentCode: row.department_code,
+    applicationId: row.application_id,
+    taskId: row.task_id,
+    validFrom: row.valid_from.toISOString(),
+    validUntil: row.valid_until?.toISOString() ?? null,
+    statusList: { id: row.status_list_id, index: row.status_index },
+    at: now.toISOString(),
+  });
 }
