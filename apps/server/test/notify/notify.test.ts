@@ -75,6 +75,18 @@ describe(`notifications (${databaseLabel})`, () => {
     assert.equal(await count('notify.message', 'recipient_id', who.id), 1);
     assert.equal((await h.call('GET', '/api/notify/dev/sms', await h.operator())).body.length, sink.length);
 
+    // A worker that died after the sink took the text and before our commit: sent again after the
+    // lease, the sink (idempotent on our messageId, as a gateway must be) holds it once, and it is delivered.
+    const [m] = messages as { id: string }[];
+    await h.p.database.db
+      .updateTable('notify.message')
+      .set({ status: 'queued', sent_at: null, delivered_at: null, lease_until: new Date(h.clock.now().getTime() - 1) })
+      .where('id', '=', m!.id)
+      .execute();
+    await deliver(h);
+    assert.equal((await h.call('GET', '/api/notify/me/messages', who.headers)).body[0].status, 'delivered');
+    assert.equal((await h.call('GET', '/api/notify/dev/sms', await h.operator())).body.length, sink.length);
+
     // Read, and another's notice is not theirs to mark.
     const other = await h.person();
     assert.equal((await h.call('POST', `/api/notify/me/notices/${notices[0].id}/read`, other.headers)).status, 404);

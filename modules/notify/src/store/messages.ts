@@ -99,7 +99,12 @@ export async function recordReceipt(
 }
 
 export async function insertDevSms(db: NotifyDb, row: { id: string; to_number: string; text: string; at: Date }) {
-  await db.insertInto('notify.dev_sms').values(row).execute();
+  // Idempotent on our messageId, as a gateway must be: a resend after a crash adds no second text.
+  await db
+    .insertInto('notify.dev_sms')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
 }
 
 export async function devSms(db: NotifyDb, limit: number) {

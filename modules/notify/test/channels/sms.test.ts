@@ -207,6 +207,28 @@ test('failover: a timeout is not moved to the next provider (the first may have 
   assert.equal(secondary.received.length, 0);
 });
 
+test('failover: an answer lost after the request reached the gateway stays there (connection_lost); a refused connection moves on', async () => {
+  // The gateway reads the whole request, then the connection breaks before any answer: it may have sent the SMS.
+  const hangUp = await serve((_req, res) => res.socket?.destroy());
+  const secondary = await serve(gateway('beta'));
+  const beta = createHttpSmsGateway({ name: 'beta', url: secondary.url, apiKey, policy });
+  const lost = createFailoverSms([createHttpSmsGateway({ name: 'alpha', url: hangUp.url, apiKey, policy }), beta], {
+    now: () => 0,
+  });
+  await refused(lost.send(message(1)), 'connection_lost', true);
+  assert.equal(hangUp.received.length, 1);
+  assert.equal(secondary.received.length, 0, 'not sent a second time through another gateway');
+
+  // Nothing listens on the port: nothing was sent, so the next gateway takes the message at once.
+  const gone = await serve(reply(200));
+  await gone.close();
+  const moved = createFailoverSms([createHttpSmsGateway({ name: 'alpha', url: gone.url, apiKey, policy }), beta], {
+    now: () => 0,
+  });
+  assert.deepEqual(await moved.send(message(2)), { provider: 'beta', providerMessageId: 'beta-msg_2' });
+  assert.equal(secondary.received.length, 1);
+});
+
 test('failover: when both providers are down the message fails retryably, to be tried again later', async () => {
   const a = await serve(reply(502));
   const b = await serve(reply(503));

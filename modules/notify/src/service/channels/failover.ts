@@ -1,9 +1,10 @@
 // Several SMS providers as one (the rule itself: domain/failover.ts). Each message goes to the
 // best provider; if that one is unavailable (a 5xx or a refused connection: nothing was sent),
 // the message is tried once more on the next provider at once, so it still goes, and the failure
-// counts towards demoting the first — 50 within 60 s. A timeout also counts, but the message is
-// NOT moved to another provider: the first may have taken it, and only it can deduplicate our
-// messageId, so the delivery worker retries later. A refusal of the message itself
+// counts towards demoting the first — 50 within 60 s. A timeout, or a connection lost after the
+// request was written, also counts, but the message is NOT moved to another provider: the first
+// may have taken it, and only it can deduplicate our messageId, so the delivery worker retries
+// later, on the same messageId. A refusal of the message itself
 // (`sms_rejected`) counts against no provider and is not retried.
 import {
   DEFAULT_FAILOVER_RULE,

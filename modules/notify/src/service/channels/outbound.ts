@@ -139,9 +139,17 @@ function send(
       },
       Math.max(remainingMs, 0),
     );
-    req.on('error', (e: NodeJS.ErrnoException) =>
-      finish(() => reject(new ChannelError('connection_failed', true, `${e.code ?? ''} ${e.message}`.trim()))),
-    );
+    // Until the whole request is written the peer cannot have acted on it (it reads the body to its
+    // content-length): a failure then is `connection_failed`, nothing sent. After it, the peer may
+    // have acted and only the answer was lost: `connection_lost`, which a caller must not treat as
+    // "not sent" (the SMS failover keeps such a message on the same gateway, which deduplicates).
+    let written = false;
+    req.on('finish', () => (written = true));
+    const broken = (detail: string) =>
+      written
+        ? new ChannelError('connection_lost', true, `${detail} (after the request was sent)`)
+        : new ChannelError('connection_failed', true, detail);
+    req.on('error', (e: NodeJS.ErrnoException) => finish(() => reject(broken(`${e.code ?? ''} ${e.message}`.trim()))));
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400) {
@@ -169,11 +177,9 @@ function send(
       res.on('end', () =>
         finish(() => resolve({ status, headers: res.headers, body: Buffer.concat(chunks), truncated: false })),
       );
-      res.on('error', (e) => finish(() => reject(new ChannelError('connection_failed', true, e.message))));
+      res.on('error', (e) => finish(() => reject(new ChannelError('connection_lost', true, e.message))));
       res.on('close', () =>
-        finish(() =>
-          reject(new ChannelError('connection_failed', true, 'the connection closed before the body ended')),
-        ),
+        finish(() => reject(new ChannelError('connection_lost', true, 'the connection closed before the body ended'))),
       );
     });
     req.end(payload);

@@ -59,7 +59,9 @@ export function createHttpSmsGateway(
           { ...(o.resolve ? { resolve: o.resolve } : {}), ...(o.ca ? { ca: o.ca } : {}) },
         );
       } catch (e) {
-        if (e instanceof ChannelError && e.retryable && e.code !== 'timeout')
+        // Nothing reached the gateway (a refused connection, DNS): another provider may take it.
+        // A timeout or a lost answer keeps its code: the gateway may have sent it.
+        if (e instanceof ChannelError && e.retryable && e.code !== 'timeout' && e.code !== 'connection_lost')
           throw new ChannelError('provider_unavailable', true, `${o.name}: ${e.message}`);
         if (e instanceof ChannelError) throw new ChannelError(e.code, e.retryable, `${o.name}: ${e.message}`);
         throw e;

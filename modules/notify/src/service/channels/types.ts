@@ -73,6 +73,11 @@ export interface OutboundPolicy {
 export const CHANNEL_ERRORS = {
   timeout: { retryable: true, zh: '对方未在规定时间内应答，稍后重试', en: 'No answer in time; will retry' },
   connection_failed: { retryable: true, zh: '无法连接对方系统，稍后重试', en: 'Could not connect; will retry' },
+  connection_lost: {
+    retryable: true,
+    zh: '请求已发出但未收到答复，稍后重试',
+    en: 'The request was sent but the answer was lost; will retry',
+  },
   dns_failed: {
     retryable: true,
     zh: '无法解析对方地址，稍后重试',

@@ -8,7 +8,7 @@
 //   410                      `gone`, not retried (the receiver says the endpoint is retired)
 //   other 4xx                `target_rejected`, not retried
 //   5xx (and other codes)    `target_unavailable`, retried
-//   timeout, connection, DNS `timeout` / `connection_failed` / `dns_failed`, retried
+//   timeout, connection, DNS `timeout` / `connection_failed` / `connection_lost` / `dns_failed`, retried
 //   private address, http in production, bad URL   `address_refused` / `https_required` /
 //                            `url_invalid`, not retried
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
