@@ -499,6 +499,27 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     assert.equal(await paymentsOf(order.id), 1);
   });
 
+  test('the daily run reconciles yesterday (China time) once, not before 02:00', async () => {
+    const reports = async (day: string) =>
+      (
+        await sql<{ requested_by: string }>`select requested_by from payments.reconciliation
+          where day = ${day} order by completed_at`.execute(h.p.database.db)
+      ).rows.map((r) => r.requested_by);
+    // 01:30 on 3 December in Beijing: the channel's statement of the 2nd may not be final yet.
+    h.clock.set('2026-12-02T17:30:00Z');
+    await h.payments().kickQuery();
+    assert.deepEqual(await reports('2026-12-02'), []);
+    // 02:05: the 2nd is reconciled by the platform itself, and a second run (or a restart) adds none.
+    h.clock.set('2026-12-02T18:05:00Z');
+    await h.payments().kickQuery();
+    assert.deepEqual(await reports('2026-12-02'), ['system:daily']);
+    h.clock.set('2026-12-02T23:00:00Z');
+    await h.payments().kickQuery();
+    assert.deepEqual(await reports('2026-12-02'), ['system:daily']);
+    const [done] = (await h.events('payments.reconciliation.completed')).filter((e) => e.day === '2026-12-02');
+    assert.ok(done, 'the completed event for the day');
+  });
+
   test('the canonical string both sides sign is the sorted k=v of the non-empty fields without sign', () => {
     assert.equal(canonicalString({ b: '2', a: '1', sign: 's', sign_type: 'RSA2', c: '' }), 'a=1&b=2&sign_type=RSA2');
     assert.equal(canonicalString({ b: '2', a: '1', sign_type: 'RSA2' }, true), 'a=1&b=2');
