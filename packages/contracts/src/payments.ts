@@ -83,7 +83,7 @@ export const PaymentsEvents = {
     paidAt: Type.String(),
     /** The case number (办件编号) the receipt names: PaymentFactsView's `caseNumber` (payflow, add-only). */
     caseNumber: Type.Optional(Type.String()),
-    /** The payer's name (交款人) for the receipt, masked there: PaymentFactsView's `payerName` (payflow, add-only). */
+    /** The payer's name (交款人) for the receipt, already masked (张*): PaymentFactsView's `payerName`, masked by payments when it made the order. */
     payerName: Type.Optional(Type.String()),
   }),
   'payments.order.expired': Type.Object({

@@ -124,6 +124,13 @@ describe(`a fee paid once, end to end across the modules (${databaseLabel})`, ()
     assert.ok(receipt, JSON.stringify(mine.body));
     assert.equal(receipt.type.code, 'non-tax-receipt');
     assert.equal(receipt.identifier, paid.body.receipt.identifier);
+    // 交款人: the registry-verified name, masked by payments when it made the order; never stored whole there.
+    const detail = await h.call('GET', `/api/licenses/${receipt.id}`, who);
+    assert.equal(detail.body.holder.name, '张*', JSON.stringify(detail.body));
+    const stored = await sql<{
+      name: string | null;
+    }>`select payer_name_masked as name from payments.payment_order where id = ${order.id}`.execute(h.p.database.db);
+    assert.equal(stored.rows[0]!.name, '张*');
     const payments_ = await sql<{
       n: number;
     }>`select count(*)::int as n from payments.payment where order_id = ${order.id}`.execute(h.p.database.db);

@@ -15,7 +15,13 @@ import {
   type PaymentOrderStatus,
   type PaymentOrderView,
 } from '@tongban/contracts';
-import { isUniqueViolation, type ModuleContext, type ModuleTrx, type TransactionEvents } from '@tongban/kernel';
+import {
+  isUniqueViolation,
+  maskName,
+  type ModuleContext,
+  type ModuleTrx,
+  type TransactionEvents,
+} from '@tongban/kernel';
 import { assess, chinaDate, type CatalogFee } from '../domain/assess.ts';
 import { PaymentsError } from '../errors.ts';
 import {
@@ -216,6 +222,7 @@ export class Payments {
       department_code: facts.departmentCode,
       payer_id: facts.payer.id,
       payer_kind: facts.payer.kind,
+      payer_name_masked: facts.payerName?.trim() ? maskName(facts.payerName.trim()) : null,
       amount_fen: amountFen,
       refunded_fen: 0,
       items,
@@ -278,6 +285,7 @@ export class Payments {
       matterCode: order.matter_code,
       departmentCode: order.department_code,
       payerId: order.payer_id,
+      ...(order.payer_name_masked ? { payerName: order.payer_name_masked } : {}),
       amountFen: Number(order.amount_fen),
       channel,
       ...(tradeNo === undefined ? {} : { channelTradeNo: tradeNo }),

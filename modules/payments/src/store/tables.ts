@@ -26,6 +26,8 @@ export interface OrderTable {
   department_code: string;
   payer_id: string;
   payer_kind: string;
+  /** 交款人 as the receipt shows it (张*); null when the workflow named nobody. */
+  payer_name_masked: string | null;
   amount_fen: number;
   refunded_fen: Generated<number>;
   items: Json<AssessedFeeView[]>;
