@@ -222,6 +222,18 @@ describe(`notifications (${databaseLabel})`, () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     const op = await h.operator();
+    // An address that passes the schema's scheme check but is no URL (the fuzzer's 500): a field error.
+    const bad = await h.call('POST', '/api/notify/webhooks', op, {
+      url: 'http:// ',
+      kinds: ['submitted'],
+      departmentCode: '330100-WJW',
+      signing: 'ed25519',
+    });
+    assert.equal(bad.status, 422, JSON.stringify(bad.body));
+    assert.deepEqual(
+      [bad.body.code, bad.body.errors[0].field, bad.body.errors[0].code],
+      ['NOTIFY_WEBHOOK_URL_REFUSED', 'body.url', 'url_invalid'],
+    );
     try {
       const created = await h.call('POST', '/api/notify/webhooks', op, {
         url,

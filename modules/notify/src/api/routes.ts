@@ -391,7 +391,12 @@ export function notifyRoutes(app: HttpApp, n: Notify): void {
       },
     },
     async (req, reply) => {
-      const url = new URL(req.body.url);
+      // The schema checks the scheme only; `http:// ` and the like still fail to parse as a URL.
+      const url = URL.parse(req.body.url);
+      if (!url || !url.hostname)
+        throw new NotifyError('NOTIFY_WEBHOOK_URL_REFUSED', { reason: 'not an address' }, [
+          { field: 'body.url', code: 'url_invalid', message: 'not a valid http(s) address' },
+        ]);
       if (n.policy.httpsOnly && url.protocol !== 'https:')
         throw new NotifyError('NOTIFY_WEBHOOK_URL_REFUSED', { reason: 'https only' }, [
           { field: 'body.url', code: 'https_required', message: 'a webhook goes over https' },
