@@ -518,6 +518,10 @@ describe(`payments through the channel simulator (${databaseLabel})`, () => {
     assert.deepEqual(await reports('2026-12-02'), ['system:daily']);
     const [done] = (await h.events('payments.reconciliation.completed')).filter((e) => e.day === '2026-12-02');
     assert.ok(done, 'the completed event for the day');
+    // Two replicas at 02:00 of the next day, both before either has a report: one report, no error.
+    h.clock.set('2026-12-03T18:01:00Z');
+    await Promise.all([h.payments().dailyReconciliation(), h.payments().dailyReconciliation()]);
+    assert.deepEqual(await reports('2026-12-03'), ['system:daily']);
   });
 
   test('the canonical string both sides sign is the sorted k=v of the non-empty fields without sign', () => {

@@ -3,6 +3,7 @@
 // counted when it confirms it (a lost notify the active query has not caught yet); the rest are
 // discrepancy rows for an operator. One report per run, with `payments.reconciliation.completed`.
 import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '@tongban/kernel';
 import { chinaDate } from '../domain/assess.ts';
 import { compareStatement, parseStatement, type OurEntry } from '../domain/statement.ts';
 import { PaymentsError } from '../errors.ts';
@@ -166,6 +167,9 @@ export async function reconciliationReport(payments: Payments, id: string): Prom
   };
 }
 
+/** Who the daily run's reports name. */
+const DAILY = 'system:daily';
+
 /** Yesterday's statement (CST), once it is published (after 02:00 in Beijing), when not reconciled yet. */
 export async function dailyReconciliation(payments: Payments): Promise<void> {
   const now = payments.now();
@@ -173,5 +177,11 @@ export async function dailyReconciliation(payments: Payments): Promise<void> {
   if (beijingHour < 2) return;
   const yesterday = chinaDate(new Date(now.getTime() - 86_400_000));
   if (await latestReconciliation(payments.db, payments.channel.name, yesterday)) return;
-  await reconcile(payments, payments.channel.name, yesterday, 'system:daily');
+  try {
+    await reconcile(payments, payments.channel.name, yesterday, DAILY);
+  } catch (error) {
+    // Another replica's daily run committed the day's report first (reconciliation_daily_once):
+    // what this run counted, it counted idempotently; its report is the one to keep.
+    if (!isUniqueViolation(error, 'reconciliation_daily_once')) throw error;
+  }
 }
