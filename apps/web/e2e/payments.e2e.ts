@@ -280,6 +280,20 @@ describe('a citizen pays a fee through the simulator and is told of each step', 
       await page.getByRole('button', { name: w('notify.template.publish'), exact: true }).click();
       await page.getByText(/^第 \d+ 版已发布/).waitFor();
 
+      // 发送记录: the platform's SMS with their delivery status; filtered to failed, none of the case's.
+      await page.getByRole('link', { name: w('notify.console.nav.deliveries') }).click();
+      await h1(page, w('notify.deliveries.title'));
+      const rows = page.locator('#messages-caption').locator('xpath=..').locator('tbody tr', { hasText: caseNumber });
+      await rows.first().waitFor();
+      assert.ok((await rows.first().innerText()).includes(w('notify.status.delivered')), 'delivered to the sink');
+      await visited(page, '发送记录 (operator)', 'notify-deliveries');
+      await page.getByLabel(w('notify.col.status')).selectOption('failed');
+      await page.getByRole('button', { name: w('notify.deliveries.show') }).click();
+      await rows.first().waitFor({ state: 'detached' });
+      await page.getByLabel(w('notify.col.status')).selectOption('');
+      await page.getByRole('button', { name: w('notify.deliveries.show') }).click();
+      await rows.first().waitFor();
+
       // 推送失败: none in the demo; the page says so and passes axe.
       await page.getByRole('link', { name: w('notify.console.nav.webhooks') }).click();
       await h1(page, w('notify.deadLetters.title'));
@@ -288,6 +302,7 @@ describe('a citizen pays a fee through the simulator and is told of each step', 
       for (const [path, label] of [
         ['/console/templates', '消息模板'],
         ['/console/sms-sink', '短信沙箱'],
+        ['/console/messages', '发送记录 (operator)'],
       ] as const)
         await checkIn(page, `${url}${path}`, label);
     } finally {

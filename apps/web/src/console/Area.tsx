@@ -26,6 +26,7 @@ import { Matters } from './Matters.tsx';
 import { Staff } from './Staff.tsx';
 import { TrustList } from './TrustList.tsx';
 import { DeadLetters } from '../notify/DeadLetters.tsx';
+import { Deliveries } from '../notify/Deliveries.tsx';
 import { SmsSink } from '../notify/SmsSink.tsx';
 import { TemplateEditor } from '../notify/TemplateEditor.tsx';
 import { Templates } from '../notify/Templates.tsx';
@@ -45,6 +46,7 @@ const routes: { path: string; page: Page; section: Section }[] = [
   { path: 'trust', page: TrustList, section: 'trust' },
   { path: 'templates', page: Templates, section: 'templates' },
   { path: 'templates/:kind/:channel', page: TemplateEditor, section: 'templates' },
+  { path: 'messages', page: Deliveries, section: 'messages' },
   { path: 'webhooks', page: DeadLetters, section: 'webhooks' },
   { path: 'sms-sink', page: SmsSink, section: 'sms-sink' },
 ];
@@ -58,6 +60,7 @@ type Section =
   | 'grants'
   | 'trust'
   | 'templates'
+  | 'messages'
   | 'webhooks'
   | 'sms-sink';
 const sections: { section: Section; href: string; label: MessageKey }[] = [
@@ -69,6 +72,7 @@ const sections: { section: Section; href: string; label: MessageKey }[] = [
   { section: 'grants', href: '/console/grants', label: 'console.nav.grants' },
   { section: 'trust', href: '/console/trust', label: 'console.nav.trust' },
   { section: 'templates', href: '/console/templates', label: 'notify.console.nav.templates' },
+  { section: 'messages', href: '/console/messages', label: 'notify.console.nav.deliveries' },
   { section: 'webhooks', href: '/console/webhooks', label: 'notify.console.nav.webhooks' },
   { section: 'sms-sink', href: '/console/sms-sink', label: 'notify.console.nav.smsSink' },
 ];

@@ -96,6 +96,15 @@ export const notifyEn = {
   'notify.console.nav.templates': 'Message templates',
   'notify.console.nav.webhooks': 'Failed pushes',
   'notify.console.nav.smsSink': 'SMS sandbox',
+  'notify.console.nav.deliveries': 'Delivery log',
+  'notify.deliveries.title': 'Delivery log',
+  'notify.deliveries.lead':
+    'Every text message and e-mail the platform sent or is sending, newest first: whether it arrived, why it waits, why it failed. Mobile numbers and e-mail addresses are partly hidden.',
+  'notify.deliveries.all': 'All',
+  'notify.deliveries.show': 'Show',
+  'notify.deliveries.none': 'No messages match.',
+  'notify.deliveries.count': '{count} messages',
+  'notify.deliveries.newest': 'The newest {count}',
   'notify.templates.title': 'Message templates',
   'notify.templates.lead':
     'One template per kind of notice and channel, in Chinese and English. A change is saved as a draft and used only once published.',
