@@ -60,6 +60,23 @@ async function waitForAlert(page: Page, name: RegExp): Promise<void> {
   }
 }
 
+/**
+ * What the guard answers an address, asked again until `wanted` holds: a response reaches the
+ * guard through the outbox and the bus after sentinel's answer (issue 14 measured < 100 ms; the
+ * requirement is 1 s), so the first request after the page says "done" may still be early.
+ */
+async function guardAnswers(ip: string, wanted: (status: number) => boolean, what: string): Promise<number> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const r = await fetch(`${stack.platform.url}/api/catalog/matters`, { headers: { 'x-forwarded-for': ip } });
+    await r.arrayBuffer();
+    if (wanted(r.status)) return r.status;
+    assert.ok(Date.now() < deadline, `${what}: still ${r.status} after 5 s`);
+    // Nothing outside the platform's process can await its bus: ask again shortly, within the deadline.
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 describe('security operations at /security', () => {
   test('signed out it offers to sign in; a citizen is told it is for security operators', async () => {
     const { context, page } = await newPage(stack.browser, 'zh-CN');
@@ -139,22 +156,18 @@ describe('security operations at /security', () => {
       await main.getByRole('button', { name: '执行处置' }).click();
       await main.getByText('处置已生效。').waitFor();
       await main.getByRole('cell', { name: BLOCKED }).first().waitFor();
-      const blocked = await fetch(`${stack.platform.url}/api/catalog/matters`, {
-        headers: { 'x-forwarded-for': BLOCKED },
-      });
-      await blocked.arrayBuffer();
-      assert.equal(blocked.status, 403, 'the blocked address is refused by the guard');
+      await guardAnswers(BLOCKED, (status) => status === 403, 'the blocked address is refused by the guard');
       await checkA11y(page, 'responses in zh-CN');
       await shoot(page, 'security-responses');
       await main.getByRole('radio', { name: new RegExp(`封禁地址 · ${BLOCKED.replaceAll('.', '\\.')}`) }).check();
       await page.locator('#lift-reason').fill('演练结束');
       await main.getByRole('button', { name: '解除处置' }).click();
       await main.getByText('处置已解除。').waitFor();
-      const lifted = await fetch(`${stack.platform.url}/api/catalog/matters`, {
-        headers: { 'x-forwarded-for': BLOCKED },
-      });
-      await lifted.arrayBuffer();
-      assert.notEqual(lifted.status, 403, 'lifted: the address is answered again');
+      await guardAnswers(
+        BLOCKED,
+        (status) => status !== 403 && status !== 429,
+        'lifted: the address is answered again',
+      );
       await switchLanguage(page, 'en');
       await page.getByRole('heading', { level: 1, name: 'Responses' }).waitFor();
       await checkA11y(page, 'responses in English');
