@@ -10,6 +10,27 @@ import { databaseLabel } from '@tongban/kernel/testing';
 import { submitBirthCertificate } from '../workflow/fixtures.ts';
 import { deliver, startNotify, type NotifyHarness } from './fixtures.ts';
 
+interface TestGateway {
+  readonly server: Server;
+  listen(): Promise<string>;
+}
+
+/** The platform sending SMS through this primary and fallback gateway (both listening first). */
+async function startWithGateways(primary: TestGateway, fallback: TestGateway): Promise<NotifyHarness> {
+  const [p, f] = [await primary.listen(), await fallback.listen()];
+  return startNotify({
+    env: { TONGBAN_NOTIFY_SMS: 'gateway', TONGBAN_NOTIFY_SMS_GATEWAY_URL: p, TONGBAN_NOTIFY_SMS_FALLBACK_URL: f },
+  });
+}
+
+async function stopWithGateways(h: NotifyHarness, ...gateways: TestGateway[]): Promise<void> {
+  await h.p.dispose();
+  for (const g of gateways) {
+    g.server.closeAllConnections();
+    await new Promise((resolve) => g.server.close(resolve));
+  }
+}
+
 function gateway(answer: (body: string) => { status: number; body?: unknown }) {
   const seen: string[] = [];
   const server: Server = createServer((req, res) => {
@@ -37,15 +58,9 @@ describe(`SMS through the HTTP gateways (${databaseLabel})`, () => {
   const fallback = gateway((body) => ({ status: 200, body: { id: `fb-${JSON.parse(body).messageId}` } }));
 
   before(async () => {
-    const [p, f] = [await primary.listen(), await fallback.listen()];
-    h = await startNotify({
-      env: { TONGBAN_NOTIFY_SMS: 'gateway', TONGBAN_NOTIFY_SMS_GATEWAY_URL: p, TONGBAN_NOTIFY_SMS_FALLBACK_URL: f },
-    });
+    h = await startWithGateways(primary, fallback);
   });
-  after(async () => {
-    await h.p.dispose();
-    for (const g of [primary, fallback]) await new Promise((resolve) => g.server.close(resolve));
-  });
+  after(() => stopWithGateways(h, primary, fallback));
 
   const receipt = (key: string, body: string, ts = Math.floor(Date.now() / 1000)) => ({
     'content-type': 'application/json',
@@ -125,18 +140,9 @@ describe(`SMS sent again after a lost answer or a crash: the same messageId, one
   const fallback = deduplicatingGateway('beta');
 
   before(async () => {
-    const [p, f] = [await primary.listen(), await fallback.listen()];
-    h = await startNotify({
-      env: { TONGBAN_NOTIFY_SMS: 'gateway', TONGBAN_NOTIFY_SMS_GATEWAY_URL: p, TONGBAN_NOTIFY_SMS_FALLBACK_URL: f },
-    });
+    h = await startWithGateways(primary, fallback);
   });
-  after(async () => {
-    await h.p.dispose();
-    for (const g of [primary, fallback]) {
-      g.server.closeAllConnections();
-      await new Promise((resolve) => g.server.close(resolve));
-    }
-  });
+  after(() => stopWithGateways(h, primary, fallback));
 
   const messageOf = (recipient: string) =>
     h.p.database.db
